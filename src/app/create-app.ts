@@ -1,0 +1,141 @@
+/**
+ * The composition root: builds every component from the resolved config and owns their lifecycle.
+ * Nothing else constructs long-lived components; nothing is a module-level singleton.
+ *
+ * start(): open the database (bounded retry for an external one) → migrate under the advisory lock
+ * (or refuse a stale/newer schema) → apply provisioning → listen. stop(): stop accepting, let
+ * in-flight requests finish (bounded by server.shutdown_timeout_ms), close the database.
+ */
+import type { Server } from "bun";
+import { mkdirSync } from "node:fs";
+import { resolve } from "node:path";
+import type { Logger } from "pino";
+import type { Config } from "../config/schema.ts";
+import { type Database, openDatabase } from "../db/database.ts";
+import { assertCompatible, migrate, migrationStatus } from "../db/migrate.ts";
+import { KonstructError } from "../errors.ts";
+import { createMetrics, type Metrics } from "../http/metrics.ts";
+import { buildHttp } from "../http/routes.ts";
+import { createLogger } from "../log/logger.ts";
+import { applyProvisioning } from "../provisioning/apply.ts";
+import { SecretBox } from "../secrets/box.ts";
+import { VERSION } from "../version.ts";
+
+export interface AppOptions {
+  log?: Logger;
+  /** Apply pending migrations at start (default). When false, a stale schema refuses to start. */
+  autoMigrate?: boolean;
+  /** Listen for HTTP (default). Tests drive `app.http.handle()` in-process instead. */
+  listen?: boolean;
+  retryDelayMs?: number;
+}
+
+export interface App {
+  config: Config;
+  log: Logger;
+  metrics: Metrics;
+  http: ReturnType<typeof buildHttp>;
+  readonly db: Database;
+  readonly secrets: SecretBox;
+  readonly server: Server<undefined> | null;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function createApp(config: Config, opts: AppOptions = {}): App {
+  const log = opts.log ?? createLogger(config.log.level);
+  const metrics = createMetrics();
+  let db: Database | null = null;
+  let secrets: SecretBox | null = null;
+  let server: Server<undefined> | null = null;
+  const http = buildHttp({ log, metrics, version: VERSION, db: () => db });
+  const dataDir = resolve(config.data_dir);
+
+  const app: App = {
+    config,
+    log,
+    metrics,
+    http,
+    get db() {
+      if (!db) throw new KonstructError("internal", "app not started");
+      return db;
+    },
+    get secrets() {
+      if (!secrets) throw new KonstructError("internal", "app not started");
+      return secrets;
+    },
+    get server() {
+      return server;
+    },
+    async start() {
+      mkdirSync(dataDir, { recursive: true });
+      secrets = await SecretBox.open(config.secrets.key, dataDir);
+      const opened = await openDatabase({
+        url: config.database.url,
+        dataDir,
+        poolSize: config.database.pool_size,
+        connectAttempts: config.database.connect_attempts,
+        retryDelayMs: opts.retryDelayMs,
+      });
+      try {
+        if (opts.autoMigrate ?? true) {
+          const applied = await migrate(opened.driver.raw);
+          if (applied.length) log.info({ applied }, "migrations applied");
+        } else {
+          const status = await migrationStatus(opened.driver.raw);
+          assertCompatible(status);
+          if (status.pending.length)
+            throw new KonstructError("schema_stale", `database schema is behind (pending: ${status.pending.join(", ")}); run 'konstruct migrate'`);
+        }
+        await applyProvisioning(config, opened, secrets, log);
+      } catch (e) {
+        await opened.close();
+        throw e;
+      }
+      db = opened;
+      if (opts.listen ?? true) server = listen(config, http, log);
+      log.info({ version: VERSION, database: opened.mode, port: server?.port ?? null }, "konstruct ready");
+    },
+    async stop() {
+      if (server) {
+        const s = server;
+        server = null;
+        const graceful = s.stop(false);
+        const timedOut = await Promise.race([graceful.then(() => false), Bun.sleep(config.server.shutdown_timeout_ms).then(() => true)]);
+        if (timedOut) {
+          log.warn("shutdown timeout reached; closing remaining connections");
+          await s.stop(true);
+        }
+      }
+      if (db) {
+        const d = db;
+        db = null;
+        await d.close();
+      }
+      log.info("konstruct stopped");
+    },
+  };
+  return app;
+}
+
+function listen(config: Config, http: ReturnType<typeof buildHttp>, log: Logger): Server<undefined> {
+  try {
+    return Bun.serve({
+      hostname: config.server.host,
+      port: config.server.port,
+      fetch: (req) => http.handle(req),
+      error: (e) => {
+        log.error({ err: e }, "request failed");
+        return new Response("internal error", { status: 500 });
+      },
+    });
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    if (err.code === "EADDRINUSE" || /in use/i.test(err.message))
+      throw new KonstructError(
+        "port_in_use",
+        `port ${config.server.port} on ${config.server.host} is already in use (set server.port or KONSTRUCT_SERVER__PORT)`,
+      );
+    throw e;
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * Environment overrides: `KONSTRUCT_` + key path upper-cased, `__` between levels
+ * (`KONSTRUCT_SERVER__PORT`, `KONSTRUCT_LLM__PROVIDERS__0__API_KEY`). A `_FILE` suffix reads the
+ * value from a file (Docker/Kubernetes secrets). `PORT` is honoured as platforms expect, below
+ * `KONSTRUCT_SERVER__PORT`.
+ */
+import { readFileSync } from "node:fs";
+import { parse } from "yaml";
+import { KonstructError } from "../errors.ts";
+import { SECRET_KEYS, URL_KEYS } from "./schema.ts";
+
+const PREFIX = "KONSTRUCT_";
+/** Variables that steer the loader itself rather than naming a key. */
+const RESERVED = new Set(["KONSTRUCT_CONFIG"]);
+
+type Tree = Record<string, unknown>;
+
+export function applyEnv(tree: Tree, env: Record<string, string | undefined>): Tree {
+  const out = structuredClone(tree);
+  const seen = new Map<string, string>();
+  for (const [name, raw] of Object.entries(env)) {
+    if (!name.startsWith(PREFIX) || RESERVED.has(name) || raw === undefined) continue;
+    const fromFile = name.endsWith("_FILE");
+    const keyName = fromFile ? name.slice(0, -5) : name;
+    const prior = seen.get(keyName);
+    if (prior) throw new KonstructError("config_invalid", `config: both ${prior} and ${name} are set; use one`);
+    seen.set(keyName, name);
+    const path = keyName.slice(PREFIX.length).toLowerCase().split("__");
+    if (path.some((p) => p === "")) throw new KonstructError("config_invalid", `config: ${name} is not a valid key path`);
+    const value = fromFile ? readSecretFile(name, raw) : raw;
+    setPath(out, path, coerce(path[path.length - 1]!, value, fromFile));
+  }
+  if (env.PORT !== undefined && !seen.has("KONSTRUCT_SERVER__PORT")) {
+    setPath(out, ["server", "port"], coerce("port", env.PORT, false));
+  }
+  return out;
+}
+
+function readSecretFile(name: string, file: string): string {
+  try {
+    return readFileSync(file, "utf8").replace(/\r?\n$/, "");
+  } catch (e) {
+    throw new KonstructError("config_invalid", `config: ${name}: cannot read ${file} (${(e as Error).message})`);
+  }
+}
+
+/** Credentials and URLs stay strings verbatim; other values are read as YAML scalars (8080, true, [a, b]). */
+function coerce(key: string, value: string, fromFile: boolean): unknown {
+  if (fromFile || SECRET_KEYS.has(key) || URL_KEYS.has(key) || value === "") return value;
+  try {
+    return parse(value);
+  } catch {
+    return value;
+  }
+}
+
+function setPath(tree: Tree, path: string[], value: unknown): void {
+  let node: Record<string, unknown> | unknown[] = tree;
+  path.forEach((segment, i) => {
+    const key: string | number = /^\d+$/.test(segment) && Array.isArray(node) ? Number(segment) : segment;
+    if (i === path.length - 1) {
+      (node as Record<string | number, unknown>)[key] = value;
+      return;
+    }
+    const nextIsIndex = /^\d+$/.test(path[i + 1]!);
+    let child = (node as Record<string | number, unknown>)[key];
+    if (child === undefined || child === null || typeof child !== "object") {
+      child = nextIsIndex ? [] : {};
+      (node as Record<string | number, unknown>)[key] = child;
+    }
+    node = child as Record<string, unknown> | unknown[];
+  });
+}

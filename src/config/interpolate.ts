@@ -1,0 +1,32 @@
+/**
+ * `${VAR}` and `${VAR:-default}` inside YAML string values. Applied after parsing, to values only,
+ * so an environment variable can never inject YAML structure.
+ */
+import { KonstructError } from "../errors.ts";
+
+const PATTERN = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
+
+export function interpolate(node: unknown, env: Record<string, string | undefined>, path: string[] = []): unknown {
+  if (typeof node === "string") {
+    return node.replace(PATTERN, (_m, name: string, fallback: string | undefined) => {
+      const v = env[name];
+      if (v !== undefined && v !== "") return v;
+      if (fallback !== undefined) return fallback;
+      throw new KonstructError("config_invalid", `config: ${formatPath(path)}: environment variable ${name} is not set`);
+    });
+  }
+  if (Array.isArray(node)) return node.map((v, i) => interpolate(v, env, [...path, String(i)]));
+  if (node && typeof node === "object") {
+    return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, interpolate(v, env, [...path, k])]));
+  }
+  return node;
+}
+
+/** `tenants.0.agents.1.name` → `tenants[0].agents[1].name`, the way the YAML reads. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((acc, p) => {
+    const s = String(p);
+    if (/^\d+$/.test(s)) return `${acc}[${s}]`;
+    return acc ? `${acc}.${s}` : s;
+  }, "");
+}

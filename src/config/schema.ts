@@ -1,0 +1,150 @@
+/**
+ * The configuration schema: the single source of truth for every key, its type and default.
+ * `konstruct.config.yaml` documents the same keys in prose; `config.test.ts` checks the two agree.
+ *
+ * Invariants: every object is strict (an unknown key is an error that names the key), and every
+ * value that is a credential is listed in SECRET_KEYS so logs and `konstruct config` redact it.
+ */
+import { z } from "zod";
+
+/** Keys whose values are credentials, wherever they appear in the tree. */
+export const SECRET_KEYS = new Set([
+  "api_key",
+  "bot_token",
+  "app_token",
+  "signing_secret",
+  "webhook_secret",
+  "key",
+  "password",
+]);
+/** Keys whose values are URLs that may embed a password (only the userinfo is redacted). */
+export const URL_KEYS = new Set(["url", "base_url"]);
+
+const slug = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "must be 1-63 chars of a-z, 0-9 and '-', starting with a letter or digit");
+const nonEmpty = z.string().min(1, "is required");
+
+const slackChannel = z.strictObject({
+  kind: z.literal("slack"),
+  name: slug,
+  /** `events` = Events API over HTTP (needs a public URL); `socket` = Socket Mode (works behind NAT). */
+  mode: z.enum(["events", "socket"]).default("events"),
+  bot_token: nonEmpty,
+  signing_secret: z.string().default(""),
+  app_token: z.string().default(""),
+  /** Slack Web API base URL (proxies, GovSlack, tests). */
+  api_url: z.url().default("https://slack.com/api/"),
+  team_id: z.string().default(""),
+});
+
+const telegramChannel = z.strictObject({
+  kind: z.literal("telegram"),
+  name: slug,
+  mode: z.enum(["polling", "webhook"]).default("polling"),
+  bot_token: nonEmpty,
+  webhook_secret: z.string().default(""),
+  /** Bot API root (a local Bot API server, tests). */
+  api_root: z.url().default("https://api.telegram.org"),
+});
+
+export const channelSchema = z.discriminatedUnion("kind", [slackChannel, telegramChannel]);
+
+const agentSchema = z.strictObject({
+  slug,
+  name: nonEmpty,
+  role: z.string().default(""),
+  persona: z.string().default(""),
+  instructions: z.string().default(""),
+  /** Model chain, first is primary: `provider_id/model`. */
+  models: z.array(z.string().regex(/^[a-z0-9][a-z0-9-]*\/.+$/, "must be 'provider_id/model'")).default([]),
+  channels: z.array(channelSchema).default([]),
+});
+
+const tenantSchema = z.strictObject({
+  slug,
+  name: nonEmpty,
+  agents: z.array(agentSchema).default([]),
+});
+
+const providerSchema = z.strictObject({
+  id: slug,
+  kind: z.enum(["ollama", "openai"]),
+  base_url: z.url(),
+  api_key: z.string().default(""),
+  timeout_ms: z.number().int().positive().default(60_000),
+  max_concurrency: z.number().int().positive().default(8),
+});
+
+export const configSchema = z
+  .strictObject({
+    data_dir: z.string().min(1).default("./data"),
+    server: z
+      .strictObject({
+        host: z.string().min(1).default("0.0.0.0"),
+        port: z.number().int().min(0).max(65535).default(8080),
+        public_url: z.union([z.url(), z.literal("")]).default(""),
+        shutdown_timeout_ms: z.number().int().positive().default(10_000),
+      })
+      .prefault({}),
+    log: z
+      .strictObject({
+        level: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
+      })
+      .prefault({}),
+    database: z
+      .strictObject({
+        /** Empty = embedded PGlite in data_dir; otherwise a postgres:// URL. */
+        url: z.string().default(""),
+        pool_size: z.number().int().positive().default(10),
+        /** Attempts to reach an external database before giving up (1 s apart, doubling to 5 s). */
+        connect_attempts: z.number().int().positive().default(5),
+      })
+      .prefault({}),
+    redis: z.strictObject({ url: z.string().default("") }).prefault({}),
+    secrets: z
+      .strictObject({
+        /** base64 of 32 random bytes; empty = generated once into data_dir/secret.key. */
+        key: z.string().default(""),
+      })
+      .prefault({}),
+    llm: z.strictObject({ providers: z.array(providerSchema).default([]) }).prefault({}),
+    tenants: z.array(tenantSchema).default([]),
+  })
+  .superRefine((cfg, ctx) => {
+    const dup = (items: string[], path: (string | number)[], what: string) => {
+      const seen = new Set<string>();
+      items.forEach((v, i) => {
+        if (seen.has(v)) ctx.addIssue({ code: "custom", path: [...path, i], message: `duplicate ${what} '${v}'` });
+        seen.add(v);
+      });
+    };
+    const providers = new Set(cfg.llm.providers.map((p) => p.id));
+    dup(cfg.llm.providers.map((p) => p.id), ["llm", "providers"], "provider id");
+    dup(cfg.tenants.map((t) => t.slug), ["tenants"], "tenant slug");
+    cfg.tenants.forEach((t, ti) => {
+      dup(t.agents.map((a) => a.slug), ["tenants", ti, "agents"], "agent slug");
+      t.agents.forEach((a, ai) => {
+        const at = ["tenants", ti, "agents", ai];
+        dup(a.channels.map((c) => c.name), [...at, "channels"], "channel name");
+        a.models.forEach((m, mi) => {
+          const provider = m.split("/")[0]!;
+          if (!providers.has(provider))
+            ctx.addIssue({ code: "custom", path: [...at, "models", mi], message: `unknown provider '${provider}'` });
+        });
+        a.channels.forEach((c, ci) => {
+          const cp = [...at, "channels", ci];
+          if (c.kind === "slack" && c.mode === "events" && !c.signing_secret)
+            ctx.addIssue({ code: "custom", path: [...cp, "signing_secret"], message: "is required in events mode" });
+          if (c.kind === "slack" && c.mode === "socket" && !c.app_token)
+            ctx.addIssue({ code: "custom", path: [...cp, "app_token"], message: "is required in socket mode" });
+          if (c.kind === "telegram" && c.mode === "webhook" && !c.webhook_secret)
+            ctx.addIssue({ code: "custom", path: [...cp, "webhook_secret"], message: "is required in webhook mode" });
+        });
+      });
+    });
+  });
+
+export type Config = z.infer<typeof configSchema>;
+export type ChannelConfig = z.infer<typeof channelSchema>;
+export type ProviderConfig = Config["llm"]["providers"][number];

@@ -1,0 +1,29 @@
+/** Tenant-owned: AI employees. Composite key (tenant_id, id) so the table can be sharded by tenant. */
+import { sql } from "drizzle-orm";
+import { foreignKey, jsonb, pgTable, primaryKey, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
+import { tenants } from "./tenants.ts";
+
+export const agents = pgTable(
+  "agents",
+  {
+    tenantId: uuid("tenant_id").notNull(),
+    id: uuid("id").notNull().default(sql`gen_random_uuid()`),
+    slug: text("slug").notNull(),
+    name: text("name").notNull(),
+    role: text("role").notNull().default(""),
+    persona: text("persona").notNull().default(""),
+    instructions: text("instructions").notNull().default(""),
+    /** Model chain, primary first: `provider_id/model`. */
+    models: jsonb("models").$type<string[]>().notNull().default([]),
+    source: text("source").notNull().default("ui"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    unique("agents_tenant_slug").on(t.tenantId, t.slug),
+    foreignKey({ columns: [t.tenantId], foreignColumns: [tenants.id] }).onDelete("cascade"),
+  ],
+);
+
+export type Agent = typeof agents.$inferSelect;

@@ -1,0 +1,44 @@
+/**
+ * The one error type the application throws on purpose. `status` is what the HTTP layer answers,
+ * `code` is stable for API clients and tests; the CLI prints `message` as its one-line reason.
+ * Mapping to responses and exit codes happens in exactly one place each (http/errors.ts, cli/main.ts).
+ */
+export type ErrorCode =
+  | "config_invalid"
+  | "bad_request"
+  | "unauthorized"
+  | "forbidden"
+  | "not_found"
+  | "conflict"
+  | "db_unavailable"
+  | "schema_newer"
+  | "schema_stale"
+  | "port_in_use"
+  | "internal";
+
+const STATUS: Record<ErrorCode, number> = {
+  config_invalid: 500,
+  bad_request: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  db_unavailable: 503,
+  schema_newer: 503,
+  schema_stale: 503,
+  port_in_use: 500,
+  internal: 500,
+};
+
+export class KonstructError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = "KonstructError";
+    this.status = STATUS[code];
+  }
+}

@@ -1,0 +1,25 @@
+/**
+ * The one place errors become HTTP responses: KonstructError → its status and code; Elysia's own
+ * validation/parse errors → 400 with the reason; anything else → 500 without internals (logged).
+ */
+import type { Logger } from "pino";
+import { KonstructError } from "../errors.ts";
+
+export function errorResponse(error: unknown, code: string | number, log: Logger): Response {
+  if (error instanceof KonstructError) return json(error.status, error.code, error.message);
+  if (code === "NOT_FOUND") return json(404, "not_found", "no such route");
+  if (code === "VALIDATION") return json(400, "bad_request", validationMessage(error));
+  if (code === "PARSE") return json(400, "bad_request", "request body could not be parsed");
+  log.error({ err: error }, "unhandled error");
+  return json(500, "internal", "internal error");
+}
+
+function validationMessage(error: unknown): string {
+  const e = error as { all?: { path?: string; summary?: string; message?: string }[] };
+  const first = e.all?.[0];
+  return first ? `${first.path || "body"}: ${first.summary ?? first.message ?? "invalid"}` : "invalid request";
+}
+
+function json(status: number, code: string, message: string): Response {
+  return Response.json({ error: { code, message } }, { status });
+}

@@ -1,0 +1,48 @@
+/**
+ * Every HTTP route of the appliance, on one screen. One handler per file under routes/.
+ *
+ *   GET /              status page (admin console takes over in a later issue)
+ *   GET /healthz       liveness
+ *   GET /readyz        readiness: database reachable, schema current
+ *   GET /metrics       Prometheus metrics
+ *   GET /static/:file  CSS and other assets compiled into the binary
+ */
+import { Elysia } from "elysia";
+import type { Logger } from "pino";
+import type { Database } from "../db/database.ts";
+import { errorResponse } from "./errors.ts";
+import type { Metrics } from "./metrics.ts";
+import { healthz } from "./routes/healthz.ts";
+import { home } from "./routes/home.tsx";
+import { metrics } from "./routes/metrics.ts";
+import { readyz } from "./routes/readyz.ts";
+import { staticAssets } from "./routes/static.ts";
+
+export interface HttpDeps {
+  log: Logger;
+  metrics: Metrics;
+  version: string;
+  /** Null until the database is open and migrated. */
+  db: () => Database | null;
+}
+
+export function buildHttp(deps: HttpDeps) {
+  const started = new WeakMap<Request, number>();
+  return new Elysia()
+    .onRequest(({ request }) => {
+      started.set(request, performance.now());
+    })
+    .onAfterResponse(({ request, route, set }) => {
+      const t0 = started.get(request);
+      const method = request.method;
+      const label = route || "unmatched";
+      deps.metrics.httpRequests.inc({ method, route: label, status: String(set.status ?? 200) });
+      if (t0 !== undefined) deps.metrics.httpDuration.observe({ method, route: label }, (performance.now() - t0) / 1000);
+    })
+    .onError(({ error, code }) => errorResponse(error, code, deps.log))
+    .use(healthz())
+    .use(readyz(deps))
+    .use(metrics(deps))
+    .use(staticAssets())
+    .use(home({ version: deps.version, dbMode: () => deps.db()?.mode ?? "starting" }));
+}

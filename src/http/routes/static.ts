@@ -1,0 +1,16 @@
+/** GET /static/*: assets compiled into the binary; immutable per build. */
+import { Elysia } from "elysia";
+import css from "../../../views/static/app.css" with { type: "text" };
+
+const ASSETS: Record<string, { body: string; type: string }> = {
+  "app.css": { body: css, type: "text/css; charset=utf-8" },
+};
+
+export const staticAssets = () =>
+  new Elysia().get("/static/:file", ({ params, set }) => {
+    const asset = ASSETS[params.file];
+    if (!asset) return ((set.status = 404), "not found");
+    return new Response(asset.body, {
+      headers: { "content-type": asset.type, "cache-control": "public, max-age=3600" },
+    });
+  });

@@ -1,0 +1,134 @@
+/**
+ * Provisioning as code (like Grafana's): tenants, agents, channels and LLM providers declared in
+ * konstruct.config.yaml are upserted at start. Rows the config created (source = 'config') and no
+ * longer declares are removed within a declared tenant; a tenant that vanished from the config is
+ * only reported — deleting a tenant's data is never implicit.
+ */
+import { and, eq, notInArray, sql } from "drizzle-orm";
+import type { Logger } from "pino";
+import type { ChannelConfig, Config } from "../config/schema.ts";
+import type { Database, Tx } from "../db/database.ts";
+import { agents, channels, llmProviders, tenants } from "../db/schema/index.ts";
+import type { SecretBox } from "../secrets/box.ts";
+
+export interface ProvisionSummary {
+  providers: number;
+  tenants: number;
+  agents: number;
+  channels: number;
+  undeclaredTenants: string[];
+}
+
+export async function applyProvisioning(
+  cfg: Pick<Config, "tenants" | "llm">,
+  db: Database,
+  box: SecretBox,
+  log: Logger,
+): Promise<ProvisionSummary> {
+  const summary: ProvisionSummary = { providers: 0, tenants: 0, agents: 0, channels: 0, undeclaredTenants: [] };
+  const tenantIds = await db.platform(async (tx) => {
+    for (const p of cfg.llm.providers) {
+      const row = {
+        id: p.id,
+        kind: p.kind,
+        baseUrl: p.base_url,
+        apiKey: box.seal(p.api_key),
+        timeoutMs: p.timeout_ms,
+        maxConcurrency: p.max_concurrency,
+        source: "config",
+      };
+      await tx.insert(llmProviders).values(row).onConflictDoUpdate({
+        target: llmProviders.id,
+        set: { ...row, updatedAt: sql`now()` },
+      });
+      summary.providers++;
+    }
+    const ids = new Map<string, string>();
+    for (const t of cfg.tenants) {
+      const [row] = await tx
+        .insert(tenants)
+        .values({ slug: t.slug, name: t.name, source: "config" })
+        .onConflictDoUpdate({ target: tenants.slug, set: { name: t.name, source: "config", updatedAt: sql`now()` } })
+        .returning({ id: tenants.id });
+      ids.set(t.slug, row!.id);
+      summary.tenants++;
+    }
+    const declared = cfg.tenants.map((t) => t.slug);
+    const stale = await tx
+      .select({ slug: tenants.slug })
+      .from(tenants)
+      .where(declared.length ? and(eq(tenants.source, "config"), notInArray(tenants.slug, declared)) : eq(tenants.source, "config"));
+    summary.undeclaredTenants = stale.map((s) => s.slug);
+    return ids;
+  });
+
+  for (const t of cfg.tenants) {
+    await db.withTenant(tenantIds.get(t.slug)!, async (tx) => {
+      const tenantId = tenantIds.get(t.slug)!;
+      for (const a of t.agents) {
+        const values = {
+          tenantId,
+          slug: a.slug,
+          name: a.name,
+          role: a.role,
+          persona: a.persona,
+          instructions: a.instructions,
+          models: a.models,
+          source: "config",
+        };
+        const [agent] = await tx
+          .insert(agents)
+          .values(values)
+          .onConflictDoUpdate({ target: [agents.tenantId, agents.slug], set: { ...values, updatedAt: sql`now()` } })
+          .returning({ id: agents.id });
+        summary.agents++;
+        for (const c of a.channels) {
+          await upsertChannel(tx, tenantId, agent!.id, c, box);
+          summary.channels++;
+        }
+      }
+      await pruneUndeclared(tx, t.agents.map((a) => a.slug), t.agents.flatMap((a) => a.channels.map((c) => c.name)));
+    });
+  }
+  if (summary.undeclaredTenants.length)
+    log.warn({ tenants: summary.undeclaredTenants }, "tenants provisioned earlier are no longer in the config; left in place");
+  log.info(summary, "provisioning applied");
+  return summary;
+}
+
+async function upsertChannel(tx: Tx, tenantId: string, agentId: string, c: ChannelConfig, box: SecretBox) {
+  const { settings, secrets } = splitChannel(c);
+  const values = {
+    tenantId,
+    agentId,
+    kind: c.kind,
+    name: c.name,
+    mode: c.mode,
+    settings,
+    secrets: box.sealJson(secrets),
+    source: "config",
+  };
+  await tx
+    .insert(channels)
+    .values(values)
+    .onConflictDoUpdate({ target: [channels.tenantId, channels.name], set: { ...values, updatedAt: sql`now()` } });
+}
+
+/** Credentials go to the sealed column, the rest stays readable. */
+export function splitChannel(c: ChannelConfig): { settings: Record<string, string>; secrets: Record<string, string> } {
+  if (c.kind === "slack")
+    return {
+      settings: { api_url: c.api_url, team_id: c.team_id },
+      secrets: { bot_token: c.bot_token, signing_secret: c.signing_secret, app_token: c.app_token },
+    };
+  return { settings: { api_root: c.api_root }, secrets: { bot_token: c.bot_token, webhook_secret: c.webhook_secret } };
+}
+
+async function pruneUndeclared(tx: Tx, agentSlugs: string[], channelNames: string[]) {
+  await tx
+    .delete(channels)
+    .where(channelNames.length ? and(eq(channels.source, "config"), notInArray(channels.name, channelNames)) : eq(channels.source, "config"));
+  await tx
+    .delete(agents)
+    .where(agentSlugs.length ? and(eq(agents.source, "config"), notInArray(agents.slug, agentSlugs)) : eq(agents.source, "config"));
+}

@@ -1,0 +1,5 @@
+/// <reference types="@kitajs/html/all-types.d.ts" />
+declare module "*.css" {
+  const text: string;
+  export default text;
+}
