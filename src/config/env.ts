@@ -44,14 +44,22 @@ function readSecretFile(name: string, file: string): string {
   }
 }
 
-/** Credentials and URLs stay strings verbatim; other values are read as YAML scalars (8080, true, [a, b]). */
+/**
+ * Credentials and URLs stay strings verbatim; other values are read as YAML (8080, true, [a, b]),
+ * but only a number, a boolean or a flow collection (`[...]`, `{...}`) is taken from the parse:
+ * anything else stays the verbatim string, so `a: b`, `x #y`, `~` or `- x` are not reshaped.
+ */
 function coerce(key: string, value: string, fromFile: boolean): unknown {
   if (fromFile || SECRET_KEYS.has(key) || URL_KEYS.has(key) || value === "") return value;
+  let parsed: unknown;
   try {
-    return parse(value);
+    parsed = parse(value);
   } catch {
     return value;
   }
+  if (typeof parsed === "number" || typeof parsed === "boolean") return parsed;
+  if (parsed !== null && typeof parsed === "object" && /^\s*[[{]/.test(value)) return parsed;
+  return value;
 }
 
 function setPath(tree: Tree, path: string[], value: unknown): void {

@@ -59,9 +59,15 @@ export function validate(tree: unknown, source: string | null = null): Config {
 }
 
 function readYaml(file: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    throw new KonstructError("config_invalid", `config: cannot read ${file}: ${(e as Error).message}`);
+  }
   let doc: unknown;
   try {
-    doc = parse(readFileSync(file, "utf8"), { prettyErrors: true, uniqueKeys: true });
+    doc = parse(text, { prettyErrors: true, uniqueKeys: true });
   } catch (e) {
     const detail = e instanceof YAMLParseError ? e.message.split("\n")[0] : (e as Error).message;
     throw new KonstructError("config_invalid", `config: ${file}: invalid YAML: ${detail}`);

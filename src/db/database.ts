@@ -6,7 +6,7 @@
  *    (tenants, llm_providers) and nothing tenant-owned.
  * Owner-level access (`driver.raw`) is for the migrator and doctor alone.
  */
-import { sql } from "drizzle-orm";
+import { DrizzleQueryError, sql } from "drizzle-orm";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { KonstructError } from "../errors.ts";
@@ -31,7 +31,7 @@ export class Database {
       await tx.execute(sql`select set_config('app.tenant_id', ${tenantId}, true)`);
       await tx.execute(sql`set local role konstruct_app`);
       return fn(tx);
-    });
+    }).catch(unwrapQueryError);
   }
 
   platform<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
@@ -39,7 +39,7 @@ export class Database {
       await tx.execute(sql`select set_config('app.tenant_id', '', true)`);
       await tx.execute(sql`set local role konstruct_platform`);
       return fn(tx);
-    });
+    }).catch(unwrapQueryError);
   }
 
   async ping(): Promise<void> {
@@ -49,6 +49,15 @@ export class Database {
   close(): Promise<void> {
     return this.driver.close();
   }
+}
+
+/**
+ * Drizzle wraps driver errors in a message that embeds the query's parameters — which may be
+ * secrets. Surface the database's own error instead (its message carries no parameter values).
+ */
+function unwrapQueryError(e: unknown): never {
+  if (e instanceof DrizzleQueryError && e.cause) throw e.cause;
+  throw e;
 }
 
 export interface DatabaseOptions {

@@ -6,16 +6,22 @@ import { SECRET_KEYS, URL_KEYS } from "../config/schema.ts";
 
 export const REDACTED = "[redacted]";
 
-/** postgres://user:pass@host/db → postgres://user:[redacted]@host/db; anything unparsable is left alone. */
+/**
+ * postgres://user:pass@host/db → postgres://user:[redacted]@host/db. A URL the parser rejects or
+ * misreads (an unescaped `#`, `/` or `?` in the password) still has everything between `user:` and
+ * the last `@` redacted: over-redacting beats printing a password.
+ */
 export function redactUrl(value: string): string {
   try {
     const u = new URL(value);
-    if (!u.password) return value;
-    u.password = "REDACTED";
-    return u.toString().replace("REDACTED", REDACTED);
+    if (u.password) {
+      u.password = "REDACTED";
+      return u.toString().replace("REDACTED", REDACTED);
+    }
   } catch {
-    return value;
+    // fall through to the textual check
   }
+  return value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:@/?#]*:).*@/is, `$1${REDACTED}@`);
 }
 
 export function redactTree<T>(node: T, key = ""): T {

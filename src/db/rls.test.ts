@@ -1,0 +1,138 @@
+/**
+ * Tenant isolation, proven with two tenants on both the embedded and the external database.
+ * Every query in here goes through Database.withTenant()/platform(), i.e. as an unprivileged role
+ * — the owner/superuser connection would bypass RLS and prove nothing.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { eq, sql } from "drizzle-orm";
+import { DB_KINDS, openTestDatabase, type TestDatabase } from "../../test/support/db.ts";
+import { KonstructError } from "../errors.ts";
+import { agents, channels, TENANT_TABLES, tenants } from "./schema/index.ts";
+
+describe.each(DB_KINDS)("tenant isolation on %s Postgres", (kind) => {
+  let t: TestDatabase;
+  let A: string;
+  let B: string;
+  let agentA: string;
+  let agentB: string;
+
+  beforeAll(async () => {
+    t = await openTestDatabase(kind);
+    [A, B] = await t.db.platform(async (tx) => {
+      const rows = await tx
+        .insert(tenants)
+        .values([
+          { slug: "acme", name: "Acme" },
+          { slug: "globex", name: "Globex" },
+        ])
+        .returning({ id: tenants.id });
+      return rows.map((r) => r.id) as [string, string];
+    });
+    agentA = await seed(A, "alice");
+    agentB = await seed(B, "bob");
+  });
+  afterAll(() => t.cleanup());
+
+  async function seed(tenantId: string, slug: string): Promise<string> {
+    return t.db.withTenant(tenantId, async (tx) => {
+      const [a] = await tx.insert(agents).values({ tenantId, slug, name: slug }).returning({ id: agents.id });
+      await tx.insert(channels).values({
+        tenantId,
+        agentId: a!.id,
+        kind: "telegram",
+        name: `${slug}-bot`,
+        mode: "polling",
+        secrets: new Uint8Array([1, 2, 3]),
+      });
+      return a!.id;
+    });
+  }
+
+  test("runs as an unprivileged role that is neither owner, superuser nor BYPASSRLS", async () => {
+    const [who] = await t.db.withTenant(A, (tx) =>
+      tx.execute<{ current_user: string; rolsuper: boolean; rolbypassrls: boolean }>(
+        sql`select current_user, rolsuper, rolbypassrls from pg_roles where rolname = current_user`,
+      ),
+    ).then((r) => ("rows" in r ? (r.rows as never[]) : (r as never[])));
+    expect(who).toEqual({ current_user: "konstruct_app", rolsuper: false, rolbypassrls: false });
+  });
+
+  test("reads see only the own tenant's rows", async () => {
+    const seen = await t.db.withTenant(A, async (tx) => ({
+      agents: await tx.select({ slug: agents.slug }).from(agents),
+      channels: await tx.select({ name: channels.name }).from(channels),
+      tenants: await tx.select({ slug: tenants.slug }).from(tenants),
+      byId: await tx.select().from(agents).where(eq(agents.id, agentB)),
+    }));
+    expect(seen).toEqual({ agents: [{ slug: "alice" }], channels: [{ name: "alice-bot" }], tenants: [{ slug: "acme" }], byId: [] });
+  });
+
+  test("updates and deletes of the other tenant's rows touch nothing", async () => {
+    const touched = await t.db.withTenant(A, async (tx) => ({
+      updated: await tx.update(agents).set({ name: "pwned" }).where(eq(agents.id, agentB)).returning(),
+      updatedAll: await tx.update(agents).set({ persona: "x" }).returning({ slug: agents.slug }),
+      deletedChannels: await tx.delete(channels).where(eq(channels.agentId, agentB)).returning(),
+      deletedAgents: await tx.delete(agents).where(eq(agents.id, agentB)).returning(),
+    }));
+    expect(touched).toEqual({ updated: [], updatedAll: [{ slug: "alice" }], deletedChannels: [], deletedAgents: [] });
+    const b = await t.db.withTenant(B, async (tx) => ({
+      agents: await tx.select({ name: agents.name, persona: agents.persona }).from(agents),
+      channels: await tx.select({ name: channels.name }).from(channels),
+    }));
+    expect(b).toEqual({ agents: [{ name: "bob", persona: "" }], channels: [{ name: "bob-bot" }] });
+  });
+
+  test("writing rows into another tenant is rejected", async () => {
+    await expect(
+      t.db.withTenant(A, (tx) => tx.insert(agents).values({ tenantId: B, slug: "mole", name: "mole" })),
+    ).rejects.toThrow(/row-level security/);
+    await expect(
+      t.db.withTenant(A, (tx) => tx.update(agents).set({ tenantId: B }).where(eq(agents.id, agentA))),
+    ).rejects.toThrow(/row-level security/);
+  });
+
+  test("without a tenant set, the app role sees nothing", async () => {
+    const rows = await t.db.driver.raw.transaction(async (tx) => {
+      await tx.query("set local role konstruct_app");
+      return tx.query("select count(*)::int as n from agents");
+    });
+    expect(rows).toEqual([{ n: 0 }]);
+  });
+
+  test("the platform role cannot read tenant-owned tables at all", async () => {
+    await expect(t.db.platform((tx) => tx.select().from(agents))).rejects.toThrow(/permission denied/);
+    await expect(t.db.platform((tx) => tx.select().from(channels))).rejects.toThrow(/permission denied/);
+    const all = await t.db.platform((tx) => tx.select({ slug: tenants.slug }).from(tenants).orderBy(tenants.slug));
+    expect(all).toEqual([{ slug: "acme" }, { slug: "globex" }]);
+  });
+
+  test("the role switch ends with the transaction", async () => {
+    await t.db.withTenant(A, async () => {});
+    const [who] = await t.db.driver.raw.query<{ u: string }>("select current_user as u");
+    expect(who!.u).not.toMatch(/^konstruct_/);
+  });
+
+  test("a malformed tenant id is refused before any query", () => {
+    expect(() => t.db.withTenant("1 or 1=1", async () => {})).toThrow(KonstructError);
+  });
+
+  test("every tenant-owned table: listed, FORCE RLS, tenant_id leading the primary key and every index", async () => {
+    const raw = t.db.driver.raw;
+    const withTenantId = await raw.query<{ table_name: string }>(
+      "select table_name from information_schema.columns where table_schema = 'public' and column_name = 'tenant_id' order by 1",
+    );
+    expect(withTenantId.map((r) => r.table_name)).toEqual([...TENANT_TABLES].sort());
+    const rows = await raw.query<{ relname: string; forced: boolean; indexname: string; first_col: string }>(
+      `select c.relname, c.relrowsecurity and c.relforcerowsecurity as forced, i.relname as indexname,
+              a.attname as first_col
+         from pg_class c
+         join pg_index x on x.indrelid = c.oid
+         join pg_class i on i.oid = x.indexrelid
+         join pg_attribute a on a.attrelid = c.oid and a.attnum = x.indkey[0]
+        where c.relname = any($1::text[])`,
+      [[...TENANT_TABLES]],
+    );
+    expect(rows.length).toBeGreaterThanOrEqual(TENANT_TABLES.length * 2);
+    for (const r of rows) expect({ index: r.indexname, forced: r.forced, first: r.first_col }).toEqual({ index: r.indexname, forced: true, first: "tenant_id" });
+  });
+});
