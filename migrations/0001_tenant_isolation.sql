@@ -13,8 +13,16 @@ DO $$ BEGIN
 EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
 END $$;
 --> statement-breakpoint
--- A non-superuser owner may only SET ROLE to roles it is a member of.
-GRANT konstruct_app, konstruct_platform TO CURRENT_USER;
+-- A non-superuser owner may only SET ROLE to roles it is a member of. Granting needs CREATEROLE
+-- (or an admin who ran the GRANT beforehand, which this then leaves alone).
+DO $$ BEGIN
+  IF NOT pg_has_role(current_user, 'konstruct_app', 'MEMBER') THEN
+    EXECUTE format('GRANT konstruct_app TO %I', current_user);
+  END IF;
+  IF NOT pg_has_role(current_user, 'konstruct_platform', 'MEMBER') THEN
+    EXECUTE format('GRANT konstruct_platform TO %I', current_user);
+  END IF;
+END $$;
 --> statement-breakpoint
 GRANT USAGE ON SCHEMA public TO konstruct_app, konstruct_platform;
 --> statement-breakpoint

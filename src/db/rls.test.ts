@@ -49,11 +49,12 @@ describe.each(DB_KINDS)("tenant isolation on %s Postgres", (kind) => {
   }
 
   test("runs as an unprivileged role that is neither owner, superuser nor BYPASSRLS", async () => {
-    const [who] = await t.db.withTenant(A, (tx) =>
-      tx.execute<{ current_user: string; rolsuper: boolean; rolbypassrls: boolean }>(
-        sql`select current_user, rolsuper, rolbypassrls from pg_roles where rolname = current_user`,
-      ),
-    ).then((r) => ("rows" in r ? (r.rows as never[]) : (r as never[])));
+    const who = await t.db.withTenant(A, async (tx) => {
+      // pglite returns { rows }, postgres.js an array: accept both.
+      const r = (await tx.execute(sql`select current_user, rolsuper, rolbypassrls from pg_roles where rolname = current_user`)) as unknown as
+        { rows?: unknown[] } & unknown[];
+      return (r.rows ?? r)[0];
+    });
     expect(who).toEqual({ current_user: "konstruct_app", rolsuper: false, rolbypassrls: false });
   });
 

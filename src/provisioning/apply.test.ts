@@ -1,0 +1,93 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import pino from "pino";
+import { validate } from "../config/load.ts";
+import { agents, channels, llmProviders, tenants } from "../db/schema/index.ts";
+import { SecretBox } from "../secrets/box.ts";
+import { DB_KINDS, openTestDatabase, type TestDatabase } from "../../test/support/db.ts";
+import { applyProvisioning } from "./apply.ts";
+
+const quiet = pino({ level: "silent" });
+const TOKEN_A = "111111:AAAA-telegram-token-of-acme";
+const TOKEN_B = "xoxb-globex-slack-bot-token";
+
+function declared(extraAgent = true) {
+  return validate({
+    llm: { providers: [{ id: "local", kind: "ollama", base_url: "http://127.0.0.1:11434", api_key: "sk-provider-secret" }] },
+    tenants: [
+      {
+        slug: "acme",
+        name: "Acme",
+        agents: [
+          {
+            slug: "ada",
+            name: "Ada",
+            role: "Support",
+            models: ["local/llama3"],
+            channels: [{ kind: "telegram", name: "acme-bot", bot_token: TOKEN_A }],
+          },
+          ...(extraAgent ? [{ slug: "temp", name: "Temp" }] : []),
+        ],
+      },
+      {
+        slug: "globex",
+        name: "Globex",
+        agents: [
+          { slug: "gus", name: "Gus", channels: [{ kind: "slack", name: "globex-slack", bot_token: TOKEN_B, signing_secret: "s3cr3t" }] },
+        ],
+      },
+    ],
+  });
+}
+
+describe.each(DB_KINDS)("provisioning from config on %s Postgres", (kind) => {
+  let t: TestDatabase;
+  let box: SecretBox;
+  beforeAll(async () => {
+    t = await openTestDatabase(kind);
+    box = await SecretBox.open("", t.dataDir);
+  });
+  afterAll(() => t.cleanup());
+
+  const tenantId = (slug: string) =>
+    t.db.platform(async (tx) => (await tx.select().from(tenants)).find((r) => r.slug === slug)!.id);
+
+  test("creates tenants, agents and channels, each in its own tenant, credentials sealed", async () => {
+    const summary = await applyProvisioning(declared(), t.db, box, quiet);
+    expect(summary).toMatchObject({ providers: 1, tenants: 2, agents: 3, channels: 2 });
+    const acme = await t.db.withTenant(await tenantId("acme"), async (tx) => ({
+      agents: (await tx.select().from(agents)).map((a) => [a.slug, a.models]),
+      channels: await tx.select().from(channels),
+    }));
+    expect(acme.agents.sort()).toEqual([["ada", ["local/llama3"]], ["temp", []]]);
+    expect(acme.channels.map((c) => [c.name, c.kind, c.mode, c.settings])).toEqual([
+      ["acme-bot", "telegram", "polling", { api_root: "https://api.telegram.org" }],
+    ]);
+    const sealed = acme.channels[0]!.secrets;
+    expect(Buffer.from(sealed).toString("latin1")).not.toContain(TOKEN_A);
+    expect(box.unsealJson(sealed)).toEqual({ bot_token: TOKEN_A, webhook_secret: "" });
+    const [provider] = await t.db.platform((tx) => tx.select().from(llmProviders));
+    expect(Buffer.from(provider!.apiKey).toString("latin1")).not.toContain("sk-provider-secret");
+    expect(box.unseal(provider!.apiKey)).toBe("sk-provider-secret");
+  });
+
+  test("re-applying is idempotent; an agent removed from the config is removed, UI-made rows stay", async () => {
+    const acme = await tenantId("acme");
+    await t.db.withTenant(acme, (tx) => tx.insert(agents).values({ tenantId: acme, slug: "hand-made", name: "Hand" }));
+    const before = await t.db.withTenant(acme, (tx) => tx.select({ id: agents.id, slug: agents.slug }).from(agents));
+    await applyProvisioning(declared(), t.db, box, quiet);
+    const again = await t.db.withTenant(acme, (tx) => tx.select({ id: agents.id, slug: agents.slug }).from(agents));
+    expect(again.sort((a, b) => a.slug.localeCompare(b.slug))).toEqual(before.sort((a, b) => a.slug.localeCompare(b.slug)));
+    await applyProvisioning(declared(false), t.db, box, quiet);
+    const pruned = await t.db.withTenant(acme, (tx) => tx.select({ slug: agents.slug }).from(agents));
+    expect(pruned.map((a) => a.slug).sort()).toEqual(["ada", "hand-made"]);
+  });
+
+  test("a tenant dropped from the config is reported, never deleted", async () => {
+    const cfg = declared();
+    cfg.tenants = cfg.tenants.filter((x) => x.slug !== "globex");
+    const summary = await applyProvisioning(cfg, t.db, box, quiet);
+    expect(summary.undeclaredTenants).toEqual(["globex"]);
+    const gus = await t.db.withTenant(await tenantId("globex"), (tx) => tx.select({ slug: agents.slug }).from(agents));
+    expect(gus).toEqual([{ slug: "gus" }]);
+  });
+});
