@@ -88,12 +88,14 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
             throw new KonstructError("schema_stale", `database schema is behind (pending: ${status.pending.join(", ")}); run 'konstruct migrate'`);
         }
         await applyProvisioning(config, opened, secrets, log);
+        if (opts.listen ?? true) server = listen(config, http, log);
       } catch (e) {
         await opened.close();
         throw e;
       }
       db = opened;
-      if (opts.listen ?? true) server = listen(config, http, log);
+      // Start-up (migrations, provisioning, PGlite init) leaves garbage; return it before idling.
+      Bun.gc(true);
       log.info({ version: VERSION, database: opened.mode, port: server?.port ?? null }, "konstruct ready");
     },
     async stop() {

@@ -4,7 +4,6 @@ import { loadConfig, type LoadedConfig } from "../config/load.ts";
 
 export interface Command {
   name: string;
-  summary: string;
   usage: string;
   run(argv: string[]): Promise<number>;
 }

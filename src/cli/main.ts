@@ -5,13 +5,18 @@
  */
 import { KonstructError } from "../errors.ts";
 import type { Command } from "./command.ts";
-import { config } from "./commands/config.ts";
-import { doctor } from "./commands/doctor.ts";
-import { migrate } from "./commands/migrate.ts";
-import { serve } from "./commands/serve.ts";
-import { version } from "./commands/version.ts";
 
-const COMMANDS: Command[] = [serve, migrate, doctor, config, version];
+/**
+ * Commands load on demand: `serve` then never pays for doctor's Redis client and friends, which
+ * keeps the appliance's idle memory down.
+ */
+const COMMANDS: { name: string; summary: string; load: () => Promise<Command> }[] = [
+  { name: "serve", summary: "run the appliance (migrates, provisions from config, serves HTTP)", load: async () => (await import("./commands/serve.ts")).serve },
+  { name: "migrate", summary: "apply pending database migrations (or show their status)", load: async () => (await import("./commands/migrate.ts")).migrate },
+  { name: "doctor", summary: "check config, database, pgvector, migrations, redis and LLM providers", load: async () => (await import("./commands/doctor.ts")).doctor },
+  { name: "config", summary: "print the resolved configuration, secrets redacted", load: async () => (await import("./commands/config.ts")).config },
+  { name: "version", summary: "print the version", load: async () => (await import("./commands/version.ts")).version },
+];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -25,17 +30,21 @@ Run 'konstruct <command> --help' for a command's options.`;
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
-  if (!name || name === "--help" || name === "-h" || name === "help") {
-    console.log(usage());
-    return name ? 0 : 2;
+  if (!name) {
+    console.error(usage());
+    return 2;
   }
-  if (name === "--version" || name === "-v") return version.run([]);
-  const command = COMMANDS.find((c) => c.name === name);
-  if (!command) {
+  if (name === "--help" || name === "-h" || name === "help") {
+    console.log(usage());
+    return 0;
+  }
+  const entry = COMMANDS.find((c) => c.name === (name === "--version" || name === "-v" ? "version" : name));
+  if (!entry) {
     console.error(`konstruct: unknown command '${name}'\n\n${usage()}`);
     return 2;
   }
   try {
+    const command = await entry.load();
     return await command.run(rest);
   } catch (e) {
     console.error(`konstruct: ${oneLine(e)}`);

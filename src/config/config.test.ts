@@ -552,6 +552,20 @@ tenants:
     expect(load("server:\n  host: ${HOST}\n", { HOST: "[1, 2]" }).server.host).toBe("[1, 2]");
   });
 
+  test("a value that is only ${VAR} may fill a number field; other values stay text; $${ is a literal", () => {
+    expect(load("server:\n  port: ${P:-8080}\n", { P: "9001" }).server.port).toBe(9001);
+    expect(load("server:\n  port: ${P:-8080}\n").server.port).toBe(8080);
+    const c = load(
+      "tenants:\n  - slug: a\n    name: ${N}\n    agents:\n      - slug: b\n        name: B\n        instructions: run $${HOME}/x\n" +
+        "        channels:\n          - kind: telegram\n            name: t\n            bot_token: ${TOKEN}\n",
+      { N: "123", TOKEN: "98765" },
+    );
+    expect(c.tenants[0]!.agents[0]!.instructions).toBe("run ${HOME}/x");
+    expect(c.tenants[0]!.agents[0]!.channels[0]!.bot_token).toBe("98765");
+    expect(c.tenants[0]!.name).toBe("123");
+    expect(errorOf(() => load("server:\n  port: ${P}\n", { P: "80x" }))).toContain("server.port");
+  });
+
   test("only values are interpolated; env overrides are taken literally", () => {
     expect(load("log:\n  level: ${LEVEL:-warn}\n").log.level).toBe("warn");
     const c = loadConfig({ env: { KONSTRUCT_TENANTS__0__SLUG: "a", KONSTRUCT_TENANTS__0__NAME: "${X}" }, cwd: tmp() });

@@ -4,16 +4,19 @@
  */
 import { KonstructError } from "../errors.ts";
 
-const PATTERN = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
+// `$${` is a literal `${` (as in docker compose), for instructions that mention shell syntax.
+const PATTERN = /\$(\$)?\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
 
 export function interpolate(node: unknown, env: Record<string, string | undefined>, path: string[] = []): unknown {
   if (typeof node === "string") {
-    return node.replace(PATTERN, (_m, name: string, fallback: string | undefined) => {
+    const out = node.replace(PATTERN, (match, escaped: string | undefined, name: string, fallback: string | undefined) => {
+      if (escaped) return match.slice(1);
       const v = env[name];
       if (v !== undefined && v !== "") return v;
       if (fallback !== undefined) return fallback;
       throw new KonstructError("config_invalid", `config: ${formatPath(path)}: environment variable ${name} is not set`);
     });
+    return out;
   }
   if (Array.isArray(node)) return node.map((v, i) => interpolate(v, env, [...path, String(i)]));
   if (node && typeof node === "object") {

@@ -24,6 +24,8 @@ const slug = z
   .string()
   .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "must be 1-63 chars of a-z, 0-9 and '-', starting with a letter or digit");
 const nonEmpty = z.string().min(1, "is required");
+/** An integer that may arrive as digits in a string (`port: ${PORT:-8080}` interpolates to text). */
+const int = () => z.preprocess((v) => (typeof v === "string" && /^\s*-?\d+\s*$/.test(v) ? Number(v) : v), z.number().int());
 
 const slackChannel = z.strictObject({
   kind: z.literal("slack"),
@@ -72,8 +74,8 @@ const providerSchema = z.strictObject({
   kind: z.enum(["ollama", "openai"]),
   base_url: z.url(),
   api_key: z.string().default(""),
-  timeout_ms: z.number().int().positive().default(60_000),
-  max_concurrency: z.number().int().positive().default(8),
+  timeout_ms: int().pipe(z.number().positive()).default(60_000),
+  max_concurrency: int().pipe(z.number().positive()).default(8),
 });
 
 export const configSchema = z
@@ -82,9 +84,9 @@ export const configSchema = z
     server: z
       .strictObject({
         host: z.string().min(1).default("0.0.0.0"),
-        port: z.number().int().min(0).max(65535).default(8080),
+        port: int().pipe(z.number().min(0).max(65535)).default(8080),
         public_url: z.union([z.url(), z.literal("")]).default(""),
-        shutdown_timeout_ms: z.number().int().positive().default(10_000),
+        shutdown_timeout_ms: int().pipe(z.number().positive()).default(10_000),
       })
       .prefault({}),
     log: z
@@ -96,9 +98,9 @@ export const configSchema = z
       .strictObject({
         /** Empty = embedded PGlite in data_dir; otherwise a postgres:// URL. */
         url: z.string().default(""),
-        pool_size: z.number().int().positive().default(10),
+        pool_size: int().pipe(z.number().positive()).default(10),
         /** Attempts to reach an external database before giving up (1 s apart, doubling to 5 s). */
-        connect_attempts: z.number().int().positive().default(5),
+        connect_attempts: int().pipe(z.number().positive()).default(5),
       })
       .prefault({}),
     redis: z.strictObject({ url: z.string().default("") }).prefault({}),

@@ -10,9 +10,8 @@ import { DrizzleQueryError, sql } from "drizzle-orm";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { KonstructError } from "../errors.ts";
-import { type Drizzle, type Driver, pgliteDriver, postgresDriver } from "./driver.ts";
+import type { Drizzle, Driver } from "./driver.ts";
 import { acquireDataLock } from "./data-lock.ts";
-import { openEmbeddedPglite } from "./embedded.ts";
 
 export type Tx = Parameters<Parameters<Drizzle["transaction"]>[0]>[0];
 
@@ -73,6 +72,10 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     mkdirSync(opts.dataDir, { recursive: true });
     const release = acquireDataLock(join(opts.dataDir, "pg.lock"));
     try {
+      // Each mode imports only its own driver: the embedded appliance never loads postgres.js, and an
+      // external deployment never loads PGlite's wasm.
+      const { openEmbeddedPglite } = await import("./embedded.ts");
+      const { pgliteDriver } = await import("./driver-pglite.ts");
       const driver = pgliteDriver(await openEmbeddedPglite(join(opts.dataDir, "pg")));
       return new Database({ ...driver, close: () => driver.close().finally(release) });
     } catch (e) {
@@ -82,6 +85,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   }
   if (!/^postgres(ql)?:\/\//.test(opts.url))
     throw new KonstructError("config_invalid", "config: database.url: must start with postgres:// or postgresql://");
+  const { postgresDriver } = await import("./driver-postgres.ts");
   return new Database(
     await postgresDriver({
       url: opts.url,

@@ -4,7 +4,6 @@ import { type Command, COMMON_USAGE, load, parse } from "../command.ts";
 
 export const config: Command = {
   name: "config",
-  summary: "print the resolved configuration, secrets redacted",
   usage: `Usage: konstruct config [options]
 
 Prints the configuration as serve would use it: file + \${VAR} interpolation + KONSTRUCT_*

@@ -3,7 +3,6 @@ import { type Command, COMMON_USAGE, load, parse } from "../command.ts";
 
 export const doctor: Command = {
   name: "doctor",
-  summary: "check config, database, pgvector, migrations, redis and LLM providers",
   usage: `Usage: konstruct doctor [options]
 
 Reports the config file in use, database mode and Postgres version, pgvector availability,

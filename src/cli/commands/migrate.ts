@@ -4,7 +4,6 @@ import { type Command, COMMON_USAGE, load, parse } from "../command.ts";
 
 export const migrate: Command = {
   name: "migrate",
-  summary: "apply pending database migrations (or show their status)",
   usage: `Usage: konstruct migrate [options]
 
 Applies the migrations compiled into this binary, in one transaction under an advisory lock.

@@ -3,7 +3,6 @@ import { type Command, COMMON_USAGE, load, parse } from "../command.ts";
 
 export const serve: Command = {
   name: "serve",
-  summary: "run the appliance (migrates, provisions from config, serves HTTP)",
   usage: `Usage: konstruct serve [options]
 
 Starts Konstruct: opens the database (embedded unless database.url is set), applies pending

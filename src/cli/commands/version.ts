@@ -3,7 +3,6 @@ import { type Command, parse } from "../command.ts";
 
 export const version: Command = {
   name: "version",
-  summary: "print the version",
   usage: `Usage: konstruct version
 
 Prints the Konstruct version and the Bun runtime it was built with.`,
