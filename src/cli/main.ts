@@ -4,6 +4,7 @@
  * Errors print one line: `konstruct: <reason>`.
  */
 import { KonstructError } from "../errors.ts";
+import { FIRST_BOOT_COMMAND, initEmbedded } from "../db/first-boot.ts";
 import type { Command } from "./command.ts";
 
 /**
@@ -30,6 +31,12 @@ Run 'konstruct <command> --help' for a command's options.`;
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
+  if (name === FIRST_BOOT_COMMAND && rest[0]) {
+    return initEmbedded(rest[0]).then(
+      () => 0,
+      (e) => (console.error(`konstruct: ${oneLine(e)}`), 1),
+    );
+  }
   if (!name) {
     console.error(usage());
     return 2;

@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { KonstructError } from "../errors.ts";
 import type { Drizzle, Driver } from "./driver.ts";
 import { acquireDataLock } from "./data-lock.ts";
+import { initEmbeddedInChild } from "./first-boot.ts";
 
 export type Tx = Parameters<Parameters<Drizzle["transaction"]>[0]>[0];
 
@@ -74,9 +75,11 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     try {
       // Each mode imports only its own driver: the embedded appliance never loads postgres.js, and an
       // external deployment never loads PGlite's wasm.
+      const pgDir = join(opts.dataDir, "pg");
+      await initEmbeddedInChild(pgDir);
       const { openEmbeddedPglite } = await import("./embedded.ts");
       const { pgliteDriver } = await import("./driver-pglite.ts");
-      const driver = pgliteDriver(await openEmbeddedPglite(join(opts.dataDir, "pg")));
+      const driver = pgliteDriver(await openEmbeddedPglite(pgDir));
       return new Database({ ...driver, close: () => driver.close().finally(release) });
     } catch (e) {
       release();
