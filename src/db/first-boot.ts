@@ -1,6 +1,6 @@
 /**
  * First boot of an embedded data dir happens in a short-lived child process: restoring the template
- * (or running initdb from source) and copying the assets out of the binary leaves ~40 MB that the
+ * (or running initdb from source), the first migrations and copying the assets out of the binary leaves ~40 MB that the
  * runtime never hands back to the OS. The serving process then opens an already-initialised data
  * dir exactly as on every later start, so its idle memory is the same on day one.
  */
@@ -20,10 +20,19 @@ export async function initEmbeddedInChild(pgDir: string): Promise<void> {
     throw new KonstructError("internal", `could not initialise the embedded database in ${pgDir}: ${stderr.trim().split("\n").at(-1)}`);
 }
 
-/** The child's side: create the data dir, close it cleanly, exit. */
+/**
+ * The child's side: create the data dir and apply the migrations (their DDL grows PGlite's caches,
+ * which wasm memory never returns), close cleanly, exit.
+ */
 export async function initEmbedded(pgDir: string): Promise<void> {
   const { openEmbeddedPglite } = await import("./embedded.ts");
   const { pgTemplate } = await import("./pg-template.ts");
+  const { pgliteDriver } = await import("./driver-pglite.ts");
+  const { migrate } = await import("./migrate.ts");
   const pg = await openEmbeddedPglite(pgDir, { template: pgTemplate() });
-  await pg.close();
+  try {
+    await migrate(pgliteDriver(pg).raw);
+  } finally {
+    await pg.close();
+  }
 }

@@ -30,7 +30,10 @@ ${COMMON_USAGE}`,
         return s.unknown.length || s.mismatched.length ? 1 : 0;
       }
       const applied = await applyMigrations(db.driver.raw);
-      console.log(applied.length ? `applied: ${applied.join(", ")}` : "schema is up to date");
+      // A new embedded data dir is migrated while it is created (db/first-boot.ts), so "up to date"
+      // is common on a first run too: say how many are in place.
+      const s = await migrationStatus(db.driver.raw);
+      console.log(applied.length ? `applied: ${applied.join(", ")}` : `schema is up to date (${s.applied} migrations applied)`);
       return 0;
     } finally {
       await db.close();
