@@ -253,7 +253,7 @@ describe("embedded database: migrate and doctor", () => {
     expect(first.stderr).toBe("");
     expect(first.code).toBe(0);
     // A new embedded data dir is created and migrated in one step (db/first-boot.ts).
-    expect(first.stdout).toMatch(/^schema is up to date \(2 migrations applied\)/m);
+    expect(first.stdout).toMatch(/^schema is up to date \(\d+ migrations applied\)/m);
     const again = await run(["migrate"], { cwd: dir, env });
     expect(again.code).toBe(0);
     expect(again.stdout).toContain("schema is up to date");
