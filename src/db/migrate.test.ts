@@ -1,11 +1,12 @@
 import { afterAll, describe, expect, test } from "bun:test";
+import { sql } from "drizzle-orm";
 import postgres from "postgres";
 import { createExternalDatabase, DB_KINDS, openTestDatabase, PG_URL } from "../../test/support/db.ts";
 import { KonstructError } from "../errors.ts";
 import { openDatabase } from "./database.ts";
 import { assertCompatible, migrate, migrationStatus } from "./migrate.ts";
 import { embeddedMigrations } from "./migrations-embed.ts" with { type: "macro" };
-import { tenants } from "./schema/index.ts";
+import { agents, channels, tenants } from "./schema/index.ts";
 
 const ALL = embeddedMigrations().map((m) => m.tag);
 
@@ -84,6 +85,13 @@ describe("external Postgres with a non-superuser owner", () => {
       const other = await r2.platform((tx) => tx.insert(tenants).values({ slug: "t2", name: "T2" }).returning({ id: tenants.id }));
       const visible = await r2.withTenant(id!.id, (tx) => tx.select({ slug: tenants.slug }).from(tenants));
       expect(visible).toEqual([{ slug: "t1" }]);
+      // FORCE RLS binds a non-superuser owner too: the routing function must still see channels.
+      const [agent] = await r1.withTenant(id!.id, (tx) => tx.insert(agents).values({ tenantId: id!.id, slug: "a", name: "A" }).returning());
+      const [channel] = await r1.withTenant(id!.id, (tx) =>
+        tx.insert(channels).values({ tenantId: id!.id, agentId: agent!.id, kind: "slack", name: "s", mode: "events", secrets: new Uint8Array([1]) }).returning(),
+      );
+      const route = await r2.platform((tx) => tx.execute(sql`select tenant_id from konstruct_channel_route(${channel!.id})`));
+      expect([...(route as unknown as { tenant_id: string }[])]).toEqual([{ tenant_id: id!.id }]);
       expect(other).toHaveLength(1);
     } finally {
       await r1.close();

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { eq, sql } from "drizzle-orm";
 import { DB_KINDS, openTestDatabase, type TestDatabase } from "../../test/support/db.ts";
 import { KonstructError } from "../errors.ts";
-import { agents, channels, TENANT_TABLES, tenants } from "./schema/index.ts";
+import { agents, auditLog, channels, TENANT_TABLES, tenants } from "./schema/index.ts";
 
 describe.each(DB_KINDS)("tenant isolation on %s Postgres", (kind) => {
   let t: TestDatabase;
@@ -105,6 +105,24 @@ describe.each(DB_KINDS)("tenant isolation on %s Postgres", (kind) => {
     await expect(t.db.platform((tx) => tx.select().from(channels))).rejects.toThrow(/permission denied/);
     const all = await t.db.platform((tx) => tx.select({ slug: tenants.slug }).from(tenants).orderBy(tenants.slug));
     expect(all).toEqual([{ slug: "acme" }, { slug: "globex" }]);
+  });
+
+  test("routing a channel to its tenant is possible without reading channels", async () => {
+    const [channel] = await t.db.withTenant(B, (tx) => tx.select({ id: channels.id }).from(channels));
+    const route = await t.db.platform(async (tx) => {
+      const r = (await tx.execute(sql`select * from konstruct_channel_route(${channel!.id})`)) as unknown as { rows?: unknown[] } & unknown[];
+      return r.rows ?? r;
+    });
+    expect(route).toEqual([{ tenant_id: B, agent_id: agentB, kind: "telegram" }]);
+  });
+
+  test("the audit trail is append-only for the application", async () => {
+    await t.db.withTenant(A, (tx) => tx.insert(auditLog).values({ tenantId: A, kind: "inbound", summary: "hello" }));
+    await expect(t.db.withTenant(A, (tx) => tx.update(auditLog).set({ summary: "edited" }))).rejects.toThrow(/permission denied/);
+    await expect(t.db.withTenant(A, (tx) => tx.delete(auditLog))).rejects.toThrow(/permission denied/);
+    const rows = await t.db.withTenant(A, (tx) => tx.select({ summary: auditLog.summary }).from(auditLog));
+    expect(rows).toEqual([{ summary: "hello" }]);
+    expect(await t.db.withTenant(B, (tx) => tx.select().from(auditLog))).toEqual([]);
   });
 
   test("the role switch ends with the transaction", async () => {

@@ -6,8 +6,21 @@
  */
 export * from "./agents.ts";
 export * from "./channels.ts";
+export * from "./conversations.ts";
+export * from "./events.ts";
 export * from "./llm-providers.ts";
 export * from "./tenants.ts";
+export * from "./usage.ts";
 
-export const TENANT_TABLES = ["agents", "channels"] as const;
+export const TENANT_TABLES = [
+  "agents",
+  "audit_log",
+  "channel_cursors",
+  "channels",
+  "conversations",
+  "inbound_events",
+  "llm_calls",
+  "messages",
+  "outbound_messages",
+] as const;
 export const PLATFORM_TABLES = ["tenants", "llm_providers"] as const;

@@ -1,0 +1,72 @@
+/**
+ * Tenant-owned: the durable inbox and outbox that make replies exactly-once.
+ *  - inbound_events: persisted before the channel is acknowledged; unique on the channel's own event
+ *    id, so a redelivery (Slack retry, Telegram re-poll) finds the row instead of creating a second.
+ *  - outbound_messages: each reply is recorded before it is sent and keyed by (inbound event, seq),
+ *    so a crash between "sent" and "marked sent" cannot produce a second, different reply; a send
+ *    that finally fails stays visible with its error.
+ *  - channel_cursors: per-connection resume points (Telegram update offset).
+ */
+import { sql } from "drizzle-orm";
+import { index, integer, jsonb, pgTable, primaryKey, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
+
+export const inboundEvents = pgTable(
+  "inbound_events",
+  {
+    tenantId: uuid("tenant_id").notNull(),
+    id: uuid("id").notNull().default(sql`gen_random_uuid()`),
+    channelId: uuid("channel_id").notNull(),
+    eventKey: text("event_key").notNull(),
+    /** pending → processing → done | failed | ignored */
+    status: text("status").notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    message: jsonb("message").notNull(),
+    error: text("error"),
+    receivedAt: timestamp("received_at", { withTimezone: true }).notNull().defaultNow(),
+    processedAt: timestamp("processed_at", { withTimezone: true }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    unique("inbound_events_key").on(t.tenantId, t.channelId, t.eventKey),
+    index("inbound_events_unfinished").on(t.tenantId, t.status).where(sql`status in ('pending', 'processing')`),
+  ],
+);
+
+export const outboundMessages = pgTable(
+  "outbound_messages",
+  {
+    tenantId: uuid("tenant_id").notNull(),
+    id: uuid("id").notNull().default(sql`gen_random_uuid()`),
+    inboundEventId: uuid("inbound_event_id").notNull(),
+    seq: integer("seq").notNull(),
+    channelId: uuid("channel_id").notNull(),
+    chatKey: text("chat_key").notNull(),
+    text: text("text").notNull(),
+    /** pending → sent | failed */
+    status: text("status").notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    lastError: text("last_error"),
+    externalId: text("external_id"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    sentAt: timestamp("sent_at", { withTimezone: true }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    unique("outbound_messages_seq").on(t.tenantId, t.inboundEventId, t.seq),
+    index("outbound_messages_status").on(t.tenantId, t.status).where(sql`status <> 'sent'`),
+  ],
+);
+
+export const channelCursors = pgTable(
+  "channel_cursors",
+  {
+    tenantId: uuid("tenant_id").notNull(),
+    channelId: uuid("channel_id").notNull(),
+    cursor: text("cursor").notNull(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.channelId] })],
+);
+
+export type InboundEvent = typeof inboundEvents.$inferSelect;
+export type OutboundMessage = typeof outboundMessages.$inferSelect;

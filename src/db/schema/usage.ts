@@ -1,0 +1,53 @@
+/**
+ * Tenant-owned: what every LLM call cost, and the append-only audit trail. The application role may
+ * INSERT and SELECT audit rows but never UPDATE or DELETE them (revoked in the migration).
+ */
+import { sql } from "drizzle-orm";
+import { boolean, index, integer, jsonb, numeric, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
+
+export const llmCalls = pgTable(
+  "llm_calls",
+  {
+    tenantId: uuid("tenant_id").notNull(),
+    id: uuid("id").notNull().default(sql`gen_random_uuid()`),
+    agentId: uuid("agent_id").notNull(),
+    conversationId: uuid("conversation_id"),
+    provider: text("provider").notNull(),
+    model: text("model").notNull(),
+    ok: boolean("ok").notNull(),
+    error: text("error"),
+    promptTokens: integer("prompt_tokens").notNull().default(0),
+    completionTokens: integer("completion_tokens").notNull().default(0),
+    latencyMs: integer("latency_ms").notNull().default(0),
+    costUsd: numeric("cost_usd", { precision: 14, scale: 6 }).notNull().default("0"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    index("llm_calls_agent_time").on(t.tenantId, t.agentId, t.createdAt),
+  ],
+);
+
+export const auditLog = pgTable(
+  "audit_log",
+  {
+    tenantId: uuid("tenant_id").notNull(),
+    id: uuid("id").notNull().default(sql`gen_random_uuid()`),
+    at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
+    /** inbound | llm_call | tool_call | outbound | refusal | budget_stop | … */
+    kind: text("kind").notNull(),
+    agentId: uuid("agent_id"),
+    conversationId: uuid("conversation_id"),
+    actor: text("actor").notNull().default(""),
+    summary: text("summary").notNull(),
+    data: jsonb("data").notNull().default({}),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    index("audit_log_time").on(t.tenantId, t.at),
+    index("audit_log_kind_time").on(t.tenantId, t.kind, t.at),
+  ],
+);
+
+export type LlmCall = typeof llmCalls.$inferSelect;
+export type AuditEntry = typeof auditLog.$inferSelect;
