@@ -1,0 +1,62 @@
+/**
+ * What every channel adapter speaks. Business logic sees only these types and a connection's
+ * capabilities — it never branches on the channel's name.
+ *
+ * InboundMessage is deliberately small: identity for idempotency (eventKey), where to answer
+ * (chatKey, replyTo), who said what, attachment metadata, and the raw event for the audit trail.
+ */
+export interface InboundMessage {
+  /** The channel's own id for this event (Slack event_id, Telegram update_id): the idempotency key. */
+  eventKey: string;
+  /** Where replies go and which conversation this belongs to, e.g. `C123:1700000000.000100` or `4711`. */
+  chatKey: string;
+  /** The message to thread the answer under (Slack ts, Telegram message_id), if any. */
+  replyTo?: string;
+  sender: { id: string; name?: string };
+  text: string;
+  /** A slash command the adapter recognised (`/new`, `/status`…), without the slash. */
+  command?: string;
+  attachments: Attachment[];
+  /** ISO-8601. */
+  receivedAt: string;
+  raw: unknown;
+}
+
+export interface Attachment {
+  name: string;
+  mime?: string;
+  size?: number;
+  /** Channel-specific handle to fetch it later (Slack file id, Telegram file_id). */
+  ref: string;
+}
+
+export interface OutboundText {
+  chatKey: string;
+  replyTo?: string;
+  /** Markdown as the agent wrote it; the adapter converts it to the channel's dialect and splits it. */
+  text: string;
+}
+
+export interface ChannelCapabilities {
+  threads: boolean;
+  buttons: boolean;
+  files: boolean;
+  edits: boolean;
+  typing: boolean;
+  /** The channel's hard limit for one message; longer answers are split. */
+  maxMessageLength: number;
+}
+
+/** Where an adapter hands inbound messages; resolves once the message is durably recorded. */
+export type InboundSink = (message: InboundMessage) => Promise<void>;
+
+export interface ChannelAdapter {
+  readonly capabilities: ChannelCapabilities;
+  /** Begin receiving (polling, sockets); webhook adapters receive through their HTTP route instead. */
+  start(sink: InboundSink): Promise<void>;
+  stop(): Promise<void>;
+  /** Sends one reply, split as needed; returns the channel's id of the (first) message sent. */
+  send(message: OutboundText): Promise<{ externalId: string }>;
+  /** Shows "typing…" where the channel supports it; a no-op elsewhere. */
+  typing(chatKey: string): Promise<void>;
+}
