@@ -172,7 +172,7 @@ describe("shipped konstruct.config.yaml", () => {
   test("uncommented in place (after deleting the llm/tenants defaults) it validates too", () => {
     const all = SHIPPED_TEXT.split("\n");
     const { start, end, lines } = exampleLines(SHIPPED_TEXT);
-    const head = all.slice(0, start).filter((l) => !["llm:", "  providers: []", "tenants: []"].includes(l));
+    const head = all.slice(0, start).filter((l) => !["llm:", "  providers: []", "  prices: {}", "tenants: []"].includes(l));
     const config = load([...head, ...lines, ...all.slice(end + 1)].join("\n"), exampleEnv());
     expect(config.tenants).toHaveLength(1);
     expect({ ...config, llm: DEFAULTS.llm, tenants: DEFAULTS.tenants }).toEqual(DEFAULTS);
@@ -341,7 +341,7 @@ ${extra}`;
     expect(loadError(agents)).toContain("tenants[0].agents[1]: duplicate agent slug 'x'");
     const channel = "          - kind: telegram\n            name: tg\n            bot_token: t\n";
     expect(loadError(agentWith(`        channels:\n${channel}${channel}`))).toContain(
-      "tenants[0].agents[0].channels[1]: duplicate channel name 'tg'",
+      "tenants[0].agents[0].channels[1].name: duplicate channel name 'tg' in tenant",
     );
   });
 

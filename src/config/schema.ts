@@ -61,6 +61,32 @@ const agentSchema = z.strictObject({
   /** Model chain, first is primary: `provider_id/model`. */
   models: z.array(z.string().regex(/^[a-z0-9][a-z0-9-]*\/.+$/, "must be 'provider_id/model'")).default([]),
   channels: z.array(channelSchema).default([]),
+  /** Spend caps in USD from the price table; 0 = no cap. The call that crosses a cap is the last one. */
+  budget: z
+    .strictObject({
+      daily_usd: z.number().min(0).default(0),
+      monthly_usd: z.number().min(0).default(0),
+    })
+    .prefault({}),
+  /** Token budget for the conversation window sent to the model (system prompt included). */
+  context_tokens: int().pipe(z.number().min(256)).default(8000),
+  /** Upper bound on model ↔ tool round trips for one inbound message. */
+  max_tool_iterations: int().pipe(z.number().min(0).max(32)).default(4),
+});
+
+const bucket = (capacity: number, refill: number) =>
+  z
+    .strictObject({
+      /** Burst size: messages accepted at once. */
+      capacity: int().pipe(z.number().positive()).default(capacity),
+      /** Sustained rate: tokens added per second. */
+      refill_per_sec: z.number().positive().default(refill),
+    })
+    .prefault({});
+
+const priceSchema = z.strictObject({
+  input_per_mtok: z.number().min(0),
+  output_per_mtok: z.number().min(0),
 });
 
 const tenantSchema = z.strictObject({
@@ -110,7 +136,21 @@ export const configSchema = z
         key: z.string().default(""),
       })
       .prefault({}),
-    llm: z.strictObject({ providers: z.array(providerSchema).default([]) }).prefault({}),
+    llm: z
+      .strictObject({
+        providers: z.array(providerSchema).default([]),
+        /** USD per million tokens by `provider_id/model`; unlisted models cost 0 (and say so in usage). */
+        prices: z.record(z.string(), priceSchema).default({}),
+      })
+      .prefault({}),
+    /** Token buckets for inbound messages; the user gets one polite reply when one runs dry. */
+    limits: z
+      .strictObject({
+        tenant: bucket(120, 2),
+        connection: bucket(60, 1),
+        user: bucket(10, 0.2),
+      })
+      .prefault({}),
     tenants: z.array(tenantSchema).default([]),
   })
   .superRefine((cfg, ctx) => {
@@ -126,9 +166,17 @@ export const configSchema = z
     dup(cfg.tenants.map((t) => t.slug), ["tenants"], "tenant slug");
     cfg.tenants.forEach((t, ti) => {
       dup(t.agents.map((a) => a.slug), ["tenants", ti, "agents"], "agent slug");
+      // Channel names are unique per tenant (the connection's identity in URLs and the admin UI).
+      const names = new Set<string>();
+      t.agents.forEach((a, ai) =>
+        a.channels.forEach((c, ci) => {
+          if (names.has(c.name))
+            ctx.addIssue({ code: "custom", path: ["tenants", ti, "agents", ai, "channels", ci, "name"], message: `duplicate channel name '${c.name}' in tenant` });
+          names.add(c.name);
+        }),
+      );
       t.agents.forEach((a, ai) => {
         const at = ["tenants", ti, "agents", ai];
-        dup(a.channels.map((c) => c.name), [...at, "channels"], "channel name");
         a.models.forEach((m, mi) => {
           const provider = m.split("/")[0]!;
           if (!providers.has(provider))

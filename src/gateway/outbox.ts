@@ -4,7 +4,7 @@
  * once. Sends retry with exponential backoff on rate limits and server errors, honouring the
  * channel's Retry-After; a send that finally fails stays in the table as `failed` with its error.
  */
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { ChannelAdapter, OutboundText } from "../channels/types.ts";
 import type { Database } from "../db/database.ts";
 import { outboundMessages } from "../db/schema/index.ts";
@@ -69,7 +69,7 @@ export class Outbox {
     for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
       try {
         const { externalId } = await adapter.send(message);
-        await this.mark(route.tenantId, row.id, { status: "sent", externalId, lastError: null, attempts: attempt, sentAt: sql`now()` });
+        await this.mark(route.tenantId, row.id, { status: "sent", externalId, lastError: null, attempts: attempt, sentAt: new Date() });
         return { status: "sent", externalId };
       } catch (e) {
         lastError = e instanceof Error ? e.message : String(e);

@@ -74,6 +74,10 @@ export async function applyProvisioning(
           persona: a.persona,
           instructions: a.instructions,
           models: a.models,
+          dailyBudgetUsd: String(a.budget.daily_usd),
+          monthlyBudgetUsd: String(a.budget.monthly_usd),
+          contextTokens: a.context_tokens,
+          maxToolIterations: a.max_tool_iterations,
           source: "config",
         };
         const [agent] = await tx

@@ -1,6 +1,6 @@
 /** Tenant-owned: AI employees. Composite key (tenant_id, id) so the table can be sharded by tenant. */
 import { sql } from "drizzle-orm";
-import { foreignKey, jsonb, pgTable, primaryKey, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
+import { foreignKey, integer, jsonb, numeric, pgTable, primaryKey, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
 import { tenants } from "./tenants.ts";
 
 export const agents = pgTable(
@@ -15,6 +15,11 @@ export const agents = pgTable(
     instructions: text("instructions").notNull().default(""),
     /** Model chain, primary first: `provider_id/model`. */
     models: jsonb("models").$type<string[]>().notNull().default([]),
+    /** USD caps over the price table; 0 = none. */
+    dailyBudgetUsd: numeric("daily_budget_usd", { precision: 12, scale: 4 }).notNull().default("0"),
+    monthlyBudgetUsd: numeric("monthly_budget_usd", { precision: 12, scale: 4 }).notNull().default("0"),
+    contextTokens: integer("context_tokens").notNull().default(8000),
+    maxToolIterations: integer("max_tool_iterations").notNull().default(4),
     source: text("source").notNull().default("ui"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
