@@ -5,12 +5,14 @@
  */
 export type ErrorCode =
   | "config_invalid"
+  | "usage"
   | "bad_request"
   | "unauthorized"
   | "forbidden"
   | "not_found"
   | "conflict"
   | "db_unavailable"
+  | "redis_unavailable"
   | "schema_newer"
   | "schema_stale"
   | "port_in_use"
@@ -18,12 +20,14 @@ export type ErrorCode =
 
 const STATUS: Record<ErrorCode, number> = {
   config_invalid: 500,
+  usage: 400,
   bad_request: 400,
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,
   conflict: 409,
   db_unavailable: 503,
+  redis_unavailable: 503,
   schema_newer: 503,
   schema_stale: 503,
   port_in_use: 500,

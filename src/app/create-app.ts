@@ -3,8 +3,10 @@
  * Nothing else constructs long-lived components; nothing is a module-level singleton.
  *
  * start(): open the database (bounded retry for an external one) → migrate under the advisory lock
- * (or refuse a stale/newer schema) → apply provisioning → listen. stop(): stop accepting, let
- * in-flight requests finish (bounded by server.shutdown_timeout_ms), close the database.
+ * (or refuse a stale/newer schema) → apply provisioning → gateway (channel connections, unfinished
+ * events resumed) → listen. stop(): stop accepting, let in-flight requests finish, stop channel
+ * connections and let in-flight turns finish (each bounded by server.shutdown_timeout_ms), close
+ * the database.
  */
 import type { Server } from "bun";
 import { mkdirSync } from "node:fs";
@@ -15,6 +17,7 @@ import { type Database, openDatabase } from "../db/database.ts";
 import { assertCompatible, migrate, migrationStatus } from "../db/migrate.ts";
 import { KonstructError } from "../errors.ts";
 import { createMetrics, type Metrics } from "../http/metrics.ts";
+import { createGateway, type Gateway, type GatewayOptions } from "../gateway/gateway.ts";
 import { buildHttp } from "../http/routes.ts";
 import { createLogger } from "../log/logger.ts";
 import { applyProvisioning } from "../provisioning/apply.ts";
@@ -28,6 +31,8 @@ export interface AppOptions {
   /** Listen for HTTP (default). Tests drive `app.http.handle()` in-process instead. */
   listen?: boolean;
   retryDelayMs?: number;
+  /** Channel adapters to run (default: all kinds); tests and `konstruct chat` narrow this. */
+  adapters?: GatewayOptions["adapters"];
 }
 
 export interface App {
@@ -38,6 +43,7 @@ export interface App {
   readonly db: Database;
   readonly secrets: SecretBox;
   readonly server: Server<undefined> | null;
+  readonly gateway: Gateway;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -48,7 +54,8 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
   let db: Database | null = null;
   let secrets: SecretBox | null = null;
   let server: Server<undefined> | null = null;
-  const http = buildHttp({ log, metrics, version: VERSION, db: () => db });
+  let gateway: Gateway | null = null;
+  const http = buildHttp({ log, metrics, version: VERSION, db: () => db, connections: () => gateway?.connections ?? null });
   const dataDir = resolve(config.data_dir);
 
   const app: App = {
@@ -66,6 +73,10 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
     },
     get server() {
       return server;
+    },
+    get gateway() {
+      if (!gateway) throw new KonstructError("internal", "app not started");
+      return gateway;
     },
     async start() {
       mkdirSync(dataDir, { recursive: true });
@@ -88,12 +99,18 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
             throw new KonstructError("schema_stale", `database schema is behind (pending: ${status.pending.join(", ")}); run 'konstruct migrate'`);
         }
         await applyProvisioning(config, opened, secrets, log);
+        const gw = await createGateway({ config, db: opened, secrets, log, dataDir, adapters: opts.adapters });
+        await gw.start();
+        gateway = gw;
+        db = opened;
         if (opts.listen ?? true) server = listen(config, http, log);
       } catch (e) {
+        await gateway?.stop(0).catch(() => {});
+        gateway = null;
+        db = null;
         await opened.close();
         throw e;
       }
-      db = opened;
       // Start-up (migrations, provisioning, PGlite init) leaves garbage; return it before idling.
       Bun.gc(true);
       log.info({ version: VERSION, database: opened.mode, port: server?.port ?? null }, "konstruct ready");
@@ -108,6 +125,11 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
           log.warn("shutdown timeout reached; closing remaining connections");
           await s.stop(true);
         }
+      }
+      if (gateway) {
+        const gw = gateway;
+        gateway = null;
+        await gw.stop(config.server.shutdown_timeout_ms);
       }
       if (db) {
         const d = db;

@@ -13,6 +13,7 @@ import type { Command } from "./command.ts";
  */
 const COMMANDS: { name: string; summary: string; load: () => Promise<Command> }[] = [
   { name: "serve", summary: "run the appliance (migrates, provisions from config, serves HTTP)", load: async () => (await import("./commands/serve.ts")).serve },
+  { name: "chat", summary: "talk to an AI employee from the terminal, through the real pipeline", load: async () => (await import("./commands/chat.ts")).chat },
   { name: "migrate", summary: "apply pending database migrations (or show their status)", load: async () => (await import("./commands/migrate.ts")).migrate },
   { name: "doctor", summary: "check config, database, pgvector, migrations, redis and LLM providers", load: async () => (await import("./commands/doctor.ts")).doctor },
   { name: "config", summary: "print the resolved configuration, secrets redacted", load: async () => (await import("./commands/config.ts")).config },
@@ -55,7 +56,7 @@ export async function main(argv: string[]): Promise<number> {
     return await command.run(rest);
   } catch (e) {
     console.error(`konstruct: ${oneLine(e)}`);
-    if (e instanceof KonstructError) return e.code === "config_invalid" ? 2 : 1;
+    if (e instanceof KonstructError) return e.code === "config_invalid" || e.code === "usage" ? 2 : 1;
     if ((e as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) return 2;
     return 1;
   }

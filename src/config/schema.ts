@@ -48,6 +48,8 @@ const telegramChannel = z.strictObject({
   webhook_secret: z.string().default(""),
   /** Bot API root (a local Bot API server, tests). */
   api_root: z.url().default("https://api.telegram.org"),
+  /** In groups: answer only when mentioned or replied to, every message, or never. */
+  groups: z.enum(["mention", "all", "off"]).default("mention"),
 });
 
 export const channelSchema = z.discriminatedUnion("kind", [slackChannel, telegramChannel]);

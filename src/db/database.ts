@@ -4,21 +4,35 @@
  *    policies restrict every tenant-owned table to that tenant.
  *  - platform(fn): one transaction as role konstruct_platform, which is granted the platform tables
  *    (tenants, llm_providers) and nothing tenant-owned.
+ *  - batched(id, op, item): like withTenant, but the transaction is shared with other writes of the
+ *    same tenant that are ready at the same moment (group commit, db/group-commit.ts).
  * Owner-level access (`driver.raw`) is for the migrator and doctor alone.
  */
-import { DrizzleQueryError, sql } from "drizzle-orm";
+import { DrizzleQueryError, type SQL, sql } from "drizzle-orm";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { KonstructError } from "../errors.ts";
 import type { Drizzle, Driver } from "./driver.ts";
 import { acquireDataLock } from "./data-lock.ts";
 import { initEmbeddedInChild } from "./first-boot.ts";
+import { type BatchOp, GroupCommit } from "./group-commit.ts";
+import { rowsOf } from "./set-sql.ts";
 
 export type Tx = Parameters<Parameters<Drizzle["transaction"]>[0]>[0];
+
+/**
+ * Group-commit transactions only run batched writes and reads by key. Their plans are made once and
+ * cached (pglite-plans.ts, and postgres.js's named statements), and the planner, guessing 100 rows
+ * for every recordset and seeing a young, small table, would cache a plan that scans the table —
+ * which then grows with every message. Ruling scans out keeps those plans on the indexes.
+ */
+const KEYED = sql`, set_config('enable_seqscan', 'off', true), set_config('enable_bitmapscan', 'off', true)`;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export class Database {
+  private readonly group = new GroupCommit((tenantId, fn) => this.inTenant(tenantId, KEYED, fn));
+
   constructor(readonly driver: Driver) {}
 
   get mode(): Driver["mode"] {
@@ -26,18 +40,27 @@ export class Database {
   }
 
   withTenant<T>(tenantId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.inTenant(tenantId, sql``, fn);
+  }
+
+  private inTenant<T>(tenantId: string, settings: SQL, fn: (tx: Tx) => Promise<T>): Promise<T> {
     if (!UUID.test(tenantId)) throw new KonstructError("bad_request", `not a tenant id: ${JSON.stringify(tenantId)}`);
     return this.driver.drizzle.transaction(async (tx) => {
-      await tx.execute(sql`select set_config('app.tenant_id', ${tenantId}, true)`);
-      await tx.execute(sql`set local role konstruct_app`);
+      // One statement, not two: SET LOCAL ROLE is set_config('role', …, true). This prologue runs
+      // for every transaction, so it is a measurable share of the hot path on PGlite.
+      await rowsOf(tx, sql`select set_config('app.tenant_id', ${tenantId}, true), set_config('role', 'konstruct_app', true)${settings}`);
       return fn(tx);
     }).catch(unwrapQueryError);
   }
 
+  batched<I, R>(tenantId: string, op: BatchOp<I, R>, item: I): Promise<R> {
+    if (!UUID.test(tenantId)) return Promise.reject(new KonstructError("bad_request", `not a tenant id: ${JSON.stringify(tenantId)}`));
+    return this.group.submit(tenantId, op, item);
+  }
+
   platform<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     return this.driver.drizzle.transaction(async (tx) => {
-      await tx.execute(sql`select set_config('app.tenant_id', '', true)`);
-      await tx.execute(sql`set local role konstruct_platform`);
+      await rowsOf(tx, sql`select set_config('app.tenant_id', '', true), set_config('role', 'konstruct_platform', true)`);
       return fn(tx);
     }).catch(unwrapQueryError);
   }

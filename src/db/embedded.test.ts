@@ -21,7 +21,7 @@ describe("embedded PGlite", () => {
           (1, 'x', '[1,0,0]'), (2, 'y', '[0,1,0]'), (3, 'z', '[0,0,1]'), (4, 'xy', '[0.7,0.7,0]');
       `);
       const settings = await db.query<{ shared_buffers: string }>("SHOW shared_buffers");
-      expect(settings.rows[0]?.shared_buffers).toBe("8MB");
+      expect(settings.rows[0]?.shared_buffers).toBe("4MB");
     } finally {
       await db.close();
     }

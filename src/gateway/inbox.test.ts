@@ -35,22 +35,29 @@ describe.each(DB_KINDS)("durable inbox on %s Postgres", (kind) => {
 
   beforeAll(async () => {
     t = await openTestDatabase(kind);
-    inbox = new Inbox(t.db);
+    inbox = new Inbox(t.db, { owner: "node-1", leaseMs: 60_000 });
     a = await connection("a");
     b = await connection("b");
   });
   afterAll(() => t.cleanup());
 
-  test("a redelivered event is recognised, stored once, and claimable once", async () => {
+  test("a redelivered event is recognised, stored once, and already claimed by its recorder", async () => {
     const first = await inbox.record(a, message("Ev1"));
     const retry = await inbox.record(a, message("Ev1", "retry body"));
     expect(first.duplicate).toBe(false);
     expect(retry).toEqual({ id: first.id, duplicate: true });
-    const claims = await Promise.all([inbox.claim(a.tenantId, first.id), inbox.claim(a.tenantId, first.id)]);
-    expect(claims.filter(Boolean)).toHaveLength(1);
-    expect(claims.find(Boolean)!.text).toBe("hi");
-    await inbox.finish(a.tenantId, first.id, "done");
-    expect(await inbox.claim(a.tenantId, first.id, true)).toBeNull();
+    // Another live replica cannot take it while the lease holds.
+    const other = new Inbox(t.db, { owner: "node-2" });
+    expect(await other.claim(a.tenantId, first.id)).toBeNull();
+    await t.db.withTenant(a.tenantId, (tx) => inbox.finish(tx, first.id, "done"));
+    expect(await inbox.claim(a.tenantId, first.id)).toBeNull();
+  });
+
+  test("the inbound audit entry commits with the record, and only for a new event", async () => {
+    const calls: string[] = [];
+    await inbox.record(a, message("EvA"), async (_tx, id) => void calls.push(id));
+    await inbox.record(a, message("EvA"), async (_tx, id) => void calls.push(id));
+    expect(calls).toHaveLength(1);
   });
 
   test("the same event key on another tenant's connection is a different event", async () => {
@@ -59,14 +66,28 @@ describe.each(DB_KINDS)("durable inbox on %s Postgres", (kind) => {
     expect(await inbox.claim(a.tenantId, other.id)).toBeNull();
   });
 
-  test("unfinished events of every tenant are found after a crash; processing ones are reclaimable", async () => {
-    const pending = await inbox.record(a, message("Ev2"));
-    const inFlight = await inbox.record(b, message("Ev3"));
-    await inbox.claim(b.tenantId, inFlight.id);
-    const found = await inbox.unfinished();
-    expect(found).toContainEqual({ tenantId: a.tenantId, id: pending.id });
-    expect(found).toContainEqual({ tenantId: b.tenantId, id: inFlight.id });
-    expect(await inbox.claim(b.tenantId, inFlight.id)).toBeNull();
-    expect((await inbox.claim(b.tenantId, inFlight.id, true))!.eventKey).toBe("Ev3");
+  test("after a crash the same owner reclaims its events at once; another replica only after the lease", async () => {
+    const mine = await inbox.record(b, message("Ev3"));
+    const restarted = new Inbox(t.db, { owner: "node-1" });
+    const replica = new Inbox(t.db, { owner: "node-2" });
+    expect(await replica.unfinished()).not.toContainEqual({ tenantId: b.tenantId, id: mine.id });
+    expect(await restarted.unfinished()).toContainEqual({ tenantId: b.tenantId, id: mine.id });
+
+    const short = new Inbox(t.db, { owner: "node-3", leaseMs: 1 });
+    const expiring = await short.record(a, message("Ev4"));
+    await Bun.sleep(20);
+    expect(await replica.unfinished()).toContainEqual({ tenantId: a.tenantId, id: expiring.id });
+    const claims = await Promise.all([replica.claim(a.tenantId, expiring.id), new Inbox(t.db, { owner: "node-4" }).claim(a.tenantId, expiring.id)]);
+    expect(claims.filter(Boolean)).toHaveLength(1);
+    expect(claims.find(Boolean)!.message.eventKey).toBe("Ev4");
+  });
+
+  test("renewing keeps a long-running claim from being taken over", async () => {
+    const slow = new Inbox(t.db, { owner: "node-5", leaseMs: 300 });
+    const ev = await slow.record(a, message("Ev5"));
+    await Bun.sleep(200);
+    await slow.renew(a.tenantId, [ev.id]);
+    await Bun.sleep(200);
+    expect(await new Inbox(t.db, { owner: "node-6" }).claim(a.tenantId, ev.id)).toBeNull();
   });
 });

@@ -1,13 +1,26 @@
 /**
- * The durable inbox: an inbound message is recorded before the channel is acknowledged, claimed by
- * exactly one worker, and finished once. Redeliveries of the same channel event land on the same row
- * (unique eventKey), so they are acknowledged but never processed twice. Events left `pending` or
- * `processing` by a crash are found again by `unfinished()` at start.
+ * The durable inbox: an inbound message is recorded before the channel is acknowledged and, on the
+ * live path, claimed by the recording process in the same statement (it is processed at once, not
+ * polled). Redeliveries of the same channel event land on the same row (unique eventKey), so they
+ * are acknowledged but never processed twice.
+ *
+ * Recording is set-based (inbox-writes.ts): on the live path, events arriving at the same moment
+ * share one statement and one transaction (group commit), each with its inbound audit entry.
+ *
+ * Claims are leases: `owner` is the claiming process (stable per data dir, so a restarted process
+ * knows its own orphans at once) and `lease_until` is renewed while it works. A claim whose owner
+ * died is taken over by whoever sweeps after the lease ran out — another replica, or the same host
+ * after a restart.
  */
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
+import type { AuditEntry } from "../agent/audit.ts";
 import type { InboundMessage } from "../channels/types.ts";
-import type { Database } from "../db/database.ts";
+import type { Database, Tx } from "../db/database.ts";
+import type { BatchOp } from "../db/group-commit.ts";
 import { inboundEvents, tenants } from "../db/schema/index.ts";
+import { type Arrival, recordArrivals } from "./inbox-writes.ts";
+
+export { type Finish, finishPart } from "./inbox-writes.ts";
 
 export interface Route {
   tenantId: string;
@@ -22,65 +35,109 @@ export interface Recorded {
 
 export type FinalStatus = "done" | "failed" | "ignored";
 
-export class Inbox {
-  constructor(private readonly db: Database) {}
+export interface InboxOptions {
+  /** This process's identity in claims. */
+  owner: string;
+  leaseMs?: number;
+}
 
-  async record(route: Route, message: InboundMessage): Promise<Recorded> {
+export class Inbox {
+  readonly owner: string;
+  readonly leaseMs: number;
+
+  constructor(
+    private readonly db: Database,
+    opts: InboxOptions,
+  ) {
+    this.owner = opts.owner;
+    this.leaseMs = opts.leaseMs ?? 120_000;
+  }
+
+  /**
+   * Records the event, claimed by this process. `alongside` runs in the same transaction for a new
+   * event, so the record and what goes with it commit together.
+   */
+  async record(route: Route, message: InboundMessage, alongside?: (tx: Tx, id: string) => Promise<void>): Promise<Recorded> {
     return this.db.withTenant(route.tenantId, async (tx) => {
-      const inserted = await tx
-        .insert(inboundEvents)
-        .values({ tenantId: route.tenantId, channelId: route.channelId, eventKey: message.eventKey, message })
-        .onConflictDoNothing()
-        .returning({ id: inboundEvents.id });
-      if (inserted[0]) return { id: inserted[0].id, duplicate: false };
-      const [existing] = await tx
-        .select({ id: inboundEvents.id })
-        .from(inboundEvents)
-        .where(and(eq(inboundEvents.channelId, route.channelId), eq(inboundEvents.eventKey, message.eventKey)));
-      return { id: existing!.id, duplicate: true };
+      const [recorded] = await recordArrivals(tx, route.tenantId, this.newClaim(), [{ channelId: route.channelId, message }]);
+      if (!recorded!.duplicate) await alongside?.(tx, recorded!.id);
+      return recorded!;
     });
   }
 
   /**
-   * Takes the event for processing. `pending` events are claimable; so are `processing` ones when
-   * `recovering` (their worker died with the process). Returns the message, or null if someone else
-   * has it or it is finished.
+   * The live path: records the event with its inbound audit entry, sharing the transaction (and the
+   * statement) with whatever else of this tenant is being recorded at the same moment.
    */
-  async claim(tenantId: string, id: string, recovering = false): Promise<InboundMessage | null> {
+  submit(route: Route, message: InboundMessage, audit: AuditEntry): Promise<Recorded> {
+    return this.db.batched(route.tenantId, this.recordOp, { channelId: route.channelId, message, audit });
+  }
+
+  private readonly recordOp: BatchOp<Arrival, Recorded> = { name: "inbox.record", run: (tx, tenantId, items) => recordArrivals(tx, tenantId, this.newClaim(), items) };
+
+  /** A new claim by this process, as recorded events carry it. */
+  private newClaim() {
+    return { owner: this.owner, leaseUntil: this.leaseEnd() };
+  }
+
+  /**
+   * Takes over an unfinished event: pending ones, this process's own (left by its previous life),
+   * and others' whose lease ran out. Returns the message, or null if it is not claimable.
+   */
+  async claim(tenantId: string, id: string): Promise<{ channelId: string; message: InboundMessage } | null> {
     return this.db.withTenant(tenantId, async (tx) => {
-      const claimable = recovering ? ["pending", "processing"] : ["pending"];
       const [row] = await tx
         .update(inboundEvents)
-        .set({ status: "processing", attempts: sql`${inboundEvents.attempts} + 1` })
-        .where(and(eq(inboundEvents.id, id), inArray(inboundEvents.status, claimable)))
-        .returning({ message: inboundEvents.message });
-      return (row?.message as InboundMessage | undefined) ?? null;
+        .set({ status: "processing", owner: this.owner, leaseUntil: this.leaseEnd(), attempts: sql`${inboundEvents.attempts} + 1` })
+        .where(and(eq(inboundEvents.id, id), this.claimable()))
+        .returning({ channelId: inboundEvents.channelId, message: inboundEvents.message });
+      return row ? { channelId: row.channelId, message: row.message as InboundMessage } : null;
     });
   }
 
-  async finish(tenantId: string, id: string, status: FinalStatus, error?: string): Promise<void> {
+  /** Marks the event finished inside the caller's transaction (with the reply's bookkeeping). */
+  async finish(tx: Tx, id: string, status: FinalStatus, error?: string): Promise<void> {
+    await tx
+      .update(inboundEvents)
+      .set({ status, error: error ?? null, processedAt: sql`now()`, leaseUntil: null })
+      .where(eq(inboundEvents.id, id));
+  }
+
+  /** Extends this process's claims on events it is still working on. */
+  async renew(tenantId: string, ids: string[]): Promise<void> {
+    if (!ids.length) return;
     await this.db.withTenant(tenantId, (tx) =>
       tx
         .update(inboundEvents)
-        .set({ status, error: error ?? null, processedAt: sql`now()` })
-        .where(eq(inboundEvents.id, id)),
+        .set({ leaseUntil: this.leaseEnd() })
+        .where(and(inArray(inboundEvents.id, ids), eq(inboundEvents.owner, this.owner), eq(inboundEvents.status, "processing"))),
     );
   }
 
-  /** Every unfinished event of every tenant, oldest first per tenant. */
+  /** Every claimable unfinished event of every tenant, oldest first per tenant. */
   async unfinished(): Promise<{ tenantId: string; id: string }[]> {
     const ids = await this.db.platform((tx) => tx.select({ id: tenants.id }).from(tenants));
     const out: { tenantId: string; id: string }[] = [];
     for (const { id: tenantId } of ids) {
       const rows = await this.db.withTenant(tenantId, (tx) =>
-        tx
-          .select({ id: inboundEvents.id })
-          .from(inboundEvents)
-          .where(inArray(inboundEvents.status, ["pending", "processing"]))
-          .orderBy(inboundEvents.receivedAt),
+        tx.select({ id: inboundEvents.id }).from(inboundEvents).where(this.claimable()).orderBy(inboundEvents.receivedAt),
       );
       out.push(...rows.map((r) => ({ tenantId, id: r.id })));
     }
     return out;
+  }
+
+  private claimable() {
+    return or(
+      eq(inboundEvents.status, "pending"),
+      and(
+        eq(inboundEvents.status, "processing"),
+        or(eq(inboundEvents.owner, this.owner), isNull(inboundEvents.leaseUntil), lt(inboundEvents.leaseUntil, sql`now()`)),
+      ),
+    );
+  }
+
+  private leaseEnd(): Date {
+    return new Date(Date.now() + this.leaseMs);
   }
 }

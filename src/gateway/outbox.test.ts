@@ -29,7 +29,7 @@ describe("outbox", () => {
 
   beforeAll(async () => {
     t = await openTestDatabase("embedded");
-    inbox = new Inbox(t.db);
+    inbox = new Inbox(t.db, { owner: "test" });
     outbox = new Outbox(t.db, { maxAttempts: 4, baseDelayMs: 100, sleep: async (ms) => void sleeps.push(ms) });
     const [tenant] = await t.db.platform((tx) => tx.insert(tenants).values({ slug: "a", name: "A" }).returning({ id: tenants.id }));
     route = await t.db.withTenant(tenant!.id, async (tx) => {

@@ -5,6 +5,14 @@ export interface Metrics {
   registry: Registry;
   httpRequests: Counter<"method" | "route" | "status">;
   httpDuration: Histogram<"method" | "route">;
+  /** Inbound channel events: `recorded` (new) or `duplicate` (a redelivery, acknowledged only). */
+  inboundEvents: Counter<"kind" | "outcome">;
+  /** How handled events ended: done | ignored | failed. */
+  eventsFinished: Counter<"status">;
+  /** Every model attempt of a chain, by provider and result. */
+  llmAttempts: Counter<"provider" | "ok">;
+  /** Inbound event recorded → its reply accepted by the channel. */
+  replySeconds: Histogram<never>;
 }
 
 export function createMetrics(): Metrics {
@@ -23,6 +31,15 @@ export function createMetrics(): Metrics {
       help: "HTTP request duration by method and route",
       labelNames: ["method", "route"],
       buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [registry],
+    }),
+    inboundEvents: new Counter({ name: "konstruct_inbound_events_total", help: "Inbound channel events by channel kind and outcome", labelNames: ["kind", "outcome"], registers: [registry] }),
+    eventsFinished: new Counter({ name: "konstruct_events_finished_total", help: "Handled inbound events by final status", labelNames: ["status"], registers: [registry] }),
+    llmAttempts: new Counter({ name: "konstruct_llm_attempts_total", help: "Model attempts by provider and success", labelNames: ["provider", "ok"], registers: [registry] }),
+    replySeconds: new Histogram({
+      name: "konstruct_reply_seconds",
+      help: "From an inbound event being recorded to its reply being accepted by the channel",
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers: [registry],
     }),
   };

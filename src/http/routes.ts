@@ -6,14 +6,17 @@
  *   GET /readyz        readiness: database reachable, schema current
  *   GET /metrics       Prometheus metrics
  *   GET /static/:file  CSS and other assets compiled into the binary
+ *   POST /hooks/:kind/:channelId   channel webhooks (Slack Events API, Telegram webhook)
  */
 import { Elysia } from "elysia";
 import type { Logger } from "pino";
 import type { Database } from "../db/database.ts";
+import type { Connections } from "../gateway/connections.ts";
 import { errorResponse } from "./errors.ts";
 import type { Metrics } from "./metrics.ts";
 import { healthz } from "./routes/healthz.ts";
 import { home } from "./routes/home.tsx";
+import { hooks } from "./routes/hooks.ts";
 import { metrics } from "./routes/metrics.ts";
 import { readyz } from "./routes/readyz.ts";
 import { staticAssets } from "./routes/static.ts";
@@ -24,6 +27,8 @@ export interface HttpDeps {
   version: string;
   /** Null until the database is open and migrated. */
   db: () => Database | null;
+  /** Null until the channel connections are loaded. */
+  connections: () => Connections | null;
 }
 
 export function buildHttp(deps: HttpDeps) {
@@ -44,5 +49,6 @@ export function buildHttp(deps: HttpDeps) {
     .use(readyz(deps))
     .use(metrics(deps))
     .use(staticAssets())
+    .use(hooks(deps))
     .use(home({ version: deps.version, dbMode: () => deps.db()?.mode ?? "starting" }));
 }

@@ -125,7 +125,7 @@ export function splitChannel(c: ChannelConfig): { settings: Record<string, strin
       settings: { api_url: c.api_url, team_id: c.team_id },
       secrets: { bot_token: c.bot_token, signing_secret: c.signing_secret, app_token: c.app_token },
     };
-  return { settings: { api_root: c.api_root }, secrets: { bot_token: c.bot_token, webhook_secret: c.webhook_secret } };
+  return { settings: { api_root: c.api_root, groups: c.groups }, secrets: { bot_token: c.bot_token, webhook_secret: c.webhook_secret } };
 }
 
 async function pruneUndeclared(tx: Tx, agentSlugs: string[], channelNames: string[]) {

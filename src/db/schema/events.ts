@@ -20,6 +20,9 @@ export const inboundEvents = pgTable(
     /** pending → processing → done | failed | ignored */
     status: text("status").notNull().default("pending"),
     attempts: integer("attempts").notNull().default(0),
+    /** The process working on it (stable per data dir) and until when its claim holds without renewal. */
+    owner: text("owner"),
+    leaseUntil: timestamp("lease_until", { withTimezone: true }),
     message: jsonb("message").notNull(),
     error: text("error"),
     receivedAt: timestamp("received_at", { withTimezone: true }).notNull().defaultNow(),

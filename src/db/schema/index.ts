@@ -22,5 +22,6 @@ export const TENANT_TABLES = [
   "llm_calls",
   "messages",
   "outbound_messages",
+  "usage_daily",
 ] as const;
 export const PLATFORM_TABLES = ["tenants", "llm_providers"] as const;

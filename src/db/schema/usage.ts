@@ -3,7 +3,7 @@
  * INSERT and SELECT audit rows but never UPDATE or DELETE them (revoked in the migration).
  */
 import { sql } from "drizzle-orm";
-import { boolean, index, integer, jsonb, numeric, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { bigint, boolean, date, index, integer, jsonb, numeric, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
 
 export const llmCalls = pgTable(
   "llm_calls",
@@ -26,6 +26,27 @@ export const llmCalls = pgTable(
     primaryKey({ columns: [t.tenantId, t.id] }),
     index("llm_calls_agent_time").on(t.tenantId, t.agentId, t.createdAt),
   ],
+);
+
+/**
+ * Per agent, model and UTC day: the rollup budgets are checked against (a month is ≤ 31 rows, not
+ * every call) and the usage pages chart. Upserted in the same transaction as the llm_calls row.
+ */
+export const usageDaily = pgTable(
+  "usage_daily",
+  {
+    tenantId: uuid("tenant_id").notNull(),
+    agentId: uuid("agent_id").notNull(),
+    day: date("day", { mode: "string" }).notNull(),
+    provider: text("provider").notNull(),
+    model: text("model").notNull(),
+    calls: integer("calls").notNull().default(0),
+    failedCalls: integer("failed_calls").notNull().default(0),
+    promptTokens: bigint("prompt_tokens", { mode: "number" }).notNull().default(0),
+    completionTokens: bigint("completion_tokens", { mode: "number" }).notNull().default(0),
+    costUsd: numeric("cost_usd", { precision: 14, scale: 6 }).notNull().default("0"),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.agentId, t.day, t.provider, t.model] })],
 );
 
 export const auditLog = pgTable(

@@ -1,0 +1,15 @@
+import { startTestApp } from "/work/main/test/support/app.ts";
+import { startLlmMock } from "/work/main/test/support/llm.ts";
+const llm = await startLlmMock(); llm.replyAll("ok");
+let sinkFn: any; const sent: any[] = [];
+const factory = () => ({ capabilities: { threads: true, buttons: false, files: false, edits: false, typing: false, maxMessageLength: 4096 }, start: async (s: any) => { sinkFn = s; }, stop: async () => {}, send: async (m: any) => { sent.push(m); return { externalId: "x" }; }, typing: async () => {} });
+const t = await startTestApp("embedded", { llm: { providers: [{ id: "m", kind: "openai", base_url: llm.url, max_concurrency: 256 }] }, limits: { tenant: { capacity: 1e9, refill_per_sec: 1e9 }, connection: { capacity: 1e9, refill_per_sec: 1e9 }, user: { capacity: 1e9, refill_per_sec: 1e9 } }, tenants: [{ slug: "a", name: "A", agents: [{ slug: "ada", name: "Ada", models: ["m/g"], channels: [{ kind: "telegram", name: "tg", bot_token: "1:x" }] }] }] }, { adapters: { telegram: factory as any } });
+const N = Number(process.argv[2] ?? 1000);
+const msg = (i: number) => ({ eventKey: `e${i}`, chatKey: `c${i}`, sender: { id: "u" }, text: "hello " + i, attachments: [], receivedAt: new Date().toISOString(), raw: {} });
+let t0 = performance.now();
+for (let i = 0; i < N; i++) await sinkFn(msg(i));
+const ingest = performance.now() - t0;
+await t.app.gateway.pipeline.idle();
+const total = performance.now() - t0;
+console.log(`ingest ${(N / ingest * 1000).toFixed(0)}/s; total ${(N / total * 1000).toFixed(0)} msg/s; sent ${sent.length}`);
+await t.cleanup(); await llm.stop();

@@ -1,0 +1,230 @@
+/**
+ * bench:pipeline — signed Slack events into the appliance (embedded database, from source) →
+ * replies arriving at the Slack emulator, with an LLM mock that answers at once; and, in the same
+ * run, a bare @slack/bolt echo app (verify + ack + chat.postMessage) against the same emulator.
+ *
+ * Phases per target: throughput (closed loop, CONCURRENCY requests in flight, until every reply
+ * has arrived), latency (open loop at RATE msg/s; event POST → reply at the emulator). For the
+ * appliance also memory: RSS after warm-up vs after MESSAGES messages in total (default 100k).
+ *
+ * Env: BENCH_MESSAGES (100000), BENCH_THROUGHPUT (10000), BENCH_RATE (200), BENCH_LATENCY_S (10).
+ */
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { signSlack } from "../src/channels/slack/verify.ts";
+import { fail, freePort, memMB, percentile, printJsonLast, spawnReady, tempDir, withTimeout } from "./lib.ts";
+
+const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 100_000);
+const THROUGHPUT_N = Number(process.env.BENCH_THROUGHPUT ?? 10_000);
+const RATE = Number(process.env.BENCH_RATE ?? 200);
+const LATENCY_S = Number(process.env.BENCH_LATENCY_S ?? 10);
+const CONCURRENCY = 64;
+const root = join(import.meta.dir, "..");
+const now = () => performance.timeOrigin + performance.now();
+
+// ── peers ───────────────────────────────────────────────────────────────────────────────────
+const peersProc = Bun.spawn(["bun", join(import.meta.dir, "pipeline-peers.ts")], { cwd: root, stdout: "pipe", stderr: "inherit" });
+process.on("exit", () => peersProc.kill("SIGKILL"));
+const peers = JSON.parse(await withTimeout(firstLine(peersProc.stdout), 30_000, "peers did not start")) as {
+  apiUrl: string;
+  repliesUrl: string;
+  llmUrl: string;
+  botToken: string;
+  botUserId: string;
+  signingSecret: string;
+  teamId: string;
+  appId: string;
+  channel: string;
+  humanUserId: string;
+};
+
+let seq = 0;
+const sent = new Map<string, number>();
+const arrived = new Map<string, number>();
+async function drainReplies() {
+  const list = (await (await fetch(peers.repliesUrl)).json()) as [string, number][];
+  for (const [ts, at] of list) if (!arrived.has(ts)) arrived.set(ts, at);
+}
+
+/** One signed app_mention; its ts (unique) is the thread the reply must land in. */
+async function sendEvent(url: string): Promise<void> {
+  const n = ++seq;
+  const ts = `${1_700_000_000 + Math.floor(n / 1_000_000)}.${String(n % 1_000_000).padStart(6, "0")}`;
+  const body = JSON.stringify({
+    token: "x",
+    team_id: peers.teamId,
+    api_app_id: peers.appId,
+    type: "event_callback",
+    event_id: `Ev${n.toString(36).toUpperCase()}`,
+    event_time: Math.floor(Date.now() / 1000),
+    event: { type: "app_mention", user: peers.humanUserId, text: `<@${peers.botUserId}> question ${n}`, ts, channel: peers.channel, event_ts: ts },
+  });
+  const stamp = Math.floor(Date.now() / 1000);
+  sent.set(ts, now());
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-slack-request-timestamp": String(stamp), "x-slack-signature": signSlack(peers.signingSecret, stamp, body) },
+    body,
+  });
+  if (res.status !== 200) fail(`event ${n} answered ${res.status}: ${await res.text()}`);
+  await res.arrayBuffer();
+}
+
+async function waitForReplies(keys: string[], ms: number) {
+  const until = Date.now() + ms;
+  for (;;) {
+    await drainReplies();
+    const missing = keys.filter((k) => !arrived.has(k)).length;
+    if (!missing) return;
+    if (Date.now() > until) fail(`${missing} of ${keys.length} replies never arrived`);
+    await Bun.sleep(20);
+  }
+}
+
+/** Closed loop: `n` events, CONCURRENCY in flight; msgs/s = n / (first send → last reply). */
+async function throughput(url: string, n: number) {
+  const first = seq + 1;
+  let next = 0;
+  const t0 = now();
+  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
+    while (next++ < n) await sendEvent(url);
+  }));
+  const keys = [...sent.keys()].slice(-n);
+  await waitForReplies(keys, 120_000);
+  const last = Math.max(...keys.map((k) => arrived.get(k)!));
+  void first;
+  return Math.round(n / ((last - t0) / 1000));
+}
+
+/** Open loop at RATE msg/s for LATENCY_S seconds; event POST → reply at the emulator. */
+async function latency(url: string) {
+  const n = RATE * LATENCY_S;
+  const t0 = performance.now();
+  const inflight: Promise<void>[] = [];
+  for (let i = 0; i < n; i++) {
+    const due = t0 + (i * 1000) / RATE;
+    const wait = due - performance.now();
+    if (wait > 0) await Bun.sleep(wait);
+    inflight.push(sendEvent(url));
+  }
+  await Promise.all(inflight);
+  const keys = [...sent.keys()].slice(-n);
+  await waitForReplies(keys, 60_000);
+  const lat = keys.map((k) => arrived.get(k)! - sent.get(k)!);
+  return { p50: round(percentile(lat, 50)), p99: round(percentile(lat, 99)) };
+}
+
+const round = (x: number) => Math.round(x * 10) / 10;
+
+// ── baseline: bare bolt echo app ────────────────────────────────────────────────────────────
+const boltPort = freePort();
+const boltLog = join(tempDir("bolt"), "bolt.log");
+const boltUrl = `http://127.0.0.1:${boltPort}/slack/events`;
+const bolt = Bun.spawn(["bun", join(import.meta.dir, "bolt-echo.ts")], {
+  cwd: root,
+  env: { ...process.env, PORT: String(boltPort), BOT_TOKEN: peers.botToken, SIGNING_SECRET: peers.signingSecret, SLACK_API_URL: peers.apiUrl },
+  stdout: Bun.file(boltLog),
+  stderr: Bun.file(boltLog),
+});
+process.on("exit", () => bolt.kill("SIGKILL"));
+await withTimeout(
+  (async () => {
+    for (;;) {
+      const ok = await fetch(boltUrl, { method: "POST" }).then((r) => r.status > 0, () => false);
+      if (ok) return;
+      await Bun.sleep(50);
+    }
+  })(),
+  30_000,
+  "bolt echo app did not start",
+);
+console.log("baseline: bare @slack/bolt echo app");
+await throughput(boltUrl, 1000); // warm-up
+const boltRate = await throughput(boltUrl, THROUGHPUT_N);
+const boltLatency = await latency(boltUrl);
+console.log(`  throughput ${boltRate} msg/s; latency at ${RATE} msg/s p50 ${boltLatency.p50} ms, p99 ${boltLatency.p99} ms`);
+bolt.kill("SIGTERM");
+
+// ── the appliance ───────────────────────────────────────────────────────────────────────────
+const dir = tempDir("pipeline");
+const port = freePort();
+const config = join(dir, "konstruct.config.yaml");
+writeFileSync(
+  config,
+  JSON.stringify({
+    data_dir: join(dir, "data"),
+    server: { host: "127.0.0.1", port },
+    log: { level: "info" },
+    llm: { providers: [{ id: "mock", kind: "openai", base_url: peers.llmUrl, max_concurrency: 256 }] },
+    limits: { tenant: { capacity: 1_000_000_000, refill_per_sec: 1e9 }, connection: { capacity: 1_000_000_000, refill_per_sec: 1e9 }, user: { capacity: 1_000_000_000, refill_per_sec: 1e9 } },
+    tenants: [
+      {
+        slug: "bench",
+        name: "Bench",
+        agents: [
+          {
+            slug: "ada",
+            name: "Ada",
+            models: ["mock/gpt-bench"],
+            channels: [{ kind: "slack", name: "slack", bot_token: peers.botToken, signing_secret: peers.signingSecret, api_url: peers.apiUrl, team_id: peers.teamId }],
+          },
+        ],
+      },
+    ],
+  }),
+);
+const appLog = join(dir, "konstruct.log");
+const { proc } = await spawnReady({ cmd: ["bun", join(root, "src/cli/main.ts"), "serve", "-c", config], cwd: dir, env: { ...process.env } as Record<string, string>, url: `http://127.0.0.1:${port}/readyz`, log: appLog, timeoutMs: 60_000 });
+const channelId = await withTimeout(
+  (async () => {
+    for (;;) {
+      const m = (await Bun.file(appLog).text()).match(/"channel":"([0-9a-f-]{36})".*"msg":"channel connection started"/);
+      if (m) return m[1]!;
+      await Bun.sleep(50);
+    }
+  })(),
+  30_000,
+  "slack connection did not start",
+);
+const appUrl = `http://127.0.0.1:${port}/hooks/slack/${channelId}`;
+console.log("konstruct: embedded database, full pipeline (inbox, limits, agent turn, usage, audit, outbox)");
+await throughput(appUrl, 2000); // warm-up
+await Bun.sleep(1000);
+const rssWarm = memMB(proc.pid).rss;
+const appRate = await throughput(appUrl, THROUGHPUT_N);
+const appLatency = await latency(appUrl);
+console.log(`  throughput ${appRate} msg/s; latency at ${RATE} msg/s p50 ${appLatency.p50} ms, p99 ${appLatency.p99} ms`);
+const remaining = MESSAGES - seq;
+if (remaining > 0) {
+  console.log(`  memory: ${remaining} more messages (total ${MESSAGES} incl. baseline's ${1000 + THROUGHPUT_N + RATE * LATENCY_S})…`);
+  for (let done = 0; done < remaining; done += 10_000) await throughput(appUrl, Math.min(10_000, remaining - done));
+}
+await Bun.sleep(2000);
+const rssEnd = memMB(proc.pid).rss;
+const growth = round(((rssEnd - rssWarm) / rssWarm) * 100);
+console.log(`  RSS after warm-up ${round(rssWarm)} MB, after ${MESSAGES} messages ${round(rssEnd)} MB (${growth >= 0 ? "+" : ""}${growth}%)`);
+proc.kill("SIGTERM");
+await proc.exited;
+
+const ratio = Math.round((appRate / boltRate) * 100) / 100;
+console.log(`\nratio konstruct / bare bolt echo: throughput ×${ratio}; p99 ${appLatency.p99} ms vs ${boltLatency.p99} ms`);
+console.log(`targets: ≥ 1000 msg/s ${appRate >= 1000 ? "PASS" : "MISS"}, ≥ 0.5× echo ${ratio >= 0.5 ? "PASS" : "MISS"}, p99 ≤ 25 ms ${appLatency.p99 <= 25 ? "PASS" : "MISS"}, RSS growth < 10% ${growth < 10 ? "PASS" : "MISS"}`);
+printJsonLast({
+  bench: "pipeline",
+  messages: MESSAGES,
+  konstruct: { msgs_per_s: appRate, p50_ms: appLatency.p50, p99_ms: appLatency.p99, rss_warm_mb: round(rssWarm), rss_end_mb: round(rssEnd), rss_growth_pct: growth },
+  bolt_echo: { msgs_per_s: boltRate, p50_ms: boltLatency.p50, p99_ms: boltLatency.p99 },
+  throughput_ratio: ratio,
+  rate_msgs_per_s: RATE,
+});
+process.exit(0);
+
+async function firstLine(stream: ReadableStream<Uint8Array>): Promise<string> {
+  let buf = "";
+  for await (const chunk of stream) {
+    buf += new TextDecoder().decode(chunk);
+    const nl = buf.indexOf("\n");
+    if (nl >= 0) return buf.slice(0, nl);
+  }
+  return fail("peers exited before printing their addresses");
+}

@@ -1,0 +1,54 @@
+/**
+ * Conversations and their messages, always inside a tenant transaction. One open conversation per
+ * (channel, chat); `/new` closes it so the next message starts a fresh one. Turns are written
+ * set-based (turn-writes.ts); this is closing and the sliding window the model sees.
+ */
+import { and, desc, eq, isNull, sql } from "drizzle-orm";
+import type { Tx } from "../db/database.ts";
+import { conversations, messages } from "../db/schema/index.ts";
+import type { ChatMessage } from "../llm/types.ts";
+
+export async function closeConversation(tx: Tx, channelId: string, chatKey: string): Promise<boolean> {
+  const closed = await tx
+    .update(conversations)
+    .set({ closedAt: sql`now()` })
+    .where(and(eq(conversations.channelId, channelId), eq(conversations.chatKey, chatKey), isNull(conversations.closedAt)))
+    .returning({ id: conversations.id });
+  return closed.length > 0;
+}
+
+/** Turns read per statement when walking a window back from the newest. */
+export const PAGE = 50;
+
+/** Newest-first rows → the turns that fit in `budget`, oldest first; a turn that does not fit ends it. */
+export function fit(rows: { role: string; content: string; tokens: number }[], budget: number): ChatMessage[] {
+  const out: ChatMessage[] = [];
+  let used = 0;
+  for (const r of rows) {
+    if (used + r.tokens > budget) break;
+    used += r.tokens;
+    out.push({ role: r.role as ChatMessage["role"], content: r.content });
+  }
+  return out.reverse();
+}
+
+/** The newest turns that fit in `budget` tokens, oldest first, read newest-first in pages (a turn that does not fit ends the window). */
+export async function recentWindow(tx: Tx, conversationId: string, budget: number): Promise<ChatMessage[]> {
+  const out: ChatMessage[] = [];
+  let used = 0;
+  for (let offset = 0; ; offset += PAGE) {
+    const rows = await tx
+      .select({ role: messages.role, content: messages.content, tokens: messages.tokens })
+      .from(messages)
+      .where(eq(messages.conversationId, conversationId))
+      .orderBy(desc(messages.createdAt), desc(messages.id))
+      .limit(PAGE)
+      .offset(offset);
+    for (const r of rows) {
+      if (used + r.tokens > budget) return out.reverse();
+      used += r.tokens;
+      out.push({ role: r.role as ChatMessage["role"], content: r.content });
+    }
+    if (rows.length < PAGE) return out.reverse();
+  }
+}

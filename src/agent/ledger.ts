@@ -1,0 +1,83 @@
+/**
+ * What a turn has spent and done but not yet written: LLM attempts (usage rows + audit) and tool
+ * calls (audit). The common turn — one model call, no tools — writes its ledger in the same
+ * statement as the reply (`take` + `ledgerParts`), so recording a turn costs rows, not round trips.
+ * A turn that runs tools writes the ledger before each tool runs: a side effect is never on record
+ * before the model call that asked for it.
+ */
+import type { Tx } from "../db/database.ts";
+import { type Part, rowsOf, statement } from "../db/set-sql.ts";
+import type { Attempt, ChatResult } from "../llm/types.ts";
+import { type AuditEntry, auditInsert } from "./audit.ts";
+import { type CallRecord, callParts, costUsd, type PriceTable } from "./usage.ts";
+
+/** What a ledger has not written yet, as plain data (it can travel into a batched write). */
+export interface LedgerRows {
+  calls: CallRecord[];
+  audits: AuditEntry[];
+}
+
+/** The ledger's rows as statement parts, to write with other rows in one statement. */
+export function ledgerParts(rows: LedgerRows, now = new Date()): Part[] {
+  const audits = auditInsert(rows.audits);
+  return [...callParts(rows.calls, now), audits && (["ledger_audit_in", audits] as const)];
+}
+
+interface Scope {
+  tenantId: string;
+  agentId: string;
+  conversationId: string;
+}
+
+export class Ledger {
+  private calls: CallRecord[] = [];
+  private audits: AuditEntry[] = [];
+  /** USD recorded through this ledger, written or not: the turn's own spend for budget checks. */
+  spent = 0;
+
+  constructor(
+    private readonly scope: Scope,
+    private readonly prices: PriceTable,
+  ) {}
+
+  attempts(attempts: Attempt[], result: ChatResult | null): void {
+    const { tenantId, agentId, conversationId } = this.scope;
+    for (const a of attempts) {
+      const won = result && a.ok && a.provider === result.provider && a.model === result.model;
+      const promptTokens = won ? result.usage.promptTokens : 0;
+      const completionTokens = won ? result.usage.completionTokens : 0;
+      const cost = costUsd(this.prices, a.provider, a.model, promptTokens, completionTokens);
+      this.spent += cost;
+      this.calls.push({ tenantId, agentId, conversationId, provider: a.provider, model: a.model, ok: a.ok, error: a.error, promptTokens, completionTokens, latencyMs: a.latencyMs, costUsd: cost });
+      this.audits.push({
+        tenantId,
+        kind: "llm_call",
+        agentId,
+        conversationId,
+        summary: `${a.provider}/${a.model} ${a.ok ? "ok" : `failed: ${a.error ?? "error"}`}`,
+        data: { promptTokens, completionTokens, latencyMs: Math.round(a.latencyMs), costUsd: cost },
+      });
+    }
+  }
+
+  note(entry: Omit<AuditEntry, "tenantId" | "agentId" | "conversationId">): void {
+    this.audits.push({ ...entry, tenantId: this.scope.tenantId, agentId: this.scope.agentId, conversationId: this.scope.conversationId });
+  }
+
+  get pending(): boolean {
+    return this.calls.length + this.audits.length > 0;
+  }
+
+  /** Hands over what is not written yet; the caller writes it (ledgerParts) in its transaction. */
+  take(): LedgerRows {
+    const rows = { calls: this.calls, audits: this.audits };
+    this.calls = [];
+    this.audits = [];
+    return rows;
+  }
+
+  async write(tx: Tx): Promise<void> {
+    if (!this.pending) return;
+    await rowsOf(tx, statement(ledgerParts(this.take())));
+  }
+}

@@ -1,0 +1,117 @@
+/**
+ * One agent turn: budget check → model (with its fallback chain) ↔ tools, at most
+ * max_tool_iterations round trips → the reply text. The caller loads the window and the spend so
+ * far (one transaction with the user's turn) and writes the ledger with the reply.
+ *
+ * Budgets are a hard stop: no call is made once a cap is reached. Concurrent turns of one agent
+ * could each pass the check and overshoot together, so when an agent is close to its cap its calls
+ * run one at a time and re-read the spend first: the overshoot is at most the one call that crossed.
+ */
+import type { Logger } from "pino";
+import type { Database } from "../db/database.ts";
+import type { Agent } from "../db/schema/index.ts";
+import type { LlmPool } from "../llm/pool.ts";
+import type { Attempt, ChatMessage, ChatResult } from "../llm/types.ts";
+import type { Ledger } from "./ledger.ts";
+import { systemPrompt } from "./prompt.ts";
+import type { Tools } from "./tools.ts";
+import { agentSpend, checkBudget, type Spend } from "./usage.ts";
+
+export interface TurnDeps {
+  db: Database;
+  pool: Pick<LlmPool, "chat">;
+  tools: Tools;
+  log: Logger;
+  /** Per-agent serialisation near the budget cap (see above); one per process. */
+  nearCap: KeyedMutex;
+}
+
+export interface TurnInput {
+  tenantId: string;
+  agent: Agent;
+  conversationId: string;
+  /** The conversation window, oldest first, ending with the user's message. */
+  history: ChatMessage[];
+  spend: Spend;
+  ledger: Ledger;
+  signal?: AbortSignal;
+}
+
+export type TurnOutcome = { kind: "reply"; text: string } | { kind: "budget_stop"; reason: string } | { kind: "failed"; error: string };
+
+/** Remaining budget below this share of a cap switches the agent's calls to one at a time. */
+const NEAR_CAP = 0.1;
+
+export async function runTurn(deps: TurnDeps, input: TurnInput): Promise<TurnOutcome> {
+  const { agent, ledger } = input;
+  if (agent.models.length === 0) return { kind: "failed", error: "this AI employee has no model configured" };
+  const caps = { daily: Number(agent.dailyBudgetUsd), monthly: Number(agent.monthlyBudgetUsd) };
+  const scratch: ChatMessage[] = [];
+  const system: ChatMessage = { role: "system", content: systemPrompt(agent) };
+
+  for (let round = 0; ; round++) {
+    // The last round offers no tools, so the model has to answer in words.
+    const offered = round < agent.maxToolIterations ? deps.tools.specs() : [];
+    const call = async (spend: Spend) => {
+      const verdict = checkBudget(caps, { today: spend.today + ledger.spent, month: spend.month + ledger.spent });
+      if (!verdict.allowed) return { stop: verdict.reason! };
+      return { result: await deps.pool.chat(agent.models, { messages: [system, ...input.history, ...scratch], tools: offered.length ? offered : undefined }, { signal: input.signal }) };
+    };
+    let step: { stop?: string; result?: ChatResult & { attempts: Attempt[] } };
+    try {
+      step = nearCap(caps, input.spend, ledger.spent)
+        ? await deps.nearCap.run(agent.id, async () => {
+            // Others may have spent meanwhile: decide on the recorded figure, and record at once.
+            const fresh = await deps.db.withTenant(input.tenantId, (tx) => agentSpend(tx, agent.id));
+            const out = await call({ today: fresh.today - ledger.spent, month: fresh.month - ledger.spent });
+            if (out.result) ledger.attempts(out.result.attempts, out.result);
+            if (ledger.pending) await deps.db.withTenant(input.tenantId, (tx) => ledger.write(tx));
+            return { ...out, recorded: true };
+          })
+        : await call(input.spend);
+      if (step.result && !("recorded" in step)) ledger.attempts(step.result.attempts, step.result);
+    } catch (e) {
+      ledger.attempts((e as { attempts?: Attempt[] }).attempts ?? [], null);
+      if (input.signal?.aborted) return { kind: "failed", error: "cancelled" };
+      deps.log.warn({ err: e, agent: agent.slug }, "model chain failed");
+      return { kind: "failed", error: (e as Error).message };
+    }
+    if (step.stop) {
+      ledger.note({ kind: "budget_stop", summary: step.stop });
+      return { kind: "budget_stop", reason: step.stop };
+    }
+    const result = step.result!;
+    if (result.toolCalls.length === 0 || offered.length === 0) return { kind: "reply", text: result.content.trim() };
+
+    // Tools may have side effects: what led to them is on record before they run.
+    await deps.db.withTenant(input.tenantId, (tx) => ledger.write(tx));
+    scratch.push({ role: "assistant", content: result.content, toolCalls: result.toolCalls });
+    for (const tc of result.toolCalls) {
+      const output = await deps.tools.run(tc, { tenantId: input.tenantId, agentId: agent.id, conversationId: input.conversationId, signal: input.signal });
+      scratch.push({ role: "tool", content: output, toolCallId: tc.id });
+      ledger.note({ kind: "tool_call", summary: tc.name, data: { arguments: tc.arguments, result: output.slice(0, 2000) } });
+    }
+  }
+}
+
+function nearCap(caps: { daily: number; monthly: number }, spend: Spend, own: number): boolean {
+  const close = (cap: number, spent: number) => cap > 0 && cap - (spent + own) < cap * NEAR_CAP;
+  return close(caps.daily, spend.today) || close(caps.monthly, spend.month);
+}
+
+/** Runs functions one at a time per key. */
+export class KeyedMutex {
+  private readonly tails = new Map<string, Promise<unknown>>();
+
+  async run<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const previous = this.tails.get(key) ?? Promise.resolve();
+    const current = previous.catch(() => {}).then(fn);
+    const tail = current.catch(() => {});
+    this.tails.set(key, tail);
+    try {
+      return await current;
+    } finally {
+      if (this.tails.get(key) === tail) this.tails.delete(key);
+    }
+  }
+}

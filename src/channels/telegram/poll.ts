@@ -1,0 +1,90 @@
+/**
+ * Long polling with the update offset under our control (grammy's bot.start() would confirm
+ * updates on its own schedule).
+ *
+ * Invariants: an update's offset is saved only after the update was handed on durably (or was
+ * ignored), and Telegram is asked for updates from the saved offset — so a crash or restart never
+ * loses an update (it is fetched again) and never repeats one that was saved past (the inbox
+ * dedupes the window between handing on and saving, by update_id). A failed hand-off leaves the
+ * offset where it was, so the same update comes back on the next request. Every wait is
+ * abortable: stop() must end the loop within a moment, even mid long poll or mid back-off.
+ */
+import type { Api } from "grammy";
+import type { Update } from "grammy/types";
+import type { Logger } from "pino";
+import type { CursorStore } from "../../gateway/connections.ts";
+import { type GrammyErrors, toSendError } from "./send.ts";
+
+export const ALLOWED_UPDATES = ["message"] as const;
+const POLL_TIMEOUT_S = 25;
+const MIN_BACKOFF_MS = 1000;
+const MAX_BACKOFF_MS = 30_000;
+
+export interface PollDeps {
+  api: Api;
+  errors: GrammyErrors;
+  token: string;
+  cursor: CursorStore;
+  log: Logger;
+  /** Normalises and hands on one update; resolves once it is durable (or deliberately ignored). */
+  handle(update: Update): Promise<void>;
+  signal: AbortSignal;
+}
+
+export async function pollUpdates(d: PollDeps): Promise<void> {
+  let offset: number | undefined;
+  let loaded = false;
+  let backoff = MIN_BACKOFF_MS;
+  while (!d.signal.aborted) {
+    let stage = "load the update offset";
+    try {
+      if (!loaded) {
+        const saved = await d.cursor.load();
+        offset = saved ? Number(saved) : undefined;
+        loaded = true;
+      }
+      stage = "fetch updates";
+      const updates = await d.api.getUpdates({ offset, timeout: POLL_TIMEOUT_S, allowed_updates: [...ALLOWED_UPDATES] }, grammySignal(d.signal));
+      for (const update of updates) {
+        if (d.signal.aborted) return;
+        stage = `hand on update ${update.update_id}`;
+        await d.handle(update);
+        stage = "save the update offset";
+        await d.cursor.save(String(update.update_id + 1));
+        offset = update.update_id + 1;
+      }
+      backoff = MIN_BACKOFF_MS;
+    } catch (e) {
+      if (d.signal.aborted) return;
+      const err = toSendError(e, d.errors, d.token);
+      const wait = err.retryAfterMs ?? backoff;
+      backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+      if (e instanceof d.errors.GrammyError && e.error_code === 409) {
+        d.log.error({ error: err.message, retryInMs: wait }, "Telegram refused polling: another process is polling this bot token, or a webhook is set — run one instance per bot");
+        if (/webhook/i.test(e.description)) await d.api.deleteWebhook().catch(() => {});
+      } else {
+        d.log.warn({ error: err.message, retryInMs: wait }, `telegram polling: could not ${stage}; retrying`);
+      }
+      await sleep(wait, d.signal);
+    }
+  }
+}
+
+/** grammy's Node typings name the abort-controller polyfill's AbortSignal; at runtime the native one works. */
+export function grammySignal(signal: AbortSignal): Parameters<Api["getMe"]>[0] {
+  return signal as unknown as Parameters<Api["getMe"]>[0];
+}
+
+/** Resolves after `ms`, or at once when the signal aborts. */
+export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener("abort", done, { once: true });
+  });
+}

@@ -1,0 +1,141 @@
+/**
+ * Channel connections: every channel row of every tenant becomes a running adapter bound to exactly
+ * one tenant and one agent. Routing needs no lookup by content: polling adapters know their
+ * connection, and webhooks arrive on /hooks/<kind>/<channel id>. An unknown connection is refused
+ * and logged — never routed to a default tenant.
+ */
+import { eq, sql } from "drizzle-orm";
+import type { Logger } from "pino";
+import type { ChannelAdapter } from "../channels/types.ts";
+import type { Database } from "../db/database.ts";
+import { channelCursors, channels, tenants } from "../db/schema/index.ts";
+import type { SecretBox } from "../secrets/box.ts";
+import type { Connection, Pipeline } from "./pipeline.ts";
+
+export interface ChannelDefinition {
+  tenantId: string;
+  channelId: string;
+  agentId: string;
+  kind: string;
+  name: string;
+  mode: string;
+  settings: Record<string, string>;
+  secrets: Record<string, string>;
+}
+
+/** Where a polling adapter keeps its resume point (Telegram's update offset). */
+export interface CursorStore {
+  load(): Promise<string | null>;
+  save(cursor: string): Promise<void>;
+}
+
+export type HttpAdapter = ChannelAdapter & { handleHttp?(request: Request): Promise<Response> };
+export interface AdapterContext {
+  log: Logger;
+  cursor: CursorStore;
+  /** This connection's webhook URL (`<server.public_url>/hooks/<kind>/<channel id>`), or "" if no public URL is set. */
+  webhookUrl: string;
+}
+
+/** May be async: the built-in factories import their adapter (and its SDK) only when a channel of that kind exists. */
+export type AdapterFactory = (def: ChannelDefinition, ctx: AdapterContext) => HttpAdapter | Promise<HttpAdapter>;
+
+export class Connections {
+  private readonly byId = new Map<string, Connection & { kind: string; adapter: HttpAdapter }>();
+
+  constructor(
+    private readonly db: Database,
+    private readonly box: SecretBox,
+    private readonly factories: Record<string, AdapterFactory>,
+    private readonly log: Logger,
+    /** server.public_url, for webhook registration; "" when the server has none. */
+    private readonly publicUrl = "",
+  ) {}
+
+  async load(): Promise<void> {
+    const tenantIds = await this.db.platform((tx) => tx.select({ id: tenants.id }).from(tenants));
+    for (const { id: tenantId } of tenantIds) {
+      const rows = await this.db.withTenant(tenantId, (tx) => tx.select().from(channels));
+      for (const row of rows) {
+        const factory = this.factories[row.kind];
+        if (!factory) {
+          // e.g. the terminal channel of `konstruct chat`, which lives in that process only.
+          this.log.info({ channel: row.id, kind: row.kind }, "channel kind not served by this process; connection not started");
+          continue;
+        }
+        const def: ChannelDefinition = {
+          tenantId,
+          channelId: row.id,
+          agentId: row.agentId,
+          kind: row.kind,
+          name: row.name,
+          mode: row.mode,
+          settings: row.settings,
+          secrets: this.box.unsealJson(row.secrets),
+        };
+        const log = this.log.child({ channel: row.name, kind: row.kind });
+        const webhookUrl = this.publicUrl ? `${this.publicUrl.replace(/\/+$/, "")}/hooks/${row.kind}/${row.id}` : "";
+        const adapter = await factory(def, { log, cursor: this.cursor(tenantId, row.id), webhookUrl });
+        this.byId.set(row.id, { tenantId, channelId: row.id, agentId: row.agentId, kind: row.kind, adapter });
+      }
+    }
+  }
+
+  /**
+   * Starts every adapter. One connection failing to start (revoked token, unreachable API) is
+   * logged and left stopped; it must not keep the other tenants' connections down.
+   */
+  async start(pipeline: Pipeline): Promise<void> {
+    await Promise.all(
+      [...this.byId.values()].map(async (conn) => {
+        try {
+          await conn.adapter.start(pipeline.sinkFor(conn));
+          this.log.info({ channel: conn.channelId, kind: conn.kind, tenant: conn.tenantId, agent: conn.agentId }, "channel connection started");
+        } catch (e) {
+          this.log.error({ err: e, channel: conn.channelId, kind: conn.kind, tenant: conn.tenantId }, "channel connection failed to start");
+        }
+      }),
+    );
+  }
+
+  /** Registers a connection this process serves itself (the terminal of `konstruct chat`). */
+  add(conn: Connection & { kind: string }): void {
+    this.byId.set(conn.channelId, conn);
+  }
+
+  get(channelId: string): Connection | undefined {
+    return this.byId.get(channelId);
+  }
+
+  /** Dispatches a webhook to its connection; refuses (404) anything that is not one. */
+  async handleHttp(kind: string, channelId: string, request: Request): Promise<Response> {
+    const conn = this.byId.get(channelId);
+    if (!conn || conn.kind !== kind || !conn.adapter.handleHttp) {
+      this.log.warn({ kind, channel: channelId }, "webhook for an unknown connection refused");
+      return Response.json({ error: { code: "not_found", message: "unknown channel connection" } }, { status: 404 });
+    }
+    this.log.debug({ channel: channelId, tenant: conn.tenantId, agent: conn.agentId, via: "webhook path" }, "route matched");
+    return conn.adapter.handleHttp(request);
+  }
+
+  async stop(): Promise<void> {
+    await Promise.allSettled([...this.byId.values()].map((c) => c.adapter.stop()));
+  }
+
+  private cursor(tenantId: string, channelId: string): CursorStore {
+    return {
+      load: async () => {
+        const [row] = await this.db.withTenant(tenantId, (tx) => tx.select({ cursor: channelCursors.cursor }).from(channelCursors).where(eq(channelCursors.channelId, channelId)));
+        return row?.cursor ?? null;
+      },
+      save: async (cursor) => {
+        await this.db.withTenant(tenantId, (tx) =>
+          tx
+            .insert(channelCursors)
+            .values({ tenantId, channelId, cursor })
+            .onConflictDoUpdate({ target: [channelCursors.tenantId, channelCursors.channelId], set: { cursor, updatedAt: sql`now()` } }),
+        );
+      },
+    };
+  }
+}

@@ -1,0 +1,162 @@
+/**
+ * Handles one claimed inbound event: rate limits → a command or an agent turn → exactly one reply.
+ *
+ * The hot path is three writes, each shared with other events of the tenant ready at the same
+ * moment (group commit): (1) agent, conversation, user turn, window and spend (turn-store.ts); the
+ * model call; (2) usage, audit, assistant turn and the reply, written down together; the send;
+ * (3) the send's outcome, the outbound audit entry and the event's end. A reply recorded before a
+ * crash is re-sent as recorded, never regenerated.
+ */
+import { and, eq } from "drizzle-orm";
+import type { Logger } from "pino";
+import { type AuditEntry, audit, auditInsert } from "../agent/audit.ts";
+import { Ledger } from "../agent/ledger.ts";
+import { runTurn, type TurnDeps } from "../agent/loop.ts";
+import type { PriceTable } from "../agent/usage.ts";
+import type { InboundMessage } from "../channels/types.ts";
+import type { Database, Tx } from "../db/database.ts";
+import { outboundMessages } from "../db/schema/index.ts";
+import { runCommand } from "./commands.ts";
+import type { FinalStatus, Inbox } from "./inbox.ts";
+import { type Outbox, type Prepared, prepareMany, type SendOutcome } from "./outbox.ts";
+import type { Connection } from "./pipeline.ts";
+import { REPLIES } from "./replies.ts";
+import { BEGIN_TURN, COMPLETE_TURN } from "./turn-store.ts";
+
+/** Rate limits as the handler needs them: a verdict, and whether this refusal should be said. */
+export interface Gate {
+  check(key: { tenantId: string; connectionId: string; userId: string }): Promise<{ allowed: boolean; notify: boolean; message: string; scope?: string }>;
+}
+
+export interface EventHandlerDeps {
+  db: Database;
+  inbox: Inbox;
+  outbox: Outbox;
+  gate: Gate;
+  turn: TurnDeps;
+  prices: PriceTable;
+  log: Logger;
+}
+
+export class EventHandler {
+  /** Running turns by chat, so /cancel can stop them. */
+  readonly running = new Map<string, AbortController>();
+
+  constructor(private readonly deps: EventHandlerDeps) {}
+
+  /** `recovering`: the event was taken over after a crash, so a reply may already be on record. */
+  async handle(conn: Connection, eventId: string, message: InboundMessage, recovering: boolean): Promise<void> {
+    try {
+      await this.process(conn, eventId, message, recovering);
+    } catch (e) {
+      this.deps.log.error({ err: e, channel: conn.channelId, event: message.eventKey }, "processing failed");
+      await this.deps.db
+        .withTenant(conn.tenantId, async (tx) => {
+          await this.deps.inbox.finish(tx, eventId, "failed", (e as Error).message);
+          await audit(tx, { tenantId: conn.tenantId, kind: "error", agentId: conn.agentId, summary: `processing failed: ${(e as Error).message}` });
+        })
+        .catch(() => {});
+    }
+  }
+
+  private async process(conn: Connection, eventId: string, message: InboundMessage, recovering: boolean): Promise<void> {
+    const { db, gate } = this.deps;
+    const { tenantId } = conn;
+    if (recovering) {
+      const recorded = await db.withTenant(tenantId, (tx) => this.recordedReply(tx, eventId, message));
+      if (recorded) return void (await this.deliver(conn, eventId, recorded, "done"));
+    }
+
+    const verdict = await gate.check({ tenantId, connectionId: conn.channelId, userId: message.sender.id });
+    if (!verdict.allowed) {
+      const note = { tenantId, kind: "refusal" as const, agentId: conn.agentId, actor: message.sender.id, summary: `rate limit (${verdict.scope ?? "limit"})`, data: { notified: verdict.notify } };
+      if (!verdict.notify) return db.withTenant(tenantId, async (tx) => (await audit(tx, note), await this.deps.inbox.finish(tx, eventId, "ignored")));
+      return void (await this.reply(conn, eventId, message, verdict.message, "ignored", note));
+    }
+    if (message.command) {
+      const text = await runCommand({ db, running: this.running }, conn, message);
+      return void (await this.reply(conn, eventId, message, text, "done"));
+    }
+    await this.turn(conn, eventId, message, recovering);
+  }
+
+  private async turn(conn: Connection, eventId: string, message: InboundMessage, recovering: boolean): Promise<void> {
+    const { db } = this.deps;
+    const { tenantId } = conn;
+    const begun = await db.batched(tenantId, BEGIN_TURN, {
+      agentId: conn.agentId,
+      channelId: conn.channelId,
+      chatKey: message.chatKey,
+      inboundEventId: eventId,
+      content: userTurn(message),
+      recovering,
+    });
+    if (!begun) return void (await db.withTenant(tenantId, (tx) => this.deps.inbox.finish(tx, eventId, "ignored", "agent no longer exists")));
+
+    const chat = `${conn.channelId}:${message.chatKey}`;
+    const controller = new AbortController();
+    this.running.set(chat, controller);
+    const ledger = new Ledger({ tenantId, agentId: begun.agent.id, conversationId: begun.conversationId }, this.deps.prices);
+    const typing = keepTyping(conn, message.chatKey);
+    let outcome;
+    try {
+      outcome = await runTurn(this.deps.turn, { tenantId, ...begun, ledger, signal: controller.signal });
+    } finally {
+      clearInterval(typing);
+      if (this.running.get(chat) === controller) this.running.delete(chat);
+    }
+    if (controller.signal.aborted) {
+      // /cancel already answered the user; this event ends without a second reply.
+      return void (await db.withTenant(tenantId, async (tx) => (await ledger.write(tx), await this.deps.inbox.finish(tx, eventId, "ignored", "cancelled"))));
+    }
+    const text = outcome.kind === "reply" ? outcome.text || "…" : outcome.kind === "budget_stop" ? REPLIES.budgetStop(outcome.reason) : REPLIES.failed;
+    const prepared = await db.batched(tenantId, COMPLETE_TURN, {
+      conversationId: begun.conversationId,
+      channelId: conn.channelId,
+      inboundEventId: eventId,
+      reply: { chatKey: message.chatKey, replyTo: message.replyTo, text },
+      ledger: ledger.take(),
+    });
+    await this.deliver(conn, eventId, prepared, outcome.kind === "failed" ? "failed" : "done");
+  }
+
+  private async recordedReply(tx: Tx, eventId: string, message: InboundMessage): Promise<Prepared | null> {
+    const [r] = await tx.select().from(outboundMessages).where(and(eq(outboundMessages.inboundEventId, eventId), eq(outboundMessages.seq, 0)));
+    return r ? { id: r.id, status: r.status, message: { chatKey: r.chatKey, text: r.text, replyTo: message.replyTo } } : null;
+  }
+
+  /** Writes a reply down (with `note`, if any, in the same statement) and delivers it. */
+  private async reply(conn: Connection, eventId: string, message: InboundMessage, text: string, status: FinalStatus, note?: AuditEntry) {
+    const draft = { channelId: conn.channelId, key: { inboundEventId: eventId, seq: 0 }, message: { chatKey: message.chatKey, replyTo: message.replyTo, text } };
+    const noted = note ? auditInsert([note]) : null;
+    const [prepared] = await this.deps.db.withTenant(conn.tenantId, (tx) => prepareMany(tx, conn.tenantId, [draft], noted ? [["note_in", noted]] : []));
+    return this.deliver(conn, eventId, prepared!, status);
+  }
+
+  private deliver(conn: Connection, eventId: string, prepared: Prepared, status: FinalStatus): Promise<SendOutcome> {
+    return this.deps.outbox.deliver(conn.tenantId, prepared, conn.adapter, (outcome) => ({
+      audit: {
+        tenantId: conn.tenantId,
+        kind: "outbound",
+        agentId: conn.agentId,
+        summary: outcome.status === "failed" ? `failed: ${outcome.error}` : outcome.status,
+        data: { chat: prepared.message.chatKey, externalId: outcome.status === "sent" ? outcome.externalId : null },
+      },
+      finish: { id: eventId, status: outcome.status === "failed" ? "failed" : status, error: outcome.status === "failed" ? outcome.error : undefined },
+    }));
+  }
+}
+
+/** The user's turn as the model sees it: the text, and what was attached (content comes later). */
+function userTurn(message: InboundMessage): string {
+  if (!message.attachments.length) return message.text;
+  const files = message.attachments.map((a) => `${a.name}${a.mime ? ` (${a.mime})` : ""}`).join(", ");
+  return `${message.text}\n\n[attached: ${files}]`.trim();
+}
+
+function keepTyping(conn: Connection, chatKey: string) {
+  if (!conn.adapter.capabilities.typing) return undefined;
+  const tick = () => void conn.adapter.typing(chatKey).catch(() => {});
+  tick();
+  return setInterval(tick, 4000);
+}

@@ -1,0 +1,95 @@
+/**
+ * The conversation gateway, assembled: LLM pool, rate limits, durable inbox/outbox, the event
+ * handler and scheduler, and the channel connections of every tenant. createApp owns one.
+ *
+ * Start order: providers → connections built → unfinished events resumed → adapters started (new
+ * events flow) → lease maintenance. Stop order is the reverse: adapters stop receiving, in-flight
+ * turns finish (bounded by the caller), then rate-limit storage closes.
+ */
+import { randomUUID } from "node:crypto";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Logger } from "pino";
+import { KeyedMutex } from "../agent/loop.ts";
+import { NO_TOOLS, type Tools } from "../agent/tools.ts";
+import type { Config } from "../config/schema.ts";
+import type { Database } from "../db/database.ts";
+import { llmProviders } from "../db/schema/index.ts";
+import { LlmPool } from "../llm/pool.ts";
+import type { SecretBox } from "../secrets/box.ts";
+import { type AdapterFactory, Connections } from "./connections.ts";
+import { EventHandler } from "./event-handler.ts";
+import { Inbox } from "./inbox.ts";
+import { createGate } from "./limits/gate.ts";
+import { Outbox } from "./outbox.ts";
+import { Pipeline } from "./pipeline.ts";
+
+/** Loaded on first use: an appliance without Slack never loads the Slack adapter (idle memory). */
+export const ADAPTERS: Record<string, AdapterFactory> = {
+  slack: async (def, ctx) => (await import("../channels/slack/adapter.ts")).createSlackAdapter(def, ctx),
+  telegram: async (def, ctx) => (await import("../channels/telegram/adapter.ts")).createTelegramAdapter(def, ctx),
+};
+
+export interface GatewayOptions {
+  config: Config;
+  db: Database;
+  secrets: SecretBox;
+  log: Logger;
+  dataDir: string;
+  /** Channel kinds to run (default: all). `konstruct chat` runs none and adds its terminal. */
+  adapters?: Record<string, AdapterFactory>;
+  tools?: Tools;
+}
+
+export type Gateway = Awaited<ReturnType<typeof createGateway>>;
+
+export async function createGateway(opts: GatewayOptions) {
+  const { config, db, log } = opts;
+  const providers = await db.platform((tx) => tx.select().from(llmProviders));
+  const pool = new LlmPool(
+    providers.map((p) => ({ id: p.id, kind: p.kind as "openai" | "ollama", baseUrl: p.baseUrl, apiKey: opts.secrets.unseal(p.apiKey), timeoutMs: p.timeoutMs, maxConcurrency: p.maxConcurrency })),
+  );
+  const gate = await createGate(config.limits, config.redis.url, log);
+  const inbox = new Inbox(db, { owner: instanceId(opts.dataDir) });
+  const outbox = new Outbox(db);
+  const handler = new EventHandler({
+    db,
+    inbox,
+    outbox,
+    gate,
+    prices: config.llm.prices,
+    log,
+    turn: { db, pool, tools: opts.tools ?? NO_TOOLS, log, nearCap: new KeyedMutex() },
+  });
+  const connections = new Connections(db, opts.secrets, opts.adapters ?? ADAPTERS, log, config.server.public_url);
+  const pipeline = new Pipeline({ inbox, handler, log, connection: (id) => connections.get(id) });
+
+  return {
+    pool,
+    inbox,
+    pipeline,
+    connections,
+    async start() {
+      await connections.load();
+      await pipeline.recover();
+      await connections.start(pipeline);
+      pipeline.startMaintenance();
+    },
+    /** Stops receiving, then waits for in-flight events up to `graceMs`; what remains resumes after restart. */
+    async stop(graceMs: number) {
+      await connections.stop();
+      const drained = await Promise.race([pipeline.stop().then(() => true), Bun.sleep(graceMs).then(() => false)]);
+      if (!drained) log.warn("in-flight events left unfinished at shutdown; they resume on next start");
+      await gate.close();
+    },
+  };
+}
+
+/** This process's identity in inbox claims, stable per data dir so a restart recognises its own. */
+function instanceId(dataDir: string): string {
+  const file = join(dataDir, "instance-id");
+  if (existsSync(file)) return readFileSync(file, "utf8").trim();
+  const id = randomUUID();
+  writeFileSync(file, `${id}\n`);
+  return id;
+}

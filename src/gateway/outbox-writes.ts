@@ -1,0 +1,87 @@
+/**
+ * The outbox's writes, set-based: many replies written down in one statement (alongside the turns
+ * they answer), and many sends' states with their settlements in one statement (MARK, run by group
+ * commit). A reply already written for a key is kept: what was recorded is what goes out.
+ */
+import { sql } from "drizzle-orm";
+import { auditInsert } from "../agent/audit.ts";
+import type { OutboundText } from "../channels/types.ts";
+import type { Tx } from "../db/database.ts";
+import type { BatchOp } from "../db/group-commit.ts";
+import { newId, type Part, recordset, rowsOf, statement, uuidArray } from "../db/set-sql.ts";
+import { finishPart } from "./inbox-writes.ts";
+import type { Prepared, Settlement } from "./outbox.ts";
+
+export interface Draft {
+  channelId: string;
+  key: { inboundEventId: string; seq: number };
+  message: OutboundText;
+}
+
+/** A send's progress or final state, and what commits with it. */
+export interface Mark {
+  id: string | null;
+  status?: "sent" | "failed";
+  externalId?: string;
+  lastError?: string | null;
+  attempts?: number;
+  settlement?: Settlement;
+}
+
+/** Many sends' states and settlements of one tenant in one statement. */
+export const MARK: BatchOp<Mark, void> = {
+  name: "outbox.mark",
+  async run(tx, tenantId, marks) {
+    const sends = marks.filter((m) => m.id);
+    const settled = marks.map((m) => m.settlement ?? {});
+    const audits = auditInsert(settled.flatMap((s) => (s.audit ? [s.audit] : [])));
+    const input = recordset(
+      sends.map((m) => ({ id: m.id, status: m.status ?? null, external_id: m.externalId ?? null, last_error: m.lastError ?? null, attempts: m.attempts })),
+      "m",
+      "id uuid, status text, external_id text, last_error text, attempts int",
+    );
+    const update: Part = sends.length
+      ? [
+          "outbox_mark",
+          sql`update outbound_messages o set status = coalesce(m.status, o.status), external_id = coalesce(m.external_id, o.external_id),
+            last_error = m.last_error, attempts = m.attempts, sent_at = case when m.status = 'sent' then now() else o.sent_at end
+          from ${input} where o.tenant_id = ${tenantId}::uuid and o.id = any(${uuidArray(sends.map((m) => m.id!))}) and o.id = m.id`,
+        ]
+      : null;
+    const finished = settled.flatMap((s) => (s.finish ? [s.finish] : []));
+    await rowsOf(tx, statement([update, finishPart(tenantId, finished), audits && ["outbox_audit", audits]]));
+    return marks.map(() => undefined);
+  },
+};
+
+/**
+ * Writes many replies down in one statement, together with `alongside` (the turns they answer);
+ * a key already written keeps its recorded reply, which is what goes out.
+ */
+export async function prepareMany(tx: Tx, tenantId: string, drafts: Draft[], alongside: Part[] = []): Promise<Prepared[]> {
+  const input = recordset(
+    drafts.map((d, i) => ({ i, id: newId(), channel_id: d.channelId, event_id: d.key.inboundEventId, seq: d.key.seq, chat_key: d.message.chatKey, text: d.message.text })),
+    "d",
+    "i int, id uuid, channel_id uuid, event_id uuid, seq int, chat_key text, text text",
+  );
+  type Row = { event_id: string; seq: number; id: string; status: string; chat_key: string; text: string };
+  const written = sql`insert into outbound_messages (id, tenant_id, channel_id, inbound_event_id, seq, chat_key, text)
+    select id, ${tenantId}::uuid, channel_id, event_id, seq, chat_key, text from ${input} order by i
+    on conflict do nothing returning inbound_event_id as event_id, seq, id, status, chat_key, text`;
+  const rows = await rowsOf<Row>(tx, statement([...alongside, ["reply_in", written]], sql`select * from reply_in`));
+  const key = (eventId: string, seq: number) => `${eventId}/${seq}`;
+  const found = new Map(rows.map((r) => [key(r.event_id, r.seq), r]));
+  if (found.size < drafts.length) {
+    const existing = await rowsOf<Row>(
+      tx,
+      sql`select o.inbound_event_id as event_id, o.seq, o.id, o.status, o.chat_key, o.text from ${input}
+        join outbound_messages o on o.tenant_id = ${tenantId}::uuid and o.inbound_event_id = d.event_id and o.seq = d.seq`,
+    );
+    for (const r of existing) if (!found.has(key(r.event_id, r.seq))) found.set(key(r.event_id, r.seq), r);
+  }
+  return drafts.map((d) => {
+    const r = found.get(key(d.key.inboundEventId, d.key.seq))!;
+    // What was recorded is what goes out: a retry after a crash re-sends it rather than new text.
+    return { id: r.id, status: r.status, message: { ...d.message, chatKey: r.chat_key, text: r.text } };
+  });
+}

@@ -1,0 +1,117 @@
+/**
+ * The conversation pipeline's scheduler: inbound message → durable inbox (then the channel is
+ * acknowledged) → handled at once, in arrival order per chat, concurrently across chats.
+ *
+ * Exactly once: the inbox dedupes redeliveries and the recording process holds a lease on the
+ * event; the handler records the reply before sending it and re-sends a recorded reply rather than
+ * generating another. `recover()` at start, and a sweep while running, take over events whose
+ * owner died; leases of events still being worked on are renewed.
+ */
+import type { Logger } from "pino";
+import type { ChannelAdapter, InboundMessage, InboundSink } from "../channels/types.ts";
+import type { EventHandler } from "./event-handler.ts";
+import type { Inbox } from "./inbox.ts";
+
+export interface Connection {
+  tenantId: string;
+  channelId: string;
+  agentId: string;
+  adapter: ChannelAdapter;
+}
+
+export interface PipelineDeps {
+  inbox: Inbox;
+  handler: EventHandler;
+  log: Logger;
+  /** Finds the live connection of a recorded event (recovery). */
+  connection(channelId: string): Connection | undefined;
+}
+
+export class Pipeline {
+  private readonly chains = new Map<string, Promise<void>>();
+  /** Event id → tenant, for every event this process is working on. */
+  private readonly working = new Map<string, string>();
+  private readonly inFlight = new Set<Promise<void>>();
+  private timer: ReturnType<typeof setInterval> | null = null;
+
+  constructor(private readonly deps: PipelineDeps) {}
+
+  /** The sink one connection's adapter hands messages to; resolves once the message is durable. */
+  sinkFor(conn: Connection): InboundSink {
+    return async (message) => {
+      const { id, duplicate } = await this.deps.inbox.submit(conn, message, {
+        tenantId: conn.tenantId,
+        kind: "inbound",
+        agentId: conn.agentId,
+        actor: message.sender.id,
+        summary: message.text.slice(0, 200),
+        data: { event: message.eventKey, chat: message.chatKey, command: message.command ?? null, attachments: message.attachments.length },
+      });
+      if (duplicate) {
+        this.deps.log.info({ channel: conn.channelId, event: message.eventKey }, "duplicate delivery acknowledged, not reprocessed");
+        return;
+      }
+      this.schedule(conn, id, message, false);
+    };
+  }
+
+  /** Takes over unfinished events (this process's previous life's, or expired leases); returns how many. */
+  async recover(): Promise<number> {
+    let n = 0;
+    for (const { tenantId, id } of await this.deps.inbox.unfinished()) {
+      if (this.working.has(id)) continue;
+      const claimed = await this.deps.inbox.claim(tenantId, id);
+      const conn = claimed && this.deps.connection(claimed.channelId);
+      if (!claimed) continue;
+      if (!conn) {
+        this.deps.log.warn({ event: id, channel: claimed.channelId }, "unfinished event of a connection that is not running; left for later");
+        continue;
+      }
+      this.schedule(conn, id, claimed.message, true);
+      n++;
+    }
+    if (n) this.deps.log.info({ events: n }, "resumed unfinished inbound events");
+    return n;
+  }
+
+  /** Renews this process's leases and sweeps for orphaned events, every third of a lease. */
+  startMaintenance(): void {
+    const every = Math.max(1000, Math.floor(this.deps.inbox.leaseMs / 3));
+    this.timer = setInterval(() => void this.maintain().catch((e) => this.deps.log.warn({ err: e }, "inbox maintenance failed")), every);
+    this.timer.unref?.();
+  }
+
+  /** Resolves when everything scheduled so far has finished (graceful stop, tests). */
+  async idle(): Promise<void> {
+    while (this.inFlight.size) await Promise.allSettled([...this.inFlight]);
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.idle();
+  }
+
+  private async maintain(): Promise<void> {
+    const byTenant = new Map<string, string[]>();
+    for (const [id, tenantId] of this.working) byTenant.set(tenantId, [...(byTenant.get(tenantId) ?? []), id]);
+    for (const [tenantId, ids] of byTenant) await this.deps.inbox.renew(tenantId, ids);
+    await this.recover();
+  }
+
+  private schedule(conn: Connection, eventId: string, message: InboundMessage, recovering: boolean) {
+    // Messages of one chat are handled in arrival order; different chats run concurrently. /cancel
+    // jumps the queue: it has to reach the turn it cancels.
+    const key = message.command === "cancel" ? `${eventId}` : `${conn.channelId}:${message.chatKey}`;
+    this.working.set(eventId, conn.tenantId);
+    const previous = this.chains.get(key) ?? Promise.resolve();
+    const next = previous.then(() => this.deps.handler.handle(conn, eventId, message, recovering));
+    const settled = next.finally(() => {
+      if (this.chains.get(key) === settled) this.chains.delete(key);
+      this.inFlight.delete(settled);
+      this.working.delete(eventId);
+    });
+    this.chains.set(key, settled);
+    this.inFlight.add(settled);
+  }
+}

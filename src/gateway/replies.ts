@@ -1,0 +1,15 @@
+/** What the AI employee says when it is not the model talking. Plain Markdown; adapters convert. */
+export const REPLIES = {
+  help: (name: string) =>
+    `I'm ${name}. Write to me as you would to a colleague.\n\n` +
+    "Commands: /new starts a fresh conversation, /status shows my model and budget, /cancel stops what I'm doing.",
+  newConversation: "Started a fresh conversation. What can I do for you?",
+  cancelled: "Cancelled.",
+  nothingToCancel: "There is nothing running to cancel.",
+  budgetStop: (reason: string) => `I can't take on more work right now: my ${reason}. An administrator can raise the budget.`,
+  failed: "Sorry — I couldn't reach my language model just now. Please try again in a moment.",
+  status: (name: string, models: string[], spend: { today: number; month: number }, caps: { daily: number; monthly: number }) =>
+    `${name} · models: ${models.join(" → ") || "none configured"}\n` +
+    `Spent today $${spend.today.toFixed(4)}${caps.daily ? ` of $${caps.daily.toFixed(2)}` : ""}, ` +
+    `this month $${spend.month.toFixed(4)}${caps.monthly ? ` of $${caps.monthly.toFixed(2)}` : ""}.`,
+};

@@ -1,0 +1,67 @@
+/**
+ * An agent turn's two writes, each shared by the turns of one tenant that are ready at the same
+ * moment (Database.batched, db/group-commit.ts):
+ *  - begin: the agents and their spend (one read); then each conversation opened or found, its user
+ *    turn stored once per inbound event, and the window the model sees (one statement);
+ *  - complete: the ledger (llm_calls, usage_daily, audit), the assistant turn and the reply written
+ *    down, in one statement — a reply on record is a reply whose turn and cost are on record too.
+ * Both are pure functions of their items, as group commit requires (a failed batch is re-run item
+ * by item).
+ */
+import { assistantParts, openTurns, type UserTurn } from "../agent/turn-writes.ts";
+import { ledgerParts, type LedgerRows } from "../agent/ledger.ts";
+import { systemPrompt } from "../agent/prompt.ts";
+import { estimateTokens } from "../agent/tokens.ts";
+import { agentsWithSpend, type Spend } from "../agent/usage.ts";
+import type { OutboundText } from "../channels/types.ts";
+import type { BatchOp } from "../db/group-commit.ts";
+import type { Agent } from "../db/schema/index.ts";
+import type { ChatMessage } from "../llm/types.ts";
+import { type Prepared, prepareMany } from "./outbox.ts";
+
+/** Null when the agent no longer exists (nothing is written then). */
+export type Begun = { agent: Agent; conversationId: string; history: ChatMessage[]; spend: Spend } | null;
+
+export const BEGIN_TURN: BatchOp<UserTurn, Begun> = {
+  name: "turn.begin",
+  async run(tx, tenantId, turns) {
+    const found = await agentsWithSpend(tx, tenantId, [...new Set(turns.map((t) => t.agentId))]);
+    const byId = new Map(found.map((r) => [r.agent.id, r]));
+    const live = turns.flatMap((t, i) => (byId.has(t.agentId) ? [i] : []));
+    if (!live.length) return turns.map(() => null);
+    const budget = (agent: Agent) => Math.max(256, agent.contextTokens - estimateTokens(systemPrompt(agent)));
+    const opened = await openTurns(
+      tx,
+      tenantId,
+      live.map((i) => ({ ...turns[i]!, budget: budget(byId.get(turns[i]!.agentId)!.agent) })),
+    );
+    const out: Begun[] = turns.map(() => null);
+    live.forEach((i, k) => {
+      const { agent, spend } = byId.get(turns[i]!.agentId)!;
+      out[i] = { agent, ...opened[k]!, spend };
+    });
+    return out;
+  },
+};
+
+export interface CompletedTurn {
+  conversationId: string;
+  channelId: string;
+  inboundEventId: string;
+  reply: OutboundText;
+  ledger: LedgerRows;
+}
+
+export const COMPLETE_TURN: BatchOp<CompletedTurn, Prepared> = {
+  name: "turn.complete",
+  run(tx, tenantId, turns) {
+    const ledger = { calls: turns.flatMap((t) => t.ledger.calls), audits: turns.flatMap((t) => t.ledger.audits) };
+    const assistant = turns.map((t) => ({ conversationId: t.conversationId, inboundEventId: t.inboundEventId, content: t.reply.text }));
+    return prepareMany(
+      tx,
+      tenantId,
+      turns.map((t) => ({ channelId: t.channelId, key: { inboundEventId: t.inboundEventId, seq: 0 }, message: t.reply })),
+      [...ledgerParts(ledger), ...assistantParts(tenantId, assistant)],
+    );
+  },
+};

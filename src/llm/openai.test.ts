@@ -1,0 +1,133 @@
+/**
+ * OpenAiProvider against a real aimock over HTTP: request/response mapping (messages, tools, tool
+ * calls, usage) and the mapping of every failure to an LlmCallError kind, key redacted.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
+import { type LlmMock, startLlmMock } from "../../test/support/llm.ts";
+import { LlmCallError } from "./errors.ts";
+import { OpenAiProvider } from "./openai.ts";
+import type { ChatRequest, ProviderSettings } from "./types.ts";
+
+let llm: LlmMock;
+beforeAll(async () => {
+  llm = await startLlmMock();
+});
+afterAll(() => llm.stop());
+beforeEach(() => llm.reset());
+
+const KEY = "sk-OPENAI-LEAKCHECK-9876543210";
+const settings = (over: Partial<ProviderSettings> = {}): ProviderSettings => ({
+  id: "oa",
+  kind: "openai",
+  baseUrl: llm.url,
+  apiKey: KEY,
+  timeoutMs: 5000,
+  maxConcurrency: 4,
+  ...over,
+});
+const never = () => new AbortController().signal;
+const weatherTool = { name: "get_weather", description: "Weather for a city", parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] } };
+const lastBody = () => llm.aimock.getLastRequest()?.body as Record<string, unknown>;
+
+async function callError(p: Promise<unknown>): Promise<LlmCallError> {
+  const e = await p.then(
+    () => new Error("expected the call to fail"),
+    (err: unknown) => err,
+  );
+  expect(e).toBeInstanceOf(LlmCallError);
+  return e as LlmCallError;
+}
+
+test("plain answer with usage; options reach the wire", async () => {
+  llm.on({ lastUser: "Hello" }, { text: "Hi there!", usage: { promptTokens: 7, completionTokens: 3 } });
+  const request: ChatRequest = { messages: [{ role: "system", content: "Be brief." }, { role: "user", content: "Hello" }], maxTokens: 50, temperature: 0.2 };
+  const out = await new OpenAiProvider(settings()).chat("gpt-test", request, never());
+  expect(out).toEqual({ content: "Hi there!", toolCalls: [], usage: { promptTokens: 7, completionTokens: 3 } });
+  expect(lastBody()).toMatchObject({ model: "gpt-test", max_tokens: 50, temperature: 0.2, messages: [{ role: "system", content: "Be brief." }, { role: "user", content: "Hello" }] });
+  expect(lastBody().tools).toBeUndefined();
+});
+
+test("the API key is sent (an endpoint that requires it answers)", async () => {
+  // aimock's journal shows Authorization as "[REDACTED]", so delivery is proven by a key-checking mock.
+  const guarded = await startLlmMock({ apiKeys: [KEY] });
+  try {
+    guarded.replyAll("authorised");
+    const ask: ChatRequest = { messages: [{ role: "user", content: "x" }] };
+    expect((await new OpenAiProvider(settings({ baseUrl: guarded.url })).chat("m", ask, never())).content).toBe("authorised");
+    const e = await callError(new OpenAiProvider(settings({ baseUrl: guarded.url, apiKey: "sk-wrong-key" })).chat("m", ask, never()));
+    expect(e).toMatchObject({ kind: "client", status: 401 });
+  } finally {
+    await guarded.stop();
+  }
+});
+
+test("tool call round trip: tool call → tool result → final answer", async () => {
+  llm.on({ lastUser: "weather", hasToolResult: false }, { toolCalls: [{ name: "get_weather", arguments: { city: "Oslo" }, id: "call_abc" }] });
+  llm.on({ lastUser: "weather", hasToolResult: true }, { text: "It is 20°C in Oslo." });
+  const provider = new OpenAiProvider(settings());
+  const request: ChatRequest = { messages: [{ role: "user", content: "weather in Oslo?" }], tools: [weatherTool] };
+
+  const first = await provider.chat("gpt-test", request, never());
+  expect(first.toolCalls).toEqual([{ id: "call_abc", name: "get_weather", arguments: { city: "Oslo" } }]);
+  expect(lastBody().tools).toEqual([{ type: "function", function: weatherTool }]);
+
+  request.messages.push({ role: "assistant", content: first.content, toolCalls: first.toolCalls }, { role: "tool", content: '{"temp":20}', toolCallId: "call_abc" });
+  const second = await provider.chat("gpt-test", request, never());
+  expect(second.content).toBe("It is 20°C in Oslo.");
+  expect((lastBody().messages as unknown[]).slice(1)).toEqual([
+    { role: "assistant", content: null, tool_calls: [{ id: "call_abc", type: "function", function: { name: "get_weather", arguments: '{"city":"Oslo"}' } }] },
+    { role: "tool", content: '{"temp":20}', tool_call_id: "call_abc" },
+  ]);
+});
+
+test("unparseable tool arguments become {}", async () => {
+  llm.aimock.prependFixture({ match: { endpoint: "chat" }, response: { toolCalls: [{ name: "get_weather", arguments: "{city: Oslo" }] } });
+  const out = await new OpenAiProvider(settings()).chat("gpt-test", { messages: [{ role: "user", content: "x" }] }, never());
+  expect(out.toolCalls).toHaveLength(1);
+  expect(out.toolCalls[0]).toMatchObject({ name: "get_weather", arguments: {} });
+});
+
+test("listModels reads /v1/models", async () => {
+  llm.on({ model: "model-a" }, { text: "a" }).on({ model: "model-b" }, { text: "b" });
+  expect((await new OpenAiProvider(settings()).listModels(never())).sort()).toEqual(["model-a", "model-b"]);
+});
+
+describe("failures map to LlmCallError kinds", () => {
+  const ask: ChatRequest = { messages: [{ role: "user", content: "x" }] };
+
+  test.each([
+    [500, "server"],
+    [503, "server"],
+    [400, "client"],
+    [404, "client"],
+    [408, "timeout"],
+    [429, "rate_limited"],
+  ] as const)("HTTP %d → %s", async (status, kind) => {
+    llm.on({}, { status, message: "scripted failure", retryAfterSeconds: 3 });
+    const e = await callError(new OpenAiProvider(settings()).chat("m", ask, never()));
+    expect(e).toMatchObject({ kind, status, message: "scripted failure" });
+    // aimock only sends Retry-After on 429
+    expect(e.retryAfterMs).toBe(status === 429 ? 3000 : undefined);
+  });
+
+  test("nothing listening → network", async () => {
+    const e = await callError(new OpenAiProvider(settings({ baseUrl: "http://127.0.0.1:1/v1" })).chat("m", ask, never()));
+    expect(e.kind).toBe("network");
+  });
+
+  test("aborted by the caller → cancelled; by a timeout signal → timeout", async () => {
+    llm.on({}, { text: "late", delayMs: 300 });
+    const provider = new OpenAiProvider(settings());
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 30);
+    expect((await callError(provider.chat("m", ask, controller.signal))).kind).toBe("cancelled");
+    expect((await callError(provider.chat("m", ask, AbortSignal.timeout(30)))).kind).toBe("timeout");
+  });
+
+  test("the key is redacted when the endpoint echoes it", async () => {
+    llm.on({}, { status: 401, message: `Incorrect API key provided: ${KEY}.` });
+    const e = await callError(new OpenAiProvider(settings()).chat("m", ask, never()));
+    expect(e.message).toBe("Incorrect API key provided: [redacted].");
+    expect(JSON.stringify(e) + e.stack).not.toContain(KEY);
+  });
+});

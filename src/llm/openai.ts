@@ -1,0 +1,124 @@
+/**
+ * The OpenAI-compatible provider: OpenAI, OpenRouter, vLLM, LM Studio, Anthropic's compatibility
+ * endpoint — anything speaking plain (non-streaming) `POST /chat/completions`.
+ *
+ * Invariants: the SDK never retries (`maxRetries: 0`) — the pool owns retries and fallback, and a
+ * hidden SDK retry would double the latency before the pool can fall back. Every failure leaves as
+ * an LlmCallError whose message has the API key redacted. This module imports the `openai` SDK
+ * statically, so the pool must only ever `import()` it on first use.
+ */
+import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from "openai";
+import { abortKind, kindForStatus, LlmCallError, redact, retryAfterMs } from "./errors.ts";
+import type { ChatMessage, ChatRequest, ChatResult, LlmProvider, ModelLister, ProviderSettings, ToolCall } from "./types.ts";
+
+type WireMessage = OpenAI.Chat.Completions.ChatCompletionMessageParam;
+type WireToolCall = OpenAI.Chat.Completions.ChatCompletionMessageToolCall;
+
+export class OpenAiProvider implements LlmProvider, ModelLister {
+  readonly id: string;
+  readonly #client: OpenAI;
+  readonly #apiKey: string;
+
+  constructor(settings: ProviderSettings) {
+    this.id = settings.id;
+    this.#apiKey = settings.apiKey;
+    this.#client = new OpenAI({
+      baseURL: settings.baseUrl,
+      // The SDK refuses to start without a key; local servers ignore whatever we send.
+      apiKey: settings.apiKey || "unused",
+      // Explicit nulls so OPENAI_ORG_ID / OPENAI_PROJECT_ID in the environment never leak into requests.
+      organization: null,
+      project: null,
+      maxRetries: 0,
+      timeout: settings.timeoutMs,
+    });
+  }
+
+  async chat(model: string, request: ChatRequest, signal: AbortSignal): Promise<Omit<ChatResult, "provider" | "model" | "latencyMs">> {
+    try {
+      const completion = await this.#client.chat.completions.create(
+        {
+          model,
+          messages: request.messages.map(toWire),
+          ...(request.tools?.length
+            ? { tools: request.tools.map((t) => ({ type: "function" as const, function: { name: t.name, description: t.description, parameters: t.parameters } })) }
+            : {}),
+          // `max_tokens`, not `max_completion_tokens`: it is the one every compatible server accepts.
+          ...(request.maxTokens !== undefined ? { max_tokens: request.maxTokens } : {}),
+          ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
+        },
+        { signal },
+      );
+      const message = completion.choices[0]?.message;
+      return {
+        content: message?.content ?? "",
+        toolCalls: (message?.tool_calls ?? []).flatMap(fromWireToolCall),
+        usage: { promptTokens: completion.usage?.prompt_tokens ?? 0, completionTokens: completion.usage?.completion_tokens ?? 0 },
+      };
+    } catch (e) {
+      throw this.#toCallError(e, signal);
+    }
+  }
+
+  async listModels(signal: AbortSignal): Promise<string[]> {
+    try {
+      const ids: string[] = [];
+      for await (const m of this.#client.models.list({ signal })) ids.push(m.id);
+      return ids;
+    } catch (e) {
+      throw this.#toCallError(e, signal);
+    }
+  }
+
+  #toCallError(e: unknown, signal: AbortSignal): LlmCallError {
+    if (e instanceof LlmCallError) return e;
+    const say = (text: string) => redact(text, this.#apiKey);
+    // Checked first: after an abort the SDK may surface a connection error rather than its abort error.
+    if (signal.aborted || e instanceof APIUserAbortError) {
+      const kind = abortKind(signal);
+      return new LlmCallError(kind, say(kind === "timeout" ? "request timed out" : "request cancelled"));
+    }
+    if (e instanceof APIConnectionTimeoutError) return new LlmCallError("timeout", say("request timed out"));
+    if (e instanceof APIConnectionError) return new LlmCallError("network", say(`cannot reach the endpoint (${e.message})`));
+    if (e instanceof APIError && typeof e.status === "number") {
+      // The SDK prefixes its message with the status, which LlmCallError reports on its own.
+      const text = e.message.startsWith(`${e.status} `) ? e.message.slice(`${e.status} `.length) : e.message;
+      return new LlmCallError(kindForStatus(e.status), say(text), e.status, retryAfterMs(e.headers));
+    }
+    return new LlmCallError("network", say(e instanceof Error ? e.message : String(e)));
+  }
+}
+
+function toWire(m: ChatMessage): WireMessage {
+  switch (m.role) {
+    case "system":
+      return { role: "system", content: m.content };
+    case "user":
+      return { role: "user", content: m.content };
+    case "tool":
+      return { role: "tool", content: m.content, tool_call_id: m.toolCallId ?? "" };
+    case "assistant":
+      if (!m.toolCalls?.length) return { role: "assistant", content: m.content };
+      return {
+        role: "assistant",
+        // Some servers reject "" next to tool_calls; null is what OpenAI itself sends back.
+        content: m.content || null,
+        tool_calls: m.toolCalls.map((c) => ({ id: c.id, type: "function" as const, function: { name: c.name, arguments: JSON.stringify(c.arguments) } })),
+      };
+  }
+}
+
+function fromWireToolCall(c: WireToolCall): ToolCall[] {
+  if (c.type !== "function") return []; // custom (free-text) tools are never offered, so never expected
+  return [{ id: c.id, name: c.function.name, arguments: parseArguments(c.function.arguments) }];
+}
+
+/** Models do emit broken JSON; an empty object lets the tool report a clear validation error. */
+function parseArguments(raw: string | undefined): Record<string, unknown> {
+  try {
+    const parsed: unknown = JSON.parse(raw || "{}");
+    return parsed !== null && typeof parsed === "object" && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}

@@ -1,0 +1,153 @@
+/**
+ * The LLM pool: walks a model chain (`provider_id/model`, first is primary) until one link answers.
+ *
+ * Invariants:
+ * - Every link tried is recorded as an Attempt, failed or not, and the attempts travel with the
+ *   result or with the LlmChainError, so the caller can bill and audit what was really spent.
+ * - Any failure of a link falls back to the next one — except the caller's own abort, which stops
+ *   the walk at once: nobody is waiting for an answer any more.
+ * - Each call has its provider's `timeoutMs`, enforced here with an AbortSignal (and a race, so a
+ *   provider that ignores its signal still cannot hold the chain past its timeout).
+ * - At most `maxConcurrency` calls per provider are in flight; the rest wait in a FIFO queue that
+ *   the caller's abort can leave. Queue time counts in the link's latency: it is what users wait.
+ * - Provider SDKs are `import()`ed on first use of their kind: the appliance's idle memory budget
+ *   is tight and most installs only ever use one kind.
+ */
+import { LlmCallError, LlmChainError } from "./errors.ts";
+import { Semaphore } from "./semaphore.ts";
+import type { Attempt, ChatRequest, ChatResult, LlmProvider, ModelLister, ProviderSettings } from "./types.ts";
+
+export type PoolProvider = LlmProvider & Partial<ModelLister>;
+export type ProviderFactory = (settings: ProviderSettings) => Promise<PoolProvider>;
+export type ProviderTestResult = { ok: true; latencyMs: number; detail: string; models?: string[] } | { ok: false; latencyMs: number; error: string };
+
+/** The real providers, each SDK loaded only when a provider of that kind is first used. */
+export const loadProvider: ProviderFactory = async (settings) => {
+  if (settings.kind === "openai") return new (await import("./openai.ts")).OpenAiProvider(settings);
+  return new (await import("./ollama.ts")).OllamaProvider(settings);
+};
+
+/** `openrouter/meta-llama/llama-3-8b` → provider `openrouter`, model `meta-llama/llama-3-8b`. */
+export function splitChainEntry(entry: string): { provider: string; model: string } {
+  const at = entry.indexOf("/");
+  return at < 0 ? { provider: entry, model: "" } : { provider: entry.slice(0, at), model: entry.slice(at + 1) };
+}
+
+export class LlmPool {
+  readonly #settings = new Map<string, ProviderSettings>();
+  readonly #gates = new Map<string, Semaphore>();
+  readonly #instances = new Map<string, Promise<PoolProvider>>();
+  readonly #createProvider: ProviderFactory;
+
+  constructor(settings: ProviderSettings[], options: { createProvider?: ProviderFactory } = {}) {
+    for (const s of settings) {
+      this.#settings.set(s.id, s);
+      this.#gates.set(s.id, new Semaphore(s.maxConcurrency));
+    }
+    this.#createProvider = options.createProvider ?? loadProvider;
+  }
+
+  providers(): string[] {
+    return [...this.#settings.keys()];
+  }
+
+  async chat(chain: string[], request: ChatRequest, opts: { signal?: AbortSignal } = {}): Promise<ChatResult & { attempts: Attempt[] }> {
+    const attempts: Attempt[] = [];
+    for (const entry of chain) {
+      if (opts.signal?.aborted) throw new LlmChainError(attempts, true);
+      const { provider, model } = splitChainEntry(entry);
+      const started = performance.now();
+      try {
+        if (!model) throw new LlmCallError("client", `invalid model '${entry}' (expected provider_id/model)`);
+        const out = await this.#call(provider, opts.signal, (p, signal) => p.chat(model, request, signal));
+        const latencyMs = elapsed(started);
+        attempts.push({ provider, model, ok: true, latencyMs });
+        return { ...out, provider, model, latencyMs, attempts };
+      } catch (e) {
+        attempts.push({ provider, model, ok: false, error: describe(e), latencyMs: elapsed(started) });
+        if (opts.signal?.aborted) throw new LlmChainError(attempts, true);
+        // Everything else falls back, 4xx included (not just 408/429): a bad model name or a revoked
+        // key on the primary is the operator's mistake, and the secondary may well still answer.
+      }
+    }
+    throw new LlmChainError(attempts, false);
+  }
+
+  /** The admin UI's "test" button: a tiny real completion when a model is given, else the model list. */
+  async test(providerId: string, model?: string): Promise<ProviderTestResult> {
+    const started = performance.now();
+    try {
+      if (model) {
+        const out = await this.#call(providerId, undefined, (p, signal) =>
+          p.chat(model, { messages: [{ role: "user", content: "Reply with the single word OK." }], maxTokens: 16 }, signal),
+        );
+        return { ok: true, latencyMs: elapsed(started), detail: `${model} answered: ${JSON.stringify(out.content.slice(0, 80))}` };
+      }
+      const models = await this.#call(providerId, undefined, (p, signal) => {
+        if (!p.listModels) throw new LlmCallError("client", "this provider cannot list models; test it with a model name");
+        return p.listModels(signal);
+      });
+      return { ok: true, latencyMs: elapsed(started), detail: `${models.length} model(s) available`, models };
+    } catch (e) {
+      return { ok: false, latencyMs: elapsed(started), error: describe(e) };
+    }
+  }
+
+  /** Forget provider clients with nothing in flight; they are rebuilt on next use. */
+  closeIdle(): void {
+    for (const [id, gate] of this.#gates) if (gate.inUse === 0 && gate.waiting === 0) this.#instances.delete(id);
+  }
+
+  async #call<T>(providerId: string, callerSignal: AbortSignal | undefined, run: (p: PoolProvider, signal: AbortSignal) => Promise<T>): Promise<T> {
+    const settings = this.#settings.get(providerId);
+    if (!settings) throw new LlmCallError("client", `unknown provider '${providerId}'`);
+    const release = await this.#gates.get(providerId)!.acquire(callerSignal).catch(() => {
+      throw new LlmCallError("cancelled", "cancelled while waiting for a free slot");
+    });
+    const timer = new AbortController();
+    const timeout = setTimeout(() => timer.abort(new DOMException(`no answer within ${settings.timeoutMs}ms`, "TimeoutError")), settings.timeoutMs);
+    const signal = callerSignal ? AbortSignal.any([callerSignal, timer.signal]) : timer.signal;
+    try {
+      return await untilAborted(this.#provider(settings).then((p) => run(p, signal)), signal);
+    } catch (e) {
+      // Decided here by which signal fired, not by the abort reason: a caller may well abort with
+      // its own AbortSignal.timeout(), and that is still the caller giving up, not a slow provider.
+      if (callerSignal?.aborted) throw new LlmCallError("cancelled", "request cancelled");
+      if (timer.signal.aborted) throw new LlmCallError("timeout", `request timed out (no answer within ${settings.timeoutMs}ms)`);
+      throw e;
+    } finally {
+      clearTimeout(timeout);
+      release();
+    }
+  }
+
+  #provider(settings: ProviderSettings): Promise<PoolProvider> {
+    let instance = this.#instances.get(settings.id);
+    if (!instance) {
+      instance = this.#createProvider(settings);
+      // A failed load (say, a broken install) must not be cached: the next call tries again.
+      instance.catch(() => this.#instances.delete(settings.id));
+      this.#instances.set(settings.id, instance);
+    }
+    return instance;
+  }
+}
+
+/** Settles with `work`, or rejects as soon as the signal aborts (the caller maps the reason). */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    if (signal.aborted) return onAbort();
+    signal.addEventListener("abort", onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}
+
+function describe(e: unknown): string {
+  if (e instanceof LlmCallError) return e.describe();
+  return `internal: ${e instanceof Error ? e.message : String(e)}`;
+}
+
+function elapsed(since: number): number {
+  return Math.round(performance.now() - since);
+}

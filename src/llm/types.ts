@@ -1,0 +1,79 @@
+/**
+ * The LLM pool's vocabulary, independent of any provider SDK. Providers translate to and from
+ * these; the agent loop never sees an SDK type.
+ */
+export interface ToolCall {
+  id: string;
+  name: string;
+  /** Parsed JSON arguments as the model produced them (an object; `{}` when unparseable). */
+  arguments: Record<string, unknown>;
+}
+
+export interface ChatMessage {
+  role: "system" | "user" | "assistant" | "tool";
+  content: string;
+  /** On assistant messages that asked for tools. */
+  toolCalls?: ToolCall[];
+  /** On tool messages: which call this answers. */
+  toolCallId?: string;
+}
+
+export interface ToolSpec {
+  name: string;
+  description: string;
+  /** JSON Schema of the arguments object. */
+  parameters: Record<string, unknown>;
+}
+
+export interface ChatRequest {
+  messages: ChatMessage[];
+  tools?: ToolSpec[];
+  maxTokens?: number;
+  temperature?: number;
+}
+
+export interface Usage {
+  promptTokens: number;
+  completionTokens: number;
+}
+
+export interface ChatResult {
+  content: string;
+  toolCalls: ToolCall[];
+  usage: Usage;
+  /** Which provider id and model actually answered (the chain may have fallen back). */
+  provider: string;
+  model: string;
+  latencyMs: number;
+}
+
+/** One try of one link of a model chain, successful or not — each is recorded for usage and audit. */
+export interface Attempt {
+  provider: string;
+  model: string;
+  ok: boolean;
+  error?: string;
+  latencyMs: number;
+}
+
+/** A provider's single call; throws LlmCallError on failure. */
+export interface LlmProvider {
+  readonly id: string;
+  chat(model: string, request: ChatRequest, signal: AbortSignal): Promise<Omit<ChatResult, "provider" | "model" | "latencyMs">>;
+}
+
+/** One configured endpoint; `kind` picks the wire protocol (OpenAI-compatible or Ollama's own). */
+export interface ProviderSettings {
+  id: string;
+  kind: "openai" | "ollama";
+  baseUrl: string;
+  /** Empty when the endpoint needs none (local Ollama, vLLM, LM Studio). */
+  apiKey: string;
+  timeoutMs: number;
+  maxConcurrency: number;
+}
+
+/** What a provider can do beyond chat: list its models (for the admin UI's "test" button). */
+export interface ModelLister {
+  listModels(signal: AbortSignal): Promise<string[]>;
+}

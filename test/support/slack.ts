@@ -1,0 +1,295 @@
+/**
+ * A real Slack Web API peer for tests: the `emulate` Slack emulator on an ephemeral loopback port,
+ * seeded with one workspace — a bot (app + bot user + xoxb token), a human (xoxp token), a public
+ * channel both are in, and a DM between them — plus builders for signed Events API requests.
+ *
+ * Why it looks like this: the emulator keeps real state (chat.postMessage, conversations.replies…)
+ * but never delivers events to us (it has no way to register an event subscription), has no Socket
+ * Mode, answers unknown methods with 404, and accepts ANY non-empty token (unknown tokens act as
+ * its admin user), so `invalid_auth` cannot be produced. Tests therefore sign inbound events
+ * themselves. Every emulator instance reports team T000000001; a workspace started with another
+ * `teamId` is fronted by a tiny proxy that rewrites auth.test's team_id, so two workspaces (two
+ * instances) can be told apart.
+ *
+ * Usage:
+ *   const ws = await startSlackWorkspace({ teamId: "T0ACME" });
+ *   const def = slackDefinition(ws);                       // settings/secrets for the adapter
+ *   await adapter.handleHttp(ws.signed(slackEvents.appMention(ws, { text: "hi" })));
+ *   await ws.messages(ws.channel, threadTs);               // what the bot posted, oldest first
+ *   await ws.stop();
+ */
+import { randomBytes } from "node:crypto";
+import { createEmulator } from "emulate";
+import pino from "pino";
+import type { AdapterContext, ChannelDefinition } from "../../src/gateway/connections.ts";
+import { signSlack } from "../../src/channels/slack/verify.ts";
+
+export interface SlackMessage {
+  type: string;
+  user?: string;
+  bot_id?: string;
+  text: string;
+  ts: string;
+  thread_ts?: string;
+  subtype?: string;
+}
+
+export interface SlackWorkspace {
+  /** Base URL of the peer (emulator or its team-rewriting proxy). */
+  url: string;
+  /** What the adapter's `settings.api_url` / WebClient `slackApiUrl` should be. */
+  apiUrl: string;
+  teamId: string;
+  appId: string;
+  signingSecret: string;
+  bot: { userId: string; botId: string; token: string };
+  human: { userId: string; name: string; token: string };
+  /** A public channel with the human and the bot in it. */
+  channel: string;
+  /** The DM between the human and the bot. */
+  dm: string;
+  /** Calls a Web API method on the emulator as the human (default) or the bot. */
+  api(method: string, params: Record<string, string>, as?: "human" | "bot"): Promise<Record<string, unknown>>;
+  /** Posts a message for real (state in the emulator); returns its ts. */
+  post(as: "human" | "bot", channel: string, text: string, threadTs?: string): Promise<string>;
+  /** Top-level history of a channel, or the messages of one thread; oldest first. */
+  messages(channel: string, threadTs?: string): Promise<SlackMessage[]>;
+  /** A signed Events API request carrying `envelope`, signed with this workspace's secret. */
+  signed(envelope: unknown, opts?: SignOptions): Request;
+  stop(): Promise<void>;
+}
+
+export interface SignOptions {
+  /** Unix seconds for x-slack-request-timestamp (default: now). */
+  ts?: number;
+  /** Adds x-slack-retry-num (and x-slack-retry-reason), as Slack does on redelivery. */
+  retryNum?: number;
+  url?: string;
+}
+
+const EMULATOR_TEAM = "T000000001";
+const id = (prefix: string) => `${prefix}${randomBytes(5).toString("hex").toUpperCase()}`;
+
+export async function startSlackWorkspace(opts: { teamId?: string; botName?: string } = {}): Promise<SlackWorkspace> {
+  const teamId = opts.teamId ?? EMULATOR_TEAM;
+  const botName = opts.botName ?? "konstruct";
+  const bot = { userId: id("U"), botId: id("B"), token: `xoxb-${randomBytes(12).toString("hex")}` };
+  const humanToken = `xoxp-${randomBytes(12).toString("hex")}`;
+  const appId = id("A");
+  const emulator = await createEmulator({
+    service: "slack",
+    port: 0,
+    seed: {
+      slack: {
+        team: { name: `Workspace ${teamId}`, domain: teamId.toLowerCase() },
+        users: [{ name: "alice", real_name: "Alice Example" }],
+        channels: [{ name: "support" }],
+        oauth_apps: [
+          { client_id: `${appId}.1`, client_secret: "unused", name: "Konstruct", app_id: appId, bot_id: bot.botId, bot_user_id: bot.userId, bot_name: botName, redirect_uris: ["http://localhost/cb"] },
+        ],
+        tokens: [
+          { token: bot.token, user: bot.userId, bot_id: bot.botId, app_id: appId },
+          { token: humanToken, user: "alice" },
+        ],
+      },
+    },
+  });
+  const proxy = teamId === EMULATOR_TEAM ? undefined : teamRewritingProxy(emulator.url, teamId);
+  const url = proxy ? `http://127.0.0.1:${proxy.port}` : emulator.url;
+
+  const api = async (method: string, params: Record<string, string>, as: "human" | "bot" = "human") => {
+    const res = await fetch(`${url}/api/${method}`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${as === "bot" ? bot.token : humanToken}`, "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams(params),
+    });
+    const json = (await res.json()) as Record<string, unknown>;
+    if (json.ok !== true) throw new Error(`emulator ${method}: ${String(json.error ?? res.status)}`);
+    return json;
+  };
+
+  const who = (await api("auth.test", {})) as { user_id: string };
+  const list = (await api("conversations.list", { types: "public_channel" })) as { channels: { id: string; name: string }[] };
+  const channel = list.channels.find((c) => c.name === "support")!.id;
+  await api("conversations.join", { channel }, "bot");
+  const dm = ((await api("conversations.open", { users: bot.userId })) as { channel: { id: string } }).channel.id;
+  const signingSecret = randomBytes(16).toString("hex");
+
+  return {
+    url,
+    apiUrl: `${url}/api/`,
+    teamId,
+    appId,
+    signingSecret,
+    bot,
+    human: { userId: who.user_id, name: "alice", token: humanToken },
+    channel,
+    dm,
+    api,
+    post: async (as, ch, text, threadTs) => (await api("chat.postMessage", { channel: ch, text, ...(threadTs ? { thread_ts: threadTs } : {}) }, as)).ts as string,
+    messages: async (ch, threadTs) => {
+      if (threadTs) return (await api("conversations.replies", { channel: ch, ts: threadTs }, "bot")).messages as SlackMessage[];
+      return ((await api("conversations.history", { channel: ch, limit: "1000" }, "bot")).messages as SlackMessage[]).reverse();
+    },
+    signed: (envelope, o) => signedEvent(signingSecret, envelope, o),
+    stop: async () => {
+      proxy?.stop(true);
+      await emulator.close();
+    },
+  };
+}
+
+/** Forwards everything to the emulator; only auth.test's team_id is changed. */
+function teamRewritingProxy(target: string, teamId: string) {
+  return Bun.serve({
+    port: 0,
+    hostname: "127.0.0.1",
+    async fetch(req) {
+      const { pathname, search } = new URL(req.url);
+      const res = await fetch(`${target}${pathname}${search}`, { method: req.method, headers: req.headers, body: req.method === "GET" ? undefined : await req.arrayBuffer() });
+      const body = await res.text();
+      if (pathname !== "/api/auth.test") return new Response(body, { status: res.status, headers: { "content-type": res.headers.get("content-type") ?? "application/json" } });
+      return Response.json({ ...JSON.parse(body), team_id: teamId }, { status: res.status });
+    },
+  });
+}
+
+/** The channel row an adapter for this workspace would be built from. */
+export function slackDefinition(ws: SlackWorkspace, over: Partial<ChannelDefinition> & { appToken?: string } = {}): ChannelDefinition {
+  const { appToken, ...rest } = over;
+  return {
+    tenantId: "tenant-1",
+    channelId: "channel-1",
+    agentId: "agent-1",
+    kind: "slack",
+    name: "slack-test",
+    mode: "events",
+    settings: { api_url: ws.apiUrl, team_id: ws.teamId },
+    secrets: { bot_token: ws.bot.token, signing_secret: ws.signingSecret, ...(appToken ? { app_token: appToken } : {}) },
+    ...rest,
+  };
+}
+
+/** An AdapterContext whose log lines (pino JSON, level debug) are kept for assertions. */
+export function capturingContext() {
+  const lines: Record<string, unknown>[] = [];
+  const log = pino({ level: "debug" }, { write: (s: string) => void lines.push(JSON.parse(s)) });
+  const ctx: AdapterContext = { log, cursor: { load: async () => null, save: async () => {} }, webhookUrl: "" };
+  return { ctx, lines, logged: (msg: string) => lines.filter((l) => l.msg === msg) };
+}
+
+/** A POST as Slack's Events API sends it: raw JSON body, v0 signature over exactly those bytes. */
+export function signedEvent(secret: string, envelope: unknown, opts: SignOptions = {}): Request {
+  const body = typeof envelope === "string" ? envelope : JSON.stringify(envelope);
+  const ts = opts.ts ?? Math.floor(Date.now() / 1000);
+  const headers: Record<string, string> = {
+    "content-type": "application/json",
+    "x-slack-request-timestamp": String(ts),
+    "x-slack-signature": signSlack(secret, ts, body),
+  };
+  if (opts.retryNum !== undefined) {
+    headers["x-slack-retry-num"] = String(opts.retryNum);
+    headers["x-slack-retry-reason"] = "http_timeout";
+  }
+  return new Request(opts.url ?? "http://localhost/hooks/slack/channel-1", { method: "POST", headers, body });
+}
+
+// ─── Envelope builders ──────────────────────────────────────────────────────────────────────────
+// Shapes follow Slack's Events API payloads. Each builder returns a complete `event_callback`
+// envelope with a fresh event_id; pass `eventId` to simulate a redelivery of the same event.
+
+type Ws = Pick<SlackWorkspace, "teamId" | "appId" | "channel" | "dm" | "bot" | "human">;
+interface Common {
+  text?: string;
+  ts?: string;
+  user?: string;
+  channel?: string;
+  eventId?: string;
+  teamId?: string;
+}
+
+let tsCounter = 0;
+/**
+ * A fresh, increasing Slack message ts ("seconds.micro"). The emulator numbers its own messages
+ * `<now>.000001, .000002…`; ours count from .500000 so the two never collide.
+ */
+export function slackTs(): string {
+  return `${Math.floor(Date.now() / 1000)}.${String(500_000 + (++tsCounter % 500_000)).padStart(6, "0")}`;
+}
+
+function envelope<E extends { ts?: string }>(ws: Ws, o: Common, event: E) {
+  return {
+    token: "deprecated-verification-token",
+    team_id: o.teamId ?? ws.teamId,
+    api_app_id: ws.appId,
+    type: "event_callback",
+    event_id: o.eventId ?? `Ev${randomBytes(6).toString("hex").toUpperCase()}`,
+    event_time: Math.floor(Date.now() / 1000),
+    event: { ...event, event_ts: event.ts },
+  };
+}
+
+function msg(ws: Ws, o: Common & { threadTs?: string }, channelType: string, defaults: { channel: string }) {
+  const ts = o.ts ?? slackTs();
+  return {
+    type: "message",
+    user: o.user ?? ws.human.userId,
+    text: o.text ?? "hello",
+    ts,
+    channel: o.channel ?? defaults.channel,
+    channel_type: channelType,
+    ...(o.threadTs ? { thread_ts: o.threadTs } : {}),
+  };
+}
+
+export const slackEvents = {
+  /** `@bot text` in the workspace channel (top level, or inside `threadTs`). */
+  appMention(ws: Ws, o: Common & { threadTs?: string } = {}) {
+    const ts = o.ts ?? slackTs();
+    const text = `<@${ws.bot.userId}> ${o.text ?? "hello"}`;
+    return envelope(ws, o, { type: "app_mention", user: o.user ?? ws.human.userId, text, ts, channel: o.channel ?? ws.channel, ...(o.threadTs ? { thread_ts: o.threadTs } : {}) });
+  },
+  /** The `message` event Slack sends alongside an app_mention for the same channel message. */
+  mentionMessage(ws: Ws, o: Common & { threadTs?: string } = {}) {
+    return envelope(ws, o, msg(ws, { ...o, text: `<@${ws.bot.userId}> ${o.text ?? "hello"}` }, "channel", { channel: ws.channel }));
+  },
+  /** A plain channel message (no mention); with `threadTs` it is a thread reply. */
+  channelMessage(ws: Ws, o: Common & { threadTs?: string } = {}) {
+    return envelope(ws, o, msg(ws, o, "channel", { channel: ws.channel }));
+  },
+  threadReply(ws: Ws, o: Common & { threadTs: string }) {
+    return envelope(ws, o, msg(ws, o, "channel", { channel: ws.channel }));
+  },
+  /** A direct message to the bot (top level, or inside `threadTs`). */
+  dm(ws: Ws, o: Common & { threadTs?: string } = {}) {
+    return envelope(ws, o, msg(ws, o, "im", { channel: ws.dm }));
+  },
+  /** Another app's message (subtype bot_message, bot_id set). */
+  botMessage(ws: Ws, o: Common & { threadTs?: string } = {}) {
+    const { user: _u, ...m } = msg(ws, o, "channel", { channel: ws.channel });
+    return envelope(ws, o, { ...m, subtype: "bot_message", bot_id: "B0OTHERBOT" });
+  },
+  /** Our own bot's message as Slack echoes it back (user = bot user, bot_id = our bot). */
+  ownMessage(ws: Ws, o: Common & { threadTs?: string } = {}) {
+    return envelope(ws, o, { ...msg(ws, { ...o, user: ws.bot.userId }, "im", { channel: ws.dm }), bot_id: ws.bot.botId });
+  },
+  /** An edit of `ts` (hidden message_changed event). */
+  messageChanged(ws: Ws, o: Common & { editedTs: string }) {
+    const ts = slackTs();
+    return envelope(ws, o, {
+      type: "message",
+      subtype: "message_changed",
+      hidden: true,
+      channel: o.channel ?? ws.dm,
+      channel_type: "im",
+      ts,
+      message: { type: "message", user: o.user ?? ws.human.userId, text: o.text ?? "edited", ts: o.editedTs, edited: { user: ws.human.userId, ts } },
+      previous_message: { type: "message", user: o.user ?? ws.human.userId, text: "before", ts: o.editedTs },
+    });
+  },
+  /** A file shared in the DM (subtype file_share) with its metadata. */
+  fileShare(ws: Ws, o: Common & { threadTs?: string; files?: { id: string; name: string; mimetype?: string; size?: number }[] } = {}) {
+    const files = o.files ?? [{ id: "F0REPORT01", name: "report.pdf", mimetype: "application/pdf", size: 12_345 }];
+    return envelope(ws, o, { ...msg(ws, { text: "", ...o }, "im", { channel: ws.dm }), subtype: "file_share", files });
+  },
+};

@@ -1,0 +1,259 @@
+/**
+ * A Telegram Bot API for tests: telegram-test-api behind a small Bun.serve proxy that fixes what
+ * the emulator gets wrong where our adapter depends on it. Point grammy at `apiRoot`.
+ *
+ * The proxy owns, per bot token (tokens not configured get 401 like the real API):
+ *  - getMe: each bot has its own id and username (the emulator answers one fixed bot for every token);
+ *  - the update queue and getUpdates: `offset` confirms (ids < offset are never returned again, ids ≥
+ *    offset are re-delivered until confirmed) and `timeout` long-polls; a newer getUpdates ends an
+ *    older pending one with 409, and getUpdates while a webhook is set is 409 — as Telegram does;
+ *  - setWebhook/deleteWebhook/getWebhookInfo: deliveries carry X-Telegram-Bot-Api-Secret-Token;
+ *  - sendChatAction: answered `true` and recorded (the emulator answers 500);
+ *  - sendMessage checks before forwarding: HTML must parse (allowed tags, balanced, known entities)
+ *    else 400 "can't parse entities"; visible text 1..4096 characters else 400.
+ * The emulator still allocates update/message ids, shapes user messages (its client API) and stores
+ * what the bot sent; every other method is forwarded to it unchanged.
+ *
+ * Deviations from the real API that remain: a failed webhook delivery is not retried (userSends
+ * reports its status instead); entities are derived from the text (bot_command at the start,
+ * @mentions); sendMessage results always say chat type "private" and date in milliseconds; no files,
+ * no edits (editMessageText answers null), no rate limits.
+ */
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Message, MessageEntity, Update, User } from "grammy/types";
+import TelegramServer from "telegram-test-api";
+
+export interface ShimBot {
+  token: string;
+  id: number;
+  username: string;
+}
+/** What a user's message may carry beyond its text. */
+export interface UserMessageOptions {
+  /** Which bot receives it; default the first. */
+  token?: string;
+  from?: Partial<User>;
+  /** Answers this message of the bot's (reply_to_message). */
+  replyTo?: BotReply;
+  /** Posts into this forum topic (the chat becomes a forum). */
+  topic?: number;
+  /** Merged into the message: caption, document, photo… */
+  extra?: Partial<Message>;
+}
+export interface BotReply {
+  message_id: number;
+  chat_id: number;
+  /** As sent (HTML when parse_mode is HTML). */
+  text: string;
+  /** What the user sees: tags removed, entities decoded. */
+  visible: string;
+  parse_mode?: string;
+  reply_to?: number;
+  reply_parameters?: { message_id: number; allow_sending_without_reply?: boolean };
+  message_thread_id?: number;
+}
+export interface TelegramShim {
+  apiRoot: string;
+  bots: ShimBot[];
+  /** The first bot's token. */
+  token: string;
+  userSends(chatId: number, text: string, opts?: UserMessageOptions): Promise<{ update: Update; webhookStatus?: number }>;
+  /** In a supergroup; `mention` prefixes "@<bot username> ". */
+  userSendsInGroup(chatId: number, text: string, opts?: UserMessageOptions & { mention?: boolean }): Promise<{ update: Update; webhookStatus?: number }>;
+  botReplies(chatId: number, token?: string): BotReply[];
+  waitForReplies(chatId: number, count: number, opts?: { token?: string; timeoutMs?: number }): Promise<BotReply[]>;
+  chatActions(chatId: number, token?: string): string[];
+  stop(): Promise<void>;
+}
+
+interface BotState {
+  bot: ShimBot;
+  queue: Update[];
+  pending?: (outcome: "ready" | "conflict") => void;
+  webhook?: { url: string; secret?: string };
+  actions: { chatId: number; action: string }[];
+}
+
+export async function startTelegramShim(opts: { bots?: { username: string; id?: number; token?: string }[] } = {}): Promise<TelegramShim> {
+  const bots = (opts.bots ?? [{ username: "KonstructTestBot" }]).map((b, i) => {
+    const id = b.id ?? 7_000_000_001 + i;
+    return { id, username: b.username, token: b.token ?? `${id}:AAH${crypto.randomUUID().replace(/-/g, "")}` };
+  });
+  const state = new Map(bots.map((bot) => [bot.token, { bot, queue: [], actions: [] } as BotState]));
+  const emulator = new TelegramServer({ storeTimeout: 24 * 3600 });
+  // Our own listener on an ephemeral port: the emulator's start() treats port 0 as "use 9000".
+  const inner = http.createServer((emulator as unknown as { webServer: http.RequestListener }).webServer);
+  await new Promise<void>((resolve) => inner.listen(0, "127.0.0.1", resolve));
+  const innerUrl = `http://127.0.0.1:${(inner.address() as AddressInfo).port}`;
+
+  const proxy = Bun.serve({
+    port: 0,
+    hostname: "127.0.0.1",
+    idleTimeout: 60, // long polls hold a request up to `timeout` seconds
+    async fetch(req) {
+      const match = /^\/bot([^/]+)\/(\w+)$/.exec(new URL(req.url).pathname);
+      const s = match && state.get(match[1]!);
+      if (!match || !s) return fail(401, "Unauthorized");
+      const p = await params(req);
+      switch (match[2]) {
+        case "getMe":
+          return ok({ id: s.bot.id, is_bot: true, first_name: s.bot.username, username: s.bot.username, can_join_groups: true });
+        case "getUpdates":
+          return getUpdates(s, p, req.signal);
+        case "setWebhook":
+          s.webhook = { url: String(p.url), secret: p.secret_token ? String(p.secret_token) : undefined };
+          return ok(true);
+        case "deleteWebhook":
+          s.webhook = undefined;
+          if (p.drop_pending_updates) s.queue = [];
+          return ok(true);
+        case "getWebhookInfo":
+          return ok({ url: s.webhook?.url ?? "", has_custom_certificate: false, pending_update_count: s.queue.length });
+        case "sendChatAction":
+          s.actions.push({ chatId: Number(p.chat_id), action: String(p.action) });
+          return ok(true);
+        case "sendMessage": {
+          const text = String(p.text ?? "");
+          const parsed = p.parse_mode === "HTML" ? parseHtml(text) : { visible: text };
+          if ("error" in parsed) return fail(400, `Bad Request: can't parse entities: ${parsed.error}`);
+          if (!parsed.visible.trim()) return fail(400, "Bad Request: message text is empty");
+          if (parsed.visible.length > 4096) return fail(400, "Bad Request: message is too long");
+        }
+      }
+      const res = await fetch(`${innerUrl}${new URL(req.url).pathname}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(p) });
+      return new Response(res.body, { status: res.status, headers: { "content-type": "application/json" } });
+    },
+  });
+
+  async function getUpdates(s: BotState, p: Record<string, unknown>, signal: AbortSignal): Promise<Response> {
+    if (s.webhook) return fail(409, "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first");
+    s.pending?.("conflict");
+    const offset = Number(p.offset ?? 0);
+    if (offset > 0) s.queue = s.queue.filter((u) => u.update_id >= offset);
+    const timeout = Number(p.timeout ?? 0);
+    const outcome = await new Promise<"ready" | "conflict">((resolve) => {
+      if (s.queue.length || timeout <= 0) return resolve("ready");
+      const finish = (o: "ready" | "conflict") => {
+        clearTimeout(timer);
+        if (s.pending === finish) s.pending = undefined;
+        resolve(o);
+      };
+      const timer = setTimeout(() => finish("ready"), timeout * 1000);
+      s.pending = finish;
+      signal.addEventListener("abort", () => finish("ready"), { once: true });
+    });
+    if (outcome === "conflict") return fail(409, "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running");
+    return ok(s.queue.slice(0, Math.min(Math.max(Number(p.limit ?? 100), 1), 100)));
+  }
+
+  async function userSends(chatId: number, text: string, o: UserMessageOptions = {}, group = false) {
+    const s = state.get(o.token ?? bots[0]!.token);
+    if (!s) throw new Error("userSends: unknown bot token");
+    const from = { id: group ? 1001 : chatId, first_name: "Test", last_name: "User", username: "test_user", is_bot: false, ...o.from };
+    const client = emulator.getClient(s.bot.token, { chatId, userId: from.id, type: group ? "supergroup" : "private", ...(group ? { chatTitle: "Test Group" } : {}) });
+    const message = client.makeMessage(text, {
+      ...(o.extra as object),
+      from,
+      entities: entitiesOf(text),
+      ...(o.topic !== undefined ? { message_thread_id: o.topic, is_topic_message: true, chat: { is_forum: true } } : {}),
+      ...(o.replyTo ? { reply_to_message: { message_id: o.replyTo.message_id, date: 0, chat: { id: chatId }, from: { id: s.bot.id, is_bot: true, first_name: s.bot.username, username: s.bot.username }, text: o.replyTo.visible } } : {}),
+    } as never);
+    await emulator.addUserMessage(message);
+    const [raw] = emulator.getUpdates(s.bot.token) as unknown as { update_id: number; message: Record<string, unknown> }[];
+    const { botToken: _, ...clean } = raw!.message; // the emulator leaks the token into the message
+    const update = { update_id: raw!.update_id, message: clean } as unknown as Update;
+    if (!s.webhook) {
+      s.queue.push(update);
+      s.pending?.("ready");
+      return { update };
+    }
+    const headers: Record<string, string> = { "content-type": "application/json" };
+    if (s.webhook.secret) headers["x-telegram-bot-api-secret-token"] = s.webhook.secret;
+    const res = await fetch(s.webhook.url, { method: "POST", headers, body: JSON.stringify(update) }).catch(() => undefined);
+    await res?.arrayBuffer();
+    return { update, webhookStatus: res?.status ?? 0 };
+  }
+
+  const botReplies = (chatId: number, token = bots[0]!.token): BotReply[] =>
+    emulator.storage.botMessages
+      .filter((m) => m.botToken === token && Number(m.message.chat_id) === chatId)
+      .map((m) => {
+        const b = m.message as unknown as Omit<BotReply, "message_id" | "visible"> & { reply_to_message_id?: number };
+        const parsed = b.parse_mode === "HTML" ? parseHtml(b.text) : { visible: b.text };
+        return { ...b, chat_id: chatId, message_id: m.messageId, visible: "visible" in parsed ? parsed.visible : b.text, reply_to: b.reply_parameters?.message_id ?? b.reply_to_message_id };
+      });
+
+  return {
+    apiRoot: `http://127.0.0.1:${proxy.port}`,
+    bots,
+    token: bots[0]!.token,
+    userSends: (chatId, text, o) => userSends(chatId, text, o),
+    userSendsInGroup: (chatId, text, o = {}) => {
+      const bot = state.get(o.token ?? bots[0]!.token)?.bot;
+      return userSends(chatId, o.mention && bot ? `@${bot.username} ${text}` : text, o, true);
+    },
+    botReplies,
+    async waitForReplies(chatId, count, o = {}) {
+      const deadline = Date.now() + (o.timeoutMs ?? 5000);
+      while (botReplies(chatId, o.token).length < count) {
+        if (Date.now() > deadline) throw new Error(`waitForReplies: ${botReplies(chatId, o.token).length} of ${count} replies in chat ${chatId}`);
+        await Bun.sleep(10);
+      }
+      return botReplies(chatId, o.token);
+    },
+    chatActions: (chatId, token = bots[0]!.token) => state.get(token)!.actions.filter((a) => a.chatId === chatId).map((a) => a.action),
+    async stop() {
+      for (const s of state.values()) s.pending?.("ready");
+      await proxy.stop(true);
+      inner.closeAllConnections();
+      await new Promise((resolve) => inner.close(resolve));
+    },
+  };
+}
+
+async function params(req: Request): Promise<Record<string, unknown>> {
+  const query: Record<string, unknown> = Object.fromEntries(new URL(req.url).searchParams);
+  const type = req.headers.get("content-type") ?? "";
+  if (req.method !== "POST") return query;
+  if (type.includes("json")) return { ...query, ...((await req.json().catch(() => ({}))) as object) };
+  if (type.includes("form")) return { ...query, ...Object.fromEntries((await req.formData()).entries()) };
+  return query;
+}
+const ok = (result: unknown) => Response.json({ ok: true, result });
+const fail = (code: number, description: string) => Response.json({ ok: false, error_code: code, description }, { status: code });
+
+/** Telegram's own entity detection, reduced to what bots care about. Offsets are UTF-16, as in the API. */
+function entitiesOf(text: string): MessageEntity[] {
+  const out: MessageEntity[] = [];
+  const cmd = /^\/\w+(@\w+)?/.exec(text);
+  if (cmd) out.push({ type: "bot_command", offset: 0, length: cmd[0].length });
+  for (const m of text.matchAll(/(?<![\w/])@\w{5,32}/g)) out.push({ type: "mention", offset: m.index, length: m[0].length });
+  return out;
+}
+
+const TAGS = new Set(["b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre", "span", "tg-spoiler", "tg-emoji", "blockquote"]);
+const ENTITIES: Record<string, string> = { lt: "<", gt: ">", amp: "&", quot: '"' };
+
+/** Parses like Telegram's HTML mode: the visible text, or why Telegram would reject it. */
+function parseHtml(html: string): { visible: string } | { error: string } {
+  const open: string[] = [];
+  let visible = "";
+  for (const [tok, close, name, entity] of html.matchAll(/<(\/?)([a-zA-Z-]*)[^<>]*>|&(#?\w+);|[^<>&]+|[<>&]/g)) {
+    if (name !== undefined || tok.startsWith("<")) {
+      const tag = (name ?? "").toLowerCase();
+      if (!TAGS.has(tag)) return { error: `Unsupported start tag "${tag}" at byte offset ${visible.length}` };
+      if (!close) open.push(tag);
+      else if (open.pop() !== tag) return { error: `Can't find end tag corresponding to start tag "${tag}"` };
+    } else if (entity !== undefined) {
+      const code = Number(entity.replace(/^#x/i, "0x").replace(/^#/, ""));
+      const char = !entity.startsWith("#") ? ENTITIES[entity] : Number.isInteger(code) && code >= 0 && code <= 0x10ffff ? String.fromCodePoint(code) : undefined;
+      if (char === undefined) return { error: `Unsupported HTML entity "&${entity};"` };
+      visible += char;
+    } else {
+      visible += tok;
+    }
+  }
+  if (open.length) return { error: `Can't find end tag corresponding to start tag "${open.at(-1)}"` };
+  return { visible };
+}
