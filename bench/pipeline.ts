@@ -25,10 +25,8 @@ const now = () => performance.timeOrigin + performance.now();
 // ── peers ───────────────────────────────────────────────────────────────────────────────────
 const peersProc = Bun.spawn(["bun", join(import.meta.dir, "pipeline-peers.ts")], { cwd: root, stdout: "pipe", stderr: "inherit" });
 process.on("exit", () => peersProc.kill("SIGKILL"));
-const peers = JSON.parse(await withTimeout(firstLine(peersProc.stdout), 30_000, "peers did not start")) as {
+interface Workspace {
   apiUrl: string;
-  repliesUrl: string;
-  llmUrl: string;
   botToken: string;
   botUserId: string;
   signingSecret: string;
@@ -36,7 +34,17 @@ const peers = JSON.parse(await withTimeout(firstLine(peersProc.stdout), 30_000, 
   appId: string;
   channel: string;
   humanUserId: string;
+}
+const peers = JSON.parse(await withTimeout(firstLine(peersProc.stdout), 30_000, "peers did not start")) as {
+  repliesUrl: string;
+  llmUrl: string;
+  bolt: Workspace;
+  konstruct: Workspace;
 };
+interface Target {
+  url: string;
+  ws: Workspace;
+}
 
 let seq = 0;
 const sent = new Map<string, number>();
@@ -47,23 +55,23 @@ async function drainReplies() {
 }
 
 /** One signed app_mention; its ts (unique) is the thread the reply must land in. */
-async function sendEvent(url: string): Promise<void> {
+async function sendEvent({ url, ws }: Target): Promise<void> {
   const n = ++seq;
   const ts = `${1_700_000_000 + Math.floor(n / 1_000_000)}.${String(n % 1_000_000).padStart(6, "0")}`;
   const body = JSON.stringify({
     token: "x",
-    team_id: peers.teamId,
-    api_app_id: peers.appId,
+    team_id: ws.teamId,
+    api_app_id: ws.appId,
     type: "event_callback",
     event_id: `Ev${n.toString(36).toUpperCase()}`,
     event_time: Math.floor(Date.now() / 1000),
-    event: { type: "app_mention", user: peers.humanUserId, text: `<@${peers.botUserId}> question ${n}`, ts, channel: peers.channel, event_ts: ts },
+    event: { type: "app_mention", user: ws.humanUserId, text: `<@${ws.botUserId}> question ${n}`, ts, channel: ws.channel, event_ts: ts },
   });
   const stamp = Math.floor(Date.now() / 1000);
   sent.set(ts, now());
   const res = await fetch(url, {
     method: "POST",
-    headers: { "content-type": "application/json", "x-slack-request-timestamp": String(stamp), "x-slack-signature": signSlack(peers.signingSecret, stamp, body) },
+    headers: { "content-type": "application/json", "x-slack-request-timestamp": String(stamp), "x-slack-signature": signSlack(ws.signingSecret, stamp, body) },
     body,
   });
   if (res.status !== 200) fail(`event ${n} answered ${res.status}: ${await res.text()}`);
@@ -82,22 +90,20 @@ async function waitForReplies(keys: string[], ms: number) {
 }
 
 /** Closed loop: `n` events, CONCURRENCY in flight; msgs/s = n / (first send → last reply). */
-async function throughput(url: string, n: number) {
-  const first = seq + 1;
+async function throughput(target: Target, n: number) {
   let next = 0;
   const t0 = now();
   await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-    while (next++ < n) await sendEvent(url);
+    while (next++ < n) await sendEvent(target);
   }));
   const keys = [...sent.keys()].slice(-n);
   await waitForReplies(keys, 120_000);
   const last = Math.max(...keys.map((k) => arrived.get(k)!));
-  void first;
   return Math.round(n / ((last - t0) / 1000));
 }
 
 /** Open loop at RATE msg/s for LATENCY_S seconds; event POST → reply at the emulator. */
-async function latency(url: string) {
+async function latency(target: Target) {
   const n = RATE * LATENCY_S;
   const t0 = performance.now();
   const inflight: Promise<void>[] = [];
@@ -105,7 +111,7 @@ async function latency(url: string) {
     const due = t0 + (i * 1000) / RATE;
     const wait = due - performance.now();
     if (wait > 0) await Bun.sleep(wait);
-    inflight.push(sendEvent(url));
+    inflight.push(sendEvent(target));
   }
   await Promise.all(inflight);
   const keys = [...sent.keys()].slice(-n);
@@ -122,7 +128,7 @@ const boltLog = join(tempDir("bolt"), "bolt.log");
 const boltUrl = `http://127.0.0.1:${boltPort}/slack/events`;
 const bolt = Bun.spawn(["bun", join(import.meta.dir, "bolt-echo.ts")], {
   cwd: root,
-  env: { ...process.env, PORT: String(boltPort), BOT_TOKEN: peers.botToken, SIGNING_SECRET: peers.signingSecret, SLACK_API_URL: peers.apiUrl },
+  env: { ...process.env, PORT: String(boltPort), BOT_TOKEN: peers.bolt.botToken, SIGNING_SECRET: peers.bolt.signingSecret, SLACK_API_URL: peers.bolt.apiUrl },
   stdout: Bun.file(boltLog),
   stderr: Bun.file(boltLog),
 });
@@ -139,9 +145,10 @@ await withTimeout(
   "bolt echo app did not start",
 );
 console.log("baseline: bare @slack/bolt echo app");
-await throughput(boltUrl, 1000); // warm-up
-const boltRate = await throughput(boltUrl, THROUGHPUT_N);
-const boltLatency = await latency(boltUrl);
+const boltTarget = { url: boltUrl, ws: peers.bolt };
+await throughput(boltTarget, 2000); // warm-up
+const boltRate = await throughput(boltTarget, THROUGHPUT_N);
+const boltLatency = await latency(boltTarget);
 console.log(`  throughput ${boltRate} msg/s; latency at ${RATE} msg/s p50 ${boltLatency.p50} ms, p99 ${boltLatency.p99} ms`);
 bolt.kill("SIGTERM");
 
@@ -166,7 +173,7 @@ writeFileSync(
             slug: "ada",
             name: "Ada",
             models: ["mock/gpt-bench"],
-            channels: [{ kind: "slack", name: "slack", bot_token: peers.botToken, signing_secret: peers.signingSecret, api_url: peers.apiUrl, team_id: peers.teamId }],
+            channels: [{ kind: "slack", name: "slack", bot_token: peers.konstruct.botToken, signing_secret: peers.konstruct.signingSecret, api_url: peers.konstruct.apiUrl, team_id: peers.konstruct.teamId }],
           },
         ],
       },
@@ -186,18 +193,32 @@ const channelId = await withTimeout(
   30_000,
   "slack connection did not start",
 );
-const appUrl = `http://127.0.0.1:${port}/hooks/slack/${channelId}`;
+const identifyFrom = Date.now();
+// Events are refused (503) until auth.test has told the connection who it is.
+await withTimeout(
+  (async () => {
+    while (!(await Bun.file(appLog).text()).includes('"msg":"slack identity"')) {
+      if (Date.now() - identifyFrom > 25_000) fail(`slack connection did not identify itself; log tail:\n${(await Bun.file(appLog).text()).split("\n").slice(-8).join("\n")}`);
+      await Bun.sleep(50);
+    }
+  })(),
+  30_000,
+  "slack connection did not identify itself",
+);
+const appTarget = { url: `http://127.0.0.1:${port}/hooks/slack/${channelId}`, ws: peers.konstruct };
 console.log("konstruct: embedded database, full pipeline (inbox, limits, agent turn, usage, audit, outbox)");
-await throughput(appUrl, 2000); // warm-up
+await throughput(appTarget, 2000); // warm-up
 await Bun.sleep(1000);
 const rssWarm = memMB(proc.pid).rss;
-const appRate = await throughput(appUrl, THROUGHPUT_N);
-const appLatency = await latency(appUrl);
+const appRate = await throughput(appTarget, THROUGHPUT_N);
+const appLatency = await latency(appTarget);
 console.log(`  throughput ${appRate} msg/s; latency at ${RATE} msg/s p50 ${appLatency.p50} ms, p99 ${appLatency.p99} ms`);
-const remaining = MESSAGES - seq;
+// Memory: the appliance alone takes MESSAGES messages in all (warm-up and phases above included),
+// in batches small enough for the emulator, which slows down as its message list grows.
+const remaining = MESSAGES - (2000 + THROUGHPUT_N + RATE * LATENCY_S);
 if (remaining > 0) {
-  console.log(`  memory: ${remaining} more messages (total ${MESSAGES} incl. baseline's ${1000 + THROUGHPUT_N + RATE * LATENCY_S})…`);
-  for (let done = 0; done < remaining; done += 10_000) await throughput(appUrl, Math.min(10_000, remaining - done));
+  console.log(`  memory: ${remaining} more messages (${MESSAGES} in all)…`);
+  for (let done = 0; done < remaining; done += 2000) await throughput(appTarget, Math.min(2000, remaining - done));
 }
 await Bun.sleep(2000);
 const rssEnd = memMB(proc.pid).rss;

@@ -42,7 +42,7 @@ export interface SlackWorkspace {
   teamId: string;
   appId: string;
   signingSecret: string;
-  bot: { userId: string; botId: string; token: string };
+  bot: { userId: string; botId: string; token: string; spareTokens?: string[] };
   human: { userId: string; name: string; token: string };
   /** A public channel with the human and the bot in it. */
   channel: string;
@@ -70,10 +70,15 @@ export interface SignOptions {
 const EMULATOR_TEAM = "T000000001";
 const id = (prefix: string) => `${prefix}${randomBytes(5).toString("hex").toUpperCase()}`;
 
-export async function startSlackWorkspace(opts: { teamId?: string; botName?: string } = {}): Promise<SlackWorkspace> {
+/**
+ * `spareBotTokens`: more tokens for the same bot user. The emulator caps every token at 5,000
+ * requests an hour (a GitHub-style limit Slack does not have), so a benchmark rotates among them.
+ */
+export async function startSlackWorkspace(opts: { teamId?: string; botName?: string; spareBotTokens?: number } = {}): Promise<SlackWorkspace> {
   const teamId = opts.teamId ?? EMULATOR_TEAM;
   const botName = opts.botName ?? "konstruct";
-  const bot = { userId: id("U"), botId: id("B"), token: `xoxb-${randomBytes(12).toString("hex")}` };
+  const botToken = () => `xoxb-${randomBytes(12).toString("hex")}`;
+  const bot = { userId: id("U"), botId: id("B"), token: botToken(), spareTokens: Array.from({ length: opts.spareBotTokens ?? 0 }, botToken) };
   const humanToken = `xoxp-${randomBytes(12).toString("hex")}`;
   const appId = id("A");
   const emulator = await createEmulator({
@@ -88,7 +93,7 @@ export async function startSlackWorkspace(opts: { teamId?: string; botName?: str
           { client_id: `${appId}.1`, client_secret: "unused", name: "Konstruct", app_id: appId, bot_id: bot.botId, bot_user_id: bot.userId, bot_name: botName, redirect_uris: ["http://localhost/cb"] },
         ],
         tokens: [
-          { token: bot.token, user: bot.userId, bot_id: bot.botId, app_id: appId },
+          ...[bot.token, ...bot.spareTokens].map((token) => ({ token, user: bot.userId, bot_id: bot.botId, app_id: appId })),
           { token: humanToken, user: "alice" },
         ],
       },
