@@ -9,6 +9,7 @@ export * from "./channels.ts";
 export * from "./conversations.ts";
 export * from "./events.ts";
 export * from "./llm-providers.ts";
+export * from "./tenant-llm-providers.ts";
 export * from "./tenants.ts";
 export * from "./usage.ts";
 
@@ -22,6 +23,7 @@ export const TENANT_TABLES = [
   "llm_calls",
   "messages",
   "outbound_messages",
+  "tenant_llm_providers",
   "usage_daily",
 ] as const;
 export const PLATFORM_TABLES = ["tenants", "llm_providers"] as const;
