@@ -11,7 +11,8 @@ CREATE TABLE "tenant_llm_providers" (
 );
 --> statement-breakpoint
 ALTER TABLE "agents" ADD COLUMN "skills" jsonb DEFAULT '[]'::jsonb NOT NULL;--> statement-breakpoint
-ALTER TABLE "agents" ADD COLUMN "escalation_rules" text DEFAULT '' NOT NULL;--> statement-breakpoint
+ALTER TABLE "agents" ADD COLUMN "escalation_rules" text DEFAULT '' NOT NULL;
+--> statement-breakpoint
 ALTER TABLE tenant_llm_providers ADD CONSTRAINT tenant_llm_providers_tenant_fk FOREIGN KEY (tenant_id)
   REFERENCES tenants (id) ON DELETE CASCADE;
 --> statement-breakpoint

@@ -55,7 +55,15 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
   let secrets: SecretBox | null = null;
   let server: Server<undefined> | null = null;
   let gateway: Gateway | null = null;
-  const http = buildHttp({ log, metrics, version: VERSION, db: () => db, connections: () => gateway?.connections ?? null });
+  const http = buildHttp({
+    config,
+    log,
+    metrics,
+    version: VERSION,
+    db: () => db,
+    connections: () => gateway?.connections ?? null,
+    secrets: () => secrets,
+  });
   const dataDir = resolve(config.data_dir);
 
   const app: App = {

@@ -5,7 +5,8 @@
 import type { Logger } from "pino";
 import { KonstructError } from "../errors.ts";
 
-export function errorResponse(error: unknown, code: string | number, log: Logger): Response {
+export function errorResponse(error: unknown, code: string | number, log: Logger, request?: Request): Response {
+  if (error instanceof KonstructError && error.code === "unauthorized" && request && wantsPage(request)) return toLogin(request);
   if (error instanceof KonstructError) return json(error.status, error.code, error.message);
   if (code === "NOT_FOUND") return json(404, "not_found", "no such route");
   if (code === "VALIDATION") return json(400, "bad_request", validationMessage(error));
@@ -18,6 +19,19 @@ function validationMessage(error: unknown): string {
   const e = error as { all?: { path?: string; summary?: string; message?: string }[] };
   const first = e.all?.[0];
   return first ? `${first.path || "body"}: ${first.summary ?? first.message ?? "invalid"}` : "invalid request";
+}
+
+/** A browser navigating to a page (not the API, not a form post) is sent to sign in instead of a 401. */
+function wantsPage(request: Request): boolean {
+  const url = new URL(request.url);
+  return request.method === "GET" && !url.pathname.startsWith("/api/") && (request.headers.get("accept") ?? "").includes("text/html");
+}
+
+function toLogin(request: Request): Response {
+  const url = new URL(request.url);
+  const location = `/login?next=${encodeURIComponent(url.pathname + url.search)}`;
+  if (request.headers.get("hx-request") === "true") return new Response(null, { status: 200, headers: { "hx-redirect": location } });
+  return new Response(null, { status: 302, headers: { location } });
 }
 
 function json(status: number, code: string, message: string): Response {

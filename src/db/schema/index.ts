@@ -4,6 +4,7 @@
  * tenant_id leads the primary key and every index, RLS enabled and FORCED, reachable only
  * through Database.withTenant().
  */
+export * from "./accounts.ts";
 export * from "./agents.ts";
 export * from "./channels.ts";
 export * from "./conversations.ts";
@@ -26,4 +27,8 @@ export const TENANT_TABLES = [
   "tenant_llm_providers",
   "usage_daily",
 ] as const;
-export const PLATFORM_TABLES = ["tenants", "llm_providers"] as const;
+/** Admin console accounts (schema/accounts.ts): platform tables, read only through Database.platform(). */
+export const ACCOUNT_TABLES = ["users", "sessions", "invitations", "access_tokens", "login_throttle"] as const;
+/** Platform tables that name a tenant without being tenant data (the principal check is in code). */
+export const TENANT_NAMING_PLATFORM_TABLES = ["invitations", "users"] as const;
+export const PLATFORM_TABLES = ["tenants", "llm_providers", ...ACCOUNT_TABLES] as const;

@@ -1,9 +1,11 @@
-/** GET /static/*: assets compiled into the binary; immutable per build. */
+/** GET /static/*: assets compiled into the binary; immutable per build. htmx comes from the pinned npm package. */
 import { Elysia } from "elysia";
+import htmx from "htmx.org/dist/htmx.min.js" with { type: "text" };
 import css from "../../../views/static/app.css" with { type: "text" };
 
 const ASSETS: Record<string, { body: string; type: string }> = {
   "app.css": { body: css, type: "text/css; charset=utf-8" },
+  "htmx.min.js": { body: htmx, type: "text/javascript; charset=utf-8" },
 };
 
 export const staticAssets = () =>
