@@ -15,11 +15,18 @@
  *   /api/v1/*                        JSON admin API (api/routes.ts), GET /api/v1/openapi.json
  */
 import { Elysia } from "elysia";
+import type { Connections } from "../gateway/connections.ts";
+import type { LlmPool } from "../llm/pool.ts";
 import { type AdminAuthDeps, adminAuth } from "./auth/plugin.ts";
 import { dashboardPage } from "./pages/dashboard.tsx";
 import { setupPage } from "./pages/setup.tsx";
 
-export type AdminDeps = AdminAuthDeps;
+export type AdminDeps = AdminAuthDeps & {
+  /** The running channel connections (restarted after a channel is saved); null until started. */
+  connections: () => Connections | null;
+  /** The gateway's LLM pool (providers saved and tested live); null until started. */
+  pool: () => LlmPool | null;
+};
 
 export function adminConsole(deps: AdminDeps) {
   return (

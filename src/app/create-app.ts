@@ -63,6 +63,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
     db: () => db,
     connections: () => gateway?.connections ?? null,
     secrets: () => secrets,
+    pool: () => gateway?.pool ?? null,
   });
   const dataDir = resolve(config.data_dir);
 

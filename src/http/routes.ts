@@ -18,6 +18,7 @@ import type { Config } from "../config/schema.ts";
 import type { SecretBox } from "../secrets/box.ts";
 import type { Database } from "../db/database.ts";
 import type { Connections } from "../gateway/connections.ts";
+import type { LlmPool } from "../llm/pool.ts";
 import { errorResponse } from "./errors.ts";
 import type { Metrics } from "./metrics.ts";
 import { healthz } from "./routes/healthz.ts";
@@ -38,6 +39,8 @@ export interface HttpDeps {
   connections: () => Connections | null;
   /** Null until started. */
   secrets: () => SecretBox | null;
+  /** The gateway's LLM pool (admin console: providers saved and tested live); null until started. */
+  pool: () => LlmPool | null;
 }
 
 export function buildHttp(deps: HttpDeps) {

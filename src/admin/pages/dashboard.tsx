@@ -1,21 +1,22 @@
 /** @jsxImportSource @kitajs/html */
-/** GET /admin: placeholder landing page (part B of issue 4 replaces it with the dashboard). */
+/** GET /admin: the dashboard (messages today, active conversations, errors, spend) of one tenant. */
 import { Elysia } from "elysia";
+import { DashboardView } from "../../../views/admin/dashboard.tsx";
 import { render } from "../../http/render.ts";
 import { requireArea } from "../access.ts";
-import { type AdminAuthDeps, adminAuth } from "../auth/plugin.ts";
+import { adminAuth } from "../auth/plugin.ts";
+import { listAgents } from "../agents/save.ts";
+import { dashboardFigures } from "../queries/dashboard.ts";
+import { database } from "../request.ts";
+import type { AdminDeps } from "../routes.ts";
+import { resolveScope } from "../scope.ts";
 
-export const dashboardPage = (deps: AdminAuthDeps) =>
-  new Elysia().use(adminAuth(deps)).get("/admin", (ctx) => {
+export const dashboardPage = (deps: AdminDeps) =>
+  new Elysia().use(adminAuth(deps)).get("/admin", async (ctx) => {
     const p = requireArea(ctx.principal, "dashboard");
-    return render(
-      ctx,
-      <section class="card">
-        <h1>Welcome</h1>
-        <p>
-          Signed in as <strong safe>{p.email}</strong> ({p.role.replace("_", " ")}).
-        </p>
-      </section>,
-      "Dashboard",
-    );
+    const db = database(deps);
+    const scope = await resolveScope(db, p, ctx.query, ctx.cookie);
+    const figures = scope.tenantId ? await dashboardFigures(db, scope.tenantId) : null;
+    const agents = scope.tenantId ? (await listAgents(db, scope.tenantId)).length : 0;
+    return render(ctx, <DashboardView scope={scope} figures={figures} agents={agents} />, "Dashboard");
   });

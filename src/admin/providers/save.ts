@@ -94,3 +94,13 @@ export async function deleteProvider(db: Database, pool: LlmPool, scope: Provide
   else await db.withTenant(scope, (tx) => tx.delete(tenantLlmProviders).where(and(eq(tenantLlmProviders.id, id))));
   pool.remove(poolKey(scope, id));
 }
+
+/** Provider ids an agent of this tenant can name in its chain: the platform's and its own. */
+export function availableProviders(pool: LlmPool | null, tenantId: string): string[] {
+  const ids = new Set<string>();
+  for (const key of pool?.providers() ?? []) {
+    if (!key.includes(":")) ids.add(key);
+    else if (key.startsWith(`${tenantId}:`)) ids.add(key.slice(tenantId.length + 1));
+  }
+  return [...ids].sort();
+}
