@@ -17,7 +17,12 @@
 import { Elysia } from "elysia";
 import { type AdminAuthDeps, adminAuth } from "./auth/plugin.ts";
 import { dashboardPage } from "./pages/dashboard.tsx";
+import { invitePage } from "./pages/invite.tsx";
+import { loginPage } from "./pages/login.tsx";
+import { logoutRoute } from "./pages/logout.ts";
 import { setupPage } from "./pages/setup.tsx";
+import { tokensPage } from "./pages/tokens.tsx";
+import { usersPage } from "./pages/users.tsx";
 
 export type AdminDeps = AdminAuthDeps;
 
@@ -27,7 +32,12 @@ export function adminConsole(deps: AdminDeps) {
       .use(adminAuth(deps))
       // --- part A: auth, accounts, API ---
       .use(setupPage(deps))
+      .use(loginPage(deps))
+      .use(logoutRoute(deps))
+      .use(invitePage(deps))
       .use(dashboardPage(deps))
+      .use(usersPage(deps))
+      .use(tokensPage(deps))
     // --- part B: pages ---
   );
 }
