@@ -19,7 +19,12 @@ import type { Connections } from "../gateway/connections.ts";
 import type { LlmPool } from "../llm/pool.ts";
 import { type AdminAuthDeps, adminAuth } from "./auth/plugin.ts";
 import { dashboardPage } from "./pages/dashboard.tsx";
+import { invitePage } from "./pages/invite.tsx";
+import { loginPage } from "./pages/login.tsx";
+import { logoutRoute } from "./pages/logout.ts";
 import { setupPage } from "./pages/setup.tsx";
+import { tokensPage } from "./pages/tokens.tsx";
+import { usersPage } from "./pages/users.tsx";
 
 export type AdminDeps = AdminAuthDeps & {
   /** The running channel connections (restarted after a channel is saved); null until started. */
@@ -34,7 +39,12 @@ export function adminConsole(deps: AdminDeps) {
       .use(adminAuth(deps))
       // --- part A: auth, accounts, API ---
       .use(setupPage(deps))
+      .use(loginPage(deps))
+      .use(logoutRoute(deps))
+      .use(invitePage(deps))
       .use(dashboardPage(deps))
+      .use(usersPage(deps))
+      .use(tokensPage(deps))
     // --- part B: pages ---
   );
 }

@@ -1,5 +1,5 @@
 /** Console users: platform table, read and written only through Database.platform(). */
-import { and, count, eq, sql } from "drizzle-orm";
+import { and, count, eq, ne, sql } from "drizzle-orm";
 import type { Database, Tx } from "../../db/database.ts";
 import { type User, users } from "../../db/schema/index.ts";
 import { KonstructError } from "../../errors.ts";
@@ -78,11 +78,12 @@ export async function listUsers(db: Database, tenantId: string | null): Promise<
   );
 }
 
+/** Removes a tenant's user (platform admins are never removed here, so one always remains). */
 export async function deleteUser(db: Database, id: string, tenantId: string | null): Promise<boolean> {
   const rows = await db.platform((tx) =>
     tx
       .delete(users)
-      .where(tenantId ? and(eq(users.id, id), eq(users.tenantId, tenantId)) : eq(users.id, id))
+      .where(and(eq(users.id, id), ne(users.role, "platform_admin"), tenantId ? eq(users.tenantId, tenantId) : undefined))
       .returning({ id: users.id }),
   );
   return rows.length > 0;
