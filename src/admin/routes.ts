@@ -7,7 +7,10 @@
  *   GET  /login, POST /login         sign in (throttled per account and IP)
  *   POST /logout                     end the session server-side
  *   GET  /invite/:token, POST        accept an invitation: set a password, signed in
- *   GET  /admin                      dashboard (placeholder until the pages land)
+ *   GET  /admin                      dashboard: today's figures of one tenant
+ *   GET  /admin/tenants[/new|/:id], POST /admin/tenants[/:id][/delete]     tenants (platform admin)
+ *   GET  /admin/agents[/new|/:id],  POST /admin/agents[/:id][/delete]      Agent Designer
+ *   GET  /admin/channels[/new|/:id], POST /admin/channels[/:id][/test|/delete]   Slack / Telegram
  *   GET  /admin/users, POST /admin/users/invite, POST /admin/users/:id/delete,
  *        POST /admin/invitations/:id/revoke
  *   GET  /admin/tokens, POST /admin/tokens, POST /admin/tokens/:id/revoke
@@ -18,11 +21,14 @@ import { Elysia } from "elysia";
 import type { Connections } from "../gateway/connections.ts";
 import type { LlmPool } from "../llm/pool.ts";
 import { type AdminAuthDeps, adminAuth } from "./auth/plugin.ts";
+import { agentsPage } from "./pages/agents.tsx";
+import { channelsPage } from "./pages/channels.tsx";
 import { dashboardPage } from "./pages/dashboard.tsx";
 import { invitePage } from "./pages/invite.tsx";
 import { loginPage } from "./pages/login.tsx";
 import { logoutRoute } from "./pages/logout.ts";
 import { setupPage } from "./pages/setup.tsx";
+import { tenantsPage } from "./pages/tenants.tsx";
 import { tokensPage } from "./pages/tokens.tsx";
 import { usersPage } from "./pages/users.tsx";
 
@@ -45,6 +51,9 @@ export function adminConsole(deps: AdminDeps) {
       .use(dashboardPage(deps))
       .use(usersPage(deps))
       .use(tokensPage(deps))
-    // --- part B: pages ---
+      // --- part B: pages ---
+      .use(tenantsPage(deps))
+      .use(agentsPage(deps))
+      .use(channelsPage(deps))
   );
 }
