@@ -5,6 +5,7 @@
  */
 import type { z } from "zod";
 import { KonstructError } from "../errors.ts";
+import { filterId } from "./filters.ts";
 
 export type FieldErrors = Record<string, string>;
 export type Parsed<T> = { ok: true; value: T } | { ok: false; errors: FieldErrors };
@@ -41,10 +42,8 @@ export function isUniqueViolation(e: unknown): boolean {
   return (e as { code?: string })?.code === "23505";
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** A path id that is not even a UUID names nothing: 404, before any query sees it. */
 export function uuidParam(id: string | undefined, what = "page"): string {
-  if (!id || !UUID.test(id)) throw new KonstructError("not_found", `no such ${what}`);
-  return id;
+  if (!filterId(id)) throw new KonstructError("not_found", `no such ${what}`);
+  return id!;
 }

@@ -11,6 +11,11 @@
  *   GET  /admin/tenants[/new|/:id], POST /admin/tenants[/:id][/delete]     tenants (platform admin)
  *   GET  /admin/agents[/new|/:id],  POST /admin/agents[/:id][/delete]      Agent Designer
  *   GET  /admin/channels[/new|/:id], POST /admin/channels[/:id][/test|/delete]   Slack / Telegram
+ *   GET  /admin/conversations[/:id]  list with filters; one transcript (LLM + tool calls expandable)
+ *   GET  /admin/audit, /admin/audit.csv   audit log with filters, paginated; CSV export
+ *   GET  /admin/usage                usage & cost per day/agent/model, SVG charts
+ *   GET  /admin/providers[/new|/:id], POST /admin/providers[/:id][/test|/delete]  ?scope=platform|tenant
+ *   GET  /admin/chat, GET /admin/chat/:agentId/log, POST /admin/chat/:agentId/messages   web chat
  *   GET  /admin/users, POST /admin/users/invite, POST /admin/users/:id/delete,
  *        POST /admin/invitations/:id/revoke
  *   GET  /admin/tokens, POST /admin/tokens, POST /admin/tokens/:id/revoke
@@ -22,14 +27,19 @@ import type { Connections } from "../gateway/connections.ts";
 import type { LlmPool } from "../llm/pool.ts";
 import { type AdminAuthDeps, adminAuth } from "./auth/plugin.ts";
 import { agentsPage } from "./pages/agents.tsx";
+import { auditPage } from "./pages/audit.tsx";
+import { chatPage } from "./pages/chat.tsx";
 import { channelsPage } from "./pages/channels.tsx";
+import { conversationsPage } from "./pages/conversations.tsx";
 import { dashboardPage } from "./pages/dashboard.tsx";
 import { invitePage } from "./pages/invite.tsx";
 import { loginPage } from "./pages/login.tsx";
 import { logoutRoute } from "./pages/logout.ts";
+import { providersPage } from "./pages/providers.tsx";
 import { setupPage } from "./pages/setup.tsx";
 import { tenantsPage } from "./pages/tenants.tsx";
 import { tokensPage } from "./pages/tokens.tsx";
+import { usagePage } from "./pages/usage.tsx";
 import { usersPage } from "./pages/users.tsx";
 
 export type AdminDeps = AdminAuthDeps & {
@@ -55,5 +65,10 @@ export function adminConsole(deps: AdminDeps) {
       .use(tenantsPage(deps))
       .use(agentsPage(deps))
       .use(channelsPage(deps))
+      .use(conversationsPage(deps))
+      .use(auditPage(deps))
+      .use(usagePage(deps))
+      .use(providersPage(deps))
+      .use(chatPage(deps))
   );
 }
