@@ -15,7 +15,9 @@
  *   /api/v1/*                        JSON admin API (api/routes.ts), GET /api/v1/openapi.json
  */
 import { Elysia } from "elysia";
+import { adminApi } from "./api/routes.ts";
 import { type AdminAuthDeps, adminAuth } from "./auth/plugin.ts";
+import { apiDocsPage } from "./pages/api-docs.tsx";
 import { dashboardPage } from "./pages/dashboard.tsx";
 import { invitePage } from "./pages/invite.tsx";
 import { loginPage } from "./pages/login.tsx";
@@ -38,6 +40,8 @@ export function adminConsole(deps: AdminDeps) {
       .use(dashboardPage(deps))
       .use(usersPage(deps))
       .use(tokensPage(deps))
+      .use(apiDocsPage(deps))
+      .use(adminApi(deps))
     // --- part B: pages ---
   );
 }

@@ -84,7 +84,7 @@ export function adminAuth(deps: AdminAuthDeps) {
       if (!setUp) {
         const db = deps.db();
         if (db) setUp = await platformAdminExists(db);
-        if (db && !setUp && path !== "/setup") {
+        if (db && !setUp && path !== "/setup" && path !== "/api/v1/openapi.json") {
           if (path.startsWith("/api/")) throw new KonstructError("unauthorized", "no admin exists yet: open /setup in a browser");
           return redirect(request, "/setup", 302);
         }
