@@ -38,6 +38,8 @@ export interface HttpDeps {
   connections: () => Connections | null;
   /** Null until started. */
   secrets: () => SecretBox | null;
+  /** The remote address of the connection a request came on (null in-process). */
+  peer: (request: Request) => string | null;
 }
 
 export function buildHttp(deps: HttpDeps) {

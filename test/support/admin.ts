@@ -4,7 +4,7 @@
  * and one signed-in browser (cookies + CSRF token) per role, signed in through the real /login.
  */
 import { eq } from "drizzle-orm";
-import type { App } from "../../src/app/create-app.ts";
+import type { App, AppOptions } from "../../src/app/create-app.ts";
 import { createAccessToken } from "../../src/admin/accounts/access-tokens.ts";
 import { createUser } from "../../src/admin/accounts/users.ts";
 import type { Role } from "../../src/admin/auth/principal.ts";
@@ -120,8 +120,8 @@ export interface ConsoleFixture {
   cleanup(): Promise<void>;
 }
 
-export async function consoleFixture(kind: DbKind, extra: Record<string, unknown> = {}): Promise<ConsoleFixture> {
-  const t = await startTestApp(kind, consoleConfig(extra), { adapters: {} });
+export async function consoleFixture(kind: DbKind, extra: Record<string, unknown> = {}, opts: AppOptions = {}): Promise<ConsoleFixture> {
+  const t = await startTestApp(kind, consoleConfig(extra), { adapters: {}, ...opts });
   const app = () => t.app;
   const ids = await t.app.db.platform((tx) => tx.select({ id: tenants.id, slug: tenants.slug }).from(tenants));
   const acme = ids.find((r) => r.slug === "acme")!.id;

@@ -34,6 +34,7 @@ export interface AdminAuthDeps {
   /** Null until the database is open and migrated. */
   db: () => Database | null;
   secrets: () => SecretBox | null;
+  peer: (request: Request) => string | null;
 }
 
 export interface CookieOptions {
@@ -52,9 +53,9 @@ export function adminAuth(deps: AdminAuthDeps) {
   let setUp = false;
 
   return new Elysia({ name: "admin-auth" })
-    .resolve({ as: "scoped" }, async ({ request, cookie, server }) => {
+    .resolve({ as: "scoped" }, async ({ request, cookie }) => {
       const db = deps.db();
-      const client = clientInfo(deps.config, request, server?.requestIP(request)?.address ?? null);
+      const client = clientInfo(deps.config, request, deps.peer(request));
       let principal: Principal | null = null;
       let authVia: "session" | "bearer" | null = null;
       let sessionId: string | null = null;
