@@ -89,9 +89,9 @@ export function csrfOf(html: string): string {
 }
 
 /** A signed-out browser that has opened /login, so it holds the CSRF token its forms carry. */
-export async function anonymousBrowser(app: () => App): Promise<Browser> {
+export async function anonymousBrowser(app: () => App, page = "/login"): Promise<Browser> {
   const b = browser(app);
-  b.csrf = csrfOf(await (await b.fetch("/login")).text());
+  b.csrf = csrfOf(await (await b.fetch(page)).text());
   return b;
 }
 
