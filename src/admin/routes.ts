@@ -25,11 +25,13 @@
 import { Elysia } from "elysia";
 import type { Connections } from "../gateway/connections.ts";
 import type { LlmPool } from "../llm/pool.ts";
+import { adminApi } from "./api/routes.ts";
 import { type AdminAuthDeps, adminAuth } from "./auth/plugin.ts";
 import { agentsPage } from "./pages/agents.tsx";
+import { apiDocsPage } from "./pages/api-docs.tsx";
 import { auditPage } from "./pages/audit.tsx";
-import { chatPage } from "./pages/chat.tsx";
 import { channelsPage } from "./pages/channels.tsx";
+import { chatPage } from "./pages/chat.tsx";
 import { conversationsPage } from "./pages/conversations.tsx";
 import { dashboardPage } from "./pages/dashboard.tsx";
 import { invitePage } from "./pages/invite.tsx";
@@ -61,6 +63,8 @@ export function adminConsole(deps: AdminDeps) {
       .use(dashboardPage(deps))
       .use(usersPage(deps))
       .use(tokensPage(deps))
+      .use(apiDocsPage(deps))
+      .use(adminApi(deps))
       // --- part B: pages ---
       .use(tenantsPage(deps))
       .use(agentsPage(deps))

@@ -20,7 +20,7 @@ export const SECRET_KEYS = new Set([
 /** Keys whose values are URLs that may embed a password (only the userinfo is redacted). */
 export const URL_KEYS = new Set(["url", "base_url"]);
 
-const slug = z
+export const slug = z
   .string()
   .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "must be 1-63 chars of a-z, 0-9 and '-', starting with a letter or digit");
 const nonEmpty = z.string().min(1, "is required");
@@ -54,7 +54,7 @@ const telegramChannel = z.strictObject({
 
 export const channelSchema = z.discriminatedUnion("kind", [slackChannel, telegramChannel]);
 
-const agentSchema = z.strictObject({
+export const agentSchema = z.strictObject({
   slug,
   name: nonEmpty,
   role: z.string().default(""),

@@ -30,10 +30,11 @@ function wantsPage(request: Request): boolean {
 function toLogin(request: Request): Response {
   const url = new URL(request.url);
   const location = `/login?next=${encodeURIComponent(url.pathname + url.search)}`;
-  if (request.headers.get("hx-request") === "true") return new Response(null, { status: 200, headers: { "hx-redirect": location } });
+  // htmx acts on HX-Redirect whatever the status, before it looks at the body.
+  if (request.headers.get("hx-request") === "true") return json(401, "unauthorized", "sign in required", { "hx-redirect": location });
   return new Response(null, { status: 302, headers: { location } });
 }
 
-function json(status: number, code: string, message: string): Response {
-  return Response.json({ error: { code, message } }, { status });
+function json(status: number, code: string, message: string, headers?: Record<string, string>): Response {
+  return Response.json({ error: { code, message } }, { status, headers });
 }

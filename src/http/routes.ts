@@ -41,6 +41,8 @@ export interface HttpDeps {
   secrets: () => SecretBox | null;
   /** The gateway's LLM pool (admin console: providers saved and tested live); null until started. */
   pool: () => LlmPool | null;
+  /** The remote address of the connection a request came on (null in-process). */
+  peer: (request: Request) => string | null;
 }
 
 export function buildHttp(deps: HttpDeps) {

@@ -10,6 +10,7 @@ import type { Principal } from "../auth/principal.ts";
 import { hashToken, newSecretToken } from "../auth/secret-token.ts";
 import { toPrincipal } from "./users.ts";
 
+/** Slide at most this often (or a tenth of the lifetime, for short ones). */
 const SLIDE_GRANULARITY_MS = 60_000;
 
 export async function createSession(db: Database, userId: string, ttlMs: number): Promise<string> {
@@ -31,7 +32,7 @@ export async function sessionPrincipal(db: Database, id: string, ttlMs: number):
       .where(and(eq(sessions.idHash, idHash), gt(sessions.expiresAt, sql`now()`)));
     if (!row) return null;
     const next = Date.now() + ttlMs;
-    if (next - row.expiresAt.getTime() > SLIDE_GRANULARITY_MS)
+    if (next - row.expiresAt.getTime() > Math.min(SLIDE_GRANULARITY_MS, ttlMs / 10))
       await tx.update(sessions).set({ expiresAt: new Date(next) }).where(eq(sessions.idHash, idHash));
     return toPrincipal(row);
   });

@@ -4,7 +4,7 @@
  * account this stops guessing one password from many IPs, for an IP guessing many accounts.
  * State is in the database, so it holds across restarts and replicas.
  */
-import { inArray, sql } from "drizzle-orm";
+import { inArray, lt, sql } from "drizzle-orm";
 import type { Database } from "../../db/database.ts";
 import { loginThrottle } from "../../db/schema/index.ts";
 
@@ -29,6 +29,8 @@ export async function blockedFor(db: Database, keys: string[], policy: ThrottleP
 export async function recordFailure(db: Database, keys: string[], policy: ThrottlePolicy): Promise<void> {
   const windowStart = sql`now() - make_interval(secs => ${policy.windowMs / 1000})`;
   await db.platform(async (tx) => {
+    // Windows that ended are history: keep the table as small as the current attack.
+    await tx.delete(loginThrottle).where(lt(loginThrottle.windowStartedAt, sql`now() - make_interval(secs => ${(2 * policy.windowMs) / 1000})`));
     for (const key of keys)
       await tx
         .insert(loginThrottle)

@@ -1,5 +1,5 @@
 /** Console users: platform table, read and written only through Database.platform(). */
-import { and, count, eq, ne, sql } from "drizzle-orm";
+import { and, count, eq, getTableColumns, ne, sql } from "drizzle-orm";
 import type { Database, Tx } from "../../db/database.ts";
 import { type User, users } from "../../db/schema/index.ts";
 import { KonstructError } from "../../errors.ts";
@@ -68,7 +68,7 @@ export async function findUserByEmail(db: Database, email: string): Promise<User
 
 /** Users visible to the principal: all for a platform admin, else those of its own tenant. */
 export async function listUsers(db: Database, tenantId: string | null): Promise<Omit<User, "passwordHash">[]> {
-  const { passwordHash: _, ...cols } = users._.columns;
+  const { passwordHash: _, ...cols } = getTableColumns(users);
   return db.platform((tx) =>
     tx
       .select(cols)

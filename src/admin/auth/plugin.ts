@@ -5,7 +5,8 @@
  *   - csrfToken: for the layout (hx-headers) and forms (`_csrf`); "" for bearer calls
  *   - first run: until a platform admin exists every page answers with a redirect to /setup
  *   - CSRF: a POST/PUT/PATCH/DELETE that did not authenticate with a bearer token must present
- *     the token (X-CSRF-Token header or _csrf field), else 403 — signed in or not (login CSRF).
+ *     the token (X-CSRF-Token header or _csrf field), else 403 — signed in or not (login CSRF);
+ *     only a signed-out call to /api/* is let through, to its 401.
  * Routes registered before it (/static, /healthz, /readyz, /metrics, /hooks) are untouched.
  * It is named, so plugins that `.use(adminAuth(deps))` again for its types do not run it twice.
  */
@@ -33,6 +34,7 @@ export interface AdminAuthDeps {
   /** Null until the database is open and migrated. */
   db: () => Database | null;
   secrets: () => SecretBox | null;
+  peer: (request: Request) => string | null;
 }
 
 export interface CookieOptions {
@@ -51,9 +53,9 @@ export function adminAuth(deps: AdminAuthDeps) {
   let setUp = false;
 
   return new Elysia({ name: "admin-auth" })
-    .resolve({ as: "scoped" }, async ({ request, cookie, server }) => {
+    .resolve({ as: "scoped" }, async ({ request, cookie }) => {
       const db = deps.db();
-      const client = clientInfo(deps.config, request, server?.requestIP(request)?.address ?? null);
+      const client = clientInfo(deps.config, request, deps.peer(request));
       let principal: Principal | null = null;
       let authVia: "session" | "bearer" | null = null;
       let sessionId: string | null = null;
@@ -80,16 +82,18 @@ export function adminAuth(deps: AdminAuthDeps) {
       const token = csrfKey && binding ? csrfToken(csrfKey, binding) : "";
       return { principal, csrfToken: token, authVia, sessionId, client, csrfBinding: binding };
     })
-    .onBeforeHandle({ as: "scoped" }, async ({ request, body, authVia, csrfBinding, path }) => {
+    .onBeforeHandle({ as: "scoped" }, async ({ request, body, authVia, csrfBinding, path, principal }) => {
       if (!setUp) {
         const db = deps.db();
         if (db) setUp = await platformAdminExists(db);
-        if (db && !setUp && path !== "/setup") {
+        if (db && !setUp && path !== "/setup" && path !== "/api/v1/openapi.json") {
           if (path.startsWith("/api/")) throw new KonstructError("unauthorized", "no admin exists yet: open /setup in a browser");
           return redirect(request, "/setup", 302);
         }
       }
-      if (!isStateChanging(request.method) || authVia === "bearer") return;
+      // A forged request borrows the browser's session; an API call without one has no authority
+      // to borrow and gets its 401 from the handler.
+      if (!isStateChanging(request.method) || authVia === "bearer" || (!principal && path.startsWith("/api/"))) return;
       const presented = request.headers.get(CSRF_HEADER) ?? (body as Record<string, unknown> | undefined)?.[CSRF_FIELD];
       if (!csrfKey || !csrfValid(csrfKey, csrfBinding, presented))
         throw new KonstructError("forbidden", "CSRF token missing or invalid: reload the page and try again");
