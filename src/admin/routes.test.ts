@@ -10,7 +10,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { sql } from "drizzle-orm";
-import { agents, channels, conversations, tenants } from "../db/schema/index.ts";
+import { agents, channels, conversations, tenantLlmProviders, tenants } from "../db/schema/index.ts";
 import { DB_KINDS } from "../../test/support/db.ts";
 import {
   anonymousBrowser,
@@ -37,6 +37,8 @@ interface Row {
   /** Path parameters, made fresh per call when the request consumes or destroys what it names. */
   params?: (f: Ctx, who: Who) => Promise<Record<string, string>> | Record<string, string>;
   body?: (f: Ctx, who: Who) => Record<string, unknown>;
+  /** A query string for the path (`?tenant=…`: the console's pages take the tenant from it). */
+  query?: (f: Ctx) => string;
   /** A fresh browser (signed in as `who`) for this request: it ends or replaces the session. */
   freshSession?: boolean;
 }
@@ -103,6 +105,7 @@ const ROWS: Row[] = [
     params: async (f) => ({ id: (await createAccessToken(f.app().db, f.userIds.tenantAdmin, "x")).id }),
   },
   { route: "GET /admin/api", expect: PAGE_ANY },
+  ...CONSOLE_ROWS(),
   { route: "GET /api/v1/openapi.json", expect: ALL(200) },
   { route: "GET /api/v1/me", expect: [401, 200, 200, 200, 200] },
   { route: "GET /api/v1/tenants", expect: [401, 200, 200, 200, 200] },
@@ -122,6 +125,75 @@ const ROWS: Row[] = [
   { route: "GET /api/v1/tenants/:tenantId/audit", expect: API_ADMIN_OWN, params: (f) => ({ tenantId: f.acme }) },
   { route: "GET /api/v1/tenants/:tenantId/usage", expect: API_READ_OWN, params: (f) => ({ tenantId: f.acme }) },
 ];
+
+/** Part B's pages (tenants, agents, channels, conversations, audit, usage, providers, web chat). */
+function CONSOLE_ROWS(): Row[] {
+  const acme = (f: Ctx) => `?tenant=${f.acme}`;
+  const PLATFORM: Expect = [302, 403, 403, 403, 200];
+  const PLATFORM_POST: Expect = [401, 403, 403, 403, 303];
+  const ADMIN: Expect = [302, 403, 403, 200, 200];
+  const ADMIN_POST: Expect = [401, 403, 403, 303, 303];
+  const READ: Expect = [302, 200, 403, 200, 200];
+  const agentBody = () => ({ name: "Temp", slug: unique("a-"), models: "mock/gpt-test", daily_budget_usd: "0", monthly_budget_usd: "0", context_tokens: "8000", max_tool_iterations: "4" });
+  const tgBody = (f: Ctx) => ({ id: crypto.randomUUID(), kind: "telegram", name: unique("tg-"), agent_id: f.agentId, mode: "polling", bot_token: "42:fresh-token", api_root: "http://127.0.0.1:9" });
+  const providerBody = () => ({ id: unique("p-"), kind: "openai", base_url: "http://127.0.0.1:9/v1", api_key: "", timeout_ms: "2000", max_concurrency: "2" });
+  const deadChannel = async (f: Ctx) => ({ id: await uiChannel(f) });
+  return [
+    { route: "GET /admin/tenants", expect: PLATFORM },
+    { route: "GET /admin/tenants/new", expect: PLATFORM },
+    { route: "GET /admin/tenants/:id", expect: PLATFORM, params: (f) => ({ id: f.acme }) },
+    { route: "POST /admin/tenants", expect: PLATFORM_POST, body: () => ({ slug: unique("t-"), name: "New" }) },
+    { route: "POST /admin/tenants/:id", expect: PLATFORM_POST, params: async (f) => ({ id: await uiTenant(f) }), body: () => ({ slug: unique("t-"), name: "Renamed" }) },
+    { route: "POST /admin/tenants/:id/delete", expect: PLATFORM_POST, params: async (f) => ({ id: await uiTenant(f) }) },
+    { route: "GET /admin/agents", expect: ADMIN, query: acme },
+    { route: "GET /admin/agents/new", expect: ADMIN, query: acme },
+    { route: "GET /admin/agents/:id", expect: ADMIN, query: acme, params: (f) => ({ id: f.agentId }) },
+    { route: "POST /admin/agents", expect: ADMIN_POST, query: acme, body: agentBody },
+    { route: "POST /admin/agents/:id", expect: ADMIN_POST, query: acme, params: async (f) => ({ id: await uiAgent(f) }), body: agentBody },
+    { route: "POST /admin/agents/:id/delete", expect: ADMIN_POST, query: acme, params: async (f) => ({ id: await uiAgent(f) }) },
+    { route: "GET /admin/channels", expect: ADMIN, query: acme },
+    { route: "GET /admin/channels/new", expect: ADMIN, query: (f) => `${acme(f)}&kind=slack` },
+    // The seeded Slack channel: its page must show no secret (the scan below).
+    { route: "GET /admin/channels/:id", expect: ADMIN, query: acme, params: (f) => ({ id: f.channelId }) },
+    { route: "POST /admin/channels", expect: ADMIN_POST, query: acme, body: tgBody },
+    { route: "POST /admin/channels/:id", expect: ADMIN_POST, query: acme, params: deadChannel, body: (f) => ({ ...tgBody(f), bot_token: "" }) },
+    { route: "POST /admin/channels/:id/test", expect: [401, 403, 403, 200, 200], query: acme, params: deadChannel },
+    { route: "POST /admin/channels/:id/delete", expect: ADMIN_POST, query: acme, params: deadChannel },
+    { route: "GET /admin/conversations", expect: READ, query: acme },
+    { route: "GET /admin/conversations/:id", expect: READ, query: acme, params: (f) => ({ id: f.conversationId }) },
+    { route: "GET /admin/audit", expect: ADMIN, query: acme },
+    { route: "GET /admin/audit.csv", expect: ADMIN, query: acme },
+    { route: "GET /admin/usage", expect: READ, query: acme },
+    { route: "GET /admin/providers", expect: ADMIN, query: acme },
+    { route: "GET /admin/providers/new", expect: ADMIN, query: (f) => `${acme(f)}&scope=tenant` },
+    { route: "POST /admin/providers", expect: ADMIN_POST, query: (f) => `${acme(f)}&scope=tenant`, body: providerBody },
+    // The seeded platform provider: its key must not show.
+    { route: "GET /admin/providers/:id", expect: PLATFORM, query: () => "?scope=platform", params: () => ({ id: "mock" }) },
+    { route: "POST /admin/providers/:id", expect: PLATFORM_POST, query: () => "?scope=platform", params: () => ({ id: "mock" }), body: () => ({ ...providerBody(), id: "mock" }) },
+    { route: "POST /admin/providers/:id/test", expect: [401, 403, 403, 403, 200], query: () => "?scope=platform", params: () => ({ id: "mock" }) },
+    { route: "POST /admin/providers/:id/delete", expect: ADMIN_POST, query: (f) => `${acme(f)}&scope=tenant`, params: async (f) => ({ id: await uiProvider(f) }) },
+    { route: "GET /admin/chat", expect: READ, query: acme },
+    { route: "GET /admin/chat/:agentId/log", expect: READ, query: acme, params: (f) => ({ agentId: f.agentId }) },
+    { route: "POST /admin/chat/:agentId/messages", expect: [401, 200, 403, 200, 200], query: acme, params: (f) => ({ agentId: f.agentId }), body: () => ({ text: "hello from the table" }) },
+  ];
+}
+
+/** A channel of acme's agent whose API is a closed port (the connection test fails fast, offline). */
+const uiChannel = async (f: Ctx) => {
+  const box = f.app().secrets;
+  const [c] = await f.app().db.withTenant(f.acme, (tx) =>
+    tx
+      .insert(channels)
+      .values({ tenantId: f.acme, agentId: f.agentId, kind: "telegram", name: unique("tg-"), mode: "polling", settings: { api_root: "http://127.0.0.1:9", groups: "mention" }, secrets: box.sealJson({ bot_token: "42:dead" }) })
+      .returning({ id: channels.id }),
+  );
+  return c!.id;
+};
+const uiProvider = async (f: Ctx) => {
+  const id = unique("p-");
+  await f.app().db.withTenant(f.acme, (tx) => tx.insert(tenantLlmProviders).values({ tenantId: f.acme, id, kind: "openai", baseUrl: "http://127.0.0.1:9/v1", apiKey: f.app().secrets.seal("") }));
+  return id;
+};
 
 function fill(route: string, params: Record<string, string>): { method: string; path: string } {
   const [method, pattern] = route.split(" ") as [string, string];
@@ -156,7 +228,9 @@ describe.each(DB_KINDS)("admin routes × roles on %s Postgres", (kind) => {
   async function call(row: Row, who: Who, via: "session" | "token") {
     let b = sessions[who];
     if (row.freshSession) b = who === "anonymous" ? await anonymousBrowser(f.app) : await signIn(browser(f.app), f.emails[who]);
-    const { method, path } = fill(row.route, (await row.params?.(f, who)) ?? {});
+    const filled = fill(row.route, (await row.params?.(f, who)) ?? {});
+    const method = filled.method;
+    const path = filled.path + (row.query?.(f) ?? "");
     const body = row.body?.(f, who);
     const isApi = path.startsWith("/api/");
     if (via === "token") {

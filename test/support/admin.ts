@@ -9,6 +9,7 @@ import { createAccessToken } from "../../src/admin/accounts/access-tokens.ts";
 import { createUser } from "../../src/admin/accounts/users.ts";
 import type { Role } from "../../src/admin/auth/principal.ts";
 import { tenants } from "../../src/db/schema/index.ts";
+import { ADAPTERS } from "../../src/gateway/gateway.ts";
 import { type DbKind } from "./db.ts";
 import { startTestApp, type TestApp } from "./app.ts";
 
@@ -121,7 +122,8 @@ export interface ConsoleFixture {
 }
 
 export async function consoleFixture(kind: DbKind, extra: Record<string, unknown> = {}, opts: AppOptions = {}): Promise<ConsoleFixture> {
-  const t = await startTestApp(kind, consoleConfig(extra), { adapters: {}, ...opts });
+  // Only the web chat runs: the seeded Slack/Telegram credentials point nowhere.
+  const t = await startTestApp(kind, consoleConfig(extra), { adapters: { webchat: ADAPTERS.webchat! }, ...opts });
   const app = () => t.app;
   const ids = await t.app.db.platform((tx) => tx.select({ id: tenants.id, slug: tenants.slug }).from(tenants));
   const acme = ids.find((r) => r.slug === "acme")!.id;
