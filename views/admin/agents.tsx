@@ -92,7 +92,9 @@ export function AgentFormView(p: AgentFormProps): JSX.Element {
           {p.channels.length ? (
             <ul>
               {p.channels.map((c) => (
-                <li><a href={`/admin/channels/${c.id}${q}`} safe>{`${c.name} (${c.kind})`}</a></li>
+                <li>
+                  {c.kind === "slack" || c.kind === "telegram" ? <a href={`/admin/channels/${c.id}${q}`} safe>{`${c.name} (${c.kind})`}</a> : <span safe>{`${c.name} (${c.kind})`}</span>}
+                </li>
               ))}
             </ul>
           ) : (
