@@ -1,6 +1,11 @@
 /** @jsxImportSource @kitajs/html */
-/** Textarea, select and hint variants of the shared labelled Field (form.tsx); errors sit next to the field. */
-import { Field, type FieldErrors } from "./form.tsx";
+/**
+ * Labelled inputs, textareas and selects for the console's forms. The label holds only the field's
+ * name (so it is the input's accessible name); hint and error sit next to it and are tied to the
+ * input with aria-describedby.
+ */
+import type { Children } from "@kitajs/html";
+import type { FieldErrors } from "./form.tsx";
 
 interface Common {
   name: string;
@@ -15,13 +20,21 @@ const described = (p: Common) => {
   return ids || undefined;
 };
 
-function Hint(p: Common): JSX.Element {
-  return p.hint ? <small class="muted" id={`f-${p.name}-hint`} safe>{p.hint}</small> : <></>;
+function Field(p: Common & { children: Children }): JSX.Element {
+  const error = p.errors?.[p.name];
+  return (
+    <div class="field">
+      <label for={`f-${p.name}`} safe>{p.label}</label>
+      {p.children}
+      {p.hint ? <small class="muted" id={`f-${p.name}-hint`} safe>{p.hint}</small> : ""}
+      {error ? <span class="error" id={`f-${p.name}-error`} safe>{error}</span> : ""}
+    </div>
+  );
 }
 
 export function Text(p: Common & { type?: string; required?: boolean; placeholder?: string; autocomplete?: string }): JSX.Element {
   return (
-    <Field name={p.name} label={p.label} errors={p.errors}>
+    <Field {...p}>
       <input
         id={`f-${p.name}`}
         name={p.name}
@@ -33,18 +46,16 @@ export function Text(p: Common & { type?: string; required?: boolean; placeholde
         aria-invalid={p.errors?.[p.name] ? "true" : undefined}
         aria-describedby={described(p)}
       />
-      <Hint {...p} />
     </Field>
   );
 }
 
 export function Area(p: Common & { rows?: number }): JSX.Element {
   return (
-    <Field name={p.name} label={p.label} errors={p.errors}>
+    <Field {...p}>
       <textarea id={`f-${p.name}`} name={p.name} rows={String(p.rows ?? 4)} aria-invalid={p.errors?.[p.name] ? "true" : undefined} aria-describedby={described(p)} safe>
         {p.values[p.name] ?? ""}
       </textarea>
-      <Hint {...p} />
     </Field>
   );
 }
@@ -52,7 +63,7 @@ export function Area(p: Common & { rows?: number }): JSX.Element {
 export function Choice(p: Common & { options: { value: string; label: string }[] }): JSX.Element {
   const current = p.values[p.name] ?? "";
   return (
-    <Field name={p.name} label={p.label} errors={p.errors}>
+    <Field {...p}>
       <select id={`f-${p.name}`} name={p.name} aria-invalid={p.errors?.[p.name] ? "true" : undefined} aria-describedby={described(p)}>
         {p.options.map((o) => (
           <option value={o.value} selected={o.value === current} safe>
@@ -60,7 +71,6 @@ export function Choice(p: Common & { options: { value: string; label: string }[]
           </option>
         ))}
       </select>
-      <Hint {...p} />
     </Field>
   );
 }

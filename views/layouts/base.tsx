@@ -27,6 +27,8 @@ export function Layout(props: LayoutProps): JSX.Element {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title safe>{props.title}</title>
         <link rel="stylesheet" href="/static/app.css" />
+        {/* No favicon: an empty one keeps browsers from asking for /favicon.ico (a 404 on every page). */}
+        <link rel="icon" href="data:," />
         <script src="/static/htmx.min.js" defer></script>
       </head>
       <body hx-headers={headers}>
