@@ -15,3 +15,9 @@ test("the chart is an accessible SVG with title, description, axis labels and on
 test("axis tops are 1, 2 or 5 times a power of ten", () => {
   expect([niceCeil(0.03), niceCeil(3), niceCeil(7), niceCeil(120)]).toEqual([0.05, 5, 10, 200]);
 });
+
+test("a count axis has whole-number ticks", () => {
+  const svg = String(<BarChart title="Calls" xLabel="Day" yLabel="Calls" integer points={[{ x: "a", y: 1 }]} />);
+  const ticks = [...svg.matchAll(/<g class="tick">.*?<text[^>]*>([^<]+)<\/text>/g)].map((m) => m[1]);
+  expect(ticks).toEqual(["0", "1", "2", "3", "4"]);
+});

@@ -10,6 +10,8 @@ export interface BarChartProps {
   points: { x: string; y: number }[];
   /** How a y value is written on the axis and in a bar's tooltip. */
   format?: (y: number) => string;
+  /** Counts: the axis ticks fall on whole numbers. */
+  integer?: boolean;
   id?: string;
 }
 
@@ -21,7 +23,9 @@ export function BarChart(p: BarChartProps): JSX.Element {
   const fmt = p.format ?? ((y: number) => String(y));
   const id = p.id ?? "chart";
   const max = Math.max(0, ...p.points.map((q) => q.y));
-  const top = max > 0 ? niceCeil(max) : 1;
+  const nice = max > 0 ? niceCeil(max) : 1;
+  // Four tick intervals: for counts the top is a multiple of 4, so every tick is a whole number.
+  const top = p.integer ? Math.ceil(nice / 4) * 4 : nice;
   const plotW = W - PAD.left - PAD.right;
   const plotH = H - PAD.top - PAD.bottom;
   const slot = plotW / Math.max(1, p.points.length);

@@ -61,7 +61,7 @@ export function UsageView(p: { scope: Scope; range: UsageRange; report: UsageRep
               <h2>Cost per day</h2>
               <BarChart id="cost-chart" title={`Cost per day, ${p.range.from} to ${p.range.to}`} xLabel="Day (UTC)" yLabel="USD" points={p.days.map((d) => ({ x: d.day, y: d.costUsd }))} format={(y) => `$${y < 1 ? y.toFixed(3) : y.toFixed(2)}`} />
               <h2>Calls per day</h2>
-              <BarChart id="calls-chart" title={`LLM calls per day, ${p.range.from} to ${p.range.to}`} xLabel="Day (UTC)" yLabel="Calls" points={p.days.map((d) => ({ x: d.day, y: d.calls }))} format={(y) => String(Math.round(y))} />
+              <BarChart id="calls-chart" title={`LLM calls per day, ${p.range.from} to ${p.range.to}`} xLabel="Day (UTC)" yLabel="Calls" points={p.days.map((d) => ({ x: d.day, y: d.calls }))} integer />
               <h2>Per AI employee</h2>
               <Table first="AI employee" rows={p.report.byAgent.map((r) => ({ label: r.agentName, t: r }))} />
               <h2>Per model</h2>
