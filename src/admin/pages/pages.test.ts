@@ -80,6 +80,11 @@ describe.each(DB_KINDS)("console pages on %s Postgres", (kind) => {
     const test = await (await s.tenantAdmin!.fetch(`/admin/channels/${id}/test${q()}`, { method: "POST", headers: { "hx-request": "true" } })).text();
     expect(test).toContain("✓ connected as @");
     expect(test).not.toContain("<html");
+
+    // Deleted: the connection stops at once; its request URL names nothing any more.
+    expect((await s.tenantAdmin!.fetch(`/admin/channels/${id}/delete${q()}`, { method: "POST" })).status).toBe(303);
+    const gone = await f.app().http.handle(ws.signed(slackEvents.dm(ws, { text: "still there?" }), { url: `http://localhost/hooks/slack/${id}` }));
+    expect(gone.status).toBe(404);
   });
 
   test("a tenant's own provider (BYO key) serves that tenant only; its test lists the models", async () => {
