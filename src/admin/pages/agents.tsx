@@ -7,7 +7,6 @@ import type { FieldErrors } from "../../../views/admin/form.tsx";
 import type { Agent } from "../../db/schema/index.ts";
 import { channels } from "../../db/schema/index.ts";
 import { redirect, render } from "../../http/render.ts";
-import { requireArea } from "../access.ts";
 import { AGENT_DEFAULTS, agentToForm, deleteAgent, getAgent, listAgents, parseAgentForm, saveAgent } from "../agents/save.ts";
 import { adminAuth } from "../auth/plugin.ts";
 import type { PageCtx } from "../page-context.ts";
@@ -16,19 +15,13 @@ import { formFields, uuidParam } from "../forms.ts";
 import { availableProviders } from "../providers/save.ts";
 import { database } from "../request.ts";
 import type { AdminDeps } from "../routes.ts";
-import { resolveScope } from "../scope.ts";
+import { pageScope } from "../scope.ts";
 
 type Ctx = PageCtx;
 
 export function agentsPage(deps: AdminDeps) {
   /** The tenant acted on, for a principal that administers it. */
-  const scoped = async (ctx: Ctx) => {
-    const p = requireArea(ctx.principal, "agents");
-    const db = database(deps);
-    const scope = await resolveScope(db, p, ctx.query, ctx.cookie);
-    if (scope.tenantId) requireArea(p, "agents", scope.tenantId);
-    return { db, scope, tenantId: scope.tenantId };
-  };
+  const scoped = (ctx: PageCtx) => pageScope(deps, ctx, "agents");
   const form = async (ctx: Ctx, tenantId: string, agent: Agent | null, values: Record<string, string>, errors?: FieldErrors, status = 200) => {
     const db = database(deps);
     const own = agent ? await db.withTenant(tenantId, (tx) => tx.select().from(channels).where(eq(channels.agentId, agent.id))) : [];

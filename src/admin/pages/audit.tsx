@@ -3,16 +3,14 @@
 import { Elysia } from "elysia";
 import { AuditView } from "../../../views/admin/audit.tsx";
 import { render } from "../../http/render.ts";
-import { requireArea } from "../access.ts";
 import { listAgents } from "../agents/save.ts";
 import { adminAuth } from "../auth/plugin.ts";
 import { toCsv } from "../csv.ts";
 import { filterDate, filterId, pageNumber } from "../filters.ts";
 import type { PageCtx } from "../page-context.ts";
 import { AUDIT_KINDS, type AuditFilter, exportAudit, listAudit } from "../queries/audit.ts";
-import { database } from "../request.ts";
 import type { AdminDeps } from "../routes.ts";
-import { resolveScope } from "../scope.ts";
+import { pageScope } from "../scope.ts";
 
 function filterOf(q: Record<string, string | undefined>) {
   const kind = (AUDIT_KINDS as readonly string[]).includes(q.kind ?? "") ? q.kind : undefined;
@@ -21,10 +19,7 @@ function filterOf(q: Record<string, string | undefined>) {
 
 export function auditPage(deps: AdminDeps) {
   const scoped = async (ctx: PageCtx) => {
-    const p = requireArea(ctx.principal, "audit");
-    const db = database(deps);
-    const scope = await resolveScope(db, p, ctx.query, ctx.cookie);
-    if (scope.tenantId) requireArea(p, "audit", scope.tenantId);
+    const { db, scope } = await pageScope(deps, ctx, "audit");
     const f = filterOf(ctx.query);
     const query: AuditFilter = { agentId: f.agent, kind: f.kind, from: f.from, to: f.to, page: pageNumber(ctx.query.page) };
     return { db, scope, f, query };

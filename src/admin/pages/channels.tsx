@@ -10,7 +10,6 @@ import { ChannelFormView, ChannelList, ConnectionTestResult } from "../../../vie
 import type { FieldErrors } from "../../../views/admin/form.tsx";
 import { KonstructError } from "../../errors.ts";
 import { redirect, render } from "../../http/render.ts";
-import { requireArea } from "../access.ts";
 import { listAgents } from "../agents/save.ts";
 import { adminAuth } from "../auth/plugin.ts";
 import { hookUrl, slackManifest } from "../channels/manifest.ts";
@@ -23,16 +22,10 @@ import type { PageCtx } from "../page-context.ts";
 import { database } from "../request.ts";
 import { secretBox } from "../running.ts";
 import type { AdminDeps } from "../routes.ts";
-import { resolveScope } from "../scope.ts";
+import { pageScope } from "../scope.ts";
 
 export function channelsPage(deps: AdminDeps) {
-  const scoped = async (ctx: PageCtx) => {
-    const p = requireArea(ctx.principal, "channels");
-    const db = database(deps);
-    const scope = await resolveScope(db, p, ctx.query, ctx.cookie);
-    if (scope.tenantId) requireArea(p, "channels", scope.tenantId);
-    return { db, scope, tenantId: scope.tenantId };
-  };
+  const scoped = (ctx: PageCtx) => pageScope(deps, ctx, "channels");
   const editable = (v: ChannelView) => {
     // Web chat (and terminal) connections have nothing to configure.
     if (!SECRET_FIELDS[v.channel.kind]) throw new KonstructError("not_found", "no such channel");

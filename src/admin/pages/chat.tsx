@@ -9,28 +9,20 @@ import { ChatLog, ChatView } from "../../../views/admin/chat.tsx";
 import { WebchatAdapter, webchatKey } from "../../channels/webchat/adapter.ts";
 import { KonstructError } from "../../errors.ts";
 import { render } from "../../http/render.ts";
-import { requireArea } from "../access.ts";
 import { listAgents } from "../agents/save.ts";
 import { adminAuth } from "../auth/plugin.ts";
 import { filterId } from "../filters.ts";
 import { formFields, uuidParam } from "../forms.ts";
 import type { PageCtx } from "../page-context.ts";
-import { database } from "../request.ts";
 import type { AdminDeps } from "../routes.ts";
 import { secretBox } from "../running.ts";
-import { resolveScope } from "../scope.ts";
+import { pageScope } from "../scope.ts";
 import { chatLog, webchatChannel } from "../webchat/chat.ts";
 
 const MAX_TEXT = 8000;
 
 export function chatPage(deps: AdminDeps) {
-  const scoped = async (ctx: PageCtx) => {
-    const p = requireArea(ctx.principal, "chat");
-    const db = database(deps);
-    const scope = await resolveScope(db, p, ctx.query, ctx.cookie);
-    if (scope.tenantId) requireArea(p, "chat", scope.tenantId);
-    return { p, db, scope, tenantId: scope.tenantId };
-  };
+  const scoped = (ctx: PageCtx) => pageScope(deps, ctx, "chat");
   const log = async (ctx: PageCtx, agentId: string) => {
     const { p, db, tenantId } = await scoped(ctx);
     if (!tenantId) throw new KonstructError("not_found", "no tenant");

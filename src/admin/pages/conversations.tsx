@@ -4,25 +4,21 @@ import { Elysia } from "elysia";
 import { ConversationList, TranscriptView } from "../../../views/admin/conversations.tsx";
 import { KonstructError } from "../../errors.ts";
 import { redirect, render } from "../../http/render.ts";
-import { requireArea } from "../access.ts";
 import { listAgents } from "../agents/save.ts";
 import { adminAuth } from "../auth/plugin.ts";
 import { listChannels } from "../channels/save.ts";
 import { uuidParam } from "../forms.ts";
 import { listConversations } from "../queries/conversations.ts";
 import { loadTranscript } from "../queries/transcript.ts";
-import { database } from "../request.ts";
 import type { AdminDeps } from "../routes.ts";
-import { resolveScope } from "../scope.ts";
+import { pageScope } from "../scope.ts";
 import { filterDate, filterId, pageNumber } from "../filters.ts";
 
 export const conversationsPage = (deps: AdminDeps) =>
   new Elysia()
     .use(adminAuth(deps))
     .get("/admin/conversations", async (ctx) => {
-      const p = requireArea(ctx.principal, "conversations");
-      const db = database(deps);
-      const scope = await resolveScope(db, p, ctx.query, ctx.cookie);
+      const { db, scope } = await pageScope(deps, ctx, "conversations");
       const q = ctx.query;
       const filter = { agent: filterId(q.agent), channel: filterId(q.channel), state: q.state === "open" || q.state === "closed" ? (q.state as "open" | "closed") : undefined, from: filterDate(q.from), to: filterDate(q.to) };
       if (!scope.tenantId) return render(ctx, <ConversationList scope={scope} page={null} filter={filter} agents={[]} channels={[]} />, "Conversations");
@@ -31,9 +27,7 @@ export const conversationsPage = (deps: AdminDeps) =>
       return render(ctx, view, "Conversations");
     })
     .get("/admin/conversations/:id", async (ctx) => {
-      const p = requireArea(ctx.principal, "conversations");
-      const db = database(deps);
-      const scope = await resolveScope(db, p, ctx.query, ctx.cookie);
+      const { db, scope } = await pageScope(deps, ctx, "conversations");
       if (!scope.tenantId) return redirect(ctx.request, "/admin/conversations");
       const t = await loadTranscript(db, scope.tenantId, uuidParam(ctx.params.id, "conversation"));
       if (!t) throw new KonstructError("not_found", "no such conversation");

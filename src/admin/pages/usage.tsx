@@ -3,23 +3,19 @@
 import { Elysia } from "elysia";
 import { UsageView } from "../../../views/admin/usage.tsx";
 import { render } from "../../http/render.ts";
-import { requireArea } from "../access.ts";
 import { listAgents } from "../agents/save.ts";
 import { adminAuth } from "../auth/plugin.ts";
 import { filterDate, filterId } from "../filters.ts";
 import { defaultRange, fillDays, type UsageRange, usageReport } from "../queries/usage.ts";
-import { database } from "../request.ts";
 import type { AdminDeps } from "../routes.ts";
-import { resolveScope } from "../scope.ts";
+import { pageScope } from "../scope.ts";
 
 /** At most a year per chart, so a typo'd range cannot ask for decades of rows. */
 const MAX_DAYS = 366;
 
 export const usagePage = (deps: AdminDeps) =>
   new Elysia().use(adminAuth(deps)).get("/admin/usage", async (ctx) => {
-    const p = requireArea(ctx.principal, "usage");
-    const db = database(deps);
-    const scope = await resolveScope(db, p, ctx.query, ctx.cookie);
+    const { db, scope } = await pageScope(deps, ctx, "usage");
     const d = defaultRange();
     const range: UsageRange = { from: filterDate(ctx.query.from) ?? d.from, to: filterDate(ctx.query.to) ?? d.to, agentId: filterId(ctx.query.agent) };
     const errors: Record<string, string> = {};
