@@ -6,7 +6,8 @@
  * be the same either way. Every response body is also scanned for the seeded secrets.
  *
  * Columns: anonymous, operator (acme), tenant admin of globex, tenant admin (acme), platform admin.
- * Pages answer a signed-out browser with 302 → /login; the API and form posts with 401.
+ * Pages answer a signed-out browser with 302 → /login?next=…, its form posts with 303 → /login;
+ * the API with 401.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { sql } from "drizzle-orm";
@@ -87,21 +88,21 @@ const ROWS: Row[] = [
   { route: "GET /admin/users", expect: PAGE_ADMIN },
   {
     route: "POST /admin/users/invite",
-    expect: [401, 403, 403, 200, 200],
+    expect: [303, 403, 403, 200, 200],
     body: (f) => ({ email: `${unique("new")}@acme.test`, role: "operator", tenant_id: f.acme }),
   },
   {
     route: "POST /admin/users/:id/delete",
-    expect: [401, 403, 404, 303, 303],
+    expect: [303, 403, 404, 303, 303],
     params: async (f) => ({ id: (await createUser(f.app().db, { email: `${unique("del")}@acme.test`, password: "long enough pw", role: "operator", tenantId: f.acme })).id }),
   },
-  { route: "POST /admin/invitations/:id/revoke", expect: [401, 403, 404, 303, 303], params: async (f) => ({ id: (await invitation(f)).id }) },
+  { route: "POST /admin/invitations/:id/revoke", expect: [303, 403, 404, 303, 303], params: async (f) => ({ id: (await invitation(f)).id }) },
   { route: "GET /admin/tokens", expect: PAGE_ANY },
-  { route: "POST /admin/tokens", expect: [401, 200, 200, 200, 200], body: () => ({ name: "ci" }) },
+  { route: "POST /admin/tokens", expect: [303, 200, 200, 200, 200], body: () => ({ name: "ci" }) },
   {
     // Always a token of the acme tenant admin: only its owner may revoke it.
     route: "POST /admin/tokens/:id/revoke",
-    expect: [401, 404, 404, 303, 404],
+    expect: [303, 404, 404, 303, 404],
     params: async (f) => ({ id: (await createAccessToken(f.app().db, f.userIds.tenantAdmin, "x")).id }),
   },
   { route: "GET /admin/api", expect: PAGE_ANY },
@@ -252,8 +253,9 @@ describe.each(DB_KINDS)("admin routes × roles on %s Postgres", (kind) => {
           const res = await call(row, who, via);
           got[who] = res.status;
           bodies.push(await res.text());
-          if (res.status === 302 && row.expect[WHO.indexOf(who)] === 302 && who === "anonymous")
-            expect(res.headers.get("location")).toStartWith(row.route.includes("/login") ? "/admin" : "/login?next=");
+          if (who === "anonymous" && res.status === 302) expect(res.headers.get("location")).toStartWith("/login?next=");
+          if (who === "anonymous" && res.status === 303 && row.expect[0] === 303 && !row.freshSession && !row.route.includes("/invite/"))
+            expect(res.headers.get("location")).toBe("/login");
         }
         expect(got).toEqual(Object.fromEntries(WHO.map((w, i) => [w, row.expect[i]!])));
       });

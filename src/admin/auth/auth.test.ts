@@ -101,6 +101,20 @@ describe("CSRF, sessions and cookies", () => {
     expect([anon.status, anon.headers.get("hx-redirect")]).toEqual([401, "/login?next=%2Fadmin%2Fusers"]);
   });
 
+  test("a browser is told why in a page, with the same status; the API in JSON", async () => {
+    const op = await signIn(browser(f.app), f.emails.operator);
+    const page = await op.fetch("/admin/users", { headers: { accept: "text/html" } });
+    expect(page.status).toBe(403);
+    const html = await page.text();
+    expect(html).toStartWith("<!doctype html>");
+    expect(html).toContain("Not allowed");
+    expect(html).toContain("requires the tenant admin role");
+    const api = await op.fetch(`/api/v1/tenants/${f.acme}/agents`, { headers: { accept: "application/json" } });
+    expect([api.status, await api.json()]).toEqual([403, { error: { code: "forbidden", message: "requires the tenant admin role" } }]);
+    const missing = await op.fetch("/admin/no-such-page", { headers: { accept: "text/html" } });
+    expect([missing.status, (await missing.text()).includes("There is no page at this address.")]).toEqual([404, true]);
+  });
+
   test("navigation shows only what the role may use", async () => {
     const op = await (await (await signIn(browser(f.app), f.emails.operator)).fetch("/admin")).text();
     const nav = (html: string) => [...html.matchAll(/<nav[\s\S]*?<\/nav>/g)][0]![0].match(/href="([^"]+)"/g)!.map((h) => h.slice(6, -1));
