@@ -131,9 +131,9 @@ const ROWS: Row[] = [
 function CONSOLE_ROWS(): Row[] {
   const acme = (f: Ctx) => `?tenant=${f.acme}`;
   const PLATFORM: Expect = [302, 403, 403, 403, 200];
-  const PLATFORM_POST: Expect = [401, 403, 403, 403, 303];
+  const PLATFORM_POST: Expect = [303, 403, 403, 403, 303];
   const ADMIN: Expect = [302, 403, 403, 200, 200];
-  const ADMIN_POST: Expect = [401, 403, 403, 303, 303];
+  const ADMIN_POST: Expect = [303, 403, 403, 303, 303];
   const READ: Expect = [302, 200, 403, 200, 200];
   const agentBody = () => ({ name: "Temp", slug: unique("a-"), models: "mock/gpt-test", daily_budget_usd: "0", monthly_budget_usd: "0", context_tokens: "8000", max_tool_iterations: "4" });
   const tgBody = (f: Ctx) => ({ id: crypto.randomUUID(), kind: "telegram", name: unique("tg-"), agent_id: f.agentId, mode: "polling", bot_token: "42:fresh-token", api_root: "http://127.0.0.1:9" });
@@ -158,7 +158,7 @@ function CONSOLE_ROWS(): Row[] {
     { route: "GET /admin/channels/:id", expect: ADMIN, query: acme, params: (f) => ({ id: f.channelId }) },
     { route: "POST /admin/channels", expect: ADMIN_POST, query: acme, body: tgBody },
     { route: "POST /admin/channels/:id", expect: ADMIN_POST, query: acme, params: deadChannel, body: (f) => ({ ...tgBody(f), bot_token: "" }) },
-    { route: "POST /admin/channels/:id/test", expect: [401, 403, 403, 200, 200], query: acme, params: deadChannel },
+    { route: "POST /admin/channels/:id/test", expect: [303, 403, 403, 200, 200], query: acme, params: deadChannel },
     { route: "POST /admin/channels/:id/delete", expect: ADMIN_POST, query: acme, params: deadChannel },
     { route: "GET /admin/conversations", expect: READ, query: acme },
     { route: "GET /admin/conversations/:id", expect: READ, query: acme, params: (f) => ({ id: f.conversationId }) },
@@ -171,11 +171,11 @@ function CONSOLE_ROWS(): Row[] {
     // The seeded platform provider: its key must not show.
     { route: "GET /admin/providers/:id", expect: PLATFORM, query: () => "?scope=platform", params: () => ({ id: "mock" }) },
     { route: "POST /admin/providers/:id", expect: PLATFORM_POST, query: () => "?scope=platform", params: () => ({ id: "mock" }), body: () => ({ ...providerBody(), id: "mock" }) },
-    { route: "POST /admin/providers/:id/test", expect: [401, 403, 403, 403, 200], query: () => "?scope=platform", params: () => ({ id: "mock" }) },
+    { route: "POST /admin/providers/:id/test", expect: [303, 403, 403, 403, 200], query: () => "?scope=platform", params: () => ({ id: "mock" }) },
     { route: "POST /admin/providers/:id/delete", expect: ADMIN_POST, query: (f) => `${acme(f)}&scope=tenant`, params: async (f) => ({ id: await uiProvider(f) }) },
     { route: "GET /admin/chat", expect: READ, query: acme },
     { route: "GET /admin/chat/:agentId/log", expect: READ, query: acme, params: (f) => ({ agentId: f.agentId }) },
-    { route: "POST /admin/chat/:agentId/messages", expect: [401, 200, 403, 200, 200], query: acme, params: (f) => ({ agentId: f.agentId }), body: () => ({ text: "hello from the table" }) },
+    { route: "POST /admin/chat/:agentId/messages", expect: [303, 200, 403, 200, 200], query: acme, params: (f) => ({ agentId: f.agentId }), body: () => ({ text: "hello from the table" }) },
   ];
 }
 
