@@ -190,6 +190,7 @@ test(
     await page.getByLabel("Message").fill("hi from the browser");
     await page.getByRole("button", { name: "Send" }).click();
     await page.locator("#chat-log .msg.assistant").getByText(/happy to help/).waitFor({ timeout: 20_000 });
+    expect(await page.getByLabel("Message").inputValue()).toBe("");
     await shot("14-chat");
 
     // Dashboard with figures.

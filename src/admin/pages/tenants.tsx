@@ -50,6 +50,9 @@ export function tenantsPage(deps: AdminDeps) {
       await deleteTenant(db, id);
       // Its connections must stop receiving now, not at the next restart.
       for (const c of live) await deps.connections()?.reload(id, c.id);
+      // …and its own LLM keys leave the running pool.
+      const pool = deps.pool();
+      for (const key of pool?.providers() ?? []) if (key.startsWith(`${id}:`)) pool!.remove(key);
       return redirect(ctx.request, withFlash("/admin/tenants", "deleted"));
     });
 
