@@ -4,6 +4,7 @@ declare module "*.css" {
   export default text;
 }
 declare module "htmx.org/dist/htmx.min.js" {
-  const text: string;
-  export default text;
+  /** Imported `with { type: "file" }`: the path of the embedded file. */
+  const path: string;
+  export default path;
 }

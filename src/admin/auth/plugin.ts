@@ -46,7 +46,19 @@ export interface CookieOptions {
 
 export const cookieOptions = (client: ClientInfo): CookieOptions => ({ httpOnly: true, sameSite: "lax", secure: client.https, path: "/" });
 
+/**
+ * One instance per app (keyed by its deps): every page plugin `.use()`s it for the types, and
+ * sharing the instance keeps that from costing an Elysia instance per plugin.
+ */
+const instances = new WeakMap<AdminAuthDeps, ReturnType<typeof buildAdminAuth>>();
+
 export function adminAuth(deps: AdminAuthDeps) {
+  let plugin = instances.get(deps);
+  if (!plugin) instances.set(deps, (plugin = buildAdminAuth(deps)));
+  return plugin;
+}
+
+function buildAdminAuth(deps: AdminAuthDeps) {
   const ttlMs = deps.config.admin.session_ttl_hours * 3_600_000;
   let csrfKey: Uint8Array | null = null;
   // Once a platform admin exists it is never the first run again (the last one cannot be removed).
