@@ -11,6 +11,7 @@ export type ErrorCode =
   | "forbidden"
   | "not_found"
   | "conflict"
+  | "too_many_requests"
   | "db_unavailable"
   | "redis_unavailable"
   | "schema_newer"
@@ -26,6 +27,7 @@ const STATUS: Record<ErrorCode, number> = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  too_many_requests: 429,
   db_unavailable: 503,
   redis_unavailable: 503,
   schema_newer: 503,

@@ -3,3 +3,8 @@ declare module "*.css" {
   const text: string;
   export default text;
 }
+declare module "htmx.org/dist/htmx.min.js" {
+  /** Imported `with { type: "file" }`: the path of the embedded file. */
+  const path: string;
+  export default path;
+}

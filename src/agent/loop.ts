@@ -55,7 +55,7 @@ export async function runTurn(deps: TurnDeps, input: TurnInput): Promise<TurnOut
     const call = async (spend: Spend) => {
       const verdict = checkBudget(caps, { today: spend.today + ledger.spent, month: spend.month + ledger.spent });
       if (!verdict.allowed) return { stop: verdict.reason! };
-      return { result: await deps.pool.chat(agent.models, { messages: [system, ...input.history, ...scratch], tools: offered.length ? offered : undefined }, { signal: input.signal }) };
+      return { result: await deps.pool.chat(agent.models, { messages: [system, ...input.history, ...scratch], tools: offered.length ? offered : undefined }, { signal: input.signal, tenantId: input.tenantId }) };
     };
     let step: { stop?: string; result?: ChatResult & { attempts: Attempt[] } };
     try {

@@ -1,10 +1,11 @@
 /** The system prompt: who the AI employee is, from the Agent Designer's fields. */
 import type { Agent } from "../db/schema/index.ts";
 
-export function systemPrompt(agent: Pick<Agent, "name" | "role" | "persona" | "instructions">, now = new Date()): string {
+export function systemPrompt(agent: Pick<Agent, "name" | "role" | "persona" | "instructions"> & Partial<Pick<Agent, "escalationRules">>, now = new Date()): string {
   const lines = [`You are ${agent.name}${agent.role ? `, ${agent.role}` : ""}, an AI employee working alongside the team.`];
   if (agent.persona) lines.push(`Persona: ${agent.persona}`);
   if (agent.instructions) lines.push("", agent.instructions.trim());
+  if (agent.escalationRules?.trim()) lines.push("", `When to hand over to a human: ${agent.escalationRules.trim()}`);
   lines.push(
     "",
     `Today is ${now.toISOString().slice(0, 10)}. Answer in the language you are addressed in.`,

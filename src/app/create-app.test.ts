@@ -44,15 +44,22 @@ describe("createApp on the embedded database, in-process HTTP", () => {
   });
 
   test("pages: full layout normally, the partial for a non-boosted htmx request", async () => {
-    const full = await (await get("/")).text();
+    // A fresh install has no admin yet: every page leads to /setup.
+    const home = await get("/", { accept: "text/html" });
+    expect([home.status, home.headers.get("location")]).toEqual([302, "/setup"]);
+    const full = await (await get("/setup")).text();
     expect(full).toStartWith("<!doctype html>");
     expect(full).toContain('href="/static/app.css"');
-    const partial = await (await get("/", { "hx-request": "true" })).text();
+    expect(full).toContain('src="/static/htmx.min.js"');
+    const partial = await (await get("/setup", { "hx-request": "true" })).text();
     expect(partial).not.toContain("<html");
-    expect(partial).toContain("Konstruct is running");
-    const boosted = await (await get("/", { "hx-request": "true", "hx-boosted": "true" })).text();
+    expect(partial).toContain("Create the platform administrator");
+    const boosted = await (await get("/setup", { "hx-request": "true", "hx-boosted": "true" })).text();
     expect(boosted).toStartWith("<!doctype html>");
     expect((await get("/static/app.css")).headers.get("content-type")).toContain("text/css");
+    const htmx = await get("/static/htmx.min.js");
+    expect(htmx.headers.get("content-type")).toContain("javascript");
+    expect(await htmx.text()).toContain("htmx");
     expect((await get("/static/missing.js")).status).toBe(404);
   });
 });

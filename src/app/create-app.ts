@@ -55,7 +55,20 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
   let secrets: SecretBox | null = null;
   let server: Server<undefined> | null = null;
   let gateway: Gateway | null = null;
-  const http = buildHttp({ log, metrics, version: VERSION, db: () => db, connections: () => gateway?.connections ?? null });
+  // The socket's remote address per request, for login throttling (Elysia's own `server` is unset
+  // because Bun.serve, not Elysia, listens).
+  const peers = new WeakMap<Request, string>();
+  const http = buildHttp({
+    config,
+    log,
+    metrics,
+    version: VERSION,
+    db: () => db,
+    connections: () => gateway?.connections ?? null,
+    secrets: () => secrets,
+    pool: () => gateway?.pool ?? null,
+    peer: (req) => peers.get(req) ?? null,
+  });
   const dataDir = resolve(config.data_dir);
 
   const app: App = {
@@ -103,7 +116,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
         await gw.start();
         gateway = gw;
         db = opened;
-        if (opts.listen ?? true) server = listen(config, http, log);
+        if (opts.listen ?? true) server = listen(config, http, log, peers);
       } catch (e) {
         await gateway?.stop(0).catch(() => {});
         gateway = null;
@@ -142,12 +155,16 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
   return app;
 }
 
-function listen(config: Config, http: ReturnType<typeof buildHttp>, log: Logger): Server<undefined> {
+function listen(config: Config, http: ReturnType<typeof buildHttp>, log: Logger, peers: WeakMap<Request, string>): Server<undefined> {
   try {
     return Bun.serve({
       hostname: config.server.host,
       port: config.server.port,
-      fetch: (req) => http.handle(req),
+      fetch: (req, srv) => {
+        const ip = srv.requestIP(req)?.address;
+        if (ip) peers.set(req, ip);
+        return http.handle(req);
+      },
       error: (e) => {
         log.error({ err: e }, "request failed");
         return new Response("internal error", { status: 500 });

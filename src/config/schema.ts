@@ -20,7 +20,7 @@ export const SECRET_KEYS = new Set([
 /** Keys whose values are URLs that may embed a password (only the userinfo is redacted). */
 export const URL_KEYS = new Set(["url", "base_url"]);
 
-const slug = z
+export const slug = z
   .string()
   .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "must be 1-63 chars of a-z, 0-9 and '-', starting with a letter or digit");
 const nonEmpty = z.string().min(1, "is required");
@@ -54,7 +54,7 @@ const telegramChannel = z.strictObject({
 
 export const channelSchema = z.discriminatedUnion("kind", [slackChannel, telegramChannel]);
 
-const agentSchema = z.strictObject({
+export const agentSchema = z.strictObject({
   slug,
   name: nonEmpty,
   role: z.string().default(""),
@@ -115,6 +115,8 @@ export const configSchema = z
         port: int().pipe(z.number().min(0).max(65535)).default(8080),
         public_url: z.union([z.url(), z.literal("")]).default(""),
         shutdown_timeout_ms: int().pipe(z.number().positive()).default(10_000),
+        /** Peers (IPs) whose X-Forwarded-For / X-Forwarded-Proto are believed (admin cookies, login throttling). */
+        trusted_proxies: z.array(z.union([z.ipv4(), z.ipv6()])).default([]),
       })
       .prefault({}),
     log: z
@@ -154,6 +156,30 @@ export const configSchema = z
       })
       .prefault({}),
     tenants: z.array(tenantSchema).default([]),
+    // --- admin console (issue 4) ---
+    admin: z
+      .strictObject({
+        /** Idle lifetime of a console session; each use moves the expiry forward (sliding). */
+        session_ttl_hours: z.number().positive().default(12),
+        invitation_ttl_hours: z.number().positive().default(72),
+        /** Failed logins per account and per client IP within login_window_minutes before 429. */
+        login_max_failures: int().pipe(z.number().positive()).default(5),
+        login_window_minutes: z.number().positive().default(15),
+      })
+      .prefault({}),
+    /** Outgoing mail for invitations; empty host = invitation links are shown to the admin instead. */
+    smtp: z
+      .strictObject({
+        host: z.string().default(""),
+        port: int().pipe(z.number().min(1).max(65535)).default(587),
+        /** true = TLS from the start (port 465); false = STARTTLS when the server offers it. */
+        secure: z.boolean().default(false),
+        user: z.string().default(""),
+        password: z.string().default(""),
+        from: z.string().default("konstruct@localhost"),
+      })
+      .prefault({}),
+    // --- end admin console ---
   })
   .superRefine((cfg, ctx) => {
     const dup = (items: string[], path: (string | number)[], what: string) => {

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { eq, sql } from "drizzle-orm";
 import { DB_KINDS, openTestDatabase, type TestDatabase } from "../../test/support/db.ts";
 import { KonstructError } from "../errors.ts";
-import { agents, auditLog, channels, TENANT_TABLES, tenants } from "./schema/index.ts";
+import { ACCOUNT_TABLES, agents, auditLog, channels, TENANT_NAMING_PLATFORM_TABLES, TENANT_TABLES, tenants } from "./schema/index.ts";
 
 describe.each(DB_KINDS)("tenant isolation on %s Postgres", (kind) => {
   let t: TestDatabase;
@@ -125,6 +125,16 @@ describe.each(DB_KINDS)("tenant isolation on %s Postgres", (kind) => {
     expect(await t.db.withTenant(B, (tx) => tx.select().from(auditLog))).toEqual([]);
   });
 
+  test("console accounts are platform-only: the tenant role cannot read users, sessions or tokens", async () => {
+    for (const table of ACCOUNT_TABLES)
+      await expect(t.db.withTenant(A, (tx) => tx.execute(sql.raw(`select * from ${table}`)))).rejects.toThrow(/permission denied/);
+    const forced = await t.db.driver.raw.query<{ relname: string }>(
+      "select relname from pg_class where relname = any($1::text[]) and relrowsecurity and relforcerowsecurity order by 1",
+      [[...ACCOUNT_TABLES]],
+    );
+    expect(forced.map((r) => r.relname)).toEqual([...ACCOUNT_TABLES].sort());
+  });
+
   test("the role switch ends with the transaction", async () => {
     await t.db.withTenant(A, async () => {});
     const [who] = await t.db.driver.raw.query<{ u: string }>("select current_user as u");
@@ -140,7 +150,7 @@ describe.each(DB_KINDS)("tenant isolation on %s Postgres", (kind) => {
     const withTenantId = await raw.query<{ table_name: string }>(
       "select table_name from information_schema.columns where table_schema = 'public' and column_name = 'tenant_id' order by 1",
     );
-    expect(withTenantId.map((r) => r.table_name)).toEqual([...TENANT_TABLES].sort());
+    expect(withTenantId.map((r) => r.table_name)).toEqual([...TENANT_TABLES, ...TENANT_NAMING_PLATFORM_TABLES].sort());
     const rows = await raw.query<{ relname: string; forced: boolean; indexname: string; first_col: string }>(
       `select c.relname, c.relrowsecurity and c.relforcerowsecurity as forced, i.relname as indexname,
               a.attname as first_col

@@ -42,6 +42,8 @@ export type AdapterFactory = (def: ChannelDefinition, ctx: AdapterContext) => Ht
 
 export class Connections {
   private readonly byId = new Map<string, Connection & { kind: string; adapter: HttpAdapter }>();
+  /** Set by start(); connections (re)started later hand their messages to it. */
+  private pipeline: Pipeline | null = null;
 
   constructor(
     private readonly db: Database,
@@ -56,29 +58,56 @@ export class Connections {
     const tenantIds = await this.db.platform((tx) => tx.select({ id: tenants.id }).from(tenants));
     for (const { id: tenantId } of tenantIds) {
       const rows = await this.db.withTenant(tenantId, (tx) => tx.select().from(channels));
-      for (const row of rows) {
-        const factory = this.factories[row.kind];
-        if (!factory) {
-          // e.g. the terminal channel of `konstruct chat`, which lives in that process only.
-          this.log.info({ channel: row.id, kind: row.kind }, "channel kind not served by this process; connection not started");
-          continue;
-        }
-        const def: ChannelDefinition = {
-          tenantId,
-          channelId: row.id,
-          agentId: row.agentId,
-          kind: row.kind,
-          name: row.name,
-          mode: row.mode,
-          settings: row.settings,
-          secrets: this.box.unsealJson(row.secrets),
-        };
-        const log = this.log.child({ channel: row.name, kind: row.kind });
-        const webhookUrl = this.publicUrl ? `${this.publicUrl.replace(/\/+$/, "")}/hooks/${row.kind}/${row.id}` : "";
-        const adapter = await factory(def, { log, cursor: this.cursor(tenantId, row.id), webhookUrl });
-        this.byId.set(row.id, { tenantId, channelId: row.id, agentId: row.agentId, kind: row.kind, adapter });
-      }
+      for (const row of rows) await this.build(tenantId, row);
     }
+  }
+
+  /** Builds (does not start) the adapter of one channel row; false when this process does not serve its kind. */
+  private async build(tenantId: string, row: typeof channels.$inferSelect): Promise<boolean> {
+    const factory = this.factories[row.kind];
+    if (!factory) {
+      // e.g. the terminal channel of `konstruct chat`, which lives in that process only.
+      this.log.info({ channel: row.id, kind: row.kind }, "channel kind not served by this process; connection not started");
+      return false;
+    }
+    const def: ChannelDefinition = {
+      tenantId,
+      channelId: row.id,
+      agentId: row.agentId,
+      kind: row.kind,
+      name: row.name,
+      mode: row.mode,
+      settings: row.settings,
+      secrets: this.box.unsealJson(row.secrets),
+    };
+    const log = this.log.child({ channel: row.name, kind: row.kind });
+    const webhookUrl = this.publicUrl ? `${this.publicUrl.replace(/\/+$/, "")}/hooks/${row.kind}/${row.id}` : "";
+    const adapter = await factory(def, { log, cursor: this.cursor(tenantId, row.id), webhookUrl });
+    this.byId.set(row.id, { tenantId, channelId: row.id, agentId: row.agentId, kind: row.kind, adapter });
+    return true;
+  }
+
+  /**
+   * Applies an edit made in the admin console while running: the connection's adapter is stopped
+   * and, if the row still exists, rebuilt from it and started. Throws when the new one cannot start
+   * (the caller shows why); the row stays saved and is retried at the next start.
+   */
+  async reload(tenantId: string, channelId: string): Promise<void> {
+    const old = this.byId.get(channelId);
+    if (old) {
+      this.byId.delete(channelId);
+      await old.adapter.stop().catch((e) => this.log.warn({ err: e, channel: channelId }, "channel connection failed to stop"));
+    }
+    const [row] = await this.db.withTenant(tenantId, (tx) => tx.select().from(channels).where(eq(channels.id, channelId)));
+    if (!row || !this.pipeline || !(await this.build(tenantId, row))) return;
+    const conn = this.byId.get(channelId)!;
+    await conn.adapter.start(this.pipeline.sinkFor(conn));
+    this.log.info({ channel: channelId, kind: conn.kind, tenant: tenantId, agent: conn.agentId }, "channel connection restarted");
+  }
+
+  /** The running adapter of a connection (the web chat page hands messages to its own). */
+  adapter(channelId: string): HttpAdapter | undefined {
+    return this.byId.get(channelId)?.adapter;
   }
 
   /**
@@ -86,6 +115,7 @@ export class Connections {
    * logged and left stopped; it must not keep the other tenants' connections down.
    */
   async start(pipeline: Pipeline): Promise<void> {
+    this.pipeline = pipeline;
     await Promise.all(
       [...this.byId.values()].map(async (conn) => {
         try {

@@ -14,7 +14,6 @@ import { KeyedMutex } from "../agent/loop.ts";
 import { NO_TOOLS, type Tools } from "../agent/tools.ts";
 import type { Config } from "../config/schema.ts";
 import type { Database } from "../db/database.ts";
-import { llmProviders } from "../db/schema/index.ts";
 import { LlmPool } from "../llm/pool.ts";
 import type { SecretBox } from "../secrets/box.ts";
 import { type AdapterFactory, Connections } from "./connections.ts";
@@ -23,11 +22,13 @@ import { Inbox } from "./inbox.ts";
 import { createGate } from "./limits/gate.ts";
 import { Outbox } from "./outbox.ts";
 import { Pipeline } from "./pipeline.ts";
+import { loadProviders } from "./providers.ts";
 
 /** Loaded on first use: an appliance without Slack never loads the Slack adapter (idle memory). */
 export const ADAPTERS: Record<string, AdapterFactory> = {
   slack: async (def, ctx) => (await import("../channels/slack/adapter.ts")).createSlackAdapter(def, ctx),
   telegram: async (def, ctx) => (await import("../channels/telegram/adapter.ts")).createTelegramAdapter(def, ctx),
+  webchat: async () => (await import("../channels/webchat/adapter.ts")).createWebchatAdapter(),
 };
 
 export interface GatewayOptions {
@@ -45,10 +46,7 @@ export type Gateway = Awaited<ReturnType<typeof createGateway>>;
 
 export async function createGateway(opts: GatewayOptions) {
   const { config, db, log } = opts;
-  const providers = await db.platform((tx) => tx.select().from(llmProviders));
-  const pool = new LlmPool(
-    providers.map((p) => ({ id: p.id, kind: p.kind as "openai" | "ollama", baseUrl: p.baseUrl, apiKey: opts.secrets.unseal(p.apiKey), timeoutMs: p.timeoutMs, maxConcurrency: p.maxConcurrency })),
-  );
+  const pool = new LlmPool(await loadProviders(db, opts.secrets));
   const gate = await createGate(config.limits, config.redis.url, log);
   const inbox = new Inbox(db, { owner: instanceId(opts.dataDir) });
   const outbox = new Outbox(db);

@@ -1,13 +1,22 @@
 /**
  * The one place errors become HTTP responses: KonstructError → its status and code; Elysia's own
  * validation/parse errors → 400 with the reason; anything else → 500 without internals (logged).
+ * A browser (Accept: text/html, outside /api) gets the same status as a page with the reason,
+ * and is sent to sign in instead of a bare 401.
  */
 import type { Logger } from "pino";
+import { ErrorPage, errorTitle } from "../../views/pages/error.tsx";
 import { KonstructError } from "../errors.ts";
+import { render } from "./render.ts";
 
-export function errorResponse(error: unknown, code: string | number, log: Logger): Response {
+export function errorResponse(error: unknown, code: string | number, log: Logger, request?: Request): Response {
+  const browser = request && wantsPage(request);
+  if (error instanceof KonstructError && browser) {
+    if (error.code === "unauthorized") return toLogin(request);
+    if (error.status < 500) return page(request, error.status, error.message);
+  }
   if (error instanceof KonstructError) return json(error.status, error.code, error.message);
-  if (code === "NOT_FOUND") return json(404, "not_found", "no such route");
+  if (code === "NOT_FOUND") return browser ? page(request, 404, "There is no page at this address.") : json(404, "not_found", "no such route");
   if (code === "VALIDATION") return json(400, "bad_request", validationMessage(error));
   if (code === "PARSE") return json(400, "bad_request", "request body could not be parsed");
   log.error({ err: error }, "unhandled error");
@@ -20,6 +29,23 @@ function validationMessage(error: unknown): string {
   return first ? `${first.path || "body"}: ${first.summary ?? first.message ?? "invalid"}` : "invalid request";
 }
 
-function json(status: number, code: string, message: string): Response {
-  return Response.json({ error: { code, message } }, { status });
+function wantsPage(request: Request): boolean {
+  return !new URL(request.url).pathname.startsWith("/api/") && (request.headers.get("accept") ?? "").includes("text/html");
+}
+
+function page(request: Request, status: number, message: string): Response {
+  return render(request, ErrorPage({ status, message }), errorTitle(status), status);
+}
+
+/** A page comes back after signing in; a form post cannot be replayed, so it starts from the login. */
+function toLogin(request: Request): Response {
+  const url = new URL(request.url);
+  const location = request.method === "GET" ? `/login?next=${encodeURIComponent(url.pathname + url.search)}` : "/login";
+  // htmx acts on HX-Redirect whatever the status, before it looks at the body.
+  if (request.headers.get("hx-request") === "true") return json(401, "unauthorized", "sign in required", { "hx-redirect": location });
+  return new Response(null, { status: request.method === "GET" ? 302 : 303, headers: { location } });
+}
+
+function json(status: number, code: string, message: string, headers?: Record<string, string>): Response {
+  return Response.json({ error: { code, message } }, { status, headers });
 }

@@ -7,11 +7,18 @@
  *   GET /metrics       Prometheus metrics
  *   GET /static/:file  CSS and other assets compiled into the binary
  *   POST /hooks/:kind/:channelId   channel webhooks (Slack Events API, Telegram webhook)
+ *   /setup /login /logout /invite /admin/* /api/v1/*   admin console and API (admin/routes.ts);
+ *                      everything from here down is behind admin auth (first run, CSRF)
  */
 import { Elysia } from "elysia";
 import type { Logger } from "pino";
+import { adminAuth } from "../admin/auth/plugin.ts";
+import { adminConsole } from "../admin/routes.ts";
+import type { Config } from "../config/schema.ts";
+import type { SecretBox } from "../secrets/box.ts";
 import type { Database } from "../db/database.ts";
 import type { Connections } from "../gateway/connections.ts";
+import type { LlmPool } from "../llm/pool.ts";
 import { errorResponse } from "./errors.ts";
 import type { Metrics } from "./metrics.ts";
 import { healthz } from "./routes/healthz.ts";
@@ -22,6 +29,7 @@ import { readyz } from "./routes/readyz.ts";
 import { staticAssets } from "./routes/static.ts";
 
 export interface HttpDeps {
+  config: Config;
   log: Logger;
   metrics: Metrics;
   version: string;
@@ -29,6 +37,12 @@ export interface HttpDeps {
   db: () => Database | null;
   /** Null until the channel connections are loaded. */
   connections: () => Connections | null;
+  /** Null until started. */
+  secrets: () => SecretBox | null;
+  /** The gateway's LLM pool (admin console: providers saved and tested live); null until started. */
+  pool: () => LlmPool | null;
+  /** The remote address of the connection a request came on (null in-process). */
+  peer: (request: Request) => string | null;
 }
 
 export function buildHttp(deps: HttpDeps) {
@@ -44,11 +58,14 @@ export function buildHttp(deps: HttpDeps) {
       deps.metrics.httpRequests.inc({ method, route: label, status: String(set.status ?? 200) });
       if (t0 !== undefined) deps.metrics.httpDuration.observe({ method, route: label }, (performance.now() - t0) / 1000);
     })
-    .onError(({ error, code }) => errorResponse(error, code, deps.log))
+    .onError(({ error, code, request }) => errorResponse(error, code, deps.log, request))
     .use(healthz())
     .use(readyz(deps))
     .use(metrics(deps))
     .use(staticAssets())
     .use(hooks(deps))
+    // Everything below is behind admin auth: principal, CSRF, first-run redirect (admin/auth/plugin.ts).
+    .use(adminAuth(deps))
+    .use(adminConsole(deps))
     .use(home({ version: deps.version, dbMode: () => deps.db()?.mode ?? "starting" }));
 }

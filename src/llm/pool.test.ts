@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
 import { type LlmMock, startLlmMock } from "../../test/support/llm.ts";
 import { LlmChainError } from "./errors.ts";
-import { LlmPool, loadProvider, type ProviderFactory, splitChainEntry } from "./pool.ts";
+import { LlmPool, loadProvider, type ProviderFactory, splitChainEntry, tenantProviderKey } from "./pool.ts";
 import type { ChatRequest, ProviderSettings } from "./types.ts";
 
 let llm: LlmMock;
@@ -220,4 +220,27 @@ test("the API key never appears in an error, even when the endpoint echoes it", 
   expect(e.attempts[0]!.error).toContain("Incorrect API key provided: [redacted]");
   for (const text of [e.message, JSON.stringify(e), String(e.stack), ...e.attempts.map((a) => a.error)]) expect(text).not.toContain(KEY);
   await Bun.sleep(300);
+});
+
+describe("tenant providers (BYO keys)", () => {
+  test("a tenant's own provider shadows the platform's id for that tenant only; set/remove apply live", async () => {
+    const keyed = await startLlmMock({ apiKeys: ["sk-platform", "sk-tenant-a"] });
+    try {
+      keyed.replyAll("ok");
+      const pool = new LlmPool([{ ...provider("shared"), baseUrl: keyed.url, apiKey: "sk-platform" }]);
+      // Tenant A's own "shared" carries a key the peer refuses: A's calls must use it, B's must not.
+      pool.set({ ...provider(tenantProviderKey("tenant-a", "shared")), baseUrl: keyed.url, apiKey: "sk-revoked" });
+      pool.set({ ...provider(tenantProviderKey("tenant-a", "own")), baseUrl: keyed.url, apiKey: "sk-tenant-a" });
+      expect((await chainError(pool.chat(["shared/m"], ask("a"), { tenantId: "tenant-a" }))).attempts[0]!.ok).toBe(false);
+      expect((await pool.chat(["shared/m"], ask("b"), { tenantId: "tenant-b" })).content).toBe("ok");
+      expect((await pool.chat(["own/m"], ask("c"), { tenantId: "tenant-a" })).content).toBe("ok");
+      // Tenant B cannot reach tenant A's own provider by naming it.
+      expect((await chainError(pool.chat(["own/m"], ask("d"), { tenantId: "tenant-b" }))).attempts[0]!.error).toContain("unknown provider 'own'");
+      // After remove() A falls back to the platform's "shared".
+      pool.remove(tenantProviderKey("tenant-a", "shared"));
+      expect((await pool.chat(["shared/m"], ask("e"), { tenantId: "tenant-a" })).content).toBe("ok");
+    } finally {
+      await keyed.stop();
+    }
+  });
 });

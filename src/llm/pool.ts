@@ -33,6 +33,9 @@ export function splitChainEntry(entry: string): { provider: string; model: strin
   return at < 0 ? { provider: entry, model: "" } : { provider: entry.slice(0, at), model: entry.slice(at + 1) };
 }
 
+/** A tenant's own (BYO key) provider's id in the pool. */
+export const tenantProviderKey = (tenantId: string, id: string): string => `${tenantId}:${id}`;
+
 export class LlmPool {
   readonly #settings = new Map<string, ProviderSettings>();
   readonly #gates = new Map<string, Semaphore>();
@@ -51,7 +54,21 @@ export class LlmPool {
     return [...this.#settings.keys()];
   }
 
-  async chat(chain: string[], request: ChatRequest, opts: { signal?: AbortSignal } = {}): Promise<ChatResult & { attempts: Attempt[] }> {
+  /** Adds or replaces a provider while running (admin console); calls in flight keep their client. */
+  set(settings: ProviderSettings): void {
+    const had = this.#settings.get(settings.id);
+    this.#settings.set(settings.id, settings);
+    if (!had || had.maxConcurrency !== settings.maxConcurrency) this.#gates.set(settings.id, new Semaphore(settings.maxConcurrency));
+    this.#instances.delete(settings.id);
+  }
+
+  remove(id: string): void {
+    this.#settings.delete(id);
+    this.#instances.delete(id);
+  }
+
+  /** `tenantId`: a chain entry names that tenant's own provider (tenantProviderKey) before the platform's of the same id. */
+  async chat(chain: string[], request: ChatRequest, opts: { signal?: AbortSignal; tenantId?: string } = {}): Promise<ChatResult & { attempts: Attempt[] }> {
     const attempts: Attempt[] = [];
     for (const entry of chain) {
       if (opts.signal?.aborted) throw new LlmChainError(attempts, true);
@@ -59,7 +76,9 @@ export class LlmPool {
       const started = performance.now();
       try {
         if (!model) throw new LlmCallError("client", `invalid model '${entry}' (expected provider_id/model)`);
-        const out = await this.#call(provider, opts.signal, (p, signal) => p.chat(model, request, signal));
+        const own = opts.tenantId ? tenantProviderKey(opts.tenantId, provider) : "";
+        const key = own && this.#settings.has(own) ? own : provider;
+        const out = await this.#call(key, opts.signal, (p, signal) => p.chat(model, request, signal));
         const latencyMs = elapsed(started);
         attempts.push({ provider, model, ok: true, latencyMs });
         return { ...out, provider, model, latencyMs, attempts };

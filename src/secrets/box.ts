@@ -54,6 +54,11 @@ export class SecretBox {
     }
   }
 
+  /** A key for one purpose (e.g. "csrf"), derived from the master key: replicas sharing it agree. */
+  deriveKey(purpose: string): Uint8Array {
+    return sodium.crypto_generichash(32, sodium.from_string(`konstruct:${purpose}`), this.key);
+  }
+
   sealJson(value: unknown): Uint8Array {
     return this.seal(JSON.stringify(value));
   }

@@ -1,8 +1,25 @@
 /** @jsxImportSource @kitajs/html */
-/** The full-page layout; partial (htmx) responses skip it. Everything it links is served from the binary. */
+/**
+ * The full-page layout; partial (htmx) responses skip it. Everything it links is served from the
+ * binary. Signed in, it shows the areas the role may use and puts the CSRF token on <body> as
+ * hx-headers, so every htmx request carries it; plain forms carry it as a `_csrf` field.
+ */
 import type { Children } from "@kitajs/html";
+import { AREAS, mayUse } from "../../src/admin/access.ts";
+import type { Principal } from "../../src/admin/auth/principal.ts";
 
-export function Layout(props: { title: string; children: Children }): JSX.Element {
+export interface LayoutProps {
+  title: string;
+  principal?: Principal | null;
+  csrfToken?: string;
+  /** The current path, to mark the active navigation entry. */
+  path?: string;
+  children: Children;
+}
+
+export function Layout(props: LayoutProps): JSX.Element {
+  const p = props.principal ?? null;
+  const headers = props.csrfToken ? JSON.stringify({ "X-CSRF-Token": props.csrfToken }) : undefined;
   return (
     <html lang="en">
       <head>
@@ -10,13 +27,38 @@ export function Layout(props: { title: string; children: Children }): JSX.Elemen
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title safe>{props.title}</title>
         <link rel="stylesheet" href="/static/app.css" />
+        {/* No favicon: an empty one keeps browsers from asking for /favicon.ico (a 404 on every page). */}
+        <link rel="icon" href="data:," />
+        <script src="/static/htmx.min.js" defer></script>
       </head>
-      <body>
+      <body hx-headers={headers}>
         <header class="topbar">
-          <a href="/" class="brand">Konstruct</a>
+          <a href={p ? "/admin" : "/"} class="brand">Konstruct</a>
+          {p && (
+            <form method="post" action="/logout" class="signout">
+              <input type="hidden" name="_csrf" value={props.csrfToken ?? ""} />
+              <span class="muted" safe>{p.email}</span> <button type="submit">Sign out</button>
+            </form>
+          )}
         </header>
+        {p && <Nav principal={p} path={props.path ?? ""} />}
         <main id="main">{props.children}</main>
       </body>
     </html>
+  );
+}
+
+function Nav(props: { principal: Principal; path: string }): JSX.Element {
+  const active = (href: string) => props.path === href || (href !== "/admin" && props.path.startsWith(`${href}/`));
+  return (
+    <nav class="nav" aria-label="Main">
+      <ul>
+        {AREAS.filter((a) => a.area !== "api" && mayUse(props.principal, a.area)).map((a) => (
+          <li>
+            <a href={a.href} aria-current={active(a.href) ? "page" : undefined} safe>{a.label}</a>
+          </li>
+        ))}
+      </ul>
+    </nav>
   );
 }

@@ -8,6 +8,7 @@ export function HomePage(props: { version: string; dbMode: string }): JSX.Elemen
         Version <strong safe>{props.version}</strong>, database <strong safe>{props.dbMode}</strong>.
       </p>
       <ul>
+        <li><a href="/admin">Admin console</a></li>
         <li><a href="/readyz">Readiness</a></li>
         <li><a href="/metrics">Metrics</a></li>
       </ul>

@@ -20,6 +20,10 @@ export const agents = pgTable(
     monthlyBudgetUsd: numeric("monthly_budget_usd", { precision: 12, scale: 4 }).notNull().default("0"),
     contextTokens: integer("context_tokens").notNull().default(8000),
     maxToolIterations: integer("max_tool_iterations").notNull().default(4),
+    /** Skill names the agent may use (admin console; the skill system interprets them). */
+    skills: jsonb("skills").$type<string[]>().notNull().default([]),
+    /** Free-text escalation rules (when to hand over to a human), shown to the model with the instructions. */
+    escalationRules: text("escalation_rules").notNull().default(""),
     source: text("source").notNull().default("ui"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),

@@ -4,11 +4,13 @@
  * tenant_id leads the primary key and every index, RLS enabled and FORCED, reachable only
  * through Database.withTenant().
  */
+export * from "./accounts.ts";
 export * from "./agents.ts";
 export * from "./channels.ts";
 export * from "./conversations.ts";
 export * from "./events.ts";
 export * from "./llm-providers.ts";
+export * from "./tenant-llm-providers.ts";
 export * from "./tenants.ts";
 export * from "./usage.ts";
 
@@ -22,6 +24,11 @@ export const TENANT_TABLES = [
   "llm_calls",
   "messages",
   "outbound_messages",
+  "tenant_llm_providers",
   "usage_daily",
 ] as const;
-export const PLATFORM_TABLES = ["tenants", "llm_providers"] as const;
+/** Admin console accounts (schema/accounts.ts): platform tables, read only through Database.platform(). */
+export const ACCOUNT_TABLES = ["users", "sessions", "invitations", "access_tokens", "login_throttle"] as const;
+/** Platform tables that name a tenant without being tenant data (the principal check is in code). */
+export const TENANT_NAMING_PLATFORM_TABLES = ["invitations", "users"] as const;
+export const PLATFORM_TABLES = ["tenants", "llm_providers", ...ACCOUNT_TABLES] as const;

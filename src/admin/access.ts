@@ -1,0 +1,52 @@
+/**
+ * Which role may use which area of the console — one table for the navigation, the pages and the
+ * API, so what a role sees and what the server allows cannot drift apart. Roles are ranked:
+ * operator < tenant_admin < platform_admin; an area names the least role that may use it.
+ * Tenant scoping (own tenant vs. any) is on top of this, in principal.ts.
+ */
+import { KonstructError } from "../errors.ts";
+import { type Principal, type Role, requireRead } from "./auth/principal.ts";
+
+export type Area =
+  | "dashboard"
+  | "tenants"
+  | "agents"
+  | "channels"
+  | "conversations"
+  | "audit"
+  | "usage"
+  | "providers"
+  | "chat"
+  | "users"
+  | "tokens"
+  | "api";
+
+const RANK: Record<Role, number> = { operator: 0, tenant_admin: 1, platform_admin: 2 };
+
+export const AREAS: { area: Area; label: string; href: string; least: Role }[] = [
+  { area: "dashboard", label: "Dashboard", href: "/admin", least: "operator" },
+  { area: "tenants", label: "Tenants", href: "/admin/tenants", least: "platform_admin" },
+  { area: "agents", label: "Agents", href: "/admin/agents", least: "tenant_admin" },
+  { area: "channels", label: "Channels", href: "/admin/channels", least: "tenant_admin" },
+  { area: "conversations", label: "Conversations", href: "/admin/conversations", least: "operator" },
+  { area: "audit", label: "Audit", href: "/admin/audit", least: "tenant_admin" },
+  { area: "usage", label: "Usage", href: "/admin/usage", least: "operator" },
+  { area: "providers", label: "Providers", href: "/admin/providers", least: "tenant_admin" },
+  { area: "chat", label: "Web chat", href: "/admin/chat", least: "operator" },
+  { area: "users", label: "Users", href: "/admin/users", least: "tenant_admin" },
+  { area: "tokens", label: "API tokens", href: "/admin/tokens", least: "operator" },
+  { area: "api", label: "API", href: "/admin/api", least: "operator" },
+];
+
+const LEAST = Object.fromEntries(AREAS.map((a) => [a.area, a.least])) as Record<Area, Role>;
+
+export function mayUse(p: Principal, area: Area): boolean {
+  return RANK[p.role] >= RANK[LEAST[area]];
+}
+
+/** Signed in, allowed in the area, and (when given) allowed to read that tenant. */
+export function requireArea(p: Principal | null, area: Area, tenantId?: string): Principal {
+  const who = requireRead(p, tenantId);
+  if (!mayUse(who, area)) throw new KonstructError("forbidden", `requires the ${LEAST[area].replace("_", " ")} role`);
+  return who;
+}

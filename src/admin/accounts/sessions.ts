@@ -1,0 +1,43 @@
+/**
+ * Server-side sessions: the cookie holds a random id, the table its hash. Expiry slides: a use
+ * moves it to now + ttl, written at most once a minute so browsing is not a write per request.
+ * Logout deletes the row, so a copied cookie stops working at once.
+ */
+import { and, eq, gt, lt, sql } from "drizzle-orm";
+import type { Database } from "../../db/database.ts";
+import { sessions, users } from "../../db/schema/index.ts";
+import type { Principal } from "../auth/principal.ts";
+import { hashToken, newSecretToken } from "../auth/secret-token.ts";
+import { toPrincipal } from "./users.ts";
+
+/** Slide at most this often (or a tenth of the lifetime, for short ones). */
+const SLIDE_GRANULARITY_MS = 60_000;
+
+export async function createSession(db: Database, userId: string, ttlMs: number): Promise<string> {
+  const id = newSecretToken();
+  await db.platform(async (tx) => {
+    await tx.delete(sessions).where(lt(sessions.expiresAt, new Date()));
+    await tx.insert(sessions).values({ idHash: hashToken(id), userId, expiresAt: new Date(Date.now() + ttlMs) });
+  });
+  return id;
+}
+
+export async function sessionPrincipal(db: Database, id: string, ttlMs: number): Promise<Principal | null> {
+  const idHash = hashToken(id);
+  return db.platform(async (tx) => {
+    const [row] = await tx
+      .select({ id: users.id, email: users.email, role: users.role, tenantId: users.tenantId, expiresAt: sessions.expiresAt })
+      .from(sessions)
+      .innerJoin(users, eq(users.id, sessions.userId))
+      .where(and(eq(sessions.idHash, idHash), gt(sessions.expiresAt, sql`now()`)));
+    if (!row) return null;
+    const next = Date.now() + ttlMs;
+    if (next - row.expiresAt.getTime() > Math.min(SLIDE_GRANULARITY_MS, ttlMs / 10))
+      await tx.update(sessions).set({ expiresAt: new Date(next) }).where(eq(sessions.idHash, idHash));
+    return toPrincipal(row);
+  });
+}
+
+export async function destroySession(db: Database, id: string): Promise<void> {
+  await db.platform((tx) => tx.delete(sessions).where(eq(sessions.idHash, hashToken(id))));
+}

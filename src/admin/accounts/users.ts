@@ -1,0 +1,90 @@
+/** Console users: platform table, read and written only through Database.platform(). */
+import { and, count, eq, getTableColumns, ne, sql } from "drizzle-orm";
+import type { Database, Tx } from "../../db/database.ts";
+import { type User, users } from "../../db/schema/index.ts";
+import { KonstructError } from "../../errors.ts";
+import type { Principal, Role } from "../auth/principal.ts";
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+export const MIN_PASSWORD = 10;
+
+export function normalizeEmail(email: string): string {
+  const e = email.trim().toLowerCase();
+  if (!EMAIL.test(e)) throw new KonstructError("bad_request", "email: not an e-mail address");
+  return e;
+}
+
+export function checkPassword(password: string): void {
+  if (password.length < MIN_PASSWORD) throw new KonstructError("bad_request", `password: must be at least ${MIN_PASSWORD} characters`);
+  if (password.length > 1024) throw new KonstructError("bad_request", "password: too long");
+}
+
+export const hashPassword = (password: string) => Bun.password.hash(password, { algorithm: "argon2id" });
+
+export function toPrincipal(u: Pick<User, "id" | "email" | "role" | "tenantId">): Principal {
+  return { userId: u.id, email: u.email, role: u.role as Role, tenantId: u.tenantId };
+}
+
+export interface NewUser {
+  email: string;
+  password: string;
+  role: Role;
+  tenantId: string | null;
+}
+
+/** The first run's platform admin; refused (409) once one exists, also when two race. */
+export function createFirstAdmin(db: Database, input: { email: string; password: string }): Promise<User> {
+  return createUser(db, { ...input, role: "platform_admin", tenantId: null }, async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext('konstruct:first-admin'))`);
+    const [r] = await tx.select({ n: count() }).from(users).where(eq(users.role, "platform_admin"));
+    if ((r?.n ?? 0) > 0) throw new KonstructError("conflict", "the platform admin already exists");
+  });
+}
+
+export async function createUser(db: Database, input: NewUser, precondition?: (tx: Tx) => Promise<void>): Promise<User> {
+  const email = normalizeEmail(input.email);
+  checkPassword(input.password);
+  if ((input.role === "platform_admin") !== (input.tenantId === null))
+    throw new KonstructError("bad_request", "role: a platform admin has no tenant; every other role has one");
+  const passwordHash = await hashPassword(input.password);
+  return db.platform(async (tx) => {
+    await precondition?.(tx);
+    const [existing] = await tx.select({ id: users.id }).from(users).where(eq(users.email, email));
+    if (existing) throw new KonstructError("conflict", `email: ${email} already has an account`);
+    const [row] = await tx.insert(users).values({ email, passwordHash, role: input.role, tenantId: input.tenantId }).returning();
+    return row!;
+  });
+}
+
+export async function platformAdminExists(db: Database): Promise<boolean> {
+  const [r] = await db.platform((tx) => tx.select({ n: count() }).from(users).where(eq(users.role, "platform_admin")));
+  return (r?.n ?? 0) > 0;
+}
+
+export async function findUserByEmail(db: Database, email: string): Promise<User | null> {
+  const [u] = await db.platform((tx) => tx.select().from(users).where(eq(users.email, email.trim().toLowerCase())));
+  return u ?? null;
+}
+
+/** Users visible to the principal: all for a platform admin, else those of its own tenant. */
+export async function listUsers(db: Database, tenantId: string | null): Promise<Omit<User, "passwordHash">[]> {
+  const { passwordHash: _, ...cols } = getTableColumns(users);
+  return db.platform((tx) =>
+    tx
+      .select(cols)
+      .from(users)
+      .where(tenantId ? eq(users.tenantId, tenantId) : undefined)
+      .orderBy(users.email),
+  );
+}
+
+/** Removes a tenant's user (platform admins are never removed here, so one always remains). */
+export async function deleteUser(db: Database, id: string, tenantId: string | null): Promise<boolean> {
+  const rows = await db.platform((tx) =>
+    tx
+      .delete(users)
+      .where(and(eq(users.id, id), ne(users.role, "platform_admin"), tenantId ? eq(users.tenantId, tenantId) : undefined))
+      .returning({ id: users.id }),
+  );
+  return rows.length > 0;
+}

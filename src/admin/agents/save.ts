@@ -1,0 +1,100 @@
+/** Agent Designer: the form's schema and the writes behind /admin/agents. */
+import { and, asc, eq, sql } from "drizzle-orm";
+import { z } from "zod";
+import type { Database } from "../../db/database.ts";
+import { type Agent, agents } from "../../db/schema/index.ts";
+import { KonstructError } from "../../errors.ts";
+import { isUniqueViolation, listField, type Parsed, parseForm } from "../forms.ts";
+
+const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "1-63 characters of a-z, 0-9 and '-', starting with a letter or digit");
+const money = z.coerce.number({ error: "must be a number" }).min(0, "cannot be negative");
+
+export const agentForm = z.object({
+  slug,
+  name: z.string().trim().min(1, "is required").max(100),
+  role: z.string().trim().max(200).default(""),
+  persona: z.string().max(4000).default(""),
+  instructions: z.string().max(20_000).default(""),
+  models: z.array(z.string().regex(/^[a-z0-9][a-z0-9-]*\/.+$/, "each entry must be provider_id/model")).min(1, "add at least one model, e.g. openai/gpt-4o-mini"),
+  daily_budget_usd: money,
+  monthly_budget_usd: money,
+  context_tokens: z.coerce.number({ error: "must be a number" }).int("must be a whole number").min(256, "at least 256"),
+  max_tool_iterations: z.coerce.number({ error: "must be a number" }).int("must be a whole number").min(0).max(32, "at most 32"),
+  skills: z.array(z.string().regex(/^[a-z0-9][a-z0-9_.-]*$/, "skill names are lower-case words (a-z, 0-9, _ . -)")),
+  escalation_rules: z.string().max(4000).default(""),
+});
+export type AgentForm = z.infer<typeof agentForm>;
+
+export function parseAgentForm(fields: Record<string, string>): Parsed<AgentForm> {
+  const r = parseForm(agentForm, { ...fields, models: listField(fields.models), skills: listField(fields.skills) });
+  if (!r.ok) for (const k of Object.keys(r.errors)) if (/^(models|skills)\.\d+$/.test(k)) r.errors[k.split(".")[0]!] ??= r.errors[k]!;
+  return r;
+}
+
+export function agentToForm(a: Agent): Record<string, string> {
+  return {
+    slug: a.slug,
+    name: a.name,
+    role: a.role,
+    persona: a.persona,
+    instructions: a.instructions,
+    models: a.models.join("\n"),
+    daily_budget_usd: String(Number(a.dailyBudgetUsd)),
+    monthly_budget_usd: String(Number(a.monthlyBudgetUsd)),
+    context_tokens: String(a.contextTokens),
+    max_tool_iterations: String(a.maxToolIterations),
+    skills: a.skills.join("\n"),
+    escalation_rules: a.escalationRules,
+  };
+}
+
+export const AGENT_DEFAULTS: Record<string, string> = { daily_budget_usd: "0", monthly_budget_usd: "0", context_tokens: "8000", max_tool_iterations: "4" };
+
+function columns(f: AgentForm) {
+  return {
+    slug: f.slug,
+    name: f.name,
+    role: f.role,
+    persona: f.persona,
+    instructions: f.instructions,
+    models: f.models,
+    dailyBudgetUsd: String(f.daily_budget_usd),
+    monthlyBudgetUsd: String(f.monthly_budget_usd),
+    contextTokens: f.context_tokens,
+    maxToolIterations: f.max_tool_iterations,
+    skills: f.skills,
+    escalationRules: f.escalation_rules,
+  };
+}
+
+/** Creates or updates; a taken slug comes back as a field error, not an exception. */
+export async function saveAgent(db: Database, tenantId: string, id: string | null, f: AgentForm): Promise<{ id: string } | { errors: Record<string, string> }> {
+  try {
+    return await db.withTenant(tenantId, async (tx) => {
+      if (!id) {
+        const [row] = await tx.insert(agents).values({ tenantId, ...columns(f), source: "ui" }).returning({ id: agents.id });
+        return { id: row!.id };
+      }
+      const [row] = await tx.update(agents).set({ ...columns(f), updatedAt: sql`now()` }).where(eq(agents.id, id)).returning({ id: agents.id });
+      if (!row) throw new KonstructError("not_found", "no such AI employee");
+      return { id: row.id };
+    });
+  } catch (e) {
+    if (isUniqueViolation(e)) return { errors: { slug: "another AI employee of this tenant has this slug" } };
+    throw e;
+  }
+}
+
+export function listAgents(db: Database, tenantId: string): Promise<Agent[]> {
+  return db.withTenant(tenantId, (tx) => tx.select().from(agents).orderBy(asc(agents.name)));
+}
+
+export async function getAgent(db: Database, tenantId: string, id: string): Promise<Agent> {
+  const [a] = await db.withTenant(tenantId, (tx) => tx.select().from(agents).where(and(eq(agents.id, id))));
+  if (!a) throw new KonstructError("not_found", "no such AI employee");
+  return a;
+}
+
+export async function deleteAgent(db: Database, tenantId: string, id: string): Promise<void> {
+  await db.withTenant(tenantId, (tx) => tx.delete(agents).where(eq(agents.id, id)));
+}

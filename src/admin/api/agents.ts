@@ -1,0 +1,123 @@
+/**
+ * /api/v1/tenants/:tenantId/agents: AI employees, in the same shape as konstruct.config.yaml's
+ * `agents[]` (minus channels, which have their own resource). Tenant admins of that tenant and
+ * platform admins only (area "agents"). Agents declared in the config file are read-only here.
+ */
+import { and, eq, inArray } from "drizzle-orm";
+import { Elysia } from "elysia";
+import { agentSchema } from "../../config/schema.ts";
+import type { Database } from "../../db/database.ts";
+import { type Agent, agents, llmProviders } from "../../db/schema/index.ts";
+import { KonstructError } from "../../errors.ts";
+import { adminAuth, type AdminAuthDeps } from "../auth/plugin.ts";
+import { idParam } from "../request.ts";
+import { parseBody, tenantScope } from "./common.ts";
+
+const agentInput = agentSchema.omit({ channels: true });
+
+export function agentJson(a: Agent) {
+  return {
+    id: a.id,
+    tenant_id: a.tenantId,
+    slug: a.slug,
+    name: a.name,
+    role: a.role,
+    persona: a.persona,
+    instructions: a.instructions,
+    models: a.models,
+    budget: { daily_usd: Number(a.dailyBudgetUsd), monthly_usd: Number(a.monthlyBudgetUsd) },
+    context_tokens: a.contextTokens,
+    max_tool_iterations: a.maxToolIterations,
+    source: a.source,
+    created_at: a.createdAt,
+    updated_at: a.updatedAt,
+  };
+}
+
+/** What PATCH merges into: the stored agent in input shape. */
+const asInput = (a: Agent) => {
+  const { id: _i, tenant_id: _t, source: _s, created_at: _c, updated_at: _u, ...rest } = agentJson(a);
+  return rest;
+};
+
+function columns(input: ReturnType<typeof agentInput.parse>) {
+  return {
+    slug: input.slug,
+    name: input.name,
+    role: input.role,
+    persona: input.persona,
+    instructions: input.instructions,
+    models: input.models,
+    dailyBudgetUsd: String(input.budget.daily_usd),
+    monthlyBudgetUsd: String(input.budget.monthly_usd),
+    contextTokens: input.context_tokens,
+    maxToolIterations: input.max_tool_iterations,
+  };
+}
+
+/** Every model must name a configured provider, like in the config file. */
+async function checkProviders(db: Database, models: string[]) {
+  const wanted = [...new Set(models.map((m) => m.split("/")[0]!))];
+  if (!wanted.length) return;
+  const known = await db.platform((tx) => tx.select({ id: llmProviders.id }).from(llmProviders).where(inArray(llmProviders.id, wanted)));
+  const missing = models.findIndex((m) => !known.some((k) => k.id === m.split("/")[0]));
+  if (missing >= 0) throw new KonstructError("bad_request", `models.${missing}: unknown provider '${models[missing]!.split("/")[0]}'`);
+}
+
+export const agentsApi = (deps: AdminAuthDeps) => {
+  const base = "/api/v1/tenants/:tenantId/agents";
+  const load = async (db: Database, tenantId: string, id: string) => {
+    const [a] = await db.withTenant(tenantId, (tx) => tx.select().from(agents).where(eq(agents.id, idParam(id, "agent"))));
+    if (!a) throw new KonstructError("not_found", "no such agent");
+    return a;
+  };
+  const editable = async (db: Database, tenantId: string, id: string) => {
+    const a = await load(db, tenantId, id);
+    if (a.source === "config") throw new KonstructError("conflict", `agent '${a.slug}' is declared in konstruct.config.yaml: change it there`);
+    return a;
+  };
+  const slugFree = async (db: Database, tenantId: string, slug: string, except?: string) => {
+    const [dup] = await db.withTenant(tenantId, (tx) => tx.select({ id: agents.id }).from(agents).where(eq(agents.slug, slug)));
+    if (dup && dup.id !== except) throw new KonstructError("conflict", `slug: '${slug}' is taken in this tenant`);
+  };
+  return new Elysia()
+    .use(adminAuth(deps))
+    .get(base, async ({ principal, params }) => {
+      const { db, tenantId } = await tenantScope(deps, principal, "agents", params.tenantId);
+      const rows = await db.withTenant(tenantId, (tx) => tx.select().from(agents).orderBy(agents.slug));
+      return { items: rows.map(agentJson) };
+    })
+    .post(base, async ({ principal, params, body, set }) => {
+      const { db, tenantId } = await tenantScope(deps, principal, "agents", params.tenantId);
+      const input = parseBody(agentInput, body);
+      await checkProviders(db, input.models);
+      await slugFree(db, tenantId, input.slug);
+      const [row] = await db.withTenant(tenantId, (tx) => tx.insert(agents).values({ tenantId, ...columns(input) }).returning());
+      set.status = 201;
+      return agentJson(row!);
+    })
+    .get(`${base}/:id`, async ({ principal, params }) => {
+      const { db, tenantId } = await tenantScope(deps, principal, "agents", params.tenantId);
+      return agentJson(await load(db, tenantId, params.id));
+    })
+    .patch(`${base}/:id`, async ({ principal, params, body }) => {
+      const { db, tenantId } = await tenantScope(deps, principal, "agents", params.tenantId);
+      const current = await editable(db, tenantId, params.id);
+      const patch = (body ?? {}) as Record<string, unknown>;
+      const merged = { ...asInput(current), ...patch, budget: { ...asInput(current).budget, ...(patch.budget as object | undefined) } };
+      const input = parseBody(agentInput, merged);
+      await checkProviders(db, input.models);
+      await slugFree(db, tenantId, input.slug, current.id);
+      const [row] = await db.withTenant(tenantId, (tx) =>
+        tx.update(agents).set({ ...columns(input), updatedAt: new Date() }).where(and(eq(agents.id, current.id))).returning(),
+      );
+      return agentJson(row!);
+    })
+    .delete(`${base}/:id`, async ({ principal, params, set }) => {
+      const { db, tenantId } = await tenantScope(deps, principal, "agents", params.tenantId);
+      const a = await editable(db, tenantId, params.id);
+      await db.withTenant(tenantId, (tx) => tx.delete(agents).where(eq(agents.id, a.id)));
+      set.status = 204;
+      return null;
+    });
+};

@@ -1,0 +1,15 @@
+/**
+ * Flash messages after a redirect: the redirect names one of these keys (`?flash=saved`), never
+ * free text, so a crafted link cannot make the console say anything else.
+ */
+export const FLASH: Record<string, string> = {
+  saved: "Saved.",
+  created: "Created.",
+  deleted: "Deleted.",
+  restarted: "Saved; the connection was restarted.",
+  not_started: "Saved, but the connection could not start — use “Test connection” to see why.",
+};
+
+export const flashMessage = (key: string | undefined): string | undefined => (key ? FLASH[key] : undefined);
+
+export const withFlash = (path: string, key: keyof typeof FLASH): string => `${path}${path.includes("?") ? "&" : "?"}flash=${key}`;

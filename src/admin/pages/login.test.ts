@@ -1,0 +1,90 @@
+/**
+ * Login throttling over a real socket (the client IP comes from the connection, or from
+ * X-Forwarded-For of a trusted proxy): per account across IPs, per IP across accounts, the window
+ * ending, and Secure cookies from X-Forwarded-Proto.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { sql } from "drizzle-orm";
+import { loginThrottle } from "../../db/schema/index.ts";
+import { type ConsoleFixture, consoleFixture, csrfOf, PASSWORD } from "../../../test/support/admin.ts";
+import { safeNext } from "./login.tsx";
+
+describe("login over HTTP behind a trusted proxy", () => {
+  let f: ConsoleFixture;
+  let base: string;
+  beforeAll(async () => {
+    f = await consoleFixture(
+      "embedded",
+      { server: { host: "127.0.0.1", port: 0, trusted_proxies: ["127.0.0.1"] }, admin: { login_max_failures: 3, login_window_minutes: 15 } },
+      { listen: true },
+    );
+    base = `http://127.0.0.1:${f.app().server!.port}`;
+  });
+  afterAll(() => f.cleanup());
+
+  /** One browser visit: GET /login for cookie + token, then POST from `ip`. */
+  async function login(email: string, password: string, ip: string, proto = "http") {
+    const headers = { "x-forwarded-for": ip, "x-forwarded-proto": proto };
+    const page = await fetch(`${base}/login`, { headers });
+    const cookie = page.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+    const csrf = csrfOf(await page.text());
+    return fetch(`${base}/login`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { ...headers, cookie, "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ email, password, _csrf: csrf }),
+    });
+  }
+
+  test("a wrong password is 401 with one message for unknown accounts and wrong passwords alike", async () => {
+    const wrong = await login(f.emails.operator, "nope nope nope", "198.51.100.1");
+    const unknown = await login("ghost@acme.test", "nope nope nope", "198.51.100.1");
+    expect([wrong.status, unknown.status]).toEqual([401, 401]);
+    expect(await wrong.text()).toContain("Wrong e-mail or password.");
+    expect(await unknown.text()).toContain("Wrong e-mail or password.");
+    await f.app().db.platform((tx) => tx.delete(loginThrottle));
+  });
+
+  test("per account: failures from many IPs block the account, even with the right password, not others", async () => {
+    for (const ip of ["203.0.113.1", "203.0.113.2", "203.0.113.3"]) expect((await login(f.emails.tenantAdmin, "wrong password!", ip)).status).toBe(401);
+    const blocked = await login(f.emails.tenantAdmin, PASSWORD, "203.0.113.4");
+    expect(blocked.status).toBe(429);
+    const retry = Number(blocked.headers.get("retry-after"));
+    expect(retry).toBeGreaterThan(800);
+    expect(retry).toBeLessThanOrEqual(900);
+    expect(await blocked.text()).toContain("Too many failed sign-ins. Try again in 15 minute(s).");
+    expect((await login(f.emails.operator, PASSWORD, "203.0.113.4")).status).toBe(303);
+  });
+
+  test("per IP: failures on many accounts block the IP, not other IPs", async () => {
+    for (const who of ["a@x.test", "b@x.test", "c@x.test"]) expect((await login(who, "wrong password!", "192.0.2.9")).status).toBe(401);
+    expect((await login(f.emails.platformAdmin, PASSWORD, "192.0.2.9")).status).toBe(429);
+    expect((await login(f.emails.platformAdmin, PASSWORD, "192.0.2.10")).status).toBe(303);
+  });
+
+  test("the block ends with the window", async () => {
+    await f.app().db.platform((tx) => tx.update(loginThrottle).set({ windowStartedAt: sql`now() - interval '16 minutes'` }));
+    expect((await login(f.emails.tenantAdmin, PASSWORD, "192.0.2.9")).status).toBe(303);
+  });
+
+  test("X-Forwarded-Proto https from the trusted proxy makes the session cookie Secure", async () => {
+    const res = await login(f.emails.operator, PASSWORD, "192.0.2.50", "https");
+    expect(res.status).toBe(303);
+    const session = res.headers.getSetCookie().find((c) => c.startsWith("konstruct_session="))!;
+    expect(session).toContain("Secure");
+    expect(session).toContain("HttpOnly");
+    const plain = await login(f.emails.operator, PASSWORD, "192.0.2.50");
+    expect(plain.headers.getSetCookie().find((c) => c.startsWith("konstruct_session="))).not.toContain("Secure");
+  });
+});
+
+test("next= only leads to paths on this site", () => {
+  expect(["/admin/users", "//evil.example", "https://evil.example", "/\\evil", "", undefined].map(safeNext)).toEqual([
+    "/admin/users",
+    "/admin",
+    "/admin",
+    "/admin",
+    "/admin",
+    "/admin",
+  ]);
+});

@@ -1,0 +1,88 @@
+/** @jsxImportSource @kitajs/html */
+/**
+ * /admin/users: users and invitations. A tenant admin sees and invites for its own tenant only; a
+ * platform admin for any. An invitation goes out by SMTP when smtp.host is set, otherwise its link
+ * is shown once on the page that answers the invite.
+ */
+import { eq } from "drizzle-orm";
+import { Elysia } from "elysia";
+import type { Database } from "../../db/database.ts";
+import { tenants } from "../../db/schema/index.ts";
+import { KonstructError } from "../../errors.ts";
+import { redirect, render } from "../../http/render.ts";
+import { UsersPage, type UsersPageProps } from "../../../views/admin/users.tsx";
+import { requireArea } from "../access.ts";
+import { createInvitation, listPendingInvitations, revokeInvitation } from "../accounts/invitations.ts";
+import { deleteUser, listUsers } from "../accounts/users.ts";
+import { type AdminAuthDeps, adminAuth } from "../auth/plugin.ts";
+import { isPlatformAdmin, type Principal, tenantFor } from "../auth/principal.ts";
+import { fieldErrors } from "../form-errors.ts";
+import { publicBase, smtpMailer } from "../mail.ts";
+import { database, formText, idParam } from "../request.ts";
+
+async function pageProps(db: Database, p: Principal, csrf: string): Promise<UsersPageProps> {
+  const scope = isPlatformAdmin(p) ? null : p.tenantId;
+  return {
+    csrf,
+    selfId: p.userId,
+    tenants: scope ? null : await db.platform((tx) => tx.select({ id: tenants.id, name: tenants.name }).from(tenants).orderBy(tenants.name)),
+    users: await listUsers(db, scope),
+    invitations: await listPendingInvitations(db, scope),
+  };
+}
+
+async function tenantExists(db: Database, id: string): Promise<boolean> {
+  const [t] = await db.platform((tx) => tx.select({ id: tenants.id }).from(tenants).where(eq(tenants.id, id)));
+  return !!t;
+}
+
+export const usersPage = (deps: AdminAuthDeps) => {
+  const send = smtpMailer(deps.config.smtp);
+  return new Elysia()
+    .use(adminAuth(deps))
+    .get("/admin/users", async (ctx) => {
+      const p = requireArea(ctx.principal, "users");
+      return render(ctx, <UsersPage {...await pageProps(database(deps), p, ctx.csrfToken)} />, "Users");
+    })
+    .post("/admin/users/invite", async (ctx) => {
+      const p = requireArea(ctx.principal, "users");
+      const db = database(deps);
+      const form = { email: formText(ctx.body, "email"), role: formText(ctx.body, "role"), tenantId: formText(ctx.body, "tenant_id") };
+      const tenantId = tenantFor(p, form.tenantId);
+      const again = async (extra: Partial<UsersPageProps>, status = 200) =>
+        render(ctx, <UsersPage {...await pageProps(db, p, ctx.csrfToken)} form={form} {...extra} />, "Users", status);
+      if (!tenantId || !(await tenantExists(db, idParam(tenantId, "tenant")))) return again({ errors: { tenant_id: "choose a tenant" } }, 400);
+      let invite: Awaited<ReturnType<typeof createInvitation>>;
+      try {
+        invite = await createInvitation(db, { ...form, tenantId, invitedBy: p.userId, ttlHours: deps.config.admin.invitation_ttl_hours });
+      } catch (e) {
+        return again({ errors: fieldErrors(e, "email") }, 400);
+      }
+      const link = `${publicBase(deps.config, ctx.request)}/invite/${invite.token}`;
+      if (!send) return again({ form: {}, flash: `Invitation for ${invite.email} created.`, inviteLink: link });
+      try {
+        await send({
+          to: invite.email,
+          subject: "You are invited to Konstruct",
+          text: `${p.email} invited you to Konstruct as ${form.role.replace("_", " ")}.\n\nSet your password here (the link works once, for ${deps.config.admin.invitation_ttl_hours} hours):\n${link}\n`,
+        });
+      } catch (e) {
+        deps.log.warn({ err: e }, "invitation mail could not be sent");
+        return again({ form: {}, flash: `The mail to ${invite.email} could not be sent (${(e as Error).message}); pass this link on instead.`, inviteLink: link });
+      }
+      return again({ form: {}, flash: `Invitation sent to ${invite.email}.` });
+    })
+    .post("/admin/users/:id/delete", async (ctx) => {
+      const p = requireArea(ctx.principal, "users");
+      const id = idParam(ctx.params.id, "user");
+      if (id === p.userId) throw new KonstructError("bad_request", "you cannot remove yourself");
+      if (!(await deleteUser(database(deps), id, isPlatformAdmin(p) ? null : p.tenantId))) throw new KonstructError("not_found", "no such user");
+      return redirect(ctx.request, "/admin/users");
+    })
+    .post("/admin/invitations/:id/revoke", async (ctx) => {
+      const p = requireArea(ctx.principal, "users");
+      const id = idParam(ctx.params.id, "invitation");
+      if (!(await revokeInvitation(database(deps), id, isPlatformAdmin(p) ? null : p.tenantId))) throw new KonstructError("not_found", "no such invitation");
+      return redirect(ctx.request, "/admin/users");
+    });
+};

@@ -1,0 +1,71 @@
+/** The audit log, filtered (agent, kind, time) and paginated, and the same selection as CSV rows. */
+import { and, desc, eq, gte, lt } from "drizzle-orm";
+import type { Database } from "../../db/database.ts";
+import { agents, auditLog } from "../../db/schema/index.ts";
+import { dayAfter } from "./conversations.ts";
+import { type Page, pageWindow, toPage } from "./page.ts";
+
+export const AUDIT_KINDS = ["inbound", "llm_call", "tool_call", "outbound", "refusal", "budget_stop", "command", "error"] as const;
+
+export interface AuditFilter {
+  agentId?: string;
+  kind?: string;
+  /** YYYY-MM-DD (UTC), inclusive. */
+  from?: string;
+  to?: string;
+  page?: number;
+}
+
+export interface AuditRow {
+  id: string;
+  at: Date;
+  kind: string;
+  agentName: string | null;
+  conversationId: string | null;
+  actor: string;
+  summary: string;
+  data: unknown;
+}
+
+function where(f: AuditFilter) {
+  return and(
+    f.agentId ? eq(auditLog.agentId, f.agentId) : undefined,
+    f.kind ? eq(auditLog.kind, f.kind) : undefined,
+    f.from ? gte(auditLog.at, new Date(`${f.from}T00:00:00Z`)) : undefined,
+    f.to ? lt(auditLog.at, dayAfter(f.to)) : undefined,
+  );
+}
+
+function select(db: Database, tenantId: string, f: AuditFilter, limit: number, offset: number): Promise<AuditRow[]> {
+  return db.withTenant(tenantId, (tx) =>
+    tx
+      .select({
+        id: auditLog.id,
+        at: auditLog.at,
+        kind: auditLog.kind,
+        agentName: agents.name,
+        conversationId: auditLog.conversationId,
+        actor: auditLog.actor,
+        summary: auditLog.summary,
+        data: auditLog.data,
+      })
+      .from(auditLog)
+      .leftJoin(agents, and(eq(agents.tenantId, auditLog.tenantId), eq(agents.id, auditLog.agentId)))
+      .where(where(f))
+      .orderBy(desc(auditLog.at), desc(auditLog.id))
+      .limit(limit)
+      .offset(offset),
+  );
+}
+
+export async function listAudit(db: Database, tenantId: string, f: AuditFilter): Promise<Page<AuditRow>> {
+  const { limit, offset } = pageWindow(f.page ?? 1);
+  return toPage(await select(db, tenantId, f, limit, offset), f.page ?? 1);
+}
+
+/** Upper bound of one export, so a CSV download cannot exhaust memory. */
+export const EXPORT_LIMIT = 50_000;
+
+export function exportAudit(db: Database, tenantId: string, f: AuditFilter): Promise<AuditRow[]> {
+  return select(db, tenantId, f, EXPORT_LIMIT, 0);
+}

@@ -1,0 +1,17 @@
+/** Offset pagination for admin lists: fetch one row more than shown to know whether a next page exists. */
+export const PAGE_SIZE = 25;
+
+export interface Page<T> {
+  rows: T[];
+  page: number;
+  hasNext: boolean;
+}
+
+export function pageWindow(page: number, size = PAGE_SIZE): { limit: number; offset: number } {
+  const p = Number.isFinite(page) && page >= 1 ? Math.floor(page) : 1;
+  return { limit: size + 1, offset: (p - 1) * size };
+}
+
+export function toPage<T>(rows: T[], page: number, size = PAGE_SIZE): Page<T> {
+  return { rows: rows.slice(0, size), page: Math.max(1, Math.floor(page) || 1), hasNext: rows.length > size };
+}

@@ -1,0 +1,278 @@
+/**
+ * Every route behind admin auth × every kind of caller, as a table. The route list comes from the
+ * router itself: a route without a row here (or a row without a route) fails the test, so a new
+ * page or endpoint cannot ship unguarded by accident. Each API row runs twice — with a console
+ * session (CSRF header on writes) and with a personal access token — because the role rules must
+ * be the same either way. Every response body is also scanned for the seeded secrets.
+ *
+ * Columns: anonymous, operator (acme), tenant admin of globex, tenant admin (acme), platform admin.
+ * Pages answer a signed-out browser with 302 → /login?next=…, its form posts with 303 → /login;
+ * the API with 401.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { sql } from "drizzle-orm";
+import { agents, channels, conversations, tenantLlmProviders, tenants } from "../db/schema/index.ts";
+import { DB_KINDS } from "../../test/support/db.ts";
+import {
+  anonymousBrowser,
+  type Browser,
+  browser,
+  type ConsoleFixture,
+  consoleFixture,
+  SEEDED_SECRETS,
+  signIn,
+  WHO,
+  type Who,
+} from "../../test/support/admin.ts";
+import { createAccessToken } from "./accounts/access-tokens.ts";
+import { createInvitation } from "./accounts/invitations.ts";
+import { createUser } from "./accounts/users.ts";
+
+/** Registered before admin auth, deliberately public (see src/http/routes.ts). */
+const OUTSIDE_ADMIN_AUTH = ["GET /healthz", "GET /readyz", "GET /metrics", "GET /static/:file", "POST /hooks/:kind/:channelId"];
+
+type Expect = [anonymous: number, operator: number, otherAdmin: number, tenantAdmin: number, platformAdmin: number];
+interface Row {
+  route: string;
+  expect: Expect;
+  /** Path parameters, made fresh per call when the request consumes or destroys what it names. */
+  params?: (f: Ctx, who: Who) => Promise<Record<string, string>> | Record<string, string>;
+  body?: (f: Ctx, who: Who) => Record<string, unknown>;
+  /** A query string for the path (`?tenant=…`: the console's pages take the tenant from it). */
+  query?: (f: Ctx) => string;
+  /** A fresh browser (signed in as `who`) for this request: it ends or replaces the session. */
+  freshSession?: boolean;
+}
+
+interface Ctx extends ConsoleFixture {
+  agentId: string;
+  channelId: string;
+  conversationId: string;
+}
+
+let n = 0;
+const unique = (prefix: string) => `${prefix}${Date.now().toString(36)}${n++}`;
+const uiTenant = async (f: Ctx) => {
+  const [t] = await f.app().db.platform((tx) => tx.insert(tenants).values({ slug: unique("t-"), name: "Throwaway" }).returning({ id: tenants.id }));
+  return t!.id;
+};
+const uiAgent = async (f: Ctx) => {
+  const [a] = await f.app().db.withTenant(f.acme, (tx) => tx.insert(agents).values({ tenantId: f.acme, slug: unique("a-"), name: "Temp" }).returning({ id: agents.id }));
+  return a!.id;
+};
+const invitation = async (f: Ctx) =>
+  createInvitation(f.app().db, { email: `${unique("inv")}@acme.test`, role: "operator", tenantId: f.acme, invitedBy: f.userIds.tenantAdmin, ttlHours: 1 });
+
+const ALL = (code: number): Expect => [code, code, code, code, code];
+const PAGE_ANY: Expect = [302, 200, 200, 200, 200];
+const PAGE_ADMIN: Expect = [302, 403, 200, 200, 200];
+const API_READ_OWN: Expect = [401, 200, 403, 200, 200];
+const API_ADMIN_OWN: Expect = [401, 403, 403, 200, 200];
+
+const ROWS: Row[] = [
+  { route: "GET /", expect: ALL(200) },
+  { route: "GET /setup", expect: ALL(404) },
+  { route: "POST /setup", expect: ALL(404), body: () => ({ email: "late@example.com", password: "long enough pw", confirm: "long enough pw" }) },
+  { route: "GET /login", expect: [200, 302, 302, 302, 302] },
+  { route: "POST /login", expect: ALL(303), freshSession: true, body: (f) => ({ email: f.emails.operator, password: "correct horse battery" }) },
+  { route: "POST /logout", expect: ALL(303), freshSession: true },
+  { route: "GET /invite/:token", expect: ALL(200), params: async (f) => ({ token: (await invitation(f)).token }) },
+  {
+    route: "POST /invite/:token",
+    expect: ALL(303),
+    freshSession: true,
+    params: async (f) => ({ token: (await invitation(f)).token }),
+    body: () => ({ password: "new user password", confirm: "new user password" }),
+  },
+  { route: "GET /admin", expect: PAGE_ANY },
+  { route: "GET /admin/users", expect: PAGE_ADMIN },
+  {
+    route: "POST /admin/users/invite",
+    expect: [303, 403, 403, 200, 200],
+    body: (f) => ({ email: `${unique("new")}@acme.test`, role: "operator", tenant_id: f.acme }),
+  },
+  {
+    route: "POST /admin/users/:id/delete",
+    expect: [303, 403, 404, 303, 303],
+    params: async (f) => ({ id: (await createUser(f.app().db, { email: `${unique("del")}@acme.test`, password: "long enough pw", role: "operator", tenantId: f.acme })).id }),
+  },
+  { route: "POST /admin/invitations/:id/revoke", expect: [303, 403, 404, 303, 303], params: async (f) => ({ id: (await invitation(f)).id }) },
+  { route: "GET /admin/tokens", expect: PAGE_ANY },
+  { route: "POST /admin/tokens", expect: [303, 200, 200, 200, 200], body: () => ({ name: "ci" }) },
+  {
+    // Always a token of the acme tenant admin: only its owner may revoke it.
+    route: "POST /admin/tokens/:id/revoke",
+    expect: [303, 404, 404, 303, 404],
+    params: async (f) => ({ id: (await createAccessToken(f.app().db, f.userIds.tenantAdmin, "x")).id }),
+  },
+  { route: "GET /admin/api", expect: PAGE_ANY },
+  ...CONSOLE_ROWS(),
+  { route: "GET /api/v1/openapi.json", expect: ALL(200) },
+  { route: "GET /api/v1/me", expect: [401, 200, 200, 200, 200] },
+  { route: "GET /api/v1/tenants", expect: [401, 200, 200, 200, 200] },
+  { route: "POST /api/v1/tenants", expect: [401, 403, 403, 403, 201], body: () => ({ slug: unique("new-"), name: "New" }) },
+  { route: "GET /api/v1/tenants/:tenantId", expect: API_READ_OWN, params: (f) => ({ tenantId: f.acme }) },
+  { route: "PATCH /api/v1/tenants/:tenantId", expect: [401, 403, 403, 403, 200], params: async (f) => ({ tenantId: await uiTenant(f) }), body: () => ({ name: "Renamed" }) },
+  { route: "DELETE /api/v1/tenants/:tenantId", expect: [401, 403, 403, 403, 204], params: async (f) => ({ tenantId: await uiTenant(f) }) },
+  { route: "GET /api/v1/tenants/:tenantId/agents", expect: API_ADMIN_OWN, params: (f) => ({ tenantId: f.acme }) },
+  { route: "POST /api/v1/tenants/:tenantId/agents", expect: [401, 403, 403, 201, 201], params: (f) => ({ tenantId: f.acme }), body: () => ({ slug: unique("ag-"), name: "New" }) },
+  { route: "GET /api/v1/tenants/:tenantId/agents/:id", expect: API_ADMIN_OWN, params: (f) => ({ tenantId: f.acme, id: f.agentId }) },
+  { route: "PATCH /api/v1/tenants/:tenantId/agents/:id", expect: API_ADMIN_OWN, params: async (f) => ({ tenantId: f.acme, id: await uiAgent(f) }), body: () => ({ persona: "calm" }) },
+  { route: "DELETE /api/v1/tenants/:tenantId/agents/:id", expect: [401, 403, 403, 204, 204], params: async (f) => ({ tenantId: f.acme, id: await uiAgent(f) }) },
+  { route: "GET /api/v1/tenants/:tenantId/channels", expect: API_ADMIN_OWN, params: (f) => ({ tenantId: f.acme }) },
+  { route: "GET /api/v1/tenants/:tenantId/channels/:id", expect: API_ADMIN_OWN, params: (f) => ({ tenantId: f.acme, id: f.channelId }) },
+  { route: "GET /api/v1/tenants/:tenantId/conversations", expect: API_READ_OWN, params: (f) => ({ tenantId: f.acme }) },
+  { route: "GET /api/v1/tenants/:tenantId/conversations/:id", expect: API_READ_OWN, params: (f) => ({ tenantId: f.acme, id: f.conversationId }) },
+  { route: "GET /api/v1/tenants/:tenantId/audit", expect: API_ADMIN_OWN, params: (f) => ({ tenantId: f.acme }) },
+  { route: "GET /api/v1/tenants/:tenantId/usage", expect: API_READ_OWN, params: (f) => ({ tenantId: f.acme }) },
+];
+
+/** Part B's pages (tenants, agents, channels, conversations, audit, usage, providers, web chat). */
+function CONSOLE_ROWS(): Row[] {
+  const acme = (f: Ctx) => `?tenant=${f.acme}`;
+  const PLATFORM: Expect = [302, 403, 403, 403, 200];
+  const PLATFORM_POST: Expect = [303, 403, 403, 403, 303];
+  const ADMIN: Expect = [302, 403, 403, 200, 200];
+  const ADMIN_POST: Expect = [303, 403, 403, 303, 303];
+  const READ: Expect = [302, 200, 403, 200, 200];
+  const agentBody = () => ({ name: "Temp", slug: unique("a-"), models: "mock/gpt-test", daily_budget_usd: "0", monthly_budget_usd: "0", context_tokens: "8000", max_tool_iterations: "4" });
+  const tgBody = (f: Ctx) => ({ id: crypto.randomUUID(), kind: "telegram", name: unique("tg-"), agent_id: f.agentId, mode: "polling", bot_token: "42:fresh-token", api_root: "http://127.0.0.1:9" });
+  const providerBody = () => ({ id: unique("p-"), kind: "openai", base_url: "http://127.0.0.1:9/v1", api_key: "", timeout_ms: "2000", max_concurrency: "2" });
+  const deadChannel = async (f: Ctx) => ({ id: await uiChannel(f) });
+  return [
+    { route: "GET /admin/tenants", expect: PLATFORM },
+    { route: "GET /admin/tenants/new", expect: PLATFORM },
+    { route: "GET /admin/tenants/:id", expect: PLATFORM, params: (f) => ({ id: f.acme }) },
+    { route: "POST /admin/tenants", expect: PLATFORM_POST, body: () => ({ slug: unique("t-"), name: "New" }) },
+    { route: "POST /admin/tenants/:id", expect: PLATFORM_POST, params: async (f) => ({ id: await uiTenant(f) }), body: () => ({ slug: unique("t-"), name: "Renamed" }) },
+    { route: "POST /admin/tenants/:id/delete", expect: PLATFORM_POST, params: async (f) => ({ id: await uiTenant(f) }) },
+    { route: "GET /admin/agents", expect: ADMIN, query: acme },
+    { route: "GET /admin/agents/new", expect: ADMIN, query: acme },
+    { route: "GET /admin/agents/:id", expect: ADMIN, query: acme, params: (f) => ({ id: f.agentId }) },
+    { route: "POST /admin/agents", expect: ADMIN_POST, query: acme, body: agentBody },
+    { route: "POST /admin/agents/:id", expect: ADMIN_POST, query: acme, params: async (f) => ({ id: await uiAgent(f) }), body: agentBody },
+    { route: "POST /admin/agents/:id/delete", expect: ADMIN_POST, query: acme, params: async (f) => ({ id: await uiAgent(f) }) },
+    { route: "GET /admin/channels", expect: ADMIN, query: acme },
+    { route: "GET /admin/channels/new", expect: ADMIN, query: (f) => `${acme(f)}&kind=slack` },
+    // The seeded Slack channel: its page must show no secret (the scan below).
+    { route: "GET /admin/channels/:id", expect: ADMIN, query: acme, params: (f) => ({ id: f.channelId }) },
+    { route: "POST /admin/channels", expect: ADMIN_POST, query: acme, body: tgBody },
+    { route: "POST /admin/channels/:id", expect: ADMIN_POST, query: acme, params: deadChannel, body: (f) => ({ ...tgBody(f), bot_token: "" }) },
+    { route: "POST /admin/channels/:id/test", expect: [303, 403, 403, 200, 200], query: acme, params: deadChannel },
+    { route: "POST /admin/channels/:id/delete", expect: ADMIN_POST, query: acme, params: deadChannel },
+    { route: "GET /admin/conversations", expect: READ, query: acme },
+    { route: "GET /admin/conversations/:id", expect: READ, query: acme, params: (f) => ({ id: f.conversationId }) },
+    { route: "GET /admin/audit", expect: ADMIN, query: acme },
+    { route: "GET /admin/audit.csv", expect: ADMIN, query: acme },
+    { route: "GET /admin/usage", expect: READ, query: acme },
+    { route: "GET /admin/providers", expect: ADMIN, query: acme },
+    { route: "GET /admin/providers/new", expect: ADMIN, query: (f) => `${acme(f)}&scope=tenant` },
+    { route: "POST /admin/providers", expect: ADMIN_POST, query: (f) => `${acme(f)}&scope=tenant`, body: providerBody },
+    // The seeded platform provider: its key must not show.
+    { route: "GET /admin/providers/:id", expect: PLATFORM, query: () => "?scope=platform", params: () => ({ id: "mock" }) },
+    { route: "POST /admin/providers/:id", expect: PLATFORM_POST, query: () => "?scope=platform", params: () => ({ id: "mock" }), body: () => ({ ...providerBody(), id: "mock" }) },
+    { route: "POST /admin/providers/:id/test", expect: [303, 403, 403, 403, 200], query: () => "?scope=platform", params: () => ({ id: "mock" }) },
+    { route: "POST /admin/providers/:id/delete", expect: ADMIN_POST, query: (f) => `${acme(f)}&scope=tenant`, params: async (f) => ({ id: await uiProvider(f) }) },
+    { route: "GET /admin/chat", expect: READ, query: acme },
+    { route: "GET /admin/chat/:agentId/log", expect: READ, query: acme, params: (f) => ({ agentId: f.agentId }) },
+    { route: "POST /admin/chat/:agentId/messages", expect: [303, 200, 403, 200, 200], query: acme, params: (f) => ({ agentId: f.agentId }), body: () => ({ text: "hello from the table" }) },
+  ];
+}
+
+/** A channel of acme's agent whose API is a closed port (the connection test fails fast, offline). */
+const uiChannel = async (f: Ctx) => {
+  const box = f.app().secrets;
+  const [c] = await f.app().db.withTenant(f.acme, (tx) =>
+    tx
+      .insert(channels)
+      .values({ tenantId: f.acme, agentId: f.agentId, kind: "telegram", name: unique("tg-"), mode: "polling", settings: { api_root: "http://127.0.0.1:9", groups: "mention" }, secrets: box.sealJson({ bot_token: "42:dead" }) })
+      .returning({ id: channels.id }),
+  );
+  return c!.id;
+};
+const uiProvider = async (f: Ctx) => {
+  const id = unique("p-");
+  await f.app().db.withTenant(f.acme, (tx) => tx.insert(tenantLlmProviders).values({ tenantId: f.acme, id, kind: "openai", baseUrl: "http://127.0.0.1:9/v1", apiKey: f.app().secrets.seal("") }));
+  return id;
+};
+
+function fill(route: string, params: Record<string, string>): { method: string; path: string } {
+  const [method, pattern] = route.split(" ") as [string, string];
+  return { method, path: pattern.replace(/:(\w+)/g, (_, k: string) => params[k] ?? `:${k}`) };
+}
+
+describe.each(DB_KINDS)("admin routes × roles on %s Postgres", (kind) => {
+  let f: Ctx;
+  let sessions: Record<Who, Browser>;
+  const bodies: string[] = [];
+
+  beforeAll(async () => {
+    const fx = await consoleFixture(kind);
+    const [agent] = await fx.app().db.withTenant(fx.acme, (tx) => tx.select({ id: agents.id }).from(agents));
+    const [channel] = await fx.app().db.withTenant(fx.acme, (tx) => tx.select({ id: channels.id }).from(channels));
+    const [conv] = await fx.app().db.withTenant(fx.acme, (tx) =>
+      tx.insert(conversations).values({ tenantId: fx.acme, agentId: agent!.id, channelId: channel!.id, chatKey: "C1" }).returning({ id: conversations.id }),
+    );
+    f = { ...fx, agentId: agent!.id, channelId: channel!.id, conversationId: conv!.id };
+    sessions = await f.sessions();
+  });
+  afterAll(() => f.cleanup());
+
+  test("the table covers exactly the router's routes", () => {
+    const routed = f
+      .app()
+      .http.routes.map((r) => `${r.method} ${r.path}`)
+      .filter((r) => !OUTSIDE_ADMIN_AUTH.includes(r));
+    expect([...new Set(routed)].sort()).toEqual(ROWS.map((r) => r.route).sort());
+  });
+
+  async function call(row: Row, who: Who, via: "session" | "token") {
+    let b = sessions[who];
+    if (row.freshSession) b = who === "anonymous" ? await anonymousBrowser(f.app) : await signIn(browser(f.app), f.emails[who]);
+    const filled = fill(row.route, (await row.params?.(f, who)) ?? {});
+    const method = filled.method;
+    const path = filled.path + (row.query?.(f) ?? "");
+    const body = row.body?.(f, who);
+    const isApi = path.startsWith("/api/");
+    if (via === "token") {
+      const headers: Record<string, string> = who === "anonymous" ? {} : { authorization: `Bearer ${f.tokens[who]}` };
+      if (body) headers["content-type"] = "application/json";
+      return f.app().http.handle(new Request(`http://localhost${path}`, { method, headers, body: body ? JSON.stringify(body) : undefined }));
+    }
+    const accept = isApi ? "application/json" : "text/html";
+    if (method === "GET") return b.fetch(path, { headers: { accept } });
+    return isApi ? b.fetch(path, { method, json: body ?? {}, headers: { accept } }) : b.fetch(path, { method, form: (body ?? {}) as Record<string, string>, headers: { accept } });
+  }
+
+  for (const row of ROWS) {
+    const vias = row.route.includes(" /api/") ? (["session", "token"] as const) : (["session"] as const);
+    for (const via of vias)
+      test(`${row.route} (${via})`, async () => {
+        const got: Record<string, number> = {};
+        for (const who of WHO) {
+          const res = await call(row, who, via);
+          got[who] = res.status;
+          bodies.push(await res.text());
+          if (who === "anonymous" && res.status === 302) expect(res.headers.get("location")).toStartWith("/login?next=");
+          if (who === "anonymous" && res.status === 303 && row.expect[0] === 303 && !row.freshSession && !row.route.includes("/invite/"))
+            expect(res.headers.get("location")).toBe("/login");
+        }
+        expect(got).toEqual(Object.fromEntries(WHO.map((w, i) => [w, row.expect[i]!])));
+      });
+  }
+
+  test("no response carried a seeded secret", () => {
+    expect(bodies.length).toBeGreaterThan(ROWS.length * 5);
+    for (const secret of SEEDED_SECRETS) expect(bodies.filter((b) => b.includes(secret))).toEqual([]);
+  });
+
+  test("the tenant deleted through the API took its agents with it (cascade across RLS)", async () => {
+    const id = await uiTenant(f);
+    await f.app().db.withTenant(id, (tx) => tx.insert(agents).values({ tenantId: id, slug: "doomed", name: "Doomed" }));
+    const res = await f.app().http.handle(new Request(`http://localhost/api/v1/tenants/${id}`, { method: "DELETE", headers: { authorization: `Bearer ${f.tokens.platformAdmin}` } }));
+    expect(res.status).toBe(204);
+    const left = await f.app().db.driver.raw.query<{ n: number }>(`select count(*)::int as n from agents where tenant_id = '${id}'`);
+    expect(left).toEqual([{ n: 0 }]);
+    expect(await f.app().db.platform((tx) => tx.execute(sql`select 1 from tenants where id = ${id}`)).then((r) => ((r as { rows?: unknown[] }).rows ?? (r as unknown[])).length)).toBe(0);
+  });
+});

@@ -1,0 +1,57 @@
+/**
+ * The web chat's storage side: each agent gets one "webchat" channel row on first use (started in
+ * the gateway like any connection), and the chat a user sees is read back from that connection's
+ * inbox and outbox — what the user sent, and every reply as recorded (answers, refusals, commands).
+ */
+import { and, asc, eq, sql } from "drizzle-orm";
+import type { Database } from "../../db/database.ts";
+import { agents, channels, inboundEvents, outboundMessages } from "../../db/schema/index.ts";
+import { KonstructError } from "../../errors.ts";
+import type { Connections } from "../../gateway/connections.ts";
+import type { SecretBox } from "../../secrets/box.ts";
+
+export interface ChatLine {
+  at: Date;
+  from: "user" | "agent";
+  text: string;
+  /** For replies: pending until the pipeline has answered, failed if it could not. */
+  status: string;
+}
+
+/** The agent's web chat connection, created and started on first use. */
+export async function webchatChannel(db: Database, box: SecretBox, connections: Connections | null, tenantId: string, agentId: string): Promise<string> {
+  const { id, created } = await db.withTenant(tenantId, async (tx) => {
+    const [agent] = await tx.select({ id: agents.id, slug: agents.slug }).from(agents).where(eq(agents.id, agentId));
+    if (!agent) throw new KonstructError("not_found", "no such AI employee");
+    const [have] = await tx.select({ id: channels.id }).from(channels).where(and(eq(channels.agentId, agentId), eq(channels.kind, "webchat")));
+    if (have) return { id: have.id, created: false };
+    const [row] = await tx
+      .insert(channels)
+      .values({ tenantId, agentId, kind: "webchat", name: `webchat-${agent.slug}`.slice(0, 63), mode: "browser", secrets: box.sealJson({}), source: "ui" })
+      .onConflictDoNothing()
+      .returning({ id: channels.id });
+    if (!row) throw new KonstructError("conflict", `a channel named webchat-${agent.slug} exists already; rename it to use the web chat`);
+    return { id: row.id, created: true };
+  });
+  if (created || !connections?.get(id)) await connections?.reload(tenantId, id);
+  return id;
+}
+
+/** The last `limit` lines of one user's chat on a web chat connection, oldest first. */
+export async function chatLog(db: Database, tenantId: string, channelId: string, chatKey: string, limit = 100): Promise<ChatLine[]> {
+  return db.withTenant(tenantId, async (tx) => {
+    const said = await tx
+      .select({ at: inboundEvents.receivedAt, text: sql<string>`${inboundEvents.message}->>'text'`, status: inboundEvents.status })
+      .from(inboundEvents)
+      .where(and(eq(inboundEvents.channelId, channelId), sql`${inboundEvents.message}->>'chatKey' = ${chatKey}`))
+      .orderBy(asc(inboundEvents.receivedAt));
+    const answered = await tx
+      .select({ at: outboundMessages.createdAt, text: outboundMessages.text, status: outboundMessages.status })
+      .from(outboundMessages)
+      .where(and(eq(outboundMessages.channelId, channelId), eq(outboundMessages.chatKey, chatKey)))
+      .orderBy(asc(outboundMessages.createdAt), asc(outboundMessages.seq));
+    const lines: ChatLine[] = [...said.map((s) => ({ ...s, from: "user" as const })), ...answered.map((a) => ({ ...a, from: "agent" as const }))];
+    lines.sort((a, b) => a.at.getTime() - b.at.getTime() || (a.from === "user" ? -1 : 1));
+    return lines.slice(-limit);
+  });
+}

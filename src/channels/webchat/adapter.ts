@@ -1,0 +1,56 @@
+/**
+ * The web chat channel: an admin talks to an AI employee from the browser (/admin/chat). A typed
+ * message becomes an inbound message of the agent's "webchat" connection and goes through the same
+ * pipeline as Slack and Telegram (inbox, rate limits, budgets, audit, outbox).
+ *
+ * Delivery is the database itself: the page reads the chat back from the inbox and the outbox
+ * (inbound_events / outbound_messages of this connection and chat), so `send` has nothing to push —
+ * the reply is already recorded when it is called — and any replica can serve the page.
+ */
+import { randomUUID } from "node:crypto";
+import type { ChannelAdapter, InboundMessage, InboundSink, OutboundText } from "../types.ts";
+
+const COMMANDS = new Set(["start", "help", "new", "status", "cancel"]);
+
+/** One browser chat per admin user and agent: the conversation's chat key. */
+export const webchatKey = (userId: string): string => `web:${userId}`;
+
+export class WebchatAdapter implements ChannelAdapter {
+  readonly capabilities = { threads: false, buttons: false, files: false, edits: false, typing: false, maxMessageLength: 20_000 };
+  private sink: InboundSink | null = null;
+
+  async start(sink: InboundSink): Promise<void> {
+    this.sink = sink;
+  }
+
+  async stop(): Promise<void> {
+    this.sink = null;
+  }
+
+  /** Hands one browser message to the pipeline; resolves once it is durably recorded. */
+  async say(sender: { id: string; name: string }, text: string): Promise<void> {
+    if (!this.sink) throw new Error("web chat channel not started");
+    const command = /^\/([a-z]+)\s*$/.exec(text.trim())?.[1];
+    const message: InboundMessage = {
+      eventKey: randomUUID(),
+      chatKey: webchatKey(sender.id),
+      sender,
+      text,
+      command: command && COMMANDS.has(command) ? command : undefined,
+      attachments: [],
+      receivedAt: new Date().toISOString(),
+      raw: { webchat: true },
+    };
+    await this.sink(message);
+  }
+
+  async send(_message: OutboundText): Promise<{ externalId: string }> {
+    return { externalId: randomUUID() };
+  }
+
+  async typing(): Promise<void> {}
+}
+
+export function createWebchatAdapter(): WebchatAdapter {
+  return new WebchatAdapter();
+}

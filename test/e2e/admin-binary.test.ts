@@ -1,0 +1,93 @@
+/**
+ * The admin console from the compiled binary: `konstruct admin create`, sign in over HTTP, create
+ * a tenant with a personal access token, invite a user — mailed through a real SMTP server
+ * (nodemailer is loaded lazily, so this proves the binary carries it) — and accept the invitation.
+ */
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { existsSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { eventually } from "../support/app.ts";
+import { tempDir } from "../support/db.ts";
+import { startSmtp } from "../support/smtp.ts";
+
+const ROOT = join(import.meta.dir, "../..");
+const BINARY = join(ROOT, "dist/konstruct");
+let dir: { path: string; remove(): void };
+let smtp: Awaited<ReturnType<typeof startSmtp>>;
+
+beforeAll(async () => {
+  if (!existsSync(BINARY) || process.env.KTEST_REBUILD) {
+    const build = Bun.spawnSync(["bun", "run", "build"], { cwd: ROOT, stdout: "ignore", stderr: "pipe" });
+    if (build.exitCode !== 0) throw new Error(`build failed: ${build.stderr.toString()}`);
+  }
+  smtp = await startSmtp();
+  dir = tempDir("konstruct-admin-binary-");
+}, 120_000);
+afterAll(async () => {
+  await smtp.stop();
+  dir.remove();
+});
+
+/** Cookie jar + CSRF token of one browser against the running binary. */
+function client(base: string) {
+  const jar = new Map<string, string>();
+  let csrf = "";
+  const send = async (path: string, init: RequestInit = {}) => {
+    const headers = new Headers(init.headers);
+    headers.set("cookie", [...jar].map(([k, v]) => `${k}=${v}`).join("; "));
+    if (csrf) headers.set("x-csrf-token", csrf);
+    const res = await fetch(base + path, { ...init, headers, redirect: "manual" });
+    for (const c of res.headers.getSetCookie()) {
+      const [k, v] = c.split(";")[0]!.split("=") as [string, string];
+      jar.set(k, v);
+    }
+    const text = await res.text();
+    const m = /name="_csrf" value="([^"]+)"/.exec(text);
+    if (m) csrf = m[1]!;
+    return { status: res.status, text, location: res.headers.get("location") };
+  };
+  const form = (path: string, fields: Record<string, string>) => send(path, { method: "POST", body: new URLSearchParams(fields) });
+  return { send, form };
+}
+
+test("admin create, sign in, API token, tenant, mailed invitation, accepted", async () => {
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  const base = `http://127.0.0.1:${port}`;
+  writeFileSync(join(dir.path, "konstruct.config.yaml"), JSON.stringify({ server: { host: "127.0.0.1", port }, smtp: { host: "127.0.0.1", port: smtp.port } }));
+  writeFileSync(join(dir.path, "pw"), "binary admin password\n");
+  const env = { PATH: "/usr/bin:/bin", HOME: dir.path };
+  const create = Bun.spawnSync([BINARY, "admin", "create", "--email", "root@example.com", "--password-file", "pw"], { cwd: dir.path, env });
+  expect(create.stdout.toString()).toBe("created platform admin root@example.com\n");
+  const child = Bun.spawn([BINARY, "serve"], { cwd: dir.path, env, stdout: "ignore", stderr: "inherit" });
+  try {
+    await eventually(async () => (await fetch(`${base}/readyz`).catch(() => null))?.ok, 30_000, "binary ready");
+    const admin = client(base);
+    await admin.send("/login");
+    expect(await admin.form("/login", { email: "root@example.com", password: "binary admin password" })).toMatchObject({ status: 303, location: "/admin" });
+    await admin.send("/admin/tokens");
+    const tokenPage = await admin.form("/admin/tokens", { name: "binary" });
+    const token = /class="secret-once">(kpat_[A-Za-z0-9_-]+)</.exec(tokenPage.text)![1]!;
+    const made = await fetch(`${base}/api/v1/tenants`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify({ slug: "acme", name: "Acme" }),
+    });
+    expect(made.status).toBe(201);
+    const tenant = (await made.json()) as { id: string };
+
+    await admin.send("/admin/users");
+    const invited = await admin.form("/admin/users/invite", { email: "ops@acme.test", role: "operator", tenant_id: tenant.id });
+    expect(invited.text).toContain("Invitation sent to ops@acme.test.");
+    const mail = await eventually(() => smtp.mails[0], 10_000, "invitation mail");
+    const link = new RegExp(`${base}/invite/[A-Za-z0-9_-]+`).exec(mail.raw.replace(/=\r?\n/g, ""))![0];
+
+    const invitee = client(base);
+    await invitee.send(new URL(link).pathname);
+    expect(await invitee.form(new URL(link).pathname, { password: "operator password", confirm: "operator password" })).toMatchObject({ status: 303 });
+    const me = await invitee.send("/api/v1/me");
+    expect(JSON.parse(me.text)).toMatchObject({ email: "ops@acme.test", role: "operator", tenant_id: tenant.id });
+  } finally {
+    child.kill("SIGTERM");
+    await child.exited;
+  }
+}, 120_000);

@@ -1,0 +1,116 @@
+/** @jsxImportSource @kitajs/html */
+/** Agent Designer: the AI employees of a tenant, and the form that defines one. */
+import type { Scope } from "../../src/admin/scope.ts";
+import type { Agent, Channel } from "../../src/db/schema/index.ts";
+import { Area, Text } from "./fields.tsx";
+import { Csrf, type FieldErrors, Flash } from "./form.tsx";
+import { Empty, NoTenant, PageHead, usd } from "./parts.tsx";
+
+export function AgentList(props: { scope: Scope; agents: Agent[]; flash?: string }): JSX.Element {
+  return (
+    <section>
+      <PageHead title="AI employees" scope={props.scope} action="/admin/agents">
+        {props.scope.tenantId ? <a href="/admin/agents/new">New AI employee</a> : ""}
+      </PageHead>
+      <Flash message={props.flash} />
+      {!props.scope.tenantId ? (
+        <NoTenant />
+      ) : props.agents.length === 0 ? (
+        <Empty>
+          <p>No AI employee yet. Give one a name, a role and a model, then connect it to a channel.</p>
+          <p><a href="/admin/agents/new">Design the first AI employee</a></p>
+        </Empty>
+      ) : (
+        <div class="table-wrap">
+          <table>
+            <thead><tr><th scope="col">Name</th><th scope="col">Role</th><th scope="col">Models</th><th scope="col">Daily budget</th></tr></thead>
+            <tbody>
+              {props.agents.map((a) => (
+                <tr>
+                  <td><a href={`/admin/agents/${a.id}`} safe>{a.name}</a></td>
+                  <td safe>{a.role}</td>
+                  <td safe>{a.models.join(" → ")}</td>
+                  <td>{Number(a.dailyBudgetUsd) ? usd(Number(a.dailyBudgetUsd)) : "no cap"}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
+
+export interface AgentFormProps {
+  csrf: string;
+  tenantId: string;
+  agent: Agent | null;
+  values: Record<string, string>;
+  errors?: FieldErrors;
+  flash?: string;
+  channels: Channel[];
+  providers: string[];
+}
+
+export function AgentFormView(p: AgentFormProps): JSX.Element {
+  const a = p.agent;
+  const q = `?tenant=${p.tenantId}`;
+  return (
+    <section class="card">
+      <h1 safe>{a ? a.name : "New AI employee"}</h1>
+      <Flash message={p.flash} />
+      {a?.source === "config" ? <p class="muted">Declared in konstruct.config.yaml: the file wins at the next start.</p> : ""}
+      <form method="post" action={`${a ? `/admin/agents/${a.id}` : "/admin/agents"}${q}`} class="stack wide">
+        <Csrf token={p.csrf} />
+        <Text name="name" label="Name" values={p.values} errors={p.errors} required hint="What colleagues call it, e.g. Ada" />
+        <Text name="slug" label="Slug" values={p.values} errors={p.errors} required hint="Short id (a-z, 0-9, -), e.g. ada" />
+        <Text name="role" label="Role" values={p.values} errors={p.errors} hint="e.g. support engineer" />
+        <Area name="persona" label="Persona" values={p.values} errors={p.errors} rows={3} hint="Tone and manner, e.g. friendly, concise, never guesses" />
+        <Area name="instructions" label="Instructions (system prompt)" values={p.values} errors={p.errors} rows={8} />
+        <Area
+          name="models"
+          label="Model chain"
+          values={p.values}
+          errors={p.errors}
+          rows={3}
+          hint={`One provider_id/model per line, primary first; the next is tried when one fails.${p.providers.length ? ` Providers: ${p.providers.join(", ")}.` : " Add a provider under Providers first."}`}
+        />
+        <Text name="daily_budget_usd" label="Daily budget (USD)" type="number" values={p.values} errors={p.errors} hint="0 = no cap" />
+        <Text name="monthly_budget_usd" label="Monthly budget (USD)" type="number" values={p.values} errors={p.errors} hint="0 = no cap" />
+        <Text name="context_tokens" label="Context window (tokens)" type="number" values={p.values} errors={p.errors} />
+        <Text name="max_tool_iterations" label="Max tool round trips per message" type="number" values={p.values} errors={p.errors} />
+        <Area name="skills" label="Enabled skills" values={p.values} errors={p.errors} rows={2} hint="One skill name per line" />
+        <Area name="escalation_rules" label="Escalation rules" values={p.values} errors={p.errors} rows={3} hint="When to hand over to a human, e.g. refunds over $100, legal questions" />
+        <div class="actions">
+          <button type="submit">{a ? "Save" : "Create AI employee"}</button>
+          <a href="/admin/agents">Cancel</a>
+        </div>
+      </form>
+      {a ? (
+        <>
+          <h2>Channels</h2>
+          {p.channels.length ? (
+            <ul>
+              {p.channels.map((c) => (
+                <li>
+                  {c.kind === "slack" || c.kind === "telegram" ? <a href={`/admin/channels/${c.id}${q}`} safe>{`${c.name} (${c.kind})`}</a> : <span safe>{`${c.name} (${c.kind})`}</span>}
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <p class="muted">Not connected anywhere yet.</p>
+          )}
+          <p class="actions">
+            <a href={`/admin/channels/new${q}&kind=telegram&agent=${a.id}`}>Connect Telegram</a>
+            <a href={`/admin/channels/new${q}&kind=slack&agent=${a.id}`}>Connect Slack</a>
+            <a href={`/admin/chat${q}&agent=${a.id}`}>Try it in the web chat</a>
+          </p>
+          <form method="post" action={`/admin/agents/${a.id}/delete${q}`}>
+            <Csrf token={p.csrf} />
+            <button type="submit" class="secondary">Delete AI employee</button>
+          </form>
+        </>
+      ) : ""}
+    </section>
+  );
+}

@@ -1,0 +1,63 @@
+/** @jsxImportSource @kitajs/html */
+/** Web chat: pick an AI employee, talk to it; the log refreshes itself (htmx polling) until the reply is in. */
+import type { Scope } from "../../src/admin/scope.ts";
+import type { ChatLine } from "../../src/admin/webchat/chat.ts";
+import type { Agent } from "../../src/db/schema/index.ts";
+import { Choice } from "./fields.tsx";
+import { Empty, NoTenant, PageHead, when } from "./parts.tsx";
+
+export function ChatView(p: { scope: Scope; agents: Agent[]; agent: Agent | null; lines: ChatLine[] }): JSX.Element {
+  const q = `?tenant=${p.scope.tenantId}`;
+  return (
+    <section>
+      <PageHead title="Web chat" scope={p.scope} action="/admin/chat" />
+      {!p.scope.tenantId ? (
+        <NoTenant />
+      ) : p.agents.length === 0 ? (
+        <Empty><p>No AI employee to talk to yet. <a href="/admin/agents/new">Design one</a> first.</p></Empty>
+      ) : (
+        <>
+          <form method="get" action="/admin/chat" class="inline filters">
+            <input type="hidden" name="tenant" value={p.scope.tenantId} />
+            <Choice name="agent" label="Talk to" values={{ agent: p.agent?.id ?? "" }} options={p.agents.map((a) => ({ value: a.id, label: a.role ? `${a.name} (${a.role})` : a.name }))} />
+            <button type="submit" class="secondary">Open chat</button>
+          </form>
+          {p.agent ? (
+            <div class="card">
+              <p class="muted">
+                Messages go through the same pipeline as Slack and Telegram: rate limits, budgets, usage and the audit log apply. Commands: /new, /status, /help.
+              </p>
+              <ChatLog tenantId={p.scope.tenantId} agentId={p.agent.id} lines={p.lines} />
+              <form hx-post={`/admin/chat/${p.agent.id}/messages${q}`} hx-target="#chat-log" hx-swap="outerHTML" hx-on--after-request="if (event.detail.successful) this.reset()" class="stack wide">
+                <label for="f-chat-text">
+                  <span>Message</span>
+                  <textarea id="f-chat-text" name="text" rows="3" required maxlength="8000"></textarea>
+                </label>
+                <div class="actions"><button type="submit">Send</button></div>
+              </form>
+            </div>
+          ) : ""}
+        </>
+      )}
+    </section>
+  );
+}
+
+/** The log; while a reply is outstanding it polls itself every second. */
+export function ChatLog(p: { tenantId: string; agentId: string; lines: ChatLine[] }): JSX.Element {
+  const last = p.lines.at(-1);
+  const waiting = last?.from === "user" && (last.status === "pending" || last.status === "processing");
+  const poll = waiting ? { "hx-get": `/admin/chat/${p.agentId}/log?tenant=${p.tenantId}`, "hx-trigger": "every 1s", "hx-swap": "outerHTML" } : {};
+  return (
+    <div id="chat-log" class="chat-log" aria-live="polite" {...poll}>
+      {p.lines.length === 0 ? <p class="muted">Say hello.</p> : ""}
+      {p.lines.map((l) => (
+        <div class={`msg ${l.from === "user" ? "user" : "assistant"}`}>
+          <small class="muted">{`${l.from === "user" ? "You" : "AI employee"} · ${when(l.at)}${l.status === "failed" ? " · failed" : ""}`}</small>
+          <div safe>{l.text}</div>
+        </div>
+      ))}
+      {waiting ? <p class="muted typing">Thinking…</p> : ""}
+    </div>
+  );
+}

@@ -1,0 +1,118 @@
+/** @jsxImportSource @kitajs/html */
+/** Conversations: the filtered list, and one conversation as a transcript with its LLM and tool calls expandable. */
+import type { ConversationFilter, ConversationRow } from "../../src/admin/queries/conversations.ts";
+import type { Page } from "../../src/admin/queries/page.ts";
+import type { Transcript, TranscriptItem } from "../../src/admin/queries/transcript.ts";
+import type { Scope } from "../../src/admin/scope.ts";
+import type { Agent, Channel } from "../../src/db/schema/index.ts";
+import { Choice, Text } from "./fields.tsx";
+import { Empty, int, NoTenant, PageHead, Pager, usd, when } from "./parts.tsx";
+
+export interface ConversationListProps {
+  scope: Scope;
+  page: Page<ConversationRow> | null;
+  filter: Record<string, string | undefined>;
+  agents: Agent[];
+  channels: Channel[];
+}
+
+export function ConversationList(p: ConversationListProps): JSX.Element {
+  const q = `?tenant=${p.scope.tenantId}`;
+  return (
+    <section>
+      <PageHead title="Conversations" scope={p.scope} action="/admin/conversations" />
+      {!p.scope.tenantId || !p.page ? (
+        <NoTenant />
+      ) : (
+        <>
+          <form method="get" action="/admin/conversations" class="inline filters" aria-label="Filter conversations">
+            <input type="hidden" name="tenant" value={p.scope.tenantId} />
+            <Choice name="agent" label="AI employee" values={p.filter} options={[{ value: "", label: "All" }, ...p.agents.map((a) => ({ value: a.id, label: a.name }))]} />
+            <Choice name="channel" label="Channel" values={p.filter} options={[{ value: "", label: "All" }, ...p.channels.map((c) => ({ value: c.id, label: c.name }))]} />
+            <Choice name="state" label="State" values={p.filter} options={[{ value: "", label: "All" }, { value: "open", label: "Open" }, { value: "closed", label: "Closed" }]} />
+            <Text name="from" label="From" type="date" values={p.filter} />
+            <Text name="to" label="To" type="date" values={p.filter} />
+            <button type="submit">Filter</button>
+          </form>
+          {p.page.rows.length === 0 ? (
+            <Empty>
+              {p.page.page > 1 || Object.values(p.filter).some(Boolean) ? (
+                <p>No conversation matches these filters. <a href={`/admin/conversations${q}`}>Clear the filters</a></p>
+              ) : (
+                <p>No conversation yet. They appear here as soon as someone writes to an AI employee — <a href={`/admin/chat${q}`}>try the web chat</a> or <a href={`/admin/channels${q}`}>connect a channel</a>.</p>
+              )}
+            </Empty>
+          ) : (
+            <div class="table-wrap">
+              <table>
+                <thead><tr><th scope="col">Last activity</th><th scope="col">AI employee</th><th scope="col">Channel</th><th scope="col">Chat</th><th scope="col">Messages</th><th scope="col">State</th></tr></thead>
+                <tbody>
+                  {p.page.rows.map((c) => (
+                    <tr>
+                      <td><a href={`/admin/conversations/${c.id}${q}`}>{when(c.lastMessageAt)}</a></td>
+                      <td safe>{c.agentName}</td>
+                      <td safe>{`${c.channelName} (${c.channelKind})`}</td>
+                      <td safe>{c.chatKey}</td>
+                      <td>{int(c.messageCount)}</td>
+                      <td>{c.closedAt ? "closed" : "open"}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+          <Pager base="/admin/conversations" params={{ ...p.filter, tenant: p.scope.tenantId }} page={p.page.page} hasNext={p.page.hasNext} />
+        </>
+      )}
+    </section>
+  );
+}
+
+export function TranscriptView(props: { tenantId: string; t: Transcript }): JSX.Element {
+  const t = props.t;
+  return (
+    <section>
+      <p><a href={`/admin/conversations?tenant=${props.tenantId}`}>← Conversations</a></p>
+      <h1 safe>{`${t.agentName} · ${t.channelName}`}</h1>
+      <p class="muted">
+        Chat <code safe>{t.chatKey}</code>, started {when(t.startedAt)}
+        {t.closedAt ? `, closed ${when(t.closedAt)}` : ", open"}
+      </p>
+      {t.items.length === 0 ? <Empty><p>Nothing recorded in this conversation yet.</p></Empty> : <div class="chat-log">{t.items.map((i) => <Item item={i} />)}</div>}
+    </section>
+  );
+}
+
+function Item(props: { item: TranscriptItem }): JSX.Element {
+  const i = props.item;
+  if (i.type === "message")
+    return (
+      <div class={`msg ${i.role === "user" ? "user" : "assistant"}`}>
+        <small class="muted">{`${i.role} · ${when(i.at)}`}</small>
+        <div safe>{i.content}</div>
+      </div>
+    );
+  if (i.type === "llm_call")
+    return (
+      <details>
+        <summary>
+          LLM call <code safe>{`${i.provider}/${i.model}`}</code> {i.ok ? <span class="ok">ok</span> : <span class="error">failed</span>} · {String(i.latencyMs)} ms
+        </summary>
+        <dl>
+          <dt>When</dt><dd>{when(i.at)}</dd>
+          <dt>Tokens</dt><dd>{`${int(i.promptTokens)} prompt + ${int(i.completionTokens)} completion`}</dd>
+          <dt>Cost</dt><dd>{usd(i.costUsd)}</dd>
+          {i.error ? <><dt>Error</dt><dd class="error" safe>{i.error}</dd></> : ""}
+        </dl>
+      </details>
+    );
+  return (
+    <details>
+      <summary>
+        <span safe>{i.kind === "tool_call" ? "Tool call" : i.kind.replace("_", " ")}</span> <code safe>{i.summary}</code>
+      </summary>
+      <p class="muted">{when(i.at)}</p>
+      <pre class="code" safe>{JSON.stringify(i.data, null, 2)}</pre>
+    </details>
+  );
+}

@@ -1,0 +1,52 @@
+/** @jsxImportSource @kitajs/html */
+/** The dashboard: today's figures for one tenant, and what to do next on an empty install. */
+import type { DashboardFigures } from "../../src/admin/queries/dashboard.ts";
+import type { Scope } from "../../src/admin/scope.ts";
+import { Empty, int, NoTenant, PageHead, usd } from "./parts.tsx";
+
+export function DashboardView(props: { scope: Scope; figures: DashboardFigures | null; agents: number }): JSX.Element {
+  const f = props.figures;
+  const errors = f ? f.failedEvents + f.failedSends + f.failedLlmCalls : 0;
+  return (
+    <section>
+      <PageHead title="Dashboard" scope={props.scope} action="/admin" />
+      {!props.scope.tenantId || !f ? (
+        <NoTenant />
+      ) : (
+        <>
+          <ul class="figures">
+            <li>
+              Messages today <strong>{int(f.messagesToday)}</strong>
+            </li>
+            <li>
+              Active conversations <strong>{int(f.activeConversations)}</strong>
+              <span class="muted">last 24 h</span>
+            </li>
+            <li>
+              Errors today <strong class={errors ? "error" : ""}>{int(errors)}</strong>
+              <span class="muted">
+                {int(f.failedEvents)} failed events, {int(f.failedSends)} failed sends, {int(f.failedLlmCalls)} failed LLM calls
+              </span>
+            </li>
+            <li>
+              Spend today <strong>{usd(f.spendToday)}</strong>
+              <span class="muted">this month {usd(f.spendMonth)}</span>
+            </li>
+          </ul>
+          {props.agents === 0 ? (
+            <Empty>
+              <p>No AI employee yet.</p>
+              <p>
+                <a href="/admin/agents/new">Design the first AI employee</a>, then <a href="/admin/channels">connect it to Slack or Telegram</a> — or try it in the <a href="/admin/chat">web chat</a>.
+              </p>
+            </Empty>
+          ) : (
+            <p class="actions">
+              <a href="/admin/conversations">Conversations</a> <a href="/admin/usage">Usage &amp; cost</a> {errors ? <a href="/admin/audit?kind=error">Errors in the audit log</a> : ""}
+            </p>
+          )}
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,54 @@
+/** @jsxImportSource @kitajs/html */
+/** Form pieces shared by the console pages: labelled fields with their error next to them. */
+import type { Children } from "@kitajs/html";
+
+export type FieldErrors = Record<string, string | undefined>;
+
+export function Field(props: {
+  name: string;
+  label: string;
+  type?: string;
+  value?: string;
+  errors?: FieldErrors;
+  autocomplete?: string;
+  required?: boolean;
+  children?: Children;
+}): JSX.Element {
+  const error = props.errors?.[props.name];
+  const id = `f-${props.name}`;
+  return (
+    <label for={id}>
+      <span safe>{props.label}</span>
+      {props.children ?? (
+        <input
+          id={id}
+          name={props.name}
+          type={props.type ?? "text"}
+          value={props.value ?? ""}
+          autocomplete={props.autocomplete}
+          required={props.required ?? true}
+          aria-invalid={error ? "true" : undefined}
+          aria-describedby={error ? `${id}-error` : undefined}
+        />
+      )}
+      {error && (
+        <span class="error" id={`${id}-error`} safe>
+          {error}
+        </span>
+      )}
+    </label>
+  );
+}
+
+export function Csrf(props: { token: string }): JSX.Element {
+  return <input type="hidden" name="_csrf" value={props.token} />;
+}
+
+export function Flash(props: { message?: string; error?: boolean }): JSX.Element {
+  if (!props.message) return <></>;
+  return (
+    <p class={props.error ? "flash error" : "flash"} role={props.error ? "alert" : "status"} safe>
+      {props.message}
+    </p>
+  );
+}

@@ -1,0 +1,18 @@
+/** @jsxImportSource @kitajs/html */
+import { Csrf, Field, Flash } from "./form.tsx";
+
+export function LoginPage(props: { csrf: string; next?: string; email?: string; error?: string }): JSX.Element {
+  return (
+    <section class="card">
+      <h1>Sign in</h1>
+      <Flash message={props.error} error />
+      <form method="post" action="/login" class="stack">
+        <Csrf token={props.csrf} />
+        <input type="hidden" name="next" value={props.next ?? ""} />
+        <Field name="email" label="E-mail" type="email" autocomplete="username" value={props.email} />
+        <Field name="password" label="Password" type="password" autocomplete="current-password" />
+        <button type="submit">Sign in</button>
+      </form>
+    </section>
+  );
+}

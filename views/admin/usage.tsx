@@ -1,0 +1,77 @@
+/** @jsxImportSource @kitajs/html */
+/** Usage & cost: a date range, cost per day as an SVG chart, and the figures per day, agent and model. */
+import { BarChart } from "../../src/admin/chart.tsx";
+import type { UsageRange, UsageReport, UsageTotals } from "../../src/admin/queries/usage.ts";
+import type { Scope } from "../../src/admin/scope.ts";
+import type { Agent } from "../../src/db/schema/index.ts";
+import { Choice, Text } from "./fields.tsx";
+import type { FieldErrors } from "./form.tsx";
+import { Empty, int, NoTenant, PageHead, usd } from "./parts.tsx";
+
+function Cells(props: { t: UsageTotals }): JSX.Element {
+  return (
+    <>
+      <td>{int(props.t.calls)}</td>
+      <td>{int(props.t.failedCalls)}</td>
+      <td>{int(props.t.promptTokens)}</td>
+      <td>{int(props.t.completionTokens)}</td>
+      <td>{usd(props.t.costUsd)}</td>
+    </>
+  );
+}
+
+const HEAD = ["Calls", "Failed", "Prompt tokens", "Completion tokens", "Cost"];
+
+function Table(props: { first: string; rows: { label: string; t: UsageTotals }[] }): JSX.Element {
+  return (
+    <div class="table-wrap">
+      <table>
+        <thead><tr><th scope="col" safe>{props.first}</th>{HEAD.map((h) => <th scope="col">{h}</th>)}</tr></thead>
+        <tbody>{props.rows.map((r) => <tr><th scope="row" safe>{r.label}</th><Cells t={r.t} /></tr>)}</tbody>
+      </table>
+    </div>
+  );
+}
+
+export function UsageView(p: { scope: Scope; range: UsageRange; report: UsageReport | null; days: UsageReport["byDay"]; agents: Agent[]; errors?: FieldErrors }): JSX.Element {
+  const values = { from: p.range.from, to: p.range.to, agent: p.range.agentId ?? "" };
+  return (
+    <section>
+      <PageHead title="Usage & cost" scope={p.scope} action="/admin/usage" />
+      {!p.scope.tenantId || !p.report ? (
+        <NoTenant />
+      ) : (
+        <>
+          <form method="get" action="/admin/usage" class="inline filters" aria-label="Date range">
+            <input type="hidden" name="tenant" value={p.scope.tenantId} />
+            <Text name="from" label="From" type="date" values={values} errors={p.errors} />
+            <Text name="to" label="To" type="date" values={values} errors={p.errors} />
+            <Choice name="agent" label="AI employee" values={values} options={[{ value: "", label: "All" }, ...p.agents.map((a) => ({ value: a.id, label: a.name }))]} />
+            <button type="submit">Show</button>
+          </form>
+          <ul class="figures">
+            <li>LLM calls <strong>{int(p.report.total.calls)}</strong><span class="muted">{int(p.report.total.failedCalls)} failed</span></li>
+            <li>Tokens <strong>{int(p.report.total.promptTokens + p.report.total.completionTokens)}</strong></li>
+            <li>Cost <strong>{usd(p.report.total.costUsd)}</strong></li>
+          </ul>
+          {p.report.total.calls === 0 ? (
+            <Empty><p>No LLM call in this range. Usage appears once an AI employee answers — costs need prices in llm.prices (USD per million tokens).</p></Empty>
+          ) : (
+            <>
+              <h2>Cost per day</h2>
+              <BarChart id="cost-chart" title={`Cost per day, ${p.range.from} to ${p.range.to}`} xLabel="Day (UTC)" yLabel="USD" points={p.days.map((d) => ({ x: d.day, y: d.costUsd }))} format={(y) => `$${y < 1 ? y.toFixed(3) : y.toFixed(2)}`} />
+              <h2>Calls per day</h2>
+              <BarChart id="calls-chart" title={`LLM calls per day, ${p.range.from} to ${p.range.to}`} xLabel="Day (UTC)" yLabel="Calls" points={p.days.map((d) => ({ x: d.day, y: d.calls }))} integer />
+              <h2>Per AI employee</h2>
+              <Table first="AI employee" rows={p.report.byAgent.map((r) => ({ label: r.agentName, t: r }))} />
+              <h2>Per model</h2>
+              <Table first="Model" rows={p.report.byModel.map((r) => ({ label: r.model, t: r }))} />
+              <h2>Per day</h2>
+              <Table first="Day" rows={p.report.byDay.map((r) => ({ label: r.day, t: r }))} />
+            </>
+          )}
+        </>
+      )}
+    </section>
+  );
+}
