@@ -7,6 +7,12 @@
  *   GET /metrics       Prometheus metrics
  *   GET /static/:file  CSS and other assets compiled into the binary
  *   POST /hooks/:kind/:channelId   channel webhooks (Slack Events API, Telegram webhook)
+ *   knowledge base (tenant = slug or id; auth guard goes in front, see routes/kb/tenant.ts):
+ *   POST   /api/v1/kb/:tenant/documents       upload (multipart `file`), 201 / 200 when a duplicate
+ *   GET    /api/v1/kb/:tenant/documents[/:id] documents with status and progress
+ *   DELETE /api/v1/kb/:tenant/documents/:id   delete a document and its chunks
+ *   GET    /api/v1/kb/:tenant/search?q=       hybrid search, passages with citations
+ *   GET    /kb/:tenant/partials/{panel,documents}, POST /kb/:tenant/partials/upload   htmx partials
  */
 import { Elysia } from "elysia";
 import type { Logger } from "pino";
@@ -17,6 +23,12 @@ import type { Metrics } from "./metrics.ts";
 import { healthz } from "./routes/healthz.ts";
 import { home } from "./routes/home.tsx";
 import { hooks } from "./routes/hooks.ts";
+import { kbDocuments } from "./routes/kb/documents.ts";
+import { kbPartials } from "./routes/kb/partials.tsx";
+import { kbRemove } from "./routes/kb/remove.ts";
+import { kbSearch } from "./routes/kb/search.ts";
+import type { KbDeps } from "./routes/kb/tenant.ts";
+import { kbUpload } from "./routes/kb/upload.ts";
 import { metrics } from "./routes/metrics.ts";
 import { readyz } from "./routes/readyz.ts";
 import { staticAssets } from "./routes/static.ts";
@@ -29,6 +41,8 @@ export interface HttpDeps {
   db: () => Database | null;
   /** Null until the channel connections are loaded. */
   connections: () => Connections | null;
+  /** Null until memory and knowledge are up. */
+  knowledge: KbDeps["knowledge"];
 }
 
 export function buildHttp(deps: HttpDeps) {
@@ -50,5 +64,10 @@ export function buildHttp(deps: HttpDeps) {
     .use(metrics(deps))
     .use(staticAssets())
     .use(hooks(deps))
+    .use(kbUpload(deps))
+    .use(kbDocuments(deps))
+    .use(kbRemove(deps))
+    .use(kbSearch(deps))
+    .use(kbPartials(deps))
     .use(home({ version: deps.version, dbMode: () => deps.db()?.mode ?? "starting" }));
 }

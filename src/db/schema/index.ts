@@ -8,7 +8,9 @@ export * from "./agents.ts";
 export * from "./channels.ts";
 export * from "./conversations.ts";
 export * from "./events.ts";
+export * from "./knowledge.ts";
 export * from "./llm-providers.ts";
+export * from "./memory.ts";
 export * from "./tenants.ts";
 export * from "./usage.ts";
 
@@ -18,10 +20,19 @@ export const TENANT_TABLES = [
   "channel_cursors",
   "channels",
   "conversations",
+  "conversation_memory",
   "inbound_events",
+  "kb_chunks",
+  "kb_documents",
   "llm_calls",
+  "memories",
   "messages",
   "outbound_messages",
   "usage_daily",
 ] as const;
 export const PLATFORM_TABLES = ["tenants", "llm_providers"] as const;
+/**
+ * Search indexes whose access method cannot lead with tenant_id (GIN full-text, pgvector HNSW):
+ * RLS and each query's own tenant predicate scope them. db/rls.test.ts allows exactly these.
+ */
+export const SEARCH_INDEX_PREFIXES = ["kb_chunks_tsv", "kb_chunks_hnsw_", "memories_hnsw_"] as const;
