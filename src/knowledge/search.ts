@@ -60,5 +60,7 @@ export function rrf(lists: string[][]): { id: string; score: number }[] {
 
 /** How a passage is cited: document title and section. */
 export function citation(p: Pick<Passage, "title" | "section">): string {
-  return p.section ? `${p.title} — ${p.section}` : p.title;
+  // A document's top heading is usually its title: cite "Handbook — Leave", not "Handbook — Handbook > Leave".
+  const section = p.section === p.title ? "" : p.section.startsWith(`${p.title} > `) ? p.section.slice(p.title.length + 3) : p.section;
+  return section ? `${p.title} — ${section}` : p.title;
 }
