@@ -16,6 +16,7 @@ const COMMANDS: { name: string; summary: string; load: () => Promise<Command> }[
   { name: "chat", summary: "talk to an AI employee from the terminal, through the real pipeline", load: async () => (await import("./commands/chat.ts")).chat },
   { name: "migrate", summary: "apply pending database migrations (or show their status)", load: async () => (await import("./commands/migrate.ts")).migrate },
   { name: "doctor", summary: "check config, database, pgvector, migrations, redis and LLM providers", load: async () => (await import("./commands/doctor.ts")).doctor },
+  { name: "models", summary: "pull an embedding model (online hosts) or check the configured one", load: async () => (await import("./commands/models.ts")).models },
   { name: "config", summary: "print the resolved configuration, secrets redacted", load: async () => (await import("./commands/config.ts")).config },
   { name: "version", summary: "print the version", load: async () => (await import("./commands/version.ts")).version },
 ];
