@@ -4,14 +4,13 @@
  * embedding job, the end-of-conversation fact extraction sweep, and what the agent gets from them —
  * the `kb_search` and `remember` tools and the turn context (recall, summary, citing).
  */
-import { join } from "node:path";
 import type { Logger } from "pino";
 import { composeTools } from "../agent/compose-tools.ts";
 import type { Tools } from "../agent/tools.ts";
 import type { Config } from "../config/schema.ts";
 import type { Database } from "../db/database.ts";
 import { tenants } from "../db/schema/index.ts";
-import { Embedder } from "../embeddings/embedder.ts";
+import { embedderFor } from "../embeddings/model-files.ts";
 import { EmbedJobs } from "../knowledge/embed-jobs.ts";
 import { Knowledge } from "../knowledge/knowledge.ts";
 import { hybridSearch } from "../knowledge/search.ts";
@@ -28,14 +27,9 @@ const SWEEP_MS = 60_000;
 
 export type Semantic = Awaited<ReturnType<typeof createSemantic>>;
 
-export function embedderFor(config: Config, dataDir: string): Embedder {
-  const e = config.embeddings;
-  return new Embedder({ modelsDir: e.models_dir || join(dataDir, "models"), model: e.model, dims: e.dims, allowRemote: e.allow_remote, batchSize: e.batch_size });
-}
-
 export async function createSemantic(config: Config, db: Database, dataDir: string, log: Logger) {
   const vectors: VectorStore = await detectVectorStore(db.driver.raw);
-  const embedder = embedderFor(config, dataDir);
+  const embedder = embedderFor({ ...config, data_dir: dataDir });
   // The HNSW index needs the model's dimension, known once the model is loaded.
   embedder.onReady = (dims) => vectors.prepare(db.driver.raw, dims);
   const jobs = new EmbedJobs({ db, embedder, vectors, log });

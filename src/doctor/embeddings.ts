@@ -1,8 +1,7 @@
 /** doctor: is the embedding model there and does it load? And which vector store the database uses. */
 import type { Config } from "../config/schema.ts";
 import type { RawSql } from "../db/driver.ts";
-import { missingModelFiles, modelsDir } from "../embeddings/model-files.ts";
-import { loadPipeline } from "../embeddings/pipeline.ts";
+import { embedderFor, missingModelFiles, modelsDir } from "../embeddings/model-files.ts";
 import type { Check } from "./checks.ts";
 
 export async function embeddingsCheck(config: Config): Promise<Check> {
@@ -16,15 +15,17 @@ export async function embeddingsCheck(config: Config): Promise<Check> {
       status: "warn",
       detail: `model ${model} not found in ${dir} (missing ${missing.join(", ")}): knowledge base and long-term memory cannot embed. Run 'konstruct models pull ${model}' on a host with internet access, or copy the model folder to ${dir}/${model}/ (or set embeddings.models_dir)`,
     };
+  const embedder = embedderFor(config, { dims: 0 });
   try {
     const t0 = performance.now();
-    const embed = await loadPipeline({ modelsDir: dir, model, allowRemote: false });
-    const { dims } = await embed(["doctor"]);
+    const dims = await embedder.dims();
     if (config.embeddings.dims && dims !== config.embeddings.dims)
       return { name, status: "fail", detail: `model ${model} produces ${dims}-dim vectors but embeddings.dims is ${config.embeddings.dims}: fix the config or the model` };
     return { name, status: "ok", detail: `${model} from ${dir}: ${dims} dims, loaded in ${Math.round(performance.now() - t0)} ms` };
   } catch (e) {
     return { name, status: "fail", detail: `model ${model} in ${dir} is broken: ${(e as Error).message.split("\n")[0]}. Replace the folder (or 'konstruct models pull ${model}')` };
+  } finally {
+    await embedder.close();
   }
 }
 

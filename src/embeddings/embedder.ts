@@ -14,6 +14,8 @@ export interface EmbedderOptions {
   dims: number;
   allowRemote: boolean;
   batchSize: number;
+  /** The compiled binary's native onnxruntime files go here (data_dir/.konstruct-cache). */
+  nativeCacheDir?: string;
 }
 
 const RETRY_LOAD_MS = 30_000;
@@ -78,8 +80,9 @@ export class Embedder {
   }
 
   private start(): Promise<number> {
-    // The worker is its own entry point in the compiled binary (scripts/build.ts).
-    const worker = new Worker(new URL("./worker.ts", import.meta.url).href);
+    // In the compiled binary the worker is its own entry point (scripts/build.ts), stored under the
+    // entry points' common root (src/). An absolute $bunfs path never falls back to a file on disk.
+    const worker = new Worker(Bun.isStandaloneExecutable ? "/$bunfs/root/embeddings/worker.js" : new URL("./worker.ts", import.meta.url).href);
     this.worker = worker;
     worker.onmessage = (ev: MessageEvent<Reply>) => this.onReply?.(ev.data);
     return new Promise<number>((resolve, reject) => {
@@ -93,8 +96,8 @@ export class Embedder {
           resolve(r.dims);
         } else if (r.kind === "error") reject(new KonstructError("model_unavailable", `embedding model ${this.opts.model}: ${r.message}`));
       };
-      const { modelsDir, model, allowRemote } = this.opts;
-      worker.postMessage({ kind: "init", modelsDir, model, allowRemote });
+      const { modelsDir, model, allowRemote, nativeCacheDir } = this.opts;
+      worker.postMessage({ kind: "init", modelsDir, model, allowRemote, nativeCacheDir });
     });
   }
 

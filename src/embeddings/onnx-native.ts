@@ -1,5 +1,6 @@
 /**
  * Where onnxruntime's native library comes from. From source, onnxruntime-node finds its own files in
- * node_modules and this does nothing. (The compiled binary's hook is set up by scripts/build.ts.)
+ * node_modules and this does nothing; the compiled binary uses onnx-native-binary.ts instead
+ * (swapped in by scripts/build.ts).
  */
-export async function loadOnnxRuntime(): Promise<void> {}
+export async function loadOnnxRuntime(_cacheDir?: string): Promise<void> {}

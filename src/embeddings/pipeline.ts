@@ -10,10 +10,12 @@ export interface PipelineOptions {
   modelsDir: string;
   model: string;
   allowRemote: boolean;
+  /** Where the compiled binary writes its native onnxruntime files (data_dir/.konstruct-cache). */
+  nativeCacheDir?: string;
 }
 
 export async function loadPipeline(opts: PipelineOptions): Promise<(texts: string[]) => Promise<{ data: Float32Array; dims: number }>> {
-  await loadOnnxRuntime();
+  await loadOnnxRuntime(opts.nativeCacheDir);
   const { env, pipeline } = await import("@huggingface/transformers");
   env.allowRemoteModels = opts.allowRemote;
   env.allowLocalModels = true;

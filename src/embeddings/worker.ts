@@ -9,7 +9,7 @@ import { loadPipeline } from "./pipeline.ts";
 
 declare const self: Worker;
 
-type Incoming = { kind: "init"; modelsDir: string; model: string; allowRemote: boolean } | { kind: "embed"; id: number; texts: string[] };
+type Incoming = { kind: "init"; modelsDir: string; model: string; allowRemote: boolean; nativeCacheDir?: string } | { kind: "embed"; id: number; texts: string[] };
 let embed: ((texts: string[]) => Promise<{ data: Float32Array; dims: number }>) | null = null;
 
 self.onmessage = async (ev: MessageEvent<Incoming>) => {

@@ -10,7 +10,7 @@ import { kbDocuments, type KbDocument } from "../db/schema/index.ts";
 import { recordset, rowsOf } from "../db/set-sql.ts";
 import { KonstructError } from "../errors.ts";
 import { chunkMarkdown } from "./chunk.ts";
-import { extractDocument } from "./extract.ts";
+import { extractInWorker } from "./extract-client.ts";
 
 /** Larger uploads are refused (413) before anything is parsed. */
 export const MAX_UPLOAD_BYTES = 25 * 1024 * 1024;
@@ -33,7 +33,7 @@ export class Knowledge {
   /** Stores a document and its chunks (not yet embedded). The same content again is a no-op. */
   async upload(tenantId: string, file: Upload): Promise<{ document: DocumentView; duplicate: boolean }> {
     if (file.bytes.byteLength > MAX_UPLOAD_BYTES) throw new KonstructError("too_large", `'${file.filename}' is larger than ${MAX_UPLOAD_BYTES / 1024 / 1024} MB`);
-    const doc = await extractDocument(file.bytes, file.filename, file.mime);
+    const doc = await extractInWorker(file.bytes, file.filename, file.mime);
     const hash = createHash("sha256").update(doc.text).digest("hex");
     const chunks = chunkMarkdown(doc.text);
     const out = await this.db.withTenant(tenantId, async (tx) => {

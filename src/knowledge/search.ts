@@ -22,6 +22,7 @@ export interface Passage {
 /** Candidates taken from each list before fusion. */
 const CANDIDATES = 20;
 const RRF_K = 60;
+const TEXT_MATCHES = 1000;
 
 export async function hybridSearch(deps: { db: Database; embedder: Embedder; vectors: VectorStore }, tenantId: string, query: string, k = 5): Promise<Passage[]> {
   const q = query.trim();
@@ -31,8 +32,11 @@ export async function hybridSearch(deps: { db: Database; embedder: Embedder; vec
     const text = await rowsOf<{ id: string }>(
       tx,
       // plainto_tsquery ANDs the terms; a question rarely contains all of a passage's words, so OR them.
+      // Ranking reads every match, and an OR of common words matches most of a large knowledge base:
+      // rank at most TEXT_MATCHES of them (the GIN index finds them; vectors cover the rest).
       sql`with t as (select nullif(replace(plainto_tsquery('english', ${q})::text, '&', '|'), '')::tsquery as q)
-          select id from kb_chunks, t where tenant_id = ${tenantId}::uuid and tsv @@ t.q order by ts_rank_cd(tsv, t.q) desc, id limit ${CANDIDATES}`,
+          select id from (select id, tsv, t.q from kb_chunks, t where tenant_id = ${tenantId}::uuid and tsv @@ t.q limit ${TEXT_MATCHES}) m
+          order by ts_rank(tsv, q) desc, id limit ${CANDIDATES}`,
     );
     const near = await deps.vectors.nearest(tx, { table: "kb_chunks", tenantId, model: deps.embedder.model, vector: vector!, k: CANDIDATES });
     const fused = rrf([text.map((r) => r.id), near.map((r) => r.id)]).slice(0, k);

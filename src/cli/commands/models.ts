@@ -1,5 +1,4 @@
-import { missingModelFiles, modelsDir } from "../../embeddings/model-files.ts";
-import { loadPipeline } from "../../embeddings/pipeline.ts";
+import { embedderFor, missingModelFiles, modelsDir } from "../../embeddings/model-files.ts";
 import { KonstructError } from "../../errors.ts";
 import { type Command, COMMON_USAGE, load, parse } from "../command.ts";
 
@@ -28,8 +27,8 @@ ${COMMON_USAGE}`,
     }
     if (sub !== "pull" || !id) throw new KonstructError("usage", "usage: konstruct models pull <model id>");
     // Remote loading is enabled for this command only; files land where the appliance reads them.
-    const embed = await loadPipeline({ modelsDir: dir, model: id, allowRemote: true });
-    const { dims } = await embed(["hello"]);
+    const embedder = embedderFor(config, { model: id, dims: 0, allowRemote: true });
+    const dims = await embedder.dims().finally(() => embedder.close());
     console.log(`pulled ${id} into ${dir}/${id} (${dims} dims)`);
     return 0;
   },
