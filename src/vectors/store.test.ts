@@ -66,3 +66,21 @@ test("the HNSW index exists for the model's dimension and is used", async () => 
   });
   expect(plan.map((r) => r["QUERY PLAN"]).join("\n")).toContain("kb_chunks_hnsw_512");
 });
+
+test("exact scan: vectors cached in process follow writes made elsewhere (another replica)", async () => {
+  const { t, s, tenant } = sides[1]!;
+  const [v] = await s.embedder.embed(["a brand new rule about bicycles in the office"]);
+  const near = () => t.db.withTenant(tenant, (tx) => s.vectors.nearest(tx, { table: "kb_chunks", tenantId: tenant, model: s.embedder.model, vector: v!, k: 1 }));
+  const before = await near();
+  // Written straight into the table, as another replica would: the next query must see it.
+  const [doc] = await t.db.withTenant(tenant, (tx) => rowsOf<{ id: string }>(tx, sql`select id from kb_documents limit 1`));
+  const [row] = await t.db.withTenant(tenant, (tx) =>
+    rowsOf<{ id: string }>(tx, sql`insert into kb_chunks (tenant_id, id, document_id, seq, section, content, model, embedding)
+      values (${tenant}::uuid, gen_random_uuid(), ${doc!.id}::uuid, 999, 'bicycles', 'Bicycles may be parked in the basement.', ${s.embedder.model}, ${s.vectors.decodeSql(sql`${s.vectors.encode(v!)}`)}) returning id`),
+  );
+  const after = await near();
+  expect(after[0]!.id).toBe(row!.id);
+  expect(after[0]!.id).not.toBe(before[0]!.id);
+  await t.db.withTenant(tenant, (tx) => rowsOf(tx, sql`delete from kb_chunks where id = ${row!.id}::uuid`));
+  expect((await near())[0]!.id).toBe(before[0]!.id);
+});
