@@ -8,7 +8,7 @@
  *     HNSW and on external Postgres with the exact-scan fallback, against brute-force cosine over the
  *     same vectors in process (baseline), plus HNSW's agreement with the exact top 5.
  * Corpus for (3): embedding 100k chunks would take minutes, so chunk vectors are mixtures of real
- * embeddings of the Constitution's sentences (a + 0.6·b + 0.3·c, renormalised) with the matching
+ * embeddings of the Constitution's sentences (a + w₁·b + w₂·c, random weights, renormalised) with the matching
  * mixed text — realistic clustering and vocabulary; quality is measured on real text in (2) only.
  * Knobs: BENCH_SIZES, BENCH_QUERIES (default 30), BENCH_EXTERNAL_MAX (largest size run on external
  * Postgres, default 100000), KTEST_PG_URL. Last line: one JSON object with the figures.
@@ -102,17 +102,25 @@ for (const side of sides) {
 
 // ---- 3. latency at scale -------------------------------------------------------------------------
 const pool = await sides[0]!.s.embedder.embed(sentences, "bulk");
+// mulberry32: a seeded PRNG in 32-bit integer arithmetic (a float LCG loses bits and cycles early,
+// which made duplicate vectors and so ties in the top 5).
 let seed = 42;
-const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed / 2 ** 31);
+const rand = () => {
+  seed = (seed + 0x6d2b79f5) | 0;
+  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+};
 function synth(n: number): { texts: string[]; vecs: Float32Array[] } {
   const out = { texts: [] as string[], vecs: [] as Float32Array[] };
   const d = pool[0]!.length;
   for (let i = 0; i < n; i++) {
     const [a, b, c] = [0, 0, 0].map(() => Math.floor(rand() * pool.length)) as [number, number, number];
     const v = new Float32Array(d);
+    const [wb, wc] = [0.3 + 0.5 * rand(), 0.1 + 0.4 * rand()];
     let norm = 0;
     for (let j = 0; j < d; j++) {
-      v[j] = pool[a]![j]! + 0.6 * pool[b]![j]! + 0.3 * pool[c]![j]! + 0.05 * (rand() - 0.5);
+      v[j] = pool[a]![j]! + wb * pool[b]![j]! + wc * pool[c]![j]! + 0.05 * (rand() - 0.5);
       norm += v[j]! * v[j]!;
     }
     for (let j = 0; j < d; j++) v[j]! /= Math.sqrt(norm);
