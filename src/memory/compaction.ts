@@ -14,6 +14,7 @@ import type { PriceTable } from "../agent/usage.ts";
 import type { Database } from "../db/database.ts";
 import { conversationMemory, messages } from "../db/schema/index.ts";
 import type { LlmPool } from "../llm/pool.ts";
+import { rowsOf } from "../db/set-sql.ts";
 import type { Memory } from "./memory.ts";
 import { recordedCall, transcript } from "./summarize.ts";
 
@@ -70,7 +71,18 @@ export async function compact(deps: CompactionDeps & { pool: Pick<LlmPool, "chat
   return true;
 }
 
-export async function conversationSummary(db: Database, tenantId: string, conversationId: string): Promise<string> {
-  const [cm] = await db.withTenant(tenantId, (tx) => tx.select({ summary: conversationMemory.summary }).from(conversationMemory).where(eq(conversationMemory.conversationId, conversationId)));
-  return cm?.summary ?? "";
+/**
+ * What a turn's prompt needs to know first, in one statement: the conversation's summary and
+ * whether the employee has any memory for this user (most new employees have none: no model load).
+ */
+export async function turnMemoryState(db: Database, scope: TurnScope): Promise<{ summary: string; hasMemories: boolean }> {
+  const { tenantId, agent, conversationId, userKey } = scope;
+  const [row] = await db.withTenant(tenantId, (tx) =>
+    rowsOf<{ summary: string | null; has: boolean }>(
+      tx,
+      sql`select (select summary from conversation_memory where tenant_id = ${tenantId}::uuid and conversation_id = ${conversationId}::uuid) as summary,
+            exists (select 1 from memories where tenant_id = ${tenantId}::uuid and agent_id = ${agent.id}::uuid and user_key in (${userKey}, '')) as has`,
+    ),
+  );
+  return { summary: row?.summary ?? "", hasMemories: !!row?.has };
 }

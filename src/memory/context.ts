@@ -11,7 +11,7 @@ import { estimateTokens } from "../agent/tokens.ts";
 import type { TurnContext, TurnScope } from "../agent/turn-context.ts";
 import type { ChatMessage } from "../llm/types.ts";
 import type { LlmPool } from "../llm/pool.ts";
-import { compact, type CompactionDeps, conversationSummary } from "./compaction.ts";
+import { compact, type CompactionDeps, turnMemoryState } from "./compaction.ts";
 
 export const CITE_INSTRUCTION =
   "When a question may be answered by the company's own documents (policies, handbooks, procedures), call kb_search first and answer from the passages it returns, citing each one you use as [document title — section]. If they do not answer it, say so.";
@@ -24,12 +24,12 @@ export class MemoryContext implements TurnContext {
 
   async prompt(scope: TurnScope, history: ChatMessage[]): Promise<string> {
     const query = history.findLast((m) => m.role === "user")?.content ?? "";
-    const [summary, recalled] = await Promise.all([
-      conversationSummary(this.deps.db, scope.tenantId, scope.conversationId),
-      this.deps.memory
-        .recall(scope.tenantId, { agentId: scope.agent.id, userKey: scope.userKey, query, budgetTokens: this.deps.recallTokens, excludeConversationId: scope.conversationId })
-        .catch((e) => (this.deps.log.warn({ err: e }, "memory recall failed"), [])),
-    ]);
+    const { summary, hasMemories } = await turnMemoryState(this.deps.db, scope);
+    const recalled = hasMemories
+      ? await this.deps.memory
+          .recall(scope.tenantId, { agentId: scope.agent.id, userKey: scope.userKey, query, budgetTokens: this.deps.recallTokens, excludeConversationId: scope.conversationId })
+          .catch((e) => (this.deps.log.warn({ err: e }, "memory recall failed"), []))
+      : [];
     const parts = [CITE_INSTRUCTION];
     if (summary) parts.push(`Summary of the earlier part of this conversation:\n${summary}`);
     if (recalled.length) parts.push(`What you remember from earlier conversations:\n${recalled.map((r) => `- ${r.content}`).join("\n")}`);

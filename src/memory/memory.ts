@@ -60,11 +60,6 @@ export class Memory {
   /** Memories of this employee about this user (or everyone) most similar to `query`, within `budgetTokens`. */
   async recall(tenantId: string, q: { agentId: string; userKey: string; query: string; budgetTokens: number; excludeConversationId?: string }): Promise<Recalled[]> {
     if (q.budgetTokens <= 0 || !q.query.trim()) return [];
-    // Most turns of a new employee have nothing to recall: do not load the model for them.
-    const any = await this.deps.db.withTenant(tenantId, (tx) =>
-      rowsOf(tx, sql`select 1 from memories where tenant_id = ${tenantId}::uuid and agent_id = ${q.agentId}::uuid and user_key in (${q.userKey}, '') limit 1`),
-    );
-    if (!any.length) return [];
     const [vector] = await this.deps.embedder.embed([q.query], "query");
     return this.deps.db.withTenant(tenantId, async (tx) => {
       const filter = sql`agent_id = ${q.agentId}::uuid and user_key in (${q.userKey}, '')${
