@@ -120,7 +120,8 @@ export class EventHandler {
       ledger: ledger.take(),
     });
     await this.deliver(conn, eventId, prepared, outcome.kind === "failed" ? "failed" : "done");
-    this.deps.turn.context?.afterTurn({ tenantId, agent: begun.agent, conversationId: begun.conversationId, userKey: message.sender.id }, this.deps.turn.pool);
+    // Compaction is an LLM call: only after a turn the model answered (never past a budget stop).
+    if (outcome.kind === "reply") this.deps.turn.context?.afterTurn({ tenantId, agent: begun.agent, conversationId: begun.conversationId, userKey: message.sender.id }, this.deps.turn.pool);
   }
 
   private async recordedReply(tx: Tx, eventId: string, message: InboundMessage): Promise<Prepared | null> {

@@ -35,6 +35,7 @@ describe.each(DB_KINDS)("memory end to end on %s Postgres", (kind) => {
     tg = await startTelegramShim({ bots: [{ username: "AcmeAdaBot" }] });
     t = await startTestApp(kind, {
       ...EMBEDDINGS_CONFIG,
+      memory: { idle_minutes: 1 },
       llm: { providers: [{ id: "mock", kind: "openai", base_url: llm.url }] },
       limits: { user: { capacity: 1000, refill_per_sec: 100 }, connection: { capacity: 1000, refill_per_sec: 100 }, tenant: { capacity: 1000, refill_per_sec: 100 } },
       tenants: [{ slug: "acme", name: "Acme", agents: [{ slug: "ada", name: "Ada", models: ["mock/m"], context_tokens: 900, channels: [{ kind: "telegram", name: "tg", bot_token: tg.bots[0]!.token, api_root: tg.apiRoot }] }] }],
@@ -87,5 +88,24 @@ describe.each(DB_KINDS)("memory end to end on %s Postgres", (kind) => {
     const turn = chatTurns(llm.journal()).at(-1)!;
     expect(turn.lastUser).toBe("What was the code for my locker again?");
     expect(system(turn)).toContain("What you remember from earlier conversations:\n- The user's locker code is 4417");
+  });
+
+  test("an idle conversation is read for facts once, and stays open", async () => {
+    const chat = 7002;
+    await tg.userSends(chat, "I am based in the Lisbon office.");
+    await tg.waitForReplies(chat, 1);
+    await t.app.semantic.context.idle();
+    const before = llm.journal().filter((r) => system(r) === EXTRACT_SYSTEM).length;
+    await t.app.semantic.sweep();
+    expect(llm.journal().filter((r) => system(r) === EXTRACT_SYSTEM).length).toBe(before);
+    // Two minutes of silence (idle_minutes is 1).
+    await t.app.db.driver.raw.query("update conversations set last_message_at = now() - interval '2 minutes' where chat_key = $1", [String(chat)]);
+    await t.app.semantic.sweep();
+    await t.app.semantic.sweep();
+    const reads = llm.journal().filter((r) => system(r) === EXTRACT_SYSTEM).slice(before);
+    expect(reads).toHaveLength(1);
+    expect(String(reads[0]!.lastUser)).toContain("User: I am based in the Lisbon office.");
+    const open = await t.app.db.driver.raw.query<{ n: number }>("select count(*)::int as n from conversations where chat_key = $1 and closed_at is null", [String(chat)]);
+    expect(open).toEqual([{ n: 1 }]);
   });
 });
