@@ -36,12 +36,42 @@ export function pgTemplate(): Blob | null { return Bun.file(path); }`,
   },
 };
 
+// Local embeddings (transformers.js + onnxruntime-node) in a binary: transformers.js imports `sharp`
+// (images only) at load and refuses to start without it, so it gets a stub that only fails when called; onnxruntime-node requires its native addon through a
+// computed path, so the addon is loaded by src/embeddings/onnx-native-binary.ts and handed over.
+const embeddings: BunPlugin = {
+  name: "embeddings-native",
+  setup(build) {
+    build.onResolve({ filter: /^sharp$/ }, () => ({ path: "sharp-stub", namespace: "konstruct-stub" }));
+    build.onLoad({ filter: /.*/, namespace: "konstruct-stub" }, () => ({ loader: "js", contents: 'export default function sharp() { throw new Error("image input is not supported in this build"); }' }));
+    build.onLoad({ filter: /onnxruntime-node[\\/]dist[\\/]binding\.js$/ }, async (args) => {
+      const text = await Bun.file(args.path).text();
+      const computed = /require\(`\.\.\/bin\/napi-v6\/\$\{process\.platform\}\/\$\{process\.arch\}\/onnxruntime_binding\.node`\)/;
+      if (!computed.test(text)) throw new Error("build: onnxruntime-node's binding.js changed; update scripts/build.ts");
+      return { loader: "js", contents: text.replace(computed, "globalThis.__konstructOrtBinding") };
+    });
+    // transformers.js loads onnxruntime-node through createRequire(), which the bundler does not follow.
+    build.onLoad({ filter: /@huggingface[\\/]transformers[\\/]dist[\\/]transformers\.node\.mjs$/ }, async (args) => {
+      const text = await Bun.file(args.path).text();
+      const required = 'var onnx_node_default = requireFromHere("onnxruntime-node");';
+      if (!text.includes(required)) throw new Error("build: transformers.js no longer loads onnxruntime-node as expected; update scripts/build.ts");
+      return { loader: "js", contents: text.replace(required, 'import * as konstructOrtNode from "onnxruntime-node";\nvar onnx_node_default = konstructOrtNode;') };
+    });
+    build.onLoad({ filter: /src\/embeddings\/onnx-native\.ts$/ }, () => ({
+      loader: "ts",
+      contents: `export { loadOnnxRuntime } from ${JSON.stringify(resolve("src/embeddings/onnx-native-binary.ts"))};`,
+    }));
+  },
+};
+
 try {
   // Bun.build throws (AggregateError) on resolve/parse errors instead of returning success: false.
   await Bun.build({
-    entrypoints: [entry],
+    // Workers are entry points of their own inside the binary, stored under the entries' common root
+    // (src/): /$bunfs/root/embeddings/worker.js, /$bunfs/root/knowledge/extract-worker.js.
+    entrypoints: [entry, "src/embeddings/worker.ts", "src/knowledge/extract-worker.ts"],
     compile: { outfile },
-    plugins: [embedTemplate],
+    plugins: [embedTemplate, embeddings],
     minify: true,
     // Embedded in the binary so stack traces from a deployed server still point at src/.
     sourcemap: "linked",

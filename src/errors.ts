@@ -17,7 +17,10 @@ export type ErrorCode =
   | "schema_newer"
   | "schema_stale"
   | "port_in_use"
-  | "internal";
+  | "internal"
+  | "too_large"
+  | "model_unavailable"
+  | "unavailable";
 
 const STATUS: Record<ErrorCode, number> = {
   config_invalid: 500,
@@ -34,6 +37,9 @@ const STATUS: Record<ErrorCode, number> = {
   schema_stale: 503,
   port_in_use: 500,
   internal: 500,
+  too_large: 413,
+  model_unavailable: 503,
+  unavailable: 503,
 };
 
 export class KonstructError extends Error {

@@ -15,6 +15,8 @@ import type { Attempt, ChatMessage, ChatResult } from "../llm/types.ts";
 import type { Ledger } from "./ledger.ts";
 import { systemPrompt } from "./prompt.ts";
 import type { Tools } from "./tools.ts";
+import type { TurnContext } from "./turn-context.ts";
+import { estimateTokens } from "./tokens.ts";
 import { agentSpend, checkBudget, type Spend } from "./usage.ts";
 
 export interface TurnDeps {
@@ -24,6 +26,8 @@ export interface TurnDeps {
   log: Logger;
   /** Per-agent serialisation near the budget cap (see above); one per process. */
   nearCap: KeyedMutex;
+  /** Memory and knowledge around the call (agent/turn-context.ts); none = the persona prompt alone. */
+  context?: TurnContext;
 }
 
 export interface TurnInput {
@@ -34,6 +38,8 @@ export interface TurnInput {
   history: ChatMessage[];
   spend: Spend;
   ledger: Ledger;
+  /** The end user this turn answers (channel sender id). */
+  userKey?: string;
   signal?: AbortSignal;
 }
 
@@ -47,7 +53,10 @@ export async function runTurn(deps: TurnDeps, input: TurnInput): Promise<TurnOut
   if (agent.models.length === 0) return { kind: "failed", error: "this AI employee has no model configured" };
   const caps = { daily: Number(agent.dailyBudgetUsd), monthly: Number(agent.monthlyBudgetUsd) };
   const scratch: ChatMessage[] = [];
-  const system: ChatMessage = { role: "system", content: systemPrompt(agent) };
+  const scope = { tenantId: input.tenantId, agent, conversationId: input.conversationId, userKey: input.userKey ?? "" };
+  const extra = deps.context ? await deps.context.prompt(scope, input.history).catch((e) => (deps.log.warn({ err: e }, "turn context failed"), "")) : "";
+  const system: ChatMessage = { role: "system", content: extra ? `${systemPrompt(agent)}\n\n${extra}` : systemPrompt(agent) };
+  input = { ...input, history: withinWindow(input.history, agent.contextTokens - estimateTokens(system.content)) };
 
   for (let round = 0; ; round++) {
     // The last round offers no tools, so the model has to answer in words.
@@ -87,11 +96,19 @@ export async function runTurn(deps: TurnDeps, input: TurnInput): Promise<TurnOut
     await deps.db.withTenant(input.tenantId, (tx) => ledger.write(tx));
     scratch.push({ role: "assistant", content: result.content, toolCalls: result.toolCalls });
     for (const tc of result.toolCalls) {
-      const output = await deps.tools.run(tc, { tenantId: input.tenantId, agentId: agent.id, conversationId: input.conversationId, signal: input.signal });
+      const output = await deps.tools.run(tc, { tenantId: input.tenantId, agentId: agent.id, conversationId: input.conversationId, userKey: input.userKey, signal: input.signal });
       scratch.push({ role: "tool", content: output, toolCallId: tc.id });
       ledger.note({ kind: "tool_call", summary: tc.name, data: { arguments: tc.arguments, result: output.slice(0, 2000) } });
     }
   }
+}
+
+/** The newest turns that fit `budget` once the context has grown the system prompt (the user's turn always stays). */
+function withinWindow(history: ChatMessage[], budget: number): ChatMessage[] {
+  let used = 0;
+  let start = history.length;
+  while (start > 0 && (start === history.length || used + estimateTokens(history[start - 1]!.content) <= budget)) used += estimateTokens(history[--start]!.content);
+  return start === 0 ? history : history.slice(start);
 }
 
 function nearCap(caps: { daily: number; monthly: number }, spend: Spend, own: number): boolean {

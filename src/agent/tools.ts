@@ -9,6 +9,8 @@ export interface ToolContext {
   tenantId: string;
   agentId: string;
   conversationId: string;
+  /** The end user the turn answers (the channel's sender id), when known. */
+  userKey?: string;
   signal?: AbortSignal;
 }
 

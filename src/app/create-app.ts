@@ -23,6 +23,7 @@ import { createLogger } from "../log/logger.ts";
 import { applyProvisioning } from "../provisioning/apply.ts";
 import { SecretBox } from "../secrets/box.ts";
 import { VERSION } from "../version.ts";
+import { createSemantic, type Semantic } from "./semantic.ts";
 
 export interface AppOptions {
   log?: Logger;
@@ -44,6 +45,8 @@ export interface App {
   readonly secrets: SecretBox;
   readonly server: Server<undefined> | null;
   readonly gateway: Gateway;
+  /** Memory and knowledge (embedder, knowledge base, long-term memory). */
+  readonly semantic: Semantic;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -55,6 +58,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
   let secrets: SecretBox | null = null;
   let server: Server<undefined> | null = null;
   let gateway: Gateway | null = null;
+  let semantic: Semantic | null = null;
   // The socket's remote address per request, for login throttling (Elysia's own `server` is unset
   // because Bun.serve, not Elysia, listens).
   const peers = new WeakMap<Request, string>();
@@ -68,6 +72,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
     secrets: () => secrets,
     pool: () => gateway?.pool ?? null,
     peer: (req) => peers.get(req) ?? null,
+    knowledge: () => semantic,
   });
   const dataDir = resolve(config.data_dir);
 
@@ -91,6 +96,10 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
       if (!gateway) throw new KonstructError("internal", "app not started");
       return gateway;
     },
+    get semantic() {
+      if (!semantic) throw new KonstructError("internal", "app not started");
+      return semantic;
+    },
     async start() {
       mkdirSync(dataDir, { recursive: true });
       secrets = await SecretBox.open(config.secrets.key, dataDir);
@@ -112,14 +121,19 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
             throw new KonstructError("schema_stale", `database schema is behind (pending: ${status.pending.join(", ")}); run 'konstruct migrate'`);
         }
         await applyProvisioning(config, opened, secrets, log);
-        const gw = await createGateway({ config, db: opened, secrets, log, dataDir, adapters: opts.adapters });
+        const sem = await createSemantic(config, opened, dataDir, log);
+        const gw = await createGateway({ config, db: opened, secrets, log, dataDir, adapters: opts.adapters, tools: sem.tools, context: sem.context, conversationClosed: sem.conversationEnded });
+        sem.start(gw.pool);
+        semantic = sem;
         await gw.start();
         gateway = gw;
         db = opened;
         if (opts.listen ?? true) server = listen(config, http, log, peers);
       } catch (e) {
         await gateway?.stop(0).catch(() => {});
+        await semantic?.stop().catch(() => {});
         gateway = null;
+        semantic = null;
         db = null;
         await opened.close();
         throw e;
@@ -143,6 +157,11 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
         const gw = gateway;
         gateway = null;
         await gw.stop(config.server.shutdown_timeout_ms);
+      }
+      if (semantic) {
+        const s = semantic;
+        semantic = null;
+        await s.stop();
       }
       if (db) {
         const d = db;

@@ -18,8 +18,8 @@ export const COMMON_USAGE = `  -c, --config PATH   config file (else $KONSTRUCT_
                       /etc/konstruct/konstruct.config.yaml, else built-in defaults)
   -h, --help          show this help`;
 
-export function parse<O extends NonNullable<ParseArgsConfig["options"]>>(argv: string[], options: O) {
-  return parseArgs({ args: argv, options: { ...COMMON_OPTIONS, ...options }, strict: true, allowPositionals: false });
+export function parse<O extends NonNullable<ParseArgsConfig["options"]>>(argv: string[], options: O, positionals = false) {
+  return parseArgs({ args: argv, options: { ...COMMON_OPTIONS, ...options }, strict: true, allowPositionals: positionals });
 }
 
 export function load(configPath: string | undefined): LoadedConfig {

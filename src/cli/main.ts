@@ -17,6 +17,7 @@ const COMMANDS: { name: string; summary: string; load: () => Promise<Command> }[
   { name: "admin", summary: "create an admin console user (admin create --email …)", load: async () => (await import("./commands/admin.ts")).admin },
   { name: "migrate", summary: "apply pending database migrations (or show their status)", load: async () => (await import("./commands/migrate.ts")).migrate },
   { name: "doctor", summary: "check config, database, pgvector, migrations, redis and LLM providers", load: async () => (await import("./commands/doctor.ts")).doctor },
+  { name: "models", summary: "pull an embedding model (online hosts) or check the configured one", load: async () => (await import("./commands/models.ts")).models },
   { name: "config", summary: "print the resolved configuration, secrets redacted", load: async () => (await import("./commands/config.ts")).config },
   { name: "version", summary: "print the version", load: async () => (await import("./commands/version.ts")).version },
 ];

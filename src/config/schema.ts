@@ -155,6 +155,30 @@ export const configSchema = z
         user: bucket(10, 0.2),
       })
       .prefault({}),
+    // -- memory and knowledge (issue 6) --
+    /** Local sentence embeddings (transformers.js) for the knowledge base and long-term memory. */
+    embeddings: z
+      .strictObject({
+        /** Model id: a folder `<models_dir>/<model>/` in the Hugging Face layout. */
+        model: z.string().min(1).default("konstruct/use-lite-en"),
+        /** Empty = `<data_dir>/models`. */
+        models_dir: z.string().default(""),
+        /** 0 = the model's own dimension; otherwise the model must produce exactly this many. */
+        dims: int().pipe(z.number().min(0)).default(0),
+        /** Let transformers.js download a missing model (off: the appliance is offline by default). */
+        allow_remote: z.boolean().default(false),
+        batch_size: int().pipe(z.number().min(1).max(512)).default(32),
+      })
+      .prefault({}),
+    memory: z
+      .strictObject({
+        /** Tokens of recalled memories put into the prompt. */
+        recall_tokens: int().pipe(z.number().min(0)).default(600),
+        /** A conversation idle this long is closed and its facts extracted (0 = only on /new). */
+        idle_minutes: int().pipe(z.number().min(0)).default(30),
+      })
+      .prefault({}),
+    // -- end memory and knowledge --
     tenants: z.array(tenantSchema).default([]),
     // --- admin console (issue 4) ---
     admin: z

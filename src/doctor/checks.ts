@@ -10,6 +10,7 @@ import { type Database, openDatabase } from "../db/database.ts";
 import { migrationStatus } from "../db/migrate.ts";
 import { TENANT_TABLES } from "../db/schema/index.ts";
 import { redactUrl } from "../log/redact.ts";
+import { embeddingsCheck, vectorStoreCheck } from "./embeddings.ts";
 
 export type CheckStatus = "ok" | "warn" | "fail";
 export interface Check {
@@ -24,6 +25,7 @@ export async function runChecks(config: Config, source: string | null): Promise<
   checks.push(secretsCheck(config));
   checks.push(await redisCheck(config.redis.url));
   for (const p of config.llm.providers) checks.push(await providerCheck(p));
+  checks.push(await embeddingsCheck(config));
   return checks;
 }
 
@@ -66,7 +68,7 @@ async function databaseChecks(config: Config): Promise<Check[]> {
           ? { name: "migrations", status: "warn", detail: `${s.pending.length} pending (${s.pending.join(", ")}); serve or 'konstruct migrate' applies them` }
           : { name: "migrations", status: "ok", detail: `${s.applied} applied, current` },
     );
-    if (!s.pending.length) out.push(await isolationCheck(db));
+    if (!s.pending.length) out.push(await isolationCheck(db), await vectorStoreCheck(raw, config.embeddings.model));
     return out;
   } finally {
     await db.close();

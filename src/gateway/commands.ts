@@ -12,7 +12,7 @@ import type { Connection } from "./pipeline.ts";
 import { REPLIES } from "./replies.ts";
 
 export async function runCommand(
-  deps: { db: Database; running: Map<string, AbortController> },
+  deps: { db: Database; running: Map<string, AbortController>; closed?: () => void },
   conn: Connection,
   message: InboundMessage,
 ): Promise<string> {
@@ -20,7 +20,7 @@ export async function runCommand(
   switch (message.command) {
     case "new":
       deps.running.get(chat)?.abort();
-      await deps.db.withTenant(conn.tenantId, (tx) => closeConversation(tx, conn.channelId, message.chatKey));
+      if (await deps.db.withTenant(conn.tenantId, (tx) => closeConversation(tx, conn.channelId, message.chatKey))) deps.closed?.();
       return REPLIES.newConversation;
     case "cancel": {
       const running = deps.running.get(chat);

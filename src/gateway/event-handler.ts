@@ -36,6 +36,8 @@ export interface EventHandlerDeps {
   turn: TurnDeps;
   prices: PriceTable;
   log: Logger;
+  /** Told when /new closes a conversation (memory extraction). */
+  conversationClosed?: () => void;
 }
 
 export class EventHandler {
@@ -74,7 +76,7 @@ export class EventHandler {
       return void (await this.reply(conn, eventId, message, verdict.message, "ignored", note));
     }
     if (message.command) {
-      const text = await runCommand({ db, running: this.running }, conn, message);
+      const text = await runCommand({ db, running: this.running, closed: this.deps.conversationClosed }, conn, message);
       return void (await this.reply(conn, eventId, message, text, "done"));
     }
     await this.turn(conn, eventId, message, recovering);
@@ -100,7 +102,7 @@ export class EventHandler {
     const typing = keepTyping(conn, message.chatKey);
     let outcome;
     try {
-      outcome = await runTurn(this.deps.turn, { tenantId, ...begun, ledger, signal: controller.signal });
+      outcome = await runTurn(this.deps.turn, { tenantId, ...begun, ledger, userKey: message.sender.id, signal: controller.signal });
     } finally {
       clearInterval(typing);
       if (this.running.get(chat) === controller) this.running.delete(chat);
@@ -118,6 +120,8 @@ export class EventHandler {
       ledger: ledger.take(),
     });
     await this.deliver(conn, eventId, prepared, outcome.kind === "failed" ? "failed" : "done");
+    // Compaction is an LLM call: only after a turn the model answered (never past a budget stop).
+    if (outcome.kind === "reply") this.deps.turn.context?.afterTurn({ tenantId, agent: begun.agent, conversationId: begun.conversationId, userKey: message.sender.id }, this.deps.turn.pool);
   }
 
   private async recordedReply(tx: Tx, eventId: string, message: InboundMessage): Promise<Prepared | null> {

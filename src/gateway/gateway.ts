@@ -12,6 +12,7 @@ import { join } from "node:path";
 import type { Logger } from "pino";
 import { KeyedMutex } from "../agent/loop.ts";
 import { NO_TOOLS, type Tools } from "../agent/tools.ts";
+import type { TurnContext } from "../agent/turn-context.ts";
 import type { Config } from "../config/schema.ts";
 import type { Database } from "../db/database.ts";
 import { LlmPool } from "../llm/pool.ts";
@@ -40,6 +41,9 @@ export interface GatewayOptions {
   /** Channel kinds to run (default: all). `konstruct chat` runs none and adds its terminal. */
   adapters?: Record<string, AdapterFactory>;
   tools?: Tools;
+  /** Memory and knowledge around each turn (app/semantic.ts). */
+  context?: TurnContext;
+  conversationClosed?: () => void;
 }
 
 export type Gateway = Awaited<ReturnType<typeof createGateway>>;
@@ -57,7 +61,8 @@ export async function createGateway(opts: GatewayOptions) {
     gate,
     prices: config.llm.prices,
     log,
-    turn: { db, pool, tools: opts.tools ?? NO_TOOLS, log, nearCap: new KeyedMutex() },
+    conversationClosed: opts.conversationClosed,
+    turn: { db, pool, tools: opts.tools ?? NO_TOOLS, log, nearCap: new KeyedMutex(), context: opts.context },
   });
   const connections = new Connections(db, opts.secrets, opts.adapters ?? ADAPTERS, log, config.server.public_url);
   const pipeline = new Pipeline({ inbox, handler, log, connection: (id) => connections.get(id) });

@@ -9,6 +9,12 @@
  *   POST /hooks/:kind/:channelId   channel webhooks (Slack Events API, Telegram webhook)
  *   /setup /login /logout /invite /admin/* /api/v1/*   admin console and API (admin/routes.ts);
  *                      everything from here down is behind admin auth (first run, CSRF)
+ *   knowledge base (tenant = slug or id; read: its operators, write: its admins — routes/kb/tenant.ts):
+ *   POST   /api/v1/kb/:tenant/documents       upload (multipart `file`), 201 / 200 when a duplicate
+ *   GET    /api/v1/kb/:tenant/documents[/:id] documents with status and progress
+ *   DELETE /api/v1/kb/:tenant/documents/:id   delete a document and its chunks
+ *   GET    /api/v1/kb/:tenant/search?q=       hybrid search, passages with citations
+ *   GET    /kb/:tenant/partials/{panel,documents}, POST /kb/:tenant/partials/upload   htmx partials
  */
 import { Elysia } from "elysia";
 import type { Logger } from "pino";
@@ -24,6 +30,12 @@ import type { Metrics } from "./metrics.ts";
 import { healthz } from "./routes/healthz.ts";
 import { home } from "./routes/home.tsx";
 import { hooks } from "./routes/hooks.ts";
+import { kbDocuments } from "./routes/kb/documents.ts";
+import { kbPartials } from "./routes/kb/partials.tsx";
+import { kbRemove } from "./routes/kb/remove.ts";
+import { kbSearch } from "./routes/kb/search.ts";
+import type { KbDeps } from "./routes/kb/tenant.ts";
+import { kbUpload } from "./routes/kb/upload.ts";
 import { metrics } from "./routes/metrics.ts";
 import { readyz } from "./routes/readyz.ts";
 import { staticAssets } from "./routes/static.ts";
@@ -43,6 +55,8 @@ export interface HttpDeps {
   pool: () => LlmPool | null;
   /** The remote address of the connection a request came on (null in-process). */
   peer: (request: Request) => string | null;
+  /** Null until memory and knowledge are up. */
+  knowledge: KbDeps["knowledge"];
 }
 
 export function buildHttp(deps: HttpDeps) {
@@ -67,5 +81,10 @@ export function buildHttp(deps: HttpDeps) {
     // Everything below is behind admin auth: principal, CSRF, first-run redirect (admin/auth/plugin.ts).
     .use(adminAuth(deps))
     .use(adminConsole(deps))
+    .use(kbUpload(deps))
+    .use(kbDocuments(deps))
+    .use(kbRemove(deps))
+    .use(kbSearch(deps))
+    .use(kbPartials(deps))
     .use(home({ version: deps.version, dbMode: () => deps.db()?.mode ?? "starting" }));
 }

@@ -9,8 +9,10 @@ export * from "./agents.ts";
 export * from "./channels.ts";
 export * from "./conversations.ts";
 export * from "./events.ts";
+export * from "./knowledge.ts";
 export * from "./llm-providers.ts";
 export * from "./tenant-llm-providers.ts";
+export * from "./memory.ts";
 export * from "./tenants.ts";
 export * from "./usage.ts";
 
@@ -20,8 +22,12 @@ export const TENANT_TABLES = [
   "channel_cursors",
   "channels",
   "conversations",
+  "conversation_memory",
   "inbound_events",
+  "kb_chunks",
+  "kb_documents",
   "llm_calls",
+  "memories",
   "messages",
   "outbound_messages",
   "tenant_llm_providers",
@@ -32,3 +38,8 @@ export const ACCOUNT_TABLES = ["users", "sessions", "invitations", "access_token
 /** Platform tables that name a tenant without being tenant data (the principal check is in code). */
 export const TENANT_NAMING_PLATFORM_TABLES = ["invitations", "users"] as const;
 export const PLATFORM_TABLES = ["tenants", "llm_providers", ...ACCOUNT_TABLES] as const;
+/**
+ * Search indexes whose access method cannot lead with tenant_id (GIN full-text, pgvector HNSW):
+ * RLS and each query's own tenant predicate scope them. db/rls.test.ts allows exactly these.
+ */
+export const SEARCH_INDEX_PREFIXES = ["kb_chunks_tsv", "kb_chunks_hnsw_", "memories_hnsw_"] as const;

@@ -1,0 +1,33 @@
+/**
+ * Loads a sentence-embedding model with transformers.js from a local models directory
+ * (`<models_dir>/<model id>/`, the Hugging Face layout: config.json, tokenizer.json, onnx/model.onnx).
+ * Remote downloads stay off unless `allowRemote` (only `konstruct models pull` sets it).
+ * Runs wherever it is imported: inside the embedding worker in the appliance, in-process in `models pull`.
+ */
+import { loadOnnxRuntime } from "./onnx-native.ts";
+
+export interface PipelineOptions {
+  modelsDir: string;
+  model: string;
+  allowRemote: boolean;
+  /** Where the compiled binary writes its native onnxruntime files (data_dir/.konstruct-cache). */
+  nativeCacheDir?: string;
+}
+
+export async function loadPipeline(opts: PipelineOptions): Promise<(texts: string[]) => Promise<{ data: Float32Array; dims: number }>> {
+  await loadOnnxRuntime(opts.nativeCacheDir);
+  const { env, pipeline } = await import("@huggingface/transformers");
+  env.allowRemoteModels = opts.allowRemote;
+  env.allowLocalModels = true;
+  env.localModelPath = opts.modelsDir.endsWith("/") ? opts.modelsDir : `${opts.modelsDir}/`;
+  // A pulled model is written where the appliance later reads it from.
+  env.cacheDir = opts.modelsDir;
+  env.useFSCache = opts.allowRemote;
+  const extractor = await pipeline("feature-extraction", opts.model, { dtype: "fp32" });
+  return async (texts) => {
+    const out = await extractor(texts, { pooling: "mean", normalize: true });
+    const dims = out.dims.at(-1) as number;
+    // A copy we own, so it can be transferred to the main thread.
+    return { data: new Float32Array(out.data as Float32Array), dims };
+  };
+}

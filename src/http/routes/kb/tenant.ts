@@ -1,0 +1,39 @@
+/**
+ * Shared by the knowledge-base routes: the tenant from the `:tenant` path segment (slug or id) and
+ * the knowledge service. Authentication is the admin console's (issue 4): put its guard in front of
+ * the `/api/v1/kb` and `/kb` groups (routes.ts); these handlers trust the tenant they are given.
+ */
+import { eq, or } from "drizzle-orm";
+import type { Semantic } from "../../../app/semantic.ts";
+import type { Database } from "../../../db/database.ts";
+import { tenants } from "../../../db/schema/index.ts";
+import { KonstructError } from "../../../errors.ts";
+import { isUuid, type Upload } from "../../../knowledge/knowledge.ts";
+
+export interface KbDeps {
+  db: () => Database | null;
+  knowledge: () => Semantic | null;
+}
+
+export async function kbTenant(deps: KbDeps, param: string): Promise<{ tenantId: string; slug: string; semantic: Semantic }> {
+  const db = deps.db();
+  const semantic = deps.knowledge();
+  if (!db || !semantic) throw new KonstructError("db_unavailable", "starting");
+  const [t] = await db.platform((tx) =>
+    tx.select({ id: tenants.id, slug: tenants.slug }).from(tenants).where(isUuid(param) ? or(eq(tenants.id, param), eq(tenants.slug, param)) : eq(tenants.slug, param)),
+  );
+  if (!t) throw new KonstructError("not_found", `no tenant '${param}'`);
+  return { tenantId: t.id, slug: t.slug, semantic };
+}
+
+/** The `file` fields of a multipart upload (none when the body is not multipart). */
+export async function uploadedFiles(request: Request): Promise<Upload[]> {
+  const form = await request.formData().catch(() => null);
+  const out: Upload[] = [];
+  for (const f of form?.getAll("file") ?? []) {
+    if (typeof f === "string") continue;
+    const blob = f as Blob & { name?: string };
+    out.push({ filename: blob.name || "upload", mime: blob.type, bytes: new Uint8Array(await blob.arrayBuffer()) });
+  }
+  return out;
+}

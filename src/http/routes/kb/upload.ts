@@ -1,0 +1,18 @@
+/** POST /api/v1/kb/:tenant/documents — multipart `file` (one or more): stored, embedded in the background. */
+import { Elysia } from "elysia";
+import { KonstructError } from "../../../errors.ts";
+import { type KbDeps, kbTenant, uploadedFiles } from "./tenant.ts";
+
+export const kbUpload = (deps: KbDeps) =>
+  new Elysia().post("/api/v1/kb/:tenant/documents", async ({ params, request, set }) => {
+    const { tenantId, semantic } = await kbTenant(deps, params.tenant);
+    const files = await uploadedFiles(request);
+    if (!files.length) throw new KonstructError("bad_request", "expected multipart/form-data with a 'file' field");
+    const results = [];
+    for (const f of files) {
+      const r = await semantic.knowledge.upload(tenantId, f);
+      results.push({ ...r.document, duplicate: r.duplicate });
+    }
+    set.status = results.every((r) => r.duplicate) ? 200 : 201;
+    return { documents: results };
+  });

@@ -1,0 +1,80 @@
+/**
+ * Upload → clean text (Markdown, so headings survive for chunking and citations). Each format goes
+ * through a well-kept converter: HTML by node-html-markdown, DOCX by mammoth (→ HTML → Markdown,
+ * keeping its headings), PDF by unpdf (text per page). Libraries load on first use.
+ */
+import { KonstructError } from "../errors.ts";
+
+export type DocFormat = "markdown" | "text" | "html" | "pdf" | "docx";
+
+export interface Extracted {
+  title: string;
+  text: string;
+  format: DocFormat;
+}
+
+const BY_EXTENSION: Record<string, DocFormat> = { md: "markdown", markdown: "markdown", txt: "text", text: "text", html: "html", htm: "html", pdf: "pdf", docx: "docx" };
+const BY_MIME: Record<string, DocFormat> = {
+  "text/markdown": "markdown",
+  "text/plain": "text",
+  "text/html": "html",
+  "application/pdf": "pdf",
+  "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
+};
+
+export function formatOf(filename: string, mime: string): DocFormat {
+  const byExt = BY_EXTENSION[filename.split(".").pop()?.toLowerCase() ?? ""];
+  const format = byExt ?? BY_MIME[mime.split(";")[0]!.trim().toLowerCase()];
+  if (!format) throw new KonstructError("bad_request", `unsupported document type '${filename}' (${mime || "no type"}): use Markdown, text, HTML, PDF or DOCX`);
+  return format;
+}
+
+export async function extractDocument(bytes: Uint8Array, filename: string, mime = ""): Promise<Extracted> {
+  const format = formatOf(filename, mime);
+  let text: string;
+  let title: string | null = null;
+  try {
+    if (format === "markdown" || format === "text") text = new TextDecoder().decode(bytes);
+    else if (format === "html") {
+      const html = new TextDecoder().decode(bytes);
+      title = /<title[^>]*>([^<]*)<\/title>/i.exec(html)?.[1]?.trim() || null;
+      text = await htmlToMarkdown(html.replace(/<head[\s\S]*?<\/head>/i, ""));
+    } else if (format === "docx") {
+      const mammoth = await import("mammoth");
+      const { value } = await mammoth.convertToHtml({ buffer: Buffer.from(bytes) });
+      text = await htmlToMarkdown(value);
+    } else {
+      const { extractText, getDocumentProxy, getMeta } = await import("unpdf");
+      const pdf = await getDocumentProxy(new Uint8Array(bytes));
+      const meta = await getMeta(pdf).catch(() => null);
+      title = (meta?.info as { Title?: string } | undefined)?.Title?.trim() || null;
+      const { text: pages } = await extractText(pdf, { mergePages: false });
+      text = (pages as string[]).join("\n\n");
+    }
+  } catch (e) {
+    if (e instanceof KonstructError) throw e;
+    throw new KonstructError("bad_request", `could not read '${filename}' as ${format}: ${(e as Error).message}`);
+  }
+  const clean = cleanText(text);
+  if (!clean) throw new KonstructError("bad_request", `'${filename}' contains no text`);
+  return { title: title ?? firstHeading(clean) ?? filename.replace(/\.[^.]+$/, ""), text: clean, format };
+}
+
+async function htmlToMarkdown(html: string): Promise<string> {
+  const { NodeHtmlMarkdown } = await import("node-html-markdown");
+  return NodeHtmlMarkdown.translate(html, { ignore: ["script", "style", "nav", "noscript"] });
+}
+
+/** Normalised newlines and whitespace, no control characters, at most one blank line in a row. */
+export function cleanText(text: string): string {
+  return text
+    .replace(/\r\n?/g, "\n")
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, "")
+    .replace(/[ \t\u00a0]+$/gm, "")
+    .replace(/\n{3,}/g, "\n\n")
+    .trim();
+}
+
+function firstHeading(md: string): string | null {
+  return /^#{1,6}\s+(.+)$/m.exec(md)?.[1]?.trim() ?? null;
+}

@@ -1,0 +1,70 @@
+/**
+ * Hybrid retrieval over a tenant's chunks: Postgres full-text (any of the query's terms, ranked by
+ * ts_rank_cd) and vector similarity (the current model's embeddings), fused by reciprocal rank
+ * fusion — each list contributes 1/(60 + rank), so a passage both find comes first, and neither
+ * score scale has to be calibrated against the other.
+ */
+import { sql } from "drizzle-orm";
+import type { Database } from "../db/database.ts";
+import { rowsOf, uuidArray } from "../db/set-sql.ts";
+import type { Embedder } from "../embeddings/embedder.ts";
+import type { VectorStore } from "../vectors/store.ts";
+
+export interface Passage {
+  chunkId: string;
+  documentId: string;
+  title: string;
+  section: string;
+  content: string;
+  score: number;
+}
+
+/** Candidates taken from each list before fusion. */
+const CANDIDATES = 20;
+const RRF_K = 60;
+const TEXT_MATCHES = 1000;
+
+export async function hybridSearch(deps: { db: Database; embedder: Embedder; vectors: VectorStore }, tenantId: string, query: string, k = 5): Promise<Passage[]> {
+  const q = query.trim();
+  if (!q) return [];
+  const [vector] = await deps.embedder.embed([q], "query");
+  return deps.db.withTenant(tenantId, async (tx) => {
+    const text = await rowsOf<{ id: string }>(
+      tx,
+      // plainto_tsquery ANDs the terms; a question rarely contains all of a passage's words, so OR them.
+      // Ranking reads every match, and an OR of common words matches most of a large knowledge base:
+      // rank at most TEXT_MATCHES of them (the GIN index finds them; vectors cover the rest).
+      sql`with t as (select nullif(replace(plainto_tsquery('english', ${q})::text, '&', '|'), '')::tsquery as q)
+          select id from (select id, tsv, t.q from kb_chunks, t where tenant_id = ${tenantId}::uuid and tsv @@ t.q limit ${TEXT_MATCHES}) m
+          order by ts_rank(tsv, q) desc, id limit ${CANDIDATES}`,
+    );
+    const near = await deps.vectors.nearest(tx, { table: "kb_chunks", tenantId, model: deps.embedder.model, vector: vector!, k: CANDIDATES });
+    const fused = rrf([text.map((r) => r.id), near.map((r) => r.id)]).slice(0, k);
+    if (!fused.length) return [];
+    const rows = await rowsOf<{ id: string; document_id: string; title: string; section: string; content: string }>(
+      tx,
+      sql`select c.id, c.document_id, d.title, c.section, c.content from kb_chunks c
+          join kb_documents d on d.tenant_id = c.tenant_id and d.id = c.document_id
+          where c.tenant_id = ${tenantId}::uuid and c.id = any(${uuidArray(fused.map((f) => f.id))})`,
+    );
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return fused.flatMap((f) => {
+      const r = byId.get(f.id);
+      return r ? [{ chunkId: r.id, documentId: r.document_id, title: r.title, section: r.section, content: r.content, score: f.score }] : [];
+    });
+  });
+}
+
+/** Reciprocal rank fusion of ranked id lists, best first. */
+export function rrf(lists: string[][]): { id: string; score: number }[] {
+  const scores = new Map<string, number>();
+  for (const list of lists) list.forEach((id, rank) => scores.set(id, (scores.get(id) ?? 0) + 1 / (RRF_K + rank + 1)));
+  return [...scores].map(([id, score]) => ({ id, score })).sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1));
+}
+
+/** How a passage is cited: document title and section. */
+export function citation(p: Pick<Passage, "title" | "section">): string {
+  // A document's top heading is usually its title: cite "Handbook — Leave", not "Handbook — Handbook > Leave".
+  const section = p.section === p.title ? "" : p.section.startsWith(`${p.title} > `) ? p.section.slice(p.title.length + 3) : p.section;
+  return section ? `${p.title} — ${section}` : p.title;
+}

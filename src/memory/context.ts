@@ -1,0 +1,57 @@
+/**
+ * The turn context of memory and knowledge (agent/turn-context.ts): before the model call, the
+ * conversation's summary, the memories most similar to the user's message (within
+ * memory.recall_tokens) and the instruction to cite knowledge-base passages; after the turn,
+ * compaction, one at a time per conversation.
+ */
+import type { Logger } from "pino";
+import { KeyedMutex } from "../agent/loop.ts";
+import { systemPrompt } from "../agent/prompt.ts";
+import { estimateTokens } from "../agent/tokens.ts";
+import type { TurnContext, TurnScope } from "../agent/turn-context.ts";
+import type { ChatMessage } from "../llm/types.ts";
+import type { LlmPool } from "../llm/pool.ts";
+import { compact, type CompactionDeps, turnMemoryState } from "./compaction.ts";
+
+export const CITE_INSTRUCTION =
+  "When a question may be answered by the company's own documents (policies, handbooks, procedures), call kb_search first and answer from the passages it returns, citing each one you use as [document title — section]. If they do not answer it, say so.";
+
+export class MemoryContext implements TurnContext {
+  private readonly serial = new KeyedMutex();
+  private readonly inFlight = new Set<Promise<unknown>>();
+
+  constructor(private readonly deps: CompactionDeps & { recallTokens: number; log: Logger }) {}
+
+  async prompt(scope: TurnScope, history: ChatMessage[]): Promise<string> {
+    const query = history.findLast((m) => m.role === "user")?.content ?? "";
+    const { summary, hasMemories } = await turnMemoryState(this.deps.db, scope);
+    const recalled = hasMemories
+      ? await this.deps.memory
+          .recall(scope.tenantId, { agentId: scope.agent.id, userKey: scope.userKey, query, budgetTokens: this.deps.recallTokens, excludeConversationId: scope.conversationId })
+          .catch((e) => (this.deps.log.warn({ err: e }, "memory recall failed"), []))
+      : [];
+    const parts = [CITE_INSTRUCTION];
+    if (summary) parts.push(`Summary of the earlier part of this conversation:\n${summary}`);
+    if (recalled.length) parts.push(`What you remember from earlier conversations:\n${recalled.map((r) => `- ${r.content}`).join("\n")}`);
+    return parts.join("\n\n");
+  }
+
+  /** Turns beyond this many tokens (newest first) are summarised: half of what the window can hold. */
+  keepTokens(scope: TurnScope): number {
+    const window = scope.agent.contextTokens - estimateTokens(systemPrompt(scope.agent)) - estimateTokens(CITE_INSTRUCTION) - this.deps.recallTokens;
+    return Math.max(64, Math.floor(window / 2));
+  }
+
+  afterTurn(scope: TurnScope, pool: Pick<LlmPool, "chat">): void {
+    const p = this.serial
+      .run(scope.conversationId, () => compact({ ...this.deps, pool }, scope, this.keepTokens(scope)))
+      .catch((e) => this.deps.log.warn({ err: e, conversation: scope.conversationId }, "compaction failed"));
+    this.inFlight.add(p);
+    void p.finally(() => this.inFlight.delete(p));
+  }
+
+  /** Resolves when no compaction is running (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.inFlight.size) await Promise.all([...this.inFlight]);
+  }
+}

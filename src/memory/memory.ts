@@ -1,0 +1,85 @@
+/**
+ * Long-term memory: facts and summaries per tenant, AI employee and end user (`userKey`; '' = about
+ * everyone the employee talks to). Written by the `remember` tool, by fact extraction when a
+ * conversation ends (extract.ts) and by compaction (compaction.ts); recalled by similarity to the
+ * user's message into the prompt, within a token budget.
+ */
+import { createHash } from "node:crypto";
+import { sql } from "drizzle-orm";
+import type { Database } from "../db/database.ts";
+import { rowsOf, uuidArray } from "../db/set-sql.ts";
+import type { Embedder } from "../embeddings/embedder.ts";
+import { estimateTokens } from "../agent/tokens.ts";
+import type { VectorStore } from "../vectors/store.ts";
+
+export interface MemoryInput {
+  agentId: string;
+  userKey: string;
+  kind: "fact" | "summary";
+  content: string;
+  conversationId?: string | null;
+}
+
+export interface Recalled {
+  id: string;
+  kind: string;
+  content: string;
+  score: number;
+}
+
+/** Candidates read before the token budget is applied. */
+const RECALL_CANDIDATES = 16;
+
+export class Memory {
+  constructor(private readonly deps: { db: Database; embedder: Embedder; vectors: VectorStore; nudge?: () => void }) {}
+
+  /** Stores a memory (embedded at once, so it is recallable in the next turn). A repeated fact is a no-op. */
+  async remember(tenantId: string, m: MemoryInput): Promise<{ id: string; created: boolean }> {
+    const content = m.content.trim().replace(/\s+/g, " ");
+    const hash = createHash("sha256").update(content.toLowerCase()).digest("hex");
+    const { embedder, vectors } = this.deps;
+    // If the model cannot run now, the row is stored unembedded and the embedding job catches up.
+    const vector = await embedder.embed([content], "query").then((v) => v[0]!, () => null);
+    const encoded = vector ? vectors.decodeSql(sql`${vectors.encode(vector)}`) : sql`null`;
+    const rows = await this.deps.db.withTenant(tenantId, (tx) =>
+      rowsOf<{ id: string; created: boolean }>(
+        tx,
+        sql`with ins as (
+              insert into memories (tenant_id, agent_id, user_key, kind, content, content_hash, conversation_id, model, embedding)
+              values (${tenantId}::uuid, ${m.agentId}::uuid, ${m.userKey}, ${m.kind}, ${content}, ${hash}, ${m.conversationId ?? null}::uuid, ${vector ? embedder.model : null}, ${encoded})
+              on conflict (tenant_id, agent_id, user_key, content_hash) do nothing returning id)
+            select id, true as created from ins
+            union all
+            select id, false from memories where tenant_id = ${tenantId}::uuid and agent_id = ${m.agentId}::uuid and user_key = ${m.userKey} and content_hash = ${hash} and not exists (select 1 from ins)`,
+      ),
+    );
+    if (!vector) this.deps.nudge?.();
+    return rows[0]!;
+  }
+
+  /** Memories of this employee about this user (or everyone) most similar to `query`, within `budgetTokens`. */
+  async recall(tenantId: string, q: { agentId: string; userKey: string; query: string; budgetTokens: number; excludeConversationId?: string }): Promise<Recalled[]> {
+    if (q.budgetTokens <= 0 || !q.query.trim()) return [];
+    const [vector] = await this.deps.embedder.embed([q.query], "query");
+    return this.deps.db.withTenant(tenantId, async (tx) => {
+      const filter = sql`agent_id = ${q.agentId}::uuid and user_key in (${q.userKey}, '')${
+        q.excludeConversationId ? sql` and (kind <> 'summary' or conversation_id is distinct from ${q.excludeConversationId}::uuid)` : sql``
+      }`;
+      const near = await this.deps.vectors.nearest(tx, { table: "memories", tenantId, model: this.deps.embedder.model, vector: vector!, k: RECALL_CANDIDATES, filter });
+      if (!near.length) return [];
+      const rows = await rowsOf<{ id: string; kind: string; content: string }>(tx, sql`select id, kind, content from memories where tenant_id = ${tenantId}::uuid and id = any(${uuidArray(near.map((n) => n.id))})`);
+      const byId = new Map(rows.map((r) => [r.id, r]));
+      const out: Recalled[] = [];
+      let used = 0;
+      for (const n of near) {
+        const r = byId.get(n.id);
+        if (!r) continue;
+        const cost = estimateTokens(r.content);
+        if (used + cost > q.budgetTokens) break;
+        used += cost;
+        out.push({ ...r, score: n.score });
+      }
+      return out;
+    });
+  }
+}

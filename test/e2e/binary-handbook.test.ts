@@ -1,0 +1,70 @@
+/**
+ * The closing scenario from the compiled binary, offline, from an empty directory with only the
+ * binary and the model folder: upload the handbook over HTTP, ask in Telegram, get the cited answer
+ * (the model is the LLM mock, scripted to call kb_search and answer from the passage it returns).
+ * Builds dist/konstruct when missing or when KTEST_REBUILD is set.
+ */
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { cpSync, existsSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { eventually } from "../support/app.ts";
+import { tempDir } from "../support/db.ts";
+import { type LlmMock, startLlmMock } from "../support/llm.ts";
+import { MODELS_DIR, TEST_MODEL } from "../support/models.ts";
+import { startTelegramShim, type TelegramShim } from "../support/telegram.ts";
+
+const ROOT = join(import.meta.dir, "../..");
+const BINARY = join(ROOT, "dist/konstruct");
+const ANSWER = "Parents get 18 weeks of fully paid parental leave [Northwind Employee Handbook — Leave > Parental leave].";
+let llm: LlmMock;
+let tg: TelegramShim;
+let dir: { path: string; remove(): void };
+
+beforeAll(async () => {
+  if (!existsSync(BINARY) || process.env.KTEST_REBUILD) {
+    const build = Bun.spawnSync(["bun", "run", "build"], { cwd: ROOT, stdout: "ignore", stderr: "pipe" });
+    if (build.exitCode !== 0) throw new Error(`build failed: ${build.stderr.toString()}`);
+  }
+  [llm, tg] = await Promise.all([startLlmMock(), startTelegramShim({ bots: [{ username: "HandbookBot" }] })]);
+  llm.on({ hasToolResult: false }, { toolCalls: [{ name: "kb_search", arguments: { query: "parental leave" } }] });
+  llm.on({ hasToolResult: true }, { text: ANSWER });
+  dir = tempDir("konstruct-binary-kb-");
+  // The model is installed next to the data, as an admin would copy it (no download at run time).
+  cpSync(join(MODELS_DIR, TEST_MODEL), join(dir.path, "data/models", TEST_MODEL), { recursive: true });
+}, 120_000);
+afterAll(async () => {
+  await Promise.all([llm.stop(), tg.stop()]);
+  dir.remove();
+});
+
+test("from the binary: upload the handbook, ask in Telegram, get the cited answer", async () => {
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  writeFileSync(
+    join(dir.path, "konstruct.config.yaml"),
+    JSON.stringify({
+      server: { host: "127.0.0.1", port },
+      llm: { providers: [{ id: "mock", kind: "openai", base_url: llm.url }] },
+      tenants: [{ slug: "acme", name: "Acme", agents: [{ slug: "ada", name: "Ada", models: ["mock/m"], channels: [{ kind: "telegram", name: "tg", bot_token: tg.token, api_root: tg.apiRoot }] }] }],
+    }),
+  );
+  const child = Bun.spawn([BINARY, "serve"], { cwd: dir.path, env: { PATH: "/usr/bin:/bin", HOME: dir.path }, stdout: "ignore", stderr: "inherit" });
+  try {
+    const base = `http://127.0.0.1:${port}`;
+    await eventually(() => fetch(`${base}/readyz`).then((r) => r.ok, () => false), 30_000, "readyz");
+    const form = new FormData();
+    form.append("file", Bun.file(join(ROOT, "test/fixtures/kb/handbook.md")), "handbook.md");
+    const up = await fetch(`${base}/api/v1/kb/acme/documents`, { method: "POST", body: form });
+    expect(up.status).toBe(201);
+    const { documents } = (await up.json()) as { documents: { id: string }[] };
+    await eventually(async () => ((await (await fetch(`${base}/api/v1/kb/acme/documents/${documents[0]!.id}`)).json()) as { document: { status: string } }).document.status === "ready", 30_000, "document ready");
+
+    await tg.userSends(8101, "How long is parental leave?");
+    const [reply] = await tg.waitForReplies(8101, 1, { timeoutMs: 20_000 });
+    expect(reply!.visible).toBe(ANSWER);
+    const tool = llm.journal()[1]!.messages.find((m) => m.role === "tool")!;
+    expect(String(tool.content)).toStartWith("[1] Northwind Employee Handbook — Leave > Parental leave\nParents receive 18 weeks of fully paid parental leave");
+  } finally {
+    child.kill("SIGTERM");
+    await child.exited;
+  }
+}, 120_000);

@@ -1,0 +1,46 @@
+/** @jsxImportSource @kitajs/html */
+/**
+ * The knowledge base of one tenant as an htmx partial the admin console embeds: upload form and the
+ * document list with ingestion progress. While any document is still being embedded the list polls
+ * itself (every 1 s) until all are ready or failed.
+ */
+import type { DocumentView } from "../../src/knowledge/knowledge.ts";
+
+export function KbUploadForm(props: { tenant: string }): JSX.Element {
+  return (
+    <form class="kb-upload" hx-post={`/kb/${props.tenant}/partials/upload`} hx-encoding="multipart/form-data" hx-target="#kb-documents" hx-swap="outerHTML">
+      <input type="file" name="file" multiple accept=".md,.markdown,.txt,.html,.htm,.pdf,.docx" required />
+      <button type="submit">Upload</button>
+    </form>
+  );
+}
+
+export function KbDocuments(props: { tenant: string; documents: DocumentView[]; notice?: string }): JSX.Element {
+  const working = props.documents.some((d) => d.status === "queued" || d.status === "embedding");
+  const poll = working ? { "hx-get": `/kb/${props.tenant}/partials/documents`, "hx-trigger": "every 1s", "hx-swap": "outerHTML" } : {};
+  return (
+    <section id="kb-documents" {...poll}>
+      {props.notice ? <p class="notice" safe>{props.notice}</p> : ""}
+      {props.documents.length === 0 ? (
+        <p class="empty">No documents yet.</p>
+      ) : (
+        <table class="kb">
+          <thead>
+            <tr><th>Title</th><th>File</th><th>Status</th><th>Progress</th><th></th></tr>
+          </thead>
+          <tbody>
+            {props.documents.map((d) => (
+              <tr id={`kb-doc-${d.id}`} data-status={d.status}>
+                <td safe>{d.title}</td>
+                <td safe>{d.filename}</td>
+                <td safe>{d.status === "failed" ? `failed: ${d.error ?? ""}` : d.status}</td>
+                <td><progress max="100" value={String(d.progress)}>{String(d.progress)}%</progress> {String(d.chunksDone)}/{String(d.chunksTotal)}</td>
+                <td><button hx-delete={`/api/v1/kb/${props.tenant}/documents/${d.id}`} hx-target={`#kb-doc-${d.id}`} hx-swap="outerHTML" hx-confirm="Delete this document?">Delete</button></td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
