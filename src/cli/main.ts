@@ -14,6 +14,7 @@ import type { Command } from "./command.ts";
 const COMMANDS: { name: string; summary: string; load: () => Promise<Command> }[] = [
   { name: "serve", summary: "run the appliance (migrates, provisions from config, serves HTTP)", load: async () => (await import("./commands/serve.ts")).serve },
   { name: "chat", summary: "talk to an AI employee from the terminal, through the real pipeline", load: async () => (await import("./commands/chat.ts")).chat },
+  { name: "skills", summary: "list, validate and import skills (SKILL.md folders)", load: async () => (await import("./commands/skills.ts")).skills },
   { name: "migrate", summary: "apply pending database migrations (or show their status)", load: async () => (await import("./commands/migrate.ts")).migrate },
   { name: "doctor", summary: "check config, database, pgvector, migrations, redis and LLM providers", load: async () => (await import("./commands/doctor.ts")).doctor },
   { name: "config", summary: "print the resolved configuration, secrets redacted", load: async () => (await import("./commands/config.ts")).config },
