@@ -33,6 +33,10 @@ export interface AppOptions {
   retryDelayMs?: number;
   /** Channel adapters to run (default: all kinds); tests and `konstruct chat` narrow this. */
   adapters?: GatewayOptions["adapters"];
+  /** Extra tool providers (memory, knowledge), fenced by skills and approvals like the built-ins. */
+  toolProviders?: GatewayOptions["toolProviders"];
+  /** DNS for http_fetch's SSRF guard (tests). */
+  resolver?: GatewayOptions["resolver"];
 }
 
 export interface App {
@@ -99,7 +103,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
             throw new KonstructError("schema_stale", `database schema is behind (pending: ${status.pending.join(", ")}); run 'konstruct migrate'`);
         }
         await applyProvisioning(config, opened, secrets, log);
-        const gw = await createGateway({ config, db: opened, secrets, log, dataDir, adapters: opts.adapters });
+        const gw = await createGateway({ config, db: opened, secrets, log, dataDir, adapters: opts.adapters, toolProviders: opts.toolProviders, resolver: opts.resolver });
         await gw.start();
         gateway = gw;
         db = opened;

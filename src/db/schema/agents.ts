@@ -20,6 +20,8 @@ export const agents = pgTable(
     monthlyBudgetUsd: numeric("monthly_budget_usd", { precision: 12, scale: 4 }).notNull().default("0"),
     contextTokens: integer("context_tokens").notNull().default(8000),
     maxToolIterations: integer("max_tool_iterations").notNull().default(4),
+    /** Skills this agent may use by name; null = every skill available to its tenant. */
+    enabledSkills: text("enabled_skills").array(),
     source: text("source").notNull().default("ui"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),

@@ -5,6 +5,7 @@
  * through Database.withTenant().
  */
 export * from "./agents.ts";
+export * from "./approvals.ts";
 export * from "./channels.ts";
 export * from "./conversations.ts";
 export * from "./events.ts";
@@ -14,6 +15,7 @@ export * from "./usage.ts";
 
 export const TENANT_TABLES = [
   "agents",
+  "approvals",
   "audit_log",
   "channel_cursors",
   "channels",
@@ -22,6 +24,7 @@ export const TENANT_TABLES = [
   "llm_calls",
   "messages",
   "outbound_messages",
+  "tenant_secrets",
   "usage_daily",
 ] as const;
 export const PLATFORM_TABLES = ["tenants", "llm_providers"] as const;
