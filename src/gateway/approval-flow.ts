@@ -85,7 +85,7 @@ export class ApprovalFlow {
         state,
         expiresAt: new Date(Date.now() + this.deps.ttlMs),
       });
-      ledger.note({ kind: "tool_call", summary: `approval requested: ${request.tool}`, actor: requestedBy, data: { approval: id, tool: request.tool, skill: request.skill } });
+      ledger.note({ kind: "approval", summary: `approval requested: ${request.tool}`, actor: requestedBy, data: { approval: id, tool: request.tool, skill: request.skill } });
       await ledger.write(tx);
       const [p] = await prepareMany(tx, conn.tenantId, [{ channelId: conn.channelId, key: { inboundEventId: target.eventId, seq: target.seq }, message: { ...chat, text, buttons: buttons(id) } }]);
       return p!;
@@ -106,7 +106,7 @@ export class ApprovalFlow {
       const [p] = await db.withTenant(conn.tenantId, (tx) => prepareMany(tx, conn.tenantId, [{ channelId: conn.channelId, key: { inboundEventId: eventId, seq: 0 }, message: { chatKey: found.chatKey, replyTo: found.replyTo ?? undefined, text } }]));
       return void (await this.deliver(conn, p!, eventId, "ignored"));
     }
-    const decided = await this.decideRow(conn.tenantId, found.id, parsed.decision, actor);
+    const decided = await this.decideRow(conn.tenantId, found.id, parsed.decision, actor, message.sender.name);
     if (decided) return this.resume(decided, { eventId, seq: 0, finish: eventId });
     // Taken over after a crash mid-continuation: the decision is ours, the turn has to go on.
     if (recovering && found.decidedBy === actor && (found.status === "approved" || found.status === "denied")) return this.resume(found, { eventId, seq: 0, finish: eventId });
@@ -130,7 +130,7 @@ export class ApprovalFlow {
     for (const t of await tenantIds(this.deps.db)) {
       const expired = await this.deps.db.withTenant(t.id, async (tx) => {
         const rows = await expireDue(tx);
-        for (const a of rows) await audit(tx, { tenantId: t.id, kind: "tool_call", agentId: a.agentId, conversationId: a.conversationId, summary: `approval expired: ${a.tool}`, data: { approval: a.id } });
+        for (const a of rows) await audit(tx, { tenantId: t.id, kind: "approval", agentId: a.agentId, conversationId: a.conversationId, summary: `approval expired: ${a.tool}`, data: { approval: a.id } });
         return rows;
       });
       for (const a of expired) {
@@ -159,13 +159,13 @@ export class ApprovalFlow {
     return a?.status === "pending" ? buttons(a.id) : undefined;
   }
 
-  private async decideRow(tenantId: string, id: string, decision: Decision, actor: string): Promise<Approval | null> {
+  private async decideRow(tenantId: string, id: string, decision: Decision, actor: string, shown = actor): Promise<Approval | null> {
     const row = await this.deps.db.withTenant(tenantId, async (tx) => {
       const r = await transition(tx, id, decision, actor);
-      if (r) await audit(tx, { tenantId, kind: "tool_call", agentId: r.agentId, conversationId: r.conversationId, actor, summary: `approval ${decision}: ${r.tool}`, data: { approval: r.id } });
+      if (r) await audit(tx, { tenantId, kind: "approval", agentId: r.agentId, conversationId: r.conversationId, actor, summary: `approval ${decision}: ${r.tool}`, data: { approval: r.id } });
       return r;
     });
-    if (row) await this.edit(row, decision === "approved" ? `✅ Approved by ${actor}.` : `❌ Denied by ${actor} — not done.`).catch((e) => this.deps.log.warn({ err: e, approval: id }, "could not edit the approval message"));
+    if (row) await this.edit(row, decision === "approved" ? `✅ Approved by ${shown}.` : `❌ Denied by ${shown} — not done.`).catch((e) => this.deps.log.warn({ err: e, approval: id }, "could not edit the approval message"));
     return row;
   }
 

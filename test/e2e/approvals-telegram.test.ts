@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
+import { decideApproval, listPendingApprovals } from "../../src/approvals/index.ts";
 import { approvals } from "../../src/db/schema/index.ts";
 import { scriptInjectedDigest, startPages, testResolver, toolsConfig, WEB_DIGEST, writeSkill } from "../support/agent-tools.ts";
 import { eventually, startTestApp, type TestApp } from "../support/app.ts";
@@ -113,6 +114,19 @@ describe.each(DB_KINDS)("approvals through Telegram on %s Postgres", (kind) => {
     await tg.userClicks(prompt, data(prompt, "Approve"), { from: { id: 4242, first_name: "Admin" } });
     await said(chatId, "Posted (tg-intruder).");
     expect((await approvalOf(prompt)).decidedBy).toBe("4242");
+  });
+
+  test("the admin console's decideApproval continues the turn like a button press", async () => {
+    scriptInjectedDigest(llm, "tg-console", pages.url("/hostile"));
+    const { chatId, prompt } = await askForPrompt("tg-console approve from UI");
+    const pending = await listPendingApprovals(t.app.db, tenantId);
+    const mine = pending.find((a) => a.id === /^kapv:([0-9a-f-]{36}):/.exec(data(prompt, "Approve"))![1]);
+    expect(mine?.tool).toBe("send_message");
+    const decided = await decideApproval(t.app.gateway.approvals, { tenantId, id: mine!.id, decision: "approved", actor: "console:admin@acme" });
+    expect(decided?.status).toBe("approved");
+    await said(chatId, "Posted (tg-console).");
+    expect(tg.edits(chatId).at(-1)!.visible).toContain("Approved by console:admin@acme");
+    expect(await decideApproval(t.app.gateway.approvals, { tenantId, id: mine!.id, decision: "denied", actor: "console:admin@acme" })).toBeNull();
   });
 
   test("expiry: the model is told; the prompt shows it expired", async () => {

@@ -27,7 +27,8 @@ ${COMMON_USAGE}`,
   async run(argv) {
     const { values, positionals } = parseArgs({ args: argv, options: { ...COMMON_OPTIONS, tenant: { type: "string", short: "t" } }, strict: true, allowPositionals: true });
     const [sub, arg, ...extra] = positionals;
-    if (values.help || !sub) return console.log(this.usage), values.help ? 0 : 2;
+    if (values.help) return console.log(this.usage), 0;
+    if (!sub) throw new KonstructError("usage", "skills needs a subcommand: list, validate or import (see konstruct skills --help)");
     if (extra.length) throw new KonstructError("usage", `unexpected argument '${extra[0]}'`);
     const { config } = load(values.config);
     const dataDir = resolve(config.data_dir);
