@@ -144,6 +144,18 @@ describe.each(DB_KINDS)("approvals through Slack on %s Postgres", (kind) => {
     expect((await approvalOf(prompt)).decidedBy).toBe("U0ADMIN001");
   });
 
+  test("a forged button press (bad signature) is refused with 401 and decides nothing", async () => {
+    scriptInjectedDigest(llm, "digest-forged", pages.url("/hostile"));
+    const prompt = await askForPrompt("digest-forged try");
+    const good = signedInteraction(ws, prompt, button(prompt, "Approve"), { url: hook });
+    const forged = new Request(hook, { method: "POST", headers: { ...Object.fromEntries(good.headers), "x-slack-signature": `v0=${"0".repeat(64)}` }, body: await good.text() });
+    expect((await t.app.http.handle(forged)).status).toBe(401);
+    await t.app.gateway.pipeline.idle();
+    expect((await approvalOf(prompt)).status).toBe("pending");
+    await click(prompt, "Deny");
+    await eventually(async () => (await dmHistory()).some((m) => m.text === "Understood, nothing was posted (digest-forged)."), 10_000, "deny reply");
+  });
+
   test("expiry: nobody decides, the model is told and answers; the buttons go away", async () => {
     scriptInjectedDigest(llm, "digest-expire", pages.url("/hostile"));
     const prompt = await askForPrompt("digest-expire later");

@@ -117,6 +117,20 @@ describe.each(DB_KINDS)("skills and tools end to end on %s Postgres", (kind) => 
     expect(r.toolResults[0]).toContain("Quote numbers, dates and names exactly");
   });
 
+  test("use_skill with `file` returns one of the skill's listed files, and nothing else", async () => {
+    const text = "checklist-probe";
+    llm.on({ lastUser: text, hasToolResult: false }, {
+      toolCalls: [
+        { name: "use_skill", arguments: { name: "research-web-page", file: "references/checklist.md" } },
+        { name: "use_skill", arguments: { name: "research-web-page", file: "../../../etc/passwd" } },
+      ],
+    });
+    llm.on({ lastUser: text, hasToolResult: true }, { text: "Read it." });
+    const r = await turn(text);
+    expect(r.toolResults[0]).toContain("# Source checklist");
+    expect(r.toolResults[1]).toBe("error: research-web-page has no file ../../../etc/passwd (it has: references/checklist.md)");
+  });
+
   test("a call outside the active skill's manifest is refused with a reason, and audited", async () => {
     const text = "refuse-me please";
     llm.on({ lastUser: text, hasToolResult: false }, { toolCalls: [{ name: "send_message", arguments: { text: "hello all" } }] });
