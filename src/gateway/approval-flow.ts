@@ -30,6 +30,7 @@ import type { ChatMessage } from "../llm/types.ts";
 import type { FinalStatus, Inbox } from "./inbox.ts";
 import { type Outbox, type Prepared, prepareMany } from "./outbox.ts";
 import type { Connection } from "./pipeline.ts";
+import { REPLIES } from "./replies.ts";
 import { COMPLETE_TURN } from "./turn-store.ts";
 
 export interface ApprovalFlowDeps {
@@ -186,7 +187,7 @@ export class ApprovalFlow {
     const outcome = await runTurn(this.deps.turn, { tenantId: a.tenantId, agent: found.agent, conversationId: a.conversationId, history: state.history, spend: found.spend, ledger, resume: { state: { ...state, turn }, result } });
     const chat = { chatKey: a.chatKey, replyTo: a.replyTo ?? undefined };
     if (outcome.kind === "paused") return this.pause(conn, target, chat, { agentId: a.agentId, conversationId: a.conversationId, history: state.history }, ledger, outcome, a.requestedBy);
-    const text = outcome.kind === "reply" ? outcome.text || "…" : outcome.kind === "budget_stop" ? outcome.reason : "Sorry — I couldn't finish that just now.";
+    const text = outcome.kind === "reply" ? outcome.text || "…" : outcome.kind === "budget_stop" ? REPLIES.budgetStop(outcome.reason) : REPLIES.failed;
     const prepared = await this.deps.db.batched(a.tenantId, COMPLETE_TURN, { conversationId: a.conversationId, channelId: a.channelId, inboundEventId: target.eventId, seq: target.seq, reply: { ...chat, text }, ledger: ledger.take() });
     await this.deliver(conn, prepared, target.finish, outcome.kind === "failed" ? "failed" : "done");
   }

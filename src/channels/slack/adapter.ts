@@ -65,7 +65,7 @@ export function createSlackAdapter(def: ChannelDefinition, ctx: AdapterContext):
       return;
     }
     try {
-      socket = await startSocketMode({ appToken: def.secrets.app_token, slackApiUrl: def.settings.api_url, log, receive });
+      socket = await startSocketMode({ appToken: def.secrets.app_token, slackApiUrl: def.settings.api_url, log, receive, interact });
     } catch (e) {
       log.error({ err: e }, "slack socket mode could not start");
     }
@@ -112,7 +112,23 @@ export function createSlackAdapter(def: ChannelDefinition, ctx: AdapterContext):
     return { status: 200 };
   }
 
-  /** A button press (block_actions); slash commands and other interactions are acknowledged and ignored. */
+  /** A button press (block_actions), over HTTP or Socket Mode; other interactions are acknowledged and ignored. */
+  async function interact(payload: BlockActionsPayload): Promise<Outcome> {
+    if (!me || !sink) return { status: 503, error: "connection not ready" };
+    const c = classifyInteraction(payload, me, def.settings.team_id);
+    if ("ignored" in c) {
+      log.debug({ reason: c.ignored }, "slack interaction ignored");
+      return { status: 200 };
+    }
+    try {
+      await sink(c.message);
+    } catch (e) {
+      log.error({ err: e }, "slack interaction could not be recorded");
+      return { status: 500, error: "not recorded; retry" };
+    }
+    return { status: 200 };
+  }
+
   async function interaction(body: string): Promise<Response> {
     let payload: BlockActionsPayload;
     try {
@@ -120,19 +136,8 @@ export function createSlackAdapter(def: ChannelDefinition, ctx: AdapterContext):
     } catch {
       return Response.json({ error: "malformed payload" }, { status: 400 });
     }
-    if (!me || !sink) return Response.json({ error: "connection not ready" }, { status: 503 });
-    const c = classifyInteraction(payload, me, def.settings.team_id);
-    if ("ignored" in c) {
-      log.debug({ reason: c.ignored }, "slack interaction ignored");
-      return new Response(null, { status: 200 });
-    }
-    try {
-      await sink(c.message);
-    } catch (e) {
-      log.error({ err: e }, "slack interaction could not be recorded");
-      return Response.json({ error: "not recorded; retry" }, { status: 500 });
-    }
-    return new Response(null, { status: 200 });
+    const outcome = await interact(payload);
+    return outcome.error ? Response.json({ error: outcome.error }, { status: outcome.status }) : new Response(null, { status: outcome.status });
   }
 
   async function handleHttp(request: Request): Promise<Response> {
