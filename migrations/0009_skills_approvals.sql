@@ -18,7 +18,7 @@ CREATE TABLE "approvals" (
 	"decided_by" text,
 	"decided_at" timestamp with time zone,
 	"result" text,
-	"prompt_external_id" text,
+	"resume_seq" integer,
 	"expires_at" timestamp with time zone NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "approvals_tenant_id_id_pk" PRIMARY KEY("tenant_id","id")

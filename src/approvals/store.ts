@@ -21,11 +21,14 @@ export async function findApproval(tx: Tx, id: string): Promise<Approval | undef
   return row;
 }
 
-/** Moves a pending, unexpired approval to `decision`; null when it was not pending any more. */
-export async function transition(tx: Tx, id: string, decision: Decision, actor: string): Promise<Approval | null> {
+/**
+ * Moves a pending, unexpired approval to `decision`; null when it was not pending any more.
+ * `outside`: the turn goes on outside an inbound event (admin console), so resume_seq is set.
+ */
+export async function transition(tx: Tx, id: string, decision: Decision, actor: string, outside = false): Promise<Approval | null> {
   const [row] = await tx
     .update(approvals)
-    .set({ status: decision, decidedBy: actor, decidedAt: sql`now()` })
+    .set({ status: decision, decidedBy: actor, decidedAt: sql`now()`, ...(outside ? { resumeSeq: sql`${approvals.seq} + 1` } : {}) })
     .where(and(eq(approvals.id, id), eq(approvals.status, "pending"), sql`${approvals.expiresAt} > now()`))
     .returning();
   return row ?? null;
@@ -35,8 +38,27 @@ export async function transition(tx: Tx, id: string, decision: Decision, actor: 
 export async function expireDue(tx: Tx): Promise<Approval[]> {
   return tx
     .update(approvals)
-    .set({ status: "expired", decidedAt: sql`now()` })
+    .set({ status: "expired", decidedAt: sql`now()`, resumeSeq: sql`${approvals.seq} + 1` })
     .where(and(eq(approvals.status, "pending"), sql`${approvals.expiresAt} <= now()`))
+    .returning();
+}
+
+/**
+ * Claims decided approvals whose turn was to go on outside an inbound event but never wrote its
+ * next message (the process died mid-way), decided longer than `graceSeconds` ago. The claim moves
+ * decided_at to now, so a concurrent sweep (another replica) does not take the same row.
+ */
+export async function claimStranded(tx: Tx, graceSeconds: number): Promise<Approval[]> {
+  return tx
+    .update(approvals)
+    .set({ decidedAt: sql`now()` })
+    .where(
+      and(
+        sql`${approvals.status} <> 'pending' and ${approvals.resumeSeq} is not null`,
+        sql`${approvals.decidedAt} < now() - make_interval(secs => ${graceSeconds})`,
+        sql`not exists (select 1 from outbound_messages o where o.tenant_id = ${approvals.tenantId} and o.inbound_event_id = ${approvals.eventId} and o.seq = ${approvals.resumeSeq})`,
+      ),
+    )
     .returning();
 }
 

@@ -12,7 +12,9 @@
  * - The tool's output is recorded on the approval before the turn goes on, so a crash after it ran
  *   resumes with that output instead of running the tool twice.
  * - Everything lives in the database: a pending approval survives restarts, and expiry is swept
- *   after a restart too.
+ *   after a restart too. A turn resumed outside an inbound event (expiry, admin console) records
+ *   where its next message goes (resume_seq); if the process dies before writing it, a later sweep
+ *   resumes it — the stored tool output means the tool itself never runs twice.
  */
 import { and, eq } from "drizzle-orm";
 import type { Logger } from "pino";
@@ -21,7 +23,7 @@ import { Ledger } from "../agent/ledger.ts";
 import { runTurn, type TurnDeps, type TurnOutcome, type TurnState } from "../agent/loop.ts";
 import type { TurnScope } from "../agent/tools.ts";
 import { agentsWithSpend, type PriceTable } from "../agent/usage.ts";
-import { buttonId, type Decision, expireDue, findApproval, parseButtonId, recordResult, tenantIds, transition } from "../approvals/store.ts";
+import { buttonId, type Decision, expireDue, findApproval, parseButtonId, recordResult, claimStranded, tenantIds, transition } from "../approvals/store.ts";
 import type { Button, InboundMessage } from "../channels/types.ts";
 import type { Database, Tx } from "../db/database.ts";
 import { type Approval, approvals, outboundMessages } from "../db/schema/index.ts";
@@ -45,6 +47,9 @@ export interface ApprovalFlowDeps {
   approvers(tenantId: string): Promise<string[]>;
   connection(channelId: string): Connection | undefined;
 }
+
+/** A continuation outside an inbound event that has not written its message after this long died. */
+const STRANDED_AFTER_S = 120;
 
 /** What a paused turn needs to go on: the loop's state plus the window it started from. */
 type StoredState = TurnState & { history: ChatMessage[] };
@@ -120,15 +125,22 @@ export class ApprovalFlow {
    * turn. Returns the decided approval, or null when it was not pending any more.
    */
   async decide(tenantId: string, id: string, decision: Decision, actor: string): Promise<Approval | null> {
-    const decided = await this.decideRow(tenantId, id, decision, actor);
+    const decided = await this.decideRow(tenantId, id, decision, actor, actor, true);
     if (decided) await this.resume(decided, { eventId: decided.eventId, seq: decided.seq + 1 });
     return decided;
   }
 
-  /** Expires what ran out of time, in every tenant, and lets each turn go on. */
+  /**
+   * Expires what ran out of time, in every tenant, and lets each turn go on; also resumes turns a
+   * dead process left after deciding (see claimStranded()).
+   */
   async sweep(): Promise<number> {
     let n = 0;
     for (const t of await tenantIds(this.deps.db)) {
+      for (const a of await this.deps.db.withTenant(t.id, (tx) => claimStranded(tx, STRANDED_AFTER_S))) {
+        this.deps.log.warn({ approval: a.id, status: a.status }, "resuming a turn left unfinished after its approval was decided");
+        await this.resume(a, { eventId: a.eventId, seq: a.resumeSeq! }).catch((e) => this.deps.log.error({ err: e, approval: a.id }, "stranded approval could not continue"));
+      }
       const expired = await this.deps.db.withTenant(t.id, async (tx) => {
         const rows = await expireDue(tx);
         for (const a of rows) await audit(tx, { tenantId: t.id, kind: "approval", agentId: a.agentId, conversationId: a.conversationId, summary: `approval expired: ${a.tool}`, data: { approval: a.id } });
@@ -160,9 +172,9 @@ export class ApprovalFlow {
     return a?.status === "pending" ? buttons(a.id) : undefined;
   }
 
-  private async decideRow(tenantId: string, id: string, decision: Decision, actor: string, shown = actor): Promise<Approval | null> {
+  private async decideRow(tenantId: string, id: string, decision: Decision, actor: string, shown = actor, outside = false): Promise<Approval | null> {
     const row = await this.deps.db.withTenant(tenantId, async (tx) => {
-      const r = await transition(tx, id, decision, actor);
+      const r = await transition(tx, id, decision, actor, outside);
       if (r) await audit(tx, { tenantId, kind: "approval", agentId: r.agentId, conversationId: r.conversationId, actor, summary: `approval ${decision}: ${r.tool}`, data: { approval: r.id } });
       return r;
     });

@@ -3,10 +3,10 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { createHttpFetch } from "./http-fetch.ts";
 import { SsrfGuard } from "./ssrf.ts";
 
-const server = Bun.serve({
+const server: ReturnType<typeof Bun.serve> = Bun.serve({
   port: 0,
   hostname: "127.0.0.1",
-  async fetch(req) {
+  async fetch(req): Promise<Response> {
     const { pathname } = new URL(req.url);
     if (pathname === "/big") return new Response("x".repeat(50_000));
     if (pathname === "/slow") return Bun.sleep(2000).then(() => new Response("late"));

@@ -5,7 +5,7 @@
  * (editMessageText) and the turn continues. On both databases.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { decideApproval, listPendingApprovals } from "../../src/approvals/index.ts";
 import { approvals } from "../../src/db/schema/index.ts";
 import { scriptInjectedDigest, startPages, testResolver, toolsConfig, WEB_DIGEST, writeSkill } from "../support/agent-tools.ts";
@@ -135,6 +135,19 @@ describe.each(DB_KINDS)("approvals through Telegram on %s Postgres", (kind) => {
     await eventually(() => replies(chatId).find((r) => r.visible === "The approval expired, so nothing was posted (tg-expire)."), 20_000, "expiry reply");
     expect(tg.edits(chatId).at(-1)!.visible).toContain("Expired");
     expect((await approvalOf(prompt)).status).toBe("expired");
+  });
+
+  test("a turn a dead process left after claiming the expiry is resumed by the next sweep", async () => {
+    scriptInjectedDigest(llm, "tg-stranded", pages.url("/hostile"));
+    const { chatId, prompt } = await askForPrompt("tg-stranded case");
+    const id = (await approvalOf(prompt)).id;
+    // What expireDue() leaves behind when the process dies right after it: claimed, no follow-up written.
+    await t.app.db.withTenant(tenantId, (tx) => tx.update(approvals).set({ status: "expired", decidedAt: sql`now() - interval '5 minutes'`, resumeSeq: sql`${approvals.seq} + 1` }).where(eq(approvals.id, id)));
+    expect(await t.app.gateway.approvals.sweep()).toBe(0);
+    await said(chatId, "The approval expired, so nothing was posted (tg-stranded).");
+    await t.app.gateway.approvals.sweep(); // resumed once: the follow-up is on record now
+    await Bun.sleep(200);
+    expect(replies(chatId).filter((r) => r.visible.includes("(tg-stranded)"))).toHaveLength(1);
   });
 
   test("restart while pending: the approval survives, Approve continues", async () => {

@@ -35,8 +35,12 @@ export const approvals = pgTable(
     decidedAt: timestamp("decided_at", { withTimezone: true }),
     /** The tool's output once run, so a resumed turn never runs it twice. */
     result: text("result"),
-    /** The channel's id of the message with the buttons (edited to show the decision). */
-    promptExternalId: text("prompt_external_id"),
+    /**
+     * Set when the turn goes on outside an inbound event (expiry sweep, admin console): the outbox
+     * seq (under event_id) its next message is written at. A start-up sweep resumes a turn whose
+     * message never got written (the process died mid-way).
+     */
+    resumeSeq: integer("resume_seq"),
     expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
