@@ -10,7 +10,6 @@ CREATE TABLE "tenant_llm_providers" (
 	CONSTRAINT "tenant_llm_providers_tenant_id_id_pk" PRIMARY KEY("tenant_id","id")
 );
 --> statement-breakpoint
-ALTER TABLE "agents" ADD COLUMN "skills" jsonb DEFAULT '[]'::jsonb NOT NULL;--> statement-breakpoint
 ALTER TABLE "agents" ADD COLUMN "escalation_rules" text DEFAULT '' NOT NULL;
 --> statement-breakpoint
 ALTER TABLE tenant_llm_providers ADD CONSTRAINT tenant_llm_providers_tenant_fk FOREIGN KEY (tenant_id)

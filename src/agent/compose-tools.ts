@@ -2,11 +2,12 @@
 import type { Tools } from "./tools.ts";
 
 export function composeTools(...providers: Tools[]): Tools {
+  const specsOf = async (p: Tools, ctx?: Parameters<Tools["specs"]>[0]) => await p.specs(ctx);
   return {
-    specs: () => providers.flatMap((p) => p.specs()),
+    specs: async (ctx) => (await Promise.all(providers.map((p) => specsOf(p, ctx)))).flat(),
     run: async (call, ctx) => {
-      const owner = providers.find((p) => p.specs().some((s) => s.name === call.name));
-      return owner ? owner.run(call, ctx) : `error: no tool named ${call.name} is available`;
+      for (const p of providers) if ((await specsOf(p, ctx)).some((s) => s.name === call.name)) return p.run(call, ctx);
+      return `error: no tool named ${call.name} is available`;
     },
   };
 }

@@ -11,10 +11,10 @@ import type { Logger } from "pino";
 import type { Database } from "../db/database.ts";
 import type { Agent } from "../db/schema/index.ts";
 import type { LlmPool } from "../llm/pool.ts";
-import type { Attempt, ChatMessage, ChatResult } from "../llm/types.ts";
+import type { Attempt, ChatMessage, ChatResult, ToolCall } from "../llm/types.ts";
 import type { Ledger } from "./ledger.ts";
 import { systemPrompt } from "./prompt.ts";
-import type { Tools } from "./tools.ts";
+import { isPause, type ToolContext, type ToolPause, type Tools, type TurnScope } from "./tools.ts";
 import type { TurnContext } from "./turn-context.ts";
 import { estimateTokens } from "./tokens.ts";
 import { agentSpend, checkBudget, type Spend } from "./usage.ts";
@@ -41,9 +41,25 @@ export interface TurnInput {
   /** The end user this turn answers (channel sender id). */
   userKey?: string;
   signal?: AbortSignal;
+  turn?: TurnScope;
+  /** Continues a turn that paused for approval: `result` answers its pending call. */
+  resume?: { state: TurnState; result: string };
 }
 
-export type TurnOutcome = { kind: "reply"; text: string } | { kind: "budget_stop"; reason: string } | { kind: "failed"; error: string };
+/** A paused turn, as stored with its approval: enough to go on after a decision or a restart. */
+export interface TurnState {
+  scratch: ChatMessage[];
+  round: number;
+  pending: ToolCall;
+  remaining: ToolCall[];
+  turn?: TurnScope;
+}
+
+export type TurnOutcome =
+  | { kind: "reply"; text: string }
+  | { kind: "budget_stop"; reason: string }
+  | { kind: "failed"; error: string }
+  | { kind: "paused"; request: ToolPause["pause"]; state: TurnState };
 
 /** Remaining budget below this share of a cap switches the agent's calls to one at a time. */
 const NEAR_CAP = 0.1;
@@ -52,15 +68,43 @@ export async function runTurn(deps: TurnDeps, input: TurnInput): Promise<TurnOut
   const { agent, ledger } = input;
   if (agent.models.length === 0) return { kind: "failed", error: "this AI employee has no model configured" };
   const caps = { daily: Number(agent.dailyBudgetUsd), monthly: Number(agent.monthlyBudgetUsd) };
-  const scratch: ChatMessage[] = [];
-  const scope = { tenantId: input.tenantId, agent, conversationId: input.conversationId, userKey: input.userKey ?? "" };
-  const extra = deps.context ? await deps.context.prompt(scope, input.history).catch((e) => (deps.log.warn({ err: e }, "turn context failed"), "")) : "";
-  const system: ChatMessage = { role: "system", content: extra ? `${systemPrompt(agent)}\n\n${extra}` : systemPrompt(agent) };
+  const scratch: ChatMessage[] = [...(input.resume?.state.scratch ?? [])];
+  const turn = input.resume?.state.turn ?? input.turn;
+  const userKey = input.userKey ?? turn?.requestedBy ?? "";
+  const ctx: ToolContext = { tenantId: input.tenantId, agentId: agent.id, conversationId: input.conversationId, userKey, signal: input.signal, turn };
+  // Memory and knowledge (context) and the skill catalogue (tools) each add to the persona prompt.
+  const scope = { tenantId: input.tenantId, agent, conversationId: input.conversationId, userKey };
+  const recalled = deps.context ? await deps.context.prompt(scope, input.history).catch((e) => (deps.log.warn({ err: e }, "turn context failed"), "")) : "";
+  const skills = (await deps.tools.prompt?.(ctx)) ?? "";
+  const system: ChatMessage = { role: "system", content: [systemPrompt(agent), recalled, skills].filter(Boolean).join("\n\n") };
   input = { ...input, history: withinWindow(input.history, agent.contextTokens - estimateTokens(system.content)) };
 
-  for (let round = 0; ; round++) {
+  /** Runs calls in order; a call that needs approval stops the turn with what is left. */
+  const runCalls = async (calls: ToolCall[], round: number): Promise<TurnOutcome | null> => {
+    for (const [i, tc] of calls.entries()) {
+      const output = await deps.tools.run(tc, ctx);
+      if (isPause(output)) {
+        ledger.note({ kind: "tool_call", summary: `${tc.name} awaits approval`, data: { arguments: tc.arguments } });
+        return { kind: "paused", request: output.pause, state: { scratch, round, pending: tc, remaining: calls.slice(i + 1), turn: ctx.turn } };
+      }
+      scratch.push({ role: "tool", content: output, toolCallId: tc.id });
+      ledger.note({ kind: "tool_call", summary: tc.name, data: { arguments: tc.arguments, result: output.slice(0, 2000) } });
+    }
+    return null;
+  };
+
+  let first = 0;
+  if (input.resume) {
+    const { state, result } = input.resume;
+    scratch.push({ role: "tool", content: result, toolCallId: state.pending.id });
+    const stopped = await runCalls(state.remaining, state.round);
+    if (stopped) return stopped;
+    first = state.round + 1;
+  }
+
+  for (let round = first; ; round++) {
     // The last round offers no tools, so the model has to answer in words.
-    const offered = round < agent.maxToolIterations ? deps.tools.specs() : [];
+    const offered = round < agent.maxToolIterations ? await deps.tools.specs(ctx) : [];
     const call = async (spend: Spend) => {
       const verdict = checkBudget(caps, { today: spend.today + ledger.spent, month: spend.month + ledger.spent });
       if (!verdict.allowed) return { stop: verdict.reason! };
@@ -95,11 +139,8 @@ export async function runTurn(deps: TurnDeps, input: TurnInput): Promise<TurnOut
     // Tools may have side effects: what led to them is on record before they run.
     await deps.db.withTenant(input.tenantId, (tx) => ledger.write(tx));
     scratch.push({ role: "assistant", content: result.content, toolCalls: result.toolCalls });
-    for (const tc of result.toolCalls) {
-      const output = await deps.tools.run(tc, { tenantId: input.tenantId, agentId: agent.id, conversationId: input.conversationId, userKey: input.userKey, signal: input.signal });
-      scratch.push({ role: "tool", content: output, toolCallId: tc.id });
-      ledger.note({ kind: "tool_call", summary: tc.name, data: { arguments: tc.arguments, result: output.slice(0, 2000) } });
-    }
+    const stopped = await runCalls(result.toolCalls, round);
+    if (stopped) return stopped;
   }
 }
 

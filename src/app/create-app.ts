@@ -34,6 +34,10 @@ export interface AppOptions {
   retryDelayMs?: number;
   /** Channel adapters to run (default: all kinds); tests and `konstruct chat` narrow this. */
   adapters?: GatewayOptions["adapters"];
+  /** Extra tool providers (memory, knowledge), fenced by skills and approvals like the built-ins. */
+  toolProviders?: GatewayOptions["toolProviders"];
+  /** DNS for http_fetch's SSRF guard (tests). */
+  resolver?: GatewayOptions["resolver"];
 }
 
 export interface App {
@@ -122,7 +126,20 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
         }
         await applyProvisioning(config, opened, secrets, log);
         const sem = await createSemantic(config, opened, dataDir, log);
-        const gw = await createGateway({ config, db: opened, secrets, log, dataDir, adapters: opts.adapters, tools: sem.tools, context: sem.context, conversationClosed: sem.conversationEnded });
+        // Memory and knowledge tools are core abilities: no skill needed, fenced by the registry like the rest.
+        const semanticTools = { provider: sem.tools, options: { baseline: ["kb_search", "remember"], readOnly: ["kb_search"] } };
+        const gw = await createGateway({
+          config,
+          db: opened,
+          secrets,
+          log,
+          dataDir,
+          adapters: opts.adapters,
+          toolProviders: [semanticTools, ...(opts.toolProviders ?? [])],
+          resolver: opts.resolver,
+          context: sem.context,
+          conversationClosed: sem.conversationEnded,
+        });
         sem.start(gw.pool);
         semantic = sem;
         await gw.start();

@@ -17,6 +17,8 @@ export interface InboundMessage {
   /** A slash command the adapter recognised (`/new`, `/status`…), without the slash. */
   command?: string;
   attachments: Attachment[];
+  /** A button the user pressed (an approval decision) rather than something they wrote. */
+  action?: ButtonAction;
   /** ISO-8601. */
   receivedAt: string;
   raw: unknown;
@@ -35,6 +37,22 @@ export interface OutboundText {
   replyTo?: string;
   /** Markdown as the agent wrote it; the adapter converts it to the channel's dialect and splits it. */
   text: string;
+  /** Buttons under the (last part of the) message, where the channel has them (capabilities.buttons). */
+  buttons?: Button[];
+}
+
+export interface Button {
+  /** What comes back in ButtonAction.id when pressed (≤ 64 bytes: Telegram's callback_data limit). */
+  id: string;
+  label: string;
+  style?: "primary" | "danger";
+}
+
+export interface ButtonAction {
+  /** The pressed Button's id. */
+  id: string;
+  /** The channel's id of the message that carries the buttons (for edits). */
+  messageId?: string;
 }
 
 export interface ChannelCapabilities {
@@ -59,4 +77,6 @@ export interface ChannelAdapter {
   send(message: OutboundText): Promise<{ externalId: string }>;
   /** Shows "typing…" where the channel supports it; a no-op elsewhere. */
   typing(chatKey: string): Promise<void>;
+  /** Replaces a sent message's text and removes its buttons (capabilities.edits). */
+  edit?(chatKey: string, externalId: string, text: string): Promise<void>;
 }

@@ -574,6 +574,28 @@ tenants:
 });
 
 describe("redaction", () => {
+  test("tenant secrets and MCP env/headers are redacted value by value, names kept", () => {
+    const config = load(`
+tenants:
+  - slug: acme
+    name: Acme
+    secrets: { CRM_TOKEN: crm-secret-value }
+    mcp_servers:
+      - { name: crm, transport: http, url: "https://crm.example/mcp", headers: { Authorization: "Bearer hdr-secret" } }
+      - { name: local, transport: stdio, command: /usr/bin/crm-mcp, env: { API_KEY: env-secret } }
+`);
+    const red = redactTree(config);
+    const text = JSON.stringify(red);
+    for (const secret of ["crm-secret-value", "hdr-secret", "env-secret"]) expect(text).not.toContain(secret);
+    expect(red.tenants[0]!.secrets).toEqual({ CRM_TOKEN: REDACTED });
+    expect(red.tenants[0]!.mcp_servers[0]!.headers).toEqual({ Authorization: REDACTED });
+    expect(red.tenants[0]!.mcp_servers[1]!).toMatchObject({ command: "/usr/bin/crm-mcp", env: { API_KEY: REDACTED } });
+  });
+
+  test("MCP servers: the transport's required key is named when missing", () => {
+    expect(loadError("tenants:\n  - { slug: a, name: A, mcp_servers: [{ name: x, transport: stdio }] }\n")).toContain("tenants[0].mcp_servers[0].command: is required for transport stdio");
+  });
+
   test("redactTree hides credentials and URL passwords, leaves everything else", () => {
     const config = load(
       `

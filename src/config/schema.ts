@@ -17,6 +17,8 @@ export const SECRET_KEYS = new Set([
   "key",
   "password",
 ]);
+/** Keys whose values are maps of credentials: every value under them is redacted (tenant secrets, MCP env/headers). */
+export const SECRET_MAPS = new Set(["secrets", "env", "headers"]);
 /** Keys whose values are URLs that may embed a password (only the userinfo is redacted). */
 export const URL_KEYS = new Set(["url", "base_url"]);
 
@@ -74,6 +76,24 @@ export const agentSchema = z.strictObject({
   context_tokens: int().pipe(z.number().min(256)).default(8000),
   /** Upper bound on model ↔ tool round trips for one inbound message. */
   max_tool_iterations: int().pipe(z.number().min(0).max(32)).default(4),
+  /** Skills this agent may use (by name); absent = every skill its tenant has. */
+  skills: z.array(z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, "must be a skill name")).optional(),
+});
+
+/** An MCP server whose tools the tenant's agents get as `mcp__<name>__<tool>`. */
+const mcpServerSchema = z.strictObject({
+  name: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, "must be a-z, 0-9 and single '-'"),
+  transport: z.enum(["stdio", "http"]),
+  /** stdio: the program and its arguments. */
+  command: z.string().default(""),
+  args: z.array(z.string()).default([]),
+  env: z.record(z.string(), z.string()).default({}),
+  /** http: the streamable HTTP endpoint. */
+  url: z.union([z.url(), z.literal("")]).default(""),
+  headers: z.record(z.string(), z.string()).default({}),
+  /** Tools that only read (never need on-write approval); every other tool counts as a write. */
+  read_only_tools: z.array(z.string()).default([]),
+  timeout_ms: int().pipe(z.number().positive()).default(30_000),
 });
 
 const bucket = (capacity: number, refill: number) =>
@@ -95,6 +115,11 @@ const tenantSchema = z.strictObject({
   slug,
   name: nonEmpty,
   agents: z.array(agentSchema).default([]),
+  /** Credentials skills may use by name ({{secret:NAME}} in tool calls); sealed in the database. */
+  secrets: z.record(z.string().regex(/^[A-Z][A-Z0-9_]*$/, "must be UPPER_SNAKE_CASE"), z.string()).default({}),
+  /** Channel user ids (Slack U…, Telegram numeric) that may decide anyone's approvals: tenant admins. */
+  approvers: z.array(z.string().min(1)).default([]),
+  mcp_servers: z.array(mcpServerSchema).default([]),
 });
 
 const providerSchema = z.strictObject({
@@ -179,6 +204,25 @@ export const configSchema = z
       })
       .prefault({}),
     // -- end memory and knowledge --
+    tools: z
+      .strictObject({
+        http_fetch: z
+          .strictObject({
+            /** Hosts or CIDRs (`10.0.0.0/8`, `intranet.local`) http_fetch may reach although private. */
+            allow_private_hosts: z.array(z.string().min(1)).default([]),
+            max_bytes: int().pipe(z.number().positive()).default(1_000_000),
+            timeout_ms: int().pipe(z.number().positive()).default(10_000),
+            max_redirects: int().pipe(z.number().min(0).max(20)).default(5),
+          })
+          .prefault({}),
+      })
+      .prefault({}),
+    approvals: z
+      .strictObject({
+        /** A pending approval expires (the model is told) after this long. */
+        ttl_minutes: z.preprocess((v) => (typeof v === "string" && v.trim() !== "" ? Number(v) : v), z.number().positive()).default(60),
+      })
+      .prefault({}),
     tenants: z.array(tenantSchema).default([]),
     // --- admin console (issue 4) ---
     admin: z
@@ -227,6 +271,11 @@ export const configSchema = z
           names.add(c.name);
         }),
       );
+      dup(t.mcp_servers.map((m) => m.name), ["tenants", ti, "mcp_servers"], "MCP server name");
+      t.mcp_servers.forEach((m, mi) => {
+        const need = m.transport === "stdio" ? "command" : "url";
+        if (!m[need]) ctx.addIssue({ code: "custom", path: ["tenants", ti, "mcp_servers", mi, need], message: `is required for transport ${m.transport}` });
+      });
       t.agents.forEach((a, ai) => {
         const at = ["tenants", ti, "agents", ai];
         a.models.forEach((m, mi) => {
@@ -250,3 +299,4 @@ export const configSchema = z
 export type Config = z.infer<typeof configSchema>;
 export type ChannelConfig = z.infer<typeof channelSchema>;
 export type ProviderConfig = Config["llm"]["providers"][number];
+export type McpServerConfig = z.infer<typeof mcpServerSchema>;

@@ -16,6 +16,7 @@ import type { PriceTable } from "../agent/usage.ts";
 import type { InboundMessage } from "../channels/types.ts";
 import type { Database, Tx } from "../db/database.ts";
 import { outboundMessages } from "../db/schema/index.ts";
+import type { ApprovalFlow } from "./approval-flow.ts";
 import { runCommand } from "./commands.ts";
 import type { FinalStatus, Inbox } from "./inbox.ts";
 import { type Outbox, type Prepared, prepareMany, type SendOutcome } from "./outbox.ts";
@@ -38,6 +39,8 @@ export interface EventHandlerDeps {
   log: Logger;
   /** Told when /new closes a conversation (memory extraction). */
   conversationClosed?: () => void;
+  /** Approval gates (set by the gateway once the flow, which needs this handler's peers, exists). */
+  approvals?: ApprovalFlow;
 }
 
 export class EventHandler {
@@ -68,6 +71,7 @@ export class EventHandler {
       const recorded = await db.withTenant(tenantId, (tx) => this.recordedReply(tx, eventId, message));
       if (recorded) return void (await this.deliver(conn, eventId, recorded, "done"));
     }
+    if (message.action && this.deps.approvals) return this.deps.approvals.click(conn, eventId, message, recovering);
 
     const verdict = await gate.check({ tenantId, connectionId: conn.channelId, userId: message.sender.id });
     if (!verdict.allowed) {
@@ -102,7 +106,8 @@ export class EventHandler {
     const typing = keepTyping(conn, message.chatKey);
     let outcome;
     try {
-      outcome = await runTurn(this.deps.turn, { tenantId, ...begun, ledger, userKey: message.sender.id, signal: controller.signal });
+      const turn = { channelId: conn.channelId, chatKey: message.chatKey, replyTo: message.replyTo, eventId, requestedBy: message.sender.id, enabledSkills: begun.agent.enabledSkills, activeSkills: [], nextSeq: 100 };
+      outcome = await runTurn(this.deps.turn, { tenantId, ...begun, ledger, userKey: message.sender.id, signal: controller.signal, turn });
     } finally {
       clearInterval(typing);
       if (this.running.get(chat) === controller) this.running.delete(chat);
@@ -111,7 +116,11 @@ export class EventHandler {
       // /cancel already answered the user; this event ends without a second reply.
       return void (await db.withTenant(tenantId, async (tx) => (await ledger.write(tx), await this.deps.inbox.finish(tx, eventId, "ignored", "cancelled"))));
     }
-    const text = outcome.kind === "reply" ? outcome.text || "…" : outcome.kind === "budget_stop" ? REPLIES.budgetStop(outcome.reason) : REPLIES.failed;
+    if (outcome.kind === "paused" && this.deps.approvals) {
+      const chat = { chatKey: message.chatKey, replyTo: message.replyTo };
+      return this.deps.approvals.pause(conn, { eventId, seq: 0, finish: eventId }, chat, { agentId: begun.agent.id, conversationId: begun.conversationId, history: begun.history }, ledger, outcome, message.sender.id);
+    }
+    const text = outcome.kind === "paused" ? REPLIES.failed : outcome.kind === "reply" ? outcome.text || "…" : outcome.kind === "budget_stop" ? REPLIES.budgetStop(outcome.reason) : REPLIES.failed;
     const prepared = await db.batched(tenantId, COMPLETE_TURN, {
       conversationId: begun.conversationId,
       channelId: conn.channelId,
@@ -126,7 +135,9 @@ export class EventHandler {
 
   private async recordedReply(tx: Tx, eventId: string, message: InboundMessage): Promise<Prepared | null> {
     const [r] = await tx.select().from(outboundMessages).where(and(eq(outboundMessages.inboundEventId, eventId), eq(outboundMessages.seq, 0)));
-    return r ? { id: r.id, status: r.status, message: { chatKey: r.chatKey, text: r.text, replyTo: message.replyTo } } : null;
+    if (!r) return null;
+    const buttons = await this.deps.approvals?.buttonsFor(tx, eventId, 0);
+    return { id: r.id, status: r.status, message: { chatKey: r.chatKey, text: r.text, replyTo: message.replyTo, ...(buttons ? { buttons } : {}) } };
   }
 
   /** Writes a reply down (with `note`, if any, in the same statement) and delivers it. */

@@ -17,6 +17,11 @@ import type { Config } from "../config/schema.ts";
 import type { Database } from "../db/database.ts";
 import { LlmPool } from "../llm/pool.ts";
 import type { SecretBox } from "../secrets/box.ts";
+import { tenantIds } from "../approvals/store.ts";
+import { buildTools } from "../tools/build.ts";
+import type { ProviderOptions } from "../tools/registry.ts";
+import type { Resolver } from "../tools/ssrf.ts";
+import { ApprovalFlow } from "./approval-flow.ts";
 import { type AdapterFactory, Connections } from "./connections.ts";
 import { EventHandler } from "./event-handler.ts";
 import { Inbox } from "./inbox.ts";
@@ -40,10 +45,15 @@ export interface GatewayOptions {
   dataDir: string;
   /** Channel kinds to run (default: all). `konstruct chat` runs none and adds its terminal. */
   adapters?: Record<string, AdapterFactory>;
+  /** Replaces the tool registry entirely (tests of the bare pipeline). */
   tools?: Tools;
   /** Memory and knowledge around each turn (app/semantic.ts). */
   context?: TurnContext;
   conversationClosed?: () => void;
+  /** More tool providers for the registry (memory, knowledge…), fenced like the built-ins. */
+  toolProviders?: { provider: Tools; options?: ProviderOptions }[];
+  /** DNS for http_fetch's SSRF guard (tests). */
+  resolver?: Resolver;
 }
 
 export type Gateway = Awaited<ReturnType<typeof createGateway>>;
@@ -54,16 +64,11 @@ export async function createGateway(opts: GatewayOptions) {
   const gate = await createGate(config.limits, config.redis.url, log);
   const inbox = new Inbox(db, { owner: instanceId(opts.dataDir) });
   const outbox = new Outbox(db);
-  const handler = new EventHandler({
-    db,
-    inbox,
-    outbox,
-    gate,
-    prices: config.llm.prices,
-    log,
-    conversationClosed: opts.conversationClosed,
-    turn: { db, pool, tools: opts.tools ?? NO_TOOLS, log, nearCap: new KeyedMutex(), context: opts.context },
-  });
+  const connection = (id: string) => connections.get(id);
+  const built = opts.tools ? null : buildTools({ config, db, secrets: opts.secrets, log, dataDir: opts.dataDir, outbox, connection, resolver: opts.resolver, providers: opts.toolProviders });
+  const turn = { db, pool, tools: opts.tools ?? built?.registry ?? NO_TOOLS, log, nearCap: new KeyedMutex(), context: opts.context };
+  const approvals = new ApprovalFlow({ db, inbox, outbox, turn, prices: config.llm.prices, log, ttlMs: config.approvals.ttl_minutes * 60_000, approvers: tenantApprovers(config, db), connection });
+  const handler = new EventHandler({ db, inbox, outbox, gate, prices: config.llm.prices, log, turn, approvals, conversationClosed: opts.conversationClosed });
   const connections = new Connections(db, opts.secrets, opts.adapters ?? ADAPTERS, log, config.server.public_url);
   const pipeline = new Pipeline({ inbox, handler, log, connection: (id) => connections.get(id) });
 
@@ -72,19 +77,39 @@ export async function createGateway(opts: GatewayOptions) {
     inbox,
     pipeline,
     connections,
+    approvals,
+    /** The tool registry (null when `tools` replaced it); `tools.add(provider)` adds a provider. */
+    tools: built?.registry ?? null,
+    skills: built?.catalog ?? null,
     async start() {
       await connections.load();
       await pipeline.recover();
       await connections.start(pipeline);
       pipeline.startMaintenance();
+      // After a restart, approvals that ran out while the appliance was down are expired now.
+      await approvals.sweep().catch((e) => log.warn({ err: e }, "approval sweep failed"));
+      approvals.start();
+      built?.start();
     },
     /** Stops receiving, then waits for in-flight events up to `graceMs`; what remains resumes after restart. */
     async stop(graceMs: number) {
+      approvals.stop();
+      await built?.stop();
       await connections.stop();
       const drained = await Promise.race([pipeline.stop().then(() => true), Bun.sleep(graceMs).then(() => false)]);
       if (!drained) log.warn("in-flight events left unfinished at shutdown; they resume on next start");
       await gate.close();
     },
+  };
+}
+
+/** Tenant approvers (config `tenants[].approvers`) by tenant id. */
+function tenantApprovers(config: Config, db: Database) {
+  let slugs: Map<string, string> | null = null;
+  return async (tenantId: string) => {
+    slugs ??= new Map((await tenantIds(db)).map((t) => [t.id, t.slug]));
+    if (!slugs.has(tenantId)) slugs = new Map((await tenantIds(db)).map((t) => [t.id, t.slug]));
+    return config.tenants.find((t) => t.slug === slugs!.get(tenantId))?.approvers ?? [];
   };
 }
 

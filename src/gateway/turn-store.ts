@@ -48,6 +48,8 @@ export interface CompletedTurn {
   conversationId: string;
   channelId: string;
   inboundEventId: string;
+  /** Outbox seq of the reply (0; a turn continued after an approval may answer at a later one). */
+  seq?: number;
   reply: OutboundText;
   ledger: LedgerRows;
 }
@@ -60,7 +62,7 @@ export const COMPLETE_TURN: BatchOp<CompletedTurn, Prepared> = {
     return prepareMany(
       tx,
       tenantId,
-      turns.map((t) => ({ channelId: t.channelId, key: { inboundEventId: t.inboundEventId, seq: 0 }, message: t.reply })),
+      turns.map((t) => ({ channelId: t.channelId, key: { inboundEventId: t.inboundEventId, seq: t.seq ?? 0 }, message: t.reply })),
       [...ledgerParts(ledger), ...assistantParts(tenantId, assistant)],
     );
   },

@@ -2,7 +2,7 @@
  * Secret redaction shared by `konstruct config`, the logger and error messages. The set of secret
  * keys is the one declared next to the config schema.
  */
-import { SECRET_KEYS, URL_KEYS } from "../config/schema.ts";
+import { SECRET_KEYS, SECRET_MAPS, URL_KEYS } from "../config/schema.ts";
 
 export const REDACTED = "[redacted]";
 
@@ -32,6 +32,7 @@ export function redactTree<T>(node: T, key = ""): T {
   }
   if (Array.isArray(node)) return node.map((v) => redactTree(v, key)) as T;
   if (node && typeof node === "object") {
+    if (SECRET_MAPS.has(key)) return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, typeof v === "string" ? (v === "" ? "" : REDACTED) : redactTree(v, k)])) as T;
     return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, redactTree(v, k)])) as T;
   }
   return node;

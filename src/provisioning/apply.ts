@@ -8,7 +8,7 @@ import { and, eq, notInArray, sql } from "drizzle-orm";
 import type { Logger } from "pino";
 import type { ChannelConfig, Config } from "../config/schema.ts";
 import type { Database, Tx } from "../db/database.ts";
-import { agents, channels, llmProviders, tenants } from "../db/schema/index.ts";
+import { agents, channels, llmProviders, tenants, tenantSecrets } from "../db/schema/index.ts";
 import type { SecretBox } from "../secrets/box.ts";
 
 export interface ProvisionSummary {
@@ -78,6 +78,7 @@ export async function applyProvisioning(
           monthlyBudgetUsd: String(a.budget.monthly_usd),
           contextTokens: a.context_tokens,
           maxToolIterations: a.max_tool_iterations,
+          enabledSkills: a.skills ?? null,
           source: "config",
         };
         const [agent] = await tx
@@ -92,6 +93,7 @@ export async function applyProvisioning(
         }
       }
       await pruneUndeclared(tx, t.agents.map((a) => a.slug), t.agents.flatMap((a) => a.channels.map((c) => c.name)));
+      await upsertSecrets(tx, tenantId, t.secrets, box);
     });
   }
   if (summary.undeclaredTenants.length)
@@ -126,6 +128,18 @@ export function splitChannel(c: ChannelConfig): { settings: Record<string, strin
       secrets: { bot_token: c.bot_token, signing_secret: c.signing_secret, app_token: c.app_token },
     };
   return { settings: { api_root: c.api_root, groups: c.groups }, secrets: { bot_token: c.bot_token, webhook_secret: c.webhook_secret } };
+}
+
+/** Tenant secrets for skills, sealed; those the config declared before and no longer does are removed. */
+async function upsertSecrets(tx: Tx, tenantId: string, secrets: Record<string, string>, box: SecretBox) {
+  const names = Object.keys(secrets);
+  for (const name of names) {
+    const values = { tenantId, name, value: box.seal(secrets[name]!), source: "config" };
+    await tx.insert(tenantSecrets).values(values).onConflictDoUpdate({ target: [tenantSecrets.tenantId, tenantSecrets.name], set: { ...values, updatedAt: sql`now()` } });
+  }
+  await tx
+    .delete(tenantSecrets)
+    .where(names.length ? and(eq(tenantSecrets.source, "config"), notInArray(tenantSecrets.name, names)) : eq(tenantSecrets.source, "config"));
 }
 
 async function pruneUndeclared(tx: Tx, agentSlugs: string[], channelNames: string[]) {

@@ -6,6 +6,7 @@
  *   llm.replyAll("Hello!");                                     // every chat request: "Hello!"
  *   llm.on({ lastUser: "weather" }, { toolCalls: [{ name: "get_weather", arguments: { city: "Oslo" } }] });
  *   llm.on({ hasToolResult: true }, { text: "It is sunny." });  // the round after a tool result
+ *   llm.on({ toolResult: "HTTP 200" }, { text: "Fetched." });   // after a tool result containing this
  *   llm.on({ model: "primary" }, { status: 500 });              // HTTP error
  *   llm.on({ model: "busy" }, { status: 429, retryAfterSeconds: 2 });
  *   llm.on({ model: "slow" }, { text: "late", delayMs: 500 });  // hold the answer 500ms
@@ -30,6 +31,8 @@ export interface MockWhen {
   model?: string;
   /** true: the current turn already holds a tool result; false: it does not. */
   hasToolResult?: boolean;
+  /** Substring of the last message when that message is a tool result (which round of a tool chain). */
+  toolResult?: string;
 }
 
 export interface MockReply {
@@ -104,6 +107,7 @@ export async function startLlmMock(options: { apiKeys?: string[] } = {}): Promis
         ...(when.lastUser !== undefined ? { userMessage: when.lastUser } : {}),
         ...(when.model !== undefined ? { model: when.model } : {}),
         ...(when.hasToolResult !== undefined ? { hasToolResult: when.hasToolResult } : {}),
+        ...(when.toolResult !== undefined ? { toolResultContains: when.toolResult } : {}),
       };
       aimock.prependFixture({ match, response: () => respond(reply) });
       return mock;

@@ -32,6 +32,8 @@ export interface SlackMessage {
   ts: string;
   thread_ts?: string;
   subtype?: string;
+  blocks?: { type: string; elements?: { type: string; action_id?: string; value?: string; text?: { text: string } }[]; text?: { text: string } }[];
+  edited?: { user: string; ts: string };
 }
 
 export interface SlackWorkspace {
@@ -197,6 +199,36 @@ export function signedEvent(secret: string, envelope: unknown, opts: SignOptions
     headers["x-slack-retry-reason"] = "http_timeout";
   }
   return new Request(opts.url ?? "http://localhost/hooks/slack/channel-1", { method: "POST", headers, body });
+}
+
+/**
+ * A signed interactive request as Slack sends it when someone presses a button: form-encoded
+ * `payload=<json>` on the same Request URL, v0 signature over the form body.
+ */
+export function signedInteraction(ws: Pick<SlackWorkspace, "signingSecret" | "teamId" | "appId" | "human">, message: SlackMessage & { channel: string }, actionId: string, o: { user?: string; url?: string; ts?: number } = {}): Request {
+  const button = message.blocks?.flatMap((b) => b.elements ?? []).find((e) => e.action_id === actionId);
+  if (!button) throw new Error(`signedInteraction: no button '${actionId}' on message ${message.ts}`);
+  const user = o.user ?? ws.human.userId;
+  const payload = {
+    type: "block_actions",
+    team: { id: ws.teamId, domain: ws.teamId.toLowerCase() },
+    user: { id: user, username: user === ws.human.userId ? "alice" : "someone", name: user === ws.human.userId ? "alice" : "someone", team_id: ws.teamId },
+    api_app_id: ws.appId,
+    token: "deprecated-verification-token",
+    container: { type: "message", message_ts: message.ts, channel_id: message.channel, is_ephemeral: false, ...(message.thread_ts ? { thread_ts: message.thread_ts } : {}) },
+    trigger_id: `${Date.now()}.${randomBytes(4).toString("hex")}`,
+    channel: { id: message.channel, name: "conversation" },
+    message: { type: "message", ts: message.ts, text: message.text, ...(message.thread_ts ? { thread_ts: message.thread_ts } : {}), blocks: message.blocks },
+    response_url: "http://127.0.0.1:9/unused",
+    actions: [{ type: "button", action_id: actionId, block_id: "b1", text: { type: "plain_text", text: button.text?.text ?? "" }, value: button.value, action_ts: `${Date.now() / 1000}` }],
+  };
+  const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+  const ts = o.ts ?? Math.floor(Date.now() / 1000);
+  return new Request(o.url ?? "http://localhost/hooks/slack/channel-1", {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded", "x-slack-request-timestamp": String(ts), "x-slack-signature": signSlack(ws.signingSecret, ts, body) },
+    body,
+  });
 }
 
 // ─── Envelope builders ──────────────────────────────────────────────────────────────────────────

@@ -17,7 +17,12 @@
  * Deviations from the real API that remain: a failed webhook delivery is not retried (userSends
  * reports its status instead); entities are derived from the text (bot_command at the start,
  * @mentions); sendMessage results always say chat type "private" and date in milliseconds; no files,
- * no edits (editMessageText answers null), no rate limits.
+ * no rate limits.
+ *
+ * Buttons: sendMessage's reply_markup is kept with the reply; userClicks() presses an inline button
+ * (a callback_query update, delivered like a message); answerCallbackQuery is recorded (answers());
+ * editMessageText checks HTML like sendMessage, replaces the stored reply's text, drops its keyboard
+ * unless a new one is given, and is recorded (edits()) — the emulator itself answers null.
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -43,6 +48,7 @@ export interface UserMessageOptions {
 }
 export interface BotReply {
   message_id: number;
+  reply_markup?: { inline_keyboard: { text: string; callback_data: string }[][] };
   chat_id: number;
   /** As sent (HTML when parse_mode is HTML). */
   text: string;
@@ -64,6 +70,12 @@ export interface TelegramShim {
   botReplies(chatId: number, token?: string): BotReply[];
   waitForReplies(chatId: number, count: number, opts?: { token?: string; timeoutMs?: number }): Promise<BotReply[]>;
   chatActions(chatId: number, token?: string): string[];
+  /** Presses the inline button with callback `data` under `reply` (default: as the chat's user). */
+  userClicks(reply: BotReply, data: string, opts?: { token?: string; from?: Partial<User> }): Promise<{ update: Update; webhookStatus?: number }>;
+  /** answerCallbackQuery calls, oldest first. */
+  answers(token?: string): { callback_query_id: string; text?: string }[];
+  /** editMessageText calls, oldest first. */
+  edits(chatId: number, token?: string): { message_id: number; text: string; visible: string }[];
   stop(): Promise<void>;
 }
 
@@ -73,6 +85,8 @@ interface BotState {
   pending?: (outcome: "ready" | "conflict") => void;
   webhook?: { url: string; secret?: string };
   actions: { chatId: number; action: string }[];
+  answers: { callback_query_id: string; text?: string }[];
+  edits: { chat_id: number; message_id: number; text: string; visible: string }[];
 }
 
 export async function startTelegramShim(opts: { bots?: { username: string; id?: number; token?: string }[] } = {}): Promise<TelegramShim> {
@@ -80,7 +94,7 @@ export async function startTelegramShim(opts: { bots?: { username: string; id?: 
     const id = b.id ?? 7_000_000_001 + i;
     return { id, username: b.username, token: b.token ?? `${id}:AAH${crypto.randomUUID().replace(/-/g, "")}` };
   });
-  const state = new Map(bots.map((bot) => [bot.token, { bot, queue: [], actions: [] } as BotState]));
+  const state = new Map(bots.map((bot) => [bot.token, { bot, queue: [], actions: [], answers: [], edits: [] } as BotState]));
   const emulator = new TelegramServer({ storeTimeout: 24 * 3600 });
   // Our own listener on an ephemeral port: the emulator's start() treats port 0 as "use 9000".
   const inner = http.createServer((emulator as unknown as { webServer: http.RequestListener }).webServer);
@@ -113,6 +127,21 @@ export async function startTelegramShim(opts: { bots?: { username: string; id?: 
         case "sendChatAction":
           s.actions.push({ chatId: Number(p.chat_id), action: String(p.action) });
           return ok(true);
+        case "answerCallbackQuery":
+          s.answers.push({ callback_query_id: String(p.callback_query_id), ...(p.text ? { text: String(p.text) } : {}) });
+          return ok(true);
+        case "editMessageText": {
+          const text = String(p.text ?? "");
+          const parsed = p.parse_mode === "HTML" ? parseHtml(text) : { visible: text };
+          if ("error" in parsed) return fail(400, `Bad Request: can't parse entities: ${parsed.error}`);
+          const stored = emulator.storage.botMessages.find((m) => m.botToken === s.bot.token && String(m.messageId) === String(p.message_id) && String(m.message.chat_id) === String(p.chat_id));
+          if (!stored) return fail(400, "Bad Request: message to edit not found");
+          const before = stored.message as unknown as { text: string; reply_markup?: unknown };
+          if (before.text === text && !p.reply_markup) return fail(400, "Bad Request: message is not modified");
+          stored.message = { ...stored.message, text, parse_mode: p.parse_mode, reply_markup: p.reply_markup } as never;
+          s.edits.push({ chat_id: Number(p.chat_id), message_id: Number(p.message_id), text, visible: parsed.visible });
+          return ok({ message_id: Number(p.message_id), chat: { id: Number(p.chat_id), type: "private" }, date: Math.floor(Date.now() / 1000), text: parsed.visible });
+        }
         case "sendMessage": {
           const text = String(p.text ?? "");
           const parsed = p.parse_mode === "HTML" ? parseHtml(text) : { visible: text };
@@ -162,7 +191,22 @@ export async function startTelegramShim(opts: { bots?: { username: string; id?: 
     await emulator.addUserMessage(message);
     const [raw] = emulator.getUpdates(s.bot.token) as unknown as { update_id: number; message: Record<string, unknown> }[];
     const { botToken: _, ...clean } = raw!.message; // the emulator leaks the token into the message
-    const update = { update_id: raw!.update_id, message: clean } as unknown as Update;
+    return deliver(s, { update_id: raw!.update_id, message: clean } as unknown as Update);
+  }
+
+  async function userClicks(reply: BotReply, data: string, o: { token?: string; from?: Partial<User> } = {}) {
+    const s = state.get(o.token ?? bots[0]!.token);
+    if (!s) throw new Error("userClicks: unknown bot token");
+    const buttons = (reply.reply_markup?.inline_keyboard ?? []).flat();
+    if (!buttons.some((b) => b.callback_data === data)) throw new Error(`userClicks: no button '${data}' under message ${reply.message_id}`);
+    const from = { id: reply.chat_id, first_name: "Test", last_name: "User", username: "test_user", is_bot: false, ...o.from };
+    const message = { message_id: reply.message_id, date: Math.floor(Date.now() / 1000), chat: { id: reply.chat_id, type: reply.chat_id < 0 ? "supergroup" : "private" }, from: { id: s.bot.id, is_bot: true, first_name: s.bot.username, username: s.bot.username }, text: reply.visible };
+    await emulator.addUserCallback({ botToken: s.bot.token, from, message, data } as never);
+    const [raw] = emulator.getUpdates(s.bot.token) as unknown as { update_id: number; callback_query: Record<string, unknown> }[];
+    return deliver(s, { update_id: raw!.update_id, callback_query: raw!.callback_query } as unknown as Update);
+  }
+
+  async function deliver(s: BotState, update: Update): Promise<{ update: Update; webhookStatus?: number }> {
     if (!s.webhook) {
       s.queue.push(update);
       s.pending?.("ready");
@@ -203,6 +247,9 @@ export async function startTelegramShim(opts: { bots?: { username: string; id?: 
       return botReplies(chatId, o.token);
     },
     chatActions: (chatId, token = bots[0]!.token) => state.get(token)!.actions.filter((a) => a.chatId === chatId).map((a) => a.action),
+    userClicks,
+    answers: (token = bots[0]!.token) => state.get(token)!.answers,
+    edits: (chatId, token = bots[0]!.token) => state.get(token)!.edits.filter((e) => e.chat_id === chatId).map(({ chat_id: _, ...e }) => e),
     async stop() {
       for (const s of state.values()) s.pending?.("ready");
       await proxy.stop(true);

@@ -79,7 +79,7 @@ export function AgentFormView(p: AgentFormProps): JSX.Element {
         <Text name="monthly_budget_usd" label="Monthly budget (USD)" type="number" values={p.values} errors={p.errors} hint="0 = no cap" />
         <Text name="context_tokens" label="Context window (tokens)" type="number" values={p.values} errors={p.errors} />
         <Text name="max_tool_iterations" label="Max tool round trips per message" type="number" values={p.values} errors={p.errors} />
-        <Area name="skills" label="Enabled skills" values={p.values} errors={p.errors} rows={2} hint="One skill name per line" />
+        <Area name="skills" label="Enabled skills" values={p.values} errors={p.errors} rows={2} hint="One skill name per line; empty = every skill of the tenant" />
         <Area name="escalation_rules" label="Escalation rules" values={p.values} errors={p.errors} rows={3} hint="When to hand over to a human, e.g. refunds over $100, legal questions" />
         <div class="actions">
           <button type="submit">{a ? "Save" : "Create AI employee"}</button>

@@ -43,7 +43,7 @@ export function agentToForm(a: Agent): Record<string, string> {
     monthly_budget_usd: String(Number(a.monthlyBudgetUsd)),
     context_tokens: String(a.contextTokens),
     max_tool_iterations: String(a.maxToolIterations),
-    skills: a.skills.join("\n"),
+    skills: (a.enabledSkills ?? []).join("\n"),
     escalation_rules: a.escalationRules,
   };
 }
@@ -62,7 +62,8 @@ function columns(f: AgentForm) {
     monthlyBudgetUsd: String(f.monthly_budget_usd),
     contextTokens: f.context_tokens,
     maxToolIterations: f.max_tool_iterations,
-    skills: f.skills,
+    // No names = every skill the tenant has (the skill registry reads null that way).
+    enabledSkills: f.skills.length ? f.skills : null,
     escalationRules: f.escalation_rules,
   };
 }

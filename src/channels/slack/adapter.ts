@@ -15,9 +15,11 @@
 import type { WebClient } from "@slack/web-api";
 import type { AdapterContext, ChannelDefinition, HttpAdapter } from "../../gateway/connections.ts";
 import type { ChannelCapabilities, InboundSink } from "../types.ts";
+import { type BlockActionsPayload, classifyInteraction } from "./interactive.ts";
 import { classify, routeMismatch, type SlackEnvelope, type SlackIdentity } from "./normalize.ts";
 import { startSocketMode } from "./socket.ts";
-import { createSender } from "./send.ts";
+import { toMrkdwn } from "./mrkdwn.ts";
+import { createSender, target } from "./send.ts";
 import { inThread, ThreadMemory } from "./threads.ts";
 import { verifySlackRequest } from "./verify.ts";
 import { createWebClient, toSendError } from "./web.ts";
@@ -63,7 +65,7 @@ export function createSlackAdapter(def: ChannelDefinition, ctx: AdapterContext):
       return;
     }
     try {
-      socket = await startSocketMode({ appToken: def.secrets.app_token, slackApiUrl: def.settings.api_url, log, receive });
+      socket = await startSocketMode({ appToken: def.secrets.app_token, slackApiUrl: def.settings.api_url, log, receive, interact });
     } catch (e) {
       log.error({ err: e }, "slack socket mode could not start");
     }
@@ -110,6 +112,34 @@ export function createSlackAdapter(def: ChannelDefinition, ctx: AdapterContext):
     return { status: 200 };
   }
 
+  /** A button press (block_actions), over HTTP or Socket Mode; other interactions are acknowledged and ignored. */
+  async function interact(payload: BlockActionsPayload): Promise<Outcome> {
+    if (!me || !sink) return { status: 503, error: "connection not ready" };
+    const c = classifyInteraction(payload, me, def.settings.team_id);
+    if ("ignored" in c) {
+      log.debug({ reason: c.ignored }, "slack interaction ignored");
+      return { status: 200 };
+    }
+    try {
+      await sink(c.message);
+    } catch (e) {
+      log.error({ err: e }, "slack interaction could not be recorded");
+      return { status: 500, error: "not recorded; retry" };
+    }
+    return { status: 200 };
+  }
+
+  async function interaction(body: string): Promise<Response> {
+    let payload: BlockActionsPayload;
+    try {
+      payload = JSON.parse(new URLSearchParams(body).get("payload") ?? "null") ?? {};
+    } catch {
+      return Response.json({ error: "malformed payload" }, { status: 400 });
+    }
+    const outcome = await interact(payload);
+    return outcome.error ? Response.json({ error: outcome.error }, { status: outcome.status }) : new Response(null, { status: outcome.status });
+  }
+
   async function handleHttp(request: Request): Promise<Response> {
     if (request.method !== "POST") return Response.json({ error: "method not allowed" }, { status: 405 });
     const body = await request.text();
@@ -118,10 +148,7 @@ export function createSlackAdapter(def: ChannelDefinition, ctx: AdapterContext):
       log.warn({ reason: verdict.reason }, "slack request refused");
       return Response.json({ error: verdict.reason }, { status: 401 });
     }
-    if ((request.headers.get("content-type") ?? "").includes("application/x-www-form-urlencoded")) {
-      // Interactive payloads (block_actions) and slash commands: acknowledged and ignored until buttons land.
-      return new Response(null, { status: 200 });
-    }
+    if ((request.headers.get("content-type") ?? "").includes("application/x-www-form-urlencoded")) return interaction(body);
     let envelope: unknown;
     try {
       envelope = JSON.parse(body);
@@ -158,6 +185,14 @@ export function createSlackAdapter(def: ChannelDefinition, ctx: AdapterContext):
     },
     send,
     typing: async () => {},
+    async edit(chatKey, externalId, text) {
+      if (!web) throw new Error("slack connection not started");
+      try {
+        await web.chat.update({ channel: target({ chatKey }).channel, ts: externalId, text: toMrkdwn(text), blocks: [] });
+      } catch (e) {
+        throw toSendError(e, "chat.update");
+      }
+    },
     handleHttp,
   };
 }

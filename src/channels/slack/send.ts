@@ -11,7 +11,7 @@
 import type { WebClient } from "@slack/web-api";
 import { SendError } from "../../gateway/outbox.ts";
 import { splitText } from "../split.ts";
-import type { OutboundText } from "../types.ts";
+import type { Button, OutboundText } from "../types.ts";
 import { toMrkdwn } from "./mrkdwn.ts";
 import type { ThreadMemory } from "./threads.ts";
 import { toSendError } from "./web.ts";
@@ -30,9 +30,11 @@ export function createSender(web: () => WebClient | undefined, threads: ThreadMe
     const sent = progress.get(key) ?? [];
     progress.set(key, sent);
     if (progress.size > 100) progress.delete(progress.keys().next().value!);
-    for (const text of parts.slice(sent.length)) {
+    for (const [i, text] of parts.entries()) {
+      if (i < sent.length) continue;
+      const blocks = i === parts.length - 1 && message.buttons?.length ? buttonBlocks(text, message.buttons) : undefined;
       try {
-        const res = await client.chat.postMessage({ channel, text, ...(threadTs ? { thread_ts: threadTs } : {}) });
+        const res = await client.chat.postMessage({ channel, text, ...(threadTs ? { thread_ts: threadTs } : {}), ...(blocks ? { blocks } : {}) });
         sent.push(res.ts ?? "");
       } catch (e) {
         throw toSendError(e, "chat.postMessage");
@@ -42,6 +44,17 @@ export function createSender(web: () => WebClient | undefined, threads: ThreadMe
     if (threadTs) threads.remember(channel, threadTs);
     return { externalId: sent[0]! };
   };
+}
+
+/** The text as a section with the buttons below it (Block Kit). */
+function buttonBlocks(text: string, buttons: Button[]) {
+  return [
+    { type: "section", text: { type: "mrkdwn", text: text.slice(0, 3000) } },
+    {
+      type: "actions",
+      elements: buttons.map((b) => ({ type: "button", text: { type: "plain_text", text: b.label }, action_id: b.id, value: b.id, ...(b.style ? { style: b.style } : {}) })),
+    },
+  ];
 }
 
 export function target(message: Pick<OutboundText, "chatKey" | "replyTo">): { channel: string; threadTs?: string } {

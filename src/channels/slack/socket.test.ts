@@ -52,8 +52,8 @@ function fakeSlack() {
     acks,
     openedWith,
     ready,
-    deliver(envelopeId: string, payload: unknown, retryAttempt = 0) {
-      for (const s of sockets) s.send(JSON.stringify({ envelope_id: envelopeId, type: "events_api", payload, accepts_response_payload: false, retry_attempt: retryAttempt, retry_reason: "" }));
+    deliver(envelopeId: string, payload: unknown, retryAttempt = 0, type = "events_api") {
+      for (const s of sockets) s.send(JSON.stringify({ envelope_id: envelopeId, type, payload, accepts_response_payload: false, retry_attempt: retryAttempt, retry_reason: "" }));
     },
     stop: () => server.stop(true),
   };
@@ -144,5 +144,25 @@ describe("Slack Socket Mode", () => {
     await until(() => slack.acks.length === 3);
     expect(slack.acks.map((a) => a.envelope_id).sort()).toEqual(["env-bot", "env-edit", "env-foreign"]);
     expect(got).toEqual([]);
+  });
+
+  test("a button press (interactive envelope) reaches the sink as an action, then is acked", async () => {
+    const got: InboundMessage[] = [];
+    const { slack } = await socketAdapter(async (m) => void got.push(m));
+    const press = {
+      type: "block_actions",
+      team: { id: ws.teamId },
+      api_app_id: ws.appId,
+      user: { id: ws.human.userId, name: "alice" },
+      channel: { id: ws.dm },
+      container: { type: "message", message_ts: "1700000000.000200", channel_id: ws.dm },
+      message: { ts: "1700000000.000200" },
+      actions: [{ action_id: "kapv:x:approve", value: "kapv:x:approve", action_ts: "1700000001.1" }],
+    };
+    slack.deliver("env-press", press, 0, "interactive");
+    slack.deliver("env-foreign-press", { ...press, team: { id: "T0EVIL" } }, 0, "interactive");
+    await until(() => slack.acks.length === 2);
+    expect(got).toHaveLength(1);
+    expect(got[0]).toMatchObject({ chatKey: ws.dm, sender: { id: ws.human.userId }, action: { id: "kapv:x:approve", messageId: "1700000000.000200" } });
   });
 });

@@ -5,8 +5,8 @@
  * Invariant: an `events_api` envelope is acknowledged only after `receive` has finished with a
  * non-retryable outcome — i.e. after the sink resolved (the event is durable) or the event was
  * deliberately ignored/refused. If recording failed it is left unacknowledged, so Slack redelivers
- * it; the inbox dedupes the redelivery on event_id. Other envelope types (interactive, slash
- * commands) are acknowledged and dropped until buttons are implemented.
+ * it; the inbox dedupes the redelivery on event_id. `interactive` envelopes (button presses) follow
+ * the same rule through `interact`; other types (slash commands) are acknowledged and dropped.
  */
 import type { Logger } from "pino";
 import type { SlackEnvelope } from "./normalize.ts";
@@ -17,6 +17,7 @@ export interface SocketOptions {
   slackApiUrl?: string;
   log: Logger;
   receive(envelope: SlackEnvelope, retryNum?: number): Promise<{ status: number }>;
+  interact(payload: unknown): Promise<{ status: number }>;
 }
 
 interface SocketEvent {
@@ -38,8 +39,8 @@ export async function startSocketMode(opts: SocketOptions): Promise<{ stop(): Pr
 
   client.on("slack_event", async (event: SocketEvent) => {
     try {
-      if (event.type === "events_api") {
-        const outcome = await opts.receive((event.body ?? {}) as SlackEnvelope, event.retry_num);
+      if (event.type === "events_api" || event.type === "interactive") {
+        const outcome = event.type === "events_api" ? await opts.receive((event.body ?? {}) as SlackEnvelope, event.retry_num) : await opts.interact(event.body ?? {});
         if (outcome.status >= 500) {
           log.warn({ envelope: event.envelope_id, status: outcome.status }, "socket mode event not acknowledged; Slack will redeliver");
           return;

@@ -17,6 +17,7 @@ import type { AdapterContext, ChannelDefinition, HttpAdapter } from "../../gatew
 import type { InboundSink } from "../types.ts";
 import { type BotIdentity, groupPolicy, normalizeUpdate, parseChatKey } from "./normalize.ts";
 import { ALLOWED_UPDATES, grammySignal, pollUpdates, sleep } from "./poll.ts";
+import { markdownToHtml } from "./html.ts";
 import { type GrammyErrors, MAX_MESSAGE_LENGTH, redact, sendReply, toSendError } from "./send.ts";
 
 export function createTelegramAdapter(def: ChannelDefinition, ctx: AdapterContext): HttpAdapter {
@@ -41,6 +42,11 @@ export function createTelegramAdapter(def: ChannelDefinition, ctx: AdapterContex
     const message = normalizeUpdate(update, bot!, policy);
     if (message) await sink!(message);
     else log.debug({ update: update.update_id }, "telegram update ignored");
+    // Telegram shows a spinner on the button until the press is answered; answer once it is durable.
+    if (update.callback_query) {
+      const { api } = await grammy();
+      await api.answerCallbackQuery(update.callback_query.id, message ? { text: "Received" } : {}).catch((e) => log.warn({ error: redact(String(e), token) }, "answerCallbackQuery failed"));
+    }
   };
 
   /** Learns who the bot is and points Telegram at the right delivery; false (logged) on failure. */
@@ -112,6 +118,16 @@ export function createTelegramAdapter(def: ChannelDefinition, ctx: AdapterContex
     async send(message) {
       const { api, errors } = await grammy();
       return sendReply(api, errors, token, message);
+    },
+
+    async edit(chatKey, externalId, text) {
+      const { api, errors } = await grammy();
+      try {
+        // No reply_markup: the buttons go away with the edit.
+        await api.editMessageText(parseChatKey(chatKey).chatId, Number(externalId), markdownToHtml(text), { parse_mode: "HTML" });
+      } catch (e) {
+        throw toSendError(e, errors, token);
+      }
     },
 
     async typing(chatKey) {

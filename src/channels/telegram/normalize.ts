@@ -24,6 +24,7 @@ export function groupPolicy(value: string | undefined): GroupPolicy {
 }
 
 export function normalizeUpdate(update: Update, bot: BotIdentity, policy: GroupPolicy): InboundMessage | null {
+  if (update.callback_query) return normalizeCallback(update);
   const m = update.message;
   if (!m || !m.from || m.from.is_bot) return null;
   const group = m.chat.type === "group" || m.chat.type === "supergroup";
@@ -63,6 +64,23 @@ export function normalizeUpdate(update: Update, bot: BotIdentity, policy: GroupP
     command,
     attachments,
     receivedAt: new Date(m.date * 1000).toISOString(),
+    raw: update,
+  };
+}
+
+/** A press on one of our inline buttons: the chat it was in, who pressed, which button. */
+function normalizeCallback(update: Update): InboundMessage | null {
+  const q = update.callback_query!;
+  const m = q.message;
+  if (!m || !q.data || q.from.is_bot) return null;
+  return {
+    eventKey: String(update.update_id),
+    chatKey: chatKeyOf(m as Message),
+    sender: { id: String(q.from.id), name: [q.from.first_name, q.from.last_name].filter(Boolean).join(" ") || q.from.username },
+    text: "",
+    attachments: [],
+    action: { id: q.data, messageId: String(m.message_id) },
+    receivedAt: new Date().toISOString(),
     raw: update,
   };
 }

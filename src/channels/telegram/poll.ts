@@ -15,7 +15,7 @@ import type { Logger } from "pino";
 import type { CursorStore } from "../../gateway/connections.ts";
 import { type GrammyErrors, toSendError } from "./send.ts";
 
-export const ALLOWED_UPDATES = ["message"] as const;
+export const ALLOWED_UPDATES = ["message", "callback_query"] as const;
 const POLL_TIMEOUT_S = 25;
 const MIN_BACKOFF_MS = 1000;
 const MAX_BACKOFF_MS = 30_000;

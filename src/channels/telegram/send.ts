@@ -30,14 +30,16 @@ export async function sendReply(api: Api, errors: GrammyErrors, token: string, m
     ...(message.replyTo ? { reply_parameters: { message_id: Number(message.replyTo), allow_sending_without_reply: true } } : {}),
   };
   let first: string | undefined;
-  for (const part of splitText(message.text || "…", MAX_MESSAGE_LENGTH)) {
+  const parts = splitText(message.text || "…", MAX_MESSAGE_LENGTH);
+  for (const [i, part] of parts.entries()) {
     let sent;
+    const keyboard = i === parts.length - 1 && message.buttons?.length ? { reply_markup: { inline_keyboard: [message.buttons.map((b) => ({ text: b.label, callback_data: b.id }))] } } : {};
     try {
-      sent = await api.sendMessage(chatId, markdownToHtml(part), { ...common, parse_mode: "HTML" });
+      sent = await api.sendMessage(chatId, markdownToHtml(part), { ...common, ...keyboard, parse_mode: "HTML" });
     } catch (e) {
       if (!(e instanceof errors.GrammyError && e.error_code === 400 && /can't parse entities/i.test(e.description))) throw toSendError(e, errors, token);
       try {
-        sent = await api.sendMessage(chatId, part, common);
+        sent = await api.sendMessage(chatId, part, { ...common, ...keyboard });
       } catch (e2) {
         throw toSendError(e2, errors, token);
       }

@@ -20,8 +20,8 @@ export const agents = pgTable(
     monthlyBudgetUsd: numeric("monthly_budget_usd", { precision: 12, scale: 4 }).notNull().default("0"),
     contextTokens: integer("context_tokens").notNull().default(8000),
     maxToolIterations: integer("max_tool_iterations").notNull().default(4),
-    /** Skill names the agent may use (admin console; the skill system interprets them). */
-    skills: jsonb("skills").$type<string[]>().notNull().default([]),
+    /** Skills this agent may use by name; null = every skill available to its tenant. */
+    enabledSkills: text("enabled_skills").array(),
     /** Free-text escalation rules (when to hand over to a human), shown to the model with the instructions. */
     escalationRules: text("escalation_rules").notNull().default(""),
     source: text("source").notNull().default("ui"),

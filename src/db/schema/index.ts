@@ -6,6 +6,7 @@
  */
 export * from "./accounts.ts";
 export * from "./agents.ts";
+export * from "./approvals.ts";
 export * from "./channels.ts";
 export * from "./conversations.ts";
 export * from "./events.ts";
@@ -18,6 +19,7 @@ export * from "./usage.ts";
 
 export const TENANT_TABLES = [
   "agents",
+  "approvals",
   "audit_log",
   "channel_cursors",
   "channels",
@@ -31,6 +33,7 @@ export const TENANT_TABLES = [
   "messages",
   "outbound_messages",
   "tenant_llm_providers",
+  "tenant_secrets",
   "usage_daily",
 ] as const;
 /** Admin console accounts (schema/accounts.ts): platform tables, read only through Database.platform(). */

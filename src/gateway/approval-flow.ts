@@ -1,0 +1,240 @@
+/**
+ * Approval gates inside the chat. A turn that pauses (loop.ts → "paused") is written down as an
+ * approval row with its state, and the user gets the exact action with Approve / Deny buttons;
+ * the turn goes on when someone decides (a button press arrives as an inbound event, or the admin
+ * UI calls decide()), or when it expires (sweep(), at start and periodically).
+ *
+ * Invariants:
+ * - Only the requesting user or a tenant approver may decide; anyone else is told so and audited,
+ *   and the approval stays pending.
+ * - Exactly one decision wins (approvals/store.ts); a second click is acknowledged and changes
+ *   nothing. The button message is edited to show the outcome.
+ * - The tool's output is recorded on the approval before the turn goes on, so a crash after it ran
+ *   resumes with that output instead of running the tool twice.
+ * - Everything lives in the database: a pending approval survives restarts, and expiry is swept
+ *   after a restart too. A turn resumed outside an inbound event (expiry, admin console) records
+ *   where its next message goes (resume_seq); if the process dies before writing it, a later sweep
+ *   resumes it — the stored tool output means the tool itself never runs twice.
+ */
+import { and, eq } from "drizzle-orm";
+import type { Logger } from "pino";
+import { audit } from "../agent/audit.ts";
+import { Ledger } from "../agent/ledger.ts";
+import { runTurn, type TurnDeps, type TurnOutcome, type TurnState } from "../agent/loop.ts";
+import type { TurnScope } from "../agent/tools.ts";
+import { agentsWithSpend, type PriceTable } from "../agent/usage.ts";
+import { buttonId, type Decision, expireDue, findApproval, parseButtonId, recordResult, claimStranded, tenantIds, transition } from "../approvals/store.ts";
+import type { Button, InboundMessage } from "../channels/types.ts";
+import type { Database, Tx } from "../db/database.ts";
+import { type Approval, approvals, outboundMessages } from "../db/schema/index.ts";
+import { newId } from "../db/set-sql.ts";
+import type { ChatMessage } from "../llm/types.ts";
+import type { FinalStatus, Inbox } from "./inbox.ts";
+import { type Outbox, type Prepared, prepareMany } from "./outbox.ts";
+import type { Connection } from "./pipeline.ts";
+import { REPLIES } from "./replies.ts";
+import { COMPLETE_TURN } from "./turn-store.ts";
+
+export interface ApprovalFlowDeps {
+  db: Database;
+  inbox: Inbox;
+  outbox: Outbox;
+  turn: TurnDeps;
+  prices: PriceTable;
+  log: Logger;
+  ttlMs: number;
+  /** Channel user ids that may decide any approval of the tenant (tenant admins). */
+  approvers(tenantId: string): Promise<string[]>;
+  connection(channelId: string): Connection | undefined;
+}
+
+/** A continuation outside an inbound event that has not written its message after this long died. */
+const STRANDED_AFTER_S = 120;
+
+/** What a paused turn needs to go on: the loop's state plus the window it started from. */
+type StoredState = TurnState & { history: ChatMessage[] };
+/** Where a turn's next message goes: the outbox key, and the inbound event to finish with it, if any. */
+interface Target {
+  eventId: string;
+  seq: number;
+  finish?: string;
+}
+
+export class ApprovalFlow {
+  private timer: ReturnType<typeof setInterval> | null = null;
+
+  constructor(private readonly deps: ApprovalFlowDeps) {}
+
+  /** Records the paused turn and its approval prompt, then sends the prompt with its buttons. */
+  async pause(conn: Connection, target: Target, chat: { chatKey: string; replyTo?: string }, turn: { agentId: string; conversationId: string; history: ChatMessage[] }, ledger: Ledger, outcome: Extract<TurnOutcome, { kind: "paused" }>, requestedBy: string): Promise<void> {
+    const id = newId();
+    const { request } = outcome;
+    const minutes = Math.round(this.deps.ttlMs / 60_000);
+    const text = `**Approval needed**${request.skill ? ` (skill ${request.skill})` : ""}\n\n${request.summary}\n\nOnly the person who asked or a workspace admin can decide. Expires in ${minutes >= 1 ? `${minutes} min` : `${Math.round(this.deps.ttlMs / 1000)} s`}.`;
+    const state: StoredState = { ...outcome.state, history: turn.history };
+    const prepared = await this.deps.db.withTenant(conn.tenantId, async (tx) => {
+      await tx.insert(approvals).values({
+        tenantId: conn.tenantId,
+        id,
+        agentId: turn.agentId,
+        conversationId: turn.conversationId,
+        channelId: conn.channelId,
+        chatKey: chat.chatKey,
+        replyTo: chat.replyTo ?? null,
+        eventId: target.eventId,
+        seq: target.seq,
+        requestedBy,
+        skill: request.skill,
+        tool: request.tool,
+        arguments: request.arguments,
+        summary: request.summary,
+        state,
+        expiresAt: new Date(Date.now() + this.deps.ttlMs),
+      });
+      ledger.note({ kind: "approval", summary: `approval requested: ${request.tool}`, actor: requestedBy, data: { approval: id, tool: request.tool, skill: request.skill } });
+      await ledger.write(tx);
+      const [p] = await prepareMany(tx, conn.tenantId, [{ channelId: conn.channelId, key: { inboundEventId: target.eventId, seq: target.seq }, message: { ...chat, text, buttons: buttons(id) } }]);
+      return p!;
+    });
+    await this.deliver(conn, prepared, target.finish, "done");
+  }
+
+  /** A button press from the chat (an inbound event). */
+  async click(conn: Connection, eventId: string, message: InboundMessage, recovering: boolean): Promise<void> {
+    const { db } = this.deps;
+    const parsed = parseButtonId(message.action?.id ?? "");
+    const actor = message.sender.id;
+    const found = parsed && (await db.withTenant(conn.tenantId, (tx) => findApproval(tx, parsed.id)));
+    if (!parsed || !found) return this.end(conn.tenantId, eventId, "ignored", "not an approval of this workspace");
+    if (actor !== found.requestedBy && !(await this.deps.approvers(conn.tenantId)).includes(actor)) {
+      await db.withTenant(conn.tenantId, (tx) => audit(tx, { tenantId: conn.tenantId, kind: "refusal", agentId: found.agentId, conversationId: found.conversationId, actor, summary: `approval ${found.tool}: ${actor} may not decide`, data: { approval: found.id } }));
+      const text = `Only the person who asked, or a workspace admin, can decide this approval.`;
+      const [p] = await db.withTenant(conn.tenantId, (tx) => prepareMany(tx, conn.tenantId, [{ channelId: conn.channelId, key: { inboundEventId: eventId, seq: 0 }, message: { chatKey: found.chatKey, replyTo: found.replyTo ?? undefined, text } }]));
+      return void (await this.deliver(conn, p!, eventId, "ignored"));
+    }
+    const decided = await this.decideRow(conn.tenantId, found.id, parsed.decision, actor, message.sender.name);
+    if (decided) return this.resume(decided, { eventId, seq: 0, finish: eventId });
+    // Taken over after a crash mid-continuation: the decision is ours, the turn has to go on.
+    if (recovering && found.decidedBy === actor && (found.status === "approved" || found.status === "denied")) return this.resume(found, { eventId, seq: 0, finish: eventId });
+    this.deps.log.info({ approval: found.id, status: found.status, actor }, "approval already decided; click ignored");
+    await this.end(conn.tenantId, eventId, "ignored", `approval already ${found.status}`);
+  }
+
+  /**
+   * For the admin UI: decides as `actor` (an admin there, so no requester check) and continues the
+   * turn. Returns the decided approval, or null when it was not pending any more.
+   */
+  async decide(tenantId: string, id: string, decision: Decision, actor: string): Promise<Approval | null> {
+    const decided = await this.decideRow(tenantId, id, decision, actor, actor, true);
+    if (decided) await this.resume(decided, { eventId: decided.eventId, seq: decided.seq + 1 });
+    return decided;
+  }
+
+  /**
+   * Expires what ran out of time, in every tenant, and lets each turn go on; also resumes turns a
+   * dead process left after deciding (see claimStranded()).
+   */
+  async sweep(): Promise<number> {
+    let n = 0;
+    for (const t of await tenantIds(this.deps.db)) {
+      for (const a of await this.deps.db.withTenant(t.id, (tx) => claimStranded(tx, STRANDED_AFTER_S))) {
+        this.deps.log.warn({ approval: a.id, status: a.status }, "resuming a turn left unfinished after its approval was decided");
+        await this.resume(a, { eventId: a.eventId, seq: a.resumeSeq! }).catch((e) => this.deps.log.error({ err: e, approval: a.id }, "stranded approval could not continue"));
+      }
+      const expired = await this.deps.db.withTenant(t.id, async (tx) => {
+        const rows = await expireDue(tx);
+        for (const a of rows) await audit(tx, { tenantId: t.id, kind: "approval", agentId: a.agentId, conversationId: a.conversationId, summary: `approval expired: ${a.tool}`, data: { approval: a.id } });
+        return rows;
+      });
+      for (const a of expired) {
+        n++;
+        await this.edit(a, "⏱ Expired — not done.").catch(() => {});
+        await this.resume(a, { eventId: a.eventId, seq: a.seq + 1 }).catch((e) => this.deps.log.error({ err: e, approval: a.id }, "expired approval could not continue"));
+      }
+    }
+    return n;
+  }
+
+  start(): void {
+    const every = Math.max(1000, Math.min(30_000, this.deps.ttlMs / 4));
+    this.timer = setInterval(() => void this.sweep().catch((e) => this.deps.log.warn({ err: e }, "approval sweep failed")), every);
+    this.timer.unref?.();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  /** The buttons of a recorded approval prompt, for re-sending it after a crash. */
+  async buttonsFor(tx: Tx, eventId: string, seq: number): Promise<Button[] | undefined> {
+    const [a] = await tx.select({ id: approvals.id, status: approvals.status }).from(approvals).where(and(eq(approvals.eventId, eventId), eq(approvals.seq, seq)));
+    return a?.status === "pending" ? buttons(a.id) : undefined;
+  }
+
+  private async decideRow(tenantId: string, id: string, decision: Decision, actor: string, shown = actor, outside = false): Promise<Approval | null> {
+    const row = await this.deps.db.withTenant(tenantId, async (tx) => {
+      const r = await transition(tx, id, decision, actor, outside);
+      if (r) await audit(tx, { tenantId, kind: "approval", agentId: r.agentId, conversationId: r.conversationId, actor, summary: `approval ${decision}: ${r.tool}`, data: { approval: r.id } });
+      return r;
+    });
+    if (row) await this.edit(row, decision === "approved" ? `✅ Approved by ${shown}.` : `❌ Denied by ${shown} — not done.`).catch((e) => this.deps.log.warn({ err: e, approval: id }, "could not edit the approval message"));
+    return row;
+  }
+
+  /** Runs the approved call (or tells the model why not) and continues the turn to its next message. */
+  private async resume(a: Approval, target: Target): Promise<void> {
+    const conn = this.deps.connection(a.channelId);
+    if (!conn) return this.deps.log.warn({ approval: a.id, channel: a.channelId }, "approval's connection is not running; the turn cannot continue here");
+    const state = a.state as StoredState;
+    const [found] = await this.deps.db.withTenant(a.tenantId, (tx) => agentsWithSpend(tx, a.tenantId, [a.agentId]));
+    if (!found) return this.end(a.tenantId, target.finish, "ignored", "agent no longer exists");
+    const turn: TurnScope | undefined = state.turn && { ...state.turn, approvedCallId: a.status === "approved" ? state.pending.id : undefined };
+    let result = a.result;
+    if (result === null) {
+      result = a.status === "approved" ? await this.runApproved(a, state, turn) : a.status === "denied" ? `The user denied this action (${a.tool}); it was NOT done. Do not retry it; tell the user.` : `Nobody approved this action (${a.tool}) in time; it was NOT done. Tell the user it expired.`;
+      await this.deps.db.withTenant(a.tenantId, (tx) => recordResult(tx, a.id, result!));
+    }
+    const ledger = new Ledger({ tenantId: a.tenantId, agentId: a.agentId, conversationId: a.conversationId }, this.deps.prices);
+    const outcome = await runTurn(this.deps.turn, { tenantId: a.tenantId, agent: found.agent, conversationId: a.conversationId, history: state.history, spend: found.spend, ledger, resume: { state: { ...state, turn }, result } });
+    const chat = { chatKey: a.chatKey, replyTo: a.replyTo ?? undefined };
+    if (outcome.kind === "paused") return this.pause(conn, target, chat, { agentId: a.agentId, conversationId: a.conversationId, history: state.history }, ledger, outcome, a.requestedBy);
+    const text = outcome.kind === "reply" ? outcome.text || "…" : outcome.kind === "budget_stop" ? REPLIES.budgetStop(outcome.reason) : REPLIES.failed;
+    const prepared = await this.deps.db.batched(a.tenantId, COMPLETE_TURN, { conversationId: a.conversationId, channelId: a.channelId, inboundEventId: target.eventId, seq: target.seq, reply: { ...chat, text }, ledger: ledger.take() });
+    await this.deliver(conn, prepared, target.finish, outcome.kind === "failed" ? "failed" : "done");
+  }
+
+  private async runApproved(a: Approval, state: StoredState, turn: TurnScope | undefined): Promise<string> {
+    const out = await this.deps.turn.tools.run(state.pending, { tenantId: a.tenantId, agentId: a.agentId, conversationId: a.conversationId, turn });
+    await this.deps.db.withTenant(a.tenantId, (tx) => audit(tx, { tenantId: a.tenantId, kind: "tool_call", agentId: a.agentId, conversationId: a.conversationId, actor: a.decidedBy ?? "", summary: `${a.tool} (approved)`, data: { approval: a.id, arguments: a.arguments, result: typeof out === "string" ? out.slice(0, 2000) : "paused" } }));
+    return typeof out === "string" ? out : "error: the action could not run";
+  }
+
+  /** Shows the outcome on the message with the buttons (and removes them) where the channel can edit. */
+  private async edit(a: Approval, verdict: string): Promise<void> {
+    const conn = this.deps.connection(a.channelId);
+    if (!conn?.adapter.edit) return;
+    const [sent] = await this.deps.db.withTenant(a.tenantId, (tx) =>
+      tx.select({ externalId: outboundMessages.externalId }).from(outboundMessages).where(and(eq(outboundMessages.inboundEventId, a.eventId), eq(outboundMessages.seq, a.seq))),
+    );
+    if (sent?.externalId) await conn.adapter.edit(a.chatKey, sent.externalId, `${a.summary}\n\n${verdict}`);
+  }
+
+  private deliver(conn: Connection, prepared: Prepared, finish: string | undefined, status: FinalStatus) {
+    return this.deps.outbox.deliver(conn.tenantId, prepared, conn.adapter, (outcome) => ({
+      audit: { tenantId: conn.tenantId, kind: "outbound", agentId: conn.agentId, summary: outcome.status === "failed" ? `failed: ${outcome.error}` : outcome.status, data: { chat: prepared.message.chatKey, externalId: outcome.status === "sent" ? outcome.externalId : null } },
+      ...(finish ? { finish: { id: finish, status: outcome.status === "failed" ? "failed" : status, error: outcome.status === "failed" ? outcome.error : undefined } } : {}),
+    }));
+  }
+
+  private async end(tenantId: string, eventId: string | undefined, status: FinalStatus, why: string): Promise<void> {
+    if (eventId) await this.deps.db.withTenant(tenantId, (tx) => this.deps.inbox.finish(tx, eventId, status, why));
+  }
+}
+
+function buttons(id: string): Button[] {
+  return [
+    { id: buttonId(id, "approve"), label: "Approve", style: "primary" },
+    { id: buttonId(id, "deny"), label: "Deny", style: "danger" },
+  ];
+}

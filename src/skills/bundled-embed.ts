@@ -1,0 +1,35 @@
+/**
+ * Bun macro: the repository's skills/ folder, read at bundle time so the starter skills are
+ * compiled into the binary (and read fresh from disk when running from source). Import it
+ * `with { type: "macro" }`. Only SKILL.md and the text files of references/ scripts/ assets/ are
+ * kept; a skill folder is data for the model, not code the appliance runs.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+
+export interface BundledSkill {
+  folder: string;
+  text: string;
+  resources: { path: string; text: string }[];
+}
+
+export function bundledSkillFiles(): BundledSkill[] {
+  const root = join(import.meta.dir, "../../skills");
+  if (!existsSync(root)) return [];
+  return readdirSync(root)
+    .filter((folder) => existsSync(join(root, folder, "SKILL.md")))
+    .sort()
+    .map((folder) => ({
+      folder,
+      text: readFileSync(join(root, folder, "SKILL.md"), "utf8"),
+      resources: ["references", "scripts", "assets"].flatMap((sub) => walk(join(root, folder, sub))).map((file) => ({ path: relative(join(root, folder), file), text: readFileSync(file, "utf8") })),
+    }));
+}
+
+function walk(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).flatMap((name) => {
+    const p = join(dir, name);
+    return statSync(p).isDirectory() ? walk(p) : [p];
+  });
+}

@@ -1,0 +1,57 @@
+/**
+ * The tool registry as the gateway uses it: the skill catalog (loaded and watched), the built-ins
+ * (http_fetch behind the SSRF guard, send_message via the outbox) and each tenant's MCP servers,
+ * plus any providers the caller adds (memory, tests).
+ */
+import type { Logger } from "pino";
+import type { Config } from "../config/schema.ts";
+import type { Database } from "../db/database.ts";
+import type { Outbox } from "../gateway/outbox.ts";
+import type { Connection } from "../gateway/pipeline.ts";
+import type { SecretBox } from "../secrets/box.ts";
+import { SkillCatalog } from "../skills/catalog.ts";
+import { createHttpFetch } from "./http-fetch.ts";
+import { McpServers } from "./mcp.ts";
+import { type ProviderOptions, ToolRegistry } from "./registry.ts";
+import { createSendMessage, describeSendMessage } from "./send-message.ts";
+import { type Resolver, SsrfGuard, systemResolver } from "./ssrf.ts";
+import type { Tools } from "../agent/tools.ts";
+
+export interface ToolsOptions {
+  config: Config;
+  db: Database;
+  secrets: SecretBox;
+  log: Logger;
+  dataDir: string;
+  outbox: Outbox;
+  connection(channelId: string): Connection | undefined;
+  /** DNS for the SSRF guard (tests inject one). */
+  resolver?: Resolver;
+  providers?: { provider: Tools; options?: ProviderOptions }[];
+}
+
+export function buildTools(o: ToolsOptions) {
+  const catalog = new SkillCatalog({ dataDir: o.dataDir, log: o.log.child({ part: "skills" }) });
+  catalog.load();
+  const registry = new ToolRegistry({ db: o.db, box: o.secrets, catalog, log: o.log });
+  const f = o.config.tools.http_fetch;
+  registry.add(createHttpFetch({ guard: new SsrfGuard(f.allow_private_hosts, o.resolver ?? systemResolver), maxBytes: f.max_bytes, timeoutMs: f.timeout_ms, maxRedirects: f.max_redirects }), {
+    readOnly: (call) => (call.arguments.method ?? "GET") === "GET",
+    describe: (call) => `${String(call.arguments.method ?? "GET")} ${String(call.arguments.url)}${call.arguments.body ? `\nbody: ${String(call.arguments.body).slice(0, 400)}` : ""}`,
+  });
+  registry.add(createSendMessage({ db: o.db, outbox: o.outbox, connection: o.connection }), { describe: describeSendMessage });
+  for (const p of o.providers ?? []) registry.add(p.provider, p.options);
+  const mcp = new McpServers(o.config.tenants, o.db, o.log.child({ part: "mcp" }));
+  registry.addTenantSource((tenantId) => mcp.providers(tenantId));
+  return {
+    catalog,
+    registry,
+    start() {
+      catalog.watch();
+    },
+    async stop() {
+      catalog.close();
+      await mcp.close();
+    },
+  };
+}

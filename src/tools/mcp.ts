@@ -1,0 +1,122 @@
+/**
+ * MCP client: each tenant's configured MCP servers (stdio or streamable HTTP) contribute tools
+ * named `mcp__<server>__<tool>`. They are plain providers to the registry, so skills must allow
+ * them and approvals apply exactly as for built-ins. Whether a tool only reads is the admin's word
+ * (`read_only_tools`), never the server's own annotation — a server could claim anything.
+ *
+ * Connections open on first use per tenant and server (the SDK is imported then, not at start),
+ * the tool list is fetched once per connection, and a server that cannot be reached contributes no
+ * tools (logged) and is retried after a pause.
+ */
+import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import type { Logger } from "pino";
+import type { ToolContext, Tools } from "../agent/tools.ts";
+import type { Config, McpServerConfig } from "../config/schema.ts";
+import type { Database } from "../db/database.ts";
+import type { ToolCall, ToolSpec } from "../llm/types.ts";
+import type { ProviderOptions } from "./registry.ts";
+import { tenantIds } from "../approvals/store.ts";
+
+const RETRY_MS = 30_000;
+
+export class McpServers {
+  private readonly servers = new Map<string, McpServer>();
+  private slugs: Map<string, string> | null = null;
+
+  constructor(
+    private readonly tenants: Config["tenants"],
+    private readonly db: Database,
+    private readonly log: Logger,
+  ) {}
+
+  async providers(tenantId: string): Promise<{ provider: Tools; options: ProviderOptions }[]> {
+    if (!this.tenants.some((t) => t.mcp_servers.length)) return [];
+    this.slugs ??= new Map((await tenantIds(this.db)).map((t) => [t.id, t.slug]));
+    const tenant = this.tenants.find((t) => t.slug === this.slugs!.get(tenantId));
+    return (tenant?.mcp_servers ?? []).map((cfg) => {
+      const key = `${tenantId}/${cfg.name}`;
+      let s = this.servers.get(key);
+      if (!s) this.servers.set(key, (s = new McpServer(cfg, this.log.child({ mcp: cfg.name }))));
+      return { provider: s, options: { readOnly: cfg.read_only_tools.map((t) => toolName(cfg.name, t)) } };
+    });
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([...this.servers.values()].map((s) => s.close()));
+    this.servers.clear();
+  }
+}
+
+export function toolName(server: string, tool: string): string {
+  return `mcp__${server}__${tool}`;
+}
+
+class McpServer implements Tools {
+  private client: Promise<{ client: Client; tools: ToolSpec[] }> | null = null;
+  private failedAt = 0;
+
+  constructor(
+    private readonly cfg: McpServerConfig,
+    private readonly log: Logger,
+  ) {}
+
+  async specs(_ctx?: ToolContext): Promise<ToolSpec[]> {
+    const c = await this.connected();
+    return c?.tools ?? [];
+  }
+
+  async run(call: ToolCall, ctx: ToolContext): Promise<string> {
+    const c = await this.connected();
+    if (!c) return `error: MCP server ${this.cfg.name} is not reachable`;
+    const name = call.name.slice(toolName(this.cfg.name, "").length);
+    try {
+      const res = await c.client.callTool({ name, arguments: call.arguments }, undefined, { timeout: this.cfg.timeout_ms, signal: ctx.signal });
+      const parts = (res.content as { type: string; text?: string }[] | undefined) ?? [];
+      const text = parts.map((p) => (p.type === "text" ? p.text : `[${p.type} content]`)).join("\n");
+      return res.isError ? `error: ${text || "the tool failed"}` : text || "(no output)";
+    } catch (e) {
+      return `error: ${this.cfg.name}.${name} failed: ${(e as Error).message}`;
+    }
+  }
+
+  async close(): Promise<void> {
+    const c = await this.client?.catch(() => null);
+    await c?.client.close().catch(() => {});
+    this.client = null;
+  }
+
+  private async connected(): Promise<{ client: Client; tools: ToolSpec[] } | null> {
+    if (!this.client) {
+      if (Date.now() - this.failedAt < RETRY_MS) return null;
+      this.client = this.connect();
+    }
+    try {
+      return await this.client;
+    } catch (e) {
+      this.log.warn({ err: e, server: this.cfg.name }, "MCP server unreachable; its tools are unavailable for now");
+      this.client = null;
+      this.failedAt = Date.now();
+      return null;
+    }
+  }
+
+  private async connect(): Promise<{ client: Client; tools: ToolSpec[] }> {
+    const { Client } = await import("@modelcontextprotocol/sdk/client/index.js");
+    const client = new Client({ name: "konstruct", version: "1" });
+    if (this.cfg.transport === "stdio") {
+      const { StdioClientTransport, getDefaultEnvironment } = await import("@modelcontextprotocol/sdk/client/stdio.js");
+      await client.connect(new StdioClientTransport({ command: this.cfg.command, args: this.cfg.args, env: { ...getDefaultEnvironment(), ...this.cfg.env }, stderr: "ignore" }));
+    } else {
+      const { StreamableHTTPClientTransport } = await import("@modelcontextprotocol/sdk/client/streamableHttp.js");
+      await client.connect(new StreamableHTTPClientTransport(new URL(this.cfg.url), { requestInit: { headers: this.cfg.headers } }));
+    }
+    const listed = await client.listTools(undefined, { timeout: this.cfg.timeout_ms });
+    const tools = listed.tools.map((t) => ({
+      name: toolName(this.cfg.name, t.name),
+      description: `[${this.cfg.name}] ${t.description ?? t.name}`,
+      parameters: (t.inputSchema ?? { type: "object" }) as Record<string, unknown>,
+    }));
+    this.log.info({ server: this.cfg.name, tools: tools.length }, "MCP server connected");
+    return { client, tools };
+  }
+}
