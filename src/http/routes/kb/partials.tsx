@@ -4,6 +4,7 @@
  * POST /kb/:tenant/partials/upload    — upload from the form, answers with the refreshed list
  */
 import { Elysia } from "elysia";
+import { adminAuth } from "../../../admin/auth/plugin.ts";
 import { KbDocuments, KbUploadForm } from "../../../../views/partials/kb-documents.tsx";
 import { KonstructError } from "../../../errors.ts";
 import { type KbDeps, kbTenant, uploadedFiles } from "./tenant.ts";
@@ -12,16 +13,17 @@ const html = (el: JSX.Element) => new Response(String(el), { headers: { "content
 
 export const kbPartials = (deps: KbDeps) =>
   new Elysia()
-    .get("/kb/:tenant/partials/documents", async ({ params }) => {
-      const { tenantId, slug, semantic } = await kbTenant(deps, params.tenant);
+    .use(adminAuth(deps))
+    .get("/kb/:tenant/partials/documents", async ({ params, principal }) => {
+      const { tenantId, slug, semantic } = await kbTenant(deps, principal, params.tenant, "read");
       return html(<KbDocuments tenant={slug} documents={await semantic.knowledge.list(tenantId)} />);
     })
-    .get("/kb/:tenant/partials/panel", async ({ params }) => {
-      const { tenantId, slug, semantic } = await kbTenant(deps, params.tenant);
+    .get("/kb/:tenant/partials/panel", async ({ params, principal }) => {
+      const { tenantId, slug, semantic } = await kbTenant(deps, principal, params.tenant, "read");
       return html(<div class="kb-panel"><KbUploadForm tenant={slug} /><KbDocuments tenant={slug} documents={await semantic.knowledge.list(tenantId)} /></div>);
     })
-    .post("/kb/:tenant/partials/upload", async ({ params, request }) => {
-      const { tenantId, slug, semantic } = await kbTenant(deps, params.tenant);
+    .post("/kb/:tenant/partials/upload", async ({ params, request, principal }) => {
+      const { tenantId, slug, semantic } = await kbTenant(deps, principal, params.tenant, "admin");
       const files = await uploadedFiles(request);
       const notices: string[] = [];
       for (const f of files) {

@@ -1,28 +1,39 @@
 /**
  * Shared by the knowledge-base routes: the tenant from the `:tenant` path segment (slug or id) and
- * the knowledge service. Authentication is the admin console's (issue 4): put its guard in front of
- * the `/api/v1/kb` and `/kb` groups (routes.ts); these handlers trust the tenant they are given.
+ * the knowledge service. Every handler runs behind adminAuth and names what it needs: reading (list,
+ * progress, search) is for anyone who may read the tenant, uploads and deletes for its admins.
+ * An unknown tenant and a tenant the caller may not see answer alike (403), so slugs do not leak.
  */
 import { eq, or } from "drizzle-orm";
 import type { Semantic } from "../../../app/semantic.ts";
 import type { Database } from "../../../db/database.ts";
 import { tenants } from "../../../db/schema/index.ts";
+import { type AdminAuthDeps } from "../../../admin/auth/plugin.ts";
+import { type Principal, requireAdmin, requireRead } from "../../../admin/auth/principal.ts";
 import { KonstructError } from "../../../errors.ts";
 import { isUuid, type Upload } from "../../../knowledge/knowledge.ts";
 
-export interface KbDeps {
+export type KbDeps = AdminAuthDeps & {
   db: () => Database | null;
   knowledge: () => Semantic | null;
-}
+};
 
-export async function kbTenant(deps: KbDeps, param: string): Promise<{ tenantId: string; slug: string; semantic: Semantic }> {
+export async function kbTenant(
+  deps: KbDeps,
+  principal: Principal | null,
+  param: string,
+  need: "read" | "admin",
+): Promise<{ tenantId: string; slug: string; semantic: Semantic }> {
+  const guard = need === "admin" ? requireAdmin : requireRead;
+  guard(principal);
   const db = deps.db();
   const semantic = deps.knowledge();
   if (!db || !semantic) throw new KonstructError("db_unavailable", "starting");
   const [t] = await db.platform((tx) =>
     tx.select({ id: tenants.id, slug: tenants.slug }).from(tenants).where(isUuid(param) ? or(eq(tenants.id, param), eq(tenants.slug, param)) : eq(tenants.slug, param)),
   );
-  if (!t) throw new KonstructError("not_found", `no tenant '${param}'`);
+  if (!t) throw new KonstructError("forbidden", "not allowed for this tenant");
+  guard(principal, t.id);
   return { tenantId: t.id, slug: t.slug, semantic };
 }
 

@@ -1,11 +1,13 @@
 /** POST /api/v1/kb/:tenant/documents — multipart `file` (one or more): stored, embedded in the background. */
 import { Elysia } from "elysia";
+import { adminAuth } from "../../../admin/auth/plugin.ts";
 import { KonstructError } from "../../../errors.ts";
 import { type KbDeps, kbTenant, uploadedFiles } from "./tenant.ts";
 
 export const kbUpload = (deps: KbDeps) =>
-  new Elysia().post("/api/v1/kb/:tenant/documents", async ({ params, request, set }) => {
-    const { tenantId, semantic } = await kbTenant(deps, params.tenant);
+  new Elysia()
+    .use(adminAuth(deps)).post("/api/v1/kb/:tenant/documents", async ({ params, request, set, principal }) => {
+    const { tenantId, semantic } = await kbTenant(deps, principal, params.tenant, "admin");
     const files = await uploadedFiles(request);
     if (!files.length) throw new KonstructError("bad_request", "expected multipart/form-data with a 'file' field");
     const results = [];
