@@ -29,18 +29,19 @@ stop() {
 env -i PATH=/usr/bin:/bin ./konstruct version
 start; echo "smoke: first boot ready"
 curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null
-curl -fsS "http://127.0.0.1:$port/metrics" | grep -q konstruct_http_requests_total
+curl -fsS "http://127.0.0.1:$port/metrics" -o "$work/metrics.txt" && grep -q konstruct_http_requests_total "$work/metrics.txt"
 # Admin console: first run leads to /setup; htmx and the stylesheet come from the binary.
 [ "$(curl -s -o /dev/null -w '%{http_code} %{redirect_url}' -H 'accept: text/html' "http://127.0.0.1:$port/admin")" = "302 http://127.0.0.1:$port/setup" ] \
   || { echo "smoke: /admin does not lead to /setup on first run" >&2; exit 1; }
-curl -fsS "http://127.0.0.1:$port/static/htmx.min.js" | grep -q htmx
-curl -fsS "http://127.0.0.1:$port/setup" | grep -q 'src="/static/htmx.min.js"'
+# Into a file first: `grep -q` stops reading early and pipefail would then fail on curl.
+curl -fsS "http://127.0.0.1:$port/static/htmx.min.js" -o "$work/htmx.js" && grep -q htmx "$work/htmx.js"
+curl -fsS "http://127.0.0.1:$port/setup" -o "$work/setup.html" && grep -q 'src="/static/htmx.min.js"' "$work/setup.html"
 stop
 printf 'smoke-admin-password\n' > "$work/pw"
 env -i PATH=/usr/bin:/bin HOME="$work" ./konstruct admin create --email admin@example.com --password-file "$work/pw"
 start; echo "smoke: warm start ready"
 [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/setup")" = "404" ] || { echo "smoke: /setup still open after admin create" >&2; exit 1; }
-curl -fsS "http://127.0.0.1:$port/login" | grep -q 'name="_csrf"'
+curl -fsS "http://127.0.0.1:$port/login" -o "$work/login.html" && grep -q 'name="_csrf"' "$work/login.html"
 stop
 env -i PATH=/usr/bin:/bin ./konstruct doctor
 [ -d data/pg ] && [ -f data/secret.key ] || { echo "smoke: data dir not created in cwd" >&2; exit 1; }
