@@ -18,7 +18,8 @@ import type { Database } from "../db/database.ts";
 import { LlmPool } from "../llm/pool.ts";
 import type { SecretBox } from "../secrets/box.ts";
 import { tenantIds } from "../approvals/store.ts";
-import { buildTools } from "../tools/build.ts";
+import { SkillCatalog } from "../skills/catalog.ts";
+import { lazyTools } from "../tools/lazy.ts";
 import type { ProviderOptions } from "../tools/registry.ts";
 import type { Resolver } from "../tools/ssrf.ts";
 import { ApprovalFlow } from "./approval-flow.ts";
@@ -65,8 +66,13 @@ export async function createGateway(opts: GatewayOptions) {
   const inbox = new Inbox(db, { owner: instanceId(opts.dataDir) });
   const outbox = new Outbox(db);
   const connection = (id: string) => connections.get(id);
-  const built = opts.tools ? null : buildTools({ config, db, secrets: opts.secrets, log, dataDir: opts.dataDir, outbox, connection, resolver: opts.resolver, providers: opts.toolProviders });
-  const turn = { db, pool, tools: opts.tools ?? built?.registry ?? NO_TOOLS, log, nearCap: new KeyedMutex(), context: opts.context };
+  // Skills load (and report problems) at start; the registry itself is built on the first turn.
+  const skills = opts.tools ? null : new SkillCatalog({ dataDir: opts.dataDir, log: log.child({ part: "skills" }) });
+  await skills?.load();
+  const built = skills
+    ? lazyTools(async () => (await import("../tools/build.ts")).buildTools({ config, db, secrets: opts.secrets, log, catalog: skills, outbox, connection, resolver: opts.resolver, providers: opts.toolProviders }))
+    : null;
+  const turn = { db, pool, tools: opts.tools ?? built ?? NO_TOOLS, log, nearCap: new KeyedMutex(), context: opts.context };
   const approvals = new ApprovalFlow({ db, inbox, outbox, turn, prices: config.llm.prices, log, ttlMs: config.approvals.ttl_minutes * 60_000, approvers: tenantApprovers(config, db), connection });
   const handler = new EventHandler({ db, inbox, outbox, gate, prices: config.llm.prices, log, turn, approvals, conversationClosed: opts.conversationClosed });
   const connections = new Connections(db, opts.secrets, opts.adapters ?? ADAPTERS, log, config.server.public_url);
@@ -78,9 +84,9 @@ export async function createGateway(opts: GatewayOptions) {
     pipeline,
     connections,
     approvals,
-    /** The tool registry (null when `tools` replaced it); `tools.add(provider)` adds a provider. */
-    tools: built?.registry ?? null,
-    skills: built?.catalog ?? null,
+    /** The tool registry (null when `tools` replaced it); `tools.add(provider, options)` adds a provider. */
+    tools: built,
+    skills,
     async start() {
       await connections.load();
       await pipeline.recover();
@@ -89,11 +95,12 @@ export async function createGateway(opts: GatewayOptions) {
       // After a restart, approvals that ran out while the appliance was down are expired now.
       await approvals.sweep().catch((e) => log.warn({ err: e }, "approval sweep failed"));
       approvals.start();
-      built?.start();
+      skills?.watch();
     },
     /** Stops receiving, then waits for in-flight events up to `graceMs`; what remains resumes after restart. */
     async stop(graceMs: number) {
       approvals.stop();
+      skills?.close();
       await built?.stop();
       await connections.stop();
       const drained = await Promise.race([pipeline.stop().then(() => true), Bun.sleep(graceMs).then(() => false)]);

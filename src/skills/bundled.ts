@@ -1,14 +1,14 @@
-/** The starter skills compiled into the binary (see bundled-embed.ts), as files the catalog parses. */
+/** The starter skills compiled into the binary, parsed at build time (see bundled-embed.ts). */
 import { type BundledSkill, bundledSkillFiles } from "./bundled-embed.ts" with { type: "macro" };
-import type { SkillFile } from "./parse.ts";
+import type { Skill } from "./manifest.ts";
 
 const BUNDLED: BundledSkill[] = bundledSkillFiles();
 
-export function bundledSkills(): SkillFile[] {
-  return BUNDLED.map((b) => ({ folder: b.folder, file: `bundled:${b.folder}/SKILL.md`, text: b.text, source: "bundled", resources: b.resources.map((r) => r.path) }));
+export function bundledSkills(): Skill[] {
+  return BUNDLED.map((b) => b.skill);
 }
 
 /** A bundled skill's reference file, by its path in the skill folder. */
 export function bundledResource(folder: string, path: string): string | undefined {
-  return BUNDLED.find((b) => b.folder === folder)?.resources.find((r) => r.path === path)?.text;
+  return BUNDLED.find((b) => b.skill.name === folder)?.resources.find((r) => r.path === path)?.text;
 }

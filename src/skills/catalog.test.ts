@@ -32,7 +32,7 @@ describe("skill catalog", () => {
     return { dir: d.path, write, catalog };
   }
 
-  test("malformed skills are reported with file and field; the good ones still load", () => {
+  test("malformed skills are reported with file and field; the good ones still load", async () => {
     const { dir, write, catalog } = setup();
     write("skills/good/SKILL.md", skill("good", konstruct()));
     write("skills/no-front/SKILL.md", "# just markdown\n");
@@ -42,7 +42,7 @@ describe("skill catalog", () => {
     write("skills/bad-approval/SKILL.md", skill("bad-approval", konstruct("L2", "sometimes")));
     write("skills/Bad_Name/SKILL.md", skill("Bad_Name"));
     write("skills/long-desc/SKILL.md", `---\nname: long-desc\ndescription: ${"x".repeat(1025)}\n---\nbody\n`);
-    catalog.load();
+    await catalog.load();
 
     expect([...catalog.forTenant("acme").keys()]).toEqual(["good"]);
     const lines = catalog.problems().map(formatProblem).sort();
@@ -60,23 +60,23 @@ describe("skill catalog", () => {
     );
   });
 
-  test("manifest defaults: without metadata.konstruct the policy is the most restrictive", () => {
+  test("manifest defaults: without metadata.konstruct the policy is the most restrictive", async () => {
     const { write, catalog } = setup();
     write("skills/plain/SKILL.md", skill("plain", "allowed-tools: Read http_fetch\n"));
     write("skills/fenced/SKILL.md", skill("fenced", konstruct("L2", "on-write")));
-    catalog.load();
+    await catalog.load();
     const skills = catalog.forTenant("x");
     expect(skills.get("plain")!.manifest).toEqual({ tools: ["Read", "http_fetch"], network: [], secrets: [], risk: "L3", approval: "always" });
     expect(skills.get("plain")!.declared).toBe(false);
     expect(skills.get("fenced")!.manifest).toEqual({ tools: ["http_fetch"], network: ["example.com"], secrets: [], risk: "L2", approval: "on-write" });
   });
 
-  test("tenant folders override data_dir skills, and only for that tenant", () => {
+  test("tenant folders override data_dir skills, and only for that tenant", async () => {
     const { write, catalog } = setup();
     write("skills/shared/SKILL.md", skill("shared", "", "global body"));
     write("tenants/acme/skills/shared/SKILL.md", skill("shared", "", "acme body"));
     write("tenants/acme/skills/acme-only/SKILL.md", skill("acme-only"));
-    catalog.load();
+    await catalog.load();
     expect(catalog.forTenant("acme").get("shared")!.body).toBe("acme body");
     expect(catalog.forTenant("acme").has("acme-only")).toBe(true);
     expect(catalog.forTenant("globex").get("shared")!.body).toBe("global body");
@@ -86,7 +86,7 @@ describe("skill catalog", () => {
   test("hot reload: an edit is live within 2 s; a broken edit keeps the last good version and reports it", async () => {
     const { dir, write, catalog } = setup();
     write("skills/notes/SKILL.md", skill("notes", "", "version one"));
-    catalog.load();
+    await catalog.load();
     catalog.watch();
     const started = Date.now();
     write("skills/notes/SKILL.md", skill("notes", "", "version two"));
@@ -104,14 +104,14 @@ describe("skill catalog", () => {
     await eventually(() => !catalog.forTenant("acme").has("fresh"), 2000, "removed skill gone");
   });
 
-  test("the bundled starter skills are compiled in and all valid", () => {
+  test("the bundled starter skills are compiled in and all valid", async () => {
     const d = tempDir();
     dirs.push(d);
     const catalog = new SkillCatalog({ dataDir: d.path, log });
-    catalog.load();
+    await catalog.load();
     expect(catalog.problems()).toEqual([]);
     const names = [...catalog.forTenant("x").keys()].sort();
-    expect(names).toEqual(bundledSkills().map((f) => f.folder).sort());
+    expect(names).toEqual(bundledSkills().map((s) => s.name).sort());
     expect(names.length).toBeGreaterThanOrEqual(3);
     for (const s of catalog.forTenant("x").values()) expect(s.declared).toBe(true);
   });

@@ -5,20 +5,20 @@
  * Hot reload: the two folders are watched (fs.watch, recursive) and re-read after a short quiet
  * period. Invariant: a SKILL.md that fails validation never replaces the last good version of that
  * skill; the problem is logged and listed by problems() until the file is fixed. A skill whose
- * folder is removed disappears.
+ * folder is removed disappears. The YAML parser is loaded only when there are files to parse.
  */
 import { existsSync, type FSWatcher, mkdirSync, readdirSync, readFileSync, statSync, watch } from "node:fs";
 import { join, relative } from "node:path";
 import type { Logger } from "pino";
 import { bundledSkills } from "./bundled.ts";
 import { formatProblem, type Skill, type SkillProblem, type SkillSource } from "./manifest.ts";
-import { parseSkill, type SkillFile } from "./parse.ts";
+import type { Parsed, SkillFile } from "./parse.ts";
 
 export interface CatalogOptions {
   dataDir: string;
   log: Logger;
   /** Defaults to the skills compiled into the binary. */
-  bundled?: SkillFile[];
+  bundled?: Skill[];
   debounceMs?: number;
 }
 
@@ -44,15 +44,17 @@ export class SkillCatalog {
     return join(this.opts.dataDir, "tenants");
   }
 
-  load(): void {
+  async load(): Promise<void> {
     const problems: SkillProblem[] = [];
-    this.bundled = this.parseAll(this.opts.bundled ?? bundledSkills(), new Map(), problems);
-    const scopes = new Map<string, Scope>();
-    scopes.set("", this.parseAll(readFolder(this.skillsDir, "data"), this.scopes.get("") ?? new Map(), problems));
+    this.bundled = new Map((this.opts.bundled ?? bundledSkills()).map((s) => [s.name, s]));
+    const found: [string, SkillFile[]][] = [["", readFolder(this.skillsDir, "data")]];
     for (const slug of existsSync(this.tenantsDir) ? readdirSync(this.tenantsDir) : []) {
       const dir = join(this.tenantsDir, slug, "skills");
-      if (existsSync(dir)) scopes.set(slug, this.parseAll(readFolder(dir, "tenant"), this.scopes.get(slug) ?? new Map(), problems));
+      if (existsSync(dir)) found.push([slug, readFolder(dir, "tenant")]);
     }
+    const parse = found.some(([, files]) => files.length) ? (await import("./parse.ts")).parseSkill : null;
+    const scopes = new Map<string, Scope>();
+    for (const [slug, files] of found) scopes.set(slug, parse ? this.parseAll(parse, files, this.scopes.get(slug) ?? new Map(), problems) : new Map());
     this.scopes = scopes;
     this.current = problems;
     this.version++;
@@ -102,21 +104,19 @@ export class SkillCatalog {
   private schedule(): void {
     clearTimeout(this.timer);
     this.timer = setTimeout(() => {
-      try {
-        this.load();
-        this.opts.log.info({ skills: this.all().length, problems: this.current.length }, "skills reloaded");
-      } catch (e) {
-        this.opts.log.error({ err: e }, "skills reload failed; previous skills kept");
-      }
+      this.load().then(
+        () => this.opts.log.info({ skills: this.all().length, problems: this.current.length }, "skills reloaded"),
+        (e) => this.opts.log.error({ err: e }, "skills reload failed; previous skills kept"),
+      );
     }, this.opts.debounceMs ?? 200);
     this.timer.unref?.();
   }
 
   /** Parses a scope's files; a folder that fails keeps its previous good skill. */
-  private parseAll(files: SkillFile[], previous: Scope, problems: SkillProblem[]): Scope {
+  private parseAll(parse: (f: SkillFile) => Parsed, files: SkillFile[], previous: Scope, problems: SkillProblem[]): Scope {
     const out: Scope = new Map();
     for (const f of files) {
-      const parsed = parseSkill(f);
+      const parsed = parse(f);
       if (parsed.ok) out.set(f.folder, parsed.skill);
       else {
         problems.push(...parsed.problems);

@@ -1,5 +1,5 @@
 /**
- * The tool registry as the gateway uses it: the skill catalog (loaded and watched), the built-ins
+ * The tool registry as the gateway uses it: skills from the catalog, the built-ins
  * (http_fetch behind the SSRF guard, send_message via the outbox) and each tenant's MCP servers,
  * plus any providers the caller adds (memory, tests).
  */
@@ -9,7 +9,7 @@ import type { Database } from "../db/database.ts";
 import type { Outbox } from "../gateway/outbox.ts";
 import type { Connection } from "../gateway/pipeline.ts";
 import type { SecretBox } from "../secrets/box.ts";
-import { SkillCatalog } from "../skills/catalog.ts";
+import type { SkillCatalog } from "../skills/catalog.ts";
 import { createHttpFetch } from "./http-fetch.ts";
 import { McpServers } from "./mcp.ts";
 import { type ProviderOptions, ToolRegistry } from "./registry.ts";
@@ -22,7 +22,7 @@ export interface ToolsOptions {
   db: Database;
   secrets: SecretBox;
   log: Logger;
-  dataDir: string;
+  catalog: SkillCatalog;
   outbox: Outbox;
   connection(channelId: string): Connection | undefined;
   /** DNS for the SSRF guard (tests inject one). */
@@ -31,8 +31,7 @@ export interface ToolsOptions {
 }
 
 export function buildTools(o: ToolsOptions) {
-  const catalog = new SkillCatalog({ dataDir: o.dataDir, log: o.log.child({ part: "skills" }) });
-  catalog.load();
+  const { catalog } = o;
   const registry = new ToolRegistry({ db: o.db, box: o.secrets, catalog, log: o.log });
   const f = o.config.tools.http_fetch;
   registry.add(createHttpFetch({ guard: new SsrfGuard(f.allow_private_hosts, o.resolver ?? systemResolver), maxBytes: f.max_bytes, timeoutMs: f.timeout_ms, maxRedirects: f.max_redirects }), {
@@ -43,15 +42,5 @@ export function buildTools(o: ToolsOptions) {
   for (const p of o.providers ?? []) registry.add(p.provider, p.options);
   const mcp = new McpServers(o.config.tenants, o.db, o.log.child({ part: "mcp" }));
   registry.addTenantSource((tenantId) => mcp.providers(tenantId));
-  return {
-    catalog,
-    registry,
-    start() {
-      catalog.watch();
-    },
-    async stop() {
-      catalog.close();
-      await mcp.close();
-    },
-  };
+  return { registry, stop: () => mcp.close() };
 }

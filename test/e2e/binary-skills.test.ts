@@ -46,10 +46,11 @@ test("bundled skill + approval on Telegram, MCP over stdio and hot reload, from 
   try {
     let out = "";
     const decoder = new TextDecoder();
-    for await (const chunk of child.stdout) {
-      out += decoder.decode(chunk);
-      if (out.includes('"msg":"konstruct ready"')) break;
-    }
+    // Drained all along: the log is what explains a failure below.
+    void (async () => {
+      for await (const chunk of child.stdout) out += decoder.decode(chunk);
+    })();
+    await eventually(() => out.includes('"msg":"konstruct ready"'), 30_000, "binary ready");
 
     // Bundled meeting-notes-to-actions → send_message (on-write) → Approve.
     const notes = "notes: Ana will send the quote by Friday";
@@ -71,7 +72,9 @@ test("bundled skill + approval on Telegram, MCP over stdio and hot reload, from 
     llm.on({ lastUser: ask, toolResult: "Order 77 (stdio): shipped" }, { text: "Order 77 shipped on 2026-11-28." });
     await Bun.sleep(1500);
     await tg.userSends(7002, ask);
-    await eventually(() => tg.botReplies(7002).find((r) => r.visible === "Order 77 shipped on 2026-11-28."), 20_000, "MCP answer");
+    await eventually(() => tg.botReplies(7002).find((r) => r.visible === "Order 77 shipped on 2026-11-28."), 20_000, "MCP answer").catch((e) => {
+      throw new Error(`${(e as Error).message}\n--- binary log ---\n${out.split("\n").slice(-15).join("\n")}`);
+    });
     expect(String(llm.journal().find((r) => r.lastUser === ask)!.messages[0]!.content)).toContain("- order-status: Order status desk (hot).");
   } finally {
     child.kill("SIGTERM");

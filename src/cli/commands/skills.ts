@@ -35,14 +35,14 @@ ${COMMON_USAGE}`,
     const catalog = new SkillCatalog({ dataDir, log: pino({ level: "silent" }) });
     switch (sub) {
       case "list": {
-        catalog.load();
+        await catalog.load();
         for (const { scope, skill } of catalog.all())
           console.log(`${skill.name.padEnd(28)} ${scope.padEnd(16)} ${skill.manifest.risk} approval=${skill.manifest.approval}${skill.declared ? "" : " (no manifest)"}  ${skill.description.slice(0, 60)}`);
         return report(catalog.problems(), false);
       }
       case "validate": {
         if (!arg) {
-          catalog.load();
+          await catalog.load();
           return report(catalog.problems(), true, catalog.all().length);
         }
         const files = skillFiles(resolve(arg));
