@@ -125,7 +125,8 @@ describe.each(DB_KINDS)("approvals through Telegram on %s Postgres", (kind) => {
     const decided = await decideApproval(t.app.gateway.approvals, { tenantId, id: mine!.id, decision: "approved", actor: "console:admin@acme" });
     expect(decided?.status).toBe("approved");
     await said(chatId, "Posted (tg-console).");
-    expect(tg.edits(chatId).at(-1)!.visible).toContain("Approved by console:admin@acme");
+    // The prompt is edited beside the continuing turn, not before it: wait for the edit.
+    await eventually(() => tg.edits(chatId).at(-1)?.visible.includes("Approved by console:admin@acme"), 10_000, "prompt edited");
     expect(await decideApproval(t.app.gateway.approvals, { tenantId, id: mine!.id, decision: "denied", actor: "console:admin@acme" })).toBeNull();
   });
 
@@ -133,7 +134,7 @@ describe.each(DB_KINDS)("approvals through Telegram on %s Postgres", (kind) => {
     scriptInjectedDigest(llm, "tg-expire", pages.url("/hostile"));
     const { chatId, prompt } = await askForPrompt("tg-expire wait");
     await eventually(() => replies(chatId).find((r) => r.visible === "The approval expired, so nothing was posted (tg-expire)."), 20_000, "expiry reply");
-    expect(tg.edits(chatId).at(-1)!.visible).toContain("Expired");
+    await eventually(() => tg.edits(chatId).at(-1)?.visible.includes("Expired"), 10_000, "prompt edited as expired");
     expect((await approvalOf(prompt)).status).toBe("expired");
   });
 
