@@ -1,21 +1,19 @@
 /** @jsxImportSource @kitajs/html */
 /** GET /admin: placeholder landing page (part B of issue 4 replaces it with the dashboard). */
-import { Elysia } from "elysia";
 import { render } from "../../http/render.ts";
 import { requireArea } from "../access.ts";
-import { type AdminAuthDeps, adminAuth } from "../auth/plugin.ts";
+import type { Handler } from "../lazy.ts";
 
-export const dashboardPage = (deps: AdminAuthDeps) =>
-  new Elysia().use(adminAuth(deps)).get("/admin", (ctx) => {
-    const p = requireArea(ctx.principal, "dashboard");
-    return render(
-      ctx,
-      <section class="card">
-        <h1>Welcome</h1>
-        <p>
-          Signed in as <strong safe>{p.email}</strong> ({p.role.replace("_", " ")}).
-        </p>
-      </section>,
-      "Dashboard",
-    );
-  });
+export const showDashboard: Handler = (_deps, ctx) => {
+  const p = requireArea(ctx.principal, "dashboard");
+  return render(
+    ctx,
+    <section class="card">
+      <h1>Welcome</h1>
+      <p>
+        Signed in as <strong safe>{p.email}</strong> ({p.role.replace("_", " ")}).
+      </p>
+    </section>,
+    "Dashboard",
+  );
+};
