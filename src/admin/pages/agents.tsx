@@ -7,7 +7,9 @@ import type { Agent } from "../../db/schema/index.ts";
 import { channels } from "../../db/schema/index.ts";
 import { redirect, render } from "../../http/render.ts";
 import { AGENT_DEFAULTS, agentToForm, deleteAgent, getAgent, listAgents, parseAgentForm, saveAgent } from "../agents/save.ts";
+import { pageNumber } from "../filters.ts";
 import { flashMessage, withFlash } from "../flash.ts";
+import { slicePage } from "../queries/page.ts";
 import { formFields, uuidParam } from "../forms.ts";
 import { availableProviders } from "../providers/save.ts";
 import type { AdminContext, ConsoleDeps, Handler } from "../lazy.ts";
@@ -38,7 +40,7 @@ const save = async (deps: ConsoleDeps, ctx: AdminContext, id: string | null) => 
 
 export const listAgentsPage: Handler = async (deps, ctx) => {
   const { db, scope, tenantId } = await scoped(deps, ctx);
-  const agents = tenantId ? await listAgents(db, tenantId) : [];
+  const agents = slicePage(tenantId ? await listAgents(db, tenantId) : [], pageNumber(ctx.query.page));
   return render(ctx, <AgentList scope={scope} agents={agents} flash={flashMessage(ctx.query.flash)} />, "AI employees");
 };
 

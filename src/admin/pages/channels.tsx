@@ -13,7 +13,9 @@ import { listAgents } from "../agents/save.ts";
 import { hookUrl, slackManifest } from "../channels/manifest.ts";
 import { type ChannelView, channelToForm, deleteChannel, getChannel, listChannels, SECRET_FIELDS, saveChannel } from "../channels/save.ts";
 import { testChannel } from "../channels/test-connection.ts";
+import { pageNumber } from "../filters.ts";
 import { flashMessage, withFlash } from "../flash.ts";
+import { slicePage } from "../queries/page.ts";
 import { formFields, uuidParam } from "../forms.ts";
 import { maskSecret } from "../mask.ts";
 import type { AdminContext, ConsoleDeps, Handler } from "../lazy.ts";
@@ -73,7 +75,7 @@ const save = async (deps: ConsoleDeps, ctx: AdminContext, id: string, existing: 
 
 export const listChannelsPage: Handler = async (deps, ctx) => {
   const { db, scope, tenantId } = await scoped(deps, ctx);
-  const list = tenantId ? await listChannels(db, tenantId) : [];
+  const list = slicePage(tenantId ? await listChannels(db, tenantId) : [], pageNumber(ctx.query.page));
   const agents = tenantId ? (await listAgents(db, tenantId)).length : 0;
   return render(ctx, <ChannelList scope={scope} channels={list} agents={agents} flash={flashMessage(ctx.query.flash)} />, "Channels");
 };

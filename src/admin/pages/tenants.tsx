@@ -4,7 +4,9 @@ import { TenantFormView, TenantList } from "../../../views/admin/tenants.tsx";
 import { channels } from "../../db/schema/index.ts";
 import { redirect, render } from "../../http/render.ts";
 import { requireArea } from "../access.ts";
+import { pageNumber } from "../filters.ts";
 import { flashMessage, withFlash } from "../flash.ts";
+import { slicePage } from "../queries/page.ts";
 import { formFields, uuidParam } from "../forms.ts";
 import type { AdminContext, ConsoleDeps, Handler } from "../lazy.ts";
 import { database } from "../request.ts";
@@ -12,7 +14,7 @@ import { deleteTenant, getTenant, listTenants, parseTenantForm, saveTenant } fro
 
 export const listTenantsPage: Handler = async (deps, ctx) => {
   requireArea(ctx.principal, "tenants");
-  return render(ctx, <TenantList tenants={await listTenants(database(deps))} flash={flashMessage(ctx.query.flash)} />, "Tenants");
+  return render(ctx, <TenantList tenants={slicePage(await listTenants(database(deps)), pageNumber(ctx.query.page))} flash={flashMessage(ctx.query.flash)} />, "Tenants");
 };
 
 export const newTenant: Handler = (_deps, ctx) => {
