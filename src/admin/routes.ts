@@ -1,78 +1,101 @@
 /**
  * The admin console and admin API, on one screen. Everything here runs behind adminAuth
- * (principal, CSRF, first-run redirect); every handler calls a guard from access.ts/principal.ts.
- *
- *   GET  /setup                      create the first platform admin (404 once one exists)
- *   POST /setup
- *   GET  /login, POST /login         sign in (throttled per account and IP)
- *   POST /logout                     end the session server-side
- *   GET  /invite/:token, POST        accept an invitation: set a password, signed in
- *   GET  /admin                      dashboard: today's figures of one tenant
- *   GET  /admin/tenants[/new|/:id], POST /admin/tenants[/:id][/delete]     tenants (platform admin)
- *   GET  /admin/agents[/new|/:id],  POST /admin/agents[/:id][/delete]      Agent Designer
- *   GET  /admin/channels[/new|/:id], POST /admin/channels[/:id][/test|/delete]   Slack / Telegram
- *   GET  /admin/conversations[/:id]  list with filters; one transcript (LLM + tool calls expandable)
- *   GET  /admin/audit, /admin/audit.csv   audit log with filters, paginated; CSV export
- *   GET  /admin/usage                usage & cost per day/agent/model, SVG charts
- *   GET  /admin/providers[/new|/:id], POST /admin/providers[/:id][/test|/delete]  ?scope=platform|tenant
- *   GET  /admin/chat, GET /admin/chat/:agentId/log, POST /admin/chat/:agentId/messages   web chat
- *   GET  /admin/users, POST /admin/users/invite, POST /admin/users/:id/delete,
- *        POST /admin/invitations/:id/revoke
- *   GET  /admin/tokens, POST /admin/tokens, POST /admin/tokens/:id/revoke
- *   GET  /admin/api                  API docs page
- *   /api/v1/*                        JSON admin API (api/routes.ts), GET /api/v1/openapi.json
+ * (principal, CSRF, first-run redirect); every handler starts with a guard from access.ts or
+ * auth/principal.ts. Handlers are loaded on first use (lazy.ts): an idle appliance carries none of
+ * the console's code. Pages built as Elysia plugins (`new Elysia().use(adminAuth(deps)).get(…)`)
+ * work too: `.use()` them in adminConsole below.
  */
 import { Elysia } from "elysia";
-import type { Connections } from "../gateway/connections.ts";
-import type { LlmPool } from "../llm/pool.ts";
-import { adminApi } from "./api/routes.ts";
-import { type AdminAuthDeps, adminAuth } from "./auth/plugin.ts";
-import { agentsPage } from "./pages/agents.tsx";
-import { apiDocsPage } from "./pages/api-docs.tsx";
-import { auditPage } from "./pages/audit.tsx";
-import { channelsPage } from "./pages/channels.tsx";
-import { chatPage } from "./pages/chat.tsx";
-import { conversationsPage } from "./pages/conversations.tsx";
-import { dashboardPage } from "./pages/dashboard.tsx";
-import { invitePage } from "./pages/invite.tsx";
-import { loginPage } from "./pages/login.tsx";
-import { logoutRoute } from "./pages/logout.ts";
-import { providersPage } from "./pages/providers.tsx";
-import { setupPage } from "./pages/setup.tsx";
-import { tenantsPage } from "./pages/tenants.tsx";
-import { tokensPage } from "./pages/tokens.tsx";
-import { usagePage } from "./pages/usage.tsx";
-import { usersPage } from "./pages/users.tsx";
+import { adminAuth } from "./auth/plugin.ts";
+import { type ConsoleDeps, type LazyRoute, lazyRoute as r } from "./lazy.ts";
 
-export type AdminDeps = AdminAuthDeps & {
-  /** The running channel connections (restarted after a channel is saved); null until started. */
-  connections: () => Connections | null;
-  /** The gateway's LLM pool (providers saved and tested live); null until started. */
-  pool: () => LlmPool | null;
-};
+const pages = () => import("./pages/index.ts");
+const api = () => import("./api/index.ts");
+const TENANT = "/api/v1/tenants/:tenantId";
+
+export const ADMIN_ROUTES: LazyRoute[] = [
+  // first run, sign-in, invitations
+  r("GET", "/setup", async () => (await pages()).showSetup), // 404 once a platform admin exists
+  r("POST", "/setup", async () => (await pages()).submitSetup),
+  r("GET", "/login", async () => (await pages()).showLogin),
+  r("POST", "/login", async () => (await pages()).submitLogin), // throttled per account and IP
+  r("POST", "/logout", async () => (await pages()).logout),
+  r("GET", "/invite/:token", async () => (await pages()).showInvite),
+  r("POST", "/invite/:token", async () => (await pages()).acceptInvite),
+  // console pages
+  r("GET", "/admin", async () => (await pages()).showDashboard), // today's figures of one tenant
+  r("GET", "/admin/users", async () => (await pages()).listUsersPage),
+  r("POST", "/admin/users/invite", async () => (await pages()).inviteUser),
+  r("POST", "/admin/users/:id/delete", async () => (await pages()).removeUser),
+  r("POST", "/admin/invitations/:id/revoke", async () => (await pages()).revokeInvite),
+  r("GET", "/admin/tokens", async () => (await pages()).listTokens),
+  r("POST", "/admin/tokens", async () => (await pages()).createToken),
+  r("POST", "/admin/tokens/:id/revoke", async () => (await pages()).revokeToken),
+  r("GET", "/admin/api", async () => (await pages()).showApiDocs),
+  // tenants (platform admin), Agent Designer, channels — ?tenant=<id> picks the tenant for a platform admin
+  r("GET", "/admin/tenants", async () => (await pages()).listTenantsPage),
+  r("GET", "/admin/tenants/new", async () => (await pages()).newTenant),
+  r("POST", "/admin/tenants", async () => (await pages()).createTenant),
+  r("GET", "/admin/tenants/:id", async () => (await pages()).showTenant),
+  r("POST", "/admin/tenants/:id", async () => (await pages()).updateTenant),
+  r("POST", "/admin/tenants/:id/delete", async () => (await pages()).removeTenant), // stops its connections
+  r("GET", "/admin/agents", async () => (await pages()).listAgentsPage),
+  r("GET", "/admin/agents/new", async () => (await pages()).newAgent),
+  r("POST", "/admin/agents", async () => (await pages()).createAgent),
+  r("GET", "/admin/agents/:id", async () => (await pages()).showAgent),
+  r("POST", "/admin/agents/:id", async () => (await pages()).updateAgent),
+  r("POST", "/admin/agents/:id/delete", async () => (await pages()).removeAgent),
+  r("GET", "/admin/channels", async () => (await pages()).listChannelsPage),
+  r("GET", "/admin/channels/new", async () => (await pages()).newChannel), // ?kind=slack|telegram; Slack manifest
+  r("POST", "/admin/channels", async () => (await pages()).createChannel), // sealed, started at once
+  r("GET", "/admin/channels/:id", async () => (await pages()).showChannel), // secrets masked
+  r("POST", "/admin/channels/:id", async () => (await pages()).updateChannel), // restarted at once
+  r("POST", "/admin/channels/:id/test", async () => (await pages()).testChannelConnection), // auth.test / getMe
+  r("POST", "/admin/channels/:id/delete", async () => (await pages()).removeChannel),
+  // conversations, audit, usage
+  r("GET", "/admin/conversations", async () => (await pages()).listConversationsPage),
+  r("GET", "/admin/conversations/:id", async () => (await pages()).showTranscript), // LLM + tool calls expandable
+  r("GET", "/admin/audit", async () => (await pages()).showAudit),
+  r("GET", "/admin/audit.csv", async () => (await pages()).exportAuditCsv),
+  r("GET", "/admin/usage", async () => (await pages()).showUsage), // per day/agent/model, SVG charts
+  // LLM providers & keys: ?scope=platform (platform admin) or ?scope=tenant (BYO keys)
+  r("GET", "/admin/providers", async () => (await pages()).listProvidersPage),
+  r("GET", "/admin/providers/new", async () => (await pages()).newProvider),
+  r("POST", "/admin/providers", async () => (await pages()).createProvider),
+  r("GET", "/admin/providers/:id", async () => (await pages()).showProvider),
+  r("POST", "/admin/providers/:id", async () => (await pages()).updateProvider),
+  r("POST", "/admin/providers/:id/test", async () => (await pages()).testProvider), // /v1/models or /api/tags
+  r("POST", "/admin/providers/:id/delete", async () => (await pages()).removeProvider),
+  // web chat (a channel of its own, same pipeline)
+  r("GET", "/admin/chat", async () => (await pages()).showChat),
+  r("GET", "/admin/chat/:agentId/log", async () => (await pages()).chatLogPartial), // polled until answered
+  r("POST", "/admin/chat/:agentId/messages", async () => (await pages()).sendChatMessage),
+  // admin API (JSON; bearer personal access token or session), described in api/openapi.ts
+  r("GET", "/api/v1/openapi.json", async () => (await api()).openApiDocument),
+  r("GET", "/api/v1/me", async () => (await api()).me),
+  r("GET", "/api/v1/tenants", async () => (await api()).listTenants),
+  r("POST", "/api/v1/tenants", async () => (await api()).createTenant),
+  r("GET", TENANT, async () => (await api()).getTenant),
+  r("PATCH", TENANT, async () => (await api()).renameTenant),
+  r("DELETE", TENANT, async () => (await api()).deleteTenant),
+  r("GET", `${TENANT}/agents`, async () => (await api()).listAgents),
+  r("POST", `${TENANT}/agents`, async () => (await api()).createAgent),
+  r("GET", `${TENANT}/agents/:id`, async () => (await api()).getAgent),
+  r("PATCH", `${TENANT}/agents/:id`, async () => (await api()).patchAgent),
+  r("DELETE", `${TENANT}/agents/:id`, async () => (await api()).deleteAgent),
+  r("GET", `${TENANT}/channels`, async () => (await api()).listChannels), // never credentials
+  r("GET", `${TENANT}/channels/:id`, async () => (await api()).getChannel),
+  r("GET", `${TENANT}/conversations`, async () => (await api()).listConversations),
+  r("GET", `${TENANT}/conversations/:id`, async () => (await api()).getConversation),
+  r("GET", `${TENANT}/audit`, async () => (await api()).listAudit),
+  r("GET", `${TENANT}/usage`, async () => (await api()).getUsage),
+];
+
+export type AdminDeps = ConsoleDeps;
 
 export function adminConsole(deps: AdminDeps) {
-  return (
-    new Elysia()
-      .use(adminAuth(deps))
-      // --- part A: auth, accounts, API ---
-      .use(setupPage(deps))
-      .use(loginPage(deps))
-      .use(logoutRoute(deps))
-      .use(invitePage(deps))
-      .use(dashboardPage(deps))
-      .use(usersPage(deps))
-      .use(tokensPage(deps))
-      .use(apiDocsPage(deps))
-      .use(adminApi(deps))
-      // --- part B: pages ---
-      .use(tenantsPage(deps))
-      .use(agentsPage(deps))
-      .use(channelsPage(deps))
-      .use(conversationsPage(deps))
-      .use(auditPage(deps))
-      .use(usagePage(deps))
-      .use(providersPage(deps))
-      .use(chatPage(deps))
-  );
+  const app = new Elysia().use(adminAuth(deps));
+  for (const route of ADMIN_ROUTES)
+    app.route(route.method, route.path, async (ctx) => (await route.load())(deps, ctx as never));
+  return app;
 }

@@ -7,7 +7,7 @@ import type { Database } from "../db/database.ts";
 import type { Tenant } from "../db/schema/index.ts";
 import { isPlatformAdmin, type Principal, requireRead, tenantFor } from "./auth/principal.ts";
 import { type Area, requireArea } from "./access.ts";
-import type { PageCtx } from "./page-context.ts";
+import type { AdminContext } from "./lazy.ts";
 import { database } from "./request.ts";
 import { listTenants } from "./tenants/save.ts";
 
@@ -37,7 +37,7 @@ export async function resolveScope(db: Database, p: Principal, query: Record<str
  * What every tenant page starts with: the caller may use the area at all (401/403 otherwise), the
  * tenant it acts on, and — for that tenant — the area again (a tenant admin of another tenant is 403).
  */
-export async function pageScope(deps: { db: () => Database | null }, ctx: PageCtx, area: Area) {
+export async function pageScope(deps: { db: () => Database | null }, ctx: AdminContext, area: Area) {
   const p = requireArea(ctx.principal, area);
   const db = database(deps);
   const scope = await resolveScope(db, p, ctx.query, ctx.cookie);

@@ -198,6 +198,31 @@ test(
     await page.getByText("Messages today").waitFor();
     await shot("15-dashboard");
 
+    // The remaining pages of the navigation.
+    await page.getByRole("link", { name: "Agents" }).click();
+    await page.getByRole("cell", { name: "support engineer" }).waitFor();
+    await shot("17-agents");
+    await page.getByRole("link", { name: "Channels" }).click();
+    await page.getByRole("cell", { name: "acme-tg" }).waitFor();
+    await shot("18-channels");
+    await page.getByRole("link", { name: "Users" }).click();
+    await page.getByText("root@example.com").first().waitFor();
+    await shot("19-users");
+    await page.getByRole("link", { name: "API tokens" }).click();
+    await shot("20-tokens");
+    await page.goto(`${base}/admin/api`);
+    await shot("21-api-docs");
+
+    // Sign out, and back in through the login page.
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.goto(`${base}/admin/usage`);
+    await page.waitForURL(/\/login\?next=/);
+    await shot("22-login");
+    await page.getByLabel("E-mail").fill("root@example.com");
+    await page.getByLabel("Password").fill("correct horse battery");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.waitForURL(`${base}/admin/usage`);
+
     // 360 px: nothing wider than the screen.
     await page.setViewportSize({ width: 360, height: 800 });
     for (const path of ["/admin", "/admin/agents", "/admin/conversations", "/admin/usage", "/admin/channels"]) {

@@ -4,9 +4,10 @@ import type { Scope } from "../../src/admin/scope.ts";
 import type { Agent, Channel } from "../../src/db/schema/index.ts";
 import { Area, Text } from "./fields.tsx";
 import { Csrf, type FieldErrors, Flash } from "./form.tsx";
-import { Empty, NoTenant, PageHead, usd } from "./parts.tsx";
+import type { Page } from "../../src/admin/queries/page.ts";
+import { Empty, NoTenant, PageHead, Pager, usd } from "./parts.tsx";
 
-export function AgentList(props: { scope: Scope; agents: Agent[]; flash?: string }): JSX.Element {
+export function AgentList(props: { scope: Scope; agents: Page<Agent>; flash?: string }): JSX.Element {
   return (
     <section>
       <PageHead title="AI employees" scope={props.scope} action="/admin/agents">
@@ -15,7 +16,7 @@ export function AgentList(props: { scope: Scope; agents: Agent[]; flash?: string
       <Flash message={props.flash} />
       {!props.scope.tenantId ? (
         <NoTenant />
-      ) : props.agents.length === 0 ? (
+      ) : props.agents.rows.length === 0 && props.agents.page === 1 ? (
         <Empty>
           <p>No AI employee yet. Give one a name, a role and a model, then connect it to a channel.</p>
           <p><a href="/admin/agents/new">Design the first AI employee</a></p>
@@ -25,7 +26,7 @@ export function AgentList(props: { scope: Scope; agents: Agent[]; flash?: string
           <table>
             <thead><tr><th scope="col">Name</th><th scope="col">Role</th><th scope="col">Models</th><th scope="col">Daily budget</th></tr></thead>
             <tbody>
-              {props.agents.map((a) => (
+              {props.agents.rows.map((a) => (
                 <tr>
                   <td><a href={`/admin/agents/${a.id}`} safe>{a.name}</a></td>
                   <td safe>{a.role}</td>
@@ -35,6 +36,7 @@ export function AgentList(props: { scope: Scope; agents: Agent[]; flash?: string
               ))}
             </tbody>
           </table>
+          <Pager base="/admin/agents" params={{ tenant: props.scope.tenantId ?? undefined }} page={props.agents.page} hasNext={props.agents.hasNext} />
         </div>
       )}
     </section>

@@ -5,11 +5,12 @@ import type { Scope } from "../../src/admin/scope.ts";
 import type { Agent, Channel } from "../../src/db/schema/index.ts";
 import { Choice, Secret, Text } from "./fields.tsx";
 import { Csrf, type FieldErrors, Flash } from "./form.tsx";
-import { Empty, NoTenant, PageHead } from "./parts.tsx";
+import type { Page } from "../../src/admin/queries/page.ts";
+import { Empty, NoTenant, PageHead, Pager } from "./parts.tsx";
 
 const KIND_LABEL: Record<string, string> = { slack: "Slack", telegram: "Telegram", webchat: "Web chat", terminal: "Terminal" };
 
-export function ChannelList(props: { scope: Scope; channels: (Channel & { agentName: string })[]; agents: number; flash?: string }): JSX.Element {
+export function ChannelList(props: { scope: Scope; channels: Page<Channel & { agentName: string }>; agents: number; flash?: string }): JSX.Element {
   const q = `?tenant=${props.scope.tenantId}`;
   return (
     <section>
@@ -28,7 +29,7 @@ export function ChannelList(props: { scope: Scope; channels: (Channel & { agentN
         <Empty>
           <p>A channel connects an AI employee to Slack or Telegram. <a href="/admin/agents/new">Design an AI employee</a> first.</p>
         </Empty>
-      ) : props.channels.length === 0 ? (
+      ) : props.channels.rows.length === 0 && props.channels.page === 1 ? (
         <Empty>
           <p>No channel yet: <a href={`/admin/channels/new${q}&kind=telegram`}>connect a Telegram bot</a> or <a href={`/admin/channels/new${q}&kind=slack`}>a Slack app</a>.</p>
         </Empty>
@@ -37,7 +38,7 @@ export function ChannelList(props: { scope: Scope; channels: (Channel & { agentN
           <table>
             <thead><tr><th scope="col">Name</th><th scope="col">Kind</th><th scope="col">Mode</th><th scope="col">AI employee</th></tr></thead>
             <tbody>
-              {props.channels.map((c) => (
+              {props.channels.rows.map((c) => (
                 <tr>
                   <td>{c.kind === "slack" || c.kind === "telegram" ? <a href={`/admin/channels/${c.id}${q}`} safe>{c.name}</a> : <span safe>{c.name}</span>}</td>
                   <td safe>{KIND_LABEL[c.kind] ?? c.kind}</td>
@@ -47,6 +48,7 @@ export function ChannelList(props: { scope: Scope; channels: (Channel & { agentN
               ))}
             </tbody>
           </table>
+          <Pager base="/admin/channels" params={{ tenant: props.scope.tenantId ?? undefined }} page={props.channels.page} hasNext={props.channels.hasNext} />
         </div>
       )}
     </section>

@@ -1,6 +1,7 @@
 /** @jsxImportSource @kitajs/html */
 /** Web chat: pick an AI employee, talk to it; the log refreshes itself (htmx polling) until the reply is in. */
 import type { Scope } from "../../src/admin/scope.ts";
+import { markdownHtml } from "../../src/admin/markdown.ts";
 import type { ChatLine } from "../../src/admin/webchat/chat.ts";
 import type { Agent } from "../../src/db/schema/index.ts";
 import { Choice } from "./fields.tsx";
@@ -54,7 +55,7 @@ export function ChatLog(p: { tenantId: string; agentId: string; lines: ChatLine[
       {p.lines.map((l) => (
         <div class={`msg ${l.from === "user" ? "user" : "assistant"}`}>
           <small class="muted">{`${l.from === "user" ? "You" : "AI employee"} · ${when(l.at)}${l.status === "failed" ? " · failed" : ""}`}</small>
-          <div safe>{l.text}</div>
+          {l.from === "user" ? <div safe>{l.text}</div> : <div>{markdownHtml(l.text)}</div>}
         </div>
       ))}
       {waiting ? <p class="muted typing">Thinking…</p> : ""}

@@ -1,6 +1,7 @@
 /** @jsxImportSource @kitajs/html */
 /** Conversations: the filtered list, and one conversation as a transcript with its LLM and tool calls expandable. */
 import type { ConversationFilter, ConversationRow } from "../../src/admin/queries/conversations.ts";
+import { markdownHtml } from "../../src/admin/markdown.ts";
 import type { Page } from "../../src/admin/queries/page.ts";
 import type { Transcript, TranscriptItem } from "../../src/admin/queries/transcript.ts";
 import type { Scope } from "../../src/admin/scope.ts";
@@ -89,7 +90,7 @@ function Item(props: { item: TranscriptItem }): JSX.Element {
     return (
       <div class={`msg ${i.role === "user" ? "user" : "assistant"}`}>
         <small class="muted">{`${i.role} · ${when(i.at)}`}</small>
-        <div safe>{i.content}</div>
+        {i.role === "assistant" ? <div>{markdownHtml(i.content)}</div> : <div safe>{i.content}</div>}
       </div>
     );
   if (i.type === "llm_call")

@@ -3,16 +3,17 @@
 import type { Tenant } from "../../src/db/schema/index.ts";
 import { Text } from "./fields.tsx";
 import { Csrf, type FieldErrors, Flash } from "./form.tsx";
-import { Empty, PageHead, when } from "./parts.tsx";
+import type { Page } from "../../src/admin/queries/page.ts";
+import { Empty, PageHead, Pager, when } from "./parts.tsx";
 
-export function TenantList(props: { tenants: Tenant[]; flash?: string }): JSX.Element {
+export function TenantList(props: { tenants: Page<Tenant>; flash?: string }): JSX.Element {
   return (
     <section>
       <PageHead title="Tenants">
         <a href="/admin/tenants/new" class="button">New tenant</a>
       </PageHead>
       <Flash message={props.flash} />
-      {props.tenants.length === 0 ? (
+      {props.tenants.rows.length === 0 && props.tenants.page === 1 ? (
         <Empty>
           <p>No tenant yet. A tenant is one company: its AI employees, channels, users and usage are kept apart from every other tenant's.</p>
           <p><a href="/admin/tenants/new">Create the first tenant</a></p>
@@ -22,7 +23,7 @@ export function TenantList(props: { tenants: Tenant[]; flash?: string }): JSX.El
           <table>
             <thead><tr><th scope="col">Name</th><th scope="col">Slug</th><th scope="col">Managed by</th><th scope="col">Created</th></tr></thead>
             <tbody>
-              {props.tenants.map((t) => (
+              {props.tenants.rows.map((t) => (
                 <tr>
                   <td><a href={`/admin/tenants/${t.id}`} safe>{t.name}</a></td>
                   <td safe>{t.slug}</td>
@@ -32,6 +33,7 @@ export function TenantList(props: { tenants: Tenant[]; flash?: string }): JSX.El
               ))}
             </tbody>
           </table>
+          <Pager base="/admin/tenants" params={{}} page={props.tenants.page} hasNext={props.tenants.hasNext} />
         </div>
       )}
     </section>

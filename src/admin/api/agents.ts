@@ -3,13 +3,12 @@
  * `agents[]` (minus channels, which have their own resource). Tenant admins of that tenant and
  * platform admins only (area "agents"). Agents declared in the config file are read-only here.
  */
-import { and, eq, inArray } from "drizzle-orm";
-import { Elysia } from "elysia";
+import { eq, inArray } from "drizzle-orm";
 import { agentSchema } from "../../config/schema.ts";
 import type { Database } from "../../db/database.ts";
 import { type Agent, agents, llmProviders } from "../../db/schema/index.ts";
 import { KonstructError } from "../../errors.ts";
-import { adminAuth, type AdminAuthDeps } from "../auth/plugin.ts";
+import type { Handler } from "../lazy.ts";
 import { idParam } from "../request.ts";
 import { parseBody, tenantScope } from "./common.ts";
 
@@ -64,60 +63,61 @@ async function checkProviders(db: Database, models: string[]) {
   if (missing >= 0) throw new KonstructError("bad_request", `models.${missing}: unknown provider '${models[missing]!.split("/")[0]}'`);
 }
 
-export const agentsApi = (deps: AdminAuthDeps) => {
-  const base = "/api/v1/tenants/:tenantId/agents";
-  const load = async (db: Database, tenantId: string, id: string) => {
-    const [a] = await db.withTenant(tenantId, (tx) => tx.select().from(agents).where(eq(agents.id, idParam(id, "agent"))));
-    if (!a) throw new KonstructError("not_found", "no such agent");
-    return a;
-  };
-  const editable = async (db: Database, tenantId: string, id: string) => {
-    const a = await load(db, tenantId, id);
-    if (a.source === "config") throw new KonstructError("conflict", `agent '${a.slug}' is declared in konstruct.config.yaml: change it there`);
-    return a;
-  };
-  const slugFree = async (db: Database, tenantId: string, slug: string, except?: string) => {
-    const [dup] = await db.withTenant(tenantId, (tx) => tx.select({ id: agents.id }).from(agents).where(eq(agents.slug, slug)));
-    if (dup && dup.id !== except) throw new KonstructError("conflict", `slug: '${slug}' is taken in this tenant`);
-  };
-  return new Elysia()
-    .use(adminAuth(deps))
-    .get(base, async ({ principal, params }) => {
-      const { db, tenantId } = await tenantScope(deps, principal, "agents", params.tenantId);
-      const rows = await db.withTenant(tenantId, (tx) => tx.select().from(agents).orderBy(agents.slug));
-      return { items: rows.map(agentJson) };
-    })
-    .post(base, async ({ principal, params, body, set }) => {
-      const { db, tenantId } = await tenantScope(deps, principal, "agents", params.tenantId);
-      const input = parseBody(agentInput, body);
-      await checkProviders(db, input.models);
-      await slugFree(db, tenantId, input.slug);
-      const [row] = await db.withTenant(tenantId, (tx) => tx.insert(agents).values({ tenantId, ...columns(input) }).returning());
-      set.status = 201;
-      return agentJson(row!);
-    })
-    .get(`${base}/:id`, async ({ principal, params }) => {
-      const { db, tenantId } = await tenantScope(deps, principal, "agents", params.tenantId);
-      return agentJson(await load(db, tenantId, params.id));
-    })
-    .patch(`${base}/:id`, async ({ principal, params, body }) => {
-      const { db, tenantId } = await tenantScope(deps, principal, "agents", params.tenantId);
-      const current = await editable(db, tenantId, params.id);
-      const patch = (body ?? {}) as Record<string, unknown>;
-      const merged = { ...asInput(current), ...patch, budget: { ...asInput(current).budget, ...(patch.budget as object | undefined) } };
-      const input = parseBody(agentInput, merged);
-      await checkProviders(db, input.models);
-      await slugFree(db, tenantId, input.slug, current.id);
-      const [row] = await db.withTenant(tenantId, (tx) =>
-        tx.update(agents).set({ ...columns(input), updatedAt: new Date() }).where(and(eq(agents.id, current.id))).returning(),
-      );
-      return agentJson(row!);
-    })
-    .delete(`${base}/:id`, async ({ principal, params, set }) => {
-      const { db, tenantId } = await tenantScope(deps, principal, "agents", params.tenantId);
-      const a = await editable(db, tenantId, params.id);
-      await db.withTenant(tenantId, (tx) => tx.delete(agents).where(eq(agents.id, a.id)));
-      set.status = 204;
-      return null;
-    });
+async function load(db: Database, tenantId: string, id: string | undefined) {
+  const [a] = await db.withTenant(tenantId, (tx) => tx.select().from(agents).where(eq(agents.id, idParam(id, "agent"))));
+  if (!a) throw new KonstructError("not_found", "no such agent");
+  return a;
+}
+
+async function editable(db: Database, tenantId: string, id: string | undefined) {
+  const a = await load(db, tenantId, id);
+  if (a.source === "config") throw new KonstructError("conflict", `agent '${a.slug}' is declared in konstruct.config.yaml: change it there`);
+  return a;
+}
+
+async function slugFree(db: Database, tenantId: string, slug: string, except?: string) {
+  const [dup] = await db.withTenant(tenantId, (tx) => tx.select({ id: agents.id }).from(agents).where(eq(agents.slug, slug)));
+  if (dup && dup.id !== except) throw new KonstructError("conflict", `slug: '${slug}' is taken in this tenant`);
+}
+
+export const listAgents: Handler = async (deps, { principal, params }) => {
+  const { db, tenantId } = await tenantScope(deps, principal, "agents", params.tenantId);
+  const rows = await db.withTenant(tenantId, (tx) => tx.select().from(agents).orderBy(agents.slug));
+  return { items: rows.map(agentJson) };
+};
+
+export const createAgent: Handler = async (deps, { principal, params, body, set }) => {
+  const { db, tenantId } = await tenantScope(deps, principal, "agents", params.tenantId);
+  const input = parseBody(agentInput, body);
+  await checkProviders(db, input.models);
+  await slugFree(db, tenantId, input.slug);
+  const [row] = await db.withTenant(tenantId, (tx) => tx.insert(agents).values({ tenantId, ...columns(input) }).returning());
+  set.status = 201;
+  return agentJson(row!);
+};
+
+export const getAgent: Handler = async (deps, { principal, params }) => {
+  const { db, tenantId } = await tenantScope(deps, principal, "agents", params.tenantId);
+  return agentJson(await load(db, tenantId, params.id));
+};
+
+/** PATCH: the body's fields over the stored ones (budget merged key by key), validated as a whole. */
+export const patchAgent: Handler = async (deps, { principal, params, body }) => {
+  const { db, tenantId } = await tenantScope(deps, principal, "agents", params.tenantId);
+  const current = await editable(db, tenantId, params.id);
+  const patch = (body ?? {}) as Record<string, unknown>;
+  const merged = { ...asInput(current), ...patch, budget: { ...asInput(current).budget, ...(patch.budget as object | undefined) } };
+  const input = parseBody(agentInput, merged);
+  await checkProviders(db, input.models);
+  await slugFree(db, tenantId, input.slug, current.id);
+  const [row] = await db.withTenant(tenantId, (tx) => tx.update(agents).set({ ...columns(input), updatedAt: new Date() }).where(eq(agents.id, current.id)).returning());
+  return agentJson(row!);
+};
+
+export const deleteAgent: Handler = async (deps, { principal, params, set }) => {
+  const { db, tenantId } = await tenantScope(deps, principal, "agents", params.tenantId);
+  const a = await editable(db, tenantId, params.id);
+  await db.withTenant(tenantId, (tx) => tx.delete(agents).where(eq(agents.id, a.id)));
+  set.status = 204;
+  return null;
 };

@@ -3,11 +3,10 @@
  * leave the sealed column: the select names every column it returns and `secrets` is not one.
  */
 import { eq } from "drizzle-orm";
-import { Elysia } from "elysia";
 import type { Config } from "../../config/schema.ts";
 import { channels } from "../../db/schema/index.ts";
 import { KonstructError } from "../../errors.ts";
-import { adminAuth, type AdminAuthDeps } from "../auth/plugin.ts";
+import type { Handler } from "../lazy.ts";
 import { idParam } from "../request.ts";
 import { tenantScope } from "./common.ts";
 
@@ -44,17 +43,15 @@ function channelJson(c: ChannelRow, config: Config) {
   };
 }
 
-export const channelsApi = (deps: AdminAuthDeps) =>
-  new Elysia()
-    .use(adminAuth(deps))
-    .get("/api/v1/tenants/:tenantId/channels", async ({ principal, params }) => {
-      const { db, tenantId } = await tenantScope(deps, principal, "channels", params.tenantId);
-      const rows = await db.withTenant(tenantId, (tx) => tx.select(PUBLIC_COLUMNS).from(channels).orderBy(channels.name));
-      return { items: rows.map((c) => channelJson(c, deps.config)) };
-    })
-    .get("/api/v1/tenants/:tenantId/channels/:id", async ({ principal, params }) => {
-      const { db, tenantId } = await tenantScope(deps, principal, "channels", params.tenantId);
-      const [c] = await db.withTenant(tenantId, (tx) => tx.select(PUBLIC_COLUMNS).from(channels).where(eq(channels.id, idParam(params.id, "channel"))));
-      if (!c) throw new KonstructError("not_found", "no such channel");
-      return channelJson(c, deps.config);
-    });
+export const listChannels: Handler = async (deps, { principal, params }) => {
+  const { db, tenantId } = await tenantScope(deps, principal, "channels", params.tenantId);
+  const rows = await db.withTenant(tenantId, (tx) => tx.select(PUBLIC_COLUMNS).from(channels).orderBy(channels.name));
+  return { items: rows.map((c) => channelJson(c, deps.config)) };
+};
+
+export const getChannel: Handler = async (deps, { principal, params }) => {
+  const { db, tenantId } = await tenantScope(deps, principal, "channels", params.tenantId);
+  const [c] = await db.withTenant(tenantId, (tx) => tx.select(PUBLIC_COLUMNS).from(channels).where(eq(channels.id, idParam(params.id, "channel"))));
+  if (!c) throw new KonstructError("not_found", "no such channel");
+  return channelJson(c, deps.config);
+};

@@ -16,7 +16,7 @@ export interface ApiDeps {
 }
 
 /** Guards the area for that tenant (401/403), then 404 if the tenant does not exist. */
-export async function tenantScope(deps: ApiDeps, p: Principal | null, area: Area, tenantParam: string) {
+export async function tenantScope(deps: ApiDeps, p: Principal | null, area: Area, tenantParam: string | undefined) {
   const tenantId = idParam(tenantParam, "tenant");
   const who = requireArea(p, area, tenantId);
   const db = database(deps);

@@ -5,74 +5,75 @@
  * undone at the next start.
  */
 import { eq } from "drizzle-orm";
-import { Elysia } from "elysia";
 import { z } from "zod";
 import { slug } from "../../config/schema.ts";
 import { type Tenant, tenants } from "../../db/schema/index.ts";
 import { KonstructError } from "../../errors.ts";
 import { requireArea } from "../access.ts";
-import { adminAuth, type AdminAuthDeps } from "../auth/plugin.ts";
 import { isPlatformAdmin, requirePlatform, requireRead } from "../auth/principal.ts";
+import type { Handler } from "../lazy.ts";
 import { database, idParam } from "../request.ts";
-import { parseBody } from "./common.ts";
+import { type ApiDeps, parseBody } from "./common.ts";
 
 const tenantInput = z.strictObject({ slug, name: z.string().trim().min(1, "is required").max(200) });
 const tenantPatch = z.strictObject({ name: z.string().trim().min(1, "is required").max(200) });
 
 export const tenantJson = (t: Tenant) => ({ id: t.id, slug: t.slug, name: t.name, source: t.source, created_at: t.createdAt, updated_at: t.updatedAt });
 
-export const tenantsApi = (deps: AdminAuthDeps) => {
-  const find = async (id: string) => {
-    const [t] = await database(deps).platform((tx) => tx.select().from(tenants).where(eq(tenants.id, id)));
-    if (!t) throw new KonstructError("not_found", "no such tenant");
-    return t;
-  };
-  const editable = async (id: string) => {
-    const t = await find(id);
-    if (t.source === "config") throw new KonstructError("conflict", `tenant '${t.slug}' is declared in konstruct.config.yaml: change it there`);
-    return t;
-  };
-  return new Elysia()
-    .use(adminAuth(deps))
-    .get("/api/v1/tenants", async ({ principal }) => {
-      const p = requireArea(principal, "dashboard");
-      const rows = await database(deps).platform((tx) =>
-        tx.select().from(tenants).where(isPlatformAdmin(p) ? undefined : eq(tenants.id, p.tenantId!)).orderBy(tenants.slug),
-      );
-      return { items: rows.map(tenantJson) };
-    })
-    .post("/api/v1/tenants", async ({ principal, body, set }) => {
-      requirePlatform(principal);
-      const input = parseBody(tenantInput, body);
-      const row = await database(deps).platform(async (tx) => {
-        const [dup] = await tx.select({ id: tenants.id }).from(tenants).where(eq(tenants.slug, input.slug));
-        if (dup) throw new KonstructError("conflict", `slug: '${input.slug}' is taken`);
-        const [r] = await tx.insert(tenants).values({ slug: input.slug, name: input.name }).returning();
-        return r!;
-      });
-      set.status = 201;
-      return tenantJson(row);
-    })
-    .get("/api/v1/tenants/:tenantId", async ({ principal, params }) => {
-      const id = idParam(params.tenantId, "tenant");
-      requireRead(principal, id);
-      return tenantJson(await find(id));
-    })
-    .patch("/api/v1/tenants/:tenantId", async ({ principal, params, body }) => {
-      const id = idParam(params.tenantId, "tenant");
-      requirePlatform(principal);
-      const input = parseBody(tenantPatch, body);
-      await editable(id);
-      const [row] = await database(deps).platform((tx) => tx.update(tenants).set({ name: input.name, updatedAt: new Date() }).where(eq(tenants.id, id)).returning());
-      return tenantJson(row!);
-    })
-    .delete("/api/v1/tenants/:tenantId", async ({ principal, params, set }) => {
-      const id = idParam(params.tenantId, "tenant");
-      requirePlatform(principal);
-      await editable(id);
-      // Cascades to the tenant's agents, channels, conversations, usage and users.
-      await database(deps).platform((tx) => tx.delete(tenants).where(eq(tenants.id, id)));
-      set.status = 204;
-      return null;
-    });
+async function find(deps: ApiDeps, id: string) {
+  const [t] = await database(deps).platform((tx) => tx.select().from(tenants).where(eq(tenants.id, id)));
+  if (!t) throw new KonstructError("not_found", "no such tenant");
+  return t;
+}
+
+async function editable(deps: ApiDeps, id: string) {
+  const t = await find(deps, id);
+  if (t.source === "config") throw new KonstructError("conflict", `tenant '${t.slug}' is declared in konstruct.config.yaml: change it there`);
+  return t;
+}
+
+export const listTenants: Handler = async (deps, { principal }) => {
+  const p = requireArea(principal, "dashboard");
+  const rows = await database(deps).platform((tx) =>
+    tx.select().from(tenants).where(isPlatformAdmin(p) ? undefined : eq(tenants.id, p.tenantId!)).orderBy(tenants.slug),
+  );
+  return { items: rows.map(tenantJson) };
+};
+
+export const createTenant: Handler = async (deps, { principal, body, set }) => {
+  requirePlatform(principal);
+  const input = parseBody(tenantInput, body);
+  const row = await database(deps).platform(async (tx) => {
+    const [dup] = await tx.select({ id: tenants.id }).from(tenants).where(eq(tenants.slug, input.slug));
+    if (dup) throw new KonstructError("conflict", `slug: '${input.slug}' is taken`);
+    const [r] = await tx.insert(tenants).values({ slug: input.slug, name: input.name }).returning();
+    return r!;
+  });
+  set.status = 201;
+  return tenantJson(row);
+};
+
+export const getTenant: Handler = async (deps, { principal, params }) => {
+  const id = idParam(params.tenantId, "tenant");
+  requireRead(principal, id);
+  return tenantJson(await find(deps, id));
+};
+
+export const renameTenant: Handler = async (deps, { principal, params, body }) => {
+  const id = idParam(params.tenantId, "tenant");
+  requirePlatform(principal);
+  const input = parseBody(tenantPatch, body);
+  await editable(deps, id);
+  const [row] = await database(deps).platform((tx) => tx.update(tenants).set({ name: input.name, updatedAt: new Date() }).where(eq(tenants.id, id)).returning());
+  return tenantJson(row!);
+};
+
+export const deleteTenant: Handler = async (deps, { principal, params, set }) => {
+  const id = idParam(params.tenantId, "tenant");
+  requirePlatform(principal);
+  await editable(deps, id);
+  // Cascades to the tenant's agents, channels, conversations, usage and users.
+  await database(deps).platform((tx) => tx.delete(tenants).where(eq(tenants.id, id)));
+  set.status = 204;
+  return null;
 };

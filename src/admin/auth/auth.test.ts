@@ -3,9 +3,11 @@
  * bearer exemption, sliding expiry, logout killing the session server-side, cookie flags.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { sql } from "drizzle-orm";
-import { sessions } from "../../db/schema/index.ts";
-import { anonymousBrowser, browser, type ConsoleFixture, consoleFixture, csrfOf, signIn } from "../../../test/support/admin.ts";
+import { eq, sql } from "drizzle-orm";
+import { sessions, users } from "../../db/schema/index.ts";
+import { anonymousBrowser, browser, type ConsoleFixture, consoleFixture, csrfOf, PASSWORD, signIn } from "../../../test/support/admin.ts";
+import { createAccessToken } from "../accounts/access-tokens.ts";
+import { createUser } from "../accounts/users.ts";
 import { hashToken } from "./secret-token.ts";
 import { SESSION_COOKIE } from "./plugin.ts";
 
@@ -80,6 +82,23 @@ describe("CSRF, sessions and cookies", () => {
     expect((await c.fetch("/logout", { method: "POST" })).status).toBe(303);
     const replay = await f.app().http.handle(new Request("http://localhost/api/v1/me", { headers: { cookie: `${SESSION_COOKIE}=${stolen}` } }));
     expect(replay.status).toBe(401);
+  });
+
+  test("a token acts with its owner's current role, and dies with its owner (sessions too)", async () => {
+    const db = f.app().db;
+    const u = await createUser(db, { email: "temp-admin@acme.test", password: PASSWORD, role: "tenant_admin", tenantId: f.acme });
+    const { token } = await createAccessToken(db, u.id, "ci");
+    const agentsOf = () =>
+      f.app().http.handle(new Request(`http://localhost/api/v1/tenants/${f.acme}/agents`, { headers: { authorization: `Bearer ${token}` } }));
+    const session = await signIn(browser(f.app), "temp-admin@acme.test");
+    expect((await agentsOf()).status).toBe(200);
+    await db.platform((tx) => tx.update(users).set({ role: "operator" }).where(eq(users.id, u.id)));
+    expect((await agentsOf()).status).toBe(403);
+    // Removed by a tenant admin through the console: token and session stop at once.
+    const admin = await signIn(browser(f.app), f.emails.tenantAdmin);
+    expect((await admin.fetch(`/admin/users/${u.id}/delete`, { method: "POST" })).status).toBe(303);
+    expect((await agentsOf()).status).toBe(401);
+    expect((await session.fetch("/api/v1/me")).status).toBe(401);
   });
 
   test("cookies are HttpOnly and SameSite=Lax; not Secure over plain http", async () => {

@@ -1,11 +1,10 @@
 /** @jsxImportSource @kitajs/html */
 /** GET /admin/api: the admin API's endpoints, rendered from the OpenAPI document. */
-import { Elysia } from "elysia";
 import { render } from "../../http/render.ts";
 import { ApiDocsPage, type Endpoint } from "../../../views/admin/api-docs.tsx";
 import { requireArea } from "../access.ts";
 import { OPENAPI } from "../api/openapi.ts";
-import { type AdminAuthDeps, adminAuth } from "../auth/plugin.ts";
+import type { Handler } from "../lazy.ts";
 import { publicBase } from "../mail.ts";
 
 const METHODS = ["get", "post", "patch", "put", "delete"] as const;
@@ -17,8 +16,7 @@ const ENDPOINTS: Endpoint[] = Object.entries(OPENAPI.paths).flatMap(([path, item
   }),
 );
 
-export const apiDocsPage = (deps: AdminAuthDeps) =>
-  new Elysia().use(adminAuth(deps)).get("/admin/api", (ctx) => {
-    requireArea(ctx.principal, "api");
-    return render(ctx, <ApiDocsPage base={publicBase(deps.config, ctx.request)} endpoints={ENDPOINTS} />, "Admin API");
-  });
+export const showApiDocs: Handler = (deps, ctx) => {
+  requireArea(ctx.principal, "api");
+  return render(ctx, <ApiDocsPage base={publicBase(deps.config, ctx.request)} endpoints={ENDPOINTS} />, "Admin API");
+};

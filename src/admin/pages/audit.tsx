@@ -1,44 +1,39 @@
 /** @jsxImportSource @kitajs/html */
 /** /admin/audit and /admin/audit.csv: the tenant's audit trail, filtered, paginated, exported (tenant admins and up). */
-import { Elysia } from "elysia";
 import { AuditView } from "../../../views/admin/audit.tsx";
 import { render } from "../../http/render.ts";
 import { listAgents } from "../agents/save.ts";
-import { adminAuth } from "../auth/plugin.ts";
 import { toCsv } from "../csv.ts";
 import { filterDate, filterId, pageNumber } from "../filters.ts";
-import type { PageCtx } from "../page-context.ts";
 import { AUDIT_KINDS, type AuditFilter, exportAudit, listAudit } from "../queries/audit.ts";
-import type { AdminDeps } from "../routes.ts";
+import type { AdminContext, ConsoleDeps, Handler } from "../lazy.ts";
 import { pageScope } from "../scope.ts";
 
 function filterOf(q: Record<string, string | undefined>) {
-  const kind = (AUDIT_KINDS as readonly string[]).includes(q.kind ?? "") ? q.kind : undefined;
-  return { agent: filterId(q.agent), kind, from: filterDate(q.from), to: filterDate(q.to) };
+const kind = (AUDIT_KINDS as readonly string[]).includes(q.kind ?? "") ? q.kind : undefined;
+return { agent: filterId(q.agent), kind, from: filterDate(q.from), to: filterDate(q.to) };
 }
 
-export function auditPage(deps: AdminDeps) {
-  const scoped = async (ctx: PageCtx) => {
-    const { db, scope } = await pageScope(deps, ctx, "audit");
-    const f = filterOf(ctx.query);
-    const query: AuditFilter = { agentId: f.agent, kind: f.kind, from: f.from, to: f.to, page: pageNumber(ctx.query.page) };
-    return { db, scope, f, query };
-  };
-  return new Elysia()
-    .use(adminAuth(deps))
-    .get("/admin/audit", async (ctx) => {
-      const { db, scope, f, query } = await scoped(ctx);
-      if (!scope.tenantId) return render(ctx, <AuditView scope={scope} page={null} filter={f} agents={[]} />, "Audit log");
-      const page = await listAudit(db, scope.tenantId, query);
-      return render(ctx, <AuditView scope={scope} page={page} filter={f} agents={await listAgents(db, scope.tenantId)} />, "Audit log");
-    })
-    .get("/admin/audit.csv", async (ctx) => {
-      const { db, scope, query } = await scoped(ctx);
-      const rows = scope.tenantId ? await exportAudit(db, scope.tenantId, query) : [];
-      const csv = toCsv(
-        ["at", "kind", "agent", "conversation_id", "actor", "summary", "data"],
-        rows.map((r) => [r.at, r.kind, r.agentName, r.conversationId, r.actor, r.summary, r.data]),
-      );
-      return new Response(csv, { headers: { "content-type": "text/csv; charset=utf-8", "content-disposition": 'attachment; filename="audit.csv"' } });
-    });
-}
+const scoped = async (deps: ConsoleDeps, ctx: AdminContext) => {
+  const { db, scope } = await pageScope(deps, ctx, "audit");
+  const f = filterOf(ctx.query);
+  const query: AuditFilter = { agentId: f.agent, kind: f.kind, from: f.from, to: f.to, page: pageNumber(ctx.query.page) };
+  return { db, scope, f, query };
+};
+
+export const showAudit: Handler = async (deps, ctx) => {
+  const { db, scope, f, query } = await scoped(deps, ctx);
+  if (!scope.tenantId) return render(ctx, <AuditView scope={scope} page={null} filter={f} agents={[]} />, "Audit log");
+  const page = await listAudit(db, scope.tenantId, query);
+  return render(ctx, <AuditView scope={scope} page={page} filter={f} agents={await listAgents(db, scope.tenantId)} />, "Audit log");
+};
+
+export const exportAuditCsv: Handler = async (deps, ctx) => {
+  const { db, scope, query } = await scoped(deps, ctx);
+  const rows = scope.tenantId ? await exportAudit(db, scope.tenantId, query) : [];
+  const csv = toCsv(
+    ["at", "kind", "agent", "conversation_id", "actor", "summary", "data"],
+    rows.map((r) => [r.at, r.kind, r.agentName, r.conversationId, r.actor, r.summary, r.data]),
+  );
+  return new Response(csv, { headers: { "content-type": "text/csv; charset=utf-8", "content-disposition": 'attachment; filename="audit.csv"' } });
+};

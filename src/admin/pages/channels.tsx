@@ -5,119 +5,119 @@
  * getMe with the stored credentials. Secrets are shown masked (last four characters), never in full.
  */
 import { randomUUID } from "node:crypto";
-import { Elysia } from "elysia";
 import { ChannelFormView, ChannelList, ConnectionTestResult } from "../../../views/admin/channels.tsx";
 import type { FieldErrors } from "../../../views/admin/form.tsx";
 import { KonstructError } from "../../errors.ts";
 import { redirect, render } from "../../http/render.ts";
 import { listAgents } from "../agents/save.ts";
-import { adminAuth } from "../auth/plugin.ts";
 import { hookUrl, slackManifest } from "../channels/manifest.ts";
 import { type ChannelView, channelToForm, deleteChannel, getChannel, listChannels, SECRET_FIELDS, saveChannel } from "../channels/save.ts";
 import { testChannel } from "../channels/test-connection.ts";
+import { pageNumber } from "../filters.ts";
 import { flashMessage, withFlash } from "../flash.ts";
+import { slicePage } from "../queries/page.ts";
 import { formFields, uuidParam } from "../forms.ts";
 import { maskSecret } from "../mask.ts";
-import type { PageCtx } from "../page-context.ts";
+import type { AdminContext, ConsoleDeps, Handler } from "../lazy.ts";
 import { database } from "../request.ts";
 import { secretBox } from "../running.ts";
-import type { AdminDeps } from "../routes.ts";
 import { pageScope } from "../scope.ts";
 
-export function channelsPage(deps: AdminDeps) {
-  const scoped = (ctx: PageCtx) => pageScope(deps, ctx, "channels");
-  const editable = (v: ChannelView) => {
-    // Web chat (and terminal) connections have nothing to configure.
-    if (!SECRET_FIELDS[v.channel.kind]) throw new KonstructError("not_found", "no such channel");
-    return v;
-  };
-  const form = async (ctx: PageCtx, tenantId: string, id: string, kind: "slack" | "telegram", existing: ChannelView | null, values: Record<string, string>, errors?: FieldErrors, status = 200) => {
-    const agents = await listAgents(database(deps), tenantId);
-    const publicUrl = deps.config.server.public_url;
-    const url = hookUrl(publicUrl, kind, id);
-    const agentName = agents.find((a) => a.id === values.agent_id)?.name ?? "Konstruct";
-    const stored = Object.fromEntries((SECRET_FIELDS[kind] ?? []).map((k) => [k, existing?.secrets[k] ? maskSecret(existing.secrets[k]) : ""]));
-    const flash = flashMessage(ctx.query.flash);
-    const view = (
-      <ChannelFormView
-        csrf={ctx.csrfToken}
-        tenantId={tenantId}
-        id={id}
-        kind={kind}
-        channel={existing?.channel ?? null}
-        agents={agents}
-        values={values}
-        errors={errors}
-        stored={stored}
-        hookUrl={url}
-        publicUrlSet={Boolean(publicUrl)}
-        manifest={kind === "slack" ? slackManifest({ name: agentName, mode: values.mode === "socket" ? "socket" : "events", requestUrl: url }) : undefined}
-        flash={errors ? "Please correct the fields marked below." : flash}
-        flashError={Boolean(errors) || ctx.query.flash === "not_started"}
-      />
-    );
-    return render(ctx, view, existing?.channel.name ?? "Connect a channel", status);
-  };
-  const save = async (ctx: PageCtx, id: string, existing: ChannelView | null) => {
-    const { db, tenantId } = await scoped(ctx);
-    if (!tenantId) return redirect(ctx.request, "/admin/tenants/new");
-    const fields = formFields(ctx.body);
-    const kind = (existing?.channel.kind ?? fields.kind) === "slack" ? "slack" : "telegram";
-    const result = await saveChannel(db, secretBox(deps), tenantId, id, fields, existing);
-    if ("errors" in result) return form(ctx, tenantId, id, kind, existing, fields, result.errors, 400);
-    let flash: "restarted" | "not_started" = "restarted";
-    try {
-      await deps.connections()?.reload(tenantId, id);
-    } catch (e) {
-      deps.log.warn({ err: e, channel: id }, "channel saved but its connection did not start");
-      flash = "not_started";
-    }
-    return redirect(ctx.request, withFlash(`/admin/channels/${id}?tenant=${tenantId}`, flash));
-  };
+const scoped = (deps: ConsoleDeps, ctx: AdminContext) => pageScope(deps, ctx, "channels");
+const editable = (v: ChannelView) => {
+  // Web chat (and terminal) connections have nothing to configure.
+  if (!SECRET_FIELDS[v.channel.kind]) throw new KonstructError("not_found", "no such channel");
+  return v;
+};
+const form = async (deps: ConsoleDeps, ctx: AdminContext, tenantId: string, id: string, kind: "slack" | "telegram", existing: ChannelView | null, values: Record<string, string>, errors?: FieldErrors, status = 200) => {
+  const agents = await listAgents(database(deps), tenantId);
+  const publicUrl = deps.config.server.public_url;
+  const url = hookUrl(publicUrl, kind, id);
+  const agentName = agents.find((a) => a.id === values.agent_id)?.name ?? "Konstruct";
+  const stored = Object.fromEntries((SECRET_FIELDS[kind] ?? []).map((k) => [k, existing?.secrets[k] ? maskSecret(existing.secrets[k]) : ""]));
+  const flash = flashMessage(ctx.query.flash);
+  const view = (
+    <ChannelFormView
+      csrf={ctx.csrfToken}
+      tenantId={tenantId}
+      id={id}
+      kind={kind}
+      channel={existing?.channel ?? null}
+      agents={agents}
+      values={values}
+      errors={errors}
+      stored={stored}
+      hookUrl={url}
+      publicUrlSet={Boolean(publicUrl)}
+      manifest={kind === "slack" ? slackManifest({ name: agentName, mode: values.mode === "socket" ? "socket" : "events", requestUrl: url }) : undefined}
+      flash={errors ? "Please correct the fields marked below." : flash}
+      flashError={Boolean(errors) || ctx.query.flash === "not_started"}
+    />
+  );
+  return render(ctx, view, existing?.channel.name ?? "Connect a channel", status);
+};
+const save = async (deps: ConsoleDeps, ctx: AdminContext, id: string, existing: ChannelView | null) => {
+  const { db, tenantId } = await scoped(deps, ctx);
+  if (!tenantId) return redirect(ctx.request, "/admin/tenants/new");
+  const fields = formFields(ctx.body);
+  const kind = (existing?.channel.kind ?? fields.kind) === "slack" ? "slack" : "telegram";
+  const result = await saveChannel(db, secretBox(deps), tenantId, id, fields, existing);
+  if ("errors" in result) return form(deps, ctx, tenantId, id, kind, existing, fields, result.errors, 400);
+  let flash: "restarted" | "not_started" = "restarted";
+  try {
+    await deps.connections()?.reload(tenantId, id);
+  } catch (e) {
+    deps.log.warn({ err: e, channel: id }, "channel saved but its connection did not start");
+    flash = "not_started";
+  }
+  return redirect(ctx.request, withFlash(`/admin/channels/${id}?tenant=${tenantId}`, flash));
+};
 
-  return new Elysia()
-    .use(adminAuth(deps))
-    .get("/admin/channels", async (ctx) => {
-      const { db, scope, tenantId } = await scoped(ctx);
-      const list = tenantId ? await listChannels(db, tenantId) : [];
-      const agents = tenantId ? (await listAgents(db, tenantId)).length : 0;
-      return render(ctx, <ChannelList scope={scope} channels={list} agents={agents} flash={flashMessage(ctx.query.flash)} />, "Channels");
-    })
-    .get("/admin/channels/new", async (ctx) => {
-      const { tenantId } = await scoped(ctx);
-      if (!tenantId) return redirect(ctx.request, "/admin/tenants/new");
-      const kind = ctx.query.kind === "slack" ? "slack" : "telegram";
-      const defaults: Record<string, string> = kind === "slack" ? { mode: "events" } : { mode: "polling", groups: "mention" };
-      // The id is chosen now so the Slack manifest can carry this connection's request URL.
-      return form(ctx, tenantId, randomUUID(), kind, null, { ...defaults, agent_id: ctx.query.agent ?? "" });
-    })
-    .post("/admin/channels", (ctx) => save(ctx, uuidParam(formFields(ctx.body).id, "channel"), null))
-    .get("/admin/channels/:id", async (ctx) => {
-      const { db, tenantId } = await scoped(ctx);
-      if (!tenantId) return redirect(ctx.request, "/admin/tenants/new");
-      const v = editable(await getChannel(db, secretBox(deps), tenantId, uuidParam(ctx.params.id, "channel")));
-      return form(ctx, tenantId, v.channel.id, v.channel.kind as "slack" | "telegram", v, channelToForm(v.channel));
-    })
-    .post("/admin/channels/:id", async (ctx) => {
-      const { db, tenantId } = await scoped(ctx);
-      if (!tenantId) return redirect(ctx.request, "/admin/tenants/new");
-      const v = editable(await getChannel(db, secretBox(deps), tenantId, uuidParam(ctx.params.id, "channel")));
-      return save(ctx, v.channel.id, v);
-    })
-    .post("/admin/channels/:id/test", async (ctx) => {
-      const { db, tenantId } = await scoped(ctx);
-      if (!tenantId) return redirect(ctx.request, "/admin/tenants/new");
-      const v = editable(await getChannel(db, secretBox(deps), tenantId, uuidParam(ctx.params.id, "channel")));
-      const result = await testChannel(v.channel.kind, v.channel.settings, v.secrets);
-      return render(ctx, <ConnectionTestResult result={result} />, "Connection test");
-    })
-    .post("/admin/channels/:id/delete", async (ctx) => {
-      const { db, tenantId } = await scoped(ctx);
-      if (!tenantId) return redirect(ctx.request, "/admin/tenants/new");
-      const v = await getChannel(db, secretBox(deps), tenantId, uuidParam(ctx.params.id, "channel"));
-      await deleteChannel(db, tenantId, v.channel.id);
-      await deps.connections()?.reload(tenantId, v.channel.id);
-      return redirect(ctx.request, withFlash(`/admin/channels?tenant=${tenantId}`, "deleted"));
-    });
-}
+export const listChannelsPage: Handler = async (deps, ctx) => {
+  const { db, scope, tenantId } = await scoped(deps, ctx);
+  const list = slicePage(tenantId ? await listChannels(db, tenantId) : [], pageNumber(ctx.query.page));
+  const agents = tenantId ? (await listAgents(db, tenantId)).length : 0;
+  return render(ctx, <ChannelList scope={scope} channels={list} agents={agents} flash={flashMessage(ctx.query.flash)} />, "Channels");
+};
 
+export const newChannel: Handler = async (deps, ctx) => {
+  const { tenantId } = await scoped(deps, ctx);
+  if (!tenantId) return redirect(ctx.request, "/admin/tenants/new");
+  const kind = ctx.query.kind === "slack" ? "slack" : "telegram";
+  const defaults: Record<string, string> = kind === "slack" ? { mode: "events" } : { mode: "polling", groups: "mention" };
+  // The id is chosen now so the Slack manifest can carry this connection's request URL.
+  return form(deps, ctx, tenantId, randomUUID(), kind, null, { ...defaults, agent_id: ctx.query.agent ?? "" });
+};
+
+export const createChannel: Handler = (deps, ctx) => save(deps, ctx, uuidParam(formFields(ctx.body).id, "channel"), null);
+
+export const showChannel: Handler = async (deps, ctx) => {
+  const { db, tenantId } = await scoped(deps, ctx);
+  if (!tenantId) return redirect(ctx.request, "/admin/tenants/new");
+  const v = editable(await getChannel(db, secretBox(deps), tenantId, uuidParam(ctx.params.id, "channel")));
+  return form(deps, ctx, tenantId, v.channel.id, v.channel.kind as "slack" | "telegram", v, channelToForm(v.channel));
+};
+
+export const updateChannel: Handler = async (deps, ctx) => {
+  const { db, tenantId } = await scoped(deps, ctx);
+  if (!tenantId) return redirect(ctx.request, "/admin/tenants/new");
+  const v = editable(await getChannel(db, secretBox(deps), tenantId, uuidParam(ctx.params.id, "channel")));
+  return save(deps, ctx, v.channel.id, v);
+};
+
+export const testChannelConnection: Handler = async (deps, ctx) => {
+  const { db, tenantId } = await scoped(deps, ctx);
+  if (!tenantId) return redirect(ctx.request, "/admin/tenants/new");
+  const v = editable(await getChannel(db, secretBox(deps), tenantId, uuidParam(ctx.params.id, "channel")));
+  const result = await testChannel(v.channel.kind, v.channel.settings, v.secrets);
+  return render(ctx, <ConnectionTestResult result={result} />, "Connection test");
+};
+
+export const removeChannel: Handler = async (deps, ctx) => {
+  const { db, tenantId } = await scoped(deps, ctx);
+  if (!tenantId) return redirect(ctx.request, "/admin/tenants/new");
+  const v = await getChannel(db, secretBox(deps), tenantId, uuidParam(ctx.params.id, "channel"));
+  await deleteChannel(db, tenantId, v.channel.id);
+  await deps.connections()?.reload(tenantId, v.channel.id);
+  return redirect(ctx.request, withFlash(`/admin/channels?tenant=${tenantId}`, "deleted"));
+};

@@ -4,13 +4,12 @@
  * verify). Failures count against the account and the client IP (accounts/throttle.ts); while
  * either is blocked the answer is 429 with Retry-After, before any password is checked.
  */
-import { Elysia } from "elysia";
 import { redirect, render } from "../../http/render.ts";
 import { LoginPage } from "../../../views/admin/login.tsx";
 import { blockedFor, clearFailures, recordFailure, throttleKeys } from "../accounts/throttle.ts";
 import { findUserByEmail } from "../accounts/users.ts";
-import { type AdminAuthDeps, adminAuth } from "../auth/plugin.ts";
 import { signIn } from "../auth/sign-in.ts";
+import type { Handler } from "../lazy.ts";
 import { database, formText } from "../request.ts";
 
 /** Only same-site paths: `next` must not send a freshly signed-in user to another origin. */
@@ -18,37 +17,35 @@ export function safeNext(next: string | undefined): string {
   return next && next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/\\") ? next : "/admin";
 }
 
-export const loginPage = (deps: AdminAuthDeps) => {
+/** Verified against when the e-mail is unknown, so both failures take as long. */
+let dummyHash: Promise<string> | null = null;
+
+export const showLogin: Handler = (_deps, ctx) => {
+  if (ctx.principal) return redirect(ctx.request, safeNext(ctx.query.next), 302);
+  return render(ctx, <LoginPage csrf={ctx.csrfToken} next={ctx.query.next} />, "Sign in");
+};
+
+export const submitLogin: Handler = async (deps, ctx) => {
   const policy = { max: deps.config.admin.login_max_failures, windowMs: deps.config.admin.login_window_minutes * 60_000 };
-  let dummyHash: Promise<string> | null = null;
-  return new Elysia()
-    .use(adminAuth(deps))
-    .get("/login", (ctx) => {
-      if (ctx.principal) return redirect(ctx.request, safeNext(ctx.query.next), 302);
-      return render(ctx, <LoginPage csrf={ctx.csrfToken} next={ctx.query.next} />, "Sign in");
-    })
-    .post("/login", async (ctx) => {
-      const db = database(deps);
-      const email = formText(ctx.body, "email").trim().toLowerCase();
-      const next = formText(ctx.body, "next");
-      const page = (status: number, error: string, headers: Record<string, string> = {}) => {
-        const res = render(ctx, <LoginPage csrf={ctx.csrfToken} next={next} email={email} error={error} />, "Sign in", status);
-        for (const [k, v] of Object.entries(headers)) res.headers.set(k, v);
-        return res;
-      };
-      const keys = throttleKeys(email, ctx.client.ip);
-      const wait = await blockedFor(db, keys, policy);
-      if (wait > 0)
-        return page(429, `Too many failed sign-ins. Try again in ${Math.ceil(wait / 60)} minute(s).`, { "retry-after": String(wait) });
-      const user = email ? await findUserByEmail(db, email) : null;
-      dummyHash ??= Bun.password.hash("not a password of anyone", { algorithm: "argon2id" });
-      const ok = await Bun.password.verify(formText(ctx.body, "password"), user?.passwordHash ?? (await dummyHash)).catch(() => false);
-      if (!user || !ok) {
-        await recordFailure(db, keys, policy);
-        return page(401, "Wrong e-mail or password.");
-      }
-      await clearFailures(db, keys[0]!);
-      await signIn(db, ctx, user.id, deps.config.admin.session_ttl_hours);
-      return redirect(ctx.request, safeNext(next));
-    });
+  const db = database(deps);
+  const email = formText(ctx.body, "email").trim().toLowerCase();
+  const next = formText(ctx.body, "next");
+  const page = (status: number, error: string, headers: Record<string, string> = {}) => {
+    const res = render(ctx, <LoginPage csrf={ctx.csrfToken} next={next} email={email} error={error} />, "Sign in", status);
+    for (const [k, v] of Object.entries(headers)) res.headers.set(k, v);
+    return res;
+  };
+  const keys = throttleKeys(email, ctx.client.ip);
+  const wait = await blockedFor(db, keys, policy);
+  if (wait > 0) return page(429, `Too many failed sign-ins. Try again in ${Math.ceil(wait / 60)} minute(s).`, { "retry-after": String(wait) });
+  const user = email ? await findUserByEmail(db, email) : null;
+  dummyHash ??= Bun.password.hash("not a password of anyone", { algorithm: "argon2id" });
+  const ok = await Bun.password.verify(formText(ctx.body, "password"), user?.passwordHash ?? (await dummyHash)).catch(() => false);
+  if (!user || !ok) {
+    await recordFailure(db, keys, policy);
+    return page(401, "Wrong e-mail or password.");
+  }
+  await clearFailures(db, keys[0]!);
+  await signIn(db, ctx, user.id, deps.config.admin.session_ttl_hours);
+  return redirect(ctx.request, safeNext(next));
 };

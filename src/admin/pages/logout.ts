@@ -1,13 +1,12 @@
 /** POST /logout: deletes the session row (a copied cookie dies with it) and clears the cookie. */
-import { Elysia } from "elysia";
 import { redirect } from "../../http/render.ts";
 import { destroySession } from "../accounts/sessions.ts";
-import { type AdminAuthDeps, adminAuth, cookieOptions, SESSION_COOKIE } from "../auth/plugin.ts";
+import { cookieOptions, SESSION_COOKIE } from "../auth/plugin.ts";
+import type { Handler } from "../lazy.ts";
 import { database } from "../request.ts";
 
-export const logoutRoute = (deps: AdminAuthDeps) =>
-  new Elysia().use(adminAuth(deps)).post("/logout", async (ctx) => {
-    if (ctx.sessionId) await destroySession(database(deps), ctx.sessionId);
-    ctx.cookie[SESSION_COOKIE]!.set({ value: "", ...cookieOptions(ctx.client), maxAge: 0 });
-    return redirect(ctx.request, "/login");
-  });
+export const logout: Handler = async (deps, ctx) => {
+  if (ctx.sessionId) await destroySession(database(deps), ctx.sessionId);
+  ctx.cookie[SESSION_COOKIE]!.set({ value: "", ...cookieOptions(ctx.client), maxAge: 0 });
+  return redirect(ctx.request, "/login");
+};

@@ -12,7 +12,7 @@ import { eventually } from "../../../test/support/app.ts";
 import { DB_KINDS } from "../../../test/support/db.ts";
 import { type LlmMock, startLlmMock } from "../../../test/support/llm.ts";
 import { type SlackWorkspace, slackEvents, startSlackWorkspace } from "../../../test/support/slack.ts";
-import { agents, channels } from "../../db/schema/index.ts";
+import { agents, channels, tenants } from "../../db/schema/index.ts";
 import { ADAPTERS } from "../../gateway/gateway.ts";
 
 const BYO_KEY = "sk-tenant-own-key-1234";
@@ -124,6 +124,17 @@ describe.each(DB_KINDS)("console pages on %s Postgres", (kind) => {
     expect(log).not.toContain("hx-trigger"); // answered: the log stops polling
     const list = await (await s.operator!.fetch(`/admin/conversations${q()}`)).text();
     expect(list).toContain("webchat-ada (webchat)");
+  });
+
+  test("the tenant list pages past 25 and keeps every tenant reachable", async () => {
+    await f.app().db.platform((tx) => tx.insert(tenants).values(Array.from({ length: 30 }, (_, i) => ({ slug: `bulk-${i}`, name: `Bulk ${String(i).padStart(2, "0")}` }))));
+    const first = await (await s.platformAdmin!.fetch("/admin/tenants")).text();
+    expect(first).toContain('href="/admin/tenants?page=2" rel="next"');
+    const second = await (await s.platformAdmin!.fetch("/admin/tenants?page=2")).text();
+    expect(second).toContain('rel="prev"');
+    expect(second).not.toContain('rel="next"');
+    const shown = [...(first + second).matchAll(/>(Bulk \d\d)</g)].map((m) => m[1]);
+    expect(new Set(shown).size).toBe(30);
   });
 
   test("tenants: a taken slug is an error next to the field; the audit CSV quotes per RFC 4180", async () => {

@@ -4,90 +4,89 @@
  * providers; `?scope=tenant` a tenant's own (tenant admins of it, BYO keys). Test calls the
  * provider's model list (/v1/models, /api/tags) with the stored key.
  */
-import { Elysia } from "elysia";
 import { ProviderFormView, ProvidersView, ProviderTestView } from "../../../views/admin/providers.tsx";
 import type { FieldErrors } from "../../../views/admin/form.tsx";
 import { KonstructError } from "../../errors.ts";
 import { redirect, render } from "../../http/render.ts";
 import { requireArea } from "../access.ts";
-import { adminAuth } from "../auth/plugin.ts";
 import { isPlatformAdmin, requirePlatform } from "../auth/principal.ts";
 import { flashMessage, withFlash } from "../flash.ts";
 import { formFields } from "../forms.ts";
 import { maskSecret } from "../mask.ts";
-import type { PageCtx } from "../page-context.ts";
 import { deleteProvider, getProvider, listProviders, parseProviderForm, PROVIDER_DEFAULTS, type ProviderRow, poolKey, saveProvider } from "../providers/save.ts";
+import type { AdminContext, ConsoleDeps, Handler } from "../lazy.ts";
 import { database } from "../request.ts";
-import type { AdminDeps } from "../routes.ts";
 import { llmPool, secretBox } from "../running.ts";
 import { resolveScope } from "../scope.ts";
 
 const ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
-export function providersPage(deps: AdminDeps) {
-  /** The provider table acted on: null = platform's, else a tenant id. */
-  const target = async (ctx: PageCtx) => {
-    const p = requireArea(ctx.principal, "providers");
-    const db = database(deps);
-    if (ctx.query.scope === "platform") {
-      requirePlatform(p);
-      return { db, kind: "platform" as const, scope: null };
-    }
-    const s = await resolveScope(db, p, ctx.query, ctx.cookie);
-    if (!s.tenantId) throw new KonstructError("not_found", "create a tenant first");
-    requireArea(p, "providers", s.tenantId);
-    return { db, kind: "tenant" as const, scope: s.tenantId };
-  };
-  const providerId = (id: string) => {
-    if (!ID.test(id)) throw new KonstructError("not_found", "no such provider");
-    return id;
-  };
-  const form = (ctx: PageCtx, t: Awaited<ReturnType<typeof target>>, row: ProviderRow | null, values: Record<string, string>, errors?: FieldErrors, status = 200) => {
-    const stored = row ? maskSecret(secretBox(deps).unseal(row.apiKey)) : undefined;
-    const view = <ProviderFormView csrf={ctx.csrfToken} scope={t.kind} tenantId={t.scope} row={row} values={values} errors={errors} keyStored={stored === "not set" ? undefined : stored} flash={flashMessage(ctx.query.flash)} />;
-    return render(ctx, view, row?.id ?? "New provider", status);
-  };
-  const save = async (ctx: PageCtx, id: string | null) => {
-    const t = await target(ctx);
-    const existing = id ? await getProvider(t.db, t.scope, id) : null;
-    const fields = formFields(ctx.body);
-    const parsed = parseProviderForm(fields);
-    const result = parsed.ok ? await saveProvider(t.db, secretBox(deps), llmPool(deps), t.scope, existing, parsed.value) : { errors: parsed.errors };
-    if ("errors" in result) return form(ctx, t, existing, fields, result.errors, 400);
-    const q = `scope=${t.kind}${t.scope ? `&tenant=${t.scope}` : ""}`;
-    return redirect(ctx.request, withFlash(`/admin/providers/${fields.id}?${q}`, id ? "saved" : "created"));
-  };
-  const values = (r: ProviderRow) => ({ id: r.id, kind: r.kind, base_url: r.baseUrl, timeout_ms: String(r.timeoutMs), max_concurrency: String(r.maxConcurrency) });
+/** The provider table acted on: null = platform's, else a tenant id. */
+const target = async (deps: ConsoleDeps, ctx: AdminContext) => {
+  const p = requireArea(ctx.principal, "providers");
+  const db = database(deps);
+  if (ctx.query.scope === "platform") {
+    requirePlatform(p);
+    return { db, kind: "platform" as const, scope: null };
+  }
+  const s = await resolveScope(db, p, ctx.query, ctx.cookie);
+  if (!s.tenantId) throw new KonstructError("not_found", "create a tenant first");
+  requireArea(p, "providers", s.tenantId);
+  return { db, kind: "tenant" as const, scope: s.tenantId };
+};
+const providerId = (id: string | undefined): string => {
+  if (!id || !ID.test(id)) throw new KonstructError("not_found", "no such provider");
+  return id;
+};
+const form = (deps: ConsoleDeps, ctx: AdminContext, t: Awaited<ReturnType<typeof target>>, row: ProviderRow | null, values: Record<string, string>, errors?: FieldErrors, status = 200) => {
+  const stored = row ? maskSecret(secretBox(deps).unseal(row.apiKey)) : undefined;
+  const view = <ProviderFormView csrf={ctx.csrfToken} scope={t.kind} tenantId={t.scope} row={row} values={values} errors={errors} keyStored={stored === "not set" ? undefined : stored} flash={flashMessage(ctx.query.flash)} />;
+  return render(ctx, view, row?.id ?? "New provider", status);
+};
+const save = async (deps: ConsoleDeps, ctx: AdminContext, id: string | null) => {
+  const t = await target(deps, ctx);
+  const existing = id ? await getProvider(t.db, t.scope, id) : null;
+  const fields = formFields(ctx.body);
+  const parsed = parseProviderForm(fields);
+  const result = parsed.ok ? await saveProvider(t.db, secretBox(deps), llmPool(deps), t.scope, existing, parsed.value) : { errors: parsed.errors };
+  if ("errors" in result) return form(deps, ctx, t, existing, fields, result.errors, 400);
+  const q = `scope=${t.kind}${t.scope ? `&tenant=${t.scope}` : ""}`;
+  return redirect(ctx.request, withFlash(`/admin/providers/${fields.id}?${q}`, id ? "saved" : "created"));
+};
+const values = (r: ProviderRow) => ({ id: r.id, kind: r.kind, base_url: r.baseUrl, timeout_ms: String(r.timeoutMs), max_concurrency: String(r.maxConcurrency) });
 
-  return new Elysia()
-    .use(adminAuth(deps))
-    .get("/admin/providers", async (ctx) => {
-      const p = requireArea(ctx.principal, "providers");
-      const db = database(deps);
-      const scope = await resolveScope(db, p, ctx.query, ctx.cookie);
-      const platform = isPlatformAdmin(p) ? await listProviders(db, null) : null;
-      const platformIds = llmPool(deps).providers().filter((k) => !k.includes(":"));
-      const own = scope.tenantId ? await listProviders(db, scope.tenantId) : null;
-      return render(ctx, <ProvidersView scope={scope} platform={platform} platformIds={platformIds} own={own} flash={flashMessage(ctx.query.flash)} />, "LLM providers");
-    })
-    .get("/admin/providers/new", async (ctx) => form(ctx, await target(ctx), null, PROVIDER_DEFAULTS))
-    .post("/admin/providers", (ctx) => save(ctx, null))
-    .get("/admin/providers/:id", async (ctx) => {
-      const t = await target(ctx);
-      const row = await getProvider(t.db, t.scope, providerId(ctx.params.id));
-      return form(ctx, t, row, values(row));
-    })
-    .post("/admin/providers/:id", (ctx) => save(ctx, providerId(ctx.params.id)))
-    .post("/admin/providers/:id/test", async (ctx) => {
-      const t = await target(ctx);
-      const row = await getProvider(t.db, t.scope, providerId(ctx.params.id));
-      const result = await llmPool(deps).test(poolKey(t.scope, row.id));
-      return render(ctx, <ProviderTestView result={result} />, "Provider test");
-    })
-    .post("/admin/providers/:id/delete", async (ctx) => {
-      const t = await target(ctx);
-      const row = await getProvider(t.db, t.scope, providerId(ctx.params.id));
-      await deleteProvider(t.db, llmPool(deps), t.scope, row.id);
-      return redirect(ctx.request, withFlash(`/admin/providers${t.scope ? `?tenant=${t.scope}` : ""}`, "deleted"));
-    });
-}
+export const listProvidersPage: Handler = async (deps, ctx) => {
+  const p = requireArea(ctx.principal, "providers");
+  const db = database(deps);
+  const scope = await resolveScope(db, p, ctx.query, ctx.cookie);
+  const platform = isPlatformAdmin(p) ? await listProviders(db, null) : null;
+  const platformIds = llmPool(deps).providers().filter((k) => !k.includes(":"));
+  const own = scope.tenantId ? await listProviders(db, scope.tenantId) : null;
+  return render(ctx, <ProvidersView scope={scope} platform={platform} platformIds={platformIds} own={own} flash={flashMessage(ctx.query.flash)} />, "LLM providers");
+};
+
+export const newProvider: Handler = async (deps, ctx) => form(deps, ctx, await target(deps, ctx), null, PROVIDER_DEFAULTS);
+
+export const createProvider: Handler = (deps, ctx) => save(deps, ctx, null);
+
+export const showProvider: Handler = async (deps, ctx) => {
+  const t = await target(deps, ctx);
+  const row = await getProvider(t.db, t.scope, providerId(ctx.params.id));
+  return form(deps, ctx, t, row, values(row));
+};
+
+export const updateProvider: Handler = (deps, ctx) => save(deps, ctx, providerId(ctx.params.id));
+
+export const testProvider: Handler = async (deps, ctx) => {
+  const t = await target(deps, ctx);
+  const row = await getProvider(t.db, t.scope, providerId(ctx.params.id));
+  const result = await llmPool(deps).test(poolKey(t.scope, row.id));
+  return render(ctx, <ProviderTestView result={result} />, "Provider test");
+};
+
+export const removeProvider: Handler = async (deps, ctx) => {
+  const t = await target(deps, ctx);
+  const row = await getProvider(t.db, t.scope, providerId(ctx.params.id));
+  await deleteProvider(t.db, llmPool(deps), t.scope, row.id);
+  return redirect(ctx.request, withFlash(`/admin/providers${t.scope ? `?tenant=${t.scope}` : ""}`, "deleted"));
+};

@@ -1,59 +1,57 @@
 /** @jsxImportSource @kitajs/html */
 /** /admin/tenants: list, create, edit, delete (platform admins only; platform-scoped writes). */
-import { Elysia } from "elysia";
 import { TenantFormView, TenantList } from "../../../views/admin/tenants.tsx";
 import { channels } from "../../db/schema/index.ts";
 import { redirect, render } from "../../http/render.ts";
 import { requireArea } from "../access.ts";
-import { adminAuth } from "../auth/plugin.ts";
+import { pageNumber } from "../filters.ts";
 import { flashMessage, withFlash } from "../flash.ts";
+import { slicePage } from "../queries/page.ts";
 import { formFields, uuidParam } from "../forms.ts";
+import type { AdminContext, ConsoleDeps, Handler } from "../lazy.ts";
 import { database } from "../request.ts";
-import type { AdminDeps } from "../routes.ts";
 import { deleteTenant, getTenant, listTenants, parseTenantForm, saveTenant } from "../tenants/save.ts";
 
-type FormCtx = { principal: Parameters<typeof requireArea>[0]; body: unknown; csrfToken: string; request: Request };
+export const listTenantsPage: Handler = async (deps, ctx) => {
+  requireArea(ctx.principal, "tenants");
+  return render(ctx, <TenantList tenants={slicePage(await listTenants(database(deps)), pageNumber(ctx.query.page))} flash={flashMessage(ctx.query.flash)} />, "Tenants");
+};
 
-export function tenantsPage(deps: AdminDeps) {
-  const save = async (ctx: FormCtx, id: string | null) => {
-    requireArea(ctx.principal, "tenants");
-    const db = database(deps);
-    const existing = id ? await getTenant(db, id) : null;
-    const fields = formFields(ctx.body);
-    const parsed = parseTenantForm(fields);
-    const result = parsed.ok ? await saveTenant(db, id, parsed.value) : { errors: parsed.errors };
-    if ("errors" in result) return render(ctx, <TenantFormView csrf={ctx.csrfToken} tenant={existing} values={fields} errors={result.errors} />, "Tenant", 400);
-    return redirect(ctx.request, withFlash(`/admin/tenants/${result.id}`, id ? "saved" : "created"));
-  };
-  return new Elysia()
-    .use(adminAuth(deps))
-    .get("/admin/tenants", async (ctx) => {
-      requireArea(ctx.principal, "tenants");
-      return render(ctx, <TenantList tenants={await listTenants(database(deps))} flash={flashMessage(ctx.query.flash)} />, "Tenants");
-    })
-    .get("/admin/tenants/new", (ctx) => {
-      requireArea(ctx.principal, "tenants");
-      return render(ctx, <TenantFormView csrf={ctx.csrfToken} tenant={null} values={{}} />, "New tenant");
-    })
-    .get("/admin/tenants/:id", async (ctx) => {
-      requireArea(ctx.principal, "tenants");
-      const t = await getTenant(database(deps), uuidParam(ctx.params.id, "tenant"));
-      return render(ctx, <TenantFormView csrf={ctx.csrfToken} tenant={t} values={{ name: t.name, slug: t.slug }} flash={flashMessage(ctx.query.flash)} />, t.name);
-    })
-    .post("/admin/tenants", async (ctx) => save(ctx, null))
-    .post("/admin/tenants/:id", async (ctx) => save(ctx, uuidParam(ctx.params.id, "tenant")))
-    .post("/admin/tenants/:id/delete", async (ctx) => {
-      requireArea(ctx.principal, "tenants");
-      const db = database(deps);
-      const id = uuidParam(ctx.params.id, "tenant");
-      const live = await db.withTenant(id, (tx) => tx.select({ id: channels.id }).from(channels));
-      await deleteTenant(db, id);
-      // Its connections must stop receiving now, not at the next restart.
-      for (const c of live) await deps.connections()?.reload(id, c.id);
-      // …and its own LLM keys leave the running pool.
-      const pool = deps.pool();
-      for (const key of pool?.providers() ?? []) if (key.startsWith(`${id}:`)) pool!.remove(key);
-      return redirect(ctx.request, withFlash("/admin/tenants", "deleted"));
-    });
+export const newTenant: Handler = (_deps, ctx) => {
+  requireArea(ctx.principal, "tenants");
+  return render(ctx, <TenantFormView csrf={ctx.csrfToken} tenant={null} values={{}} />, "New tenant");
+};
 
+export const showTenant: Handler = async (deps, ctx) => {
+  requireArea(ctx.principal, "tenants");
+  const t = await getTenant(database(deps), uuidParam(ctx.params.id, "tenant"));
+  return render(ctx, <TenantFormView csrf={ctx.csrfToken} tenant={t} values={{ name: t.name, slug: t.slug }} flash={flashMessage(ctx.query.flash)} />, t.name);
+};
+
+async function save(deps: ConsoleDeps, ctx: AdminContext, id: string | null) {
+  requireArea(ctx.principal, "tenants");
+  const db = database(deps);
+  const existing = id ? await getTenant(db, id) : null;
+  const fields = formFields(ctx.body);
+  const parsed = parseTenantForm(fields);
+  const result = parsed.ok ? await saveTenant(db, id, parsed.value) : { errors: parsed.errors };
+  if ("errors" in result) return render(ctx, <TenantFormView csrf={ctx.csrfToken} tenant={existing} values={fields} errors={result.errors} />, "Tenant", 400);
+  return redirect(ctx.request, withFlash(`/admin/tenants/${result.id}`, id ? "saved" : "created"));
 }
+
+export const createTenant: Handler = (deps, ctx) => save(deps, ctx, null);
+export const updateTenant: Handler = (deps, ctx) => save(deps, ctx, uuidParam(ctx.params.id, "tenant"));
+
+export const removeTenant: Handler = async (deps, ctx) => {
+  requireArea(ctx.principal, "tenants");
+  const db = database(deps);
+  const id = uuidParam(ctx.params.id, "tenant");
+  const live = await db.withTenant(id, (tx) => tx.select({ id: channels.id }).from(channels));
+  await deleteTenant(db, id);
+  // Its connections must stop receiving now, not at the next restart…
+  for (const c of live) await deps.connections()?.reload(id, c.id);
+  // …and its own LLM keys leave the running pool.
+  const pool = deps.pool();
+  for (const key of pool?.providers() ?? []) if (key.startsWith(`${id}:`)) pool!.remove(key);
+  return redirect(ctx.request, withFlash("/admin/tenants", "deleted"));
+};

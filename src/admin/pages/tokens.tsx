@@ -1,36 +1,34 @@
 /** @jsxImportSource @kitajs/html */
 /** /admin/tokens: the signed-in user's personal access tokens — create (shown once), list, revoke. */
-import { Elysia } from "elysia";
 import { KonstructError } from "../../errors.ts";
 import { redirect, render } from "../../http/render.ts";
 import { TokensPage } from "../../../views/admin/tokens.tsx";
 import { requireArea } from "../access.ts";
 import { createAccessToken, listAccessTokens, revokeAccessToken } from "../accounts/access-tokens.ts";
-import { type AdminAuthDeps, adminAuth } from "../auth/plugin.ts";
 import { fieldErrors } from "../form-errors.ts";
+import type { Handler } from "../lazy.ts";
 import { database, formText, idParam } from "../request.ts";
 
-export const tokensPage = (deps: AdminAuthDeps) =>
-  new Elysia()
-    .use(adminAuth(deps))
-    .get("/admin/tokens", async (ctx) => {
-      const p = requireArea(ctx.principal, "tokens");
-      const tokens = await listAccessTokens(database(deps), p.userId);
-      return render(ctx, <TokensPage csrf={ctx.csrfToken} role={p.role} tokens={tokens} />, "API tokens");
-    })
-    .post("/admin/tokens", async (ctx) => {
-      const p = requireArea(ctx.principal, "tokens");
-      const db = database(deps);
-      try {
-        const { token } = await createAccessToken(db, p.userId, formText(ctx.body, "name"));
-        return render(ctx, <TokensPage csrf={ctx.csrfToken} role={p.role} tokens={await listAccessTokens(db, p.userId)} created={token} />, "API tokens");
-      } catch (e) {
-        const errors = fieldErrors(e, "name");
-        return render(ctx, <TokensPage csrf={ctx.csrfToken} role={p.role} tokens={await listAccessTokens(db, p.userId)} errors={errors} />, "API tokens", 400);
-      }
-    })
-    .post("/admin/tokens/:id/revoke", async (ctx) => {
-      const p = requireArea(ctx.principal, "tokens");
-      if (!(await revokeAccessToken(database(deps), p.userId, idParam(ctx.params.id, "token")))) throw new KonstructError("not_found", "no such token");
-      return redirect(ctx.request, "/admin/tokens");
-    });
+export const listTokens: Handler = async (deps, ctx) => {
+  const p = requireArea(ctx.principal, "tokens");
+  const tokens = await listAccessTokens(database(deps), p.userId);
+  return render(ctx, <TokensPage csrf={ctx.csrfToken} role={p.role} tokens={tokens} />, "API tokens");
+};
+
+export const createToken: Handler = async (deps, ctx) => {
+  const p = requireArea(ctx.principal, "tokens");
+  const db = database(deps);
+  try {
+    const { token } = await createAccessToken(db, p.userId, formText(ctx.body, "name"));
+    return render(ctx, <TokensPage csrf={ctx.csrfToken} role={p.role} tokens={await listAccessTokens(db, p.userId)} created={token} />, "API tokens");
+  } catch (e) {
+    const errors = fieldErrors(e, "name");
+    return render(ctx, <TokensPage csrf={ctx.csrfToken} role={p.role} tokens={await listAccessTokens(db, p.userId)} errors={errors} />, "API tokens", 400);
+  }
+};
+
+export const revokeToken: Handler = async (deps, ctx) => {
+  const p = requireArea(ctx.principal, "tokens");
+  if (!(await revokeAccessToken(database(deps), p.userId, idParam(ctx.params.id, "token")))) throw new KonstructError("not_found", "no such token");
+  return redirect(ctx.request, "/admin/tokens");
+};

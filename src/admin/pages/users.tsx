@@ -5,7 +5,6 @@
  * is shown once on the page that answers the invite.
  */
 import { eq } from "drizzle-orm";
-import { Elysia } from "elysia";
 import type { Database } from "../../db/database.ts";
 import { tenants } from "../../db/schema/index.ts";
 import { KonstructError } from "../../errors.ts";
@@ -14,9 +13,9 @@ import { UsersPage, type UsersPageProps } from "../../../views/admin/users.tsx";
 import { requireArea } from "../access.ts";
 import { createInvitation, listPendingInvitations, revokeInvitation } from "../accounts/invitations.ts";
 import { deleteUser, listUsers } from "../accounts/users.ts";
-import { type AdminAuthDeps, adminAuth } from "../auth/plugin.ts";
 import { isPlatformAdmin, type Principal, tenantFor } from "../auth/principal.ts";
 import { fieldErrors } from "../form-errors.ts";
+import type { Handler } from "../lazy.ts";
 import { publicBase, smtpMailer } from "../mail.ts";
 import { database, formText, idParam } from "../request.ts";
 
@@ -36,53 +35,52 @@ async function tenantExists(db: Database, id: string): Promise<boolean> {
   return !!t;
 }
 
-export const usersPage = (deps: AdminAuthDeps) => {
+export const listUsersPage: Handler = async (deps, ctx) => {
+  const p = requireArea(ctx.principal, "users");
+  return render(ctx, <UsersPage {...await pageProps(database(deps), p, ctx.csrfToken)} />, "Users");
+};
+
+export const inviteUser: Handler = async (deps, ctx) => {
+  const p = requireArea(ctx.principal, "users");
+  const db = database(deps);
   const send = smtpMailer(deps.config.smtp);
-  return new Elysia()
-    .use(adminAuth(deps))
-    .get("/admin/users", async (ctx) => {
-      const p = requireArea(ctx.principal, "users");
-      return render(ctx, <UsersPage {...await pageProps(database(deps), p, ctx.csrfToken)} />, "Users");
-    })
-    .post("/admin/users/invite", async (ctx) => {
-      const p = requireArea(ctx.principal, "users");
-      const db = database(deps);
-      const form = { email: formText(ctx.body, "email"), role: formText(ctx.body, "role"), tenantId: formText(ctx.body, "tenant_id") };
-      const tenantId = tenantFor(p, form.tenantId);
-      const again = async (extra: Partial<UsersPageProps>, status = 200) =>
-        render(ctx, <UsersPage {...await pageProps(db, p, ctx.csrfToken)} form={form} {...extra} />, "Users", status);
-      if (!tenantId || !(await tenantExists(db, idParam(tenantId, "tenant")))) return again({ errors: { tenant_id: "choose a tenant" } }, 400);
-      let invite: Awaited<ReturnType<typeof createInvitation>>;
-      try {
-        invite = await createInvitation(db, { ...form, tenantId, invitedBy: p.userId, ttlHours: deps.config.admin.invitation_ttl_hours });
-      } catch (e) {
-        return again({ errors: fieldErrors(e, "email") }, 400);
-      }
-      const link = `${publicBase(deps.config, ctx.request)}/invite/${invite.token}`;
-      if (!send) return again({ form: {}, flash: `Invitation for ${invite.email} created.`, inviteLink: link });
-      try {
-        await send({
-          to: invite.email,
-          subject: "You are invited to Konstruct",
-          text: `${p.email} invited you to Konstruct as ${form.role.replace("_", " ")}.\n\nSet your password here (the link works once, for ${deps.config.admin.invitation_ttl_hours} hours):\n${link}\n`,
-        });
-      } catch (e) {
-        deps.log.warn({ err: e }, "invitation mail could not be sent");
-        return again({ form: {}, flash: `The mail to ${invite.email} could not be sent (${(e as Error).message}); pass this link on instead.`, inviteLink: link });
-      }
-      return again({ form: {}, flash: `Invitation sent to ${invite.email}.` });
-    })
-    .post("/admin/users/:id/delete", async (ctx) => {
-      const p = requireArea(ctx.principal, "users");
-      const id = idParam(ctx.params.id, "user");
-      if (id === p.userId) throw new KonstructError("bad_request", "you cannot remove yourself");
-      if (!(await deleteUser(database(deps), id, isPlatformAdmin(p) ? null : p.tenantId))) throw new KonstructError("not_found", "no such user");
-      return redirect(ctx.request, "/admin/users");
-    })
-    .post("/admin/invitations/:id/revoke", async (ctx) => {
-      const p = requireArea(ctx.principal, "users");
-      const id = idParam(ctx.params.id, "invitation");
-      if (!(await revokeInvitation(database(deps), id, isPlatformAdmin(p) ? null : p.tenantId))) throw new KonstructError("not_found", "no such invitation");
-      return redirect(ctx.request, "/admin/users");
+  const form = { email: formText(ctx.body, "email"), role: formText(ctx.body, "role"), tenantId: formText(ctx.body, "tenant_id") };
+  const tenantId = tenantFor(p, form.tenantId);
+  const again = async (extra: Partial<UsersPageProps>, status = 200) =>
+    render(ctx, <UsersPage {...await pageProps(db, p, ctx.csrfToken)} form={form} {...extra} />, "Users", status);
+  if (!tenantId || !(await tenantExists(db, idParam(tenantId, "tenant")))) return again({ errors: { tenant_id: "choose a tenant" } }, 400);
+  let invite: Awaited<ReturnType<typeof createInvitation>>;
+  try {
+    invite = await createInvitation(db, { ...form, tenantId, invitedBy: p.userId, ttlHours: deps.config.admin.invitation_ttl_hours });
+  } catch (e) {
+    return again({ errors: fieldErrors(e, "email") }, 400);
+  }
+  const link = `${publicBase(deps.config, ctx.request)}/invite/${invite.token}`;
+  if (!send) return again({ form: {}, flash: `Invitation for ${invite.email} created.`, inviteLink: link });
+  try {
+    await send({
+      to: invite.email,
+      subject: "You are invited to Konstruct",
+      text: `${p.email} invited you to Konstruct as ${form.role.replace("_", " ")}.\n\nSet your password here (the link works once, for ${deps.config.admin.invitation_ttl_hours} hours):\n${link}\n`,
     });
+  } catch (e) {
+    deps.log.warn({ err: e }, "invitation mail could not be sent");
+    return again({ form: {}, flash: `The mail to ${invite.email} could not be sent (${(e as Error).message}); pass this link on instead.`, inviteLink: link });
+  }
+  return again({ form: {}, flash: `Invitation sent to ${invite.email}.` });
+};
+
+export const removeUser: Handler = async (deps, ctx) => {
+  const p = requireArea(ctx.principal, "users");
+  const id = idParam(ctx.params.id, "user");
+  if (id === p.userId) throw new KonstructError("bad_request", "you cannot remove yourself");
+  if (!(await deleteUser(database(deps), id, isPlatformAdmin(p) ? null : p.tenantId))) throw new KonstructError("not_found", "no such user");
+  return redirect(ctx.request, "/admin/users");
+};
+
+export const revokeInvite: Handler = async (deps, ctx) => {
+  const p = requireArea(ctx.principal, "users");
+  const id = idParam(ctx.params.id, "invitation");
+  if (!(await revokeInvitation(database(deps), id, isPlatformAdmin(p) ? null : p.tenantId))) throw new KonstructError("not_found", "no such invitation");
+  return redirect(ctx.request, "/admin/users");
 };

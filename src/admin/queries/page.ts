@@ -15,3 +15,9 @@ export function pageWindow(page: number, size = PAGE_SIZE): { limit: number; off
 export function toPage<T>(rows: T[], page: number, size = PAGE_SIZE): Page<T> {
   return { rows: rows.slice(0, size), page: Math.max(1, Math.floor(page) || 1), hasNext: rows.length > size };
 }
+
+/** A page of a list already in memory (tenants, agents, channels: small tables read whole). */
+export function slicePage<T>(rows: T[], page: number, size = PAGE_SIZE): Page<T> {
+  const { offset } = pageWindow(page, size);
+  return toPage(rows.slice(offset, offset + size + 1), page, size);
+}

@@ -1,0 +1,46 @@
+/**
+ * Console handlers are loaded on first use: the route table (routes.ts) is registered at start,
+ * but a page's module — its views, queries and validation — is imported only when someone opens
+ * it. An idle appliance then carries none of the console's code (the idle RSS budget is tight),
+ * and a handler is a plain function of (deps, ctx), testable without Elysia.
+ */
+import type { Cookie } from "elysia";
+import type { Connections } from "../gateway/connections.ts";
+import type { LlmPool } from "../llm/pool.ts";
+import type { AdminAuthDeps } from "./auth/plugin.ts";
+import type { ClientInfo } from "./auth/client.ts";
+import type { Principal } from "./auth/principal.ts";
+
+/** What adminAuth and Elysia put in front of every console handler. */
+export interface AdminContext {
+  request: Request;
+  principal: Principal | null;
+  csrfToken: string;
+  client: ClientInfo;
+  sessionId: string | null;
+  cookie: Record<string, Cookie<unknown>>;
+  body: unknown;
+  params: Record<string, string>;
+  query: Record<string, string | undefined>;
+  set: { status?: number | string };
+}
+
+/** What console handlers get: auth's deps, plus the running gateway parts the pages act on. */
+export type ConsoleDeps = AdminAuthDeps & {
+  /** The running channel connections (restarted after a channel is saved); null until started. */
+  connections: () => Connections | null;
+  /** The gateway's LLM pool (providers saved and tested live); null until started. */
+  pool: () => LlmPool | null;
+};
+
+export type Handler = (deps: ConsoleDeps, ctx: AdminContext) => unknown;
+
+export type Method = "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
+
+export interface LazyRoute {
+  method: Method;
+  path: string;
+  load: () => Promise<Handler>;
+}
+
+export const lazyRoute = (method: Method, path: string, load: () => Promise<Handler>): LazyRoute => ({ method, path, load });
