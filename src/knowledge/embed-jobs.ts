@@ -16,6 +16,7 @@ import type { Embedder } from "../embeddings/embedder.ts";
 import type { VectorStore } from "../vectors/store.ts";
 
 const BATCH = 64;
+const WRITE_SLICE = 8;
 const IDLE_POLL_MS = 5000;
 
 interface Pending {
@@ -130,13 +131,20 @@ export class EmbedJobs {
       else throw e;
       return;
     }
-    const input = recordset(rows.map((r, i) => ({ id: r.id, v: vectors.encode(vecs[i]!) })), "x", "id uuid, v text");
-    await db.withTenant(tenantId, async (tx) => {
-      await rowsOf(
-        tx,
-        sql`update ${sql.raw(table)} t set embedding = ${vectors.decodeSql(sql`x.v`)}, model = ${embedder.model}
-            from ${input} where t.tenant_id = ${tenantId}::uuid and t.id = x.id`,
+    // Small write transactions: on PGlite the database runs on the main thread, and indexing a
+    // vector into HNSW is CPU work there — short slices let chat transactions in between.
+    for (let i = 0; i < rows.length; i += WRITE_SLICE) {
+      const input = recordset(rows.slice(i, i + WRITE_SLICE).map((r, j) => ({ id: r.id, v: vectors.encode(vecs[i + j]!) })), "x", "id uuid, v text");
+      await db.withTenant(tenantId, (tx) =>
+        rowsOf(
+          tx,
+          sql`update ${sql.raw(table)} t set embedding = ${vectors.decodeSql(sql`x.v`)}, model = ${embedder.model}
+              from ${input} where t.tenant_id = ${tenantId}::uuid and t.id = x.id`,
+        ),
       );
+      await Bun.sleep(0);
+    }
+    await db.withTenant(tenantId, async (tx) => {
       if (docs.length)
         await rowsOf(
           tx,

@@ -27,9 +27,12 @@ const TEXT_MATCHES = 1000;
 export async function hybridSearch(deps: { db: Database; embedder: Embedder; vectors: VectorStore }, tenantId: string, query: string, k = 5): Promise<Passage[]> {
   const q = query.trim();
   if (!q) return [];
-  const [vector] = await deps.embedder.embed([q], "query");
-  return deps.db.withTenant(tenantId, async (tx) => {
-    const text = await rowsOf<{ id: string }>(
+  // The worker embeds the query while the database runs the full-text side (its own transaction:
+  // on PGlite a transaction waiting for the worker would hold the only connection).
+  const embedded = deps.embedder.embed([q], "query");
+  embedded.catch(() => {});
+  const text = await deps.db.withTenant(tenantId, (tx) =>
+    rowsOf<{ id: string }>(
       tx,
       // plainto_tsquery ANDs the terms; a question rarely contains all of a passage's words, so OR them.
       // Ranking reads every match, and an OR of common words matches most of a large knowledge base:
@@ -37,7 +40,10 @@ export async function hybridSearch(deps: { db: Database; embedder: Embedder; vec
       sql`with t as (select nullif(replace(plainto_tsquery('english', ${q})::text, '&', '|'), '')::tsquery as q)
           select id from (select id, tsv, t.q from kb_chunks, t where tenant_id = ${tenantId}::uuid and tsv @@ t.q limit ${TEXT_MATCHES}) m
           order by ts_rank(tsv, q) desc, id limit ${CANDIDATES}`,
-    );
+    ),
+  );
+  const [vector] = await embedded;
+  return deps.db.withTenant(tenantId, async (tx) => {
     const near = await deps.vectors.nearest(tx, { table: "kb_chunks", tenantId, model: deps.embedder.model, vector: vector!, k: CANDIDATES });
     const fused = rrf([text.map((r) => r.id), near.map((r) => r.id)]).slice(0, k);
     if (!fused.length) return [];

@@ -52,6 +52,8 @@ describe.each(DB_KINDS)("memory end to end on %s Postgres", (kind) => {
     const say = async (text: string, n: number) => {
       await tg.userSends(chat, text);
       await tg.waitForReplies(chat, n);
+      // The reply reaches Telegram before the event ends and its compaction is scheduled.
+      await t.app.gateway.pipeline.idle();
       await t.app.semantic.context.idle();
     };
     await say("Please keep in mind that my locker code is 4417.", 1);
@@ -94,6 +96,7 @@ describe.each(DB_KINDS)("memory end to end on %s Postgres", (kind) => {
     const chat = 7002;
     await tg.userSends(chat, "I am based in the Lisbon office.");
     await tg.waitForReplies(chat, 1);
+    await t.app.gateway.pipeline.idle();
     await t.app.semantic.context.idle();
     const before = llm.journal().filter((r) => system(r) === EXTRACT_SYSTEM).length;
     await t.app.semantic.sweep();
