@@ -18,5 +18,5 @@ export interface TurnContext {
   /** Extra system-prompt text for this turn; `history` ends with the user's message. */
   prompt(scope: TurnScope, history: ChatMessage[]): Promise<string>;
   /** After the assistant turn is on record (compaction); must not throw. */
-  afterTurn(scope: TurnScope, pool: Pick<LlmPool, "chat">): void;
+  afterTurn(scope: TurnScope, pool: Pick<LlmPool, "chat">, replyTokens?: number): void;
 }

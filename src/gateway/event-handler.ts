@@ -11,6 +11,7 @@ import { and, eq } from "drizzle-orm";
 import type { Logger } from "pino";
 import { type AuditEntry, audit, auditInsert } from "../agent/audit.ts";
 import { Ledger } from "../agent/ledger.ts";
+import { estimateTokens } from "../agent/tokens.ts";
 import { runTurn, type TurnDeps } from "../agent/loop.ts";
 import type { PriceTable } from "../agent/usage.ts";
 import type { InboundMessage } from "../channels/types.ts";
@@ -130,7 +131,7 @@ export class EventHandler {
     });
     await this.deliver(conn, eventId, prepared, outcome.kind === "failed" ? "failed" : "done");
     // Compaction is an LLM call: only after a turn the model answered (never past a budget stop).
-    if (outcome.kind === "reply") this.deps.turn.context?.afterTurn({ tenantId, agent: begun.agent, conversationId: begun.conversationId, userKey: message.sender.id }, this.deps.turn.pool);
+    if (outcome.kind === "reply") this.deps.turn.context?.afterTurn({ tenantId, agent: begun.agent, conversationId: begun.conversationId, userKey: message.sender.id }, this.deps.turn.pool, estimateTokens(text));
   }
 
   private async recordedReply(tx: Tx, eventId: string, message: InboundMessage): Promise<Prepared | null> {

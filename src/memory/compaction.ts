@@ -75,14 +75,22 @@ export async function compact(deps: CompactionDeps & { pool: Pick<LlmPool, "chat
  * What a turn's prompt needs to know first, in one statement: the conversation's summary and
  * whether the employee has any memory for this user (most new employees have none: no model load).
  */
-export async function turnMemoryState(db: Database, scope: TurnScope): Promise<{ summary: string; hasMemories: boolean }> {
+/**
+ * One round trip before the model call: the conversation's summary, whether there are memories to
+ * recall, and how many tokens of turns the summary does not cover yet (so the compaction after the
+ * turn can tell, without reading the conversation again, that nothing needs summarising).
+ */
+export async function turnMemoryState(db: Database, scope: TurnScope): Promise<{ summary: string; hasMemories: boolean; unsummarisedTokens: number }> {
   const { tenantId, agent, conversationId, userKey } = scope;
   const [row] = await db.withTenant(tenantId, (tx) =>
-    rowsOf<{ summary: string | null; has: boolean }>(
+    rowsOf<{ summary: string | null; has: boolean; pending: string | number | null }>(
       tx,
-      sql`select (select summary from conversation_memory where tenant_id = ${tenantId}::uuid and conversation_id = ${conversationId}::uuid) as summary,
-            exists (select 1 from memories where tenant_id = ${tenantId}::uuid and agent_id = ${agent.id}::uuid and user_key in (${userKey}, '')) as has`,
+      sql`with cm as (select summary, summarized_until from conversation_memory where tenant_id = ${tenantId}::uuid and conversation_id = ${conversationId}::uuid)
+          select (select summary from cm) as summary,
+            exists (select 1 from memories where tenant_id = ${tenantId}::uuid and agent_id = ${agent.id}::uuid and user_key in (${userKey}, '')) as has,
+            (select coalesce(sum(tokens), 0) from messages where tenant_id = ${tenantId}::uuid and conversation_id = ${conversationId}::uuid
+               and created_at > coalesce((select summarized_until from cm), '-infinity'::timestamptz)) as pending`,
     ),
   );
-  return { summary: row?.summary ?? "", hasMemories: !!row?.has };
+  return { summary: row?.summary ?? "", hasMemories: !!row?.has, unsummarisedTokens: Number(row?.pending ?? 0) };
 }

@@ -19,12 +19,17 @@ export const CITE_INSTRUCTION =
 export class MemoryContext implements TurnContext {
   private readonly serial = new KeyedMutex();
   private readonly inFlight = new Set<Promise<unknown>>();
+  /** Unsummarised tokens per conversation as read before the model call; taken by afterTurn. */
+  private readonly pending = new Map<string, number>();
 
   constructor(private readonly deps: CompactionDeps & { recallTokens: number; log: Logger }) {}
 
   async prompt(scope: TurnScope, history: ChatMessage[]): Promise<string> {
     const query = history.findLast((m) => m.role === "user")?.content ?? "";
-    const { summary, hasMemories } = await turnMemoryState(this.deps.db, scope);
+    const { summary, hasMemories, unsummarisedTokens } = await turnMemoryState(this.deps.db, scope);
+    // Turns that end without a reply never reach afterTurn: bound what they leave behind.
+    if (this.pending.size > 10_000) this.pending.clear();
+    this.pending.set(scope.conversationId, unsummarisedTokens);
     const recalled = hasMemories
       ? await this.deps.memory
           .recall(scope.tenantId, { agentId: scope.agent.id, userKey: scope.userKey, query, budgetTokens: this.deps.recallTokens, excludeConversationId: scope.conversationId })
@@ -42,7 +47,11 @@ export class MemoryContext implements TurnContext {
     return Math.max(64, Math.floor(window / 2));
   }
 
-  afterTurn(scope: TurnScope, pool: Pick<LlmPool, "chat">): void {
+  afterTurn(scope: TurnScope, pool: Pick<LlmPool, "chat">, replyTokens?: number): void {
+    // Exact skip: the turns not yet summarised (read before the call) plus the reply still fit.
+    const before = this.pending.get(scope.conversationId);
+    this.pending.delete(scope.conversationId);
+    if (before !== undefined && replyTokens !== undefined && before + replyTokens <= this.keepTokens(scope)) return;
     const p = this.serial
       .run(scope.conversationId, () => compact({ ...this.deps, pool }, scope, this.keepTokens(scope)))
       .catch((e) => this.deps.log.warn({ err: e, conversation: scope.conversationId }, "compaction failed"));
