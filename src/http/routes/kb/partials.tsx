@@ -22,9 +22,9 @@ export const kbPartials = (deps: KbDeps) =>
       const { tenantId, slug, semantic } = await kbTenant(deps, principal, params.tenant, "read");
       return html(<div class="kb-panel"><KbUploadForm tenant={slug} /><KbDocuments tenant={slug} documents={await semantic.knowledge.list(tenantId)} /></div>);
     })
-    .post("/kb/:tenant/partials/upload", async ({ params, request, principal }) => {
+    .post("/kb/:tenant/partials/upload", async ({ params, body, principal }) => {
       const { tenantId, slug, semantic } = await kbTenant(deps, principal, params.tenant, "admin");
-      const files = await uploadedFiles(request);
+      const files = await uploadedFiles(body);
       const notices: string[] = [];
       for (const f of files) {
         try {
