@@ -16,6 +16,8 @@
  *   GET  /admin/usage                usage & cost per day/agent/model, SVG charts
  *   GET  /admin/providers[/new|/:id], POST /admin/providers[/:id][/test|/delete]  ?scope=platform|tenant
  *   GET  /admin/chat, GET /admin/chat/:agentId/log, POST /admin/chat/:agentId/messages   web chat
+ *   GET  /admin/knowledge            knowledge base: upload (progress), list, delete (embeds /kb partials)
+ *   GET  /admin/approvals, POST /admin/approvals/:id/decide   pending tool calls; approve / deny
  *   GET  /admin/users, POST /admin/users/invite, POST /admin/users/:id/delete,
  *        POST /admin/invitations/:id/revoke
  *   GET  /admin/tokens, POST /admin/tokens, POST /admin/tokens/:id/revoke
@@ -23,6 +25,8 @@
  *   /api/v1/*                        JSON admin API (api/routes.ts), GET /api/v1/openapi.json
  */
 import { Elysia } from "elysia";
+import type { Semantic } from "../app/semantic.ts";
+import type { ApprovalFlow } from "../gateway/approval-flow.ts";
 import type { Connections } from "../gateway/connections.ts";
 import type { LlmPool } from "../llm/pool.ts";
 import { adminApi } from "./api/routes.ts";
@@ -34,7 +38,9 @@ import { channelsPage } from "./pages/channels.tsx";
 import { chatPage } from "./pages/chat.tsx";
 import { conversationsPage } from "./pages/conversations.tsx";
 import { dashboardPage } from "./pages/dashboard.tsx";
+import { approvalsPage } from "./pages/approvals.tsx";
 import { invitePage } from "./pages/invite.tsx";
+import { knowledgePage } from "./pages/knowledge.tsx";
 import { loginPage } from "./pages/login.tsx";
 import { logoutRoute } from "./pages/logout.ts";
 import { providersPage } from "./pages/providers.tsx";
@@ -49,6 +55,10 @@ export type AdminDeps = AdminAuthDeps & {
   connections: () => Connections | null;
   /** The gateway's LLM pool (providers saved and tested live); null until started. */
   pool: () => LlmPool | null;
+  /** Memory and knowledge (the Knowledge page); null until started. */
+  knowledge: () => Semantic | null;
+  /** The gateway's approval flow (deciding continues the paused turn); null until started. */
+  approvals: () => Pick<ApprovalFlow, "decide"> | null;
 };
 
 export function adminConsole(deps: AdminDeps) {
@@ -74,5 +84,7 @@ export function adminConsole(deps: AdminDeps) {
       .use(usagePage(deps))
       .use(providersPage(deps))
       .use(chatPage(deps))
+      .use(knowledgePage(deps))
+      .use(approvalsPage(deps))
   );
 }

@@ -1,0 +1,25 @@
+/** @jsxImportSource @kitajs/html */
+/**
+ * /admin/knowledge: the tenant's knowledge base — the /kb htmx partials (upload with progress
+ * polling, list, delete) inside the console. Operators read; the upload form and delete buttons are
+ * for tenant admins, and the /kb and /api/v1/kb routes refuse operators on their own.
+ */
+import { Elysia } from "elysia";
+import { KnowledgeView } from "../../../views/admin/knowledge.tsx";
+import { render } from "../../http/render.ts";
+import { KonstructError } from "../../errors.ts";
+import { adminAuth } from "../auth/plugin.ts";
+import { canAdmin } from "../auth/principal.ts";
+import type { AdminDeps } from "../routes.ts";
+import { pageScope } from "../scope.ts";
+
+export function knowledgePage(deps: AdminDeps) {
+  return new Elysia().use(adminAuth(deps)).get("/admin/knowledge", async (ctx) => {
+    const { p, scope, tenantId } = await pageScope(deps, ctx, "knowledge");
+    if (!tenantId) return render(ctx, <KnowledgeView scope={scope} documents={null} admin={false} />, "Knowledge");
+    const semantic = deps.knowledge();
+    if (!semantic) throw new KonstructError("db_unavailable", "starting");
+    const documents = await semantic.knowledge.list(tenantId);
+    return render(ctx, <KnowledgeView scope={scope} documents={documents} admin={canAdmin(p, tenantId)} />, "Knowledge");
+  });
+}
