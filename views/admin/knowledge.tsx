@@ -5,7 +5,7 @@ import type { DocumentView } from "../../src/knowledge/knowledge.ts";
 import { KbPanel } from "../partials/kb-documents.tsx";
 import { NoTenant, PageHead } from "./parts.tsx";
 
-export function KnowledgeView(p: { scope: Scope; documents: DocumentView[] | null; admin: boolean }): JSX.Element {
+export function KnowledgeView(p: { scope: Scope; slug: string; documents: DocumentView[] | null; admin: boolean }): JSX.Element {
   return (
     <section>
       <PageHead title="Knowledge" scope={p.scope} action="/admin/knowledge" />
@@ -14,7 +14,7 @@ export function KnowledgeView(p: { scope: Scope; documents: DocumentView[] | nul
       ) : (
         <>
           <p class="hint">Documents here are split into passages and embedded; the AI employees find them with kb_search and cite them.</p>
-          <KbPanel tenant={p.scope.tenantId} documents={p.documents} admin={p.admin} />
+          <KbPanel tenant={p.slug} documents={p.documents} admin={p.admin} />
         </>
       )}
     </section>

@@ -11,15 +11,18 @@ import { KonstructError } from "../../errors.ts";
 import { adminAuth } from "../auth/plugin.ts";
 import { canAdmin } from "../auth/principal.ts";
 import type { AdminDeps } from "../routes.ts";
+import { getTenant } from "../tenants/save.ts";
 import { pageScope } from "../scope.ts";
 
 export function knowledgePage(deps: AdminDeps) {
   return new Elysia().use(adminAuth(deps)).get("/admin/knowledge", async (ctx) => {
-    const { p, scope, tenantId } = await pageScope(deps, ctx, "knowledge");
-    if (!tenantId) return render(ctx, <KnowledgeView scope={scope} documents={null} admin={false} />, "Knowledge");
+    const { p, db, scope, tenantId } = await pageScope(deps, ctx, "knowledge");
+    if (!tenantId) return render(ctx, <KnowledgeView scope={scope} slug="" documents={null} admin={false} />, "Knowledge");
     const semantic = deps.knowledge();
     if (!semantic) throw new KonstructError("db_unavailable", "starting");
     const documents = await semantic.knowledge.list(tenantId);
-    return render(ctx, <KnowledgeView scope={scope} documents={documents} admin={canAdmin(p, tenantId)} />, "Knowledge");
+    // The partials name the tenant by slug; the page uses the same URLs.
+    const { slug } = await getTenant(db, tenantId);
+    return render(ctx, <KnowledgeView scope={scope} slug={slug} documents={documents} admin={canAdmin(p, tenantId)} />, "Knowledge");
   });
 }
