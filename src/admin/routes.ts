@@ -38,9 +38,9 @@ import { channelsPage } from "./pages/channels.tsx";
 import { chatPage } from "./pages/chat.tsx";
 import { conversationsPage } from "./pages/conversations.tsx";
 import { dashboardPage } from "./pages/dashboard.tsx";
-import { approvalsPage } from "./pages/approvals.tsx";
+import { decideApprovalForm, showApprovals } from "./pages/approvals.tsx";
 import { invitePage } from "./pages/invite.tsx";
-import { knowledgePage } from "./pages/knowledge.tsx";
+import { showKnowledge } from "./pages/knowledge.tsx";
 import { loginPage } from "./pages/login.tsx";
 import { logoutRoute } from "./pages/logout.ts";
 import { providersPage } from "./pages/providers.tsx";
@@ -84,7 +84,9 @@ export function adminConsole(deps: AdminDeps) {
       .use(usagePage(deps))
       .use(providersPage(deps))
       .use(chatPage(deps))
-      .use(knowledgePage(deps))
-      .use(approvalsPage(deps))
+      // Knowledge and approvals: plain (deps, ctx) handlers, ready for a lazy route table.
+      .get("/admin/knowledge", (ctx) => showKnowledge(deps, ctx))
+      .get("/admin/approvals", (ctx) => showApprovals(deps, ctx))
+      .post("/admin/approvals/:id/decide", (ctx) => decideApprovalForm(deps, ctx))
   );
 }

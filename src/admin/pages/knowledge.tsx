@@ -4,25 +4,23 @@
  * polling, list, delete) inside the console. Operators read; the upload form and delete buttons are
  * for tenant admins, and the /kb and /api/v1/kb routes refuse operators on their own.
  */
-import { Elysia } from "elysia";
 import { KnowledgeView } from "../../../views/admin/knowledge.tsx";
 import { render } from "../../http/render.ts";
 import { KonstructError } from "../../errors.ts";
-import { adminAuth } from "../auth/plugin.ts";
 import { canAdmin } from "../auth/principal.ts";
+import type { PageCtx } from "../page-context.ts";
 import type { AdminDeps } from "../routes.ts";
 import { getTenant } from "../tenants/save.ts";
 import { pageScope } from "../scope.ts";
 
-export function knowledgePage(deps: AdminDeps) {
-  return new Elysia().use(adminAuth(deps)).get("/admin/knowledge", async (ctx) => {
-    const { p, db, scope, tenantId } = await pageScope(deps, ctx, "knowledge");
-    if (!tenantId) return render(ctx, <KnowledgeView scope={scope} slug="" documents={null} admin={false} />, "Knowledge");
-    const semantic = deps.knowledge();
-    if (!semantic) throw new KonstructError("db_unavailable", "starting");
-    const documents = await semantic.knowledge.list(tenantId);
-    // The partials name the tenant by slug; the page uses the same URLs.
-    const { slug } = await getTenant(db, tenantId);
-    return render(ctx, <KnowledgeView scope={scope} slug={slug} documents={documents} admin={canAdmin(p, tenantId)} />, "Knowledge");
-  });
+/** GET /admin/knowledge — a plain (deps, ctx) handler, registered in ../routes.ts. */
+export async function showKnowledge(deps: AdminDeps, ctx: PageCtx): Promise<Response> {
+  const { p, db, scope, tenantId } = await pageScope(deps, ctx, "knowledge");
+  if (!tenantId) return render(ctx, <KnowledgeView scope={scope} slug="" documents={null} admin={false} />, "Knowledge");
+  const semantic = deps.knowledge();
+  if (!semantic) throw new KonstructError("db_unavailable", "starting");
+  const documents = await semantic.knowledge.list(tenantId);
+  // The partials name the tenant by slug; the page uses the same URLs.
+  const { slug } = await getTenant(db, tenantId);
+  return render(ctx, <KnowledgeView scope={scope} slug={slug} documents={documents} admin={canAdmin(p, tenantId)} />, "Knowledge");
 }
