@@ -17,6 +17,8 @@ export type Area =
   | "usage"
   | "providers"
   | "chat"
+  | "knowledge"
+  | "approvals"
   | "users"
   | "tokens"
   | "api";
@@ -33,6 +35,9 @@ export const AREAS: { area: Area; label: string; href: string; least: Role }[] =
   { area: "usage", label: "Usage", href: "/admin/usage", least: "operator" },
   { area: "providers", label: "Providers", href: "/admin/providers", least: "tenant_admin" },
   { area: "chat", label: "Web chat", href: "/admin/chat", least: "operator" },
+  // Operators read these; uploading, deleting and deciding take a tenant admin (checked per action).
+  { area: "knowledge", label: "Knowledge", href: "/admin/knowledge", least: "operator" },
+  { area: "approvals", label: "Approvals", href: "/admin/approvals", least: "operator" },
   { area: "users", label: "Users", href: "/admin/users", least: "tenant_admin" },
   { area: "tokens", label: "API tokens", href: "/admin/tokens", least: "operator" },
   { area: "api", label: "API", href: "/admin/api", least: "operator" },

@@ -7,6 +7,9 @@ export const FLASH: Record<string, string> = {
   created: "Created.",
   deleted: "Deleted.",
   restarted: "Saved; the connection was restarted.",
+  approved: "Approved; the conversation goes on.",
+  denied: "Denied; the AI employee is told it was not done.",
+  already_decided: "Already decided or expired; nothing changed.",
   not_started: "Saved, but the connection could not start — use “Test connection” to see why.",
 };
 

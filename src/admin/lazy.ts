@@ -5,6 +5,8 @@
  * and a handler is a plain function of (deps, ctx), testable without Elysia.
  */
 import type { Cookie } from "elysia";
+import type { Semantic } from "../app/semantic.ts";
+import type { ApprovalFlow } from "../gateway/approval-flow.ts";
 import type { Connections } from "../gateway/connections.ts";
 import type { LlmPool } from "../llm/pool.ts";
 import type { AdminAuthDeps } from "./auth/plugin.ts";
@@ -31,6 +33,10 @@ export type ConsoleDeps = AdminAuthDeps & {
   connections: () => Connections | null;
   /** The gateway's LLM pool (providers saved and tested live); null until started. */
   pool: () => LlmPool | null;
+  /** Memory and knowledge (the Knowledge page); null until started. */
+  knowledge: () => Semantic | null;
+  /** The gateway's approval flow (deciding continues the paused turn); null until started. */
+  approvals: () => Pick<ApprovalFlow, "decide"> | null;
 };
 
 export type Handler = (deps: ConsoleDeps, ctx: AdminContext) => unknown;

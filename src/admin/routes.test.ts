@@ -11,8 +11,9 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { sql } from "drizzle-orm";
-import { agents, channels, conversations, tenantLlmProviders, tenants } from "../db/schema/index.ts";
+import { agents, approvals, channels, conversations, tenantLlmProviders, tenants } from "../db/schema/index.ts";
 import { DB_KINDS } from "../../test/support/db.ts";
+import { EMBEDDINGS_CONFIG } from "../../test/support/models.ts";
 import {
   anonymousBrowser,
   type Browser,
@@ -38,6 +39,8 @@ interface Row {
   /** Path parameters, made fresh per call when the request consumes or destroys what it names. */
   params?: (f: Ctx, who: Who) => Promise<Record<string, string>> | Record<string, string>;
   body?: (f: Ctx, who: Who) => Record<string, unknown>;
+  /** A multipart body instead (uploads), sent the same way with a session or a token. */
+  multipart?: () => FormData;
   /** A query string for the path (`?tenant=…`: the console's pages take the tenant from it). */
   query?: (f: Ctx) => string;
   /** A fresh browser (signed in as `who`) for this request: it ends or replaces the session. */
@@ -48,6 +51,7 @@ interface Ctx extends ConsoleFixture {
   agentId: string;
   channelId: string;
   conversationId: string;
+  documentId: string;
 }
 
 let n = 0;
@@ -107,6 +111,7 @@ const ROWS: Row[] = [
   },
   { route: "GET /admin/api", expect: PAGE_ANY },
   ...CONSOLE_ROWS(),
+  ...KB_ROWS(),
   { route: "GET /api/v1/openapi.json", expect: ALL(200) },
   { route: "GET /api/v1/me", expect: [401, 200, 200, 200, 200] },
   { route: "GET /api/v1/tenants", expect: [401, 200, 200, 200, 200] },
@@ -176,8 +181,63 @@ function CONSOLE_ROWS(): Row[] {
     { route: "GET /admin/chat", expect: READ, query: acme },
     { route: "GET /admin/chat/:agentId/log", expect: READ, query: acme, params: (f) => ({ agentId: f.agentId }) },
     { route: "POST /admin/chat/:agentId/messages", expect: [303, 200, 403, 200, 200], query: acme, params: (f) => ({ agentId: f.agentId }), body: () => ({ text: "hello from the table" }) },
+    { route: "GET /admin/knowledge", expect: READ, query: acme },
+    { route: "GET /admin/approvals", expect: READ, query: acme },
+    { route: "POST /admin/approvals/:id/decide", expect: ADMIN_POST, query: acme, params: async (f) => ({ id: await pendingApproval(f) }), body: () => ({ decision: "denied" }) },
   ];
 }
+
+/** The knowledge base (src/http/routes/kb): reading for the tenant's readers, upload and delete for its admins. */
+function KB_ROWS(): Row[] {
+  const acme = () => ({ tenant: "acme" });
+  const doc = async (f: Ctx) => ({ tenant: "acme", id: await kbDocument(f) });
+  const files = () => {
+    const form = new FormData();
+    form.append("file", new Blob([`# Table ${unique("doc")}\n\nA document uploaded by the route table.`], { type: "text/markdown" }), "table.md");
+    return form;
+  };
+  return [
+    { route: "GET /api/v1/kb/:tenant/documents", expect: API_READ_OWN, params: acme },
+    { route: "POST /api/v1/kb/:tenant/documents", expect: [401, 403, 403, 201, 201], params: acme, multipart: files },
+    { route: "GET /api/v1/kb/:tenant/documents/:id", expect: API_READ_OWN, params: (f) => ({ tenant: "acme", id: f.documentId }) },
+    { route: "DELETE /api/v1/kb/:tenant/documents/:id", expect: [401, 403, 403, 200, 200], params: doc },
+    { route: "GET /api/v1/kb/:tenant/search", expect: API_READ_OWN, params: acme, query: () => "?q=handbook" },
+    { route: "GET /kb/:tenant/partials/panel", expect: [302, 200, 403, 200, 200], params: acme },
+    { route: "GET /kb/:tenant/partials/documents", expect: [302, 200, 403, 200, 200], params: acme },
+    { route: "POST /kb/:tenant/partials/upload", expect: [303, 403, 403, 200, 200], params: acme, multipart: files },
+  ];
+}
+
+/** A document in acme's knowledge base (stored; embedding runs in the background). */
+const kbDocument = async (f: Ctx) => {
+  const bytes = new TextEncoder().encode(`# Doc ${unique("kb")}\n\nSomething to delete.`);
+  return (await f.app().semantic.knowledge.upload(f.acme, { filename: "doc.md", mime: "text/markdown", bytes })).document.id;
+};
+
+/** A tool call of acme's agent waiting for a decision (its channel is not running: deciding only records it). */
+const pendingApproval = async (f: Ctx) => {
+  const [a] = await f.app().db.withTenant(f.acme, (tx) =>
+    tx
+      .insert(approvals)
+      .values({
+        tenantId: f.acme,
+        agentId: f.agentId,
+        conversationId: f.conversationId,
+        channelId: f.channelId,
+        chatKey: "C1",
+        eventId: crypto.randomUUID(),
+        seq: 0,
+        requestedBy: "U1",
+        tool: "send_message",
+        arguments: { text: "hi" },
+        summary: "send_message: hi",
+        state: {},
+        expiresAt: new Date(Date.now() + 3_600_000),
+      })
+      .returning({ id: approvals.id }),
+  );
+  return a!.id;
+};
 
 /** A channel of acme's agent whose API is a closed port (the connection test fails fast, offline). */
 const uiChannel = async (f: Ctx) => {
@@ -207,13 +267,15 @@ describe.each(DB_KINDS)("admin routes × roles on %s Postgres", (kind) => {
   const bodies: string[] = [];
 
   beforeAll(async () => {
-    const fx = await consoleFixture(kind);
+    // The knowledge-base rows search, so the real embedding model is configured.
+    const fx = await consoleFixture(kind, EMBEDDINGS_CONFIG);
     const [agent] = await fx.app().db.withTenant(fx.acme, (tx) => tx.select({ id: agents.id }).from(agents));
     const [channel] = await fx.app().db.withTenant(fx.acme, (tx) => tx.select({ id: channels.id }).from(channels));
     const [conv] = await fx.app().db.withTenant(fx.acme, (tx) =>
       tx.insert(conversations).values({ tenantId: fx.acme, agentId: agent!.id, channelId: channel!.id, chatKey: "C1" }).returning({ id: conversations.id }),
     );
-    f = { ...fx, agentId: agent!.id, channelId: channel!.id, conversationId: conv!.id };
+    f = { ...fx, agentId: agent!.id, channelId: channel!.id, conversationId: conv!.id, documentId: "" };
+    f.documentId = await kbDocument(f);
     sessions = await f.sessions();
   });
   afterAll(() => f.cleanup());
@@ -234,12 +296,15 @@ describe.each(DB_KINDS)("admin routes × roles on %s Postgres", (kind) => {
     const path = filled.path + (row.query?.(f) ?? "");
     const body = row.body?.(f, who);
     const isApi = path.startsWith("/api/");
+    const multipart = row.multipart?.();
     if (via === "token") {
+      if (multipart) return f.app().http.handle(new Request(`http://localhost${path}`, { method, headers: who === "anonymous" ? {} : { authorization: `Bearer ${f.tokens[who]}` }, body: multipart }));
       const headers: Record<string, string> = who === "anonymous" ? {} : { authorization: `Bearer ${f.tokens[who]}` };
       if (body) headers["content-type"] = "application/json";
       return f.app().http.handle(new Request(`http://localhost${path}`, { method, headers, body: body ? JSON.stringify(body) : undefined }));
     }
     const accept = isApi ? "application/json" : "text/html";
+    if (multipart) return b.fetch(path, { method, body: multipart, headers: { accept } });
     if (method === "GET") return b.fetch(path, { headers: { accept } });
     return isApi ? b.fetch(path, { method, json: body ?? {}, headers: { accept } }) : b.fetch(path, { method, form: (body ?? {}) as Record<string, string>, headers: { accept } });
   }

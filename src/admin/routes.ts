@@ -70,6 +70,10 @@ export const ADMIN_ROUTES: LazyRoute[] = [
   r("GET", "/admin/chat", async () => (await pages()).showChat),
   r("GET", "/admin/chat/:agentId/log", async () => (await pages()).chatLogPartial), // polled until answered
   r("POST", "/admin/chat/:agentId/messages", async () => (await pages()).sendChatMessage),
+  // knowledge base (embeds the /kb partials) and pending approvals (deciding continues the turn)
+  r("GET", "/admin/knowledge", async () => (await pages()).showKnowledge),
+  r("GET", "/admin/approvals", async () => (await pages()).showApprovals),
+  r("POST", "/admin/approvals/:id/decide", async () => (await pages()).decideApprovalForm),
   // admin API (JSON; bearer personal access token or session), described in api/openapi.ts
   r("GET", "/api/v1/openapi.json", async () => (await api()).openApiDocument),
   r("GET", "/api/v1/me", async () => (await api()).me),

@@ -77,6 +77,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
     pool: () => gateway?.pool ?? null,
     peer: (req) => peers.get(req) ?? null,
     knowledge: () => semantic,
+    approvals: () => gateway?.approvals ?? null,
   });
   const dataDir = resolve(config.data_dir);
 

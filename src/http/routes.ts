@@ -19,7 +19,7 @@
 import { Elysia } from "elysia";
 import type { Logger } from "pino";
 import { adminAuth } from "../admin/auth/plugin.ts";
-import { adminConsole } from "../admin/routes.ts";
+import { type AdminDeps, adminConsole } from "../admin/routes.ts";
 import type { Config } from "../config/schema.ts";
 import type { SecretBox } from "../secrets/box.ts";
 import type { Database } from "../db/database.ts";
@@ -57,6 +57,8 @@ export interface HttpDeps {
   peer: (request: Request) => string | null;
   /** Null until memory and knowledge are up. */
   knowledge: KbDeps["knowledge"];
+  /** The gateway's approval flow (admin console: approve / deny); null until started. */
+  approvals: AdminDeps["approvals"];
 }
 
 export function buildHttp(deps: HttpDeps) {

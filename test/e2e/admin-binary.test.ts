@@ -8,6 +8,7 @@ import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { eventually } from "../support/app.ts";
 import { tempDir } from "../support/db.ts";
+import { client } from "../support/http-client.ts";
 import { startSmtp } from "../support/smtp.ts";
 
 const ROOT = join(import.meta.dir, "../..");
@@ -27,28 +28,6 @@ afterAll(async () => {
   await smtp.stop();
   dir.remove();
 });
-
-/** Cookie jar + CSRF token of one browser against the running binary. */
-function client(base: string) {
-  const jar = new Map<string, string>();
-  let csrf = "";
-  const send = async (path: string, init: RequestInit = {}) => {
-    const headers = new Headers(init.headers);
-    headers.set("cookie", [...jar].map(([k, v]) => `${k}=${v}`).join("; "));
-    if (csrf) headers.set("x-csrf-token", csrf);
-    const res = await fetch(base + path, { ...init, headers, redirect: "manual" });
-    for (const c of res.headers.getSetCookie()) {
-      const [k, v] = c.split(";")[0]!.split("=") as [string, string];
-      jar.set(k, v);
-    }
-    const text = await res.text();
-    const m = /name="_csrf" value="([^"]+)"/.exec(text);
-    if (m) csrf = m[1]!;
-    return { status: res.status, text, location: res.headers.get("location") };
-  };
-  const form = (path: string, fields: Record<string, string>) => send(path, { method: "POST", body: new URLSearchParams(fields) });
-  return { send, form };
-}
 
 test("admin create, sign in, API token, tenant, mailed invitation, accepted", async () => {
   const port = 20000 + Math.floor(Math.random() * 20000);

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { sql } from "drizzle-orm";
 import { rowsOf } from "../../src/db/set-sql.ts";
 import { CITE_INSTRUCTION } from "../../src/memory/context.ts";
+import { tenantAdmins } from "../support/admin.ts";
 import { startTestApp, type TestApp } from "../support/app.ts";
 import { DB_KINDS } from "../support/db.ts";
 import { type LlmMock, startLlmMock } from "../support/llm.ts";
@@ -42,7 +43,10 @@ describe.each(DB_KINDS)("handbook question answered with a citation, %s Postgres
   test("upload the handbook, ask in Telegram, get the cited answer from the right passage", async () => {
     const form = new FormData();
     form.append("file", Bun.file(`${import.meta.dir}/../fixtures/kb/handbook.md`), "handbook.md");
-    const up = await t.app.http.handle(new Request("http://localhost/api/v1/kb/acme/documents", { method: "POST", body: form }));
+    const anonymous = await t.app.http.handle(new Request("http://localhost/api/v1/kb/acme/documents", { method: "POST", body: form }));
+    expect(anonymous.status).toBe(401);
+    const { acme } = await tenantAdmins(() => t.app, ["acme"]);
+    const up = await acme.api("/api/v1/kb/acme/documents", { method: "POST", body: form });
     expect(up.status).toBe(201);
     await t.app.semantic.jobs.drained();
 

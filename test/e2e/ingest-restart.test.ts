@@ -8,6 +8,7 @@ import { cpSync } from "node:fs";
 import { join } from "node:path";
 import { sql } from "drizzle-orm";
 import { rowsOf } from "../../src/db/set-sql.ts";
+import { tenantAdmins } from "../support/admin.ts";
 import { eventually, startTestApp, type TestApp } from "../support/app.ts";
 import { tempDir } from "../support/db.ts";
 import { MODELS_DIR, TEST_MODEL } from "../support/models.ts";
@@ -29,10 +30,11 @@ const manual = () => {
 test("stopped mid-embedding, the job resumes after restart and finishes", async () => {
   const t = await startTestApp("embedded", { embeddings: { models_dir: MODELS_DIR }, tenants: [{ slug: "acme", name: "Acme" }] });
   apps.push(t);
-  const res = await t.app.http.handle(new Request("http://localhost/api/v1/kb/acme/documents", { method: "POST", body: manual() }));
+  const { acme } = await tenantAdmins(() => t.app, ["acme"]);
+  const res = await acme.api("/api/v1/kb/acme/documents", { method: "POST", body: manual() });
   const { documents } = (await res.json()) as { documents: { id: string; chunksTotal: number }[] };
   const { id, chunksTotal } = documents[0]!;
-  const progress = async () => ((await (await t.app.http.handle(new Request(`http://localhost/api/v1/kb/acme/documents/${id}`))).json()) as { document: { status: string; chunksDone: number } }).document;
+  const progress = async () => ((await (await acme.api(`/api/v1/kb/acme/documents/${id}`)).json()) as { document: { status: string; chunksDone: number } }).document;
   await eventually(async () => (await progress()).chunksDone > 0, 30_000, "embedding started");
   await t.app.stop();
   await t.restart();
@@ -48,9 +50,10 @@ test("stopped mid-embedding, the job resumes after restart and finishes", async 
 test("with the model missing the document fails visibly; uploading it again after the fix retries", async () => {
   const t = await startTestApp("embedded", { embeddings: { models_dir: models.path }, tenants: [{ slug: "acme", name: "Acme" }] });
   apps.push(t);
-  const post = () => t.app.http.handle(new Request("http://localhost/api/v1/kb/acme/documents", { method: "POST", body: manual() }));
+  const { acme } = await tenantAdmins(() => t.app, ["acme"]);
+  const post = () => acme.api("/api/v1/kb/acme/documents", { method: "POST", body: manual() });
   const { documents } = (await (await post()).json()) as { documents: { id: string }[] };
-  const get = async () => ((await (await t.app.http.handle(new Request(`http://localhost/api/v1/kb/acme/documents/${documents[0]!.id}`))).json()) as { document: { status: string; error: string | null } }).document;
+  const get = async () => ((await (await acme.api(`/api/v1/kb/acme/documents/${documents[0]!.id}`)).json()) as { document: { status: string; error: string | null } }).document;
   const failed = await eventually(async () => ((await get()).status === "failed" ? get() : null), 30_000, "document failed");
   expect(failed.error).toContain(`embedding model ${TEST_MODEL}`);
   // The admin installs the model and uploads the document again.

@@ -6,6 +6,7 @@
  * main thread only stores vectors.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
+import { type TenantAdmin, tenantAdmins } from "../support/admin.ts";
 import { startTestApp, type TestApp } from "../support/app.ts";
 import { type LlmMock, startLlmMock } from "../support/llm.ts";
 import { EMBEDDINGS_CONFIG } from "../support/models.ts";
@@ -14,6 +15,7 @@ import { startTelegramShim, type TelegramShim } from "../support/telegram.ts";
 let llm: LlmMock;
 let tg: TelegramShim;
 let t: TestApp;
+let acme: TenantAdmin;
 
 beforeAll(async () => {
   llm = await startLlmMock();
@@ -25,6 +27,7 @@ beforeAll(async () => {
     limits: { user: { capacity: 1000, refill_per_sec: 100 } },
     tenants: [{ slug: "acme", name: "Acme", agents: [{ slug: "ada", name: "Ada", models: ["mock/m"], channels: [{ kind: "telegram", name: "tg", bot_token: tg.bots[0]!.token, api_root: tg.apiRoot }] }] }],
   });
+  ({ acme } = await tenantAdmins(() => t.app, ["acme"]));
 });
 afterAll(async () => {
   await t.cleanup();
@@ -59,11 +62,11 @@ test("replies during a large document's embedding stay within a small multiple o
   const sections = Array.from({ length: 400 }, (_, i) => `## Section ${i}\n\n${Array.from({ length: 5 }, (_, j) => `Paragraph ${j} of section ${i} describes procedure ${i * 5 + j} in enough words to fill a chunk of its own. `.repeat(5)).join("\n\n")}`);
   const form = new FormData();
   form.append("file", new Blob([`# Big Manual\n\n${sections.join("\n\n")}`], { type: "text/markdown" }), "manual.md");
-  const up = await t.app.http.handle(new Request("http://localhost/api/v1/kb/acme/documents", { method: "POST", body: form }));
+  const up = await acme.api("/api/v1/kb/acme/documents", { method: "POST", body: form });
   const { documents } = (await up.json()) as { documents: { id: string; chunksTotal: number }[] };
   expect(documents[0]!.chunksTotal).toBeGreaterThan(1500);
   // Wait until embedding is under way, then measure while it runs.
-  const progress = async () => ((await (await t.app.http.handle(new Request(`http://localhost/api/v1/kb/acme/documents/${documents[0]!.id}`))).json()) as { document: { progress: number; status: string } }).document;
+  const progress = async () => ((await (await acme.api(`/api/v1/kb/acme/documents/${documents[0]!.id}`)).json()) as { document: { progress: number; status: string } }).document;
   while ((await progress()).progress === 0) await Bun.sleep(20);
   const during = await measure(9002, 20);
   const after = await progress();

@@ -164,3 +164,33 @@ export async function tenantIdOf(app: App, slug: string): Promise<string> {
   const [r] = await app.db.platform((tx) => tx.select({ id: tenants.id }).from(tenants).where(eq(tenants.slug, slug)));
   return r!.id;
 }
+
+/** A tenant admin with a personal access token: `api` calls /api/v1 with it, `browser` signs in. */
+export interface TenantAdmin {
+  email: string;
+  token: string;
+  api(path: string, init?: RequestInit): Promise<Response>;
+  browser(): Promise<Browser>;
+}
+
+/**
+ * For tests of tenant routes that are not about the console itself (knowledge base, …): ends the
+ * first run with a platform admin, then one tenant admin (`admin@<slug>.test`) per tenant slug.
+ * `app` is a getter so the admins outlive an in-process restart.
+ */
+export async function tenantAdmins<S extends string>(app: () => App, slugs: S[]): Promise<Record<S, TenantAdmin>> {
+  await createUser(app().db, { email: "root@example.com", password: PASSWORD, role: "platform_admin", tenantId: null });
+  const out = {} as Record<S, TenantAdmin>;
+  for (const slug of slugs) {
+    const email = `admin@${slug}.test`;
+    const u = await createUser(app().db, { email, password: PASSWORD, role: "tenant_admin", tenantId: await tenantIdOf(app(), slug) });
+    const { token } = await createAccessToken(app().db, u.id, `${slug} admin`);
+    const api = (path: string, init: RequestInit = {}) => {
+      const headers = new Headers(init.headers);
+      headers.set("authorization", `Bearer ${token}`);
+      return app().http.handle(new Request(`http://localhost${path}`, { ...init, headers }));
+    };
+    out[slug] = { email, token, api, browser: () => signIn(browser(app), email) };
+  }
+  return out;
+}

@@ -2,7 +2,8 @@
 /**
  * The knowledge base of one tenant as an htmx partial the admin console embeds: upload form and the
  * document list with ingestion progress. While any document is still being embedded the list polls
- * itself (every 1 s) until all are ready or failed.
+ * itself (every 1 s) until all are ready or failed. Delete buttons only for those who may delete
+ * (`admin`); the server refuses everyone else anyway.
  */
 import type { DocumentView } from "../../src/knowledge/knowledge.ts";
 
@@ -15,7 +16,17 @@ export function KbUploadForm(props: { tenant: string }): JSX.Element {
   );
 }
 
-export function KbDocuments(props: { tenant: string; documents: DocumentView[]; notice?: string }): JSX.Element {
+/** Upload form (admins only) and the list: the panel the console's Knowledge page shows. */
+export function KbPanel(props: { tenant: string; documents: DocumentView[]; admin: boolean }): JSX.Element {
+  return (
+    <div class="kb-panel">
+      {props.admin ? <KbUploadForm tenant={props.tenant} /> : <p class="hint">Uploading and deleting documents takes a tenant admin.</p>}
+      <KbDocuments tenant={props.tenant} documents={props.documents} admin={props.admin} />
+    </div>
+  );
+}
+
+export function KbDocuments(props: { tenant: string; documents: DocumentView[]; admin: boolean; notice?: string }): JSX.Element {
   const working = props.documents.some((d) => d.status === "queued" || d.status === "embedding");
   const poll = working ? { "hx-get": `/kb/${props.tenant}/partials/documents`, "hx-trigger": "every 1s", "hx-swap": "outerHTML" } : {};
   return (
@@ -26,7 +37,7 @@ export function KbDocuments(props: { tenant: string; documents: DocumentView[]; 
       ) : (
         <table class="kb">
           <thead>
-            <tr><th>Title</th><th>File</th><th>Status</th><th>Progress</th><th></th></tr>
+            <tr><th>Title</th><th>File</th><th>Status</th><th>Progress</th>{props.admin ? <th></th> : ""}</tr>
           </thead>
           <tbody>
             {props.documents.map((d) => (
@@ -35,7 +46,7 @@ export function KbDocuments(props: { tenant: string; documents: DocumentView[]; 
                 <td safe>{d.filename}</td>
                 <td safe>{d.status === "failed" ? `failed: ${d.error ?? ""}` : d.status}</td>
                 <td><progress max="100" value={String(d.progress)}>{String(d.progress)}%</progress> {String(d.chunksDone)}/{String(d.chunksTotal)}</td>
-                <td><button hx-delete={`/api/v1/kb/${props.tenant}/documents/${d.id}`} hx-target={`#kb-doc-${d.id}`} hx-swap="outerHTML" hx-confirm="Delete this document?">Delete</button></td>
+                {props.admin ? <td><button hx-delete={`/api/v1/kb/${props.tenant}/documents/${d.id}`} hx-target={`#kb-doc-${d.id}`} hx-swap="outerHTML" hx-confirm="Delete this document?">Delete</button></td> : ""}
               </tr>
             ))}
           </tbody>

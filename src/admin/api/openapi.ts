@@ -34,6 +34,14 @@ const op = (summary: string, role: string, ok: Record<string, unknown>, extra: R
   ...extra,
 });
 const body = (schema: Schema) => ({ requestBody: { required: true, content: { "application/json": { schema } } } });
+// The knowledge base names its tenant by slug or id (src/http/routes/kb/tenant.ts).
+const kbTenantParam = { name: "tenant", in: "path", required: true, schema: str, description: "tenant slug or id" };
+const upload = {
+  requestBody: {
+    required: true,
+    content: { "multipart/form-data": { schema: obj({ file: { type: "array", items: { type: "string", format: "binary" }, description: "one or more: .md .txt .html .pdf .docx" } }) } },
+  },
+};
 
 const agentFields = {
   slug: { ...str, pattern: "^[a-z0-9][a-z0-9-]{0,62}$" },
@@ -92,6 +100,22 @@ export const OPENAPI = {
         ],
       },
       AuditEntry: obj({ id: uuid, at: time, kind: str, agent_id: nullable(uuid), conversation_id: nullable(uuid), actor: str, summary: str, data: { type: "object" } }),
+      KbDocument: obj({
+        id: uuid,
+        title: str,
+        filename: str,
+        mime: str,
+        contentHash: str,
+        bytes: int,
+        status: { enum: ["queued", "embedding", "ready", "failed"] },
+        chunksTotal: int,
+        chunksDone: int,
+        progress: { ...int, minimum: 0, maximum: 100 },
+        error: nullable(str),
+        createdAt: time,
+        updatedAt: time,
+      }),
+      KbPassage: obj({ chunkId: uuid, documentId: uuid, title: str, section: str, content: str, score: num, citation: str }),
       UsageRow: obj({ day: { ...str, format: "date" }, agent_id: uuid, provider: str, model: str, calls: int, failed_calls: int, prompt_tokens: int, completion_tokens: int, cost_usd: num }),
     },
   },
@@ -147,6 +171,30 @@ export const OPENAPI = {
       get: op("Daily usage and cost per agent and model", "operator", {
         "200": json(obj({ from: str, to: str, items: { type: "array", items: ref("UsageRow") }, totals: obj({ calls: int, failed_calls: int, prompt_tokens: int, completion_tokens: int, cost_usd: num }) })),
       }, { parameters: [q("from", { ...str, format: "date" }, "first day (default: 29 days before `to`)"), q("to", { ...str, format: "date" }, "last day (default: today, UTC)"), q("agent_id", uuid, "only this agent")] }),
+    },
+    "/api/v1/kb/{tenant}/documents": {
+      parameters: [kbTenantParam],
+      get: op("Knowledge-base documents with ingestion status and progress", "operator", { "200": json(obj({ documents: { type: "array", items: ref("KbDocument") } })) }),
+      post: op(
+        "Upload documents; they are embedded in the background (poll a document for progress)",
+        "tenant admin",
+        {
+          "201": json(obj({ documents: { type: "array", items: { allOf: [ref("KbDocument"), obj({ duplicate: { type: "boolean" } })] } } }), "Stored, embedding queued"),
+          "200": json(obj({ documents: { type: "array", items: { allOf: [ref("KbDocument"), obj({ duplicate: { type: "boolean" } })] } } }), "Every file was already in the knowledge base"),
+        },
+        upload,
+      ),
+    },
+    "/api/v1/kb/{tenant}/documents/{id}": {
+      parameters: [kbTenantParam, idParam],
+      get: op("One document and its ingestion progress", "operator", { "200": json(obj({ document: ref("KbDocument") })) }),
+      delete: op("Delete a document and all its chunks", "tenant admin", { "200": json(obj({ deleted: uuid }), "Deleted") }),
+    },
+    "/api/v1/kb/{tenant}/search": {
+      parameters: [kbTenantParam],
+      get: op("Hybrid search: the passages kb_search would give the agent, with citations", "operator", { "200": json(obj({ passages: { type: "array", items: ref("KbPassage") } })) }, {
+        parameters: [{ ...q("q", str, "the query"), required: true }, q("k", { ...int, minimum: 1, maximum: 20, default: 5 }, "passages to return")],
+      }),
     },
     "/api/v1/openapi.json": { get: { summary: "This document", security: [], responses: { "200": json({ type: "object" }) } } },
   },

@@ -47,6 +47,8 @@ describe.each(DB_KINDS)("crawling the console on %s Postgres", (kind) => {
       // Reached the pages that show stored credentials (channels and providers), not just the list pages.
       expect([...pages.keys()].some((p) => /^\/admin\/channels\/[0-9a-f-]{36}/.test(p))).toBe(true);
       expect([...pages.keys()].some((p) => /^\/admin\/providers\/own/.test(p))).toBe(true);
+      // The knowledge base and the approvals queue are linked and crawled too.
+      for (const page of ["/admin/knowledge", "/admin/approvals"]) expect([...pages.keys()].some((p) => p.startsWith(page))).toBe(true);
       if (who === "platformAdmin") expect([...pages.keys()].some((p) => p.startsWith("/admin/providers/mock"))).toBe(true);
       const bad = [...pages].filter(([, r]) => r.status !== 200).map(([p, r]) => `${p} → ${r.status}`);
       expect(bad).toEqual([]);

@@ -15,3 +15,5 @@ export { listConversationsPage, showTranscript } from "./conversations.tsx";
 export { createProvider, listProvidersPage, newProvider, removeProvider, showProvider, testProvider, updateProvider } from "./providers.tsx";
 export { createTenant, listTenantsPage, newTenant, removeTenant, showTenant, updateTenant } from "./tenants.tsx";
 export { showUsage } from "./usage.tsx";
+export { showKnowledge } from "./knowledge.tsx";
+export { decideApprovalForm, showApprovals } from "./approvals.tsx";

@@ -1,9 +1,12 @@
 /**
  * The knowledge-base API and its htmx partials, in-process against a real app (embedded database,
  * real model): upload (multipart) → progress → ready; duplicate; delete; search; bad input is a 4xx
- * with a reason; one tenant's id never reaches another's documents.
+ * with a reason; one tenant's id never reaches another's documents. Every call is authenticated as
+ * acme's admin (token for /api/v1, signed-in session for the partials); anonymous is 401, globex's
+ * admin naming acme is 403.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { type Browser, type TenantAdmin, tenantAdmins } from "../../../../test/support/admin.ts";
 import { startTestApp, type TestApp } from "../../../../test/support/app.ts";
 import { EMBEDDINGS_CONFIG } from "../../../../test/support/models.ts";
 
@@ -11,12 +14,19 @@ const fixture = (name: string) => Bun.file(`${import.meta.dir}/../../../../test/
 
 describe("knowledge base HTTP API", () => {
   let t: TestApp;
+  let admins: Record<"acme" | "globex", TenantAdmin>;
+  let session: Browser;
   beforeAll(async () => {
     t = await startTestApp("embedded", { ...EMBEDDINGS_CONFIG, tenants: [{ slug: "acme", name: "Acme" }, { slug: "globex", name: "Globex" }] });
+    admins = await tenantAdmins(() => t.app, ["acme", "globex"]);
+    session = await admins.acme.browser();
   });
   afterAll(() => t.cleanup());
 
+  /** As acme's admin: its token on /api/v1, its signed-in session (CSRF header on writes) on /kb partials. */
   const call = (method: string, path: string, body?: FormData, headers: Record<string, string> = {}) =>
+    path.startsWith("/api/") ? admins.acme.api(path, { method, body, headers }) : session.fetch(path, { method, body, headers });
+  const anonymous = (method: string, path: string, body?: FormData, headers: Record<string, string> = {}) =>
     t.app.http.handle(new Request(`http://localhost${path}`, { method, body, headers }));
   const upload = (tenant: string, ...files: [string, Blob][]) => {
     const form = new FormData();
@@ -52,17 +62,20 @@ describe("knowledge base HTTP API", () => {
     const png = await upload("acme", ["photo.png", new Blob([new Uint8Array([137, 80, 78, 71])], { type: "image/png" })]);
     expect(png.status).toBe(400);
     expect(((await png.json()) as { error: { message: string } }).error.message).toContain("unsupported document type 'photo.png'");
-    expect((await call("GET", "/api/v1/kb/nobody/documents")).status).toBe(404);
+    // An unknown tenant answers like one the caller may not see, so slugs do not leak.
+    expect((await call("GET", "/api/v1/kb/nobody/documents")).status).toBe(403);
     expect((await call("GET", "/api/v1/kb/acme/search?q=")).status).toBe(400);
     expect(((await (await call("GET", "/api/v1/kb/acme/documents")).json()) as { documents: unknown[] }).documents).toHaveLength(4);
   });
 
   test("another tenant's path sees none of it, and cannot delete it", async () => {
+    // As globex's own admin, on globex's path, with acme's document id.
+    const globex = (method: string, path: string) => admins.globex.api(path, { method });
     const { documents } = (await (await call("GET", "/api/v1/kb/acme/documents")).json()) as { documents: { id: string }[] };
-    expect(((await (await call("GET", "/api/v1/kb/globex/documents")).json()) as { documents: unknown[] }).documents).toEqual([]);
-    expect((await call("GET", `/api/v1/kb/globex/documents/${documents[0]!.id}`)).status).toBe(404);
-    expect((await call("DELETE", `/api/v1/kb/globex/documents/${documents[0]!.id}`)).status).toBe(404);
-    expect(((await (await call("GET", `/api/v1/kb/globex/search?q=password`)).json()) as { passages: unknown[] }).passages).toEqual([]);
+    expect(((await (await globex("GET", "/api/v1/kb/globex/documents")).json()) as { documents: unknown[] }).documents).toEqual([]);
+    expect((await globex("GET", `/api/v1/kb/globex/documents/${documents[0]!.id}`)).status).toBe(404);
+    expect((await globex("DELETE", `/api/v1/kb/globex/documents/${documents[0]!.id}`)).status).toBe(404);
+    expect(((await (await globex("GET", `/api/v1/kb/globex/search?q=password`)).json()) as { passages: unknown[] }).passages).toEqual([]);
   });
 
   test("htmx partials: panel with upload form, list with progress, upload via the form, delete", async () => {
@@ -84,5 +97,36 @@ describe("knowledge base HTTP API", () => {
     const del = await call("DELETE", `/api/v1/kb/acme/documents/${id}`, undefined, { "hx-request": "true" });
     expect([del.status, await del.text()]).toEqual([200, ""]);
     expect(await (await call("GET", "/kb/acme/partials/documents")).text()).not.toContain("Parking");
+  });
+
+  test("anonymous callers get 401, another tenant's admin 403, and nothing changes", async () => {
+    const { documents } = (await (await call("GET", "/api/v1/kb/acme/documents")).json()) as { documents: { id: string }[] };
+    const id = documents[0]!.id;
+    const form = () => {
+      const f = new FormData();
+      f.append("file", new Blob(["# Intruder\n\nNot for acme."], { type: "text/markdown" }), "intruder.md");
+      return f;
+    };
+    const requests: [string, string, (() => FormData)?][] = [
+      ["GET", "/api/v1/kb/acme/documents"],
+      ["GET", `/api/v1/kb/acme/documents/${id}`],
+      ["GET", "/api/v1/kb/acme/search?q=password"],
+      ["POST", "/api/v1/kb/acme/documents", form],
+      ["DELETE", `/api/v1/kb/acme/documents/${id}`],
+    ];
+    const other = await admins.globex.browser();
+    for (const [method, path, body] of requests) {
+      expect([path, (await anonymous(method, path, body?.())).status]).toEqual([path, 401]);
+      expect([path, (await admins.globex.api(path, { method, body: body?.() })).status]).toEqual([path, 403]);
+    }
+    for (const path of ["/kb/acme/partials/panel", "/kb/acme/partials/documents"]) {
+      // A signed-out browser is sent to the login page.
+      expect([path, (await anonymous("GET", path, undefined, { accept: "text/html" })).status]).toEqual([path, 302]);
+      expect([path, (await other.fetch(path)).status]).toEqual([path, 403]);
+    }
+    expect((await other.fetch("/kb/acme/partials/upload", { method: "POST", body: form() })).status).toBe(403);
+    expect((await session.fetch("/kb/acme/partials/upload", { method: "POST", body: form(), csrf: false })).status).toBe(403);
+    const after = (await (await call("GET", "/api/v1/kb/acme/documents")).json()) as { documents: { id: string; title: string }[] };
+    expect(after.documents.map((d) => d.id)).toEqual(documents.map((d) => d.id));
   });
 });

@@ -5,10 +5,13 @@
  */
 import { Elysia } from "elysia";
 import { adminAuth } from "../../../admin/auth/plugin.ts";
-import { KbDocuments, KbUploadForm } from "../../../../views/partials/kb-documents.tsx";
+import { canAdmin, type Principal } from "../../../admin/auth/principal.ts";
+import { KbDocuments, KbPanel } from "../../../../views/partials/kb-documents.tsx";
 import { KonstructError } from "../../../errors.ts";
 import { type KbDeps, kbTenant, uploadedFiles } from "./tenant.ts";
 
+/** Operators get the list without upload form or delete buttons. */
+const mayEdit = (p: Principal | null, tenantId: string) => p !== null && canAdmin(p, tenantId);
 const html = (el: JSX.Element) => new Response(String(el), { headers: { "content-type": "text/html; charset=utf-8" } });
 
 export const kbPartials = (deps: KbDeps) =>
@@ -16,15 +19,16 @@ export const kbPartials = (deps: KbDeps) =>
     .use(adminAuth(deps))
     .get("/kb/:tenant/partials/documents", async ({ params, principal }) => {
       const { tenantId, slug, semantic } = await kbTenant(deps, principal, params.tenant, "read");
-      return html(<KbDocuments tenant={slug} documents={await semantic.knowledge.list(tenantId)} />);
+      return html(<KbDocuments tenant={slug} admin={mayEdit(principal, tenantId)} documents={await semantic.knowledge.list(tenantId)} />);
     })
     .get("/kb/:tenant/partials/panel", async ({ params, principal }) => {
       const { tenantId, slug, semantic } = await kbTenant(deps, principal, params.tenant, "read");
-      return html(<div class="kb-panel"><KbUploadForm tenant={slug} /><KbDocuments tenant={slug} documents={await semantic.knowledge.list(tenantId)} /></div>);
+      const admin = mayEdit(principal, tenantId);
+      return html(<KbPanel tenant={slug} admin={admin} documents={await semantic.knowledge.list(tenantId)} />);
     })
-    .post("/kb/:tenant/partials/upload", async ({ params, request, principal }) => {
+    .post("/kb/:tenant/partials/upload", async ({ params, body, principal }) => {
       const { tenantId, slug, semantic } = await kbTenant(deps, principal, params.tenant, "admin");
-      const files = await uploadedFiles(request);
+      const files = await uploadedFiles(body);
       const notices: string[] = [];
       for (const f of files) {
         try {
@@ -36,5 +40,5 @@ export const kbPartials = (deps: KbDeps) =>
         }
       }
       if (!files.length) notices.push("Choose a file to upload.");
-      return html(<KbDocuments tenant={slug} documents={await semantic.knowledge.list(tenantId)} notice={notices.join(" ")} />);
+      return html(<KbDocuments tenant={slug} admin documents={await semantic.knowledge.list(tenantId)} notice={notices.join(" ")} />);
     });

@@ -37,12 +37,15 @@ export async function kbTenant(
   return { tenantId: t.id, slug: t.slug, semantic };
 }
 
-/** The `file` fields of a multipart upload (none when the body is not multipart). */
-export async function uploadedFiles(request: Request): Promise<Upload[]> {
-  const form = await request.formData().catch(() => null);
+/**
+ * The `file` fields of a multipart upload (none when the body is not multipart). Elysia has parsed
+ * the body already (adminAuth's CSRF check reads it): one file is a Blob, several an array.
+ */
+export async function uploadedFiles(body: unknown): Promise<Upload[]> {
+  const field = body && typeof body === "object" ? (body as Record<string, unknown>).file : undefined;
   const out: Upload[] = [];
-  for (const f of form?.getAll("file") ?? []) {
-    if (typeof f === "string") continue;
+  for (const f of Array.isArray(field) ? field : field === undefined ? [] : [field]) {
+    if (!(f instanceof Blob)) continue;
     const blob = f as Blob & { name?: string };
     out.push({ filename: blob.name || "upload", mime: blob.type, bytes: new Uint8Array(await blob.arrayBuffer()) });
   }

@@ -6,9 +6,9 @@ import { type KbDeps, kbTenant, uploadedFiles } from "./tenant.ts";
 
 export const kbUpload = (deps: KbDeps) =>
   new Elysia()
-    .use(adminAuth(deps)).post("/api/v1/kb/:tenant/documents", async ({ params, request, set, principal }) => {
+    .use(adminAuth(deps)).post("/api/v1/kb/:tenant/documents", async ({ params, body, set, principal }) => {
     const { tenantId, semantic } = await kbTenant(deps, principal, params.tenant, "admin");
-    const files = await uploadedFiles(request);
+    const files = await uploadedFiles(body);
     if (!files.length) throw new KonstructError("bad_request", "expected multipart/form-data with a 'file' field");
     const results = [];
     for (const f of files) {

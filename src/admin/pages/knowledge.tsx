@@ -1,0 +1,26 @@
+/** @jsxImportSource @kitajs/html */
+/**
+ * /admin/knowledge: the tenant's knowledge base — the /kb htmx partials (upload with progress
+ * polling, list, delete) inside the console. Operators read; the upload form and delete buttons are
+ * for tenant admins, and the /kb and /api/v1/kb routes refuse operators on their own.
+ */
+import { KnowledgeView } from "../../../views/admin/knowledge.tsx";
+import { render } from "../../http/render.ts";
+import { KonstructError } from "../../errors.ts";
+import { canAdmin } from "../auth/principal.ts";
+import type { AdminContext as PageCtx } from "../lazy.ts";
+import type { AdminDeps } from "../routes.ts";
+import { getTenant } from "../tenants/save.ts";
+import { pageScope } from "../scope.ts";
+
+/** GET /admin/knowledge — a plain (deps, ctx) handler, registered in ../routes.ts. */
+export async function showKnowledge(deps: AdminDeps, ctx: PageCtx): Promise<Response> {
+  const { p, db, scope, tenantId } = await pageScope(deps, ctx, "knowledge");
+  if (!tenantId) return render(ctx, <KnowledgeView scope={scope} slug="" documents={null} admin={false} />, "Knowledge");
+  const semantic = deps.knowledge();
+  if (!semantic) throw new KonstructError("db_unavailable", "starting");
+  const documents = await semantic.knowledge.list(tenantId);
+  // The partials name the tenant by slug; the page uses the same URLs.
+  const { slug } = await getTenant(db, tenantId);
+  return render(ctx, <KnowledgeView scope={scope} slug={slug} documents={documents} admin={canAdmin(p, tenantId)} />, "Knowledge");
+}
