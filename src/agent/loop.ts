@@ -40,6 +40,8 @@ export interface TurnInput {
   ledger: Ledger;
   /** The end user this turn answers (channel sender id). */
   userKey?: string;
+  /** What the turn context read when the turn was opened (TurnContext.preload). */
+  preloaded?: unknown;
   signal?: AbortSignal;
   turn?: TurnScope;
   /** Continues a turn that paused for approval: `result` answers its pending call. */
@@ -74,7 +76,7 @@ export async function runTurn(deps: TurnDeps, input: TurnInput): Promise<TurnOut
   const ctx: ToolContext = { tenantId: input.tenantId, agentId: agent.id, conversationId: input.conversationId, userKey, signal: input.signal, turn };
   // Memory and knowledge (context) and the skill catalogue (tools) each add to the persona prompt.
   const scope = { tenantId: input.tenantId, agent, conversationId: input.conversationId, userKey };
-  const recalled = deps.context ? await deps.context.prompt(scope, input.history).catch((e) => (deps.log.warn({ err: e }, "turn context failed"), "")) : "";
+  const recalled = deps.context ? await deps.context.prompt(scope, input.history, input.preloaded).catch((e) => (deps.log.warn({ err: e }, "turn context failed"), "")) : "";
   const skills = (await deps.tools.prompt?.(ctx)) ?? "";
   const system: ChatMessage = { role: "system", content: [systemPrompt(agent), recalled, skills].filter(Boolean).join("\n\n") };
   input = { ...input, history: withinWindow(input.history, agent.contextTokens - estimateTokens(system.content)) };

@@ -23,7 +23,7 @@ import type { FinalStatus, Inbox } from "./inbox.ts";
 import { type Outbox, type Prepared, prepareMany, type SendOutcome } from "./outbox.ts";
 import type { Connection } from "./pipeline.ts";
 import { REPLIES } from "./replies.ts";
-import { BEGIN_TURN, COMPLETE_TURN } from "./turn-store.ts";
+import { beginTurnOp, COMPLETE_TURN } from "./turn-store.ts";
 
 /** Rate limits as the handler needs them: a verdict, and whether this refusal should be said. */
 export interface Gate {
@@ -48,7 +48,12 @@ export class EventHandler {
   /** Running turns by chat, so /cancel can stop them. */
   readonly running = new Map<string, AbortController>();
 
-  constructor(private readonly deps: EventHandlerDeps) {}
+  /** Opens turns; the turn context's reads (memory, summary) share its transaction. */
+  private readonly beginTurn;
+
+  constructor(private readonly deps: EventHandlerDeps) {
+    this.beginTurn = beginTurnOp(deps.turn.context);
+  }
 
   /** `recovering`: the event was taken over after a crash, so a reply may already be on record. */
   async handle(conn: Connection, eventId: string, message: InboundMessage, recovering: boolean): Promise<void> {
@@ -90,7 +95,8 @@ export class EventHandler {
   private async turn(conn: Connection, eventId: string, message: InboundMessage, recovering: boolean): Promise<void> {
     const { db } = this.deps;
     const { tenantId } = conn;
-    const begun = await db.batched(tenantId, BEGIN_TURN, {
+    const begun = await db.batched(tenantId, this.beginTurn, {
+      userKey: message.sender.id,
       agentId: conn.agentId,
       channelId: conn.channelId,
       chatKey: message.chatKey,

@@ -14,35 +14,44 @@ import { systemPrompt } from "../agent/prompt.ts";
 import { estimateTokens } from "../agent/tokens.ts";
 import { agentsWithSpend, type Spend } from "../agent/usage.ts";
 import type { OutboundText } from "../channels/types.ts";
+import type { Tx } from "../db/database.ts";
 import type { BatchOp } from "../db/group-commit.ts";
+import type { TurnContext } from "../agent/turn-context.ts";
 import type { Agent } from "../db/schema/index.ts";
 import type { ChatMessage } from "../llm/types.ts";
 import { type Prepared, prepareMany } from "./outbox.ts";
 
 /** Null when the agent no longer exists (nothing is written then). */
-export type Begun = { agent: Agent; conversationId: string; history: ChatMessage[]; spend: Spend } | null;
+export type Begun = { agent: Agent; conversationId: string; history: ChatMessage[]; spend: Spend; preloaded?: unknown } | null;
 
-export const BEGIN_TURN: BatchOp<UserTurn, Begun> = {
-  name: "turn.begin",
-  async run(tx, tenantId, turns) {
-    const found = await agentsWithSpend(tx, tenantId, [...new Set(turns.map((t) => t.agentId))]);
-    const byId = new Map(found.map((r) => [r.agent.id, r]));
-    const live = turns.flatMap((t, i) => (byId.has(t.agentId) ? [i] : []));
-    if (!live.length) return turns.map(() => null);
-    const budget = (agent: Agent) => Math.max(256, agent.contextTokens - estimateTokens(systemPrompt(agent)));
-    const opened = await openTurns(
-      tx,
-      tenantId,
-      live.map((i) => ({ ...turns[i]!, budget: budget(byId.get(turns[i]!.agentId)!.agent) })),
-    );
-    const out: Begun[] = turns.map(() => null);
-    live.forEach((i, k) => {
-      const { agent, spend } = byId.get(turns[i]!.agentId)!;
-      out[i] = { agent, ...opened[k]!, spend };
-    });
-    return out;
-  },
-};
+/** `context`: its preload runs in this same transaction, for the turns opened. */
+export function beginTurnOp(context?: TurnContext): BatchOp<UserTurn & { userKey?: string }, Begun> {
+  return { name: "turn.begin", run: (tx, tenantId, turns) => beginTurns(tx, tenantId, turns, context) };
+}
+
+export const BEGIN_TURN = beginTurnOp();
+
+async function beginTurns(tx: Tx, tenantId: string, turns: (UserTurn & { userKey?: string })[], context?: TurnContext): Promise<Begun[]> {
+  const found = await agentsWithSpend(tx, tenantId, [...new Set(turns.map((t) => t.agentId))]);
+  const byId = new Map(found.map((r) => [r.agent.id, r]));
+  const live = turns.flatMap((t, i) => (byId.has(t.agentId) ? [i] : []));
+  if (!live.length) return turns.map(() => null);
+  const budget = (agent: Agent) => Math.max(256, agent.contextTokens - estimateTokens(systemPrompt(agent)));
+  const opened = await openTurns(
+    tx,
+    tenantId,
+    live.map((i) => ({ ...turns[i]!, budget: budget(byId.get(turns[i]!.agentId)!.agent) })),
+  );
+  const preloaded = context?.preload
+    ? await context.preload(tx, tenantId, live.map((i, k) => ({ agentId: turns[i]!.agentId, conversationId: opened[k]!.conversationId, userKey: turns[i]!.userKey ?? "" })))
+    : [];
+  const out: Begun[] = turns.map(() => null);
+  live.forEach((i, k) => {
+    const { agent, spend } = byId.get(turns[i]!.agentId)!;
+    out[i] = { agent, ...opened[k]!, spend, preloaded: preloaded[k] };
+  });
+  return out;
+}
 
 export interface CompletedTurn {
   conversationId: string;

@@ -9,9 +9,9 @@
 import { and, desc, eq, gt, sql } from "drizzle-orm";
 import type { Logger } from "pino";
 import { Ledger } from "../agent/ledger.ts";
-import type { TurnScope } from "../agent/turn-context.ts";
+import type { PreloadScope, TurnScope } from "../agent/turn-context.ts";
 import type { PriceTable } from "../agent/usage.ts";
-import type { Database } from "../db/database.ts";
+import type { Database, Tx } from "../db/database.ts";
 import { conversationMemory, messages } from "../db/schema/index.ts";
 import type { LlmPool } from "../llm/pool.ts";
 import { rowsOf } from "../db/set-sql.ts";
@@ -75,22 +75,29 @@ export async function compact(deps: CompactionDeps & { pool: Pick<LlmPool, "chat
  * What a turn's prompt needs to know first, in one statement: the conversation's summary and
  * whether the employee has any memory for this user (most new employees have none: no model load).
  */
+/** What the turn context needs before the model call (see memoryStateIn). */
+export type MemoryState = { summary: string; hasMemories: boolean; unsummarisedTokens: number };
+
 /**
- * One round trip before the model call: the conversation's summary, whether there are memories to
- * recall, and how many tokens of turns the summary does not cover yet (so the compaction after the
- * turn can tell, without reading the conversation again, that nothing needs summarising).
+ * Before the model call: the conversation's summary, whether there are memories to recall, and how
+ * many tokens of turns the summary does not cover yet (so the compaction after the turn can tell,
+ * without reading the conversation again, that nothing needs summarising). One statement, run
+ * inside the transaction that opens the turn (TurnContext.preload).
  */
-export async function turnMemoryState(db: Database, scope: TurnScope): Promise<{ summary: string; hasMemories: boolean; unsummarisedTokens: number }> {
-  const { tenantId, agent, conversationId, userKey } = scope;
-  const [row] = await db.withTenant(tenantId, (tx) =>
-    rowsOf<{ summary: string | null; has: boolean; pending: string | number | null }>(
-      tx,
-      sql`with cm as (select summary, summarized_until from conversation_memory where tenant_id = ${tenantId}::uuid and conversation_id = ${conversationId}::uuid)
-          select (select summary from cm) as summary,
-            exists (select 1 from memories where tenant_id = ${tenantId}::uuid and agent_id = ${agent.id}::uuid and user_key in (${userKey}, '')) as has,
-            (select coalesce(sum(tokens), 0) from messages where tenant_id = ${tenantId}::uuid and conversation_id = ${conversationId}::uuid
-               and created_at > coalesce((select summarized_until from cm), '-infinity'::timestamptz)) as pending`,
-    ),
+export async function memoryStateIn(tx: Tx, tenantId: string, scope: PreloadScope): Promise<MemoryState> {
+  const { agentId, conversationId, userKey } = scope;
+  const [row] = await rowsOf<{ summary: string | null; has: boolean; pending: string | number | null }>(
+    tx,
+    sql`with cm as (select summary, summarized_until from conversation_memory where tenant_id = ${tenantId}::uuid and conversation_id = ${conversationId}::uuid)
+        select (select summary from cm) as summary,
+          exists (select 1 from memories where tenant_id = ${tenantId}::uuid and agent_id = ${agentId}::uuid and user_key in (${userKey}, '')) as has,
+          (select coalesce(sum(tokens), 0) from messages where tenant_id = ${tenantId}::uuid and conversation_id = ${conversationId}::uuid
+             and created_at > coalesce((select summarized_until from cm), '-infinity'::timestamptz)) as pending`,
   );
   return { summary: row?.summary ?? "", hasMemories: !!row?.has, unsummarisedTokens: Number(row?.pending ?? 0) };
+}
+
+/** The same, in a transaction of its own (a turn resumed after an approval was not preloaded). */
+export function turnMemoryState(db: Database, scope: TurnScope): Promise<MemoryState> {
+  return db.withTenant(scope.tenantId, (tx) => memoryStateIn(tx, scope.tenantId, { agentId: scope.agent.id, conversationId: scope.conversationId, userKey: scope.userKey }));
 }

@@ -8,10 +8,11 @@ import type { Logger } from "pino";
 import { KeyedMutex } from "../agent/loop.ts";
 import { systemPrompt } from "../agent/prompt.ts";
 import { estimateTokens } from "../agent/tokens.ts";
-import type { TurnContext, TurnScope } from "../agent/turn-context.ts";
+import type { Tx } from "../db/database.ts";
+import type { PreloadScope, TurnContext, TurnScope } from "../agent/turn-context.ts";
 import type { ChatMessage } from "../llm/types.ts";
 import type { LlmPool } from "../llm/pool.ts";
-import { compact, type CompactionDeps, turnMemoryState } from "./compaction.ts";
+import { compact, type CompactionDeps, type MemoryState, memoryStateIn, turnMemoryState } from "./compaction.ts";
 
 export const CITE_INSTRUCTION =
   "When a question may be answered by the company's own documents (policies, handbooks, procedures), call kb_search first and answer from the passages it returns, citing each one you use as [document title — section]. If they do not answer it, say so.";
@@ -24,9 +25,15 @@ export class MemoryContext implements TurnContext {
 
   constructor(private readonly deps: CompactionDeps & { recallTokens: number; log: Logger }) {}
 
-  async prompt(scope: TurnScope, history: ChatMessage[]): Promise<string> {
+  async preload(tx: Tx, tenantId: string, scopes: PreloadScope[]): Promise<MemoryState[]> {
+    const out: MemoryState[] = [];
+    for (const scope of scopes) out.push(await memoryStateIn(tx, tenantId, scope));
+    return out;
+  }
+
+  async prompt(scope: TurnScope, history: ChatMessage[], preloaded?: unknown): Promise<string> {
     const query = history.findLast((m) => m.role === "user")?.content ?? "";
-    const { summary, hasMemories, unsummarisedTokens } = await turnMemoryState(this.deps.db, scope);
+    const { summary, hasMemories, unsummarisedTokens } = (preloaded as MemoryState | undefined) ?? (await turnMemoryState(this.deps.db, scope));
     // Turns that end without a reply never reach afterTurn: bound what they leave behind.
     if (this.pending.size > 10_000) this.pending.clear();
     this.pending.set(scope.conversationId, unsummarisedTokens);
