@@ -4,23 +4,19 @@
  * (nodemailer is loaded lazily, so this proves the binary carries it) — and accept the invitation.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { existsSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { eventually } from "../support/app.ts";
 import { tempDir } from "../support/db.ts";
 import { client } from "../support/http-client.ts";
 import { startSmtp } from "../support/smtp.ts";
+import { BINARY, ensureBinary } from "../support/binary.ts";
 
-const ROOT = join(import.meta.dir, "../..");
-const BINARY = join(ROOT, "dist/konstruct");
 let dir: { path: string; remove(): void };
 let smtp: Awaited<ReturnType<typeof startSmtp>>;
 
 beforeAll(async () => {
-  if (!existsSync(BINARY) || process.env.KTEST_REBUILD) {
-    const build = Bun.spawnSync(["bun", "run", "build"], { cwd: ROOT, stdout: "ignore", stderr: "pipe" });
-    if (build.exitCode !== 0) throw new Error(`build failed: ${build.stderr.toString()}`);
-  }
+  ensureBinary();
   smtp = await startSmtp();
   dir = tempDir("konstruct-admin-binary-");
 }, 120_000);

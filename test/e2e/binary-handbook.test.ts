@@ -6,7 +6,7 @@
  * Builds dist/konstruct when missing or when KTEST_REBUILD is set.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { cpSync, existsSync, writeFileSync } from "node:fs";
+import { cpSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { eventually } from "../support/app.ts";
 import { client } from "../support/http-client.ts";
@@ -14,19 +14,15 @@ import { tempDir } from "../support/db.ts";
 import { type LlmMock, startLlmMock } from "../support/llm.ts";
 import { MODELS_DIR, TEST_MODEL } from "../support/models.ts";
 import { startTelegramShim, type TelegramShim } from "../support/telegram.ts";
+import { BINARY, ROOT, ensureBinary } from "../support/binary.ts";
 
-const ROOT = join(import.meta.dir, "../..");
-const BINARY = join(ROOT, "dist/konstruct");
 const ANSWER = "Parents get 18 weeks of fully paid parental leave [Northwind Employee Handbook — Leave > Parental leave].";
 let llm: LlmMock;
 let tg: TelegramShim;
 let dir: { path: string; remove(): void };
 
 beforeAll(async () => {
-  if (!existsSync(BINARY) || process.env.KTEST_REBUILD) {
-    const build = Bun.spawnSync(["bun", "run", "build"], { cwd: ROOT, stdout: "ignore", stderr: "pipe" });
-    if (build.exitCode !== 0) throw new Error(`build failed: ${build.stderr.toString()}`);
-  }
+  ensureBinary();
   [llm, tg] = await Promise.all([startLlmMock(), startTelegramShim({ bots: [{ username: "HandbookBot" }] })]);
   llm.on({ hasToolResult: false }, { toolCalls: [{ name: "kb_search", arguments: { query: "parental leave" } }] });
   llm.on({ hasToolResult: true }, { text: ANSWER });

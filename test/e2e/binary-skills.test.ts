@@ -4,25 +4,21 @@
  * tool the agent calls, and a gated send_message goes through Approve on Telegram.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { existsSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { writeSkill } from "../support/agent-tools.ts";
 import { eventually } from "../support/app.ts";
 import { tempDir } from "../support/db.ts";
 import { type LlmMock, startLlmMock } from "../support/llm.ts";
 import { startTelegramShim, type TelegramShim } from "../support/telegram.ts";
+import { BINARY, ensureBinary } from "../support/binary.ts";
 
-const ROOT = join(import.meta.dir, "../..");
-const BINARY = join(ROOT, "dist/konstruct");
 let llm: LlmMock;
 let tg: TelegramShim;
 let dir: { path: string; remove(): void };
 
 beforeAll(async () => {
-  if (!existsSync(BINARY) || process.env.KTEST_REBUILD) {
-    const build = Bun.spawnSync(["bun", "run", "build"], { cwd: ROOT, stdout: "ignore", stderr: "pipe" });
-    if (build.exitCode !== 0) throw new Error(`build failed: ${build.stderr.toString()}`);
-  }
+  ensureBinary();
   [llm, tg] = await Promise.all([startLlmMock(), startTelegramShim({ bots: [{ username: "BinarySkillsBot" }] })]);
   dir = tempDir("konstruct-binary-skills-");
 }, 120_000);

@@ -5,26 +5,22 @@
  * otherwise be what is tested.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { existsSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { eventually } from "../support/app.ts";
 import { tempDir } from "../support/db.ts";
 import { type LlmMock, startLlmMock } from "../support/llm.ts";
 import { type SlackWorkspace, slackEvents, startSlackWorkspace } from "../support/slack.ts";
 import { startTelegramShim, type TelegramShim } from "../support/telegram.ts";
+import { BINARY, ensureBinary } from "../support/binary.ts";
 
-const ROOT = join(import.meta.dir, "../..");
-const BINARY = join(ROOT, "dist/konstruct");
 let llm: LlmMock;
 let ws: SlackWorkspace;
 let tg: TelegramShim;
 let dir: { path: string; remove(): void };
 
 beforeAll(async () => {
-  if (!existsSync(BINARY) || process.env.KTEST_REBUILD) {
-    const build = Bun.spawnSync(["bun", "run", "build"], { cwd: ROOT, stdout: "ignore", stderr: "pipe" });
-    if (build.exitCode !== 0) throw new Error(`build failed: ${build.stderr.toString()}`);
-  }
+  ensureBinary();
   [llm, ws, tg] = await Promise.all([startLlmMock(), startSlackWorkspace(), startTelegramShim({ bots: [{ username: "BinaryBot" }] })]);
   llm.replyAll("Answered by the **binary**.");
   dir = tempDir("konstruct-binary-");

@@ -1,0 +1,20 @@
+/**
+ * The compiled binary for end-to-end tests: built when dist/konstruct is missing (a clean clone,
+ * i.e. CI), or once per test run when KTEST_REBUILD is set — locally a stale dist/ would otherwise
+ * be what is tested. One build serves every binary test file of the run.
+ */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+
+export const ROOT = join(import.meta.dir, "../..");
+export const BINARY = join(ROOT, "dist/konstruct");
+
+let builtThisRun = false;
+
+export function ensureBinary(): string {
+  if (builtThisRun || (existsSync(BINARY) && !process.env.KTEST_REBUILD)) return BINARY;
+  const build = Bun.spawnSync(["bun", "run", "build"], { cwd: ROOT, stdout: "ignore", stderr: "pipe" });
+  if (build.exitCode !== 0) throw new Error(`build failed: ${build.stderr.toString()}`);
+  builtThisRun = true;
+  return BINARY;
+}
