@@ -44,6 +44,18 @@ export function Csrf(props: { token: string }): JSX.Element {
   return <input type="hidden" name="_csrf" value={props.token} />;
 }
 
+/** A one-button form that POSTs to `action` with the CSRF token (revoke, delete…). */
+export function PostButton(props: { action: string; csrf: string; label: string; class?: string }): JSX.Element {
+  return (
+    <form method="post" action={props.action}>
+      <Csrf token={props.csrf} />
+      <button type="submit" class={props.class ?? "secondary"} safe>
+        {props.label}
+      </button>
+    </form>
+  );
+}
+
 export function Flash(props: { message?: string; error?: boolean }): JSX.Element {
   if (!props.message) return <></>;
   return (

@@ -1,5 +1,5 @@
 /** @jsxImportSource @kitajs/html */
-import { Csrf, Field, type FieldErrors, Flash } from "./form.tsx";
+import { Csrf, Field, type FieldErrors, Flash, PostButton } from "./form.tsx";
 
 export interface TokenRow {
   id: string;
@@ -45,10 +45,7 @@ export function TokensPage(props: { csrf: string; role: string; tokens: TokenRow
                   {t.revokedAt ? (
                     <span class="muted">revoked</span>
                   ) : (
-                    <form method="post" action={`/admin/tokens/${t.id}/revoke`}>
-                      <Csrf token={props.csrf} />
-                      <button type="submit" class="secondary">Revoke</button>
-                    </form>
+                    <PostButton action={`/admin/tokens/${t.id}/revoke`} csrf={props.csrf} label="Revoke" />
                   )}
                 </td>
               </tr>

@@ -1,5 +1,5 @@
 /** @jsxImportSource @kitajs/html */
-import { Csrf, Field, type FieldErrors, Flash } from "./form.tsx";
+import { Csrf, Field, type FieldErrors, Flash, PostButton } from "./form.tsx";
 
 export interface UserRow {
   id: string;
@@ -55,10 +55,7 @@ export function UsersPage(props: UsersPageProps): JSX.Element {
               {props.tenants && <td safe>{tenantName(u.tenantId)}</td>}
               <td>
                 {u.id !== props.selfId && u.role !== "platform_admin" && (
-                  <form method="post" action={`/admin/users/${u.id}/delete`}>
-                    <Csrf token={props.csrf} />
-                    <button type="submit" class="secondary">Remove</button>
-                  </form>
+                  <PostButton action={`/admin/users/${u.id}/delete`} csrf={props.csrf} label="Remove" />
                 )}
               </td>
             </tr>
@@ -81,10 +78,7 @@ export function UsersPage(props: UsersPageProps): JSX.Element {
                 {props.tenants && <td safe>{tenantName(i.tenantId)}</td>}
                 <td safe>{i.expiresAt.toISOString().slice(0, 16).replace("T", " ")} UTC</td>
                 <td>
-                  <form method="post" action={`/admin/invitations/${i.id}/revoke`}>
-                    <Csrf token={props.csrf} />
-                    <button type="submit" class="secondary">Revoke</button>
-                  </form>
+                  <PostButton action={`/admin/invitations/${i.id}/revoke`} csrf={props.csrf} label="Revoke" />
                 </td>
               </tr>
             ))}

@@ -4,6 +4,17 @@ import type { Database } from "../../db/database.ts";
 import { agents, channels, conversations, messages } from "../../db/schema/index.ts";
 import { type Page, pageWindow, toPage } from "./page.ts";
 
+/** What a conversation row shows wherever it is listed or opened (list and transcript). */
+export const CONVERSATION_HEAD = {
+  id: conversations.id,
+  agentName: agents.name,
+  channelName: channels.name,
+  channelKind: channels.kind,
+  chatKey: conversations.chatKey,
+  startedAt: conversations.startedAt,
+  closedAt: conversations.closedAt,
+};
+
 export interface ConversationFilter {
   agentId?: string;
   channelId?: string;
@@ -38,14 +49,8 @@ export async function listConversations(db: Database, tenantId: string, f: Conve
   const rows = await db.withTenant(tenantId, (tx) =>
     tx
       .select({
-        id: conversations.id,
-        agentName: agents.name,
-        channelName: channels.name,
-        channelKind: channels.kind,
-        chatKey: conversations.chatKey,
-        startedAt: conversations.startedAt,
+        ...CONVERSATION_HEAD,
         lastMessageAt: conversations.lastMessageAt,
-        closedAt: conversations.closedAt,
         messageCount: sql<number>`(select count(*)::int from ${messages} m where m.tenant_id = ${conversations.tenantId} and m.conversation_id = ${conversations.id})`,
       })
       .from(conversations)

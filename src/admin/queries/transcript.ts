@@ -5,6 +5,7 @@
 import { and, asc, eq, inArray } from "drizzle-orm";
 import type { Database } from "../../db/database.ts";
 import { agents, auditLog, channels, conversations, llmCalls, messages } from "../../db/schema/index.ts";
+import { CONVERSATION_HEAD } from "./conversations.ts";
 
 export type TranscriptItem =
   | { type: "message"; at: Date; role: string; content: string }
@@ -27,15 +28,7 @@ const EVENT_KINDS = ["tool_call", "budget_stop", "refusal", "error", "command"];
 export async function loadTranscript(db: Database, tenantId: string, conversationId: string): Promise<Transcript | null> {
   return db.withTenant(tenantId, async (tx) => {
     const [head] = await tx
-      .select({
-        id: conversations.id,
-        agentName: agents.name,
-        channelName: channels.name,
-        channelKind: channels.kind,
-        chatKey: conversations.chatKey,
-        startedAt: conversations.startedAt,
-        closedAt: conversations.closedAt,
-      })
+      .select(CONVERSATION_HEAD)
       .from(conversations)
       .innerJoin(agents, and(eq(agents.tenantId, conversations.tenantId), eq(agents.id, conversations.agentId)))
       .innerJoin(channels, and(eq(channels.tenantId, conversations.tenantId), eq(channels.id, conversations.channelId)))
