@@ -38,7 +38,8 @@ export function pgTemplate(): Blob | null { return Bun.file(path); }`,
 
 // Local embeddings (transformers.js + onnxruntime-node) in a binary: transformers.js imports `sharp`
 // (images only) at load and refuses to start without it, so it gets a stub that only fails when called; onnxruntime-node requires its native addon through a
-// computed path, so the addon is loaded by src/embeddings/onnx-native-binary.ts and handed over.
+// computed path, so the addon is loaded by src/embeddings/onnx-native-binary.ts and handed over; the
+// built-in model's files are embedded by src/embeddings/builtin-model-binary.ts.
 const embeddings: BunPlugin = {
   name: "embeddings-native",
   setup(build) {
@@ -60,6 +61,11 @@ const embeddings: BunPlugin = {
     build.onLoad({ filter: /src\/embeddings\/onnx-native\.ts$/ }, () => ({
       loader: "ts",
       contents: `export { loadOnnxRuntime } from ${JSON.stringify(resolve("src/embeddings/onnx-native-binary.ts"))};`,
+    }));
+    // The built-in model (models/konstruct/use-lite-en) is embedded as files and copied out at first use.
+    build.onLoad({ filter: /src\/embeddings\/builtin-model\.ts$/ }, () => ({
+      loader: "ts",
+      contents: `export { extractBuiltinModel } from ${JSON.stringify(resolve("src/embeddings/builtin-model-binary.ts"))};`,
     }));
   },
 };

@@ -10,7 +10,7 @@ import type { Tools } from "../agent/tools.ts";
 import type { Config } from "../config/schema.ts";
 import type { Database } from "../db/database.ts";
 import { tenants } from "../db/schema/index.ts";
-import { embedderFor } from "../embeddings/model-files.ts";
+import { embedderFor } from "../embeddings/model-folder.ts";
 import { EmbedJobs } from "../knowledge/embed-jobs.ts";
 import { Knowledge } from "../knowledge/knowledge.ts";
 import { hybridSearch } from "../knowledge/search.ts";

@@ -115,6 +115,30 @@ describe("usage", () => {
   }, TIMEOUT);
 });
 
+describe("models", () => {
+  test("help names real hub ids; status says the default model is built in", async () => {
+    const help = await run(["models", "--help"]);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain("Xenova/all-MiniLM-L6-v2");
+    const status = await run(["models", "status"]);
+    expect({ code: status.code, out: status.stdout }).toEqual({ code: 0, out: "konstruct/use-lite-en: built in\n" });
+  }, TIMEOUT);
+
+  test("pull refuses the built-in id and ids that cannot exist on the hub: exit 2, one line, nothing downloaded", async () => {
+    const builtin = await run(["models", "pull", "konstruct/use-lite-en"]);
+    expect(builtin.code).toBe(2);
+    expect(oneLine(builtin)).toBe("konstruct: konstruct/use-lite-en is built in, nothing to pull");
+    for (const id of ["all-MiniLM-L6-v2", "../../etc/passwd", "a/b/c", "owner/..", "Xenova/all MiniLM"]) {
+      const r = await run(["models", "pull", id]);
+      expect({ id, code: r.code }).toEqual({ id, code: 2 });
+      expect(oneLine(r)).toContain("is not a Hugging Face model id (owner/name), e.g. Xenova/all-MiniLM-L6-v2");
+    }
+    const none = await run(["models", "pull"]);
+    expect(none.code).toBe(2);
+    expect(oneLine(none)).toContain("Xenova/all-MiniLM-L6-v2");
+  }, TIMEOUT);
+});
+
 describe("config", () => {
   const SECRETS = ["xoxb-slack-bot-secret", "slack-signing-secret", "sk-openai-secret", "db-password-123", "tg-secret"];
   const text = `

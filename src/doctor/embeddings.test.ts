@@ -1,4 +1,4 @@
-/** doctor's embedding and vector-store checks: present, missing (with what to do), broken; HNSW vs exact scan. */
+/** doctor's embedding and vector-store checks: present, built in, missing (with what to do), broken; HNSW vs exact scan. */
 import { expect, test } from "bun:test";
 import { cpSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -13,13 +13,24 @@ test("the configured model present: ok, with its dimension", async () => {
   expect(c.detail).toContain(`${TEST_MODEL} from ${MODELS_DIR}: 512 dims`);
 });
 
-test("missing: a warning that says where it looked and what to do", async () => {
+test("nothing configured: the built-in model loads", async () => {
   const dir = tempDir();
   try {
     const c = await embeddingsCheck(validate({ data_dir: dir.path }));
+    expect(c.status).toBe("ok");
+    expect(c.detail).toStartWith(`${TEST_MODEL} (built in): 512 dims`);
+  } finally {
+    dir.remove();
+  }
+});
+
+test("missing: a warning that says where it looked and what to do", async () => {
+  const dir = tempDir();
+  try {
+    const c = await embeddingsCheck(validate({ data_dir: dir.path, embeddings: { model: "Xenova/all-MiniLM-L6-v2" } }));
     expect(c.status).toBe("warn");
     expect(c.detail).toContain(`not found in ${join(dir.path, "models")}`);
-    expect(c.detail).toContain(`konstruct models pull ${TEST_MODEL}`);
+    expect(c.detail).toContain("konstruct models pull Xenova/all-MiniLM-L6-v2");
   } finally {
     dir.remove();
   }
@@ -31,7 +42,7 @@ test("broken (a corrupt model file): fail, naming the folder", async () => {
     const target = join(dir.path, TEST_MODEL);
     mkdirSync(join(target, "onnx"), { recursive: true });
     for (const f of ["config.json", "tokenizer.json", "tokenizer_config.json"]) cpSync(join(MODELS_DIR, TEST_MODEL, f), join(target, f));
-    writeFileSync(join(target, "onnx/model.onnx"), "not an onnx model");
+    writeFileSync(join(target, "onnx/model_quantized.onnx"), "not an onnx model");
     const c = await embeddingsCheck(validate({ embeddings: { models_dir: dir.path } }));
     expect(c.status).toBe("fail");
     expect(c.detail).toContain(`model ${TEST_MODEL} in ${dir.path} is broken`);

@@ -1,14 +1,14 @@
 /** doctor: is the embedding model there and does it load? And which vector store the database uses. */
 import type { Config } from "../config/schema.ts";
 import type { RawSql } from "../db/driver.ts";
-import { embedderFor, missingModelFiles, modelsDir } from "../embeddings/model-files.ts";
+import { embedderFor, modelFolder } from "../embeddings/model-folder.ts";
 import type { Check } from "./checks.ts";
 
 export async function embeddingsCheck(config: Config): Promise<Check> {
   const { model } = config.embeddings;
-  const dir = modelsDir(config);
+  const { dir, builtin, missing } = modelFolder(config);
   const name = "embeddings";
-  const missing = missingModelFiles(dir, model);
+  const from = builtin ? "(built in)" : `from ${dir}`;
   if (missing.length)
     return {
       name,
@@ -21,9 +21,12 @@ export async function embeddingsCheck(config: Config): Promise<Check> {
     const dims = await embedder.dims();
     if (config.embeddings.dims && dims !== config.embeddings.dims)
       return { name, status: "fail", detail: `model ${model} produces ${dims}-dim vectors but embeddings.dims is ${config.embeddings.dims}: fix the config or the model` };
-    return { name, status: "ok", detail: `${model} from ${dir}: ${dims} dims, loaded in ${Math.round(performance.now() - t0)} ms` };
+    return { name, status: "ok", detail: `${model} ${from}: ${dims} dims, loaded in ${Math.round(performance.now() - t0)} ms` };
   } catch (e) {
-    return { name, status: "fail", detail: `model ${model} in ${dir} is broken: ${(e as Error).message.split("\n")[0]}. Replace the folder (or 'konstruct models pull ${model}')` };
+    const why = (e as Error).message.split("\n")[0];
+    return builtin
+      ? { name, status: "fail", detail: `built-in model ${model} does not load: ${why}` }
+      : { name, status: "fail", detail: `model ${model} in ${dir} is broken: ${why}. Replace the folder (or 'konstruct models pull ${model}')` };
   } finally {
     await embedder.close();
   }

@@ -9,6 +9,8 @@ import { KonstructError } from "../errors.ts";
 
 export interface EmbedderOptions {
   modelsDir: string;
+  /** A model shipped with the appliance (model-folder.ts): the worker puts its files in modelsDir first. */
+  builtin?: boolean;
   model: string;
   /** 0 = whatever the model produces; otherwise the model must produce exactly this. */
   dims: number;
@@ -96,8 +98,8 @@ export class Embedder {
           resolve(r.dims);
         } else if (r.kind === "error") reject(new KonstructError("model_unavailable", `embedding model ${this.opts.model}: ${r.message}`));
       };
-      const { modelsDir, model, allowRemote, nativeCacheDir } = this.opts;
-      worker.postMessage({ kind: "init", modelsDir, model, allowRemote, nativeCacheDir });
+      const { modelsDir, builtin, model, allowRemote, nativeCacheDir } = this.opts;
+      worker.postMessage({ kind: "init", modelsDir, builtin, model, allowRemote, nativeCacheDir });
     });
   }
 

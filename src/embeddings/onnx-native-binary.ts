@@ -6,8 +6,8 @@
  * process.dlopen, and handed to onnxruntime-node's binding module (rewritten at build time to read
  * `globalThis.__konstructOrtBinding`).
  */
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { copyOut } from "./copy-out.ts";
 // @ts-ignore -- Bun yields the embedded file's path.
 import libPath from "../../node_modules/onnxruntime-node/bin/napi-v6/linux/x64/libonnxruntime.so.1" with { type: "file" };
 // @ts-ignore
@@ -25,15 +25,4 @@ export async function loadOnnxRuntime(cacheDir = join(process.cwd(), ".konstruct
   const mod = { exports: {} as unknown };
   process.dlopen(mod, addon);
   g.__konstructOrtBinding = mod.exports;
-}
-
-function copyOut(from: string, to: string): void {
-  const size = Bun.file(from).size;
-  try {
-    if (statSync(to).size === size) return;
-  } catch {}
-  mkdirSync(join(to, ".."), { recursive: true });
-  const tmp = `${to}.${process.pid}.tmp`;
-  writeFileSync(tmp, readFileSync(from));
-  renameSync(tmp, to);
 }

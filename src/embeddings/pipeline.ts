@@ -1,13 +1,16 @@
 /**
  * Loads a sentence-embedding model with transformers.js from a local models directory
- * (`<models_dir>/<model id>/`, the Hugging Face layout: config.json, tokenizer.json, onnx/model.onnx).
+ * (`<models_dir>/<model id>/`, the Hugging Face layout: config.json, tokenizer.json, onnx/model*.onnx).
  * Remote downloads stay off unless `allowRemote` (only `konstruct models pull` sets it).
  * Runs wherever it is imported: inside the embedding worker in the appliance, in-process in `models pull`.
  */
+import { extractBuiltinModel } from "./builtin-model.ts";
 import { loadOnnxRuntime } from "./onnx-native.ts";
 
 export interface PipelineOptions {
   modelsDir: string;
+  /** The model ships with the appliance: make sure its files are in modelsDir (the binary copies them out). */
+  builtin?: boolean;
   model: string;
   allowRemote: boolean;
   /** Where the compiled binary writes its native onnxruntime files (data_dir/.konstruct-cache). */
@@ -16,6 +19,7 @@ export interface PipelineOptions {
 
 export async function loadPipeline(opts: PipelineOptions): Promise<(texts: string[]) => Promise<{ data: Float32Array; dims: number }>> {
   await loadOnnxRuntime(opts.nativeCacheDir);
+  if (opts.builtin) await extractBuiltinModel(opts.modelsDir);
   const { env, pipeline } = await import("@huggingface/transformers");
   env.allowRemoteModels = opts.allowRemote;
   env.allowLocalModels = true;
@@ -23,7 +27,9 @@ export async function loadPipeline(opts: PipelineOptions): Promise<(texts: strin
   // A pulled model is written where the appliance later reads it from.
   env.cacheDir = opts.modelsDir;
   env.useFSCache = opts.allowRemote;
-  const extractor = await pipeline("feature-extraction", opts.model, { dtype: "fp32" });
+  // The weights file follows the folder's config.json (transformers.js_config.dtype; fp32 when unset):
+  // the built-in model ships only its q8 file.
+  const extractor = await pipeline("feature-extraction", opts.model);
   return async (texts) => {
     const out = await extractor(texts, { pooling: "mean", normalize: true });
     const dims = out.dims.at(-1) as number;

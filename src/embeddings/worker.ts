@@ -2,14 +2,14 @@
  * The embedding worker: owns the transformers.js pipeline so tokenising and inference never run on
  * the event loop that serves chat traffic. One request at a time (the caller schedules batches).
  *
- *   in:  { kind: "init", modelsDir, model, allowRemote } | { kind: "embed", id, texts }
+ *   in:  { kind: "init", modelsDir, builtin?, model, allowRemote, nativeCacheDir? } | { kind: "embed", id, texts }
  *   out: { kind: "ready", dims } | { kind: "vectors", id, dims, data (Float32Array, transferred) } | { kind: "error", id?, message }
  */
 import { loadPipeline } from "./pipeline.ts";
 
 declare const self: Worker;
 
-type Incoming = { kind: "init"; modelsDir: string; model: string; allowRemote: boolean; nativeCacheDir?: string } | { kind: "embed"; id: number; texts: string[] };
+type Incoming = { kind: "init"; modelsDir: string; builtin?: boolean; model: string; allowRemote: boolean; nativeCacheDir?: string } | { kind: "embed"; id: number; texts: string[] };
 let embed: ((texts: string[]) => Promise<{ data: Float32Array; dims: number }>) | null = null;
 
 self.onmessage = async (ev: MessageEvent<Incoming>) => {

@@ -1,18 +1,19 @@
 /**
  * The closing scenario from the compiled binary, offline, from an empty directory with only the
- * binary and the model folder: `konstruct admin create`, sign in, create a personal access token on
+ * binary and a config (no model folder: the built-in model comes out of the binary into the data
+ * dir's cache at first use): `konstruct admin create`, sign in, create a personal access token on
  * /admin/tokens, upload the handbook over HTTP with it, ask in Telegram, get the cited answer
  * (the model is the LLM mock, scripted to call kb_search and answer from the passage it returns).
  * Builds dist/konstruct when missing or when KTEST_REBUILD is set.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { cpSync, writeFileSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { eventually } from "../support/app.ts";
 import { client } from "../support/http-client.ts";
 import { tempDir } from "../support/db.ts";
 import { type LlmMock, startLlmMock } from "../support/llm.ts";
-import { MODELS_DIR, TEST_MODEL } from "../support/models.ts";
+import { TEST_MODEL } from "../support/models.ts";
 import { startTelegramShim, type TelegramShim } from "../support/telegram.ts";
 import { BINARY, ROOT, ensureBinary } from "../support/binary.ts";
 
@@ -27,8 +28,6 @@ beforeAll(async () => {
   llm.on({ hasToolResult: false }, { toolCalls: [{ name: "kb_search", arguments: { query: "parental leave" } }] });
   llm.on({ hasToolResult: true }, { text: ANSWER });
   dir = tempDir("konstruct-binary-kb-");
-  // The model is installed next to the data, as an admin would copy it (no download at run time).
-  cpSync(join(MODELS_DIR, TEST_MODEL), join(dir.path, "data/models", TEST_MODEL), { recursive: true });
 }, 120_000);
 afterAll(async () => {
   await Promise.all([llm.stop(), tg.stop()]);
@@ -53,6 +52,9 @@ test("from the binary: upload the handbook, ask in Telegram, get the cited answe
   try {
     const base = `http://127.0.0.1:${port}`;
     await eventually(() => fetch(`${base}/readyz`).then((r) => r.ok, () => false), 30_000, "readyz");
+    // Lazy: ready and idle, the built-in model has not been copied out yet.
+    const extracted = join(dir.path, "data/.konstruct-cache/models", TEST_MODEL, "onnx/model_quantized.onnx");
+    expect(existsSync(extracted)).toBe(false);
     const admin = client(base);
     await admin.send("/login");
     expect(await admin.form("/login", { email: "root@example.com", password: "binary admin password" })).toMatchObject({ status: 303, location: "/admin" });
@@ -66,6 +68,8 @@ test("from the binary: upload the handbook, ask in Telegram, get the cited answe
     expect(up.status).toBe(201);
     const { documents } = (await up.json()) as { documents: { id: string }[] };
     await eventually(async () => ((await (await fetch(`${base}/api/v1/kb/acme/documents/${documents[0]!.id}`, { headers: auth })).json()) as { document: { status: string } }).document.status === "ready", 30_000, "document ready");
+    expect(existsSync(extracted)).toBe(true);
+    expect(existsSync(join(dir.path, "data/models"))).toBe(false);
     // The console's Knowledge page shows it, from the binary too.
     expect((await admin.send("/admin/knowledge")).text).toContain("Northwind Employee Handbook");
 

@@ -48,16 +48,18 @@ test("stopped mid-embedding, the job resumes after restart and finishes", async 
 }, 120_000);
 
 test("with the model missing the document fails visibly; uploading it again after the fix retries", async () => {
-  const t = await startTestApp("embedded", { embeddings: { models_dir: models.path }, tenants: [{ slug: "acme", name: "Acme" }] });
+  // Not the built-in id (that one is always there): a model the admin has yet to install.
+  const model = "acme/handbook-model";
+  const t = await startTestApp("embedded", { embeddings: { models_dir: models.path, model }, tenants: [{ slug: "acme", name: "Acme" }] });
   apps.push(t);
   const { acme } = await tenantAdmins(() => t.app, ["acme"]);
   const post = () => acme.api("/api/v1/kb/acme/documents", { method: "POST", body: manual() });
   const { documents } = (await (await post()).json()) as { documents: { id: string }[] };
   const get = async () => ((await (await acme.api(`/api/v1/kb/acme/documents/${documents[0]!.id}`)).json()) as { document: { status: string; error: string | null } }).document;
   const failed = await eventually(async () => ((await get()).status === "failed" ? get() : null), 30_000, "document failed");
-  expect(failed.error).toContain(`embedding model ${TEST_MODEL}`);
+  expect(failed.error).toContain(`embedding model ${model}`);
   // The admin installs the model and uploads the document again.
-  cpSync(join(MODELS_DIR, TEST_MODEL), join(models.path, TEST_MODEL), { recursive: true });
+  cpSync(join(MODELS_DIR, TEST_MODEL), join(models.path, model), { recursive: true });
   await t.restart();
   expect((await post()).status).toBe(201);
   await t.app.semantic.jobs.drained();

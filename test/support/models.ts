@@ -1,11 +1,12 @@
 /**
- * The real embedding model for tests: KTEST_MODELS_DIR, default `<repo>/../shared/models` (USE-lite,
- * 512-dim; see that folder's README). Missing, the tests that need it fail — they never skip.
+ * The real embedding model for tests: the repository's own models/ folder (the built-in quantized
+ * USE-lite, 512-dim; see models/konstruct/use-lite-en/PROVENANCE.md), or KTEST_MODELS_DIR to try
+ * another folder holding `konstruct/use-lite-en/`. Nothing outside the repository is read.
  */
 import { resolve } from "node:path";
 import { Embedder } from "../../src/embeddings/embedder.ts";
 
-export const MODELS_DIR = process.env.KTEST_MODELS_DIR ?? resolve(import.meta.dir, "../../../shared/models");
+export const MODELS_DIR = process.env.KTEST_MODELS_DIR ?? resolve(import.meta.dir, "../../models");
 export const TEST_MODEL = "konstruct/use-lite-en";
 
 export function testEmbedder(model = TEST_MODEL): Embedder {
