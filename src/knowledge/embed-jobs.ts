@@ -6,6 +6,7 @@
  * its documents failed, with the reason, rather than retrying forever.
  *
  * Inference happens outside any transaction; bulk priority lets chat queries go first (embedder.ts).
+ * A failure that repeats (no model, a broken one) is one warning per cause, not one per batch.
  */
 import { sql } from "drizzle-orm";
 import type { Logger } from "pino";
@@ -13,6 +14,7 @@ import type { Database } from "../db/database.ts";
 import { tenants } from "../db/schema/index.ts";
 import { recordset, rowsOf } from "../db/set-sql.ts";
 import type { Embedder } from "../embeddings/embedder.ts";
+import { WarnOnce } from "../log/once.ts";
 import type { VectorStore } from "../vectors/store.ts";
 
 const BATCH = 64;
@@ -30,8 +32,11 @@ export class EmbedJobs {
   private wake: (() => void) | null = null;
   private loop: Promise<void> | null = null;
   private busy = false;
+  private readonly warned: WarnOnce;
 
-  constructor(private readonly deps: { db: Database; embedder: Embedder; vectors: VectorStore; log: Logger }) {}
+  constructor(private readonly deps: { db: Database; embedder: Embedder; vectors: VectorStore; log: Logger }) {
+    this.warned = new WarnOnce(deps.log);
+  }
 
   start(): void {
     if (this.running) return;
@@ -67,7 +72,7 @@ export class EmbedJobs {
       try {
         worked = await this.round();
       } catch (e) {
-        this.deps.log.error({ err: e }, "embedding round failed");
+        this.warned.warn(e, "embedding round failed");
       } finally {
         this.busy = false;
       }
@@ -123,7 +128,7 @@ export class EmbedJobs {
       vecs = await embedder.embed(rows.map((r) => r.text), "bulk");
     } catch (e) {
       if (!this.running) return;
-      this.deps.log.error({ err: e, tenant: tenantId, table }, "embedding failed");
+      this.warned.warn(e, "embedding failed", { tenant: tenantId, table });
       if (docs.length)
         await db.withTenant(tenantId, (tx) =>
           rowsOf(tx, sql`update kb_documents set status = 'failed', error = ${(e as Error).message}, updated_at = now() where tenant_id = ${tenantId}::uuid and id = any(${`{${docs.join(",")}}`}::uuid[])`),
@@ -131,6 +136,7 @@ export class EmbedJobs {
       else throw e;
       return;
     }
+    this.warned.ok();
     // Small write transactions: on PGlite the database runs on the main thread, and indexing a
     // vector into HNSW is CPU work there — short slices let chat transactions in between.
     for (let i = 0; i < rows.length; i += WRITE_SLICE) {

@@ -2,7 +2,8 @@
  * The turn context of memory and knowledge (agent/turn-context.ts): before the model call, the
  * conversation's summary, the memories most similar to the user's message (within
  * memory.recall_tokens) and the instruction to cite knowledge-base passages; after the turn,
- * compaction, one at a time per conversation.
+ * compaction, one at a time per conversation. Recall that fails on every turn (no embedding model)
+ * is one warning per cause; the turn goes on without it.
  */
 import type { Logger } from "pino";
 import { KeyedMutex } from "../agent/loop.ts";
@@ -12,6 +13,7 @@ import type { Tx } from "../db/database.ts";
 import type { PreloadScope, TurnContext, TurnScope } from "../agent/turn-context.ts";
 import type { ChatMessage } from "../llm/types.ts";
 import type { LlmPool } from "../llm/pool.ts";
+import { WarnOnce } from "../log/once.ts";
 import { compact, type CompactionDeps, type MemoryState, memoryStateIn, turnMemoryState } from "./compaction.ts";
 
 export const CITE_INSTRUCTION =
@@ -22,8 +24,11 @@ export class MemoryContext implements TurnContext {
   private readonly inFlight = new Set<Promise<unknown>>();
   /** Unsummarised tokens per conversation as read before the model call; taken by afterTurn. */
   private readonly pending = new Map<string, number>();
+  private readonly recallWarned: WarnOnce;
 
-  constructor(private readonly deps: CompactionDeps & { recallTokens: number; log: Logger }) {}
+  constructor(private readonly deps: CompactionDeps & { recallTokens: number; log: Logger }) {
+    this.recallWarned = new WarnOnce(deps.log);
+  }
 
   async preload(tx: Tx, tenantId: string, scopes: PreloadScope[]): Promise<MemoryState[]> {
     const out: MemoryState[] = [];
@@ -40,7 +45,10 @@ export class MemoryContext implements TurnContext {
     const recalled = hasMemories
       ? await this.deps.memory
           .recall(scope.tenantId, { agentId: scope.agent.id, userKey: scope.userKey, query, budgetTokens: this.deps.recallTokens, excludeConversationId: scope.conversationId })
-          .catch((e) => (this.deps.log.warn({ err: e }, "memory recall failed"), []))
+          .then(
+            (r) => (this.recallWarned.ok(), r),
+            (e) => (this.recallWarned.warn(e, "memory recall failed"), []),
+          )
       : [];
     const parts = [CITE_INSTRUCTION];
     if (summary) parts.push(`Summary of the earlier part of this conversation:\n${summary}`);
