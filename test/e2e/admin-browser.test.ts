@@ -1,5 +1,5 @@
 /**
- * The admin console in a real browser (Debian's chromium driven by playwright-core, headless), on a
+ * The admin console in a real browser (Debian's chromium, or KTEST_CHROMIUM, driven by playwright-core, headless), on a
  * real appliance listening on loopback with the Telegram emulator and the LLM mock as its peers:
  * first run → create the admin → create a tenant → add the LLM provider → design an AI employee →
  * connect a Telegram bot → a user writes through the emulator → the conversation shows in the UI
@@ -16,7 +16,7 @@ import { type LlmMock, startLlmMock } from "../support/llm.ts";
 import { startTelegramShim, type TelegramShim } from "../support/telegram.ts";
 
 const ARTIFACTS = join(import.meta.dir, "../../test-artifacts");
-const CHROMIUM = "/usr/bin/chromium";
+const CHROMIUM = process.env.KTEST_CHROMIUM ?? "/usr/bin/chromium";
 
 let llm: LlmMock;
 let tg: TelegramShim;
