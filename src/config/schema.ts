@@ -184,7 +184,7 @@ export const configSchema = z
     /** Local sentence embeddings (transformers.js) for the knowledge base and long-term memory. */
     embeddings: z
       .strictObject({
-        /** Model id: a folder `<models_dir>/<model>/` in the Hugging Face layout. */
+        /** Model id: built in (konstruct/use-lite-en) or a folder `<models_dir>/<model>/` in the Hugging Face layout. */
         model: z.string().min(1).default("konstruct/use-lite-en"),
         /** Empty = `<data_dir>/models`. */
         models_dir: z.string().default(""),
