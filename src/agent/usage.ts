@@ -7,6 +7,7 @@
 import { and, eq, gte, sql } from "drizzle-orm";
 import type { Config } from "../config/schema.ts";
 import type { Tx } from "../db/database.ts";
+import { MONEY_DECIMALS } from "../config/money.ts";
 import { usd } from "./budget.ts";
 import { type Agent, agents, usageDaily } from "../db/schema/index.ts";
 import { fromRow, newId, type Part, recordset, rowsOf, uuidArray } from "../db/set-sql.ts";
@@ -52,7 +53,7 @@ export function callParts(calls: CallRecord[], now = new Date()): Part[] {
     prompt_tokens: c.promptTokens,
     completion_tokens: c.completionTokens,
     latency_ms: Math.round(c.latencyMs),
-    cost_usd: c.costUsd.toFixed(6),
+    cost_usd: c.costUsd.toFixed(MONEY_DECIMALS),
   }));
   const input = recordset(
     rows,
