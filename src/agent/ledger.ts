@@ -37,7 +37,8 @@ export class Ledger {
 
   constructor(
     private readonly scope: Scope,
-    private readonly prices: PriceTable,
+    /** The price table costs are computed with (and calls bounded by, agent/budget.ts). */
+    readonly prices: PriceTable,
   ) {}
 
   attempts(attempts: Attempt[], result: ChatResult | null): void {

@@ -3,13 +3,15 @@
  * max_tool_iterations round trips → the reply text. The caller loads the window and the spend so
  * far (one transaction with the user's turn) and writes the ledger with the reply.
  *
- * Budgets are a hard stop: no call is made once a cap is reached. Concurrent turns of one agent
- * could each pass the check and overshoot together, so when an agent is close to its cap its calls
- * run one at a time and re-read the spend first: the overshoot is at most the one call that crossed.
+ * Budgets are a hard stop: no call is made once a cap is reached, and each call's max_tokens is
+ * bounded by what is left at its model's price (budget.ts). Concurrent turns of one agent could each
+ * pass the check and overshoot together, so when an agent is close to its cap its calls run one at
+ * a time and re-read the spend first: the overshoot is at most the one bounded call that crossed.
  */
 import type { Logger } from "pino";
 import type { Database } from "../db/database.ts";
 import type { Agent } from "../db/schema/index.ts";
+import { LlmChainError } from "../llm/errors.ts";
 import type { LlmPool } from "../llm/pool.ts";
 import type { Attempt, ChatMessage, ChatResult, ToolCall } from "../llm/types.ts";
 import type { Ledger } from "./ledger.ts";
@@ -17,6 +19,7 @@ import { systemPrompt } from "./prompt.ts";
 import { isPause, type ToolContext, type ToolPause, type Tools, type TurnScope } from "./tools.ts";
 import type { TurnContext } from "./turn-context.ts";
 import { estimateTokens } from "./tokens.ts";
+import { budgetBound, headroom } from "./budget.ts";
 import { agentSpend, checkBudget, type Spend } from "./usage.ts";
 
 export interface TurnDeps {
@@ -108,9 +111,12 @@ export async function runTurn(deps: TurnDeps, input: TurnInput): Promise<TurnOut
     // The last round offers no tools, so the model has to answer in words.
     const offered = round < agent.maxToolIterations ? await deps.tools.specs(ctx) : [];
     const call = async (spend: Spend) => {
-      const verdict = checkBudget(caps, { today: spend.today + ledger.spent, month: spend.month + ledger.spent });
+      const spent = { today: spend.today + ledger.spent, month: spend.month + ledger.spent };
+      const verdict = checkBudget(caps, spent);
       if (!verdict.allowed) return { stop: verdict.reason! };
-      return { result: await deps.pool.chat(agent.models, { messages: [system, ...input.history, ...scratch], tools: offered.length ? offered : undefined }, { signal: input.signal, tenantId: input.tenantId }) };
+      const bound = budgetBound(ledger.prices, headroom(caps, spent));
+      const request = { messages: [system, ...input.history, ...scratch], tools: offered.length ? offered : undefined };
+      return { result: await deps.pool.chat(agent.models, request, { signal: input.signal, tenantId: input.tenantId, bound }) };
     };
     let step: { stop?: string; result?: ChatResult & { attempts: Attempt[] } };
     try {
@@ -128,8 +134,11 @@ export async function runTurn(deps: TurnDeps, input: TurnInput): Promise<TurnOut
     } catch (e) {
       ledger.attempts((e as { attempts?: Attempt[] }).attempts ?? [], null);
       if (input.signal?.aborted) return { kind: "failed", error: "cancelled" };
-      deps.log.warn({ err: e, agent: agent.slug }, "model chain failed");
-      return { kind: "failed", error: (e as Error).message };
+      if (e instanceof LlmChainError && e.kind === "budget") step = { stop: e.message };
+      else {
+        deps.log.warn({ err: e, agent: agent.slug }, "model chain failed");
+        return { kind: "failed", error: (e as Error).message };
+      }
     }
     if (step.stop) {
       ledger.note({ kind: "budget_stop", summary: step.stop });

@@ -1,11 +1,14 @@
 /**
  * Usage and budgets. Every LLM attempt — failed ones too — is a row in llm_calls with its tokens,
  * latency and cost from the configured price table. Budgets are checked before each call against
- * what is already recorded, so a cap is overshot by at most the one call that crossed it.
+ * what is already recorded, and each call is bounded by what is left (budget.ts), so a cap is
+ * overshot by at most the one bounded call that crossed it.
  */
 import { and, eq, gte, sql } from "drizzle-orm";
 import type { Config } from "../config/schema.ts";
 import type { Tx } from "../db/database.ts";
+import { MONEY_DECIMALS } from "../config/money.ts";
+import { usd } from "./budget.ts";
 import { type Agent, agents, usageDaily } from "../db/schema/index.ts";
 import { fromRow, newId, type Part, recordset, rowsOf, uuidArray } from "../db/set-sql.ts";
 
@@ -50,7 +53,7 @@ export function callParts(calls: CallRecord[], now = new Date()): Part[] {
     prompt_tokens: c.promptTokens,
     completion_tokens: c.completionTokens,
     latency_ms: Math.round(c.latencyMs),
-    cost_usd: c.costUsd.toFixed(6),
+    cost_usd: c.costUsd.toFixed(MONEY_DECIMALS),
   }));
   const input = recordset(
     rows,
@@ -126,8 +129,8 @@ export interface BudgetVerdict {
 
 export function checkBudget(caps: { daily: number; monthly: number }, spend: Spend): BudgetVerdict {
   if (caps.daily > 0 && spend.today >= caps.daily)
-    return { allowed: false, reason: `daily budget of $${caps.daily.toFixed(2)} reached ($${spend.today.toFixed(4)} spent today)` };
+    return { allowed: false, reason: `daily budget of ${usd(caps.daily)} reached (${usd(spend.today)} spent today)` };
   if (caps.monthly > 0 && spend.month >= caps.monthly)
-    return { allowed: false, reason: `monthly budget of $${caps.monthly.toFixed(2)} reached ($${spend.month.toFixed(4)} spent this month)` };
+    return { allowed: false, reason: `monthly budget of ${usd(caps.monthly)} reached (${usd(spend.month)} spent this month)` };
   return { allowed: true };
 }

@@ -5,6 +5,7 @@
  * Invariants: every object is strict (an unknown key is an error that names the key), and every
  * value that is a credential is listed in SECRET_KEYS so logs and `konstruct config` redact it.
  */
+import { moneySchema } from "./money.ts";
 import { z } from "zod";
 
 /** Keys whose values are credentials, wherever they appear in the tree. */
@@ -65,11 +66,14 @@ export const agentSchema = z.strictObject({
   /** Model chain, first is primary: `provider_id/model`. */
   models: z.array(z.string().regex(/^[a-z0-9][a-z0-9-]*\/.+$/, "must be 'provider_id/model'")).default([]),
   channels: z.array(channelSchema).default([]),
-  /** Spend caps in USD from the price table; 0 = no cap. The call that crosses a cap is the last one. */
+  /**
+   * Spend caps in USD from the price table, exact to 9 decimals (config/money.ts); 0 = no cap. Each
+   * call is bounded by what is left, so the call that crosses a cap is the last one.
+   */
   budget: z
     .strictObject({
-      daily_usd: z.number().min(0).default(0),
-      monthly_usd: z.number().min(0).default(0),
+      daily_usd: moneySchema.default("0"),
+      monthly_usd: moneySchema.default("0"),
     })
     .prefault({}),
   /** Token budget for the conversation window sent to the model (system prompt included). */

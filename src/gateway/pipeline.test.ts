@@ -72,8 +72,9 @@ describe.each(DB_KINDS)("conversation pipeline on %s Postgres", (kind) => {
           providers: [
             { id: "primary", kind: "openai", base_url: llm.url, api_key: "sk-primary" },
             { id: "backup", kind: "openai", base_url: llm.url, api_key: "sk-backup" },
+            { id: "pricey", kind: "openai", base_url: llm.url, api_key: "sk-pricey" },
           ],
-          prices: { "primary/gpt-main": { input_per_mtok: 1000, output_per_mtok: 1000 } },
+          prices: { "primary/gpt-main": { input_per_mtok: 1000, output_per_mtok: 1000 }, "pricey/gpt-pricey": { input_per_mtok: 1, output_per_mtok: 100 } },
         },
         limits: { user: { capacity: 4, refill_per_sec: 0.01 } },
         // The external-database run also takes its rate limits from Redis (as replicas would).
@@ -81,6 +82,7 @@ describe.each(DB_KINDS)("conversation pipeline on %s Postgres", (kind) => {
         tenants: [
           { slug: "acme", name: "Acme", agents: [agent("ada")] },
           { slug: "globex", name: "Globex", agents: [agent("bob", { budget: { daily_usd: 0.001 } })] },
+          { slug: "initech", name: "Initech", agents: [agent("carl", { models: ["pricey/gpt-pricey"], budget: { daily_usd: 0.01 } })] },
         ],
       },
       { adapters: { telegram: factory } },
@@ -164,21 +166,34 @@ describe.each(DB_KINDS)("conversation pipeline on %s Postgres", (kind) => {
     expect(llm.journal()).toHaveLength(4);
   });
 
-  test("an exhausted budget stops before the call, with a clear message", async () => {
+  test("a link whose prompt alone the budget cannot pay is not called; an unpriced fallback answers", async () => {
     const c = await chan("globex");
-    await c.sink!(inbound("first", { chatKey: "b1", sender: { id: "u-b1" } })); // spends 1000 $/Mtok × tokens > cap
+    await c.sink!(inbound("first", { chatKey: "b1", sender: { id: "u-b1" } })); // prompt ≈ 100 tokens × 1000 $/Mtok > $0.001
     await idle();
-    llm.on({}, { text: "x", usage: { promptTokens: 5000, completionTokens: 5000 } });
-    await c.sink!(inbound("second", { chatKey: "b1", sender: { id: "u-b1" } }));
-    await idle();
-    const journal = llm.journal().length;
-    await c.sink!(inbound("third", { chatKey: "b1", sender: { id: "u-b1" } }));
-    await idle();
-    expect(llm.journal()).toHaveLength(journal);
-    expect(c.sent.at(-1)!.text).toMatch(/budget/i);
-    const { tenantId } = await t.channel("globex", "tg");
+    expect(llm.journal().map((r) => r.model)).toEqual(["gpt-backup"]);
+    expect(c.sent.at(-1)!.text).toBe("Happy to help.");
+  });
+
+  test("max_tokens is bounded by the budget left: one bounded call, then a stop before any further call", async () => {
+    // A provider that writes until max_tokens, and 100 000 tokens ($10 at this price) without one.
+    llm.on({}, { text: "long answer", usage: ({ maxTokens }) => ({ promptTokens: 100, completionTokens: maxTokens ?? 100_000 }) });
+    const c = await chan("initech");
+    for (const text of ["one", "two", "three"]) {
+      await c.sink!(inbound(text, { chatKey: "b2", sender: { id: "u-b2" } }));
+      await idle();
+    }
+    const journal = llm.journal();
+    expect(journal).toHaveLength(1);
+    // Prompt ≈ 100–200 tokens × $10/Mtok; the rest of $0.01 at $100/Mtok pays for < 100 tokens.
+    expect(journal[0]!.maxTokens).toBeGreaterThan(50);
+    expect(journal[0]!.maxTokens).toBeLessThan(100);
+    expect(c.sent.map((m) => m.text)).toEqual(["long answer", expect.stringMatching(/budget/i), expect.stringMatching(/budget/i)]);
+    const { tenantId } = await t.channel("initech", "tg");
+    const [spent] = await t.app.db.withTenant(tenantId, (tx) => tx.select({ usd: sql<string>`sum(cost_usd)` }).from(llmCalls));
+    expect(Number(spent!.usd)).toBeGreaterThan(0.005);
+    expect(Number(spent!.usd)).toBeLessThanOrEqual(0.01);
     const stops = await t.app.db.withTenant(tenantId, (tx) => tx.select().from(auditLog).where(eq(auditLog.kind, "budget_stop")));
-    expect(stops.length).toBeGreaterThan(0);
+    expect(stops).toHaveLength(2);
   });
 
   test("tenants never see each other's conversations", async () => {

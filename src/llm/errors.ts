@@ -65,15 +65,20 @@ export function redact(text: string, apiKey: string): string {
 }
 
 export class LlmChainError extends Error {
-  /** `cancelled`: the caller aborted, later links were not tried. `exhausted`: every link failed. */
-  readonly kind: "cancelled" | "exhausted";
+  /**
+   * `cancelled`: the caller aborted, later links were not tried. `exhausted`: every link failed.
+   * `budget`: no link answered and at least one was not called because the budget could not pay for it.
+   */
+  readonly kind: "cancelled" | "exhausted" | "budget";
   constructor(
     readonly attempts: Attempt[],
     cancelled: boolean,
+    /** Why links were not called (LinkBound), in chain order. */
+    readonly refused: string[] = [],
   ) {
-    super(chainMessage(attempts, cancelled));
+    super(refused.length && !cancelled ? refused[0]! : chainMessage(attempts, cancelled));
     this.name = "LlmChainError";
-    this.kind = cancelled ? "cancelled" : "exhausted";
+    this.kind = cancelled ? "cancelled" : refused.length ? "budget" : "exhausted";
   }
 }
 

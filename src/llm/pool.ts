@@ -10,12 +10,14 @@
  *   provider that ignores its signal still cannot hold the chain past its timeout).
  * - At most `maxConcurrency` calls per provider are in flight; the rest wait in a FIFO queue that
  *   the caller's abort can leave. Queue time counts in the link's latency: it is what users wait.
+ * - A caller's `bound` is asked before each link: a link it refuses is not called (no attempt, no
+ *   cost) and the walk goes on; a chain that ends with refusals throws LlmChainError kind `budget`.
  * - Provider SDKs are `import()`ed on first use of their kind: the appliance's idle memory budget
  *   is tight and most installs only ever use one kind.
  */
 import { LlmCallError, LlmChainError } from "./errors.ts";
 import { Semaphore } from "./semaphore.ts";
-import type { Attempt, ChatRequest, ChatResult, LlmProvider, ModelLister, ProviderSettings } from "./types.ts";
+import type { Attempt, ChatRequest, ChatResult, LinkBound, LlmProvider, ModelLister, ProviderSettings } from "./types.ts";
 
 export type PoolProvider = LlmProvider & Partial<ModelLister>;
 export type ProviderFactory = (settings: ProviderSettings) => Promise<PoolProvider>;
@@ -68,17 +70,24 @@ export class LlmPool {
   }
 
   /** `tenantId`: a chain entry names that tenant's own provider (tenantProviderKey) before the platform's of the same id. */
-  async chat(chain: string[], request: ChatRequest, opts: { signal?: AbortSignal; tenantId?: string } = {}): Promise<ChatResult & { attempts: Attempt[] }> {
+  async chat(chain: string[], request: ChatRequest, opts: { signal?: AbortSignal; tenantId?: string; bound?: LinkBound } = {}): Promise<ChatResult & { attempts: Attempt[] }> {
     const attempts: Attempt[] = [];
+    const refused: string[] = [];
     for (const entry of chain) {
       if (opts.signal?.aborted) throw new LlmChainError(attempts, true);
       const { provider, model } = splitChainEntry(entry);
+      const limit = model && opts.bound ? opts.bound(provider, model, request) : {};
+      if ("refused" in limit) {
+        refused.push(limit.refused);
+        continue;
+      }
+      const linkRequest = limit.maxTokens === undefined ? request : { ...request, maxTokens: limit.maxTokens };
       const started = performance.now();
       try {
         if (!model) throw new LlmCallError("client", `invalid model '${entry}' (expected provider_id/model)`);
         const own = opts.tenantId ? tenantProviderKey(opts.tenantId, provider) : "";
         const key = own && this.#settings.has(own) ? own : provider;
-        const out = await this.#call(key, opts.signal, (p, signal) => p.chat(model, request, signal));
+        const out = await this.#call(key, opts.signal, (p, signal) => p.chat(model, linkRequest, signal));
         const latencyMs = elapsed(started);
         attempts.push({ provider, model, ok: true, latencyMs });
         return { ...out, provider, model, latencyMs, attempts };
@@ -89,7 +98,7 @@ export class LlmPool {
         // key on the primary is the operator's mistake, and the secondary may well still answer.
       }
     }
-    throw new LlmChainError(attempts, false);
+    throw new LlmChainError(attempts, false, refused);
   }
 
   /** The admin UI's "test" button: a tiny real completion when a model is given, else the model list. */

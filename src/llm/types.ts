@@ -32,6 +32,13 @@ export interface ChatRequest {
   temperature?: number;
 }
 
+/**
+ * Asked before each link of a chain is called: the most that link may write (`maxTokens`, merged
+ * into its request), or why it must not be called at all (`refused`, e.g. its price exceeds what the
+ * budget has left). Links differ in price, so the answer is per link.
+ */
+export type LinkBound = (provider: string, model: string, request: ChatRequest) => { maxTokens?: number } | { refused: string };
+
 export interface Usage {
   promptTokens: number;
   completionTokens: number;

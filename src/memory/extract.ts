@@ -29,6 +29,16 @@ interface Due {
   user_key: string | null;
 }
 
+/**
+ * The conversation's agent has reached a cap (UTC day and month, as agent/usage.ts counts): its
+ * conversations wait, and do not hold up other agents' in the round's limit.
+ */
+const overBudget = sql`exists (select 1 from agents a cross join lateral (
+    select coalesce(sum(u.cost_usd) filter (where u.day = (now() at time zone 'utc')::date), 0) as today, coalesce(sum(u.cost_usd), 0) as month
+    from usage_daily u where u.tenant_id = a.tenant_id and u.agent_id = a.id and u.day >= date_trunc('month', now() at time zone 'utc')::date) s
+  where a.tenant_id = c.tenant_id and a.id = c.agent_id
+    and ((a.daily_budget_usd > 0 and s.today >= a.daily_budget_usd) or (a.monthly_budget_usd > 0 and s.month >= a.monthly_budget_usd)))`;
+
 /** Extracts facts from up to PER_ROUND ended conversations of the tenant; returns how many were read. */
 export async function extractEnded(deps: CompactionDeps & { pool: Pick<LlmPool, "chat"> }, tenantId: string, idleMinutes: number): Promise<number> {
   const { db } = deps;
@@ -42,6 +52,7 @@ export async function extractEnded(deps: CompactionDeps & { pool: Pick<LlmPool, 
           from conversations c left join conversation_memory cm on cm.tenant_id = c.tenant_id and cm.conversation_id = c.id
           where c.tenant_id = ${tenantId}::uuid and (c.closed_at is not null ${idle})
             and (cm.extracted_until is null or c.last_message_at > cm.extracted_until)
+            and not ${overBudget}
           order by c.last_message_at limit ${PER_ROUND}`,
     ),
   );
@@ -65,6 +76,8 @@ async function extractOne(deps: CompactionDeps & { pool: Pick<LlmPool, "chat"> }
   if (turns.some((t) => t.role === "user") && agent.models.length) {
     const ledger = new Ledger({ tenantId, agentId: agent.id, conversationId: d.conversation_id }, deps.prices);
     const reply = await recordedCall(deps, tenantId, agent, ledger, EXTRACT_SYSTEM, transcript(turns));
+    // Over budget: not read yet, so the conversation stays due and is read once there is budget again.
+    if (reply === null) return;
     for (const fact of parseFacts(reply)) await deps.memory.remember(tenantId, { agentId: agent.id, userKey: d.user_key ?? "", kind: "fact", content: fact, conversationId: d.conversation_id });
   }
   await db.withTenant(tenantId, (tx) =>

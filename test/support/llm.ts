@@ -44,11 +44,16 @@ export interface MockReply {
   message?: string;
   /** `Retry-After` header on a 429 (aimock sends 1 when unset). */
   retryAfterSeconds?: number;
-  /** Token counts to report (OpenAI only). */
-  usage?: { promptTokens: number; completionTokens: number };
+  /**
+   * Token counts to report (OpenAI only). As a function it sees the request's `max_tokens`, so a
+   * test can play a provider that writes until that limit (as real ones do).
+   */
+  usage?: MockUsage | ((request: { maxTokens?: number }) => MockUsage);
   /** Hold the response this long before answering. */
   delayMs?: number;
 }
+
+export type MockUsage = { promptTokens: number; completionTokens: number };
 
 export interface MockRequest {
   /** When aimock answered (ms since epoch) — after any delay. */
@@ -58,6 +63,8 @@ export interface MockRequest {
   status: number;
   model?: string;
   lastUser?: string;
+  /** `max_tokens` as sent (OpenAI), when sent. */
+  maxTokens?: number;
   /** The request's messages in OpenAI shape (aimock converts Ollama's). */
   messages: { role: string; content: unknown; tool_calls?: unknown[]; tool_call_id?: string }[];
 }
@@ -85,7 +92,7 @@ export async function startLlmMock(options: { apiKeys?: string[] } = {}): Promis
   let inFlight = 0;
   let peak = 0;
 
-  const respond = async (reply: MockReply): Promise<FixtureResponse> => {
+  const respond = async (reply: MockReply, request: { max_tokens?: unknown }): Promise<FixtureResponse> => {
     if (reply.delayMs) {
       peak = Math.max(peak, ++inFlight);
       try {
@@ -94,7 +101,8 @@ export async function startLlmMock(options: { apiKeys?: string[] } = {}): Promis
         inFlight--;
       }
     }
-    return toAimock(reply);
+    const maxTokens = typeof request.max_tokens === "number" ? request.max_tokens : undefined;
+    return toAimock(typeof reply.usage === "function" ? { ...reply, usage: reply.usage({ maxTokens }) } : (reply as MockReply & { usage?: MockUsage }));
   };
 
   const mock: LlmMock = {
@@ -109,7 +117,7 @@ export async function startLlmMock(options: { apiKeys?: string[] } = {}): Promis
         ...(when.hasToolResult !== undefined ? { hasToolResult: when.hasToolResult } : {}),
         ...(when.toolResult !== undefined ? { toolResultContains: when.toolResult } : {}),
       };
-      aimock.prependFixture({ match, response: () => respond(reply) });
+      aimock.prependFixture({ match, response: (req) => respond(reply, req as { max_tokens?: unknown }) });
       return mock;
     },
     replyAll: (text) => mock.on({}, { text }),
@@ -128,7 +136,7 @@ export async function startLlmMock(options: { apiKeys?: string[] } = {}): Promis
   return mock;
 }
 
-function toAimock(reply: MockReply): FixtureResponse {
+function toAimock(reply: MockReply & { usage?: MockUsage }): FixtureResponse {
   if (reply.status !== undefined && reply.status >= 400) {
     return {
       status: reply.status,
@@ -144,7 +152,7 @@ function toAimock(reply: MockReply): FixtureResponse {
 }
 
 function toMockRequest(e: JournalEntry): MockRequest {
-  const body = (e.body ?? {}) as { model?: unknown; messages?: MockRequest["messages"] };
+  const body = (e.body ?? {}) as { model?: unknown; max_tokens?: unknown; messages?: MockRequest["messages"] };
   const messages = Array.isArray(body.messages) ? body.messages : [];
   const lastUser = messages.findLast((m) => m.role === "user")?.content;
   return {
@@ -154,6 +162,7 @@ function toMockRequest(e: JournalEntry): MockRequest {
     status: e.response.status,
     ...(typeof body.model === "string" ? { model: body.model } : {}),
     ...(typeof lastUser === "string" ? { lastUser } : {}),
+    ...(typeof body.max_tokens === "number" ? { maxTokens: body.max_tokens } : {}),
     messages,
   };
 }

@@ -1,13 +1,13 @@
 /** Agent Designer: the form's schema and the writes behind /admin/agents. */
 import { and, asc, eq, sql } from "drizzle-orm";
 import { z } from "zod";
+import { moneySchema, moneyText } from "../../config/money.ts";
 import type { Database } from "../../db/database.ts";
 import { type Agent, agents } from "../../db/schema/index.ts";
 import { KonstructError } from "../../errors.ts";
 import { isUniqueViolation, listField, type Parsed, parseForm } from "../forms.ts";
 
 const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "1-63 characters of a-z, 0-9 and '-', starting with a letter or digit");
-const money = z.coerce.number({ error: "must be a number" }).min(0, "cannot be negative");
 
 export const agentForm = z.object({
   slug,
@@ -16,8 +16,8 @@ export const agentForm = z.object({
   persona: z.string().max(4000).default(""),
   instructions: z.string().max(20_000).default(""),
   models: z.array(z.string().regex(/^[a-z0-9][a-z0-9-]*\/.+$/, "each entry must be provider_id/model")).min(1, "add at least one model, e.g. openai/gpt-4o-mini"),
-  daily_budget_usd: money,
-  monthly_budget_usd: money,
+  daily_budget_usd: moneySchema,
+  monthly_budget_usd: moneySchema,
   context_tokens: z.coerce.number({ error: "must be a number" }).int("must be a whole number").min(256, "at least 256"),
   max_tool_iterations: z.coerce.number({ error: "must be a number" }).int("must be a whole number").min(0).max(32, "at most 32"),
   skills: z.array(z.string().regex(/^[a-z0-9][a-z0-9_.-]*$/, "skill names are lower-case words (a-z, 0-9, _ . -)")),
@@ -39,8 +39,8 @@ export function agentToForm(a: Agent): Record<string, string> {
     persona: a.persona,
     instructions: a.instructions,
     models: a.models.join("\n"),
-    daily_budget_usd: String(Number(a.dailyBudgetUsd)),
-    monthly_budget_usd: String(Number(a.monthlyBudgetUsd)),
+    daily_budget_usd: moneyText(a.dailyBudgetUsd),
+    monthly_budget_usd: moneyText(a.monthlyBudgetUsd),
     context_tokens: String(a.contextTokens),
     max_tool_iterations: String(a.maxToolIterations),
     skills: (a.enabledSkills ?? []).join("\n"),
@@ -58,8 +58,8 @@ function columns(f: AgentForm) {
     persona: f.persona,
     instructions: f.instructions,
     models: f.models,
-    dailyBudgetUsd: String(f.daily_budget_usd),
-    monthlyBudgetUsd: String(f.monthly_budget_usd),
+    dailyBudgetUsd: f.daily_budget_usd,
+    monthlyBudgetUsd: f.monthly_budget_usd,
     contextTokens: f.context_tokens,
     maxToolIterations: f.max_tool_iterations,
     // No names = every skill the tenant has (the skill registry reads null that way).

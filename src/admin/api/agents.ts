@@ -47,8 +47,8 @@ function columns(input: ReturnType<typeof agentInput.parse>) {
     persona: input.persona,
     instructions: input.instructions,
     models: input.models,
-    dailyBudgetUsd: String(input.budget.daily_usd),
-    monthlyBudgetUsd: String(input.budget.monthly_usd),
+    dailyBudgetUsd: input.budget.daily_usd,
+    monthlyBudgetUsd: input.budget.monthly_usd,
     contextTokens: input.context_tokens,
     maxToolIterations: input.max_tool_iterations,
   };

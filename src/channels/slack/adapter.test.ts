@@ -135,13 +135,23 @@ describe("Slack adapter over HTTP (against the emulator)", () => {
     expect(received.map((m) => m.eventKey)).toEqual([env.event_id]);
   });
 
-  test("an event from another team or app is refused and logged", async () => {
+  test("an event from another team is refused and logged", async () => {
     const otherTeam = slackEvents.dm(ws, { teamId: "T0EVIL" });
-    const otherApp = { ...slackEvents.dm(ws), api_app_id: "A0EVIL" };
     expect((await adapter.handleHttp(ws.signed(otherTeam))).status).toBe(403);
-    expect((await adapter.handleHttp(ws.signed(otherApp))).status).toBe(403);
     expect(received).toEqual([]);
-    expect(logs.logged("slack event for another workspace refused")).toHaveLength(2);
+    expect(logs.logged("slack event for another workspace refused")).toHaveLength(1);
+  });
+
+  test("a signed event addressed to another app or bot user is acknowledged and not processed", async () => {
+    const otherApp = { ...slackEvents.dm(ws), api_app_id: "A0EVIL" };
+    const noApp = { ...slackEvents.dm(ws), api_app_id: undefined };
+    const otherBot = { ...slackEvents.dm(ws), authorizations: [{ team_id: ws.teamId, user_id: "U0OTHERBOT", is_bot: true }] };
+    for (const env of [otherApp, noApp, otherBot]) expect((await adapter.handleHttp(ws.signed(env))).status).toBe(200);
+    expect(received).toEqual([]);
+    expect(logs.logged("slack event addressed to another app ignored")).toHaveLength(3);
+    const ours = { ...slackEvents.dm(ws), authorizations: [{ team_id: ws.teamId, user_id: ws.bot.userId, is_bot: true }] };
+    expect((await adapter.handleHttp(ws.signed(ours))).status).toBe(200);
+    expect(received.map((m) => m.eventKey)).toEqual([ours.event_id]);
   });
 
   test("interactive payloads (form-encoded) are acknowledged and ignored for now", async () => {

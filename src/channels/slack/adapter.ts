@@ -4,7 +4,9 @@
  *
  * Invariants:
  * - Nothing reaches the sink unless its signature verified (HTTP) and its team/app are this
- *   connection's; a mismatch is refused (403) and logged, never processed.
+ *   connection's; another team is refused (403) and logged, never processed. An event addressed to
+ *   another app or bot user (api_app_id, authorizations) is acknowledged and ignored: Slack must not
+ *   retry it or count it as a failure of a shared request URL.
  * - Slack is acknowledged only after the sink resolved (the event is durable); if the sink throws
  *   the answer is 500 so Slack retries, and the inbox dedupes retries on event_id.
  * - Until auth.test has told us who we are, events are answered 503: without our own user id we
@@ -16,7 +18,7 @@ import type { WebClient } from "@slack/web-api";
 import type { AdapterContext, ChannelDefinition, HttpAdapter } from "../../gateway/connections.ts";
 import type { ChannelCapabilities, InboundSink } from "../types.ts";
 import { type BlockActionsPayload, classifyInteraction } from "./interactive.ts";
-import { classify, routeMismatch, type SlackEnvelope, type SlackIdentity } from "./normalize.ts";
+import { addressedElsewhere, classify, routeMismatch, type SlackEnvelope, type SlackIdentity } from "./normalize.ts";
 import { startSocketMode } from "./socket.ts";
 import { toMrkdwn } from "./mrkdwn.ts";
 import { createSender, target } from "./send.ts";
@@ -44,7 +46,8 @@ export function createSlackAdapter(def: ChannelDefinition, ctx: AdapterContext):
   async function identify(attempt: number): Promise<void> {
     try {
       const res = await web!.auth.test();
-      me = { userId: res.user_id!, botId: res.bot_id, teamId: res.team_id, appId: res.app_id as string | undefined };
+      const appId = (res.app_id as string | undefined) ?? (await appOf(web!, res.bot_id));
+      me = { userId: res.user_id!, botId: res.bot_id, teamId: res.team_id, appId };
     } catch (e) {
       const delay = Math.min(60_000, 1000 * 2 ** attempt);
       log.error({ error: toSendError(e, "auth.test").message, retryInMs: delay }, "slack auth.test failed; events are refused until it succeeds");
@@ -82,6 +85,11 @@ export function createSlackAdapter(def: ChannelDefinition, ctx: AdapterContext):
     if (mismatch) {
       log.warn({ event: envelope.event_id, team: envelope.team_id, app: envelope.api_app_id, reason: mismatch }, "slack event for another workspace refused");
       return { status: 403, error: "event is not for this connection" };
+    }
+    const elsewhere = addressedElsewhere(envelope, me);
+    if (elsewhere) {
+      log.warn({ event: envelope.event_id, app: envelope.api_app_id, reason: elsewhere }, "slack event addressed to another app ignored");
+      return { status: 200 };
     }
     const c = classify(envelope, me);
     if (c.kind === "ignored") {
@@ -195,4 +203,11 @@ export function createSlackAdapter(def: ChannelDefinition, ctx: AdapterContext):
     },
     handleHttp,
   };
+}
+
+/** auth.test names the app only for some tokens; bots.info names it for every bot (null when it cannot tell). */
+async function appOf(web: WebClient, botId: string | undefined): Promise<string | undefined> {
+  if (!botId) return undefined;
+  const res = await web.bots.info({ bot: botId }).catch(() => undefined);
+  return res?.bot?.app_id;
 }

@@ -25,7 +25,7 @@ export interface BlockActionsPayload {
 export function classifyInteraction(payload: BlockActionsPayload, me: SlackIdentity, configuredTeamId?: string, now = new Date()): { message: InboundMessage } | { ignored: string } {
   if (payload.type !== "block_actions") return { ignored: `interaction type ${payload.type}` };
   for (const team of [me.teamId, configuredTeamId]) if (team && payload.team?.id !== team) return { ignored: `team ${payload.team?.id ?? "(none)"} is not this connection's` };
-  if (me.appId && payload.api_app_id && payload.api_app_id !== me.appId) return { ignored: `app ${payload.api_app_id} is not this connection's` };
+  if (me.appId && payload.api_app_id !== me.appId) return { ignored: `app ${payload.api_app_id} is not this connection's` };
   const action = payload.actions?.[0];
   const channel = payload.channel?.id ?? payload.container?.channel_id;
   const ts = payload.container?.message_ts ?? payload.message?.ts;

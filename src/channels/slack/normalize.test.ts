@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { slackEvents } from "../../../test/support/slack.ts";
-import { classify, routeMismatch, type SlackEnvelope, type SlackIdentity } from "./normalize.ts";
+import { addressedElsewhere, classify, routeMismatch, type SlackEnvelope, type SlackIdentity } from "./normalize.ts";
 
 const ws = {
   teamId: "T0ACME",
@@ -121,7 +121,6 @@ describe("routeMismatch", () => {
   test("accepts its own team and app, refuses others", () => {
     expect(routeMismatch({ team_id: "T0ACME", api_app_id: "A0KONST" }, me)).toBeNull();
     expect(routeMismatch({ team_id: "T0OTHER", api_app_id: "A0KONST" }, me)).toContain("T0OTHER");
-    expect(routeMismatch({ team_id: "T0ACME", api_app_id: "A0OTHER" }, me)).toContain("A0OTHER");
     expect(routeMismatch({ api_app_id: "A0KONST" }, me)).not.toBeNull();
   });
 
@@ -129,5 +128,21 @@ describe("routeMismatch", () => {
     expect(routeMismatch({ team_id: "T0ACME" }, me, "T0ACME")).toBeNull();
     expect(routeMismatch({ team_id: "T0ACME" }, me, "T0CONFIGURED")).not.toBeNull();
     expect(routeMismatch({ team_id: "T0CONFIGURED" }, me, "T0CONFIGURED")).not.toBeNull();
+  });
+});
+
+describe("addressedElsewhere", () => {
+  test("our app and bot user pass; another app, a missing app id or another bot user's authorization do not", () => {
+    expect(addressedElsewhere({ api_app_id: "A0KONST" }, me)).toBeNull();
+    expect(addressedElsewhere({ api_app_id: "A0KONST", authorizations: [{ user_id: "U0BOT", is_bot: true }] }, me)).toBeNull();
+    expect(addressedElsewhere({ api_app_id: "A0OTHER" }, me)).toContain("A0OTHER");
+    expect(addressedElsewhere({}, me)).toContain("(none)");
+    expect(addressedElsewhere({ api_app_id: "A0KONST", authorizations: [{ user_id: "U0OTHERBOT", is_bot: true }] }, me)).toContain("U0OTHERBOT");
+  });
+
+  test("without a known app id only the authorizations decide", () => {
+    const noApp = { ...me, appId: undefined };
+    expect(addressedElsewhere({}, noApp)).toBeNull();
+    expect(addressedElsewhere({ authorizations: [{ user_id: "U0OTHERBOT" }] }, noApp)).not.toBeNull();
   });
 });

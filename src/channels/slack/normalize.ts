@@ -44,6 +44,8 @@ export interface SlackEnvelope {
   type?: string;
   team_id?: string;
   api_app_id?: string;
+  /** The installations the event is delivered for; ours is the one whose user_id is our bot user. */
+  authorizations?: { user_id?: string; team_id?: string; is_bot?: boolean }[];
   event_id?: string;
   event_time?: number;
   event?: SlackEvent;
@@ -68,7 +70,19 @@ export function routeMismatch(envelope: SlackEnvelope, me: SlackIdentity, config
   for (const team of [me.teamId, configuredTeamId]) {
     if (team && envelope.team_id !== team) return `team ${envelope.team_id ?? "(none)"} is not this connection's team ${team}`;
   }
-  if (me.appId && envelope.api_app_id && envelope.api_app_id !== me.appId) return `app ${envelope.api_app_id} is not this connection's app`;
+  return null;
+}
+
+/**
+ * Why this envelope is addressed to another app or bot user than ours, or null (defence in depth:
+ * a shared request URL or a forwarded event must not make us answer for someone else). Once our app
+ * id is known an envelope must name it; `authorizations`, when Slack sends it, must include our bot user.
+ */
+export function addressedElsewhere(envelope: SlackEnvelope, me: SlackIdentity): string | null {
+  if (me.appId && envelope.api_app_id !== me.appId) return `app ${envelope.api_app_id ?? "(none)"} is not this connection's app`;
+  const auths = envelope.authorizations;
+  if (Array.isArray(auths) && auths.length > 0 && !auths.some((a) => a?.user_id === me.userId))
+    return `authorized for bot user(s) ${auths.map((a) => a?.user_id ?? "?").join(", ")}, not ours`;
   return null;
 }
 

@@ -16,8 +16,8 @@ export const agents = pgTable(
     /** Model chain, primary first: `provider_id/model`. */
     models: jsonb("models").$type<string[]>().notNull().default([]),
     /** USD caps over the price table; 0 = none. */
-    dailyBudgetUsd: numeric("daily_budget_usd", { precision: 12, scale: 4 }).notNull().default("0"),
-    monthlyBudgetUsd: numeric("monthly_budget_usd", { precision: 12, scale: 4 }).notNull().default("0"),
+    dailyBudgetUsd: numeric("daily_budget_usd", { precision: 20, scale: 9 }).notNull().default("0"),
+    monthlyBudgetUsd: numeric("monthly_budget_usd", { precision: 20, scale: 9 }).notNull().default("0"),
     contextTokens: integer("context_tokens").notNull().default(8000),
     maxToolIterations: integer("max_tool_iterations").notNull().default(4),
     /** Skills this agent may use by name; null = every skill available to its tenant. */

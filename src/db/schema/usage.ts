@@ -19,7 +19,7 @@ export const llmCalls = pgTable(
     promptTokens: integer("prompt_tokens").notNull().default(0),
     completionTokens: integer("completion_tokens").notNull().default(0),
     latencyMs: integer("latency_ms").notNull().default(0),
-    costUsd: numeric("cost_usd", { precision: 14, scale: 6 }).notNull().default("0"),
+    costUsd: numeric("cost_usd", { precision: 20, scale: 9 }).notNull().default("0"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
@@ -44,7 +44,7 @@ export const usageDaily = pgTable(
     failedCalls: integer("failed_calls").notNull().default(0),
     promptTokens: bigint("prompt_tokens", { mode: "number" }).notNull().default(0),
     completionTokens: bigint("completion_tokens", { mode: "number" }).notNull().default(0),
-    costUsd: numeric("cost_usd", { precision: 14, scale: 6 }).notNull().default("0"),
+    costUsd: numeric("cost_usd", { precision: 20, scale: 9 }).notNull().default("0"),
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.agentId, t.day, t.provider, t.model] })],
 );
