@@ -37,7 +37,7 @@ export function Layout(props: LayoutProps): JSX.Element {
           {p && (
             <form method="post" action="/logout" class="signout">
               <input type="hidden" name="_csrf" value={props.csrfToken ?? ""} />
-              <span class="muted" safe>{p.email}</span> <button type="submit">Sign out</button>
+              <a href="/admin/password" class="muted" title="Change password" safe>{p.email}</a> <button type="submit">Sign out</button>
             </form>
           )}
         </header>
