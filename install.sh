@@ -201,6 +201,9 @@ StateDirectoryMode=0750
 WorkingDirectory=$DATA_DIR
 Restart=on-failure
 RestartSec=5
+# Exit 2 is a configuration error (bad config, bad master key, full disk): restarting cannot fix it,
+# so stop and leave the one-line reason in the journal instead of looping.
+RestartPreventExitStatus=2
 # Longer than server.shutdown_timeout_ms (10 s) so in-flight work can drain.
 TimeoutStopSec=30
 LimitNOFILE=65536

@@ -8,3 +8,8 @@ declare module "htmx.org/dist/htmx.min.js" {
   const path: string;
   export default path;
 }
+declare module "*/static/app.js" {
+  /** The console's script, imported `with { type: "text" }`. */
+  const text: string;
+  export default text;
+}

@@ -57,7 +57,7 @@ describe("install.sh --systemd with KONSTRUCT_INSTALL_ROOT", () => {
     expect(unit).toContain(`ExecStart=${bin()} serve --config /etc/konstruct/konstruct.config.yaml\n`);
     expect(unit).toContain("StateDirectory=konstruct\n");
     expect(unit).toContain("Environment=KONSTRUCT_DATA_DIR=/var/lib/konstruct\n");
-    for (const opt of ["NoNewPrivileges=true", "ProtectSystem=strict", "ReadWritePaths=/var/lib/konstruct", "PrivateTmp=true", "Restart=on-failure"])
+    for (const opt of ["NoNewPrivileges=true", "ProtectSystem=strict", "ReadWritePaths=/var/lib/konstruct", "PrivateTmp=true", "Restart=on-failure", "RestartPreventExitStatus=2"])
       expect(unit).toContain(`${opt}\n`);
 
     expect(readFileSync(configPath(), "utf8")).toBe(CONFIG_TEXT);

@@ -10,6 +10,7 @@ export const FLASH: Record<string, string> = {
   approved: "Approved; the conversation goes on.",
   denied: "Denied; the AI employee is told it was not done.",
   already_decided: "Already decided or expired; nothing changed.",
+  password_changed: "Password changed; your other sessions are signed out.",
   not_started: "Saved, but the connection could not start — use “Test connection” to see why.",
 };
 

@@ -110,6 +110,9 @@ const ROWS: Row[] = [
     params: async (f) => ({ id: (await createAccessToken(f.app().db, f.userIds.tenantAdmin, "x")).id }),
   },
   { route: "GET /admin/api", expect: PAGE_ANY },
+  { route: "GET /admin/password", expect: PAGE_ANY },
+  // A wrong current password: refused for everyone signed in (the change itself: pages/password.test.ts).
+  { route: "POST /admin/password", expect: [303, 400, 400, 400, 400], body: () => ({ current: "not the password", password: "x", confirm: "x" }) },
   ...CONSOLE_ROWS(),
   ...KB_ROWS(),
   { route: "GET /api/v1/openapi.json", expect: ALL(200) },

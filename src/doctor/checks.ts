@@ -10,7 +10,9 @@ import { type Database, openDatabase } from "../db/database.ts";
 import { migrationStatus } from "../db/migrate.ts";
 import { TENANT_TABLES } from "../db/schema/index.ts";
 import { redactUrl } from "../log/redact.ts";
+import type { SecretBox } from "../secrets/box.ts";
 import { embeddingsCheck, vectorStoreCheck } from "./embeddings.ts";
+import { masterKey, sealedSecretsCheck } from "./secrets.ts";
 
 export type CheckStatus = "ok" | "warn" | "fail";
 export interface Check {
@@ -21,15 +23,16 @@ export interface Check {
 
 export async function runChecks(config: Config, source: string | null): Promise<Check[]> {
   const checks: Check[] = [{ name: "config", status: "ok", detail: source ?? "no file; built-in defaults" }];
-  checks.push(...(await databaseChecks(config)));
-  checks.push(secretsCheck(config));
+  const key = await masterKey(config);
+  checks.push(...(await databaseChecks(config, key.box)));
+  checks.push(key.check);
   checks.push(await redisCheck(config.redis.url));
   for (const p of config.llm.providers) checks.push(await providerCheck(p));
   checks.push(await embeddingsCheck(config));
   return checks;
 }
 
-async function databaseChecks(config: Config): Promise<Check[]> {
+async function databaseChecks(config: Config, box: SecretBox | null): Promise<Check[]> {
   const embedded = !config.database.url;
   const where = embedded ? `embedded PGlite in ${resolve(config.data_dir, "pg")}` : `external ${redactUrl(config.database.url)}`;
   if (embedded) {
@@ -68,7 +71,7 @@ async function databaseChecks(config: Config): Promise<Check[]> {
           ? { name: "migrations", status: "warn", detail: `${s.pending.length} pending (${s.pending.join(", ")}); serve or 'konstruct migrate' applies them` }
           : { name: "migrations", status: "ok", detail: `${s.applied} applied, current` },
     );
-    if (!s.pending.length) out.push(await isolationCheck(db), await vectorStoreCheck(raw, config.embeddings.model));
+    if (!s.pending.length) out.push(await isolationCheck(db), await vectorStoreCheck(raw, config.embeddings.model), await sealedSecretsCheck(db, box));
     return out;
   } finally {
     await db.close();
@@ -89,14 +92,6 @@ async function isolationCheck(db: Database): Promise<Check> {
   if (roles.length !== 2 || unforced.length || weak.length)
     return { name: "tenant isolation", status: "fail", detail: `roles ${roles.length}/2, privileged: ${weak.join(",") || "none"}, unforced tables: ${unforced.join(",") || "none"}` };
   return { name: "tenant isolation", status: "ok", detail: `FORCE RLS on ${TENANT_TABLES.length} tenant tables; app roles unprivileged` };
-}
-
-function secretsCheck(config: Config): Check {
-  if (config.secrets.key) return { name: "secrets", status: "ok", detail: "master key from config (secrets.key)" };
-  const file = join(resolve(config.data_dir), "secret.key");
-  if (config.database.url)
-    return { name: "secrets", status: "warn", detail: `master key in ${file}; replicas sharing the external database need the same key — set secrets.key` };
-  return { name: "secrets", status: "ok", detail: `master key in ${file} (created on first start; back it up with the data dir)` };
 }
 
 async function redisCheck(url: string): Promise<Check> {

@@ -26,6 +26,7 @@ import type { Database } from "../db/database.ts";
 import type { Connections } from "../gateway/connections.ts";
 import type { LlmPool } from "../llm/pool.ts";
 import { errorResponse } from "./errors.ts";
+import { setSecurityHeaders } from "./security-headers.ts";
 import type { Metrics } from "./metrics.ts";
 import { healthz } from "./routes/healthz.ts";
 import { home } from "./routes/home.tsx";
@@ -64,8 +65,9 @@ export interface HttpDeps {
 export function buildHttp(deps: HttpDeps) {
   const started = new WeakMap<Request, number>();
   return new Elysia()
-    .onRequest(({ request }) => {
+    .onRequest(({ request, set }) => {
       started.set(request, performance.now());
+      setSecurityHeaders(set.headers);
     })
     .onAfterResponse(({ request, route, set }) => {
       const t0 = started.get(request);

@@ -19,17 +19,28 @@ export class SecretBox {
   ) {}
 
   static async open(configuredKey: string, dataDir: string): Promise<SecretBox> {
+    const found = await SecretBox.existing(configuredKey, dataDir);
+    if (found) return found;
+    const file = keyFile(dataDir);
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, `${sodium.to_base64(sodium.randombytes_buf(32), sodium.base64_variants.ORIGINAL)}\n`, {
+      mode: 0o600,
+      flag: "wx",
+    });
+    chmodSync(file, 0o600);
+    return (await SecretBox.existing(configuredKey, dataDir))!;
+  }
+
+  /**
+   * The configured or stored key, validated exactly as serve validates it (`open` goes through
+   * here), without creating one: null when there is none yet. doctor uses this, so the two never
+   * disagree on what a valid key is.
+   */
+  static async existing(configuredKey: string, dataDir: string): Promise<SecretBox | null> {
     await sodium.ready;
     if (configuredKey) return new SecretBox(decodeKey(configuredKey, "secrets.key"), "config");
-    const file = join(dataDir, "secret.key");
-    if (!existsSync(file)) {
-      mkdirSync(dirname(file), { recursive: true });
-      writeFileSync(file, `${sodium.to_base64(sodium.randombytes_buf(32), sodium.base64_variants.ORIGINAL)}\n`, {
-        mode: 0o600,
-        flag: "wx",
-      });
-      chmodSync(file, 0o600);
-    }
+    const file = keyFile(dataDir);
+    if (!existsSync(file)) return null;
     return new SecretBox(decodeKey(readFileSync(file, "utf8").trim(), file), file);
   }
 
@@ -67,6 +78,8 @@ export class SecretBox {
     return JSON.parse(this.unseal(sealed)) as T;
   }
 }
+
+export const keyFile = (dataDir: string) => join(dataDir, "secret.key");
 
 function decodeKey(b64: string, where: string): Uint8Array {
   let key: Uint8Array;

@@ -29,7 +29,7 @@ export function ChatView(p: { scope: Scope; agents: Agent[]; agent: Agent | null
                 Messages go through the same pipeline as Slack and Telegram: rate limits, budgets, usage and the audit log apply. Commands: /new, /status, /help.
               </p>
               <ChatLog tenantId={p.scope.tenantId} agentId={p.agent.id} lines={p.lines} />
-              <form hx-post={`/admin/chat/${p.agent.id}/messages${q}`} hx-target="#chat-log" hx-swap="outerHTML" hx-on--after-request="if (event.detail.successful) this.reset()" class="stack wide">
+              <form hx-post={`/admin/chat/${p.agent.id}/messages${q}`} hx-target="#chat-log" hx-swap="outerHTML" data-reset-on-success class="stack wide">
                 <label for="f-chat-text">
                   <span>Message</span>
                   <textarea id="f-chat-text" name="text" rows="3" required maxlength="8000"></textarea>

@@ -29,7 +29,10 @@ export function Layout(props: LayoutProps): JSX.Element {
         <link rel="stylesheet" href="/static/app.css" />
         {/* No favicon: an empty one keeps browsers from asking for /favicon.ico (a 404 on every page). */}
         <link rel="icon" href="data:," />
+        {/* The CSP (http/security-headers.ts) forbids eval and inline style: htmx must use neither. */}
+        <meta name="htmx-config" content='{"allowEval":false,"allowScriptTags":false,"includeIndicatorStyles":false}' />
         <script src="/static/htmx.min.js" defer></script>
+        <script src="/static/app.js" defer></script>
       </head>
       <body hx-headers={headers}>
         <header class="topbar">
@@ -37,7 +40,7 @@ export function Layout(props: LayoutProps): JSX.Element {
           {p && (
             <form method="post" action="/logout" class="signout">
               <input type="hidden" name="_csrf" value={props.csrfToken ?? ""} />
-              <span class="muted" safe>{p.email}</span> <button type="submit">Sign out</button>
+              <a href="/admin/password" class="muted" title="Change password" safe>{p.email}</a> <button type="submit">Sign out</button>
             </form>
           )}
         </header>

@@ -1,7 +1,7 @@
 /** Console users: platform table, read and written only through Database.platform(). */
 import { and, count, eq, getTableColumns, ne, sql } from "drizzle-orm";
 import type { Database, Tx } from "../../db/database.ts";
-import { type User, users } from "../../db/schema/index.ts";
+import { sessions, type User, users } from "../../db/schema/index.ts";
 import { KonstructError } from "../../errors.ts";
 import type { Principal, Role } from "../auth/principal.ts";
 
@@ -87,4 +87,19 @@ export async function deleteUser(db: Database, id: string, tenantId: string | nu
       .returning({ id: users.id }),
   );
   return rows.length > 0;
+}
+
+/**
+ * A new password for a user (console password page, `konstruct admin reset-password`). Every
+ * other session of that user ends: whoever held the old password is signed out.
+ */
+export async function setPassword(db: Database, userId: string, password: string, keepSessionIdHash: string | null = null): Promise<void> {
+  checkPassword(password);
+  const passwordHash = await hashPassword(password);
+  await db.platform(async (tx) => {
+    await tx.update(users).set({ passwordHash }).where(eq(users.id, userId));
+    await tx
+      .delete(sessions)
+      .where(keepSessionIdHash ? and(eq(sessions.userId, userId), ne(sessions.idHash, keepSessionIdHash)) : eq(sessions.userId, userId));
+  });
 }

@@ -2,10 +2,11 @@
 /**
  * /admin/chat: talk to an AI employee from the browser through its web chat connection (the same
  * pipeline as Slack and Telegram). POST a message (htmx) → recorded in the inbox → the log polls
- * until the recorded reply is there.
+ * until the recorded reply is there. The connection is created by the first POST; GETs only read.
  */
 import { ChatLog, ChatView } from "../../../views/admin/chat.tsx";
 import { WebchatAdapter, webchatKey } from "../../channels/webchat/adapter.ts";
+import type { Database } from "../../db/database.ts";
 import { KonstructError } from "../../errors.ts";
 import { render } from "../../http/render.ts";
 import { listAgents } from "../agents/save.ts";
@@ -14,29 +15,34 @@ import { formFields, uuidParam } from "../forms.ts";
 import { secretBox } from "../running.ts";
 import type { AdminContext, ConsoleDeps, Handler } from "../lazy.ts";
 import { pageScope } from "../scope.ts";
-import { chatLog, webchatChannel } from "../webchat/chat.ts";
+import { chatLog, findWebchatChannel, webchatChannel } from "../webchat/chat.ts";
 
 const MAX_TEXT = 8000;
 
 const scoped = (deps: ConsoleDeps, ctx: AdminContext) => pageScope(deps, ctx, "chat");
-const log = async (deps: ConsoleDeps, ctx: AdminContext, agentId: string) => {
-  const { p, db, tenantId } = await scoped(deps, ctx);
-  if (!tenantId) throw new KonstructError("not_found", "no tenant");
-  const channelId = await webchatChannel(db, secretBox(deps), deps.connections(), tenantId, agentId);
-  return { p, db, tenantId, channelId, lines: await chatLog(db, tenantId, channelId, webchatKey(p.userId)) };
+const tenantOf = async (deps: ConsoleDeps, ctx: AdminContext) => {
+  const s = await scoped(deps, ctx);
+  if (!s.tenantId) throw new KonstructError("not_found", "no tenant");
+  return { ...s, tenantId: s.tenantId };
+};
+/** GETs only read: before the first message there is no connection and nothing to show. */
+const readLog = async (db: Database, tenantId: string, agentId: string, userId: string) => {
+  const channelId = await findWebchatChannel(db, tenantId, agentId);
+  return channelId ? chatLog(db, tenantId, channelId, webchatKey(userId)) : [];
 };
 
 export const showChat: Handler = async (deps, ctx) => {
   const { p, db, scope, tenantId } = await scoped(deps, ctx);
   const agents = tenantId ? await listAgents(db, tenantId) : [];
   const agent = agents.find((a) => a.id === filterId(ctx.query.agent)) ?? agents[0] ?? null;
-  const lines = tenantId && agent ? await chatLog(db, tenantId, await webchatChannel(db, secretBox(deps), deps.connections(), tenantId, agent.id), webchatKey(p.userId)) : [];
+  const lines = tenantId && agent ? await readLog(db, tenantId, agent.id, p.userId) : [];
   return render(ctx, <ChatView scope={scope} agents={agents} agent={agent} lines={lines} />, "Web chat");
 };
 
 export const chatLogPartial: Handler = async (deps, ctx) => {
   const agentId = uuidParam(ctx.params.agentId, "AI employee");
-  const { tenantId, lines } = await log(deps, ctx, agentId);
+  const { p, db, tenantId } = await tenantOf(deps, ctx);
+  const lines = await readLog(db, tenantId, agentId, p.userId);
   return render(ctx, <ChatLog tenantId={tenantId} agentId={agentId} lines={lines} />, "Web chat");
 };
 
@@ -45,7 +51,8 @@ export const sendChatMessage: Handler = async (deps, ctx) => {
   const text = (formFields(ctx.body).text ?? "").trim();
   if (!text) throw new KonstructError("bad_request", "text: type a message first");
   if (text.length > MAX_TEXT) throw new KonstructError("bad_request", `text: at most ${MAX_TEXT} characters`);
-  const { p, db, tenantId, channelId } = await log(deps, ctx, agentId);
+  const { p, db, tenantId } = await tenantOf(deps, ctx);
+  const channelId = await webchatChannel(db, secretBox(deps), deps.connections(), tenantId, agentId);
   const adapter = deps.connections()?.adapter(channelId);
   if (!(adapter instanceof WebchatAdapter)) throw new KonstructError("db_unavailable", "the web chat connection is not running; try again in a moment");
   await adapter.say({ id: p.userId, name: p.email }, text);

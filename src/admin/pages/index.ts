@@ -4,6 +4,7 @@ export { showDashboard } from "./dashboard.tsx";
 export { acceptInvite, showInvite } from "./invite.tsx";
 export { showLogin, submitLogin } from "./login.tsx";
 export { logout } from "./logout.ts";
+export { changePassword, showPassword } from "./password.tsx";
 export { showSetup, submitSetup } from "./setup.tsx";
 export { createToken, listTokens, revokeToken } from "./tokens.tsx";
 export { inviteUser, listUsersPage, removeUser, revokeInvite } from "./users.tsx";

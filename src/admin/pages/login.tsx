@@ -8,21 +8,18 @@ import { redirect, render } from "../../http/render.ts";
 import { LoginPage } from "../../../views/admin/login.tsx";
 import { blockedFor, clearFailures, recordFailure, throttleKeys } from "../accounts/throttle.ts";
 import { findUserByEmail } from "../accounts/users.ts";
+import { safeNext } from "../auth/safe-next.ts";
 import { signIn } from "../auth/sign-in.ts";
 import type { Handler } from "../lazy.ts";
 import { database, formText } from "../request.ts";
 
-/** Only same-site paths: `next` must not send a freshly signed-in user to another origin. */
-export function safeNext(next: string | undefined): string {
-  return next && next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/\\") ? next : "/admin";
-}
 
 /** Verified against when the e-mail is unknown, so both failures take as long. */
 let dummyHash: Promise<string> | null = null;
 
 export const showLogin: Handler = (_deps, ctx) => {
   if (ctx.principal) return redirect(ctx.request, safeNext(ctx.query.next), 302);
-  return render(ctx, <LoginPage csrf={ctx.csrfToken} next={ctx.query.next} />, "Sign in");
+  return render(ctx, <LoginPage csrf={ctx.csrfToken} next={safeNext(ctx.query.next)} />, "Sign in");
 };
 
 export const submitLogin: Handler = async (deps, ctx) => {
@@ -31,7 +28,7 @@ export const submitLogin: Handler = async (deps, ctx) => {
   const email = formText(ctx.body, "email").trim().toLowerCase();
   const next = formText(ctx.body, "next");
   const page = (status: number, error: string, headers: Record<string, string> = {}) => {
-    const res = render(ctx, <LoginPage csrf={ctx.csrfToken} next={next} email={email} error={error} />, "Sign in", status);
+    const res = render(ctx, <LoginPage csrf={ctx.csrfToken} next={safeNext(next)} email={email} error={error} />, "Sign in", status);
     for (const [k, v] of Object.entries(headers)) res.headers.set(k, v);
     return res;
   };

@@ -111,6 +111,17 @@ describe.each(DB_KINDS)("console pages on %s Postgres", (kind) => {
     expect(await (await s.otherAdmin!.fetch("/admin/providers/mine?scope=tenant")).text()).not.toContain(BYO_KEY);
   });
 
+  test("web chat: GETs create nothing; the first message creates the connection", async () => {
+    const webchats = () => f.app().db.withTenant(f.acme, (tx) => tx.select({ id: channels.id }).from(channels).where(eq(channels.kind, "webchat")));
+    for (let i = 0; i < 2; i++) {
+      const page = await s.operator!.fetch(`/admin/chat${q()}&agent=${adaId}`);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain("Say hello.");
+      expect((await s.operator!.fetch(`/admin/chat/${adaId}/log${q()}`, { headers: { "hx-request": "true" } })).status).toBe(200);
+    }
+    expect(await webchats()).toHaveLength(0);
+  });
+
   test("web chat: the message goes through the pipeline and the conversation is listed", async () => {
     expect((await s.operator!.fetch(`/admin/chat/${adaId}/messages${q()}`, { form: { text: "" } })).status).toBe(400);
     const first = await (await s.operator!.fetch(`/admin/chat/${adaId}/messages${q()}`, { form: { text: "what's up?" }, headers: { "hx-request": "true" } })).text();
@@ -124,6 +135,7 @@ describe.each(DB_KINDS)("console pages on %s Postgres", (kind) => {
     expect(log).not.toContain("hx-trigger"); // answered: the log stops polling
     const list = await (await s.operator!.fetch(`/admin/conversations${q()}`)).text();
     expect(list).toContain("webchat-ada (webchat)");
+    expect(await f.app().db.withTenant(f.acme, (tx) => tx.select({ id: channels.id }).from(channels).where(eq(channels.kind, "webchat")))).toHaveLength(1);
   });
 
   test("the tenant list pages past 25 and keeps every tenant reachable", async () => {

@@ -1,6 +1,6 @@
 /**
- * The web chat's storage side: each agent gets one "webchat" channel row on first use (started in
- * the gateway like any connection), and the chat a user sees is read back from that connection's
+ * The web chat's storage side: each agent gets one "webchat" channel row on its first message
+ * (started in the gateway like any connection) — never on a GET, which only reads — and the chat a user sees is read back from that connection's
  * inbox and outbox — what the user sent, and every reply as recorded (answers, refusals, commands).
  */
 import { and, asc, eq, sql } from "drizzle-orm";
@@ -18,7 +18,15 @@ export interface ChatLine {
   status: string;
 }
 
-/** The agent's web chat connection, created and started on first use. */
+/** The agent's web chat connection if one exists; a read only (GET /admin/chat has no side effect). */
+export async function findWebchatChannel(db: Database, tenantId: string, agentId: string): Promise<string | null> {
+  return db.withTenant(tenantId, async (tx) => {
+    const [have] = await tx.select({ id: channels.id }).from(channels).where(and(eq(channels.agentId, agentId), eq(channels.kind, "webchat")));
+    return have?.id ?? null;
+  });
+}
+
+/** The agent's web chat connection, created and started on first use (by a POST). */
 export async function webchatChannel(db: Database, box: SecretBox, connections: Connections | null, tenantId: string, agentId: string): Promise<string> {
   const { id, created } = await db.withTenant(tenantId, async (tx) => {
     const [agent] = await tx.select({ id: agents.id, slug: agents.slug }).from(agents).where(eq(agents.id, agentId));

@@ -6,7 +6,8 @@ export const doctor: Command = {
   usage: `Usage: konstruct doctor [options]
 
 Reports the config file in use, database mode and Postgres version, pgvector availability,
-migration state, tenant isolation, Redis reachability and each LLM provider's reachability.
+migration state, tenant isolation, the master key (that it opens a sample of the stored secrets
+of every tenant), Redis reachability and each LLM provider's reachability.
 Exits non-zero if anything required fails.
 
 Options:

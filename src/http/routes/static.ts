@@ -3,9 +3,11 @@ import { Elysia } from "elysia";
 // A file, not a string: it is read from the binary when asked for instead of living in the heap.
 import htmxFile from "htmx.org/dist/htmx.min.js" with { type: "file" };
 import css from "../../../views/static/app.css" with { type: "text" };
+import js from "../../../views/static/app.js" with { type: "text" };
 
 const ASSETS: Record<string, { body: () => string | Blob; type: string }> = {
   "app.css": { body: () => css, type: "text/css; charset=utf-8" },
+  "app.js": { body: () => js, type: "text/javascript; charset=utf-8" },
   "htmx.min.js": { body: () => Bun.file(htmxFile), type: "text/javascript; charset=utf-8" },
 };
 
