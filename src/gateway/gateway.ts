@@ -21,7 +21,7 @@ import { tenantIds } from "../approvals/store.ts";
 import { SkillCatalog } from "../skills/catalog.ts";
 import { lazyTools } from "../tools/lazy.ts";
 import type { ProviderOptions } from "../tools/registry.ts";
-import type { Resolver } from "../tools/ssrf.ts";
+import type { Resolver } from "../net/ssrf.ts";
 import { ApprovalFlow } from "./approval-flow.ts";
 import { type AdapterFactory, Connections } from "./connections.ts";
 import { EventHandler } from "./event-handler.ts";

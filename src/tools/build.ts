@@ -14,7 +14,8 @@ import { createHttpFetch } from "./http-fetch.ts";
 import { McpServers } from "./mcp.ts";
 import { type ProviderOptions, ToolRegistry } from "./registry.ts";
 import { createSendMessage, describeSendMessage } from "./send-message.ts";
-import { type Resolver, SsrfGuard, systemResolver } from "./ssrf.ts";
+import { Outbound } from "../net/outbound.ts";
+import type { Resolver } from "../net/ssrf.ts";
 import type { Tools } from "../agent/tools.ts";
 
 export interface ToolsOptions {
@@ -34,7 +35,7 @@ export function buildTools(o: ToolsOptions) {
   const { catalog } = o;
   const registry = new ToolRegistry({ db: o.db, box: o.secrets, catalog, log: o.log });
   const f = o.config.tools.http_fetch;
-  registry.add(createHttpFetch({ guard: new SsrfGuard(f.allow_private_hosts, o.resolver ?? systemResolver), maxBytes: f.max_bytes, timeoutMs: f.timeout_ms, maxRedirects: f.max_redirects }), {
+  registry.add(createHttpFetch({ outbound: new Outbound({ allowPrivate: f.allow_private_hosts, resolver: o.resolver, maxRedirects: f.max_redirects }), maxBytes: f.max_bytes, timeoutMs: f.timeout_ms }), {
     readOnly: (call) => (call.arguments.method ?? "GET") === "GET",
     describe: (call) => `${String(call.arguments.method ?? "GET")} ${String(call.arguments.url)}${call.arguments.body ? `\nbody: ${String(call.arguments.body).slice(0, 400)}` : ""}`,
   });

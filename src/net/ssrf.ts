@@ -1,12 +1,17 @@
 /**
- * The SSRF guard in front of http_fetch: a URL may only lead to a public unicast address.
+ * The SSRF guard in front of every outbound URL (http_fetch, and through outbound.ts the LLM
+ * providers, Slack, Telegram, MCP and the console's Test buttons): a URL may only lead to a public
+ * unicast address.
  *
  * Invariants: the decision is made on the addresses the host RESOLVES to (every one of them must be
  * public), not on how the URL spells it, so `127.1`, `0x7f.1`, `[::ffff:127.0.0.1]` and a public
  * name pointing at 10.0.0.5 are all refused; it is made again on every redirect hop (http-fetch.ts);
- * IPv6 that embeds IPv4 (mapped) is judged by the IPv4 inside, and the other transition ranges
- * (6to4, Teredo, NAT64) are refused outright. Hosts or CIDRs the admin lists in
- * tools.http_fetch.allow_private_hosts pass.
+ * IPv6 that embeds IPv4 (mapped `::ffff:a.b.c.d`) is judged by the IPv4 inside; the deprecated
+ * IPv4-compatible form (`::a.b.c.d`) and the other transition ranges (6to4, Teredo, NAT64
+ * `64:ff9b::/96` and `64:ff9b:1::/48`) are refused outright, since the IPv4 they lead to is not ours
+ * to judge. Anything ipaddr.js does not call plain `unicast` (multicast, reserved, broadcast,
+ * 0.0.0.0/8, documentation ranges…) is refused. Hosts or CIDRs on the allow-list given (the
+ * platform's security.allow_private_hosts, or tools.http_fetch.allow_private_hosts) pass.
  */
 import { lookup } from "node:dns/promises";
 import ipaddr from "ipaddr.js";
@@ -55,13 +60,36 @@ export class SsrfGuard {
     } catch {
       return "malformed";
     }
-    if (ip.kind() === "ipv6" && (ip as ipaddr.IPv6).isIPv4MappedAddress()) ip = (ip as ipaddr.IPv6).toIPv4Address();
-    if (this.cidrs.some(([net, bits]) => net.kind() === ip.kind() && ip.match(net, bits))) return null;
+    if (this.allowed(ip)) return null;
+    if (ip.kind() === "ipv6") {
+      const v6 = ip as ipaddr.IPv6;
+      const special = V6_REFUSED.find(([net, bits]) => v6.match(net, bits) && !v6.match(ALL_ZERO_OR_ONE, 127));
+      if (special) return special[2];
+      if (v6.isIPv4MappedAddress()) ip = v6.toIPv4Address();
+      if (this.allowed(ip)) return null;
+    }
     const range = ip.range();
     if (range === "unicast") return null;
     return RANGE_NAMES[range] ?? range;
   }
+
+  private allowed(ip: ipaddr.IPv4 | ipaddr.IPv6): boolean {
+    return this.cidrs.some(([net, bits]) => net.kind() === ip.kind() && ip.match(net, bits));
+  }
 }
+
+/** :: and ::1 (judged by range() below) are the only ::/96 addresses that are not IPv4-compatible. */
+const ALL_ZERO_OR_ONE = ipaddr.IPv6.parse("::");
+
+/**
+ * Ranges ipaddr.js calls plain unicast (or mis-files) that still lead somewhere else: `::a.b.c.d`
+ * (IPv4-compatible; WHATWG URL spells it `[::7f00:1]`) and NAT64 local-use 64:ff9b:1::/48.
+ */
+const V6_REFUSED: [ipaddr.IPv6, number, string][] = [
+  [ipaddr.IPv6.parse("::"), 96, "IPv4-compatible IPv6 (::a.b.c.d)"],
+  [ipaddr.IPv6.parse("64:ff9b:1::"), 48, "NAT64 (64:ff9b:1::/48)"],
+  [ipaddr.IPv6.parse("fec0::"), 10, "site-local IPv6 (fec0::/10)"],
+];
 
 const RANGE_NAMES: Record<string, string> = {
   private: "private (RFC 1918)",
@@ -69,5 +97,12 @@ const RANGE_NAMES: Record<string, string> = {
   linkLocal: "link-local (incl. cloud metadata)",
   carrierGradeNat: "carrier-grade NAT (RFC 6598)",
   uniqueLocal: "unique-local IPv6 (incl. cloud metadata)",
-  unspecified: "unspecified",
+  unspecified: "unspecified (0.0.0.0/8 or ::)",
+  rfc6052: "NAT64 (64:ff9b::/96, 64:ff9b:1::/48)",
+  rfc6145: "SIIT IPv4-translated",
+  "6to4": "6to4 (2002::/16)",
+  teredo: "Teredo (2001::/32)",
+  multicast: "multicast",
+  broadcast: "broadcast",
+  reserved: "reserved",
 };
