@@ -51,7 +51,10 @@ export class Outbound {
     this.maxBytes = opts.maxBytes ?? 32 * 1024 * 1024;
   }
 
-  /** Why this URL may not be used (for a form about to save it), or null. */
+  /**
+   * Why a console form may not save this URL, in words for the form, or null. A name that does not
+   * resolve (yet) may be saved: every request is checked again anyway.
+   */
   async refusal(url: string): Promise<string | null> {
     let parsed: URL;
     try {
@@ -60,7 +63,8 @@ export class Outbound {
       return "not a valid URL";
     }
     const verdict = await this.guard.check(parsed);
-    return verdict.ok ? null : verdict.reason;
+    if (verdict.ok || verdict.unresolved) return null;
+    return `not allowed: ${verdict.reason} (a private address must be listed in the platform's security.allow_private_hosts)`;
   }
 
   /** A drop-in `fetch` for SDKs (openai, ollama, @slack/web-api, grammy, MCP). */

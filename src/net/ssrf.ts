@@ -20,7 +20,8 @@ export type Resolver = (host: string) => Promise<string[]>;
 
 export const systemResolver: Resolver = async (host) => (await lookup(host, { all: true, verbatim: true })).map((a) => a.address);
 
-export type Verdict = { ok: true; address: string } | { ok: false; reason: string };
+/** `unresolved`: refused only because the name did not resolve (a form may still save it). */
+export type Verdict = { ok: true; address: string } | { ok: false; reason: string; unresolved?: true };
 
 export class SsrfGuard {
   private readonly hosts = new Set<string>();
@@ -41,9 +42,9 @@ export class SsrfGuard {
     try {
       addresses = ipaddr.isValid(host) ? [host] : await this.resolve(host);
     } catch (e) {
-      return { ok: false, reason: `cannot resolve ${host}: ${(e as { code?: string }).code ?? "lookup failed"}` };
+      return { ok: false, reason: `cannot resolve ${host}: ${(e as { code?: string }).code ?? "lookup failed"}`, unresolved: true };
     }
-    if (!addresses.length) return { ok: false, reason: `cannot resolve ${host}` };
+    if (!addresses.length) return { ok: false, reason: `cannot resolve ${host}`, unresolved: true };
     if (this.hosts.has(host)) return { ok: true, address: addresses[0]! };
     for (const a of addresses) {
       const why = this.blocked(a);

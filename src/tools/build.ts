@@ -26,8 +26,10 @@ export interface ToolsOptions {
   catalog: SkillCatalog;
   outbox: Outbox;
   connection(channelId: string): Connection | undefined;
-  /** DNS for the SSRF guard (tests inject one). */
+  /** DNS for http_fetch's SSRF guard (tests inject one). */
   resolver?: Resolver;
+  /** The platform's guarded fetch (src/net/outbound.ts), for MCP HTTP servers. */
+  fetch: typeof fetch;
   providers?: { provider: Tools; options?: ProviderOptions }[];
 }
 
@@ -41,7 +43,7 @@ export function buildTools(o: ToolsOptions) {
   });
   registry.add(createSendMessage({ db: o.db, outbox: o.outbox, connection: o.connection }), { describe: describeSendMessage });
   for (const p of o.providers ?? []) registry.add(p.provider, p.options);
-  const mcp = new McpServers(o.config.tenants, o.db, o.log.child({ part: "mcp" }));
+  const mcp = new McpServers(o.config.tenants, o.db, o.log.child({ part: "mcp" }), o.fetch);
   registry.addTenantSource((tenantId) => mcp.providers(tenantId));
   return { registry, stop: () => mcp.close() };
 }
