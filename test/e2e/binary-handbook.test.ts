@@ -6,6 +6,7 @@
  * Builds dist/konstruct when missing or when KTEST_REBUILD is set.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
+import { securityConfig } from "../support/outbound.ts";
 import { cpSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { eventually } from "../support/app.ts";
@@ -40,6 +41,7 @@ test("from the binary: upload the handbook, ask in Telegram, get the cited answe
   writeFileSync(
     join(dir.path, "konstruct.config.yaml"),
     JSON.stringify({
+      security: securityConfig, // the emulators listen on loopback
       server: { host: "127.0.0.1", port },
       llm: { providers: [{ id: "mock", kind: "openai", base_url: llm.url }] },
       tenants: [{ slug: "acme", name: "Acme", agents: [{ slug: "ada", name: "Ada", models: ["mock/m"], channels: [{ kind: "telegram", name: "tg", bot_token: tg.token, api_root: tg.apiRoot }] }] }],
