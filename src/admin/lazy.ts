@@ -4,6 +4,7 @@
  * it. An idle appliance then carries none of the console's code (the idle RSS budget is tight),
  * and a handler is a plain function of (deps, ctx), testable without Elysia.
  */
+import type { Outbound } from "../net/outbound.ts";
 import type { Cookie } from "elysia";
 import type { Semantic } from "../app/semantic.ts";
 import type { ApprovalFlow } from "../gateway/approval-flow.ts";
@@ -37,6 +38,8 @@ export type ConsoleDeps = AdminAuthDeps & {
   knowledge: () => Semantic | null;
   /** The gateway's approval flow (deciding continues the paused turn); null until started. */
   approvals: () => Pick<ApprovalFlow, "decide"> | null;
+  /** The SSRF guard: URLs the forms save are checked, the Test buttons go through it. */
+  outbound: Outbound;
 };
 
 export type Handler = (deps: ConsoleDeps, ctx: AdminContext) => unknown;

@@ -20,6 +20,7 @@ import { createMetrics, type Metrics } from "../http/metrics.ts";
 import { createGateway, type Gateway, type GatewayOptions } from "../gateway/gateway.ts";
 import { buildHttp } from "../http/routes.ts";
 import { createLogger } from "../log/logger.ts";
+import { Outbound } from "../net/outbound.ts";
 import { applyProvisioning } from "../provisioning/apply.ts";
 import { SecretBox } from "../secrets/box.ts";
 import { VERSION } from "../version.ts";
@@ -38,6 +39,8 @@ export interface AppOptions {
   toolProviders?: GatewayOptions["toolProviders"];
   /** DNS for http_fetch's SSRF guard (tests). */
   resolver?: GatewayOptions["resolver"];
+  /** The guard for configured outbound URLs; default: from security.allow_private_hosts (tests inject a resolver). */
+  outbound?: Outbound;
 }
 
 export interface App {
@@ -66,7 +69,10 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
   // The socket's remote address per request, for login throttling (Elysia's own `server` is unset
   // because Bun.serve, not Elysia, listens).
   const peers = new WeakMap<Request, string>();
+  // One guard for every URL an admin configures (providers, channel APIs, MCP, Test buttons).
+  const outbound = opts.outbound ?? new Outbound({ allowPrivate: config.security.allow_private_hosts });
   const http = buildHttp({
+    outbound,
     config,
     log,
     metrics,
@@ -138,6 +144,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
           adapters: opts.adapters,
           toolProviders: [semanticTools, ...(opts.toolProviders ?? [])],
           resolver: opts.resolver,
+          outbound,
           context: sem.context,
           conversationClosed: sem.conversationEnded,
         });

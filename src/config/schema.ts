@@ -5,6 +5,7 @@
  * Invariants: every object is strict (an unknown key is an error that names the key), and every
  * value that is a credential is listed in SECRET_KEYS so logs and `konstruct config` redact it.
  */
+import ipaddr from "ipaddr.js";
 import { moneySchema } from "./money.ts";
 import { z } from "zod";
 
@@ -219,6 +220,16 @@ export const configSchema = z
             max_redirects: int().pipe(z.number().min(0).max(20)).default(5),
           })
           .prefault({}),
+      })
+      .prefault({}),
+    /** Platform-wide safety settings; config-as-code only (no console form writes them). */
+    security: z
+      .strictObject({
+        /**
+         * Host names or CIDRs that configured outbound URLs (LLM providers, Slack api_url, Telegram
+         * api_root, MCP servers, Test buttons) may reach although private, e.g. an on-prem Ollama.
+         */
+        allow_private_hosts: z.array(z.string().min(1).refine((h) => !h.includes("/") || ipaddr.isValidCIDR(h), "must be a host name or a CIDR such as 10.0.0.0/8")).default([]),
       })
       .prefault({}),
     approvals: z

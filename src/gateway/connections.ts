@@ -35,6 +35,8 @@ export interface AdapterContext {
   cursor: CursorStore;
   /** This connection's webhook URL (`<server.public_url>/hooks/<kind>/<channel id>`), or "" if no public URL is set. */
   webhookUrl: string;
+  /** The SSRF-guarded fetch (src/net/outbound.ts): every call to the channel's configured API goes through it. */
+  fetch: typeof fetch;
 }
 
 /** May be async: the built-in factories import their adapter (and its SDK) only when a channel of that kind exists. */
@@ -50,6 +52,7 @@ export class Connections {
     private readonly box: SecretBox,
     private readonly factories: Record<string, AdapterFactory>,
     private readonly log: Logger,
+    private readonly fetch: typeof globalThis.fetch,
     /** server.public_url, for webhook registration; "" when the server has none. */
     private readonly publicUrl = "",
   ) {}
@@ -82,7 +85,7 @@ export class Connections {
     };
     const log = this.log.child({ channel: row.name, kind: row.kind });
     const webhookUrl = this.publicUrl ? `${this.publicUrl.replace(/\/+$/, "")}/hooks/${row.kind}/${row.id}` : "";
-    const adapter = await factory(def, { log, cursor: this.cursor(tenantId, row.id), webhookUrl });
+    const adapter = await factory(def, { log, cursor: this.cursor(tenantId, row.id), webhookUrl, fetch: this.fetch });
     this.byId.set(row.id, { tenantId, channelId: row.id, agentId: row.agentId, kind: row.kind, adapter });
     return true;
   }

@@ -21,7 +21,8 @@ import { tenantIds } from "../approvals/store.ts";
 import { SkillCatalog } from "../skills/catalog.ts";
 import { lazyTools } from "../tools/lazy.ts";
 import type { ProviderOptions } from "../tools/registry.ts";
-import type { Resolver } from "../tools/ssrf.ts";
+import type { Outbound } from "../net/outbound.ts";
+import type { Resolver } from "../net/ssrf.ts";
 import { ApprovalFlow } from "./approval-flow.ts";
 import { type AdapterFactory, Connections } from "./connections.ts";
 import { EventHandler } from "./event-handler.ts";
@@ -55,13 +56,15 @@ export interface GatewayOptions {
   toolProviders?: { provider: Tools; options?: ProviderOptions }[];
   /** DNS for http_fetch's SSRF guard (tests). */
   resolver?: Resolver;
+  /** The SSRF guard for every configured URL: LLM providers, channel APIs, MCP servers. */
+  outbound: Outbound;
 }
 
 export type Gateway = Awaited<ReturnType<typeof createGateway>>;
 
 export async function createGateway(opts: GatewayOptions) {
   const { config, db, log } = opts;
-  const pool = new LlmPool(await loadProviders(db, opts.secrets));
+  const pool = new LlmPool(await loadProviders(db, opts.secrets), { fetch: opts.outbound.fetch });
   const gate = await createGate(config.limits, config.redis.url, log);
   const inbox = new Inbox(db, { owner: instanceId(opts.dataDir) });
   const outbox = new Outbox(db);
@@ -70,12 +73,12 @@ export async function createGateway(opts: GatewayOptions) {
   const skills = opts.tools ? null : new SkillCatalog({ dataDir: opts.dataDir, log: log.child({ part: "skills" }) });
   await skills?.load();
   const built = skills
-    ? lazyTools(async () => (await import("../tools/build.ts")).buildTools({ config, db, secrets: opts.secrets, log, catalog: skills, outbox, connection, resolver: opts.resolver, providers: opts.toolProviders }))
+    ? lazyTools(async () => (await import("../tools/build.ts")).buildTools({ config, db, secrets: opts.secrets, log, catalog: skills, outbox, connection, resolver: opts.resolver, fetch: opts.outbound.fetch, providers: opts.toolProviders }))
     : null;
   const turn = { db, pool, tools: opts.tools ?? built ?? NO_TOOLS, log, nearCap: new KeyedMutex(), context: opts.context };
   const approvals = new ApprovalFlow({ db, inbox, outbox, turn, prices: config.llm.prices, log, ttlMs: config.approvals.ttl_minutes * 60_000, approvers: tenantApprovers(config, db), connection });
   const handler = new EventHandler({ db, inbox, outbox, gate, prices: config.llm.prices, log, turn, approvals, conversationClosed: opts.conversationClosed });
-  const connections = new Connections(db, opts.secrets, opts.adapters ?? ADAPTERS, log, config.server.public_url);
+  const connections = new Connections(db, opts.secrets, opts.adapters ?? ADAPTERS, log, opts.outbound.fetch, config.server.public_url);
   const pipeline = new Pipeline({ inbox, handler, log, connection: (id) => connections.get(id) });
 
   return {

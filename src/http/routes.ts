@@ -40,6 +40,7 @@ import { kbUpload } from "./routes/kb/upload.ts";
 import { metrics } from "./routes/metrics.ts";
 import { readyz } from "./routes/readyz.ts";
 import { staticAssets } from "./routes/static.ts";
+import type { Outbound } from "../net/outbound.ts";
 
 export interface HttpDeps {
   config: Config;
@@ -60,6 +61,8 @@ export interface HttpDeps {
   knowledge: KbDeps["knowledge"];
   /** The gateway's approval flow (admin console: approve / deny); null until started. */
   approvals: AdminDeps["approvals"];
+  /** The SSRF guard: URLs a console form saves are checked, and Test buttons go through it. */
+  outbound: Outbound;
 }
 
 export function buildHttp(deps: HttpDeps) {

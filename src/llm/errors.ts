@@ -5,7 +5,10 @@
  * Invariant: no message built here may contain an API key. Providers echo keys back in 401 bodies
  * ("Incorrect API key provided: sk-…"), so every provider message passes through `redact` with the
  * key it used before it becomes an LlmCallError, and SDK errors are never attached as `cause` (they
- * are logged by pino as whole objects, and their contents are not under our control).
+ * are logged by pino as whole objects, and their contents are not under our control). An HTTP
+ * failure is described by its status and a generic reason only (`statusReason`), never by the
+ * response body: a tenant reads these in the console, and a base_url pointed at some other
+ * service must not turn the Test button into a reader of that service's answers.
  */
 import type { Attempt } from "./types.ts";
 
@@ -35,6 +38,22 @@ export function kindForStatus(status: number): LlmFailureKind {
   if (status === 429) return "rate_limited";
   if (status === 408) return "timeout";
   return status >= 500 ? "server" : "client";
+}
+
+/** What an HTTP failure status means, in our words (the remote body is never shown). */
+export function statusReason(status: number): string {
+  const known: Record<number, string> = {
+    400: "the endpoint rejected the request",
+    401: "the endpoint refused the credentials (check the API key)",
+    402: "the account has no credit left",
+    403: "access forbidden",
+    404: "not found (check base_url and the model name)",
+    408: "the endpoint timed out",
+    413: "request too large",
+    422: "the endpoint rejected the request",
+    429: "rate limited",
+  };
+  return known[status] ?? (status >= 500 ? "server error at the endpoint" : "the endpoint rejected the request");
 }
 
 /**

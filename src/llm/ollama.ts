@@ -9,7 +9,8 @@
  * This module imports the `ollama` SDK statically; the pool only ever `import()`s it on first use.
  */
 import { type ChatResponse, type Message, Ollama, type Tool } from "ollama";
-import { abortKind, kindForStatus, LlmCallError, redact, retryAfterMs } from "./errors.ts";
+import { refusalIn } from "../net/outbound.ts";
+import { abortKind, kindForStatus, LlmCallError, redact, retryAfterMs, statusReason } from "./errors.ts";
 import type { ChatMessage, ChatRequest, ChatResult, LlmProvider, ModelLister, ProviderSettings, ToolCall } from "./types.ts";
 
 export class OllamaProvider implements LlmProvider, ModelLister {
@@ -61,7 +62,7 @@ export class OllamaProvider implements LlmProvider, ModelLister {
   /** `seen` gets the response's Retry-After: the SDK's ResponseError keeps only status and body. */
   #client(signal: AbortSignal, seen: Seen): Ollama {
     const boundFetch = (async (input: Parameters<typeof fetch>[0], init?: RequestInit) => {
-      const response = await fetch(input, { ...init, signal });
+      const response = await (this.#settings.fetch ?? fetch)(input, { ...init, signal });
       seen.retryAfterMs = retryAfterMs(response.headers);
       return response;
     }) as typeof fetch;
@@ -77,10 +78,12 @@ export class OllamaProvider implements LlmProvider, ModelLister {
       const kind = abortKind(signal);
       return new LlmCallError(kind, say(kind === "timeout" ? "request timed out" : "request cancelled"));
     }
+    const refused = refusalIn(e);
+    if (refused) return new LlmCallError("client", refused.message);
     // The SDK does not export ResponseError; it is recognisable by name and its status_code.
     const status = (e as { status_code?: unknown }).status_code;
     if (e instanceof Error && e.name === "ResponseError" && typeof status === "number") {
-      return new LlmCallError(kindForStatus(status), say(errorText(e)), status, seen.retryAfterMs);
+      return new LlmCallError(kindForStatus(status), statusReason(status), status, seen.retryAfterMs);
     }
     // Anything else comes from fetch itself: refused, reset, DNS — the endpoint is unreachable.
     return new LlmCallError("network", say(`cannot reach the endpoint (${e instanceof Error ? e.message : String(e)})`));
@@ -115,13 +118,4 @@ function asObject(args: unknown): Record<string, unknown> {
     }
   }
   return args !== null && typeof args === "object" && !Array.isArray(args) ? (args as Record<string, unknown>) : {};
-}
-
-/** Ollama answers `{error: "text"}`; OpenAI-shaped proxies answer `{error: {message}}`, which the SDK stringifies badly. */
-function errorText(e: Error): string {
-  const body = (e as { error?: unknown }).error;
-  if (body !== null && typeof body === "object" && typeof (body as { message?: unknown }).message === "string") {
-    return (body as { message: string }).message;
-  }
-  return e.message;
 }

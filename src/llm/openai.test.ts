@@ -4,7 +4,9 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
 import { type LlmMock, startLlmMock } from "../../test/support/llm.ts";
-import { LlmCallError } from "./errors.ts";
+import { Outbound } from "../net/outbound.ts";
+import { loopbackOutbound } from "../../test/support/outbound.ts";
+import { LlmCallError, statusReason } from "./errors.ts";
 import { OpenAiProvider } from "./openai.ts";
 import type { ChatRequest, ProviderSettings } from "./types.ts";
 
@@ -105,7 +107,8 @@ describe("failures map to LlmCallError kinds", () => {
   ] as const)("HTTP %d → %s", async (status, kind) => {
     llm.on({}, { status, message: "scripted failure", retryAfterSeconds: 3 });
     const e = await callError(new OpenAiProvider(settings()).chat("m", ask, never()));
-    expect(e).toMatchObject({ kind, status, message: "scripted failure" });
+    expect(e).toMatchObject({ kind, status, message: statusReason(status) });
+    expect(e.message).not.toContain("scripted failure"); // the remote body is never shown
     // aimock only sends Retry-After on 429
     expect(e.retryAfterMs).toBe(status === 429 ? 3000 : undefined);
   });
@@ -124,10 +127,34 @@ describe("failures map to LlmCallError kinds", () => {
     expect((await callError(provider.chat("m", ask, AbortSignal.timeout(30)))).kind).toBe("timeout");
   });
 
-  test("the key is redacted when the endpoint echoes it", async () => {
+  test("a 401 body echoing the key never reaches the message", async () => {
     llm.on({}, { status: 401, message: `Incorrect API key provided: ${KEY}.` });
     const e = await callError(new OpenAiProvider(settings()).chat("m", ask, never()));
-    expect(e.message).toBe("Incorrect API key provided: [redacted].");
+    expect(e.message).toBe(statusReason(401));
     expect(JSON.stringify(e) + e.stack).not.toContain(KEY);
+  });
+});
+
+const ask: ChatRequest = { messages: [{ role: "user", content: "x" }] };
+
+describe("behind the outbound guard (src/net/outbound.ts)", () => {
+  test("a loopback base_url is refused before any request leaves, unless the platform allow-list names it", async () => {
+    llm.on({}, { text: "reached" });
+    const before = llm.journal().length;
+    const e = await callError(new OpenAiProvider(settings({ fetch: new Outbound().fetch })).chat("m", ask, never()));
+    expect(e.kind).toBe("client");
+    expect(e.message).toContain("loopback");
+    expect(llm.journal().length).toBe(before);
+    const ok = await new OpenAiProvider(settings({ fetch: loopbackOutbound().fetch })).chat("m", ask, never());
+    expect(ok.content).toBe("reached");
+    expect(llm.journal().length).toBe(before + 1);
+  });
+
+  test("a public-looking name that resolves to a private address is refused", async () => {
+    const port = new URL(llm.url).port;
+    const resolver = async () => ["10.0.0.7"];
+    const base = llm.url.replace(`127.0.0.1:${port}`, `llm.example.com:${port}`);
+    const e = await callError(new OpenAiProvider(settings({ baseUrl: base, fetch: new Outbound({ resolver }).fetch })).chat("m", ask, never()));
+    expect(e.message).toContain("10.0.0.7, a private");
   });
 });

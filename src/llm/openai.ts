@@ -8,7 +8,8 @@
  * statically, so the pool must only ever `import()` it on first use.
  */
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from "openai";
-import { abortKind, kindForStatus, LlmCallError, redact, retryAfterMs } from "./errors.ts";
+import { refusalIn } from "../net/outbound.ts";
+import { abortKind, kindForStatus, LlmCallError, redact, retryAfterMs, statusReason } from "./errors.ts";
 import type { ChatMessage, ChatRequest, ChatResult, LlmProvider, ModelLister, ProviderSettings, ToolCall } from "./types.ts";
 
 type WireMessage = OpenAI.Chat.Completions.ChatCompletionMessageParam;
@@ -31,6 +32,7 @@ export class OpenAiProvider implements LlmProvider, ModelLister {
       project: null,
       maxRetries: 0,
       timeout: settings.timeoutMs,
+      ...(settings.fetch ? { fetch: settings.fetch } : {}),
     });
   }
 
@@ -78,12 +80,12 @@ export class OpenAiProvider implements LlmProvider, ModelLister {
       const kind = abortKind(signal);
       return new LlmCallError(kind, say(kind === "timeout" ? "request timed out" : "request cancelled"));
     }
+    const refused = refusalIn(e);
+    if (refused) return new LlmCallError("client", refused.message);
     if (e instanceof APIConnectionTimeoutError) return new LlmCallError("timeout", say("request timed out"));
     if (e instanceof APIConnectionError) return new LlmCallError("network", say(`cannot reach the endpoint (${e.message})`));
     if (e instanceof APIError && typeof e.status === "number") {
-      // The SDK prefixes its message with the status, which LlmCallError reports on its own.
-      const text = e.message.startsWith(`${e.status} `) ? e.message.slice(`${e.status} `.length) : e.message;
-      return new LlmCallError(kindForStatus(e.status), say(text), e.status, retryAfterMs(e.headers));
+      return new LlmCallError(kindForStatus(e.status), statusReason(e.status), e.status, retryAfterMs(e.headers));
     }
     return new LlmCallError("network", say(e instanceof Error ? e.message : String(e)));
   }

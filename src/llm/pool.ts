@@ -44,7 +44,11 @@ export class LlmPool {
   readonly #instances = new Map<string, Promise<PoolProvider>>();
   readonly #createProvider: ProviderFactory;
 
-  constructor(settings: ProviderSettings[], options: { createProvider?: ProviderFactory } = {}) {
+  readonly #fetch: typeof fetch | undefined;
+
+  /** `fetch`: the composition root passes the SSRF-guarded one (src/net/outbound.ts) for every provider. */
+  constructor(settings: ProviderSettings[], options: { createProvider?: ProviderFactory; fetch?: typeof fetch } = {}) {
+    this.#fetch = options.fetch;
     for (const s of settings) {
       this.#settings.set(s.id, s);
       this.#gates.set(s.id, new Semaphore(s.maxConcurrency));
@@ -152,7 +156,7 @@ export class LlmPool {
   #provider(settings: ProviderSettings): Promise<PoolProvider> {
     let instance = this.#instances.get(settings.id);
     if (!instance) {
-      instance = this.#createProvider(settings);
+      instance = this.#createProvider(this.#fetch ? { ...settings, fetch: this.#fetch } : settings);
       // A failed load (say, a broken install) must not be cached: the next call tries again.
       instance.catch(() => this.#instances.delete(settings.id));
       this.#instances.set(settings.id, instance);

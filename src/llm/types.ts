@@ -78,6 +78,8 @@ export interface ProviderSettings {
   apiKey: string;
   timeoutMs: number;
   maxConcurrency: number;
+  /** The guarded fetch (src/net/outbound.ts) the pool hands every provider it builds; tests may omit it. */
+  fetch?: typeof fetch;
 }
 
 /** What a provider can do beyond chat: list its models (for the admin UI's "test" button). */

@@ -14,7 +14,8 @@ import { createHttpFetch } from "./http-fetch.ts";
 import { McpServers } from "./mcp.ts";
 import { type ProviderOptions, ToolRegistry } from "./registry.ts";
 import { createSendMessage, describeSendMessage } from "./send-message.ts";
-import { type Resolver, SsrfGuard, systemResolver } from "./ssrf.ts";
+import { Outbound } from "../net/outbound.ts";
+import type { Resolver } from "../net/ssrf.ts";
 import type { Tools } from "../agent/tools.ts";
 
 export interface ToolsOptions {
@@ -25,8 +26,10 @@ export interface ToolsOptions {
   catalog: SkillCatalog;
   outbox: Outbox;
   connection(channelId: string): Connection | undefined;
-  /** DNS for the SSRF guard (tests inject one). */
+  /** DNS for http_fetch's SSRF guard (tests inject one). */
   resolver?: Resolver;
+  /** The platform's guarded fetch (src/net/outbound.ts), for MCP HTTP servers. */
+  fetch: typeof fetch;
   providers?: { provider: Tools; options?: ProviderOptions }[];
 }
 
@@ -34,13 +37,13 @@ export function buildTools(o: ToolsOptions) {
   const { catalog } = o;
   const registry = new ToolRegistry({ db: o.db, box: o.secrets, catalog, log: o.log });
   const f = o.config.tools.http_fetch;
-  registry.add(createHttpFetch({ guard: new SsrfGuard(f.allow_private_hosts, o.resolver ?? systemResolver), maxBytes: f.max_bytes, timeoutMs: f.timeout_ms, maxRedirects: f.max_redirects }), {
+  registry.add(createHttpFetch({ outbound: new Outbound({ allowPrivate: f.allow_private_hosts, resolver: o.resolver, maxRedirects: f.max_redirects }), maxBytes: f.max_bytes, timeoutMs: f.timeout_ms }), {
     readOnly: (call) => (call.arguments.method ?? "GET") === "GET",
     describe: (call) => `${String(call.arguments.method ?? "GET")} ${String(call.arguments.url)}${call.arguments.body ? `\nbody: ${String(call.arguments.body).slice(0, 400)}` : ""}`,
   });
   registry.add(createSendMessage({ db: o.db, outbox: o.outbox, connection: o.connection }), { describe: describeSendMessage });
   for (const p of o.providers ?? []) registry.add(p.provider, p.options);
-  const mcp = new McpServers(o.config.tenants, o.db, o.log.child({ part: "mcp" }));
+  const mcp = new McpServers(o.config.tenants, o.db, o.log.child({ part: "mcp" }), o.fetch);
   registry.addTenantSource((tenantId) => mcp.providers(tenantId));
   return { registry, stop: () => mcp.close() };
 }

@@ -1,7 +1,7 @@
 /** http_fetch's own limits against a real local server (the guard admits 127.0.0.0/8 here). */
 import { afterAll, describe, expect, test } from "bun:test";
 import { createHttpFetch } from "./http-fetch.ts";
-import { SsrfGuard } from "./ssrf.ts";
+import { Outbound } from "../net/outbound.ts";
 
 const server: ReturnType<typeof Bun.serve> = Bun.serve({
   port: 0,
@@ -19,7 +19,7 @@ const server: ReturnType<typeof Bun.serve> = Bun.serve({
 });
 afterAll(() => server.stop(true));
 
-const tool = createHttpFetch({ guard: new SsrfGuard(["127.0.0.0/8"]), maxBytes: 1000, timeoutMs: 500, maxRedirects: 3 });
+const tool = createHttpFetch({ outbound: new Outbound({ allowPrivate: ["127.0.0.0/8"], maxRedirects: 3 }), maxBytes: 1000, timeoutMs: 500 });
 const fetchTool = (args: Record<string, unknown>, network = ["127.0.0.1"]) => tool.run({ id: "1", name: "http_fetch", arguments: args }, { tenantId: "t", agentId: "a", conversationId: "c", network }) as Promise<string>;
 const url = (p: string) => `http://127.0.0.1:${server.port}${p}`;
 
@@ -37,7 +37,7 @@ describe("http_fetch limits", () => {
   });
 
   test("redirects are bounded; a 303 after POST becomes a GET", async () => {
-    expect(await fetchTool({ url: url("/loop") })).toBe("error: more than 3 redirects");
+    expect(await fetchTool({ url: url("/loop") })).toBe("refused: more than 3 redirects");
     expect(await fetchTool({ url: url("/post"), method: "POST", body: "a=1" })).toEndWith("GET ");
   });
 

@@ -1,23 +1,21 @@
 /**
  * The http_fetch built-in: GET or POST a URL the active skill allows, through the SSRF guard.
  *
- * Invariants: every hop (the first request and each redirect, followed by hand) passes both the
- * skill's allow-list and the SSRF guard; plain-http requests go to the address the guard approved
- * (so a DNS answer that changes between check and connect cannot redirect them); the body is read
- * up to max_bytes and the whole exchange is bounded by timeout_ms. HTTPS connects by name (the
- * certificate must match it), so a hostile DNS server could still answer differently at connect
- * time there — documented in docs/skills.md.
+ * Invariants: every hop (the first request and each redirect, followed by hand in
+ * src/net/outbound.ts) passes both the skill's network allow-list and the SSRF guard, with the
+ * pinning and limits described there; the body is read up to max_bytes and the whole exchange is
+ * bounded by timeout_ms.
  */
 import type { ToolContext, Tools } from "../agent/tools.ts";
 import type { ToolCall, ToolSpec } from "../llm/types.ts";
 import { networkAllows } from "./network.ts";
-import type { SsrfGuard } from "./ssrf.ts";
+import { type Outbound, OutboundRefused } from "../net/outbound.ts";
 
 export interface HttpFetchOptions {
-  guard: SsrfGuard;
+  /** Its own Outbound: http_fetch has its own allow-list (tools.http_fetch.allow_private_hosts). */
+  outbound: Outbound;
   maxBytes: number;
   timeoutMs: number;
-  maxRedirects: number;
 }
 
 export const HTTP_FETCH: ToolSpec = {
@@ -44,6 +42,7 @@ export function createHttpFetch(opts: HttpFetchOptions): Tools {
       try {
         return await fetchGuarded(opts, args, ctx.network ?? [], ctx.signal);
       } catch (e) {
+        if (e instanceof OutboundRefused) return e.message;
         return `error: ${(e as Error).name === "TimeoutError" ? `timed out after ${opts.timeoutMs} ms` : (e as Error).message}`;
       }
     },
@@ -52,45 +51,22 @@ export function createHttpFetch(opts: HttpFetchOptions): Tools {
 
 async function fetchGuarded(opts: HttpFetchOptions, args: { url: string; method?: "GET" | "POST"; headers?: Record<string, string>; body?: string }, network: string[], signal?: AbortSignal): Promise<string> {
   const timeout = AbortSignal.timeout(opts.timeoutMs);
-  const abort = signal ? AbortSignal.any([signal, timeout]) : timeout;
-  let url = new URL(args.url);
-  let method = args.method ?? "GET";
-  let body = method === "POST" ? args.body : undefined;
-  for (let hop = 0; ; hop++) {
-    if (!networkAllows(network, url)) return `refused: ${url.host}${url.pathname} is not in the active skill's network allow-list`;
-    const verdict = await opts.guard.check(url);
-    if (!verdict.ok) return `refused: ${verdict.reason}`;
-    const target = url.protocol === "http:" ? pinned(url, verdict.address) : url;
-    const res = await fetch(target, {
+  const method = args.method ?? "GET";
+  const skillAllows = (url: URL) => (networkAllows(network, url) ? null : `${url.host}${url.pathname} is not in the active skill's network allow-list`);
+  const res = await opts.outbound.request(
+    args.url,
+    {
       method,
-      headers: { "user-agent": "Konstruct/1 (+http_fetch)", ...args.headers, ...(target !== url ? { host: url.host } : {}) },
-      body,
-      redirect: "manual",
-      signal: abort,
-    });
-    const location = res.headers.get("location");
-    if (res.status >= 300 && res.status < 400 && location) {
-      await res.body?.cancel();
-      if (hop >= opts.maxRedirects) return `error: more than ${opts.maxRedirects} redirects`;
-      url = new URL(location, url);
-      if (res.status === 303 || ((res.status === 301 || res.status === 302) && method === "POST")) {
-        method = "GET";
-        body = undefined;
-      }
-      continue;
-    }
-    const { text, truncated } = await readCapped(res, opts.maxBytes);
-    const type = res.headers.get("content-type") ?? "";
-    const shown = /html/i.test(type) ? htmlToText(text) : text;
-    return `HTTP ${res.status} ${url.toString()}\ncontent-type: ${type || "unknown"}${truncated ? `\n(truncated at ${opts.maxBytes} bytes)` : ""}\n\n${shown}`;
-  }
-}
-
-/** The same URL with the host replaced by the approved address (IPv6 in brackets). */
-function pinned(url: URL, address: string): URL {
-  const u = new URL(url);
-  u.hostname = address.includes(":") ? `[${address}]` : address;
-  return u;
+      headers: { "user-agent": "Konstruct/1 (+http_fetch)", ...args.headers },
+      body: method === "POST" ? args.body : undefined,
+      signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+    },
+    skillAllows,
+  );
+  const { text, truncated } = await readCapped(res, opts.maxBytes);
+  const type = res.headers.get("content-type") ?? "";
+  const shown = /html/i.test(type) ? htmlToText(text) : text;
+  return `HTTP ${res.status} ${res.url || args.url}\ncontent-type: ${type || "unknown"}${truncated ? `\n(truncated at ${opts.maxBytes} bytes)` : ""}\n\n${shown}`;
 }
 
 async function readCapped(res: Response, max: number): Promise<{ text: string; truncated: boolean }> {

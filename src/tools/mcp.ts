@@ -6,7 +6,8 @@
  *
  * Connections open on first use per tenant and server (the SDK is imported then, not at start),
  * the tool list is fetched once per connection, and a server that cannot be reached contributes no
- * tools (logged) and is retried after a pause.
+ * tools (logged) and is retried after a pause. HTTP servers are reached through the SSRF-guarded
+ * fetch (src/net/outbound.ts): a private address needs security.allow_private_hosts.
  */
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import type { Logger } from "pino";
@@ -27,6 +28,7 @@ export class McpServers {
     private readonly tenants: Config["tenants"],
     private readonly db: Database,
     private readonly log: Logger,
+    private readonly fetch: typeof globalThis.fetch,
   ) {}
 
   async providers(tenantId: string): Promise<{ provider: Tools; options: ProviderOptions }[]> {
@@ -36,7 +38,7 @@ export class McpServers {
     return (tenant?.mcp_servers ?? []).map((cfg) => {
       const key = `${tenantId}/${cfg.name}`;
       let s = this.servers.get(key);
-      if (!s) this.servers.set(key, (s = new McpServer(cfg, this.log.child({ mcp: cfg.name }))));
+      if (!s) this.servers.set(key, (s = new McpServer(cfg, this.log.child({ mcp: cfg.name }), this.fetch)));
       return { provider: s, options: { readOnly: cfg.read_only_tools.map((t) => toolName(cfg.name, t)) } };
     });
   }
@@ -58,6 +60,7 @@ class McpServer implements Tools {
   constructor(
     private readonly cfg: McpServerConfig,
     private readonly log: Logger,
+    private readonly fetch: typeof globalThis.fetch,
   ) {}
 
   async specs(_ctx?: ToolContext): Promise<ToolSpec[]> {
@@ -108,7 +111,7 @@ class McpServer implements Tools {
       await client.connect(new StdioClientTransport({ command: this.cfg.command, args: this.cfg.args, env: { ...getDefaultEnvironment(), ...this.cfg.env }, stderr: "ignore" }));
     } else {
       const { StreamableHTTPClientTransport } = await import("@modelcontextprotocol/sdk/client/streamableHttp.js");
-      await client.connect(new StreamableHTTPClientTransport(new URL(this.cfg.url), { requestInit: { headers: this.cfg.headers } }));
+      await client.connect(new StreamableHTTPClientTransport(new URL(this.cfg.url), { requestInit: { headers: this.cfg.headers }, fetch: this.fetch }));
     }
     const listed = await client.listTools(undefined, { timeout: this.cfg.timeout_ms });
     const tools = listed.tools.map((t) => ({

@@ -8,6 +8,7 @@
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { existsSync, writeFileSync } from "node:fs";
+import { securityConfig } from "../support/outbound.ts";
 import { join } from "node:path";
 import { eventually } from "../support/app.ts";
 import { client } from "../support/http-client.ts";
@@ -39,6 +40,7 @@ test("from the binary: upload the handbook, ask in Telegram, get the cited answe
   writeFileSync(
     join(dir.path, "konstruct.config.yaml"),
     JSON.stringify({
+      security: securityConfig, // the emulators listen on loopback
       server: { host: "127.0.0.1", port },
       llm: { providers: [{ id: "mock", kind: "openai", base_url: llm.url }] },
       tenants: [{ slug: "acme", name: "Acme", agents: [{ slug: "ada", name: "Ada", models: ["mock/m"], channels: [{ kind: "telegram", name: "tg", bot_token: tg.token, api_root: tg.apiRoot }] }] }],

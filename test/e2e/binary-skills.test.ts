@@ -4,6 +4,7 @@
  * tool the agent calls, and a gated send_message goes through Approve on Telegram.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
+import { securityConfig } from "../support/outbound.ts";
 import { writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { writeSkill } from "../support/agent-tools.ts";
@@ -33,6 +34,7 @@ test("bundled skill + approval on Telegram, MCP over stdio and hot reload, from 
   writeFileSync(
     join(dir.path, "konstruct.config.yaml"),
     JSON.stringify({
+      security: securityConfig, // the emulators listen on loopback
       server: { host: "127.0.0.1", port },
       llm: { providers: [{ id: "mock", kind: "openai", base_url: llm.url }] },
       tenants: [{ slug: "acme", name: "Acme", mcp_servers: [mcp], agents: [{ slug: "ada", name: "Ada", models: ["mock/m"], channels: [{ kind: "telegram", name: "tg", bot_token: tg.token, api_root: tg.apiRoot }] }] }],

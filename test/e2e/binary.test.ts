@@ -5,6 +5,7 @@
  * otherwise be what is tested.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
+import { securityConfig } from "../support/outbound.ts";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { eventually } from "../support/app.ts";
@@ -35,6 +36,7 @@ test("the binary answers a Telegram message and a Slack mention", async () => {
   writeFileSync(
     join(dir.path, "konstruct.config.yaml"),
     JSON.stringify({
+      security: securityConfig, // the emulators listen on loopback
       server: { host: "127.0.0.1", port },
       llm: { providers: [{ id: "mock", kind: "openai", base_url: llm.url }] },
       tenants: [

@@ -1,5 +1,6 @@
 /** `konstruct chat`: the terminal channel goes through the real pipeline and remembers the chat. */
 import { afterAll, beforeAll, expect, test } from "bun:test";
+import { securityConfig } from "../support/outbound.ts";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { embeddedDataDir } from "../support/db.ts";
@@ -17,6 +18,7 @@ beforeAll(async () => {
   writeFileSync(
     config,
     JSON.stringify({
+      security: securityConfig, // the emulators listen on loopback
       data_dir: dir.path,
       llm: { providers: [{ id: "mock", kind: "openai", base_url: llm.url }] },
       tenants: [{ slug: "acme", name: "Acme", agents: [{ slug: "ada", name: "Ada", role: "assistant", models: ["mock/m"] }] }],

@@ -4,6 +4,7 @@
  * the same data dir, and the Slack thread then holds exactly one answer.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
+import { securityConfig } from "../support/outbound.ts";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { eventually } from "../support/app.ts";
@@ -33,6 +34,7 @@ test("kill -9 after ingest, before the reply → answered exactly once after res
   writeFileSync(
     config,
     JSON.stringify({
+      security: securityConfig, // the emulators listen on loopback
       data_dir: dir.path,
       server: { host: "127.0.0.1", port },
       log: { level: "info" },

@@ -8,6 +8,7 @@ import type { App, AppOptions } from "../../src/app/create-app.ts";
 import { createApp } from "../../src/app/create-app.ts";
 import { validate } from "../../src/config/load.ts";
 import { channels, tenants } from "../../src/db/schema/index.ts";
+import { securityConfig } from "./outbound.ts";
 import { createExternalDatabase, type DbKind, embeddedDataDir, tempDir } from "./db.ts";
 
 export interface TestApp {
@@ -28,7 +29,8 @@ export async function testStorage(kind: DbKind) {
 
 export async function startTestApp(kind: DbKind, config: Record<string, unknown>, opts: AppOptions = {}): Promise<TestApp> {
   const storage = await testStorage(kind);
-  const cfg = () => validate({ ...config, data_dir: storage.dataDir, database: { url: storage.url, pool_size: 4, connect_attempts: 1 } });
+  // Emulators listen on loopback: allowed as an operator would allow an on-prem endpoint (a test may override).
+  const cfg = () => validate({ security: securityConfig, ...config, data_dir: storage.dataDir, database: { url: storage.url, pool_size: 4, connect_attempts: 1 } });
   const options = (o: AppOptions) => ({ log: pino({ level: process.env.KTEST_LOG ?? "silent" }), listen: false, ...o });
   let app = createApp(cfg(), options(opts));
   await app.start();

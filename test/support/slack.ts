@@ -18,6 +18,7 @@
  *   await ws.messages(ws.channel, threadTs);               // what the bot posted, oldest first
  *   await ws.stop();
  */
+import { loopbackOutbound } from "./outbound.ts";
 import { randomBytes } from "node:crypto";
 import { createEmulator } from "emulate";
 import pino from "pino";
@@ -181,7 +182,7 @@ export function slackDefinition(ws: SlackWorkspace, over: Partial<ChannelDefinit
 export function capturingContext() {
   const lines: Record<string, unknown>[] = [];
   const log = pino({ level: "debug" }, { write: (s: string) => void lines.push(JSON.parse(s)) });
-  const ctx: AdapterContext = { log, cursor: { load: async () => null, save: async () => {} }, webhookUrl: "" };
+  const ctx: AdapterContext = { log, cursor: { load: async () => null, save: async () => {} }, webhookUrl: "", fetch: loopbackOutbound().fetch };
   return { ctx, lines, logged: (msg: string) => lines.filter((l) => l.msg === msg) };
 }
 

@@ -2,7 +2,8 @@
  * Channel connections from the console. The form is validated with the same schema as
  * konstruct.config.yaml (config/schema.ts channelSchema). Secrets are sealed (secrets/box.ts) and
  * never sent back: an empty secret field keeps the stored value. After a save the connection is
- * restarted in the running gateway.
+ * restarted in the running gateway. An api_url / api_root leading to a private address is refused
+ * unless the platform's security.allow_private_hosts lists it.
  */
 import { asc, eq, sql } from "drizzle-orm";
 import { channelSchema } from "../../config/schema.ts";
@@ -10,6 +11,7 @@ import type { Database } from "../../db/database.ts";
 import { type Channel, agents, channels } from "../../db/schema/index.ts";
 import { KonstructError } from "../../errors.ts";
 import { splitChannel } from "../../provisioning/apply.ts";
+import type { Outbound } from "../../net/outbound.ts";
 import type { SecretBox } from "../../secrets/box.ts";
 import { type FieldErrors, isUniqueViolation, parseForm } from "../forms.ts";
 
@@ -49,6 +51,7 @@ export function channelToForm(c: Channel): Record<string, string> {
 export async function saveChannel(
   db: Database,
   box: SecretBox,
+  outbound: Pick<Outbound, "refusal">,
   tenantId: string,
   id: string,
   fields: Record<string, string>,
@@ -72,6 +75,11 @@ export async function saveChannel(
     errors.app_token = "Socket Mode needs an app-level token (xapp-…)";
   if (parsed.ok && parsed.value.kind === "slack" && parsed.value.mode === "events" && !parsed.value.signing_secret)
     errors.signing_secret = "the Events API needs the app's signing secret to verify requests";
+  // Only a URL the admin typed (the defaults are Slack's and Telegram's own); every request is checked again.
+  for (const k of ["api_url", "api_root"]) {
+    const refused = input[k] && !errors[k] ? await outbound.refusal(input[k]) : null;
+    if (refused) errors[k] = refused;
+  }
   if (!parsed.ok || Object.keys(errors).length) return { errors };
   const { settings, secrets } = splitChannel(parsed.value);
   const values = { name: parsed.value.name, mode: parsed.value.mode, agentId: fields.agent_id!, settings, secrets: box.sealJson(secrets) };

@@ -61,7 +61,7 @@ const save = async (deps: ConsoleDeps, ctx: AdminContext, id: string, existing: 
   if (!tenantId) return redirect(ctx.request, "/admin/tenants/new");
   const fields = formFields(ctx.body);
   const kind = (existing?.channel.kind ?? fields.kind) === "slack" ? "slack" : "telegram";
-  const result = await saveChannel(db, secretBox(deps), tenantId, id, fields, existing);
+  const result = await saveChannel(db, secretBox(deps), deps.outbound, tenantId, id, fields, existing);
   if ("errors" in result) return form(deps, ctx, tenantId, id, kind, existing, fields, result.errors, 400);
   let flash: "restarted" | "not_started" = "restarted";
   try {
@@ -109,7 +109,7 @@ export const testChannelConnection: Handler = async (deps, ctx) => {
   const { db, tenantId } = await scoped(deps, ctx);
   if (!tenantId) return redirect(ctx.request, "/admin/tenants/new");
   const v = editable(await getChannel(db, secretBox(deps), tenantId, uuidParam(ctx.params.id, "channel")));
-  const result = await testChannel(v.channel.kind, v.channel.settings, v.secrets);
+  const result = await testChannel(deps.outbound, v.channel.kind, v.channel.settings, v.secrets);
   return render(ctx, <ConnectionTestResult result={result} />, "Connection test");
 };
 

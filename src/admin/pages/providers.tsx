@@ -48,7 +48,7 @@ const save = async (deps: ConsoleDeps, ctx: AdminContext, id: string | null) => 
   const existing = id ? await getProvider(t.db, t.scope, id) : null;
   const fields = formFields(ctx.body);
   const parsed = parseProviderForm(fields);
-  const result = parsed.ok ? await saveProvider(t.db, secretBox(deps), llmPool(deps), t.scope, existing, parsed.value) : { errors: parsed.errors };
+  const result = parsed.ok ? await saveProvider(t.db, secretBox(deps), llmPool(deps), deps.outbound, t.scope, existing, parsed.value) : { errors: parsed.errors };
   if ("errors" in result) return form(deps, ctx, t, existing, fields, result.errors, 400);
   const q = `scope=${t.kind}${t.scope ? `&tenant=${t.scope}` : ""}`;
   return redirect(ctx.request, withFlash(`/admin/providers/${fields.id}?${q}`, id ? "saved" : "created"));

@@ -2,7 +2,8 @@
  * LLM providers & keys. Platform admins manage the platform's providers (llm_providers, platform
  * scope); a tenant admin manages the tenant's own (tenant_llm_providers, BYO keys, tenant scope),
  * which its agents' chains reach before a platform provider of the same id. Keys are sealed and
- * never shown again; an empty key field keeps the stored one. Saving updates the running pool.
+ * never shown again; an empty key field keeps the stored one. Saving updates the running pool. A
+ * base_url leading to a private address is refused unless security.allow_private_hosts lists it.
  */
 import { and, asc, eq, sql } from "drizzle-orm";
 import { z } from "zod";
@@ -11,6 +12,7 @@ import { llmProviders, tenantLlmProviders } from "../../db/schema/index.ts";
 import { KonstructError } from "../../errors.ts";
 import { providerSettings } from "../../gateway/providers.ts";
 import type { LlmPool } from "../../llm/pool.ts";
+import type { Outbound } from "../../net/outbound.ts";
 import { tenantProviderKey } from "../../llm/pool.ts";
 import type { SecretBox } from "../../secrets/box.ts";
 import { type FieldErrors, type Parsed, parseForm } from "../forms.ts";
@@ -63,11 +65,15 @@ export async function saveProvider(
   db: Database,
   box: SecretBox,
   pool: LlmPool,
+  outbound: Pick<Outbound, "refusal">,
   scope: ProviderScope,
   existing: ProviderRow | null,
   f: ProviderForm,
 ): Promise<{ ok: true } | { errors: FieldErrors }> {
   if (existing && existing.id !== f.id) return { errors: { id: "the id cannot change (model chains refer to it); add a new provider instead" } };
+  // Checked again on every request (src/net/outbound.ts); refusing here tells the admin at once.
+  const refused = await outbound.refusal(f.base_url);
+  if (refused) return { errors: { base_url: refused } };
   const apiKey = f.api_key ? box.seal(f.api_key) : (existing?.apiKey ?? box.seal(""));
   const values = { id: f.id, kind: f.kind, baseUrl: f.base_url, apiKey, timeoutMs: f.timeout_ms, maxConcurrency: f.max_concurrency };
   if (!existing) {

@@ -68,7 +68,7 @@ export function createSlackAdapter(def: ChannelDefinition, ctx: AdapterContext):
       return;
     }
     try {
-      socket = await startSocketMode({ appToken: def.secrets.app_token, slackApiUrl: def.settings.api_url, log, receive, interact });
+      socket = await startSocketMode({ appToken: def.secrets.app_token, slackApiUrl: def.settings.api_url, log, fetch: ctx.fetch, receive, interact });
     } catch (e) {
       log.error({ err: e }, "slack socket mode could not start");
     }
@@ -181,7 +181,7 @@ export function createSlackAdapter(def: ChannelDefinition, ctx: AdapterContext):
       stopped = false;
       if (def.mode !== "events" && def.mode !== "socket") log.warn({ mode: def.mode }, "unknown slack mode; receiving over HTTP only");
       const mod = await import("@slack/web-api");
-      web = createWebClient(mod, def.secrets.bot_token ?? "", def.settings.api_url, log);
+      web = createWebClient(mod, def.secrets.bot_token ?? "", def.settings.api_url, log, ctx.fetch);
       await identify(0);
     },
     async stop() {

@@ -16,6 +16,8 @@ export interface SocketOptions {
   appToken: string;
   slackApiUrl?: string;
   log: Logger;
+  /** The SSRF-guarded fetch for apps.connections.open (the WebSocket URL it returns is Slack's word). */
+  fetch: typeof fetch;
   receive(envelope: SlackEnvelope, retryNum?: number): Promise<{ status: number }>;
   interact(payload: unknown): Promise<{ status: number }>;
 }
@@ -34,7 +36,7 @@ export async function startSocketMode(opts: SocketOptions): Promise<{ stop(): Pr
   const client = new SocketModeClient({
     appToken: opts.appToken,
     logger: quietLogger(webApi, log),
-    clientOptions: opts.slackApiUrl ? { slackApiUrl: apiBase(opts.slackApiUrl) } : {},
+    clientOptions: { fetch: opts.fetch, ...(opts.slackApiUrl ? { slackApiUrl: apiBase(opts.slackApiUrl) } : {}) },
   });
 
   client.on("slack_event", async (event: SocketEvent) => {

@@ -11,14 +11,17 @@
 import type { Logger as SlackLogger, WebClient } from "@slack/web-api";
 import type { Logger } from "pino";
 import { SendError } from "../../gateway/outbox.ts";
+import { refusalIn } from "../../net/outbound.ts";
 
 type WebApiModule = typeof import("@slack/web-api");
 
 /** Slack platform errors that say "try again later" rather than "this cannot work". */
 const TRANSIENT_PLATFORM_ERRORS = new Set(["internal_error", "fatal_error", "service_unavailable", "request_timeout", "ratelimited", "rate_limited"]);
 
-export function createWebClient(mod: WebApiModule, token: string, slackApiUrl: string | undefined, log: Logger): WebClient {
+/** `fetch`: the SSRF-guarded one (AdapterContext.fetch) — api_url is admin-set. */
+export function createWebClient(mod: WebApiModule, token: string, slackApiUrl: string | undefined, log: Logger, fetch: typeof globalThis.fetch): WebClient {
   return new mod.WebClient(token, {
+    fetch,
     ...(slackApiUrl ? { slackApiUrl: apiBase(slackApiUrl) } : {}),
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
@@ -46,6 +49,9 @@ export function quietLogger(mod: WebApiModule, log: Logger): SlackLogger {
 
 /** Maps anything a WebClient call throws to the outbox's SendError. */
 export function toSendError(e: unknown, method: string): SendError {
+  // The SSRF guard refused api_url (or an upload URL): retrying cannot help.
+  const refused = refusalIn(e);
+  if (refused) return new SendError(`slack ${method}: ${refused.message}`, false);
   const err = e as { code?: string; retryAfter?: number; statusCode?: number; data?: { error?: string }; original?: { name?: string; code?: string } };
   switch (err?.code) {
     case "slack_webapi_rate_limited_error":

@@ -1,4 +1,5 @@
 /** The adapter over HTTP against the shimmed Bot API emulator: polling, offsets, sending, typing. */
+import { loopbackOutbound } from "../../../test/support/outbound.ts";
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import pino from "pino";
 import { startTelegramShim, type TelegramShim } from "../../../test/support/telegram.ts";
@@ -30,7 +31,7 @@ describe("telegram adapter (polling, against the emulator)", () => {
 
   const adapter = (cursor: CursorStore = memoryCursor(), token = tg.token, settings: Record<string, string> = {}) => {
     const def: ChannelDefinition = { tenantId: "t", channelId: "c", agentId: "a", kind: "telegram", name: "tg", mode: "polling", settings: { api_root: tg.apiRoot, ...settings }, secrets: { bot_token: token } };
-    const a = createTelegramAdapter(def, { log, cursor, webhookUrl: "" });
+    const a = createTelegramAdapter(def, { log, cursor, webhookUrl: "", fetch: loopbackOutbound().fetch });
     adapters.push(a);
     return a;
   };

@@ -36,7 +36,7 @@ export function createTelegramAdapter(def: ChannelDefinition, ctx: AdapterContex
   let running: Promise<void> | undefined;
 
   const grammy = () =>
-    (client ??= import("grammy").then((g) => ({ api: new g.Api(token, { apiRoot }), errors: { GrammyError: g.GrammyError, HttpError: g.HttpError } })));
+    (client ??= import("grammy").then((g) => ({ api: new g.Api(token, { apiRoot, fetch: ctx.fetch }), errors: { GrammyError: g.GrammyError, HttpError: g.HttpError } })));
 
   const handle = async (update: Update) => {
     const message = normalizeUpdate(update, bot!, policy);

@@ -1,4 +1,5 @@
 /** Send failures against a tiny stand-in Bot API: how each maps onto the outbox's SendError. */
+import { loopbackOutbound } from "../../../test/support/outbound.ts";
 import { afterAll, beforeEach, describe, expect, test } from "bun:test";
 import pino from "pino";
 import { SendError } from "../../gateway/outbox.ts";
@@ -23,7 +24,7 @@ const standIn = Bun.serve({
 const fail = (code: number, description: string, parameters?: object) => Response.json({ ok: false, error_code: code, description, parameters }, { status: code });
 
 const adapter = (apiRoot = `http://127.0.0.1:${standIn.port}/`) =>
-  createTelegramAdapter({ tenantId: "t", channelId: "c", agentId: "a", kind: "telegram", name: "tg", mode: "polling", settings: { api_root: apiRoot }, secrets: { bot_token: TOKEN } }, { log, cursor, webhookUrl: "" });
+  createTelegramAdapter({ tenantId: "t", channelId: "c", agentId: "a", kind: "telegram", name: "tg", mode: "polling", settings: { api_root: apiRoot }, secrets: { bot_token: TOKEN } }, { log, cursor, webhookUrl: "", fetch: loopbackOutbound().fetch });
 
 async function sendError(p: Promise<unknown>): Promise<SendError> {
   const e = await p.then(

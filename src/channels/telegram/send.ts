@@ -7,6 +7,7 @@
  * asterisks beats a lost answer. No error message carries the bot token (it is the bot's password
  * and error messages end up in logs and in the outbox table).
  */
+import { refusalIn } from "../../net/outbound.ts";
 import type { Api, GrammyError, HttpError } from "grammy";
 import { SendError } from "../../gateway/outbox.ts";
 import { splitText } from "../split.ts";
@@ -57,6 +58,9 @@ export function toSendError(e: unknown, errors: GrammyErrors, token: string): Se
     if (e.error_code === 429) return new SendError(text, true, (e.parameters.retry_after ?? 1) * 1000);
     return new SendError(text, e.error_code >= 500);
   }
+  // The SSRF guard refused api_root: retrying cannot help, and the text is ours (no remote body).
+  const refused = refusalIn(e);
+  if (refused) return new SendError(`telegram: ${refused.message}`, false);
   if (e instanceof errors.HttpError) return new SendError(redact(`telegram: ${e.message}`, token), true);
   return new SendError(redact(`telegram: ${e instanceof Error ? e.message : String(e)}`, token), false);
 }

@@ -1,4 +1,5 @@
 /** Webhook mode: Telegram (the shim) posts to our route; only the right secret gets anything in. */
+import { loopbackOutbound } from "../../../test/support/outbound.ts";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
 import pino from "pino";
 import { startTelegramShim, type TelegramShim } from "../../../test/support/telegram.ts";
@@ -20,7 +21,7 @@ describe("telegram adapter (webhook)", () => {
 
   const create = (mode: string, secrets: Record<string, string>, webhookUrl: string, ctx: Partial<AdapterContext> = {}) => {
     const def: ChannelDefinition = { tenantId: "t", channelId: "c", agentId: "a", kind: "telegram", name: "tg", mode, settings: { api_root: tg.apiRoot }, secrets };
-    return createTelegramAdapter(def, { log, cursor, webhookUrl, ...ctx });
+    return createTelegramAdapter(def, { log, cursor, webhookUrl, fetch: loopbackOutbound().fetch, ...ctx });
   };
   const post = (body: string, headers: Record<string, string> = {}) =>
     adapter.handleHttp!(new Request("http://gw/hooks/telegram/c", { method: "POST", headers: { "content-type": "application/json", ...headers }, body }));
@@ -86,12 +87,12 @@ describe("telegram adapter (webhook)", () => {
     const other = await startTelegramShim();
     try {
       const def: ChannelDefinition = { tenantId: "t", channelId: "d", agentId: "a", kind: "telegram", name: "tg2", mode: "webhook", settings: { api_root: other.apiRoot }, secrets: { bot_token: other.token, webhook_secret: SECRET } };
-      const quiet = createTelegramAdapter(def, { log, cursor, webhookUrl: "" });
+      const quiet = createTelegramAdapter(def, { log, cursor, webhookUrl: "", fetch: loopbackOutbound().fetch });
       await quiet.start(async () => {});
       expect(logs.some((l) => l.includes("public_url"))).toBe(true);
       expect((await other.userSends(1, "queued")).webhookStatus).toBeUndefined();
       await quiet.stop();
-      expect(createTelegramAdapter({ ...def, mode: "polling" }, { log, cursor, webhookUrl: "" }).handleHttp).toBeUndefined();
+      expect(createTelegramAdapter({ ...def, mode: "polling" }, { log, cursor, webhookUrl: "", fetch: loopbackOutbound().fetch }).handleHttp).toBeUndefined();
     } finally {
       await other.stop();
     }

@@ -26,6 +26,36 @@ describe("SSRF guard", () => {
     ["http://[fe80::1]/", "link-local"],
     ["http://[fd00:ec2::254]/", "unique-local"],
     ["http://[2002:7f00:1::]/", "6to4"],
+    ["http://[2002:a00:1::1]/", "6to4"],
+    ["http://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/", "Teredo"],
+    ["http://[::127.0.0.1]/", "IPv4-compatible"],
+    ["http://[::7f00:1]/", "IPv4-compatible"],
+    ["http://[::8.8.8.8]/", "IPv4-compatible"],
+    ["http://[::ffff:7f00:1]/", "loopback"],
+    ["http://[0:0:0:0:0:ffff:127.0.0.1]/", "loopback"],
+    ["http://[::ffff:10.0.0.1]/", "private"],
+    ["http://[64:ff9b::7f00:1]/", "NAT64"],
+    ["http://[64:ff9b::8.8.8.8]/", "NAT64"],
+    ["http://[64:ff9b:1::a00:1]/", "NAT64"],
+    ["http://[64:ff9b:1:ffff::1]/", "NAT64"],
+    ["http://[::]/", "unspecified"],
+    ["http://[ff02::1]/", "multicast"],
+    ["http://[fc00::1]/", "unique-local"],
+    ["http://[fec0::1]/", "site-local"],
+    ["http://0.1.2.3/", "unspecified"],
+    ["http://0/", "unspecified"],
+    ["http://224.0.0.1/", "multicast"],
+    ["http://239.255.255.250/", "multicast"],
+    ["http://255.255.255.255/", "broadcast"],
+    ["http://100.127.255.254/", "carrier-grade NAT"],
+    ["http://169.254.169.254./", "link-local"],
+    ["http://2130706433/", "loopback"],
+    ["http://017700000001/", "loopback"],
+    ["http://0177.0.0.1/", "loopback"],
+    ["http://0x7f.0.0.1/", "loopback"],
+    ["http://0xa9fea9fe/", "link-local"],
+    ["http://192.0.2.1/", "reserved"],
+    ["http://240.0.0.1/", "reserved"],
     ["http://intranet.test/", "private"],
     ["http://sneaky.test/", "10.1.2.3, a private"],
     ["file:///etc/passwd", "scheme file:"],
@@ -46,5 +76,8 @@ describe("SSRF guard", () => {
     expect((await check("http://10.9.9.9/", ["10.0.0.0/8"])).ok).toBe(true);
     expect((await check("http://192.168.0.1/", ["10.0.0.0/8"])).ok).toBe(false);
     expect((await check("http://127.0.0.1/", ["intranet.test"])).ok).toBe(false);
+    expect((await check("http://[::ffff:10.1.1.1]/", ["10.0.0.0/8"])).ok).toBe(true);
+    expect((await check("http://[64:ff9b::a00:1]/", ["10.0.0.0/8"])).ok).toBe(false);
+    expect((await check("http://[64:ff9b::a00:1]/", ["64:ff9b::/96"])).ok).toBe(true);
   });
 });
