@@ -20,8 +20,9 @@ import { outboundMessages } from "../db/schema/index.ts";
 import type { ApprovalFlow } from "./approval-flow.ts";
 import { runCommand } from "./commands.ts";
 import type { FinalStatus, Inbox } from "./inbox.ts";
-import { type Outbox, type Prepared, prepareMany, type SendOutcome } from "./outbox.ts";
+import { describeOutcome, type Outbox, type Prepared, prepareMany, type SendOutcome } from "./outbox.ts";
 import type { Connection } from "./pipeline.ts";
+import { inDoubt } from "./outbox-writes.ts";
 import { REPLIES } from "./replies.ts";
 import { beginTurnOp, COMPLETE_TURN } from "./turn-store.ts";
 
@@ -144,7 +145,7 @@ export class EventHandler {
     const [r] = await tx.select().from(outboundMessages).where(and(eq(outboundMessages.inboundEventId, eventId), eq(outboundMessages.seq, 0)));
     if (!r) return null;
     const buttons = await this.deps.approvals?.buttonsFor(tx, eventId, 0);
-    return { id: r.id, status: r.status, message: { chatKey: r.chatKey, text: r.text, replyTo: message.replyTo, ...(buttons ? { buttons } : {}) } };
+    return { id: r.id, status: r.status, inDoubt: inDoubt(r.status, true), message: { chatKey: r.chatKey, text: r.text, replyTo: message.replyTo, ...(buttons ? { buttons } : {}) } };
   }
 
   /** Writes a reply down (with `note`, if any, in the same statement) and delivers it. */
@@ -161,7 +162,7 @@ export class EventHandler {
         tenantId: conn.tenantId,
         kind: "outbound",
         agentId: conn.agentId,
-        summary: outcome.status === "failed" ? `failed: ${outcome.error}` : outcome.status,
+        summary: describeOutcome(outcome),
         data: { chat: prepared.message.chatKey, externalId: outcome.status === "sent" ? outcome.externalId : null },
       },
       finish: { id: eventId, status: outcome.status === "failed" ? "failed" : status, error: outcome.status === "failed" ? outcome.error : undefined },
