@@ -7,6 +7,9 @@
  * bounded by what is left at its model's price (budget.ts). Concurrent turns of one agent could each
  * pass the check and overshoot together, so when an agent is close to its cap its calls run one at
  * a time and re-read the spend first: the overshoot is at most the one bounded call that crossed.
+ *
+ * With a journal (agent/journal.ts) a turn resumed after a crash replays the model responses and
+ * tool results an earlier run recorded instead of calling the model (and paying) again.
  */
 import type { Logger } from "pino";
 import type { Database } from "../db/database.ts";
@@ -14,6 +17,7 @@ import type { Agent } from "../db/schema/index.ts";
 import { LlmChainError } from "../llm/errors.ts";
 import type { LlmPool } from "../llm/pool.ts";
 import type { Attempt, ChatMessage, ChatResult, ToolCall } from "../llm/types.ts";
+import type { TurnJournal } from "./journal.ts";
 import type { Ledger } from "./ledger.ts";
 import { systemPrompt } from "./prompt.ts";
 import { isPause, type ToolContext, type ToolPause, type Tools, type TurnScope } from "./tools.ts";
@@ -47,6 +51,8 @@ export interface TurnInput {
   preloaded?: unknown;
   signal?: AbortSignal;
   turn?: TurnScope;
+  /** Records model responses and tool results as the turn goes; replays them when resuming one. */
+  journal?: TurnJournal;
   /** Continues a turn that paused for approval: `result` answers its pending call. */
   resume?: { state: TurnState; result: string };
 }
@@ -86,6 +92,13 @@ export async function runTurn(deps: TurnDeps, input: TurnInput): Promise<TurnOut
 
   /** Runs calls in order; a call that needs approval stops the turn with what is left. */
   const runCalls = async (calls: ToolCall[], round: number): Promise<TurnOutcome | null> => {
+    const replayed = input.journal?.recorded(round)?.results;
+    if (replayed?.length === calls.length) {
+      // Ran before the crash and recorded (with its audit entries): not run again.
+      calls.forEach((tc, i) => scratch.push({ role: "tool", content: replayed[i]!, toolCallId: tc.id }));
+      return null;
+    }
+    const outputs: string[] = [];
     for (const [i, tc] of calls.entries()) {
       const output = await deps.tools.run(tc, ctx);
       if (isPause(output)) {
@@ -93,8 +106,10 @@ export async function runTurn(deps: TurnDeps, input: TurnInput): Promise<TurnOut
         return { kind: "paused", request: output.pause, state: { scratch, round, pending: tc, remaining: calls.slice(i + 1), turn: ctx.turn } };
       }
       scratch.push({ role: "tool", content: output, toolCallId: tc.id });
+      outputs.push(output);
       ledger.note({ kind: "tool_call", summary: tc.name, data: { arguments: tc.arguments, result: output.slice(0, 2000) } });
     }
+    input.journal?.results(round, outputs);
     return null;
   };
 
@@ -118,6 +133,14 @@ export async function runTurn(deps: TurnDeps, input: TurnInput): Promise<TurnOut
       const request = { messages: [system, ...input.history, ...scratch], tools: offered.length ? offered : undefined };
       return { result: await deps.pool.chat(agent.models, request, { signal: input.signal, tenantId: input.tenantId, bound }) };
     };
+    const recorded = input.resume ? undefined : input.journal?.recorded(round);
+    if (recorded && offered.length) {
+      // Answered before the crash, and paid for: its usage is on record, the model is not asked again.
+      scratch.push({ role: "assistant", content: recorded.content, toolCalls: recorded.toolCalls });
+      const stopped = await runCalls(recorded.toolCalls, round);
+      if (stopped) return stopped;
+      continue;
+    }
     let step: { stop?: string; result?: ChatResult & { attempts: Attempt[] } };
     try {
       step = nearCap(caps, input.spend, ledger.spent)
@@ -147,8 +170,13 @@ export async function runTurn(deps: TurnDeps, input: TurnInput): Promise<TurnOut
     const result = step.result!;
     if (result.toolCalls.length === 0 || offered.length === 0) return { kind: "reply", text: result.content.trim() };
 
-    // Tools may have side effects: what led to them is on record before they run.
-    await deps.db.withTenant(input.tenantId, (tx) => ledger.write(tx));
+    // Tools may have side effects: what led to them is on record before they run — the call's usage,
+    // and in the journal the response itself (so a crash from here on does not ask the model again).
+    input.journal?.add({ round, content: result.content, toolCalls: result.toolCalls });
+    await deps.db.withTenant(input.tenantId, async (tx) => {
+      await ledger.write(tx);
+      await input.journal?.write(tx);
+    });
     scratch.push({ role: "assistant", content: result.content, toolCalls: result.toolCalls });
     const stopped = await runCalls(result.toolCalls, round);
     if (stopped) return stopped;

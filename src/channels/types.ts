@@ -65,6 +65,15 @@ export interface ChannelCapabilities {
   maxMessageLength: number;
 }
 
+/**
+ * Which outbox row a send delivers. `inDoubt`: an earlier process began this very send and died
+ * before recording its outcome, so the message may already be on the channel.
+ */
+export interface Delivery {
+  outboxId: string;
+  inDoubt?: boolean;
+}
+
 /** Where an adapter hands inbound messages; resolves once the message is durably recorded. */
 export type InboundSink = (message: InboundMessage) => Promise<void>;
 
@@ -73,8 +82,17 @@ export interface ChannelAdapter {
   /** Begin receiving (polling, sockets); webhook adapters receive through their HTTP route instead. */
   start(sink: InboundSink): Promise<void>;
   stop(): Promise<void>;
-  /** Sends one reply, split as needed; returns the channel's id of the (first) message sent. */
-  send(message: OutboundText): Promise<{ externalId: string }>;
+  /**
+   * Sends one reply, split as needed; returns the channel's id of the (first) message sent.
+   * `delivery` names the outbox row, for channels that can tag a message with it (Slack metadata).
+   */
+  send(message: OutboundText, delivery?: Delivery): Promise<{ externalId: string }>;
+  /**
+   * For an in-doubt send: the channel's id of the message if it is already on the channel, null if
+   * it certainly is not. Absent where the channel cannot tell (Telegram): the outbox then does not
+   * re-send and records the reply as `unknown` (at most once).
+   */
+  findSent?(message: OutboundText, delivery: Delivery): Promise<string | null>;
   /** Shows "typing…" where the channel supports it; a no-op elsewhere. */
   typing(chatKey: string): Promise<void>;
   /** Replaces a sent message's text and removes its buttons (capabilities.edits). */

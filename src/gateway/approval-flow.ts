@@ -30,7 +30,7 @@ import { type Approval, approvals, outboundMessages } from "../db/schema/index.t
 import { newId } from "../db/set-sql.ts";
 import type { ChatMessage } from "../llm/types.ts";
 import type { FinalStatus, Inbox } from "./inbox.ts";
-import { type Outbox, type Prepared, prepareMany } from "./outbox.ts";
+import { describeOutcome, type Outbox, type Prepared, prepareMany } from "./outbox.ts";
 import type { Connection } from "./pipeline.ts";
 import { REPLIES } from "./replies.ts";
 import { COMPLETE_TURN } from "./turn-store.ts";
@@ -222,7 +222,7 @@ export class ApprovalFlow {
 
   private deliver(conn: Connection, prepared: Prepared, finish: string | undefined, status: FinalStatus) {
     return this.deps.outbox.deliver(conn.tenantId, prepared, conn.adapter, (outcome) => ({
-      audit: { tenantId: conn.tenantId, kind: "outbound", agentId: conn.agentId, summary: outcome.status === "failed" ? `failed: ${outcome.error}` : outcome.status, data: { chat: prepared.message.chatKey, externalId: outcome.status === "sent" ? outcome.externalId : null } },
+      audit: { tenantId: conn.tenantId, kind: "outbound", agentId: conn.agentId, summary: describeOutcome(outcome), data: { chat: prepared.message.chatKey, externalId: outcome.status === "sent" ? outcome.externalId : null } },
       ...(finish ? { finish: { id: finish, status: outcome.status === "failed" ? "failed" : status, error: outcome.status === "failed" ? outcome.error : undefined } } : {}),
     }));
   }

@@ -5,11 +5,13 @@
  * moment (group commit): (1) agent, conversation, user turn, window and spend (turn-store.ts); the
  * model call; (2) usage, audit, assistant turn and the reply, written down together; the send;
  * (3) the send's outcome, the outbound audit entry and the event's end. A reply recorded before a
- * crash is re-sent as recorded, never regenerated.
+ * crash is re-sent as recorded, never regenerated; a turn cut short replays its journal (model
+ * responses that asked for tools, recorded with their usage) instead of asking the model again.
  */
 import { and, eq } from "drizzle-orm";
 import type { Logger } from "pino";
 import { type AuditEntry, audit, auditInsert } from "../agent/audit.ts";
+import { TurnJournal } from "../agent/journal.ts";
 import { Ledger } from "../agent/ledger.ts";
 import { estimateTokens } from "../agent/tokens.ts";
 import { runTurn, type TurnDeps } from "../agent/loop.ts";
@@ -20,8 +22,9 @@ import { outboundMessages } from "../db/schema/index.ts";
 import type { ApprovalFlow } from "./approval-flow.ts";
 import { runCommand } from "./commands.ts";
 import type { FinalStatus, Inbox } from "./inbox.ts";
-import { type Outbox, type Prepared, prepareMany, type SendOutcome } from "./outbox.ts";
+import { describeOutcome, type Outbox, type Prepared, prepareMany, type SendOutcome } from "./outbox.ts";
 import type { Connection } from "./pipeline.ts";
+import { inDoubt } from "./outbox-writes.ts";
 import { REPLIES } from "./replies.ts";
 import { beginTurnOp, COMPLETE_TURN } from "./turn-store.ts";
 
@@ -73,9 +76,12 @@ export class EventHandler {
   private async process(conn: Connection, eventId: string, message: InboundMessage, recovering: boolean): Promise<void> {
     const { db, gate } = this.deps;
     const { tenantId } = conn;
+    let journal = new TurnJournal(tenantId, eventId);
     if (recovering) {
-      const recorded = await db.withTenant(tenantId, (tx) => this.recordedReply(tx, eventId, message));
-      if (recorded) return void (await this.deliver(conn, eventId, recorded, "done"));
+      // What an earlier run left: a reply on record is re-delivered; else its turn's journal is replayed.
+      const earlier = await db.withTenant(tenantId, async (tx) => ({ reply: await this.recordedReply(tx, eventId, message), journal: await TurnJournal.load(tx, tenantId, eventId) }));
+      if (earlier.reply) return void (await this.deliver(conn, eventId, earlier.reply, "done"));
+      journal = earlier.journal;
     }
     if (message.action && this.deps.approvals) return this.deps.approvals.click(conn, eventId, message, recovering);
 
@@ -89,10 +95,10 @@ export class EventHandler {
       const text = await runCommand({ db, running: this.running, closed: this.deps.conversationClosed }, conn, message);
       return void (await this.reply(conn, eventId, message, text, "done"));
     }
-    await this.turn(conn, eventId, message, recovering);
+    await this.turn(conn, eventId, message, recovering, journal);
   }
 
-  private async turn(conn: Connection, eventId: string, message: InboundMessage, recovering: boolean): Promise<void> {
+  private async turn(conn: Connection, eventId: string, message: InboundMessage, recovering: boolean, journal: TurnJournal): Promise<void> {
     const { db } = this.deps;
     const { tenantId } = conn;
     const begun = await db.batched(tenantId, this.beginTurn, {
@@ -114,7 +120,7 @@ export class EventHandler {
     let outcome;
     try {
       const turn = { channelId: conn.channelId, chatKey: message.chatKey, replyTo: message.replyTo, eventId, requestedBy: message.sender.id, enabledSkills: begun.agent.enabledSkills, activeSkills: [], nextSeq: 100 };
-      outcome = await runTurn(this.deps.turn, { tenantId, ...begun, ledger, userKey: message.sender.id, signal: controller.signal, turn });
+      outcome = await runTurn(this.deps.turn, { tenantId, ...begun, ledger, userKey: message.sender.id, signal: controller.signal, turn, journal });
     } finally {
       clearInterval(typing);
       if (this.running.get(chat) === controller) this.running.delete(chat);
@@ -144,7 +150,7 @@ export class EventHandler {
     const [r] = await tx.select().from(outboundMessages).where(and(eq(outboundMessages.inboundEventId, eventId), eq(outboundMessages.seq, 0)));
     if (!r) return null;
     const buttons = await this.deps.approvals?.buttonsFor(tx, eventId, 0);
-    return { id: r.id, status: r.status, message: { chatKey: r.chatKey, text: r.text, replyTo: message.replyTo, ...(buttons ? { buttons } : {}) } };
+    return { id: r.id, status: r.status, inDoubt: inDoubt(r.status, true), message: { chatKey: r.chatKey, text: r.text, replyTo: message.replyTo, ...(buttons ? { buttons } : {}) } };
   }
 
   /** Writes a reply down (with `note`, if any, in the same statement) and delivers it. */
@@ -161,7 +167,7 @@ export class EventHandler {
         tenantId: conn.tenantId,
         kind: "outbound",
         agentId: conn.agentId,
-        summary: outcome.status === "failed" ? `failed: ${outcome.error}` : outcome.status,
+        summary: describeOutcome(outcome),
         data: { chat: prepared.message.chatKey, externalId: outcome.status === "sent" ? outcome.externalId : null },
       },
       finish: { id: eventId, status: outcome.status === "failed" ? "failed" : status, error: outcome.status === "failed" ? outcome.error : undefined },

@@ -67,7 +67,7 @@ export async function createGateway(opts: GatewayOptions) {
   const pool = new LlmPool(await loadProviders(db, opts.secrets), { fetch: opts.outbound.fetch });
   const gate = await createGate(config.limits, config.redis.url, log);
   const inbox = new Inbox(db, { owner: instanceId(opts.dataDir) });
-  const outbox = new Outbox(db);
+  const outbox = new Outbox(db, { log: log.child({ part: "outbox" }) });
   const connection = (id: string) => connections.get(id);
   // Skills load (and report problems) at start; the registry itself is built on the first turn.
   const skills = opts.tools ? null : new SkillCatalog({ dataDir: opts.dataDir, log: log.child({ part: "skills" }) });

@@ -2,6 +2,10 @@
  * The outbox's writes, set-based: many replies written down in one statement (alongside the turns
  * they answer), and many sends' states with their settlements in one statement (MARK, run by group
  * commit). A reply already written for a key is kept: what was recorded is what goes out.
+ *
+ * A reply is written down as `sending`: every caller delivers it as soon as the statement commits,
+ * so the row is in flight from then on without a transaction of its own. Found `sending` by a later
+ * process (a crash), it is in doubt: the channel may have it already (outbox.ts decides).
  */
 import { sql } from "drizzle-orm";
 import { auditInsert } from "../agent/audit.ts";
@@ -21,7 +25,7 @@ export interface Draft {
 /** A send's progress or final state, and what commits with it. */
 export interface Mark {
   id: string | null;
-  status?: "sent" | "failed";
+  status?: "sent" | "failed" | "unknown";
   externalId?: string;
   lastError?: string | null;
   attempts?: number;
@@ -44,7 +48,7 @@ export const MARK: BatchOp<Mark, void> = {
       ? [
           "outbox_mark",
           sql`update outbound_messages o set status = coalesce(m.status, o.status), external_id = coalesce(m.external_id, o.external_id),
-            last_error = m.last_error, attempts = m.attempts, sent_at = case when m.status = 'sent' then now() else o.sent_at end
+            last_error = m.last_error, attempts = coalesce(m.attempts, o.attempts), sent_at = case when m.status = 'sent' then now() else o.sent_at end
           from ${input} where o.tenant_id = ${tenantId}::uuid and o.id = any(${uuidArray(sends.map((m) => m.id!))}) and o.id = m.id`,
         ]
       : null;
@@ -64,9 +68,9 @@ export async function prepareMany(tx: Tx, tenantId: string, drafts: Draft[], alo
     "d",
     "i int, id uuid, channel_id uuid, event_id uuid, seq int, chat_key text, text text",
   );
-  type Row = { event_id: string; seq: number; id: string; status: string; chat_key: string; text: string };
-  const written = sql`insert into outbound_messages (id, tenant_id, channel_id, inbound_event_id, seq, chat_key, text)
-    select id, ${tenantId}::uuid, channel_id, event_id, seq, chat_key, text from ${input} order by i
+  type Row = { event_id: string; seq: number; id: string; status: string; chat_key: string; text: string; earlier?: boolean };
+  const written = sql`insert into outbound_messages (id, tenant_id, channel_id, inbound_event_id, seq, chat_key, text, status)
+    select id, ${tenantId}::uuid, channel_id, event_id, seq, chat_key, text, 'sending' from ${input} order by i
     on conflict do nothing returning inbound_event_id as event_id, seq, id, status, chat_key, text`;
   const rows = await rowsOf<Row>(tx, statement([...alongside, ["reply_in", written]], sql`select * from reply_in`));
   const key = (eventId: string, seq: number) => `${eventId}/${seq}`;
@@ -77,11 +81,16 @@ export async function prepareMany(tx: Tx, tenantId: string, drafts: Draft[], alo
       sql`select o.inbound_event_id as event_id, o.seq, o.id, o.status, o.chat_key, o.text from ${input}
         join outbound_messages o on o.tenant_id = ${tenantId}::uuid and o.inbound_event_id = d.event_id and o.seq = d.seq`,
     );
-    for (const r of existing) if (!found.has(key(r.event_id, r.seq))) found.set(key(r.event_id, r.seq), r);
+    for (const r of existing) if (!found.has(key(r.event_id, r.seq))) found.set(key(r.event_id, r.seq), { ...r, earlier: true });
   }
   return drafts.map((d) => {
     const r = found.get(key(d.key.inboundEventId, d.key.seq))!;
     // What was recorded is what goes out: a retry after a crash re-sends it rather than new text.
-    return { id: r.id, status: r.status, message: { ...d.message, chatKey: r.chat_key, text: r.text } };
+    return { id: r.id, status: r.status, inDoubt: inDoubt(r.status, r.earlier === true), message: { ...d.message, chatKey: r.chat_key, text: r.text } };
   });
+}
+
+/** A row written by an earlier attempt and left `sending`: that attempt may have reached the channel. */
+export function inDoubt(status: string, earlier: boolean): boolean {
+  return earlier && status === "sending";
 }

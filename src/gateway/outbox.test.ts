@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
-import type { OutboundText } from "../channels/types.ts";
+import type { Delivery, OutboundText } from "../channels/types.ts";
 import { agents, channels, outboundMessages, tenants } from "../db/schema/index.ts";
 import { openTestDatabase, type TestDatabase } from "../../test/support/db.ts";
 import { Inbox, type Route } from "./inbox.ts";
@@ -11,7 +11,9 @@ function scripted(outcomes: (Error | string)[]) {
   const sent: OutboundText[] = [];
   return {
     sent,
-    send: async (m: OutboundText) => {
+    deliveries: [] as (Delivery | undefined)[],
+    async send(m: OutboundText, d?: Delivery) {
+      this.deliveries.push(d);
       const next = outcomes.shift();
       if (next instanceof Error) throw next;
       sent.push(m);
@@ -76,5 +78,59 @@ describe("outbox", () => {
     const chan = scripted([new SendError("channel_not_found", false), "never"]);
     expect((await outbox.send(route, { inboundEventId: id, seq: 0 }, { chatKey: "C1", text: "x" }, chan)).status).toBe("failed");
     expect(await row(id)).toMatchObject({ status: "failed", attempts: 1, lastError: "channel_not_found" });
+  });
+
+  describe("a send in doubt (left `sending` by a process that died)", () => {
+    /** Writes the reply down as a turn would, then "dies" before its send's outcome is recorded. */
+    const abandoned = async (key: string, text: string) => {
+      const id = await event(key);
+      await t.db.withTenant(route.tenantId, (tx) => outbox.prepare(tx, route, { inboundEventId: id, seq: 0 }, { chatKey: "C1", text }));
+      expect((await row(id)).status).toBe("sending");
+      return id;
+    };
+
+    test("a fresh send names its outbox row and is not in doubt", async () => {
+      const id = await event("D0");
+      const chan = scripted(["ts-d0"]);
+      await outbox.send(route, { inboundEventId: id, seq: 0 }, { chatKey: "C1", text: "fresh" }, chan);
+      expect(chan.deliveries).toEqual([{ outboxId: (await row(id)).id, inDoubt: false }]);
+    });
+
+    test("a channel that cannot tell (Telegram): not re-sent, recorded `unknown` (at most once)", async () => {
+      const id = await abandoned("D1", "maybe delivered");
+      const chan = scripted(["ts-dup"]);
+      expect(await outbox.send(route, { inboundEventId: id, seq: 0 }, { chatKey: "C1", text: "maybe delivered" }, chan)).toEqual({ status: "unknown" });
+      expect(chan.sent).toHaveLength(0);
+      expect(await row(id)).toMatchObject({ status: "unknown", lastError: "in doubt after a restart: not re-sent" });
+    });
+
+    test("a channel that finds it (Slack metadata): marked sent with the found id, not posted again", async () => {
+      const id = await abandoned("D2", "already there");
+      const chan = { ...scripted(["ts-dup"]), findSent: async (_m: OutboundText, d: Delivery) => (d.outboxId ? "ts-found" : null) };
+      expect(await outbox.send(route, { inboundEventId: id, seq: 0 }, { chatKey: "C1", text: "already there" }, chan)).toEqual({ status: "sent", externalId: "ts-found" });
+      expect(chan.sent).toHaveLength(0);
+      expect(await row(id)).toMatchObject({ status: "sent", externalId: "ts-found" });
+    });
+
+    test("a channel that looks and does not find it: sent now, told it is in doubt (skip parts it has)", async () => {
+      const id = await abandoned("D3", "never arrived");
+      const looked: Delivery[] = [];
+      const chan = { ...scripted(["ts-d3"]), findSent: async (_m: OutboundText, d: Delivery) => (looked.push(d), null) };
+      expect(await outbox.send(route, { inboundEventId: id, seq: 0 }, { chatKey: "C1", text: "never arrived" }, chan)).toEqual({ status: "sent", externalId: "ts-d3" });
+      const outboxId = (await row(id)).id;
+      expect(looked).toEqual([{ outboxId, inDoubt: true }]);
+      expect(chan.deliveries).toEqual([{ outboxId, inDoubt: true }]);
+      expect(await row(id)).toMatchObject({ status: "sent", externalId: "ts-d3" });
+    });
+
+    test("looking fails like a send: retried, and only then sent", async () => {
+      sleeps.length = 0;
+      const id = await abandoned("D4", "look again");
+      let looks = 0;
+      const chan = { ...scripted(["ts-d4"]), findSent: async () => (++looks === 1 ? Promise.reject(new SendError("slack conversations.replies: HTTP 503", true)) : null) };
+      expect(await outbox.send(route, { inboundEventId: id, seq: 0 }, { chatKey: "C1", text: "look again" }, chan)).toEqual({ status: "sent", externalId: "ts-d4" });
+      expect(looks).toBe(2);
+      expect(chan.sent).toHaveLength(1);
+    });
   });
 });

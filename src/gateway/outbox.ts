@@ -8,9 +8,17 @@
  * also stores the turn); a send's progress and final state commit through group commit
  * (db/group-commit.ts), the final one with its settlement (the inbound event's end and the outbound
  * audit entry) in the same statement.
+ *
+ * In-doubt sends (a row found `sending` after a crash: the platform may have accepted it just before
+ * the process died) are never blindly repeated. A channel that can look (`findSent`: Slack finds
+ * its reply by the outbox id in the message metadata, web chat's store is the database) says
+ * whether it is there: found → marked sent, not found → sent now, so exactly once. A channel that
+ * cannot tell (Telegram) gets at most once: the reply is not re-sent, it ends `unknown`, is logged
+ * and audited, and the console's dashboard counts it.
  */
 import type { AuditEntry } from "../agent/audit.ts";
-import type { ChannelAdapter, OutboundText } from "../channels/types.ts";
+import type { Logger } from "pino";
+import type { ChannelAdapter, Delivery, OutboundText } from "../channels/types.ts";
 import type { Database, Tx } from "../db/database.ts";
 import type { Finish } from "./inbox.ts";
 import { MARK, type Mark, prepareMany } from "./outbox-writes.ts";
@@ -34,11 +42,14 @@ export interface OutboxOptions {
   baseDelayMs?: number;
   maxDelayMs?: number;
   sleep?: (ms: number) => Promise<void>;
+  log?: Logger;
 }
 
 export interface Prepared {
   id: string;
   status: string;
+  /** Written `sending` by an earlier attempt that never recorded its outcome (outbox-writes.ts). */
+  inDoubt?: boolean;
   message: OutboundText;
 }
 
@@ -50,13 +61,28 @@ export interface Settlement {
 
 export type Settle = (outcome: SendOutcome) => Settlement;
 
-export type SendOutcome = { status: "sent"; externalId: string } | { status: "already_sent" } | { status: "failed"; error: string };
+export type SendOutcome =
+  | { status: "sent"; externalId: string }
+  | { status: "already_sent" }
+  | { status: "failed"; error: string }
+  /** In doubt on a channel that cannot tell whether it arrived: not re-sent (at most once). */
+  | { status: "unknown" };
+
+/** The outbound audit entry's summary for an outcome. */
+export function describeOutcome(outcome: SendOutcome): string {
+  if (outcome.status === "failed") return `failed: ${outcome.error}`;
+  if (outcome.status === "unknown") return "unknown: in doubt after a restart, not re-sent";
+  return outcome.status;
+}
+
+type Sender = Pick<ChannelAdapter, "send" | "findSent">;
 
 export class Outbox {
   private readonly maxAttempts: number;
   private readonly baseDelayMs: number;
   private readonly maxDelayMs: number;
   private readonly sleep: (ms: number) => Promise<void>;
+  private readonly log?: Logger;
 
   constructor(
     private readonly db: Database,
@@ -66,6 +92,7 @@ export class Outbox {
     this.baseDelayMs = opts.baseDelayMs ?? 500;
     this.maxDelayMs = opts.maxDelayMs ?? 30_000;
     this.sleep = opts.sleep ?? Bun.sleep;
+    this.log = opts.log;
   }
 
   /** Records and delivers in one go (command answers, refusals, tests). */
@@ -73,7 +100,7 @@ export class Outbox {
     route: { tenantId: string; channelId: string },
     key: { inboundEventId: string; seq: number },
     message: OutboundText,
-    adapter: Pick<ChannelAdapter, "send">,
+    adapter: Sender,
     settle?: Settle,
   ): Promise<SendOutcome> {
     const prepared = await this.db.withTenant(route.tenantId, (tx) => this.prepare(tx, route, key, message));
@@ -92,16 +119,22 @@ export class Outbox {
    * Sends a prepared reply unless it was already sent. The final bookkeeping and `settle` (finish
    * the inbound event, audit) commit in one transaction.
    */
-  async deliver(tenantId: string, prepared: Prepared, adapter: Pick<ChannelAdapter, "send">, settle?: Settle): Promise<SendOutcome> {
+  async deliver(tenantId: string, prepared: Prepared, adapter: Sender, settle?: Settle): Promise<SendOutcome> {
     if (prepared.status === "sent") {
       const outcome: SendOutcome = { status: "already_sent" };
       if (settle) await this.mark(tenantId, { id: null, settlement: settle(outcome) });
       return outcome;
     }
+    const delivery: Delivery = { outboxId: prepared.id, inDoubt: prepared.inDoubt === true };
     let lastError = "";
     for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
       try {
-        const { externalId } = await adapter.send(prepared.message);
+        if (delivery.inDoubt) {
+          // Looking can fail like a send (the channel is down): then this attempt failed, and the next looks again.
+          const settled = await this.resolveDoubt(tenantId, prepared, adapter, delivery, settle);
+          if (settled) return settled; // else: not (wholly) there; send skips what the channel already has
+        }
+        const { externalId } = await adapter.send(prepared.message, delivery);
         const outcome: SendOutcome = { status: "sent", externalId };
         await this.mark(tenantId, { id: prepared.id, status: "sent", externalId, lastError: null, attempts: attempt, settlement: settle?.(outcome) });
         return outcome;
@@ -120,6 +153,23 @@ export class Outbox {
       }
     }
     throw new Error("unreachable");
+  }
+
+  /** Settles an in-doubt send without sending, or returns null when it must be sent (again). */
+  private async resolveDoubt(tenantId: string, prepared: Prepared, adapter: Sender, delivery: Delivery, settle?: Settle): Promise<SendOutcome | null> {
+    const where = { tenant: tenantId, outbox: prepared.id, chat: prepared.message.chatKey };
+    if (!adapter.findSent) {
+      const outcome: SendOutcome = { status: "unknown" };
+      this.log?.warn(where, "reply in doubt after a restart and the channel cannot tell whether it arrived: not re-sent (at most once)");
+      await this.mark(tenantId, { id: prepared.id, status: "unknown", lastError: "in doubt after a restart: not re-sent", settlement: settle?.(outcome) });
+      return outcome;
+    }
+    const found = await adapter.findSent(prepared.message, delivery);
+    if (found === null) return null;
+    this.log?.info(where, "reply in doubt after a restart was already on the channel: not sent again");
+    const outcome: SendOutcome = { status: "sent", externalId: found };
+    await this.mark(tenantId, { id: prepared.id, status: "sent", externalId: found, lastError: null, settlement: settle?.(outcome) });
+    return outcome;
   }
 
   private mark(tenantId: string, mark: Mark): Promise<void> {

@@ -7,9 +7,9 @@
  * but never delivers events to us (it has no way to register an event subscription), has no Socket
  * Mode, answers unknown methods with 404, and accepts ANY non-empty token (unknown tokens act as
  * its admin user), so `invalid_auth` cannot be produced. Tests therefore sign inbound events
- * themselves. Every emulator instance reports team T000000001; a workspace started with another
- * `teamId` is fronted by a tiny proxy that rewrites auth.test's team_id, so two workspaces (two
- * instances) can be told apart.
+ * themselves. Every emulator instance reports team T000000001; a tiny proxy in front of it rewrites
+ * auth.test's team_id (so two workspaces, two instances, can be told apart), hides message metadata
+ * unless asked for as Slack does, and can hold chat.postMessage answers (frontingProxy).
  *
  * Usage:
  *   const ws = await startSlackWorkspace({ teamId: "T0ACME" });
@@ -35,6 +35,7 @@ export interface SlackMessage {
   subtype?: string;
   blocks?: { type: string; elements?: { type: string; action_id?: string; value?: string; text?: { text: string } }[]; text?: { text: string } }[];
   edited?: { user: string; ts: string };
+  metadata?: { event_type: string; event_payload: Record<string, unknown> };
 }
 
 export interface SlackWorkspace {
@@ -55,10 +56,15 @@ export interface SlackWorkspace {
   api(method: string, params: Record<string, string>, as?: "human" | "bot"): Promise<Record<string, unknown>>;
   /** Posts a message for real (state in the emulator); returns its ts. */
   post(as: "human" | "bot", channel: string, text: string, threadTs?: string): Promise<string>;
-  /** Top-level history of a channel, or the messages of one thread; oldest first. */
+  /** Top-level history of a channel, or the messages of one thread (with their metadata); oldest first. */
   messages(channel: string, threadTs?: string): Promise<SlackMessage[]>;
   /** A signed Events API request carrying `envelope`, signed with this workspace's secret. */
   signed(envelope: unknown, opts?: SignOptions): Request;
+  /** From now on chat.postMessage is stored but not answered until releaseAnswers(). */
+  holdAnswers(): void;
+  releaseAnswers(): void;
+  /** Posts accepted (stored) while answers were held. */
+  heldAccepted(): number;
   stop(): Promise<void>;
 }
 
@@ -102,8 +108,9 @@ export async function startSlackWorkspace(opts: { teamId?: string; botName?: str
       },
     },
   });
-  const proxy = teamId === EMULATOR_TEAM ? undefined : teamRewritingProxy(emulator.url, teamId);
-  const url = proxy ? `http://127.0.0.1:${proxy.port}` : emulator.url;
+  let hold = newHold();
+  const proxy = frontingProxy(emulator.url, teamId, () => hold);
+  const url = `http://127.0.0.1:${proxy.port}`;
 
   const api = async (method: string, params: Record<string, string>, as: "human" | "bot" = "human") => {
     const res = await fetch(`${url}/api/${method}`, {
@@ -136,30 +143,79 @@ export async function startSlackWorkspace(opts: { teamId?: string; botName?: str
     api,
     post: async (as, ch, text, threadTs) => (await api("chat.postMessage", { channel: ch, text, ...(threadTs ? { thread_ts: threadTs } : {}) }, as)).ts as string,
     messages: async (ch, threadTs) => {
-      if (threadTs) return (await api("conversations.replies", { channel: ch, ts: threadTs }, "bot")).messages as SlackMessage[];
-      return ((await api("conversations.history", { channel: ch, limit: "1000" }, "bot")).messages as SlackMessage[]).reverse();
+      if (threadTs) return (await api("conversations.replies", { channel: ch, ts: threadTs, include_all_metadata: "true" }, "bot")).messages as SlackMessage[];
+      return ((await api("conversations.history", { channel: ch, limit: "1000", include_all_metadata: "true" }, "bot")).messages as SlackMessage[]).reverse();
     },
     signed: (envelope, o) => signedEvent(signingSecret, envelope, o),
+    holdAnswers: () => {
+      hold = newHold();
+      hold.on = true;
+    },
+    releaseAnswers: () => {
+      hold.on = false;
+      hold.release();
+    },
+    heldAccepted: () => hold.accepted,
     stop: async () => {
-      proxy?.stop(true);
+      hold.release();
+      proxy.stop(true);
       await emulator.close();
     },
   };
 }
 
-/** Forwards everything to the emulator; only auth.test's team_id is changed. */
-function teamRewritingProxy(target: string, teamId: string) {
+/**
+ * Fronts the emulator with what it lacks of Slack's documented behaviour:
+ *  - auth.test reports this workspace's team id (two instances can be told apart);
+ *  - conversations.history/replies leave message `metadata` out unless `include_all_metadata` is
+ *    true, as Slack does (the emulator always includes it);
+ *  - `hold`: chat.postMessage is accepted (stored by the emulator) but its answer is held until
+ *    released — the window in which a process can die after Slack has a reply it never saw confirmed.
+ */
+function frontingProxy(target: string, teamId: string, current: () => Hold) {
   return Bun.serve({
     port: 0,
     hostname: "127.0.0.1",
     async fetch(req) {
       const { pathname, search } = new URL(req.url);
-      const res = await fetch(`${target}${pathname}${search}`, { method: req.method, headers: req.headers, body: req.method === "GET" ? undefined : await req.arrayBuffer() });
+      const raw = req.method === "GET" ? undefined : await req.arrayBuffer();
+      const res = await fetch(`${target}${pathname}${search}`, { method: req.method, headers: req.headers, body: raw });
       const body = await res.text();
-      if (pathname !== "/api/auth.test") return new Response(body, { status: res.status, headers: { "content-type": res.headers.get("content-type") ?? "application/json" } });
-      return Response.json({ ...JSON.parse(body), team_id: teamId }, { status: res.status });
+      const reply = (text: string) => new Response(text, { status: res.status, headers: { "content-type": res.headers.get("content-type") ?? "application/json" } });
+      if (pathname === "/api/auth.test") return Response.json({ ...JSON.parse(body), team_id: teamId }, { status: res.status });
+      const held = current();
+      if (pathname === "/api/chat.postMessage" && held.on) {
+        held.accepted++;
+        await held.released;
+        return reply(body);
+      }
+      if ((pathname === "/api/conversations.history" || pathname === "/api/conversations.replies") && !wantsMetadata(req.headers.get("content-type"), raw, search)) {
+        const json = JSON.parse(body) as { messages?: Record<string, unknown>[] };
+        for (const m of json.messages ?? []) delete m.metadata;
+        return Response.json(json, { status: res.status });
+      }
+      return reply(body);
     },
   });
+}
+
+interface Hold {
+  on: boolean;
+  accepted: number;
+  released: Promise<void>;
+  release: () => void;
+}
+
+function newHold(): Hold {
+  const h = { on: false, accepted: 0 } as Hold;
+  h.released = new Promise<void>((r) => (h.release = r));
+  return h;
+}
+
+function wantsMetadata(contentType: string | null, raw: ArrayBuffer | undefined, search: string): boolean {
+  const text = raw ? new TextDecoder().decode(raw) : "";
+  const value = contentType?.includes("json") ? String((JSON.parse(text || "{}") as Record<string, unknown>).include_all_metadata ?? "") : (new URLSearchParams(text).get("include_all_metadata") ?? new URLSearchParams(search).get("include_all_metadata") ?? "");
+  return value === "true" || value === "1";
 }
 
 /** The channel row an adapter for this workspace would be built from. */

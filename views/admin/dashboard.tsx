@@ -6,7 +6,7 @@ import { Empty, int, NoTenant, PageHead, usd } from "./parts.tsx";
 
 export function DashboardView(props: { scope: Scope; figures: DashboardFigures | null; agents: number }): JSX.Element {
   const f = props.figures;
-  const errors = f ? f.failedEvents + f.failedSends + f.failedLlmCalls : 0;
+  const errors = f ? f.failedEvents + f.failedSends + f.unknownSends + f.failedLlmCalls : 0;
   return (
     <section>
       <PageHead title="Dashboard" scope={props.scope} action="/admin" />
@@ -26,6 +26,7 @@ export function DashboardView(props: { scope: Scope; figures: DashboardFigures |
               Errors today <strong class={errors ? "error" : ""}>{int(errors)}</strong>
               <span class="muted">
                 {int(f.failedEvents)} failed events, {int(f.failedSends)} failed sends, {int(f.failedLlmCalls)} failed LLM calls
+                {f.unknownSends ? `, ${int(f.unknownSends)} replies of unknown delivery (in doubt after a restart)` : ""}
               </span>
             </li>
             <li>

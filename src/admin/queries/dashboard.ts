@@ -2,6 +2,8 @@
  * The dashboard's figures for one tenant. "Today" and "this month" are UTC, as the budgets are.
  * Errors today: events whose processing failed, replies that could not be delivered, and failed LLM
  * attempts (a fallback that then succeeded still counts: someone should look at the primary).
+ * Replies of unknown delivery (in doubt after a crash on a channel that cannot tell, gateway/outbox.ts)
+ * count too: the user may not have had an answer.
  */
 import { sql } from "drizzle-orm";
 import type { Database } from "../../db/database.ts";
@@ -12,6 +14,7 @@ export interface DashboardFigures {
   activeConversations: number;
   failedEvents: number;
   failedSends: number;
+  unknownSends: number;
   failedLlmCalls: number;
   spendToday: number;
   spendMonth: number;
@@ -33,6 +36,7 @@ export async function dashboardFigures(db: Database, tenantId: string, now = new
         (select count(*) from conversations where closed_at is null and last_message_at > ${now.toISOString()}::timestamptz - ${ACTIVE_WINDOW}::interval) as active_conversations,
         (select count(*) from inbound_events where status = 'failed' and received_at >= ${since}::timestamptz) as failed_events,
         (select count(*) from outbound_messages where status = 'failed' and created_at >= ${since}::timestamptz) as failed_sends,
+        (select count(*) from outbound_messages where status = 'unknown' and created_at >= ${since}::timestamptz) as unknown_sends,
         (select count(*) from llm_calls where not ok and created_at >= ${since}::timestamptz) as failed_llm_calls,
         (select coalesce(sum(cost_usd), 0) from usage_daily where day = ${day}::date) as spend_today,
         (select coalesce(sum(cost_usd), 0) from usage_daily where day >= ${month}::date) as spend_month`,
@@ -43,6 +47,7 @@ export async function dashboardFigures(db: Database, tenantId: string, now = new
     activeConversations: Number(r!.active_conversations),
     failedEvents: Number(r!.failed_events),
     failedSends: Number(r!.failed_sends),
+    unknownSends: Number(r!.unknown_sends),
     failedLlmCalls: Number(r!.failed_llm_calls),
     spendToday: Number(r!.spend_today),
     spendMonth: Number(r!.spend_month),

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { DB_KINDS, openTestDatabase, type TestDatabase } from "../../../test/support/db.ts";
-import { agents, auditLog, channels, conversations, llmCalls, messages, tenants, usageDaily } from "../../db/schema/index.ts";
+import { agents, auditLog, channels, conversations, inboundEvents, llmCalls, messages, outboundMessages, tenants, usageDaily } from "../../db/schema/index.ts";
 import { exportAudit, listAudit } from "./audit.ts";
 import { listConversations } from "./conversations.ts";
 import { dashboardFigures } from "./dashboard.ts";
@@ -62,8 +62,15 @@ describe.each(DB_KINDS)("admin queries on %s Postgres", (kind) => {
   }
 
   test("dashboard figures count today's rows of this tenant only", async () => {
+    // A reply left in doubt by a crash on a channel that cannot tell: counted, for tenant A only.
+    await t.db.withTenant(A, async (tx) => {
+      const [ch] = await tx.select({ id: channels.id }).from(channels).limit(1);
+      const [ev] = await tx.insert(inboundEvents).values({ tenantId: A, channelId: ch!.id, eventKey: "crashed", status: "done", message: {} }).returning({ id: inboundEvents.id });
+      await tx.insert(outboundMessages).values({ tenantId: A, inboundEventId: ev!.id, seq: 0, channelId: ch!.id, chatKey: "chat-0", text: "maybe", status: "unknown" });
+    });
     const f = await dashboardFigures(t.db, A);
-    expect(f).toMatchObject({ messagesToday: 2, failedLlmCalls: 1, spendToday: 0.25, spendMonth: 0.25 });
+    expect(f).toMatchObject({ messagesToday: 2, failedLlmCalls: 1, unknownSends: 1, spendToday: 0.25, spendMonth: 0.25 });
+    expect((await dashboardFigures(t.db, B)).unknownSends).toBe(0);
     // 30 conversations, every second one closed, all active within 24 h.
     expect(f.activeConversations).toBe(15);
     expect((await dashboardFigures(t.db, B)).activeConversations).toBe(1);

@@ -41,7 +41,7 @@ export function createSlackAdapter(def: ChannelDefinition, ctx: AdapterContext):
   let socket: { stop(): Promise<void> } | undefined;
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
   let stopped = false;
-  const send = createSender(() => web, threads, SLACK_CAPABILITIES.maxMessageLength);
+  const { send, findSent } = createSender(() => web, threads, SLACK_CAPABILITIES.maxMessageLength);
 
   async function identify(attempt: number): Promise<void> {
     try {
@@ -192,6 +192,7 @@ export function createSlackAdapter(def: ChannelDefinition, ctx: AdapterContext):
       sink = undefined;
     },
     send,
+    findSent,
     typing: async () => {},
     async edit(chatKey, externalId, text) {
       if (!web) throw new Error("slack connection not started");

@@ -165,3 +165,42 @@ describe("send() failure mapping (stand-in Web API)", () => {
     }
   });
 });
+
+describe("exactly once across a crash (message metadata, posted.ts)", () => {
+  const split = (n: number) => Array.from({ length: n }, (_, i) => `${String(i).padStart(4, "0")} ${"x".repeat(3000)}`).join("\n\n");
+
+  test("every part carries its outbox row and index; Slack only shows it when asked (include_all_metadata)", async () => {
+    const root = await ws.post("human", ws.channel, "tag me");
+    await adapter.send({ chatKey: `${ws.channel}:${root}`, text: split(2) }, { outboxId: "ob-tagged" });
+    const bot = (await ws.messages(ws.channel, root)).filter((m) => m.user === ws.bot.userId);
+    expect(bot.map((m) => m.metadata)).toEqual([0, 1].map((part) => ({ event_type: "konstruct_reply", event_payload: { outbox_id: "ob-tagged", part } })));
+    const plain = (await ws.api("conversations.replies", { channel: ws.channel, ts: root }, "bot")).messages as { metadata?: unknown }[];
+    expect(plain.every((m) => m.metadata === undefined)).toBe(true);
+  });
+
+  test("findSent: the first part's ts when the whole reply is there, null when not", async () => {
+    const root = await ws.post("human", ws.channel, "was it sent?");
+    const message = { chatKey: `${ws.channel}:${root}`, text: "the answer" };
+    expect(await adapter.findSent!(message, { outboxId: "ob-find", inDoubt: true })).toBeNull();
+    const { externalId } = await adapter.send(message, { outboxId: "ob-find" });
+    expect(await adapter.findSent!(message, { outboxId: "ob-find", inDoubt: true })).toBe(externalId);
+    expect(await adapter.findSent!(message, { outboxId: "ob-other", inDoubt: true })).toBeNull();
+    // Top level (a DM without a thread): found in the channel's history.
+    const dm = { chatKey: ws.dm, text: "top-level answer" };
+    const top = await adapter.send(dm, { outboxId: "ob-dm" });
+    expect(await adapter.findSent!(dm, { outboxId: "ob-dm", inDoubt: true })).toBe(top.externalId);
+  });
+
+  test("an in-doubt send posts only the parts Slack does not have yet", async () => {
+    const root = await ws.post("human", ws.channel, "half sent");
+    const text = split(3);
+    const parts = (await ws.messages(ws.channel, root)).length;
+    // An earlier process posted part 0 with its tag, then died.
+    await ws.api("chat.postMessage", { channel: ws.channel, thread_ts: root, text: "0000 earlier", metadata: JSON.stringify({ event_type: "konstruct_reply", event_payload: { outbox_id: "ob-half", part: 0 } }) }, "bot");
+    expect(await adapter.findSent!({ chatKey: `${ws.channel}:${root}`, text }, { outboxId: "ob-half", inDoubt: true })).toBeNull();
+    await adapter.send({ chatKey: `${ws.channel}:${root}`, text }, { outboxId: "ob-half", inDoubt: true });
+    const bot = (await ws.messages(ws.channel, root)).slice(parts).filter((m) => m.user === ws.bot.userId);
+    expect(bot.map((m) => m.metadata?.event_payload.part)).toEqual([0, 1, 2]);
+    expect(bot[0]!.text).toBe("0000 earlier");
+  });
+});

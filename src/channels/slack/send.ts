@@ -6,35 +6,50 @@
  * limit is measured on what Slack receives; parts are posted strictly in order and the first
  * part's ts is the message's externalId. Parts already posted are remembered until the whole
  * answer is out, so the outbox's retry after a partial failure resumes instead of repeating the
- * first parts (in memory: the outbox retries within this process).
+ * first parts (in memory: the outbox retries within this process). Each part carries its outbox
+ * row in message metadata; a send in doubt after a crash first asks Slack which parts it already
+ * has (posted.ts), so neither a whole reply nor a part of one is posted twice.
  */
 import type { WebClient } from "@slack/web-api";
 import { SendError } from "../../gateway/outbox.ts";
 import { splitText } from "../split.ts";
-import type { Button, OutboundText } from "../types.ts";
+import type { Button, Delivery, OutboundText } from "../types.ts";
 import { toMrkdwn } from "./mrkdwn.ts";
+import { postedParts, replyMetadata } from "./posted.ts";
 import type { ThreadMemory } from "./threads.ts";
 import { toSendError } from "./web.ts";
 
 export function createSender(web: () => WebClient | undefined, threads: ThreadMemory, maxLength: number) {
   const progress = new Map<string, string[]>();
-
-  return async function send(message: OutboundText): Promise<{ externalId: string }> {
+  const connected = () => {
     const client = web();
     if (!client) throw new SendError("slack connection not started", true);
+    return client;
+  };
+  const partsOf = (message: OutboundText) => splitText(toMrkdwn(message.text), maxLength).filter((p) => p.trim() !== "");
+
+  async function send(message: OutboundText, delivery?: Delivery): Promise<{ externalId: string }> {
+    const client = connected();
     const { channel, threadTs } = target(message);
-    const parts = splitText(toMrkdwn(message.text), maxLength).filter((p) => p.trim() !== "");
+    const parts = partsOf(message);
     if (!parts.length) throw new SendError("slack chat.postMessage: empty message", false);
 
     const key = `${channel}\u0000${threadTs ?? ""}\u0000${message.text}`;
     const sent = progress.get(key) ?? [];
     progress.set(key, sent);
     if (progress.size > 100) progress.delete(progress.keys().next().value!);
+    const already = delivery?.inDoubt ? await postedParts(client, channel, threadTs, delivery.outboxId) : new Map<number, string>();
     for (const [i, text] of parts.entries()) {
       if (i < sent.length) continue;
+      const found = already.get(i);
+      if (found) {
+        sent.push(found);
+        continue;
+      }
       const blocks = i === parts.length - 1 && message.buttons?.length ? buttonBlocks(text, message.buttons) : undefined;
+      const metadata = delivery ? { metadata: replyMetadata(delivery.outboxId, i) } : {};
       try {
-        const res = await client.chat.postMessage({ channel, text, ...(threadTs ? { thread_ts: threadTs } : {}), ...(blocks ? { blocks } : {}) });
+        const res = await client.chat.postMessage({ channel, text, ...(threadTs ? { thread_ts: threadTs } : {}), ...(blocks ? { blocks } : {}), ...metadata });
         sent.push(res.ts ?? "");
       } catch (e) {
         throw toSendError(e, "chat.postMessage");
@@ -43,7 +58,17 @@ export function createSender(web: () => WebClient | undefined, threads: ThreadMe
     progress.delete(key);
     if (threadTs) threads.remember(channel, threadTs);
     return { externalId: sent[0]! };
-  };
+  }
+
+  /** The first part's ts when every part of an in-doubt reply is already in the conversation. */
+  async function findSent(message: OutboundText, delivery: Delivery): Promise<string | null> {
+    const { channel, threadTs } = target(message);
+    const found = await postedParts(connected(), channel, threadTs, delivery.outboxId);
+    const parts = partsOf(message).length;
+    return parts > 0 && found.size >= parts ? (found.get(0) ?? null) : null;
+  }
+
+  return { send, findSent };
 }
 
 /** The text as a section with the buttons below it (Block Kit). */

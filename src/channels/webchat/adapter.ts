@@ -8,7 +8,7 @@
  * the reply is already recorded when it is called — and any replica can serve the page.
  */
 import { randomUUID } from "node:crypto";
-import type { ChannelAdapter, InboundMessage, InboundSink, OutboundText } from "../types.ts";
+import type { ChannelAdapter, Delivery, InboundMessage, InboundSink, OutboundText } from "../types.ts";
 
 const COMMANDS = new Set(["start", "help", "new", "status", "cancel"]);
 
@@ -46,6 +46,11 @@ export class WebchatAdapter implements ChannelAdapter {
 
   async send(_message: OutboundText): Promise<{ externalId: string }> {
     return { externalId: randomUUID() };
+  }
+
+  /** The page shows the outbox row itself: a reply on record is a reply delivered (exactly once). */
+  async findSent(_message: OutboundText, delivery: Delivery): Promise<string | null> {
+    return delivery.outboxId;
   }
 
   async typing(): Promise<void> {}

@@ -5,6 +5,9 @@
  *  - outbound_messages: each reply is recorded before it is sent and keyed by (inbound event, seq),
  *    so a crash between "sent" and "marked sent" cannot produce a second, different reply; a send
  *    that finally fails stays visible with its error.
+ *  - turn_progress (on inbound_events): the turn's journal — each model response that asked for
+ *    tools, and the tools' results, recorded with the usage before the tools run, so a turn resumed
+ *    after a crash replays them instead of calling (and paying) the model again (agent/journal.ts).
  *  - channel_cursors: per-connection resume points (Telegram update offset).
  */
 import { sql } from "drizzle-orm";
@@ -25,6 +28,7 @@ export const inboundEvents = pgTable(
     leaseUntil: timestamp("lease_until", { withTimezone: true }),
     message: jsonb("message").notNull(),
     error: text("error"),
+    turnProgress: jsonb("turn_progress"),
     receivedAt: timestamp("received_at", { withTimezone: true }).notNull().defaultNow(),
     processedAt: timestamp("processed_at", { withTimezone: true }),
   },
