@@ -19,6 +19,7 @@ export type ErrorCode =
   | "port_in_use"
   | "internal"
   | "too_large"
+  | "unprocessable"
   | "model_unavailable"
   | "unavailable";
 
@@ -38,6 +39,7 @@ const STATUS: Record<ErrorCode, number> = {
   port_in_use: 500,
   internal: 500,
   too_large: 413,
+  unprocessable: 422,
   model_unavailable: 503,
   unavailable: 503,
 };

@@ -18,6 +18,8 @@ import { assertCompatible, migrate, migrationStatus } from "../db/migrate.ts";
 import { KonstructError } from "../errors.ts";
 import { createMetrics, type Metrics } from "../http/metrics.ts";
 import { createGateway, type Gateway, type GatewayOptions } from "../gateway/gateway.ts";
+import { limitBody } from "../http/body-limit.ts";
+import { errorResponse } from "../http/errors.ts";
 import { buildHttp } from "../http/routes.ts";
 import { createLogger } from "../log/logger.ts";
 import { Outbound } from "../net/outbound.ts";
@@ -153,7 +155,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
         await gw.start();
         gateway = gw;
         db = opened;
-        if (opts.listen ?? true) server = listen(config, http, log, peers);
+        if (opts.listen ?? true) server = listen(config, http, log, peers, () => db);
       } catch (e) {
         await gateway?.stop(0).catch(() => {});
         await semantic?.stop().catch(() => {});
@@ -199,15 +201,23 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
   return app;
 }
 
-function listen(config: Config, http: ReturnType<typeof buildHttp>, log: Logger, peers: WeakMap<Request, string>): Server<undefined> {
+function listen(config: Config, http: ReturnType<typeof buildHttp>, log: Logger, peers: WeakMap<Request, string>, db: () => Database | null): Server<undefined> {
   try {
     return Bun.serve({
       hostname: config.server.host,
       port: config.server.port,
-      fetch: (req, srv) => {
+      // The largest body any route accepts (an admin's upload); each route's own limit is limitBody's.
+      maxRequestBodySize: config.knowledge.max_upload_total_mb * 1024 * 1024 + 2 * 1024 * 1024,
+      fetch: async (req, srv) => {
         const ip = srv.requestIP(req)?.address;
-        if (ip) peers.set(req, ip);
-        return http.handle(req);
+        let request: Request;
+        try {
+          request = await limitBody({ config, db }, req);
+        } catch (e) {
+          return errorResponse(e, "", log, req);
+        }
+        if (ip) peers.set(request, ip);
+        return http.handle(request);
       },
       error: (e) => {
         log.error({ err: e }, "request failed");

@@ -12,7 +12,7 @@ import type { Database } from "../db/database.ts";
 import { tenants } from "../db/schema/index.ts";
 import { embedderFor } from "../embeddings/model-folder.ts";
 import { EmbedJobs } from "../knowledge/embed-jobs.ts";
-import { Knowledge } from "../knowledge/knowledge.ts";
+import { Knowledge, knowledgeLimits } from "../knowledge/knowledge.ts";
 import { hybridSearch } from "../knowledge/search.ts";
 import { kbTools } from "../knowledge/tools.ts";
 import type { LlmPool } from "../llm/pool.ts";
@@ -33,7 +33,7 @@ export async function createSemantic(config: Config, db: Database, dataDir: stri
   // The HNSW index needs the model's dimension, known once the model is loaded.
   embedder.onReady = (dims) => vectors.prepare(db.driver.raw, dims);
   const jobs = new EmbedJobs({ db, embedder, vectors, log });
-  const knowledge = new Knowledge(db, () => jobs.nudge());
+  const knowledge = new Knowledge(db, () => jobs.nudge(), knowledgeLimits(config.knowledge));
   const memory = new Memory({ db, embedder, vectors, nudge: () => jobs.nudge() });
   const context = new MemoryContext({ db, memory, prices: config.llm.prices, log, recallTokens: config.memory.recall_tokens });
   const search = (tenantId: string, query: string, k = 5) => hybridSearch({ db, embedder, vectors }, tenantId, query, k);

@@ -5,6 +5,7 @@
  */
 import { KonstructError } from "../errors.ts";
 import { FIRST_BOOT_COMMAND, initEmbedded } from "../db/first-boot.ts";
+import { EXTRACT_COMMAND } from "../knowledge/extract-command.ts";
 import type { Command } from "./command.ts";
 
 /**
@@ -41,6 +42,8 @@ export async function main(argv: string[]): Promise<number> {
       (e) => (console.error(`konstruct: ${oneLine(e)}`), 1),
     );
   }
+  // Hidden: the server's document extraction child (knowledge/extract-child.ts).
+  if (name === EXTRACT_COMMAND) return (await import("../knowledge/extract-child.ts")).extractChildMain();
   if (!name) {
     console.error(usage());
     return 2;

@@ -208,6 +208,24 @@ export const configSchema = z
         idle_minutes: int().pipe(z.number().min(0)).default(30),
       })
       .prefault({}),
+    /** Knowledge-base uploads: every bound an upload meets before and while it is parsed. */
+    knowledge: z
+      .strictObject({
+        /** One file's largest size; a request carries at most max_files_per_upload, max_upload_total_mb together. */
+        max_upload_mb: int().pipe(z.number().min(1).max(1024)).default(25),
+        max_upload_total_mb: int().pipe(z.number().min(1).max(4096)).default(50),
+        max_files_per_upload: int().pipe(z.number().min(1).max(100)).default(10),
+        /** The extraction child is killed past either (the document ends failed with the reason). */
+        extract_timeout_ms: int().pipe(z.number().min(1000)).default(60_000),
+        extract_max_rss_mb: int().pipe(z.number().min(64)).default(512),
+        /** Text of one document, any format. */
+        max_text_chars: int().pipe(z.number().min(1000)).default(2_000_000),
+        /** DOCX (zip): entries and total uncompressed size, declared and actual. */
+        max_zip_entries: int().pipe(z.number().min(1)).default(2000),
+        max_unzipped_mb: int().pipe(z.number().min(1)).default(64),
+        max_pdf_pages: int().pipe(z.number().min(1)).default(2000),
+      })
+      .prefault({}),
     // -- end memory and knowledge --
     tools: z
       .strictObject({

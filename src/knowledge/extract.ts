@@ -2,8 +2,13 @@
  * Upload → clean text (Markdown, so headings survive for chunking and citations). Each format goes
  * through a well-kept converter: HTML by node-html-markdown, DOCX by mammoth (→ HTML → Markdown,
  * keeping its headings), PDF by unpdf (text per page). Libraries load on first use.
+ *
+ * Every input is bounded before a converter sees it (ExtractLimits): a DOCX's zip by zip-guard.ts,
+ * a PDF's page count, and the text of every format. This runs in a child process (extract-child.ts)
+ * whose memory and time the server bounds as well, for what these checks cannot foresee.
  */
 import { KonstructError } from "../errors.ts";
+import { checkZip } from "./zip-guard.ts";
 
 export type DocFormat = "markdown" | "text" | "html" | "pdf" | "docx";
 
@@ -22,6 +27,22 @@ const BY_MIME: Record<string, DocFormat> = {
   "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
 };
 
+export interface ExtractLimits {
+  maxTextChars: number;
+  maxZipEntries: number;
+  maxUnzippedBytes: number;
+  maxZipRatio: number;
+  maxPdfPages: number;
+}
+
+export const DEFAULT_EXTRACT_LIMITS: ExtractLimits = {
+  maxTextChars: 2_000_000,
+  maxZipEntries: 2000,
+  maxUnzippedBytes: 64 * 1024 * 1024,
+  maxZipRatio: 100,
+  maxPdfPages: 2000,
+};
+
 export function formatOf(filename: string, mime: string): DocFormat {
   const byExt = BY_EXTENSION[filename.split(".").pop()?.toLowerCase() ?? ""];
   const format = byExt ?? BY_MIME[mime.split(";")[0]!.trim().toLowerCase()];
@@ -29,23 +50,29 @@ export function formatOf(filename: string, mime: string): DocFormat {
   return format;
 }
 
-export async function extractDocument(bytes: Uint8Array, filename: string, mime = ""): Promise<Extracted> {
+export async function extractDocument(bytes: Uint8Array, filename: string, mime = "", limits: ExtractLimits = DEFAULT_EXTRACT_LIMITS): Promise<Extracted> {
   const format = formatOf(filename, mime);
+  const tooLong = (n: number) => {
+    if (n > limits.maxTextChars) throw new KonstructError("unprocessable", `'${filename}' was refused: its text is longer than ${limits.maxTextChars} characters`);
+  };
   let text: string;
   let title: string | null = null;
   try {
-    if (format === "markdown" || format === "text") text = new TextDecoder().decode(bytes);
+    // Plain text decodes to at most one character per byte: refuse before decoding.
+    if (format === "markdown" || format === "text") text = (tooLong(bytes.byteLength), new TextDecoder().decode(bytes));
     else if (format === "html") {
       const html = new TextDecoder().decode(bytes);
       title = /<title[^>]*>([^<]*)<\/title>/i.exec(html)?.[1]?.trim() || null;
       text = await htmlToMarkdown(html.replace(/<head[\s\S]*?<\/head>/i, ""));
     } else if (format === "docx") {
+      checkZip(bytes, filename, { maxEntries: limits.maxZipEntries, maxBytes: limits.maxUnzippedBytes, maxRatio: limits.maxZipRatio });
       const mammoth = await import("mammoth");
       const { value } = await mammoth.convertToHtml({ buffer: Buffer.from(bytes) });
       text = await htmlToMarkdown(value);
     } else {
       const { extractText, getDocumentProxy, getMeta } = await import("unpdf");
       const pdf = await getDocumentProxy(new Uint8Array(bytes));
+      if (pdf.numPages > limits.maxPdfPages) throw new KonstructError("unprocessable", `'${filename}' was refused: it has ${pdf.numPages} pages (at most ${limits.maxPdfPages})`);
       const meta = await getMeta(pdf).catch(() => null);
       title = (meta?.info as { Title?: string } | undefined)?.Title?.trim() || null;
       const { text: pages } = await extractText(pdf, { mergePages: false });
@@ -55,6 +82,7 @@ export async function extractDocument(bytes: Uint8Array, filename: string, mime 
     if (e instanceof KonstructError) throw e;
     throw new KonstructError("bad_request", `could not read '${filename}' as ${format}: ${(e as Error).message}`);
   }
+  tooLong(text.length);
   const clean = cleanText(text);
   if (!clean) throw new KonstructError("bad_request", `'${filename}' contains no text`);
   return { title: title ?? firstHeading(clean) ?? filename.replace(/\.[^.]+$/, ""), text: clean, format };

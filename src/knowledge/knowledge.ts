@@ -1,6 +1,6 @@
 /**
- * The knowledge base of each tenant: upload (extract → chunk → store; embedding follows in the
- * background, embed-jobs.ts), list with progress, delete, and hybrid search (search.ts). Everything
+ * The knowledge base of each tenant: upload (extract and chunk in a child process, store in bounded
+ * batches; embedding follows in the background, embed-jobs.ts), list with progress, delete, and hybrid search (search.ts). Everything
  * runs inside Database.withTenant(), so RLS keeps tenants apart.
  */
 import { createHash } from "node:crypto";
@@ -9,11 +9,10 @@ import type { Database } from "../db/database.ts";
 import { kbDocuments, type KbDocument } from "../db/schema/index.ts";
 import { recordset, rowsOf } from "../db/set-sql.ts";
 import { KonstructError } from "../errors.ts";
-import { chunkMarkdown } from "./chunk.ts";
-import { extractInWorker } from "./extract-client.ts";
-
-/** Larger uploads are refused (413) before anything is parsed. */
-export const MAX_UPLOAD_BYTES = 25 * 1024 * 1024;
+import type { Config } from "../config/schema.ts";
+import type { Chunk } from "./chunk.ts";
+import { type ChildLimits, type ExtractResult, extractInChild } from "./extract-child.ts";
+import { DEFAULT_EXTRACT_LIMITS, formatOf } from "./extract.ts";
 
 export interface Upload {
   filename: string;
@@ -23,19 +22,54 @@ export interface Upload {
 
 export type DocumentView = Omit<KbDocument, "body" | "tenantId"> & { progress: number };
 
+export interface KnowledgeLimits extends ChildLimits {
+  maxUploadBytes: number;
+}
+
+/** The bounds of config.knowledge, in the units the code uses. */
+export function knowledgeLimits(k: Config["knowledge"]): KnowledgeLimits {
+  return {
+    maxUploadBytes: k.max_upload_mb * MB,
+    timeoutMs: k.extract_timeout_ms,
+    maxRssMb: k.extract_max_rss_mb,
+    maxTextChars: k.max_text_chars,
+    maxZipEntries: k.max_zip_entries,
+    maxUnzippedBytes: k.max_unzipped_mb * MB,
+    maxZipRatio: DEFAULT_EXTRACT_LIMITS.maxZipRatio,
+    maxPdfPages: k.max_pdf_pages,
+  };
+}
+const MB = 1024 * 1024;
+
+/** Chunk rows per insert transaction: on PGlite each one holds the server's thread while it runs. */
+const INSERT_BATCH = 200;
+
 export class Knowledge {
   constructor(
     private readonly db: Database,
     /** Called after new chunks are stored, so the embedding job starts at once. */
     private readonly nudge: () => void = () => {},
+    readonly limits: KnowledgeLimits = { ...DEFAULT_EXTRACT_LIMITS, maxUploadBytes: 25 * MB, timeoutMs: 60_000, maxRssMb: 512 },
   ) {}
 
-  /** Stores a document and its chunks (not yet embedded). The same content again is a no-op. */
+  /**
+   * Stores a document and its chunks (not yet embedded). The same content again is a no-op. A file
+   * its extraction refuses (too big unpacked, too long, too slow) is stored as a `failed` document
+   * with the reason; an unsupported or unreadable one is refused (400) and leaves nothing behind.
+   */
   async upload(tenantId: string, file: Upload): Promise<{ document: DocumentView; duplicate: boolean }> {
-    if (file.bytes.byteLength > MAX_UPLOAD_BYTES) throw new KonstructError("too_large", `'${file.filename}' is larger than ${MAX_UPLOAD_BYTES / 1024 / 1024} MB`);
-    const doc = await extractInWorker(file.bytes, file.filename, file.mime);
+    const max = this.limits.maxUploadBytes;
+    if (file.bytes.byteLength > max) throw new KonstructError("too_large", `'${file.filename}' is larger than ${max / MB} MB`);
+    formatOf(file.filename, file.mime);
+    let extracted: ExtractResult;
+    try {
+      extracted = await extractInChild(file.bytes, file.filename, file.mime, this.limits);
+    } catch (e) {
+      if (e instanceof KonstructError && e.code === "unprocessable") return { document: view(await this.recordFailed(tenantId, file, e.message)), duplicate: false };
+      throw e;
+    }
+    const { doc, chunks } = extracted;
     const hash = createHash("sha256").update(doc.text).digest("hex");
-    const chunks = chunkMarkdown(doc.text);
     const out = await this.db.withTenant(tenantId, async (tx) => {
       const [created] = await tx
         .insert(kbDocuments)
@@ -49,18 +83,46 @@ export class Knowledge {
         const [retried] = await tx.update(kbDocuments).set({ status: "queued", error: null, updatedAt: sql`now()` }).where(eq(kbDocuments.id, existing!.id)).returning();
         return { document: retried!, duplicate: false, retried: true };
       }
-      if (chunks.length)
-        await rowsOf(
-          tx,
-          sql`insert into kb_chunks (tenant_id, id, document_id, seq, section, content)
-              select ${tenantId}::uuid, gen_random_uuid(), ${created.id}::uuid, seq, section, content
-              from ${recordset(chunks, "c", "seq int, section text, content text")}`,
-        );
       return { document: created, duplicate: false };
     });
     if ("retried" in out) return (this.nudge(), { document: view(out.document), duplicate: false });
-    if (!out.duplicate) this.nudge();
-    return { document: view(out.document), duplicate: out.duplicate };
+    if (out.duplicate) return { document: view(out.document), duplicate: true };
+    await this.insertChunks(tenantId, out.document.id, chunks);
+    this.nudge();
+    return { document: view(out.document), duplicate: false };
+  }
+
+  /**
+   * Chunks in bounded transactions with a turn of the event loop between them, so a document of
+   * thousands of chunks lets chat turns and /healthz through while it is stored.
+   */
+  private async insertChunks(tenantId: string, documentId: string, chunks: Chunk[]): Promise<void> {
+    for (let i = 0; i < chunks.length; i += INSERT_BATCH) {
+      const slice = chunks.slice(i, i + INSERT_BATCH);
+      await this.db.withTenant(tenantId, (tx) =>
+        rowsOf(
+          tx,
+          sql`insert into kb_chunks (tenant_id, id, document_id, seq, section, content)
+              select ${tenantId}::uuid, gen_random_uuid(), ${documentId}::uuid, seq, section, content
+              from ${recordset(slice, "c", "seq int, section text, content text")}`,
+        ),
+      );
+      await new Promise((r) => setImmediate(r));
+    }
+  }
+
+  /** A refused file: a `failed` document (keyed by its bytes, as it has no text) that says why. */
+  private async recordFailed(tenantId: string, file: Upload, reason: string): Promise<KbDocument> {
+    const hash = `raw:${createHash("sha256").update(file.bytes).digest("hex")}`;
+    return this.db.withTenant(tenantId, async (tx) => {
+      const fields = { status: "failed", error: reason, chunksTotal: 0, updatedAt: sql`now()` };
+      const [row] = await tx
+        .insert(kbDocuments)
+        .values({ tenantId, title: file.filename.replace(/\.[^.]+$/, "") || file.filename, filename: file.filename, mime: file.mime || "application/octet-stream", contentHash: hash, bytes: file.bytes.byteLength, body: "", ...fields })
+        .onConflictDoUpdate({ target: [kbDocuments.tenantId, kbDocuments.contentHash], set: fields })
+        .returning();
+      return row!;
+    });
   }
 
   async list(tenantId: string): Promise<DocumentView[]> {

@@ -28,17 +28,22 @@ export const kbPartials = (deps: KbDeps) =>
     })
     .post("/kb/:tenant/partials/upload", async ({ params, body, principal }) => {
       const { tenantId, slug, semantic } = await kbTenant(deps, principal, params.tenant, "admin");
-      const files = await uploadedFiles(body);
       const notices: string[] = [];
+      const files = await uploadedFiles(body, deps.config.knowledge.max_files_per_upload).catch((e) => {
+        if (!(e instanceof KonstructError)) throw e;
+        notices.push(e.message);
+        return [];
+      });
       for (const f of files) {
         try {
           const r = await semantic.knowledge.upload(tenantId, f);
           if (r.duplicate) notices.push(`${f.filename}: already in the knowledge base`);
+          if (r.document.status === "failed") notices.push(r.document.error ?? `${f.filename}: failed`);
         } catch (e) {
           if (!(e instanceof KonstructError)) throw e;
           notices.push(e.message);
         }
       }
-      if (!files.length) notices.push("Choose a file to upload.");
+      if (!files.length && !notices.length) notices.push("Choose a file to upload.");
       return html(<KbDocuments tenant={slug} admin documents={await semantic.knowledge.list(tenantId)} notice={notices.join(" ")} />);
     });

@@ -39,12 +39,15 @@ export async function kbTenant(
 
 /**
  * The `file` fields of a multipart upload (none when the body is not multipart). Elysia has parsed
- * the body already (adminAuth's CSRF check reads it): one file is a Blob, several an array.
+ * the body already (adminAuth's CSRF check reads it; http/body-limit.ts bounded its total size
+ * before that): one file is a Blob, several an array. More than `maxFiles` files are refused.
  */
-export async function uploadedFiles(body: unknown): Promise<Upload[]> {
+export async function uploadedFiles(body: unknown, maxFiles: number): Promise<Upload[]> {
   const field = body && typeof body === "object" ? (body as Record<string, unknown>).file : undefined;
+  const blobs = Array.isArray(field) ? field : field === undefined ? [] : [field];
+  if (blobs.length > maxFiles) throw new KonstructError("too_large", `at most ${maxFiles} files per upload (got ${blobs.length})`);
   const out: Upload[] = [];
-  for (const f of Array.isArray(field) ? field : field === undefined ? [] : [field]) {
+  for (const f of blobs) {
     if (!(f instanceof Blob)) continue;
     const blob = f as Blob & { name?: string };
     out.push({ filename: blob.name || "upload", mime: blob.type, bytes: new Uint8Array(await blob.arrayBuffer()) });
