@@ -19,6 +19,7 @@ import { KonstructError } from "../errors.ts";
 import { createMetrics, type Metrics } from "../http/metrics.ts";
 import { createGateway, type Gateway, type GatewayOptions } from "../gateway/gateway.ts";
 import { buildHttp } from "../http/routes.ts";
+import { JobEngine } from "../jobs/engine.ts";
 import { createLogger } from "../log/logger.ts";
 import { applyProvisioning } from "../provisioning/apply.ts";
 import { SecretBox } from "../secrets/box.ts";
@@ -51,6 +52,8 @@ export interface App {
   readonly gateway: Gateway;
   /** Memory and knowledge (embedder, knowledge base, long-term memory). */
   readonly semantic: Semantic;
+  /** Background jobs (pg-boss): tasks. */
+  readonly jobs: JobEngine;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -63,6 +66,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
   let server: Server<undefined> | null = null;
   let gateway: Gateway | null = null;
   let semantic: Semantic | null = null;
+  let jobs: JobEngine | null = null;
   // The socket's remote address per request, for login throttling (Elysia's own `server` is unset
   // because Bun.serve, not Elysia, listens).
   const peers = new WeakMap<Request, string>();
@@ -105,6 +109,10 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
       if (!semantic) throw new KonstructError("internal", "app not started");
       return semantic;
     },
+    get jobs() {
+      if (!jobs) throw new KonstructError("internal", "app not started");
+      return jobs;
+    },
     async start() {
       mkdirSync(dataDir, { recursive: true });
       secrets = await SecretBox.open(config.secrets.key, dataDir);
@@ -145,11 +153,16 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
         semantic = sem;
         await gw.start();
         gateway = gw;
+        const engine = new JobEngine({ db: opened, url: config.database.url, pollSeconds: config.jobs.poll_seconds, log: log.child({ part: "jobs" }) });
+        jobs = engine;
+        await engine.start();
         db = opened;
         if (opts.listen ?? true) server = listen(config, http, log, peers);
       } catch (e) {
+        await jobs?.stop(0).catch(() => {});
         await gateway?.stop(0).catch(() => {});
         await semantic?.stop().catch(() => {});
+        jobs = null;
         gateway = null;
         semantic = null;
         db = null;
@@ -170,6 +183,11 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
           log.warn("shutdown timeout reached; closing remaining connections");
           await s.stop(true);
         }
+      }
+      if (jobs) {
+        const j = jobs;
+        jobs = null;
+        await j.stop(config.server.shutdown_timeout_ms);
       }
       if (gateway) {
         const gw = gateway;
