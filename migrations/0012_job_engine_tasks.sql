@@ -18,6 +18,7 @@ CREATE TABLE "tasks" (
 	"result" text,
 	"error" text,
 	"job_id" text,
+	"worker" text,
 	"heartbeat_at" timestamp with time zone,
 	"reported_at" timestamp with time zone,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,

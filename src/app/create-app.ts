@@ -17,12 +17,13 @@ import { type Database, openDatabase } from "../db/database.ts";
 import { assertCompatible, migrate, migrationStatus } from "../db/migrate.ts";
 import { KonstructError } from "../errors.ts";
 import { createMetrics, type Metrics } from "../http/metrics.ts";
-import { createGateway, type Gateway, type GatewayOptions } from "../gateway/gateway.ts";
+import { createGateway, type Gateway, type GatewayOptions, instanceId } from "../gateway/gateway.ts";
 import { buildHttp } from "../http/routes.ts";
 import { JobEngine } from "../jobs/engine.ts";
 import { createLogger } from "../log/logger.ts";
 import { applyProvisioning } from "../provisioning/apply.ts";
 import { SecretBox } from "../secrets/box.ts";
+import { createTasks } from "../tasks/index.ts";
 import { VERSION } from "../version.ts";
 import { createSemantic, type Semantic } from "./semantic.ts";
 
@@ -67,6 +68,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
   let gateway: Gateway | null = null;
   let semantic: Semantic | null = null;
   let jobs: JobEngine | null = null;
+  let stopTasks: (() => void) | null = null;
   // The socket's remote address per request, for login throttling (Elysia's own `server` is unset
   // because Bun.serve, not Elysia, listens).
   const peers = new WeakMap<Request, string>();
@@ -137,6 +139,12 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
         const sem = await createSemantic(config, opened, dataDir, log);
         // Memory and knowledge tools are core abilities: no skill needed, fenced by the registry like the rest.
         const semanticTools = { provider: sem.tools, options: { baseline: ["kb_search", "remember"], readOnly: ["kb_search"] } };
+        // Background work runs on the job engine; tasks borrow the gateway's turn machinery once it runs.
+        const engine = new JobEngine({ db: opened, url: config.database.url, pollSeconds: config.jobs.poll_seconds, log: log.child({ part: "jobs" }) });
+        jobs = engine;
+        let running: Gateway | null = null;
+        const tasks = createTasks({ config, db: opened, engine, log, worker: instanceId(dataDir), runtime: () => running });
+        stopTasks = tasks.stop;
         const gw = await createGateway({
           config,
           db: opened,
@@ -144,7 +152,8 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
           log,
           dataDir,
           adapters: opts.adapters,
-          toolProviders: [semanticTools, ...(opts.toolProviders ?? [])],
+          toolProviders: [semanticTools, tasks.tool, ...(opts.toolProviders ?? [])],
+          tasks: tasks.commands,
           resolver: opts.resolver,
           context: sem.context,
           conversationClosed: sem.conversationEnded,
@@ -152,13 +161,13 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
         sem.start(gw.pool);
         semantic = sem;
         await gw.start();
-        gateway = gw;
-        const engine = new JobEngine({ db: opened, url: config.database.url, pollSeconds: config.jobs.poll_seconds, log: log.child({ part: "jobs" }) });
-        jobs = engine;
+        gateway = running = gw;
         await engine.start();
+        await tasks.start();
         db = opened;
         if (opts.listen ?? true) server = listen(config, http, log, peers);
       } catch (e) {
+        stopTasks?.();
         await jobs?.stop(0).catch(() => {});
         await gateway?.stop(0).catch(() => {});
         await semantic?.stop().catch(() => {});
@@ -187,6 +196,8 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
       if (jobs) {
         const j = jobs;
         jobs = null;
+        // Running tasks end here and are reported `failed: interrupted` by the next start (tasks/README.md).
+        stopTasks?.();
         await j.stop(config.server.shutdown_timeout_ms);
       }
       if (gateway) {

@@ -36,6 +36,8 @@ export const tasks = pgTable(
     error: text("error"),
     /** The pg-boss job working it (cancel, console). */
     jobId: text("job_id"),
+    /** The process running it (its instance id): a restarted process ends its own running tasks at once. */
+    worker: text("worker"),
     /** Renewed by the running executor; a running task without a recent beat was interrupted. */
     heartbeatAt: timestamp("heartbeat_at", { withTimezone: true }),
     reportedAt: timestamp("reported_at", { withTimezone: true }),
