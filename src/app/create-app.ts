@@ -23,7 +23,7 @@ import { JobEngine } from "../jobs/engine.ts";
 import { createLogger } from "../log/logger.ts";
 import { applyProvisioning } from "../provisioning/apply.ts";
 import { SecretBox } from "../secrets/box.ts";
-import { createTasks } from "../tasks/index.ts";
+import { createTasks, type Tasks } from "../tasks/index.ts";
 import { VERSION } from "../version.ts";
 import { createSemantic, type Semantic } from "./semantic.ts";
 
@@ -55,6 +55,7 @@ export interface App {
   readonly semantic: Semantic;
   /** Background jobs (pg-boss): tasks. */
   readonly jobs: JobEngine;
+  readonly tasks: Tasks;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -68,7 +69,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
   let gateway: Gateway | null = null;
   let semantic: Semantic | null = null;
   let jobs: JobEngine | null = null;
-  let stopTasks: (() => void) | null = null;
+  let tasks: Tasks | null = null;
   // The socket's remote address per request, for login throttling (Elysia's own `server` is unset
   // because Bun.serve, not Elysia, listens).
   const peers = new WeakMap<Request, string>();
@@ -111,6 +112,10 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
       if (!semantic) throw new KonstructError("internal", "app not started");
       return semantic;
     },
+    get tasks() {
+      if (!tasks) throw new KonstructError("internal", "app not started");
+      return tasks;
+    },
     get jobs() {
       if (!jobs) throw new KonstructError("internal", "app not started");
       return jobs;
@@ -143,8 +148,8 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
         const engine = new JobEngine({ db: opened, url: config.database.url, pollSeconds: config.jobs.poll_seconds, log: log.child({ part: "jobs" }) });
         jobs = engine;
         let running: Gateway | null = null;
-        const tasks = createTasks({ config, db: opened, engine, log, worker: instanceId(dataDir), runtime: () => running });
-        stopTasks = tasks.stop;
+        const background = createTasks({ config, db: opened, engine, log, worker: instanceId(dataDir), runtime: () => running });
+        tasks = background;
         const gw = await createGateway({
           config,
           db: opened,
@@ -152,8 +157,8 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
           log,
           dataDir,
           adapters: opts.adapters,
-          toolProviders: [semanticTools, tasks.tool, ...(opts.toolProviders ?? [])],
-          tasks: tasks.commands,
+          toolProviders: [semanticTools, background.tool, ...(opts.toolProviders ?? [])],
+          tasks: background.commands,
           resolver: opts.resolver,
           context: sem.context,
           conversationClosed: sem.conversationEnded,
@@ -163,15 +168,16 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
         await gw.start();
         gateway = running = gw;
         await engine.start();
-        await tasks.start();
+        await background.start();
         db = opened;
         if (opts.listen ?? true) server = listen(config, http, log, peers);
       } catch (e) {
-        stopTasks?.();
+        tasks?.stop();
         await jobs?.stop(0).catch(() => {});
         await gateway?.stop(0).catch(() => {});
         await semantic?.stop().catch(() => {});
         jobs = null;
+        tasks = null;
         gateway = null;
         semantic = null;
         db = null;
@@ -197,7 +203,8 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
         const j = jobs;
         jobs = null;
         // Running tasks end here and are reported `failed: interrupted` by the next start (tasks/README.md).
-        stopTasks?.();
+        tasks?.stop();
+        tasks = null;
         await j.stop(config.server.shutdown_timeout_ms);
       }
       if (gateway) {

@@ -23,7 +23,7 @@ import { beat, claimTask, finishTask, taskSeq, taskStatus } from "./store.ts";
 
 export const TASK_QUEUE = "task";
 const WATCH_MS = 400;
-const BEAT_EVERY = 10; // watches: the heartbeat (and progress) is written every ~4 s
+const BEAT_EVERY = 10; // watches: the heartbeat is written every ~4 s
 const BUSY_RETRY_S = 2;
 
 export interface TaskJob {
@@ -93,8 +93,11 @@ export class TaskExecutor {
       },
     };
     let watches = 0;
+    let shown = -1;
     const watch = setInterval(() => {
-      const write = ++watches % BEAT_EVERY === 0;
+      // Progress is written when a step begins (for /tasks), the heartbeat every BEAT_EVERY watches.
+      const write = ++watches % BEAT_EVERY === 0 || steps !== shown;
+      shown = steps;
       const check = write
         ? db.withTenant(task.tenantId, (tx) => beat(tx, task.id, { steps, spendUsd: ledger.spent }))
         : db.withTenant(task.tenantId, (tx) => taskStatus(tx, task.id));

@@ -15,6 +15,8 @@ const SWEEP_MS = 10_000;
 /** A task's job active longer than this is re-offered by pg-boss (its claim then finds it taken). */
 const TASK_JOB_EXPIRY_S = 3600;
 
+export type Tasks = ReturnType<typeof createTasks>;
+
 export function createTasks(o: { config: Config; db: Database; engine: JobEngine; log: Logger; worker: string; runtime(): ExecutorRuntime | null }) {
   const log = o.log.child({ part: "tasks" });
   const executor = new TaskExecutor({
