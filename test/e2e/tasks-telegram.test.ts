@@ -29,6 +29,14 @@ describe.each(DB_KINDS)("background tasks on Telegram, %s Postgres", (kind) => {
     llm.on({ lastUser: "Goal: slow report" }, { text: "The report: all good.", delayMs: SLOW_MS });
   }
 
+  /** Starts a task whose model call is held 20 s, in chat `chat`; resolves once it is running. */
+  async function longTask(chat: number) {
+    llm.on({ lastUser: "Goal: slow report" }, { text: "never seen", delayMs: 20_000 });
+    await tg.userSends(chat, "research the long thing");
+    await tg.waitForReplies(chat, 1);
+    return eventually(async () => (await taskRows()).find((r) => r.chatKey === String(chat) && r.status === "running"), 10_000, "running");
+  }
+
   const taskRows = () => t.app.db.withTenant(acme, (tx) => tx.select().from(tasks).orderBy(tasks.number));
 
   beforeAll(async () => {
@@ -59,9 +67,9 @@ describe.each(DB_KINDS)("background tasks on Telegram, %s Postgres", (kind) => {
     expect(tg.botReplies(1001).every((r) => r.visible === "On it.")).toBe(true);
     const statuses = await eventually(async () => {
       const rows = await taskRows();
-      return rows.filter((r) => r.status === "running").length === 5 && rows;
+      return rows.filter((r) => r.status === "running").length === 5 ? rows : null;
     }, 10_000, "five running");
-    expect(statuses.map((r) => r.status).filter((s) => s === "queued")).toHaveLength(1);
+    expect(statuses.filter((r) => r.status === "queued")).toHaveLength(1);
 
     // While five executors wait on a slow model, a chat message is answered quickly.
     const sent = Date.now();
@@ -89,10 +97,7 @@ describe.each(DB_KINDS)("background tasks on Telegram, %s Postgres", (kind) => {
   }, 90_000);
 
   test("/cancel N stops the in-flight model call within a second; another tenant can neither see nor cancel it", async () => {
-    llm.on({ lastUser: "Goal: slow report" }, { text: "never seen", delayMs: 20_000 });
-    await tg.userSends(2001, "research the long thing");
-    await tg.waitForReplies(2001, 1);
-    const task = await eventually(async () => (await taskRows()).find((r) => r.chatKey === "2001" && r.status === "running"), 10_000, "running");
+    const task = await longTask(2001);
     await eventually(() => t.app.tasks.executor.running.has(task.id), 5000, "executor running");
     await Bun.sleep(300); // its model call is in flight (held 20 s by the mock)
 
@@ -113,7 +118,7 @@ describe.each(DB_KINDS)("background tasks on Telegram, %s Postgres", (kind) => {
     expect(Date.now() - cancelledAt).toBeLessThan(1500);
     const calls = await eventually(async () => {
       const rows = await t.app.db.withTenant(acme, (tx) => tx.select().from(auditLog).where(and(eq(auditLog.kind, "llm_call"), sql`${auditLog.data}->>'task' = ${task.id}`)));
-      return rows.length > 0 && rows;
+      return rows.length > 0 ? rows : null;
     }, 2000, "aborted call recorded");
     expect(calls[0]!.summary).toContain("failed");
     await Bun.sleep(500);
@@ -122,10 +127,7 @@ describe.each(DB_KINDS)("background tasks on Telegram, %s Postgres", (kind) => {
   }, 30_000);
 
   test("a restart mid-task ends it failed: interrupted, reported once in its chat", async () => {
-    llm.on({ lastUser: "Goal: slow report" }, { text: "never seen", delayMs: 20_000 });
-    await tg.userSends(3001, "research across a restart");
-    await tg.waitForReplies(3001, 1);
-    const task = await eventually(async () => (await taskRows()).find((r) => r.chatKey === "3001" && r.status === "running"), 10_000, "running");
+    const task = await longTask(3001);
     await t.restart();
     const [, note] = await tg.waitForReplies(3001, 2, { timeoutMs: 15_000 });
     expect(note!.visible).toContain(`Task #${task.number} failed`);
