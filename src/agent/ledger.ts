@@ -39,6 +39,8 @@ export class Ledger {
     private readonly scope: Scope,
     /** The price table costs are computed with (and calls bounded by, agent/budget.ts). */
     readonly prices: PriceTable,
+    /** Added to every audit entry's data (a background task's id, so its transcript can be found). */
+    private readonly tag: Record<string, unknown> = {},
   ) {}
 
   attempts(attempts: Attempt[], result: ChatResult | null): void {
@@ -56,13 +58,13 @@ export class Ledger {
         agentId,
         conversationId,
         summary: `${a.provider}/${a.model} ${a.ok ? "ok" : `failed: ${a.error ?? "error"}`}`,
-        data: { promptTokens, completionTokens, latencyMs: Math.round(a.latencyMs), costUsd: cost },
+        data: { ...this.tag, promptTokens, completionTokens, latencyMs: Math.round(a.latencyMs), costUsd: cost },
       });
     }
   }
 
   note(entry: Omit<AuditEntry, "tenantId" | "agentId" | "conversationId">): void {
-    this.audits.push({ ...entry, tenantId: this.scope.tenantId, agentId: this.scope.agentId, conversationId: this.scope.conversationId });
+    this.audits.push({ ...entry, data: { ...this.tag, ...entry.data }, tenantId: this.scope.tenantId, agentId: this.scope.agentId, conversationId: this.scope.conversationId });
   }
 
   get pending(): boolean {

@@ -33,6 +33,8 @@ export interface TurnScope {
   activeSkills: string[];
   /** Next outbox seq for messages sent by tools (send_message). */
   nextSeq: number;
+  /** Set when the turn is a background task's (src/tasks/): its id. */
+  taskId?: string;
   /** A call a human approved: it runs without asking again. */
   approvedCallId?: string;
 }

@@ -17,14 +17,16 @@ import { type Database, openDatabase } from "../db/database.ts";
 import { assertCompatible, migrate, migrationStatus } from "../db/migrate.ts";
 import { KonstructError } from "../errors.ts";
 import { createMetrics, type Metrics } from "../http/metrics.ts";
-import { createGateway, type Gateway, type GatewayOptions } from "../gateway/gateway.ts";
+import { createGateway, type Gateway, type GatewayOptions, instanceId } from "../gateway/gateway.ts";
 import { limitBody } from "../http/body-limit.ts";
 import { errorResponse } from "../http/errors.ts";
 import { buildHttp } from "../http/routes.ts";
+import { JobEngine } from "../jobs/engine.ts";
 import { createLogger } from "../log/logger.ts";
 import { Outbound } from "../net/outbound.ts";
 import { applyProvisioning } from "../provisioning/apply.ts";
 import { SecretBox } from "../secrets/box.ts";
+import { createTasks, type Tasks } from "../tasks/index.ts";
 import { VERSION } from "../version.ts";
 import { createSemantic, type Semantic } from "./semantic.ts";
 
@@ -56,6 +58,9 @@ export interface App {
   readonly gateway: Gateway;
   /** Memory and knowledge (embedder, knowledge base, long-term memory). */
   readonly semantic: Semantic;
+  /** Background jobs (pg-boss): tasks. */
+  readonly jobs: JobEngine;
+  readonly tasks: Tasks;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -68,6 +73,8 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
   let server: Server<undefined> | null = null;
   let gateway: Gateway | null = null;
   let semantic: Semantic | null = null;
+  let jobs: JobEngine | null = null;
+  let tasks: Tasks | null = null;
   // The socket's remote address per request, for login throttling (Elysia's own `server` is unset
   // because Bun.serve, not Elysia, listens).
   const peers = new WeakMap<Request, string>();
@@ -113,6 +120,14 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
       if (!semantic) throw new KonstructError("internal", "app not started");
       return semantic;
     },
+    get tasks() {
+      if (!tasks) throw new KonstructError("internal", "app not started");
+      return tasks;
+    },
+    get jobs() {
+      if (!jobs) throw new KonstructError("internal", "app not started");
+      return jobs;
+    },
     async start() {
       mkdirSync(dataDir, { recursive: true });
       secrets = await SecretBox.open(config.secrets.key, dataDir);
@@ -137,6 +152,12 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
         const sem = await createSemantic(config, opened, dataDir, log);
         // Memory and knowledge tools are core abilities: no skill needed, fenced by the registry like the rest.
         const semanticTools = { provider: sem.tools, options: { baseline: ["kb_search", "remember"], readOnly: ["kb_search"] } };
+        // Background work runs on the job engine; tasks borrow the gateway's turn machinery once it runs.
+        const engine = new JobEngine({ db: opened, url: config.database.url, pollSeconds: config.jobs.poll_seconds, log: log.child({ part: "jobs" }) });
+        jobs = engine;
+        let running: Gateway | null = null;
+        const background = createTasks({ config, db: opened, engine, log, worker: instanceId(dataDir), runtime: () => running });
+        tasks = background;
         const gw = await createGateway({
           config,
           db: opened,
@@ -144,7 +165,8 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
           log,
           dataDir,
           adapters: opts.adapters,
-          toolProviders: [semanticTools, ...(opts.toolProviders ?? [])],
+          toolProviders: [semanticTools, background.tool, ...(opts.toolProviders ?? [])],
+          tasks: background.commands,
           resolver: opts.resolver,
           outbound,
           context: sem.context,
@@ -153,12 +175,18 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
         sem.start(gw.pool);
         semantic = sem;
         await gw.start();
-        gateway = gw;
+        gateway = running = gw;
+        await engine.start();
+        await background.start();
         db = opened;
         if (opts.listen ?? true) server = listen(config, http, log, peers, () => db);
       } catch (e) {
+        tasks?.stop();
+        await jobs?.stop(0).catch(() => {});
         await gateway?.stop(0).catch(() => {});
         await semantic?.stop().catch(() => {});
+        jobs = null;
+        tasks = null;
         gateway = null;
         semantic = null;
         db = null;
@@ -179,6 +207,14 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
           log.warn("shutdown timeout reached; closing remaining connections");
           await s.stop(true);
         }
+      }
+      if (jobs) {
+        const j = jobs;
+        jobs = null;
+        // Running tasks end here and are reported `failed: interrupted` by the next start (tasks/README.md).
+        tasks?.stop();
+        tasks = null;
+        await j.stop(config.server.shutdown_timeout_ms);
       }
       if (gateway) {
         const gw = gateway;

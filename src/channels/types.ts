@@ -16,6 +16,8 @@ export interface InboundMessage {
   text: string;
   /** A slash command the adapter recognised (`/new`, `/status`…), without the slash. */
   command?: string;
+  /** The command's argument (`/cancel 3` → "3", `/cancel all` → "all"). */
+  commandArgs?: string;
   attachments: Attachment[];
   /** A button the user pressed (an approval decision) rather than something they wrote. */
   action?: ButtonAction;

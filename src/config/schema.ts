@@ -83,6 +83,11 @@ export const agentSchema = z.strictObject({
   max_tool_iterations: int().pipe(z.number().min(0).max(32)).default(4),
   /** Skills this agent may use (by name); absent = every skill its tenant has. */
   skills: z.array(z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, "must be a skill name")).optional(),
+  /** Model chain for background tasks (a stronger model than chat's); empty = `models`. */
+  executor_models: z.array(z.string().regex(/^[a-z0-9][a-z0-9-]*\/.+$/, "must be 'provider_id/model'")).default([]),
+  /** Per background task: spend cap in USD (0 = only the agent's caps) and model ↔ tool round trips. */
+  task_budget_usd: z.number().min(0).default(0),
+  task_max_steps: int().pipe(z.number().min(1).max(200)).default(20),
 });
 
 /** An MCP server whose tools the tenant's agents get as `mcp__<name>__<tool>`. */
@@ -256,6 +261,18 @@ export const configSchema = z
         ttl_minutes: z.preprocess((v) => (typeof v === "string" && v.trim() !== "" ? Number(v) : v), z.number().positive()).default(60),
       })
       .prefault({}),
+    /** The job engine (pg-boss) for background work: tasks and, later, schedules and triggers. */
+    jobs: z
+      .strictObject({
+        /** How often idle workers look for jobs another replica sent (a local send wakes them at once). */
+        poll_seconds: z.number().min(0.5).max(60).default(1),
+        /** Tasks running at once per tenant and per agent; more stay queued (visibly) until one ends. */
+        tasks_per_tenant: int().pipe(z.number().min(1)).default(5),
+        tasks_per_agent: int().pipe(z.number().min(1)).default(5),
+        /** Task executors this process runs at once (across tenants). */
+        task_workers: int().pipe(z.number().min(1).max(64)).default(8),
+      })
+      .prefault({}),
     tenants: z.array(tenantSchema).default([]),
     // --- admin console (issue 4) ---
     admin: z
@@ -311,11 +328,11 @@ export const configSchema = z
       });
       t.agents.forEach((a, ai) => {
         const at = ["tenants", ti, "agents", ai];
-        a.models.forEach((m, mi) => {
-          const provider = m.split("/")[0]!;
-          if (!providers.has(provider))
-            ctx.addIssue({ code: "custom", path: [...at, "models", mi], message: `unknown provider '${provider}'` });
-        });
+        for (const field of ["models", "executor_models"] as const)
+          a[field].forEach((m, mi) => {
+            const provider = m.split("/")[0]!;
+            if (!providers.has(provider)) ctx.addIssue({ code: "custom", path: [...at, field, mi], message: `unknown provider '${provider}'` });
+          });
         a.channels.forEach((c, ci) => {
           const cp = [...at, "channels", ci];
           if (c.kind === "slack" && c.mode === "events" && !c.signing_secret)

@@ -1,6 +1,7 @@
 /**
- * Chat commands every channel shares (/start, /help, /new, /status, /cancel); adapters recognise
- * them in their own syntax and hand over the bare name. Returns the reply text.
+ * Chat commands every channel shares (/start, /help, /new, /status, /tasks, /cancel [N|all]);
+ * adapters recognise them in their own syntax (channels/commands.ts) and hand over the bare name
+ * and argument. Returns the reply text.
  */
 import { eq } from "drizzle-orm";
 import { closeConversation } from "../agent/conversations.ts";
@@ -11,8 +12,15 @@ import { agents } from "../db/schema/index.ts";
 import type { Connection } from "./pipeline.ts";
 import { REPLIES } from "./replies.ts";
 
+/** Background tasks as chat commands see them (a port: src/tasks/ implements it). */
+export interface TaskCommands {
+  list(tenantId: string, agentId: string, user: string): Promise<string>;
+  /** `which`: a task number or "all". */
+  cancel(tenantId: string, agentId: string, user: string, which: string): Promise<string>;
+}
+
 export async function runCommand(
-  deps: { db: Database; running: Map<string, AbortController>; closed?: () => void },
+  deps: { db: Database; running: Map<string, AbortController>; closed?: () => void; tasks?: TaskCommands },
   conn: Connection,
   message: InboundMessage,
 ): Promise<string> {
@@ -23,6 +31,7 @@ export async function runCommand(
       if (await deps.db.withTenant(conn.tenantId, (tx) => closeConversation(tx, conn.channelId, message.chatKey))) deps.closed?.();
       return REPLIES.newConversation;
     case "cancel": {
+      if (message.commandArgs) return deps.tasks ? deps.tasks.cancel(conn.tenantId, conn.agentId, message.sender.id, message.commandArgs) : REPLIES.nothingToCancel;
       const running = deps.running.get(chat);
       running?.abort();
       return running ? REPLIES.cancelled : REPLIES.nothingToCancel;
@@ -34,8 +43,11 @@ export async function runCommand(
       });
       if (!status) return REPLIES.help("this assistant");
       const { agent, spend } = status;
-      return REPLIES.status(agent.name, agent.models, spend, { daily: Number(agent.dailyBudgetUsd), monthly: Number(agent.monthlyBudgetUsd) });
+      const line = REPLIES.status(agent.name, agent.models, spend, { daily: Number(agent.dailyBudgetUsd), monthly: Number(agent.monthlyBudgetUsd) });
+      return deps.tasks ? `${line}\n\n${await deps.tasks.list(conn.tenantId, conn.agentId, message.sender.id)}` : line;
     }
+    case "tasks":
+      return deps.tasks ? deps.tasks.list(conn.tenantId, conn.agentId, message.sender.id) : "No tasks running or queued.";
     default: {
       const [agent] = await deps.db.withTenant(conn.tenantId, (tx) => tx.select({ name: agents.name }).from(agents).where(eq(agents.id, conn.agentId)));
       return REPLIES.help(agent?.name ?? "your AI employee");

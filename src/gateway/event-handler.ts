@@ -20,7 +20,7 @@ import type { InboundMessage } from "../channels/types.ts";
 import type { Database, Tx } from "../db/database.ts";
 import { outboundMessages } from "../db/schema/index.ts";
 import type { ApprovalFlow } from "./approval-flow.ts";
-import { runCommand } from "./commands.ts";
+import { runCommand, type TaskCommands } from "./commands.ts";
 import type { FinalStatus, Inbox } from "./inbox.ts";
 import { describeOutcome, type Outbox, type Prepared, prepareMany, type SendOutcome } from "./outbox.ts";
 import type { Connection } from "./pipeline.ts";
@@ -45,6 +45,8 @@ export interface EventHandlerDeps {
   conversationClosed?: () => void;
   /** Approval gates (set by the gateway once the flow, which needs this handler's peers, exists). */
   approvals?: ApprovalFlow;
+  /** /tasks, /cancel N (src/tasks/), when the app runs background tasks. */
+  tasks?: TaskCommands;
 }
 
 export class EventHandler {
@@ -92,7 +94,7 @@ export class EventHandler {
       return void (await this.reply(conn, eventId, message, verdict.message, "ignored", note));
     }
     if (message.command) {
-      const text = await runCommand({ db, running: this.running, closed: this.deps.conversationClosed }, conn, message);
+      const text = await runCommand({ db, running: this.running, closed: this.deps.conversationClosed, tasks: this.deps.tasks }, conn, message);
       return void (await this.reply(conn, eventId, message, text, "done"));
     }
     await this.turn(conn, eventId, message, recovering, journal);

@@ -24,6 +24,7 @@ import type { ProviderOptions } from "../tools/registry.ts";
 import type { Outbound } from "../net/outbound.ts";
 import type { Resolver } from "../net/ssrf.ts";
 import { ApprovalFlow } from "./approval-flow.ts";
+import type { TaskCommands } from "./commands.ts";
 import { type AdapterFactory, Connections } from "./connections.ts";
 import { EventHandler } from "./event-handler.ts";
 import { Inbox } from "./inbox.ts";
@@ -58,6 +59,8 @@ export interface GatewayOptions {
   resolver?: Resolver;
   /** The SSRF guard for every configured URL: LLM providers, channel APIs, MCP servers. */
   outbound: Outbound;
+  /** Background tasks for /tasks and /cancel N (src/tasks/). */
+  tasks?: TaskCommands;
 }
 
 export type Gateway = Awaited<ReturnType<typeof createGateway>>;
@@ -77,13 +80,17 @@ export async function createGateway(opts: GatewayOptions) {
     : null;
   const turn = { db, pool, tools: opts.tools ?? built ?? NO_TOOLS, log, nearCap: new KeyedMutex(), context: opts.context };
   const approvals = new ApprovalFlow({ db, inbox, outbox, turn, prices: config.llm.prices, log, ttlMs: config.approvals.ttl_minutes * 60_000, approvers: tenantApprovers(config, db), connection });
-  const handler = new EventHandler({ db, inbox, outbox, gate, prices: config.llm.prices, log, turn, approvals, conversationClosed: opts.conversationClosed });
+  const handler = new EventHandler({ db, inbox, outbox, gate, prices: config.llm.prices, log, turn, approvals, conversationClosed: opts.conversationClosed, tasks: opts.tasks });
   const connections = new Connections(db, opts.secrets, opts.adapters ?? ADAPTERS, log, opts.outbound.fetch, config.server.public_url);
   const pipeline = new Pipeline({ inbox, handler, log, connection: (id) => connections.get(id) });
 
   return {
     pool,
     inbox,
+    outbox,
+    /** What an agent turn needs (background tasks run their own turns with it). */
+    turn,
+    connection,
     pipeline,
     connections,
     approvals,
@@ -124,7 +131,7 @@ function tenantApprovers(config: Config, db: Database) {
 }
 
 /** This process's identity in inbox claims, stable per data dir so a restart recognises its own. */
-function instanceId(dataDir: string): string {
+export function instanceId(dataDir: string): string {
   const file = join(dataDir, "instance-id");
   if (existsSync(file)) return readFileSync(file, "utf8").trim();
   const id = randomUUID();

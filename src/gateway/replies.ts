@@ -2,7 +2,8 @@
 export const REPLIES = {
   help: (name: string) =>
     `I'm ${name}. Write to me as you would to a colleague.\n\n` +
-    "Commands: /new starts a fresh conversation, /status shows my model and budget, /cancel stops what I'm doing.",
+    "Commands: /new starts a fresh conversation, /status shows my model, budget and tasks, /tasks lists your background tasks, " +
+    "/cancel stops what I'm doing (/cancel 3 or /cancel all stops background tasks).",
   newConversation: "Started a fresh conversation. What can I do for you?",
   cancelled: "Cancelled.",
   nothingToCancel: "There is nothing running to cancel.",

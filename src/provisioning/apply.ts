@@ -79,6 +79,9 @@ export async function applyProvisioning(
           contextTokens: a.context_tokens,
           maxToolIterations: a.max_tool_iterations,
           enabledSkills: a.skills ?? null,
+          executorModels: a.executor_models,
+          taskBudgetUsd: String(a.task_budget_usd),
+          taskMaxSteps: a.task_max_steps,
           source: "config",
         };
         const [agent] = await tx

@@ -8,6 +8,7 @@
  * and only the app_mention is taken; a thread is one conversation (`<channel>:<thread root ts>`),
  * a top-level DM is the whole DM (`<channel>`).
  */
+import { recognise } from "../commands.ts";
 import type { Attachment, InboundMessage } from "../types.ts";
 
 export interface SlackIdentity {
@@ -59,7 +60,8 @@ export type Classified =
 
 /** Subtypes that are still a person saying something; every other subtype is an edit, delete, join… */
 const TAKEN_SUBTYPES = new Set(["file_share", "thread_broadcast"]);
-const COMMAND = /^[/!]?(new|help|status|cancel)$/i;
+/** Bare words or `!`/`/`-prefixed (Slack keeps real slash commands for itself); `start` is Telegram's. */
+const COMMAND = /^[/!]?([a-z]+)(?:\s+(\S.*))?$/is;
 
 /**
  * Why this envelope does not belong to this connection, or null if it does. The team must equal both
@@ -113,7 +115,8 @@ export function classify(envelope: SlackEnvelope, me: SlackIdentity, now: Date =
 
 function toMessage(envelope: SlackEnvelope, ev: SlackEvent, me: SlackIdentity, chatKey: string, replyTo: string | undefined, now: Date): InboundMessage {
   const text = readable(stripMention(ev.text ?? "", me.userId));
-  const command = COMMAND.exec(text)?.[1]?.toLowerCase();
+  const m = COMMAND.exec(text);
+  const found = m && m[1]!.toLowerCase() !== "start" ? recognise(m[1]!, m[2] ?? "", true) : undefined;
   const name = ev.user_profile?.display_name || ev.user_profile?.real_name || ev.user_profile?.name;
   const attachments: Attachment[] = (ev.files ?? [])
     .filter((f): f is SlackFile & { id: string } => typeof f.id === "string")
@@ -126,7 +129,7 @@ function toMessage(envelope: SlackEnvelope, ev: SlackEvent, me: SlackIdentity, c
     ...(replyTo ? { replyTo } : {}),
     sender: { id: ev.user!, ...(name ? { name } : {}) },
     text,
-    ...(command ? { command } : {}),
+    ...(found ? { command: found.command, ...(found.args ? { commandArgs: found.args } : {}) } : {}),
     attachments,
     receivedAt: now.toISOString(),
     raw: { ...envelope, event },

@@ -7,6 +7,7 @@
  * service messages are not conversation turns. In groups the bot speaks only when addressed (policy
  * "mention"), to everything ("all") or never ("off").
  */
+import { recognise } from "../commands.ts";
 import type { Message, Update } from "grammy/types";
 import type { Attachment, InboundMessage } from "../types.ts";
 
@@ -16,7 +17,6 @@ export interface BotIdentity {
 }
 export type GroupPolicy = "mention" | "all" | "off";
 
-export const COMMANDS = ["start", "help", "new", "status", "cancel"] as const;
 const COMMAND = /^\/([A-Za-z0-9_]+)(?:@([A-Za-z0-9_]+))?(?=\s|$)/;
 
 export function groupPolicy(value: string | undefined): GroupPolicy {
@@ -39,7 +39,8 @@ export function normalizeUpdate(update: Update, bot: BotIdentity, policy: GroupP
   const addressee = cmd?.[2];
   // `/new@OtherBot` is for another bot in the same group; answering it would hijack the command.
   if (addressee && addressee.toLowerCase() !== bot.username.toLowerCase()) return null;
-  const command = cmd && (COMMANDS as readonly string[]).includes(cmd[1]!.toLowerCase()) ? cmd[1]!.toLowerCase() : undefined;
+  const found = cmd ? recognise(cmd[1]!, text.slice(cmd[0].length)) : undefined;
+  const command = found?.command;
 
   const mention = new RegExp(`(^|[^\\w@])@${escapeRegExp(bot.username)}(?!\\w)`, "gi");
   if (group) {
@@ -62,6 +63,7 @@ export function normalizeUpdate(update: Update, bot: BotIdentity, policy: GroupP
     sender: { id: String(m.from.id), name: [m.from.first_name, m.from.last_name].filter(Boolean).join(" ") || m.from.username },
     text,
     command,
+    ...(found?.args ? { commandArgs: found.args } : {}),
     attachments,
     receivedAt: new Date(m.date * 1000).toISOString(),
     raw: update,

@@ -4,9 +4,9 @@
  * rate limits, budgets, audit). Replies are handed to `onReply`; nothing is sent anywhere else.
  */
 import { randomUUID } from "node:crypto";
+import { parseSlashCommand } from "../commands.ts";
 import type { ChannelAdapter, InboundMessage, InboundSink, OutboundText } from "../types.ts";
 
-const COMMANDS = new Set(["start", "help", "new", "status", "cancel"]);
 
 export class TerminalAdapter implements ChannelAdapter {
   readonly capabilities = { threads: false, buttons: false, files: false, edits: false, typing: false, maxMessageLength: 100_000 };
@@ -28,13 +28,14 @@ export class TerminalAdapter implements ChannelAdapter {
   /** Hands one typed line to the pipeline; resolves once it is durably recorded. */
   async say(text: string): Promise<void> {
     if (!this.sink) throw new Error("terminal channel not started");
-    const command = /^\/([a-z]+)\s*$/.exec(text.trim())?.[1];
+    const parsed = parseSlashCommand(text);
     const message: InboundMessage = {
       eventKey: randomUUID(),
       chatKey: `terminal:${this.user}`,
       sender: { id: this.user, name: this.user },
       text,
-      command: command && COMMANDS.has(command) ? command : undefined,
+      command: parsed?.command,
+      ...(parsed?.args ? { commandArgs: parsed.args } : {}),
       attachments: [],
       receivedAt: new Date().toISOString(),
       raw: { terminal: true },

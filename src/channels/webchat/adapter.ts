@@ -8,9 +8,9 @@
  * the reply is already recorded when it is called — and any replica can serve the page.
  */
 import { randomUUID } from "node:crypto";
+import { parseSlashCommand } from "../commands.ts";
 import type { ChannelAdapter, Delivery, InboundMessage, InboundSink, OutboundText } from "../types.ts";
 
-const COMMANDS = new Set(["start", "help", "new", "status", "cancel"]);
 
 /** One browser chat per admin user and agent: the conversation's chat key. */
 export const webchatKey = (userId: string): string => `web:${userId}`;
@@ -30,13 +30,14 @@ export class WebchatAdapter implements ChannelAdapter {
   /** Hands one browser message to the pipeline; resolves once it is durably recorded. */
   async say(sender: { id: string; name: string }, text: string): Promise<void> {
     if (!this.sink) throw new Error("web chat channel not started");
-    const command = /^\/([a-z]+)\s*$/.exec(text.trim())?.[1];
+    const parsed = parseSlashCommand(text);
     const message: InboundMessage = {
       eventKey: randomUUID(),
       chatKey: webchatKey(sender.id),
       sender,
       text,
-      command: command && COMMANDS.has(command) ? command : undefined,
+      command: parsed?.command,
+      ...(parsed?.args ? { commandArgs: parsed.args } : {}),
       attachments: [],
       receivedAt: new Date().toISOString(),
       raw: { webchat: true },

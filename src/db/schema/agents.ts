@@ -24,6 +24,11 @@ export const agents = pgTable(
     enabledSkills: text("enabled_skills").array(),
     /** Free-text escalation rules (when to hand over to a human), shown to the model with the instructions. */
     escalationRules: text("escalation_rules").notNull().default(""),
+    /** Model chain for background tasks; empty = `models`. */
+    executorModels: jsonb("executor_models").$type<string[]>().notNull().default([]),
+    /** Per task: USD cap (0 = only the agent's caps) and model ↔ tool round trips. */
+    taskBudgetUsd: numeric("task_budget_usd", { precision: 12, scale: 4 }).notNull().default("0"),
+    taskMaxSteps: integer("task_max_steps").notNull().default(20),
     source: text("source").notNull().default("ui"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),

@@ -14,6 +14,7 @@ export * from "./knowledge.ts";
 export * from "./llm-providers.ts";
 export * from "./tenant-llm-providers.ts";
 export * from "./memory.ts";
+export * from "./tasks.ts";
 export * from "./tenants.ts";
 export * from "./usage.ts";
 
@@ -32,6 +33,7 @@ export const TENANT_TABLES = [
   "memories",
   "messages",
   "outbound_messages",
+  "tasks",
   "tenant_llm_providers",
   "tenant_secrets",
   "usage_daily",

@@ -1,0 +1,65 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import pino from "pino";
+import { eventually } from "../../test/support/app.ts";
+import { DB_KINDS, openTestDatabase, type TestDatabase } from "../../test/support/db.ts";
+import { JobEngine } from "./engine.ts";
+
+const log = pino({ level: "silent" });
+
+describe.each(DB_KINDS)("job engine (pg-boss) on %s Postgres", (kind) => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await openTestDatabase(kind);
+  });
+  afterAll(() => t.cleanup());
+
+  test("lazy: nothing loads at start on a fresh database; a send boots it and the job runs once", async () => {
+    const seen: string[] = [];
+    const engine = new JobEngine({ db: t.db, url: t.url, pollSeconds: 1, log }).define<{ n: string }>("echo", {
+      workers: 2,
+      handler: async (data) => void seen.push(data.n),
+    });
+    await engine.start();
+    expect(engine.running).toBe(false);
+    const started = Date.now();
+    await engine.send("echo", { n: "a" });
+    expect(engine.running).toBe(true);
+    await eventually(() => seen.length === 1, 10_000, "job worked");
+    // A send wakes our own worker at once instead of waiting for the next poll.
+    expect(Date.now() - started).toBeLessThan(3000);
+    await Bun.sleep(1500);
+    expect(seen).toEqual(["a"]);
+    await engine.stop();
+  });
+
+  test("two engines on one database (replicas) work each job exactly once", async () => {
+    const seen: number[] = [];
+    const make = () => new JobEngine({ db: t.db, url: t.url, pollSeconds: 0.5, log }).define<{ n: number }>("count", { workers: 3, handler: async (d) => void seen.push(d.n) });
+    const a = make();
+    const b = make();
+    for (let i = 0; i < 20; i++) await (i % 2 ? a : b).send("count", { n: i });
+    await eventually(() => seen.length >= 20, 20_000, "all jobs worked");
+    await Bun.sleep(1000);
+    expect(seen.toSorted((x, y) => x - y)).toEqual([...Array(20).keys()]);
+    await Promise.all([a.stop(), b.stop()]);
+  });
+
+  test("a restart with jobs waiting boots the engine at start and works them", async () => {
+    const first = new JobEngine({ db: t.db, url: t.url, pollSeconds: 1, log }).define<{ n: number }>("later", { handler: async () => {} });
+    await first.send("later", { n: 1 }, { startAfter: 2 });
+    await first.stop();
+    const seen: number[] = [];
+    const second = new JobEngine({ db: t.db, url: t.url, pollSeconds: 0.5, log }).define<{ n: number }>("later", { handler: async (d) => void seen.push(d.n) });
+    await second.start();
+    expect(second.running).toBe(true);
+    await eventually(() => seen.length === 1, 10_000, "waiting job worked after restart");
+    await second.stop();
+  });
+
+  test("pg-boss's tables are platform tables: the tenant role cannot read them", async () => {
+    const tenant = crypto.randomUUID();
+    const err = await t.db.withTenant(tenant, (tx) => tx.execute("select count(*) from pgboss.job" as never)).catch((e) => e as Error);
+    expect(err).toBeInstanceOf(Error);
+    expect(String((err as Error).message)).toMatch(/permission denied/);
+  });
+});

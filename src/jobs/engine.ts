@@ -1,0 +1,138 @@
+/**
+ * The job engine: queues declared with `define` (name → handler, workers, expiry), jobs sent with
+ * `send`, worked by pg-boss. See README.md for why pg-boss and how it shares the database.
+ *
+ * Invariants: pg-boss is loaded on first need only (idle memory); a handler gets plain data and
+ * must open `db.withTenant(data.tenantId)` itself; a handler that throws fails its job (pg-boss
+ * retries it up to the queue's retryLimit), so handlers that must not run twice guard themselves
+ * with a status transition in their own table.
+ */
+import type PgBoss from "pg-boss";
+import type { Logger } from "pino";
+import type { Database } from "../db/database.ts";
+import type { RawSql } from "../db/driver.ts";
+
+export interface QueueSpec<T> {
+  /** Runs one job; throwing fails it. */
+  handler: (data: T, job: { id: string }) => Promise<void>;
+  /** Jobs this process works at once (one pg-boss worker each). */
+  workers?: number;
+  /** A job active longer than this is taken as orphaned (worker died) and retried or failed. */
+  expireInSeconds?: number;
+  retryLimit?: number;
+  retryDelay?: number;
+}
+
+export interface JobEngineOptions {
+  db: Database;
+  /** External Postgres URL; empty = the embedded database through `db.driver.raw`. */
+  url: string;
+  pollSeconds: number;
+  log: Logger;
+}
+
+export interface SendOptions {
+  /** At most one queued-or-active job per key (pg-boss singletonKey). */
+  singletonKey?: string;
+  /** Seconds from now. */
+  startAfter?: number;
+}
+
+const SCHEMA = "pgboss";
+
+export class JobEngine {
+  private readonly queues = new Map<string, QueueSpec<never>>();
+  private boss: PgBoss | null = null;
+  private booting: Promise<PgBoss> | null = null;
+  private readonly workerIds = new Map<string, string[]>();
+  private stopped = false;
+
+  constructor(private readonly opts: JobEngineOptions) {}
+
+  /** Declares a queue and its handler; call before `start`. */
+  define<T>(name: string, spec: QueueSpec<T>): this {
+    this.queues.set(name, spec as QueueSpec<never>);
+    return this;
+  }
+
+  /** Boots pg-boss now only if jobs are waiting (a restart with queued work); otherwise on first send. */
+  async start(): Promise<void> {
+    if (await pendingJobs(this.opts.db.driver.raw)) await this.ready();
+  }
+
+  get running(): boolean {
+    return this.boss !== null;
+  }
+
+  async send<T extends object>(name: string, data: T, options: SendOptions = {}): Promise<string | null> {
+    const boss = await this.ready();
+    const id = await boss.send(name, data, { ...(options.singletonKey ? { singletonKey: options.singletonKey } : {}), ...(options.startAfter ? { startAfter: options.startAfter } : {}) });
+    // Our own idle workers pick it up now rather than at their next poll.
+    if (!options.startAfter) for (const w of this.workerIds.get(name) ?? []) boss.notifyWorker(w);
+    return id;
+  }
+
+  async cancel(name: string, id: string): Promise<void> {
+    if (this.boss) await this.boss.cancel(name, id);
+  }
+
+  async stop(timeoutMs = 10_000): Promise<void> {
+    this.stopped = true;
+    const boss = this.boss ?? (await this.booting?.catch(() => null));
+    this.boss = null;
+    this.booting = null;
+    if (boss) await boss.stop({ graceful: true, timeout: timeoutMs, wait: true });
+  }
+
+  private ready(): Promise<PgBoss> {
+    if (this.boss) return Promise.resolve(this.boss);
+    if (this.stopped) return Promise.reject(new Error("job engine stopped"));
+    this.booting ??= this.boot().then(
+      (b) => (this.boss = b),
+      (e) => {
+        this.booting = null;
+        throw e;
+      },
+    );
+    return this.booting;
+  }
+
+  private async boot(): Promise<PgBoss> {
+    const { default: PgBossClass } = await import("pg-boss");
+    const { db, url, pollSeconds, log } = this.opts;
+    const connection = url ? { connectionString: url, max: 2, application_name: "konstruct-jobs" } : { db: executeSqlOn(db.driver.raw) };
+    const boss = new PgBossClass({ ...connection, schema: SCHEMA, schedule: false, supervise: true, migrate: true, superviseIntervalSeconds: 30 });
+    boss.on("error", (e) => log.warn({ err: e }, "job engine error"));
+    await boss.start();
+    for (const [name, spec] of this.queues) {
+      await boss.createQueue(name, {
+        expireInSeconds: spec.expireInSeconds ?? 900,
+        retryLimit: spec.retryLimit ?? 2,
+        retryDelay: spec.retryDelay ?? 5,
+      });
+      const ids: string[] = [];
+      for (let i = 0; i < (spec.workers ?? 1); i++) {
+        ids.push(
+          await boss.work<object>(name, { pollingIntervalSeconds: Math.max(0.5, pollSeconds), batchSize: 1 }, async ([job]) => {
+            if (job) await spec.handler(job.data as never, { id: job.id });
+          }),
+        );
+      }
+      this.workerIds.set(name, ids);
+    }
+    log.info({ queues: [...this.queues.keys()], database: url ? "external" : "embedded" }, "job engine started");
+    return boss;
+  }
+}
+
+/** pg-boss's `db` adapter over the embedded database (statements without values may be several). */
+export function executeSqlOn(raw: RawSql): PgBoss.Db {
+  return { executeSql: async (text, values) => ({ rows: await raw.query(text, values ?? []) }) };
+}
+
+async function pendingJobs(raw: RawSql): Promise<boolean> {
+  const [installed] = await raw.query<{ t: string | null }>(`select to_regclass('${SCHEMA}.job')::text as t`);
+  if (!installed?.t) return false;
+  const [row] = await raw.query<{ n: boolean }>(`select exists (select 1 from ${SCHEMA}.job where state < 'completed') as n`);
+  return Boolean(row?.n);
+}

@@ -1,0 +1,175 @@
+/**
+ * The executor: the job handler of the `task` queue. It claims a queued task (within the tenant's
+ * and agent's limits, else the task stays queued and its job comes back in a moment), runs it as
+ * its own agent loop (agent/loop.ts) with the agent's executor model chain, task step limit and
+ * task budget, through the same tool registry (skills, approvals, SSRF guard) and the same ledger
+ * (its spend counts toward the agent's budgets), then finishes it and reports to the chat.
+ *
+ * Cancel: a cancelled row is seen by the task's watcher within WATCH_MS on any replica (and at once
+ * in the process that ran /cancel), which aborts the model call and tool calls in flight.
+ */
+import { eq } from "drizzle-orm";
+import type { Logger } from "pino";
+import { Ledger } from "../agent/ledger.ts";
+import { runTurn, type TurnDeps, type TurnOutcome } from "../agent/loop.ts";
+import { agentSpend, type PriceTable } from "../agent/usage.ts";
+import type { Database } from "../db/database.ts";
+import { agents, type Task } from "../db/schema/index.ts";
+import type { Outbox } from "../gateway/outbox.ts";
+import type { Connection } from "../gateway/pipeline.ts";
+import type { JobEngine } from "../jobs/engine.ts";
+import { deliverResult, prepareResult } from "./report.ts";
+import { beat, claimTask, finishTask, taskSeq, taskStatus } from "./store.ts";
+
+export const TASK_QUEUE = "task";
+const WATCH_MS = 400;
+const BEAT_EVERY = 10; // watches: the heartbeat is written every ~4 s
+const BUSY_RETRY_S = 2;
+
+export interface TaskJob {
+  tenantId: string;
+  taskId: string;
+}
+
+/** What the executor borrows from the running gateway. */
+export interface ExecutorRuntime {
+  turn: TurnDeps;
+  outbox: Outbox;
+  connection(channelId: string): Connection | undefined;
+}
+
+export interface ExecutorDeps {
+  db: Database;
+  engine: JobEngine;
+  log: Logger;
+  prices: PriceTable;
+  limits: { perTenant: number; perAgent: number };
+  /** This process's instance id (tasks.worker). */
+  worker: string;
+  runtime(): ExecutorRuntime | null;
+}
+
+export class TaskExecutor {
+  /** Running tasks of this process by id, so a local /cancel aborts without waiting for the watcher. */
+  readonly running = new Map<string, AbortController>();
+
+  constructor(private readonly deps: ExecutorDeps) {}
+
+  /** Stops this process's tasks (shutdown); see README.md for what becomes of them. */
+  abortAll(): void {
+    for (const c of this.running.values()) c.abort();
+  }
+
+  enqueue = async (tenantId: string, taskId: string): Promise<void> => {
+    await this.deps.engine.send(TASK_QUEUE, { tenantId, taskId } satisfies TaskJob);
+  };
+
+  /** The queue's handler. */
+  execute = async (job: TaskJob): Promise<void> => {
+    const { db, limits, worker } = this.deps;
+    const claimed = await db.withTenant(job.tenantId, (tx) => claimTask(tx, job.tenantId, job.taskId, limits, worker));
+    if (claimed === null) return;
+    if (claimed === "busy") return void (await this.deps.engine.send(TASK_QUEUE, job, { startAfter: BUSY_RETRY_S }));
+    await this.run(claimed);
+  };
+
+  private async run(task: Task): Promise<void> {
+    const { db, log } = this.deps;
+    const rt = this.deps.runtime();
+    if (!rt) throw new Error("gateway not running");
+    const [agent] = await db.withTenant(task.tenantId, (tx) => tx.select().from(agents).where(eq(agents.id, task.agentId)));
+    if (!agent || !task.conversationId) return void (await this.end(rt, task, { status: "failed", error: "its agent or conversation no longer exists" }, null));
+    const spend = await db.withTenant(task.tenantId, (tx) => agentSpend(tx, agent.id));
+    const ledger = new Ledger({ tenantId: task.tenantId, agentId: agent.id, conversationId: task.conversationId }, this.deps.prices, { task: task.id });
+    const controller = new AbortController();
+    this.running.set(task.id, controller);
+    const cap = Number(agent.taskBudgetUsd);
+    let steps = 0;
+    const pool: TurnDeps["pool"] = {
+      chat: (models, req, opts) => {
+        if (cap > 0 && ledger.spent >= cap) return Promise.reject(new Error(`the task's budget of $${cap.toFixed(2)} is used up`));
+        steps++;
+        return rt.turn.pool.chat(models, req, opts);
+      },
+    };
+    let watches = 0;
+    let shown = -1;
+    const watch = setInterval(() => {
+      // Progress is written when a step begins (for /tasks), the heartbeat every BEAT_EVERY watches.
+      const write = ++watches % BEAT_EVERY === 0 || steps !== shown;
+      shown = steps;
+      const check = write
+        ? db.withTenant(task.tenantId, (tx) => beat(tx, task.id, { steps, spendUsd: ledger.spent }))
+        : db.withTenant(task.tenantId, (tx) => taskStatus(tx, task.id));
+      void check.then((s) => s !== "running" && s !== "waiting_approval" && controller.abort()).catch((e) => log.warn({ err: e, task: task.id }, "task watch failed"));
+    }, WATCH_MS);
+    let outcome: TurnOutcome;
+    try {
+      const models = agent.executorModels.length ? agent.executorModels : agent.models;
+      outcome = await runTurn(
+        { ...rt.turn, pool },
+        {
+          tenantId: task.tenantId,
+          agent: { ...agent, models, maxToolIterations: agent.taskMaxSteps },
+          conversationId: task.conversationId,
+          history: [{ role: "user", content: brief(task) }],
+          spend,
+          ledger,
+          userKey: task.requestedBy,
+          signal: controller.signal,
+          turn: { channelId: task.channelId!, chatKey: task.chatKey!, replyTo: task.replyTo ?? undefined, eventId: task.eventId!, requestedBy: task.requestedBy, enabledSkills: agent.enabledSkills, activeSkills: [], nextSeq: taskSeq(task.number, 0), taskId: task.id },
+        },
+      );
+    } catch (e) {
+      outcome = { kind: "failed", error: (e as Error).message };
+    } finally {
+      clearInterval(watch);
+      this.running.delete(task.id);
+    }
+    if (controller.signal.aborted) {
+      // Cancelled (the canceller told the user) or this process is stopping (the task stays
+      // `running` under this worker and the next start's sweep ends it `failed: interrupted`).
+      // What it spent is on record either way.
+      return void (await db.withTenant(task.tenantId, (tx) => ledger.write(tx)));
+    }
+    await this.end(rt, task, ended(outcome), ledger, steps);
+  }
+
+  /** Finishes the task, its ledger and its result message in one transaction, then reports. */
+  private async end(rt: ExecutorRuntime, task: Task, end: { status: "done" | "failed"; result?: string; error?: string }, ledger: Ledger | null, steps = 0): Promise<void> {
+    const { db } = this.deps;
+    const spendUsd = ledger?.spent ?? 0;
+    const prepared = await db.withTenant(task.tenantId, async (tx) => {
+      await ledger?.write(tx);
+      if (!(await finishTask(tx, task.id, { ...end, steps, spendUsd }))) return undefined;
+      return prepareResult(tx, { ...task, ...end, result: end.result ?? null, error: end.error ?? null });
+    });
+    if (prepared === undefined) return; // cancelled or interrupted meanwhile: someone else reported
+    await deliverResult({ db, ...rt }, task, prepared);
+  }
+}
+
+function ended(outcome: TurnOutcome): { status: "done" | "failed"; result?: string; error?: string } {
+  switch (outcome.kind) {
+    case "reply":
+      return { status: "done", result: outcome.text || "(no text)" };
+    case "budget_stop":
+      return { status: "failed", error: `budget: ${outcome.reason}` };
+    case "paused":
+      return { status: "failed", error: `it needs an approval (${outcome.request.summary}); a background task cannot wait for one yet — ask me in chat to do this step.` };
+    default:
+      return { status: "failed", error: outcome.error };
+  }
+}
+
+/** The task as the executor's model reads it. */
+function brief(task: Task): string {
+  return [
+    "You are working on a background task on your own; nobody is chatting with you. Use your tools as needed, then answer with the finished result (it is posted to the user as is).",
+    `Goal: ${task.goal}`,
+    task.context && `Context:\n${task.context}`,
+    task.expectedOutput && `Expected output: ${task.expectedOutput}`,
+  ]
+    .filter(Boolean)
+    .join("\n\n");
+}

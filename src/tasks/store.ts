@@ -1,0 +1,108 @@
+/**
+ * The tasks table's transitions, each one statement or one transaction so that two executors (two
+ * replicas, or a redelivered job) never both run a task: only `queued → running` claims it, only
+ * the claimer's `running → done|failed` finishes it, and `cancelled` can be set from anywhere.
+ */
+import { and, desc, eq, inArray, sql } from "drizzle-orm";
+import type { Tx } from "../db/database.ts";
+import { rowsOf } from "../db/set-sql.ts";
+import { type Task, type TaskStatus, tasks } from "../db/schema/index.ts";
+
+export const ACTIVE: TaskStatus[] = ["queued", "running", "waiting_approval"];
+const RUNNING: TaskStatus[] = ["running", "waiting_approval"];
+
+/** Outbox seqs of a task's messages under its starting event: clear of the turn's own (0…, 100…). */
+export function taskSeq(number: number, k: number): number {
+  return 1_000_000 + (number % 10_000) * 100 + k;
+}
+export const RESULT_SEQ = 99;
+
+export type NewTask = Omit<typeof tasks.$inferInsert, "number" | "id" | "status">;
+
+/** Inserts a task with the tenant's next number (#N); numbers are handed out one at a time per tenant. */
+export async function insertTask(tx: Tx, row: NewTask): Promise<Task> {
+  await rowsOf(tx, sql`select pg_advisory_xact_lock(hashtext('tasks:' || ${row.tenantId}))`);
+  const [top] = await rowsOf<{ next: number }>(tx, sql`select coalesce(max(number), 0) + 1 as next from tasks where tenant_id = ${row.tenantId}::uuid`);
+  const [task] = await tx.insert(tasks).values({ ...row, number: Number(top!.next) }).returning();
+  return task!;
+}
+
+/**
+ * Moves a queued task to running if the tenant and the agent are under their limits. Returns the
+ * task, `"busy"` (leave it queued, try later) or null (not queued any more: cancelled, or done by
+ * another worker).
+ */
+export async function claimTask(tx: Tx, tenantId: string, id: string, limits: { perTenant: number; perAgent: number }, worker: string): Promise<Task | "busy" | null> {
+  await rowsOf(tx, sql`select pg_advisory_xact_lock(hashtext('tasks:' || ${tenantId}))`);
+  const [task] = await tx.select().from(tasks).where(eq(tasks.id, id));
+  if (!task || task.status !== "queued") return null;
+  const [counts] = await rowsOf<{ tenant: number; agent: number }>(
+    tx,
+    sql`select count(*)::int as tenant, count(*) filter (where agent_id = ${task.agentId}::uuid)::int as agent
+      from tasks where tenant_id = ${tenantId}::uuid and status in ('running', 'waiting_approval')`,
+  );
+  if (Number(counts!.tenant) >= limits.perTenant || Number(counts!.agent) >= limits.perAgent) return "busy";
+  const [claimed] = await tx
+    .update(tasks)
+    .set({ status: "running", startedAt: sql`now()`, heartbeatAt: sql`now()`, worker })
+    .where(and(eq(tasks.id, id), eq(tasks.status, "queued")))
+    .returning();
+  return claimed ?? null;
+}
+
+/** Ends a running task; false when it is no longer running (cancelled meanwhile, or interrupted). */
+export async function finishTask(tx: Tx, id: string, end: { status: "done" | "failed"; result?: string; error?: string; steps: number; spendUsd: number }): Promise<boolean> {
+  const rows = await tx
+    .update(tasks)
+    .set({ status: end.status, result: end.result ?? null, error: end.error ?? null, steps: end.steps, spendUsd: end.spendUsd.toFixed(6), finishedAt: sql`now()`, heartbeatAt: null })
+    .where(and(eq(tasks.id, id), inArray(tasks.status, RUNNING)))
+    .returning({ id: tasks.id });
+  return rows.length > 0;
+}
+
+/** The executor's beat: progress so far; returns the status (a cancel shows up here). */
+export async function beat(tx: Tx, id: string, progress: { steps: number; spendUsd: number }): Promise<TaskStatus | null> {
+  const [row] = await tx
+    .update(tasks)
+    .set({ heartbeatAt: sql`case when status in ('running', 'waiting_approval') then now() end`, steps: progress.steps, spendUsd: progress.spendUsd.toFixed(6) })
+    .where(eq(tasks.id, id))
+    .returning({ status: tasks.status });
+  return row?.status ?? null;
+}
+
+export async function taskStatus(tx: Tx, id: string): Promise<TaskStatus | null> {
+  const [row] = await tx.select({ status: tasks.status }).from(tasks).where(eq(tasks.id, id));
+  return row?.status ?? null;
+}
+
+/** Cancels active tasks (by number, or all of a requester's); returns the numbers it cancelled. */
+export async function cancelTasks(tx: Tx, which: { numbers?: number[]; requestedBy?: string; agentId?: string; ids?: string[] }): Promise<{ id: string; number: number; status: TaskStatus }[]> {
+  const conds = [inArray(tasks.status, ACTIVE)];
+  if (which.numbers) conds.push(inArray(tasks.number, which.numbers));
+  if (which.ids) conds.push(inArray(tasks.id, which.ids));
+  if (which.requestedBy !== undefined) conds.push(eq(tasks.requestedBy, which.requestedBy));
+  if (which.agentId) conds.push(eq(tasks.agentId, which.agentId));
+  const before = await tx.select({ id: tasks.id, number: tasks.number, status: tasks.status }).from(tasks).where(and(...conds));
+  if (!before.length) return [];
+  await tx
+    .update(tasks)
+    // The canceller says so to the user: nothing more is reported.
+    .set({ status: "cancelled", finishedAt: sql`now()`, heartbeatAt: null, error: "cancelled", reportedAt: sql`now()` })
+    .where(and(inArray(tasks.id, before.map((t) => t.id)), inArray(tasks.status, ACTIVE)));
+  return before;
+}
+
+/** A requester's active tasks with one agent, oldest first (for /tasks). */
+export function activeTasksOf(tx: Tx, agentId: string, requestedBy: string): Promise<Task[]> {
+  return tx
+    .select()
+    .from(tasks)
+    .where(and(eq(tasks.agentId, agentId), eq(tasks.requestedBy, requestedBy), inArray(tasks.status, ACTIVE)))
+    .orderBy(tasks.number);
+}
+
+/** Newest first, optionally one status (console). */
+export function listTasks(tx: Tx, filter: { status?: TaskStatus; limit?: number } = {}): Promise<Task[]> {
+  const q = tx.select().from(tasks);
+  return (filter.status ? q.where(eq(tasks.status, filter.status)) : q).orderBy(desc(tasks.number)).limit(filter.limit ?? 100);
+}
