@@ -3,7 +3,8 @@
  * not the configured model (null = never embedded) still needs a vector. So an upload interrupted
  * by a restart resumes where it stopped, and a model change re-embeds everything instead of mixing
  * vector spaces (search reads only the current model's rows). A batch that cannot be embedded marks
- * its documents failed, with the reason, rather than retrying forever.
+ * its documents failed, with the reason, rather than retrying forever (memories, which have no
+ * status, wait for the next poll).
  *
  * Inference happens outside any transaction; bulk priority lets chat queries go first (embedder.ts).
  * A failure that repeats (no model, a broken one) is one warning per cause, not one per batch.
@@ -113,28 +114,30 @@ export class EmbedJobs {
         if (!this.running) return worked;
         const rows = await this.pending(tenantId, BATCH, table);
         if (!rows.length) continue;
-        worked = true;
-        await this.embedBatch(tenantId, table, rows);
+        if (await this.embedBatch(tenantId, table, rows)) worked = true;
       }
     }
     return worked;
   }
 
-  private async embedBatch(tenantId: string, table: "kb_chunks" | "memories", rows: Pending[]): Promise<void> {
+  /**
+   * False when nothing changed: the model failed on memories, which stay pending (retried on the next
+   * nudge or poll). A failure never ends the round, so documents behind such memories still fail visibly.
+   */
+  private async embedBatch(tenantId: string, table: "kb_chunks" | "memories", rows: Pending[]): Promise<boolean> {
     const { db, embedder, vectors } = this.deps;
     const docs = [...new Set(rows.map((r) => r.document_id).filter((d): d is string => !!d))];
     let vecs: Float32Array[];
     try {
       vecs = await embedder.embed(rows.map((r) => r.text), "bulk");
     } catch (e) {
-      if (!this.running) return;
+      if (!this.running) return false;
       this.warned.warn(e, "embedding failed", { tenant: tenantId, table });
-      if (docs.length)
-        await db.withTenant(tenantId, (tx) =>
-          rowsOf(tx, sql`update kb_documents set status = 'failed', error = ${(e as Error).message}, updated_at = now() where tenant_id = ${tenantId}::uuid and id = any(${`{${docs.join(",")}}`}::uuid[])`),
-        );
-      else throw e;
-      return;
+      if (!docs.length) return false;
+      await db.withTenant(tenantId, (tx) =>
+        rowsOf(tx, sql`update kb_documents set status = 'failed', error = ${(e as Error).message}, updated_at = now() where tenant_id = ${tenantId}::uuid and id = any(${`{${docs.join(",")}}`}::uuid[])`),
+      );
+      return true;
     }
     this.warned.ok();
     // Small write transactions: on PGlite the database runs on the main thread, and indexing a
@@ -161,5 +164,6 @@ export class EmbedJobs {
               where d.tenant_id = ${tenantId}::uuid and d.id = n.document_id`,
         );
     });
+    return true;
   }
 }
