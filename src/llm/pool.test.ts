@@ -60,7 +60,7 @@ describe("per-link bound (budgets)", () => {
 
   test("a chain that ends with refusals fails as kind budget, naming the first reason", async () => {
     llm.replyAll("ok").on({ model: "primary" }, { status: 500 });
-    const e = await chainError(new LlmPool([provider("a")]).chat(["a/primary", "a/dear"], ask("hi"), { bound: (_p, m) => (m === "dear" ? { refused: "daily budget spent" } : {}) }));
+    const e = await chainError(new LlmPool([provider("a")]).chat(["a/primary", "a/dear"], ask("hi"), { bound: (_p, m) => (m === "dear" ? { refused: "daily budget spent" } : { maxTokens: 100 }) }));
     expect(e.kind).toBe("budget");
     expect(e.message).toBe("daily budget spent");
     expect(e.attempts.map((a) => [a.model, a.ok])).toEqual([["primary", false]]);
