@@ -1,4 +1,6 @@
 /** What the AI employee says when it is not the model talking. Plain Markdown; adapters convert. */
+import { usd } from "../agent/budget.ts";
+
 export const REPLIES = {
   help: (name: string) =>
     `I'm ${name}. Write to me as you would to a colleague.\n\n` +
@@ -11,6 +13,6 @@ export const REPLIES = {
   failed: "Sorry — I couldn't reach my language model just now. Please try again in a moment.",
   status: (name: string, models: string[], spend: { today: number; month: number }, caps: { daily: number; monthly: number }) =>
     `${name} · models: ${models.join(" → ") || "none configured"}\n` +
-    `Spent today $${spend.today.toFixed(4)}${caps.daily ? ` of $${caps.daily.toFixed(2)}` : ""}, ` +
-    `this month $${spend.month.toFixed(4)}${caps.monthly ? ` of $${caps.monthly.toFixed(2)}` : ""}.`,
+    `Spent today ${usd(spend.today)}${caps.daily ? ` of ${usd(caps.daily)}` : ""}, ` +
+    `this month ${usd(spend.month)}${caps.monthly ? ` of ${usd(caps.monthly)}` : ""}.`,
 };

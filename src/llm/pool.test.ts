@@ -6,7 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:tes
 import { type LlmMock, startLlmMock } from "../../test/support/llm.ts";
 import { LlmChainError } from "./errors.ts";
 import { LlmPool, loadProvider, type ProviderFactory, splitChainEntry, tenantProviderKey } from "./pool.ts";
-import type { ChatRequest, ProviderSettings } from "./types.ts";
+import type { ChatRequest, LinkBound, ProviderSettings } from "./types.ts";
 
 let llm: LlmMock;
 beforeAll(async () => {
@@ -42,6 +42,28 @@ describe("chain entries", () => {
     const r = await pool.chat(["openrouter/meta-llama/llama-3-8b"], ask("hi"));
     expect(r).toMatchObject({ content: "routed", provider: "openrouter", model: "meta-llama/llama-3-8b" });
     expect(requestsFor("meta-llama/llama-3-8b")).toHaveLength(1);
+  });
+});
+
+describe("per-link bound (budgets)", () => {
+  test("each link gets its own max_tokens; a refused link is skipped without an attempt", async () => {
+    llm.replyAll("ok").on({ model: "primary" }, { status: 500 });
+    const bound: LinkBound = (_p, model) => (model === "dear" ? { refused: "too dear" } : { maxTokens: model === "primary" ? 40 : 7 });
+    const r = await new LlmPool([provider("a")]).chat(["a/dear", "a/primary", "a/cheap"], ask("hi"), { bound });
+    expect(r.model).toBe("cheap");
+    expect(r.attempts.map((a) => a.model)).toEqual(["primary", "cheap"]);
+    expect(llm.journal().map((j) => [j.model, j.maxTokens])).toEqual([
+      ["primary", 40],
+      ["cheap", 7],
+    ]);
+  });
+
+  test("a chain that ends with refusals fails as kind budget, naming the first reason", async () => {
+    llm.replyAll("ok").on({ model: "primary" }, { status: 500 });
+    const e = await chainError(new LlmPool([provider("a")]).chat(["a/primary", "a/dear"], ask("hi"), { bound: (_p, m) => (m === "dear" ? { refused: "daily budget spent" } : { maxTokens: 100 }) }));
+    expect(e.kind).toBe("budget");
+    expect(e.message).toBe("daily budget spent");
+    expect(e.attempts.map((a) => [a.model, a.ok])).toEqual([["primary", false]]);
   });
 });
 

@@ -67,6 +67,12 @@ describe.each(DB_KINDS)("admin API on %s Postgres", (kind) => {
     expect(made).toMatchObject({ status: 201, body: { slug: "bea", tenant_id: f.acme, budget: { daily_usd: 2, monthly_usd: 0 }, context_tokens: 8000, source: "ui" } });
     const patched = await api("tenantAdmin", `/tenants/${f.acme}/agents/${made.body.id}`, { method: "PATCH", json: { instructions: "Be brief.", budget: { monthly_usd: 30 } } });
     expect(patched.body).toMatchObject({ name: "Bea", persona: "kind", instructions: "Be brief.", budget: { daily_usd: 2, monthly_usd: 30 } });
+    // Money is exact: a tiny cap is kept (not rounded to 0 = no cap), one the store cannot hold is refused by name.
+    const tiny = await api("tenantAdmin", `/tenants/${f.acme}/agents/${made.body.id}`, { method: "PATCH", json: { budget: { daily_usd: 0.000001 } } });
+    expect(tiny.body.budget).toEqual({ daily_usd: 0.000001, monthly_usd: 30 });
+    const tooFine = await api("tenantAdmin", `/tenants/${f.acme}/agents/${made.body.id}`, { method: "PATCH", json: { budget: { daily_usd: 1e-10 } } });
+    expect(tooFine).toMatchObject({ status: 400, body: { error: { message: expect.stringMatching(/^budget\.daily_usd: has more than 9 decimal places/) } } });
+    expect((await api("tenantAdmin", `/tenants/${f.acme}/agents`, { json: { slug: "neg", name: "Neg", budget: { monthly_usd: -1 } } })).body.error.message).toBe("budget.monthly_usd: cannot be negative");
     expect((await api("tenantAdmin", `/tenants/${f.acme}/agents/${ada}`, { method: "PATCH", json: { name: "Other" } })).status).toBe(409);
     expect((await api("tenantAdmin", `/tenants/${f.acme}/agents/${made.body.id}`, { method: "DELETE" })).status).toBe(204);
     expect((await api("tenantAdmin", `/tenants/${f.acme}/agents/${made.body.id}`)).status).toBe(404);

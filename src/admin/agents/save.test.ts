@@ -1,0 +1,19 @@
+import { describe, expect, test } from "bun:test";
+import { parseAgentForm } from "./save.ts";
+
+const fields = { name: "Ada", slug: "ada", models: "mock/m", daily_budget_usd: "0", monthly_budget_usd: "0", context_tokens: "8000", max_tool_iterations: "4" };
+
+describe("the agent form's budgets", () => {
+  test("a tiny cap is kept exactly, as typed", () => {
+    const r = parseAgentForm({ ...fields, daily_budget_usd: "0.000001", monthly_budget_usd: "12.50" });
+    expect(r.ok && [r.value.daily_budget_usd, r.value.monthly_budget_usd]).toEqual(["0.000001", "12.5"]);
+  });
+
+  test("an amount the store cannot hold is an error on its field, not a rounded value", () => {
+    const r = parseAgentForm({ ...fields, daily_budget_usd: "0.0000000001", monthly_budget_usd: "-3" });
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.errors.daily_budget_usd).toContain("more than 9 decimal places");
+    expect(r.errors.monthly_budget_usd).toBe("cannot be negative");
+  });
+});
