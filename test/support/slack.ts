@@ -153,12 +153,19 @@ function teamRewritingProxy(target: string, teamId: string) {
     port: 0,
     hostname: "127.0.0.1",
     async fetch(req) {
-      const { pathname, search } = new URL(req.url);
-      const res = await fetch(`${target}${pathname}${search}`, { method: req.method, headers: req.headers, body: req.method === "GET" ? undefined : await req.arrayBuffer() });
-      const body = await res.text();
-      if (pathname !== "/api/auth.test") return new Response(body, { status: res.status, headers: { "content-type": res.headers.get("content-type") ?? "application/json" } });
-      return Response.json({ ...JSON.parse(body), team_id: teamId }, { status: res.status });
+      // At teardown the client or the emulator may hang up mid-request (ECONNRESET): answer 502
+      // instead of letting the error escape, which bun reports as "unhandled error between tests".
+      try {
+        const { pathname, search } = new URL(req.url);
+        const res = await fetch(`${target}${pathname}${search}`, { method: req.method, headers: req.headers, body: req.method === "GET" ? undefined : await req.arrayBuffer() });
+        const body = await res.text();
+        if (pathname !== "/api/auth.test") return new Response(body, { status: res.status, headers: { "content-type": res.headers.get("content-type") ?? "application/json" } });
+        return Response.json({ ...JSON.parse(body), team_id: teamId }, { status: res.status });
+      } catch {
+        return new Response("proxy: upstream unavailable", { status: 502 });
+      }
     },
+    error: () => new Response("proxy error", { status: 502 }),
   });
 }
 
