@@ -177,25 +177,32 @@ function frontingProxy(target: string, teamId: string, current: () => Hold) {
     port: 0,
     hostname: "127.0.0.1",
     async fetch(req) {
-      const { pathname, search } = new URL(req.url);
-      const raw = req.method === "GET" ? undefined : await req.arrayBuffer();
-      const res = await fetch(`${target}${pathname}${search}`, { method: req.method, headers: req.headers, body: raw });
-      const body = await res.text();
-      const reply = (text: string) => new Response(text, { status: res.status, headers: { "content-type": res.headers.get("content-type") ?? "application/json" } });
-      if (pathname === "/api/auth.test") return Response.json({ ...JSON.parse(body), team_id: teamId }, { status: res.status });
-      const held = current();
-      if (pathname === "/api/chat.postMessage" && held.on) {
-        held.accepted++;
-        await held.released;
+      // At teardown the client or the emulator may hang up mid-request (ECONNRESET): answer 502
+      // instead of letting the error escape, which bun reports as "unhandled error between tests".
+      try {
+        const { pathname, search } = new URL(req.url);
+        const raw = req.method === "GET" ? undefined : await req.arrayBuffer();
+        const res = await fetch(`${target}${pathname}${search}`, { method: req.method, headers: req.headers, body: raw });
+        const body = await res.text();
+        const reply = (text: string) => new Response(text, { status: res.status, headers: { "content-type": res.headers.get("content-type") ?? "application/json" } });
+        if (pathname === "/api/auth.test") return Response.json({ ...JSON.parse(body), team_id: teamId }, { status: res.status });
+        const held = current();
+        if (pathname === "/api/chat.postMessage" && held.on) {
+          held.accepted++;
+          await held.released;
+          return reply(body);
+        }
+        if ((pathname === "/api/conversations.history" || pathname === "/api/conversations.replies") && !wantsMetadata(req.headers.get("content-type"), raw, search)) {
+          const json = JSON.parse(body) as { messages?: Record<string, unknown>[] };
+          for (const m of json.messages ?? []) delete m.metadata;
+          return Response.json(json, { status: res.status });
+        }
         return reply(body);
+      } catch {
+        return new Response("proxy: upstream unavailable", { status: 502 });
       }
-      if ((pathname === "/api/conversations.history" || pathname === "/api/conversations.replies") && !wantsMetadata(req.headers.get("content-type"), raw, search)) {
-        const json = JSON.parse(body) as { messages?: Record<string, unknown>[] };
-        for (const m of json.messages ?? []) delete m.metadata;
-        return Response.json(json, { status: res.status });
-      }
-      return reply(body);
     },
+    error: () => new Response("proxy error", { status: 502 }),
   });
 }
 

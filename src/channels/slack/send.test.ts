@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { capturingContext, type SlackWorkspace, slackDefinition, slackEvents, startSlackWorkspace } from "../../../test/support/slack.ts";
 import { SendError } from "../../gateway/outbox.ts";
+import { Outbound } from "../../net/outbound.ts";
 import type { InboundMessage } from "../types.ts";
 import { createSlackAdapter, type SlackAdapter } from "./adapter.ts";
 
@@ -30,6 +31,17 @@ async function sendError(p: Promise<unknown>): Promise<SendError> {
 }
 
 describe("send() against the emulator", () => {
+  test("an api_url on loopback without the platform allow-list: refused, final, nothing posted", async () => {
+    const before = (await ws.messages(ws.channel)).length;
+    const guarded = createSlackAdapter(slackDefinition(ws), { ...logs.ctx, fetch: new Outbound().fetch });
+    await guarded.start(async () => {});
+    const e = await sendError(guarded.send({ chatKey: ws.channel, text: "should never arrive" }));
+    await guarded.stop();
+    expect(e.retryable).toBe(false);
+    expect(e.message).toMatch(/refused: .* resolves to 127\.0\.0\.1, a loopback address/);
+    expect((await ws.messages(ws.channel)).length).toBe(before);
+  });
+
   test("replies in the thread, converted to mrkdwn; the thread is then ours", async () => {
     const root = await ws.post("human", ws.channel, "<@bot> how do I deploy?");
     const { externalId } = await adapter.send({ chatKey: `${ws.channel}:${root}`, replyTo: root, text: "## Steps\nRun **make deploy** — see [docs](https://x.io/a?b=1&c=2) & relax" });

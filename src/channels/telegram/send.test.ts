@@ -1,6 +1,7 @@
 /** Send failures against a tiny stand-in Bot API: how each maps onto the outbox's SendError. */
-import { loopbackOutbound } from "../../../test/support/outbound.ts";
 import { afterAll, beforeEach, describe, expect, test } from "bun:test";
+import { loopbackOutbound } from "../../../test/support/outbound.ts";
+import { Outbound } from "../../net/outbound.ts";
 import pino from "pino";
 import { SendError } from "../../gateway/outbox.ts";
 import { createTelegramAdapter } from "./adapter.ts";
@@ -23,8 +24,8 @@ const standIn = Bun.serve({
 });
 const fail = (code: number, description: string, parameters?: object) => Response.json({ ok: false, error_code: code, description, parameters }, { status: code });
 
-const adapter = (apiRoot = `http://127.0.0.1:${standIn.port}/`) =>
-  createTelegramAdapter({ tenantId: "t", channelId: "c", agentId: "a", kind: "telegram", name: "tg", mode: "polling", settings: { api_root: apiRoot }, secrets: { bot_token: TOKEN } }, { log, cursor, webhookUrl: "", fetch: loopbackOutbound().fetch });
+const adapter = (apiRoot = `http://127.0.0.1:${standIn.port}/`, fetch = loopbackOutbound().fetch) =>
+  createTelegramAdapter({ tenantId: "t", channelId: "c", agentId: "a", kind: "telegram", name: "tg", mode: "polling", settings: { api_root: apiRoot }, secrets: { bot_token: TOKEN } }, { log, cursor, webhookUrl: "", fetch });
 
 async function sendError(p: Promise<unknown>): Promise<SendError> {
   const e = await p.then(
@@ -39,6 +40,12 @@ async function sendError(p: Promise<unknown>): Promise<SendError> {
 describe("telegram send errors", () => {
   beforeEach(() => void (calls = []));
   afterAll(() => standIn.stop(true));
+
+  test("an api_root on loopback without the platform allow-list: refused, final, nothing sent", async () => {
+    const e = await sendError(adapter(undefined, new Outbound().fetch).send({ chatKey: "42", text: "hi" }));
+    expect([e.retryable, e.message]).toEqual([false, "telegram: refused: 127.0.0.1 resolves to 127.0.0.1, a loopback address; refused"]);
+    expect(calls).toEqual([]);
+  });
 
   test("429 → retryable, after Telegram's retry_after", async () => {
     answer = () => fail(429, "Too Many Requests: retry after 3", { retry_after: 3 });
