@@ -102,6 +102,9 @@ describe("outbox", () => {
       expect(await outbox.send(route, { inboundEventId: id, seq: 0 }, { chatKey: "C1", text: "maybe delivered" }, chan)).toEqual({ status: "unknown" });
       expect(chan.sent).toHaveLength(0);
       expect(await row(id)).toMatchObject({ status: "unknown", lastError: "in doubt after a restart: not re-sent" });
+      // Reprocessed once more (another crash): still not sent.
+      expect(await outbox.send(route, { inboundEventId: id, seq: 0 }, { chatKey: "C1", text: "maybe delivered" }, chan)).toEqual({ status: "unknown" });
+      expect(chan.sent).toHaveLength(0);
     });
 
     test("a channel that finds it (Slack metadata): marked sent with the found id, not posted again", async () => {

@@ -120,8 +120,9 @@ export class Outbox {
    * the inbound event, audit) commit in one transaction.
    */
   async deliver(tenantId: string, prepared: Prepared, adapter: Sender, settle?: Settle): Promise<SendOutcome> {
-    if (prepared.status === "sent") {
-      const outcome: SendOutcome = { status: "already_sent" };
+    // `unknown` was settled at most once: sending it now could be the second copy.
+    if (prepared.status === "sent" || prepared.status === "unknown") {
+      const outcome: SendOutcome = prepared.status === "sent" ? { status: "already_sent" } : { status: "unknown" };
       if (settle) await this.mark(tenantId, { id: null, settlement: settle(outcome) });
       return outcome;
     }

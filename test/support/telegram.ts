@@ -70,6 +70,11 @@ export interface TelegramShim {
   botReplies(chatId: number, token?: string): BotReply[];
   waitForReplies(chatId: number, count: number, opts?: { token?: string; timeoutMs?: number }): Promise<BotReply[]>;
   chatActions(chatId: number, token?: string): string[];
+  /** From now on sendMessage is stored (the user sees it) but not answered until releaseAnswers(). */
+  holdAnswers(): void;
+  releaseAnswers(): void;
+  /** sendMessage calls stored while answers were held. */
+  heldAccepted(): number;
   /** Presses the inline button with callback `data` under `reply` (default: as the chat's user). */
   userClicks(reply: BotReply, data: string, opts?: { token?: string; from?: Partial<User> }): Promise<{ update: Update; webhookStatus?: number }>;
   /** answerCallbackQuery calls, oldest first. */
@@ -95,6 +100,12 @@ export async function startTelegramShim(opts: { bots?: { username: string; id?: 
     return { id, username: b.username, token: b.token ?? `${id}:AAH${crypto.randomUUID().replace(/-/g, "")}` };
   });
   const state = new Map(bots.map((bot) => [bot.token, { bot, queue: [], actions: [], answers: [], edits: [] } as BotState]));
+  const newHold = () => {
+    const h = { on: false, accepted: 0, release: () => {} } as { on: boolean; accepted: number; released: Promise<void>; release: () => void };
+    h.released = new Promise<void>((r) => (h.release = r));
+    return h;
+  };
+  let hold = newHold();
   const emulator = new TelegramServer({ storeTimeout: 24 * 3600 });
   // Our own listener on an ephemeral port: the emulator's start() treats port 0 as "use 9000".
   const inner = http.createServer((emulator as unknown as { webServer: http.RequestListener }).webServer);
@@ -151,7 +162,13 @@ export async function startTelegramShim(opts: { bots?: { username: string; id?: 
         }
       }
       const res = await fetch(`${innerUrl}${new URL(req.url).pathname}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(p) });
-      return new Response(res.body, { status: res.status, headers: { "content-type": "application/json" } });
+      const body = await res.arrayBuffer();
+      if (match[2] === "sendMessage" && hold.on) {
+        // Stored (the chat has it) but the bot is not told yet: the window a crash can fall into.
+        hold.accepted++;
+        await hold.released;
+      }
+      return new Response(body, { status: res.status, headers: { "content-type": "application/json" } });
     },
   });
 
@@ -247,10 +264,20 @@ export async function startTelegramShim(opts: { bots?: { username: string; id?: 
       return botReplies(chatId, o.token);
     },
     chatActions: (chatId, token = bots[0]!.token) => state.get(token)!.actions.filter((a) => a.chatId === chatId).map((a) => a.action),
+    holdAnswers: () => {
+      hold = newHold();
+      hold.on = true;
+    },
+    releaseAnswers: () => {
+      hold.on = false;
+      hold.release();
+    },
+    heldAccepted: () => hold.accepted,
     userClicks,
     answers: (token = bots[0]!.token) => state.get(token)!.answers,
     edits: (chatId, token = bots[0]!.token) => state.get(token)!.edits.filter((e) => e.chat_id === chatId).map(({ chat_id: _, ...e }) => e),
     async stop() {
+      hold.release();
       for (const s of state.values()) s.pending?.("ready");
       await proxy.stop(true);
       inner.closeAllConnections();
