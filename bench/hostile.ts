@@ -64,9 +64,10 @@ writeFileSync(
 const cli = ["bun", join(root, "src/cli/main.ts")];
 const PASSWORD = "bench hostile correct horse";
 const appLog = join(dir, "konstruct.log");
-const { proc } = await spawnReady({ cmd: [...cli, "serve", "-c", config], cwd: dir, env: { ...process.env } as Record<string, string>, url: `${base}/readyz`, log: appLog, timeoutMs: 90_000 });
+// Before serving: the embedded database admits one process at a time.
 const admin = Bun.spawn([...cli, "admin", "create", "-c", config, "--email", "root@bench.test", "--password-file", "-"], { cwd: dir, stdin: new TextEncoder().encode(PASSWORD), stdout: "ignore", stderr: "pipe" });
 if ((await admin.exited) !== 0) fail(`admin create: ${await new Response(admin.stderr).text()}`);
+const { proc } = await spawnReady({ cmd: [...cli, "serve", "-c", config], cwd: dir, env: { ...process.env } as Record<string, string>, url: `${base}/readyz`, log: appLog, timeoutMs: 90_000 });
 const channelId = await withTimeout(
   (async () => {
     for (;;) {
@@ -101,6 +102,7 @@ csrf = csrfOf(await (await browse("/admin")).text());
 
 // ── chat load ───────────────────────────────────────────────────────────────────────────────
 let seq = 0;
+let resets = 0;
 const sent = new Map<string, number>();
 const arrived = new Map<string, number>();
 async function sendEvent(): Promise<string> {
@@ -117,7 +119,9 @@ async function sendEvent(): Promise<string> {
   });
   const stamp = Math.floor(Date.now() / 1000);
   sent.set(ts, now());
-  const res = await fetch(eventsUrl, { method: "POST", headers: { "content-type": "application/json", "x-slack-request-timestamp": String(stamp), "x-slack-signature": signSlack(ws.signingSecret, stamp, body) }, body });
+  const post = () => fetch(eventsUrl, { method: "POST", headers: { "content-type": "application/json", "x-slack-request-timestamp": String(stamp), "x-slack-signature": signSlack(ws.signingSecret, stamp, body) }, body });
+  // A pooled keep-alive connection the server has just closed resets; Slack retries too.
+  const res = await post().catch(() => (resets++, post())).catch((e) => fail(`event ${n}: ${e.message}`));
   if (res.status !== 200) fail(`event ${n} answered ${res.status}: ${await res.text()}`);
   await res.arrayBuffer();
   return ts;
@@ -159,7 +163,7 @@ function bigHtml(k: number): Uint8Array {
 async function upload(name: string, bytes: Uint8Array): Promise<number> {
   const form = new FormData();
   form.append("file", new Blob([bytes]), name);
-  const res = await browse("/api/v1/kb/bench/documents", { method: "POST", body: form, headers: { "x-csrf-token": csrf } });
+  const res = await browse("/api/v1/kb/bench/documents", { method: "POST", body: form, headers: { "x-csrf-token": csrf } }).catch((e) => fail(`upload ${name}: ${e.message}`));
   await res.arrayBuffer();
   return res.status;
 }
@@ -199,7 +203,7 @@ let attacking = true;
 const health = (async () => {
   while (attacking) {
     const t0 = performance.now();
-    const res = await fetch(`${base}/healthz`);
+    const res = await fetch(`${base}/healthz`).catch((e) => fail(`/healthz: ${e.message}`));
     await res.arrayBuffer();
     if (res.status !== 200) fail(`/healthz answered ${res.status}`);
     healthMax = Math.max(healthMax, performance.now() - t0);
@@ -249,6 +253,7 @@ printJsonLast({
   healthz_max_ms: round(healthMax),
   peak_rss_mb: Math.round(peakRss),
   anonymous_refused: refused,
+  connection_resets: resets,
   uploads: uploadStatus,
   documents: docs.map((d) => d.status),
   pass: { p99: ratio <= 3, healthz: healthMax <= 100, rss: peakRss <= 600, refused: refused === ANON },
