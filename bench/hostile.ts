@@ -5,7 +5,7 @@
  *
  *   idle:    chat latency for PHASE_S seconds
  *   hostile: the same chat load while, at once, a signed-in admin uploads UPLOADS 20 MB documents
- *            (HTML pages: ~1 MB of prose, the rest inline script) and a 1.5 MB DOCX decompression
+ *            (HTML pages: ~300 KB of prose, the rest inline script) and a 1.5 MB DOCX decompression
  *            bomb, and ANON anonymous clients each start a 50 MB upload; /healthz is polled every
  *            20 ms and the server's RSS every 50 ms, until the attack is over and the uploads embedded.
  *
@@ -154,9 +154,9 @@ async function chat(until: () => boolean) {
 }
 
 // ── attackers ───────────────────────────────────────────────────────────────────────────────
-/** A 20 MB HTML page: ~1 MB of prose (unique per upload) and 19 MB of inline script. */
+/** A 20 MB HTML page: ~300 KB of prose (unique per upload) and 19 MB of inline script. */
 function bigHtml(k: number): Uint8Array {
-  const prose = Array.from({ length: 1400 }, (_, s) => `<h2>Section ${k}.${s}</h2><p>${`Upload ${k} section ${s} explains the travel policy, the expense rules and the approval steps in plain words. `.repeat(6)}</p>`).join("\n");
+  const prose = Array.from({ length: 400 }, (_, s) => `<h2>Section ${k}.${s}</h2><p>${`Upload ${k} section ${s} explains the travel policy, the expense rules and the approval steps in plain words. `.repeat(6)}</p>`).join("\n");
   const script = `<script>var blob = "${"x".repeat(20 * MB - prose.length - 200)}";</script>`;
   return new TextEncoder().encode(`<html><head><title>Big ${k}</title></head><body>${prose}${script}</body></html>`);
 }
@@ -212,10 +212,11 @@ const health = (async () => {
   }
 })();
 const embedded = async () => {
-  for (;;) {
+  for (let i = 0; ; i++) {
     const res = await browse("/api/v1/kb/bench/documents");
-    const { documents } = (await res.json()) as { documents: { status: string }[] };
+    const { documents } = (await res.json()) as { documents: { filename: string; status: string; progress: number; error: string | null }[] };
     if (documents.every((d) => d.status === "ready" || d.status === "failed")) return documents;
+    if (i % 50 === 0) console.log(`  ${documents.map((d) => `${d.filename} ${d.status} ${d.progress}%${d.error ? ` (${d.error})` : ""}`).join("; ")}`);
     await Bun.sleep(200);
   }
 };
