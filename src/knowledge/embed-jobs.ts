@@ -15,7 +15,8 @@ import { recordset, rowsOf } from "../db/set-sql.ts";
 import type { Embedder } from "../embeddings/embedder.ts";
 import type { VectorStore } from "../vectors/store.ts";
 
-const BATCH = 64;
+/** Small batches: a chat query waits for at most one bulk batch in the embedder (embedder.ts). */
+const BATCH = 32;
 const WRITE_SLICE = 8;
 const IDLE_POLL_MS = 5000;
 
@@ -110,6 +111,8 @@ export class EmbedJobs {
         if (!rows.length) continue;
         worked = true;
         await this.embedBatch(tenantId, table, rows);
+        // A turn of the event loop between batches: a large document must not starve chat turns.
+        await new Promise((r) => setImmediate(r));
       }
     }
     return worked;
