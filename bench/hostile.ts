@@ -163,7 +163,8 @@ function bigHtml(k: number): Uint8Array {
 async function upload(name: string, bytes: Uint8Array): Promise<number> {
   const form = new FormData();
   form.append("file", new Blob([bytes]), name);
-  const res = await browse("/api/v1/kb/bench/documents", { method: "POST", body: form, headers: { "x-csrf-token": csrf } }).catch((e) => fail(`upload ${name}: ${e.message}`));
+  const post = () => browse("/api/v1/kb/bench/documents", { method: "POST", body: form, headers: { "x-csrf-token": csrf } });
+  const res = await post().catch(() => (resets++, post())).catch((e) => fail(`upload ${name}: ${e.message}`));
   await res.arrayBuffer();
   return res.status;
 }
