@@ -18,7 +18,8 @@ import type { Embedder } from "../embeddings/embedder.ts";
 import { WarnOnce } from "../log/once.ts";
 import type { VectorStore } from "../vectors/store.ts";
 
-const BATCH = 64;
+/** Small batches: a chat query waits for at most one bulk batch in the embedder (embedder.ts). */
+const BATCH = 32;
 const WRITE_SLICE = 8;
 const IDLE_POLL_MS = 5000;
 
@@ -115,6 +116,8 @@ export class EmbedJobs {
         const rows = await this.pending(tenantId, BATCH, table);
         if (!rows.length) continue;
         if (await this.embedBatch(tenantId, table, rows)) worked = true;
+        // A turn of the event loop between batches: a large document must not starve chat turns.
+        await new Promise((r) => setImmediate(r));
       }
     }
     return worked;
