@@ -47,7 +47,7 @@ export const changePassword: Handler = async (deps, ctx) => {
   if (password !== formText(ctx.body, "confirm")) return again({ confirm: "the passwords differ" });
   if (password === current) return again({ password: "choose a password different from the current one" });
   try {
-    await setPassword(db, p.userId, password, ctx.sessionId ? hashToken(ctx.sessionId) : null);
+    await setPassword(db, p.userId, password, ctx.sessionId ? hashToken(ctx.sessionId) : null, p.email);
   } catch (e) {
     return again(fieldErrors(e, "password"));
   }

@@ -40,7 +40,7 @@ export async function resetPassword(email: string, given: string | null, configP
   return withDatabase(configPath, async (db) => {
     const [u] = await db.platform((tx) => tx.select({ id: users.id }).from(users).where(eq(users.email, address)));
     if (!u) throw new KonstructError("not_found", `no console user ${address}`);
-    await setPassword(db, u.id, given ?? generated!);
+    await setPassword(db, u.id, given ?? generated!, null, address);
     await clearFailures(db, accountKey(address));
     return { email: address, generated };
   });
