@@ -2,12 +2,13 @@
  * The one place errors become HTTP responses: KonstructError → its status and code; Elysia's own
  * validation/parse errors → 400 with the reason; anything else → 500 without internals (logged).
  * A browser (Accept: text/html, outside /api) gets the same status as a page with the reason,
- * and is sent to sign in instead of a bare 401.
+ * and is sent to sign in instead of a bare 401. No message shows an absolute server path (scrub-paths.ts).
  */
 import type { Logger } from "pino";
 import { ErrorPage, errorTitle } from "../../views/pages/error.tsx";
 import { KonstructError } from "../errors.ts";
 import { render } from "./render.ts";
+import { scrubPaths } from "./scrub-paths.ts";
 
 export function errorResponse(error: unknown, code: string | number, log: Logger, request?: Request): Response {
   const browser = request && wantsPage(request);
@@ -34,7 +35,7 @@ function wantsPage(request: Request): boolean {
 }
 
 function page(request: Request, status: number, message: string): Response {
-  return render(request, ErrorPage({ status, message }), errorTitle(status), status);
+  return render(request, ErrorPage({ status, message: scrubPaths(message) }), errorTitle(status), status);
 }
 
 /** A page comes back after signing in; a form post cannot be replayed, so it starts from the login. */
@@ -47,5 +48,5 @@ function toLogin(request: Request): Response {
 }
 
 function json(status: number, code: string, message: string, headers?: Record<string, string>): Response {
-  return Response.json({ error: { code, message } }, { status, headers });
+  return Response.json({ error: { code, message: scrubPaths(message) } }, { status, headers });
 }

@@ -55,7 +55,7 @@ export async function findLiveInvitation(db: Database, token: string) {
 }
 
 export async function acceptInvitation(db: Database, token: string, password: string): Promise<User> {
-  checkPassword(password);
+  await checkPassword(password);
   const passwordHash = await hashPassword(password);
   return db.platform(async (tx) => {
     const [inv] = await tx.select().from(invitations).where(live(hashToken(token))).for("update");

@@ -1,8 +1,10 @@
 /**
  * Login throttling: failed attempts counted per key (`account:<email>`, `ip:<address>`) in a fixed
- * window. At `max` failures within the window a key is blocked until the window ends — for an
- * account this stops guessing one password from many IPs, for an IP guessing many accounts.
- * State is in the database, so it holds across restarts and replicas.
+ * window. An IP is blocked at `max` failures until the window ends (one client guessing many
+ * accounts). An account is never blocked — that would let anyone lock the only platform admin out
+ * — but each attempt on it waits longer the more it failed recently (progressive delay, capped at
+ * 4 s), which slows guessing one password from many IPs to a crawl. `konstruct admin unlock`
+ * clears both. State is in the database, so it holds across restarts and replicas.
  */
 import { inArray, lt, sql } from "drizzle-orm";
 import type { Database } from "../../db/database.ts";
@@ -13,7 +15,19 @@ export interface ThrottlePolicy {
   windowMs: number;
 }
 
-export const throttleKeys = (email: string, ip: string) => [`account:${email.trim().toLowerCase()}`, `ip:${ip}`];
+export const accountKey = (email: string) => `account:${email.trim().toLowerCase()}`;
+export const ipKey = (ip: string) => `ip:${ip}`;
+export const throttleKeys = (email: string, ip: string) => [accountKey(email), ipKey(ip)];
+
+export const MAX_DELAY_MS = 4000;
+/** 0 failures: none; then 250 ms, doubling per failure, never above MAX_DELAY_MS. */
+export const delayAfter = (failures: number) => (failures <= 0 ? 0 : Math.min(MAX_DELAY_MS, 250 * 2 ** Math.min(failures - 1, 10)));
+
+/** How long an attempt on this account waits first: by its failures in the current window. */
+export async function accountDelayMs(db: Database, key: string, policy: ThrottlePolicy, now = Date.now()): Promise<number> {
+  const [r] = await db.platform((tx) => tx.select().from(loginThrottle).where(inArray(loginThrottle.key, [key])));
+  return r && r.windowStartedAt.getTime() + policy.windowMs > now ? delayAfter(r.failures) : 0;
+}
 
 /** Seconds until the keys may try again; 0 = not blocked. */
 export async function blockedFor(db: Database, keys: string[], policy: ThrottlePolicy, now = Date.now()): Promise<number> {
@@ -45,6 +59,8 @@ export async function recordFailure(db: Database, keys: string[], policy: Thrott
   });
 }
 
-export async function clearFailures(db: Database, key: string): Promise<void> {
-  await db.platform((tx) => tx.delete(loginThrottle).where(inArray(loginThrottle.key, [key])));
+/** Clears the given keys (a successful sign-in, `konstruct admin unlock`); all of them when none given. */
+export async function clearFailures(db: Database, ...keys: string[]): Promise<number> {
+  const gone = await db.platform((tx) => (keys.length ? tx.delete(loginThrottle).where(inArray(loginThrottle.key, keys)) : tx.delete(loginThrottle)).returning({ key: loginThrottle.key }));
+  return gone.length;
 }

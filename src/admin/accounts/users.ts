@@ -4,19 +4,15 @@ import type { Database, Tx } from "../../db/database.ts";
 import { sessions, type User, users } from "../../db/schema/index.ts";
 import { KonstructError } from "../../errors.ts";
 import type { Principal, Role } from "../auth/principal.ts";
+import { checkPassword } from "./password-policy.ts";
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-export const MIN_PASSWORD = 10;
+export { checkPassword, MIN_PASSWORD } from "./password-policy.ts";
 
 export function normalizeEmail(email: string): string {
   const e = email.trim().toLowerCase();
   if (!EMAIL.test(e)) throw new KonstructError("bad_request", "email: not an e-mail address");
   return e;
-}
-
-export function checkPassword(password: string): void {
-  if (password.length < MIN_PASSWORD) throw new KonstructError("bad_request", `password: must be at least ${MIN_PASSWORD} characters`);
-  if (password.length > 1024) throw new KonstructError("bad_request", "password: too long");
 }
 
 export const hashPassword = (password: string) => Bun.password.hash(password, { algorithm: "argon2id" });
@@ -43,7 +39,7 @@ export function createFirstAdmin(db: Database, input: { email: string; password:
 
 export async function createUser(db: Database, input: NewUser, precondition?: (tx: Tx) => Promise<void>): Promise<User> {
   const email = normalizeEmail(input.email);
-  checkPassword(input.password);
+  await checkPassword(input.password, [email]);
   if ((input.role === "platform_admin") !== (input.tenantId === null))
     throw new KonstructError("bad_request", "role: a platform admin has no tenant; every other role has one");
   const passwordHash = await hashPassword(input.password);
@@ -93,8 +89,8 @@ export async function deleteUser(db: Database, id: string, tenantId: string | nu
  * A new password for a user (console password page, `konstruct admin reset-password`). Every
  * other session of that user ends: whoever held the old password is signed out.
  */
-export async function setPassword(db: Database, userId: string, password: string, keepSessionIdHash: string | null = null): Promise<void> {
-  checkPassword(password);
+export async function setPassword(db: Database, userId: string, password: string, keepSessionIdHash: string | null = null, email = ""): Promise<void> {
+  await checkPassword(password, [email]);
   const passwordHash = await hashPassword(password);
   await db.platform(async (tx) => {
     await tx.update(users).set({ passwordHash }).where(eq(users.id, userId));

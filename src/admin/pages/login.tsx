@@ -1,12 +1,13 @@
 /** @jsxImportSource @kitajs/html */
 /**
  * GET/POST /login. A wrong e-mail and a wrong password look the same (and cost the same argon2id
- * verify). Failures count against the account and the client IP (accounts/throttle.ts); while
- * either is blocked the answer is 429 with Retry-After, before any password is checked.
+ * verify). Failures count against the account and the client IP (accounts/throttle.ts): a blocked
+ * IP gets 429 with Retry-After before any password is checked; an account is never blocked, its
+ * attempts are only delayed (so an attacker cannot lock the platform admin out).
  */
 import { redirect, render } from "../../http/render.ts";
 import { LoginPage } from "../../../views/admin/login.tsx";
-import { blockedFor, clearFailures, recordFailure, throttleKeys } from "../accounts/throttle.ts";
+import { accountDelayMs, blockedFor, clearFailures, recordFailure, throttleKeys } from "../accounts/throttle.ts";
 import { findUserByEmail } from "../accounts/users.ts";
 import { safeNext } from "../auth/safe-next.ts";
 import { signIn } from "../auth/sign-in.ts";
@@ -33,8 +34,10 @@ export const submitLogin: Handler = async (deps, ctx) => {
     return res;
   };
   const keys = throttleKeys(email, ctx.client.ip);
-  const wait = await blockedFor(db, keys, policy);
+  const [account, ip] = keys as [string, string];
+  const wait = await blockedFor(db, [ip], policy);
   if (wait > 0) return page(429, `Too many failed sign-ins. Try again in ${Math.ceil(wait / 60)} minute(s).`, { "retry-after": String(wait) });
+  await Bun.sleep(await accountDelayMs(db, account, policy));
   const user = email ? await findUserByEmail(db, email) : null;
   dummyHash ??= Bun.password.hash("not a password of anyone", { algorithm: "argon2id" });
   const ok = await Bun.password.verify(formText(ctx.body, "password"), user?.passwordHash ?? (await dummyHash)).catch(() => false);
@@ -42,7 +45,7 @@ export const submitLogin: Handler = async (deps, ctx) => {
     await recordFailure(db, keys, policy);
     return page(401, "Wrong e-mail or password.");
   }
-  await clearFailures(db, keys[0]!);
+  await clearFailures(db, account);
   await signIn(db, ctx, user.id, deps.config.admin.session_ttl_hours);
   return redirect(ctx.request, safeNext(next));
 };

@@ -28,6 +28,9 @@ describe("GET/POST /admin/password", () => {
     const wrong = await b.fetch("/admin/password", { form: { current: "nope nope nope", password: NEW, confirm: NEW } });
     expect(wrong.status).toBe(400);
     expect(await wrong.text()).toContain("not your current password");
+    const weak = await b.fetch("/admin/password", { form: { current: PASSWORD, password: "password1234", confirm: "password1234" } });
+    expect(weak.status).toBe(400);
+    expect(await weak.text()).toContain("too easy to guess");
     const differ = await b.fetch("/admin/password", { form: { current: PASSWORD, password: NEW, confirm: `${NEW}x` } });
     expect(await differ.text()).toContain("the passwords differ");
     expect((await b.fetch("/admin/password", { form: { current: PASSWORD, password: NEW, confirm: NEW }, csrf: false })).status).toBe(403);

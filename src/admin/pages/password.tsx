@@ -8,7 +8,7 @@ import { eq } from "drizzle-orm";
 import { users } from "../../db/schema/index.ts";
 import { redirect, render } from "../../http/render.ts";
 import { PasswordPage } from "../../../views/admin/password.tsx";
-import { blockedFor, recordFailure } from "../accounts/throttle.ts";
+import { blockedFor, ipKey, recordFailure } from "../accounts/throttle.ts";
 import { setPassword } from "../accounts/users.ts";
 import { requireRead } from "../auth/principal.ts";
 import { hashToken } from "../auth/secret-token.ts";
@@ -30,7 +30,7 @@ export const changePassword: Handler = async (deps, ctx) => {
   const db = database(deps);
   const again = (errors: FieldErrors, status = 400) => render(ctx, <PasswordPage csrf={ctx.csrfToken} email={p.email} errors={errors} />, TITLE, status);
   const policy = { max: deps.config.admin.login_max_failures, windowMs: deps.config.admin.login_window_minutes * 60_000 };
-  const keys = [`ip:${ctx.client.ip}`];
+  const keys = [ipKey(ctx.client.ip)];
   const wait = await blockedFor(db, keys, policy);
   if (wait > 0) {
     const res = again({ form: `Too many wrong passwords. Try again in ${Math.ceil(wait / 60)} minute(s).` }, 429);
@@ -47,7 +47,7 @@ export const changePassword: Handler = async (deps, ctx) => {
   if (password !== formText(ctx.body, "confirm")) return again({ confirm: "the passwords differ" });
   if (password === current) return again({ password: "choose a password different from the current one" });
   try {
-    await setPassword(db, p.userId, password, ctx.sessionId ? hashToken(ctx.sessionId) : null);
+    await setPassword(db, p.userId, password, ctx.sessionId ? hashToken(ctx.sessionId) : null, p.email);
   } catch (e) {
     return again(fieldErrors(e, "password"));
   }

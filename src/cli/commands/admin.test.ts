@@ -4,7 +4,7 @@ import { writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { eq } from "drizzle-orm";
 import { openDatabase } from "../../db/database.ts";
-import { users } from "../../db/schema/index.ts";
+import { loginThrottle, users } from "../../db/schema/index.ts";
 import { tempDir } from "../../../test/support/db.ts";
 
 const MAIN = resolve(import.meta.dir, "..", "main.ts");
@@ -56,4 +56,32 @@ describe("konstruct admin create", () => {
     const r = await run(["admin", "create", "--email", "a@b.cd", "--role", "operator", "--tenant", "nope", "--password-file", "pw"]);
     expect([r.code, r.stderr]).toEqual([1, "konstruct: no tenant with slug 'nope'\n"]);
   }, 90_000);
+
+  test("unlock clears an account's failed sign-ins; reset-password sets a generated or given one and ends its sessions", async () => {
+    const open = () => openDatabase({ url: "", dataDir: join(dir.path, "data"), poolSize: 1, connectAttempts: 1 });
+    let db = await open();
+    await db.platform((tx) => tx.insert(loginThrottle).values([{ key: "account:boss@example.com", failures: 9 }, { key: "ip:192.0.2.1", failures: 9 }]));
+    await db.close();
+    const unlocked = await run(["admin", "unlock", "Boss@example.com"]);
+    expect([unlocked.code, unlocked.stdout]).toEqual([0, "boss@example.com may sign in again (its failed attempts were cleared)\n"]);
+    const reset = await run(["admin", "reset-password", "boss@example.com"]);
+    expect(reset.code).toBe(0);
+    const generated = /new password for boss@example\.com: (\S+)\n/.exec(reset.stdout)![1]!;
+    expect(generated.length).toBeGreaterThanOrEqual(24);
+    db = await open();
+    try {
+      const [u] = await db.platform((tx) => tx.select().from(users).where(eq(users.email, "boss@example.com")));
+      expect(await Bun.password.verify(generated, u!.passwordHash)).toBe(true);
+      expect(await Bun.password.verify("a long password", u!.passwordHash)).toBe(false);
+      expect((await db.platform((tx) => tx.select().from(loginThrottle))).map((r) => r.key)).toEqual(["ip:192.0.2.1"]);
+    } finally {
+      await db.close();
+    }
+    const given = await run(["admin", "reset-password", "boss@example.com", "--password-file", "-"], "a chosen long passphrase\n");
+    expect([given.code, given.stdout]).toEqual([0, "password of boss@example.com changed; all its sessions were ended\n"]);
+    const all = await run(["admin", "unlock", "--all"]);
+    expect([all.code, all.stdout]).toEqual([0, "cleared 1 throttling record(s)\n"]);
+    const ghost = await run(["admin", "reset-password", "ghost@example.com"]);
+    expect([ghost.code, ghost.stderr]).toEqual([1, "konstruct: no console user ghost@example.com\n"]);
+  }, 120_000);
 });

@@ -1,7 +1,8 @@
 /**
- * `konstruct admin create`: creates a console user without a browser — the first platform admin
- * on a headless install, or a tenant user. The password comes from a file (`-` = stdin) or a
- * hidden prompt; never from an argument, which would land in shell history and `ps`.
+ * `konstruct admin create|unlock|reset-password`: console accounts without a browser — the first
+ * platform admin on a headless install, a tenant user, and the way back in (admin-account.ts).
+ * A password comes from a file (`-` = stdin) or a hidden prompt; never from an argument, which
+ * would land in shell history and `ps`.
  */
 import { eq } from "drizzle-orm";
 import { readFileSync } from "node:fs";
@@ -12,31 +13,48 @@ import { migrate } from "../../db/migrate.ts";
 import { tenants } from "../../db/schema/index.ts";
 import { KonstructError } from "../../errors.ts";
 import { type Command, COMMON_USAGE, load, parse } from "../command.ts";
+import { resetPassword, unlock } from "./admin-account.ts";
 
 export const admin: Command = {
   name: "admin",
   usage: `Usage: konstruct admin create --email EMAIL [options]
+       konstruct admin unlock EMAIL | --all
+       konstruct admin reset-password EMAIL [--password-file PATH]
 
-Creates a user of the admin console (default: a platform admin). Migrates the database first.
+create          a user of the admin console (default: a platform admin); migrates the database first
+unlock          clears the failed sign-ins of EMAIL (or of every account and IP with --all)
+reset-password  sets a new password (from --password-file, else a generated one, printed once),
+                signs the user out everywhere and clears the failed sign-ins
 On the embedded database the server must not be running (one process owns the data dir).
 
 Options:
   -e, --email EMAIL        login e-mail (required)
       --password-file PATH read the password from PATH ('-' = stdin); default: prompt
       --role ROLE          platform_admin (default), tenant_admin or operator
+      --all                unlock: every account and IP
   -t, --tenant SLUG        the tenant of a tenant_admin or operator
 ${COMMON_USAGE}`,
   async run(argv) {
     const [sub, ...rest] = argv;
     if (sub === "--help" || sub === "-h") return console.log(this.usage), 0;
-    if (sub !== "create") throw new KonstructError("usage", `unknown admin subcommand '${sub ?? ""}' (see konstruct admin --help)`);
-    const { values } = parse(rest, {
+    if (!sub || !["create", "unlock", "reset-password"].includes(sub))
+      throw new KonstructError("usage", `unknown admin subcommand '${sub ?? ""}' (see konstruct admin --help)`);
+    const { values, positionals } = parse(rest, {
       email: { type: "string", short: "e" },
       "password-file": { type: "string" },
       role: { type: "string" },
       tenant: { type: "string", short: "t" },
-    });
+      all: { type: "boolean" },
+    }, true);
     if (values.help) return console.log(this.usage), 0;
+    if (sub === "unlock") return console.log(await unlock(positionals[0] ?? values.email, !!values.all, values.config)), 0;
+    if (sub === "reset-password") {
+      const email = positionals[0] ?? values.email;
+      if (!email) throw new KonstructError("usage", "name the account: konstruct admin reset-password EMAIL");
+      const r = await resetPassword(email, values["password-file"] ? readPasswordFile(values["password-file"]) : null, values.config);
+      console.log(r.generated ? `new password for ${r.email}: ${r.generated}\n(shown once; all its sessions were ended)` : `password of ${r.email} changed; all its sessions were ended`);
+      return 0;
+    }
     if (!values.email) throw new KonstructError("usage", "--email is required (see konstruct admin create --help)");
     const role = (values.role ?? "platform_admin") as Role;
     if (!ROLES.includes(role)) throw new KonstructError("usage", `--role must be one of ${ROLES.join(", ")}`);
