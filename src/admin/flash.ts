@@ -10,6 +10,8 @@ export const FLASH: Record<string, string> = {
   approved: "Approved; the conversation goes on.",
   denied: "Denied; the AI employee is told it was not done.",
   already_decided: "Already decided or expired; nothing changed.",
+  task_cancelled: "Cancelled; the task stops within a second.",
+  task_not_active: "The task had already ended; nothing changed.",
   not_started: "Saved, but the connection could not start — use “Test connection” to see why.",
 };
 
