@@ -19,6 +19,7 @@ export type Area =
   | "chat"
   | "knowledge"
   | "approvals"
+  | "tasks"
   | "users"
   | "tokens"
   | "api";
@@ -38,6 +39,7 @@ export const AREAS: { area: Area; label: string; href: string; least: Role }[] =
   // Operators read these; uploading, deleting and deciding take a tenant admin (checked per action).
   { area: "knowledge", label: "Knowledge", href: "/admin/knowledge", least: "operator" },
   { area: "approvals", label: "Approvals", href: "/admin/approvals", least: "operator" },
+  { area: "tasks", label: "Tasks", href: "/admin/tasks", least: "operator" },
   { area: "users", label: "Users", href: "/admin/users", least: "tenant_admin" },
   { area: "tokens", label: "API tokens", href: "/admin/tokens", least: "operator" },
   { area: "api", label: "API", href: "/admin/api", least: "operator" },

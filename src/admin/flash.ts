@@ -11,6 +11,8 @@ export const FLASH: Record<string, string> = {
   denied: "Denied; the AI employee is told it was not done.",
   already_decided: "Already decided or expired; nothing changed.",
   password_changed: "Password changed; your other sessions are signed out.",
+  task_cancelled: "Cancelled; the task stops within a second.",
+  task_not_active: "The task had already ended; nothing changed.",
   not_started: "Saved, but the connection could not start — use “Test connection” to see why.",
 };
 

@@ -187,6 +187,9 @@ function CONSOLE_ROWS(): Row[] {
     { route: "GET /admin/knowledge", expect: READ, query: acme },
     { route: "GET /admin/approvals", expect: READ, query: acme },
     { route: "POST /admin/approvals/:id/decide", expect: ADMIN_POST, query: acme, params: async (f) => ({ id: await pendingApproval(f) }), body: () => ({ decision: "denied" }) },
+    { route: "GET /admin/tasks", expect: READ, query: (f) => `${acme(f)}&status=queued` },
+    { route: "GET /admin/tasks/:id", expect: READ, query: acme, params: async (f) => ({ id: await queuedTask(f) }) },
+    { route: "POST /admin/tasks/:id/cancel", expect: ADMIN_POST, query: acme, params: async (f) => ({ id: await queuedTask(f) }) },
   ];
 }
 
@@ -240,6 +243,13 @@ const pendingApproval = async (f: Ctx) => {
       .returning({ id: approvals.id }),
   );
   return a!.id;
+};
+
+/** A queued background task of acme's agent (no job: nothing runs it). */
+const queuedTask = async (f: Ctx) => {
+  const { insertTask } = await import("../tasks/store.ts");
+  const task = await f.app().db.withTenant(f.acme, (tx) => insertTask(tx, { tenantId: f.acme, agentId: f.agentId, conversationId: f.conversationId, goal: "a table's task" }));
+  return task.id;
 };
 
 /** A channel of acme's agent whose API is a closed port (the connection test fails fast, offline). */

@@ -76,6 +76,10 @@ export const ADMIN_ROUTES: LazyRoute[] = [
   r("GET", "/admin/knowledge", async () => (await pages()).showKnowledge),
   r("GET", "/admin/approvals", async () => (await pages()).showApprovals),
   r("POST", "/admin/approvals/:id/decide", async () => (await pages()).decideApprovalForm),
+  // background tasks: list by status, one task's transcript and cost, Cancel (tenant admins)
+  r("GET", "/admin/tasks", async () => (await pages()).showTasks),
+  r("GET", "/admin/tasks/:id", async () => (await pages()).showTask),
+  r("POST", "/admin/tasks/:id/cancel", async () => (await pages()).cancelTaskForm),
   // admin API (JSON; bearer personal access token or session), described in api/openapi.ts
   r("GET", "/api/v1/openapi.json", async () => (await api()).openApiDocument),
   r("GET", "/api/v1/me", async () => (await api()).me),

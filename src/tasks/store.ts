@@ -3,10 +3,10 @@
  * replicas, or a redelivered job) never both run a task: only `queued → running` claims it, only
  * the claimer's `running → done|failed` finishes it, and `cancelled` can be set from anywhere.
  */
-import { and, desc, eq, inArray, sql } from "drizzle-orm";
+import { and, desc, eq, gte, inArray, sql } from "drizzle-orm";
 import type { Tx } from "../db/database.ts";
 import { rowsOf } from "../db/set-sql.ts";
-import { type Task, type TaskStatus, tasks } from "../db/schema/index.ts";
+import { auditLog, type Task, type TaskStatus, tasks } from "../db/schema/index.ts";
 
 export const ACTIVE: TaskStatus[] = ["queued", "running", "waiting_approval"];
 const RUNNING: TaskStatus[] = ["running", "waiting_approval"];
@@ -105,4 +105,14 @@ export function activeTasksOf(tx: Tx, agentId: string, requestedBy: string): Pro
 export function listTasks(tx: Tx, filter: { status?: TaskStatus; limit?: number } = {}): Promise<Task[]> {
   const q = tx.select().from(tasks);
   return (filter.status ? q.where(eq(tasks.status, filter.status)) : q).orderBy(desc(tasks.number)).limit(filter.limit ?? 100);
+}
+
+/** One task's transcript: the model calls, tool calls and messages its ledger recorded. */
+export function taskTranscript(tx: Tx, task: Pick<Task, "id" | "createdAt">): Promise<(typeof auditLog.$inferSelect)[]> {
+  return tx
+    .select()
+    .from(auditLog)
+    .where(and(gte(auditLog.at, task.createdAt), sql`${auditLog.data}->>'task' = ${task.id}`))
+    .orderBy(auditLog.at)
+    .limit(500);
 }

@@ -18,3 +18,4 @@ export { createTenant, listTenantsPage, newTenant, removeTenant, showTenant, upd
 export { showUsage } from "./usage.tsx";
 export { showKnowledge } from "./knowledge.tsx";
 export { decideApprovalForm, showApprovals } from "./approvals.tsx";
+export { cancelTaskForm, showTask, showTasks } from "./tasks.tsx";

@@ -1,0 +1,102 @@
+/** @jsxImportSource @kitajs/html */
+/** Background tasks of a tenant: a list filtered by status, and one task with its transcript (model and tool calls, cost) and Cancel. */
+import type { Scope } from "../../src/admin/scope.ts";
+import { type AuditEntry, TASK_STATUSES, type Task } from "../../src/db/schema/index.ts";
+import { Flash, PostButton } from "./form.tsx";
+import { Empty, NoTenant, PageHead, usd, when } from "./parts.tsx";
+
+const ACTIVE = new Set(["queued", "running", "waiting_approval"]);
+
+export function TasksView(p: { scope: Scope; tasks: Task[] | null; agents: Map<string, string>; status?: string; flash?: string }): JSX.Element {
+  const t = p.scope.tenantId;
+  return (
+    <section>
+      <PageHead title="Tasks" scope={p.scope} action="/admin/tasks" />
+      <Flash message={p.flash} />
+      {!t || !p.tasks ? (
+        <NoTenant />
+      ) : (
+        <>
+          <nav class="filters" aria-label="Status">
+            <a href={`/admin/tasks?tenant=${t}`} aria-current={p.status ? undefined : "page"}>all</a>
+            {TASK_STATUSES.map((s) => (
+              <a href={`/admin/tasks?tenant=${t}&status=${s}`} aria-current={p.status === s ? "page" : undefined} safe>{s.replace("_", " ")}</a>
+            ))}
+          </nav>
+          {p.tasks.length === 0 ? (
+            <Empty><p>No tasks{p.status ? ` ${p.status.replace("_", " ")}` : ""}. AI employees start one when work takes longer than a chat answer.</p></Empty>
+          ) : (
+            <div class="table-wrap">
+              <table>
+                <thead><tr><th scope="col">#</th><th scope="col">Goal</th><th scope="col">AI employee</th><th scope="col">Status</th><th scope="col">Steps</th><th scope="col">Spend</th><th scope="col">Started</th></tr></thead>
+                <tbody>
+                  {p.tasks.map((x) => (
+                    <tr id={`task-${x.number}`}>
+                      <td><a href={`/admin/tasks/${x.id}?tenant=${t}`}>#{x.number}</a></td>
+                      <td safe>{x.goal.slice(0, 120)}</td>
+                      <td safe>{p.agents.get(x.agentId) ?? "—"}</td>
+                      <td safe>{x.status.replace("_", " ")}</td>
+                      <td>{x.steps}</td>
+                      <td>{usd(Number(x.spendUsd))}</td>
+                      <td>{when(x.createdAt)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </>
+      )}
+    </section>
+  );
+}
+
+export function TaskView(p: { scope: Scope; csrf: string; task: Task; agent: string; transcript: AuditEntry[]; admin: boolean; flash?: string }): JSX.Element {
+  const x = p.task;
+  return (
+    <section>
+      <PageHead title={`Task #${x.number}`} />
+      <Flash message={p.flash} />
+      <dl class="facts">
+        <dt>Goal</dt><dd safe>{x.goal}</dd>
+        {x.context ? <><dt>Context</dt><dd><pre class="summary" safe>{x.context}</pre></dd></> : ""}
+        {x.expectedOutput ? <><dt>Expected output</dt><dd safe>{x.expectedOutput}</dd></> : ""}
+        <dt>AI employee</dt><dd safe>{p.agent}</dd>
+        <dt>Asked by</dt><dd safe>{x.requestedBy || "—"}</dd>
+        <dt>Status</dt><dd safe>{x.status.replace("_", " ")}</dd>
+        <dt>Steps</dt><dd>{x.steps}</dd>
+        <dt>Spend</dt><dd>{usd(Number(x.spendUsd))}</dd>
+        <dt>Created</dt><dd>{when(x.createdAt)}</dd>
+        <dt>Finished</dt><dd>{when(x.finishedAt)}</dd>
+        {x.result ? <><dt>Result</dt><dd><pre class="summary" safe>{x.result}</pre></dd></> : ""}
+        {x.error ? <><dt>Error</dt><dd safe>{x.error}</dd></> : ""}
+      </dl>
+      {p.admin && ACTIVE.has(x.status) ? <PostButton action={`/admin/tasks/${x.id}/cancel?tenant=${x.tenantId}`} csrf={p.csrf} label="Cancel task" /> : ""}
+      <h2>Transcript</h2>
+      {p.transcript.length === 0 ? (
+        <Empty><p>Nothing recorded yet.</p></Empty>
+      ) : (
+        <div class="table-wrap">
+          <table>
+            <thead><tr><th scope="col">When</th><th scope="col">Kind</th><th scope="col">What</th><th scope="col">Cost</th></tr></thead>
+            <tbody>
+              {p.transcript.map((e) => (
+                <tr>
+                  <td>{when(e.at)}</td>
+                  <td safe>{e.kind.replace("_", " ")}</td>
+                  <td>
+                    <details>
+                      <summary safe>{e.summary}</summary>
+                      <pre class="summary" safe>{JSON.stringify(e.data, null, 2).slice(0, 4000)}</pre>
+                    </details>
+                  </td>
+                  <td>{typeof (e.data as { costUsd?: number } | null)?.costUsd === "number" ? usd((e.data as { costUsd: number }).costUsd) : ""}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
