@@ -85,24 +85,22 @@ export class TaskExecutor {
     this.running.set(task.id, controller);
     const cap = Number(agent.taskBudgetUsd);
     let steps = 0;
+    let watches = 0;
+    const progress = () => db.withTenant(task.tenantId, (tx) => beat(tx, task.id, { steps, spendUsd: ledger.spent }));
+    const settle = (check: Promise<string | null | undefined>) =>
+      void check.then((s) => s !== "running" && s !== "waiting_approval" && controller.abort()).catch((e) => log.warn({ err: e, task: task.id }, "task watch failed"));
     const pool: TurnDeps["pool"] = {
       chat: (models, req, opts) => {
         if (cap > 0 && ledger.spent >= cap) return Promise.reject(new Error(`the task's budget of $${cap.toFixed(2)} is used up`));
         steps++;
+        // Progress is written as a step begins, so /tasks shows the step the task is in right now.
+        settle(progress());
         return rt.turn.pool.chat(models, req, opts);
       },
     };
-    let watches = 0;
-    let shown = -1;
-    const watch = setInterval(() => {
-      // Progress is written when a step begins (for /tasks), the heartbeat every BEAT_EVERY watches.
-      const write = ++watches % BEAT_EVERY === 0 || steps !== shown;
-      shown = steps;
-      const check = write
-        ? db.withTenant(task.tenantId, (tx) => beat(tx, task.id, { steps, spendUsd: ledger.spent }))
-        : db.withTenant(task.tenantId, (tx) => taskStatus(tx, task.id));
-      void check.then((s) => s !== "running" && s !== "waiting_approval" && controller.abort()).catch((e) => log.warn({ err: e, task: task.id }, "task watch failed"));
-    }, WATCH_MS);
+    // Between steps the watch reads the status (a cancel from another replica) and, every
+    // BEAT_EVERY rounds, writes the heartbeat that tells other replicas this task is alive.
+    const watch = setInterval(() => settle(++watches % BEAT_EVERY === 0 ? progress() : db.withTenant(task.tenantId, (tx) => taskStatus(tx, task.id))), WATCH_MS);
     let outcome: TurnOutcome;
     try {
       const models = agent.executorModels.length ? agent.executorModels : agent.models;

@@ -9,6 +9,7 @@
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { writeFileSync } from "node:fs";
+import { securityConfig } from "../support/outbound.ts";
 import { join } from "node:path";
 import { eventually } from "../support/app.ts";
 import { embeddedDataDir } from "../support/db.ts";
@@ -73,6 +74,7 @@ for (let run = 1; run <= RUNS; run++) {
         data_dir: dir.path,
         server: { host: "127.0.0.1", port },
         log: { level: "info" },
+        security: securityConfig, // the emulators listen on loopback
         limits: { tenant: { capacity: 1000 }, connection: { capacity: 1000 }, user: { capacity: 1000 } },
         llm: { providers: [{ id: "mock", kind: "openai", base_url: llm.url }] },
         tenants: [
