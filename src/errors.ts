@@ -21,7 +21,8 @@ export type ErrorCode =
   | "too_large"
   | "unprocessable"
   | "model_unavailable"
-  | "unavailable";
+  | "unavailable"
+  | "insufficient_storage";
 
 const STATUS: Record<ErrorCode, number> = {
   config_invalid: 500,
@@ -42,6 +43,7 @@ const STATUS: Record<ErrorCode, number> = {
   unprocessable: 422,
   model_unavailable: 503,
   unavailable: 503,
+  insufficient_storage: 507,
 };
 
 export class KonstructError extends Error {

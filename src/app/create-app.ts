@@ -14,6 +14,7 @@ import { resolve } from "node:path";
 import type { Logger } from "pino";
 import type { Config } from "../config/schema.ts";
 import { type Database, openDatabase } from "../db/database.ts";
+import { diskFullSaysSo, type DiskSpace, diskSpace, type FreeSpace, startupShortage } from "../db/disk-space.ts";
 import { assertCompatible, migrate, migrationStatus } from "../db/migrate.ts";
 import { KonstructError } from "../errors.ts";
 import { createMetrics, type Metrics } from "../http/metrics.ts";
@@ -45,6 +46,8 @@ export interface AppOptions {
   resolver?: GatewayOptions["resolver"];
   /** The guard for configured outbound URLs; default: from security.allow_private_hosts (tests inject a resolver). */
   outbound?: Outbound;
+  /** How data_dir's free space is measured (default statfs; tests inject a full disk). */
+  freeSpace?: FreeSpace;
 }
 
 export interface App {
@@ -80,7 +83,10 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
   const peers = new WeakMap<Request, string>();
   // One guard for every URL an admin configures (providers, channel APIs, MCP, Test buttons).
   const outbound = opts.outbound ?? new Outbound({ allowPrivate: config.security.allow_private_hosts });
+  const dataDir = resolve(config.data_dir);
+  const disk = diskSpace(dataDir, config.disk.min_free_mb, opts.freeSpace);
   const http = buildHttp({
+    disk,
     outbound,
     config,
     log,
@@ -94,7 +100,6 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
     knowledge: () => semantic,
     approvals: () => gateway?.approvals ?? null,
   });
-  const dataDir = resolve(config.data_dir);
 
   const app: App = {
     config,
@@ -129,15 +134,20 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
       return jobs;
     },
     async start() {
-      mkdirSync(dataDir, { recursive: true });
-      secrets = await SecretBox.open(config.secrets.key, dataDir);
-      const opened = await openDatabase({
-        url: config.database.url,
-        dataDir,
-        poolSize: config.database.pool_size,
-        connectAttempts: config.database.connect_attempts,
-        retryDelayMs: opts.retryDelayMs,
+      // A full disk is said in one line before anything writes (PGlite would abort its wasm).
+      const [box, opened] = await diskFullSaysSo(disk, async () => {
+        mkdirSync(dataDir, { recursive: true });
+        if (disk.shortage()) throw startupShortage(disk);
+        const box = await SecretBox.open(config.secrets.key, dataDir);
+        return [box, await openDatabase({
+          url: config.database.url,
+          dataDir,
+          poolSize: config.database.pool_size,
+          connectAttempts: config.database.connect_attempts,
+          retryDelayMs: opts.retryDelayMs,
+        })] as const;
       });
+      secrets = box;
       try {
         if (opts.autoMigrate ?? true) {
           const applied = await migrate(opened.driver.raw);
@@ -179,7 +189,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
         await engine.start();
         await background.start();
         db = opened;
-        if (opts.listen ?? true) server = listen(config, http, log, peers, () => db);
+        if (opts.listen ?? true) server = listen(config, http, log, peers, () => db, disk);
       } catch (e) {
         tasks?.stop();
         await jobs?.stop(0).catch(() => {});
@@ -237,7 +247,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
   return app;
 }
 
-function listen(config: Config, http: ReturnType<typeof buildHttp>, log: Logger, peers: WeakMap<Request, string>, db: () => Database | null): Server<undefined> {
+function listen(config: Config, http: ReturnType<typeof buildHttp>, log: Logger, peers: WeakMap<Request, string>, db: () => Database | null, disk: DiskSpace): Server<undefined> {
   try {
     return Bun.serve({
       hostname: config.server.host,
@@ -248,7 +258,7 @@ function listen(config: Config, http: ReturnType<typeof buildHttp>, log: Logger,
         const ip = srv.requestIP(req)?.address;
         let request: Request;
         try {
-          request = await limitBody({ config, db }, req);
+          request = await limitBody({ config, db, disk }, req);
         } catch (e) {
           return errorResponse(e, "", log, req);
         }

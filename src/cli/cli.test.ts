@@ -4,7 +4,7 @@
  * an embedded database in a temp data dir. Each child gets a fresh temp cwd and a minimal env.
  */
 import { afterAll, describe, expect, test } from "bun:test";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import pkg from "../../package.json" with { type: "json" };
@@ -248,6 +248,15 @@ describe("serve failures", () => {
     expect(line).toContain("2 attempt");
     expect(r.ms).toBeLessThan(10_000);
   }, TIMEOUT);
+
+  test("a data_dir without disk.min_free_mb free: exit 2 with one line, nothing written", async () => {
+    const dir = tmp();
+    const data = join(dir, "data");
+    const r = await run(["serve"], { cwd: dir, env: { KONSTRUCT_DATA_DIR: data, KONSTRUCT_DISK__MIN_FREE_MB: "1000000000", KONSTRUCT_LOG__LEVEL: "warn" } });
+    expect(r.code).toBe(2);
+    expect(oneLine(r)).toMatch(new RegExp(`^konstruct: data_dir ${data} has \\d+ MB free; at least 1000000000 MB needed \\(disk\\.min_free_mb\\)$`));
+    expect(readdirSync(data)).toEqual([]);
+  }, DB_TIMEOUT);
 
   test("a port already in use: exit 1 with 'already in use'", async () => {
     const busy = Bun.serve({ port: 0, fetch: () => new Response("busy") });

@@ -1,6 +1,7 @@
 #!/usr/bin/env bun
 /**
- * `konstruct` entry point. Exit codes: 0 ok, 1 failure at run time, 2 bad usage or bad config.
+ * `konstruct` entry point. Exit codes: 0 ok, 1 failure at run time, 2 bad usage, bad config or a
+ * data_dir too full to start (an operator must act; systemd's RestartPreventExitStatus=2 stops retrying).
  * Errors print one line: `konstruct: <reason>`.
  */
 import { KonstructError } from "../errors.ts";
@@ -62,7 +63,7 @@ export async function main(argv: string[]): Promise<number> {
     return await command.run(rest);
   } catch (e) {
     console.error(`konstruct: ${oneLine(e)}`);
-    if (e instanceof KonstructError) return e.code === "config_invalid" || e.code === "usage" ? 2 : 1;
+    if (e instanceof KonstructError) return e.code === "config_invalid" || e.code === "usage" || e.code === "insufficient_storage" ? 2 : 1;
     if ((e as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) return 2;
     return 1;
   }

@@ -232,6 +232,12 @@ export const configSchema = z
       })
       .prefault({}),
     // -- end memory and knowledge --
+    /** Free space data_dir keeps: below it /readyz is 503, uploads 507, and `serve` refuses to start. */
+    disk: z
+      .strictObject({
+        min_free_mb: int().pipe(z.number().min(0)).default(64),
+      })
+      .prefault({}),
     tools: z
       .strictObject({
         http_fetch: z

@@ -4,6 +4,8 @@
  *   /hooks/*                          512 KB (Slack and Telegram send a few KB)
  *   KB uploads (API and console)      knowledge.max_upload_total_mb, for a signed-in caller only
  *   everything else                   256 KB (console forms, API JSON)
+ * A signed-in upload that would leave data_dir below disk.min_free_mb is refused from its headers
+ * (507; its handler checks again with the files' real sizes, e.g. for a chunked body).
  * A declared Content-Length over the limit is refused at once (413); a body without one (chunked)
  * is counted as it streams and cut off at the limit (bounded-read.ts). Who is signed in is looked
  * up from the session cookie or bearer token only for upload routes, and only when the body is large.
@@ -15,6 +17,7 @@ import { sessionPrincipal } from "../admin/accounts/sessions.ts";
 import { SESSION_COOKIE } from "../admin/auth/plugin.ts";
 import { KonstructError } from "../errors.ts";
 import { boundedBody } from "../bounded-read.ts";
+import { type DiskSpace, requireSpace } from "../db/disk-space.ts";
 
 export const HOOK_BODY_BYTES = 512 * 1024;
 export const FORM_BODY_BYTES = 256 * 1024;
@@ -25,6 +28,7 @@ const UPLOAD = [/^\/api\/v1\/kb\/[^/]+\/documents$/, /^\/kb\/[^/]+\/partials\/up
 export interface BodyLimitDeps {
   config: Config;
   db: () => Database | null;
+  disk: DiskSpace;
 }
 
 /** The request to hand on (its body bounded if it streams), or throws 413. */
@@ -39,6 +43,7 @@ export async function limitBody(deps: BodyLimitDeps, request: Request): Promise<
   if (length !== null && length <= small) return request;
   const limit = upload && (await signedIn(deps, request)) ? large : small;
   if (length !== null && (!Number.isFinite(length) || length > limit)) throw tooLarge(limit, upload && limit === small);
+  if (upload && limit === large) requireSpace(deps.disk, length ?? 0);
   if (length !== null) return request;
   return new Request(request, { body: boundedBody(request.body, limit, () => tooLarge(limit, false)) });
 }

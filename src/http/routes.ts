@@ -3,7 +3,7 @@
  *
  *   GET /              status page (admin console takes over in a later issue)
  *   GET /healthz       liveness
- *   GET /readyz        readiness: database reachable, schema current
+ *   GET /readyz        readiness: data_dir not full, database reachable, schema current
  *   GET /metrics       Prometheus metrics
  *   GET /static/:file  CSS and other assets compiled into the binary
  *   POST /hooks/:kind/:channelId   channel webhooks (Slack Events API, Telegram webhook)
@@ -41,6 +41,7 @@ import { metrics } from "./routes/metrics.ts";
 import { readyz } from "./routes/readyz.ts";
 import { staticAssets } from "./routes/static.ts";
 import type { Outbound } from "../net/outbound.ts";
+import type { DiskSpace } from "../db/disk-space.ts";
 
 export interface HttpDeps {
   config: Config;
@@ -63,6 +64,8 @@ export interface HttpDeps {
   approvals: AdminDeps["approvals"];
   /** The SSRF guard: URLs a console form saves are checked, and Test buttons go through it. */
   outbound: Outbound;
+  /** data_dir's free space: /readyz and uploads refuse below disk.min_free_mb. */
+  disk: DiskSpace;
 }
 
 export function buildHttp(deps: HttpDeps) {

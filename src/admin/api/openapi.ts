@@ -181,6 +181,7 @@ export const OPENAPI = {
         {
           "201": json(obj({ documents: { type: "array", items: { allOf: [ref("KbDocument"), obj({ duplicate: { type: "boolean" } })] } } }), "Stored, embedding queued"),
           "200": json(obj({ documents: { type: "array", items: { allOf: [ref("KbDocument"), obj({ duplicate: { type: "boolean" } })] } } }), "Every file was already in the knowledge base"),
+          "507": { description: "data_dir has less than disk.min_free_mb free, or would after this upload (`insufficient_storage`)", content: { "application/json": { schema: ref("Error") } } },
         },
         upload,
       ),

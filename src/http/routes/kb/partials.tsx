@@ -2,17 +2,18 @@
 /**
  * GET  /kb/:tenant/partials/documents — the document list (htmx partial, polls while embedding)
  * POST /kb/:tenant/partials/upload    — upload from the form, answers with the refreshed list
+ *   (507 with the list and the reason when data_dir is too full; app.js lets htmx swap that one in)
  */
 import { Elysia } from "elysia";
 import { adminAuth } from "../../../admin/auth/plugin.ts";
 import { canAdmin, type Principal } from "../../../admin/auth/principal.ts";
 import { KbDocuments, KbPanel } from "../../../../views/partials/kb-documents.tsx";
 import { KonstructError } from "../../../errors.ts";
-import { type KbDeps, kbTenant, uploadedFiles } from "./tenant.ts";
+import { type KbDeps, kbTenant, totalBytes, uploadedFiles } from "./tenant.ts";
 
 /** Operators get the list without upload form or delete buttons. */
 const mayEdit = (p: Principal | null, tenantId: string) => p !== null && canAdmin(p, tenantId);
-const html = (el: JSX.Element) => new Response(String(el), { headers: { "content-type": "text/html; charset=utf-8" } });
+const html = (el: JSX.Element, status = 200) => new Response(String(el), { status, headers: { "content-type": "text/html; charset=utf-8" } });
 
 export const kbPartials = (deps: KbDeps) =>
   new Elysia()
@@ -34,6 +35,11 @@ export const kbPartials = (deps: KbDeps) =>
         notices.push(e.message);
         return [];
       });
+      const full = files.length ? deps.disk.shortage(totalBytes(files)) : null;
+      if (full) {
+        const list = <KbDocuments tenant={slug} admin documents={await semantic.knowledge.list(tenantId)} notice={full} />;
+        return html(list, 507);
+      }
       for (const f of files) {
         try {
           const r = await semantic.knowledge.upload(tenantId, f);

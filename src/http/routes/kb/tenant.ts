@@ -10,12 +10,14 @@ import type { Database } from "../../../db/database.ts";
 import { tenants } from "../../../db/schema/index.ts";
 import { type AdminAuthDeps } from "../../../admin/auth/plugin.ts";
 import { type Principal, requireAdmin, requireRead } from "../../../admin/auth/principal.ts";
+import type { DiskSpace } from "../../../db/disk-space.ts";
 import { KonstructError } from "../../../errors.ts";
 import { isUuid, type Upload } from "../../../knowledge/knowledge.ts";
 
 export type KbDeps = AdminAuthDeps & {
   db: () => Database | null;
   knowledge: () => Semantic | null;
+  disk: DiskSpace;
 };
 
 export async function kbTenant(
@@ -54,3 +56,5 @@ export async function uploadedFiles(body: unknown, maxFiles: number): Promise<Up
   }
   return out;
 }
+
+export const totalBytes = (files: Upload[]) => files.reduce((n, f) => n + f.bytes.byteLength, 0);
