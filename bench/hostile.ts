@@ -16,6 +16,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { signSlack } from "../src/channels/slack/verify.ts";
 import { MODELS_DIR, TEST_MODEL } from "../test/support/models.ts";
+import { securityConfig } from "../test/support/outbound.ts";
 import { docxBomb } from "../test/support/zip-bomb.ts";
 import { fail, freePort, memMB, percentile, printJsonLast, spawnReady, tempDir, withTimeout } from "./lib.ts";
 
@@ -49,6 +50,7 @@ writeFileSync(
     data_dir: join(dir, "data"),
     server: { host: "127.0.0.1", port },
     log: { level: "info" },
+    security: securityConfig,
     embeddings: { models_dir: MODELS_DIR, model: TEST_MODEL },
     llm: { providers: [{ id: "mock", kind: "openai", base_url: peers.llmUrl, max_concurrency: 256 }] },
     limits: { tenant: { capacity: 1e9, refill_per_sec: 1e9 }, connection: { capacity: 1e9, refill_per_sec: 1e9 }, user: { capacity: 1e9, refill_per_sec: 1e9 } },
