@@ -25,7 +25,7 @@ const BATCH = 32;
  * the server's thread and inserting a vector into HNSW costs from ~2 ms to ~20 ms (machine load), so
  * a fixed slice either stalls chat or wastes transactions. The size adapts to the last slice's cost.
  */
-const WRITE_BUDGET_MS = 12;
+const WRITE_BUDGET_MS = 20;
 const MAX_WRITE_SLICE = 8;
 const IDLE_POLL_MS = 5000;
 
