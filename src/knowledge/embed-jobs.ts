@@ -20,7 +20,13 @@ import type { VectorStore } from "../vectors/store.ts";
 
 /** Small batches: a chat query waits for at most one bulk batch in the embedder (embedder.ts). */
 const BATCH = 32;
-const WRITE_SLICE = 8;
+/**
+ * Vector writes run in slices sized to take about WRITE_BUDGET_MS each: on PGlite the database runs on
+ * the server's thread and inserting a vector into HNSW costs from ~2 ms to ~20 ms (machine load), so
+ * a fixed slice either stalls chat or wastes transactions. The size adapts to the last slice's cost.
+ */
+const WRITE_BUDGET_MS = 20;
+const MAX_WRITE_SLICE = 8;
 const IDLE_POLL_MS = 5000;
 
 interface Pending {
@@ -34,6 +40,8 @@ export class EmbedJobs {
   private wake: (() => void) | null = null;
   private loop: Promise<void> | null = null;
   private busy = false;
+  /** Rows per vector-write transaction, adapted to the measured cost (WRITE_BUDGET_MS). */
+  private slice = 1;
   private readonly warned: WarnOnce;
 
   constructor(private readonly deps: { db: Database; embedder: Embedder; vectors: VectorStore; log: Logger }) {
@@ -117,7 +125,7 @@ export class EmbedJobs {
         if (!rows.length) continue;
         if (await this.embedBatch(tenantId, table, rows)) worked = true;
         // A turn of the event loop between batches: a large document must not starve chat turns.
-        await new Promise((r) => setImmediate(r));
+        await yieldToIo();
       }
     }
     return worked;
@@ -143,10 +151,11 @@ export class EmbedJobs {
       return true;
     }
     this.warned.ok();
-    // Small write transactions: on PGlite the database runs on the main thread, and indexing a
-    // vector into HNSW is CPU work there — short slices let chat transactions in between.
-    for (let i = 0; i < rows.length; i += WRITE_SLICE) {
-      const input = recordset(rows.slice(i, i + WRITE_SLICE).map((r, j) => ({ id: r.id, v: vectors.encode(vecs[i + j]!) })), "x", "id uuid, v text");
+    // Small write transactions (see WRITE_BUDGET_MS), with timers and I/O let through between them.
+    for (let i = 0; i < rows.length; ) {
+      const n = Math.min(this.slice, rows.length - i);
+      const input = recordset(rows.slice(i, i + n).map((r, j) => ({ id: r.id, v: vectors.encode(vecs[i + j]!) })), "x", "id uuid, v text");
+      const t0 = performance.now();
       await db.withTenant(tenantId, (tx) =>
         rowsOf(
           tx,
@@ -154,7 +163,10 @@ export class EmbedJobs {
               from ${input} where t.tenant_id = ${tenantId}::uuid and t.id = x.id`,
         ),
       );
-      await Bun.sleep(0);
+      const perRow = (performance.now() - t0) / n;
+      this.slice = Math.max(1, Math.min(MAX_WRITE_SLICE, Math.floor(WRITE_BUDGET_MS / Math.max(perRow, 0.1))));
+      i += n;
+      await yieldToIo();
     }
     await db.withTenant(tenantId, async (tx) => {
       if (docs.length)
@@ -170,3 +182,6 @@ export class EmbedJobs {
     return true;
   }
 }
+
+/** A timer, not setImmediate: an immediate can run before pending sockets are polled; a timer lets requests in. */
+export const yieldToIo = () => new Promise<void>((r) => setTimeout(r, 0));

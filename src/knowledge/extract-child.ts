@@ -8,6 +8,7 @@
  *   stdout: { ok: true, doc, chunks } | { ok: false, code, message }
  */
 import { readFileSync } from "node:fs";
+import { setPriority } from "node:os";
 import { join } from "node:path";
 import { type ErrorCode, KonstructError } from "../errors.ts";
 import { type Chunk, chunkMarkdown } from "./chunk.ts";
@@ -46,6 +47,10 @@ async function runChild(bytes: Uint8Array | Blob, filename: string, mime: string
     stderr: "pipe",
     env: { ...process.env, [JOB_ENV]: JSON.stringify({ filename, mime, limits }) },
   });
+  // Parsing is background work: at a lower priority it cannot take the CPU from chat turns on a small machine.
+  try {
+    setPriority(child.pid, 10);
+  } catch {}
   let killed: string | null = null;
   const kill = (why: string) => {
     killed ??= why;

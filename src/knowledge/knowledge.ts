@@ -4,7 +4,7 @@
  * runs inside Database.withTenant(), so RLS keeps tenants apart.
  */
 import { createHash } from "node:crypto";
-import { and, desc, eq, sql } from "drizzle-orm";
+import { and, desc, eq, getTableColumns, sql } from "drizzle-orm";
 import type { Database } from "../db/database.ts";
 import { kbDocuments, type KbDocument } from "../db/schema/index.ts";
 import { recordset, rowsOf } from "../db/set-sql.ts";
@@ -13,6 +13,7 @@ import type { Config } from "../config/schema.ts";
 import type { Chunk } from "./chunk.ts";
 import { type ChildLimits, type ExtractResult, extractInChild } from "./extract-child.ts";
 import { DEFAULT_EXTRACT_LIMITS, formatOf } from "./extract.ts";
+import { yieldToIo } from "./embed-jobs.ts";
 
 export interface Upload {
   filename: string;
@@ -41,8 +42,8 @@ export function knowledgeLimits(k: Config["knowledge"]): KnowledgeLimits {
 }
 const MB = 1024 * 1024;
 
-/** Chunk rows per insert transaction: on PGlite each one holds the server's thread while it runs. */
-const INSERT_BATCH = 200;
+/** Chunk rows per insert transaction: on PGlite each one holds the server's thread while it runs (~0.3–1 ms a row). */
+const INSERT_BATCH = 40;
 
 export class Knowledge {
   constructor(
@@ -107,7 +108,7 @@ export class Knowledge {
               from ${recordset(slice, "c", "seq int, section text, content text")}`,
         ),
       );
-      await new Promise((r) => setImmediate(r));
+      await yieldToIo();
     }
   }
 
@@ -126,7 +127,8 @@ export class Knowledge {
   }
 
   async list(tenantId: string): Promise<DocumentView[]> {
-    const rows = await this.db.withTenant(tenantId, (tx) => tx.select().from(kbDocuments).orderBy(desc(kbDocuments.createdAt)));
+    // Without the body (up to max_text_chars each): progress is polled, and reading every text each time holds PGlite.
+    const rows = await this.db.withTenant(tenantId, (tx) => tx.select(listed).from(kbDocuments).orderBy(desc(kbDocuments.createdAt)));
     return rows.map(view);
   }
 
@@ -144,7 +146,9 @@ export class Knowledge {
   }
 }
 
-function view(d: KbDocument): DocumentView {
+const { body: _unlisted, ...listed } = getTableColumns(kbDocuments);
+
+function view(d: Omit<KbDocument, "body"> & { body?: string }): DocumentView {
   const { body: _body, tenantId: _t, ...rest } = d;
   return { ...rest, progress: d.chunksTotal ? Math.round((100 * d.chunksDone) / d.chunksTotal) : 100 };
 }
