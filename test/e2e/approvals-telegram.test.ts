@@ -126,7 +126,7 @@ describe.each(DB_KINDS)("approvals through Telegram on %s Postgres", (kind) => {
     expect(decided?.status).toBe("approved");
     await said(chatId, "Posted (tg-console).");
     // The prompt is edited beside the continuing turn, not before it: wait for the edit.
-    await eventually(() => tg.edits(chatId).at(-1)?.visible.includes("Approved by console:admin@acme"), 10_000, "prompt edited");
+    await eventually(() => tg.edits(chatId).at(-1)?.visible.includes("Approved by console:admin@acme"), 30_000, "prompt edited");
     expect(await decideApproval(t.app.gateway.approvals, { tenantId, id: mine!.id, decision: "denied", actor: "console:admin@acme" })).toBeNull();
   });
 
