@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
 import pino from "pino";
 import { DB_KINDS, openTestDatabase, type TestDatabase } from "../../test/support/db.ts";
-import { agents, scheduleRuns, schedules, tasks, tenants } from "../db/schema/index.ts";
+import { seedTwoTenants, type TwoTenants } from "../../test/support/two-tenants.ts";
+import { scheduleRuns, schedules, tasks } from "../db/schema/index.ts";
 import { nextRuns } from "./cron.ts";
 import { deleteSchedule, insertSchedule, schedulesOf, setPaused } from "./store.ts";
 import { ScheduleTicker } from "./ticker.ts";
@@ -36,19 +37,14 @@ describe("cron preview", () => {
 
 describe.each(DB_KINDS)("schedules on %s Postgres", (kind) => {
   let t: TestDatabase;
-  const ids: Record<"A" | "B", { tenant: string; agent: string }> = {} as never;
+  let ids: TwoTenants;
   let clock = new Date("2026-06-01T08:59:00Z");
   const enqueued: string[] = [];
   const ticker = () => new ScheduleTicker({ db: t.db, log, now: () => clock, enqueue: async (_t, id) => void enqueued.push(id) });
 
   beforeAll(async () => {
     t = await openTestDatabase(kind);
-    for (const k of ["A", "B"] as const) {
-      const [row] = await t.db.platform((tx) => tx.insert(tenants).values({ slug: `s-${k.toLowerCase()}`, name: k }).returning({ id: tenants.id }));
-      const tenant = row!.id;
-      const [a] = await t.db.withTenant(tenant, (tx) => tx.insert(agents).values({ tenantId: tenant, slug: "ada", name: "Ada" }).returning({ id: agents.id }));
-      ids[k] = { tenant, agent: a!.id };
-    }
+    ids = await seedTwoTenants(t.db, "s");
   });
   afterAll(() => t.cleanup());
 
