@@ -29,9 +29,12 @@ CREATE TABLE "schedules" (
 	"paused" boolean DEFAULT false NOT NULL,
 	"next_run_at" timestamp with time zone NOT NULL,
 	"last_run_at" timestamp with time zone,
+	"name" text,
+	"source" text DEFAULT 'chat' NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "schedules_tenant_id_id_pk" PRIMARY KEY("tenant_id","id"),
-	CONSTRAINT "schedules_tenant_number" UNIQUE("tenant_id","number")
+	CONSTRAINT "schedules_tenant_number" UNIQUE("tenant_id","number"),
+	CONSTRAINT "schedules_tenant_name" UNIQUE("tenant_id","name")
 );
 --> statement-breakpoint
 CREATE INDEX "schedules_tenant_due" ON "schedules" USING btree ("tenant_id","paused","next_run_at");--> statement-breakpoint

@@ -35,11 +35,15 @@ export const schedules = pgTable(
     paused: boolean("paused").notNull().default(false),
     nextRunAt: timestamp("next_run_at", { withTimezone: true }).notNull(),
     lastRunAt: timestamp("last_run_at", { withTimezone: true }),
+    /** Config as code: the name in `tenants[].schedules[]` (source 'config'); null for chat-made ones. */
+    name: text("name"),
+    source: text("source").notNull().default("chat"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
     unique("schedules_tenant_number").on(t.tenantId, t.number),
+    unique("schedules_tenant_name").on(t.tenantId, t.name),
     index("schedules_tenant_due").on(t.tenantId, t.paused, t.nextRunAt),
   ],
 );
