@@ -142,7 +142,7 @@ describe("CSRF, sessions and cookies", () => {
     expect(nav(ta)).not.toContain("/admin/tenants");
     expect(nav(ta)).toContain("/admin/users");
     const pa = await (await (await signIn(browser(f.app), f.emails.platformAdmin)).fetch("/admin")).text();
-    expect(nav(pa)).toHaveLength(14);
+    expect(nav(pa)).toHaveLength(15);
   });
 });
 
