@@ -20,6 +20,7 @@ export type Area =
   | "knowledge"
   | "approvals"
   | "tasks"
+  | "schedules"
   | "users"
   | "tokens"
   | "api";
@@ -40,6 +41,7 @@ export const AREAS: { area: Area; label: string; href: string; least: Role }[] =
   { area: "knowledge", label: "Knowledge", href: "/admin/knowledge", least: "operator" },
   { area: "approvals", label: "Approvals", href: "/admin/approvals", least: "operator" },
   { area: "tasks", label: "Tasks", href: "/admin/tasks", least: "operator" },
+  { area: "schedules", label: "Schedules", href: "/admin/schedules", least: "operator" },
   { area: "users", label: "Users", href: "/admin/users", least: "tenant_admin" },
   { area: "tokens", label: "API tokens", href: "/admin/tokens", least: "operator" },
   { area: "api", label: "API", href: "/admin/api", least: "operator" },

@@ -13,6 +13,9 @@ export const FLASH: Record<string, string> = {
   password_changed: "Password changed; your other sessions are signed out.",
   task_cancelled: "Cancelled; the task stops within a second.",
   task_not_active: "The task had already ended; nothing changed.",
+  schedule_paused: "Schedule paused.",
+  schedule_resumed: "Schedule resumed; runs missed while paused follow its missed-run policy.",
+  schedule_deleted: "Schedule deleted.",
   not_started: "Saved, but the connection could not start — use “Test connection” to see why.",
 };
 

@@ -190,6 +190,10 @@ function CONSOLE_ROWS(): Row[] {
     { route: "GET /admin/tasks", expect: READ, query: (f) => `${acme(f)}&status=queued` },
     { route: "GET /admin/tasks/:id", expect: READ, query: acme, params: async (f) => ({ id: await queuedTask(f) }) },
     { route: "POST /admin/tasks/:id/cancel", expect: ADMIN_POST, query: acme, params: async (f) => ({ id: await queuedTask(f) }) },
+    { route: "GET /admin/schedules", expect: READ, query: acme },
+    { route: "POST /admin/schedules/:id/pause", expect: ADMIN_POST, query: acme, params: async (f) => ({ id: await aSchedule(f) }) },
+    { route: "POST /admin/schedules/:id/resume", expect: ADMIN_POST, query: acme, params: async (f) => ({ id: await aSchedule(f) }) },
+    { route: "POST /admin/schedules/:id/delete", expect: ADMIN_POST, query: acme, params: async (f) => ({ id: await aSchedule(f) }) },
   ];
 }
 
@@ -250,6 +254,13 @@ const queuedTask = async (f: Ctx) => {
   const { insertTask } = await import("../tasks/store.ts");
   const task = await f.app().db.withTenant(f.acme, (tx) => insertTask(tx, { tenantId: f.acme, agentId: f.agentId, conversationId: f.conversationId, goal: "a table's task" }));
   return task.id;
+};
+
+/** A schedule of acme's agent (far in the future: the ticker never fires it). */
+const aSchedule = async (f: Ctx) => {
+  const { insertSchedule } = await import("../schedules/store.ts");
+  const s = await f.app().db.withTenant(f.acme, (tx) => insertSchedule(tx, { tenantId: f.acme, agentId: f.agentId, cron: "0 0 1 1 *", instruction: "a table's schedule" }, new Date()));
+  return s.id;
 };
 
 /** A channel of acme's agent whose API is a closed port (the connection test fails fast, offline). */

@@ -80,6 +80,11 @@ export const ADMIN_ROUTES: LazyRoute[] = [
   r("GET", "/admin/tasks", async () => (await pages()).showTasks),
   r("GET", "/admin/tasks/:id", async () => (await pages()).showTask),
   r("POST", "/admin/tasks/:id/cancel", async () => (await pages()).cancelTaskForm),
+  // schedules: list with recent runs; Pause, Resume, Delete (tenant admins)
+  r("GET", "/admin/schedules", async () => (await pages()).showSchedules),
+  r("POST", "/admin/schedules/:id/pause", async () => (await pages()).pauseScheduleForm),
+  r("POST", "/admin/schedules/:id/resume", async () => (await pages()).resumeScheduleForm),
+  r("POST", "/admin/schedules/:id/delete", async () => (await pages()).deleteScheduleForm),
   // admin API (JSON; bearer personal access token or session), described in api/openapi.ts
   r("GET", "/api/v1/openapi.json", async () => (await api()).openApiDocument),
   r("GET", "/api/v1/me", async () => (await api()).me),

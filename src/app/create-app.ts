@@ -27,6 +27,7 @@ import { createLogger } from "../log/logger.ts";
 import { Outbound } from "../net/outbound.ts";
 import { applyProvisioning } from "../provisioning/apply.ts";
 import { SecretBox } from "../secrets/box.ts";
+import { createSchedules, type Schedules } from "../schedules/index.ts";
 import { createTasks, type Tasks } from "../tasks/index.ts";
 import { VERSION } from "../version.ts";
 import { createSemantic, type Semantic } from "./semantic.ts";
@@ -78,6 +79,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
   let semantic: Semantic | null = null;
   let jobs: JobEngine | null = null;
   let tasks: Tasks | null = null;
+  let schedules: Schedules | null = null;
   // The socket's remote address per request, for login throttling (Elysia's own `server` is unset
   // because Bun.serve, not Elysia, listens).
   const peers = new WeakMap<Request, string>();
@@ -168,6 +170,8 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
         let running: Gateway | null = null;
         const background = createTasks({ config, db: opened, engine, log, worker: instanceId(dataDir), runtime: () => running });
         tasks = background;
+        const sched = createSchedules({ db: opened, log, enqueue: background.executor.enqueue });
+        schedules = sched;
         const gw = await createGateway({
           config,
           db: opened,
@@ -175,8 +179,8 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
           log,
           dataDir,
           adapters: opts.adapters,
-          toolProviders: [semanticTools, background.tool, ...(opts.toolProviders ?? [])],
-          tasks: background.commands,
+          toolProviders: [semanticTools, background.tool, sched.tool, ...(opts.toolProviders ?? [])],
+          tasks: { ...background.commands, schedules: sched.command },
           resolver: opts.resolver,
           outbound,
           context: sem.context,
@@ -188,9 +192,12 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
         gateway = running = gw;
         await engine.start();
         await background.start();
+        sched.start();
         db = opened;
         if (opts.listen ?? true) server = listen(config, http, log, peers, () => db, disk);
       } catch (e) {
+        schedules?.stop();
+        schedules = null;
         tasks?.stop();
         await jobs?.stop(0).catch(() => {});
         await gateway?.stop(0).catch(() => {});
@@ -221,6 +228,8 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
       if (jobs) {
         const j = jobs;
         jobs = null;
+        schedules?.stop();
+        schedules = null;
         // Running tasks end here and are reported `failed: interrupted` by the next start (tasks/README.md).
         tasks?.stop();
         tasks = null;

@@ -10,6 +10,15 @@ describe("chat commands", () => {
     expect(parseSlashCommand("/tasks")).toEqual({ command: "tasks" });
   });
 
+  test("/schedules lists; `pause|resume|delete N` changes one; anything else is not a command", () => {
+    expect(parseSlashCommand("/schedules")).toEqual({ command: "schedules" });
+    expect(parseSlashCommand("/schedules pause 3")).toEqual({ command: "schedules", args: "pause 3" });
+    expect(parseSlashCommand("/schedules Resume #12")).toEqual({ command: "schedules", args: "resume #12" });
+    expect(recognise("schedules", "delete 4")).toEqual({ command: "schedules", args: "delete 4" });
+    expect(parseSlashCommand("/schedules drop table")).toBeUndefined();
+    expect(recognise("schedules", "pause 99999999999")).toBeUndefined();
+  });
+
   test("anything else after /cancel is not a command (it goes to the model), on every channel", () => {
     expect(parseSlashCommand("/cancel my subscription")).toBeUndefined();
     expect(recognise("cancel", "my subscription")).toBeUndefined();

@@ -1,12 +1,13 @@
 /**
  * The chat commands every channel recognises, and their one argument: `/cancel 3` or `/cancel all`
- * stop background tasks (bare `/cancel` stops the turn in progress). Adapters find a command in
+ * stop background tasks (bare `/cancel` stops the turn in progress); `/schedules pause|resume|delete 3`
+ * changes a schedule. Adapters find a command in
  * their own syntax (Telegram's `/cmd@bot`, Slack's bare words) and hand the name and the rest here.
  */
-export const COMMANDS = ["start", "help", "new", "status", "tasks", "cancel"] as const;
+export const COMMANDS = ["start", "help", "new", "status", "tasks", "cancel", "schedules"] as const;
 export type Command = (typeof COMMANDS)[number];
 
-const ARGS: Partial<Record<Command, RegExp>> = { cancel: /^(#?\d{1,9}|all)$/i };
+const ARGS: Partial<Record<Command, RegExp>> = { cancel: /^(#?\d{1,9}|all)$/i, schedules: /^(pause|resume|delete)\s+#?\d{1,9}$/i };
 
 /**
  * `strict`: text after a command that takes no argument means it was not a command (Slack's bare

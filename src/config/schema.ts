@@ -121,6 +121,23 @@ const priceSchema = z.strictObject({
   output_per_mtok: z.number().min(0),
 });
 
+/** A recurring background task (src/schedules/), upserted by name; results go to `chat` (and `thread`) on `channel`. */
+const scheduleSchema = z.strictObject({
+  name: slug,
+  agent: slug,
+  /** The name of one of the tenant's channels. */
+  channel: nonEmpty,
+  chat: z.string().min(1).max(200),
+  thread: z.string().max(200).default(""),
+  /** Channel user id shown as the owner (/schedules lists it for them). */
+  owner: z.string().max(200).default(""),
+  cron: z.string().min(1).max(120),
+  time_zone: z.string().min(1).max(64).default("UTC"),
+  instruction: z.string().min(1).max(4000),
+  missed_runs: z.enum(["run_once", "skip"]).default("run_once"),
+  paused: z.boolean().default(false),
+});
+
 const tenantSchema = z.strictObject({
   slug,
   name: nonEmpty,
@@ -130,6 +147,7 @@ const tenantSchema = z.strictObject({
   /** Channel user ids (Slack U…, Telegram numeric) that may decide anyone's approvals: tenant admins. */
   approvers: z.array(z.string().min(1)).default([]),
   mcp_servers: z.array(mcpServerSchema).default([]),
+  schedules: z.array(scheduleSchema).max(500).default([]),
 });
 
 const providerSchema = z.strictObject({
@@ -354,5 +372,6 @@ export const configSchema = z
 
 export type Config = z.infer<typeof configSchema>;
 export type ChannelConfig = z.infer<typeof channelSchema>;
+export type ScheduleConfig = z.infer<typeof scheduleSchema>;
 export type ProviderConfig = Config["llm"]["providers"][number];
 export type McpServerConfig = z.infer<typeof mcpServerSchema>;

@@ -1,5 +1,6 @@
 /**
- * Chat commands every channel shares (/start, /help, /new, /status, /tasks, /cancel [N|all]);
+ * Chat commands every channel shares (/start, /help, /new, /status, /tasks, /cancel [N|all],
+ * /schedules [pause|resume|delete N]);
  * adapters recognise them in their own syntax (channels/commands.ts) and hand over the bare name
  * and argument. Returns the reply text.
  */
@@ -17,6 +18,8 @@ export interface TaskCommands {
   list(tenantId: string, agentId: string, user: string): Promise<string>;
   /** `which`: a task number or "all". */
   cancel(tenantId: string, agentId: string, user: string, which: string): Promise<string>;
+  /** /schedules and `/schedules pause|resume|delete N` (src/schedules/ implements it). */
+  schedules?(tenantId: string, agentId: string, user: string, args?: string): Promise<string>;
 }
 
 export async function runCommand(
@@ -48,6 +51,8 @@ export async function runCommand(
     }
     case "tasks":
       return deps.tasks ? deps.tasks.list(conn.tenantId, conn.agentId, message.sender.id) : "No tasks running or queued.";
+    case "schedules":
+      return deps.tasks?.schedules ? deps.tasks.schedules(conn.tenantId, conn.agentId, message.sender.id, message.commandArgs) : "You have no schedules.";
     default: {
       const [agent] = await deps.db.withTenant(conn.tenantId, (tx) => tx.select({ name: agents.name }).from(agents).where(eq(agents.id, conn.agentId)));
       return REPLIES.help(agent?.name ?? "your AI employee");

@@ -4,7 +4,7 @@ import { usd } from "../agent/budget.ts";
 export const REPLIES = {
   help: (name: string) =>
     `I'm ${name}. Write to me as you would to a colleague.\n\n` +
-    "Commands: /new starts a fresh conversation, /status shows my model, budget and tasks, /tasks lists your background tasks, " +
+    "Commands: /new starts a fresh conversation, /status shows my model, budget and tasks, /tasks lists your background tasks, /schedules lists your schedules (/schedules pause|resume|delete 3), " +
     "/cancel stops what I'm doing (/cancel 3 or /cancel all stops background tasks).",
   newConversation: "Started a fresh conversation. What can I do for you?",
   cancelled: "Cancelled.",

@@ -18,4 +18,5 @@ export { createTenant, listTenantsPage, newTenant, removeTenant, showTenant, upd
 export { showUsage } from "./usage.tsx";
 export { showKnowledge } from "./knowledge.tsx";
 export { decideApprovalForm, showApprovals } from "./approvals.tsx";
+export { deleteScheduleForm, pauseScheduleForm, resumeScheduleForm, showSchedules } from "./schedules.tsx";
 export { cancelTaskForm, showTask, showTasks } from "./tasks.tsx";

@@ -14,6 +14,7 @@ export * from "./knowledge.ts";
 export * from "./llm-providers.ts";
 export * from "./tenant-llm-providers.ts";
 export * from "./memory.ts";
+export * from "./schedules.ts";
 export * from "./tasks.ts";
 export * from "./tenants.ts";
 export * from "./usage.ts";
@@ -33,6 +34,8 @@ export const TENANT_TABLES = [
   "memories",
   "messages",
   "outbound_messages",
+  "schedule_runs",
+  "schedules",
   "tasks",
   "tenant_llm_providers",
   "tenant_secrets",

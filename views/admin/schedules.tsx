@@ -1,0 +1,70 @@
+/** @jsxImportSource @kitajs/html */
+/** A tenant's schedules (cron, zone, next run, policy) with Pause/Resume/Delete for tenant admins, and the recent runs. */
+import type { Scope } from "../../src/admin/scope.ts";
+import type { Schedule, ScheduleRun } from "../../src/db/schema/index.ts";
+import { Flash, PostButton } from "./form.tsx";
+import { Empty, NoTenant, PageHead, when } from "./parts.tsx";
+
+export function SchedulesView(p: { scope: Scope; csrf: string; schedules: Schedule[] | null; runs: ScheduleRun[]; agents: Map<string, string>; admin: boolean; flash?: string }): JSX.Element {
+  const t = p.scope.tenantId;
+  const num = new Map((p.schedules ?? []).map((s) => [s.id, s.number]));
+  return (
+    <section>
+      <PageHead title="Schedules" scope={p.scope} action="/admin/schedules" />
+      <Flash message={p.flash} />
+      {!t || !p.schedules ? (
+        <NoTenant />
+      ) : p.schedules.length === 0 ? (
+        <Empty><p>No schedules. AI employees set one up when asked for recurring work (or declare them in tenants[].schedules[]).</p></Empty>
+      ) : (
+        <>
+          <div class="table-wrap">
+            <table>
+              <thead><tr><th scope="col">#</th><th scope="col">Instruction</th><th scope="col">AI employee</th><th scope="col">Cron</th><th scope="col">Next run</th><th scope="col">Missed runs</th><th scope="col">Actions</th></tr></thead>
+              <tbody>
+                {p.schedules.map((s) => (
+                  <tr id={`schedule-${s.number}`}>
+                    <td>#{s.number}</td>
+                    <td safe>{s.instruction.slice(0, 120)}</td>
+                    <td safe>{p.agents.get(s.agentId) ?? "—"}</td>
+                    <td><code safe>{`${s.cron} (${s.timeZone})`}</code></td>
+                    <td>{s.paused ? "paused" : when(s.nextRunAt)}</td>
+                    <td safe>{s.missedPolicy.replace("_", " ")}</td>
+                    <td>
+                      {p.admin ? (
+                        <>
+                          <PostButton action={`/admin/schedules/${s.id}/${s.paused ? "resume" : "pause"}?tenant=${t}`} csrf={p.csrf} label={s.paused ? "Resume" : "Pause"} />
+                          <PostButton action={`/admin/schedules/${s.id}/delete?tenant=${t}`} csrf={p.csrf} label="Delete" class="danger" />
+                        </>
+                      ) : ""}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <h2>Recent runs</h2>
+          {p.runs.length === 0 ? (
+            <Empty><p>No runs yet.</p></Empty>
+          ) : (
+            <div class="table-wrap">
+              <table>
+                <thead><tr><th scope="col">Schedule</th><th scope="col">Due</th><th scope="col">Outcome</th><th scope="col">Task</th></tr></thead>
+                <tbody>
+                  {p.runs.map((r) => (
+                    <tr>
+                      <td>#{num.get(r.scheduleId) ?? "?"}</td>
+                      <td>{when(r.dueAt)}</td>
+                      <td safe>{r.status === "late" ? `late by ${Math.round((r.lateMs ?? 0) / 1000)} s` : r.status === "skipped" ? `skipped: ${r.reason ?? ""}` : "fired"}</td>
+                      <td>{r.taskId ? <a href={`/admin/tasks/${r.taskId}?tenant=${t}`}>task</a> : "—"}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </>
+      )}
+    </section>
+  );
+}
