@@ -52,8 +52,8 @@ export interface HeartbeatSettings {
   quietHours: { start: string; end: string; tz: string } | null;
   /** HEARTBEAT.md: what to look at, what is worth interrupting for. */
   checklist: string;
-  /** Where a reach-out goes: a channel (by id) and chat, optionally a reply target. */
-  notify: { channelId: string; chatKey: string } | null;
+  /** Where a reach-out goes: one of the tenant's channels (by name) and a chat on it (its chat key). */
+  notify: { channel: string; chat: string } | null;
 }
 
 export type Agent = typeof agents.$inferSelect;
