@@ -21,6 +21,7 @@ import { createGateway, type Gateway, type GatewayOptions, instanceId } from "..
 import { limitBody } from "../http/body-limit.ts";
 import { errorResponse } from "../http/errors.ts";
 import { buildHttp } from "../http/routes.ts";
+import { startHeartbeat } from "../heartbeat/ticker.ts";
 import { JobEngine } from "../jobs/engine.ts";
 import { createLogger } from "../log/logger.ts";
 import { Outbound } from "../net/outbound.ts";
@@ -75,6 +76,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
   let semantic: Semantic | null = null;
   let jobs: JobEngine | null = null;
   let tasks: Tasks | null = null;
+  let stopHeartbeat: (() => Promise<void>) | null = null;
   // The socket's remote address per request, for login throttling (Elysia's own `server` is unset
   // because Bun.serve, not Elysia, listens).
   const peers = new WeakMap<Request, string>();
@@ -178,9 +180,13 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
         gateway = running = gw;
         await engine.start();
         await background.start();
+        // A plain interval (no job engine): an idle tick is a few indexed queries (heartbeat/README.md).
+        stopHeartbeat = startHeartbeat({ db: opened, pool: gw.pool, log: log.child({ part: "heartbeat" }), prices: config.llm.prices });
         db = opened;
         if (opts.listen ?? true) server = listen(config, http, log, peers, () => db);
       } catch (e) {
+        await stopHeartbeat?.();
+        stopHeartbeat = null;
         tasks?.stop();
         await jobs?.stop(0).catch(() => {});
         await gateway?.stop(0).catch(() => {});
@@ -208,6 +214,8 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
           await s.stop(true);
         }
       }
+      await stopHeartbeat?.();
+      stopHeartbeat = null;
       if (jobs) {
         const j = jobs;
         jobs = null;

@@ -44,26 +44,18 @@ export async function tick(deps: BeatDeps, now = new Date()): Promise<number> {
   return n;
 }
 
-/** Starts ticking every `seconds`; returns the stop function. */
-export function startHeartbeat(deps: BeatDeps, seconds = 60): () => void {
-  let running = false;
+/** Starts ticking every `seconds`; the returned stop waits for a tick in flight (before the database closes). */
+export function startHeartbeat(deps: BeatDeps, seconds = 60): () => Promise<void> {
+  let current: Promise<unknown> | null = null;
   const timer = setInterval(() => {
-    if (running) return;
-    running = true;
-    tick(deps)
+    if (current) return;
+    current = tick(deps)
       .catch((e) => deps.log.error({ err: (e as Error).message }, "heartbeat tick failed"))
-      .finally(() => (running = false));
+      .finally(() => (current = null));
   }, seconds * 1000);
   timer.unref?.();
-  return () => clearInterval(timer);
-}
-
-/** Whether any agent has a heartbeat (the composition root starts the ticker only then). */
-export async function anyHeartbeat(db: Database): Promise<boolean> {
-  const ids = await db.platform((tx) => tx.select({ id: tenants.id }).from(tenants));
-  for (const { id } of ids) {
-    const [row] = await db.withTenant(id, (tx) => tx.select({ id: agents.id }).from(agents).where(sql`${agents.heartbeat} is not null`).limit(1));
-    if (row) return true;
-  }
-  return false;
+  return async () => {
+    clearInterval(timer);
+    await current;
+  };
 }
