@@ -12,6 +12,7 @@ import { LlmPool } from "../llm/pool.ts";
 import { insertTask } from "../tasks/store.ts";
 import { DB_KINDS, openTestDatabase, type TestDatabase } from "../../test/support/db.ts";
 import { type LlmMock, startLlmMock } from "../../test/support/llm.ts";
+import { heartbeatSummary } from "./runs.ts";
 import { claimDue, tick } from "./ticker.ts";
 
 const PRICES = { "mock/cheap": { input_per_mtok: 1, output_per_mtok: 2 } };
@@ -87,6 +88,10 @@ describe.each(DB_KINDS)("heartbeat on %s Postgres", (kind) => {
     const calls = (k: "A" | "B") => t.db.withTenant(ids[k].tenant, (tx) => tx.select().from(llmCalls));
     expect((await calls("A")).map((c) => [c.model, c.promptTokens])).toEqual([["cheap", 120]]);
     expect(await calls("B")).toEqual([]);
+    // What the console's agent page shows: 5 beats, one of them with a model call, its tokens.
+    const summary = await t.db.withTenant(ids.A.tenant, (tx) => heartbeatSummary(tx, ids.A.agent));
+    expect([summary.runs, summary.modelCalls, summary.tokens, summary.recent[0]!.decision]).toEqual([5, 1, 135, "notify"]);
+    expect((await t.db.withTenant(ids.B.tenant, (tx) => heartbeatSummary(tx, ids.A.agent))).runs).toBe(0);
     // The next beat sees nothing new again.
     later(30);
     await llm.reset();
