@@ -26,7 +26,7 @@ export function ledgerParts(rows: LedgerRows, now = new Date()): Part[] {
 interface Scope {
   tenantId: string;
   agentId: string;
-  conversationId: string;
+  conversationId: string | null;
 }
 
 export class Ledger {

@@ -22,6 +22,7 @@ import { createGateway, type Gateway, type GatewayOptions, instanceId } from "..
 import { limitBody } from "../http/body-limit.ts";
 import { errorResponse } from "../http/errors.ts";
 import { buildHttp } from "../http/routes.ts";
+import { startHeartbeat } from "../heartbeat/ticker.ts";
 import { JobEngine } from "../jobs/engine.ts";
 import { createLogger } from "../log/logger.ts";
 import { Outbound } from "../net/outbound.ts";
@@ -80,6 +81,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
   let jobs: JobEngine | null = null;
   let tasks: Tasks | null = null;
   let schedules: Schedules | null = null;
+  let stopHeartbeat: (() => Promise<void>) | null = null;
   // The socket's remote address per request, for login throttling (Elysia's own `server` is unset
   // because Bun.serve, not Elysia, listens).
   const peers = new WeakMap<Request, string>();
@@ -193,11 +195,15 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
         await engine.start();
         await background.start();
         sched.start();
+        // A plain interval (no job engine): an idle tick is a few indexed queries (heartbeat/README.md).
+        stopHeartbeat = startHeartbeat({ db: opened, pool: gw.pool, log: log.child({ part: "heartbeat" }), prices: config.llm.prices });
         db = opened;
         if (opts.listen ?? true) server = listen(config, http, log, peers, () => db, disk);
       } catch (e) {
         schedules?.stop();
         schedules = null;
+        await stopHeartbeat?.();
+        stopHeartbeat = null;
         tasks?.stop();
         await jobs?.stop(0).catch(() => {});
         await gateway?.stop(0).catch(() => {});
@@ -225,6 +231,8 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
           await s.stop(true);
         }
       }
+      await stopHeartbeat?.();
+      stopHeartbeat = null;
       if (jobs) {
         const j = jobs;
         jobs = null;

@@ -353,6 +353,17 @@ ${extra}`;
     expect(loadError(agentWith("        models: [just-a-model]\n"))).toContain("tenants[0].agents[0].models[0]:");
   });
 
+  test("a heartbeat: defaults, needs models, a known notify channel, HH:MM and a real time zone", () => {
+    const hb = (extra: string) => agentWith(`        models: [local/llama3.2]\n        heartbeat:\n${extra}`);
+    const ok = load(hb("          quiet_hours: {start: \"22:00\", end: \"07:00\", tz: Europe/Oslo}\n"));
+    expect(ok.tenants[0]!.agents[0]!.heartbeat).toEqual({ every_minutes: 30, checklist: "", quiet_hours: { start: "22:00", end: "07:00", tz: "Europe/Oslo" } });
+    expect(loadError(agentWith("        heartbeat: {every_minutes: 30}\n"))).toContain("tenants[0].agents[0].heartbeat: a heartbeat needs the agent's models");
+    expect(loadError(hb("          notify: {channel: nope, chat: C1}\n"))).toContain("heartbeat.notify.channel: no channel named 'nope'");
+    expect(loadError(hb("          quiet_hours: {start: \"25:00\", end: \"07:00\", tz: UTC}\n"))).toContain("heartbeat.quiet_hours.start");
+    expect(loadError(hb("          quiet_hours: {start: \"22:00\", end: \"07:00\", tz: Mars/Base}\n"))).toContain("IANA time zone");
+    expect(loadError(hb("          every_minutes: 1\n"))).toContain("heartbeat.every_minutes");
+  });
+
   test("slack events mode needs signing_secret; socket mode needs app_token", () => {
     const slack = (fields: string) =>
       agentWith(`        channels:\n          - kind: slack\n            name: s\n            bot_token: xoxb\n${fields}`);

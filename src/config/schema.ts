@@ -58,6 +58,25 @@ const telegramChannel = z.strictObject({
 
 export const channelSchema = z.discriminatedUnion("kind", [slackChannel, telegramChannel]);
 
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be HH:MM (24h)");
+const timeZone = z.string().refine((tz) => {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}, "must be an IANA time zone such as Europe/Oslo");
+
+/** The agent's heartbeat (src/heartbeat/): absent = off. */
+const heartbeatSchema = z.strictObject({
+  every_minutes: int().pipe(z.number().min(5).max(1440)).default(30),
+  quiet_hours: z.strictObject({ start: hhmm, end: hhmm, tz: timeZone }).optional(),
+  /** HEARTBEAT.md: what to look at, what is worth interrupting for. */
+  checklist: z.string().max(8000).default(""),
+  notify: z.strictObject({ channel: z.string().min(1), chat: z.string().min(1) }).optional(),
+});
+
 export const agentSchema = z.strictObject({
   slug,
   name: nonEmpty,
@@ -88,6 +107,7 @@ export const agentSchema = z.strictObject({
   /** Per background task: spend cap in USD (0 = only the agent's caps) and model ↔ tool round trips. */
   task_budget_usd: z.number().min(0).default(0),
   task_max_steps: int().pipe(z.number().min(1).max(200)).default(20),
+  heartbeat: heartbeatSchema.optional(),
 });
 
 /** An MCP server whose tools the tenant's agents get as `mcp__<name>__<tool>`. */
@@ -345,6 +365,12 @@ export const configSchema = z
           names.add(c.name);
         }),
       );
+      t.agents.forEach((a, ai) => {
+        const at = ["tenants", ti, "agents", ai, "heartbeat"];
+        if (a.heartbeat && a.models.length === 0) ctx.addIssue({ code: "custom", path: at, message: "a heartbeat needs the agent's models (its first model decides)" });
+        if (a.heartbeat?.notify && !names.has(a.heartbeat.notify.channel))
+          ctx.addIssue({ code: "custom", path: [...at, "notify", "channel"], message: `no channel named '${a.heartbeat.notify.channel}' in this tenant` });
+      });
       dup(t.mcp_servers.map((m) => m.name), ["tenants", ti, "mcp_servers"], "MCP server name");
       t.mcp_servers.forEach((m, mi) => {
         const need = m.transport === "stdio" ? "command" : "url";

@@ -83,6 +83,9 @@ export async function applyProvisioning(
           executorModels: a.executor_models,
           taskBudgetUsd: String(a.task_budget_usd),
           taskMaxSteps: a.task_max_steps,
+          heartbeat: a.heartbeat
+            ? { everyMinutes: a.heartbeat.every_minutes, quietHours: a.heartbeat.quiet_hours ?? null, checklist: a.heartbeat.checklist, notify: a.heartbeat.notify ?? null }
+            : null,
           source: "config",
         };
         const [agent] = await tx

@@ -2,6 +2,7 @@
 /** Agent Designer: the AI employees of a tenant, and the form that defines one. */
 import type { Scope } from "../../src/admin/scope.ts";
 import type { Agent, Channel } from "../../src/db/schema/index.ts";
+import type { HeartbeatSummary } from "../../src/heartbeat/runs.ts";
 import { Area, Text } from "./fields.tsx";
 import { Csrf, type FieldErrors, Flash } from "./form.tsx";
 import type { Page } from "../../src/admin/queries/page.ts";
@@ -52,6 +53,35 @@ export interface AgentFormProps {
   flash?: string;
   channels: Channel[];
   providers: string[];
+  /** The heartbeat's runs (editing an existing agent). */
+  heartbeat?: HeartbeatSummary;
+}
+
+function Heartbeat({ h }: { h: HeartbeatSummary }): JSX.Element {
+  return (
+    <>
+      <h2>Heartbeat</h2>
+      <p safe>{`${h.runs} beats, ${h.modelCalls} with a model call, ${h.tokens} tokens, ${usd(h.costUsd)}`}</p>
+      {h.recent.length ? (
+        <table>
+          <thead><tr><th>When</th><th>New items</th><th>Decision</th><th>Tokens</th><th>Message</th></tr></thead>
+          <tbody>
+            {h.recent.map((r) => (
+              <tr>
+                <td safe>{r.at.toISOString().slice(0, 16).replace("T", " ")}</td>
+                <td>{String(r.items)}</td>
+                <td safe>{r.decision}</td>
+                <td>{String(r.promptTokens + r.completionTokens)}</td>
+                <td safe>{r.message ?? ""}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : (
+        <p class="muted">No beats yet.</p>
+      )}
+    </>
+  );
 }
 
 export function AgentFormView(p: AgentFormProps): JSX.Element {
@@ -102,6 +132,7 @@ export function AgentFormView(p: AgentFormProps): JSX.Element {
           ) : (
             <p class="muted">Not connected anywhere yet.</p>
           )}
+          {p.heartbeat ? <Heartbeat h={p.heartbeat} /> : ""}
           <p class="actions">
             <a href={`/admin/channels/new${q}&kind=telegram&agent=${a.id}`}>Connect Telegram</a>
             <a href={`/admin/channels/new${q}&kind=slack&agent=${a.id}`}>Connect Slack</a>

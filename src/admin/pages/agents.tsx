@@ -5,6 +5,7 @@ import { AgentFormView, AgentList } from "../../../views/admin/agents.tsx";
 import type { FieldErrors } from "../../../views/admin/form.tsx";
 import type { Agent } from "../../db/schema/index.ts";
 import { channels } from "../../db/schema/index.ts";
+import { heartbeatSummary } from "../../heartbeat/runs.ts";
 import { redirect, render } from "../../http/render.ts";
 import { AGENT_DEFAULTS, agentToForm, deleteAgent, getAgent, listAgents, parseAgentForm, saveAgent } from "../agents/save.ts";
 import { pageNumber } from "../filters.ts";
@@ -22,8 +23,9 @@ const scoped = (deps: ConsoleDeps, ctx: AdminContext) => pageScope(deps, ctx, "a
 const form = async (deps: ConsoleDeps, ctx: AdminContext, tenantId: string, agent: Agent | null, values: Record<string, string>, errors?: FieldErrors, status = 200) => {
   const db = database(deps);
   const own = agent ? await db.withTenant(tenantId, (tx) => tx.select().from(channels).where(eq(channels.agentId, agent.id))) : [];
+  const heartbeat = agent ? await db.withTenant(tenantId, (tx) => heartbeatSummary(tx, agent.id)) : undefined;
   const view = (
-    <AgentFormView csrf={ctx.csrfToken} tenantId={tenantId} agent={agent} values={values} errors={errors} flash={flashMessage(ctx.query.flash)} channels={own} providers={availableProviders(deps.pool(), tenantId)} />
+    <AgentFormView csrf={ctx.csrfToken} tenantId={tenantId} agent={agent} values={values} errors={errors} flash={flashMessage(ctx.query.flash)} channels={own} providers={availableProviders(deps.pool(), tenantId)} heartbeat={heartbeat} />
   );
   return render(ctx, view, agent?.name ?? "New AI employee", status);
 };

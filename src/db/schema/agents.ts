@@ -29,6 +29,11 @@ export const agents = pgTable(
     /** Per task: USD cap (0 = only the agent's caps) and model ↔ tool round trips. */
     taskBudgetUsd: numeric("task_budget_usd", { precision: 12, scale: 4 }).notNull().default("0"),
     taskMaxSteps: integer("task_max_steps").notNull().default(20),
+    /** The heartbeat (src/heartbeat/): null = off. */
+    heartbeat: jsonb("heartbeat").$type<HeartbeatSettings | null>(),
+    /** When the heartbeat is next due and when it last beat (the pre-check looks at what is newer). */
+    heartbeatNextAt: timestamp("heartbeat_next_at", { withTimezone: true }),
+    heartbeatLastAt: timestamp("heartbeat_last_at", { withTimezone: true }),
     source: text("source").notNull().default("ui"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
@@ -39,5 +44,16 @@ export const agents = pgTable(
     foreignKey({ columns: [t.tenantId], foreignColumns: [tenants.id] }).onDelete("cascade"),
   ],
 );
+
+/** Per agent heartbeat settings (config `tenants[].agents[].heartbeat`). */
+export interface HeartbeatSettings {
+  everyMinutes: number;
+  /** Local wall-clock "HH:MM" range in `tz` during which no beat runs (may wrap midnight). */
+  quietHours: { start: string; end: string; tz: string } | null;
+  /** HEARTBEAT.md: what to look at, what is worth interrupting for. */
+  checklist: string;
+  /** Where a reach-out goes: one of the tenant's channels (by name) and a chat on it (its chat key). */
+  notify: { channel: string; chat: string } | null;
+}
 
 export type Agent = typeof agents.$inferSelect;

@@ -10,6 +10,7 @@ export * from "./approvals.ts";
 export * from "./channels.ts";
 export * from "./conversations.ts";
 export * from "./events.ts";
+export * from "./heartbeat.ts";
 export * from "./knowledge.ts";
 export * from "./llm-providers.ts";
 export * from "./tenant-llm-providers.ts";
@@ -27,6 +28,7 @@ export const TENANT_TABLES = [
   "channels",
   "conversations",
   "conversation_memory",
+  "heartbeat_runs",
   "inbound_events",
   "kb_chunks",
   "kb_documents",

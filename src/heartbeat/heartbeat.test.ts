@@ -1,0 +1,126 @@
+/**
+ * The heartbeat on both databases, two tenants, through the real pool and the LLM mock (its journal
+ * is what was called): idle beats make no model call at all; one finished task makes exactly one
+ * call with only that item in the prompt, recorded with its tokens; quiet hours suppress beats;
+ * one tenant's events never reach another's beat; a due agent is claimed once by racing tickers.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
+import { eq } from "drizzle-orm";
+import pino from "pino";
+import { agents, type HeartbeatSettings, heartbeatRuns, llmCalls, tasks, tenants } from "../db/schema/index.ts";
+import { LlmPool } from "../llm/pool.ts";
+import { insertTask } from "../tasks/store.ts";
+import { DB_KINDS, openTestDatabase, type TestDatabase } from "../../test/support/db.ts";
+import { type LlmMock, startLlmMock } from "../../test/support/llm.ts";
+import { heartbeatSummary } from "./runs.ts";
+import { claimDue, tick } from "./ticker.ts";
+
+const PRICES = { "mock/cheap": { input_per_mtok: 1, output_per_mtok: 2 } };
+const MINUTE = 60_000;
+
+describe.each(DB_KINDS)("heartbeat on %s Postgres", (kind) => {
+  let t: TestDatabase;
+  let llm: LlmMock;
+  let deps: Parameters<typeof tick>[0];
+  const ids: Record<"A" | "B", { tenant: string; agent: string }> = {} as never;
+  const settings: HeartbeatSettings = { everyMinutes: 30, quietHours: null, checklist: "Tell me when a task finishes.", notify: null };
+  let clock = new Date("2026-06-01T10:00:00Z");
+  const later = (min: number) => (clock = new Date(clock.getTime() + min * MINUTE));
+
+  beforeAll(async () => {
+    t = await openTestDatabase(kind);
+    llm = await startLlmMock();
+    const pool = new LlmPool([{ id: "mock", kind: "openai", baseUrl: llm.url, apiKey: "", timeoutMs: 10_000, maxConcurrency: 4 }]);
+    deps = { db: t.db, pool, log: pino({ level: "silent" }), prices: PRICES };
+    for (const k of ["A", "B"] as const) {
+      const [row] = await t.db.platform((tx) => tx.insert(tenants).values({ slug: `hb-${k.toLowerCase()}`, name: k }).returning({ id: tenants.id }));
+      const tenant = row!.id;
+      const [a] = await t.db.withTenant(tenant, (tx) =>
+        tx.insert(agents).values({ tenantId: tenant, slug: "ada", name: "Ada", models: ["mock/cheap", "mock/strong"], heartbeat: settings, createdAt: new Date("2026-01-01") }).returning({ id: agents.id }),
+      );
+      ids[k] = { tenant, agent: a!.id };
+    }
+  });
+  afterAll(async () => {
+    await llm.stop();
+    await t.cleanup();
+  });
+  beforeEach(async () => {
+    await llm.reset();
+    llm.on({}, { text: '{"notify": true, "message": "Task #1 is done: the report is ready."}', usage: { promptTokens: 120, completionTokens: 15 } });
+  });
+
+  const runs = (k: "A" | "B") => t.db.withTenant(ids[k].tenant, (tx) => tx.select().from(heartbeatRuns).where(eq(heartbeatRuns.agentId, ids[k].agent)).orderBy(heartbeatRuns.at));
+  const finishTask = (k: "A" | "B", goal: string) =>
+    t.db.withTenant(ids[k].tenant, async (tx) => {
+      const task = await insertTask(tx, { tenantId: ids[k].tenant, agentId: ids[k].agent, requestedBy: "u1", goal });
+      await tx.update(tasks).set({ status: "done", result: "report ready", finishedAt: new Date(clock.getTime() + MINUTE) }).where(eq(tasks.id, task.id));
+    });
+
+  test("idle beats make no model call and cost 0 tokens", async () => {
+    for (let i = 0; i < 4; i++) {
+      expect(await tick(deps, clock)).toBe(2); // both tenants' agents beat
+      later(30);
+    }
+    expect(llm.journal()).toEqual([]);
+    for (const k of ["A", "B"] as const) {
+      const r = await runs(k);
+      expect(r.map((x) => [x.decision, x.items, x.promptTokens + x.completionTokens, Number(x.costUsd)])).toEqual(Array(4).fill(["idle", 0, 0, 0]));
+    }
+  });
+
+  test("not due yet → no beat; one finished task → exactly one call, on the cheap model, only to its tenant", async () => {
+    expect(await tick(deps, new Date(clock.getTime() - 10 * MINUTE))).toBe(0);
+    await finishTask("A", "write the quarterly report");
+    later(30);
+    expect(await tick(deps, clock)).toBe(2);
+    const journal = llm.journal();
+    expect(journal).toHaveLength(1);
+    expect(journal[0]!.model).toBe("cheap");
+    const sent = JSON.stringify(journal[0]!.messages);
+    expect(sent).toContain("write the quarterly report");
+    expect(sent).toContain("Tell me when a task finishes.");
+    const [a, b] = [(await runs("A")).at(-1)!, (await runs("B")).at(-1)!];
+    expect([a.decision, a.items, a.promptTokens, a.completionTokens, a.message]).toEqual(["notify", 1, 120, 15, "Task #1 is done: the report is ready."]);
+    expect(Number(a.costUsd)).toBeCloseTo((120 * 1 + 15 * 2) / 1e6, 9);
+    expect([b.decision, b.items]).toEqual(["idle", 0]);
+    // Counted in usage: the call is in A's llm_calls, none in B's.
+    const calls = (k: "A" | "B") => t.db.withTenant(ids[k].tenant, (tx) => tx.select().from(llmCalls));
+    expect((await calls("A")).map((c) => [c.model, c.promptTokens])).toEqual([["cheap", 120]]);
+    expect(await calls("B")).toEqual([]);
+    // What the console's agent page shows: 5 beats, one of them with a model call, its tokens.
+    const summary = await t.db.withTenant(ids.A.tenant, (tx) => heartbeatSummary(tx, ids.A.agent));
+    expect([summary.runs, summary.modelCalls, summary.tokens, summary.recent[0]!.decision]).toEqual([5, 1, 135, "notify"]);
+    expect((await t.db.withTenant(ids.B.tenant, (tx) => heartbeatSummary(tx, ids.A.agent))).runs).toBe(0);
+    // The next beat sees nothing new again.
+    later(30);
+    await llm.reset();
+    expect(await tick(deps, clock)).toBe(2);
+    expect(llm.journal()).toEqual([]);
+  });
+
+  test("quiet hours suppress beats; what happened meanwhile is seen after them", async () => {
+    const quiet = { ...settings, quietHours: { start: "22:00", end: "07:00", tz: "Europe/Oslo" } };
+    await t.db.withTenant(ids.A.tenant, (tx) => tx.update(agents).set({ heartbeat: quiet }).where(eq(agents.id, ids.A.agent)));
+    clock = new Date("2026-06-02T21:00:00Z"); // 23:00 in Oslo (CEST)
+    const before = (await runs("A")).length;
+    await finishTask("A", "night job");
+    for (let i = 0; i < 4; i++) {
+      await tick(deps, clock);
+      later(30);
+    }
+    expect((await runs("A")).length).toBe(before);
+    expect(llm.journal()).toEqual([]);
+    clock = new Date("2026-06-03T05:30:00Z"); // 07:30 in Oslo
+    await tick(deps, clock);
+    expect(llm.journal()).toHaveLength(1);
+    expect(JSON.stringify(llm.journal()[0]!.messages)).toContain("night job");
+    expect((await runs("A")).at(-1)!.decision).toBe("notify");
+  });
+
+  test("racing tickers claim a due agent once", async () => {
+    later(60);
+    const claims = await Promise.all([claimDue(t.db, ids.B.tenant, clock), claimDue(t.db, ids.B.tenant, clock)]);
+    expect(claims.flat()).toHaveLength(1);
+  });
+});
