@@ -4,8 +4,14 @@
  * Inputs are bounded before parsing; a bad expression or zone is a KonstructError the agent can
  * show the user.
  */
-import { CronExpressionParser } from "cron-parser";
+import type { CronExpressionParser } from "cron-parser";
 import { KonstructError } from "../errors.ts";
+
+// cron-parser (with luxon) costs ~8 MB: loaded the first time a schedule is parsed, not at start —
+// an appliance without schedules keeps its idle memory.
+let parser: typeof CronExpressionParser | undefined;
+const cronParser = (): typeof CronExpressionParser =>
+  (parser ??= (require("cron-parser") as typeof import("cron-parser")).CronExpressionParser);
 
 const MAX_CRON = 120;
 const MAX_ZONE = 64;
@@ -26,7 +32,7 @@ export function nextRuns(cron: string, tz: string, after: Date, count = 1): Date
   validZone(tz);
   let it: ReturnType<typeof CronExpressionParser.parse>;
   try {
-    it = CronExpressionParser.parse(cron.trim(), { currentDate: after, tz, strict: false });
+    it = cronParser().parse(cron.trim(), { currentDate: after, tz, strict: false });
   } catch (e) {
     throw new KonstructError("bad_request", `invalid cron expression "${cron}": ${(e as Error).message}`);
   }
