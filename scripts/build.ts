@@ -74,8 +74,8 @@ try {
   // Bun.build throws (AggregateError) on resolve/parse errors instead of returning success: false.
   await Bun.build({
     // Workers are entry points of their own inside the binary, stored under the entries' common root
-    // (src/): /$bunfs/root/embeddings/worker.js.
-    entrypoints: [entry, "src/embeddings/worker.ts"],
+    // (src/): /$bunfs/root/embeddings/worker.js, /$bunfs/root/admin/accounts/password-worker.js.
+    entrypoints: [entry, "src/embeddings/worker.ts", "src/admin/accounts/password-worker.ts"],
     compile: { outfile },
     plugins: [embedTemplate, embeddings],
     minify: true,

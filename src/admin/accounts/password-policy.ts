@@ -2,22 +2,34 @@
  * What a console password must be: 10–1024 characters and not guessable — zxcvbn (the
  * @zxcvbn-ts port: common passwords, names, English words, keyboard patterns, repeats, dates)
  * must score it at least 3 of 4, judged also against the user's own e-mail. Its dictionaries
- * weigh several MB, so they load on the first password being set, never on an idle appliance.
+ * weigh several MB, so they live in a short-lived worker (password-worker.ts, an entry point of its
+ * own in the binary), started for each password being set and gone afterwards.
  */
-import type { ZxcvbnFactory } from "@zxcvbn-ts/core";
 import { KonstructError } from "../../errors.ts";
 
 export const MIN_PASSWORD = 10;
 export const MIN_SCORE = 3;
+const TIMEOUT_MS = 15_000;
 
-let checker: Promise<ZxcvbnFactory> | null = null;
+interface Verdict {
+  score: number;
+  warning: string;
+  suggestions: string[];
+}
 
-function load(): Promise<ZxcvbnFactory> {
-  checker ??= (async () => {
-    const [{ ZxcvbnFactory }, common, en] = await Promise.all([import("@zxcvbn-ts/core"), import("@zxcvbn-ts/language-common"), import("@zxcvbn-ts/language-en")]);
-    return new ZxcvbnFactory({ dictionary: { ...common.dictionary, ...en.dictionary }, graphs: common.adjacencyGraphs, translations: en.translations });
-  })();
-  return checker;
+/** One short-lived worker per check: setting a password is rare, and nothing stays in memory after. */
+function judge(password: string, inputs: string[]): Promise<Verdict> {
+  const worker = new Worker(Bun.isStandaloneExecutable ? "/$bunfs/root/admin/accounts/password-worker.js" : new URL("./password-worker.ts", import.meta.url).href);
+  let timer: Timer | undefined;
+  return new Promise<Verdict>((resolve, reject) => {
+    timer = setTimeout(() => reject(new KonstructError("internal", "password check timed out")), TIMEOUT_MS);
+    worker.onmessage = (e: MessageEvent<Verdict>) => resolve(e.data);
+    worker.onerror = (e) => reject(new KonstructError("internal", `password check failed: ${e.message}`));
+    worker.postMessage({ password, inputs });
+  }).finally(() => {
+    clearTimeout(timer);
+    void worker.terminate();
+  });
 }
 
 /** Throws `password: <reason>` (shown next to the field) unless the password is acceptable. */
@@ -26,8 +38,8 @@ export async function checkPassword(password: string, userInputs: string[] = [])
   if (password.length > 1024) throw new KonstructError("bad_request", "password: too long");
   // zxcvbn's cost grows with length; past 100 characters the first 100 decide.
   const inputs = userInputs.flatMap((u) => [u, ...u.split(/[@.+_-]/)]).filter((u) => u.length > 2);
-  const result = (await load()).check(password.slice(0, 100), inputs);
+  const result = await judge(password.slice(0, 100), inputs);
   if (result.score >= MIN_SCORE) return;
-  const why = [result.feedback.warning, ...result.feedback.suggestions].filter(Boolean).join(" ");
+  const why = [result.warning, ...result.suggestions].filter(Boolean).join(" ");
   throw new KonstructError("bad_request", `password: too easy to guess${why ? ` — ${why}` : ""}`);
 }
