@@ -8,7 +8,8 @@ import { eq } from "drizzle-orm";
 import pino from "pino";
 import { DB_KINDS, openTestDatabase, type TestDatabase } from "../../test/support/db.ts";
 import { seedTwoTenants, type TwoTenants } from "../../test/support/two-tenants.ts";
-import { scheduleRuns, schedules, tasks } from "../db/schema/index.ts";
+import { channels, inboundEvents, outboundMessages, scheduleRuns, schedules, tasks } from "../db/schema/index.ts";
+import { prepareResult } from "../tasks/report.ts";
 import { nextRuns } from "./cron.ts";
 import { deleteSchedule, insertSchedule, schedulesOf, setPaused } from "./store.ts";
 import { ScheduleTicker } from "./ticker.ts";
@@ -94,6 +95,30 @@ describe.each(DB_KINDS)("schedules on %s Postgres", (kind) => {
     expect(o[2]!.taskId).not.toBeNull();
     expect((await runs("A", skip.id)).map((r) => [r.status, r.taskId])).toEqual([["skipped", null], ["skipped", null], ["skipped", null]]);
     expect(enqueued).toHaveLength(1);
+    await clear();
+  });
+
+  test("a scheduled run's result can be written to its chat's outbox (its run is the outbox key)", async () => {
+    clock = new Date("2026-06-01T08:59:00Z");
+    const channelId = crypto.randomUUID();
+    await t.db.withTenant(ids.A.tenant, (tx) => tx.insert(channels).values({ tenantId: ids.A.tenant, id: channelId, agentId: ids.A.agent, kind: "webchat", name: "w", mode: "webhook", secrets: new Uint8Array(0) }));
+    const s = await t.db.withTenant(ids.A.tenant, (tx) =>
+      insertSchedule(tx, { tenantId: ids.A.tenant, agentId: ids.A.agent, ownerUser: "u1", channelId, chatKey: "c1", cron: "0 9 * * *", timeZone: "UTC", instruction: "brief me", missedPolicy: "skip" }, clock),
+    );
+    clock = new Date("2026-06-01T09:00:01Z");
+    expect((await ticker().tick()).fired).toBe(1);
+    const [run] = await runs("A", s.id);
+    const written = await t.db.withTenant(ids.A.tenant, async (tx) => {
+      const [task] = await tx.select().from(tasks).where(eq(tasks.id, run!.taskId!));
+      return prepareResult(tx, { ...task!, status: "done", result: "the briefing" });
+    });
+    expect(written).not.toBeNull();
+    const out = await t.db.withTenant(ids.A.tenant, (tx) => tx.select().from(outboundMessages).where(eq(outboundMessages.inboundEventId, run!.id)));
+    expect(out.map((m) => [m.chatKey, m.text.includes("the briefing")])).toEqual([["c1", true]]);
+    // The run's own event is never work for the inbox and lists no one's words.
+    const [ev] = await t.db.withTenant(ids.A.tenant, (tx) => tx.select().from(inboundEvents).where(eq(inboundEvents.id, run!.id)));
+    expect(ev).toMatchObject({ status: "ignored", eventKey: `schedule:${run!.id}` });
+    expect(await t.db.withTenant(ids.B.tenant, (tx) => tx.select().from(outboundMessages))).toEqual([]);
     await clear();
   });
 

@@ -16,6 +16,7 @@ import type { Logger } from "pino";
 import { tenantIds } from "../approvals/store.ts";
 import type { Database, Tx } from "../db/database.ts";
 import { type RunStatus, type Schedule, scheduleRuns, schedules } from "../db/schema/index.ts";
+import { originEvent } from "../gateway/origin.ts";
 import { insertTask } from "../tasks/store.ts";
 import { formatRun, nextRun } from "./cron.ts";
 
@@ -108,6 +109,8 @@ export async function claimDue(tx: Tx, tenantId: string, now: Date, count: TickR
         continue;
       }
       count[r.status]++;
+      // The result's outbox key: an event of the run's own (outbox rows must reference one).
+      if (s.channelId) await originEvent(tx, tenantId, { id, channelId: s.channelId, origin: "schedule", ref: s.id });
       const task = await insertTask(tx, taskRow(s, tenantId, id, r.dueAt));
       await tx.update(scheduleRuns).set({ taskId: task.id }).where(eq(scheduleRuns.id, id));
       started.push(task.id);
