@@ -1,12 +1,13 @@
 /**
  * The approvals and tenant_secrets tables as the application role sees them, with two tenants on
- * both databases: isolation, one winner per decision, expiry claims.
+ * both databases: isolation, one winner per decision, expiry claims, background tasks' approvals
+ * (withdrawn when their task stops, never resumed as a stranded chat turn).
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { sql } from "drizzle-orm";
 import { DB_KINDS, openTestDatabase, type TestDatabase } from "../../test/support/db.ts";
 import { agents, approvals, channels, conversations, tenants, tenantSecrets } from "../db/schema/index.ts";
-import { expireDue, findApproval, listPendingApprovals, parseButtonId, transition, buttonId } from "./store.ts";
+import { claimStranded, expireDue, findApproval, listPendingApprovals, parseButtonId, transition, buttonId, withdrawApproval, withdrawTaskApprovals } from "./store.ts";
 
 describe.each(DB_KINDS)("approvals store on %s Postgres", (kind) => {
   let t: TestDatabase;
@@ -61,6 +62,32 @@ describe.each(DB_KINDS)("approvals store on %s Postgres", (kind) => {
     expect(await t.db.withTenant(ids.acme!.tenant, (tx) => expireDue(tx))).toEqual([]);
     const left = await t.db.withTenant(ids.globex!.tenant, (tx) => tx.select({ n: sql<number>`count(*)::int` }).from(approvals).where(sql`status = 'pending'`));
     expect(left[0]!.n).toBe(1); // globex's overdue one is untouched by acme's sweep
+  });
+
+  test("a background task's approvals: withdrawn by task (own tenant only), never claimed as stranded", async () => {
+    const taskId = crypto.randomUUID();
+    const add = (k: "acme" | "globex", expiresIn: number) =>
+      t.db.withTenant(ids[k]!.tenant, async (tx) => {
+        const [base] = await tx.select().from(approvals).limit(1);
+        const { id: _, createdAt: __, ...row } = base!;
+        const [a] = await tx.insert(approvals).values({ ...row, status: "pending", decidedBy: null, decidedAt: null, resumeSeq: null, result: null, state: { turn: { taskId } }, expiresAt: new Date(Date.now() + expiresIn) }).returning();
+        return a!;
+      });
+    const [mine, other, theirs] = [await add("acme", 60_000), await add("acme", 60_000), await add("globex", 60_000)];
+    const acme = ids.acme!.tenant;
+    // Another tenant's transaction withdraws nothing of acme's (same task id in its own rows: only its own).
+    expect(await t.db.withTenant(ids.globex!.tenant, (tx) => withdrawTaskApprovals(tx, [taskId]))).toBe(1);
+    expect((await t.db.withTenant(acme, (tx) => findApproval(tx, mine.id)))!.status).toBe("pending");
+    expect((await t.db.withTenant(ids.globex!.tenant, (tx) => findApproval(tx, theirs.id)))!.status).toBe("expired");
+    // One withdrawal wins over a decision or a second withdrawal.
+    expect(await t.db.withTenant(acme, (tx) => transition(tx, mine.id, "approved", "u1", true))).not.toBeNull();
+    expect(await t.db.withTenant(acme, (tx) => withdrawApproval(tx, mine.id))).toBeNull();
+    expect((await t.db.withTenant(acme, (tx) => withdrawApproval(tx, other.id)))!.status).toBe("expired");
+    expect(await t.db.withTenant(acme, (tx) => withdrawApproval(tx, other.id))).toBeNull();
+    // Decided from the console long ago with no follow-up written: a chat turn would be resumed, a task's is not.
+    await t.db.withTenant(acme, (tx) => tx.update(approvals).set({ decidedAt: sql`now() - interval '1 hour'` }).where(sql`id = ${mine.id}`));
+    const stranded = await t.db.withTenant(acme, (tx) => claimStranded(tx, 60));
+    expect(stranded.map((a) => a.id)).not.toContain(mine.id);
   });
 
   test("button ids round-trip and reject anything else", () => {

@@ -3,7 +3,7 @@
  * not expired), so of two clicks — or a click and the expiry sweep, or two replicas — exactly one
  * wins and the others find nothing to decide.
  */
-import { and, asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { Database, Tx } from "../db/database.ts";
 import { type Approval, approvals, tenants } from "../db/schema/index.ts";
 
@@ -55,11 +55,33 @@ export async function claimStranded(tx: Tx, graceSeconds: number): Promise<Appro
     .where(
       and(
         sql`${approvals.status} <> 'pending' and ${approvals.resumeSeq} is not null`,
+        // A background task's approval is continued by its executor, never from here.
+        sql`${approvals.state}->'turn'->>'taskId' is null`,
         sql`${approvals.decidedAt} < now() - make_interval(secs => ${graceSeconds})`,
         sql`not exists (select 1 from outbound_messages o where o.tenant_id = ${approvals.tenantId} and o.inbound_event_id = ${approvals.eventId} and o.seq = ${approvals.resumeSeq})`,
       ),
     )
     .returning();
+}
+
+/**
+ * Takes back a pending approval nobody decided (its background task was cancelled or stopped): it
+ * becomes `expired` with nothing left to continue. Null when it was decided meanwhile.
+ */
+export async function withdrawApproval(tx: Tx, id: string): Promise<Approval | null> {
+  const [row] = await tx.update(approvals).set({ status: "expired", decidedAt: sql`now()` }).where(and(eq(approvals.id, id), eq(approvals.status, "pending"))).returning();
+  return row ?? null;
+}
+
+/** Withdraws the pending approvals of these background tasks (the sweep ended them `interrupted`). */
+export async function withdrawTaskApprovals(tx: Tx, taskIds: string[]): Promise<number> {
+  if (!taskIds.length) return 0;
+  const rows = await tx
+    .update(approvals)
+    .set({ status: "expired", decidedAt: sql`now()` })
+    .where(and(eq(approvals.status, "pending"), inArray(sql`${approvals.state}->'turn'->>'taskId'`, taskIds)))
+    .returning({ id: approvals.id });
+  return rows.length;
 }
 
 export async function recordResult(tx: Tx, id: string, result: string): Promise<void> {

@@ -23,7 +23,7 @@ import { Ledger } from "../agent/ledger.ts";
 import { runTurn, type TurnDeps, type TurnOutcome, type TurnState } from "../agent/loop.ts";
 import type { TurnScope } from "../agent/tools.ts";
 import { agentsWithSpend, type PriceTable } from "../agent/usage.ts";
-import { buttonId, type Decision, expireDue, findApproval, parseButtonId, recordResult, claimStranded, tenantIds, transition } from "../approvals/store.ts";
+import { buttonId, type Decision, expireDue, findApproval, parseButtonId, recordResult, claimStranded, tenantIds, transition, withdrawApproval } from "../approvals/store.ts";
 import type { Button, InboundMessage } from "../channels/types.ts";
 import type { Database, Tx } from "../db/database.ts";
 import { type Approval, approvals, outboundMessages } from "../db/schema/index.ts";
@@ -65,12 +65,15 @@ export class ApprovalFlow {
 
   constructor(private readonly deps: ApprovalFlowDeps) {}
 
-  /** Records the paused turn and its approval prompt, then sends the prompt with its buttons. */
-  async pause(conn: Connection, target: Target, chat: { chatKey: string; replyTo?: string }, turn: { agentId: string; conversationId: string; history: ChatMessage[] }, ledger: Ledger, outcome: Extract<TurnOutcome, { kind: "paused" }>, requestedBy: string): Promise<void> {
+  /**
+   * Records the paused turn and its approval prompt, then sends the prompt with its buttons; returns
+   * the approval's id. `lead`: a line above the prompt (a background task says which one waits).
+   */
+  async pause(conn: Connection, target: Target, chat: { chatKey: string; replyTo?: string }, turn: { agentId: string; conversationId: string; history: ChatMessage[] }, ledger: Ledger, outcome: Extract<TurnOutcome, { kind: "paused" }>, requestedBy: string, lead?: string): Promise<string> {
     const id = newId();
     const { request } = outcome;
     const minutes = Math.round(this.deps.ttlMs / 60_000);
-    const text = `**Approval needed**${request.skill ? ` (skill ${request.skill})` : ""}\n\n${request.summary}\n\nOnly the person who asked or a workspace admin can decide. Expires in ${minutes >= 1 ? `${minutes} min` : `${Math.round(this.deps.ttlMs / 1000)} s`}.`;
+    const text = `${lead ? `${lead}\n\n` : ""}**Approval needed**${request.skill ? ` (skill ${request.skill})` : ""}\n\n${request.summary}\n\nOnly the person who asked or a workspace admin can decide. Expires in ${minutes >= 1 ? `${minutes} min` : `${Math.round(this.deps.ttlMs / 1000)} s`}.`;
     const state: StoredState = { ...outcome.state, history: turn.history };
     const prepared = await this.deps.db.withTenant(conn.tenantId, async (tx) => {
       await tx.insert(approvals).values({
@@ -97,6 +100,17 @@ export class ApprovalFlow {
       return p!;
     });
     await this.deliver(conn, prepared, target.finish, "done");
+    return id;
+  }
+
+  /**
+   * Withdraws a task's approval nobody decided (its task was cancelled or is stopping): it can no
+   * longer be decided, and the prompt says why. False when it had been decided meanwhile.
+   */
+  async withdraw(tenantId: string, id: string, verdict: string): Promise<boolean> {
+    const row = await this.deps.db.withTenant(tenantId, (tx) => withdrawApproval(tx, id));
+    if (row) await this.edit(row, verdict).catch((e) => this.deps.log.warn({ err: e, approval: id }, "could not edit the approval message"));
+    return row !== null;
   }
 
   /** A button press from the chat (an inbound event). */
@@ -184,30 +198,22 @@ export class ApprovalFlow {
 
   /** Runs the approved call (or tells the model why not) and continues the turn to its next message. */
   private async resume(a: Approval, target: Target): Promise<void> {
+    // A background task's approval: its executor waits for the decision and goes on by itself.
+    if (taskOf(a)) return this.end(a.tenantId, target.finish, "done", "decided a background task's approval");
     const conn = this.deps.connection(a.channelId);
     if (!conn) return this.deps.log.warn({ approval: a.id, channel: a.channelId }, "approval's connection is not running; the turn cannot continue here");
     const state = a.state as StoredState;
     const [found] = await this.deps.db.withTenant(a.tenantId, (tx) => agentsWithSpend(tx, a.tenantId, [a.agentId]));
     if (!found) return this.end(a.tenantId, target.finish, "ignored", "agent no longer exists");
     const turn: TurnScope | undefined = state.turn && { ...state.turn, approvedCallId: a.status === "approved" ? state.pending.id : undefined };
-    let result = a.result;
-    if (result === null) {
-      result = a.status === "approved" ? await this.runApproved(a, state, turn) : a.status === "denied" ? `The user denied this action (${a.tool}); it was NOT done. Do not retry it; tell the user.` : `Nobody approved this action (${a.tool}) in time; it was NOT done. Tell the user it expired.`;
-      await this.deps.db.withTenant(a.tenantId, (tx) => recordResult(tx, a.id, result!));
-    }
+    const result = await answerFor(this.deps, a, turn);
     const ledger = new Ledger({ tenantId: a.tenantId, agentId: a.agentId, conversationId: a.conversationId }, this.deps.prices);
     const outcome = await runTurn(this.deps.turn, { tenantId: a.tenantId, agent: found.agent, conversationId: a.conversationId, history: state.history, spend: found.spend, ledger, resume: { state: { ...state, turn }, result } });
     const chat = { chatKey: a.chatKey, replyTo: a.replyTo ?? undefined };
-    if (outcome.kind === "paused") return this.pause(conn, target, chat, { agentId: a.agentId, conversationId: a.conversationId, history: state.history }, ledger, outcome, a.requestedBy);
+    if (outcome.kind === "paused") return void (await this.pause(conn, target, chat, { agentId: a.agentId, conversationId: a.conversationId, history: state.history }, ledger, outcome, a.requestedBy));
     const text = outcome.kind === "reply" ? outcome.text || "…" : outcome.kind === "budget_stop" ? REPLIES.budgetStop(outcome.reason) : REPLIES.failed;
     const prepared = await this.deps.db.batched(a.tenantId, COMPLETE_TURN, { conversationId: a.conversationId, channelId: a.channelId, inboundEventId: target.eventId, seq: target.seq, reply: { ...chat, text }, ledger: ledger.take() });
     await this.deliver(conn, prepared, target.finish, outcome.kind === "failed" ? "failed" : "done");
-  }
-
-  private async runApproved(a: Approval, state: StoredState, turn: TurnScope | undefined): Promise<string> {
-    const out = await this.deps.turn.tools.run(state.pending, { tenantId: a.tenantId, agentId: a.agentId, conversationId: a.conversationId, turn });
-    await this.deps.db.withTenant(a.tenantId, (tx) => audit(tx, { tenantId: a.tenantId, kind: "tool_call", agentId: a.agentId, conversationId: a.conversationId, actor: a.decidedBy ?? "", summary: `${a.tool} (approved)`, data: { approval: a.id, arguments: a.arguments, result: typeof out === "string" ? out.slice(0, 2000) : "paused" } }));
-    return typeof out === "string" ? out : "error: the action could not run";
   }
 
   /** Shows the outcome on the message with the buttons (and removes them) where the channel can edit. */
@@ -230,6 +236,29 @@ export class ApprovalFlow {
   private async end(tenantId: string, eventId: string | undefined, status: FinalStatus, why: string): Promise<void> {
     if (eventId) await this.deps.db.withTenant(tenantId, (tx) => this.deps.inbox.finish(tx, eventId, status, why));
   }
+}
+
+/** The background task an approval belongs to (its paused turn's scope says), if any. */
+export function taskOf(a: Pick<Approval, "state">): string | undefined {
+  return (a.state as Partial<StoredState> | null)?.turn?.taskId;
+}
+
+/**
+ * What the model is told about a decided approval, recorded on the approval before the turn goes on:
+ * the approved call's output (the call runs now, once — a recorded answer is reused), or why it was
+ * not done. Chat turns and background tasks (src/tasks/) both continue with it.
+ */
+export async function answerFor(deps: { db: Database; turn: Pick<TurnDeps, "tools"> }, a: Approval, turn: TurnScope | undefined, signal?: AbortSignal): Promise<string> {
+  if (a.result !== null) return a.result;
+  let result: string;
+  if (a.status === "approved") {
+    const state = a.state as StoredState;
+    const out = await deps.turn.tools.run(state.pending, { tenantId: a.tenantId, agentId: a.agentId, conversationId: a.conversationId, turn, signal });
+    await deps.db.withTenant(a.tenantId, (tx) => audit(tx, { tenantId: a.tenantId, kind: "tool_call", agentId: a.agentId, conversationId: a.conversationId, actor: a.decidedBy ?? "", summary: `${a.tool} (approved)`, data: { approval: a.id, arguments: a.arguments, result: typeof out === "string" ? out.slice(0, 2000) : "paused", ...(turn?.taskId ? { task: turn.taskId } : {}) } }));
+    result = typeof out === "string" ? out : "error: the action could not run";
+  } else result = a.status === "denied" ? `The user denied this action (${a.tool}); it was NOT done. Do not retry it; tell the user.` : `Nobody approved this action (${a.tool}) in time; it was NOT done. Tell the user it expired.`;
+  await deps.db.withTenant(a.tenantId, (tx) => recordResult(tx, a.id, result));
+  return result;
 }
 
 function buttons(id: string): Button[] {

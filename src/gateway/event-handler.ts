@@ -133,7 +133,7 @@ export class EventHandler {
     }
     if (outcome.kind === "paused" && this.deps.approvals) {
       const chat = { chatKey: message.chatKey, replyTo: message.replyTo };
-      return this.deps.approvals.pause(conn, { eventId, seq: 0, finish: eventId }, chat, { agentId: begun.agent.id, conversationId: begun.conversationId, history: begun.history }, ledger, outcome, message.sender.id);
+      return void (await this.deps.approvals.pause(conn, { eventId, seq: 0, finish: eventId }, chat, { agentId: begun.agent.id, conversationId: begun.conversationId, history: begun.history }, ledger, outcome, message.sender.id));
     }
     const text = outcome.kind === "paused" ? REPLIES.failed : outcome.kind === "reply" ? outcome.text || "…" : outcome.kind === "budget_stop" ? REPLIES.budgetStop(outcome.reason) : REPLIES.failed;
     const prepared = await db.batched(tenantId, COMPLETE_TURN, {

@@ -6,18 +6,21 @@
  * (its spend counts toward the agent's budgets), then finishes it and reports to the chat.
  *
  * Cancel: a cancelled row is seen by the task's watcher within WATCH_MS on any replica (and at once
- * in the process that ran /cancel), which aborts the model call and tool calls in flight.
+ * in the process that ran /cancel), which aborts the model call and tool calls in flight — or the
+ * wait for an approval (approval-wait.ts), during which the watcher keeps the heartbeat going.
  */
 import { eq } from "drizzle-orm";
 import type { Logger } from "pino";
 import { Ledger } from "../agent/ledger.ts";
-import { runTurn, type TurnDeps, type TurnOutcome } from "../agent/loop.ts";
+import { runTurn, type TurnDeps, type TurnInput, type TurnOutcome } from "../agent/loop.ts";
 import { agentSpend, type PriceTable } from "../agent/usage.ts";
 import type { Database } from "../db/database.ts";
 import { agents, type Task } from "../db/schema/index.ts";
+import type { ApprovalFlow } from "../gateway/approval-flow.ts";
 import type { Outbox } from "../gateway/outbox.ts";
 import type { Connection } from "../gateway/pipeline.ts";
 import type { JobEngine } from "../jobs/engine.ts";
+import { awaitApproval } from "./approval-wait.ts";
 import { deliverResult, prepareResult } from "./report.ts";
 import { beat, claimTask, finishTask, taskSeq, taskStatus } from "./store.ts";
 
@@ -35,6 +38,8 @@ export interface TaskJob {
 export interface ExecutorRuntime {
   turn: TurnDeps;
   outbox: Outbox;
+  /** Asks for an approval in the task's chat and withdraws it when the task stops (approval-wait.ts). */
+  approvals: Pick<ApprovalFlow, "pause" | "withdraw">;
   connection(channelId: string): Connection | undefined;
 }
 
@@ -104,20 +109,27 @@ export class TaskExecutor {
     let outcome: TurnOutcome;
     try {
       const models = agent.executorModels.length ? agent.executorModels : agent.models;
-      outcome = await runTurn(
-        { ...rt.turn, pool },
-        {
-          tenantId: task.tenantId,
-          agent: { ...agent, models, maxToolIterations: agent.taskMaxSteps },
-          conversationId: task.conversationId,
-          history: [{ role: "user", content: brief(task) }],
-          spend,
-          ledger,
-          userKey: task.requestedBy,
-          signal: controller.signal,
-          turn: { channelId: task.channelId!, chatKey: task.chatKey!, replyTo: task.replyTo ?? undefined, eventId: task.eventId!, requestedBy: task.requestedBy, enabledSkills: agent.enabledSkills, activeSkills: [], nextSeq: taskSeq(task.number, 0), taskId: task.id },
-        },
-      );
+      const input: TurnInput = {
+        tenantId: task.tenantId,
+        agent: { ...agent, models, maxToolIterations: agent.taskMaxSteps },
+        conversationId: task.conversationId,
+        history: [{ role: "user", content: brief(task) }],
+        spend,
+        ledger,
+        userKey: task.requestedBy,
+        signal: controller.signal,
+        turn: { channelId: task.channelId!, chatKey: task.chatKey!, replyTo: task.replyTo ?? undefined, eventId: task.eventId!, requestedBy: task.requestedBy, enabledSkills: agent.enabledSkills, activeSkills: [], nextSeq: taskSeq(task.number, 0), taskId: task.id },
+      };
+      outcome = await runTurn({ ...rt.turn, pool }, input);
+      // A tool that needs approval: the task waits for the decision (approval-wait.ts), then goes on.
+      for (let asked = 0; outcome.kind === "paused"; asked++) {
+        const answer = await awaitApproval({ db, rt }, task, asked, ledger, outcome, controller.signal);
+        if (!answer) {
+          controller.abort(); // cancelled while it waited: the canceller told the user
+          break;
+        }
+        outcome = await runTurn({ ...rt.turn, pool }, { ...input, resume: answer });
+      }
     } catch (e) {
       outcome = { kind: "failed", error: (e as Error).message };
     } finally {
@@ -153,8 +165,8 @@ function ended(outcome: TurnOutcome): { status: "done" | "failed"; result?: stri
       return { status: "done", result: outcome.text || "(no text)" };
     case "budget_stop":
       return { status: "failed", error: `budget: ${outcome.reason}` };
-    case "paused":
-      return { status: "failed", error: `it needs an approval (${outcome.request.summary}); a background task cannot wait for one yet — ask me in chat to do this step.` };
+    case "paused": // only when the task stopped while it waited (then nothing is reported)
+      return { status: "failed", error: `it needed an approval (${outcome.request.summary})` };
     default:
       return { status: "failed", error: outcome.error };
   }

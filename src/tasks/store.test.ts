@@ -1,12 +1,13 @@
 /**
  * The tasks table's transitions on both databases, two tenants: numbers per tenant, claims within
- * limits and at most once, finishing only what is running, cancels scoped to the requester.
+ * limits and at most once, finishing only what is running, cancels scoped to the requester,
+ * running ⇄ waiting_approval (a waiting task counts toward the limits, can finish and be cancelled).
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
 import { DB_KINDS, openTestDatabase, type TestDatabase } from "../../test/support/db.ts";
 import { agents, tasks, tenants } from "../db/schema/index.ts";
-import { activeTasksOf, cancelTasks, claimTask, finishTask, insertTask } from "./store.ts";
+import { activeTasksOf, cancelTasks, claimTask, finishTask, insertTask, markWaiting } from "./store.ts";
 
 describe.each(DB_KINDS)("tasks store on %s Postgres", (kind) => {
   let t: TestDatabase;
@@ -48,6 +49,28 @@ describe.each(DB_KINDS)("tasks store on %s Postgres", (kind) => {
     expect(await fin(x.id)).toBe(false);
     expect(await fin(z.id)).toBe(false); // still queued: nobody claimed it
     expect(await claim(z.id)).toMatchObject({ status: "running" });
+  });
+
+  test("waiting for an approval: running ⇄ waiting_approval, counted in the limits, finishable, cancellable", async () => {
+    await t.db.withTenant(ids.A.tenant, (tx) => tx.delete(tasks));
+    const [x, y, z] = [await add("A"), await add("A"), await add("A")];
+    const claim = (id: string) => t.db.withTenant(ids.A.tenant, (tx) => claimTask(tx, ids.A.tenant, id, limits, "w"));
+    const wait = (id: string, on: boolean, tenant = ids.A.tenant) => t.db.withTenant(tenant, (tx) => markWaiting(tx, id, on));
+    expect(await wait(x.id, true)).toBe(false); // queued: not running yet
+    await claim(x.id);
+    await claim(y.id);
+    expect(await wait(x.id, true, ids.B.tenant)).toBe(false); // another tenant cannot touch it
+    expect(await wait(x.id, true)).toBe(true);
+    expect(await wait(x.id, true)).toBe(false);
+    expect(await claim(z.id)).toBe("busy"); // the waiting task still holds its slot
+    const [row] = await t.db.withTenant(ids.A.tenant, (tx) => activeTasksOf(tx, ids.A.agent, "u1"));
+    expect(row!.status).toBe("waiting_approval");
+    expect(await wait(x.id, false)).toBe(true);
+    expect(await wait(y.id, true)).toBe(true);
+    expect(await t.db.withTenant(ids.A.tenant, (tx) => cancelTasks(tx, { ids: [y.id] }))).toHaveLength(1);
+    expect(await wait(y.id, false)).toBe(false); // cancelled while it waited: it does not go on
+    expect(await wait(x.id, true)).toBe(true);
+    expect(await t.db.withTenant(ids.A.tenant, (tx) => finishTask(tx, x.id, { status: "done", result: "ok", steps: 2, spendUsd: 0 }))).toBe(true);
   });
 
   test("cancel: only the requester's active tasks; all or by number", async () => {

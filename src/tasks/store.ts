@@ -60,6 +60,16 @@ export async function finishTask(tx: Tx, id: string, end: { status: "done" | "fa
   return rows.length > 0;
 }
 
+/**
+ * running ⇄ waiting_approval while the task waits for a human's decision; false when the task is not
+ * in the state it leaves (cancelled meanwhile).
+ */
+export async function markWaiting(tx: Tx, id: string, waiting: boolean): Promise<boolean> {
+  const [from, to]: TaskStatus[] = waiting ? ["running", "waiting_approval"] : ["waiting_approval", "running"];
+  const rows = await tx.update(tasks).set({ status: to }).where(and(eq(tasks.id, id), eq(tasks.status, from!))).returning({ id: tasks.id });
+  return rows.length > 0;
+}
+
 /** The executor's beat: progress so far; returns the status (a cancel shows up here). */
 export async function beat(tx: Tx, id: string, progress: { steps: number; spendUsd: number }): Promise<TaskStatus | null> {
   const [row] = await tx

@@ -7,7 +7,7 @@
  */
 import { and, inArray, isNull, lt, notInArray, or, sql, eq } from "drizzle-orm";
 import type { Logger } from "pino";
-import { tenantIds } from "../approvals/store.ts";
+import { tenantIds, withdrawTaskApprovals } from "../approvals/store.ts";
 import type { Database } from "../db/database.ts";
 import { tasks } from "../db/schema/index.ts";
 import type { ExecutorRuntime } from "./executor.ts";
@@ -29,6 +29,8 @@ export async function sweepTasks(deps: { db: Database; worker: string; running: 
         .set({ status: "failed", error: INTERRUPTED, finishedAt: sql`now()`, heartbeatAt: null })
         .where(and(inArray(tasks.status, ["running", "waiting_approval"]), or(mine, lt(tasks.heartbeatAt, sql`now() - make_interval(secs => ${STALE_S})`))))
         .returning();
+      // Their undecided approvals can no longer be acted on (a later click finds them expired).
+      await withdrawTaskApprovals(tx, orphans.map((t) => t.id));
       const interrupted = await Promise.all(orphans.map(async (t) => ({ task: t, prepared: await prepareResult(tx, t) })));
       const unsent = await tx
         .select()
