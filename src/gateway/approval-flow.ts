@@ -15,6 +15,8 @@
  *   after a restart too. A turn resumed outside an inbound event (expiry, admin console) records
  *   where its next message goes (resume_seq); if the process dies before writing it, a later sweep
  *   resumes it — the stored tool output means the tool itself never runs twice.
+ * - A background task's approval (its turn scope carries `taskId`) is decided here like any other,
+ *   but continued by the task's executor (tasks/approval-wait.ts), never by resume() or the sweep.
  */
 import { and, eq } from "drizzle-orm";
 import type { Logger } from "pino";
