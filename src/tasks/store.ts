@@ -3,7 +3,7 @@
  * replicas, or a redelivered job) never both run a task: only `queued → running` claims it, only
  * the claimer's `running → done|failed` finishes it, and `cancelled` can be set from anywhere.
  */
-import { and, desc, eq, gte, inArray, sql } from "drizzle-orm";
+import { and, desc, eq, gte, inArray, isNull, sql } from "drizzle-orm";
 import type { Tx } from "../db/database.ts";
 import { rowsOf } from "../db/set-sql.ts";
 import { auditLog, type Task, type TaskStatus, tasks } from "../db/schema/index.ts";
@@ -109,6 +109,14 @@ export function activeTasksOf(tx: Tx, agentId: string, requestedBy: string): Pro
     .from(tasks)
     .where(and(eq(tasks.agentId, agentId), eq(tasks.requestedBy, requestedBy), inArray(tasks.status, ACTIVE)))
     .orderBy(tasks.number);
+}
+
+/** A requester's tasks with one agent created since `since` whose result has not gone out yet (`konstruct chat -m`). */
+export function unreportedTasksOf(tx: Tx, agentId: string, requestedBy: string, since: Date): Promise<{ id: string }[]> {
+  return tx
+    .select({ id: tasks.id })
+    .from(tasks)
+    .where(and(eq(tasks.agentId, agentId), eq(tasks.requestedBy, requestedBy), gte(tasks.createdAt, since), isNull(tasks.reportedAt)));
 }
 
 /** Newest first, optionally one status (console). */

@@ -57,3 +57,54 @@ test("an unknown agent is a one-line error and exit 1; missing flags are usage e
   expect(missing.code).toBe(2);
   expect(missing.err).toContain("--tenant and --agent are required");
 }, 60_000);
+
+test("-m that starts a background task prints the agent's answer, then the task's result, and exits", async () => {
+  llm.on({ lastUser: "research the quick thing", hasToolResult: false }, { toolCalls: [{ name: "start_task", arguments: { goal: "Quick terminal research" } }] });
+  llm.on({ lastUser: "research the quick thing", hasToolResult: true }, { text: "On it — task #1." });
+  llm.on({ lastUser: "Goal: Quick terminal research" }, { text: "Quick findings: all green.", delayMs: 1500 });
+  const run = await chat("-t", "acme", "-a", "ada", "-u", "tasker", "-m", "research the quick thing");
+  expect(run.err).toBe("");
+  expect(run.code).toBe(0);
+  const lines = run.out.trim().split("\n");
+  expect(lines[0]).toBe("On it — task #1.");
+  expect(run.out).toContain("**Task #1 done** — Quick terminal research\n\nQuick findings: all green.");
+  expect(run.out.match(/Task #1 done/g)).toHaveLength(1);
+}, 60_000);
+
+test("interactive: /tasks, /status and /cancel N see and stop a running background task", async () => {
+  llm.on({ lastUser: "research the slow thing", hasToolResult: false }, { toolCalls: [{ name: "start_task", arguments: { goal: "Slow terminal research" } }] });
+  llm.on({ lastUser: "research the slow thing", hasToolResult: true }, { text: "On it — task #2." });
+  llm.on({ lastUser: "Goal: Slow terminal research" }, { text: "never printed", delayMs: 20_000 });
+  const p = Bun.spawn(["bun", join(ROOT, "src/cli/main.ts"), "chat", "-c", config, "-t", "acme", "-a", "ada", "-u", "tasker"], { cwd: dir.path, env: { PATH: process.env.PATH! }, stdin: "pipe", stdout: "pipe", stderr: "pipe" });
+  let out = "";
+  void (async () => {
+    for await (const chunk of p.stdout) out += new TextDecoder().decode(chunk);
+  })();
+  const say = async (line: string, expected: string | RegExp) => {
+    const from = out.length;
+    p.stdin.write(`${line}\n`);
+    await p.stdin.flush();
+    const deadline = Date.now() + 20_000;
+    while (!(typeof expected === "string" ? out.slice(from).includes(expected) : expected.test(out.slice(from)))) {
+      if (Date.now() > deadline) throw new Error(`no '${expected}' after '${line}'; output:\n${out}`);
+      await Bun.sleep(50);
+    }
+    return out.slice(from);
+  };
+  try {
+    await say("research the slow thing", "On it — task #2.");
+    await say("/tasks", /#2 running · \d+s · step 1 · \$0\.0000 — Slow terminal research/);
+    const status = await say("/status", /#2 running/);
+    expect(status).toContain("Ada");
+    const cancelledAt = Date.now();
+    await say("/cancel 2", "Cancelled task #2.");
+    expect(Date.now() - cancelledAt).toBeLessThan(2000);
+    await say("/tasks", "No tasks running or queued.");
+    await say("/cancel all", "You have no running or queued tasks.");
+  } finally {
+    p.stdin.end();
+  }
+  expect(await p.exited).toBe(0);
+  expect(out).not.toContain("never printed");
+  expect(out).not.toContain("Task #2 failed");
+}, 60_000);

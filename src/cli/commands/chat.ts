@@ -6,6 +6,7 @@ import { TerminalAdapter } from "../../channels/terminal/adapter.ts";
 import { agents, channels, tenants } from "../../db/schema/index.ts";
 import { KonstructError } from "../../errors.ts";
 import { createLogger } from "../../log/logger.ts";
+import { unreportedTasksOf } from "../../tasks/store.ts";
 import { type Command, COMMON_USAGE, load, parse } from "../command.ts";
 
 export const chat: Command = {
@@ -14,7 +15,9 @@ export const chat: Command = {
 
 Talks to an AI employee from the terminal, through the same pipeline as Slack and Telegram
 (rate limits, budgets, usage and audit apply). Type /new for a fresh conversation, /status,
-/help; Ctrl-D quits. On the embedded database the server must not be running (one process owns
+/tasks, /cancel N (or all), /schedules, /help; Ctrl-D quits. Results of background tasks are
+printed when they arrive; with -m the command waits for the tasks that message started. A task
+still running when chat quits ends "failed: interrupted" (reported at the next start). On the embedded database the server must not be running (one process owns
 the data dir); with an external database both can run.
 
 Options:
@@ -39,14 +42,24 @@ ${COMMON_USAGE}`,
     try {
       const replies: ((text: string) => void)[] = [];
       const user = values.user ?? userInfo().username;
-      const terminal = new TerminalAdapter(user, (text) => replies.shift()?.(text));
-      await attach(app, values.tenant, values.agent, terminal);
+      // A reply answers the line waiting for one; anything else (a background task's result) is printed as it comes.
+      const terminal = new TerminalAdapter(user, (text) => {
+        const waiting = replies.shift();
+        if (waiting) waiting(text);
+        else console.log(text);
+      });
+      const since = new Date();
+      const scope = await attach(app, values.tenant, values.agent, terminal);
       const ask = async (text: string) => {
         const reply = new Promise<string>((resolve) => replies.push(resolve));
         await terminal.say(text);
         console.log(await reply);
       };
-      if (values.message !== undefined) return await ask(values.message), 0;
+      if (values.message !== undefined) {
+        await ask(values.message);
+        await untilReported(app, scope, user, since);
+        return 0;
+      }
       const rl = createInterface({ input: process.stdin, output: process.stdout, prompt: "you> " });
       rl.prompt();
       for await (const line of rl) {
@@ -80,4 +93,10 @@ async function attach(app: ReturnType<typeof createApp>, tenantSlug: string, age
   const conn = { tenantId, ...found, kind: "terminal", adapter: terminal };
   app.gateway.connections.add(conn);
   await terminal.start(app.gateway.pipeline.sinkFor(conn));
+  return { tenantId, agentId: found.agentId };
+}
+
+/** Waits until the background tasks `user` started since `since` have finished and their results were printed. */
+async function untilReported(app: ReturnType<typeof createApp>, scope: { tenantId: string; agentId: string }, user: string, since: Date) {
+  while ((await app.db.withTenant(scope.tenantId, (tx) => unreportedTasksOf(tx, scope.agentId, user, since))).length) await Bun.sleep(250);
 }
