@@ -159,7 +159,7 @@ export class ApprovalFlow {
       }
       const expired = await this.deps.db.withTenant(t.id, async (tx) => {
         const rows = await expireDue(tx);
-        for (const a of rows) await audit(tx, { tenantId: t.id, kind: "approval", agentId: a.agentId, conversationId: a.conversationId, summary: `approval expired: ${a.tool}`, data: { approval: a.id } });
+        for (const a of rows) await audit(tx, { tenantId: t.id, kind: "approval", agentId: a.agentId, conversationId: a.conversationId, summary: `approval expired: ${a.tool}`, data: inTask(a) });
         return rows;
       });
       for (const a of expired) {
@@ -191,7 +191,7 @@ export class ApprovalFlow {
   private async decideRow(tenantId: string, id: string, decision: Decision, actor: string, shown = actor, outside = false): Promise<Approval | null> {
     const row = await this.deps.db.withTenant(tenantId, async (tx) => {
       const r = await transition(tx, id, decision, actor, outside);
-      if (r) await audit(tx, { tenantId, kind: "approval", agentId: r.agentId, conversationId: r.conversationId, actor, summary: `approval ${decision}: ${r.tool}`, data: { approval: r.id } });
+      if (r) await audit(tx, { tenantId, kind: "approval", agentId: r.agentId, conversationId: r.conversationId, actor, summary: `approval ${decision}: ${r.tool}`, data: inTask(r) });
       return r;
     });
     if (row) await this.edit(row, decision === "approved" ? `✅ Approved by ${shown}.` : `❌ Denied by ${shown} — not done.`).catch((e) => this.deps.log.warn({ err: e, approval: id }, "could not edit the approval message"));
@@ -243,6 +243,12 @@ export class ApprovalFlow {
 /** The background task an approval belongs to (its paused turn's scope says), if any. */
 export function taskOf(a: Pick<Approval, "state">): string | undefined {
   return (a.state as Partial<StoredState> | null)?.turn?.taskId;
+}
+
+/** An approval's audit data; a task's approval also names its task (the task's transcript lists it). */
+function inTask(a: Approval): Record<string, string> {
+  const task = taskOf(a);
+  return task ? { approval: a.id, task } : { approval: a.id };
 }
 
 /**

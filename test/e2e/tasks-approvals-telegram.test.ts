@@ -9,6 +9,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
 import { approvals, tasks } from "../../src/db/schema/index.ts";
+import { taskTranscript } from "../../src/tasks/store.ts";
 import { scriptInjectedDigest, startPages, testResolver, toolsConfig, WEB_DIGEST, writeSkill } from "../support/agent-tools.ts";
 import { eventually, startTestApp, type TestApp } from "../support/app.ts";
 import { DB_KINDS } from "../support/db.ts";
@@ -105,6 +106,9 @@ describe.each(DB_KINDS)("approvals inside background tasks on Telegram, %s Postg
     expect(row.status).toBe("done");
     expect(row.reportedAt).not.toBeNull();
     expect((await approvalOf(prompt)).status).toBe("approved");
+    // The task's transcript (console) holds the approval's story: asked, decided, the call it ran.
+    const transcript = (await t.app.db.withTenant(tenantId, (tx) => taskTranscript(tx, row))).map((e) => e.summary);
+    expect(transcript).toEqual(expect.arrayContaining(["approval requested: send_message", "approval approved: send_message", "send_message (approved)"]));
   }, 60_000);
 
   test("Deny: not done; the model is told and the task's result says so, once", async () => {
