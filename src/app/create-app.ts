@@ -30,6 +30,7 @@ import { applyProvisioning } from "../provisioning/apply.ts";
 import { SecretBox } from "../secrets/box.ts";
 import { createSchedules, type Schedules } from "../schedules/index.ts";
 import { createTasks, type Tasks } from "../tasks/index.ts";
+import { createTriggers, type Triggers } from "../triggers/index.ts";
 import { VERSION } from "../version.ts";
 import { createSemantic, type Semantic } from "./semantic.ts";
 
@@ -81,6 +82,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
   let jobs: JobEngine | null = null;
   let tasks: Tasks | null = null;
   let schedules: Schedules | null = null;
+  let triggers: Triggers | null = null;
   let stopHeartbeat: (() => Promise<void>) | null = null;
   // The socket's remote address per request, for login throttling (Elysia's own `server` is unset
   // because Bun.serve, not Elysia, listens).
@@ -103,6 +105,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
     peer: (req) => peers.get(req) ?? null,
     knowledge: () => semantic,
     approvals: () => gateway?.approvals ?? null,
+    triggers: () => triggers,
   });
 
   const app: App = {
@@ -195,11 +198,14 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
         await engine.start();
         await background.start();
         sched.start();
+        triggers = createTriggers({ db: opened, secrets, log, enqueue: background.executor.enqueue });
         // A plain interval (no job engine): an idle tick is a few indexed queries (heartbeat/README.md).
         stopHeartbeat = startHeartbeat({ db: opened, pool: gw.pool, log: log.child({ part: "heartbeat" }), prices: config.llm.prices });
         db = opened;
         if (opts.listen ?? true) server = listen(config, http, log, peers, () => db, disk);
       } catch (e) {
+        await triggers?.stop();
+        triggers = null;
         schedules?.stop();
         schedules = null;
         await stopHeartbeat?.();
@@ -233,6 +239,8 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
       }
       await stopHeartbeat?.();
       stopHeartbeat = null;
+      await triggers?.stop();
+      triggers = null;
       if (jobs) {
         const j = jobs;
         jobs = null;
