@@ -1,19 +1,23 @@
 /**
  * A signed webhook starts a task whose result lands once in a Slack channel (both databases, two
- * workspaces/tenants, the aimock LLM and the Slack emulator): the GitHub-signed delivery is
+ * workspaces/tenants, the aimock LLM and the Slack emulator): acme's trigger is declared in config
+ * (secret from config), globex's made like the console does; the GitHub-signed delivery is
  * accepted, its redelivery is a duplicate, the executor's model sees the rendered instruction, the
  * result is posted once at the top level of the configured channel, and the other workspace sees
  * nothing — also when it is sent the same signed delivery at its own trigger's URL.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
-import { agents, tasks, triggerDeliveries } from "../../src/db/schema/index.ts";
+import { agents, tasks, triggerDeliveries, triggers } from "../../src/db/schema/index.ts";
 import { sign } from "../../src/triggers/signature.ts";
 import { createTrigger } from "../../src/triggers/store.ts";
 import { eventually, startTestApp, type TestApp } from "../support/app.ts";
 import { DB_KINDS } from "../support/db.ts";
 import { type LlmMock, startLlmMock } from "../support/llm.ts";
 import { type SlackWorkspace, startSlackWorkspace } from "../support/slack.ts";
+
+const TEMPLATE = "Summarise pull request {{ $.pull_request.title }} for the team.";
+const ACME_SECRET = "acme-github-webhook-secret";
 
 describe.each(DB_KINDS)("webhook triggers to Slack, %s Postgres", (kind) => {
   let llm: LlmMock;
@@ -27,7 +31,7 @@ describe.each(DB_KINDS)("webhook triggers to Slack, %s Postgres", (kind) => {
     const { tenantId, channelId } = await t.channel(slug, "slack");
     return t.app.db.withTenant(tenantId, async (tx) => {
       const [agent] = await tx.select({ id: agents.id }).from(agents);
-      const def = { name: "pr-opened", kind: "webhook" as const, scheme: "github" as const, agentId: agent!.id, channelId, chatKey: ws.channel, filter: [{ path: "$.action", equals: "opened" }], template: "Summarise pull request {{ $.pull_request.title }} for the team." };
+      const def = { name: "pr-opened", kind: "webhook" as const, scheme: "github" as const, agentId: agent!.id, channelId, chatKey: ws.channel, filter: [{ path: "$.action", equals: "opened" }], template: TEMPLATE };
       return { tenantId, ...(await createTrigger(tx, t.app.secrets, tenantId, def)) };
     });
   };
@@ -43,7 +47,13 @@ describe.each(DB_KINDS)("webhook triggers to Slack, %s Postgres", (kind) => {
       llm: { providers: [{ id: "mock", kind: "openai", base_url: llm.url }] },
       jobs: { poll_seconds: 0.5 },
       tenants: [
-        { slug: "acme", name: "Acme", agents: [{ slug: "ada", name: "Ada", models: ["mock/m"], channels: [slack(acme)] }] },
+        {
+          slug: "acme",
+          name: "Acme",
+          agents: [{ slug: "ada", name: "Ada", models: ["mock/m"], channels: [slack(acme)] }],
+          // As code: the secret as it would come from ${GITHUB_WEBHOOK_SECRET}.
+          triggers: [{ name: "pr-opened", agent: "ada", channel: "slack", chat: acme.channel, webhook_secret: ACME_SECRET, filter: [{ path: "$.action", equals: "opened" }], instruction: TEMPLATE }],
+        },
         { slug: "globex", name: "Globex", agents: [{ slug: "bob", name: "Bob", models: ["mock/m"], channels: [slack(globex)] }] },
       ],
     });
@@ -54,7 +64,9 @@ describe.each(DB_KINDS)("webhook triggers to Slack, %s Postgres", (kind) => {
   });
 
   test("a signed webhook's task result lands once in the configured Slack channel, and only there", async () => {
-    const a = await addTrigger("acme", acme);
+    const { tenantId } = await t.channel("acme", "slack");
+    const [row] = await t.app.db.withTenant(tenantId, (tx) => tx.select().from(triggers));
+    const a = { tenantId, trigger: row!, secret: ACME_SECRET };
     const g = await addTrigger("globex", globex);
     const body = JSON.stringify({ action: "opened", pull_request: { title: "Fix the build" } });
     const headers = sign("github", a.secret, body, { deliveryId: "72d3162e-cc78-11e3-81ab-4c9367dc0958" });
