@@ -1,7 +1,7 @@
 /** The path language, filters and templates: no eval, only own JSON properties, bounded output. */
 import { describe, expect, test } from "bun:test";
 import { newPublicId, tenantOf } from "./ids.ts";
-import { checkFilter, checkTemplate, failedCondition, MAX_VALUE, parsePath, render, valueAt } from "./payload.ts";
+import { checkFilter, checkTemplate, failedCondition, filterFromText, filterToText, MAX_VALUE, parsePath, render, valueAt } from "./payload.ts";
 
 const doc = { action: "opened", number: 7, pull_request: { state: "open", merged: false, labels: [{ name: "bug" }] }, empty: null };
 
@@ -61,5 +61,15 @@ describe("public ids", () => {
     expect(tenantOf(a)).toBe(tenant);
     expect(newPublicId(tenant)).not.toBe(a);
     for (const bad of ["", "x", `${a}x`, a.replace(/.$/, "!"), "../../etc/passwd"]) expect(tenantOf(bad)).toBeNull();
+  });
+});
+
+describe("filters as the console writes them", () => {
+  test("one `path = value` per line, JSON scalars or text", () => {
+    const f = filterFromText('$.action = opened\n\n$.number = 7\n$.pull_request.merged = false\n$.title = "7"\n$.x = null');
+    expect(f).toEqual([{ path: "$.action", equals: "opened" }, { path: "$.number", equals: 7 }, { path: "$.pull_request.merged", equals: false }, { path: "$.title", equals: "7" }, { path: "$.x", equals: null }]);
+    expect(filterFromText(filterToText(f))).toEqual(f);
+    expect(() => filterFromText("action opened")).toThrow(/filter:/);
+    expect(() => filterFromText("$..a = 1")).toThrow();
   });
 });

@@ -84,3 +84,31 @@ function quote(v: unknown): string {
   const s = JSON.stringify(v);
   return s.length > MAX_VALUE ? `${s.slice(0, MAX_VALUE - 2)}…${s.startsWith('"') ? '"' : ""}` : s;
 }
+
+/** A filter as the console writes it: one `<path> = <value>` per line; a value that is JSON (42, true, null, "x") is that, anything else a string. */
+export function filterFromText(text: string): FilterCondition[] {
+  const out: FilterCondition[] = [];
+  for (const line of text.split(/\r?\n/)) {
+    if (!line.trim()) continue;
+    const m = /^\s*(\$[^=\s]*)\s*=\s*(.*?)\s*$/.exec(line);
+    if (!m) throw new Error(`filter: "${line.slice(0, 60)}" is not "<path> = <value>"`);
+    let equals: FilterCondition["equals"] = m[2]!;
+    try {
+      const v = JSON.parse(m[2]!) as unknown;
+      if (v === null || ["string", "number", "boolean"].includes(typeof v)) equals = v as FilterCondition["equals"];
+    } catch {
+      // not JSON: the text itself
+    }
+    out.push({ path: m[1]!, equals });
+  }
+  try {
+    checkFilter(out);
+  } catch (e) {
+    throw new Error(`filter: ${(e as Error).message}`);
+  }
+  return out;
+}
+
+export function filterToText(filter: FilterCondition[]): string {
+  return filter.map((c) => `${c.path} = ${JSON.stringify(c.equals)}`).join("\n");
+}
