@@ -42,6 +42,7 @@ describe.each(DB_KINDS)("webhook triggers to Slack, %s Postgres", (kind) => {
     llm = await startLlmMock();
     llm.replyAll("ok");
     llm.on({ lastUser: 'Goal: Summarise pull request "Fix the build"' }, { text: "The build is fixed: one flaky test removed.", delayMs: 300 });
+    llm.on({ lastUser: "Goal: Follow up on task 1" }, { text: "Follow-up: reviewers assigned." });
     [acme, globex] = await Promise.all([startSlackWorkspace({ teamId: "T0ACME" }), startSlackWorkspace({ teamId: "T0GLOBEX" })]);
     t = await startTestApp(kind, {
       llm: { providers: [{ id: "mock", kind: "openai", base_url: llm.url }] },
@@ -52,7 +53,11 @@ describe.each(DB_KINDS)("webhook triggers to Slack, %s Postgres", (kind) => {
           name: "Acme",
           agents: [{ slug: "ada", name: "Ada", models: ["mock/m"], channels: [slack(acme)] }],
           // As code: the secret as it would come from ${GITHUB_WEBHOOK_SECRET}.
-          triggers: [{ name: "pr-opened", agent: "ada", channel: "slack", chat: acme.channel, webhook_secret: ACME_SECRET, filter: [{ path: "$.action", equals: "opened" }], instruction: TEMPLATE }],
+          triggers: [
+            { name: "pr-opened", agent: "ada", channel: "slack", chat: acme.channel, webhook_secret: ACME_SECRET, filter: [{ path: "$.action", equals: "opened" }], instruction: TEMPLATE },
+            // An internal event: the webhook's task finishing starts a follow-up (whose own end starts nothing).
+            { name: "follow-up", kind: "event", event: "task.finished", agent: "ada", channel: "slack", chat: acme.channel, filter: [{ path: "$.task.requested_by", equals: "trigger:pr-opened" }], instruction: "Follow up on task {{ $.task.number }}: {{ $.task.result }}" },
+          ],
         },
         { slug: "globex", name: "Globex", agents: [{ slug: "bob", name: "Bob", models: ["mock/m"], channels: [slack(globex)] }] },
       ],
@@ -65,7 +70,7 @@ describe.each(DB_KINDS)("webhook triggers to Slack, %s Postgres", (kind) => {
 
   test("a signed webhook's task result lands once in the configured Slack channel, and only there", async () => {
     const { tenantId } = await t.channel("acme", "slack");
-    const [row] = await t.app.db.withTenant(tenantId, (tx) => tx.select().from(triggers));
+    const [row] = await t.app.db.withTenant(tenantId, (tx) => tx.select().from(triggers).where(eq(triggers.name, "pr-opened")));
     const a = { tenantId, trigger: row!, secret: ACME_SECRET };
     const g = await addTrigger("globex", globex);
     const body = JSON.stringify({ action: "opened", pull_request: { title: "Fix the build" } });
@@ -77,17 +82,22 @@ describe.each(DB_KINDS)("webhook triggers to Slack, %s Postgres", (kind) => {
     // Acme's signature on Globex's URL opens nothing there.
     expect((await deliver(g.trigger.publicId, body, headers)).status).toBe(401);
 
-    await eventually(async () => (await botSaid(acme)).some((m) => m.includes("The build is fixed")) || null, 20_000, "result in Slack");
+    await eventually(async () => (await botSaid(acme)).some((m) => m.includes("Follow-up: reviewers assigned.")) || null, 20_000, "result and follow-up in Slack");
     await Bun.sleep(1500);
     const said = await botSaid(acme);
-    expect(said.filter((m) => m.includes("The build is fixed"))).toHaveLength(1);
-    expect(said[0]).toMatch(/^\*Task #1 done\*/);
+    // Each result once: #1 (the webhook's) and #2 (the follow-up the first one's end started).
+    expect(said).toHaveLength(2);
+    expect(said[0]).toMatch(/^\*Task #1 done\* — Summarise pull request "Fix the build"[\s\S]*The build is fixed: one flaky test removed\.$/);
+    expect(said[1]).toMatch(/^\*Task #2 done\* — Follow up on task 1[\s\S]*Follow-up: reviewers assigned\.$/);
     expect(await botSaid(globex)).toEqual([]);
-    const [task] = await t.app.db.withTenant(a.tenantId, (tx) => tx.select().from(tasks));
+    const [task, followUp, ...more] = await t.app.db.withTenant(a.tenantId, (tx) => tx.select().from(tasks).orderBy(tasks.number));
     expect(task).toMatchObject({ status: "done", chatKey: acme.channel, requestedBy: "trigger:pr-opened" });
+    expect(followUp).toMatchObject({ status: "done", requestedBy: "event:follow-up" });
+    expect(followUp!.goal).toBe('Follow up on task 1: "The build is fixed: one flaky test removed."');
+    expect(more).toEqual([]);
     expect(task!.reportedAt).not.toBeNull();
     const outcomes = await t.app.db.withTenant(a.tenantId, (tx) => tx.select().from(triggerDeliveries).orderBy(triggerDeliveries.at));
-    expect(outcomes.map((d) => d.outcome)).toEqual(["accepted", "duplicate"]);
+    expect(outcomes.map((d) => d.outcome)).toEqual(["accepted", "duplicate", "accepted"]);
     expect(outcomes[0]!.taskId).toBe(task!.id);
     const gRows = await t.app.db.withTenant(g.tenantId, (tx) => tx.select().from(triggerDeliveries).where(eq(triggerDeliveries.triggerId, g.trigger.id)));
     expect(gRows.map((d) => [d.outcome, d.reason])).toEqual([["refused", "signature mismatch"]]);
