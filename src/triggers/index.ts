@@ -17,7 +17,7 @@ export type Triggers = ReturnType<typeof createTriggers>;
 export function createTriggers(o: { db: Database; secrets: SecretBox; log: Logger; enqueue(tenantId: string, taskId: string): Promise<void>; now?: () => number }) {
   const log = o.log.child({ part: "triggers" });
   const limits = new MemoryBucketStore({ maxKeys: 10_000 });
-  const deps = { db: o.db, secrets: o.secrets, enqueue: o.enqueue, log, limits, maxBytes: HOOK_BODY_BYTES, rate: { capacity: 30, refillPerSec: 1 }, now: o.now };
+  const deps = { db: o.db, secrets: o.secrets, enqueue: o.enqueue, log, limits, maxBytes: HOOK_BODY_BYTES, rate: { capacity: 30, refillPerSec: 1 }, now: o.now, pruned: new Map<string, number>() };
   const emit: Emit = emitter({ db: o.db, enqueue: o.enqueue, log });
   return {
     receive: (publicId: string, request: Request) => receive(deps, publicId, request),

@@ -175,6 +175,15 @@ describe.each(DB_KINDS)("trigger webhooks on %s Postgres", (kind) => {
     expect((await post(b.trigger.publicId, body, sign("github", hook.secret, body, { deliveryId: "gh-9" }))).status).toBe(401);
   });
 
+  test("deliveries older than KEEP_DAYS are pruned (at most hourly per trigger)", async () => {
+    await t.db.withTenant(ids.A.tenant, (tx) => tx.insert(triggerDeliveries).values({ tenantId: ids.A.tenant, triggerId: stamped.trigger.id, outcome: "refused", reason: "ancient", at: new Date(Date.now() - 31 * 86_400_000) }));
+    const deps = { db: t.db, secrets: box, enqueue: async () => {}, log, limits: new MemoryBucketStore(), maxBytes: 1024, rate: { capacity: 9, refillPerSec: 1 }, pruned: new Map<string, number>() };
+    await receive(deps, stamped.trigger.publicId, new Request("http://localhost/", { method: "POST", body: "{}" }));
+    const rows = (await deliveries("A")).filter((d) => d.triggerId === stamped.trigger.id);
+    expect(rows.some((d) => d.reason === "ancient")).toBe(false);
+    expect(rows.filter((d) => d.outcome === "accepted")).toHaveLength(1);
+  });
+
   test("rate limited per trigger before the database is asked", async () => {
     const deps = { db: t.db, secrets: box, enqueue: async () => {}, log, limits: new MemoryBucketStore(), maxBytes: 1024, rate: { capacity: 2, refillPerSec: 0.001 } };
     const req = () => new Request("http://localhost/", { method: "POST", body: "{}" });

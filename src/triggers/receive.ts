@@ -17,7 +17,7 @@ import type { SecretBox } from "../secrets/box.ts";
 import { tenantOf } from "./ids.ts";
 import { verify } from "./signature.ts";
 import { startFromDelivery } from "./start.ts";
-import { recordDelivery, triggerByPublicId } from "./store.ts";
+import { pruneDeliveries, recordDelivery, triggerByPublicId } from "./store.ts";
 
 export interface ReceiveDeps {
   db: Database;
@@ -29,9 +29,12 @@ export interface ReceiveDeps {
   maxBytes: number;
   /** Deliveries per trigger: burst and per-second refill. */
   rate: { capacity: number; refillPerSec: number };
+  /** When each trigger's old deliveries were last pruned (ms), so pruning runs at most hourly per trigger. */
+  pruned?: Map<string, number>;
   now?: () => number;
 }
 
+const PRUNE_EVERY_MS = 3_600_000;
 const json = (status: number, body: Record<string, unknown>) => Response.json(body, { status });
 const refused = () => json(401, { status: "refused" });
 
@@ -45,6 +48,12 @@ export async function receive(deps: ReceiveDeps, publicId: string, request: Requ
     await request.body?.cancel().catch(() => {});
     return refused();
   }
+  const now = (deps.now ?? Date.now)();
+  if (deps.pruned && now - (deps.pruned.get(trigger.id) ?? 0) > PRUNE_EVERY_MS) {
+    if (deps.pruned.size > 10_000) deps.pruned.clear();
+    deps.pruned.set(trigger.id, now);
+    await deps.db.withTenant(tenantId, (tx) => pruneDeliveries(tx, trigger.id));
+  }
   const refuse = async (reason: string, deliveryId: string | null, response: Response) => {
     await deps.db.withTenant(tenantId, (tx) => recordDelivery(tx, tenantId, trigger.id, "refused", reason, deliveryId));
     deps.log.info({ trigger: trigger.id, reason }, "trigger delivery refused");
@@ -53,7 +62,7 @@ export async function receive(deps: ReceiveDeps, publicId: string, request: Requ
   const body = await readBounded(request, deps.maxBytes);
   if (!body) return refuse(`body larger than ${Math.round(deps.maxBytes / 1024)} KB`, null, json(413, { status: "too_large" }));
   if (!trigger.secret) return refuse("trigger has no secret", null, refused());
-  const v = verify(trigger.scheme, deps.secrets.unseal(trigger.secret), request.headers, body, (deps.now ?? Date.now)());
+  const v = verify(trigger.scheme, deps.secrets.unseal(trigger.secret), request.headers, body, now);
   if (!v.ok) return refuse(v.reason, null, refused());
   if (trigger.paused) return refuse("trigger paused", v.deliveryId, json(409, { status: "paused" }));
   let doc: unknown;

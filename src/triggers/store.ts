@@ -5,7 +5,7 @@
  * Definitions are validated (paths, template, event name) before they are stored.
  */
 import { randomBytes } from "node:crypto";
-import { and, desc, eq, inArray } from "drizzle-orm";
+import { and, desc, eq, inArray, lt, sql } from "drizzle-orm";
 import type { Tx } from "../db/database.ts";
 import { type DeliveryOutcome, type FilterCondition, type SignatureScheme, type Trigger, type TriggerDelivery, type TriggerKind, triggerDeliveries, triggers } from "../db/schema/index.ts";
 import type { SecretBox } from "../secrets/box.ts";
@@ -86,4 +86,11 @@ export function recentDeliveries(tx: Tx, triggerIds: string[] = [], limit = 50):
 /** Records a delivery that started nothing (refused, duplicate). */
 export async function recordDelivery(tx: Tx, tenantId: string, triggerId: string, outcome: DeliveryOutcome, reason: string | null, deliveryId: string | null): Promise<void> {
   await tx.insert(triggerDeliveries).values({ tenantId, triggerId, outcome, reason: reason?.slice(0, 500) ?? null, deliveryId: deliveryId?.slice(0, 200) ?? null });
+}
+
+/** Deliveries are kept KEEP_DAYS; older rows (and with them their delivery ids) are dropped. */
+export const KEEP_DAYS = 30;
+
+export async function pruneDeliveries(tx: Tx, triggerId: string): Promise<void> {
+  await tx.delete(triggerDeliveries).where(and(eq(triggerDeliveries.triggerId, triggerId), lt(triggerDeliveries.at, sql`now() - make_interval(days => ${KEEP_DAYS})`)));
 }
