@@ -59,7 +59,7 @@ test("a signed webhook's task result lands once in Slack, from the binary", asyn
     expect(path).toBeDefined();
     const url = `http://127.0.0.1:${port}${path}`;
     const body = JSON.stringify({ action: "opened", issue: { title: "Login broken" } });
-    const post = (headers: Record<string, string>, b: BodyInit = body) => fetch(url, { method: "POST", body: b, headers: { "content-type": "application/json", ...headers } });
+    const post = (headers: Record<string, string>) => fetch(url, { method: "POST", body, headers: { "content-type": "application/json", ...headers } });
 
     const first = await post(sign("github", SECRET, body, { deliveryId: "bin-1" }));
     expect([first.status, await first.json()]).toEqual([202, { status: "accepted", task: 1 }]);
