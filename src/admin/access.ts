@@ -21,6 +21,7 @@ export type Area =
   | "approvals"
   | "tasks"
   | "schedules"
+  | "triggers"
   | "users"
   | "tokens"
   | "api";
@@ -42,6 +43,7 @@ export const AREAS: { area: Area; label: string; href: string; least: Role }[] =
   { area: "approvals", label: "Approvals", href: "/admin/approvals", least: "operator" },
   { area: "tasks", label: "Tasks", href: "/admin/tasks", least: "operator" },
   { area: "schedules", label: "Schedules", href: "/admin/schedules", least: "operator" },
+  { area: "triggers", label: "Triggers", href: "/admin/triggers", least: "operator" },
   { area: "users", label: "Users", href: "/admin/users", least: "tenant_admin" },
   { area: "tokens", label: "API tokens", href: "/admin/tokens", least: "operator" },
   { area: "api", label: "API", href: "/admin/api", least: "operator" },

@@ -16,6 +16,9 @@ export const FLASH: Record<string, string> = {
   schedule_paused: "Schedule paused.",
   schedule_resumed: "Schedule resumed; runs missed while paused follow its missed-run policy.",
   schedule_deleted: "Schedule deleted.",
+  trigger_paused: "Trigger paused; deliveries are refused (and recorded) until it is resumed.",
+  trigger_resumed: "Trigger resumed.",
+  trigger_deleted: "Trigger deleted; its URL now refuses every delivery.",
   not_started: "Saved, but the connection could not start — use “Test connection” to see why.",
 };
 

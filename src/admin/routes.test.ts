@@ -30,7 +30,7 @@ import { createInvitation } from "./accounts/invitations.ts";
 import { createUser } from "./accounts/users.ts";
 
 /** Registered before admin auth, deliberately public (see src/http/routes.ts). */
-const OUTSIDE_ADMIN_AUTH = ["GET /healthz", "GET /readyz", "GET /metrics", "GET /static/:file", "POST /hooks/:kind/:channelId"];
+const OUTSIDE_ADMIN_AUTH = ["GET /healthz", "GET /readyz", "GET /metrics", "GET /static/:file", "POST /hooks/trigger/:id", "POST /hooks/:kind/:channelId"];
 
 type Expect = [anonymous: number, operator: number, otherAdmin: number, tenantAdmin: number, platformAdmin: number];
 interface Row {
@@ -194,6 +194,12 @@ function CONSOLE_ROWS(): Row[] {
     { route: "POST /admin/schedules/:id/pause", expect: ADMIN_POST, query: acme, params: async (f) => ({ id: await aSchedule(f) }) },
     { route: "POST /admin/schedules/:id/resume", expect: ADMIN_POST, query: acme, params: async (f) => ({ id: await aSchedule(f) }) },
     { route: "POST /admin/schedules/:id/delete", expect: ADMIN_POST, query: acme, params: async (f) => ({ id: await aSchedule(f) }) },
+    { route: "GET /admin/triggers", expect: READ, query: acme },
+    // Answered with the page (the new secret shown once), not a redirect.
+    { route: "POST /admin/triggers", expect: [303, 403, 403, 200, 200], query: acme, body: (f) => ({ name: unique("t-"), kind: "webhook", scheme: "github", agent_id: f.agentId, channel_id: f.channelId, chat: "C1", filter: "$.action = opened", instruction: "Look at {{ $.url }}" }) },
+    { route: "POST /admin/triggers/:id/pause", expect: ADMIN_POST, query: acme, params: async (f) => ({ id: await aTrigger(f) }) },
+    { route: "POST /admin/triggers/:id/resume", expect: ADMIN_POST, query: acme, params: async (f) => ({ id: await aTrigger(f) }) },
+    { route: "POST /admin/triggers/:id/delete", expect: ADMIN_POST, query: acme, params: async (f) => ({ id: await aTrigger(f) }) },
   ];
 }
 
@@ -261,6 +267,13 @@ const aSchedule = async (f: Ctx) => {
   const { insertSchedule } = await import("../schedules/store.ts");
   const s = await f.app().db.withTenant(f.acme, (tx) => insertSchedule(tx, { tenantId: f.acme, agentId: f.agentId, cron: "0 0 1 1 *", instruction: "a table's schedule" }, new Date()));
   return s.id;
+};
+
+/** A webhook trigger of acme's agent on the seeded channel. */
+const aTrigger = async (f: Ctx) => {
+  const { createTrigger } = await import("../triggers/store.ts");
+  const def = { name: unique("t-"), kind: "webhook" as const, scheme: "github" as const, agentId: f.agentId, channelId: f.channelId, chatKey: "C1", filter: [], template: "a table's trigger" };
+  return (await f.app().db.withTenant(f.acme, (tx) => createTrigger(tx, f.app().secrets, f.acme, def))).trigger.id;
 };
 
 /** A channel of acme's agent whose API is a closed port (the connection test fails fast, offline). */

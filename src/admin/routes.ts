@@ -85,6 +85,12 @@ export const ADMIN_ROUTES: LazyRoute[] = [
   r("POST", "/admin/schedules/:id/pause", async () => (await pages()).pauseScheduleForm),
   r("POST", "/admin/schedules/:id/resume", async () => (await pages()).resumeScheduleForm),
   r("POST", "/admin/schedules/:id/delete", async () => (await pages()).deleteScheduleForm),
+  // event triggers: list with URLs and recent deliveries; Create (secret shown once), Pause, Resume, Delete (tenant admins)
+  r("GET", "/admin/triggers", async () => (await pages()).showTriggers),
+  r("POST", "/admin/triggers", async () => (await pages()).createTriggerForm),
+  r("POST", "/admin/triggers/:id/pause", async () => (await pages()).pauseTriggerForm),
+  r("POST", "/admin/triggers/:id/resume", async () => (await pages()).resumeTriggerForm),
+  r("POST", "/admin/triggers/:id/delete", async () => (await pages()).deleteTriggerForm),
   // admin API (JSON; bearer personal access token or session), described in api/openapi.ts
   r("GET", "/api/v1/openapi.json", async () => (await api()).openApiDocument),
   r("GET", "/api/v1/me", async () => (await api()).me),

@@ -30,6 +30,8 @@ import { applyProvisioning } from "../provisioning/apply.ts";
 import { SecretBox } from "../secrets/box.ts";
 import { createSchedules, type Schedules } from "../schedules/index.ts";
 import { createTasks, type Tasks } from "../tasks/index.ts";
+import { eventHooks } from "../triggers/hooks.ts";
+import { createTriggers, type Triggers } from "../triggers/index.ts";
 import { VERSION } from "../version.ts";
 import { createSemantic, type Semantic } from "./semantic.ts";
 
@@ -81,6 +83,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
   let jobs: JobEngine | null = null;
   let tasks: Tasks | null = null;
   let schedules: Schedules | null = null;
+  let triggers: Triggers | null = null;
   let stopHeartbeat: (() => Promise<void>) | null = null;
   // The socket's remote address per request, for login throttling (Elysia's own `server` is unset
   // because Bun.serve, not Elysia, listens).
@@ -103,6 +106,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
     peer: (req) => peers.get(req) ?? null,
     knowledge: () => semantic,
     approvals: () => gateway?.approvals ?? null,
+    triggers: () => triggers,
   });
 
   const app: App = {
@@ -163,15 +167,18 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
             throw new KonstructError("schema_stale", `database schema is behind (pending: ${status.pending.join(", ")}); run 'konstruct migrate'`);
         }
         await applyProvisioning(config, opened, secrets, log);
-        const sem = await createSemantic(config, opened, dataDir, log);
+        // Internal events (a document ready, an approval decided, a task finished) feed event triggers.
+        const hooks = eventHooks(() => triggers?.emit ?? null);
+        const sem = await createSemantic(config, opened, dataDir, log, { documentReady: hooks.documentReady });
         // Memory and knowledge tools are core abilities: no skill needed, fenced by the registry like the rest.
         const semanticTools = { provider: sem.tools, options: { baseline: ["kb_search", "remember"], readOnly: ["kb_search"] } };
         // Background work runs on the job engine; tasks borrow the gateway's turn machinery once it runs.
         const engine = new JobEngine({ db: opened, url: config.database.url, pollSeconds: config.jobs.poll_seconds, log: log.child({ part: "jobs" }) });
         jobs = engine;
         let running: Gateway | null = null;
-        const background = createTasks({ config, db: opened, engine, log, worker: instanceId(dataDir), runtime: () => running });
+        const background = createTasks({ config, db: opened, engine, log, worker: instanceId(dataDir), runtime: () => running, finished: hooks.taskFinished });
         tasks = background;
+        triggers = createTriggers({ db: opened, secrets, log, enqueue: background.executor.enqueue });
         const sched = createSchedules({ db: opened, log, enqueue: background.executor.enqueue });
         schedules = sched;
         const gw = await createGateway({
@@ -187,6 +194,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
           outbound,
           context: sem.context,
           conversationClosed: sem.conversationEnded,
+          approvalDecided: hooks.approvalDecided,
         });
         sem.start(gw.pool);
         semantic = sem;
@@ -200,6 +208,8 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
         db = opened;
         if (opts.listen ?? true) server = listen(config, http, log, peers, () => db, disk);
       } catch (e) {
+        await triggers?.stop();
+        triggers = null;
         schedules?.stop();
         schedules = null;
         await stopHeartbeat?.();
@@ -233,6 +243,8 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
       }
       await stopHeartbeat?.();
       stopHeartbeat = null;
+      await triggers?.stop();
+      triggers = null;
       if (jobs) {
         const j = jobs;
         jobs = null;

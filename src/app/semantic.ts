@@ -12,6 +12,8 @@ import type { Database } from "../db/database.ts";
 import { tenants } from "../db/schema/index.ts";
 import { embedderFor } from "../embeddings/model-folder.ts";
 import { EmbedJobs } from "../knowledge/embed-jobs.ts";
+
+type EmbedJobsHook = NonNullable<ConstructorParameters<typeof EmbedJobs>[0]["documentReady"]>;
 import { Knowledge, knowledgeLimits } from "../knowledge/knowledge.ts";
 import { hybridSearch } from "../knowledge/search.ts";
 import { kbTools } from "../knowledge/tools.ts";
@@ -27,12 +29,12 @@ const SWEEP_MS = 60_000;
 
 export type Semantic = Awaited<ReturnType<typeof createSemantic>>;
 
-export async function createSemantic(config: Config, db: Database, dataDir: string, log: Logger) {
+export async function createSemantic(config: Config, db: Database, dataDir: string, log: Logger, hooks: { documentReady?: EmbedJobsHook } = {}) {
   const vectors: VectorStore = await detectVectorStore(db.driver.raw);
   const embedder = embedderFor({ ...config, data_dir: dataDir });
   // The HNSW index needs the model's dimension, known once the model is loaded.
   embedder.onReady = (dims) => vectors.prepare(db.driver.raw, dims);
-  const jobs = new EmbedJobs({ db, embedder, vectors, log });
+  const jobs = new EmbedJobs({ db, embedder, vectors, log, documentReady: hooks.documentReady });
   const knowledge = new Knowledge(db, () => jobs.nudge(), knowledgeLimits(config.knowledge));
   const memory = new Memory({ db, embedder, vectors, nudge: () => jobs.nudge() });
   const context = new MemoryContext({ db, memory, prices: config.llm.prices, log, recallTokens: config.memory.recall_tokens });

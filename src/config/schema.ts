@@ -158,6 +158,28 @@ const scheduleSchema = z.strictObject({
   paused: z.boolean().default(false),
 });
 
+/** An event trigger (src/triggers/), upserted by name: a signed webhook or an internal event starts a task. */
+const triggerSchema = z.strictObject({
+  name: slug,
+  kind: z.enum(["webhook", "event"]).default("webhook"),
+  /** kind `event`: document.ready | approval.decided | task.finished. */
+  event: z.enum(["", "document.ready", "approval.decided", "task.finished"]).default(""),
+  /** kind `webhook`: github (X-Hub-Signature-256) | timestamped (X-Konstruct-Timestamp/-Signature). */
+  scheme: z.enum(["github", "timestamped"]).default("github"),
+  /** kind `webhook`: the shared secret the sender signs with (give it as ${ENV}). */
+  webhook_secret: z.string().max(500).default(""),
+  agent: slug,
+  /** The name of one of the tenant's channels, and the chat (and thread) results go to. */
+  channel: nonEmpty,
+  chat: z.string().min(1).max(200),
+  thread: z.string().max(200).default(""),
+  /** All must hold: the value at `path` ($.a.b[0]) equals `equals`. */
+  filter: z.array(z.strictObject({ path: z.string().min(1).max(200), equals: z.union([z.string().max(500), z.number(), z.boolean(), z.null()]) })).max(20).default([]),
+  /** What the task is to do; `{{ $.path }}` inserts a value of the payload (quoted). */
+  instruction: z.string().min(1).max(4000),
+  paused: z.boolean().default(false),
+});
+
 const tenantSchema = z.strictObject({
   slug,
   name: nonEmpty,
@@ -168,6 +190,7 @@ const tenantSchema = z.strictObject({
   approvers: z.array(z.string().min(1)).default([]),
   mcp_servers: z.array(mcpServerSchema).default([]),
   schedules: z.array(scheduleSchema).max(500).default([]),
+  triggers: z.array(triggerSchema).max(200).default([]),
 });
 
 const providerSchema = z.strictObject({
@@ -356,6 +379,7 @@ export const configSchema = z
     dup(cfg.tenants.map((t) => t.slug), ["tenants"], "tenant slug");
     cfg.tenants.forEach((t, ti) => {
       dup(t.agents.map((a) => a.slug), ["tenants", ti, "agents"], "agent slug");
+      dup(t.triggers.map((r) => r.name), ["tenants", ti, "triggers"], "trigger name");
       // Channel names are unique per tenant (the connection's identity in URLs and the admin UI).
       const names = new Set<string>();
       t.agents.forEach((a, ai) =>
@@ -393,11 +417,18 @@ export const configSchema = z
             ctx.addIssue({ code: "custom", path: [...cp, "webhook_secret"], message: "is required in webhook mode" });
         });
       });
+      t.triggers.forEach((tr, ri) => {
+        const at = ["tenants", ti, "triggers", ri];
+        if (tr.kind === "webhook" && tr.webhook_secret.length < 16)
+          ctx.addIssue({ code: "custom", path: [...at, "webhook_secret"], message: "is required for a webhook trigger (at least 16 characters)" });
+        if (tr.kind === "event" && !tr.event) ctx.addIssue({ code: "custom", path: [...at, "event"], message: "is required for an event trigger" });
+      });
     });
   });
 
 export type Config = z.infer<typeof configSchema>;
 export type ChannelConfig = z.infer<typeof channelSchema>;
 export type ScheduleConfig = z.infer<typeof scheduleSchema>;
+export type TriggerConfig = z.infer<typeof triggerSchema>;
 export type ProviderConfig = Config["llm"]["providers"][number];
 export type McpServerConfig = z.infer<typeof mcpServerSchema>;

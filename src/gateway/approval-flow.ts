@@ -48,6 +48,8 @@ export interface ApprovalFlowDeps {
   /** Channel user ids that may decide any approval of the tenant (tenant admins). */
   approvers(tenantId: string): Promise<string[]>;
   connection(channelId: string): Connection | undefined;
+  /** Told of every decision (event triggers: `approval.decided`); must not throw. */
+  decided?(a: Approval): void;
 }
 
 /** A continuation outside an inbound event that has not written its message after this long died. */
@@ -194,6 +196,7 @@ export class ApprovalFlow {
       if (r) await audit(tx, { tenantId, kind: "approval", agentId: r.agentId, conversationId: r.conversationId, actor, summary: `approval ${decision}: ${r.tool}`, data: inTask(r) });
       return r;
     });
+    if (row) this.deps.decided?.(row);
     if (row) await this.edit(row, decision === "approved" ? `✅ Approved by ${shown}.` : `❌ Denied by ${shown} — not done.`).catch((e) => this.deps.log.warn({ err: e, approval: id }, "could not edit the approval message"));
     return row;
   }

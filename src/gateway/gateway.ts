@@ -23,7 +23,7 @@ import { lazyTools } from "../tools/lazy.ts";
 import type { ProviderOptions } from "../tools/registry.ts";
 import type { Outbound } from "../net/outbound.ts";
 import type { Resolver } from "../net/ssrf.ts";
-import { ApprovalFlow } from "./approval-flow.ts";
+import { ApprovalFlow, type ApprovalFlowDeps } from "./approval-flow.ts";
 import type { TaskCommands } from "./commands.ts";
 import { type AdapterFactory, Connections } from "./connections.ts";
 import { EventHandler } from "./event-handler.ts";
@@ -59,6 +59,8 @@ export interface GatewayOptions {
   resolver?: Resolver;
   /** The SSRF guard for every configured URL: LLM providers, channel APIs, MCP servers. */
   outbound: Outbound;
+  /** Told of every approval decision (event triggers). */
+  approvalDecided?: ApprovalFlowDeps["decided"];
   /** Background tasks for /tasks and /cancel N (src/tasks/). */
   tasks?: TaskCommands;
 }
@@ -79,7 +81,7 @@ export async function createGateway(opts: GatewayOptions) {
     ? lazyTools(async () => (await import("../tools/build.ts")).buildTools({ config, db, secrets: opts.secrets, log, catalog: skills, outbox, connection, resolver: opts.resolver, fetch: opts.outbound.fetch, providers: opts.toolProviders }))
     : null;
   const turn = { db, pool, tools: opts.tools ?? built ?? NO_TOOLS, log, nearCap: new KeyedMutex(), context: opts.context };
-  const approvals = new ApprovalFlow({ db, inbox, outbox, turn, prices: config.llm.prices, log, ttlMs: config.approvals.ttl_minutes * 60_000, approvers: tenantApprovers(config, db), connection });
+  const approvals = new ApprovalFlow({ db, inbox, outbox, turn, prices: config.llm.prices, log, ttlMs: config.approvals.ttl_minutes * 60_000, approvers: tenantApprovers(config, db), connection, decided: opts.approvalDecided });
   const handler = new EventHandler({ db, inbox, outbox, gate, prices: config.llm.prices, log, turn, approvals, conversationClosed: opts.conversationClosed, tasks: opts.tasks });
   const connections = new Connections(db, opts.secrets, opts.adapters ?? ADAPTERS, log, opts.outbound.fetch, config.server.public_url);
   const pipeline = new Pipeline({ inbox, handler, log, connection: (id) => connections.get(id) });

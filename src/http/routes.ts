@@ -6,6 +6,7 @@
  *   GET /readyz        readiness: data_dir not full, database reachable, schema current
  *   GET /metrics       Prometheus metrics
  *   GET /static/:file  CSS and other assets compiled into the binary
+ *   POST /hooks/trigger/:id         event trigger webhooks (src/triggers/: signed, deduplicated)
  *   POST /hooks/:kind/:channelId   channel webhooks (Slack Events API, Telegram webhook)
  *   /setup /login /logout /invite /admin/* /api/v1/*   admin console and API (admin/routes.ts);
  *                      everything from here down is behind admin auth (first run, CSRF)
@@ -31,6 +32,8 @@ import type { Metrics } from "./metrics.ts";
 import { healthz } from "./routes/healthz.ts";
 import { home } from "./routes/home.tsx";
 import { hooks } from "./routes/hooks.ts";
+import { triggerHooks } from "./routes/triggers.ts";
+import type { Triggers } from "../triggers/index.ts";
 import { kbDocuments } from "./routes/kb/documents.ts";
 import { kbPartials } from "./routes/kb/partials.tsx";
 import { kbRemove } from "./routes/kb/remove.ts";
@@ -66,6 +69,8 @@ export interface HttpDeps {
   outbound: Outbound;
   /** data_dir's free space: /readyz and uploads refuse below disk.min_free_mb. */
   disk: DiskSpace;
+  /** Event triggers (webhooks, console); null until started. */
+  triggers: () => Triggers | null;
 }
 
 export function buildHttp(deps: HttpDeps) {
@@ -87,6 +92,7 @@ export function buildHttp(deps: HttpDeps) {
     .use(readyz(deps))
     .use(metrics(deps))
     .use(staticAssets())
+    .use(triggerHooks(deps))
     .use(hooks(deps))
     // Everything below is behind admin auth: principal, CSRF, first-run redirect (admin/auth/plugin.ts).
     .use(adminAuth(deps))

@@ -44,7 +44,7 @@ export class EmbedJobs {
   private slice = 1;
   private readonly warned: WarnOnce;
 
-  constructor(private readonly deps: { db: Database; embedder: Embedder; vectors: VectorStore; log: Logger }) {
+  constructor(private readonly deps: { db: Database; embedder: Embedder; vectors: VectorStore; log: Logger; documentReady?(tenantId: string, doc: { id: string; title: string; filename: string }): void }) {
     this.warned = new WarnOnce(deps.log);
   }
 
@@ -168,17 +168,19 @@ export class EmbedJobs {
       i += n;
       await yieldToIo();
     }
-    await db.withTenant(tenantId, async (tx) => {
-      if (docs.length)
-        await rowsOf(
-          tx,
-          sql`update kb_documents d set chunks_done = n.done,
-                status = case when n.done >= d.chunks_total then 'ready' else 'embedding' end, error = null, updated_at = now()
-              from (select document_id, count(*) filter (where model = ${embedder.model})::int as done from kb_chunks
-                    where tenant_id = ${tenantId}::uuid and document_id = any(${`{${docs.join(",")}}`}::uuid[]) group by document_id) n
-              where d.tenant_id = ${tenantId}::uuid and d.id = n.document_id`,
-        );
+    const ready = await db.withTenant(tenantId, async (tx) => {
+      if (!docs.length) return [];
+      return rowsOf<{ id: string; title: string; filename: string; status: string }>(
+        tx,
+        sql`update kb_documents d set chunks_done = n.done,
+              status = case when n.done >= d.chunks_total then 'ready' else 'embedding' end, error = null, updated_at = now()
+            from (select document_id, count(*) filter (where model = ${embedder.model})::int as done from kb_chunks
+                  where tenant_id = ${tenantId}::uuid and document_id = any(${`{${docs.join(",")}}`}::uuid[]) group by document_id) n
+            where d.tenant_id = ${tenantId}::uuid and d.id = n.document_id
+            returning d.id, d.title, d.filename, d.status`,
+      );
     });
+    for (const d of ready) if (d.status === "ready") this.deps.documentReady?.(tenantId, { id: d.id, title: d.title, filename: d.filename });
     return true;
   }
 }

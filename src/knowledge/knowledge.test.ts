@@ -21,13 +21,15 @@ describe.each(DB_KINDS)("knowledge base on %s Postgres", (kind) => {
   let s: Semantic;
   let A: string;
   let B: string;
+  /** What the documentReady hook (event triggers' `document.ready`) was told. */
+  const ready: [string, string][] = [];
 
   beforeAll(async () => {
     t = await openTestDatabase(kind);
     [A, B] = await t.db.platform(async (tx) =>
       (await tx.insert(tenants).values([{ slug: "acme", name: "Acme" }, { slug: "globex", name: "Globex" }]).returning({ id: tenants.id })).map((r) => r.id),
     ) as [string, string];
-    s = await createSemantic(validate({ ...EMBEDDINGS_CONFIG, data_dir: t.dataDir }), t.db, t.dataDir, pino({ level: "silent" }));
+    s = await createSemantic(validate({ ...EMBEDDINGS_CONFIG, data_dir: t.dataDir }), t.db, t.dataDir, pino({ level: "silent" }), { documentReady: (tenant, d) => void ready.push([tenant, d.title]) });
     s.jobs.start();
   });
   afterAll(async () => {
@@ -48,6 +50,7 @@ describe.each(DB_KINDS)("knowledge base on %s Postgres", (kind) => {
     await s.jobs.drained();
     const [doc] = await s.knowledge.list(A);
     expect({ status: doc!.status, progress: doc!.progress, done: doc!.chunksDone }).toEqual({ status: "ready", progress: 100, done: document.chunksTotal });
+    expect(ready.sort()).toEqual([[A, "Northwind Employee Handbook"], [B, "Globex Cookbook"]].sort() as [string, string][]);
     const sections = await t.db.withTenant(A, (tx) => rowsOf<{ section: string }>(tx, sql`select section from kb_chunks order by seq`));
     expect(sections.map((r) => r.section)).toContain("Northwind Employee Handbook > Leave > Parental leave");
   });

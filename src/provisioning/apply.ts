@@ -1,5 +1,5 @@
 /**
- * Provisioning as code (like Grafana's): tenants, agents, channels, schedules and LLM providers declared in
+ * Provisioning as code (like Grafana's): tenants, agents, channels, schedules, triggers and LLM providers declared in
  * konstruct.config.yaml are upserted at start. Rows the config created (source = 'config') and no
  * longer declares are removed within a declared tenant; a tenant that vanished from the config is
  * only reported — deleting a tenant's data is never implicit.
@@ -10,6 +10,7 @@ import type { ChannelConfig, Config } from "../config/schema.ts";
 import type { Database, Tx } from "../db/database.ts";
 import { agents, channels, llmProviders, tenants, tenantSecrets } from "../db/schema/index.ts";
 import { upsertSchedules } from "../schedules/provision.ts";
+import { upsertTriggers } from "../triggers/provision.ts";
 import type { SecretBox } from "../secrets/box.ts";
 
 export interface ProvisionSummary {
@@ -102,6 +103,7 @@ export async function applyProvisioning(
       await pruneUndeclared(tx, t.agents.map((a) => a.slug), t.agents.flatMap((a) => a.channels.map((c) => c.name)));
       await upsertSecrets(tx, tenantId, t.secrets, box);
       await upsertSchedules(tx, tenantId, t.schedules);
+      await upsertTriggers(tx, box, tenantId, t.triggers, log);
     });
   }
   if (summary.undeclaredTenants.length)

@@ -52,6 +52,8 @@ export interface ExecutorDeps {
   /** This process's instance id (tasks.worker). */
   worker: string;
   runtime(): ExecutorRuntime | null;
+  /** Told of every task that ended done or failed (event triggers: `task.finished`); must not throw. */
+  finished?(task: Task): void;
 }
 
 export class TaskExecutor {
@@ -155,6 +157,7 @@ export class TaskExecutor {
       return prepareResult(tx, { ...task, ...end, result: end.result ?? null, error: end.error ?? null });
     });
     if (prepared === undefined) return; // cancelled or interrupted meanwhile: someone else reported
+    this.deps.finished?.({ ...task, ...end, result: end.result ?? null, error: end.error ?? null, steps, spendUsd: spendUsd.toFixed(6) });
     await deliverResult({ db, ...rt }, task, prepared);
   }
 }

@@ -7,7 +7,7 @@ import type { Config } from "../config/schema.ts";
 import type { Database } from "../db/database.ts";
 import type { JobEngine } from "../jobs/engine.ts";
 import { taskCommands } from "./commands.ts";
-import { type ExecutorRuntime, TASK_QUEUE, TaskExecutor } from "./executor.ts";
+import { type ExecutorDeps, type ExecutorRuntime, TASK_QUEUE, TaskExecutor } from "./executor.ts";
 import { sweepTasks } from "./sweep.ts";
 import { createStartTask } from "./tool.ts";
 
@@ -17,7 +17,7 @@ const TASK_JOB_EXPIRY_S = 3600;
 
 export type Tasks = ReturnType<typeof createTasks>;
 
-export function createTasks(o: { config: Config; db: Database; engine: JobEngine; log: Logger; worker: string; runtime(): ExecutorRuntime | null }) {
+export function createTasks(o: { config: Config; db: Database; engine: JobEngine; log: Logger; worker: string; runtime(): ExecutorRuntime | null; finished?: ExecutorDeps["finished"] }) {
   const log = o.log.child({ part: "tasks" });
   const executor = new TaskExecutor({
     db: o.db,
@@ -27,6 +27,7 @@ export function createTasks(o: { config: Config; db: Database; engine: JobEngine
     limits: { perTenant: o.config.jobs.tasks_per_tenant, perAgent: o.config.jobs.tasks_per_agent },
     worker: o.worker,
     runtime: o.runtime,
+    finished: o.finished,
   });
   o.engine.define(TASK_QUEUE, { workers: o.config.jobs.task_workers, expireInSeconds: TASK_JOB_EXPIRY_S, retryLimit: 1, handler: executor.execute });
   const sweep = () => sweepTasks({ db: o.db, worker: o.worker, running: new Set(executor.running.keys()), runtime: o.runtime, log });

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { and, eq } from "drizzle-orm";
 import { createUser } from "../../src/admin/accounts/users.ts";
-import { approvals, outboundMessages } from "../../src/db/schema/index.ts";
+import { approvals, outboundMessages, triggerDeliveries } from "../../src/db/schema/index.ts";
 import { type Browser, browser, PASSWORD, signIn, tenantAdmins } from "../support/admin.ts";
 import { scriptInjectedDigest, startPages, testResolver, toolsConfig, WEB_DIGEST, writeSkill } from "../support/agent-tools.ts";
 import { eventually, startTestApp, type TestApp } from "../support/app.ts";
@@ -55,7 +55,15 @@ describe.each(DB_KINDS)("approvals from the console on %s Postgres", (kind) => {
       {
         llm: { providers: [{ id: "mock", kind: "openai", base_url: llm.url, timeout_ms: 5000 }] },
         tools: toolsConfig,
-        tenants: [{ slug: "acme", name: "Acme", agents: [{ slug: "ada", name: "Ada", models: ["mock/m"], max_tool_iterations: 6, channels: [{ kind: "telegram", name: "tg", bot_token: tg.token, api_root: tg.apiRoot }] }] }],
+        tenants: [
+          {
+            slug: "acme",
+            name: "Acme",
+            agents: [{ slug: "ada", name: "Ada", models: ["mock/m"], max_tool_iterations: 6, channels: [{ kind: "telegram", name: "tg", bot_token: tg.token, api_root: tg.apiRoot }] }],
+            // Sees every decision (the approval.decided hook) and starts nothing: its filter never holds.
+            triggers: [{ name: "decisions", kind: "event", event: "approval.decided", agent: "ada", channel: "tg", chat: "1", filter: [{ path: "$.approval.status", equals: "never" }], instruction: "x" }],
+          },
+        ],
       },
       { resolver: testResolver },
     );
@@ -104,6 +112,12 @@ describe.each(DB_KINDS)("approvals from the console on %s Postgres", (kind) => {
     // A second decision (another tab, a late click) changes nothing.
     expect((await decide(admin, id, "denied")).headers.get("location")).toBe(`/admin/approvals?tenant=${tenantId}&flash=already_decided`);
     expect(await statusOf(id)).toBe("approved");
+    // The decision (once) reached event triggers: recorded, filtered out by the filter.
+    const deliveries = await eventually(async () => {
+      const rows = await t.app.db.withTenant(tenantId, (tx) => tx.select().from(triggerDeliveries));
+      return rows.length ? rows : null;
+    }, 5000, "approval.decided delivery");
+    expect(deliveries.map((d) => [d.outcome, d.deliveryId])).toEqual([["filtered", `approval.decided:${id}`]]);
   });
 
   test("Deny: not run, the model tells the user", async () => {

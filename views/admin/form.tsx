@@ -56,6 +56,17 @@ export function PostButton(props: { action: string; csrf: string; label: string;
   );
 }
 
+/** Pause/Resume and Delete for a row (`<base>/pause|resume|delete?tenant=…`); nothing for readers. */
+export function PauseDelete(props: { base: string; tenant: string; paused: boolean; csrf: string; admin: boolean }): JSX.Element {
+  if (!props.admin) return <></>;
+  return (
+    <>
+      <PostButton action={`${props.base}/${props.paused ? "resume" : "pause"}?tenant=${props.tenant}`} csrf={props.csrf} label={props.paused ? "Resume" : "Pause"} />
+      <PostButton action={`${props.base}/delete?tenant=${props.tenant}`} csrf={props.csrf} label="Delete" class="danger" />
+    </>
+  );
+}
+
 export function Flash(props: { message?: string; error?: boolean }): JSX.Element {
   if (!props.message) return <></>;
   return (

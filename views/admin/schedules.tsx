@@ -2,7 +2,7 @@
 /** A tenant's schedules (cron, zone, next run, policy) with Pause/Resume/Delete for tenant admins, and the recent runs. */
 import type { Scope } from "../../src/admin/scope.ts";
 import type { Schedule, ScheduleRun } from "../../src/db/schema/index.ts";
-import { Flash, PostButton } from "./form.tsx";
+import { Flash, PauseDelete } from "./form.tsx";
 import { Empty, NoTenant, PageHead, when } from "./parts.tsx";
 
 export function SchedulesView(p: { scope: Scope; csrf: string; schedules: Schedule[] | null; runs: ScheduleRun[]; agents: Map<string, string>; admin: boolean; flash?: string }): JSX.Element {
@@ -30,14 +30,7 @@ export function SchedulesView(p: { scope: Scope; csrf: string; schedules: Schedu
                     <td><code safe>{`${s.cron} (${s.timeZone})`}</code></td>
                     <td>{s.paused ? "paused" : when(s.nextRunAt)}</td>
                     <td safe>{s.missedPolicy.replace("_", " ")}</td>
-                    <td>
-                      {p.admin ? (
-                        <>
-                          <PostButton action={`/admin/schedules/${s.id}/${s.paused ? "resume" : "pause"}?tenant=${t}`} csrf={p.csrf} label={s.paused ? "Resume" : "Pause"} />
-                          <PostButton action={`/admin/schedules/${s.id}/delete?tenant=${t}`} csrf={p.csrf} label="Delete" class="danger" />
-                        </>
-                      ) : ""}
-                    </td>
+                    <td><PauseDelete base={`/admin/schedules/${s.id}`} tenant={t} paused={s.paused} csrf={p.csrf} admin={p.admin} /></td>
                   </tr>
                 ))}
               </tbody>

@@ -20,3 +20,4 @@ export { showKnowledge } from "./knowledge.tsx";
 export { decideApprovalForm, showApprovals } from "./approvals.tsx";
 export { deleteScheduleForm, pauseScheduleForm, resumeScheduleForm, showSchedules } from "./schedules.tsx";
 export { cancelTaskForm, showTask, showTasks } from "./tasks.tsx";
+export { createTriggerForm, deleteTriggerForm, pauseTriggerForm, resumeTriggerForm, showTriggers } from "./triggers.tsx";

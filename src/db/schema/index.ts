@@ -18,6 +18,7 @@ export * from "./memory.ts";
 export * from "./schedules.ts";
 export * from "./tasks.ts";
 export * from "./tenants.ts";
+export * from "./triggers.ts";
 export * from "./usage.ts";
 
 export const TENANT_TABLES = [
@@ -41,6 +42,8 @@ export const TENANT_TABLES = [
   "tasks",
   "tenant_llm_providers",
   "tenant_secrets",
+  "trigger_deliveries",
+  "triggers",
   "usage_daily",
 ] as const;
 /** Admin console accounts (schema/accounts.ts): platform tables, read only through Database.platform(). */

@@ -1,0 +1,123 @@
+/** @jsxImportSource @kitajs/html */
+/**
+ * A tenant's event triggers: each with its URL, destination, filter and Pause/Resume/Delete for
+ * tenant admins; the recent deliveries with their outcomes; a form to create one. A new webhook
+ * trigger's secret appears once, right after creation, and never again.
+ */
+import type { Scope } from "../../src/admin/scope.ts";
+import type { Trigger, TriggerDelivery } from "../../src/db/schema/index.ts";
+import { filterToText } from "../../src/triggers/payload.ts";
+import { INTERNAL_EVENTS } from "../../src/triggers/events.ts";
+import { Area, Choice, Text } from "./fields.tsx";
+import { Csrf, type FieldErrors, Flash, PauseDelete } from "./form.tsx";
+import { Empty, NoTenant, PageHead, when } from "./parts.tsx";
+
+export interface TriggersProps {
+  scope: Scope;
+  csrf: string;
+  triggers: Trigger[] | null;
+  deliveries: TriggerDelivery[];
+  agents: { id: string; name: string }[];
+  channels: { id: string; name: string }[];
+  /** `<public_url>` (may be empty: the path is shown). */
+  base: string;
+  admin: boolean;
+  flash?: string;
+  created?: { name: string; url: string; secret: string };
+  values?: Record<string, string | undefined>;
+  errors?: FieldErrors;
+}
+
+export function TriggersView(p: TriggersProps): JSX.Element {
+  const t = p.scope.tenantId;
+  const names = new Map((p.triggers ?? []).map((x) => [x.id, x.name]));
+  const agent = new Map(p.agents.map((a) => [a.id, a.name]));
+  const channel = new Map(p.channels.map((c) => [c.id, c.name]));
+  return (
+    <section>
+      <PageHead title="Triggers" scope={p.scope} action="/admin/triggers" />
+      <Flash message={p.flash} />
+      {p.created && (
+        <div class="flash" role="status">
+          <p safe>{`Trigger "${p.created.name}" created. Give the sender this URL and secret. Copy the secret now: it is shown only once.`}</p>
+          <p><code safe>{p.created.url}</code></p>
+          {p.created.secret ? <p class="secret-once" safe>{p.created.secret}</p> : ""}
+        </div>
+      )}
+      {!t || !p.triggers ? (
+        <NoTenant />
+      ) : (
+        <>
+          {p.triggers.length === 0 ? (
+            <Empty><p>No triggers. A trigger starts a background task when a signed webhook arrives or something happens here (declare them in tenants[].triggers[] or below).</p></Empty>
+          ) : (
+            <div class="table-wrap">
+              <table>
+                <thead><tr><th scope="col">Name</th><th scope="col">Starts on</th><th scope="col">AI employee</th><th scope="col">Result to</th><th scope="col">Filter</th><th scope="col">Actions</th></tr></thead>
+                <tbody>
+                  {p.triggers.map((x) => (
+                    <tr id={`trigger-${x.name}`}>
+                      <td safe>{`${x.name}${x.paused ? " (paused)" : ""}${x.source === "config" ? " · config" : ""}`}</td>
+                      <td>{x.kind === "webhook" ? <><code safe>{`${p.base}/hooks/trigger/${x.publicId}`}</code> <small class="muted" safe>{x.scheme}</small></> : <code safe>{x.event ?? ""}</code>}</td>
+                      <td safe>{agent.get(x.agentId) ?? "—"}</td>
+                      <td safe>{`${channel.get(x.channelId) ?? "—"} · ${x.chatKey}${x.replyTo ? ` (thread ${x.replyTo})` : ""}`}</td>
+                      <td><code safe>{filterToText(x.filter) || "every delivery"}</code></td>
+                      <td><PauseDelete base={`/admin/triggers/${x.id}`} tenant={t} paused={x.paused} csrf={p.csrf} admin={p.admin} /></td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+          <h2>Recent deliveries</h2>
+          {p.deliveries.length === 0 ? (
+            <Empty><p>No deliveries yet.</p></Empty>
+          ) : (
+            <div class="table-wrap">
+              <table>
+                <thead><tr><th scope="col">Trigger</th><th scope="col">At</th><th scope="col">Delivery</th><th scope="col">Outcome</th><th scope="col">Task</th></tr></thead>
+                <tbody>
+                  {p.deliveries.map((d) => (
+                    <tr class={`delivery-${d.outcome}`}>
+                      <td safe>{names.get(d.triggerId) ?? "?"}</td>
+                      <td>{when(d.at)}</td>
+                      <td><code safe>{(d.deliveryId ?? "—").slice(0, 60)}</code></td>
+                      <td safe>{d.reason ? `${d.outcome}: ${d.reason}` : d.outcome}</td>
+                      <td>{d.taskId ? <a href={`/admin/tasks/${d.taskId}?tenant=${t}`}>task</a> : "—"}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+          {p.admin ? <NewTrigger {...p} /> : ""}
+        </>
+      )}
+    </section>
+  );
+}
+
+function NewTrigger(p: TriggersProps): JSX.Element {
+  const values = { kind: "webhook", scheme: "github", ...p.values };
+  const common = { values, errors: p.errors };
+  return (
+    <>
+      <h2>New trigger</h2>
+      {p.errors?.form ? <Flash message={p.errors.form} error /> : ""}
+      <form method="post" action={`/admin/triggers?tenant=${p.scope.tenantId}`} class="stack">
+        <Csrf token={p.csrf} />
+        <Text name="name" label="Name" required hint="a-z, 0-9 and '-'" {...common} />
+        <Choice name="kind" label="Kind" options={[{ value: "webhook", label: "Webhook (signed POST)" }, { value: "event", label: "Internal event" }]} {...common} />
+        <Choice name="scheme" label="Signature (webhook)" options={[{ value: "github", label: "GitHub: X-Hub-Signature-256" }, { value: "timestamped", label: "Timestamped: X-Konstruct-Timestamp / -Signature" }]} {...common} />
+        <Choice name="event" label="Event (internal)" options={[{ value: "", label: "—" }, ...INTERNAL_EVENTS.map((e) => ({ value: e, label: e }))]} {...common} />
+        <Choice name="agent_id" label="AI employee" options={p.agents.map((a) => ({ value: a.id, label: a.name }))} {...common} />
+        <Choice name="channel_id" label="Result to channel" options={p.channels.map((c) => ({ value: c.id, label: c.name }))} {...common} />
+        <Text name="chat" label="Chat" required hint="Slack channel id (C…) or Telegram chat id" {...common} />
+        <Text name="thread" label="Thread" hint="optional: thread to answer in" {...common} />
+        <Area name="filter" label="Filter" rows={3} hint='one "$.path = value" per line, all must hold; empty: every delivery' {...common} />
+        <Area name="instruction" label="Instruction" rows={4} hint="what the task is to do; {{ $.path }} inserts a payload value (quoted)" {...common} />
+        <button type="submit">Create trigger</button>
+      </form>
+    </>
+  );
+}
