@@ -195,8 +195,9 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
         await engine.start();
         await background.start();
         sched.start();
-        // A plain interval (no job engine): an idle tick is a few indexed queries (heartbeat/README.md).
-        stopHeartbeat = startHeartbeat({ db: opened, pool: gw.pool, log: log.child({ part: "heartbeat" }), prices: config.llm.prices });
+        // A plain interval (no job engine): an idle tick is a few indexed queries (heartbeat/README.md);
+        // a reach-out goes out through the gateway's outbox and live connections.
+        stopHeartbeat = startHeartbeat({ db: opened, pool: gw.pool, log: log.child({ part: "heartbeat" }), prices: config.llm.prices, reach: gw });
         db = opened;
         if (opts.listen ?? true) server = listen(config, http, log, peers, () => db, disk);
       } catch (e) {

@@ -10,6 +10,7 @@ import type { Database } from "../db/database.ts";
 import { type Agent, agents, tenants } from "../db/schema/index.ts";
 import { type BeatDeps, beat } from "./beat.ts";
 import { inQuietHours } from "./quiet.ts";
+import { sweepNotices } from "./sweep.ts";
 
 /** Claims one tenant's due agents; returns those to beat (rows as they were before the claim). */
 export async function claimDue(db: Database, tenantId: string, now: Date): Promise<Agent[]> {
@@ -31,7 +32,10 @@ export async function claimDue(db: Database, tenantId: string, now: Date): Promi
   });
 }
 
-/** One tick over every tenant; a failing beat is logged and does not stop the others. */
+/**
+ * One tick over every tenant: its due agents beat, then its undelivered messages are retried; a
+ * failing beat is logged and does not stop the others.
+ */
 export async function tick(deps: BeatDeps, now = new Date()): Promise<number> {
   const ids = await deps.db.platform((tx) => tx.select({ id: tenants.id }).from(tenants));
   let n = 0;
@@ -40,6 +44,7 @@ export async function tick(deps: BeatDeps, now = new Date()): Promise<number> {
       await beat(deps, id, a, now).catch((e) => deps.log.error({ agent: a.slug, err: (e as Error).message }, "heartbeat failed"));
       n++;
     }
+    await sweepNotices(deps, id, now).catch((e) => deps.log.error({ tenant: id, err: (e as Error).message }, "heartbeat delivery sweep failed"));
   }
   return n;
 }
