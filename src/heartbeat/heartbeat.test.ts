@@ -11,7 +11,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:tes
 import { eq } from "drizzle-orm";
 import pino from "pino";
 import type { OutboundText } from "../channels/types.ts";
-import { agents, channels, type HeartbeatSettings, heartbeatRuns, llmCalls, outboundMessages, tasks, tenants } from "../db/schema/index.ts";
+import { agents, approvals, channels, conversations, type HeartbeatSettings, heartbeatRuns, llmCalls, outboundMessages, scheduleRuns, schedules, tasks, tenants } from "../db/schema/index.ts";
 import { Outbox, SendError } from "../gateway/outbox.ts";
 import { LlmPool } from "../llm/pool.ts";
 import { insertTask } from "../tasks/store.ts";
@@ -163,6 +163,40 @@ describe.each(DB_KINDS)("heartbeat on %s Postgres", (kind) => {
     expect(rows.every((r) => r.status === "sent")).toBe(true);
     expect(rows).toHaveLength((await runs("A")).filter((r) => r.decision === "notify").length);
     expect(await outbound("B")).toEqual([]);
+  });
+
+  test("the pre-check also sees its schedules' runs and decided approvals — each tenant only its own", async () => {
+    const soon = () => new Date(clock.getTime() + MINUTE);
+    for (const k of ["A", "B"] as const) {
+      const { tenant, agent } = ids[k];
+      await t.db.withTenant(tenant, async (tx) => {
+        const [s] = await tx.insert(schedules).values({ tenantId: tenant, number: 1, agentId: agent, cron: "0 9 * * 1", instruction: `${k} weekly briefing`, nextRunAt: clock }).returning();
+        await tx.insert(scheduleRuns).values([
+          { tenantId: tenant, scheduleId: s!.id, dueAt: clock, status: "skipped", reason: "paused", at: soon() },
+          { tenantId: tenant, scheduleId: s!.id, dueAt: new Date(clock.getTime() - MINUTE), status: "late", lateMs: 120_000, at: soon() },
+        ]);
+        if (k !== "A") return;
+        const channelId = [...channelIds].find(([, tn]) => tn === tenant)![0];
+        const [c] = await tx.insert(conversations).values({ tenantId: tenant, agentId: agent, channelId, chatKey: "42" }).returning();
+        await tx.insert(approvals).values({
+          tenantId: tenant, agentId: agent, conversationId: c!.id, channelId, chatKey: "42", eventId: crypto.randomUUID(), seq: 1,
+          requestedBy: "u1", tool: "send_invoice", arguments: {}, summary: "send invoice 7 to Globex", state: {}, status: "denied", decidedBy: "u9", decidedAt: soon(), expiresAt: soon(),
+        });
+      });
+    }
+    later(30);
+    expect(await tick(deps, clock)).toBe(2);
+    const prompts = llm.journal().map((r) => JSON.stringify(r.messages));
+    expect(prompts).toHaveLength(2);
+    const [a, b] = [prompts.find((p) => p.includes("A weekly briefing"))!, prompts.find((p) => p.includes("B weekly briefing"))!];
+    expect(a).toContain("skipped (paused)");
+    expect(a).toContain("ran late by 2 min");
+    expect(a).toContain("Approval for send_invoice denied by u9: send invoice 7 to Globex");
+    expect(a).not.toContain("B weekly");
+    expect(b).not.toContain("A weekly");
+    expect(b).not.toContain("send_invoice");
+    expect((await runs("A")).at(-1)!.items).toBe(3);
+    expect((await runs("B")).at(-1)!.items).toBe(2);
   });
 
   test("quiet hours suppress beats; what happened meanwhile is seen after them", async () => {
