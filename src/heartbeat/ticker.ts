@@ -49,18 +49,32 @@ export async function tick(deps: BeatDeps, now = new Date()): Promise<number> {
   return n;
 }
 
-/** Starts ticking every `seconds`; the returned stop waits for a tick in flight (before the database closes). */
-export function startHeartbeat(deps: BeatDeps, seconds = 60): () => Promise<void> {
-  let current: Promise<unknown> | null = null;
+export interface Heartbeat {
+  /** One tick now (or at `now`: tests drive the clock); waits for a tick already in flight first. */
+  tick(now?: Date): Promise<number>;
+  /** Stops ticking; waits for a tick in flight (before the database closes). */
+  stop(): Promise<void>;
+}
+
+/** Starts ticking every `seconds`; ticks never overlap in one process. */
+export function startHeartbeat(deps: BeatDeps, seconds = 60): Heartbeat {
+  let inFlight = 0;
+  let chain: Promise<unknown> = Promise.resolve();
+  const run = (now?: Date): Promise<number> => {
+    inFlight++;
+    const p = chain.then(() => tick(deps, now)).finally(() => inFlight--);
+    chain = p.catch((e) => deps.log.error({ err: (e as Error).message }, "heartbeat tick failed"));
+    return p;
+  };
   const timer = setInterval(() => {
-    if (current) return;
-    current = tick(deps)
-      .catch((e) => deps.log.error({ err: (e as Error).message }, "heartbeat tick failed"))
-      .finally(() => (current = null));
+    if (!inFlight) void run().catch(() => {});
   }, seconds * 1000);
   timer.unref?.();
-  return async () => {
-    clearInterval(timer);
-    await current;
+  return {
+    tick: run,
+    async stop() {
+      clearInterval(timer);
+      await chain;
+    },
   };
 }
