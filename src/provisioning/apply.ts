@@ -11,6 +11,7 @@ import type { Database, Tx } from "../db/database.ts";
 import { agents, channels, llmProviders, tenants, tenantSecrets } from "../db/schema/index.ts";
 import { upsertSchedules } from "../schedules/provision.ts";
 import type { SecretBox } from "../secrets/box.ts";
+import { toSettings } from "../heartbeat/settings.ts";
 
 export interface ProvisionSummary {
   providers: number;
@@ -83,9 +84,7 @@ export async function applyProvisioning(
           executorModels: a.executor_models,
           taskBudgetUsd: String(a.task_budget_usd),
           taskMaxSteps: a.task_max_steps,
-          heartbeat: a.heartbeat
-            ? { everyMinutes: a.heartbeat.every_minutes, quietHours: a.heartbeat.quiet_hours ?? null, checklist: a.heartbeat.checklist, notify: a.heartbeat.notify ?? null }
-            : null,
+          heartbeat: a.heartbeat ? toSettings(a.heartbeat) : null,
           source: "config",
         };
         const [agent] = await tx
