@@ -218,6 +218,22 @@ describe.each(DB_KINDS)("heartbeat on %s Postgres", (kind) => {
     expect((await runs("A")).at(-1)!.decision).toBe("notify");
   });
 
+  test("an agent without a notify destination only records its decision; the sweep leaves it be", async () => {
+    await t.db.withTenant(ids.B.tenant, (tx) => tx.update(agents).set({ heartbeat: { ...settings, notify: null } }).where(eq(agents.id, ids.B.agent)));
+    const outbound = () => t.db.withTenant(ids.B.tenant, (tx) => tx.select().from(outboundMessages));
+    const [rowsBefore, sentBefore] = [(await outbound()).length, received[ids.B.tenant]?.length ?? 0];
+    await finishTask("B", "B's own job");
+    later(30);
+    await tick(deps, clock);
+    const run = (await runs("B")).at(-1)!;
+    expect([run.decision, run.deliveredAt, run.deliveryError]).toEqual(["notify", null, "no notify destination configured (heartbeat.notify)"]);
+    later(30);
+    await tick(deps, clock);
+    expect((await runs("B")).find((r) => r.id === run.id)!.deliveryTriedAt).toEqual(run.deliveryTriedAt);
+    expect((await outbound()).length).toBe(rowsBefore);
+    expect(received[ids.B.tenant]?.length ?? 0).toBe(sentBefore);
+  });
+
   test("racing tickers claim a due agent once", async () => {
     later(60);
     const claims = await Promise.all([claimDue(t.db, ids.B.tenant, clock), claimDue(t.db, ids.B.tenant, clock)]);
