@@ -14,7 +14,8 @@ import type { Database } from "../db/database.ts";
 import { agents, heartbeatRuns } from "../db/schema/index.ts";
 import { deliverNotice, type Notice, prepareNotice, type Reach } from "./deliver.ts";
 
-export const RETRY_MS = 60_000;
+/** Longer than one delivery can take with all its outbox retries (5 attempts, ≤ 30 s apart). */
+export const RETRY_MS = 5 * 60_000;
 export const GIVE_UP_MS = 24 * 3600_000;
 const BATCH = 20;
 
