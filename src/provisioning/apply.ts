@@ -13,6 +13,9 @@ import { upsertSchedules } from "../schedules/provision.ts";
 import type { SecretBox } from "../secrets/box.ts";
 import { toSettings } from "../heartbeat/settings.ts";
 
+/** A heartbeat switched on in the file looks only at what happens from then (not the agent's whole past). */
+const HEARTBEAT_FROM_NOW = sql`case when excluded.heartbeat is null then null else coalesce(${agents.heartbeatLastAt}, now()) end`;
+
 export interface ProvisionSummary {
   providers: number;
   tenants: number;
@@ -90,7 +93,7 @@ export async function applyProvisioning(
         const [agent] = await tx
           .insert(agents)
           .values(values)
-          .onConflictDoUpdate({ target: [agents.tenantId, agents.slug], set: { ...values, updatedAt: sql`now()` } })
+          .onConflictDoUpdate({ target: [agents.tenantId, agents.slug], set: { ...values, updatedAt: sql`now()`, heartbeatLastAt: HEARTBEAT_FROM_NOW } })
           .returning({ id: agents.id });
         summary.agents++;
         for (const c of a.channels) {
