@@ -22,7 +22,7 @@ import { createGateway, type Gateway, type GatewayOptions, instanceId } from "..
 import { limitBody } from "../http/body-limit.ts";
 import { errorResponse } from "../http/errors.ts";
 import { buildHttp } from "../http/routes.ts";
-import { startHeartbeat } from "../heartbeat/ticker.ts";
+import { type Heartbeat, startHeartbeat } from "../heartbeat/ticker.ts";
 import { JobEngine } from "../jobs/engine.ts";
 import { createLogger } from "../log/logger.ts";
 import { Outbound } from "../net/outbound.ts";
@@ -68,6 +68,8 @@ export interface App {
   /** Background jobs (pg-boss): tasks. */
   readonly jobs: JobEngine;
   readonly tasks: Tasks;
+  /** The heartbeat ticker (tests drive its clock with `tick(now)`). */
+  readonly heartbeat: Heartbeat;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -84,7 +86,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
   let tasks: Tasks | null = null;
   let schedules: Schedules | null = null;
   let triggers: Triggers | null = null;
-  let stopHeartbeat: (() => Promise<void>) | null = null;
+  let heartbeat: Heartbeat | null = null;
   // The socket's remote address per request, for login throttling (Elysia's own `server` is unset
   // because Bun.serve, not Elysia, listens).
   const peers = new WeakMap<Request, string>();
@@ -136,6 +138,10 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
     get tasks() {
       if (!tasks) throw new KonstructError("internal", "app not started");
       return tasks;
+    },
+    get heartbeat() {
+      if (!heartbeat) throw new KonstructError("internal", "app not started");
+      return heartbeat;
     },
     get jobs() {
       if (!jobs) throw new KonstructError("internal", "app not started");
@@ -203,8 +209,9 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
         await engine.start();
         await background.start();
         sched.start();
-        // A plain interval (no job engine): an idle tick is a few indexed queries (heartbeat/README.md).
-        stopHeartbeat = startHeartbeat({ db: opened, pool: gw.pool, log: log.child({ part: "heartbeat" }), prices: config.llm.prices });
+        // A plain interval (no job engine): an idle tick is a few indexed queries (heartbeat/README.md);
+        // a reach-out goes out through the gateway's outbox and live connections.
+        heartbeat = startHeartbeat({ db: opened, pool: gw.pool, log: log.child({ part: "heartbeat" }), prices: config.llm.prices, reach: gw });
         db = opened;
         if (opts.listen ?? true) server = listen(config, http, log, peers, () => db, disk);
       } catch (e) {
@@ -212,8 +219,8 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
         triggers = null;
         schedules?.stop();
         schedules = null;
-        await stopHeartbeat?.();
-        stopHeartbeat = null;
+        await heartbeat?.stop();
+        heartbeat = null;
         tasks?.stop();
         await jobs?.stop(0).catch(() => {});
         await gateway?.stop(0).catch(() => {});
@@ -241,8 +248,8 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
           await s.stop(true);
         }
       }
-      await stopHeartbeat?.();
-      stopHeartbeat = null;
+      await heartbeat?.stop();
+      heartbeat = null;
       await triggers?.stop();
       triggers = null;
       if (jobs) {

@@ -68,8 +68,8 @@ const timeZone = z.string().refine((tz) => {
   }
 }, "must be an IANA time zone such as Europe/Oslo");
 
-/** The agent's heartbeat (src/heartbeat/): absent = off. */
-const heartbeatSchema = z.strictObject({
+/** The agent's heartbeat (src/heartbeat/): absent = off. The Agent Designer validates with it too. */
+export const heartbeatSchema = z.strictObject({
   every_minutes: int().pipe(z.number().min(5).max(1440)).default(30),
   quiet_hours: z.strictObject({ start: hhmm, end: hhmm, tz: timeZone }).optional(),
   /** HEARTBEAT.md: what to look at, what is worth interrupting for. */

@@ -4,8 +4,11 @@
  * agent's cheap model (the first of its `models` chain) through the pool, budget-bounded and recorded
  * in usage like every other call (memory/summarize.ts), with only the new items and the checklist in
  * the prompt; its JSON decision {notify, message} and its tokens and cost are recorded in
- * `heartbeat_runs`. A `notify` decision is recorded, not yet delivered (see README.md).
+ * `heartbeat_runs`. A `notify` decision's message is written to the outbox in the transaction that
+ * records the run and delivered right after (deliver.ts); what could not be delivered then is
+ * retried by the sweep (sweep.ts), never sent twice.
  */
+import { eq } from "drizzle-orm";
 import type { Logger } from "pino";
 import { Ledger } from "../agent/ledger.ts";
 import type { PriceTable } from "../agent/usage.ts";
@@ -14,6 +17,7 @@ import { type Agent, type HeartbeatDecision, heartbeatRuns } from "../db/schema/
 import type { LlmPool } from "../llm/pool.ts";
 import type { ChatResult } from "../llm/types.ts";
 import { recordedCall } from "../memory/summarize.ts";
+import { deliverNotice, type Notice, prepareNotice, type Reach } from "./deliver.ts";
 import { changesSince, type Item } from "./precheck.ts";
 
 export interface BeatDeps {
@@ -21,6 +25,8 @@ export interface BeatDeps {
   pool: Pick<LlmPool, "chat">;
   log: Logger;
   prices: PriceTable;
+  /** The gateway's outbox and live connections, to deliver a reach-out. */
+  reach: Reach;
 }
 
 export interface BeatOutcome {
@@ -72,9 +78,11 @@ export function parse(reply: string): [HeartbeatDecision, string | null] {
 }
 
 async function record(deps: BeatDeps, tenantId: string, agent: Agent, o: BeatOutcome, found: Item[], usage: ChatResult["usage"] | null, cost: number, now: Date): Promise<BeatOutcome> {
-  await deps.db.withTenant(tenantId, (tx) =>
-    tx.insert(heartbeatRuns).values({
+  const id = crypto.randomUUID();
+  const notice = await deps.db.withTenant(tenantId, async (tx) => {
+    await tx.insert(heartbeatRuns).values({
       tenantId,
+      id,
       agentId: agent.id,
       at: now,
       items: o.items,
@@ -84,7 +92,18 @@ async function record(deps: BeatDeps, tenantId: string, agent: Agent, o: BeatOut
       promptTokens: usage?.promptTokens ?? 0,
       completionTokens: usage?.completionTokens ?? 0,
       costUsd: cost.toFixed(9),
-    }),
-  );
+      deliveryTriedAt: o.decision === "notify" ? now : null,
+    });
+    if (o.decision !== "notify" || !o.message) return null;
+    const n = await prepareNotice(tx, tenantId, { id, agentId: agent.id, message: o.message }, agent.heartbeat?.notify ?? null);
+    if (typeof n === "string") await tx.update(heartbeatRuns).set({ deliveryError: n }).where(eq(heartbeatRuns.id, id));
+    return typeof n === "string" ? null : n;
+  });
+  if (notice) await deliver(deps, tenantId, notice);
   return o;
+}
+
+/** Delivery errors are the sweep's to retry: a beat never fails because a channel did. */
+async function deliver(deps: BeatDeps, tenantId: string, n: Notice): Promise<void> {
+  await deliverNotice(deps, tenantId, n).catch((e) => deps.log.warn({ run: n.runId, err: (e as Error).message }, "heartbeat message delivery failed"));
 }

@@ -10,6 +10,7 @@ import type { Database } from "../db/database.ts";
 import { type Agent, agents, tenants } from "../db/schema/index.ts";
 import { type BeatDeps, beat } from "./beat.ts";
 import { inQuietHours } from "./quiet.ts";
+import { sweepNotices } from "./sweep.ts";
 
 /** Claims one tenant's due agents; returns those to beat (rows as they were before the claim). */
 export async function claimDue(db: Database, tenantId: string, now: Date): Promise<Agent[]> {
@@ -31,7 +32,10 @@ export async function claimDue(db: Database, tenantId: string, now: Date): Promi
   });
 }
 
-/** One tick over every tenant; a failing beat is logged and does not stop the others. */
+/**
+ * One tick over every tenant: its due agents beat, then its undelivered messages are retried; a
+ * failing beat is logged and does not stop the others.
+ */
 export async function tick(deps: BeatDeps, now = new Date()): Promise<number> {
   const ids = await deps.db.platform((tx) => tx.select({ id: tenants.id }).from(tenants));
   let n = 0;
@@ -40,22 +44,37 @@ export async function tick(deps: BeatDeps, now = new Date()): Promise<number> {
       await beat(deps, id, a, now).catch((e) => deps.log.error({ agent: a.slug, err: (e as Error).message }, "heartbeat failed"));
       n++;
     }
+    await sweepNotices(deps, id, now).catch((e) => deps.log.error({ tenant: id, err: (e as Error).message }, "heartbeat delivery sweep failed"));
   }
   return n;
 }
 
-/** Starts ticking every `seconds`; the returned stop waits for a tick in flight (before the database closes). */
-export function startHeartbeat(deps: BeatDeps, seconds = 60): () => Promise<void> {
-  let current: Promise<unknown> | null = null;
+export interface Heartbeat {
+  /** One tick now (or at `now`: tests drive the clock); waits for a tick already in flight first. */
+  tick(now?: Date): Promise<number>;
+  /** Stops ticking; waits for a tick in flight (before the database closes). */
+  stop(): Promise<void>;
+}
+
+/** Starts ticking every `seconds`; ticks never overlap in one process. */
+export function startHeartbeat(deps: BeatDeps, seconds = 60): Heartbeat {
+  let inFlight = 0;
+  let chain: Promise<unknown> = Promise.resolve();
+  const run = (now?: Date): Promise<number> => {
+    inFlight++;
+    const p = chain.then(() => tick(deps, now)).finally(() => inFlight--);
+    chain = p.catch((e) => deps.log.error({ err: (e as Error).message }, "heartbeat tick failed"));
+    return p;
+  };
   const timer = setInterval(() => {
-    if (current) return;
-    current = tick(deps)
-      .catch((e) => deps.log.error({ err: (e as Error).message }, "heartbeat tick failed"))
-      .finally(() => (current = null));
+    if (!inFlight) void run().catch(() => {});
   }, seconds * 1000);
   timer.unref?.();
-  return async () => {
-    clearInterval(timer);
-    await current;
+  return {
+    tick: run,
+    async stop() {
+      clearInterval(timer);
+      await chain;
+    },
   };
 }

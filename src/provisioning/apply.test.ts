@@ -82,6 +82,25 @@ describe.each(DB_KINDS)("provisioning from config on %s Postgres", (kind) => {
     expect(pruned.map((a) => a.slug).sort()).toEqual(["ada", "hand-made"]);
   });
 
+  test("a heartbeat switched on in the file looks only at what happens from then; off again forgets", async () => {
+    const acme = await tenantId("acme");
+    const ada = async () => (await t.db.withTenant(acme, (tx) => tx.select().from(agents))).find((a) => a.slug === "ada")!;
+    const withHeartbeat = () => {
+      const cfg = declared();
+      cfg.tenants[0]!.agents[0]!.heartbeat = { every_minutes: 30, checklist: "Failures only.", notify: { channel: "acme-bot", chat: "42" } };
+      return cfg;
+    };
+    expect((await ada()).heartbeatLastAt).toBeNull();
+    await applyProvisioning(withHeartbeat(), t.db, box, quiet);
+    const on = await ada();
+    expect(on.heartbeat).toEqual({ everyMinutes: 30, quietHours: null, checklist: "Failures only.", notify: { channel: "acme-bot", chat: "42" } });
+    expect(on.heartbeatLastAt!.getTime()).toBeGreaterThan(on.createdAt.getTime());
+    await applyProvisioning(withHeartbeat(), t.db, box, quiet);
+    expect((await ada()).heartbeatLastAt).toEqual(on.heartbeatLastAt);
+    await applyProvisioning(declared(), t.db, box, quiet);
+    expect([(await ada()).heartbeat, (await ada()).heartbeatLastAt]).toEqual([null, null]);
+  });
+
   test("a tenant dropped from the config is reported, never deleted", async () => {
     const cfg = declared();
     cfg.tenants = cfg.tenants.filter((x) => x.slug !== "globex");

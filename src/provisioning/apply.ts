@@ -12,6 +12,10 @@ import { agents, channels, llmProviders, tenants, tenantSecrets } from "../db/sc
 import { upsertSchedules } from "../schedules/provision.ts";
 import { upsertTriggers } from "../triggers/provision.ts";
 import type { SecretBox } from "../secrets/box.ts";
+import { toSettings } from "../heartbeat/settings.ts";
+
+/** A heartbeat switched on in the file looks only at what happens from then (not the agent's whole past). */
+const HEARTBEAT_FROM_NOW = sql`case when excluded.heartbeat is null then null else coalesce(${agents.heartbeatLastAt}, now()) end`;
 
 export interface ProvisionSummary {
   providers: number;
@@ -84,15 +88,13 @@ export async function applyProvisioning(
           executorModels: a.executor_models,
           taskBudgetUsd: String(a.task_budget_usd),
           taskMaxSteps: a.task_max_steps,
-          heartbeat: a.heartbeat
-            ? { everyMinutes: a.heartbeat.every_minutes, quietHours: a.heartbeat.quiet_hours ?? null, checklist: a.heartbeat.checklist, notify: a.heartbeat.notify ?? null }
-            : null,
+          heartbeat: a.heartbeat ? toSettings(a.heartbeat) : null,
           source: "config",
         };
         const [agent] = await tx
           .insert(agents)
           .values(values)
-          .onConflictDoUpdate({ target: [agents.tenantId, agents.slug], set: { ...values, updatedAt: sql`now()` } })
+          .onConflictDoUpdate({ target: [agents.tenantId, agents.slug], set: { ...values, updatedAt: sql`now()`, heartbeatLastAt: HEARTBEAT_FROM_NOW } })
           .returning({ id: agents.id });
         summary.agents++;
         for (const c of a.channels) {

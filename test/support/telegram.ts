@@ -19,6 +19,9 @@
  * @mentions); sendMessage results always say chat type "private" and date in milliseconds; no files,
  * no rate limits.
  *
+ * blockChat(chatId) plays a user who blocked the bot: sendMessage to that chat is 403 "Forbidden:
+ * bot was blocked by the user" (nothing stored) until unblockChat(chatId).
+ *
  * Buttons: sendMessage's reply_markup is kept with the reply; userClicks() presses an inline button
  * (a callback_query update, delivered like a message); answerCallbackQuery is recorded (answers());
  * editMessageText checks HTML like sendMessage, replaces the stored reply's text, drops its keyboard
@@ -81,6 +84,9 @@ export interface TelegramShim {
   answers(token?: string): { callback_query_id: string; text?: string }[];
   /** editMessageText calls, oldest first. */
   edits(chatId: number, token?: string): { message_id: number; text: string; visible: string }[];
+  /** sendMessage to this chat answers 403 (the user blocked the bot) until unblockChat. */
+  blockChat(chatId: number): void;
+  unblockChat(chatId: number): void;
   stop(): Promise<void>;
 }
 
@@ -106,6 +112,7 @@ export async function startTelegramShim(opts: { bots?: { username: string; id?: 
     return h;
   };
   let hold = newHold();
+  const blocked = new Set<string>();
   const emulator = new TelegramServer({ storeTimeout: 24 * 3600 });
   // Our own listener on an ephemeral port: the emulator's start() treats port 0 as "use 9000".
   const inner = http.createServer((emulator as unknown as { webServer: http.RequestListener }).webServer);
@@ -154,6 +161,7 @@ export async function startTelegramShim(opts: { bots?: { username: string; id?: 
           return ok({ message_id: Number(p.message_id), chat: { id: Number(p.chat_id), type: "private" }, date: Math.floor(Date.now() / 1000), text: parsed.visible });
         }
         case "sendMessage": {
+          if (blocked.has(String(p.chat_id))) return fail(403, "Forbidden: bot was blocked by the user");
           const text = String(p.text ?? "");
           const parsed = p.parse_mode === "HTML" ? parseHtml(text) : { visible: text };
           if ("error" in parsed) return fail(400, `Bad Request: can't parse entities: ${parsed.error}`);
@@ -273,6 +281,8 @@ export async function startTelegramShim(opts: { bots?: { username: string; id?: 
       hold.release();
     },
     heldAccepted: () => hold.accepted,
+    blockChat: (chatId) => void blocked.add(String(chatId)),
+    unblockChat: (chatId) => void blocked.delete(String(chatId)),
     userClicks,
     answers: (token = bots[0]!.token) => state.get(token)!.answers,
     edits: (chatId, token = bots[0]!.token) => state.get(token)!.edits.filter((e) => e.chat_id === chatId).map(({ chat_id: _, ...e }) => e),

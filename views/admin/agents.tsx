@@ -3,6 +3,7 @@
 import type { Scope } from "../../src/admin/scope.ts";
 import type { Agent, Channel } from "../../src/db/schema/index.ts";
 import type { HeartbeatSummary } from "../../src/heartbeat/runs.ts";
+import { HeartbeatFields, HeartbeatRuns } from "./agent-heartbeat.tsx";
 import { Area, Text } from "./fields.tsx";
 import { Csrf, type FieldErrors, Flash } from "./form.tsx";
 import type { Page } from "../../src/admin/queries/page.ts";
@@ -25,7 +26,7 @@ export function AgentList(props: { scope: Scope; agents: Page<Agent>; flash?: st
       ) : (
         <div class="table-wrap">
           <table>
-            <thead><tr><th scope="col">Name</th><th scope="col">Role</th><th scope="col">Models</th><th scope="col">Daily budget</th></tr></thead>
+            <thead><tr><th scope="col">Name</th><th scope="col">Role</th><th scope="col">Models</th><th scope="col">Daily budget</th><th scope="col">Heartbeat</th></tr></thead>
             <tbody>
               {props.agents.rows.map((a) => (
                 <tr>
@@ -33,6 +34,7 @@ export function AgentList(props: { scope: Scope; agents: Page<Agent>; flash?: st
                   <td safe>{a.role}</td>
                   <td safe>{a.models.join(" → ")}</td>
                   <td>{Number(a.dailyBudgetUsd) ? usd(Number(a.dailyBudgetUsd)) : "no cap"}</td>
+                  <td>{a.heartbeat ? `every ${a.heartbeat.everyMinutes} min` : "off"}</td>
                 </tr>
               ))}
             </tbody>
@@ -53,35 +55,10 @@ export interface AgentFormProps {
   flash?: string;
   channels: Channel[];
   providers: string[];
+  /** The tenant's channel names (where a heartbeat may reach out). */
+  tenantChannels?: string[];
   /** The heartbeat's runs (editing an existing agent). */
   heartbeat?: HeartbeatSummary;
-}
-
-function Heartbeat({ h }: { h: HeartbeatSummary }): JSX.Element {
-  return (
-    <>
-      <h2>Heartbeat</h2>
-      <p safe>{`${h.runs} beats, ${h.modelCalls} with a model call, ${h.tokens} tokens, ${usd(h.costUsd)}`}</p>
-      {h.recent.length ? (
-        <table>
-          <thead><tr><th>When</th><th>New items</th><th>Decision</th><th>Tokens</th><th>Message</th></tr></thead>
-          <tbody>
-            {h.recent.map((r) => (
-              <tr>
-                <td safe>{r.at.toISOString().slice(0, 16).replace("T", " ")}</td>
-                <td>{String(r.items)}</td>
-                <td safe>{r.decision}</td>
-                <td>{String(r.promptTokens + r.completionTokens)}</td>
-                <td safe>{r.message ?? ""}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      ) : (
-        <p class="muted">No beats yet.</p>
-      )}
-    </>
-  );
 }
 
 export function AgentFormView(p: AgentFormProps): JSX.Element {
@@ -113,6 +90,7 @@ export function AgentFormView(p: AgentFormProps): JSX.Element {
         <Text name="max_tool_iterations" label="Max tool round trips per message" type="number" values={p.values} errors={p.errors} />
         <Area name="skills" label="Enabled skills" values={p.values} errors={p.errors} rows={2} hint="One skill name per line; empty = every skill of the tenant" />
         <Area name="escalation_rules" label="Escalation rules" values={p.values} errors={p.errors} rows={3} hint="When to hand over to a human, e.g. refunds over $100, legal questions" />
+        <HeartbeatFields values={p.values} errors={p.errors} channels={p.tenantChannels ?? []} />
         <div class="actions">
           <button type="submit">{a ? "Save" : "Create AI employee"}</button>
           <a href="/admin/agents">Cancel</a>
@@ -132,7 +110,7 @@ export function AgentFormView(p: AgentFormProps): JSX.Element {
           ) : (
             <p class="muted">Not connected anywhere yet.</p>
           )}
-          {p.heartbeat ? <Heartbeat h={p.heartbeat} /> : ""}
+          {p.heartbeat ? <HeartbeatRuns h={p.heartbeat} /> : ""}
           <p class="actions">
             <a href={`/admin/channels/new${q}&kind=telegram&agent=${a.id}`}>Connect Telegram</a>
             <a href={`/admin/channels/new${q}&kind=slack&agent=${a.id}`}>Connect Slack</a>

@@ -33,6 +33,27 @@ function Table(props: { first: string; rows: { label: string; t: UsageTotals }[]
   );
 }
 
+/** The heartbeat's beats and spend per agent: idle beats are counted with 0 tokens. */
+function HeartbeatShare(props: { rows: UsageReport["heartbeat"] }): JSX.Element {
+  if (!props.rows.length) return <></>;
+  return (
+    <>
+      <h2>Heartbeat</h2>
+      <p class="muted">Beats in this range; the calls they made are included in the figures above.</p>
+      <div class="table-wrap">
+        <table>
+          <thead><tr><th scope="col">AI employee</th><th scope="col">Beats</th><th scope="col">With a model call</th><th scope="col">Tokens</th><th scope="col">Cost</th></tr></thead>
+          <tbody>
+            {props.rows.map((r) => (
+              <tr><th scope="row" safe>{r.agentName}</th><td>{int(r.runs)}</td><td>{int(r.modelCalls)}</td><td>{int(r.tokens)}</td><td>{usd(r.costUsd)}</td></tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </>
+  );
+}
+
 export function UsageView(p: { scope: Scope; range: UsageRange; report: UsageReport | null; days: UsageReport["byDay"]; agents: Agent[]; errors?: FieldErrors }): JSX.Element {
   const values = { from: p.range.from, to: p.range.to, agent: p.range.agentId ?? "" };
   return (
@@ -70,6 +91,7 @@ export function UsageView(p: { scope: Scope; range: UsageRange; report: UsageRep
               <Table first="Day" rows={p.report.byDay.map((r) => ({ label: r.day, t: r }))} />
             </>
           )}
+          <HeartbeatShare rows={p.report.heartbeat} />
         </>
       )}
     </section>

@@ -3,9 +3,10 @@ import { and, asc, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { moneySchema, moneyText } from "../../config/money.ts";
 import type { Database } from "../../db/database.ts";
-import { type Agent, agents } from "../../db/schema/index.ts";
+import { type Agent, agents, channels, type HeartbeatSettings } from "../../db/schema/index.ts";
 import { KonstructError } from "../../errors.ts";
 import { isUniqueViolation, listField, type Parsed, parseForm } from "../forms.ts";
+import { heartbeatToForm, parseHeartbeatForm } from "./heartbeat-form.ts";
 
 const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "1-63 characters of a-z, 0-9 and '-', starting with a letter or digit");
 
@@ -23,12 +24,14 @@ export const agentForm = z.object({
   skills: z.array(z.string().regex(/^[a-z0-9][a-z0-9_.-]*$/, "skill names are lower-case words (a-z, 0-9, _ . -)")),
   escalation_rules: z.string().max(4000).default(""),
 });
-export type AgentForm = z.infer<typeof agentForm>;
+export type AgentForm = z.infer<typeof agentForm> & { heartbeat: HeartbeatSettings | null };
 
 export function parseAgentForm(fields: Record<string, string>): Parsed<AgentForm> {
   const r = parseForm(agentForm, { ...fields, models: listField(fields.models), skills: listField(fields.skills) });
   if (!r.ok) for (const k of Object.keys(r.errors)) if (/^(models|skills)\.\d+$/.test(k)) r.errors[k.split(".")[0]!] ??= r.errors[k]!;
-  return r;
+  const h = parseHeartbeatForm(fields);
+  if (r.ok && h.ok) return { ok: true, value: { ...r.value, heartbeat: h.value } };
+  return { ok: false, errors: { ...(h.ok ? {} : h.errors), ...(r.ok ? {} : r.errors) } };
 }
 
 export function agentToForm(a: Agent): Record<string, string> {
@@ -45,10 +48,11 @@ export function agentToForm(a: Agent): Record<string, string> {
     max_tool_iterations: String(a.maxToolIterations),
     skills: (a.enabledSkills ?? []).join("\n"),
     escalation_rules: a.escalationRules,
+    ...heartbeatToForm(a.heartbeat),
   };
 }
 
-export const AGENT_DEFAULTS: Record<string, string> = { daily_budget_usd: "0", monthly_budget_usd: "0", context_tokens: "8000", max_tool_iterations: "4" };
+export const AGENT_DEFAULTS: Record<string, string> = { daily_budget_usd: "0", monthly_budget_usd: "0", context_tokens: "8000", max_tool_iterations: "4", ...heartbeatToForm(null) };
 
 function columns(f: AgentForm) {
   return {
@@ -65,6 +69,10 @@ function columns(f: AgentForm) {
     // No names = every skill the tenant has (the skill registry reads null that way).
     enabledSkills: f.skills.length ? f.skills : null,
     escalationRules: f.escalation_rules,
+    heartbeat: f.heartbeat,
+    // A changed heartbeat is due at the next tick; one switched on looks only at what happens from now.
+    heartbeatNextAt: null,
+    heartbeatLastAt: f.heartbeat ? sql`coalesce(${agents.heartbeatLastAt}, now())` : null,
   };
 }
 
@@ -72,8 +80,11 @@ function columns(f: AgentForm) {
 export async function saveAgent(db: Database, tenantId: string, id: string | null, f: AgentForm): Promise<{ id: string } | { errors: Record<string, string> }> {
   try {
     return await db.withTenant(tenantId, async (tx) => {
+      const notify = f.heartbeat?.notify;
+      if (notify && !(await tx.select({ id: channels.id }).from(channels).where(eq(channels.name, notify.channel))).length)
+        return { errors: { heartbeat_notify_channel: `no channel named '${notify.channel.slice(0, 100)}' in this tenant` } };
       if (!id) {
-        const [row] = await tx.insert(agents).values({ tenantId, ...columns(f), source: "ui" }).returning({ id: agents.id });
+        const [row] = await tx.insert(agents).values({ tenantId, ...columns(f), heartbeatLastAt: null, source: "ui" }).returning({ id: agents.id });
         return { id: row!.id };
       }
       const [row] = await tx.update(agents).set({ ...columns(f), updatedAt: sql`now()` }).where(eq(agents.id, id)).returning({ id: agents.id });

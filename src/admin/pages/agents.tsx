@@ -22,10 +22,11 @@ import { pageScope } from "../scope.ts";
 const scoped = (deps: ConsoleDeps, ctx: AdminContext) => pageScope(deps, ctx, "agents");
 const form = async (deps: ConsoleDeps, ctx: AdminContext, tenantId: string, agent: Agent | null, values: Record<string, string>, errors?: FieldErrors, status = 200) => {
   const db = database(deps);
-  const own = agent ? await db.withTenant(tenantId, (tx) => tx.select().from(channels).where(eq(channels.agentId, agent.id))) : [];
+  const all = await db.withTenant(tenantId, (tx) => tx.select().from(channels).orderBy(channels.name));
+  const own = agent ? all.filter((c) => c.agentId === agent.id) : [];
   const heartbeat = agent ? await db.withTenant(tenantId, (tx) => heartbeatSummary(tx, agent.id)) : undefined;
   const view = (
-    <AgentFormView csrf={ctx.csrfToken} tenantId={tenantId} agent={agent} values={values} errors={errors} flash={flashMessage(ctx.query.flash)} channels={own} providers={availableProviders(deps.pool(), tenantId)} heartbeat={heartbeat} />
+    <AgentFormView csrf={ctx.csrfToken} tenantId={tenantId} agent={agent} values={values} errors={errors} flash={flashMessage(ctx.query.flash)} channels={own} providers={availableProviders(deps.pool(), tenantId)} heartbeat={heartbeat} tenantChannels={all.map((c) => c.name)} />
   );
   return render(ctx, view, agent?.name ?? "New AI employee", status);
 };

@@ -2,6 +2,7 @@
 import { and, asc, eq, gte, lte, sql } from "drizzle-orm";
 import type { Database } from "../../db/database.ts";
 import { agents, usageDaily } from "../../db/schema/index.ts";
+import { type HeartbeatSpend, heartbeatSpend } from "../../heartbeat/runs.ts";
 
 export interface UsageRange {
   /** YYYY-MM-DD, inclusive. */
@@ -23,6 +24,8 @@ export interface UsageReport {
   byAgent: ({ agentId: string; agentName: string } & UsageTotals)[];
   byModel: ({ model: string } & UsageTotals)[];
   total: UsageTotals;
+  /** The heartbeat's share, per agent (its calls are counted above too). */
+  heartbeat: HeartbeatSpend[];
 }
 
 const totals = {
@@ -65,7 +68,8 @@ export async function usageReport(db: Database, tenantId: string, r: UsageRange)
       (t, d) => ({ calls: t.calls + d.calls, failedCalls: t.failedCalls + d.failedCalls, promptTokens: t.promptTokens + d.promptTokens, completionTokens: t.completionTokens + d.completionTokens, costUsd: t.costUsd + d.costUsd }),
       { calls: 0, failedCalls: 0, promptTokens: 0, completionTokens: 0, costUsd: 0 },
     );
-    return { byDay: days, byAgent: byAgent.map(num), byModel: byModel.map(num), total };
+    const heartbeat = await heartbeatSpend(tx, r.from, r.to, r.agentId);
+    return { byDay: days, byAgent: byAgent.map(num), byModel: byModel.map(num), total, heartbeat };
   });
 }
 
