@@ -77,6 +77,15 @@ export function describeOutcome(outcome: SendOutcome): string {
 
 type Sender = Pick<ChannelAdapter, "send" | "findSent">;
 
+/**
+ * The adapter for a channel that is not connected right now: its send is a failed send (the row ends
+ * `failed`, which a later retry really sends), never an in-doubt one (which a channel that cannot
+ * tell, like Telegram, would never re-send).
+ */
+export const notConnected: Pick<ChannelAdapter, "send"> = {
+  send: () => Promise.reject(new SendError("the channel is not connected right now", false)),
+};
+
 export class Outbox {
   private readonly maxAttempts: number;
   private readonly baseDelayMs: number;

@@ -14,7 +14,7 @@ import type { ChannelAdapter } from "../channels/types.ts";
 import type { Database, Tx } from "../db/database.ts";
 import { channels, type HeartbeatSettings, heartbeatRuns, inboundEvents } from "../db/schema/index.ts";
 import { originEvent } from "../gateway/origin.ts";
-import { describeOutcome, type Outbox, type Prepared, prepareMany, SendError } from "../gateway/outbox.ts";
+import { describeOutcome, notConnected, type Outbox, type Prepared, prepareMany } from "../gateway/outbox.ts";
 
 /** What delivering needs from the gateway: its outbox and its live channel connections. */
 export interface Reach {
@@ -31,10 +31,6 @@ export interface Notice {
 
 /** The one outbox seq under a heartbeat run's own event. */
 export const NOTICE_SEQ = 1;
-
-const notConnected: Pick<ChannelAdapter, "send"> = {
-  send: () => Promise.reject(new SendError("the notify channel is not connected right now", false)),
-};
 
 /**
  * Writes the message down (inside the caller's transaction); a string says why it cannot be (no

@@ -9,7 +9,7 @@ import { eq, sql } from "drizzle-orm";
 import type { Database, Tx } from "../db/database.ts";
 import { type Task, tasks } from "../db/schema/index.ts";
 import type { Outbox } from "../gateway/outbox.ts";
-import { type Prepared, prepareMany } from "../gateway/outbox.ts";
+import { notConnected, type Prepared, prepareMany } from "../gateway/outbox.ts";
 import type { Connection } from "../gateway/pipeline.ts";
 import { RESULT_SEQ, taskSeq } from "./store.ts";
 
@@ -31,9 +31,9 @@ export async function prepareResult(tx: Tx, task: Task): Promise<Prepared | null
 /** Sends a written-down result (unless already sent) and marks the task reported. */
 export async function deliverResult(deps: { db: Database; outbox: Outbox; connection(id: string): Connection | undefined }, task: Task, prepared: Prepared | null): Promise<boolean> {
   if (prepared) {
-    const conn = deps.connection(task.channelId!);
-    if (!conn) return false;
-    const outcome = await deps.outbox.deliver(task.tenantId, prepared, conn.adapter, (o) => ({
+    // Not connected now: recorded as a failed send, so the sweep's retry really sends it.
+    const adapter = deps.connection(task.channelId!)?.adapter ?? notConnected;
+    const outcome = await deps.outbox.deliver(task.tenantId, prepared, adapter, (o) => ({
       audit: { tenantId: task.tenantId, kind: "outbound", agentId: task.agentId, conversationId: task.conversationId, summary: `task #${task.number} result ${o.status}`, data: { task: task.id, chat: task.chatKey } },
     }));
     if (outcome.status === "failed") return false;
