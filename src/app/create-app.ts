@@ -187,6 +187,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
           outbound,
           context: sem.context,
           conversationClosed: sem.conversationEnded,
+          jobs: engine,
         });
         sem.start(gw.pool);
         semantic = sem;

@@ -21,6 +21,12 @@ export interface QueueSpec<T> {
   expireInSeconds?: number;
   retryLimit?: number;
   retryDelay?: number;
+  /**
+   * pg-boss queue policy. `stately`: per singletonKey at most one job waiting and one active — a
+   * send while one waits is refused (null), a send while one runs waits for it — so one key's jobs
+   * never run at once, on any replica.
+   */
+  policy?: "standard" | "stately";
 }
 
 export interface JobEngineOptions {
@@ -34,8 +40,8 @@ export interface JobEngineOptions {
 export interface SendOptions {
   /** At most one queued-or-active job per key (pg-boss singletonKey). */
   singletonKey?: string;
-  /** Seconds from now. */
-  startAfter?: number;
+  /** Seconds from now, or a moment (compared with the database's clock, like the rows it is about). */
+  startAfter?: number | Date;
 }
 
 const SCHEMA = "pgboss";
@@ -51,6 +57,8 @@ export class JobEngine {
 
   /** Declares a queue and its handler; call before `start`. */
   define<T>(name: string, spec: QueueSpec<T>): this {
+    // A queue declared after boot would get no queue row and no workers.
+    if (this.boss || this.booting) throw new Error(`job queue ${name} defined after the engine started`);
     this.queues.set(name, spec as QueueSpec<never>);
     return this;
   }
@@ -64,9 +72,10 @@ export class JobEngine {
     return this.boss !== null;
   }
 
+  /** The job's id, or null when its singletonKey already has a job waiting (stately queues). */
   async send<T extends object>(name: string, data: T, options: SendOptions = {}): Promise<string | null> {
     const boss = await this.ready();
-    const id = await boss.send(name, data, { ...(options.singletonKey ? { singletonKey: options.singletonKey } : {}), ...(options.startAfter ? { startAfter: options.startAfter } : {}) });
+    const id = await boss.send(name, data, { ...(options.singletonKey ? { singletonKey: options.singletonKey } : {}), ...(options.startAfter ? { startAfter: options.startAfter instanceof Date ? options.startAfter.toISOString() : options.startAfter } : {}) });
     // Our own idle workers pick it up now rather than at their next poll.
     if (!options.startAfter) for (const w of this.workerIds.get(name) ?? []) boss.notifyWorker(w);
     return id;
@@ -109,6 +118,7 @@ export class JobEngine {
         expireInSeconds: spec.expireInSeconds ?? 900,
         retryLimit: spec.retryLimit ?? 2,
         retryDelay: spec.retryDelay ?? 5,
+        policy: spec.policy ?? "standard",
       });
       const ids: string[] = [];
       for (let i = 0; i < (spec.workers ?? 1); i++) {
