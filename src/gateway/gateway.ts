@@ -53,7 +53,7 @@ export interface GatewayOptions {
   tools?: Tools;
   /** Memory and knowledge around each turn (app/semantic.ts). */
   context?: TurnContext;
-  conversationClosed?: () => void;
+  conversationClosed?: (tenantId: string, conversationId: string) => void;
   /** More tool providers for the registry (memory, knowledge…), fenced like the built-ins. */
   toolProviders?: { provider: Tools; options?: ProviderOptions }[];
   /** DNS for http_fetch's SSRF guard (tests). */

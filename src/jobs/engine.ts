@@ -81,6 +81,15 @@ export class JobEngine {
     return id;
   }
 
+  /** Resolves once `name` has no job that is due or running (tests, benchmarks); jobs due later do not count. */
+  async settled(name: string, timeoutMs = 60_000): Promise<void> {
+    const until = Date.now() + timeoutMs;
+    while (await dueOrActive(this.opts.db.driver.raw, name)) {
+      if (Date.now() > until) throw new Error(`jobs of ${name} did not settle in time`);
+      await Bun.sleep(50);
+    }
+  }
+
   async cancel(name: string, id: string): Promise<void> {
     if (this.boss) await this.boss.cancel(name, id);
   }
@@ -140,9 +149,19 @@ export function executeSqlOn(raw: RawSql): PgBoss.Db {
   return { executeSql: async (text, values) => ({ rows: await raw.query(text, values ?? []) }) };
 }
 
+async function installed(raw: RawSql): Promise<boolean> {
+  const [row] = await raw.query<{ t: string | null }>(`select to_regclass('${SCHEMA}.job')::text as t`);
+  return Boolean(row?.t);
+}
+
 async function pendingJobs(raw: RawSql): Promise<boolean> {
-  const [installed] = await raw.query<{ t: string | null }>(`select to_regclass('${SCHEMA}.job')::text as t`);
-  if (!installed?.t) return false;
+  if (!(await installed(raw))) return false;
   const [row] = await raw.query<{ n: boolean }>(`select exists (select 1 from ${SCHEMA}.job where state < 'completed') as n`);
+  return Boolean(row?.n);
+}
+
+async function dueOrActive(raw: RawSql, name: string): Promise<boolean> {
+  if (!(await installed(raw))) return false;
+  const [row] = await raw.query<{ n: boolean }>(`select exists (select 1 from ${SCHEMA}.job where name = $1 and state < 'completed' and start_after <= now()) as n`, [name]);
   return Boolean(row?.n);
 }
