@@ -57,7 +57,7 @@ export class EmbedJobs {
   private slice = 1;
   private readonly warned: WarnOnce;
 
-  constructor(private readonly deps: { db: Database; embedder: Embedder; vectors: VectorStore; log: Logger; jobs: Pick<JobEngine, "send"> }) {
+  constructor(private readonly deps: { db: Database; embedder: Embedder; vectors: VectorStore; log: Logger; jobs: Pick<JobEngine, "send" | "settled"> }) {
     this.warned = new WarnOnce(deps.log);
   }
 
@@ -109,10 +109,13 @@ export class EmbedJobs {
     this.stopping = true;
   }
 
-  /** Resolves once nothing is left to embed (tests, benchmarks). */
+  /** Resolves once nothing is left to embed and no job is running (tests, benchmarks). */
   async drained(timeoutMs = 120_000): Promise<void> {
     const until = Date.now() + timeoutMs;
-    while (await this.anyPending()) {
+    for (;;) {
+      // A job's last step (the documents' progress) comes after its last vectors: wait for the job too.
+      await this.deps.jobs.settled(EMBED_QUEUE, Math.max(1, until - Date.now()));
+      if (!(await this.anyPending())) return;
       if (Date.now() > until) throw new Error("embedding jobs did not drain in time");
       await Bun.sleep(25);
     }
