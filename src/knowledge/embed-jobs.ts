@@ -1,10 +1,10 @@
 /**
- * The durable embedding job. Its queue is the data itself: every chunk or memory whose `model` is
- * not the configured model (null = never embedded) still needs a vector. So an upload interrupted
+ * The durable embedding job. What needs a vector is the data itself: every chunk or memory whose
+ * `model` is not the configured model (null = never embedded). So an upload interrupted
  * by a restart resumes where it stopped, and a model change re-embeds everything instead of mixing
  * vector spaces (search reads only the current model's rows). A batch that cannot be embedded marks
  * its documents failed, with the reason, rather than retrying forever (memories, which have no
- * status, wait for the next poll).
+ * status, stay pending and their job is retried).
  *
  * The work is driven by the job engine's `embed` queue: a job per document ("document X has chunks
  * to embed", sent when it is stored) and one per tenant for its memories (sent when one could not be
