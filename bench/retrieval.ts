@@ -17,7 +17,7 @@
  */
 import { sql } from "drizzle-orm";
 import pino from "pino";
-import { createSemantic, type Semantic } from "../src/app/semantic.ts";
+import { openSemantic, type TestSemantic as Semantic } from "../test/support/semantic.ts";
 import { validate } from "../src/config/load.ts";
 import { type Database, openDatabase } from "../src/db/database.ts";
 import { migrate } from "../src/db/migrate.ts";
@@ -55,8 +55,8 @@ async function open(kind: Side["kind"]): Promise<Side> {
   const db = await openDatabase({ url: ext?.url ?? "", dataDir: dir, poolSize: 4, connectAttempts: 1 });
   await migrate(db.driver.raw);
   const [t] = await db.platform((tx) => tx.insert(tenants).values({ slug: "bench", name: "Bench" }).returning({ id: tenants.id }));
-  const s = await createSemantic(validate({ data_dir: dir, embeddings: { models_dir: MODELS_DIR, model: TEST_MODEL } }), db, dir, log);
-  s.jobs.start();
+  const s = await openSemantic(validate({ data_dir: dir, embeddings: { models_dir: MODELS_DIR, model: TEST_MODEL } }), { db, url: ext?.url ?? "", dataDir: dir }, log);
+  await s.jobs.start();
   return { kind, db, s, tenant: t!.id, close: async () => (await s.stop(), await db.close(), await ext?.drop()) };
 }
 const sides = [await open("embedded"), await open("external")];

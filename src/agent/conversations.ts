@@ -8,13 +8,14 @@ import type { Tx } from "../db/database.ts";
 import { conversations, messages } from "../db/schema/index.ts";
 import type { ChatMessage } from "../llm/types.ts";
 
-export async function closeConversation(tx: Tx, channelId: string, chatKey: string): Promise<boolean> {
+/** Closes the chat's open conversation; its id, or null when none was open. */
+export async function closeConversation(tx: Tx, channelId: string, chatKey: string): Promise<string | null> {
   const closed = await tx
     .update(conversations)
     .set({ closedAt: sql`now()` })
     .where(and(eq(conversations.channelId, channelId), eq(conversations.chatKey, chatKey), isNull(conversations.closedAt)))
     .returning({ id: conversations.id });
-  return closed.length > 0;
+  return closed[0]?.id ?? null;
 }
 
 /** Turns read per statement when walking a window back from the newest. */

@@ -175,12 +175,13 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
         await applyProvisioning(config, opened, secrets, log);
         // Internal events (a document ready, an approval decided, a task finished) feed event triggers.
         const hooks = eventHooks(() => triggers?.emit ?? null);
-        const sem = await createSemantic(config, opened, dataDir, log, { documentReady: hooks.documentReady });
-        // Memory and knowledge tools are core abilities: no skill needed, fenced by the registry like the rest.
-        const semanticTools = { provider: sem.tools, options: { baseline: ["kb_search", "remember"], readOnly: ["kb_search"] } };
-        // Background work runs on the job engine; tasks borrow the gateway's turn machinery once it runs.
+        // Background work runs on the job engine (embedding, fact extraction, approval expiry, tasks);
+        // tasks borrow the gateway's turn machinery once it runs.
         const engine = new JobEngine({ db: opened, url: config.database.url, pollSeconds: config.jobs.poll_seconds, log: log.child({ part: "jobs" }) });
         jobs = engine;
+        const sem = await createSemantic(config, opened, dataDir, log, engine, { documentReady: hooks.documentReady });
+        // Memory and knowledge tools are core abilities: no skill needed, fenced by the registry like the rest.
+        const semanticTools = { provider: sem.tools, options: { baseline: ["kb_search", "remember"], readOnly: ["kb_search"] } };
         let running: Gateway | null = null;
         const background = createTasks({ config, db: opened, engine, log, worker: instanceId(dataDir), runtime: () => running, finished: hooks.taskFinished });
         tasks = background;
@@ -201,12 +202,14 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
           context: sem.context,
           conversationClosed: sem.conversationEnded,
           approvalDecided: hooks.approvalDecided,
+          jobs: engine,
         });
-        sem.start(gw.pool);
         semantic = sem;
         await gw.start();
         gateway = running = gw;
         await engine.start();
+        // Queues what waits to be embedded (a restart, a model change, an upgrade); after every queue is defined.
+        await sem.start(gw.pool);
         await background.start();
         sched.start();
         // A plain interval (no job engine): an idle tick is a few indexed queries (heartbeat/README.md);
@@ -260,6 +263,8 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
         // Running tasks end here and are reported `failed: interrupted` by the next start (tasks/README.md).
         tasks?.stop();
         tasks = null;
+        // An embedding job ends after its current batch; its job is retried (here after restart, or by another replica).
+        semantic?.jobs.stop();
         await j.stop(config.server.shutdown_timeout_ms);
       }
       if (gateway) {

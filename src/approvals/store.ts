@@ -34,13 +34,18 @@ export async function transition(tx: Tx, id: string, decision: Decision, actor: 
   return row ?? null;
 }
 
-/** Claims the tenant's pending approvals whose time ran out (each is returned to one caller only). */
-export async function expireDue(tx: Tx): Promise<Approval[]> {
+/** Claims the tenant's pending approvals (or just `id`) whose time ran out (each is returned to one caller only). */
+export async function expireDue(tx: Tx, id?: string): Promise<Approval[]> {
   return tx
     .update(approvals)
     .set({ status: "expired", decidedAt: sql`now()`, resumeSeq: sql`${approvals.seq} + 1` })
-    .where(and(eq(approvals.status, "pending"), sql`${approvals.expiresAt} <= now()`))
+    .where(and(eq(approvals.status, "pending"), sql`${approvals.expiresAt} <= now()`, id ? eq(approvals.id, id) : undefined))
     .returning();
+}
+
+/** The tenant's approvals still waiting for a decision (expired or not), for their expiry jobs. */
+export async function pendingApprovals(tx: Tx): Promise<Pick<Approval, "id" | "tenantId" | "expiresAt">[]> {
+  return tx.select({ id: approvals.id, tenantId: approvals.tenantId, expiresAt: approvals.expiresAt }).from(approvals).where(eq(approvals.status, "pending"));
 }
 
 /**
@@ -48,12 +53,13 @@ export async function expireDue(tx: Tx): Promise<Approval[]> {
  * next message (the process died mid-way), decided longer than `graceSeconds` ago. The claim moves
  * decided_at to now, so a concurrent sweep (another replica) does not take the same row.
  */
-export async function claimStranded(tx: Tx, graceSeconds: number): Promise<Approval[]> {
+export async function claimStranded(tx: Tx, graceSeconds: number, id?: string): Promise<Approval[]> {
   return tx
     .update(approvals)
     .set({ decidedAt: sql`now()` })
     .where(
       and(
+        id ? eq(approvals.id, id) : undefined,
         sql`${approvals.status} <> 'pending' and ${approvals.resumeSeq} is not null`,
         // A background task's approval is continued by its executor, never from here.
         sql`${approvals.state}->'turn'->>'taskId' is null`,

@@ -2,7 +2,9 @@
  * Approval gates inside the chat. A turn that pauses (loop.ts → "paused") is written down as an
  * approval row with its state, and the user gets the exact action with Approve / Deny buttons;
  * the turn goes on when someone decides (a button press arrives as an inbound event, or the admin
- * UI calls decide()), or when it expires (sweep(), at start and periodically).
+ * UI calls decide()), or when it expires: each approval has a job on the `approval` queue of the job
+ * engine, due at its expiry (settle()); sweep() at start catches up on what ran out while the
+ * appliance was down and gives approvals from before the job engine their job.
  *
  * Invariants:
  * - Only the requesting user or a tenant approver may decide; anyone else is told so and audited,
@@ -13,8 +15,11 @@
  *   resumes with that output instead of running the tool twice.
  * - Everything lives in the database: a pending approval survives restarts, and expiry is swept
  *   after a restart too. A turn resumed outside an inbound event (expiry, admin console) records
- *   where its next message goes (resume_seq); if the process dies before writing it, a later sweep
- *   resumes it — the stored tool output means the tool itself never runs twice.
+ *   where its next message goes (resume_seq); if the process dies before writing it, a later job of
+ *   that approval (pg-boss retries an orphaned one; the console's decision queues a check) or the
+ *   start-up sweep resumes it — the stored tool output means the tool itself never runs twice.
+ * - An approval's job runs on one replica only (pg-boss claim, `stately` per approval), and the
+ *   expiry itself is the conditional UPDATE of approvals/store.ts, so nothing expires twice.
  * - A background task's approval (its turn scope carries `taskId`) is decided here like any other,
  *   but continued by the task's executor (tasks/approval-wait.ts), never by resume() or the sweep.
  */
@@ -25,11 +30,12 @@ import { Ledger } from "../agent/ledger.ts";
 import { runTurn, type TurnDeps, type TurnOutcome, type TurnState } from "../agent/loop.ts";
 import type { TurnScope } from "../agent/tools.ts";
 import { agentsWithSpend, type PriceTable } from "../agent/usage.ts";
-import { buttonId, type Decision, expireDue, findApproval, parseButtonId, recordResult, claimStranded, tenantIds, transition, withdrawApproval } from "../approvals/store.ts";
+import { buttonId, type Decision, expireDue, findApproval, parseButtonId, pendingApprovals, recordResult, claimStranded, tenantIds, transition, withdrawApproval } from "../approvals/store.ts";
 import type { Button, InboundMessage } from "../channels/types.ts";
 import type { Database, Tx } from "../db/database.ts";
 import { type Approval, approvals, outboundMessages } from "../db/schema/index.ts";
 import { newId } from "../db/set-sql.ts";
+import type { JobEngine } from "../jobs/engine.ts";
 import type { ChatMessage } from "../llm/types.ts";
 import type { FinalStatus, Inbox } from "./inbox.ts";
 import { describeOutcome, type Outbox, type Prepared, prepareMany } from "./outbox.ts";
@@ -50,6 +56,15 @@ export interface ApprovalFlowDeps {
   connection(channelId: string): Connection | undefined;
   /** Told of every decision (event triggers: `approval.decided`); must not throw. */
   decided?(a: Approval): void;
+  /** Where each approval's expiry job goes (the job engine; its queue is APPROVAL_QUEUE). */
+  jobs: Pick<JobEngine, "send">;
+}
+
+/** The job engine's queue of approval jobs: settle() is its handler. */
+export const APPROVAL_QUEUE = "approval";
+export interface ApprovalJob {
+  tenantId: string;
+  approvalId: string;
 }
 
 /** A continuation outside an inbound event that has not written its message after this long died. */
@@ -65,8 +80,6 @@ interface Target {
 }
 
 export class ApprovalFlow {
-  private timer: ReturnType<typeof setInterval> | null = null;
-
   constructor(private readonly deps: ApprovalFlowDeps) {}
 
   /**
@@ -79,6 +92,7 @@ export class ApprovalFlow {
     const minutes = Math.round(this.deps.ttlMs / 60_000);
     const text = `${lead ? `${lead}\n\n` : ""}**Approval needed**${request.skill ? ` (skill ${request.skill})` : ""}\n\n${request.summary}\n\nOnly the person who asked or a workspace admin can decide. Expires in ${minutes >= 1 ? `${minutes} min` : `${Math.round(this.deps.ttlMs / 1000)} s`}.`;
     const state: StoredState = { ...outcome.state, history: turn.history };
+    const expiresAt = new Date(Date.now() + this.deps.ttlMs);
     const prepared = await this.deps.db.withTenant(conn.tenantId, async (tx) => {
       await tx.insert(approvals).values({
         tenantId: conn.tenantId,
@@ -96,7 +110,7 @@ export class ApprovalFlow {
         arguments: request.arguments,
         summary: request.summary,
         state,
-        expiresAt: new Date(Date.now() + this.deps.ttlMs),
+        expiresAt,
       });
       ledger.note({ kind: "approval", summary: `approval requested: ${request.tool}`, actor: requestedBy, data: { approval: id, tool: request.tool, skill: request.skill } });
       await ledger.write(tx);
@@ -104,6 +118,8 @@ export class ApprovalFlow {
       return p!;
     });
     await this.deliver(conn, prepared, target.finish, "done");
+    // After the prompt is out (the first job boots the engine); a crash before it: the start-up sweep queues it.
+    await this.schedule(conn.tenantId, id, expiresAt);
     return id;
   }
 
@@ -144,13 +160,37 @@ export class ApprovalFlow {
    */
   async decide(tenantId: string, id: string, decision: Decision, actor: string): Promise<Approval | null> {
     const decided = await this.decideRow(tenantId, id, decision, actor, actor, true);
-    if (decided) await this.resume(decided, { eventId: decided.eventId, seq: decided.seq + 1 });
+    if (!decided) return null;
+    // Should this process die before the turn's next message is written, this job resumes it.
+    await this.schedule(tenantId, id, new Date(Date.now() + (STRANDED_AFTER_S + 5) * 1000), "resume");
+    await this.resume(decided, { eventId: decided.eventId, seq: decided.seq + 1 });
     return decided;
   }
 
   /**
-   * Expires what ran out of time, in every tenant, and lets each turn go on; also resumes turns a
-   * dead process left after deciding (see claimStranded()).
+   * The `approval` job: expires the approval if its time ran out, or resumes its turn if a dead
+   * process left it after the decision (claimStranded); one that is still pending waits for a later
+   * job. A resume that throws fails the job, and pg-boss retries it after STRANDED_AFTER_S.
+   */
+  async settle(tenantId: string, id: string): Promise<void> {
+    const { db, log } = this.deps;
+    for (const a of await db.withTenant(tenantId, (tx) => claimStranded(tx, STRANDED_AFTER_S, id))) {
+      log.warn({ approval: a.id, status: a.status }, "resuming a turn left unfinished after its approval was decided");
+      return this.resume(a, { eventId: a.eventId, seq: a.resumeSeq! });
+    }
+    const [expired] = await db.withTenant(tenantId, (tx) => this.expire(tx, tenantId, id));
+    if (expired) {
+      await this.edit(expired, "⏱ Expired — not done.").catch(() => {});
+      return this.resume(expired, { eventId: expired.eventId, seq: expired.seq + 1 });
+    }
+    const found = await db.withTenant(tenantId, (tx) => findApproval(tx, id));
+    if (found?.status === "pending") await this.schedule(tenantId, id, found.expiresAt);
+  }
+
+  /**
+   * At start: expires what ran out of time, in every tenant, and lets each turn go on; resumes turns
+   * a dead process left after deciding (see claimStranded()); and sends the expiry job of every
+   * approval still pending (one per approval: approvals from before the job engine get theirs here).
    */
   async sweep(): Promise<number> {
     let n = 0;
@@ -159,29 +199,32 @@ export class ApprovalFlow {
         this.deps.log.warn({ approval: a.id, status: a.status }, "resuming a turn left unfinished after its approval was decided");
         await this.resume(a, { eventId: a.eventId, seq: a.resumeSeq! }).catch((e) => this.deps.log.error({ err: e, approval: a.id }, "stranded approval could not continue"));
       }
-      const expired = await this.deps.db.withTenant(t.id, async (tx) => {
-        const rows = await expireDue(tx);
-        for (const a of rows) await audit(tx, { tenantId: t.id, kind: "approval", agentId: a.agentId, conversationId: a.conversationId, summary: `approval expired: ${a.tool}`, data: inTask(a) });
-        return rows;
-      });
+      const expired = await this.deps.db.withTenant(t.id, (tx) => this.expire(tx, t.id));
       for (const a of expired) {
         n++;
         await this.edit(a, "⏱ Expired — not done.").catch(() => {});
         await this.resume(a, { eventId: a.eventId, seq: a.seq + 1 }).catch((e) => this.deps.log.error({ err: e, approval: a.id }, "expired approval could not continue"));
       }
+      for (const a of await this.deps.db.withTenant(t.id, pendingApprovals)) await this.schedule(a.tenantId, a.id, a.expiresAt);
     }
     return n;
   }
 
-  start(): void {
-    const every = Math.max(1000, Math.min(30_000, this.deps.ttlMs / 4));
-    this.timer = setInterval(() => void this.sweep().catch((e) => this.deps.log.warn({ err: e }, "approval sweep failed")), every);
-    this.timer.unref?.();
+  /** Claims what ran out (all of the tenant's, or `id`) and audits each expiry. */
+  private async expire(tx: Tx, tenantId: string, id?: string): Promise<Approval[]> {
+    const rows = await expireDue(tx, id);
+    for (const a of rows) await audit(tx, { tenantId, kind: "approval", agentId: a.agentId, conversationId: a.conversationId, summary: `approval expired: ${a.tool}`, data: inTask(a) });
+    return rows;
   }
 
-  stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
+  /**
+   * Queues the approval's job for `at` (one waiting job per approval and purpose: a second send is
+   * refused by the queue). A failure is logged, not thrown: the next start's sweep queues it again.
+   */
+  private async schedule(tenantId: string, approvalId: string, at: Date, purpose: "expire" | "resume" = "expire"): Promise<void> {
+    await this.deps.jobs
+      .send<ApprovalJob>(APPROVAL_QUEUE, { tenantId, approvalId }, { singletonKey: `${purpose}:${approvalId}`, startAfter: at })
+      .catch((e) => this.deps.log.error({ err: e, approval: approvalId }, "approval job could not be queued; it is queued again at the next start"));
   }
 
   /** The buttons of a recorded approval prompt, for re-sending it after a crash. */

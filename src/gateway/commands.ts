@@ -23,7 +23,7 @@ export interface TaskCommands {
 }
 
 export async function runCommand(
-  deps: { db: Database; running: Map<string, AbortController>; closed?: () => void; tasks?: TaskCommands },
+  deps: { db: Database; running: Map<string, AbortController>; closed?: (tenantId: string, conversationId: string) => void; tasks?: TaskCommands },
   conn: Connection,
   message: InboundMessage,
 ): Promise<string> {
@@ -31,7 +31,10 @@ export async function runCommand(
   switch (message.command) {
     case "new":
       deps.running.get(chat)?.abort();
-      if (await deps.db.withTenant(conn.tenantId, (tx) => closeConversation(tx, conn.channelId, message.chatKey))) deps.closed?.();
+      {
+        const closed = await deps.db.withTenant(conn.tenantId, (tx) => closeConversation(tx, conn.channelId, message.chatKey));
+        if (closed) deps.closed?.(conn.tenantId, closed);
+      }
       return REPLIES.newConversation;
     case "cancel": {
       if (message.commandArgs) return deps.tasks ? deps.tasks.cancel(conn.tenantId, conn.agentId, message.sender.id, message.commandArgs) : REPLIES.nothingToCancel;

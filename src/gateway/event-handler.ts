@@ -42,7 +42,7 @@ export interface EventHandlerDeps {
   prices: PriceTable;
   log: Logger;
   /** Told when /new closes a conversation (memory extraction). */
-  conversationClosed?: () => void;
+  conversationClosed?: (tenantId: string, conversationId: string) => void;
   /** Approval gates (set by the gateway once the flow, which needs this handler's peers, exists). */
   approvals?: ApprovalFlow;
   /** /tasks, /cancel N (src/tasks/), when the app runs background tasks. */

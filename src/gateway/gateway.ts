@@ -15,6 +15,7 @@ import { NO_TOOLS, type Tools } from "../agent/tools.ts";
 import type { TurnContext } from "../agent/turn-context.ts";
 import type { Config } from "../config/schema.ts";
 import type { Database } from "../db/database.ts";
+import type { JobEngine } from "../jobs/engine.ts";
 import { LlmPool } from "../llm/pool.ts";
 import type { SecretBox } from "../secrets/box.ts";
 import { tenantIds } from "../approvals/store.ts";
@@ -23,7 +24,7 @@ import { lazyTools } from "../tools/lazy.ts";
 import type { ProviderOptions } from "../tools/registry.ts";
 import type { Outbound } from "../net/outbound.ts";
 import type { Resolver } from "../net/ssrf.ts";
-import { ApprovalFlow, type ApprovalFlowDeps } from "./approval-flow.ts";
+import { APPROVAL_QUEUE, ApprovalFlow, type ApprovalFlowDeps, type ApprovalJob } from "./approval-flow.ts";
 import type { TaskCommands } from "./commands.ts";
 import { type AdapterFactory, Connections } from "./connections.ts";
 import { EventHandler } from "./event-handler.ts";
@@ -52,7 +53,7 @@ export interface GatewayOptions {
   tools?: Tools;
   /** Memory and knowledge around each turn (app/semantic.ts). */
   context?: TurnContext;
-  conversationClosed?: () => void;
+  conversationClosed?: (tenantId: string, conversationId: string) => void;
   /** More tool providers for the registry (memory, knowledge…), fenced like the built-ins. */
   toolProviders?: { provider: Tools; options?: ProviderOptions }[];
   /** DNS for http_fetch's SSRF guard (tests). */
@@ -63,6 +64,8 @@ export interface GatewayOptions {
   approvalDecided?: ApprovalFlowDeps["decided"];
   /** Background tasks for /tasks and /cancel N (src/tasks/). */
   tasks?: TaskCommands;
+  /** The job engine: approvals' expiry jobs are defined on it and sent to it. */
+  jobs: Pick<JobEngine, "define" | "send">;
 }
 
 export type Gateway = Awaited<ReturnType<typeof createGateway>>;
@@ -81,7 +84,9 @@ export async function createGateway(opts: GatewayOptions) {
     ? lazyTools(async () => (await import("../tools/build.ts")).buildTools({ config, db, secrets: opts.secrets, log, catalog: skills, outbox, connection, resolver: opts.resolver, fetch: opts.outbound.fetch, providers: opts.toolProviders }))
     : null;
   const turn = { db, pool, tools: opts.tools ?? built ?? NO_TOOLS, log, nearCap: new KeyedMutex(), context: opts.context };
-  const approvals = new ApprovalFlow({ db, inbox, outbox, turn, prices: config.llm.prices, log, ttlMs: config.approvals.ttl_minutes * 60_000, approvers: tenantApprovers(config, db), connection, decided: opts.approvalDecided });
+  const approvals = new ApprovalFlow({ db, inbox, outbox, turn, prices: config.llm.prices, log, ttlMs: config.approvals.ttl_minutes * 60_000, approvers: tenantApprovers(config, db), connection, jobs: opts.jobs, decided: opts.approvalDecided });
+  // A job active this long died with its process: pg-boss retries it, and settle() finds it stranded.
+  opts.jobs.define<ApprovalJob>(APPROVAL_QUEUE, { policy: "stately", expireInSeconds: 300, retryLimit: 3, retryDelay: 130, handler: (d) => approvals.settle(d.tenantId, d.approvalId) });
   const handler = new EventHandler({ db, inbox, outbox, gate, prices: config.llm.prices, log, turn, approvals, conversationClosed: opts.conversationClosed, tasks: opts.tasks });
   const connections = new Connections(db, opts.secrets, opts.adapters ?? ADAPTERS, log, opts.outbound.fetch, config.server.public_url);
   const pipeline = new Pipeline({ inbox, handler, log, connection: (id) => connections.get(id) });
@@ -104,14 +109,13 @@ export async function createGateway(opts: GatewayOptions) {
       await pipeline.recover();
       await connections.start(pipeline);
       pipeline.startMaintenance();
-      // After a restart, approvals that ran out while the appliance was down are expired now.
+      // After a restart, approvals that ran out while the appliance was down are expired now; the
+      // others expire by their jobs (approval-flow.ts).
       await approvals.sweep().catch((e) => log.warn({ err: e }, "approval sweep failed"));
-      approvals.start();
       skills?.watch();
     },
     /** Stops receiving, then waits for in-flight events up to `graceMs`; what remains resumes after restart. */
     async stop(graceMs: number) {
-      approvals.stop();
       skills?.close();
       await built?.stop();
       await connections.stop();

@@ -10,6 +10,7 @@ import { auditLog, inboundEvents, llmCalls, messages } from "../db/schema/index.
 import { eventually, startTestApp, type TestApp } from "../../test/support/app.ts";
 import { DB_KINDS, REDIS_URL } from "../../test/support/db.ts";
 import { type LlmMock, startLlmMock } from "../../test/support/llm.ts";
+import { EXTRACT_SYSTEM } from "../memory/extract.ts";
 import type { AdapterFactory } from "./connections.ts";
 
 class RecordingChannel implements ChannelAdapter {
@@ -135,6 +136,9 @@ describe.each(DB_KINDS)("conversation pipeline on %s Postgres", (kind) => {
     await c.sink!(inbound("/new", { ...chat, command: "new" }));
     await idle();
     expect(c.sent.at(-1)!.text).toContain("fresh conversation");
+    // /new queued the closed conversation's fact extraction (a job): let its model call land here.
+    await eventually(() => llm.journal().some((r) => r.messages[0]?.content === EXTRACT_SYSTEM), 10_000, "fact extraction");
+    await t.app.semantic.extracted();
     await c.sink!(inbound("Do you know me?", chat));
     await idle();
     expect(llm.journal().at(-1)!.messages.map((m) => String(m.content))).not.toContain("My name is Zed.");

@@ -56,6 +56,31 @@ describe.each(DB_KINDS)("job engine (pg-boss) on %s Postgres", (kind) => {
     await second.stop();
   });
 
+  test("stately: one job waiting per key (a second send is refused); one sent while it runs waits for it", async () => {
+    let running = 0;
+    let most = 0;
+    const runs: string[] = [];
+    const engine = new JobEngine({ db: t.db, url: t.url, pollSeconds: 0.5, log }).define<{ k: string }>("keyed", {
+      policy: "stately",
+      workers: 3,
+      handler: async (d) => {
+        most = Math.max(most, ++running);
+        await Bun.sleep(600);
+        runs.push(d.k);
+        running--;
+      },
+    });
+    expect(await engine.send("keyed", { k: "a1" }, { singletonKey: "a", startAfter: 1 })).toBeString();
+    expect(await engine.send("keyed", { k: "a2" }, { singletonKey: "a", startAfter: 1 })).toBeNull();
+    await eventually(() => running === 1, 10_000, "first job running");
+    expect(await engine.send("keyed", { k: "a3" }, { singletonKey: "a" })).toBeString();
+    await eventually(() => runs.length === 2, 10_000, "both jobs worked");
+    expect(runs).toEqual(["a1", "a3"]);
+    expect(most).toBe(1);
+    expect(() => engine.define("late", { handler: async () => {} })).toThrow(/defined after the engine started/);
+    await engine.stop();
+  });
+
   test("pg-boss's tables are platform tables: the tenant role cannot read them", async () => {
     const tenant = crypto.randomUUID();
     const err = await t.db.withTenant(tenant, (tx) => tx.execute("select count(*) from pgboss.job" as never)).catch((e) => e as Error);

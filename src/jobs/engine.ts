@@ -21,6 +21,12 @@ export interface QueueSpec<T> {
   expireInSeconds?: number;
   retryLimit?: number;
   retryDelay?: number;
+  /**
+   * pg-boss queue policy. `stately`: per singletonKey at most one job waiting and one active — a
+   * send while one waits is refused (null), a send while one runs waits for it — so one key's jobs
+   * never run at once, on any replica.
+   */
+  policy?: "standard" | "stately";
 }
 
 export interface JobEngineOptions {
@@ -34,8 +40,8 @@ export interface JobEngineOptions {
 export interface SendOptions {
   /** At most one queued-or-active job per key (pg-boss singletonKey). */
   singletonKey?: string;
-  /** Seconds from now. */
-  startAfter?: number;
+  /** Seconds from now, or a moment (compared with the database's clock, like the rows it is about). */
+  startAfter?: number | Date;
 }
 
 const SCHEMA = "pgboss";
@@ -51,6 +57,8 @@ export class JobEngine {
 
   /** Declares a queue and its handler; call before `start`. */
   define<T>(name: string, spec: QueueSpec<T>): this {
+    // A queue declared after boot would get no queue row and no workers.
+    if (this.boss || this.booting) throw new Error(`job queue ${name} defined after the engine started`);
     this.queues.set(name, spec as QueueSpec<never>);
     return this;
   }
@@ -64,12 +72,22 @@ export class JobEngine {
     return this.boss !== null;
   }
 
+  /** The job's id, or null when its singletonKey already has a job waiting (stately queues). */
   async send<T extends object>(name: string, data: T, options: SendOptions = {}): Promise<string | null> {
     const boss = await this.ready();
-    const id = await boss.send(name, data, { ...(options.singletonKey ? { singletonKey: options.singletonKey } : {}), ...(options.startAfter ? { startAfter: options.startAfter } : {}) });
+    const id = await boss.send(name, data, { ...(options.singletonKey ? { singletonKey: options.singletonKey } : {}), ...(options.startAfter ? { startAfter: options.startAfter instanceof Date ? options.startAfter.toISOString() : options.startAfter } : {}) });
     // Our own idle workers pick it up now rather than at their next poll.
     if (!options.startAfter) for (const w of this.workerIds.get(name) ?? []) boss.notifyWorker(w);
     return id;
+  }
+
+  /** Resolves once `name` has no job that is due or running (tests, benchmarks); jobs due later do not count. */
+  async settled(name: string, timeoutMs = 60_000): Promise<void> {
+    const until = Date.now() + timeoutMs;
+    while (await dueOrActive(this.opts.db.driver.raw, name)) {
+      if (Date.now() > until) throw new Error(`jobs of ${name} did not settle in time`);
+      await Bun.sleep(50);
+    }
   }
 
   async cancel(name: string, id: string): Promise<void> {
@@ -109,6 +127,7 @@ export class JobEngine {
         expireInSeconds: spec.expireInSeconds ?? 900,
         retryLimit: spec.retryLimit ?? 2,
         retryDelay: spec.retryDelay ?? 5,
+        policy: spec.policy ?? "standard",
       });
       const ids: string[] = [];
       for (let i = 0; i < (spec.workers ?? 1); i++) {
@@ -130,9 +149,19 @@ export function executeSqlOn(raw: RawSql): PgBoss.Db {
   return { executeSql: async (text, values) => ({ rows: await raw.query(text, values ?? []) }) };
 }
 
+async function installed(raw: RawSql): Promise<boolean> {
+  const [row] = await raw.query<{ t: string | null }>(`select to_regclass('${SCHEMA}.job')::text as t`);
+  return Boolean(row?.t);
+}
+
 async function pendingJobs(raw: RawSql): Promise<boolean> {
-  const [installed] = await raw.query<{ t: string | null }>(`select to_regclass('${SCHEMA}.job')::text as t`);
-  if (!installed?.t) return false;
+  if (!(await installed(raw))) return false;
   const [row] = await raw.query<{ n: boolean }>(`select exists (select 1 from ${SCHEMA}.job where state < 'completed') as n`);
+  return Boolean(row?.n);
+}
+
+async function dueOrActive(raw: RawSql, name: string): Promise<boolean> {
+  if (!(await installed(raw))) return false;
+  const [row] = await raw.query<{ n: boolean }>(`select exists (select 1 from ${SCHEMA}.job where name = $1 and state < 'completed' and start_after <= now()) as n`, [name]);
   return Boolean(row?.n);
 }

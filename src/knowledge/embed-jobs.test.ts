@@ -6,7 +6,8 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { Writable } from "node:stream";
 import { sql } from "drizzle-orm";
-import { createSemantic } from "../app/semantic.ts";
+import { openSemantic } from "../../test/support/semantic.ts";
+import { EMBED_QUEUE } from "./embed-jobs.ts";
 import { validate } from "../config/load.ts";
 import { agents, tenants } from "../db/schema/index.ts";
 import { rowsOf } from "../db/set-sql.ts";
@@ -35,8 +36,8 @@ test("no model: documents fail with the reason; one warning per cause, no error 
   const log = createLogger("info", new Writable({ write: (chunk, _enc, cb) => (lines.push(JSON.parse(String(chunk))), cb()) }));
   // Not the built-in id: a model the admin has not installed.
   const config = validate({ data_dir: t.dataDir, embeddings: { models_dir: models.path, model: "acme/not-installed" } });
-  const s = await createSemantic(config, t.db, t.dataDir, log);
-  s.jobs.start();
+  const s = await openSemantic(config, t, log);
+  await s.jobs.start();
   try {
     for (let i = 0; i < 4; i++) {
       const bytes = new TextEncoder().encode(`# Policy ${i}\n\n## Rule\n\nRule number ${i} says what to do on day ${i}.`);
@@ -46,8 +47,8 @@ test("no model: documents fail with the reason; one warning per cause, no error 
       const [failed] = await eventually(async () => ((await status())[0]?.status === "failed" ? status() : null), 30_000, "document failed");
       expect(failed!.error).toContain("embedding model acme/not-installed");
     }
-    // Unembedded memories keep the job retrying: several more rounds.
-    for (let i = 0; i < 5; i++) (s.jobs.nudge(), await Bun.sleep(50));
+    // Unembedded memories keep their job failing and coming back: several more rounds.
+    for (let i = 0; i < 3; i++) (await s.jobs.queue(tenant), await s.engine.settled(EMBED_QUEUE));
   } finally {
     await s.stop();
   }

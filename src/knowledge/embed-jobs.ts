@@ -1,10 +1,18 @@
 /**
- * The durable embedding job. Its queue is the data itself: every chunk or memory whose `model` is
- * not the configured model (null = never embedded) still needs a vector. So an upload interrupted
+ * The durable embedding job. What needs a vector is the data itself: every chunk or memory whose
+ * `model` is not the configured model (null = never embedded). So an upload interrupted
  * by a restart resumes where it stopped, and a model change re-embeds everything instead of mixing
  * vector spaces (search reads only the current model's rows). A batch that cannot be embedded marks
  * its documents failed, with the reason, rather than retrying forever (memories, which have no
- * status, wait for the next poll).
+ * status, stay pending and their job is retried).
+ *
+ * The work is driven by the job engine's `embed` queue: a job per document ("document X has chunks
+ * to embed", sent when it is stored) and one per tenant for its memories (sent when one could not be
+ * embedded at once). A job embeds its rows in the same small batches as before until none is left;
+ * the queue is `stately` per document (per tenant for memories), so one document is embedded by one
+ * worker on one replica at a time, and a job that arrives while it runs waits and then finds the
+ * rest (or nothing). start() queues whatever is still pending (a restart, a model change, an
+ * upgrade from the polling loop this replaced), so nothing waits for a job that was never sent.
  *
  * Inference happens outside any transaction; bulk priority lets chat queries go first (embedder.ts).
  * A failure that repeats (no model, a broken one) is one warning per cause, not one per batch.
@@ -15,6 +23,7 @@ import type { Database } from "../db/database.ts";
 import { tenants } from "../db/schema/index.ts";
 import { recordset, rowsOf } from "../db/set-sql.ts";
 import type { Embedder } from "../embeddings/embedder.ts";
+import type { JobEngine } from "../jobs/engine.ts";
 import { WarnOnce } from "../log/once.ts";
 import type { VectorStore } from "../vectors/store.ts";
 
@@ -27,7 +36,14 @@ const BATCH = 32;
  */
 const WRITE_BUDGET_MS = 20;
 const MAX_WRITE_SLICE = 8;
-const IDLE_POLL_MS = 5000;
+
+/** The job engine's queue of embedding work; EmbedJobs.work is its handler. */
+export const EMBED_QUEUE = "embed";
+/** A document's chunks, or (no documentId) the tenant's memories. */
+export interface EmbedJob {
+  tenantId: string;
+  documentId?: string;
+}
 
 interface Pending {
   id: string;
@@ -36,58 +52,81 @@ interface Pending {
 }
 
 export class EmbedJobs {
-  private running = false;
-  private wake: (() => void) | null = null;
-  private loop: Promise<void> | null = null;
-  private busy = false;
+  private stopping = false;
   /** Rows per vector-write transaction, adapted to the measured cost (WRITE_BUDGET_MS). */
   private slice = 1;
   private readonly warned: WarnOnce;
 
-  constructor(private readonly deps: { db: Database; embedder: Embedder; vectors: VectorStore; log: Logger; documentReady?(tenantId: string, doc: { id: string; title: string; filename: string }): void }) {
+  constructor(
+    private readonly deps: {
+      db: Database;
+      embedder: Embedder;
+      vectors: VectorStore;
+      log: Logger;
+      jobs: Pick<JobEngine, "send" | "settled">;
+      documentReady?(tenantId: string, doc: { id: string; title: string; filename: string }): void;
+    },
+  ) {
     this.warned = new WarnOnce(deps.log);
   }
 
-  start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.loop = this.run();
+  /**
+   * Queues the embedding of a document's chunks, or of the tenant's memories. A failure to queue is
+   * logged, not thrown: the row is stored and the next start() queues it.
+   */
+  async queue(tenantId: string, documentId?: string): Promise<void> {
+    const key = documentId ? `doc:${documentId}` : `memories:${tenantId}`;
+    await this.deps.jobs.send<EmbedJob>(EMBED_QUEUE, documentId ? { tenantId, documentId } : { tenantId }, { singletonKey: key }).catch((e) => this.warned.warn(e, "embedding job could not be queued"));
   }
 
-  nudge(): void {
-    this.wake?.();
+  /** At start: queues every document with chunks still to embed and every tenant's unembedded memories. */
+  async start(): Promise<number> {
+    this.stopping = false;
+    let n = 0;
+    for (const tenantId of await this.tenantIds()) {
+      const docs = await this.deps.db.withTenant(tenantId, (tx) =>
+        rowsOf<{ id: string }>(
+          tx,
+          sql`select d.id from kb_documents d where d.tenant_id = ${tenantId}::uuid and d.status <> 'failed'
+              and exists (select 1 from kb_chunks c where c.tenant_id = d.tenant_id and c.document_id = d.id and c.model is distinct from ${this.deps.embedder.model})
+              order by d.created_at`,
+        ),
+      );
+      for (const d of docs) (await this.queue(tenantId, d.id), n++);
+      if ((await this.pending(tenantId, 1, "memories")).length) (await this.queue(tenantId), n++);
+    }
+    return n;
   }
 
-  async stop(): Promise<void> {
-    this.running = false;
-    this.nudge();
-    await this.loop;
+  /** The `embed` queue's handler: batches until the job's rows are all embedded. */
+  readonly work = async (job: EmbedJob): Promise<void> => {
+    const table = job.documentId ? "kb_chunks" : "memories";
+    for (;;) {
+      // Stopping between batches: the job fails and is retried (here after a restart, or by another replica).
+      if (this.stopping) throw new Error("embedding stopped by shutdown; the job is retried");
+      const rows = await this.pending(job.tenantId, BATCH, table, job.documentId);
+      if (!rows.length) return;
+      // Memories the model failed on stay pending (documents fail visibly instead): the job fails and pg-boss retries it.
+      if (!(await this.embedBatch(job.tenantId, table, rows))) throw new Error("the batch could not be embedded; the job is retried");
+      // A turn of the event loop between batches: a large document must not starve chat turns.
+      await yieldToIo();
+    }
+  };
+
+  /** Lets a running job end after its current batch (shutdown). */
+  stop(): void {
+    this.stopping = true;
   }
 
-  /** Resolves once nothing is left to embed (tests, benchmarks). */
+  /** Resolves once nothing is left to embed and no job is running (tests, benchmarks). */
   async drained(timeoutMs = 120_000): Promise<void> {
     const until = Date.now() + timeoutMs;
-    this.nudge();
-    while (this.busy || (await this.anyPending())) {
+    for (;;) {
+      // A job's last step (the documents' progress) comes after its last vectors: wait for the job too.
+      await this.deps.jobs.settled(EMBED_QUEUE, Math.max(1, until - Date.now()));
+      if (!(await this.anyPending())) return;
       if (Date.now() > until) throw new Error("embedding jobs did not drain in time");
-      this.nudge();
       await Bun.sleep(25);
-    }
-  }
-
-  private async run(): Promise<void> {
-    while (this.running) {
-      let worked = false;
-      this.busy = true;
-      try {
-        worked = await this.round();
-      } catch (e) {
-        this.warned.warn(e, "embedding round failed");
-      } finally {
-        this.busy = false;
-      }
-      if (!worked && this.running) await new Promise<void>((r) => ((this.wake = r), setTimeout(r, IDLE_POLL_MS)));
-      this.wake = null;
     }
   }
 
@@ -100,7 +139,7 @@ export class EmbedJobs {
     return false;
   }
 
-  private pending(tenantId: string, limit: number, table: "kb_chunks" | "memories"): Promise<Pending[]> {
+  private pending(tenantId: string, limit: number, table: "kb_chunks" | "memories", documentId?: string): Promise<Pending[]> {
     const model = this.deps.embedder.model;
     return this.deps.db.withTenant(tenantId, (tx) =>
       table === "kb_chunks"
@@ -108,32 +147,16 @@ export class EmbedJobs {
             tx,
             sql`select c.id, c.section || E'\n' || c.content as text, c.document_id from kb_chunks c
                 join kb_documents d on d.tenant_id = c.tenant_id and d.id = c.document_id and d.status <> 'failed'
-                where c.tenant_id = ${tenantId}::uuid and c.model is distinct from ${model}
+                where c.tenant_id = ${tenantId}::uuid and c.model is distinct from ${model} ${documentId ? sql`and c.document_id = ${documentId}::uuid` : sql``}
                 order by d.created_at, c.seq limit ${limit}`,
           )
         : rowsOf<Pending>(tx, sql`select id, content as text, null as document_id from memories where tenant_id = ${tenantId}::uuid and model is distinct from ${model} limit ${limit}`),
     );
   }
 
-  /** One batch per tenant and table; true when anything was embedded. */
-  private async round(): Promise<boolean> {
-    let worked = false;
-    for (const tenantId of await this.tenantIds()) {
-      for (const table of ["memories", "kb_chunks"] as const) {
-        if (!this.running) return worked;
-        const rows = await this.pending(tenantId, BATCH, table);
-        if (!rows.length) continue;
-        if (await this.embedBatch(tenantId, table, rows)) worked = true;
-        // A turn of the event loop between batches: a large document must not starve chat turns.
-        await yieldToIo();
-      }
-    }
-    return worked;
-  }
-
   /**
-   * False when nothing changed: the model failed on memories, which stay pending (retried on the next
-   * nudge or poll). A failure never ends the round, so documents behind such memories still fail visibly.
+   * False when nothing changed: the model failed on memories, which stay pending (their job is
+   * retried). A document's chunks the model fails on fail the document, visibly, with the reason.
    */
   private async embedBatch(tenantId: string, table: "kb_chunks" | "memories", rows: Pending[]): Promise<boolean> {
     const { db, embedder, vectors } = this.deps;
@@ -142,7 +165,7 @@ export class EmbedJobs {
     try {
       vecs = await embedder.embed(rows.map((r) => r.text), "bulk");
     } catch (e) {
-      if (!this.running) return false;
+      if (this.stopping) return false;
       this.warned.warn(e, "embedding failed", { tenant: tenantId, table });
       if (!docs.length) return false;
       await db.withTenant(tenantId, (tx) =>

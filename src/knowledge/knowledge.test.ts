@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { sql } from "drizzle-orm";
 import pino from "pino";
-import { createSemantic, type Semantic } from "../app/semantic.ts";
+import { openSemantic, type TestSemantic as Semantic } from "../../test/support/semantic.ts";
 import { validate } from "../config/load.ts";
 import { tenants } from "../db/schema/index.ts";
 import { rowsOf } from "../db/set-sql.ts";
@@ -29,8 +29,8 @@ describe.each(DB_KINDS)("knowledge base on %s Postgres", (kind) => {
     [A, B] = await t.db.platform(async (tx) =>
       (await tx.insert(tenants).values([{ slug: "acme", name: "Acme" }, { slug: "globex", name: "Globex" }]).returning({ id: tenants.id })).map((r) => r.id),
     ) as [string, string];
-    s = await createSemantic(validate({ ...EMBEDDINGS_CONFIG, data_dir: t.dataDir }), t.db, t.dataDir, pino({ level: "silent" }), { documentReady: (tenant, d) => void ready.push([tenant, d.title]) });
-    s.jobs.start();
+    s = await openSemantic(validate({ ...EMBEDDINGS_CONFIG, data_dir: t.dataDir }), t, pino({ level: "silent" }), { documentReady: (tenant, d) => void ready.push([tenant, d.title]) });
+    await s.jobs.start();
   });
   afterAll(async () => {
     await s.stop();

@@ -48,8 +48,8 @@ const INSERT_BATCH = 40;
 export class Knowledge {
   constructor(
     private readonly db: Database,
-    /** Called after new chunks are stored, so the embedding job starts at once. */
-    private readonly nudge: () => void = () => {},
+    /** Called after a document's chunks are stored (or a failed one is retried): queues its embedding job. */
+    private readonly nudge: (tenantId: string, documentId: string) => Promise<void> | void = () => {},
     readonly limits: KnowledgeLimits = { ...DEFAULT_EXTRACT_LIMITS, maxUploadBytes: 25 * MB, timeoutMs: 60_000, maxRssMb: 512 },
   ) {}
 
@@ -86,10 +86,10 @@ export class Knowledge {
       }
       return { document: created, duplicate: false };
     });
-    if ("retried" in out) return (this.nudge(), { document: view(out.document), duplicate: false });
+    if ("retried" in out) return (await this.nudge(tenantId, out.document.id), { document: view(out.document), duplicate: false });
     if (out.duplicate) return { document: view(out.document), duplicate: true };
     await this.insertChunks(tenantId, out.document.id, chunks);
-    this.nudge();
+    await this.nudge(tenantId, out.document.id);
     return { document: view(out.document), duplicate: false };
   }
 

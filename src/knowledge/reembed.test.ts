@@ -8,7 +8,7 @@ import { cpSync } from "node:fs";
 import { join } from "node:path";
 import { sql } from "drizzle-orm";
 import pino from "pino";
-import { createSemantic } from "../app/semantic.ts";
+import { openSemantic } from "../../test/support/semantic.ts";
 import { validate } from "../config/load.ts";
 import { agents, tenants } from "../db/schema/index.ts";
 import { rowsOf } from "../db/set-sql.ts";
@@ -38,8 +38,8 @@ afterAll(async () => {
 });
 
 test("a new model: old vectors are not searched, the job re-embeds chunks and memories", async () => {
-  const first = await createSemantic(config(TEST_MODEL), t.db, t.dataDir, pino({ level: "silent" }));
-  first.jobs.start();
+  const first = await openSemantic(config(TEST_MODEL), t, pino({ level: "silent" }));
+  await first.jobs.start();
   const bytes = new Uint8Array(await Bun.file(`${import.meta.dir}/../../test/fixtures/kb/handbook.md`).arrayBuffer());
   const { document } = await first.knowledge.upload(tenant, { filename: "handbook.md", mime: "text/markdown", bytes });
   await first.memory.remember(tenant, { agentId: agent, userKey: "u1", kind: "fact", content: "Maria prefers PDF reports" });
@@ -47,12 +47,12 @@ test("a new model: old vectors are not searched, the job re-embeds chunks and me
   await first.stop();
   expect(await byModel()).toEqual([{ t: "chunks", model: TEST_MODEL, n: document.chunksTotal }, { t: "memories", model: TEST_MODEL, n: 1 }]);
 
-  const second = await createSemantic(config("acme/use-lite-copy"), t.db, t.dataDir, pino({ level: "silent" }));
+  const second = await openSemantic(config("acme/use-lite-copy"), t, pino({ level: "silent" }));
   // Before the job runs: nothing of the old model's vector space is returned by the vector side.
   const [v] = await second.embedder.embed(["parental leave"]);
   const near = await t.db.withTenant(tenant, (tx) => second.vectors.nearest(tx, { table: "kb_chunks", tenantId: tenant, model: second.embedder.model, vector: v!, k: 5 }));
   expect(near).toEqual([]);
-  second.jobs.start();
+  await second.jobs.start();
   await second.jobs.drained();
   expect(await byModel()).toEqual([{ t: "chunks", model: "acme/use-lite-copy", n: document.chunksTotal }, { t: "memories", model: "acme/use-lite-copy", n: 1 }]);
   const [top] = await second.search(tenant, "How many weeks of parental leave do parents get?");

@@ -2,7 +2,8 @@
  * Fact extraction when a conversation ends — closed by /new, or idle for memory.idle_minutes: the
  * turns since the last extraction go to the agent's model, which lists the durable facts worth
  * keeping; each becomes a `fact` memory about the conversation's user. conversation_memory records
- * how far a conversation was read, so nothing is extracted twice and later turns are read later.
+ * how far a conversation was read, so nothing is extracted twice and later turns are read later;
+ * extractConversation() checks that again right before it reads, so a late or repeated job is a no-op.
  */
 import { sql } from "drizzle-orm";
 import { Ledger } from "../agent/ledger.ts";
@@ -17,11 +18,12 @@ import { eq } from "drizzle-orm";
 export const EXTRACT_SYSTEM =
   'From the conversation below, list the durable facts worth remembering about the user or their team for future conversations (preferences, names, roles, decisions, commitments, recurring needs). Skip small talk and anything only relevant right now. Reply with a JSON array of short self-contained sentences, or [] if there is nothing.';
 
-const PER_ROUND = 10;
+/** Conversations listed per tenant by one look for due ones. */
+const PER_ROUND = 50;
 /** Newest turns read per extraction: bounds the call on very long conversations. */
 const MAX_TURNS = 60;
 
-interface Due {
+export interface Due {
   conversation_id: string;
   agent_id: string;
   until: string;
@@ -39,28 +41,40 @@ const overBudget = sql`exists (select 1 from agents a cross join lateral (
   where a.tenant_id = c.tenant_id and a.id = c.agent_id
     and ((a.daily_budget_usd > 0 and s.today >= a.daily_budget_usd) or (a.monthly_budget_usd > 0 and s.month >= a.monthly_budget_usd)))`;
 
-/** Extracts facts from up to PER_ROUND ended conversations of the tenant; returns how many were read. */
-export async function extractEnded(deps: CompactionDeps & { pool: Pick<LlmPool, "chat"> }, tenantId: string, idleMinutes: number): Promise<number> {
-  const { db } = deps;
+/**
+ * The tenant's ended conversations with turns not read yet, oldest first (up to `limit`), or only
+ * `conversationId` if it is one; an over-budget agent's conversations are left out (they stay due).
+ */
+export async function dueForExtraction(db: Database, tenantId: string, idleMinutes: number, only: { limit?: number; conversationId?: string } = {}): Promise<Due[]> {
   const idle = idleMinutes > 0 ? sql`or c.last_message_at < now() - make_interval(mins => ${idleMinutes})` : sql``;
-  const due = await db.withTenant(tenantId, (tx) =>
+  const one = only.conversationId ? sql`and c.id = ${only.conversationId}::uuid` : sql``;
+  return db.withTenant(tenantId, (tx) =>
     rowsOf<Due>(
       tx,
       sql`select c.id as conversation_id, c.agent_id, c.last_message_at::text as until, cm.extracted_until::text as since,
             (select e.message->'sender'->>'id' from messages m join inbound_events e on e.tenant_id = m.tenant_id and e.id = m.inbound_event_id
               where m.tenant_id = c.tenant_id and m.conversation_id = c.id and m.role = 'user' order by m.created_at desc limit 1) as user_key
           from conversations c left join conversation_memory cm on cm.tenant_id = c.tenant_id and cm.conversation_id = c.id
-          where c.tenant_id = ${tenantId}::uuid and (c.closed_at is not null ${idle})
+          where c.tenant_id = ${tenantId}::uuid and (c.closed_at is not null ${idle}) ${one}
             and (cm.extracted_until is null or c.last_message_at > cm.extracted_until)
             and not ${overBudget}
-          order by c.last_message_at limit ${PER_ROUND}`,
+          order by c.last_message_at limit ${only.limit ?? PER_ROUND}`,
     ),
   );
-  for (const d of due) {
-    const [agent] = await db.withTenant(tenantId, (tx) => tx.select().from(agents).where(eq(agents.id, d.agent_id)));
-    if (agent) await extractOne(deps, tenantId, agent, d).catch((e) => deps.log.warn({ err: e, conversation: d.conversation_id }, "fact extraction failed"));
-  }
-  return due.length;
+}
+
+/**
+ * Reads one conversation's new turns for facts if it is (still) due; true when it was read. The
+ * caller makes sure no other reader of this conversation runs at the same time (extraction jobs
+ * are one at a time per conversation, see app/semantic.ts); a failing model call throws.
+ */
+export async function extractConversation(deps: CompactionDeps & { pool: Pick<LlmPool, "chat"> }, tenantId: string, conversationId: string, idleMinutes: number): Promise<boolean> {
+  const [d] = await dueForExtraction(deps.db, tenantId, idleMinutes, { conversationId });
+  if (!d) return false;
+  const [agent] = await deps.db.withTenant(tenantId, (tx) => tx.select().from(agents).where(eq(agents.id, d.agent_id)));
+  if (!agent) return false;
+  await extractOne(deps, tenantId, agent, d);
+  return true;
 }
 
 async function extractOne(deps: CompactionDeps & { pool: Pick<LlmPool, "chat"> }, tenantId: string, agent: Agent, d: Due): Promise<void> {

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { sql } from "drizzle-orm";
 import pino from "pino";
-import { createSemantic, type Semantic } from "../app/semantic.ts";
+import { openSemantic, type TestSemantic as Semantic } from "../../test/support/semantic.ts";
 import { validate } from "../config/load.ts";
 import { agents, tenants } from "../db/schema/index.ts";
 import { rowsOf } from "../db/set-sql.ts";
@@ -27,7 +27,7 @@ describe.each(DB_KINDS)("long-term memory on %s Postgres", (kind) => {
     [A, B] = (await t.db.platform((tx) => tx.insert(tenants).values([{ slug: "acme", name: "Acme" }, { slug: "globex", name: "Globex" }]).returning({ id: tenants.id }))).map((r) => r.id) as [string, string];
     ada = (await t.db.withTenant(A, (tx) => tx.insert(agents).values({ tenantId: A, slug: "ada", name: "Ada" }).returning({ id: agents.id })))[0]!.id;
     bob = (await t.db.withTenant(B, (tx) => tx.insert(agents).values({ tenantId: B, slug: "bob", name: "Bob" }).returning({ id: agents.id })))[0]!.id;
-    s = await createSemantic(validate({ ...EMBEDDINGS_CONFIG, data_dir: t.dataDir }), t.db, t.dataDir, pino({ level: "silent" }));
+    s = await openSemantic(validate({ ...EMBEDDINGS_CONFIG, data_dir: t.dataDir }), t, pino({ level: "silent" }));
   });
   afterAll(async () => {
     await s.stop();

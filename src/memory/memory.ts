@@ -31,7 +31,7 @@ export interface Recalled {
 const RECALL_CANDIDATES = 16;
 
 export class Memory {
-  constructor(private readonly deps: { db: Database; embedder: Embedder; vectors: VectorStore; nudge?: () => void }) {}
+  constructor(private readonly deps: { db: Database; embedder: Embedder; vectors: VectorStore; nudge?: (tenantId: string) => void }) {}
 
   /** Stores a memory (embedded at once, so it is recallable in the next turn). A repeated fact is a no-op. */
   async remember(tenantId: string, m: MemoryInput): Promise<{ id: string; created: boolean }> {
@@ -53,7 +53,7 @@ export class Memory {
             select id, false from memories where tenant_id = ${tenantId}::uuid and agent_id = ${m.agentId}::uuid and user_key = ${m.userKey} and content_hash = ${hash} and not exists (select 1 from ins)`,
       ),
     );
-    if (!vector) this.deps.nudge?.();
+    if (!vector) this.deps.nudge?.(tenantId);
     return rows[0]!;
   }
 

@@ -12,7 +12,7 @@ import { agents, channels, conversationMemory, conversations, messages, tenants,
 import { LlmPool } from "../llm/pool.ts";
 import { DB_KINDS, openTestDatabase, type TestDatabase } from "../../test/support/db.ts";
 import { type LlmMock, startLlmMock } from "../../test/support/llm.ts";
-import { extractEnded } from "./extract.ts";
+import { dueForExtraction, extractConversation } from "./extract.ts";
 import type { Memory } from "./memory.ts";
 import { recordedCall } from "./summarize.ts";
 
@@ -76,11 +76,14 @@ describe.each(DB_KINDS)("memory upkeep within the budget on %s Postgres", (kind)
       return c!.id;
     });
     const deps = { db: t.db, pool, log, memory, prices: PRICES };
-    expect(await extractEnded(deps, tenantId, 0)).toBe(0);
+    expect(await dueForExtraction(t.db, tenantId, 0)).toEqual([]);
+    expect(await extractConversation(deps, tenantId, conversationId, 0)).toBe(false);
     expect(llm.journal()).toEqual([]);
     // Once the budget allows it (a raised cap), the same conversation is read.
     await t.db.withTenant(tenantId, (tx) => tx.update(agents).set({ dailyBudgetUsd: "1" }).where(eq(agents.id, agent.id)));
-    expect(await extractEnded(deps, tenantId, 0)).toBe(1);
+    expect((await dueForExtraction(t.db, tenantId, 0)).map((d) => d.conversation_id)).toEqual([conversationId]);
+    expect(await extractConversation(deps, tenantId, conversationId, 0)).toBe(true);
+    expect(await extractConversation(deps, tenantId, conversationId, 0)).toBe(false);
     expect(remembered).toContain("The user likes tea");
     const [cm] = await t.db.withTenant(tenantId, (tx) => tx.select().from(conversationMemory).where(eq(conversationMemory.conversationId, conversationId)));
     expect(cm?.extractedUntil).toBeTruthy();

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { sql } from "drizzle-orm";
 import pino from "pino";
-import { createSemantic, type Semantic } from "../app/semantic.ts";
+import { openSemantic, type TestSemantic as Semantic } from "../../test/support/semantic.ts";
 import { validate } from "../config/load.ts";
 import { tenants } from "../db/schema/index.ts";
 import { rowsOf } from "../db/set-sql.ts";
@@ -23,8 +23,8 @@ beforeAll(async () => {
     (["embedded", "external"] as const).map(async (kind) => {
       const t = await openTestDatabase(kind);
       const [row] = await t.db.platform((tx) => tx.insert(tenants).values({ slug: "acme", name: "Acme" }).returning({ id: tenants.id }));
-      const s = await createSemantic(validate({ ...EMBEDDINGS_CONFIG, data_dir: t.dataDir }), t.db, t.dataDir, pino({ level: "silent" }));
-      s.jobs.start();
+      const s = await openSemantic(validate({ ...EMBEDDINGS_CONFIG, data_dir: t.dataDir }), t, pino({ level: "silent" }));
+      await s.jobs.start();
       await s.knowledge.upload(row!.id, { filename: "rules.md", mime: "text/markdown", bytes: new TextEncoder().encode(DOC) });
       await s.jobs.drained();
       return { t, s, tenant: row!.id };

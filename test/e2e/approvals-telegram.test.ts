@@ -10,6 +10,7 @@ import { decideApproval, listPendingApprovals } from "../../src/approvals/index.
 import { approvals } from "../../src/db/schema/index.ts";
 import { scriptInjectedDigest, startPages, testResolver, toolsConfig, WEB_DIGEST, writeSkill } from "../support/agent-tools.ts";
 import { eventually, startTestApp, type TestApp } from "../support/app.ts";
+import { expiryJob } from "../support/approval-jobs.ts";
 import { DB_KINDS } from "../support/db.ts";
 import { type LlmMock, startLlmMock } from "../support/llm.ts";
 import { type BotReply, startTelegramShim, type TelegramShim } from "../support/telegram.ts";
@@ -122,6 +123,8 @@ describe.each(DB_KINDS)("approvals through Telegram on %s Postgres", (kind) => {
     const pending = await listPendingApprovals(t.app.db, tenantId);
     const mine = pending.find((a) => a.id === /^kapv:([0-9a-f-]{36}):/.exec(data(prompt, "Approve"))![1]);
     expect(mine?.tool).toBe("send_message");
+    // Its expiry job is queued once the prompt is out and on record (the edit below needs that record).
+    await eventually(() => expiryJob(t.app.db, mine!.id), 10_000, "expiry job queued");
     const decided = await decideApproval(t.app.gateway.approvals, { tenantId, id: mine!.id, decision: "approved", actor: "console:admin@acme" });
     expect(decided?.status).toBe("approved");
     await said(chatId, "Posted (tg-console).");

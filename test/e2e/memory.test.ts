@@ -82,7 +82,9 @@ describe.each(DB_KINDS)("memory end to end on %s Postgres", (kind) => {
     const chat = 7001;
     await tg.userSends(chat, "/new");
     await tg.waitForReplies(chat, 31);
+    // /new queued the conversation's extraction job; the sweep finds it queued (or read) already.
     await t.app.semantic.sweep();
+    await t.app.semantic.extracted();
     const extraction = llm.journal().filter((r) => system(r) === EXTRACT_SYSTEM);
     expect(extraction).toHaveLength(1);
     await tg.userSends(chat, "What was the code for my locker again?");
@@ -99,12 +101,13 @@ describe.each(DB_KINDS)("memory end to end on %s Postgres", (kind) => {
     await t.app.gateway.pipeline.idle();
     await t.app.semantic.context.idle();
     const before = llm.journal().filter((r) => system(r) === EXTRACT_SYSTEM).length;
-    await t.app.semantic.sweep();
+    expect(await t.app.semantic.sweep()).toBe(0);
     expect(llm.journal().filter((r) => system(r) === EXTRACT_SYSTEM).length).toBe(before);
     // Two minutes of silence (idle_minutes is 1).
     await t.app.db.driver.raw.query("update conversations set last_message_at = now() - interval '2 minutes' where chat_key = $1", [String(chat)]);
     await t.app.semantic.sweep();
     await t.app.semantic.sweep();
+    await t.app.semantic.extracted();
     const reads = llm.journal().filter((r) => system(r) === EXTRACT_SYSTEM).slice(before);
     expect(reads).toHaveLength(1);
     expect(String(reads[0]!.lastUser)).toContain("User: I am based in the Lisbon office.");
