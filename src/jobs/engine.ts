@@ -72,6 +72,17 @@ export class JobEngine {
     return id;
   }
 
+  /**
+   * Many jobs onto one queue in one statement (pg-boss `insert`): how a burst — a thousand schedules
+   * due in the same minute — is queued without a round trip per job.
+   */
+  async sendMany<T extends object>(name: string, items: T[]): Promise<void> {
+    if (!items.length) return;
+    const boss = await this.ready();
+    await boss.insert(name, items.map((data) => ({ name, data })));
+    for (const w of this.workerIds.get(name) ?? []) boss.notifyWorker(w);
+  }
+
   async cancel(name: string, id: string): Promise<void> {
     if (this.boss) await this.boss.cancel(name, id);
   }
@@ -112,11 +123,18 @@ export class JobEngine {
       });
       const ids: string[] = [];
       for (let i = 0; i < (spec.workers ?? 1); i++) {
-        ids.push(
-          await boss.work<object>(name, { pollingIntervalSeconds: Math.max(0.5, pollSeconds), batchSize: 1 }, async ([job]) => {
-            if (job) await spec.handler(job.data as never, { id: job.id });
-          }),
-        );
+        let self = "";
+        self = await boss.work<object>(name, { pollingIntervalSeconds: Math.max(0.5, pollSeconds), batchSize: 1 }, async ([job]) => {
+          if (!job) return;
+          try {
+            await spec.handler(job.data as never, { id: job.id });
+          } finally {
+            // A worker that just had work fetches again at once (pg-boss would wait a poll interval
+            // after every job): a queued burst drains at the handlers' pace, not one job per poll.
+            if (self) boss.notifyWorker(self);
+          }
+        });
+        ids.push(self);
       }
       this.workerIds.set(name, ids);
     }

@@ -64,6 +64,11 @@ export class TaskExecutor {
     await this.deps.engine.send(TASK_QUEUE, { tenantId, taskId } satisfies TaskJob);
   };
 
+  /** Many tasks of one tenant onto the queue in one call (a burst of scheduled runs). */
+  enqueueMany = async (tenantId: string, taskIds: string[]): Promise<void> => {
+    await this.deps.engine.sendMany(TASK_QUEUE, taskIds.map((taskId) => ({ tenantId, taskId }) satisfies TaskJob));
+  };
+
   /** The queue's handler. */
   execute = async (job: TaskJob): Promise<void> => {
     const { db, limits, worker } = this.deps;

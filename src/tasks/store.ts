@@ -21,10 +21,19 @@ export type NewTask = Omit<typeof tasks.$inferInsert, "number" | "id" | "status"
 
 /** Inserts a task with the tenant's next number (#N); numbers are handed out one at a time per tenant. */
 export async function insertTask(tx: Tx, row: NewTask): Promise<Task> {
-  await rowsOf(tx, sql`select pg_advisory_xact_lock(hashtext('tasks:' || ${row.tenantId}))`);
-  const [top] = await rowsOf<{ next: number }>(tx, sql`select coalesce(max(number), 0) + 1 as next from tasks where tenant_id = ${row.tenantId}::uuid`);
-  const [task] = await tx.insert(tasks).values({ ...row, number: Number(top!.next) }).returning();
+  const [task] = await insertTasks(tx, [row]);
   return task!;
+}
+
+/** Inserts tasks (a burst of scheduled runs) with the tenant's next numbers, in one statement. */
+export async function insertTasks(tx: Tx, rows: (NewTask & { id?: string })[]): Promise<Task[]> {
+  if (!rows.length) return [];
+  const tenantId = rows[0]!.tenantId;
+  if (rows.some((r) => r.tenantId !== tenantId)) throw new Error("insertTasks: one tenant at a time");
+  await rowsOf(tx, sql`select pg_advisory_xact_lock(hashtext('tasks:' || ${tenantId}))`);
+  const [top] = await rowsOf<{ next: number }>(tx, sql`select coalesce(max(number), 0) + 1 as next from tasks where tenant_id = ${tenantId}::uuid`);
+  const first = Number(top!.next);
+  return tx.insert(tasks).values(rows.map((r, i) => ({ ...r, number: first + i }))).returning();
 }
 
 /**
