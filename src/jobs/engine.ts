@@ -13,8 +13,11 @@ import type { Database } from "../db/database.ts";
 import type { RawSql } from "../db/driver.ts";
 
 export interface QueueSpec<T> {
-  /** Runs one job; throwing fails it. */
-  handler: (data: T, job: { id: string }) => Promise<void>;
+  /**
+   * Runs one job; throwing fails it. "deferred": it only put the work back for later (e.g. over a
+   * limit), so this worker waits a poll interval before fetching again instead of at once.
+   */
+  handler: (data: T, job: { id: string }) => Promise<void | "deferred">;
   /** Jobs this process works at once (one pg-boss worker each). */
   workers?: number;
   /** A job active longer than this is taken as orphaned (worker died) and retried or failed. */
@@ -126,13 +129,10 @@ export class JobEngine {
         let self = "";
         self = await boss.work<object>(name, { pollingIntervalSeconds: Math.max(0.5, pollSeconds), batchSize: 1 }, async ([job]) => {
           if (!job) return;
-          try {
-            await spec.handler(job.data as never, { id: job.id });
-          } finally {
-            // A worker that just had work fetches again at once (pg-boss would wait a poll interval
-            // after every job): a queued burst drains at the handlers' pace, not one job per poll.
-            if (self) boss.notifyWorker(self);
-          }
+          // A worker that just did work fetches again at once (pg-boss would wait a poll interval
+          // after every job): a queued burst drains at the handlers' pace, not one job per poll.
+          // One that only deferred its job waits, or deferred jobs would bounce in a tight loop.
+          if ((await spec.handler(job.data as never, { id: job.id })) !== "deferred" && self) boss.notifyWorker(self);
         });
         ids.push(self);
       }

@@ -70,11 +70,14 @@ export class TaskExecutor {
   };
 
   /** The queue's handler. */
-  execute = async (job: TaskJob): Promise<void> => {
+  execute = async (job: TaskJob): Promise<void | "deferred"> => {
     const { db, limits, worker } = this.deps;
     const claimed = await db.withTenant(job.tenantId, (tx) => claimTask(tx, job.tenantId, job.taskId, limits, worker));
     if (claimed === null) return;
-    if (claimed === "busy") return void (await this.deps.engine.send(TASK_QUEUE, job, { startAfter: BUSY_RETRY_S }));
+    if (claimed === "busy") {
+      await this.deps.engine.send(TASK_QUEUE, job, { startAfter: BUSY_RETRY_S });
+      return "deferred";
+    }
     await this.run(claimed);
   };
 
