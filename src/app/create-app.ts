@@ -172,7 +172,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
         let running: Gateway | null = null;
         const background = createTasks({ config, db: opened, engine, log, worker: instanceId(dataDir), runtime: () => running });
         tasks = background;
-        const sched = createSchedules({ db: opened, log, enqueue: background.executor.enqueueMany });
+        const sched = createSchedules({ db: opened, log, enqueue: background.executor.enqueueMany, warm: () => engine.warm() });
         schedules = sched;
         const gw = await createGateway({
           config,

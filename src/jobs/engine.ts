@@ -63,6 +63,11 @@ export class JobEngine {
     if (await pendingJobs(this.opts.db.driver.raw)) await this.ready();
   }
 
+  /** Boots pg-boss ahead of work known to come (a schedule due soon), so that work is not late by the boot. */
+  async warm(): Promise<void> {
+    await this.ready();
+  }
+
   get running(): boolean {
     return this.boss !== null;
   }

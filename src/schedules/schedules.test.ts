@@ -157,16 +157,23 @@ describe.each(DB_KINDS)("schedules on %s Postgres", (kind) => {
     clock = new Date(base);
     const moving = () => new Date(base + (Date.now() - t0));
     const fired: number[] = [];
-    const make = () => new ScheduleTicker({ db: t.db, log, now: moving, enqueue: async (_t, ids) => void fired.push(...ids.map(() => Date.now() - t0)) });
+    let warmed = 0;
+    const make = () => new ScheduleTicker({ db: t.db, log, now: moving, warm: async () => void warmed++, enqueue: async (_t, ids) => void fired.push(...ids.map(() => Date.now() - t0)) });
     const s = await add("A", "0 9 * * *"); // due at 09:00:00, 0.6 s after `base`
     const a = make();
     a.start();
     try {
+      await waitFor(() => warmed > 0, 2000); // the job engine is booted before the due time…
+      expect(fired).toEqual([]);
       await waitFor(() => fired.length === 1, 3000);
       expect(fired[0]!).toBeGreaterThanOrEqual(550); // not before its time…
       expect(fired[0]!).toBeLessThan(1500); // …and not at the next 5 s tick
       // The pass that fired it learns the next due time as it ends.
       await waitFor(() => a.nextDue?.toISOString() === "2026-06-02T09:00:00.000Z", 2000);
+      // …and not for a due time a day away.
+      const warmedBefore = warmed;
+      await Bun.sleep(50);
+      expect(warmed).toBe(warmedBefore);
       // Now the ticker sleeps TICK_MS; a schedule saved here (due in ~0.7 s) wakes it in time.
       clock = moving();
       const soon = new Date(Math.ceil((moving().getTime() + 700) / 1000) * 1000);

@@ -5,7 +5,8 @@
  * the end of every pass — capped at TICK_MS (schedules made by another replica or the console are
  * seen within that), so a due time fires within moments of its time rather than at the next fixed
  * tick; `wake(at)` re-arms it when this process creates or resumes a schedule. Passes never
- * overlap: a wake during a pass runs another pass right after it. `now` is injectable for tests;
+ * overlap: a wake during a pass runs another pass right after it. The job engine, loaded lazily,
+ * is warmed up once a due time is less than WARM_MS away. `now` is injectable for tests;
  * the timer itself runs on real time.
  */
 import type { Logger } from "pino";
@@ -18,6 +19,8 @@ export { GRACE_MS, type TickResult } from "./claim.ts";
 /** The longest the ticker sleeps: how soon it sees schedules it was not told about. */
 export const TICK_MS = 5_000;
 const RECHECK_MS = 25;
+/** Loading the job engine (lazy, seconds on the embedded database) starts this long before a due time. */
+export const WARM_MS = 60_000;
 
 export interface TickerDeps {
   db: Database;
@@ -25,6 +28,8 @@ export interface TickerDeps {
   enqueue(tenantId: string, taskIds: string[]): Promise<void>;
   log: Logger;
   now?: () => Date;
+  /** Called once a due time is less than WARM_MS away: the job engine boots before, not at, the due time. */
+  warm?(): Promise<void>;
 }
 
 export class ScheduleTicker {
@@ -105,6 +110,8 @@ export class ScheduleTicker {
         }
       }
       this.nextDue = earliest;
+      if (earliest && this.deps.warm && earliest.getTime() - this.now().getTime() < WARM_MS)
+        void this.deps.warm().catch((e) => this.deps.log.warn({ err: e }, "job engine warm-up failed"));
     } finally {
       this.busy = false;
     }
