@@ -17,15 +17,15 @@
 import { and, eq, lte, sql } from "drizzle-orm";
 import type { Tx } from "../db/database.ts";
 import { newId, recordset, rowsOf } from "../db/set-sql.ts";
-import { type RunStatus, type Schedule, scheduleRuns, schedules } from "../db/schema/index.ts";
+import { type RunStatus, type Schedule, schedules } from "../db/schema/index.ts";
 import { originEvents } from "../gateway/origin.ts";
 import { insertTasks, type NewTask } from "../tasks/store.ts";
 import { formatRun, nextRun } from "./cron.ts";
 
 /** A due time handled within this is on time; later it is a missed run. */
 export const GRACE_MS = 120_000;
-/** Schedules claimed per transaction; a pass claims batches until none is due. */
-export const BATCH = 500;
+/** Schedules claimed per transaction (a burst of a thousand is one batch); a pass claims batches until none is due. */
+export const BATCH = 1000;
 /** Missed due times recorded one by one; beyond this one summary row. */
 const MAX_RECORDED = 200;
 const MISSED = "missed: not run at its time (appliance down or schedule paused)";
@@ -87,19 +87,26 @@ export async function claimDue(tx: Tx, tenantId: string, now: Date, count: TickR
     moves.push({ id: s.id, next: (unlisted ? next(s.cron, s.timeZone, now) : d).toISOString(), last: fire ? latest.toISOString() : null });
   }
   // A run that already exists (its due time handled) starts nothing.
-  const written = await tx.insert(scheduleRuns).values(runs).onConflictDoNothing().returning({ id: scheduleRuns.id, status: scheduleRuns.status });
+  const json = runs.map((r) => ({ id: r.id, schedule_id: r.scheduleId, due_at: r.dueAt.toISOString(), status: r.status, reason: r.reason, late_ms: r.lateMs, task_id: r.taskId }));
+  const written = await rowsOf<{ id: string; status: RunStatus }>(
+    tx,
+    sql`insert into schedule_runs (tenant_id, id, schedule_id, due_at, status, reason, late_ms, task_id)
+      select ${tenantId}::uuid, v.id, v.schedule_id, v.due_at, v.status, v.reason, v.late_ms, v.task_id
+      from ${recordset(json, "v", "id uuid, schedule_id uuid, due_at timestamptz, status text, reason text, late_ms int, task_id uuid")}
+      on conflict do nothing returning id, status`,
+  );
   const starting = written.map((r) => tasks.get(r.id)).filter((t) => t !== undefined);
   for (const r of written) count[r.status]++;
   // The result's outbox key: an event of the run's own (outbox rows must reference one).
   await originEvents(tx, tenantId, starting.filter((t) => t.s.channelId).map((t) => ({ id: t.row.eventId!, channelId: t.s.channelId!, origin: "schedule" as const, ref: t.s.id })));
-  const started = await insertTasks(tx, starting.map((t) => t.row));
+  const started = await insertTasks(tx, tenantId, starting.map((t) => t.row));
   await rowsOf(
     tx,
     sql`update schedules s set next_run_at = v.next, last_run_at = coalesce(v.last, s.last_run_at)
       from ${recordset(moves, "v", "id uuid, next timestamptz, last timestamptz")}
       where s.tenant_id = ${tenantId}::uuid and s.id = v.id`,
   );
-  return { started: started.map((t) => t.id), claimed: due.length };
+  return { started, claimed: due.length };
 }
 
 /** The tenant's earliest due time of an unpaused schedule (null: none). */

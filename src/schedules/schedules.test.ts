@@ -193,12 +193,12 @@ describe.each(DB_KINDS)("schedules on %s Postgres", (kind) => {
     }
   }, 20_000);
 
-  test("a burst of 600 schedules due at once: two running tickers fire each exactly once, in batches", async () => {
+  test("a burst of 600 schedules due at once: two running tickers fire each exactly once, one enqueue per batch", async () => {
     const base = new Date("2026-06-01T09:59:59.500Z").getTime();
     const t0 = Date.now();
     clock = new Date(base);
     const moving = () => new Date(base + (Date.now() - t0));
-    const n = 600; // more than one claim batch
+    const n = 600;
     await t.db.withTenant(ids.A.tenant, (tx) =>
       tx.insert(schedules).values(Array.from({ length: n }, (_, i) => ({ tenantId: ids.A.tenant, number: 1000 + i, agentId: ids.A.agent, ownerUser: "u1", chatKey: "c1", cron: "0 10 * * *", instruction: `burst ${i}`, nextRunAt: new Date("2026-06-01T10:00:00Z") }))),
     );
