@@ -186,7 +186,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
         const background = createTasks({ config, db: opened, engine, log, worker: instanceId(dataDir), runtime: () => running, finished: hooks.taskFinished });
         tasks = background;
         triggers = createTriggers({ db: opened, secrets, log, enqueue: background.executor.enqueue });
-        const sched = createSchedules({ db: opened, log, enqueue: background.executor.enqueue });
+        const sched = createSchedules({ db: opened, log, enqueue: background.executor.enqueueMany, warm: () => engine.warm() });
         schedules = sched;
         const gw = await createGateway({
           config,

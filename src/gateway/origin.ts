@@ -10,10 +10,18 @@ import { inboundEvents } from "../db/schema/index.ts";
 import type { Tx } from "../db/database.ts";
 
 export type Origin = "schedule" | "heartbeat" | "trigger";
+export type OriginEvent = { id: string; channelId: string; origin: Origin; ref?: string };
 
-export async function originEvent(tx: Tx, tenantId: string, o: { id: string; channelId: string; origin: Origin; ref?: string }): Promise<void> {
+export async function originEvent(tx: Tx, tenantId: string, o: OriginEvent): Promise<void> {
+  await originEvents(tx, tenantId, [o]);
+}
+
+/** Several origin events in one statement (a burst of scheduled runs). */
+export async function originEvents(tx: Tx, tenantId: string, list: OriginEvent[]): Promise<void> {
+  if (!list.length) return;
+  const processedAt = new Date();
   await tx
     .insert(inboundEvents)
-    .values({ tenantId, id: o.id, channelId: o.channelId, eventKey: `${o.origin}:${o.id}`, status: "ignored", message: { origin: o.origin, ref: o.ref ?? null }, processedAt: new Date() })
+    .values(list.map((o) => ({ tenantId, id: o.id, channelId: o.channelId, eventKey: `${o.origin}:${o.id}`, status: "ignored" as const, message: { origin: o.origin, ref: o.ref ?? null }, processedAt })))
     .onConflictDoNothing();
 }

@@ -44,6 +44,21 @@ describe.each(DB_KINDS)("job engine (pg-boss) on %s Postgres", (kind) => {
     await Promise.all([a.stop(), b.stop()]);
   });
 
+  test("sendMany queues a burst in one call; each job is worked exactly once", async () => {
+    const seen: number[] = [];
+    const engine = new JobEngine({ db: t.db, url: t.url, pollSeconds: 0.5, log }).define<{ n: number }>("burst", { workers: 4, handler: async (d) => void seen.push(d.n) });
+    await engine.sendMany("burst", []);
+    expect(engine.running).toBe(false); // nothing to queue: pg-boss stays unloaded
+    const started = Date.now();
+    await engine.sendMany("burst", Array.from({ length: 300 }, (_, n) => ({ n })));
+    await eventually(() => seen.length >= 300, 30_000, "burst worked");
+    // A worker that had a job fetches again at once: 4 workers polling every 0.5 s would need 37 s.
+    expect(Date.now() - started).toBeLessThan(15_000);
+    await Bun.sleep(700);
+    expect(seen.toSorted((x, y) => x - y)).toEqual([...Array(300).keys()]);
+    await engine.stop();
+  });
+
   test("a restart with jobs waiting boots the engine at start and works them", async () => {
     const first = new JobEngine({ db: t.db, url: t.url, pollSeconds: 1, log }).define<{ n: number }>("later", { handler: async () => {} });
     await first.send("later", { n: 1 }, { startAfter: 2 });

@@ -13,8 +13,11 @@ import type { Database } from "../db/database.ts";
 import type { RawSql } from "../db/driver.ts";
 
 export interface QueueSpec<T> {
-  /** Runs one job; throwing fails it. */
-  handler: (data: T, job: { id: string }) => Promise<void>;
+  /**
+   * Runs one job; throwing fails it. "deferred": it only put the work back for later (e.g. over a
+   * limit), so this worker waits a poll interval before fetching again instead of at once.
+   */
+  handler: (data: T, job: { id: string }) => Promise<void | "deferred">;
   /** Jobs this process works at once (one pg-boss worker each). */
   workers?: number;
   /** A job active longer than this is taken as orphaned (worker died) and retried or failed. */
@@ -68,6 +71,11 @@ export class JobEngine {
     if (await pendingJobs(this.opts.db.driver.raw)) await this.ready();
   }
 
+  /** Boots pg-boss ahead of work known to come (a schedule due soon), so that work is not late by the boot. */
+  async warm(): Promise<void> {
+    await this.ready();
+  }
+
   get running(): boolean {
     return this.boss !== null;
   }
@@ -88,6 +96,17 @@ export class JobEngine {
       if (Date.now() > until) throw new Error(`jobs of ${name} did not settle in time`);
       await Bun.sleep(50);
     }
+  }
+
+  /**
+   * Many jobs onto one queue in one statement (pg-boss `insert`): how a burst — a thousand schedules
+   * due in the same minute — is queued without a round trip per job.
+   */
+  async sendMany<T extends object>(name: string, items: T[]): Promise<void> {
+    if (!items.length) return;
+    const boss = await this.ready();
+    await boss.insert(name, items.map((data) => ({ name, data })));
+    for (const w of this.workerIds.get(name) ?? []) boss.notifyWorker(w);
   }
 
   async cancel(name: string, id: string): Promise<void> {
@@ -131,11 +150,15 @@ export class JobEngine {
       });
       const ids: string[] = [];
       for (let i = 0; i < (spec.workers ?? 1); i++) {
-        ids.push(
-          await boss.work<object>(name, { pollingIntervalSeconds: Math.max(0.5, pollSeconds), batchSize: 1 }, async ([job]) => {
-            if (job) await spec.handler(job.data as never, { id: job.id });
-          }),
-        );
+        let self = "";
+        self = await boss.work<object>(name, { pollingIntervalSeconds: Math.max(0.5, pollSeconds), batchSize: 1 }, async ([job]) => {
+          if (!job) return;
+          // A worker that just did work fetches again at once (pg-boss would wait a poll interval
+          // after every job): a queued burst drains at the handlers' pace, not one job per poll.
+          // One that only deferred its job waits, or deferred jobs would bounce in a tight loop.
+          if ((await spec.handler(job.data as never, { id: job.id })) !== "deferred" && self) boss.notifyWorker(self);
+        });
+        ids.push(self);
       }
       this.workerIds.set(name, ids);
     }

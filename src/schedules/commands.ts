@@ -10,7 +10,8 @@ import { deleteSchedule, schedulesOf, setPaused } from "./store.ts";
 
 export const SCHEDULE_ARGS = /^(pause|resume|delete)\s+#?(\d{1,9})$/i;
 
-export function scheduleCommand(db: Database) {
+/** `changed`: a schedule was resumed and is due at this time (the ticker wakes by then). */
+export function scheduleCommand(db: Database, changed?: (at: Date) => void) {
   return async (tenantId: string, agentId: string, user: string, args?: string): Promise<string> => {
     const owner = { agentId, ownerUser: user };
     const m = args ? SCHEDULE_ARGS.exec(args.trim()) : null;
@@ -22,6 +23,7 @@ export function scheduleCommand(db: Database) {
     const [verb, n] = [m[1]!.toLowerCase(), Number(m[2])];
     const s = await db.withTenant(tenantId, (tx) => (verb === "delete" ? deleteSchedule(tx, owner, n) : setPaused(tx, owner, n, verb === "pause")));
     if (!s) return `There is no schedule #${n} of yours.`;
+    if (verb === "resume") changed?.(s.nextRunAt);
     return verb === "delete" ? `Deleted schedule #${n}.` : verb === "pause" ? `Paused schedule #${n}.` : `Resumed schedule #${n}; next run ${formatRun(s.nextRunAt, s.timeZone)}.`;
   };
 }

@@ -49,5 +49,17 @@ export function nextRun(cron: string, tz: string, after: Date): Date {
 
 /** A due time as the user reads it: local wall time in the schedule's zone, with the zone. */
 export function formatRun(d: Date, tz: string): string {
-  return `${new Intl.DateTimeFormat("en-CA", { timeZone: tz, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23", weekday: "short", timeZoneName: "short" }).format(d)} (${tz})`;
+  return `${formatter(tz).format(d)} (${tz})`;
+}
+
+// A formatter costs far more to build than to use (a burst of scheduled runs formats one each).
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatter(tz: string): Intl.DateTimeFormat {
+  let f = formatters.get(tz);
+  if (!f) {
+    if (formatters.size > 500) formatters.clear(); // bounded: zones are validated, but be safe
+    f = new Intl.DateTimeFormat("en-CA", { timeZone: tz, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23", weekday: "short", timeZoneName: "short" });
+    formatters.set(tz, f);
+  }
+  return f;
 }

@@ -10,13 +10,13 @@ import { createScheduleTask } from "./tool.ts";
 
 export type Schedules = ReturnType<typeof createSchedules>;
 
-export function createSchedules(o: { db: Database; log: Logger; enqueue(tenantId: string, taskId: string): Promise<void>; now?: () => Date }) {
+export function createSchedules(o: { db: Database; log: Logger; enqueue(tenantId: string, taskIds: string[]): Promise<void>; warm?(): Promise<void>; now?: () => Date }) {
   const log = o.log.child({ part: "schedules" });
-  const ticker = new ScheduleTicker({ db: o.db, log, enqueue: o.enqueue, now: o.now });
+  const ticker = new ScheduleTicker({ db: o.db, log, enqueue: o.enqueue, warm: o.warm, now: o.now });
   return {
     ticker,
-    tool: { provider: createScheduleTask({ db: o.db, now: o.now }), options: { baseline: ["schedule_task"], readOnly: ["schedule_task"] } },
-    command: scheduleCommand(o.db),
+    tool: { provider: createScheduleTask({ db: o.db, now: o.now, changed: (at) => ticker.wake(at) }), options: { baseline: ["schedule_task"], readOnly: ["schedule_task"] } },
+    command: scheduleCommand(o.db, (at) => ticker.wake(at)),
     start: () => ticker.start(),
     stop: () => ticker.stop(),
   };

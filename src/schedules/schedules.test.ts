@@ -4,15 +4,25 @@
  * and tenant isolation.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import pino from "pino";
 import { DB_KINDS, openTestDatabase, type TestDatabase } from "../../test/support/db.ts";
 import { seedTwoTenants, type TwoTenants } from "../../test/support/two-tenants.ts";
+import { rowsOf } from "../db/set-sql.ts";
 import { channels, inboundEvents, outboundMessages, scheduleRuns, schedules, tasks } from "../db/schema/index.ts";
 import { prepareResult } from "../tasks/report.ts";
 import { nextRuns } from "./cron.ts";
 import { deleteSchedule, insertSchedule, schedulesOf, setPaused } from "./store.ts";
-import { ScheduleTicker } from "./ticker.ts";
+import { ScheduleTicker, TICK_MS } from "./ticker.ts";
+
+async function waitFor(probe: () => boolean, ms: number): Promise<void> {
+  const until = Date.now() + ms;
+  while (!probe()) {
+    if (Date.now() > until) throw new Error(`timed out after ${ms} ms`);
+    await Bun.sleep(5);
+  }
+}
+
 
 const log = pino({ level: "silent" });
 
@@ -41,7 +51,7 @@ describe.each(DB_KINDS)("schedules on %s Postgres", (kind) => {
   let ids: TwoTenants;
   let clock = new Date("2026-06-01T08:59:00Z");
   const enqueued: string[] = [];
-  const ticker = () => new ScheduleTicker({ db: t.db, log, now: () => clock, enqueue: async (_t, id) => void enqueued.push(id) });
+  const ticker = () => new ScheduleTicker({ db: t.db, log, now: () => clock, enqueue: async (_t, ids) => void enqueued.push(...ids) });
 
   beforeAll(async () => {
     t = await openTestDatabase(kind);
@@ -139,4 +149,77 @@ describe.each(DB_KINDS)("schedules on %s Postgres", (kind) => {
     expect((await t.db.withTenant(ids.B.tenant, (tx) => deleteSchedule(tx, owner, s.number)))?.id).toBe(s.id);
     expect(await t.db.withTenant(ids.B.tenant, (tx) => schedulesOf(tx, owner))).toEqual([]);
   });
+
+  test("wakes at the earliest due time, not at the next fixed tick; a wake() re-arms it for a new schedule", async () => {
+    // The injected clock runs on with real time from a chosen instant, so the real timer is what is tested.
+    const base = new Date("2026-06-01T08:59:59.400Z").getTime();
+    const t0 = Date.now();
+    clock = new Date(base);
+    const moving = () => new Date(base + (Date.now() - t0));
+    const fired: number[] = [];
+    let warmed = 0;
+    const make = () => new ScheduleTicker({ db: t.db, log, now: moving, warm: async () => void warmed++, enqueue: async (_t, ids) => void fired.push(...ids.map(() => Date.now() - t0)) });
+    const s = await add("A", "0 9 * * *"); // due at 09:00:00, 0.6 s after `base`
+    const a = make();
+    a.start();
+    try {
+      await waitFor(() => warmed > 0, 2000); // the job engine is booted before the due time…
+      expect(fired).toEqual([]);
+      await waitFor(() => fired.length === 1, 3000);
+      expect(fired[0]!).toBeGreaterThanOrEqual(550); // not before its time…
+      expect(fired[0]!).toBeLessThan(1500); // …and not at the next 5 s tick
+      // The pass that fired it learns the next due time as it ends.
+      await waitFor(() => a.nextDue?.toISOString() === "2026-06-02T09:00:00.000Z", 2000);
+      // …and not for a due time a day away.
+      const warmedBefore = warmed;
+      await Bun.sleep(50);
+      expect(warmed).toBe(warmedBefore);
+      // Now the ticker sleeps TICK_MS; a schedule saved here (due in ~0.7 s) wakes it in time.
+      clock = moving();
+      const soon = new Date(Math.ceil((moving().getTime() + 700) / 1000) * 1000);
+      const b = await t.db.withTenant(ids.B.tenant, (tx) =>
+        insertSchedule(tx, { tenantId: ids.B.tenant, agentId: ids.B.agent, ownerUser: "u1", channelId: null, chatKey: "c1", cron: `${soon.getUTCSeconds()} ${soon.getUTCMinutes()} ${soon.getUTCHours()} * * *`, timeZone: "UTC", instruction: "soon", missedPolicy: "skip" }, clock),
+      );
+      expect(b.nextRunAt.getTime()).toBe(soon.getTime());
+      const armed = Date.now() - t0;
+      a.wake(b.nextRunAt);
+      await waitFor(() => fired.length === 2, 4000);
+      expect(fired[1]! - armed).toBeLessThan(TICK_MS - 2000);
+      expect((await runs("A", s.id)).map((r) => r.status)).toEqual(["fired"]);
+      expect((await runs("B", b.id)).map((r) => r.status)).toEqual(["fired"]);
+    } finally {
+      a.stop();
+      await clear();
+    }
+  }, 20_000);
+
+  test("a burst of 600 schedules due at once: two running tickers fire each exactly once, one enqueue per batch", async () => {
+    const base = new Date("2026-06-01T09:59:59.500Z").getTime();
+    const t0 = Date.now();
+    clock = new Date(base);
+    const moving = () => new Date(base + (Date.now() - t0));
+    const n = 600;
+    await t.db.withTenant(ids.A.tenant, (tx) =>
+      tx.insert(schedules).values(Array.from({ length: n }, (_, i) => ({ tenantId: ids.A.tenant, number: 1000 + i, agentId: ids.A.agent, ownerUser: "u1", chatKey: "c1", cron: "0 10 * * *", instruction: `burst ${i}`, nextRunAt: new Date("2026-06-01T10:00:00Z") }))),
+    );
+    const seen: string[] = [];
+    const calls: number[] = [];
+    const make = () => new ScheduleTicker({ db: t.db, log, now: moving, enqueue: async (_t, taskIds) => void (seen.push(...taskIds), calls.push(taskIds.length)) });
+    const [x, y] = [make(), make()];
+    x.start();
+    y.start();
+    try {
+      await waitFor(() => seen.length >= n, 20_000);
+      await Bun.sleep(300);
+      expect(seen).toHaveLength(n);
+      expect(new Set(seen).size).toBe(n);
+      expect(calls.length).toBeLessThanOrEqual(4); // one enqueue per batch, not per task
+      const counts = await t.db.withTenant(ids.A.tenant, (tx) => rowsOf(tx, sql`select (select count(*) from schedule_runs)::int as runs, (select count(distinct number) from tasks where goal like 'burst %')::int as tasks`));
+      expect(counts).toEqual([{ runs: n, tasks: n }]);
+    } finally {
+      x.stop();
+      y.stop();
+      await clear();
+    }
+  }, 60_000);
 });

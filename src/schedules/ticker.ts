@@ -1,139 +1,121 @@
 /**
- * The ticker: every TICK_MS it claims the due schedules of each tenant — `select … where not
- * paused and next_run_at <= now for update skip locked`, then next_run_at advanced, in one
- * transaction — so with several replicas (or two tickers on one database) each due time is
- * handled exactly once; `schedule_runs` is unique per (schedule, due time) as a second guard.
- * A fired run starts a background task (tasks/store insertTask in the same transaction, then the
- * `task` queue on the job engine) whose result goes to the schedule's chat and thread; the run's id
- * is the task's outbox key.
- *
- * Missed due times (process down, schedule paused): `run_once` starts one catch-up run (`late`,
- * for the newest due time) and records the older ones `skipped`; `skip` records them all
- * `skipped`. Nothing is dropped without a row. `now` is injectable for tests.
+ * The ticker: one per process. A pass claims every tenant's due schedules in batches (claim.ts;
+ * exactly once across replicas), then queues the started tasks on the job engine in one call per
+ * batch, after the batch's commit. It wakes at the earliest next_run_at it knows of — learned at
+ * the end of every pass — capped at TICK_MS (schedules made by another replica or the console are
+ * seen within that), so a due time fires within moments of its time rather than at the next fixed
+ * tick; `wake(at)` re-arms it when this process creates or resumes a schedule. Passes never
+ * overlap: a wake during a pass runs another pass right after it. The job engine, loaded lazily,
+ * is warmed up once a due time is less than WARM_MS away. `now` is injectable for tests;
+ * the timer itself runs on real time.
  */
-import { and, eq, lte } from "drizzle-orm";
 import type { Logger } from "pino";
 import { tenantIds } from "../approvals/store.ts";
-import type { Database, Tx } from "../db/database.ts";
-import { type RunStatus, type Schedule, scheduleRuns, schedules } from "../db/schema/index.ts";
-import { originEvent } from "../gateway/origin.ts";
-import { insertTask } from "../tasks/store.ts";
-import { formatRun, nextRun } from "./cron.ts";
+import type { Database } from "../db/database.ts";
+import { BATCH, claimDue, earliestDue, memoNextRun, type TickResult } from "./claim.ts";
 
+export { GRACE_MS, type TickResult } from "./claim.ts";
+
+/** The longest the ticker sleeps: how soon it sees schedules it was not told about. */
 export const TICK_MS = 5_000;
-/** A due time handled within this is on time; later it is a missed run. */
-export const GRACE_MS = 120_000;
-const BATCH = 50;
-/** Missed due times recorded one by one; beyond this one summary row. */
-const MAX_RECORDED = 200;
-const MISSED = "missed: not run at its time (appliance down or schedule paused)";
+const RECHECK_MS = 25;
+/** Loading the job engine (lazy, seconds on the embedded database) starts this long before a due time. */
+export const WARM_MS = 60_000;
 
 export interface TickerDeps {
   db: Database;
-  enqueue(tenantId: string, taskId: string): Promise<void>;
+  /** Queues started tasks on the job engine (one call for many). */
+  enqueue(tenantId: string, taskIds: string[]): Promise<void>;
   log: Logger;
   now?: () => Date;
-}
-
-export interface TickResult {
-  fired: number;
-  late: number;
-  skipped: number;
+  /** Called once a due time is less than WARM_MS away: the job engine boots before, not at, the due time. */
+  warm?(): Promise<void>;
 }
 
 export class ScheduleTicker {
-  private timer: ReturnType<typeof setInterval> | null = null;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private started = false;
   private busy = false;
+  private again = false;
+  /** When the armed timer fires (real time, ms). */
+  private wakeAt = Infinity;
+  /** The earliest due time seen at the end of the last pass (the injected clock's time). */
+  nextDue: Date | null = null;
+
   constructor(private readonly deps: TickerDeps) {}
 
-  start(intervalMs = TICK_MS): void {
-    this.timer = setInterval(() => void this.tick().catch((e) => this.deps.log.warn({ err: e }, "schedule tick failed")), intervalMs);
-    this.timer.unref?.();
+  private now(): Date {
+    return (this.deps.now ?? (() => new Date()))();
+  }
+
+  /** First pass now, then at every earliest due time (at most TICK_MS apart). */
+  start(): void {
+    this.started = true;
+    this.arm(0);
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
+    this.started = false;
+    if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    this.wakeAt = Infinity;
   }
 
-  /** One pass over every tenant; returns what it recorded. */
+  /** A schedule due at `at` was created or resumed here: wake by then (a pass runs at once if it is due). */
+  wake(at: Date = this.now()): void {
+    if (!this.started) return;
+    if (this.busy) return void (this.again = true);
+    const delay = at.getTime() - this.now().getTime();
+    if (Date.now() + delay < this.wakeAt) this.arm(delay);
+  }
+
+  private arm(delayMs: number): void {
+    if (this.timer) clearTimeout(this.timer);
+    const ms = Math.min(TICK_MS, Math.max(0, delayMs));
+    this.wakeAt = Date.now() + ms;
+    this.timer = setTimeout(() => void this.pass(), ms);
+    this.timer.unref?.();
+  }
+
+  private async pass(): Promise<void> {
+    this.timer = null;
+    this.wakeAt = Infinity;
+    await this.tick().catch((e) => this.deps.log.warn({ err: e }, "schedule tick failed"));
+    if (!this.started) return;
+    if (this.again) return void ((this.again = false), this.arm(0));
+    // A due time already past was locked by another claimer: look again shortly, not in a spin.
+    this.arm(this.nextDue ? Math.max(RECHECK_MS, this.nextDue.getTime() - this.now().getTime()) : TICK_MS);
+  }
+
+  /** One pass over every tenant; returns what it recorded and learns the earliest next due time. */
   async tick(): Promise<TickResult> {
     const total: TickResult = { fired: 0, late: 0, skipped: 0 };
     if (this.busy) return total;
     this.busy = true;
     try {
-      const now = (this.deps.now ?? (() => new Date()))();
+      const now = this.now();
+      const next = memoNextRun();
+      let earliest: Date | null = null;
       for (const { id: tenantId } of await tenantIds(this.deps.db)) {
-        const started = await this.deps.db.withTenant(tenantId, (tx) => claimDue(tx, tenantId, now, total));
-        for (const taskId of started) await this.deps.enqueue(tenantId, taskId);
+        for (;;) {
+          const batch = await this.deps.db.withTenant(tenantId, async (tx) => {
+            const b = await claimDue(tx, tenantId, now, total, next);
+            return { ...b, due: b.claimed < BATCH ? await earliestDue(tx, tenantId) : null };
+          });
+          if (batch.started.length) await this.deps.enqueue(tenantId, batch.started);
+          if (batch.claimed < BATCH) {
+            if (batch.due && (!earliest || batch.due < earliest)) earliest = batch.due;
+            break;
+          }
+        }
       }
+      this.nextDue = earliest;
+      if (earliest && this.deps.warm && earliest.getTime() - this.now().getTime() < WARM_MS)
+        void this.deps.warm().catch((e) => this.deps.log.warn({ err: e }, "job engine warm-up failed"));
     } finally {
       this.busy = false;
     }
     if (total.fired + total.late + total.skipped) this.deps.log.info(total, "schedules ticked");
     return total;
   }
-}
-
-/** Claims and handles a tenant's due schedules; returns the ids of the tasks it started. */
-export async function claimDue(tx: Tx, tenantId: string, now: Date, count: TickResult): Promise<string[]> {
-  const due = await tx
-    .select()
-    .from(schedules)
-    .where(and(eq(schedules.paused, false), lte(schedules.nextRunAt, now)))
-    .orderBy(schedules.nextRunAt)
-    .limit(BATCH)
-    .for("update", { skipLocked: true });
-  const started: string[] = [];
-  for (const s of due) {
-    const dues: Date[] = [];
-    let d = s.nextRunAt;
-    while (d <= now && dues.length < MAX_RECORDED) {
-      dues.push(d);
-      d = nextRun(s.cron, s.timeZone, d);
-    }
-    const unlisted = d <= now;
-    const latest = dues[dues.length - 1]!;
-    const lateMs = now.getTime() - latest.getTime();
-    const onTime = dues.length === 1 && lateMs <= GRACE_MS;
-    const fire = onTime || s.missedPolicy === "run_once";
-    const rows: { dueAt: Date; status: RunStatus; reason: string | null; lateMs: number | null }[] = dues.map((dueAt) => ({ dueAt, status: "skipped", reason: `${MISSED}; policy ${s.missedPolicy}`, lateMs: null }));
-    if (fire) rows[rows.length - 1] = { dueAt: latest, status: onTime ? "fired" : "late", reason: onTime ? null : `catch-up run for ${dues.length} missed due time(s)`, lateMs: onTime ? null : lateMs };
-    if (unlisted) rows.push({ dueAt: d, status: "skipped", reason: `${MISSED}; further due times up to ${now.toISOString()} not listed`, lateMs: null });
-    for (const r of rows) {
-      const id = crypto.randomUUID();
-      const [run] = await tx.insert(scheduleRuns).values({ tenantId, id, scheduleId: s.id, ...r }).onConflictDoNothing().returning({ id: scheduleRuns.id });
-      if (!run) continue; // already handled (the unique due time)
-      if (r.status === "skipped") {
-        count.skipped++;
-        continue;
-      }
-      count[r.status]++;
-      // The result's outbox key: an event of the run's own (outbox rows must reference one).
-      if (s.channelId) await originEvent(tx, tenantId, { id, channelId: s.channelId, origin: "schedule", ref: s.id });
-      const task = await insertTask(tx, taskRow(s, tenantId, id, r.dueAt));
-      await tx.update(scheduleRuns).set({ taskId: task.id }).where(eq(scheduleRuns.id, id));
-      started.push(task.id);
-    }
-    await tx
-      .update(schedules)
-      .set({ nextRunAt: nextRun(s.cron, s.timeZone, now), ...(fire ? { lastRunAt: latest } : {}) })
-      .where(eq(schedules.id, s.id));
-  }
-  return started;
-}
-
-function taskRow(s: Schedule, tenantId: string, runId: string, dueAt: Date) {
-  return {
-    tenantId,
-    agentId: s.agentId,
-    conversationId: s.conversationId,
-    channelId: s.channelId,
-    chatKey: s.chatKey,
-    replyTo: s.replyTo,
-    eventId: runId,
-    requestedBy: s.ownerUser,
-    goal: s.instruction,
-    context: `Scheduled run of schedule #${s.number} (cron "${s.cron}", ${s.timeZone}) due ${formatRun(dueAt, s.timeZone)}.`,
-  };
 }

@@ -30,7 +30,8 @@ export const SCHEDULE_TASK: ToolSpec = {
   },
 };
 
-export function createScheduleTask(deps: { db: Database; now?: () => Date }): Tools {
+/** `changed`: a schedule was saved with this first due time (the ticker wakes by then). */
+export function createScheduleTask(deps: { db: Database; now?: () => Date; changed?: (at: Date) => void }): Tools {
   return {
     specs: (ctx?: ToolContext) => (ctx?.turn?.taskId ? [] : [SCHEDULE_TASK]),
     async run(call: ToolCall, ctx: ToolContext) {
@@ -68,6 +69,7 @@ export function createScheduleTask(deps: { db: Database; now?: () => Date }): To
           now,
         ),
       );
+      deps.changed?.(s.nextRunAt);
       return `saved: schedule #${s.number}. Next runs:\n${times}\nTell the user it is set up (they can list it with /schedules and stop it with /schedules pause ${s.number} or /schedules delete ${s.number}).`;
     },
   };

@@ -71,12 +71,20 @@ export class TaskExecutor {
     await this.deps.engine.send(TASK_QUEUE, { tenantId, taskId } satisfies TaskJob);
   };
 
+  /** Many tasks of one tenant onto the queue in one call (a burst of scheduled runs). */
+  enqueueMany = async (tenantId: string, taskIds: string[]): Promise<void> => {
+    await this.deps.engine.sendMany(TASK_QUEUE, taskIds.map((taskId) => ({ tenantId, taskId }) satisfies TaskJob));
+  };
+
   /** The queue's handler. */
-  execute = async (job: TaskJob): Promise<void> => {
+  execute = async (job: TaskJob): Promise<void | "deferred"> => {
     const { db, limits, worker } = this.deps;
     const claimed = await db.withTenant(job.tenantId, (tx) => claimTask(tx, job.tenantId, job.taskId, limits, worker));
     if (claimed === null) return;
-    if (claimed === "busy") return void (await this.deps.engine.send(TASK_QUEUE, job, { startAfter: BUSY_RETRY_S }));
+    if (claimed === "busy") {
+      await this.deps.engine.send(TASK_QUEUE, job, { startAfter: BUSY_RETRY_S });
+      return "deferred";
+    }
     await this.run(claimed);
   };
 

@@ -5,7 +5,7 @@
  */
 import { and, desc, eq, gte, inArray, isNull, sql } from "drizzle-orm";
 import type { Tx } from "../db/database.ts";
-import { rowsOf } from "../db/set-sql.ts";
+import { recordset, rowsOf } from "../db/set-sql.ts";
 import { auditLog, type Task, type TaskStatus, tasks } from "../db/schema/index.ts";
 
 export const ACTIVE: TaskStatus[] = ["queued", "running", "waiting_approval"];
@@ -21,10 +21,37 @@ export type NewTask = Omit<typeof tasks.$inferInsert, "number" | "id" | "status"
 
 /** Inserts a task with the tenant's next number (#N); numbers are handed out one at a time per tenant. */
 export async function insertTask(tx: Tx, row: NewTask): Promise<Task> {
-  await rowsOf(tx, sql`select pg_advisory_xact_lock(hashtext('tasks:' || ${row.tenantId}))`);
-  const [top] = await rowsOf<{ next: number }>(tx, sql`select coalesce(max(number), 0) + 1 as next from tasks where tenant_id = ${row.tenantId}::uuid`);
-  const [task] = await tx.insert(tasks).values({ ...row, number: Number(top!.next) }).returning();
+  await lockNumbers(tx, row.tenantId);
+  const [task] = await tx.insert(tasks).values({ ...row, number: await nextNumber(tx, row.tenantId) }).returning();
   return task!;
+}
+
+/**
+ * Inserts many tasks of one tenant (a burst of scheduled runs) with the tenant's next numbers, as
+ * one statement over one JSON parameter (thousands of bind parameters cost PGlite seconds). Returns their ids.
+ */
+export async function insertTasks(tx: Tx, tenantId: string, rows: (NewTask & { id: string })[]): Promise<string[]> {
+  if (!rows.length) return [];
+  await lockNumbers(tx, tenantId);
+  const first = await nextNumber(tx, tenantId);
+  const json = rows.map((r, n) => ({
+    n, id: r.id, agent_id: r.agentId, conversation_id: r.conversationId ?? null, channel_id: r.channelId ?? null, chat_key: r.chatKey ?? null, reply_to: r.replyTo ?? null,
+    event_id: r.eventId ?? null, requested_by: r.requestedBy ?? "", goal: r.goal, context: r.context ?? "", expected_output: r.expectedOutput ?? "",
+  }));
+  const ids = await rowsOf<{ id: string }>(
+    tx,
+    sql`insert into tasks (tenant_id, id, number, agent_id, conversation_id, channel_id, chat_key, reply_to, event_id, requested_by, goal, context, expected_output)
+      select ${tenantId}::uuid, v.id, ${first}::int + v.n, v.agent_id, v.conversation_id, v.channel_id, v.chat_key, v.reply_to, v.event_id, v.requested_by, v.goal, v.context, v.expected_output
+      from ${recordset(json, "v", "n int, id uuid, agent_id uuid, conversation_id uuid, channel_id uuid, chat_key text, reply_to text, event_id uuid, requested_by text, goal text, context text, expected_output text")}
+      returning id`,
+  );
+  return ids.map((r) => r.id);
+}
+
+const lockNumbers = (tx: Tx, tenantId: string) => rowsOf(tx, sql`select pg_advisory_xact_lock(hashtext('tasks:' || ${tenantId}))`);
+async function nextNumber(tx: Tx, tenantId: string): Promise<number> {
+  const [top] = await rowsOf<{ next: number }>(tx, sql`select coalesce(max(number), 0) + 1 as next from tasks where tenant_id = ${tenantId}::uuid`);
+  return Number(top!.next);
 }
 
 /**
