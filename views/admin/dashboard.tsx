@@ -33,6 +33,12 @@ export function DashboardView(props: { scope: Scope; figures: DashboardFigures |
               Spend today <strong>{usd(f.spendToday)}</strong>
               <span class="muted">this month {usd(f.spendMonth)}</span>
             </li>
+            <li>
+              <a href="/admin/tasks">Background tasks</a> <strong>{int(f.tasksRunning)}</strong>
+              <span class="muted">
+                running{f.tasksWaiting ? ` (${int(f.tasksWaiting)} waiting for approval)` : ""}, {int(f.tasksQueued)} queued, <span class={f.tasksFailedToday ? "error" : ""}>{int(f.tasksFailedToday)} failed today</span>
+              </span>
+            </li>
           </ul>
           {props.agents === 0 ? (
             <Empty>

@@ -18,6 +18,11 @@ export interface DashboardFigures {
   failedLlmCalls: number;
   spendToday: number;
   spendMonth: number;
+  /** Background tasks now (src/tasks/): running (waiting for an approval included) and queued; failed today. */
+  tasksRunning: number;
+  tasksWaiting: number;
+  tasksQueued: number;
+  tasksFailedToday: number;
 }
 
 /** Conversations with a message in this window count as active. */
@@ -39,7 +44,11 @@ export async function dashboardFigures(db: Database, tenantId: string, now = new
         (select count(*) from outbound_messages where status = 'unknown' and created_at >= ${since}::timestamptz) as unknown_sends,
         (select count(*) from llm_calls where not ok and created_at >= ${since}::timestamptz) as failed_llm_calls,
         (select coalesce(sum(cost_usd), 0) from usage_daily where day = ${day}::date) as spend_today,
-        (select coalesce(sum(cost_usd), 0) from usage_daily where day >= ${month}::date) as spend_month`,
+        (select coalesce(sum(cost_usd), 0) from usage_daily where day >= ${month}::date) as spend_month,
+        (select count(*) from tasks where status in ('running', 'waiting_approval')) as tasks_running,
+        (select count(*) from tasks where status = 'waiting_approval') as tasks_waiting,
+        (select count(*) from tasks where status = 'queued') as tasks_queued,
+        (select count(*) from tasks where status = 'failed' and finished_at >= ${since}::timestamptz) as tasks_failed_today`,
     ),
   );
   return {
@@ -51,5 +60,9 @@ export async function dashboardFigures(db: Database, tenantId: string, now = new
     failedLlmCalls: Number(r!.failed_llm_calls),
     spendToday: Number(r!.spend_today),
     spendMonth: Number(r!.spend_month),
+    tasksRunning: Number(r!.tasks_running),
+    tasksWaiting: Number(r!.tasks_waiting),
+    tasksQueued: Number(r!.tasks_queued),
+    tasksFailedToday: Number(r!.tasks_failed_today),
   };
 }

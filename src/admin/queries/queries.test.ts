@@ -4,7 +4,9 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { DB_KINDS, openTestDatabase, type TestDatabase } from "../../../test/support/db.ts";
-import { agents, auditLog, channels, conversations, inboundEvents, llmCalls, messages, outboundMessages, tenants, usageDaily } from "../../db/schema/index.ts";
+import { eq } from "drizzle-orm";
+import { agents, auditLog, channels, conversations, inboundEvents, llmCalls, messages, outboundMessages, tasks, tenants, usageDaily } from "../../db/schema/index.ts";
+import { insertTask } from "../../tasks/store.ts";
 import { exportAudit, listAudit } from "./audit.ts";
 import { listConversations } from "./conversations.ts";
 import { dashboardFigures } from "./dashboard.ts";
@@ -74,6 +76,17 @@ describe.each(DB_KINDS)("admin queries on %s Postgres", (kind) => {
     // 30 conversations, every second one closed, all active within 24 h.
     expect(f.activeConversations).toBe(15);
     expect((await dashboardFigures(t.db, B)).activeConversations).toBe(1);
+  });
+
+  test("dashboard counts this tenant's background tasks by state", async () => {
+    await t.db.withTenant(A, async (tx) => {
+      for (const status of ["running", "waiting_approval", "queued", "queued", "failed", "done"] as const) {
+        const task = await insertTask(tx, { tenantId: A, agentId: seeded.A!.agent, requestedBy: "u1", goal: status });
+        await tx.update(tasks).set({ status, finishedAt: status === "failed" || status === "done" ? new Date() : null }).where(eq(tasks.id, task.id));
+      }
+    });
+    expect(await dashboardFigures(t.db, A)).toMatchObject({ tasksRunning: 2, tasksWaiting: 1, tasksQueued: 2, tasksFailedToday: 1 });
+    expect(await dashboardFigures(t.db, B)).toMatchObject({ tasksRunning: 0, tasksWaiting: 0, tasksQueued: 0, tasksFailedToday: 0 });
   });
 
   test("conversation list: newest first, filtered, paginated", async () => {
