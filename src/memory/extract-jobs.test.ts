@@ -98,6 +98,11 @@ describe.each(DB_KINDS)("fact extraction jobs on %s Postgres", (kind) => {
     await Bun.sleep(200);
     await Promise.all([a.extracted(), b.extracted()]);
     expect(extractions()).toHaveLength(1);
-    expect(await jobs(id)).toHaveLength(1);
+    // Under load one replica's sweep can read the conversation before the other's job finishes and
+    // queue after it (singleton keys only cover queued and active jobs): a second job is allowed, a
+    // second read is not.
+    const states = (await jobs(id)).map((j) => j.state);
+    expect(states.length).toBeGreaterThanOrEqual(1);
+    expect(states.every((s) => s === "completed")).toBe(true);
   }, 60_000);
 });

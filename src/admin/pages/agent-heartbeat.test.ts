@@ -99,7 +99,7 @@ describe.each(DB_KINDS)("the heartbeat in the console on %s Postgres", (kind) =>
     expect(page).toContain("2 beats, 1 with a model call, 135 tokens");
     expect(page).toContain("Invoice task finished.");
     // Only the web chat runs in this fixture: the Telegram channel is not connected, and the page says so.
-    expect(page).toContain("not sent: the notify channel is not connected right now");
+    expect(page).toContain("not sent: the channel is not connected right now");
 
     const usage = await (await s.tenantAdmin!.fetch(`/admin/usage?tenant=${f.acme}&${days()}`)).text();
     const share = usage.slice(usage.indexOf("<h2>Heartbeat</h2>"));
