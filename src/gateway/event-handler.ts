@@ -118,8 +118,9 @@ export class EventHandler {
     if (!begun) return void (await db.withTenant(tenantId, (tx) => this.deps.inbox.finish(tx, eventId, "ignored", "agent no longer exists")));
 
     const scope = { tenantId, agent: begun.agent, conversationId: begun.conversationId };
-    // The user's message is on record; a rule that holds hands over before any model is asked.
-    const escalated = recovering ? null : await this.deps.escalation?.beforeModel(scope, begun.history).catch((e) => (this.deps.log.error({ err: e }, "escalation rules failed"), null));
+    // The user's message is on record; a rule that holds hands over before any model is asked (again after
+    // a crash: the same window gives the same verdict, and a handed-over chat must not get a model answer).
+    const escalated = await this.deps.escalation?.beforeModel(scope, begun.history).catch((e) => (this.deps.log.error({ err: e }, "escalation rules failed"), null));
     if (escalated) return void (await this.complete(conn, eventId, message, begun.conversationId, REPLIES.escalated, new Ledger({ tenantId, agentId: begun.agent.id, conversationId: begun.conversationId }, this.deps.prices), "done"));
 
     const chat = `${conn.channelId}:${message.chatKey}`;
