@@ -1,7 +1,8 @@
 /**
  * Scores without a model call: sentiment, topics and repetition, from the local embedding model
  * (src/embeddings/, vectors are L2-normalised so a dot product is the cosine). The labelled
- * examples' vectors are embedded once per process and kept; a topic's once per distinct wording.
+ * examples' vectors are embedded once per process and model (a module-level cache: apps restarted
+ * in one process share it); a topic's once per scorer and distinct wording.
  *
  * Sentiment in [-1, 1]: the mean of the 3 nearest examples of each class, turned into class shares by
  * a softmax (temperature 0.05), then share(positive) − share(negative).
@@ -29,11 +30,13 @@ const topK = (v: Vec, set: Vec[]) => {
   return top.reduce((a, b) => a + b, 0) / Math.max(1, top.length);
 };
 
+type Labelled = Record<"positive" | "neutral" | "negative", Vec[]>;
+const SENTIMENT_SETS = new Map<string, Promise<Labelled>>();
+
 export class Scorer {
-  private sentimentSets: Promise<Record<"positive" | "neutral" | "negative", Vec[]>> | null = null;
   private readonly topicSets = new Map<string, Promise<Vec[]>>();
 
-  constructor(private readonly embedder: Pick<Embedder, "embed">) {}
+  constructor(private readonly embedder: Pick<Embedder, "embed" | "model">) {}
 
   embed(texts: string[]): Promise<Vec[]> {
     return this.embedder.embed(texts, "query");
@@ -59,16 +62,20 @@ export class Scorer {
     return dot(a, b);
   }
 
-  private sentimentVectors() {
-    this.sentimentSets ??= (async () => {
-      const { positive, neutral, negative } = SENTIMENT_EXAMPLES;
-      const all = await this.embed([...positive, ...neutral, ...negative]);
-      return { positive: all.slice(0, positive.length), neutral: all.slice(positive.length, positive.length + neutral.length), negative: all.slice(positive.length + neutral.length) };
-    })().catch((e) => {
-      this.sentimentSets = null;
-      throw e;
-    });
-    return this.sentimentSets;
+  private sentimentVectors(): Promise<Labelled> {
+    const model = this.embedder.model;
+    let p = SENTIMENT_SETS.get(model);
+    if (!p) {
+      p = (async () => {
+        const { positive, neutral, negative } = SENTIMENT_EXAMPLES;
+        const all = await this.embed([...positive, ...neutral, ...negative]);
+        return { positive: all.slice(0, positive.length), neutral: all.slice(positive.length, positive.length + neutral.length), negative: all.slice(positive.length + neutral.length) };
+      })();
+      // A model that failed to load is asked again next time, not remembered as broken.
+      p.catch(() => SENTIMENT_SETS.delete(model));
+      SENTIMENT_SETS.set(model, p);
+    }
+    return p;
   }
 
   private topicVectors(t: EscalationTopic): Promise<Vec[]> {
