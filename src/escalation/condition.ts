@@ -2,11 +2,12 @@
  * Rule conditions: parsed by jsep (a parser only — nothing is ever compiled or eval'd), checked
  * against a whitelist of node types, identifiers and functions when a rule is saved, then evaluated
  * by walking the tree. Bounded: an expression of at most 500 characters and 60 nodes; a pattern of
- * at most 200 characters that safe-regex2 accepts (no nested quantifiers, no catastrophic
- * backtracking), matched against at most 4,000 characters of the message.
+ * at most 200 characters, compiled by re2js (RE2's automaton: matching time is linear in the text,
+ * so no pattern can backtrack catastrophically; lookaround and backreferences are refused), matched
+ * against at most 4,000 characters of the message.
  */
 import jsep, { type Expression } from "jsep";
-import safeRegex from "safe-regex2";
+import { RE2JS } from "re2js";
 import type { Signals } from "./types.ts";
 
 for (const [op, p] of [["OR", 1], ["or", 1], ["AND", 2], ["and", 2]] as const) jsep.addBinaryOp(op, p);
@@ -26,7 +27,7 @@ export class ConditionError extends Error {}
 export interface Condition {
   tree: Expression;
   /** Compiled patterns of matches(), by source. */
-  patterns: Map<string, RegExp>;
+  patterns: Map<string, RE2JS>;
 }
 
 /** Parses and checks `source`; `topics`: the topic names the agent can use. Throws ConditionError with a readable message. */
@@ -39,7 +40,7 @@ export function parseCondition(source: string, topics: readonly string[]): Condi
     throw new ConditionError(`cannot parse '${source.slice(0, 80)}': ${(e as Error).message}`);
   }
   const known = new Set<string>([...NUMERIC_SIGNALS, ...BOOLEAN_SIGNALS, ...topics]);
-  const patterns = new Map<string, RegExp>();
+  const patterns = new Map<string, RE2JS>();
   let nodes = 0;
   const visit = (n: Expression): void => {
     if (++nodes > MAX_NODES) throw new ConditionError(`a condition has at most ${MAX_NODES} parts`);
@@ -67,7 +68,7 @@ export function parseCondition(source: string, topics: readonly string[]): Condi
   return { tree, patterns };
 }
 
-function checkCall(n: Expression, patterns: Map<string, RegExp>): void {
+function checkCall(n: Expression, patterns: Map<string, RE2JS>): void {
   const callee = n.callee as Expression;
   const args = n.arguments as Expression[];
   const name = callee.type === "Identifier" ? (callee.name as string) : "";
@@ -78,14 +79,11 @@ function checkCall(n: Expression, patterns: Map<string, RegExp>): void {
     if (args.length !== 1) throw new ConditionError(`matches() takes one pattern`);
     const src = args[0]!.value as string;
     if (src.length > MAX_PATTERN) throw new ConditionError(`a pattern is at most ${MAX_PATTERN} characters`);
-    let re: RegExp;
     try {
-      re = new RegExp(src, "iu");
+      patterns.set(src, RE2JS.compile(src, RE2JS.CASE_INSENSITIVE));
     } catch (e) {
-      throw new ConditionError(`invalid pattern '${src}': ${(e as Error).message}`);
+      throw new ConditionError(`invalid pattern '${src}': ${(e as Error).message} (RE2 syntax: no lookaround, no backreferences)`);
     }
-    if (!safeRegex(re)) throw new ConditionError(`pattern '${src}' could take exponential time (nested or overlapping repetition); simplify it`);
-    patterns.set(src, re);
   }
 }
 
@@ -105,7 +103,7 @@ export function evaluate(c: Condition, s: Signals): boolean {
         return n.operator === "-" ? -Number(value(n.argument as Expression)) : !truthy(value(n.argument as Expression));
       case "CallExpression": {
         const args = (n.arguments as Expression[]).map((a) => a.value as string);
-        if ((n.callee as Expression).name === "matches") return c.patterns.get(args[0]!)!.test(text);
+        if ((n.callee as Expression).name === "matches") return c.patterns.get(args[0]!)!.matcher(text).find();
         return args.some((a) => text.includes(a.toLowerCase()));
       }
       case "BinaryExpression": {
