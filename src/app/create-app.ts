@@ -8,6 +8,10 @@
  * connections and let in-flight turns finish (each bounded by server.shutdown_timeout_ms), close
  * the database.
  */
+import { EscalationRules } from "../escalation/evaluate.ts";
+import { Scorer } from "../escalation/scorer.ts";
+import type { Escalate } from "../escalation/types.ts";
+import { auditEscalate, onApprovalDenied } from "../escalation/wiring.ts";
 import type { Server } from "bun";
 import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
@@ -37,6 +41,8 @@ import { createSemantic, type Semantic } from "./semantic.ts";
 
 export interface AppOptions {
   log?: Logger;
+  /** Called after the `escalation.requested` audit entry (the handoff, src/handoff/; tests observe it). */
+  escalate?: Escalate;
   /** Apply pending migrations at start (default). When false, a stale schema refuses to start. */
   autoMigrate?: boolean;
   /** Listen for HTTP (default). Tests drive `app.http.handle()` in-process instead. */
@@ -182,6 +188,9 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
         const sem = await createSemantic(config, opened, dataDir, log, engine, { documentReady: hooks.documentReady });
         // Memory and knowledge tools are core abilities: no skill needed, fenced by the registry like the rest.
         const semanticTools = { provider: sem.tools, options: { baseline: ["kb_search", "remember"], readOnly: ["kb_search"] } };
+        // Escalation rules score with the same embedder (no model call); `escalate` writes the audit entry.
+        const escalation = new EscalationRules({ scorer: new Scorer(sem.embedder), escalate: auditEscalate(opened, opts.escalate), log: log.child({ part: "escalation" }) });
+        const denied = onApprovalDenied(opened, escalation, log);
         let running: Gateway | null = null;
         const background = createTasks({ config, db: opened, engine, log, worker: instanceId(dataDir), runtime: () => running, finished: hooks.taskFinished });
         tasks = background;
@@ -201,7 +210,8 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
           outbound,
           context: sem.context,
           conversationClosed: sem.conversationEnded,
-          approvalDecided: hooks.approvalDecided,
+          approvalDecided: (a) => (hooks.approvalDecided(a), denied(a)),
+          escalation,
           jobs: engine,
         });
         semantic = sem;

@@ -8,6 +8,7 @@
 import ipaddr from "ipaddr.js";
 import { moneySchema } from "./money.ts";
 import { z } from "zod";
+import { escalationSchema } from "../escalation/settings.ts";
 
 /** Keys whose values are credentials, wherever they appear in the tree. */
 export const SECRET_KEYS = new Set([
@@ -108,6 +109,8 @@ export const agentSchema = z.strictObject({
   task_budget_usd: z.number().min(0).default(0),
   task_max_steps: int().pipe(z.number().min(1).max(200)).default(20),
   heartbeat: heartbeatSchema.optional(),
+  /** When to hand over to a human (src/escalation/): guidance for the model, and rules the appliance evaluates. */
+  escalation: escalationSchema.optional(),
 });
 
 /** An MCP server whose tools the tenant's agents get as `mcp__<name>__<tool>`. */

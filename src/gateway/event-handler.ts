@@ -19,6 +19,7 @@ import type { PriceTable } from "../agent/usage.ts";
 import type { InboundMessage } from "../channels/types.ts";
 import type { Database, Tx } from "../db/database.ts";
 import { outboundMessages } from "../db/schema/index.ts";
+import type { EscalationRules } from "../escalation/evaluate.ts";
 import type { ApprovalFlow } from "./approval-flow.ts";
 import { runCommand, type TaskCommands } from "./commands.ts";
 import type { FinalStatus, Inbox } from "./inbox.ts";
@@ -47,6 +48,8 @@ export interface EventHandlerDeps {
   approvals?: ApprovalFlow;
   /** /tasks, /cancel N (src/tasks/), when the app runs background tasks. */
   tasks?: TaskCommands;
+  /** Structured escalation rules (src/escalation/), evaluated before the model and at a budget stop. */
+  escalation?: EscalationRules;
 }
 
 export class EventHandler {
@@ -114,6 +117,12 @@ export class EventHandler {
     });
     if (!begun) return void (await db.withTenant(tenantId, (tx) => this.deps.inbox.finish(tx, eventId, "ignored", "agent no longer exists")));
 
+    const scope = { tenantId, agent: begun.agent, conversationId: begun.conversationId };
+    // The user's message is on record; a rule that holds hands over before any model is asked (again after
+    // a crash: the same window gives the same verdict, and a handed-over chat must not get a model answer).
+    const escalated = await this.deps.escalation?.beforeModel(scope, begun.history).catch((e) => (this.deps.log.error({ err: e }, "escalation rules failed"), null));
+    if (escalated) return void (await this.complete(conn, eventId, message, begun.conversationId, REPLIES.escalated, new Ledger({ tenantId, agentId: begun.agent.id, conversationId: begun.conversationId }, this.deps.prices), "done"));
+
     const chat = `${conn.channelId}:${message.chatKey}`;
     const controller = new AbortController();
     this.running.set(chat, controller);
@@ -136,16 +145,22 @@ export class EventHandler {
       return void (await this.deps.approvals.pause(conn, { eventId, seq: 0, finish: eventId }, chat, { agentId: begun.agent.id, conversationId: begun.conversationId, history: begun.history }, ledger, outcome, message.sender.id));
     }
     const text = outcome.kind === "paused" ? REPLIES.failed : outcome.kind === "reply" ? outcome.text || "…" : outcome.kind === "budget_stop" ? REPLIES.budgetStop(outcome.reason) : REPLIES.failed;
-    const prepared = await db.batched(tenantId, COMPLETE_TURN, {
-      conversationId: begun.conversationId,
+    if (outcome.kind === "budget_stop") await this.deps.escalation?.onEvent(scope, { budgetStop: true }).catch((e) => this.deps.log.error({ err: e }, "escalation at budget stop failed"));
+    await this.complete(conn, eventId, message, begun.conversationId, text, ledger, outcome.kind === "failed" ? "failed" : "done");
+    // Compaction is an LLM call: only after a turn the model answered (never past a budget stop).
+    if (outcome.kind === "reply") this.deps.turn.context?.afterTurn({ tenantId, agent: begun.agent, conversationId: begun.conversationId, userKey: message.sender.id }, this.deps.turn.pool, estimateTokens(text));
+  }
+
+  /** The assistant turn, the ledger and the reply written down together; then delivered. */
+  private async complete(conn: Connection, eventId: string, message: InboundMessage, conversationId: string, text: string, ledger: Ledger, status: FinalStatus) {
+    const prepared = await this.deps.db.batched(conn.tenantId, COMPLETE_TURN, {
+      conversationId,
       channelId: conn.channelId,
       inboundEventId: eventId,
       reply: { chatKey: message.chatKey, replyTo: message.replyTo, text },
       ledger: ledger.take(),
     });
-    await this.deliver(conn, eventId, prepared, outcome.kind === "failed" ? "failed" : "done");
-    // Compaction is an LLM call: only after a turn the model answered (never past a budget stop).
-    if (outcome.kind === "reply") this.deps.turn.context?.afterTurn({ tenantId, agent: begun.agent, conversationId: begun.conversationId, userKey: message.sender.id }, this.deps.turn.pool, estimateTokens(text));
+    await this.deliver(conn, eventId, prepared, status);
   }
 
   private async recordedReply(tx: Tx, eventId: string, message: InboundMessage): Promise<Prepared | null> {

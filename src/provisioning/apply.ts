@@ -12,6 +12,7 @@ import { agents, channels, llmProviders, tenants, tenantSecrets } from "../db/sc
 import { upsertSchedules } from "../schedules/provision.ts";
 import { upsertTriggers } from "../triggers/provision.ts";
 import type { SecretBox } from "../secrets/box.ts";
+import { toSettings as escalationSettings } from "../escalation/settings.ts";
 import { toSettings } from "../heartbeat/settings.ts";
 
 /** A heartbeat switched on in the file looks only at what happens from then (not the agent's whole past). */
@@ -89,6 +90,8 @@ export async function applyProvisioning(
           taskBudgetUsd: String(a.task_budget_usd),
           taskMaxSteps: a.task_max_steps,
           heartbeat: a.heartbeat ? toSettings(a.heartbeat) : null,
+          escalationRules: a.escalation?.guidance ?? "",
+          escalation: a.escalation ? escalationSettings(a.escalation) : null,
           source: "config",
         };
         const [agent] = await tx

@@ -89,7 +89,19 @@ export function AgentFormView(p: AgentFormProps): JSX.Element {
         <Text name="context_tokens" label="Context window (tokens)" type="number" values={p.values} errors={p.errors} />
         <Text name="max_tool_iterations" label="Max tool round trips per message" type="number" values={p.values} errors={p.errors} />
         <Area name="skills" label="Enabled skills" values={p.values} errors={p.errors} rows={2} hint="One skill name per line; empty = every skill of the tenant" />
-        <Area name="escalation_rules" label="Escalation rules" values={p.values} errors={p.errors} rows={3} hint="When to hand over to a human, e.g. refunds over $100, legal questions" />
+        <Area name="escalation_rules" label="Escalation rules" values={p.values} errors={p.errors} rows={3} hint="Guidance for the model: when to hand over to a human, e.g. refunds over $100, legal questions" />
+        <Area
+          name="escalation_conditions"
+          label="Escalation conditions"
+          values={p.values}
+          errors={p.errors}
+          rows={3}
+          hint={
+            "Checked by the appliance before the model answers, one per line: name | condition | reason shown to the human. " +
+            "E.g. angry | sentiment < -0.7 | The customer is upset — or billing | billing_dispute AND attempts > 2 | Billing dispute unresolved. " +
+            'Signals: sentiment, attempts, repeats, failures, budget_stop, approvals_denied, the topics billing_dispute, refunds, legal, contains("…"), matches("pattern").'
+          }
+        />
         <HeartbeatFields values={p.values} errors={p.errors} channels={p.tenantChannels ?? []} />
         <div class="actions">
           <button type="submit">{a ? "Save" : "Create AI employee"}</button>

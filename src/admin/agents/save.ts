@@ -5,6 +5,8 @@ import { moneySchema, moneyText } from "../../config/money.ts";
 import type { Database } from "../../db/database.ts";
 import { type Agent, agents, channels, type HeartbeatSettings } from "../../db/schema/index.ts";
 import { KonstructError } from "../../errors.ts";
+import { parseRuleLines, rulesToLines } from "../../escalation/settings.ts";
+import type { EscalationRule, EscalationTopic } from "../../escalation/types.ts";
 import { isUniqueViolation, listField, type Parsed, parseForm } from "../forms.ts";
 import { heartbeatToForm, parseHeartbeatForm } from "./heartbeat-form.ts";
 
@@ -24,14 +26,16 @@ export const agentForm = z.object({
   skills: z.array(z.string().regex(/^[a-z0-9][a-z0-9_.-]*$/, "skill names are lower-case words (a-z, 0-9, _ . -)")),
   escalation_rules: z.string().max(4000).default(""),
 });
-export type AgentForm = z.infer<typeof agentForm> & { heartbeat: HeartbeatSettings | null };
+export type AgentForm = z.infer<typeof agentForm> & { heartbeat: HeartbeatSettings | null; escalation: EscalationRule[] };
 
-export function parseAgentForm(fields: Record<string, string>): Parsed<AgentForm> {
+/** `topics`: the agent's own escalation topics (declared in config), which its rules may name. */
+export function parseAgentForm(fields: Record<string, string>, topics: EscalationTopic[] = []): Parsed<AgentForm> {
   const r = parseForm(agentForm, { ...fields, models: listField(fields.models), skills: listField(fields.skills) });
   if (!r.ok) for (const k of Object.keys(r.errors)) if (/^(models|skills)\.\d+$/.test(k)) r.errors[k.split(".")[0]!] ??= r.errors[k]!;
   const h = parseHeartbeatForm(fields);
-  if (r.ok && h.ok) return { ok: true, value: { ...r.value, heartbeat: h.value } };
-  return { ok: false, errors: { ...(h.ok ? {} : h.errors), ...(r.ok ? {} : r.errors) } };
+  const e = (fields.escalation_conditions ?? "").length > 8000 ? ({ ok: false, error: "at most 8,000 characters" } as const) : parseRuleLines(fields.escalation_conditions ?? "", topics);
+  if (r.ok && h.ok && e.ok) return { ok: true, value: { ...r.value, heartbeat: h.value, escalation: e.rules } };
+  return { ok: false, errors: { ...(h.ok ? {} : h.errors), ...(r.ok ? {} : r.errors), ...(e.ok ? {} : { escalation_conditions: e.error }) } };
 }
 
 export function agentToForm(a: Agent): Record<string, string> {
@@ -48,6 +52,7 @@ export function agentToForm(a: Agent): Record<string, string> {
     max_tool_iterations: String(a.maxToolIterations),
     skills: (a.enabledSkills ?? []).join("\n"),
     escalation_rules: a.escalationRules,
+    escalation_conditions: rulesToLines(a.escalation?.rules ?? []),
     ...heartbeatToForm(a.heartbeat),
   };
 }
@@ -69,6 +74,8 @@ function columns(f: AgentForm) {
     // No names = every skill the tenant has (the skill registry reads null that way).
     enabledSkills: f.skills.length ? f.skills : null,
     escalationRules: f.escalation_rules,
+    // The Designer edits the rules; topics declared in config stay as they are.
+    escalation: sql`jsonb_build_object('rules', ${JSON.stringify(f.escalation)}::jsonb, 'topics', coalesce(${agents.escalation}->'topics', '[]'::jsonb))`,
     heartbeat: f.heartbeat,
     // A changed heartbeat is due at the next tick; one switched on looks only at what happens from now.
     heartbeatNextAt: null,
@@ -84,7 +91,7 @@ export async function saveAgent(db: Database, tenantId: string, id: string | nul
       if (notify && !(await tx.select({ id: channels.id }).from(channels).where(eq(channels.name, notify.channel))).length)
         return { errors: { heartbeat_notify_channel: `no channel named '${notify.channel.slice(0, 100)}' in this tenant` } };
       if (!id) {
-        const [row] = await tx.insert(agents).values({ tenantId, ...columns(f), heartbeatLastAt: null, source: "ui" }).returning({ id: agents.id });
+        const [row] = await tx.insert(agents).values({ tenantId, ...columns(f), escalation: { rules: f.escalation, topics: [] }, heartbeatLastAt: null, source: "ui" }).returning({ id: agents.id });
         return { id: row!.id };
       }
       const [row] = await tx.update(agents).set({ ...columns(f), updatedAt: sql`now()` }).where(eq(agents.id, id)).returning({ id: agents.id });

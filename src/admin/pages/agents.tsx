@@ -35,7 +35,7 @@ const save = async (deps: ConsoleDeps, ctx: AdminContext, id: string | null) => 
   if (!tenantId) return redirect(ctx.request, "/admin/tenants/new");
   const existing = id ? await getAgent(db, tenantId, id) : null;
   const fields = formFields(ctx.body);
-  const parsed = parseAgentForm(fields);
+  const parsed = parseAgentForm(fields, existing?.escalation?.topics ?? []);
   const result = parsed.ok ? await saveAgent(db, tenantId, id, parsed.value) : { errors: parsed.errors };
   if ("errors" in result) return form(deps, ctx, tenantId, existing, fields, result.errors, 400);
   return redirect(ctx.request, withFlash(`/admin/agents/${result.id}?tenant=${tenantId}`, id ? "saved" : "created"));

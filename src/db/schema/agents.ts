@@ -1,6 +1,7 @@
 /** Tenant-owned: AI employees. Composite key (tenant_id, id) so the table can be sharded by tenant. */
 import { sql } from "drizzle-orm";
 import { foreignKey, integer, jsonb, numeric, pgTable, primaryKey, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
+import type { EscalationSettings } from "../../escalation/types.ts";
 import { tenants } from "./tenants.ts";
 
 export const agents = pgTable(
@@ -24,6 +25,8 @@ export const agents = pgTable(
     enabledSkills: text("enabled_skills").array(),
     /** Free-text escalation rules (when to hand over to a human), shown to the model with the instructions. */
     escalationRules: text("escalation_rules").notNull().default(""),
+    /** Structured escalation rules and topics (src/escalation/), evaluated by the appliance; null = none. */
+    escalation: jsonb("escalation").$type<EscalationSettings | null>(),
     /** Model chain for background tasks; empty = `models`. */
     executorModels: jsonb("executor_models").$type<string[]>().notNull().default([]),
     /** Per task: USD cap (0 = only the agent's caps) and model ↔ tool round trips. */
