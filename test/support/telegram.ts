@@ -236,6 +236,8 @@ export async function startTelegramShim(opts: { bots?: { username: string; id?: 
     await emulator.addUserMessage(message);
     const [raw] = emulator.getUpdates(s.bot.token) as unknown as { update_id: number; message: Record<string, unknown> }[];
     const { botToken: _, ...clean } = raw!.message; // the emulator leaks the token into the message
+    // A message with a caption (a file, a photo) has no text in the real API.
+    if ("caption" in clean && !text) delete clean.text;
     return deliver(s, { update_id: raw!.update_id, message: clean } as unknown as Update);
   }
 
