@@ -230,6 +230,16 @@ function wantsMetadata(contentType: string | null, raw: ArrayBuffer | undefined,
 }
 
 /** The channel row an adapter for this workspace would be built from. */
+/** Uploads a file as the human for real (getUploadURLExternal → upload → completeUploadExternal); returns its id. */
+export async function uploadFile(ws: SlackWorkspace, bytes: Uint8Array, filename: string, channel = ws.channel): Promise<string> {
+  const start = await ws.api("files.getUploadURLExternal", { filename, length: String(bytes.byteLength) });
+  const put = await fetch(String(start.upload_url), { method: "POST", body: bytes });
+  if (put.status !== 200) throw new Error(`upload failed: HTTP ${put.status}`);
+  const done = await ws.api("files.completeUploadExternal", { files: JSON.stringify([{ id: String(start.file_id), title: filename }]), channel_id: channel });
+  if (!done.ok) throw new Error(`completeUploadExternal: ${String(done.error)}`);
+  return String(start.file_id);
+}
+
 export function slackDefinition(ws: SlackWorkspace, over: Partial<ChannelDefinition> & { appToken?: string } = {}): ChannelDefinition {
   const { appToken, ...rest } = over;
   return {

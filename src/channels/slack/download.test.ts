@@ -4,21 +4,14 @@
  * url_private_download with the bot token; size limits hold; the token never goes to a foreign host.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { capturingContext, type SlackWorkspace, slackDefinition, startSlackWorkspace } from "../../../test/support/slack.ts";
+import { capturingContext, type SlackWorkspace, slackDefinition, startSlackWorkspace, uploadFile } from "../../../test/support/slack.ts";
 import { admit } from "../../media/admit.ts";
 import { createSlackAdapter, type SlackAdapter } from "./adapter.ts";
 
 let ws: SlackWorkspace;
 let adapter: SlackAdapter;
 
-async function upload(bytes: Uint8Array, filename: string): Promise<string> {
-  const start = await ws.api("files.getUploadURLExternal", { filename, length: String(bytes.byteLength) });
-  const put = await fetch(String(start.upload_url), { method: "POST", body: bytes });
-  expect(put.status).toBe(200);
-  const done = await ws.api("files.completeUploadExternal", { files: JSON.stringify([{ id: String(start.file_id), title: filename }]), channel_id: ws.channel });
-  expect(done.ok).toBe(true);
-  return String(start.file_id);
-}
+const upload = (bytes: Uint8Array, filename: string) => uploadFile(ws, bytes, filename);
 
 beforeAll(async () => {
   ws = await startSlackWorkspace({ teamId: "T0FILES" });
