@@ -7,7 +7,7 @@
  */
 import type { Attachment, ChannelAdapter } from "../channels/types.ts";
 import { KonstructError } from "../errors.ts";
-import { admit, type MediaLimits, tooLargeMessage } from "./admit.ts";
+import { admit, type MediaKind, type MediaLimits, tooLargeMessage } from "./admit.ts";
 
 export interface MediaConfig {
   max_image_mb: number;
@@ -51,17 +51,21 @@ export async function prepareAttachments(adapter: Pick<ChannelAdapter, "download
     }
     const verdict = await admit(a.name, bytes, limits);
     if (!verdict.ok) out.refusals.push(verdict.message);
-    else out.context.push(describe(a.name, verdict.kind, verdict.mime, bytes, config.excerpt_chars));
+    else if (verdict.mime !== "text/plain") out.refusals.push(UNSUPPORTED[verdict.kind](a.name));
+    else out.context.push(excerpt(a.name, bytes, config.excerpt_chars));
   }
   return out;
 }
 
-function describe(name: string, kind: string, mime: string, bytes: Uint8Array, excerptChars: number): string {
-  if (mime === "text/plain") {
-    const text = new TextDecoder().decode(bytes);
-    const cut = text.length > excerptChars ? `${text.slice(0, excerptChars)}\n[… ${text.length - excerptChars} more characters not shown]` : text;
-    return `[attached document "${name}" (text/plain), its text follows]\n${cut}\n[end of "${name}"]`;
-  }
-  // Vision, PDF/Word reading and transcription are not wired yet: say so rather than pretend.
-  return `[attached ${kind} "${name}" (${mime}); its content cannot be read in chat yet — tell the user so if they ask about it]`;
+/** What cannot be read yet is said plainly rather than handed to the model as a name it cannot open. */
+const UNSUPPORTED: Record<MediaKind, (name: string) => string> = {
+  image: (name) => `I can't look at images ("${name}"): none of this agent's models can see them. Please describe it in words.`,
+  audio: (name) => `I can't listen to voice notes or audio ("${name}"): no transcription is set up. Please type your message.`,
+  document: (name) => `I can't read PDF or Word files in chat yet ("${name}"). Please paste the text, or send it as a .txt file.`,
+};
+
+function excerpt(name: string, bytes: Uint8Array, excerptChars: number): string {
+  const text = new TextDecoder().decode(bytes);
+  const cut = text.length > excerptChars ? `${text.slice(0, excerptChars)}\n[… ${text.length - excerptChars} more characters not shown]` : text;
+  return `[attached document "${name}" (text/plain), its text follows]\n${cut}\n[end of "${name}"]`;
 }

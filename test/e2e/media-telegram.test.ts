@@ -10,6 +10,7 @@ import { DB_KINDS } from "../support/db.ts";
 import { type LlmMock, startLlmMock } from "../support/llm.ts";
 import { startTelegramShim, type TelegramShim } from "../support/telegram.ts";
 
+const PNG = Uint8Array.from(Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64"));
 const EXE = Uint8Array.from([0x4d, 0x5a, 0x90, 0x00, 0x03, 0x00, 0x00, 0x00, 0x04, 0x00, 0x00, 0x00, 0xff, 0xff, 0x00, 0x00, ...new Array(112).fill(0)]);
 
 describe.each(DB_KINDS)("media over Telegram on %s Postgres", (kind) => {
@@ -60,6 +61,24 @@ describe.each(DB_KINDS)("media over Telegram on %s Postgres", (kind) => {
     const [reply] = await tg.waitForReplies(1003, 1, { timeoutMs: 20_000 });
     expect(reply!.visible).toContain(`"huge.txt" is too large`);
     expect(reply!.visible).toContain("1 MB");
+    expect(llm.journal()).toHaveLength(calls);
+  });
+
+  test("a photo, with no model that sees images, gets the plain message and no model call", async () => {
+    const calls = llm.journal().length;
+    await tg.userSends(1004, "", { extra: { caption: "what's on this receipt?", photo: [{ ...tg.putFile(PNG), width: 1, height: 1 }] } as never });
+    const [reply] = await tg.waitForReplies(1004, 1, { timeoutMs: 20_000 });
+    expect(reply!.visible).toContain("can't look at images");
+    expect(llm.journal()).toHaveLength(calls);
+  });
+
+  test("more files than allowed in one message are refused", async () => {
+    const calls = llm.journal().length;
+    const text = new TextEncoder().encode("x");
+    const m = { caption: "three", document: doc(text, "a.txt"), photo: [{ ...tg.putFile(PNG), width: 1, height: 1 }], voice: { ...tg.putFile(text), duration: 1 } };
+    await tg.userSends(1005, "", { extra: m as never });
+    const [reply] = await tg.waitForReplies(1005, 1, { timeoutMs: 20_000 });
+    expect(reply!.visible).toBe("Please send at most 2 files in one message.");
     expect(llm.journal()).toHaveLength(calls);
   });
 });
