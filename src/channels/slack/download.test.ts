@@ -7,6 +7,7 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { capturingContext, type SlackWorkspace, slackDefinition, startSlackWorkspace, uploadFile } from "../../../test/support/slack.ts";
 import { admit } from "../../media/admit.ts";
 import { createSlackAdapter, type SlackAdapter } from "./adapter.ts";
+import { downloadSlackFile } from "./download.ts";
 
 let ws: SlackWorkspace;
 let adapter: SlackAdapter;
@@ -47,4 +48,12 @@ test("url_private needs the bot token: without it the file host answers 401", as
   const info = (await ws.api("files.info", { file: id }, "bot")) as { file: { url_private_download: string } };
   expect(new URL(info.file.url_private_download).origin).toBe(new URL(ws.url).origin);
   expect((await fetch(info.file.url_private_download)).status).toBe(401);
+});
+
+test("a files.info answer naming a foreign host gets no token: refused before any request", async () => {
+  let fetched = false;
+  const web = { files: { info: async () => ({ ok: true, file: { size: 10, url_private_download: "https://collector.example/steal" } }) } };
+  const run = downloadSlackFile({ web: web as never, token: ws.bot.token, apiUrl: ws.apiUrl, fetch: (async () => ((fetched = true), new Response("x"))) as never }, { name: "a", ref: "F1" }, 1000);
+  await expect(run).rejects.toMatchObject({ code: "forbidden" });
+  expect(fetched).toBe(false);
 });
