@@ -296,6 +296,20 @@ export const configSchema = z
       })
       .prefault({}),
     // -- end memory and knowledge --
+    /** Attachments people send in chat (src/media/): per-kind size limits, checked before and while downloading. */
+    media: z
+      .strictObject({
+        max_image_mb: int().pipe(z.number().min(1).max(100)).default(10),
+        max_document_mb: int().pipe(z.number().min(1).max(1024)).default(25),
+        max_audio_mb: int().pipe(z.number().min(1).max(1024)).default(25),
+        /** Attachments of one message; more are refused. */
+        max_files_per_message: int().pipe(z.number().min(1).max(20)).default(5),
+        /** Characters of a sent text document put into the user's turn. */
+        excerpt_chars: int().pipe(z.number().min(0).max(200_000)).default(8000),
+        /** One attachment's download, end to end. */
+        download_timeout_ms: int().pipe(z.number().min(1000)).default(30_000),
+      })
+      .prefault({}),
     /** Free space data_dir keeps: below it /readyz is 503, uploads 507, and `serve` refuses to start. */
     disk: z
       .strictObject({

@@ -18,6 +18,7 @@ import { runTurn, type TurnDeps } from "../agent/loop.ts";
 import type { PriceTable } from "../agent/usage.ts";
 import type { InboundMessage } from "../channels/types.ts";
 import type { Database, Tx } from "../db/database.ts";
+import { type MediaConfig, prepareAttachments } from "../media/prepare.ts";
 import { outboundMessages } from "../db/schema/index.ts";
 import type { EscalationRules } from "../escalation/evaluate.ts";
 import type { ApprovalFlow } from "./approval-flow.ts";
@@ -50,6 +51,8 @@ export interface EventHandlerDeps {
   tasks?: TaskCommands;
   /** Structured escalation rules (src/escalation/), evaluated before the model and at a budget stop. */
   escalation?: EscalationRules;
+  /** Attachment limits (config.media); without it attachments reach the model by name only. */
+  media?: MediaConfig;
 }
 
 export class EventHandler {
@@ -100,10 +103,16 @@ export class EventHandler {
       const text = await runCommand({ db, running: this.running, closed: this.deps.conversationClosed, tasks: this.deps.tasks }, conn, message);
       return void (await this.reply(conn, eventId, message, text, "done"));
     }
-    await this.turn(conn, eventId, message, recovering, journal);
+    // Downloads happen here, after the event is claimed and before the model call, never on the reply path.
+    const media = this.deps.media ? await prepareAttachments(conn.adapter, message.attachments, this.deps.media) : { refusals: [], context: [] };
+    if (media.refusals.length) {
+      const note = { tenantId, kind: "refusal" as const, agentId: conn.agentId, actor: message.sender.id, summary: "attachment refused", data: { refusals: media.refusals } };
+      return void (await this.reply(conn, eventId, message, media.refusals.join("\n"), "done", note));
+    }
+    await this.turn(conn, eventId, message, recovering, journal, media.context);
   }
 
-  private async turn(conn: Connection, eventId: string, message: InboundMessage, recovering: boolean, journal: TurnJournal): Promise<void> {
+  private async turn(conn: Connection, eventId: string, message: InboundMessage, recovering: boolean, journal: TurnJournal, context: string[]): Promise<void> {
     const { db } = this.deps;
     const { tenantId } = conn;
     const begun = await db.batched(tenantId, this.beginTurn, {
@@ -112,7 +121,7 @@ export class EventHandler {
       channelId: conn.channelId,
       chatKey: message.chatKey,
       inboundEventId: eventId,
-      content: userTurn(message),
+      content: userTurn(message, context),
       recovering,
     });
     if (!begun) return void (await db.withTenant(tenantId, (tx) => this.deps.inbox.finish(tx, eventId, "ignored", "agent no longer exists")));
@@ -192,8 +201,9 @@ export class EventHandler {
   }
 }
 
-/** The user's turn as the model sees it: the text, and what was attached (content comes later). */
-function userTurn(message: InboundMessage): string {
+/** The user's turn as the model sees it: the text, then what was attached (read, or by name). */
+function userTurn(message: InboundMessage, context: string[]): string {
+  if (context.length) return `${message.text}\n\n${context.join("\n\n")}`.trim();
   if (!message.attachments.length) return message.text;
   const files = message.attachments.map((a) => `${a.name}${a.mime ? ` (${a.mime})` : ""}`).join(", ");
   return `${message.text}\n\n[attached: ${files}]`.trim();

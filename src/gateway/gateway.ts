@@ -90,7 +90,7 @@ export async function createGateway(opts: GatewayOptions) {
   const approvals = new ApprovalFlow({ db, inbox, outbox, turn, prices: config.llm.prices, log, ttlMs: config.approvals.ttl_minutes * 60_000, approvers: tenantApprovers(config, db), connection, jobs: opts.jobs, decided: opts.approvalDecided });
   // A job active this long died with its process: pg-boss retries it, and settle() finds it stranded.
   opts.jobs.define<ApprovalJob>(APPROVAL_QUEUE, { policy: "stately", expireInSeconds: 300, retryLimit: 3, retryDelay: 130, handler: (d) => approvals.settle(d.tenantId, d.approvalId) });
-  const handler = new EventHandler({ db, inbox, outbox, gate, prices: config.llm.prices, log, turn, approvals, conversationClosed: opts.conversationClosed, tasks: opts.tasks, escalation: opts.escalation });
+  const handler = new EventHandler({ db, inbox, outbox, gate, prices: config.llm.prices, log, turn, approvals, conversationClosed: opts.conversationClosed, tasks: opts.tasks, escalation: opts.escalation, media: config.media });
   const connections = new Connections(db, opts.secrets, opts.adapters ?? ADAPTERS, log, opts.outbound.fetch, config.server.public_url);
   const pipeline = new Pipeline({ inbox, handler, log, connection: (id) => connections.get(id) });
 

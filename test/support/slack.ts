@@ -169,6 +169,8 @@ export async function startSlackWorkspace(opts: { teamId?: string; botName?: str
  *  - auth.test reports this workspace's team id (two instances can be told apart);
  *  - conversations.history/replies leave message `metadata` out unless `include_all_metadata` is
  *    true, as Slack does (the emulator always includes it);
+ *  - files: the emulator names its own origin in url_private(_download); those are rewritten to this
+ *    proxy's (the one host the workspace has, like Slack's file host) and file bytes pass untouched;
  *  - `hold`: chat.postMessage is accepted (stored by the emulator) but its answer is held until
  *    released — the window in which a process can die after Slack has a reply it never saw confirmed.
  */
@@ -183,7 +185,9 @@ function frontingProxy(target: string, teamId: string, current: () => Hold) {
         const { pathname, search } = new URL(req.url);
         const raw = req.method === "GET" ? undefined : await req.arrayBuffer();
         const res = await fetch(`${target}${pathname}${search}`, { method: req.method, headers: req.headers, body: raw });
-        const body = await res.text();
+        if (pathname.startsWith("/files-pri/")) return new Response(await res.arrayBuffer(), { status: res.status, headers: res.headers });
+        let body = await res.text();
+        if (pathname.startsWith("/api/files.")) body = body.replaceAll(JSON.stringify(target).slice(1, -1), new URL(req.url).origin);
         const reply = (text: string) => new Response(text, { status: res.status, headers: { "content-type": res.headers.get("content-type") ?? "application/json" } });
         if (pathname === "/api/auth.test") return Response.json({ ...JSON.parse(body), team_id: teamId }, { status: res.status });
         const held = current();
@@ -226,6 +230,16 @@ function wantsMetadata(contentType: string | null, raw: ArrayBuffer | undefined,
 }
 
 /** The channel row an adapter for this workspace would be built from. */
+/** Uploads a file as the human for real (getUploadURLExternal → upload → completeUploadExternal); returns its id. */
+export async function uploadFile(ws: SlackWorkspace, bytes: Uint8Array, filename: string, channel = ws.channel): Promise<string> {
+  const start = await ws.api("files.getUploadURLExternal", { filename, length: String(bytes.byteLength) });
+  const put = await fetch(String(start.upload_url), { method: "POST", body: bytes });
+  if (put.status !== 200) throw new Error(`upload failed: HTTP ${put.status}`);
+  const done = await ws.api("files.completeUploadExternal", { files: JSON.stringify([{ id: String(start.file_id), title: filename }]), channel_id: channel });
+  if (!done.ok) throw new Error(`completeUploadExternal: ${String(done.error)}`);
+  return String(start.file_id);
+}
+
 export function slackDefinition(ws: SlackWorkspace, over: Partial<ChannelDefinition> & { appToken?: string } = {}): ChannelDefinition {
   const { appToken, ...rest } = over;
   return {

@@ -16,8 +16,13 @@
  *
  * Deviations from the real API that remain: a failed webhook delivery is not retried (userSends
  * reports its status instead); entities are derived from the text (bot_command at the start,
- * @mentions); sendMessage results always say chat type "private" and date in milliseconds; no files,
- * no rate limits.
+ * @mentions); sendMessage results always say chat type "private" and date in milliseconds; no rate
+ * limits.
+ *
+ * Files: putFile(bytes) stores a file for a bot and returns its file_id (put it into `extra`, e.g. a
+ * photo or document); getFile answers {file_id, file_size, file_path} ("Bad Request: file is too big"
+ * above the Bot API's 20 MB, "invalid file_id" for unknown ones) and GET /file/bot<token>/<file_path>
+ * serves the bytes to that bot's token only — as the real API does.
  *
  * blockChat(chatId) plays a user who blocked the bot: sendMessage to that chat is 403 "Forbidden:
  * bot was blocked by the user" (nothing stored) until unblockChat(chatId).
@@ -86,6 +91,8 @@ export interface TelegramShim {
   edits(chatId: number, token?: string): { message_id: number; text: string; visible: string }[];
   /** sendMessage to this chat answers 403 (the user blocked the bot) until unblockChat. */
   blockChat(chatId: number): void;
+  /** Stores a file the chat's user sent (for `token`'s bot); the ids go into a message's `extra`. */
+  putFile(bytes: Uint8Array, token?: string): { file_id: string; file_unique_id: string; file_size: number };
   unblockChat(chatId: number): void;
   stop(): Promise<void>;
 }
@@ -113,6 +120,8 @@ export async function startTelegramShim(opts: { bots?: { username: string; id?: 
   };
   let hold = newHold();
   const blocked = new Set<string>();
+  const files = new Map<string, { token: string; bytes: Uint8Array; path: string }>();
+  const MAX_BOT_DOWNLOAD = 20 * 1024 * 1024;
   const emulator = new TelegramServer({ storeTimeout: 24 * 3600 });
   // Our own listener on an ephemeral port: the emulator's start() treats port 0 as "use 9000".
   const inner = http.createServer((emulator as unknown as { webServer: http.RequestListener }).webServer);
@@ -124,6 +133,11 @@ export async function startTelegramShim(opts: { bots?: { username: string; id?: 
     hostname: "127.0.0.1",
     idleTimeout: 60, // long polls hold a request up to `timeout` seconds
     async fetch(req) {
+      const download = /^\/file\/bot([^/]+)\/(.+)$/.exec(new URL(req.url).pathname);
+      if (download) {
+        const f = [...files.values()].find((x) => x.token === download[1] && x.path === download[2]);
+        return f ? new Response(f.bytes, { headers: { "content-length": String(f.bytes.byteLength) } }) : fail(404, "Not Found");
+      }
       const match = /^\/bot([^/]+)\/(\w+)$/.exec(new URL(req.url).pathname);
       const s = match && state.get(match[1]!);
       if (!match || !s) return fail(401, "Unauthorized");
@@ -145,6 +159,12 @@ export async function startTelegramShim(opts: { bots?: { username: string; id?: 
         case "sendChatAction":
           s.actions.push({ chatId: Number(p.chat_id), action: String(p.action) });
           return ok(true);
+        case "getFile": {
+          const f = files.get(String(p.file_id));
+          if (!f || f.token !== s.bot.token) return fail(400, "Bad Request: invalid file_id");
+          if (f.bytes.byteLength > MAX_BOT_DOWNLOAD) return fail(400, "Bad Request: file is too big");
+          return ok({ file_id: String(p.file_id), file_unique_id: `u${p.file_id}`, file_size: f.bytes.byteLength, file_path: f.path });
+        }
         case "answerCallbackQuery":
           s.answers.push({ callback_query_id: String(p.callback_query_id), ...(p.text ? { text: String(p.text) } : {}) });
           return ok(true);
@@ -216,6 +236,8 @@ export async function startTelegramShim(opts: { bots?: { username: string; id?: 
     await emulator.addUserMessage(message);
     const [raw] = emulator.getUpdates(s.bot.token) as unknown as { update_id: number; message: Record<string, unknown> }[];
     const { botToken: _, ...clean } = raw!.message; // the emulator leaks the token into the message
+    // A message with a caption (a file, a photo) has no text in the real API.
+    if ("caption" in clean && !text) delete clean.text;
     return deliver(s, { update_id: raw!.update_id, message: clean } as unknown as Update);
   }
 
@@ -283,6 +305,11 @@ export async function startTelegramShim(opts: { bots?: { username: string; id?: 
     heldAccepted: () => hold.accepted,
     blockChat: (chatId) => void blocked.add(String(chatId)),
     unblockChat: (chatId) => void blocked.delete(String(chatId)),
+    putFile(bytes, token = bots[0]!.token) {
+      const id = `F${files.size + 1}${crypto.randomUUID().slice(0, 8)}`;
+      files.set(id, { token, bytes, path: `documents/file_${files.size}.bin` });
+      return { file_id: id, file_unique_id: `u${id}`, file_size: bytes.byteLength };
+    },
     userClicks,
     answers: (token = bots[0]!.token) => state.get(token)!.answers,
     edits: (chatId, token = bots[0]!.token) => state.get(token)!.edits.filter((e) => e.chat_id === chatId).map(({ chat_id: _, ...e }) => e),

@@ -25,6 +25,7 @@ import { createSender, target } from "./send.ts";
 import { inThread, ThreadMemory } from "./threads.ts";
 import { verifySlackRequest } from "./verify.ts";
 import { createWebClient, toSendError } from "./web.ts";
+import { downloadSlackFile } from "./download.ts";
 
 export const SLACK_CAPABILITIES: ChannelCapabilities = { threads: true, buttons: true, files: true, edits: true, typing: false, maxMessageLength: 4000 };
 
@@ -194,6 +195,10 @@ export function createSlackAdapter(def: ChannelDefinition, ctx: AdapterContext):
     send,
     findSent,
     typing: async () => {},
+    async download(attachment, maxBytes, signal) {
+      if (!web) throw new Error("slack connection not started");
+      return downloadSlackFile({ web, token: def.secrets.bot_token ?? "", apiUrl: def.settings.api_url, fetch: ctx.fetch }, attachment, maxBytes, signal);
+    },
     async edit(chatKey, externalId, text) {
       if (!web) throw new Error("slack connection not started");
       try {

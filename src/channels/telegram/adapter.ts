@@ -18,6 +18,7 @@ import type { InboundSink } from "../types.ts";
 import { type BotIdentity, groupPolicy, normalizeUpdate, parseChatKey } from "./normalize.ts";
 import { ALLOWED_UPDATES, grammySignal, pollUpdates, sleep } from "./poll.ts";
 import { markdownToHtml } from "./html.ts";
+import { downloadFile } from "./download.ts";
 import { type GrammyErrors, MAX_MESSAGE_LENGTH, redact, sendReply, toSendError } from "./send.ts";
 
 export function createTelegramAdapter(def: ChannelDefinition, ctx: AdapterContext): HttpAdapter {
@@ -118,6 +119,11 @@ export function createTelegramAdapter(def: ChannelDefinition, ctx: AdapterContex
     async send(message) {
       const { api, errors } = await grammy();
       return sendReply(api, errors, token, message);
+    },
+
+    async download(attachment, maxBytes, signal) {
+      const { api, errors } = await grammy();
+      return downloadFile({ api, errors, apiRoot, token, fetch: ctx.fetch }, attachment, maxBytes, signal);
     },
 
     async edit(chatKey, externalId, text) {

@@ -1,0 +1,71 @@
+/**
+ * Turns a message's attachments into what the agent turn reads, before the model is called: each
+ * is downloaded through the channel (bounded by the largest per-kind limit and a timeout), judged
+ * by its bytes (admit.ts), and either becomes context for the user's turn or a refusal the user is
+ * told plainly. Never throws: a channel failure is a refusal sentence too, so nothing crashes and
+ * the event still ends with exactly one reply.
+ */
+import type { Attachment, ChannelAdapter } from "../channels/types.ts";
+import { KonstructError } from "../errors.ts";
+import { admit, type MediaKind, type MediaLimits, tooLargeMessage } from "./admit.ts";
+
+export interface MediaConfig {
+  max_image_mb: number;
+  max_document_mb: number;
+  max_audio_mb: number;
+  max_files_per_message: number;
+  excerpt_chars: number;
+  download_timeout_ms: number;
+}
+
+export interface PreparedMedia {
+  /** Sentences for the user; when there are any, the turn answers with them instead of the model. */
+  refusals: string[];
+  /** Lines appended to the user's turn, one block per admitted attachment. */
+  context: string[];
+}
+
+const MB = 1024 * 1024;
+
+export function limitsOf(c: MediaConfig): MediaLimits {
+  return { image: c.max_image_mb * MB, document: c.max_document_mb * MB, audio: c.max_audio_mb * MB };
+}
+
+export async function prepareAttachments(adapter: Pick<ChannelAdapter, "download">, attachments: Attachment[], config: MediaConfig, signal?: AbortSignal): Promise<PreparedMedia> {
+  const out: PreparedMedia = { refusals: [], context: [] };
+  if (!attachments.length || !adapter.download) return out;
+  if (attachments.length > config.max_files_per_message) {
+    out.refusals.push(`Please send at most ${config.max_files_per_message} files in one message.`);
+    return out;
+  }
+  const limits = limitsOf(config);
+  const max = Math.max(limits.image, limits.document, limits.audio);
+  for (const a of attachments) {
+    const timeout = AbortSignal.timeout(config.download_timeout_ms);
+    let bytes: Uint8Array;
+    try {
+      ({ bytes } = await adapter.download(a, max, signal ? AbortSignal.any([signal, timeout]) : timeout));
+    } catch (e) {
+      out.refusals.push(e instanceof KonstructError && e.code === "too_large" ? tooLargeMessage(a.name, "file", max) : `I couldn't fetch "${a.name}" from the chat; please send it again.`);
+      continue;
+    }
+    const verdict = await admit(a.name, bytes, limits);
+    if (!verdict.ok) out.refusals.push(verdict.message);
+    else if (verdict.mime !== "text/plain") out.refusals.push(UNSUPPORTED[verdict.kind](a.name));
+    else out.context.push(excerpt(a.name, bytes, config.excerpt_chars));
+  }
+  return out;
+}
+
+/** What cannot be read yet is said plainly rather than handed to the model as a name it cannot open. */
+const UNSUPPORTED: Record<MediaKind, (name: string) => string> = {
+  image: (name) => `I can't look at images ("${name}"): none of this agent's models can see them. Please describe it in words.`,
+  audio: (name) => `I can't listen to voice notes or audio ("${name}"): no transcription is set up. Please type your message.`,
+  document: (name) => `I can't read PDF or Word files in chat yet ("${name}"). Please paste the text, or send it as a .txt file.`,
+};
+
+function excerpt(name: string, bytes: Uint8Array, excerptChars: number): string {
+  const text = new TextDecoder().decode(bytes);
+  const cut = text.length > excerptChars ? `${text.slice(0, excerptChars)}\n[… ${text.length - excerptChars} more characters not shown]` : text;
+  return `[attached document "${name}" (text/plain), its text follows]\n${cut}\n[end of "${name}"]`;
+}
