@@ -4,13 +4,16 @@
  * connection, and webhooks arrive on /hooks/<kind>/<channel id>. An unknown connection is refused
  * and logged — never routed to a default tenant.
  */
-import { eq, sql } from "drizzle-orm";
+import { eq } from "drizzle-orm";
+import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
 import type { Logger } from "pino";
 import type { ChannelAdapter } from "../channels/types.ts";
 import type { Database } from "../db/database.ts";
-import { channelCursors, channels, tenants } from "../db/schema/index.ts";
+import { channels, tenants } from "../db/schema/index.ts";
 import type { SecretBox } from "../secrets/box.ts";
 import type { Connection, Pipeline } from "./pipeline.ts";
+import { leasedCursor } from "./poller-lease.ts";
 
 export interface ChannelDefinition {
   tenantId: string;
@@ -23,10 +26,18 @@ export interface ChannelDefinition {
   secrets: Record<string, string>;
 }
 
-/** Where a polling adapter keeps its resume point (Telegram's update offset). */
+/**
+ * Where a polling adapter keeps its resume point (Telegram's update offset), and the lease that
+ * lets one replica alone poll (gateway/poller-lease.ts).
+ */
 export interface CursorStore {
   load(): Promise<string | null>;
-  save(cursor: string): Promise<void>;
+  /** False when this replica no longer holds the lease: the offset was not saved, stop polling. */
+  save(cursor: string): Promise<boolean>;
+  /** Takes or renews the lease to poll; false while another replica holds it. */
+  claim(): Promise<boolean>;
+  /** Gives the lease up at once (a clean stop), so another replica need not wait for it to run out. */
+  release(): Promise<void>;
 }
 
 export type HttpAdapter = ChannelAdapter & { handleHttp?(request: Request): Promise<Response> };
@@ -55,7 +66,12 @@ export class Connections {
     private readonly fetch: typeof globalThis.fetch,
     /** server.public_url, for webhook registration; "" when the server has none. */
     private readonly publicUrl = "",
+    /** Told when this replica takes (true) or loses (false) a connection's polling lease. */
+    private readonly onLease?: (channelId: string, held: boolean) => void,
   ) {}
+
+  /** This process among the replicas: the holder name of the polling leases it takes. */
+  readonly holder = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
 
   async load(): Promise<void> {
     const tenantIds = await this.db.platform((tx) => tx.select({ id: tenants.id }).from(tenants));
@@ -156,19 +172,6 @@ export class Connections {
   }
 
   private cursor(tenantId: string, channelId: string): CursorStore {
-    return {
-      load: async () => {
-        const [row] = await this.db.withTenant(tenantId, (tx) => tx.select({ cursor: channelCursors.cursor }).from(channelCursors).where(eq(channelCursors.channelId, channelId)));
-        return row?.cursor ?? null;
-      },
-      save: async (cursor) => {
-        await this.db.withTenant(tenantId, (tx) =>
-          tx
-            .insert(channelCursors)
-            .values({ tenantId, channelId, cursor })
-            .onConflictDoUpdate({ target: [channelCursors.tenantId, channelCursors.channelId], set: { cursor, updatedAt: sql`now()` } }),
-        );
-      },
-    };
+    return leasedCursor({ db: this.db, tenantId, channelId, holder: this.holder, onChange: (held) => this.onLease?.(channelId, held) });
   }
 }
