@@ -2,7 +2,8 @@
  * Channel connections: every channel row of every tenant becomes a running adapter bound to exactly
  * one tenant and one agent. Routing needs no lookup by content: polling adapters know their
  * connection, and webhooks arrive on /hooks/<kind>/<channel id>. An unknown connection is refused
- * and logged — never routed to a default tenant.
+ * and logged — never routed to a default tenant. An edit applied here reaches the other replicas
+ * through channel-events.ts.
  */
 import { eq } from "drizzle-orm";
 import { randomUUID } from "node:crypto";
@@ -13,6 +14,7 @@ import type { Database } from "../db/database.ts";
 import { channels, tenants } from "../db/schema/index.ts";
 import type { SecretBox } from "../secrets/box.ts";
 import type { Connection, Pipeline } from "./pipeline.ts";
+import { listenChannelEvents, publishChannelEvent } from "./channel-events.ts";
 import { leasedCursor } from "./poller-lease.ts";
 
 export interface ChannelDefinition {
@@ -57,6 +59,7 @@ export class Connections {
   private readonly byId = new Map<string, Connection & { kind: string; adapter: HttpAdapter }>();
   /** Set by start(); connections (re)started later hand their messages to it. */
   private pipeline: Pipeline | null = null;
+  private unlisten: () => Promise<void> = async () => {};
 
   constructor(
     private readonly db: Database,
@@ -112,6 +115,16 @@ export class Connections {
    * (the caller shows why); the row stays saved and is retried at the next start.
    */
   async reload(tenantId: string, channelId: string): Promise<void> {
+    try {
+      await this.apply(tenantId, channelId);
+    } finally {
+      // The other replicas restart it too, even when it failed to start here (e.g. a token refused).
+      await publishChannelEvent(this.db, { tenantId, channelId, from: this.holder }).catch((e) => this.log.warn({ err: e, channel: channelId }, "could not tell the other replicas of a channel edit"));
+    }
+  }
+
+  /** Restarts one connection from its row, here only (an edit made on this or another replica). */
+  private async apply(tenantId: string, channelId: string): Promise<void> {
     const old = this.byId.get(channelId);
     if (old) {
       this.byId.delete(channelId);
@@ -135,6 +148,7 @@ export class Connections {
    */
   async start(pipeline: Pipeline): Promise<void> {
     this.pipeline = pipeline;
+    this.unlisten = await listenChannelEvents(this.db, this.holder, this.log, (e) => this.apply(e.tenantId, e.channelId));
     await Promise.all(
       [...this.byId.values()].map(async (conn) => {
         try {
@@ -168,6 +182,7 @@ export class Connections {
   }
 
   async stop(): Promise<void> {
+    await this.unlisten().catch(() => {});
     await Promise.allSettled([...this.byId.values()].map((c) => c.adapter.stop()));
   }
 
