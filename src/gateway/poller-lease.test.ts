@@ -87,7 +87,8 @@ describe("poller lease (external Postgres, two replicas)", () => {
   }, 40_000);
 
   test("fencing: a stalled owner whose lease ran out cannot move the offset", async () => {
-    const a = cursor("A");
+    const changes: boolean[] = [];
+    const a = leasedCursor({ db: t.db, tenantId, channelId, holder: "A", onChange: (held) => changes.push(held) });
     const b = cursor("B");
     expect(await a.claim()).toBe(true);
     expect(await b.claim()).toBe(false);
@@ -95,6 +96,7 @@ describe("poller lease (external Postgres, two replicas)", () => {
     await t.db.driver.raw.query("update channel_cursors set lease_until = now() - interval '1 second'");
     expect(await b.claim()).toBe(true);
     expect(await a.save("99")).toBe(false);
+    expect(changes).toEqual([true, false]); // the /metrics gauge follows: A polled, then lost it
     expect(await a.claim()).toBe(false);
     expect(await b.save("6")).toBe(true);
     expect(await b.load()).toBe("6");
