@@ -204,6 +204,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
           log,
           dataDir,
           adapters: opts.adapters,
+          onPollerLease: (channel, held) => metrics.pollerLeases.set({ channel }, held ? 1 : 0),
           toolProviders: [semanticTools, background.tool, sched.tool, ...(opts.toolProviders ?? [])],
           tasks: { ...background.commands, schedules: sched.command },
           resolver: opts.resolver,

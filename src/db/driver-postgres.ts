@@ -48,6 +48,10 @@ export async function postgresDriver(opts: ExternalOptions): Promise<Driver> {
     mode: "external",
     drizzle: drizzle({ client: sql, schema }) as unknown as Drizzle,
     raw: wrap(sql),
+    listen: async (channel, fn) => {
+      const { unlisten } = await sql.listen(channel, fn);
+      return { unlisten };
+    },
     close: () => sql.end({ timeout: 5 }),
   };
 }

@@ -19,6 +19,11 @@ export interface Driver {
   mode: "embedded" | "external";
   drizzle: Drizzle;
   raw: RawSql;
+  /**
+   * Postgres LISTEN on a dedicated connection (external only; the embedded database has one process,
+   * so there is nobody to tell). Payloads are NOTIFYed with pg_notify by any role.
+   */
+  listen?(channel: string, fn: (payload: string) => void): Promise<{ unlisten(): Promise<void> }>;
   close(): Promise<void>;
 }
 

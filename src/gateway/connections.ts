@@ -2,15 +2,20 @@
  * Channel connections: every channel row of every tenant becomes a running adapter bound to exactly
  * one tenant and one agent. Routing needs no lookup by content: polling adapters know their
  * connection, and webhooks arrive on /hooks/<kind>/<channel id>. An unknown connection is refused
- * and logged — never routed to a default tenant.
+ * and logged — never routed to a default tenant. An edit applied here reaches the other replicas
+ * through channel-events.ts.
  */
-import { eq, sql } from "drizzle-orm";
+import { eq } from "drizzle-orm";
+import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
 import type { Logger } from "pino";
 import type { ChannelAdapter } from "../channels/types.ts";
 import type { Database } from "../db/database.ts";
-import { channelCursors, channels, tenants } from "../db/schema/index.ts";
+import { channels, tenants } from "../db/schema/index.ts";
 import type { SecretBox } from "../secrets/box.ts";
 import type { Connection, Pipeline } from "./pipeline.ts";
+import { listenChannelEvents, publishChannelEvent } from "./channel-events.ts";
+import { leasedCursor } from "./poller-lease.ts";
 
 export interface ChannelDefinition {
   tenantId: string;
@@ -23,10 +28,18 @@ export interface ChannelDefinition {
   secrets: Record<string, string>;
 }
 
-/** Where a polling adapter keeps its resume point (Telegram's update offset). */
+/**
+ * Where a polling adapter keeps its resume point (Telegram's update offset), and the lease that
+ * lets one replica alone poll (gateway/poller-lease.ts).
+ */
 export interface CursorStore {
   load(): Promise<string | null>;
-  save(cursor: string): Promise<void>;
+  /** False when this replica no longer holds the lease: the offset was not saved, stop polling. */
+  save(cursor: string): Promise<boolean>;
+  /** Takes or renews the lease to poll; false while another replica holds it. */
+  claim(): Promise<boolean>;
+  /** Gives the lease up at once (a clean stop), so another replica need not wait for it to run out. */
+  release(): Promise<void>;
 }
 
 export type HttpAdapter = ChannelAdapter & { handleHttp?(request: Request): Promise<Response> };
@@ -46,6 +59,7 @@ export class Connections {
   private readonly byId = new Map<string, Connection & { kind: string; adapter: HttpAdapter }>();
   /** Set by start(); connections (re)started later hand their messages to it. */
   private pipeline: Pipeline | null = null;
+  private unlisten: () => Promise<void> = async () => {};
 
   constructor(
     private readonly db: Database,
@@ -55,7 +69,12 @@ export class Connections {
     private readonly fetch: typeof globalThis.fetch,
     /** server.public_url, for webhook registration; "" when the server has none. */
     private readonly publicUrl = "",
+    /** Told when this replica takes (true) or loses (false) a connection's polling lease. */
+    private readonly onLease?: (channelId: string, held: boolean) => void,
   ) {}
+
+  /** This process among the replicas: the holder name of the polling leases it takes. */
+  readonly holder = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
 
   async load(): Promise<void> {
     const tenantIds = await this.db.platform((tx) => tx.select({ id: tenants.id }).from(tenants));
@@ -96,6 +115,16 @@ export class Connections {
    * (the caller shows why); the row stays saved and is retried at the next start.
    */
   async reload(tenantId: string, channelId: string): Promise<void> {
+    try {
+      await this.apply(tenantId, channelId);
+    } finally {
+      // The other replicas restart it too, even when it failed to start here (e.g. a token refused).
+      await publishChannelEvent(this.db, { tenantId, channelId, from: this.holder }).catch((e) => this.log.warn({ err: e, channel: channelId }, "could not tell the other replicas of a channel edit"));
+    }
+  }
+
+  /** Restarts one connection from its row, here only (an edit made on this or another replica). */
+  private async apply(tenantId: string, channelId: string): Promise<void> {
     const old = this.byId.get(channelId);
     if (old) {
       this.byId.delete(channelId);
@@ -119,6 +148,7 @@ export class Connections {
    */
   async start(pipeline: Pipeline): Promise<void> {
     this.pipeline = pipeline;
+    this.unlisten = await listenChannelEvents(this.db, this.holder, this.log, (e) => this.apply(e.tenantId, e.channelId));
     await Promise.all(
       [...this.byId.values()].map(async (conn) => {
         try {
@@ -152,23 +182,11 @@ export class Connections {
   }
 
   async stop(): Promise<void> {
+    await this.unlisten().catch(() => {});
     await Promise.allSettled([...this.byId.values()].map((c) => c.adapter.stop()));
   }
 
   private cursor(tenantId: string, channelId: string): CursorStore {
-    return {
-      load: async () => {
-        const [row] = await this.db.withTenant(tenantId, (tx) => tx.select({ cursor: channelCursors.cursor }).from(channelCursors).where(eq(channelCursors.channelId, channelId)));
-        return row?.cursor ?? null;
-      },
-      save: async (cursor) => {
-        await this.db.withTenant(tenantId, (tx) =>
-          tx
-            .insert(channelCursors)
-            .values({ tenantId, channelId, cursor })
-            .onConflictDoUpdate({ target: [channelCursors.tenantId, channelCursors.channelId], set: { cursor, updatedAt: sql`now()` } }),
-        );
-      },
-    };
+    return leasedCursor({ db: this.db, tenantId, channelId, holder: this.holder, onChange: (held) => this.onLease?.(channelId, held) });
   }
 }

@@ -50,6 +50,8 @@ export interface GatewayOptions {
   dataDir: string;
   /** Channel kinds to run (default: all). `konstruct chat` runs none and adds its terminal. */
   adapters?: Record<string, AdapterFactory>;
+  /** Told when this replica takes or loses a connection's polling lease (the /metrics gauge). */
+  onPollerLease?: (channelId: string, held: boolean) => void;
   /** Replaces the tool registry entirely (tests of the bare pipeline). */
   tools?: Tools;
   /** Memory and knowledge around each turn (app/semantic.ts). */
@@ -91,7 +93,7 @@ export async function createGateway(opts: GatewayOptions) {
   // A job active this long died with its process: pg-boss retries it, and settle() finds it stranded.
   opts.jobs.define<ApprovalJob>(APPROVAL_QUEUE, { policy: "stately", expireInSeconds: 300, retryLimit: 3, retryDelay: 130, handler: (d) => approvals.settle(d.tenantId, d.approvalId) });
   const handler = new EventHandler({ db, inbox, outbox, gate, prices: config.llm.prices, log, turn, approvals, conversationClosed: opts.conversationClosed, tasks: opts.tasks, escalation: opts.escalation, media: config.media });
-  const connections = new Connections(db, opts.secrets, opts.adapters ?? ADAPTERS, log, opts.outbound.fetch, config.server.public_url);
+  const connections = new Connections(db, opts.secrets, opts.adapters ?? ADAPTERS, log, opts.outbound.fetch, config.server.public_url, opts.onPollerLease);
   const pipeline = new Pipeline({ inbox, handler, log, connection: (id) => connections.get(id) });
 
   return {

@@ -1,5 +1,5 @@
 /** Prometheus metrics: one registry per app instance (no prom-client global register). */
-import { collectDefaultMetrics, Counter, Histogram, Registry } from "prom-client";
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 
 export interface Metrics {
   registry: Registry;
@@ -13,6 +13,8 @@ export interface Metrics {
   llmAttempts: Counter<"provider" | "ok">;
   /** Inbound event recorded → its reply accepted by the channel. */
   replySeconds: Histogram<never>;
+  /** 1 for each polling connection this replica polls (holds the lease of), 0 once it lost it. */
+  pollerLeases: Gauge<"channel">;
 }
 
 export function createMetrics(): Metrics {
@@ -36,6 +38,7 @@ export function createMetrics(): Metrics {
     inboundEvents: new Counter({ name: "konstruct_inbound_events_total", help: "Inbound channel events by channel kind and outcome", labelNames: ["kind", "outcome"], registers: [registry] }),
     eventsFinished: new Counter({ name: "konstruct_events_finished_total", help: "Handled inbound events by final status", labelNames: ["status"], registers: [registry] }),
     llmAttempts: new Counter({ name: "konstruct_llm_attempts_total", help: "Model attempts by provider and success", labelNames: ["provider", "ok"], registers: [registry] }),
+    pollerLeases: new Gauge({ name: "konstruct_channel_poller", help: "1 when this replica polls the channel (holds its polling lease)", labelNames: ["channel"], registers: [registry] }),
     replySeconds: new Histogram({
       name: "konstruct_reply_seconds",
       help: "From an inbound event being recorded to its reply being accepted by the channel",

@@ -24,6 +24,7 @@ import { createEmulator } from "emulate";
 import pino from "pino";
 import type { AdapterContext, ChannelDefinition } from "../../src/gateway/connections.ts";
 import { signSlack } from "../../src/channels/slack/verify.ts";
+import { nullCursor } from "./cursor.ts";
 
 export interface SlackMessage {
   type: string;
@@ -259,7 +260,7 @@ export function slackDefinition(ws: SlackWorkspace, over: Partial<ChannelDefinit
 export function capturingContext() {
   const lines: Record<string, unknown>[] = [];
   const log = pino({ level: "debug" }, { write: (s: string) => void lines.push(JSON.parse(s)) });
-  const ctx: AdapterContext = { log, cursor: { load: async () => null, save: async () => {} }, webhookUrl: "", fetch: loopbackOutbound().fetch };
+  const ctx: AdapterContext = { log, cursor: nullCursor(), webhookUrl: "", fetch: loopbackOutbound().fetch };
   return { ctx, lines, logged: (msg: string) => lines.filter((l) => l.msg === msg) };
 }
 

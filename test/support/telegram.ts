@@ -78,6 +78,8 @@ export interface TelegramShim {
   botReplies(chatId: number, token?: string): BotReply[];
   waitForReplies(chatId: number, count: number, opts?: { token?: string; timeoutMs?: number }): Promise<BotReply[]>;
   chatActions(chatId: number, token?: string): string[];
+  /** getUpdates calls ended with 409 because a second poller of the same bot called in. */
+  conflicts(token?: string): number;
   /** From now on sendMessage is stored (the user sees it) but not answered until releaseAnswers(). */
   holdAnswers(): void;
   releaseAnswers(): void;
@@ -105,6 +107,7 @@ interface BotState {
   actions: { chatId: number; action: string }[];
   answers: { callback_query_id: string; text?: string }[];
   edits: { chat_id: number; message_id: number; text: string; visible: string }[];
+  conflicts: number;
 }
 
 export async function startTelegramShim(opts: { bots?: { username: string; id?: number; token?: string }[] } = {}): Promise<TelegramShim> {
@@ -112,7 +115,7 @@ export async function startTelegramShim(opts: { bots?: { username: string; id?: 
     const id = b.id ?? 7_000_000_001 + i;
     return { id, username: b.username, token: b.token ?? `${id}:AAH${crypto.randomUUID().replace(/-/g, "")}` };
   });
-  const state = new Map(bots.map((bot) => [bot.token, { bot, queue: [], actions: [], answers: [], edits: [] } as BotState]));
+  const state = new Map(bots.map((bot) => [bot.token, { bot, queue: [], actions: [], answers: [], edits: [], conflicts: 0 } as BotState]));
   const newHold = () => {
     const h = { on: false, accepted: 0, release: () => {} } as { on: boolean; accepted: number; released: Promise<void>; release: () => void };
     h.released = new Promise<void>((r) => (h.release = r));
@@ -217,6 +220,7 @@ export async function startTelegramShim(opts: { bots?: { username: string; id?: 
       s.pending = finish;
       signal.addEventListener("abort", () => finish("ready"), { once: true });
     });
+    if (outcome === "conflict") s.conflicts++;
     if (outcome === "conflict") return fail(409, "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running");
     return ok(s.queue.slice(0, Math.min(Math.max(Number(p.limit ?? 100), 1), 100)));
   }
@@ -294,6 +298,7 @@ export async function startTelegramShim(opts: { bots?: { username: string; id?: 
       return botReplies(chatId, o.token);
     },
     chatActions: (chatId, token = bots[0]!.token) => state.get(token)!.actions.filter((a) => a.chatId === chatId).map((a) => a.action),
+    conflicts: (token = bots[0]!.token) => state.get(token)!.conflicts,
     holdAnswers: () => {
       hold = newHold();
       hold.on = true;

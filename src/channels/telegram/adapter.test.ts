@@ -12,7 +12,13 @@ const log = pino({ level: "silent" });
 function memoryCursor(): CursorStore & { saves: string[] } {
   let value: string | null = null;
   const saves: string[] = [];
-  return { saves, load: async () => value, save: async (c) => void saves.push((value = c)) };
+  return {
+    saves,
+    load: async () => value,
+    save: async (c) => (saves.push((value = c)), true),
+    claim: async () => true,
+    release: async () => {},
+  };
 }
 
 async function until(what: string, cond: () => boolean, timeoutMs = 5000): Promise<void> {

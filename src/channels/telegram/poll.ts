@@ -8,6 +8,9 @@
  * dedupes the window between handing on and saving, by update_id). A failed hand-off leaves the
  * offset where it was, so the same update comes back on the next request. Every wait is
  * abortable: stop() must end the loop within a moment, even mid long poll or mid back-off.
+ * Only the holder of the connection's lease polls (cursor.claim(), renewed every RENEW_MS while
+ * polling); a replica that loses it (a renewal or a fenced save fails) aborts its long poll at once
+ * and goes back to waiting, and a new holder reloads the offset its predecessor saved.
  */
 import type { Api } from "grammy";
 import type { Update } from "grammy/types";
@@ -31,7 +34,38 @@ export interface PollDeps {
   signal: AbortSignal;
 }
 
+/** How often the holder renews its lease and a waiting replica tries to take it (LEASE_TTL_MS / 3). */
+export const RENEW_MS = 2_000;
+
 export async function pollUpdates(d: PollDeps): Promise<void> {
+  while (!d.signal.aborted) {
+    const held = await d.cursor.claim().catch((e) => {
+      d.log.warn({ error: String(e) }, "telegram polling: could not take the polling lease; retrying");
+      return false;
+    });
+    if (!held) {
+      await sleep(RENEW_MS, d.signal);
+      continue;
+    }
+    d.log.info("telegram polling: this replica polls the bot");
+    const lost = new AbortController();
+    const renew = setInterval(() => {
+      d.cursor.claim().then(
+        (ok) => ok || lost.abort(),
+        () => lost.abort(),
+      );
+    }, RENEW_MS);
+    try {
+      await pollWhileHeld({ ...d, signal: AbortSignal.any([d.signal, lost.signal]) }, lost);
+    } finally {
+      clearInterval(renew);
+    }
+    if (d.signal.aborted) await d.cursor.release().catch(() => {});
+    else d.log.warn("telegram polling: lost the polling lease to another replica; waiting");
+  }
+}
+
+async function pollWhileHeld(d: PollDeps, lost: AbortController): Promise<void> {
   let offset: number | undefined;
   let loaded = false;
   let backoff = MIN_BACKOFF_MS;
@@ -50,7 +84,7 @@ export async function pollUpdates(d: PollDeps): Promise<void> {
         stage = `hand on update ${update.update_id}`;
         await d.handle(update);
         stage = "save the update offset";
-        await d.cursor.save(String(update.update_id + 1));
+        if (!(await d.cursor.save(String(update.update_id + 1)))) return lost.abort();
         offset = update.update_id + 1;
       }
       backoff = MIN_BACKOFF_MS;

@@ -1,4 +1,5 @@
 /** Send failures against a tiny stand-in Bot API: how each maps onto the outbox's SendError. */
+import { nullCursor } from "../../../test/support/cursor.ts";
 import { afterAll, beforeEach, describe, expect, test } from "bun:test";
 import { loopbackOutbound } from "../../../test/support/outbound.ts";
 import { Outbound } from "../../net/outbound.ts";
@@ -8,7 +9,7 @@ import { createTelegramAdapter } from "./adapter.ts";
 
 const TOKEN = "123456789:AAHdoNotLeakThisTokenAnywhere0123456";
 const log = pino({ level: "silent" });
-const cursor = { load: async () => null, save: async () => {} };
+const cursor = nullCursor();
 
 type Call = { method: string; body: Record<string, unknown> };
 let calls: Call[] = [];

@@ -1,4 +1,5 @@
 /** Webhook mode: Telegram (the shim) posts to our route; only the right secret gets anything in. */
+import { nullCursor } from "../../../test/support/cursor.ts";
 import { loopbackOutbound } from "../../../test/support/outbound.ts";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
 import pino from "pino";
@@ -8,7 +9,7 @@ import type { InboundMessage } from "../types.ts";
 import { createTelegramAdapter } from "./adapter.ts";
 
 const SECRET = "s3cret-token_ABC";
-const cursor = { load: async () => null, save: async () => {} };
+const cursor = nullCursor();
 
 describe("telegram adapter (webhook)", () => {
   let tg: TelegramShim;

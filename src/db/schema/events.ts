@@ -71,6 +71,11 @@ export const channelCursors = pgTable(
     channelId: uuid("channel_id").notNull(),
     cursor: text("cursor").notNull(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+    /** The replica that may poll this connection (external Postgres only; gateway/poller-lease.ts). */
+    leaseHolder: text("lease_holder"),
+    /** Fencing token: raised at every change of holder; offsets are saved only under the holder's epoch. */
+    leaseEpoch: integer("lease_epoch").notNull().default(0),
+    leaseUntil: timestamp("lease_until", { withTimezone: true }),
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.channelId] })],
 );

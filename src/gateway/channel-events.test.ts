@@ -1,0 +1,68 @@
+/**
+ * Channel edits across replicas, on real Postgres: two Connections (two replicas) over one
+ * database; an edit applied on replica A restarts the connection on replica B within 2 s, from the
+ * row (B sees the new name), and A does not restart it twice. Malformed notices are dropped.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { eq } from "drizzle-orm";
+import pino from "pino";
+import { openTestDatabase, type TestDatabase } from "../../test/support/db.ts";
+import { seedTwoTenants } from "../../test/support/two-tenants.ts";
+import { channels } from "../db/schema/index.ts";
+import { SecretBox } from "../secrets/box.ts";
+import { parseChannelEvent } from "./channel-events.ts";
+import { type AdapterFactory, Connections } from "./connections.ts";
+import type { Pipeline } from "./pipeline.ts";
+
+const log = pino({ level: "silent" });
+
+describe("channel edits reach every replica (external Postgres)", () => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await openTestDatabase("external");
+  });
+  afterAll(async () => t.cleanup());
+
+  test("an edit on replica A restarts the connection on replica B within 2 s", async () => {
+    const box = await SecretBox.open("", t.dataDir);
+    const { A } = await seedTwoTenants(t.db, "events");
+    const [row] = await t.db.withTenant(A.tenant, (tx) =>
+      tx.insert(channels).values({ tenantId: A.tenant, agentId: A.agent, kind: "fake", name: "before", mode: "polling", secrets: box.sealJson({}) }).returning({ id: channels.id }),
+    );
+    const started: { replica: string; name: string; at: number }[] = [];
+    const factory = (replica: string): AdapterFactory => (def) => ({
+      capabilities: { threads: false, buttons: false, files: false, edits: false, typing: false, maxMessageLength: 4000 },
+      start: async () => void started.push({ replica, name: def.name, at: Date.now() }),
+      stop: async () => {},
+      send: async () => ({ externalId: "1" }),
+    }) as never;
+    const pipeline = { sinkFor: () => async () => {} } as unknown as Pipeline;
+    const replicas = ["a", "b"].map((r) => new Connections(t.db, box, { fake: factory(r) }, log, fetch));
+    for (const c of replicas) {
+      await c.load();
+      await c.start(pipeline);
+    }
+    expect(started.map((s) => s.replica).sort()).toEqual(["a", "b"]);
+    started.length = 0;
+
+    await t.db.withTenant(A.tenant, (tx) => tx.update(channels).set({ name: "after" }).where(eq(channels.id, row!.id)));
+    const editedAt = Date.now();
+    await replicas[0]!.reload(A.tenant, row!.id);
+    const deadline = Date.now() + 2_000;
+    while (!started.some((s) => s.replica === "b") && Date.now() < deadline) await Bun.sleep(20);
+    const onB = started.find((s) => s.replica === "b");
+    expect(onB?.name).toBe("after");
+    expect(onB!.at - editedAt).toBeLessThan(2_000);
+    await Bun.sleep(300);
+    expect(started.filter((s) => s.replica === "a")).toHaveLength(1);
+    for (const c of replicas) await c.stop();
+  }, 30_000);
+
+  test("malformed or oversized notices are refused", () => {
+    expect(parseChannelEvent("{")).toBeNull();
+    expect(parseChannelEvent(JSON.stringify({ tenantId: "x", channelId: "y" }))).toBeNull();
+    expect(parseChannelEvent("x".repeat(600))).toBeNull();
+    const ok = { tenantId: crypto.randomUUID(), channelId: crypto.randomUUID(), from: "r1" };
+    expect(parseChannelEvent(JSON.stringify(ok))).toEqual(ok);
+  });
+});
