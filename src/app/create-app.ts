@@ -30,6 +30,9 @@ import { applyProvisioning } from "../provisioning/apply.ts";
 import { SecretBox } from "../secrets/box.ts";
 import { createSchedules, type Schedules } from "../schedules/index.ts";
 import { createTasks, type Tasks } from "../tasks/index.ts";
+import { createHandoffChat } from "../handoff/chat.ts";
+import { createEscalateTool } from "../handoff/escalate-tool.ts";
+import { createHandoffService } from "../handoff/service.ts";
 import { eventHooks } from "../triggers/hooks.ts";
 import { createTriggers, type Triggers } from "../triggers/index.ts";
 import { VERSION } from "../version.ts";
@@ -188,6 +191,9 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
         triggers = createTriggers({ db: opened, secrets, log, enqueue: background.executor.enqueue });
         const sched = createSchedules({ db: opened, log, enqueue: background.executor.enqueueMany, warm: () => engine.warm() });
         schedules = sched;
+        // Human handoff: the escalate tool is a core ability (no skill needed), /human and silence in human mode.
+        const handoff = createHandoffService({ db: opened });
+        const escalateTool = { provider: createEscalateTool(handoff), options: { baseline: ["escalate"] } };
         const gw = await createGateway({
           config,
           db: opened,
@@ -195,7 +201,8 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
           log,
           dataDir,
           adapters: opts.adapters,
-          toolProviders: [semanticTools, background.tool, sched.tool, ...(opts.toolProviders ?? [])],
+          toolProviders: [semanticTools, escalateTool, background.tool, sched.tool, ...(opts.toolProviders ?? [])],
+          handoff: createHandoffChat({ db: opened }),
           tasks: { ...background.commands, schedules: sched.command },
           resolver: opts.resolver,
           outbound,

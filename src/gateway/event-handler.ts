@@ -21,6 +21,7 @@ import type { Database, Tx } from "../db/database.ts";
 import { outboundMessages } from "../db/schema/index.ts";
 import type { ApprovalFlow } from "./approval-flow.ts";
 import { runCommand, type TaskCommands } from "./commands.ts";
+import type { HandoffPort } from "./handoff-port.ts";
 import type { FinalStatus, Inbox } from "./inbox.ts";
 import { describeOutcome, type Outbox, type Prepared, prepareMany, type SendOutcome } from "./outbox.ts";
 import type { Connection } from "./pipeline.ts";
@@ -47,6 +48,8 @@ export interface EventHandlerDeps {
   approvals?: ApprovalFlow;
   /** /tasks, /cancel N (src/tasks/), when the app runs background tasks. */
   tasks?: TaskCommands;
+  /** Human handoff (src/handoff/): /human, and silence while a person handles the chat. */
+  handoff?: HandoffPort;
 }
 
 export class EventHandler {
@@ -94,8 +97,15 @@ export class EventHandler {
       return void (await this.reply(conn, eventId, message, verdict.message, "ignored", note));
     }
     if (message.command) {
-      const text = await runCommand({ db, running: this.running, closed: this.deps.conversationClosed, tasks: this.deps.tasks }, conn, message);
+      const text = await runCommand({ db, running: this.running, closed: this.deps.conversationClosed, tasks: this.deps.tasks, handoff: this.deps.handoff }, conn, message);
       return void (await this.reply(conn, eventId, message, text, "done"));
+    }
+    // A person handles this chat: the message is kept for them and the AI does not answer.
+    if (await this.deps.handoff?.hold(tenantId, { channelId: conn.channelId, chatKey: message.chatKey }, eventId, userTurn(message))) {
+      return db.withTenant(tenantId, async (tx) => {
+        await audit(tx, { tenantId, kind: "handoff", agentId: conn.agentId, actor: message.sender.id, summary: "held for the human handling this chat", data: { step: "held" } });
+        await this.deps.inbox.finish(tx, eventId, "ignored", "held for a human");
+      });
     }
     await this.turn(conn, eventId, message, recovering, journal);
   }
