@@ -2,14 +2,16 @@
  * Human handoff through Telegram, two tenants (one bot each), on both databases: a user asks for a
  * person in German, the model calls `escalate` and tells them; while the handoff is open the AI is
  * silent (the LLM mock's journal shows no call) and the user's messages are kept in the
- * conversation; the other tenant's chat is untouched; `/human` is idempotent; after the handoff is
- * returned to the AI, its next prompt contains what the user said meanwhile.
+ * conversation; a person takes it and answers (exactly once, marked as from a person, only the
+ * owner); the other tenant's chat is untouched; `/human` is idempotent; after the handoff is
+ * returned to the AI, its next prompt contains what was said meanwhile.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { and, eq } from "drizzle-orm";
 import { auditLog, handoffs, messages } from "../../src/db/schema/index.ts";
 import { HUMAN_TEXT } from "../../src/handoff/chat.ts";
-import { closeHandoff } from "../../src/handoff/store.ts";
+import { replyAsHuman } from "../../src/handoff/reply.ts";
+import { closeHandoff, takeHandoff } from "../../src/handoff/store.ts";
 import { eventually, startTestApp, type TestApp } from "../support/app.ts";
 import { DB_KINDS } from "../support/db.ts";
 import { type LlmMock, startLlmMock } from "../support/llm.ts";
@@ -74,15 +76,30 @@ describe.each(DB_KINDS)("handoff through Telegram on %s Postgres", (kind) => {
     await said(7001, "Hello from Gus.", tg.bots[1]!.token);
     expect(await t.app.db.withTenant(tenant.globex!, (tx) => tx.select().from(handoffs))).toHaveLength(0);
 
-    // Handed back to the AI: its next prompt holds the message the person saw.
+    // Maria takes it and answers; the same reply delivered twice (a redelivered thread message) goes out once.
+    const beforeHuman = llm.journal().length;
+    expect(await t.app.db.withTenant(tenant.acme!, (tx) => takeHandoff(tx, open!.id, "maria"))).not.toBeNull();
+    const reply = { handoffId: open!.id, owner: "maria", name: "Maria", key: "slack:C1:1700.0001", text: "Ihre Bestellung 4711 ist unterwegs." };
+    expect(await replyAsHuman({ db: t.app.db, reach: t.app.gateway }, tenant.acme!, reply)).toBe("sent");
+    expect(await replyAsHuman({ db: t.app.db, reach: t.app.gateway }, tenant.acme!, reply)).toBe("sent");
+    await said(7001, "Maria (human): Ihre Bestellung 4711 ist unterwegs.", acmeBot);
+    await Bun.sleep(300);
+    expect(tg.botReplies(7001, acmeBot).filter((r) => r.visible.includes("Maria (human)"))).toHaveLength(1);
+    // Only the owner may answer; another tenant cannot answer it at all.
+    expect(await replyAsHuman({ db: t.app.db, reach: t.app.gateway }, tenant.acme!, { ...reply, owner: "jon", key: "k2" })).toBe("not_owner");
+    expect(await replyAsHuman({ db: t.app.db, reach: t.app.gateway }, tenant.globex!, { ...reply, key: "k3" })).toBe("not_owner");
+    expect(llm.journal().length).toBe(beforeHuman);
+
+    // Handed back to the AI: its next prompt holds what the user and the person said meanwhile.
     expect(await t.app.db.withTenant(tenant.acme!, (tx) => closeHandoff(tx, open!.id, "returned", "maria"))).not.toBeNull();
     llm.on({ lastUser: "noch da?" }, { text: "Ja, zu Bestellung 4711." });
     await tg.userSends(7001, "noch da?", { token: acmeBot });
     await said(7001, "Ja, zu Bestellung 4711.", acmeBot);
     const prompt = llm.journal().filter((r) => r.lastUser === "noch da?").at(-1)!;
     expect(JSON.stringify(prompt.messages)).toContain("Meine Bestellnummer ist 4711");
+    expect(JSON.stringify(prompt.messages)).toContain("Maria (human): Ihre Bestellung 4711 ist unterwegs.");
     const steps = await t.app.db.withTenant(tenant.acme!, (tx) => tx.select({ data: auditLog.data }).from(auditLog).where(and(eq(auditLog.kind, "handoff"))));
-    expect(steps.map((s) => (s.data as { step: string }).step)).toEqual(expect.arrayContaining(["escalated", "held", "returned"]));
+    expect(steps.map((s) => (s.data as { step: string }).step)).toEqual(expect.arrayContaining(["escalated", "held", "taken", "replied", "returned"]));
   });
 
   test("/human opens a handoff once, without a model call", async () => {
