@@ -192,7 +192,8 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
         const sched = createSchedules({ db: opened, log, enqueue: background.executor.enqueueMany, warm: () => engine.warm() });
         schedules = sched;
         // Human handoff: the escalate tool is a core ability (no skill needed), /human and silence in human mode.
-        const handoff = createHandoffService({ db: opened });
+        const escalated = (source: string) => metrics.handoffs.inc({ source });
+        const handoff = createHandoffService({ db: opened, escalated });
         const escalateTool = { provider: createEscalateTool(handoff), options: { baseline: ["escalate"] } };
         const gw = await createGateway({
           config,
@@ -202,7 +203,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
           dataDir,
           adapters: opts.adapters,
           toolProviders: [semanticTools, escalateTool, background.tool, sched.tool, ...(opts.toolProviders ?? [])],
-          handoff: createHandoffChat({ db: opened }),
+          handoff: createHandoffChat({ db: opened, escalated }),
           tasks: { ...background.commands, schedules: sched.command },
           resolver: opts.resolver,
           outbound,

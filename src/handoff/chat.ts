@@ -24,7 +24,7 @@ async function openConversation(tx: Tx, chat: Chat) {
   return row;
 }
 
-export function createHandoffChat(deps: { db: Database }): HandoffPort {
+export function createHandoffChat(deps: { db: Database; escalated?: (source: string) => void }): HandoffPort {
   return {
     async hold(tenantId, chat, eventId, content) {
       return deps.db.withTenant(tenantId, async (tx) => {
@@ -45,6 +45,7 @@ export function createHandoffChat(deps: { db: Database }): HandoffPort {
           .onConflictDoNothing({ target: [conversations.tenantId, conversations.channelId, conversations.chatKey], where: sql`closed_at is null` });
         const conv = (await openConversation(tx, chat))!;
         const { created } = await insertHandoff(tx, { tenantId, agentId: conv.agentId, conversationId: conv.id, reason: `${user} asked for a person (/human)`, rule: "human_command", source: "command" });
+        if (created) deps.escalated?.("command");
         return created ? HUMAN_TEXT.escalated : HUMAN_TEXT.already;
       });
     },

@@ -13,12 +13,15 @@ export interface HandoffService {
   inHumanMode(tenantId: string, conversationId: string): Promise<boolean>;
 }
 
-export function createHandoffService(deps: { db: Database }): HandoffService {
+/** `escalated`: told of every handoff started (not of a repeated escalation), for the measures. */
+export function createHandoffService(deps: { db: Database; escalated?: (source: string) => void }): HandoffService {
   return {
     async escalate(req) {
       if (!ESCALATION_SOURCES.includes(req.source)) throw new Error(`unknown escalation source: ${String(req.source)}`);
       if (!req.reason.trim()) throw new Error("an escalation needs a reason");
-      return deps.db.withTenant(req.tenantId, (tx) => insertHandoff(tx, req));
+      const result = await deps.db.withTenant(req.tenantId, (tx) => insertHandoff(tx, req));
+      if (result.created) deps.escalated?.(req.source);
+      return result;
     },
     async inHumanMode(tenantId, conversationId) {
       return Boolean(await deps.db.withTenant(tenantId, (tx) => openHandoff(tx, conversationId)));

@@ -13,6 +13,8 @@ export interface Metrics {
   llmAttempts: Counter<"provider" | "ok">;
   /** Inbound event recorded → its reply accepted by the channel. */
   replySeconds: Histogram<never>;
+  /** Conversations handed to a person, by what decided it (tool | command | rule | budget | approval). */
+  handoffs: Counter<"source">;
 }
 
 export function createMetrics(): Metrics {
@@ -36,6 +38,7 @@ export function createMetrics(): Metrics {
     inboundEvents: new Counter({ name: "konstruct_inbound_events_total", help: "Inbound channel events by channel kind and outcome", labelNames: ["kind", "outcome"], registers: [registry] }),
     eventsFinished: new Counter({ name: "konstruct_events_finished_total", help: "Handled inbound events by final status", labelNames: ["status"], registers: [registry] }),
     llmAttempts: new Counter({ name: "konstruct_llm_attempts_total", help: "Model attempts by provider and success", labelNames: ["provider", "ok"], registers: [registry] }),
+    handoffs: new Counter({ name: "konstruct_handoffs_total", help: "Conversations handed to a person, by source", labelNames: ["source"], registers: [registry] }),
     replySeconds: new Histogram({
       name: "konstruct_reply_seconds",
       help: "From an inbound event being recorded to its reply being accepted by the channel",

@@ -113,5 +113,8 @@ describe.each(DB_KINDS)("handoff through Telegram on %s Postgres", (kind) => {
     const rows = await t.app.db.withTenant(tenant.globex!, (tx) => tx.select().from(handoffs).where(eq(handoffs.source, "command")));
     expect(rows).toHaveLength(1);
     expect(await t.app.db.withTenant(tenant.acme!, (tx) => tx.select().from(handoffs).where(eq(handoffs.source, "command")))).toHaveLength(0);
+    const exposed = await t.app.metrics.registry.metrics();
+    expect(exposed).toContain('konstruct_handoffs_total{source="command"} 1');
+    expect(exposed).toContain('konstruct_handoffs_total{source="tool"} 1');
   });
 });
