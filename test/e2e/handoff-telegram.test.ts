@@ -4,7 +4,7 @@
  * silent (the LLM mock's journal shows no call) and the user's messages are kept in the
  * conversation; a person takes it and answers (exactly once, marked as from a person, only the
  * owner); the other tenant's chat is untouched; `/human` is idempotent; after the handoff is
- * returned to the AI, its next prompt contains what was said meanwhile.
+ * returned to the AI, its next prompt contains what was said meanwhile; human mode survives a restart.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { and, eq } from "drizzle-orm";
@@ -116,5 +116,19 @@ describe.each(DB_KINDS)("handoff through Telegram on %s Postgres", (kind) => {
     const exposed = await t.app.metrics.registry.metrics();
     expect(exposed).toContain('konstruct_handoffs_total{source="command"} 1');
     expect(exposed).toContain('konstruct_handoffs_total{source="tool"} 1');
+  });
+
+  test("after a restart the chat is still in human mode: no model call, the message is kept", async () => {
+    const bot = tg.bots[1]!.token;
+    await t.restart();
+    const calls = llm.journal().length;
+    await tg.userSends(7100, "nach dem Neustart noch jemand da?", { token: bot });
+    await eventually(async () => {
+      const rows = await t.app.db.withTenant(tenant.globex!, (tx) => tx.select().from(messages).where(eq(messages.content, "nach dem Neustart noch jemand da?")));
+      return rows.length === 1 || undefined;
+    }, 15_000, "held message stored after restart");
+    await t.app.gateway.pipeline.idle();
+    expect(llm.journal().length).toBe(calls);
+    expect(tg.botReplies(7100, bot)).toHaveLength(2);
   });
 });
