@@ -34,6 +34,9 @@ import { applyProvisioning } from "../provisioning/apply.ts";
 import { SecretBox } from "../secrets/box.ts";
 import { createSchedules, type Schedules } from "../schedules/index.ts";
 import { createTasks, type Tasks } from "../tasks/index.ts";
+import { createHandoffChat } from "../handoff/chat.ts";
+import { createEscalateTool } from "../handoff/escalate-tool.ts";
+import { createHandoffService } from "../handoff/service.ts";
 import { eventHooks } from "../triggers/hooks.ts";
 import { createTriggers, type Triggers } from "../triggers/index.ts";
 import { VERSION } from "../version.ts";
@@ -188,8 +191,13 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
         const sem = await createSemantic(config, opened, dataDir, log, engine, { documentReady: hooks.documentReady });
         // Memory and knowledge tools are core abilities: no skill needed, fenced by the registry like the rest.
         const semanticTools = { provider: sem.tools, options: { baseline: ["kb_search", "remember"], readOnly: ["kb_search"] } };
-        // Escalation rules score with the same embedder (no model call); `escalate` writes the audit entry.
-        const escalation = new EscalationRules({ scorer: new Scorer(sem.embedder), escalate: auditEscalate(opened, opts.escalate), log: log.child({ part: "escalation" }) });
+        // Human handoff: the escalate tool is a core ability (no skill needed), /human and silence in human mode.
+        const escalated = (source: string) => metrics.handoffs.inc({ source });
+        const handoff = createHandoffService({ db: opened, escalated });
+        // Escalation rules score with the same embedder (no model call); a rule that holds writes the audit
+        // entry, then hands the conversation to a person.
+        const toHuman: Escalate = async (req, signals) => (await handoff.escalate(req), await opts.escalate?.(req, signals));
+        const escalation = new EscalationRules({ scorer: new Scorer(sem.embedder), escalate: auditEscalate(opened, toHuman), log: log.child({ part: "escalation" }) });
         const denied = onApprovalDenied(opened, escalation, log);
         let running: Gateway | null = null;
         const background = createTasks({ config, db: opened, engine, log, worker: instanceId(dataDir), runtime: () => running, finished: hooks.taskFinished });
@@ -197,6 +205,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
         triggers = createTriggers({ db: opened, secrets, log, enqueue: background.executor.enqueue });
         const sched = createSchedules({ db: opened, log, enqueue: background.executor.enqueueMany, warm: () => engine.warm() });
         schedules = sched;
+        const escalateTool = { provider: createEscalateTool(handoff), options: { baseline: ["escalate"] } };
         const gw = await createGateway({
           config,
           db: opened,
@@ -205,7 +214,8 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
           dataDir,
           adapters: opts.adapters,
           onPollerLease: (channel, held) => metrics.pollerLeases.set({ channel }, held ? 1 : 0),
-          toolProviders: [semanticTools, background.tool, sched.tool, ...(opts.toolProviders ?? [])],
+          toolProviders: [semanticTools, escalateTool, background.tool, sched.tool, ...(opts.toolProviders ?? [])],
+          handoff: createHandoffChat({ db: opened, escalated }),
           tasks: { ...background.commands, schedules: sched.command },
           resolver: opts.resolver,
           outbound,

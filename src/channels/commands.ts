@@ -1,10 +1,10 @@
 /**
  * The chat commands every channel recognises, and their one argument: `/cancel 3` or `/cancel all`
  * stop background tasks (bare `/cancel` stops the turn in progress); `/schedules pause|resume|delete 3`
- * changes a schedule. Adapters find a command in
+ * changes a schedule; `/human` hands the chat to a person (src/handoff/). Adapters find a command in
  * their own syntax (Telegram's `/cmd@bot`, Slack's bare words) and hand the name and the rest here.
  */
-export const COMMANDS = ["start", "help", "new", "status", "tasks", "cancel", "schedules"] as const;
+export const COMMANDS = ["start", "help", "new", "status", "tasks", "cancel", "schedules", "human"] as const;
 export type Command = (typeof COMMANDS)[number];
 
 const ARGS: Partial<Record<Command, RegExp>> = { cancel: /^(#?\d{1,9}|all)$/i, schedules: /^(pause|resume|delete)\s+#?\d{1,9}$/i };

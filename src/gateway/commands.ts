@@ -1,6 +1,6 @@
 /**
  * Chat commands every channel shares (/start, /help, /new, /status, /tasks, /cancel [N|all],
- * /schedules [pause|resume|delete N]);
+ * /schedules [pause|resume|delete N], /human);
  * adapters recognise them in their own syntax (channels/commands.ts) and hand over the bare name
  * and argument. Returns the reply text.
  */
@@ -10,6 +10,7 @@ import { agentSpend } from "../agent/usage.ts";
 import type { InboundMessage } from "../channels/types.ts";
 import type { Database } from "../db/database.ts";
 import { agents } from "../db/schema/index.ts";
+import type { HandoffPort } from "./handoff-port.ts";
 import type { Connection } from "./pipeline.ts";
 import { REPLIES } from "./replies.ts";
 
@@ -23,7 +24,7 @@ export interface TaskCommands {
 }
 
 export async function runCommand(
-  deps: { db: Database; running: Map<string, AbortController>; closed?: (tenantId: string, conversationId: string) => void; tasks?: TaskCommands },
+  deps: { db: Database; running: Map<string, AbortController>; closed?: (tenantId: string, conversationId: string) => void; tasks?: TaskCommands; handoff?: HandoffPort },
   conn: Connection,
   message: InboundMessage,
 ): Promise<string> {
@@ -52,13 +53,14 @@ export async function runCommand(
       const line = REPLIES.status(agent.name, agent.models, spend, { daily: Number(agent.dailyBudgetUsd), monthly: Number(agent.monthlyBudgetUsd) });
       return deps.tasks ? `${line}\n\n${await deps.tasks.list(conn.tenantId, conn.agentId, message.sender.id)}` : line;
     }
+    case "human":
+      if (deps.handoff) return deps.handoff.human(conn.tenantId, conn.agentId, { channelId: conn.channelId, chatKey: message.chatKey }, message.sender.id);
+      break;
     case "tasks":
       return deps.tasks ? deps.tasks.list(conn.tenantId, conn.agentId, message.sender.id) : "No tasks running or queued.";
     case "schedules":
       return deps.tasks?.schedules ? deps.tasks.schedules(conn.tenantId, conn.agentId, message.sender.id, message.commandArgs) : "You have no schedules.";
-    default: {
-      const [agent] = await deps.db.withTenant(conn.tenantId, (tx) => tx.select({ name: agents.name }).from(agents).where(eq(agents.id, conn.agentId)));
-      return REPLIES.help(agent?.name ?? "your AI employee");
-    }
   }
+  const [agent] = await deps.db.withTenant(conn.tenantId, (tx) => tx.select({ name: agents.name }).from(agents).where(eq(agents.id, conn.agentId)));
+  return REPLIES.help(agent?.name ?? "your AI employee");
 }

@@ -23,6 +23,7 @@ import { outboundMessages } from "../db/schema/index.ts";
 import type { EscalationRules } from "../escalation/evaluate.ts";
 import type { ApprovalFlow } from "./approval-flow.ts";
 import { runCommand, type TaskCommands } from "./commands.ts";
+import type { HandoffPort } from "./handoff-port.ts";
 import type { FinalStatus, Inbox } from "./inbox.ts";
 import { describeOutcome, type Outbox, type Prepared, prepareMany, type SendOutcome } from "./outbox.ts";
 import type { Connection } from "./pipeline.ts";
@@ -53,6 +54,8 @@ export interface EventHandlerDeps {
   escalation?: EscalationRules;
   /** Attachment limits (config.media); without it attachments reach the model by name only. */
   media?: MediaConfig;
+  /** Human handoff (src/handoff/): /human, and silence while a person handles the chat. */
+  handoff?: HandoffPort;
 }
 
 export class EventHandler {
@@ -100,8 +103,15 @@ export class EventHandler {
       return void (await this.reply(conn, eventId, message, verdict.message, "ignored", note));
     }
     if (message.command) {
-      const text = await runCommand({ db, running: this.running, closed: this.deps.conversationClosed, tasks: this.deps.tasks }, conn, message);
+      const text = await runCommand({ db, running: this.running, closed: this.deps.conversationClosed, tasks: this.deps.tasks, handoff: this.deps.handoff }, conn, message);
       return void (await this.reply(conn, eventId, message, text, "done"));
+    }
+    // A person handles this chat: the message is kept for them and the AI does not answer.
+    if (await this.deps.handoff?.hold(tenantId, { channelId: conn.channelId, chatKey: message.chatKey }, eventId, userTurn(message, []))) {
+      return db.withTenant(tenantId, async (tx) => {
+        await audit(tx, { tenantId, kind: "handoff", agentId: conn.agentId, actor: message.sender.id, summary: "held for the human handling this chat", data: { step: "held" } });
+        await this.deps.inbox.finish(tx, eventId, "ignored", "held for a human");
+      });
     }
     // Downloads happen here, after the event is claimed and before the model call, never on the reply path.
     const media = this.deps.media ? await prepareAttachments(conn.adapter, message.attachments, this.deps.media) : { refusals: [], context: [] };

@@ -31,6 +31,7 @@ import { type AdapterFactory, Connections } from "./connections.ts";
 import { EventHandler } from "./event-handler.ts";
 import { Inbox } from "./inbox.ts";
 import { createGate } from "./limits/gate.ts";
+import type { HandoffPort } from "./handoff-port.ts";
 import { Outbox } from "./outbox.ts";
 import { Pipeline } from "./pipeline.ts";
 import { loadProviders } from "./providers.ts";
@@ -69,6 +70,8 @@ export interface GatewayOptions {
   tasks?: TaskCommands;
   /** Structured escalation rules, evaluated in the turn pipeline (src/escalation/). */
   escalation?: EscalationRules;
+  /** Human handoff (src/handoff/ implements the port). */
+  handoff?: HandoffPort;
   /** The job engine: approvals' expiry jobs are defined on it and sent to it. */
   jobs: Pick<JobEngine, "define" | "send">;
 }
@@ -92,7 +95,7 @@ export async function createGateway(opts: GatewayOptions) {
   const approvals = new ApprovalFlow({ db, inbox, outbox, turn, prices: config.llm.prices, log, ttlMs: config.approvals.ttl_minutes * 60_000, approvers: tenantApprovers(config, db), connection, jobs: opts.jobs, decided: opts.approvalDecided });
   // A job active this long died with its process: pg-boss retries it, and settle() finds it stranded.
   opts.jobs.define<ApprovalJob>(APPROVAL_QUEUE, { policy: "stately", expireInSeconds: 300, retryLimit: 3, retryDelay: 130, handler: (d) => approvals.settle(d.tenantId, d.approvalId) });
-  const handler = new EventHandler({ db, inbox, outbox, gate, prices: config.llm.prices, log, turn, approvals, conversationClosed: opts.conversationClosed, tasks: opts.tasks, escalation: opts.escalation, media: config.media });
+  const handler = new EventHandler({ db, inbox, outbox, gate, prices: config.llm.prices, log, turn, approvals, conversationClosed: opts.conversationClosed, tasks: opts.tasks, escalation: opts.escalation, handoff: opts.handoff, media: config.media });
   const connections = new Connections(db, opts.secrets, opts.adapters ?? ADAPTERS, log, opts.outbound.fetch, config.server.public_url, opts.onPollerLease);
   const pipeline = new Pipeline({ inbox, handler, log, connection: (id) => connections.get(id) });
 

@@ -5,7 +5,7 @@ export const REPLIES = {
   help: (name: string) =>
     `I'm ${name}. Write to me as you would to a colleague.\n\n` +
     "Commands: /new starts a fresh conversation, /status shows my model, budget and tasks, /tasks lists your background tasks, /schedules lists your schedules (/schedules pause|resume|delete 3), " +
-    "/cancel stops what I'm doing (/cancel 3 or /cancel all stops background tasks).",
+    "/cancel stops what I'm doing (/cancel 3 or /cancel all stops background tasks), /human asks for a person.",
   newConversation: "Started a fresh conversation. What can I do for you?",
   cancelled: "Cancelled.",
   nothingToCancel: "There is nothing running to cancel.",

@@ -15,6 +15,8 @@ export interface Metrics {
   replySeconds: Histogram<never>;
   /** 1 for each polling connection this replica polls (holds the lease of), 0 once it lost it. */
   pollerLeases: Gauge<"channel">;
+  /** Conversations handed to a person, by what decided it (tool | command | rule | budget | approval). */
+  handoffs: Counter<"source">;
 }
 
 export function createMetrics(): Metrics {
@@ -39,6 +41,7 @@ export function createMetrics(): Metrics {
     eventsFinished: new Counter({ name: "konstruct_events_finished_total", help: "Handled inbound events by final status", labelNames: ["status"], registers: [registry] }),
     llmAttempts: new Counter({ name: "konstruct_llm_attempts_total", help: "Model attempts by provider and success", labelNames: ["provider", "ok"], registers: [registry] }),
     pollerLeases: new Gauge({ name: "konstruct_channel_poller", help: "1 when this replica polls the channel (holds its polling lease)", labelNames: ["channel"], registers: [registry] }),
+    handoffs: new Counter({ name: "konstruct_handoffs_total", help: "Conversations handed to a person, by source", labelNames: ["source"], registers: [registry] }),
     replySeconds: new Histogram({
       name: "konstruct_reply_seconds",
       help: "From an inbound event being recorded to its reply being accepted by the channel",

@@ -11,6 +11,7 @@ import type { ChannelDefinition, HttpAdapter } from "../../gateway/connections.t
 import { admit } from "../../media/admit.ts";
 import type { InboundMessage } from "../types.ts";
 import { createTelegramAdapter } from "./adapter.ts";
+import { nullCursor } from "../../../test/support/cursor.ts";
 
 const log = pino({ level: "silent" });
 const LIMITS = { image: 1024 * 1024, document: 1024 * 1024, audio: 1024 * 1024 };
@@ -24,7 +25,7 @@ describe("telegram download (against the emulator)", () => {
   const adapters: HttpAdapter[] = [];
   const adapter = (token = tg.token) => {
     const def: ChannelDefinition = { tenantId: "t", channelId: "c", agentId: "a", kind: "telegram", name: "tg", mode: "polling", settings: { api_root: tg.apiRoot }, secrets: { bot_token: token } };
-    const a = createTelegramAdapter(def, { log, cursor: { load: async () => null, save: async () => {} }, webhookUrl: "", fetch: loopbackOutbound().fetch });
+    const a = createTelegramAdapter(def, { log, cursor: nullCursor(), webhookUrl: "", fetch: loopbackOutbound().fetch });
     adapters.push(a);
     return a;
   };

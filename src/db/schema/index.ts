@@ -10,6 +10,7 @@ export * from "./approvals.ts";
 export * from "./channels.ts";
 export * from "./conversations.ts";
 export * from "./events.ts";
+export * from "./handoffs.ts";
 export * from "./heartbeat.ts";
 export * from "./knowledge.ts";
 export * from "./llm-providers.ts";
@@ -29,6 +30,7 @@ export const TENANT_TABLES = [
   "channels",
   "conversations",
   "conversation_memory",
+  "handoffs",
   "heartbeat_runs",
   "inbound_events",
   "kb_chunks",

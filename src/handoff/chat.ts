@@ -1,0 +1,53 @@
+/**
+ * The gateway's side of a handoff (the HandoffPort of gateway/handoff-port.ts). `hold` and `human`
+ * each run in one tenant transaction: a message held for the person is written to the conversation
+ * in the same transaction that found the open handoff, so a message is either held or answered by
+ * the AI, never both and never lost.
+ */
+import { and, eq, inArray, isNull, sql } from "drizzle-orm";
+import { estimateTokens } from "../agent/tokens.ts";
+import type { Database, Tx } from "../db/database.ts";
+import { conversations, handoffs, messages } from "../db/schema/index.ts";
+import type { HandoffPort } from "../gateway/handoff-port.ts";
+import { insertHandoff } from "./store.ts";
+
+export const HUMAN_TEXT = {
+  escalated: "I've asked a person to take over. They will answer here as soon as they can.",
+  already: "A person is already taking care of this conversation and will answer here.",
+};
+
+type Chat = { channelId: string; chatKey: string };
+
+async function openConversation(tx: Tx, chat: Chat) {
+  const [row] = await tx.select({ id: conversations.id, agentId: conversations.agentId }).from(conversations)
+    .where(and(eq(conversations.channelId, chat.channelId), eq(conversations.chatKey, chat.chatKey), isNull(conversations.closedAt)));
+  return row;
+}
+
+export function createHandoffChat(deps: { db: Database; escalated?: (source: string) => void }): HandoffPort {
+  return {
+    async hold(tenantId, chat, eventId, content) {
+      return deps.db.withTenant(tenantId, async (tx) => {
+        const [held] = await tx
+          .select({ conversationId: handoffs.conversationId })
+          .from(handoffs)
+          .innerJoin(conversations, and(eq(conversations.tenantId, handoffs.tenantId), eq(conversations.id, handoffs.conversationId)))
+          .where(and(eq(conversations.channelId, chat.channelId), eq(conversations.chatKey, chat.chatKey), isNull(conversations.closedAt), inArray(handoffs.status, ["waiting", "taken"])));
+        if (!held) return false;
+        await tx.insert(messages).values({ tenantId, conversationId: held.conversationId, role: "user", content, tokens: estimateTokens(content), inboundEventId: eventId });
+        await tx.update(conversations).set({ lastMessageAt: sql`now()` }).where(eq(conversations.id, held.conversationId));
+        return true;
+      });
+    },
+    async human(tenantId, agentId, chat, user) {
+      return deps.db.withTenant(tenantId, async (tx) => {
+        await tx.insert(conversations).values({ tenantId, agentId, channelId: chat.channelId, chatKey: chat.chatKey })
+          .onConflictDoNothing({ target: [conversations.tenantId, conversations.channelId, conversations.chatKey], where: sql`closed_at is null` });
+        const conv = (await openConversation(tx, chat))!;
+        const { created } = await insertHandoff(tx, { tenantId, agentId: conv.agentId, conversationId: conv.id, reason: `${user} asked for a person (/human)`, rule: "human_command", source: "command" });
+        if (created) deps.escalated?.("command");
+        return created ? HUMAN_TEXT.escalated : HUMAN_TEXT.already;
+      });
+    },
+  };
+}
