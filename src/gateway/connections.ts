@@ -37,6 +37,8 @@ export interface AdapterContext {
   webhookUrl: string;
   /** The SSRF-guarded fetch (src/net/outbound.ts): every call to the channel's configured API goes through it. */
   fetch: typeof fetch;
+  /** Delivery statuses a webhook channel reports for messages it sent (WhatsApp sent/delivered/read/failed). */
+  onStatus?(status: { id: string; status: string; error?: { code: number } }): Promise<void> | void;
 }
 
 /** May be async: the built-in factories import their adapter (and its SDK) only when a channel of that kind exists. */
