@@ -24,7 +24,7 @@ describe("whatsapp adapter (through the fake)", () => {
   const logs: string[] = [];
   const log = pino({ level: "info" }, { write: (line: string) => void logs.push(line) });
   const make = (settings: Record<string, string> = {}) => {
-    const def: ChannelDefinition = { tenantId: "t", channelId: "c1", agentId: "a", kind: "whatsapp", name: "wa", mode: "webhook", settings: { phone_number_id: NUMBER, graph_url: fake.url, ...settings }, secrets: { access_token: TOKEN, app_secret: SECRET, verify_token: "verify-me" } };
+    const def: ChannelDefinition = { tenantId: "t", channelId: "c1", agentId: "a", kind: "whatsapp", name: "wa", mode: "webhook", settings: { phone_number_id: NUMBER, graph_url: fake.url, verify_token: "verify-me", ...settings }, secrets: { access_token: TOKEN, app_secret: SECRET } };
     return createWhatsAppAdapter(def, { log, cursor, webhookUrl: hook, fetch: loopbackOutbound().fetch, onStatus: (s) => void statuses.push(s) }, () => clock);
   };
 

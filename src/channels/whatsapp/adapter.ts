@@ -28,7 +28,7 @@ export function createWhatsAppAdapter(def: ChannelDefinition, ctx: AdapterContex
   const s = def.settings;
   const phoneNumberId = s.phone_number_id ?? "";
   const appSecret = def.secrets.app_secret ?? "";
-  const verifyToken = def.secrets.verify_token ?? s.verify_token ?? "";
+  const verifyToken = s.verify_token ?? "";
   const graph = new Graph({ baseUrl: s.graph_url || DEFAULT_GRAPH_URL, version: s.api_version || "v21.0", phoneNumberId, token: def.secrets.access_token ?? "", fetch: ctx.fetch });
   const { log } = ctx;
   /** User → last inbound time and message id (for the window and the read/typing call). */
@@ -83,8 +83,10 @@ export function createWhatsAppAdapter(def: ChannelDefinition, ctx: AdapterContex
 
   async function send(message: OutboundText): Promise<{ externalId: string }> {
     const to = message.chatKey;
-    const last = lastInbound.get(to);
-    if (!last || now() - last.at > WINDOW_MS) {
+    // The inbox is the durable record (a restart forgets the map); the map covers adapters without one.
+    const durable = await ctx.lastInbound?.(to);
+    const lastAt = Math.max(lastInbound.get(to)?.at ?? 0, durable?.getTime() ?? 0);
+    if (!lastAt || now() - lastAt > WINDOW_MS) {
       if (!s.template_name) throw new SendError(`${OUTSIDE_WINDOW}; no template is configured, so nothing was sent`, false);
       const id = await graph.message(to, { type: "template", template: { name: s.template_name, language: { code: s.template_language || "en_US" } } });
       log.info({ to: "[user]", template: s.template_name }, "whatsapp: outside the window, template sent");
