@@ -20,7 +20,8 @@ export interface FakeNumber {
   phoneNumberId: string;
   token: string;
   appSecret: string;
-  webhookUrl: string;
+  /** Where deliveries go: a URL, or a handler (an app without a listening port, e.g. `app.http.handle`). */
+  webhookUrl: string | ((request: Request) => Promise<Response> | Response);
   displayPhone?: string;
 }
 
@@ -41,7 +42,9 @@ export interface WhatsAppFake {
   failNext(code: number, status?: number): void;
   userSends(phoneNumberId: string, from: string, message: Record<string, unknown>, name?: string): Promise<{ id: string; status: number; body: string }>;
   statusOf(phoneNumberId: string, wamid: string, status: string, recipient: string, error?: { code: number; title: string }): Promise<number>;
-  deliver(url: string, body: string, signature?: string | null): Promise<Response>;
+  deliver(url: FakeNumber["webhookUrl"], body: string, signature?: string | null): Promise<Response>;
+  /** Waits until `count` messages were sent to `to` from this phone number id. */
+  waitForSent(phoneNumberId: string, to: string, count: number, timeoutMs?: number): Promise<SentMessage[]>;
   payload(phoneNumberId: string, value: Record<string, unknown>): string;
   stop(): Promise<void>;
 }
@@ -109,8 +112,10 @@ export async function startWhatsAppFake(version = "v21.0"): Promise<WhatsAppFake
 
   const payload = (phoneNumberId: string, value: Record<string, unknown>) =>
     JSON.stringify({ object: "whatsapp_business_account", entry: [{ id: "WABA_ID", changes: [{ field: "messages", value: { messaging_product: "whatsapp", metadata: { display_phone_number: "15550100", phone_number_id: phoneNumberId }, ...value } }] }] });
-  const deliver = (url: string, body: string, signature?: string | null) =>
-    fetch(url, { method: "POST", headers: { "content-type": "application/json", ...(signature ? { "x-hub-signature-256": signature } : {}) }, body });
+  const deliver = async (url: FakeNumber["webhookUrl"], body: string, signature?: string | null) => {
+    const init = { method: "POST", headers: { "content-type": "application/json", ...(signature ? { "x-hub-signature-256": signature } : {}) }, body };
+    return typeof url === "string" ? fetch(url, init) : url(new Request("http://konstruct.test/hooks/whatsapp", init));
+  };
   const sign = (secret: string, body: string) => `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
 
   return {
@@ -139,6 +144,12 @@ export async function startWhatsAppFake(version = "v21.0"): Promise<WhatsAppFake
     },
     deliver,
     payload,
+    async waitForSent(phoneNumberId, to, count, timeoutMs = 15_000) {
+      const mine = () => sent.filter((m) => m.phoneNumberId === phoneNumberId && m.to === to);
+      for (const end = Date.now() + timeoutMs; mine().length < count; await Bun.sleep(25))
+        if (Date.now() > end) throw new Error(`whatsapp fake: ${mine().length}/${count} messages to ${to} within ${timeoutMs} ms`);
+      return mine();
+    },
     stop: async () => void (await server.stop(true)),
   };
 }
