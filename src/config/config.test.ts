@@ -158,7 +158,7 @@ describe("shipped konstruct.config.yaml", () => {
     expect(() => load(switched, env)).toThrow(/app_token: is required in socket mode/);
     const full = { ...env, SLACK_APP_TOKEN: "xapp-1", TELEGRAM_WEBHOOK_SECRET: "whs" };
     const both = load(switched, full).tenants[0]!.agents[0]!.channels;
-    expect(both.map((c) => c.mode)).toEqual(["socket", "webhook"]);
+    expect(both.map((c) => c.mode)).toEqual(["socket", "webhook", "webhook"]);
   });
 
   test("the example writes out every key of providers, tenants, agents and channels", () => {
