@@ -30,7 +30,7 @@ import { createInvitation } from "./accounts/invitations.ts";
 import { createUser } from "./accounts/users.ts";
 
 /** Registered before admin auth, deliberately public (see src/http/routes.ts). */
-const OUTSIDE_ADMIN_AUTH = ["GET /healthz", "GET /readyz", "GET /metrics", "GET /static/:file", "POST /hooks/trigger/:id", "POST /hooks/:kind/:channelId"];
+const OUTSIDE_ADMIN_AUTH = ["GET /healthz", "GET /readyz", "GET /metrics", "GET /static/:file", "POST /hooks/trigger/:id", "POST /hooks/:kind/:channelId", "GET /hooks/:kind/:channelId"];
 
 type Expect = [anonymous: number, operator: number, otherAdmin: number, tenantAdmin: number, platformAdmin: number];
 interface Row {

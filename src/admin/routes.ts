@@ -48,7 +48,7 @@ export const ADMIN_ROUTES: LazyRoute[] = [
   r("POST", "/admin/agents/:id", async () => (await pages()).updateAgent),
   r("POST", "/admin/agents/:id/delete", async () => (await pages()).removeAgent),
   r("GET", "/admin/channels", async () => (await pages()).listChannelsPage),
-  r("GET", "/admin/channels/new", async () => (await pages()).newChannel), // ?kind=slack|telegram; Slack manifest
+  r("GET", "/admin/channels/new", async () => (await pages()).newChannel), // ?kind=slack|telegram|whatsapp; Slack manifest
   r("POST", "/admin/channels", async () => (await pages()).createChannel), // sealed, started at once
   r("GET", "/admin/channels/:id", async () => (await pages()).showChannel), // secrets masked
   r("POST", "/admin/channels/:id", async () => (await pages()).updateChannel), // restarted at once

@@ -158,7 +158,7 @@ describe("shipped konstruct.config.yaml", () => {
     expect(() => load(switched, env)).toThrow(/app_token: is required in socket mode/);
     const full = { ...env, SLACK_APP_TOKEN: "xapp-1", TELEGRAM_WEBHOOK_SECRET: "whs" };
     const both = load(switched, full).tenants[0]!.agents[0]!.channels;
-    expect(both.map((c) => c.mode)).toEqual(["socket", "webhook"]);
+    expect(both.map((c) => c.mode)).toEqual(["socket", "webhook", "webhook"]);
   });
 
   test("the example writes out every key of providers, tenants, agents and channels", () => {
@@ -518,10 +518,10 @@ tenants:
       text.replace("${TG_TOKEN}", "placeholder"),
     );
     expect(viaEnv.secrets.key).toBe("123456");
-    expect(viaEnv.tenants[0]!.agents[0]!.channels[0]!.bot_token).toBe("0012345");
+    expect((viaEnv.tenants[0]!.agents[0]!.channels[0]! as { bot_token?: string }).bot_token).toBe("0012345");
     expect(viaEnv.llm.providers[0]!.api_key).toBe("1e10");
     const viaInterpolation = cfg({ TG_TOKEN: "987654" }, text);
-    expect(viaInterpolation.tenants[0]!.agents[0]!.channels[0]!.bot_token).toBe("987654");
+    expect((viaInterpolation.tenants[0]!.agents[0]!.channels[0]! as { bot_token?: string }).bot_token).toBe("987654");
   });
 });
 
@@ -572,7 +572,7 @@ tenants:
       { N: "123", TOKEN: "98765" },
     );
     expect(c.tenants[0]!.agents[0]!.instructions).toBe("run ${HOME}/x");
-    expect(c.tenants[0]!.agents[0]!.channels[0]!.bot_token).toBe("98765");
+    expect((c.tenants[0]!.agents[0]!.channels[0]! as { bot_token?: string }).bot_token).toBe("98765");
     expect(c.tenants[0]!.name).toBe("123");
     expect(errorOf(() => load("server:\n  port: ${P}\n", { P: "80x" }))).toContain("server.port");
   });

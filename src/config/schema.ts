@@ -17,6 +17,8 @@ export const SECRET_KEYS = new Set([
   "app_token",
   "signing_secret",
   "webhook_secret",
+  "access_token",
+  "app_secret",
   "key",
   "password",
 ]);
@@ -57,7 +59,26 @@ const telegramChannel = z.strictObject({
   groups: z.enum(["mention", "all", "off"]).default("mention"),
 });
 
-export const channelSchema = z.discriminatedUnion("kind", [slackChannel, telegramChannel]);
+const whatsappChannel = z.strictObject({
+  kind: z.literal("whatsapp"),
+  name: slug,
+  /** Meta delivers by webhook only (needs server.public_url). */
+  mode: z.literal("webhook").default("webhook"),
+  phone_number_id: z.string().regex(/^\d{5,20}$/, "is the numeric Phone number ID from WhatsApp > API Setup"),
+  business_account_id: z.string().regex(/^\d{0,20}$/, "is numeric").default(""),
+  access_token: nonEmpty,
+  app_secret: nonEmpty,
+  /** Any random string; pasted into Meta's webhook settings so Meta can prove it reached us. */
+  verify_token: z.string().min(16, "needs at least 16 characters").max(200),
+  api_version: z.string().regex(/^v\d{1,3}\.\d$/, "looks like v21.0").default("v21.0"),
+  /** Graph API base URL (tests point it at a fake; a non-default host goes through the SSRF guard). */
+  graph_url: z.url().default("https://graph.facebook.com"),
+  /** An approved template sent instead of a reply outside the 24-hour window ("" = refuse instead). */
+  template_name: z.string().max(512).default(""),
+  template_language: z.string().max(20).default("en_US"),
+});
+
+export const channelSchema = z.discriminatedUnion("kind", [slackChannel, telegramChannel, whatsappChannel]);
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be HH:MM (24h)");
 const timeZone = z.string().refine((tz) => {

@@ -5,13 +5,13 @@
  * and logged — never routed to a default tenant. An edit applied here reaches the other replicas
  * through channel-events.ts.
  */
-import { eq } from "drizzle-orm";
+import { and, eq, max, sql } from "drizzle-orm";
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import type { Logger } from "pino";
 import type { ChannelAdapter } from "../channels/types.ts";
 import type { Database } from "../db/database.ts";
-import { channels, tenants } from "../db/schema/index.ts";
+import { channelCursors, channels, inboundEvents, outboundMessages, tenants } from "../db/schema/index.ts";
 import type { SecretBox } from "../secrets/box.ts";
 import type { Connection, Pipeline } from "./pipeline.ts";
 import { listenChannelEvents, publishChannelEvent } from "./channel-events.ts";
@@ -50,6 +50,10 @@ export interface AdapterContext {
   webhookUrl: string;
   /** The SSRF-guarded fetch (src/net/outbound.ts): every call to the channel's configured API goes through it. */
   fetch: typeof fetch;
+  /** Delivery statuses a webhook channel reports for messages it sent (WhatsApp sent/delivered/read/failed). */
+  onStatus?(status: { id: string; status: string; error?: { code: number } }): Promise<void> | void;
+  /** When this chat last wrote to this connection (durable, from the inbox): the WhatsApp 24-hour window. */
+  lastInbound?(chatKey: string): Promise<Date | null>;
 }
 
 /** May be async: the built-in factories import their adapter (and its SDK) only when a channel of that kind exists. */
@@ -104,7 +108,7 @@ export class Connections {
     };
     const log = this.log.child({ channel: row.name, kind: row.kind });
     const webhookUrl = this.publicUrl ? `${this.publicUrl.replace(/\/+$/, "")}/hooks/${row.kind}/${row.id}` : "";
-    const adapter = await factory(def, { log, cursor: this.cursor(tenantId, row.id), webhookUrl, fetch: this.fetch });
+    const adapter = await factory(def, { log, cursor: this.cursor(tenantId, row.id), webhookUrl, fetch: this.fetch, ...this.deliveryHooks(tenantId, row.id) });
     this.byId.set(row.id, { tenantId, channelId: row.id, agentId: row.agentId, kind: row.kind, adapter });
     return true;
   }
@@ -184,6 +188,24 @@ export class Connections {
   async stop(): Promise<void> {
     await this.unlisten().catch(() => {});
     await Promise.allSettled([...this.byId.values()].map((c) => c.adapter.stop()));
+  }
+
+  /** Statuses recorded against our outbox rows (by the channel's message id); the inbox's last word from a chat. */
+  private deliveryHooks(tenantId: string, channelId: string): Pick<AdapterContext, "onStatus" | "lastInbound"> {
+    return {
+      onStatus: async ({ id, status, error }) => {
+        const value = status === "failed" && error ? `failed: ${error.code}` : status.slice(0, 40);
+        await this.db.withTenant(tenantId, (tx) =>
+          tx.update(outboundMessages).set({ deliveryStatus: value }).where(and(eq(outboundMessages.channelId, channelId), eq(outboundMessages.externalId, id))),
+        );
+      },
+      lastInbound: async (chatKey) => {
+        const [row] = await this.db.withTenant(tenantId, (tx) =>
+          tx.select({ at: max(inboundEvents.receivedAt) }).from(inboundEvents).where(and(eq(inboundEvents.channelId, channelId), sql`${inboundEvents.message}->>'chatKey' = ${chatKey}`)),
+        );
+        return row?.at ?? null;
+      },
+    };
   }
 
   private cursor(tenantId: string, channelId: string): CursorStore {

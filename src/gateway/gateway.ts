@@ -40,6 +40,7 @@ import { loadProviders } from "./providers.ts";
 export const ADAPTERS: Record<string, AdapterFactory> = {
   slack: async (def, ctx) => (await import("../channels/slack/adapter.ts")).createSlackAdapter(def, ctx),
   telegram: async (def, ctx) => (await import("../channels/telegram/adapter.ts")).createTelegramAdapter(def, ctx),
+  whatsapp: async (def, ctx) => (await import("../channels/whatsapp/adapter.ts")).createWhatsAppAdapter(def, ctx),
   webchat: async () => (await import("../channels/webchat/adapter.ts")).createWebchatAdapter(),
 };
 

@@ -7,7 +7,8 @@
  *   GET /metrics       Prometheus metrics
  *   GET /static/:file  CSS and other assets compiled into the binary
  *   POST /hooks/trigger/:id         event trigger webhooks (src/triggers/: signed, deduplicated)
- *   POST /hooks/:kind/:channelId   channel webhooks (Slack Events API, Telegram webhook)
+ *   POST /hooks/:kind/:channelId   channel webhooks (Slack Events API, Telegram webhook, WhatsApp)
+ *   GET  /hooks/:kind/:channelId   webhook verification handshakes (WhatsApp hub.challenge)
  *   /setup /login /logout /invite /admin/* /api/v1/*   admin console and API (admin/routes.ts);
  *                      everything from here down is behind admin auth (first run, CSRF)
  *   knowledge base (tenant = slug or id; read: its operators, write: its admins — routes/kb/tenant.ts):

@@ -142,6 +142,10 @@ export function splitChannel(c: ChannelConfig): { settings: Record<string, strin
       settings: { api_url: c.api_url, team_id: c.team_id },
       secrets: { bot_token: c.bot_token, signing_secret: c.signing_secret, app_token: c.app_token },
     };
+  if (c.kind === "whatsapp") {
+    const { kind: _k, name: _n, mode: _m, access_token, app_secret, ...settings } = c;
+    return { settings, secrets: { access_token, app_secret } };
+  }
   return { settings: { api_root: c.api_root, groups: c.groups }, secrets: { bot_token: c.bot_token, webhook_secret: c.webhook_secret } };
 }
 

@@ -1,14 +1,15 @@
 /** @jsxImportSource @kitajs/html */
-/** Channels: the tenant's connections, and the Slack / Telegram connect forms (secrets never shown). */
+/** Channels: the tenant's connections, and the Slack / Telegram / WhatsApp connect forms (secrets never shown). */
 import type { ConnectionTest } from "../../src/admin/channels/test-connection.ts";
 import type { Scope } from "../../src/admin/scope.ts";
 import type { Agent, Channel } from "../../src/db/schema/index.ts";
+import { WhatsAppFields, WhatsAppSteps } from "./channels-whatsapp.tsx";
 import { Choice, Secret, Text } from "./fields.tsx";
 import { Csrf, type FieldErrors, Flash } from "./form.tsx";
 import type { Page } from "../../src/admin/queries/page.ts";
 import { Empty, NoTenant, PageHead, Pager } from "./parts.tsx";
 
-const KIND_LABEL: Record<string, string> = { slack: "Slack", telegram: "Telegram", webchat: "Web chat", terminal: "Terminal" };
+const KIND_LABEL: Record<string, string> = { slack: "Slack", telegram: "Telegram", whatsapp: "WhatsApp", webchat: "Web chat", terminal: "Terminal" };
 
 export function ChannelList(props: { scope: Scope; channels: Page<Channel & { agentName: string }>; agents: number; flash?: string }): JSX.Element {
   const q = `?tenant=${props.scope.tenantId}`;
@@ -19,6 +20,7 @@ export function ChannelList(props: { scope: Scope; channels: Page<Channel & { ag
           <span class="actions">
             <a href={`/admin/channels/new${q}&kind=telegram`}>Connect Telegram</a>
             <a href={`/admin/channels/new${q}&kind=slack`}>Connect Slack</a>
+            <a href={`/admin/channels/new${q}&kind=whatsapp`}>Connect WhatsApp</a>
           </span>
         ) : ""}
       </PageHead>
@@ -27,7 +29,7 @@ export function ChannelList(props: { scope: Scope; channels: Page<Channel & { ag
         <NoTenant />
       ) : props.agents === 0 ? (
         <Empty>
-          <p>A channel connects an AI employee to Slack or Telegram. <a href="/admin/agents/new">Design an AI employee</a> first.</p>
+          <p>A channel connects an AI employee to Slack, Telegram or WhatsApp. <a href="/admin/agents/new">Design an AI employee</a> first.</p>
         </Empty>
       ) : props.channels.rows.length === 0 && props.channels.page === 1 ? (
         <Empty>
@@ -40,7 +42,7 @@ export function ChannelList(props: { scope: Scope; channels: Page<Channel & { ag
             <tbody>
               {props.channels.rows.map((c) => (
                 <tr>
-                  <td>{c.kind === "slack" || c.kind === "telegram" ? <a href={`/admin/channels/${c.id}${q}`} safe>{c.name}</a> : <span safe>{c.name}</span>}</td>
+                  <td>{c.kind === "slack" || c.kind === "telegram" || c.kind === "whatsapp" ? <a href={`/admin/channels/${c.id}${q}`} safe>{c.name}</a> : <span safe>{c.name}</span>}</td>
                   <td safe>{KIND_LABEL[c.kind] ?? c.kind}</td>
                   <td safe>{c.mode}</td>
                   <td safe>{c.agentName}</td>
@@ -55,11 +57,13 @@ export function ChannelList(props: { scope: Scope; channels: Page<Channel & { ag
   );
 }
 
+export type ChannelKind = "slack" | "telegram" | "whatsapp";
+
 export interface ChannelFormProps {
   csrf: string;
   tenantId: string;
   id: string;
-  kind: "slack" | "telegram";
+  kind: ChannelKind;
   channel: Channel | null;
   agents: Agent[];
   values: Record<string, string>;
@@ -82,7 +86,7 @@ export function ChannelFormView(p: ChannelFormProps): JSX.Element {
       <h1>{p.channel ? <span safe>{p.channel.name}</span> : `Connect ${KIND_LABEL[p.kind]}`}</h1>
       <Flash message={p.flash} error={p.flashError} />
       {p.channel?.source === "config" ? <p class="muted">Declared in konstruct.config.yaml: the file wins at the next start.</p> : ""}
-      {p.kind === "slack" ? <SlackSteps {...p} /> : <TelegramSteps />}
+      {p.kind === "slack" ? <SlackSteps {...p} /> : p.kind === "whatsapp" ? <WhatsAppSteps {...p} /> : <TelegramSteps />}
       <form method="post" action={action} class="stack wide">
         <Csrf token={p.csrf} />
         <input type="hidden" name="kind" value={p.kind} />
@@ -98,6 +102,8 @@ export function ChannelFormView(p: ChannelFormProps): JSX.Element {
             <Text name="api_url" label="Slack API URL" values={p.values} errors={p.errors} hint="Leave empty for https://slack.com/api/" />
             <Text name="team_id" label="Workspace (team) id" values={p.values} errors={p.errors} hint="Optional: events from any other workspace are refused" />
           </>
+        ) : p.kind === "whatsapp" ? (
+          <WhatsAppFields {...p} />
         ) : (
           <>
             <Choice name="mode" label="Mode" values={p.values} errors={p.errors} options={[{ value: "polling", label: "Long polling (works behind NAT)" }, { value: "webhook", label: "Webhook (needs a public URL)" }]} />

@@ -77,7 +77,7 @@ export const OPENAPI = {
         id: uuid,
         tenant_id: uuid,
         agent_id: uuid,
-        kind: { enum: ["slack", "telegram"] },
+        kind: { enum: ["slack", "telegram", "whatsapp"] },
         name: str,
         mode: str,
         settings: { type: "object", additionalProperties: str },

@@ -18,8 +18,13 @@ import { type FieldErrors, isUniqueViolation, parseForm } from "../forms.ts";
 export const SECRET_FIELDS: Record<string, string[]> = {
   slack: ["bot_token", "signing_secret", "app_token"],
   telegram: ["bot_token", "webhook_secret"],
+  whatsapp: ["access_token", "app_secret"],
 };
-const SETTING_FIELDS: Record<string, string[]> = { slack: ["api_url", "team_id"], telegram: ["api_root", "groups"] };
+const SETTING_FIELDS: Record<string, string[]> = {
+  slack: ["api_url", "team_id"],
+  telegram: ["api_root", "groups"],
+  whatsapp: ["phone_number_id", "business_account_id", "verify_token", "api_version", "graph_url", "template_name", "template_language"],
+};
 
 export interface ChannelView {
   channel: Channel;
@@ -58,7 +63,7 @@ export async function saveChannel(
   existing: ChannelView | null,
 ): Promise<{ ok: true } | { errors: FieldErrors }> {
   const kind = existing?.channel.kind ?? fields.kind ?? "";
-  if (!SECRET_FIELDS[kind]) return { errors: { kind: "choose Slack or Telegram" } };
+  if (!SECRET_FIELDS[kind]) return { errors: { kind: "choose Slack, Telegram or WhatsApp" } };
   const input: Record<string, string> = { kind, name: fields.name ?? "", mode: fields.mode ?? "" };
   for (const k of SETTING_FIELDS[kind]!) if (fields[k]) input[k] = fields[k]!;
   // An empty secret field keeps what is stored; the stored value never travels to the browser.
@@ -76,7 +81,7 @@ export async function saveChannel(
   if (parsed.ok && parsed.value.kind === "slack" && parsed.value.mode === "events" && !parsed.value.signing_secret)
     errors.signing_secret = "the Events API needs the app's signing secret to verify requests";
   // Only a URL the admin typed (the defaults are Slack's and Telegram's own); every request is checked again.
-  for (const k of ["api_url", "api_root"]) {
+  for (const k of ["api_url", "api_root", "graph_url"]) {
     const refused = input[k] && !errors[k] ? await outbound.refusal(input[k]) : null;
     if (refused) errors[k] = refused;
   }

@@ -19,6 +19,7 @@ export async function testChannel(outbound: Outbound, kind: string, settings: Re
   try {
     if (kind === "slack") return await testSlack(outbound, settings.api_url || "https://slack.com/api/", secrets.bot_token ?? "");
     if (kind === "telegram") return await testTelegram(outbound, settings.api_root || "https://api.telegram.org", secrets.bot_token ?? "");
+    if (kind === "whatsapp") return await testWhatsApp(outbound, settings, secrets.access_token ?? "");
     return { ok: true, detail: "nothing to test: this channel lives inside Konstruct" };
   } catch (e) {
     const err = e as Error;
@@ -40,6 +41,18 @@ async function testSlack(outbound: Outbound, apiUrl: string, token: string): Pro
     return { ok: false, error: `Slack answered ${code}` };
   }
   return { ok: true, detail: `connected as @${name(body.user)} in workspace ${name(body.team ?? body.team_id)}` };
+}
+
+async function testWhatsApp(outbound: Outbound, s: Record<string, string>, token: string): Promise<ConnectionTest> {
+  if (!token) return { ok: false, error: "no access token saved" };
+  const base = (s.graph_url || "https://graph.facebook.com").replace(/\/+$/, "");
+  const res = await outbound.request(`${base}/${s.api_version || "v21.0"}/${encodeURIComponent(s.phone_number_id ?? "")}`, {
+    headers: { authorization: `Bearer ${token}` },
+    signal: AbortSignal.timeout(TIMEOUT_MS),
+  });
+  const body = (await res.json().catch(() => ({}))) as { display_phone_number?: unknown; verified_name?: unknown };
+  if (!res.ok) return { ok: false, error: `WhatsApp answered HTTP ${res.status}${res.status === 401 ? " (check the access token)" : " (check the phone number ID)"}` };
+  return { ok: true, detail: `connected as ${name(body.verified_name)} (${name(body.display_phone_number)})` };
 }
 
 async function testTelegram(outbound: Outbound, apiRoot: string, token: string): Promise<ConnectionTest> {

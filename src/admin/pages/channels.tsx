@@ -1,11 +1,11 @@
 /** @jsxImportSource @kitajs/html */
 /**
- * /admin/channels: connect Slack and Telegram (tenant admins of the tenant). Saving seals the
+ * /admin/channels: connect Slack, Telegram and WhatsApp (tenant admins of the tenant). Saving seals the
  * secrets and restarts the connection in the running gateway; "test connection" calls auth.test /
  * getMe with the stored credentials. Secrets are shown masked (last four characters), never in full.
  */
-import { randomUUID } from "node:crypto";
-import { ChannelFormView, ChannelList, ConnectionTestResult } from "../../../views/admin/channels.tsx";
+import { randomBytes, randomUUID } from "node:crypto";
+import { type ChannelKind, ChannelFormView, ChannelList, ConnectionTestResult } from "../../../views/admin/channels.tsx";
 import type { FieldErrors } from "../../../views/admin/form.tsx";
 import { KonstructError } from "../../errors.ts";
 import { redirect, render } from "../../http/render.ts";
@@ -23,13 +23,14 @@ import { database } from "../request.ts";
 import { secretBox } from "../running.ts";
 import { pageScope } from "../scope.ts";
 
+const asKind = (k: string | undefined): ChannelKind => (k === "slack" || k === "whatsapp" ? k : "telegram");
 const scoped = (deps: ConsoleDeps, ctx: AdminContext) => pageScope(deps, ctx, "channels");
 const editable = (v: ChannelView) => {
   // Web chat (and terminal) connections have nothing to configure.
   if (!SECRET_FIELDS[v.channel.kind]) throw new KonstructError("not_found", "no such channel");
   return v;
 };
-const form = async (deps: ConsoleDeps, ctx: AdminContext, tenantId: string, id: string, kind: "slack" | "telegram", existing: ChannelView | null, values: Record<string, string>, errors?: FieldErrors, status = 200) => {
+const form = async (deps: ConsoleDeps, ctx: AdminContext, tenantId: string, id: string, kind: ChannelKind, existing: ChannelView | null, values: Record<string, string>, errors?: FieldErrors, status = 200) => {
   const agents = await listAgents(database(deps), tenantId);
   const publicUrl = deps.config.server.public_url;
   const url = hookUrl(publicUrl, kind, id);
@@ -60,7 +61,7 @@ const save = async (deps: ConsoleDeps, ctx: AdminContext, id: string, existing: 
   const { db, tenantId } = await scoped(deps, ctx);
   if (!tenantId) return redirect(ctx.request, "/admin/tenants/new");
   const fields = formFields(ctx.body);
-  const kind = (existing?.channel.kind ?? fields.kind) === "slack" ? "slack" : "telegram";
+  const kind = asKind(existing?.channel.kind ?? fields.kind);
   const result = await saveChannel(db, secretBox(deps), deps.outbound, tenantId, id, fields, existing);
   if ("errors" in result) return form(deps, ctx, tenantId, id, kind, existing, fields, result.errors, 400);
   let flash: "restarted" | "not_started" = "restarted";
@@ -83,8 +84,10 @@ export const listChannelsPage: Handler = async (deps, ctx) => {
 export const newChannel: Handler = async (deps, ctx) => {
   const { tenantId } = await scoped(deps, ctx);
   if (!tenantId) return redirect(ctx.request, "/admin/tenants/new");
-  const kind = ctx.query.kind === "slack" ? "slack" : "telegram";
-  const defaults: Record<string, string> = kind === "slack" ? { mode: "events" } : { mode: "polling", groups: "mention" };
+  const kind = asKind(ctx.query.kind);
+  // WhatsApp: a fresh verify token the admin pastes into Meta's webhook settings.
+  const defaults: Record<string, string> =
+    kind === "slack" ? { mode: "events" } : kind === "whatsapp" ? { mode: "webhook", verify_token: randomBytes(18).toString("base64url"), template_language: "en_US" } : { mode: "polling", groups: "mention" };
   // The id is chosen now so the Slack manifest can carry this connection's request URL.
   return form(deps, ctx, tenantId, randomUUID(), kind, null, { ...defaults, agent_id: ctx.query.agent ?? "" });
 };
@@ -95,7 +98,7 @@ export const showChannel: Handler = async (deps, ctx) => {
   const { db, tenantId } = await scoped(deps, ctx);
   if (!tenantId) return redirect(ctx.request, "/admin/tenants/new");
   const v = editable(await getChannel(db, secretBox(deps), tenantId, uuidParam(ctx.params.id, "channel")));
-  return form(deps, ctx, tenantId, v.channel.id, v.channel.kind as "slack" | "telegram", v, channelToForm(v.channel));
+  return form(deps, ctx, tenantId, v.channel.id, asKind(v.channel.kind), v, channelToForm(v.channel));
 };
 
 export const updateChannel: Handler = async (deps, ctx) => {

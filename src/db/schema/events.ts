@@ -54,6 +54,8 @@ export const outboundMessages = pgTable(
     attempts: integer("attempts").notNull().default(0),
     lastError: text("last_error"),
     externalId: text("external_id"),
+    /** What the channel reported after sending (WhatsApp: sent → delivered → read, or failed: <code>). */
+    deliveryStatus: text("delivery_status"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     sentAt: timestamp("sent_at", { withTimezone: true }),
   },
