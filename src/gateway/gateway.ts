@@ -39,6 +39,7 @@ export const ADAPTERS: Record<string, AdapterFactory> = {
   slack: async (def, ctx) => (await import("../channels/slack/adapter.ts")).createSlackAdapter(def, ctx),
   telegram: async (def, ctx) => (await import("../channels/telegram/adapter.ts")).createTelegramAdapter(def, ctx),
   webchat: async () => (await import("../channels/webchat/adapter.ts")).createWebchatAdapter(),
+  api: async () => (await import("../channels/api/adapter.ts")).createApiAdapter(),
 };
 
 export interface GatewayOptions {
