@@ -9,7 +9,7 @@
  * finds the recorded event and waits for (or reads) the same answer instead of running a second turn.
  */
 import { randomUUID } from "node:crypto";
-import { and, eq, lte, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { agentSpend, checkBudget } from "../agent/usage.ts";
 import { ApiAdapter } from "../channels/api/adapter.ts";
 import type { Database } from "../db/database.ts";
@@ -78,7 +78,7 @@ async function waitForAnswer(deps: TurnDeps, tenantId: string, adapter: ApiAdapt
       if (!ev) throw new OpenAiError(500, "the request was not recorded", "server_error", "internal");
       if (ev.chatKey !== chatKey) throw new OpenAiError(409, "Idempotency-Key: already used for another conversation", "invalid_request_error", "idempotency_conflict");
       if (!FINAL.includes(ev.status)) return null;
-      const [reply] = await tx.select({ text: outboundMessages.text, at: outboundMessages.createdAt }).from(outboundMessages).where(and(eq(outboundMessages.inboundEventId, ev.id), eq(outboundMessages.seq, 0)));
+      const [reply] = await tx.select({ text: outboundMessages.text }).from(outboundMessages).where(and(eq(outboundMessages.inboundEventId, ev.id), eq(outboundMessages.seq, 0)));
       if (ev.status === "failed") throw new OpenAiError(502, reply?.text ?? "The AI employee could not answer.", "server_error", "turn_failed");
       if (reply?.text.startsWith(BUDGET_STOP)) throw new OpenAiError(429, reply.text, "insufficient_quota", "insufficient_quota");
       if (ev.status === "ignored") throw new OpenAiError(429, reply?.text ?? `Not answered: ${ev.error ?? "refused"}.`, "rate_limit_error", "rate_limit_exceeded");
@@ -87,15 +87,15 @@ async function waitForAnswer(deps: TurnDeps, tenantId: string, adapter: ApiAdapt
         ? await tx
             .select({ prompt: sql<number>`coalesce(sum(${llmCalls.promptTokens}), 0)::int`, completion: sql<number>`coalesce(sum(${llmCalls.completionTokens}), 0)::int` })
             .from(llmCalls)
-            // This turn's calls: after the conversation's previous answer (calls of a group commit carry
-            // its transaction's start, which may precede this event), up to this reply (a JS Date drops
-            // the microseconds, so the bound gets its millisecond back).
+            // This turn's calls: those after the conversation's previous answer (a call is stamped with
+            // its group commit's start, not comparable with this event's own times). Turns of one
+            // conversation run one at a time, so a later turn's calls exist only if the client sent
+            // the next request before this one was answered.
             .where(
               and(
                 eq(llmCalls.conversationId, turn.conversationId),
                 sql`${llmCalls.createdAt} > coalesce((select max(p.created_at) from messages p where p.conversation_id = ${turn.conversationId}
                       and p.role = 'assistant' and p.created_at < (select u.created_at from messages u where u.inbound_event_id = ${ev.id} and u.role = 'user' limit 1)), '-infinity')`,
-                lte(llmCalls.createdAt, new Date((reply?.at ?? new Date()).getTime() + 1)),
               ),
             )
         : [];
