@@ -26,11 +26,13 @@ import {
   type Who,
 } from "../../test/support/admin.ts";
 import { createAccessToken } from "./accounts/access-tokens.ts";
+import { createApiKey } from "../openai/keys.ts";
 import { createInvitation } from "./accounts/invitations.ts";
 import { createUser } from "./accounts/users.ts";
 
 /** Registered before admin auth, deliberately public (see src/http/routes.ts). */
-const OUTSIDE_ADMIN_AUTH = ["GET /healthz", "GET /readyz", "GET /metrics", "GET /static/:file", "POST /hooks/trigger/:id", "POST /hooks/:kind/:channelId", "GET /hooks/:kind/:channelId"];
+// /v1/* has its own API keys (src/openai/; test/e2e/openai-api.test.ts).
+const OUTSIDE_ADMIN_AUTH = ["GET /healthz", "GET /readyz", "GET /metrics", "GET /static/:file", "POST /hooks/trigger/:id", "POST /hooks/:kind/:channelId", "GET /hooks/:kind/:channelId", "GET /v1/models", "POST /v1/chat/completions"];
 
 type Expect = [anonymous: number, operator: number, otherAdmin: number, tenantAdmin: number, platformAdmin: number];
 interface Row {
@@ -133,6 +135,9 @@ const ROWS: Row[] = [
   { route: "GET /api/v1/tenants/:tenantId/conversations/:id", expect: API_READ_OWN, params: (f) => ({ tenantId: f.acme, id: f.conversationId }) },
   { route: "GET /api/v1/tenants/:tenantId/audit", expect: API_ADMIN_OWN, params: (f) => ({ tenantId: f.acme }) },
   { route: "GET /api/v1/tenants/:tenantId/usage", expect: API_READ_OWN, params: (f) => ({ tenantId: f.acme }) },
+  { route: "GET /api/v1/tenants/:tenantId/api-keys", expect: API_ADMIN_OWN, params: (f) => ({ tenantId: f.acme }) },
+  { route: "POST /api/v1/tenants/:tenantId/api-keys", expect: [401, 403, 403, 201, 201], params: (f) => ({ tenantId: f.acme }), body: () => ({ name: unique("key-") }) },
+  { route: "DELETE /api/v1/tenants/:tenantId/api-keys/:id", expect: API_ADMIN_OWN, params: async (f) => ({ tenantId: f.acme, id: (await createApiKey(f.app().db, { tenantId: f.acme, agentId: null, name: "k", createdBy: null })).id }) },
 ];
 
 /** Part B's pages (tenants, agents, channels, conversations, audit, usage, providers, web chat). */

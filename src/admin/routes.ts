@@ -110,6 +110,9 @@ export const ADMIN_ROUTES: LazyRoute[] = [
   r("GET", `${TENANT}/conversations/:id`, async () => (await api()).getConversation),
   r("GET", `${TENANT}/audit`, async () => (await api()).listAudit),
   r("GET", `${TENANT}/usage`, async () => (await api()).getUsage),
+  r("GET", `${TENANT}/api-keys`, async () => (await api()).listKeys), // keys of /v1 (src/openai/), tenant admins
+  r("POST", `${TENANT}/api-keys`, async () => (await api()).createKey), // the key is in this response only
+  r("DELETE", `${TENANT}/api-keys/:id`, async () => (await api()).revokeKey),
 ];
 
 export type AdminDeps = ConsoleDeps;

@@ -366,6 +366,17 @@ export const configSchema = z
         ttl_minutes: z.preprocess((v) => (typeof v === "string" && v.trim() !== "" ? Number(v) : v), z.number().positive()).default(60),
       })
       .prefault({}),
+    /** The OpenAI-compatible API (src/openai/): POST /v1/chat/completions, GET /v1/models. */
+    api: z
+      .strictObject({
+        /** Requests per API key: a token bucket (burst, sustained per second); over it: 429. */
+        key: bucket(30, 0.5),
+        /** Most entries one request's `messages` may hold. */
+        max_messages: int().pipe(z.number().min(1).max(10_000)).default(200),
+        /** How long a request waits for the AI employee's answer before a 504 (the turn goes on). */
+        timeout_seconds: int().pipe(z.number().min(1).max(3600)).default(120),
+      })
+      .prefault({}),
     /** The job engine (pg-boss) for background work: tasks and, later, schedules and triggers. */
     jobs: z
       .strictObject({

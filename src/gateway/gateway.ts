@@ -42,6 +42,7 @@ export const ADAPTERS: Record<string, AdapterFactory> = {
   telegram: async (def, ctx) => (await import("../channels/telegram/adapter.ts")).createTelegramAdapter(def, ctx),
   whatsapp: async (def, ctx) => (await import("../channels/whatsapp/adapter.ts")).createWhatsAppAdapter(def, ctx),
   webchat: async () => (await import("../channels/webchat/adapter.ts")).createWebchatAdapter(),
+  api: async () => (await import("../channels/api/adapter.ts")).createApiAdapter(),
 };
 
 export interface GatewayOptions {

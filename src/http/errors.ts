@@ -7,10 +7,17 @@
 import type { Logger } from "pino";
 import { ErrorPage, errorTitle } from "../../views/pages/error.tsx";
 import { KonstructError } from "../errors.ts";
+import { errorJson, OpenAiError, toOpenAiError } from "../openai/errors.ts";
 import { render } from "./render.ts";
 import { scrubPaths } from "./scrub-paths.ts";
 
 export function errorResponse(error: unknown, code: string | number, log: Logger, request?: Request): Response {
+  // The OpenAI-compatible API answers in OpenAI's shape, whatever refused the request (e.g. a 413).
+  if (request && new URL(request.url).pathname.startsWith("/v1/")) {
+    if (code === "NOT_FOUND") return errorJson(new OpenAiError(404, "no such route", "invalid_request_error", "not_found"));
+    if (!(error instanceof KonstructError)) log.error({ err: error }, "unhandled error");
+    return errorJson(toOpenAiError(error));
+  }
   const browser = request && wantsPage(request);
   if (error instanceof KonstructError && browser) {
     if (error.code === "unauthorized") return toLogin(request);

@@ -9,6 +9,7 @@
  *   POST /hooks/trigger/:id         event trigger webhooks (src/triggers/: signed, deduplicated)
  *   POST /hooks/:kind/:channelId   channel webhooks (Slack Events API, Telegram webhook, WhatsApp)
  *   GET  /hooks/:kind/:channelId   webhook verification handshakes (WhatsApp hub.challenge)
+ *   POST /v1/chat/completions, GET /v1/models   OpenAI-compatible API (src/openai/: its own API keys)
  *   /setup /login /logout /invite /admin/* /api/v1/*   admin console and API (admin/routes.ts);
  *                      everything from here down is behind admin auth (first run, CSRF)
  *   knowledge base (tenant = slug or id; read: its operators, write: its admins — routes/kb/tenant.ts):
@@ -42,6 +43,7 @@ import { kbSearch } from "./routes/kb/search.ts";
 import type { KbDeps } from "./routes/kb/tenant.ts";
 import { kbUpload } from "./routes/kb/upload.ts";
 import { metrics } from "./routes/metrics.ts";
+import { openAiApi } from "../openai/routes.ts";
 import { readyz } from "./routes/readyz.ts";
 import { staticAssets } from "./routes/static.ts";
 import type { Outbound } from "../net/outbound.ts";
@@ -95,6 +97,7 @@ export function buildHttp(deps: HttpDeps) {
     .use(staticAssets())
     .use(triggerHooks(deps))
     .use(hooks(deps))
+    .use(openAiApi(deps))
     // Everything below is behind admin auth: principal, CSRF, first-run redirect (admin/auth/plugin.ts).
     .use(adminAuth(deps))
     .use(adminConsole(deps))

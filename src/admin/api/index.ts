@@ -6,3 +6,4 @@ export { getConversation, listConversations } from "./conversations.ts";
 export { me, openApiDocument } from "./me.ts";
 export { createTenant, deleteTenant, getTenant, listTenants, renameTenant } from "./tenants.ts";
 export { getUsage } from "./usage.ts";
+export { createKey, listKeys, revokeKey } from "./api-keys.ts";

@@ -172,6 +172,17 @@ export const OPENAPI = {
         "200": json(obj({ from: str, to: str, items: { type: "array", items: ref("UsageRow") }, totals: obj({ calls: int, failed_calls: int, prompt_tokens: int, completion_tokens: int, cost_usd: num }) })),
       }, { parameters: [q("from", { ...str, format: "date" }, "first day (default: 29 days before `to`)"), q("to", { ...str, format: "date" }, "last day (default: today, UTC)"), q("agent_id", uuid, "only this agent")] }),
     },
+    "/api/v1/tenants/{tenantId}/api-keys": {
+      parameters: [tenantParam],
+      get: op("Keys of the OpenAI-compatible API (/v1, docs/api.md): prefix, agent, last use; never the key", "tenant admin", {
+        "200": json(obj({ items: { type: "array", items: obj({ id: uuid, name: str, prefix: str, agent_id: nullable(uuid), created_at: time, last_used_at: nullable(time), revoked_at: nullable(time) }) } })),
+      }),
+      post: op("Create a key for the tenant, or (agent_id) one AI employee; the key is in this response only", "tenant admin", { "201": json(obj({ id: uuid, name: str, agent_id: nullable(uuid), key: str }), "Created") }, body(obj({ name: str, agent_id: nullable(uuid) }))),
+    },
+    "/api/v1/tenants/{tenantId}/api-keys/{id}": {
+      parameters: [tenantParam, idParam],
+      delete: op("Revoke a key", "tenant admin", { "200": json(obj({ revoked: { type: "boolean" } }), "Revoked") }),
+    },
     "/api/v1/kb/{tenant}/documents": {
       parameters: [kbTenantParam],
       get: op("Knowledge-base documents with ingestion status and progress", "operator", { "200": json(obj({ documents: { type: "array", items: ref("KbDocument") } })) }),

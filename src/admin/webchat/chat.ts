@@ -5,8 +5,8 @@
  */
 import { and, asc, eq, sql } from "drizzle-orm";
 import type { Database } from "../../db/database.ts";
-import { agents, channels, inboundEvents, outboundMessages } from "../../db/schema/index.ts";
-import { KonstructError } from "../../errors.ts";
+import { channels, inboundEvents, outboundMessages } from "../../db/schema/index.ts";
+import { agentChannel } from "../../gateway/agent-channel.ts";
 import type { Connections } from "../../gateway/connections.ts";
 import type { SecretBox } from "../../secrets/box.ts";
 
@@ -27,22 +27,8 @@ export async function findWebchatChannel(db: Database, tenantId: string, agentId
 }
 
 /** The agent's web chat connection, created and started on first use (by a POST). */
-export async function webchatChannel(db: Database, box: SecretBox, connections: Connections | null, tenantId: string, agentId: string): Promise<string> {
-  const { id, created } = await db.withTenant(tenantId, async (tx) => {
-    const [agent] = await tx.select({ id: agents.id, slug: agents.slug }).from(agents).where(eq(agents.id, agentId));
-    if (!agent) throw new KonstructError("not_found", "no such AI employee");
-    const [have] = await tx.select({ id: channels.id }).from(channels).where(and(eq(channels.agentId, agentId), eq(channels.kind, "webchat")));
-    if (have) return { id: have.id, created: false };
-    const [row] = await tx
-      .insert(channels)
-      .values({ tenantId, agentId, kind: "webchat", name: `webchat-${agent.slug}`.slice(0, 63), mode: "browser", secrets: box.sealJson({}), source: "ui" })
-      .onConflictDoNothing()
-      .returning({ id: channels.id });
-    if (!row) throw new KonstructError("conflict", `a channel named webchat-${agent.slug} exists already; rename it to use the web chat`);
-    return { id: row.id, created: true };
-  });
-  if (created || !connections?.get(id)) await connections?.reload(tenantId, id);
-  return id;
+export function webchatChannel(db: Database, box: SecretBox, connections: Connections | null, tenantId: string, agentId: string): Promise<string> {
+  return agentChannel(db, box, connections, tenantId, agentId, "webchat");
 }
 
 /** The last `limit` lines of one user's chat on a web chat connection, oldest first. */

@@ -6,6 +6,7 @@
  */
 export * from "./accounts.ts";
 export * from "./agents.ts";
+export * from "./api-keys.ts";
 export * from "./approvals.ts";
 export * from "./channels.ts";
 export * from "./conversations.ts";
@@ -49,9 +50,9 @@ export const TENANT_TABLES = [
   "usage_daily",
 ] as const;
 /** Admin console accounts (schema/accounts.ts): platform tables, read only through Database.platform(). */
-export const ACCOUNT_TABLES = ["users", "sessions", "invitations", "access_tokens", "login_throttle"] as const;
+export const ACCOUNT_TABLES = ["users", "sessions", "invitations", "access_tokens", "login_throttle", "api_keys"] as const;
 /** Platform tables that name a tenant without being tenant data (the principal check is in code). */
-export const TENANT_NAMING_PLATFORM_TABLES = ["invitations", "users"] as const;
+export const TENANT_NAMING_PLATFORM_TABLES = ["api_keys", "invitations", "users"] as const;
 export const PLATFORM_TABLES = ["tenants", "llm_providers", ...ACCOUNT_TABLES] as const;
 /**
  * Search indexes whose access method cannot lead with tenant_id (GIN full-text, pgvector HNSW):
