@@ -199,6 +199,10 @@ function CONSOLE_ROWS(): Row[] {
     { route: "POST /admin/schedules/:id/pause", expect: ADMIN_POST, query: acme, params: async (f) => ({ id: await aSchedule(f) }) },
     { route: "POST /admin/schedules/:id/resume", expect: ADMIN_POST, query: acme, params: async (f) => ({ id: await aSchedule(f) }) },
     { route: "POST /admin/schedules/:id/delete", expect: ADMIN_POST, query: acme, params: async (f) => ({ id: await aSchedule(f) }) },
+    { route: "GET /admin/api-keys", expect: ADMIN, query: acme },
+    // Answered with the page (the new key shown once), not a redirect.
+    { route: "POST /admin/api-keys", expect: [303, 403, 403, 200, 200], query: acme, body: () => ({ name: unique("key-"), agent_id: "" }) },
+    { route: "POST /admin/api-keys/:id/revoke", expect: ADMIN_POST, query: acme, params: async (f) => ({ id: (await createApiKey(f.app().db, { tenantId: f.acme, agentId: null, name: "k", createdBy: null })).id }) },
     { route: "GET /admin/triggers", expect: READ, query: acme },
     // Answered with the page (the new secret shown once), not a redirect.
     { route: "POST /admin/triggers", expect: [303, 403, 403, 200, 200], query: acme, body: (f) => ({ name: unique("t-"), kind: "webhook", scheme: "github", agent_id: f.agentId, channel_id: f.channelId, chat: "C1", filter: "$.action = opened", instruction: "Look at {{ $.url }}" }) },
