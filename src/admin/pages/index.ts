@@ -22,3 +22,4 @@ export { deleteScheduleForm, pauseScheduleForm, resumeScheduleForm, showSchedule
 export { cancelTaskForm, showTask, showTasks } from "./tasks.tsx";
 export { createTriggerForm, deleteTriggerForm, pauseTriggerForm, resumeTriggerForm, showTriggers } from "./triggers.tsx";
 export { createApiKeyForm, revokeApiKeyForm, showApiKeys } from "./api-keys.tsx";
+export { deleteMemoryForm, erasePersonForm, exportPersonJson, showPeople } from "./people.tsx";
