@@ -49,6 +49,7 @@ describe.each(DB_KINDS)("erasing a person on %s Postgres", (kind) => {
     await say("acme", JANE, "in the team room: PURPLE-OTTER-17 again", "team-room");
     await say("acme", BOB, "team room: GREEN-HERON again", "team-room");
     await say("globex", JANE, "globex knows PURPLE-OTTER-17 too");
+    await say("acme", "api:<i>mallory</i>", "hello"); // a person id is whatever the sender says it is
     // What the AI employees remember (fact extraction runs later, in the background; the rows are what matters here).
     for (const [tenantId, userKey, content] of [[f.acme, JANE, "Jane's locker code is PURPLE-OTTER-17"], [f.acme, BOB, "Bob likes GREEN-HERON tea"], [f.globex, JANE, "Jane mentioned PURPLE-OTTER-17"]] as const) {
       const [agent] = await f.app().db.withTenant(tenantId, (tx) => tx.select().from(agents));
@@ -140,6 +141,8 @@ describe.each(DB_KINDS)("erasing a person on %s Postgres", (kind) => {
     const list = await (await people("tenantAdmin", "")).text();
     expect(list).not.toContain(user(JANE));
     expect(list).toContain(BOB);
+    expect(list).toContain("&lt;i&gt;mallory&lt;/i&gt;");
+    expect(list).not.toContain("<i>mallory</i>");
   });
 
   test("one memory is deleted from the page (CSRF), only the named person's", async () => {
