@@ -24,6 +24,8 @@ export type Area =
   | "triggers"
   | "users"
   | "tokens"
+  | "api_keys"
+  | "people"
   | "api";
 
 const RANK: Record<Role, number> = { operator: 0, tenant_admin: 1, platform_admin: 2 };
@@ -45,6 +47,8 @@ export const AREAS: { area: Area; label: string; href: string; least: Role }[] =
   { area: "schedules", label: "Schedules", href: "/admin/schedules", least: "operator" },
   { area: "triggers", label: "Triggers", href: "/admin/triggers", least: "operator" },
   { area: "users", label: "Users", href: "/admin/users", least: "tenant_admin" },
+  { area: "people", label: "People", href: "/admin/people", least: "tenant_admin" },
+  { area: "api_keys", label: "API keys", href: "/admin/api-keys", least: "tenant_admin" },
   { area: "tokens", label: "API tokens", href: "/admin/tokens", least: "operator" },
   { area: "api", label: "API", href: "/admin/api", least: "operator" },
 ];

@@ -19,6 +19,8 @@ export const FLASH: Record<string, string> = {
   trigger_paused: "Trigger paused; deliveries are refused (and recorded) until it is resumed.",
   trigger_resumed: "Trigger resumed.",
   trigger_deleted: "Trigger deleted; its URL now refuses every delivery.",
+  key_revoked: "API key revoked; requests with it are refused from now on.",
+  memory_deleted: "Memory deleted; the AI employee no longer recalls it.",
   not_started: "Saved, but the connection could not start — use “Test connection” to see why.",
 };
 

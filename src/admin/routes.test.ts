@@ -11,7 +11,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { sql } from "drizzle-orm";
-import { agents, approvals, channels, conversations, tenantLlmProviders, tenants } from "../db/schema/index.ts";
+import { agents, approvals, channels, conversations, memories, tenantLlmProviders, tenants } from "../db/schema/index.ts";
 import { DB_KINDS } from "../../test/support/db.ts";
 import { EMBEDDINGS_CONFIG } from "../../test/support/models.ts";
 import {
@@ -199,6 +199,15 @@ function CONSOLE_ROWS(): Row[] {
     { route: "POST /admin/schedules/:id/pause", expect: ADMIN_POST, query: acme, params: async (f) => ({ id: await aSchedule(f) }) },
     { route: "POST /admin/schedules/:id/resume", expect: ADMIN_POST, query: acme, params: async (f) => ({ id: await aSchedule(f) }) },
     { route: "POST /admin/schedules/:id/delete", expect: ADMIN_POST, query: acme, params: async (f) => ({ id: await aSchedule(f) }) },
+    { route: "GET /admin/people", expect: ADMIN, query: (f) => `${acme(f)}&user=U1` },
+    { route: "GET /admin/people/export", expect: ADMIN, query: (f) => `${acme(f)}&user=U1` },
+    { route: "POST /admin/people/memories/:id/delete", expect: ADMIN_POST, query: (f) => `${acme(f)}&user=U1`, params: async (f) => ({ id: await aMemory(f) }) },
+    // Answered with the page (counts of what was erased), not a redirect.
+    { route: "POST /admin/people/erase", expect: [303, 403, 403, 200, 200], query: acme, body: () => ({ user: "U-gone", confirm: "U-gone" }) },
+    { route: "GET /admin/api-keys", expect: ADMIN, query: acme },
+    // Answered with the page (the new key shown once), not a redirect.
+    { route: "POST /admin/api-keys", expect: [303, 403, 403, 200, 200], query: acme, body: () => ({ name: unique("key-"), agent_id: "" }) },
+    { route: "POST /admin/api-keys/:id/revoke", expect: ADMIN_POST, query: acme, params: async (f) => ({ id: (await createApiKey(f.app().db, { tenantId: f.acme, agentId: null, name: "k", createdBy: null })).id }) },
     { route: "GET /admin/triggers", expect: READ, query: acme },
     // Answered with the page (the new secret shown once), not a redirect.
     { route: "POST /admin/triggers", expect: [303, 403, 403, 200, 200], query: acme, body: (f) => ({ name: unique("t-"), kind: "webhook", scheme: "github", agent_id: f.agentId, channel_id: f.channelId, chat: "C1", filter: "$.action = opened", instruction: "Look at {{ $.url }}" }) },
@@ -274,6 +283,13 @@ const aSchedule = async (f: Ctx) => {
   return s.id;
 };
 
+/** A memory of acme's agent about person U1. */
+const aMemory = async (f: Ctx) => {
+  const content = unique("likes tea ");
+  const [m] = await f.app().db.withTenant(f.acme, (tx) => tx.insert(memories).values({ tenantId: f.acme, agentId: f.agentId, userKey: "U1", kind: "fact", content, contentHash: content }).returning({ id: memories.id }));
+  return m!.id;
+};
+
 /** A webhook trigger of acme's agent on the seeded channel. */
 const aTrigger = async (f: Ctx) => {
   const { createTrigger } = await import("../triggers/store.ts");
@@ -319,7 +335,7 @@ describe.each(DB_KINDS)("admin routes × roles on %s Postgres", (kind) => {
     f = { ...fx, agentId: agent!.id, channelId: channel!.id, conversationId: conv!.id, documentId: "" };
     f.documentId = await kbDocument(f);
     sessions = await f.sessions();
-  });
+  }, 60_000); // an embedding model loads and five users sign in: far over the 5 s default on a loaded machine
   afterAll(() => f.cleanup());
 
   test("the table covers exactly the router's routes", () => {

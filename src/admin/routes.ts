@@ -91,6 +91,15 @@ export const ADMIN_ROUTES: LazyRoute[] = [
   r("POST", "/admin/triggers/:id/pause", async () => (await pages()).pauseTriggerForm),
   r("POST", "/admin/triggers/:id/resume", async () => (await pages()).resumeTriggerForm),
   r("POST", "/admin/triggers/:id/delete", async () => (await pages()).deleteTriggerForm),
+  // keys of the OpenAI-compatible /v1 API (src/openai/): list, create (shown once), revoke (tenant admins)
+  r("GET", "/admin/api-keys", async () => (await pages()).showApiKeys),
+  r("POST", "/admin/api-keys", async () => (await pages()).createApiKeyForm),
+  r("POST", "/admin/api-keys/:id/revoke", async () => (await pages()).revokeApiKeyForm),
+  // one person's data (src/privacy/): memories per AI employee, JSON export, erase (tenant admins)
+  r("GET", "/admin/people", async () => (await pages()).showPeople), // ?user=<their channel id>
+  r("GET", "/admin/people/export", async () => (await pages()).exportPersonJson),
+  r("POST", "/admin/people/memories/:id/delete", async () => (await pages()).deleteMemoryForm),
+  r("POST", "/admin/people/erase", async () => (await pages()).erasePersonForm), // confirm = the id typed again
   // admin API (JSON; bearer personal access token or session), described in api/openapi.ts
   r("GET", "/api/v1/openapi.json", async () => (await api()).openApiDocument),
   r("GET", "/api/v1/me", async () => (await api()).me),

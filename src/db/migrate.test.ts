@@ -23,7 +23,7 @@ describe.each(DB_KINDS)("migrations on %s Postgres", (kind) => {
     } finally {
       await t.cleanup();
     }
-  });
+  }, 60_000); // every migration on a fresh database, twice: seconds on a loaded machine
 
   test("a schema newer than this build is refused, not touched", async () => {
     const t = await openTestDatabase(kind);
@@ -93,6 +93,10 @@ describe("external Postgres with a non-superuser owner", () => {
       const route = await r2.platform((tx) => tx.execute(sql`select tenant_id from konstruct_channel_route(${channel!.id})`));
       expect([...(route as unknown as { tenant_id: string }[])]).toEqual([{ tenant_id: id!.id }]);
       expect(other).toHaveLength(1);
+      // …and the person-erasure function must still find and delete that tenant's audit rows (0025).
+      await r1.withTenant(id!.id, (tx) => tx.execute(sql`insert into audit_log (tenant_id, kind, summary, actor) values (${id!.id}, 'inbound', 'hi', 'U-gone')`));
+      const erased = await r2.withTenant(id!.id, (tx) => tx.execute(sql`select konstruct_erase_audit('U-gone', '{}'::uuid[], '{}'::text[]) as n`));
+      expect([...(erased as unknown as { n: number }[])]).toEqual([{ n: 1 }]);
     } finally {
       await r1.close();
       await r2.close();

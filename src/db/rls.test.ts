@@ -30,7 +30,7 @@ describe.each(DB_KINDS)("tenant isolation on %s Postgres", (kind) => {
     });
     agentA = await seed(A, "alice");
     agentB = await seed(B, "bob");
-  });
+  }, 60_000);
   afterAll(() => t.cleanup());
 
   async function seed(tenantId: string, slug: string): Promise<string> {

@@ -141,8 +141,10 @@ describe("CSRF, sessions and cookies", () => {
     const ta = await (await (await signIn(browser(f.app), f.emails.tenantAdmin)).fetch("/admin")).text();
     expect(nav(ta)).not.toContain("/admin/tenants");
     expect(nav(ta)).toContain("/admin/users");
+    expect(nav(ta)).toContain("/admin/api-keys");
+    expect(nav(ta)).toContain("/admin/people");
     const pa = await (await (await signIn(browser(f.app), f.emails.platformAdmin)).fetch("/admin")).text();
-    expect(nav(pa)).toHaveLength(16);
+    expect(nav(pa)).toHaveLength(18);
   });
 });
 

@@ -21,3 +21,5 @@ export { decideApprovalForm, showApprovals } from "./approvals.tsx";
 export { deleteScheduleForm, pauseScheduleForm, resumeScheduleForm, showSchedules } from "./schedules.tsx";
 export { cancelTaskForm, showTask, showTasks } from "./tasks.tsx";
 export { createTriggerForm, deleteTriggerForm, pauseTriggerForm, resumeTriggerForm, showTriggers } from "./triggers.tsx";
+export { createApiKeyForm, revokeApiKeyForm, showApiKeys } from "./api-keys.tsx";
+export { deleteMemoryForm, erasePersonForm, exportPersonJson, showPeople } from "./people.tsx";
