@@ -8,6 +8,7 @@ import { validate } from "../config/load.ts";
 import { agents, tenants } from "../db/schema/index.ts";
 import { DB_KINDS, openTestDatabase, type TestDatabase } from "../../test/support/db.ts";
 import { budgetBound, headroom, promptTokens, usd } from "./budget.ts";
+import { IMAGE_TOKENS } from "./tokens.ts";
 import { checkBudget } from "./usage.ts";
 
 const PRICES = { "p/cheap": { input_per_mtok: 1, output_per_mtok: 2 }, "p/dear": { input_per_mtok: 1000, output_per_mtok: 1000 }, "p/flat": { input_per_mtok: 1, output_per_mtok: 0 } };
@@ -27,6 +28,14 @@ describe("the per-link bound", () => {
     expect(bound("p", "flat", request)).toEqual({});
     // The prompt alone (≈104 tokens × $1000/Mtok ≈ $0.10) costs more than the $0.01 left.
     expect(bound("p", "dear", request)).toMatchObject({ refused: expect.stringContaining("daily budget of $0.01 has $0.01 left") });
+  });
+
+  test("an image counts a flat IMAGE_TOKENS in the prompt, so a cap that pays for the text alone may refuse it", () => {
+    const withImage = { messages: [{ role: "user" as const, content: "x".repeat(350), images: [{ mime: "image/png", base64: "AAAA" }] }] };
+    expect(promptTokens(withImage)).toBe(promptTokens(request) + IMAGE_TOKENS);
+    const bound = budgetBound(PRICES, { usd: 0.5, cap: "daily", of: 0.5 })!;
+    expect(bound("p", "dear", request)).toMatchObject({ maxTokens: expect.any(Number) });
+    expect(bound("p", "dear", withImage)).toMatchObject({ refused: expect.stringContaining("daily budget") });
   });
 
   test("the tightest cap decides; tiny amounts are shown, not rounded to $0.00", () => {

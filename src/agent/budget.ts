@@ -10,7 +10,7 @@
  * by what the provider's own token count adds to our estimate of the prompt.
  */
 import type { ChatRequest, LinkBound } from "../llm/types.ts";
-import { estimateTokens } from "./tokens.ts";
+import { estimateTokens, messageTokens } from "./tokens.ts";
 import type { PriceTable, Spend } from "./usage.ts";
 
 export interface Caps {
@@ -35,7 +35,7 @@ export function headroom(caps: Caps, spend: Spend): Headroom | null {
 /** Tokens the request's prompt is estimated at: every message, tool call and tool schema sent. */
 export function promptTokens(request: ChatRequest): number {
   let n = 0;
-  for (const m of request.messages) n += estimateTokens(m.content) + (m.toolCalls?.length ? estimateTokens(JSON.stringify(m.toolCalls)) : 0);
+  for (const m of request.messages) n += messageTokens(m) + (m.toolCalls?.length ? estimateTokens(JSON.stringify(m.toolCalls)) : 0);
   if (request.tools?.length) n += estimateTokens(JSON.stringify(request.tools));
   return n;
 }

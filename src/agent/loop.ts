@@ -16,13 +16,13 @@ import type { Database } from "../db/database.ts";
 import type { Agent } from "../db/schema/index.ts";
 import { LlmChainError } from "../llm/errors.ts";
 import type { LlmPool } from "../llm/pool.ts";
-import type { Attempt, ChatMessage, ChatResult, ToolCall } from "../llm/types.ts";
+import type { Attempt, ChatMessage, ChatResult, ImageInput, ToolCall } from "../llm/types.ts";
 import type { TurnJournal } from "./journal.ts";
 import type { Ledger } from "./ledger.ts";
 import { systemPrompt } from "./prompt.ts";
 import { isPause, type ToolContext, type ToolPause, type Tools, type TurnScope } from "./tools.ts";
 import type { TurnContext } from "./turn-context.ts";
-import { estimateTokens } from "./tokens.ts";
+import { estimateTokens, messageTokens } from "./tokens.ts";
 import { budgetBound, headroom } from "./budget.ts";
 import { agentSpend, checkBudget, type Spend } from "./usage.ts";
 
@@ -53,6 +53,8 @@ export interface TurnInput {
   turn?: TurnScope;
   /** Records model responses and tool results as the turn goes; replays them when resuming one. */
   journal?: TurnJournal;
+  /** Images sent with the user's message (vision links only, see llm/chain.ts): they ride on its last turn. */
+  images?: ImageInput[];
   /** Continues a turn that paused for approval: `result` answers its pending call. */
   resume?: { state: TurnState; result: string };
 }
@@ -88,7 +90,7 @@ export async function runTurn(deps: TurnDeps, input: TurnInput): Promise<TurnOut
   const recalled = deps.context ? await deps.context.prompt(scope, input.history, input.preloaded).catch((e) => (deps.log.warn({ err: e }, "turn context failed"), "")) : "";
   const skills = (await deps.tools.prompt?.(ctx)) ?? "";
   const system: ChatMessage = { role: "system", content: [systemPrompt(agent), recalled, skills].filter(Boolean).join("\n\n") };
-  input = { ...input, history: withinWindow(input.history, agent.contextTokens - estimateTokens(system.content)) };
+  input = { ...input, history: withinWindow(withImages(input.history, input.images), agent.contextTokens - estimateTokens(system.content)) };
 
   /** Runs calls in order; a call that needs approval stops the turn with what is left. */
   const runCalls = async (calls: ToolCall[], round: number): Promise<TurnOutcome | null> => {
@@ -187,8 +189,15 @@ export async function runTurn(deps: TurnDeps, input: TurnInput): Promise<TurnOut
 function withinWindow(history: ChatMessage[], budget: number): ChatMessage[] {
   let used = 0;
   let start = history.length;
-  while (start > 0 && (start === history.length || used + estimateTokens(history[start - 1]!.content) <= budget)) used += estimateTokens(history[--start]!.content);
+  while (start > 0 && (start === history.length || used + messageTokens(history[start - 1]!) <= budget)) used += messageTokens(history[--start]!);
   return start === 0 ? history : history.slice(start);
+}
+
+/** The images go on the user's message that carried them: the window's last turn. */
+function withImages(history: ChatMessage[], images: ImageInput[] | undefined): ChatMessage[] {
+  const last = history.at(-1);
+  if (!images?.length || last?.role !== "user") return history;
+  return [...history.slice(0, -1), { ...last, images }];
 }
 
 function nearCap(caps: { daily: number; monthly: number }, spend: Spend, own: number): boolean {

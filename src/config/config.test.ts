@@ -353,6 +353,14 @@ ${extra}`;
     expect(loadError(agentWith("        models: [just-a-model]\n"))).toContain("tenants[0].agents[0].models[0]:");
   });
 
+  test("a model that sees images: ' vision' in the text or { model, vision: true }, stored as the text", () => {
+    const ok = load(agentWith("        models: [local/llava vision, {model: local/llava2, vision: true}, {model: local/plain}]\n        executor_models: [local/llava vision]\n"));
+    expect(ok.tenants[0]!.agents[0]!.models).toEqual(["local/llava vision", "local/llava2 vision", "local/plain"]);
+    expect(ok.tenants[0]!.agents[0]!.executor_models).toEqual(["local/llava vision"]);
+    expect(loadError(agentWith("        models: [local/llava sees]\n"))).toContain("tenants[0].agents[0].models[0]:");
+    expect(loadError(agentWith("        models: [{model: local/llava, eyes: true}]\n"))).toContain("tenants[0].agents[0].models[0]");
+  });
+
   test("a heartbeat: defaults, needs models, a known notify channel, HH:MM and a real time zone", () => {
     const hb = (extra: string) => agentWith(`        models: [local/llama3.2]\n        heartbeat:\n${extra}`);
     const ok = load(hb("          quiet_hours: {start: \"22:00\", end: \"07:00\", tz: Europe/Oslo}\n"));

@@ -9,6 +9,7 @@ import ipaddr from "ipaddr.js";
 import { moneySchema } from "./money.ts";
 import { z } from "zod";
 import { escalationSchema } from "../escalation/settings.ts";
+import { CHAIN_ENTRY, CHAIN_ENTRY_HINT, chainEntry } from "../llm/chain.ts";
 
 /** Keys whose values are credentials, wherever they appear in the tree. */
 export const SECRET_KEYS = new Set([
@@ -99,14 +100,23 @@ export const heartbeatSchema = z.strictObject({
   notify: z.strictObject({ channel: z.string().min(1), chat: z.string().min(1) }).optional(),
 });
 
+/**
+ * A model chain entry: `provider_id/model` (with ` vision` when it sees images), or the same as
+ * `{ model, vision }` — stored as the text form either way (src/llm/chain.ts).
+ */
+const chainEntrySchema = z.union([
+  z.string().regex(CHAIN_ENTRY, CHAIN_ENTRY_HINT),
+  z.strictObject({ model: z.string().regex(/^[a-z0-9][a-z0-9-]*\/\S+$/, "must be 'provider_id/model'"), vision: z.boolean().default(false) }).transform(chainEntry),
+]);
+
 export const agentSchema = z.strictObject({
   slug,
   name: nonEmpty,
   role: z.string().default(""),
   persona: z.string().default(""),
   instructions: z.string().default(""),
-  /** Model chain, first is primary: `provider_id/model`. */
-  models: z.array(z.string().regex(/^[a-z0-9][a-z0-9-]*\/.+$/, "must be 'provider_id/model'")).default([]),
+  /** Model chain, first is primary: `provider_id/model`; ` vision` (or `{ model, vision: true }`) marks a model that sees images. */
+  models: z.array(chainEntrySchema).default([]),
   channels: z.array(channelSchema).default([]),
   /**
    * Spend caps in USD from the price table, exact to 9 decimals (config/money.ts); 0 = no cap. Each
@@ -125,7 +135,7 @@ export const agentSchema = z.strictObject({
   /** Skills this agent may use (by name); absent = every skill its tenant has. */
   skills: z.array(z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, "must be a skill name")).optional(),
   /** Model chain for background tasks (a stronger model than chat's); empty = `models`. */
-  executor_models: z.array(z.string().regex(/^[a-z0-9][a-z0-9-]*\/.+$/, "must be 'provider_id/model'")).default([]),
+  executor_models: z.array(chainEntrySchema).default([]),
   /** Per background task: spend cap in USD (0 = only the agent's caps) and model ↔ tool round trips. */
   task_budget_usd: z.number().min(0).default(0),
   task_max_steps: int().pipe(z.number().min(1).max(200)).default(20),

@@ -18,8 +18,9 @@ import { runTurn, type TurnDeps } from "../agent/loop.ts";
 import type { PriceTable } from "../agent/usage.ts";
 import type { InboundMessage } from "../channels/types.ts";
 import type { Database, Tx } from "../db/database.ts";
-import { type MediaConfig, prepareAttachments } from "../media/prepare.ts";
-import { outboundMessages } from "../db/schema/index.ts";
+import { type MediaAbilities, type MediaConfig, type PreparedMedia, prepareAttachments } from "../media/prepare.ts";
+import { agents, outboundMessages } from "../db/schema/index.ts";
+import { seesImages } from "../llm/chain.ts";
 import type { EscalationRules } from "../escalation/evaluate.ts";
 import type { ApprovalFlow } from "./approval-flow.ts";
 import { runCommand, type TaskCommands } from "./commands.ts";
@@ -114,15 +115,22 @@ export class EventHandler {
       });
     }
     // Downloads happen here, after the event is claimed and before the model call, never on the reply path.
-    const media = this.deps.media ? await prepareAttachments(conn.adapter, message.attachments, this.deps.media) : { refusals: [], context: [] };
+    const media = this.deps.media && message.attachments.length ? await prepareAttachments(conn.adapter, message.attachments, this.deps.media, await this.abilities(conn)) : NO_MEDIA;
     if (media.refusals.length) {
       const note = { tenantId, kind: "refusal" as const, agentId: conn.agentId, actor: message.sender.id, summary: "attachment refused", data: { refusals: media.refusals } };
       return void (await this.reply(conn, eventId, message, media.refusals.join("\n"), "done", note));
     }
-    await this.turn(conn, eventId, message, recovering, journal, media.context);
+    await this.turn(conn, eventId, message, recovering, journal, media);
   }
 
-  private async turn(conn: Connection, eventId: string, message: InboundMessage, recovering: boolean, journal: TurnJournal, context: string[]): Promise<void> {
+  /** What the agent's model chain can take in (read only for a message with attachments). */
+  private async abilities(conn: Connection): Promise<MediaAbilities> {
+    const [row] = await this.deps.db.withTenant(conn.tenantId, (tx) => tx.select({ models: agents.models }).from(agents).where(eq(agents.id, conn.agentId)));
+    return { seesImages: seesImages(row?.models ?? []) };
+  }
+
+  private async turn(conn: Connection, eventId: string, message: InboundMessage, recovering: boolean, journal: TurnJournal, media: PreparedMedia): Promise<void> {
+    const context = media.context;
     const { db } = this.deps;
     const { tenantId } = conn;
     const begun = await db.batched(tenantId, this.beginTurn, {
@@ -150,7 +158,7 @@ export class EventHandler {
     let outcome;
     try {
       const turn = { channelId: conn.channelId, chatKey: message.chatKey, replyTo: message.replyTo, eventId, requestedBy: message.sender.id, enabledSkills: begun.agent.enabledSkills, activeSkills: [], nextSeq: 100 };
-      outcome = await runTurn(this.deps.turn, { tenantId, ...begun, ledger, userKey: message.sender.id, signal: controller.signal, turn, journal });
+      outcome = await runTurn(this.deps.turn, { tenantId, ...begun, ledger, userKey: message.sender.id, signal: controller.signal, turn, journal, images: media.images });
     } finally {
       clearInterval(typing);
       if (this.running.get(chat) === controller) this.running.delete(chat);
@@ -210,6 +218,8 @@ export class EventHandler {
     }));
   }
 }
+
+const NO_MEDIA: PreparedMedia = { refusals: [], context: [], images: [] };
 
 /** The user's turn as the model sees it: the text, then what was attached (read, or by name). */
 function userTurn(message: InboundMessage, context: string[]): string {

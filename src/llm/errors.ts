@@ -94,8 +94,10 @@ export class LlmChainError extends Error {
     cancelled: boolean,
     /** Why links were not called (LinkBound), in chain order. */
     readonly refused: string[] = [],
+    /** Says why no link could be tried at all (no link sees images). */
+    why?: string,
   ) {
-    super(refused.length && !cancelled ? refused[0]! : chainMessage(attempts, cancelled));
+    super(why ?? (refused.length && !cancelled ? refused[0]! : chainMessage(attempts, cancelled)));
     this.name = "LlmChainError";
     this.kind = cancelled ? "cancelled" : refused.length ? "budget" : "exhausted";
   }

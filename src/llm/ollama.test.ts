@@ -104,6 +104,18 @@ test("native wire details aimock cannot show: usage counts, tool_name, ids, key 
   }
 });
 
+test("an image goes as base64 in the message's images (aimock's journal drops them, so the wire is read here)", async () => {
+  let sent: { messages: { role: string; content: string; images?: string[] }[] } | undefined;
+  const capture = (async (input: Parameters<typeof fetch>[0], init?: RequestInit) => {
+    sent = JSON.parse(String(init?.body));
+    return fetch(input, init);
+  }) as typeof fetch;
+  llm.on({ lastUser: "what is this" }, { text: "A cat." });
+  const request: ChatRequest = { messages: [{ role: "user", content: "what is this?", images: [{ mime: "image/jpeg", base64: "/9j/4AAQ" }] }] };
+  expect((await new OllamaProvider(settings({ fetch: capture })).chat("llava", request, never())).content).toBe("A cat.");
+  expect(sent?.messages).toEqual([{ role: "user", content: "what is this?", images: ["/9j/4AAQ"] }]);
+});
+
 test("listModels reads /api/tags", async () => {
   const models = await new OllamaProvider(settings()).listModels(never());
   expect(Array.isArray(models)).toBe(true);

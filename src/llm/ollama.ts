@@ -97,6 +97,7 @@ function toWire(m: ChatMessage, all: ChatMessage[], at: number): Message {
   if (m.role === "assistant" && m.toolCalls?.length) {
     return { role: "assistant", content: m.content, tool_calls: m.toolCalls.map((c) => ({ function: { name: c.name, arguments: c.arguments } })) };
   }
+  if (m.role === "user" && m.images?.length) return { role: "user", content: m.content, images: m.images.map((i) => i.base64) };
   return { role: m.role, content: m.content };
 }
 

@@ -49,6 +49,15 @@ test("plain answer with usage; options reach the wire", async () => {
   expect(lastBody().tools).toBeUndefined();
 });
 
+test("an image goes as an image_url content part with a data URL, after the text", async () => {
+  llm.on({ lastUser: "what is this" }, { text: "A receipt." });
+  const request: ChatRequest = { messages: [{ role: "user", content: "what is this?", images: [{ mime: "image/png", base64: "iVBORw0KGgo=" }] }] };
+  expect((await new OpenAiProvider(settings()).chat("gpt-4o", request, never())).content).toBe("A receipt.");
+  expect(lastBody().messages).toEqual([
+    { role: "user", content: [{ type: "text", text: "what is this?" }, { type: "image_url", image_url: { url: "data:image/png;base64,iVBORw0KGgo=" } }] },
+  ]);
+});
+
 test("the API key is sent (an endpoint that requires it answers)", async () => {
   // aimock's journal shows Authorization as "[REDACTED]", so delivery is proven by a key-checking mock.
   const guarded = await startLlmMock({ apiKeys: [KEY] });

@@ -96,7 +96,15 @@ function toWire(m: ChatMessage): WireMessage {
     case "system":
       return { role: "system", content: m.content };
     case "user":
-      return { role: "user", content: m.content };
+      if (!m.images?.length) return { role: "user", content: m.content };
+      // Images as data URLs: the appliance has no public place to serve them from, and providers accept these.
+      return {
+        role: "user",
+        content: [
+          { type: "text", text: m.content },
+          ...m.images.map((i) => ({ type: "image_url" as const, image_url: { url: `data:${i.mime};base64,${i.base64}` } })),
+        ],
+      };
     case "tool":
       return { role: "tool", content: m.content, tool_call_id: m.toolCallId ?? "" };
     case "assistant":

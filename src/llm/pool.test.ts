@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
 import { type LlmMock, startLlmMock } from "../../test/support/llm.ts";
+import { parseChainEntry, seesImages } from "./chain.ts";
 import { LlmChainError } from "./errors.ts";
 import { LlmPool, loadProvider, type ProviderFactory, splitChainEntry, tenantProviderKey } from "./pool.ts";
 import type { ChatRequest, LinkBound, ProviderSettings } from "./types.ts";
@@ -42,6 +43,39 @@ describe("chain entries", () => {
     const r = await pool.chat(["openrouter/meta-llama/llama-3-8b"], ask("hi"));
     expect(r).toMatchObject({ content: "routed", provider: "openrouter", model: "meta-llama/llama-3-8b" });
     expect(requestsFor("meta-llama/llama-3-8b")).toHaveLength(1);
+  });
+});
+
+describe("images (vision links)", () => {
+  const withImage: ChatRequest = { messages: [{ role: "user", content: "what is this?", images: [{ mime: "image/png", base64: "iVBORw0KGgo=" }] }] };
+
+  test("a ` vision` flag is not part of the model name", () => {
+    expect(parseChainEntry("a/gpt-4o vision")).toEqual({ provider: "a", model: "gpt-4o", vision: true });
+    expect(parseChainEntry("a/llava:7b")).toEqual({ provider: "a", model: "llava:7b", vision: false });
+    expect(splitChainEntry("a/gpt-4o vision")).toEqual({ provider: "a", model: "gpt-4o" });
+    expect(seesImages(["a/text", "a/eyes vision"])).toBe(true);
+    expect(seesImages(["a/text"])).toBe(false);
+  });
+
+  test("a request with an image walks only the vision links, each asked under its own model name", async () => {
+    llm.replyAll("seen").on({ model: "eyes" }, { status: 500 });
+    const r = await new LlmPool([provider("a")]).chat(["a/text", "a/eyes vision", "a/blind", "a/eyes2 vision"], withImage);
+    expect(r.model).toBe("eyes2");
+    expect(llm.journal().map((j) => j.model)).toEqual(["eyes", "eyes2"]);
+  });
+
+  test("a request without an image walks the whole chain, vision links included", async () => {
+    llm.replyAll("ok").on({ model: "text" }, { status: 500 });
+    const r = await new LlmPool([provider("a")]).chat(["a/text", "a/eyes vision"], ask("hi"));
+    expect(r.model).toBe("eyes");
+  });
+
+  test("no vision link: the chain fails plainly and no model is called", async () => {
+    llm.replyAll("should not be asked");
+    const e = await chainError(new LlmPool([provider("a")]).chat(["a/text", "a/blind"], withImage));
+    expect(e.message).toBe("no model in this chain can see images");
+    expect(e.attempts).toEqual([]);
+    expect(llm.journal()).toHaveLength(0);
   });
 });
 

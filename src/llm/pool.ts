@@ -14,7 +14,10 @@
  *   cost) and the walk goes on; a chain that ends with refusals throws LlmChainError kind `budget`.
  * - Provider SDKs are `import()`ed on first use of their kind: the appliance's idle memory budget
  *   is tight and most installs only ever use one kind.
+ * - A request carrying images walks only the links flagged ` vision` (chain.ts): a model that cannot
+ *   see would answer about a picture it never got. With none, the chain fails without a call.
  */
+import { parseChainEntry } from "./chain.ts";
 import { LlmCallError, LlmChainError } from "./errors.ts";
 import { Semaphore } from "./semaphore.ts";
 import type { Attempt, ChatRequest, ChatResult, LinkBound, LlmProvider, ModelLister, ProviderSettings } from "./types.ts";
@@ -29,10 +32,10 @@ export const loadProvider: ProviderFactory = async (settings) => {
   return new (await import("./ollama.ts")).OllamaProvider(settings);
 };
 
-/** `openrouter/meta-llama/llama-3-8b` → provider `openrouter`, model `meta-llama/llama-3-8b`. */
+/** `openrouter/meta-llama/llama-3-8b` → provider `openrouter`, model `meta-llama/llama-3-8b` (a ` vision` flag dropped). */
 export function splitChainEntry(entry: string): { provider: string; model: string } {
-  const at = entry.indexOf("/");
-  return at < 0 ? { provider: entry, model: "" } : { provider: entry.slice(0, at), model: entry.slice(at + 1) };
+  const { provider, model } = parseChainEntry(entry);
+  return { provider, model };
 }
 
 /** A tenant's own (BYO key) provider's id in the pool. */
@@ -77,9 +80,11 @@ export class LlmPool {
   async chat(chain: string[], request: ChatRequest, opts: { signal?: AbortSignal; tenantId?: string; bound?: LinkBound } = {}): Promise<ChatResult & { attempts: Attempt[] }> {
     const attempts: Attempt[] = [];
     const refused: string[] = [];
-    for (const entry of chain) {
+    const links = request.messages.some((m) => m.images?.length) ? chain.filter((e) => parseChainEntry(e).vision) : chain;
+    if (links.length === 0 && chain.length > 0) throw new LlmChainError([], false, [], "no model in this chain can see images");
+    for (const entry of links) {
       if (opts.signal?.aborted) throw new LlmChainError(attempts, true);
-      const { provider, model } = splitChainEntry(entry);
+      const { provider, model } = parseChainEntry(entry);
       const limit = model && opts.bound ? opts.bound(provider, model, request) : {};
       if ("refused" in limit) {
         refused.push(limit.refused);

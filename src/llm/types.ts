@@ -9,9 +9,17 @@ export interface ToolCall {
   arguments: Record<string, unknown>;
 }
 
+/** An image sent with a user message: its sniffed MIME type and bytes as base64 (bounded by media limits). */
+export interface ImageInput {
+  mime: string;
+  base64: string;
+}
+
 export interface ChatMessage {
   role: "system" | "user" | "assistant" | "tool";
   content: string;
+  /** On user messages: images for a vision model (the pool sends them only to links flagged ` vision`). */
+  images?: ImageInput[];
   /** On assistant messages that asked for tools. */
   toolCalls?: ToolCall[];
   /** On tool messages: which call this answers. */

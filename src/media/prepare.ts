@@ -1,12 +1,13 @@
 /**
  * Turns a message's attachments into what the agent turn reads, before the model is called: each
  * is downloaded through the channel (bounded by the largest per-kind limit and a timeout), judged
- * by its bytes (admit.ts), and either becomes context for the user's turn or a refusal the user is
- * told plainly. Never throws: a channel failure is a refusal sentence too, so nothing crashes and
+ * by its bytes (admit.ts), and either becomes context for the user's turn (an image: a part for the
+ * vision model, when the agent has one) or a refusal the user is told plainly. Never throws: a channel failure is a refusal sentence too, so nothing crashes and
  * the event still ends with exactly one reply.
  */
 import type { Attachment, ChannelAdapter } from "../channels/types.ts";
 import { KonstructError } from "../errors.ts";
+import type { ImageInput } from "../llm/types.ts";
 import { admit, type MediaKind, type MediaLimits, tooLargeMessage } from "./admit.ts";
 
 export interface MediaConfig {
@@ -23,6 +24,14 @@ export interface PreparedMedia {
   refusals: string[];
   /** Lines appended to the user's turn, one block per admitted attachment. */
   context: string[];
+  /** Admitted images, for the turn's vision model (only when the agent has one). */
+  images: ImageInput[];
+}
+
+/** What the agent can take in, decided by the caller from the agent's model chain. */
+export interface MediaAbilities {
+  /** A link of the chain is flagged ` vision`. */
+  seesImages: boolean;
 }
 
 const MB = 1024 * 1024;
@@ -31,8 +40,8 @@ export function limitsOf(c: MediaConfig): MediaLimits {
   return { image: c.max_image_mb * MB, document: c.max_document_mb * MB, audio: c.max_audio_mb * MB };
 }
 
-export async function prepareAttachments(adapter: Pick<ChannelAdapter, "download">, attachments: Attachment[], config: MediaConfig, signal?: AbortSignal): Promise<PreparedMedia> {
-  const out: PreparedMedia = { refusals: [], context: [] };
+export async function prepareAttachments(adapter: Pick<ChannelAdapter, "download">, attachments: Attachment[], config: MediaConfig, can: MediaAbilities, signal?: AbortSignal): Promise<PreparedMedia> {
+  const out: PreparedMedia = { refusals: [], context: [], images: [] };
   if (!attachments.length || !adapter.download) return out;
   if (attachments.length > config.max_files_per_message) {
     out.refusals.push(`Please send at most ${config.max_files_per_message} files in one message.`);
@@ -51,7 +60,11 @@ export async function prepareAttachments(adapter: Pick<ChannelAdapter, "download
     }
     const verdict = await admit(a.name, bytes, limits);
     if (!verdict.ok) out.refusals.push(verdict.message);
-    else if (verdict.mime !== "text/plain") out.refusals.push(UNSUPPORTED[verdict.kind](a.name));
+    else if (verdict.kind === "image" && can.seesImages) {
+      // Bounded by max_image_mb (admit): at most ~1.34× that as base64 in the request.
+      out.images.push({ mime: verdict.mime, base64: Buffer.from(bytes).toString("base64") });
+      out.context.push(`[attached image "${a.name}" (${verdict.mime})]`);
+    } else if (verdict.mime !== "text/plain") out.refusals.push(UNSUPPORTED[verdict.kind](a.name));
     else out.context.push(excerpt(a.name, bytes, config.excerpt_chars));
   }
   return out;
@@ -59,7 +72,7 @@ export async function prepareAttachments(adapter: Pick<ChannelAdapter, "download
 
 /** What cannot be read yet is said plainly rather than handed to the model as a name it cannot open. */
 const UNSUPPORTED: Record<MediaKind, (name: string) => string> = {
-  image: (name) => `I can't look at images ("${name}"): none of this agent's models can see them. Please describe it in words.`,
+  image: (name) => `This AI employee cannot see images ("${name}"): none of its models is set up for pictures. Please describe it in words.`,
   audio: (name) => `I can't listen to voice notes or audio ("${name}"): no transcription is set up. Please type your message.`,
   document: (name) => `I can't read PDF or Word files in chat yet ("${name}"). Please paste the text, or send it as a .txt file.`,
 };

@@ -68,7 +68,7 @@ describe.each(DB_KINDS)("media over Telegram on %s Postgres", (kind) => {
     const calls = llm.journal().length;
     await tg.userSends(1004, "", { extra: { caption: "what's on this receipt?", photo: [{ ...tg.putFile(PNG), width: 1, height: 1 }] } as never });
     const [reply] = await tg.waitForReplies(1004, 1, { timeoutMs: 20_000 });
-    expect(reply!.visible).toContain("can't look at images");
+    expect(reply!.visible).toContain("This AI employee cannot see images");
     expect(llm.journal()).toHaveLength(calls);
   });
 

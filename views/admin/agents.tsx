@@ -82,7 +82,7 @@ export function AgentFormView(p: AgentFormProps): JSX.Element {
           values={p.values}
           errors={p.errors}
           rows={3}
-          hint={`One provider_id/model per line, primary first; the next is tried when one fails.${p.providers.length ? ` Providers: ${p.providers.join(", ")}.` : " Add a provider under Providers first."}`}
+          hint={`One provider_id/model per line, primary first; the next is tried when one fails. Add " vision" after a model that can see images (e.g. openai/gpt-4o vision): photos go only to those.${p.providers.length ? ` Providers: ${p.providers.join(", ")}.` : " Add a provider under Providers first."}`}
         />
         <Text name="daily_budget_usd" label="Daily budget (USD)" type="number" values={p.values} errors={p.errors} hint="0 = no cap" />
         <Text name="monthly_budget_usd" label="Monthly budget (USD)" type="number" values={p.values} errors={p.errors} hint="0 = no cap" />

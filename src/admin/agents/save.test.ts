@@ -17,3 +17,12 @@ describe("the agent form's budgets", () => {
     expect(r.errors.monthly_budget_usd).toBe("cannot be negative");
   });
 });
+
+describe("the agent form's model chain", () => {
+  test("a line may end in ' vision' (the model sees images); any other trailing word is an error on the field", () => {
+    const r = parseAgentForm({ ...fields, models: "mock/m\nmock/llava vision" });
+    expect(r.ok && r.value.models).toEqual(["mock/m", "mock/llava vision"]);
+    const bad = parseAgentForm({ ...fields, models: "mock/llava eyes" });
+    expect(!bad.ok && bad.errors.models).toContain("optionally followed by ' vision'");
+  });
+});

@@ -5,6 +5,7 @@ import { moneySchema, moneyText } from "../../config/money.ts";
 import type { Database } from "../../db/database.ts";
 import { type Agent, agents, channels, type HeartbeatSettings } from "../../db/schema/index.ts";
 import { KonstructError } from "../../errors.ts";
+import { CHAIN_ENTRY } from "../../llm/chain.ts";
 import { parseRuleLines, rulesToLines } from "../../escalation/settings.ts";
 import type { EscalationRule, EscalationTopic } from "../../escalation/types.ts";
 import { isUniqueViolation, listField, type Parsed, parseForm } from "../forms.ts";
@@ -18,7 +19,7 @@ export const agentForm = z.object({
   role: z.string().trim().max(200).default(""),
   persona: z.string().max(4000).default(""),
   instructions: z.string().max(20_000).default(""),
-  models: z.array(z.string().regex(/^[a-z0-9][a-z0-9-]*\/.+$/, "each entry must be provider_id/model")).min(1, "add at least one model, e.g. openai/gpt-4o-mini"),
+  models: z.array(z.string().regex(CHAIN_ENTRY, "each entry must be provider_id/model, optionally followed by ' vision'")).min(1, "add at least one model, e.g. openai/gpt-4o-mini"),
   daily_budget_usd: moneySchema,
   monthly_budget_usd: moneySchema,
   context_tokens: z.coerce.number({ error: "must be a number" }).int("must be a whole number").min(256, "at least 256"),

@@ -49,7 +49,7 @@ const agentFields = {
   role: str,
   persona: str,
   instructions: str,
-  models: { type: "array", items: { ...str, description: "provider_id/model" } },
+  models: { type: "array", items: { ...str, description: "provider_id/model, with \" vision\" appended when the model sees images" } },
   budget: obj({ daily_usd: num, monthly_usd: num }, []),
   context_tokens: { ...int, minimum: 256 },
   max_tool_iterations: { ...int, minimum: 0, maximum: 32 },
