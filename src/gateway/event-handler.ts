@@ -21,6 +21,7 @@ import type { Database, Tx } from "../db/database.ts";
 import { type MediaAbilities, type MediaConfig, type PreparedMedia, prepareAttachments } from "../media/prepare.ts";
 import { agents, outboundMessages } from "../db/schema/index.ts";
 import { seesImages } from "../llm/chain.ts";
+import type { DocumentReader } from "../media/read-document.ts";
 import type { EscalationRules } from "../escalation/evaluate.ts";
 import type { ApprovalFlow } from "./approval-flow.ts";
 import { runCommand, type TaskCommands } from "./commands.ts";
@@ -55,6 +56,8 @@ export interface EventHandlerDeps {
   escalation?: EscalationRules;
   /** Attachment limits (config.media); without it attachments reach the model by name only. */
   media?: MediaConfig;
+  /** Reads PDF and Word files sent in chat (media/read-document.ts); without it they are refused plainly. */
+  readDocument?: DocumentReader;
   /** Human handoff (src/handoff/): /human, and silence while a person handles the chat. */
   handoff?: HandoffPort;
 }
@@ -126,7 +129,7 @@ export class EventHandler {
   /** What the agent's model chain can take in (read only for a message with attachments). */
   private async abilities(conn: Connection): Promise<MediaAbilities> {
     const [row] = await this.deps.db.withTenant(conn.tenantId, (tx) => tx.select({ models: agents.models }).from(agents).where(eq(agents.id, conn.agentId)));
-    return { seesImages: seesImages(row?.models ?? []) };
+    return { seesImages: seesImages(row?.models ?? []), readDocument: this.deps.readDocument };
   }
 
   private async turn(conn: Connection, eventId: string, message: InboundMessage, recovering: boolean, journal: TurnJournal, media: PreparedMedia): Promise<void> {

@@ -9,6 +9,7 @@ import type { Attachment, ChannelAdapter } from "../channels/types.ts";
 import { KonstructError } from "../errors.ts";
 import type { ImageInput } from "../llm/types.ts";
 import { admit, type MediaKind, type MediaLimits, tooLargeMessage } from "./admit.ts";
+import type { DocumentReader } from "./read-document.ts";
 
 export interface MediaConfig {
   max_image_mb: number;
@@ -28,10 +29,12 @@ export interface PreparedMedia {
   images: ImageInput[];
 }
 
-/** What the agent can take in, decided by the caller from the agent's model chain. */
+/** What the agent can take in, decided by the caller from the agent's model chain and the app's setup. */
 export interface MediaAbilities {
   /** A link of the chain is flagged ` vision`. */
   seesImages: boolean;
+  /** Reads PDF and Word files (read-document.ts); without it they are refused plainly. */
+  readDocument?: DocumentReader;
 }
 
 const MB = 1024 * 1024;
@@ -64,8 +67,14 @@ export async function prepareAttachments(adapter: Pick<ChannelAdapter, "download
       // Bounded by max_image_mb (admit): at most ~1.34× that as base64 in the request.
       out.images.push({ mime: verdict.mime, base64: Buffer.from(bytes).toString("base64") });
       out.context.push(`[attached image "${a.name}" (${verdict.mime})]`);
+    } else if (verdict.kind === "document" && verdict.mime !== "text/plain" && can.readDocument) {
+      try {
+        out.context.push(excerpt(a.name, verdict.mime, await can.readDocument(bytes, a.name, verdict.mime), config.excerpt_chars));
+      } catch (e) {
+        out.refusals.push((e as Error).message);
+      }
     } else if (verdict.mime !== "text/plain") out.refusals.push(UNSUPPORTED[verdict.kind](a.name));
-    else out.context.push(excerpt(a.name, bytes, config.excerpt_chars));
+    else out.context.push(excerpt(a.name, "text/plain", new TextDecoder().decode(bytes), config.excerpt_chars));
   }
   return out;
 }
@@ -77,8 +86,8 @@ const UNSUPPORTED: Record<MediaKind, (name: string) => string> = {
   document: (name) => `I can't read PDF or Word files in chat yet ("${name}"). Please paste the text, or send it as a .txt file.`,
 };
 
-function excerpt(name: string, bytes: Uint8Array, excerptChars: number): string {
-  const text = new TextDecoder().decode(bytes);
+/** The document's text as the turn reads it, cut at `excerptChars` with a note saying how much was left out. */
+function excerpt(name: string, mime: string, text: string, excerptChars: number): string {
   const cut = text.length > excerptChars ? `${text.slice(0, excerptChars)}\n[… ${text.length - excerptChars} more characters not shown]` : text;
-  return `[attached document "${name}" (text/plain), its text follows]\n${cut}\n[end of "${name}"]`;
+  return `[attached document "${name}" (${mime}), its text follows]\n${cut}\n[end of "${name}"]`;
 }

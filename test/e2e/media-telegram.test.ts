@@ -1,7 +1,7 @@
 /**
  * Attachments end to end over Telegram on both databases: the real app polls the shimmed Bot API,
  * downloads what the user sent (getFile + file URL), judges the bytes, and either puts a text file's
- * content into the model's prompt (the LLM mock's journal shows it) or answers a clear refusal
+ * or a PDF's text into the model's prompt (the LLM mock's journal shows it) or answers a clear refusal
  * without calling the model — an executable renamed .jpg, a file over the limit, too many files.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
@@ -44,6 +44,21 @@ describe.each(DB_KINDS)("media over Telegram on %s Postgres", (kind) => {
     const prompt = llm.journal().at(-1)!.lastUser;
     expect(prompt).toContain("what did I pay?");
     expect(prompt).toContain(text);
+  });
+
+  test("a PDF is read with the knowledge base's extractor: its text is in the prompt, and still there for a follow-up", async () => {
+    const pdf = new Uint8Array(await Bun.file(`${import.meta.dir}/../fixtures/kb/policy.pdf`).arrayBuffer());
+    await tg.userSends(1006, "", { extra: { caption: "how long must passwords be?", document: doc(pdf, "policy.pdf") } as never });
+    await tg.waitForReplies(1006, 1, { timeoutMs: 30_000 });
+    const prompt = llm.journal().at(-1)!.lastUser!;
+    expect(prompt).toContain("how long must passwords be?");
+    expect(prompt).toContain('[attached document "policy.pdf" (application/pdf), its text follows]');
+    expect(prompt).toContain("Passwords must be at least 14 characters long.");
+    await tg.userSends(1006, "and where do I report phishing?");
+    await tg.waitForReplies(1006, 2, { timeoutMs: 20_000 });
+    const later = llm.journal().at(-1)!;
+    expect(later.lastUser).toBe("and where do I report phishing?");
+    expect(JSON.stringify(later.messages)).toContain("Report phishing emails to security@example.com.");
   });
 
   test("an executable renamed .jpg is refused plainly, and the model is not called", async () => {
