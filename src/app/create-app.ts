@@ -12,6 +12,8 @@ import { EscalationRules } from "../escalation/evaluate.ts";
 import { Scorer } from "../escalation/scorer.ts";
 import type { Escalate } from "../escalation/types.ts";
 import { auditEscalate, onApprovalDenied } from "../escalation/wiring.ts";
+import { ScopeCheck } from "../scope/check.ts";
+import { ScopeGate } from "../scope/gate.ts";
 import type { Server } from "bun";
 import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
@@ -199,6 +201,8 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
         const toHuman: Escalate = async (req, signals) => (await handoff.escalate(req), await opts.escalate?.(req, signals));
         const escalation = new EscalationRules({ scorer: new Scorer(sem.embedder), escalate: auditEscalate(opened, toHuman), log: log.child({ part: "escalation" }) });
         const denied = onApprovalDenied(opened, escalation, log);
+        // Business-function scoping: clear off-topic requests declined by the same embedder, no model call.
+        const scope = new ScopeGate({ check: new ScopeCheck(sem.embedder), log: log.child({ part: "scope" }), declined: () => metrics.scopeDeclines.inc() });
         let running: Gateway | null = null;
         const background = createTasks({ config, db: opened, engine, log, worker: instanceId(dataDir), runtime: () => running, finished: hooks.taskFinished });
         tasks = background;
@@ -223,6 +227,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
           conversationClosed: sem.conversationEnded,
           approvalDecided: (a) => (hooks.approvalDecided(a), denied(a)),
           escalation,
+          scope,
           jobs: engine,
         });
         semantic = sem;

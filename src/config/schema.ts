@@ -10,6 +10,7 @@ import { moneySchema } from "./money.ts";
 import { z } from "zod";
 import { escalationSchema } from "../escalation/settings.ts";
 import { CHAIN_ENTRY, CHAIN_ENTRY_HINT, chainEntry } from "../llm/chain.ts";
+import { scopeSchema } from "../scope/settings.ts";
 
 /** Keys whose values are credentials, wherever they appear in the tree. */
 export const SECRET_KEYS = new Set([
@@ -142,6 +143,11 @@ export const agentSchema = z.strictObject({
   heartbeat: heartbeatSchema.optional(),
   /** When to hand over to a human (src/escalation/): guidance for the model, and rules the appliance evaluates. */
   escalation: escalationSchema.optional(),
+  /**
+   * The business function and allowed topics (src/scope/): in the prompt, and clear off-topic requests
+   * declined by the appliance without a model call. Expected for every agent on a WhatsApp channel.
+   */
+  scope: scopeSchema.optional(),
 });
 
 /** An MCP server whose tools the tenant's agents get as `mcp__<name>__<tool>`. */

@@ -23,6 +23,7 @@ import { agents, outboundMessages } from "../db/schema/index.ts";
 import { seesImages } from "../llm/chain.ts";
 import type { DocumentReader } from "../media/read-document.ts";
 import type { EscalationRules } from "../escalation/evaluate.ts";
+import type { ScopeGate } from "../scope/gate.ts";
 import type { ApprovalFlow } from "./approval-flow.ts";
 import { runCommand, type TaskCommands } from "./commands.ts";
 import type { HandoffPort } from "./handoff-port.ts";
@@ -54,6 +55,8 @@ export interface EventHandlerDeps {
   tasks?: TaskCommands;
   /** Structured escalation rules (src/escalation/), evaluated before the model and at a budget stop. */
   escalation?: EscalationRules;
+  /** The business-function scope (src/scope/): clear off-topic requests declined before the model. */
+  scope?: ScopeGate;
   /** Attachment limits (config.media); without it attachments reach the model by name only. */
   media?: MediaConfig;
   /** Reads PDF and Word files sent in chat (media/read-document.ts); without it they are refused plainly. */
@@ -152,6 +155,14 @@ export class EventHandler {
     // a crash: the same window gives the same verdict, and a handed-over chat must not get a model answer).
     const escalated = await this.deps.escalation?.beforeModel(scope, begun.history).catch((e) => (this.deps.log.error({ err: e }, "escalation rules failed"), null));
     if (escalated) return void (await this.complete(conn, eventId, message, begun.conversationId, REPLIES.escalated, new Ledger({ tenantId, agentId: begun.agent.id, conversationId: begun.conversationId }, this.deps.prices), "done"));
+
+    // Off-topic for a scoped agent: the same decline every time, audited with the reply, no model call.
+    const declined = await this.deps.scope?.beforeModel(begun.agent, begun.history);
+    if (declined) {
+      const ledger = new Ledger({ tenantId, agentId: begun.agent.id, conversationId: begun.conversationId }, this.deps.prices);
+      ledger.note({ kind: "scope", actor: message.sender.id, summary: `declined as off-topic (nearest: ${declined.verdict.nearest ?? "-"})`, data: { ...declined.verdict } });
+      return void (await this.complete(conn, eventId, message, begun.conversationId, declined.text, ledger, "done"));
+    }
 
     const chat = `${conn.channelId}:${message.chatKey}`;
     const controller = new AbortController();

@@ -7,6 +7,7 @@
  * turns finish (bounded by the caller), then rate-limit storage closes.
  */
 import type { EscalationRules } from "../escalation/evaluate.ts";
+import type { ScopeGate } from "../scope/gate.ts";
 import { randomUUID } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -74,6 +75,8 @@ export interface GatewayOptions {
   tasks?: TaskCommands;
   /** Structured escalation rules, evaluated in the turn pipeline (src/escalation/). */
   escalation?: EscalationRules;
+  /** The business-function scope's local check, before the model (src/scope/). */
+  scope?: ScopeGate;
   /** Human handoff (src/handoff/ implements the port). */
   handoff?: HandoffPort;
   /** The job engine: approvals' expiry jobs are defined on it and sent to it. */
@@ -99,7 +102,7 @@ export async function createGateway(opts: GatewayOptions) {
   const approvals = new ApprovalFlow({ db, inbox, outbox, turn, prices: config.llm.prices, log, ttlMs: config.approvals.ttl_minutes * 60_000, approvers: tenantApprovers(config, db), connection, jobs: opts.jobs, decided: opts.approvalDecided });
   // A job active this long died with its process: pg-boss retries it, and settle() finds it stranded.
   opts.jobs.define<ApprovalJob>(APPROVAL_QUEUE, { policy: "stately", expireInSeconds: 300, retryLimit: 3, retryDelay: 130, handler: (d) => approvals.settle(d.tenantId, d.approvalId) });
-  const handler = new EventHandler({ db, inbox, outbox, gate, prices: config.llm.prices, log, turn, approvals, conversationClosed: opts.conversationClosed, tasks: opts.tasks, escalation: opts.escalation, handoff: opts.handoff, media: config.media, readDocument: documentReader(knowledgeLimits(config.knowledge)) });
+  const handler = new EventHandler({ db, inbox, outbox, gate, prices: config.llm.prices, log, turn, approvals, conversationClosed: opts.conversationClosed, tasks: opts.tasks, escalation: opts.escalation, scope: opts.scope, handoff: opts.handoff, media: config.media, readDocument: documentReader(knowledgeLimits(config.knowledge)) });
   const connections = new Connections(db, opts.secrets, opts.adapters ?? ADAPTERS, log, opts.outbound.fetch, config.server.public_url, opts.onPollerLease);
   const pipeline = new Pipeline({ inbox, handler, log, connection: (id) => connections.get(id) });
 

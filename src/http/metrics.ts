@@ -17,6 +17,8 @@ export interface Metrics {
   pollerLeases: Gauge<"channel">;
   /** Conversations handed to a person, by what decided it (tool | command | rule | budget | approval). */
   handoffs: Counter<"source">;
+  /** Messages the local scope check declined without a model call (src/scope/). */
+  scopeDeclines: Counter<never>;
 }
 
 export function createMetrics(): Metrics {
@@ -42,6 +44,7 @@ export function createMetrics(): Metrics {
     llmAttempts: new Counter({ name: "konstruct_llm_attempts_total", help: "Model attempts by provider and success", labelNames: ["provider", "ok"], registers: [registry] }),
     pollerLeases: new Gauge({ name: "konstruct_channel_poller", help: "1 when this replica polls the channel (holds its polling lease)", labelNames: ["channel"], registers: [registry] }),
     handoffs: new Counter({ name: "konstruct_handoffs_total", help: "Conversations handed to a person, by source", labelNames: ["source"], registers: [registry] }),
+    scopeDeclines: new Counter({ name: "konstruct_scope_declines_total", help: "Off-topic messages declined by the local scope check, without a model call", registers: [registry] }),
     replySeconds: new Histogram({
       name: "konstruct_reply_seconds",
       help: "From an inbound event being recorded to its reply being accepted by the channel",

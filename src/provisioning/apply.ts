@@ -14,6 +14,7 @@ import { upsertTriggers } from "../triggers/provision.ts";
 import type { SecretBox } from "../secrets/box.ts";
 import { toSettings as escalationSettings } from "../escalation/settings.ts";
 import { toSettings } from "../heartbeat/settings.ts";
+import { toSettings as scopeSettings } from "../scope/settings.ts";
 
 /** A heartbeat switched on in the file looks only at what happens from then (not the agent's whole past). */
 const HEARTBEAT_FROM_NOW = sql`case when excluded.heartbeat is null then null else coalesce(${agents.heartbeatLastAt}, now()) end`;
@@ -24,6 +25,8 @@ export interface ProvisionSummary {
   agents: number;
   channels: number;
   undeclaredTenants: string[];
+  /** `tenant/agent` of WhatsApp agents without a business-function scope (warned about, still started). */
+  unscopedWhatsApp: string[];
 }
 
 export async function applyProvisioning(
@@ -32,7 +35,7 @@ export async function applyProvisioning(
   box: SecretBox,
   log: Logger,
 ): Promise<ProvisionSummary> {
-  const summary: ProvisionSummary = { providers: 0, tenants: 0, agents: 0, channels: 0, undeclaredTenants: [] };
+  const summary: ProvisionSummary = { providers: 0, tenants: 0, agents: 0, channels: 0, undeclaredTenants: [], unscopedWhatsApp: [] };
   const tenantIds = await db.platform(async (tx) => {
     for (const p of cfg.llm.providers) {
       const row = {
@@ -92,6 +95,7 @@ export async function applyProvisioning(
           heartbeat: a.heartbeat ? toSettings(a.heartbeat) : null,
           escalationRules: a.escalation?.guidance ?? "",
           escalation: a.escalation ? escalationSettings(a.escalation) : null,
+          scope: a.scope ? scopeSettings(a.scope) : null,
           source: "config",
         };
         const [agent] = await tx
@@ -100,6 +104,7 @@ export async function applyProvisioning(
           .onConflictDoUpdate({ target: [agents.tenantId, agents.slug], set: { ...values, updatedAt: sql`now()`, heartbeatLastAt: HEARTBEAT_FROM_NOW } })
           .returning({ id: agents.id });
         summary.agents++;
+        if (!a.scope && a.channels.some((c) => c.kind === "whatsapp")) summary.unscopedWhatsApp.push(`${t.slug}/${a.slug}`);
         for (const c of a.channels) {
           await upsertChannel(tx, tenantId, agent!.id, c, box);
           summary.channels++;
@@ -113,6 +118,12 @@ export async function applyProvisioning(
   }
   if (summary.undeclaredTenants.length)
     log.warn({ tenants: summary.undeclaredTenants }, "tenants provisioned earlier are no longer in the config; left in place");
+  // A warning, not a refusal: an upgrade must not stop an appliance that served WhatsApp yesterday.
+  if (summary.unscopedWhatsApp.length)
+    log.warn(
+      { agents: summary.unscopedWhatsApp },
+      "WhatsApp agents without a business-function scope: Meta's policy bans general-purpose assistants on WhatsApp; declare tenants[].agents[].scope (business, topics) for each",
+    );
   log.info(summary, "provisioning applied");
   return summary;
 }

@@ -2,6 +2,7 @@
 import { sql } from "drizzle-orm";
 import { foreignKey, integer, jsonb, numeric, pgTable, primaryKey, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
 import type { EscalationSettings } from "../../escalation/types.ts";
+import type { ScopeSettings } from "../../scope/types.ts";
 import { tenants } from "./tenants.ts";
 
 export const agents = pgTable(
@@ -27,6 +28,8 @@ export const agents = pgTable(
     escalationRules: text("escalation_rules").notNull().default(""),
     /** Structured escalation rules and topics (src/escalation/), evaluated by the appliance; null = none. */
     escalation: jsonb("escalation").$type<EscalationSettings | null>(),
+    /** The business-function scope (src/scope/): prompt and local off-topic check; null = unscoped. */
+    scope: jsonb("scope").$type<ScopeSettings | null>(),
     /** Model chain for background tasks; empty = `models`. */
     executorModels: jsonb("executor_models").$type<string[]>().notNull().default([]),
     /** Per task: USD cap (0 = only the agent's caps) and model ↔ tool round trips. */
