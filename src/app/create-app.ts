@@ -8,6 +8,7 @@
  * connections and let in-flight turns finish (each bounded by server.shutdown_timeout_ms), close
  * the database.
  */
+import { type Control, startControl } from "../backup/control.ts";
 import { EscalationRules } from "../escalation/evaluate.ts";
 import { Scorer } from "../escalation/scorer.ts";
 import type { Escalate } from "../escalation/types.ts";
@@ -98,6 +99,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
   let schedules: Schedules | null = null;
   let triggers: Triggers | null = null;
   let heartbeat: Heartbeat | null = null;
+  let control: Control | null = null;
   // The socket's remote address per request, for login throttling (Elysia's own `server` is unset
   // because Bun.serve, not Elysia, listens).
   const peers = new WeakMap<Request, string>();
@@ -175,6 +177,10 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
       secrets = box;
       try {
         if (opts.autoMigrate ?? true) {
+          const status = await migrationStatus(opened.driver.raw);
+          // Loaded only when an upgrade is about to migrate: serve's idle memory never pays for it.
+          if (config.backup.pre_upgrade && opened.mode === "embedded" && status.pending.length && status.applied)
+            await (await import("../backup/pre-upgrade.ts")).preUpgradeBackup({ db: opened, dataDir, status, keep: config.backup.keep, disk, log });
           const applied = await migrate(opened.driver.raw);
           if (applied.length) log.info({ applied }, "migrations applied");
         } else {
@@ -243,6 +249,8 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
         heartbeat = startHeartbeat({ db: opened, pool: gw.pool, log: log.child({ part: "heartbeat" }), prices: config.llm.prices, reach: gw });
         db = opened;
         if (opts.listen ?? true) server = listen(config, http, log, peers, () => db, disk);
+        // `konstruct backup` reaches a serving embedded database through this (src/backup/control.ts).
+        if (opened.mode === "embedded") control = startControl({ dataDir, db: opened, log: log.child({ part: "control" }) });
       } catch (e) {
         await triggers?.stop();
         triggers = null;
@@ -267,6 +275,8 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
       log.info({ version: VERSION, database: opened.mode, port: server?.port ?? null }, "konstruct ready");
     },
     async stop() {
+      control?.stop();
+      control = null;
       if (server) {
         const s = server;
         server = null;

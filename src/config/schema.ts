@@ -353,6 +353,15 @@ export const configSchema = z
         min_free_mb: int().pipe(z.number().min(0)).default(64),
       })
       .prefault({}),
+    /** Backups (src/backup/): the automatic one `serve` takes before migrating an embedded database. */
+    backup: z
+      .strictObject({
+        /** Before applying pending migrations to an embedded database with data, write data_dir/backups/pre-upgrade-*.tar.gz. */
+        pre_upgrade: z.boolean().default(true),
+        /** Pre-upgrade backups kept; older ones are deleted after a new one is written. */
+        keep: int().pipe(z.number().min(1).max(100)).default(3),
+      })
+      .prefault({}),
     tools: z
       .strictObject({
         http_fetch: z

@@ -27,6 +27,12 @@ export function pgliteDriver(pg: PGlite): Driver {
     // Application statements are planned once per session (pglite-plans.ts); `raw` stays as is.
     drizzle: drizzle({ client: withPlanCache(pg), schema }) as unknown as Drizzle,
     raw: wrap(pg),
+    dumpDataDir: async () => {
+      // A checkpoint first, so a restore replays little WAL. Then the copy waits for the open
+      // transaction (every query takes PGlite's transaction mutex) and holds it while it reads.
+      await pg.exec("checkpoint");
+      return pg._runExclusiveTransaction(() => pg.dumpDataDir("none"));
+    },
     close: () => pg.close(),
   };
 }

@@ -24,6 +24,11 @@ export interface Driver {
    * so there is nobody to tell). Payloads are NOTIFYed with pg_notify by any role.
    */
   listen?(channel: string, fn: (payload: string) => void): Promise<{ unlisten(): Promise<void> }>;
+  /**
+   * Embedded only: a tarball of the PGlite data dir, taken while no transaction is open and no
+   * statement runs (a crash-consistent copy; see src/backup/README.md).
+   */
+  dumpDataDir?(): Promise<Blob>;
   close(): Promise<void>;
 }
 

@@ -16,6 +16,19 @@ const TRACKING = `create table if not exists konstruct_schema_migrations (
   idx integer primary key, tag text not null, hash text not null,
   applied_at timestamptz not null default now())`;
 
+/** The migrations this build knows (a backup's schema is compared with them before a restore). */
+export function knownMigrations(): { idx: number; tag: string }[] {
+  return MIGRATIONS.map((m) => ({ idx: m.idx, tag: m.tag }));
+}
+
+/**
+ * The cluster-wide part of the first migration (roles konstruct_app/konstruct_platform and the
+ * owner's membership): a logical restore into a new cluster needs them before its GRANTs and policies.
+ */
+export function clusterRoleStatements(): string[] {
+  return MIGRATIONS.find((m) => m.tag === "0001_tenant_isolation")!.statements.slice(0, 3);
+}
+
 export interface MigrationStatus {
   applied: number;
   known: number;

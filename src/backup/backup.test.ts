@@ -1,0 +1,177 @@
+/**
+ * Backup and restore on real PGlite, through the real CLI: a backup of an app with two tenants
+ * restores into an empty data dir and serves the same data (sealed secrets open); a backup taken
+ * from a serving process (control socket, writes in flight) restores; tampered and newer-schema
+ * archives are refused before anything is written; a non-empty data dir needs --force.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { eq, sql } from "drizzle-orm";
+import pino from "pino";
+import { embeddedDataDir, tempDir } from "../../test/support/db.ts";
+import { type App, createApp } from "../app/create-app.ts";
+import { main } from "../cli/main.ts";
+import { validate } from "../config/load.ts";
+import { agents, channels, conversations, messages, tenants, tenantSecrets } from "../db/schema/index.ts";
+import { rewriteArchive } from "../../test/support/backup-archive.ts";
+import { unpackArchive } from "./unpack.ts";
+
+const quiet = pino({ level: "silent" });
+const TENANTS = ["acme", "globex"] as const;
+const config = (dataDir: string) => ({
+  data_dir: dataDir,
+  tenants: TENANTS.map((slug) => ({ slug, name: slug.toUpperCase(), secrets: { API_TOKEN: `${slug}-token-123` }, agents: [{ slug: "ada", name: `Ada of ${slug}` }] })),
+});
+
+/** A YAML (JSON is YAML) config file for the CLI, pointing at `dataDir`. */
+function configFile(dir: string, dataDir: string, extra: object = {}): string {
+  const file = join(dir, `konstruct-${Math.random().toString(36).slice(2)}.yaml`);
+  writeFileSync(file, JSON.stringify({ data_dir: dataDir, ...extra }));
+  return file;
+}
+
+/** Per tenant: one webchat channel (sealed credentials), a conversation and `n` messages. */
+async function seed(app: App, n: number): Promise<void> {
+  const rows = await app.db.platform((tx) => tx.select().from(tenants));
+  for (const t of rows) {
+    await app.db.withTenant(t.id, async (tx) => {
+      const [agent] = await tx.select().from(agents).where(eq(agents.slug, "ada"));
+      const [ch] = await tx.insert(channels).values({ tenantId: t.id, agentId: agent!.id, kind: "webchat", name: "web", mode: "webhook", secrets: app.secrets.sealJson({ token: `${t.slug}-channel` }) }).returning();
+      const [conv] = await tx.insert(conversations).values({ tenantId: t.id, agentId: agent!.id, channelId: ch!.id, chatKey: "web:1" }).returning();
+      for (let i = 0; i < n; i++) await tx.insert(messages).values({ tenantId: t.id, conversationId: conv!.id, role: "user", content: `${t.slug} message ${i}` });
+    });
+  }
+}
+
+/** What a restored app holds, read through the app (RLS roles, its own SecretBox). */
+async function readBack(app: App) {
+  const out: Record<string, { agent: string; secret: string; channel: string; messages: number }> = {};
+  for (const t of await app.db.platform((tx) => tx.select().from(tenants))) {
+    out[t.slug] = await app.db.withTenant(t.id, async (tx) => {
+      const [agent] = await tx.select().from(agents);
+      const [secret] = await tx.select().from(tenantSecrets).where(eq(tenantSecrets.name, "API_TOKEN"));
+      const [ch] = await tx.select().from(channels);
+      const [count] = await tx.select({ n: sql<number>`count(*)::int` }).from(messages);
+      return { agent: agent!.name, secret: app.secrets.unseal(secret!.value), channel: app.secrets.unsealJson<{ token: string }>(ch!.secrets).token, messages: Number(count!.n) };
+    });
+  }
+  return out;
+}
+
+async function started(dataDir: string, opts: { listen?: boolean; tenants?: boolean } = {}): Promise<App> {
+  const cfg = opts.tenants === false ? { data_dir: dataDir } : config(dataDir);
+  const app = createApp(validate({ ...cfg, server: { host: "127.0.0.1", port: 0 } }), { log: quiet, listen: opts.listen ?? false });
+  await app.start();
+  return app;
+}
+
+const cli = async (...argv: string[]) => {
+  const errors: string[] = [];
+  const logs: string[] = [];
+  const [log, error] = [console.log, console.error];
+  console.log = (s: string) => logs.push(String(s));
+  console.error = (s: string) => errors.push(String(s));
+  try {
+    return { code: await main(argv), out: logs.join("\n"), err: errors.join("\n") };
+  } finally {
+    [console.log, console.error] = [log, error];
+  }
+};
+
+describe("backup and restore, embedded database", () => {
+  let work: { path: string; remove(): void };
+  let source: { path: string; remove(): void };
+  let archive: string;
+  beforeAll(async () => {
+    work = tempDir("konstruct-backup-");
+    source = await embeddedDataDir();
+    const app = await started(source.path);
+    await seed(app, 3);
+    await app.stop();
+    writeFileSync(join(source.path, "tenants-file-check"), "x"); // not a backed-up name: must stay out
+    archive = join(work.path, "a.tar.gz");
+    const r = await cli("backup", "-c", configFile(work.path, source.path), "--out", archive, "--include-key");
+    expect(r.err).toContain("includes the master key");
+    expect([r.code, r.out]).toEqual([0, expect.stringContaining("master key included")]);
+  });
+  afterAll(() => {
+    source.remove();
+    work.remove();
+  });
+
+  test("restores into an empty data dir; the app serves the same tenants, agents, messages and opens sealed secrets", async () => {
+    const target = join(work.path, "restored");
+    const r = await cli("restore", archive, "-c", configFile(work.path, target));
+    expect([r.code, r.err]).toEqual([0, ""]);
+    expect(readdirSync(target).sort()).toEqual(expect.arrayContaining(["instance-id", "pg", "secret.key"]));
+    expect(existsSync(join(target, "tenants-file-check"))).toBe(false);
+    expect(readFileSync(join(target, "secret.key"), "utf8")).toBe(readFileSync(join(source.path, "secret.key"), "utf8"));
+    // No tenants in this config: everything below comes from the archive.
+    const app = await started(target, { tenants: false });
+    try {
+      expect(await readBack(app)).toEqual({
+        acme: { agent: "Ada of acme", secret: "acme-token-123", channel: "acme-channel", messages: 3 },
+        globex: { agent: "Ada of globex", secret: "globex-token-123", channel: "globex-channel", messages: 3 },
+      });
+    } finally {
+      await app.stop();
+    }
+  });
+
+  test("without --include-key the key stays out, and restore says the secrets need it", async () => {
+    const bare = join(work.path, "bare.tar.gz");
+    expect((await cli("backup", "-c", configFile(work.path, source.path), "--out", bare)).code).toBe(0);
+    const m = await unpackArchive(bare, null, Infinity);
+    expect(m.includes_key).toBe(false);
+    expect(m.parts.map((p) => p.name)).not.toContain("files/secret.key");
+    const r = await cli("restore", bare, "-c", configFile(work.path, join(work.path, "bare")));
+    expect(r.code).toBe(0);
+    expect(r.err).toContain("this backup has no master key");
+  });
+
+  test("a tampered archive is refused before anything is written", async () => {
+    const tampered = join(work.path, "tampered.tar.gz");
+    await rewriteArchive(archive, tampered, (name, data) => {
+      if (name === "db/pgdata.tar") data[data.length >> 1] = data[data.length >> 1]! ^ 1;
+      return data;
+    });
+    const target = join(work.path, "tampered");
+    const r = await cli("restore", tampered, "-c", configFile(work.path, target));
+    expect(r.code).toBe(1);
+    expect(r.err).toContain("part db/pgdata.tar does not match its checksum");
+    expect(readdirSync(target)).toEqual([]);
+    // A truncated file (the manifest is last) is refused too.
+    const truncated = join(work.path, "truncated.tar.gz");
+    writeFileSync(truncated, readFileSync(archive).subarray(0, 4096));
+    expect((await cli("restore", truncated, "-c", configFile(work.path, target))).err).toContain("backup refused");
+  });
+
+  test("a backup of a newer schema is refused", async () => {
+    const newer = join(work.path, "newer.tar.gz");
+    await rewriteArchive(archive, newer, (name, data) => {
+      if (name !== "manifest.json") return data;
+      const m = JSON.parse(data.toString());
+      m.schema.migrations.push("9999_from_the_future");
+      return Buffer.from(JSON.stringify(m));
+    });
+    const r = await cli("restore", newer, "-c", configFile(work.path, join(work.path, "newer")));
+    expect(r.code).toBe(1);
+    expect(r.err).toContain("newer schema than this konstruct knows (unknown migrations: 9999_from_the_future)");
+    expect(existsSync(join(work.path, "newer", "pg"))).toBe(false);
+  });
+
+  test("a non-empty data dir is refused without --force; with it, what was there is moved aside", async () => {
+    const target = join(work.path, "occupied");
+    const cfg = configFile(work.path, target);
+    expect((await cli("restore", archive, "-c", cfg)).code).toBe(0);
+    const refused = await cli("restore", archive, "-c", cfg);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toContain("is not empty");
+    const forced = await cli("restore", archive, "-c", cfg, "--force");
+    expect(forced.code).toBe(0);
+    const [aside] = readdirSync(join(target, "backups"));
+    expect(readdirSync(join(target, "backups", aside!)).sort()).toEqual(["instance-id", "pg", "secret.key"]);
+    expect(existsSync(join(target, "pg", "PG_VERSION"))).toBe(true);
+  });
+});
