@@ -13,6 +13,7 @@ export type Area =
   | "agents"
   | "channels"
   | "conversations"
+  | "inbox"
   | "audit"
   | "usage"
   | "providers"
@@ -35,6 +36,7 @@ export const AREAS: { area: Area; label: string; href: string; least: Role }[] =
   { area: "tenants", label: "Tenants", href: "/admin/tenants", least: "platform_admin" },
   { area: "agents", label: "Agents", href: "/admin/agents", least: "tenant_admin" },
   { area: "channels", label: "Channels", href: "/admin/channels", least: "tenant_admin" },
+  { area: "inbox", label: "Inbox", href: "/admin/inbox", least: "operator" },
   { area: "conversations", label: "Conversations", href: "/admin/conversations", least: "operator" },
   { area: "audit", label: "Audit", href: "/admin/audit", least: "tenant_admin" },
   { area: "usage", label: "Usage", href: "/admin/usage", least: "operator" },

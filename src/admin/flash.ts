@@ -21,6 +21,15 @@ export const FLASH: Record<string, string> = {
   trigger_deleted: "Trigger deleted; its URL now refuses every delivery.",
   key_revoked: "API key revoked; requests with it are refused from now on.",
   memory_deleted: "Memory deleted; the AI employee no longer recalls it.",
+  handoff_taken: "You own this conversation now: the AI stays silent until you resolve it or return it.",
+  handoff_already_taken: "Someone else took it first; who owns it is shown below.",
+  handoff_replied: "Reply sent to the user.",
+  handoff_reply_failed: "The channel refused the reply; it is marked failed in the transcript.",
+  handoff_not_owner: "Only the person who took this conversation can do that.",
+  handoff_noted: "Note added (not sent to the user).",
+  handoff_resolved: "Resolved; the AI answers this conversation again.",
+  handoff_returned: "Returned to the AI.",
+  handoff_closed_already: "It was already closed; nothing changed.",
   not_started: "Saved, but the connection could not start — use “Test connection” to see why.",
 };
 

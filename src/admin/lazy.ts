@@ -9,6 +9,7 @@ import type { Cookie } from "elysia";
 import type { Semantic } from "../app/semantic.ts";
 import type { ApprovalFlow } from "../gateway/approval-flow.ts";
 import type { Connections } from "../gateway/connections.ts";
+import type { Reach } from "../heartbeat/deliver.ts";
 import type { LlmPool } from "../llm/pool.ts";
 import type { AdminAuthDeps } from "./auth/plugin.ts";
 import type { ClientInfo } from "./auth/client.ts";
@@ -40,6 +41,8 @@ export type ConsoleDeps = AdminAuthDeps & {
   approvals: () => Pick<ApprovalFlow, "decide"> | null;
   /** The SSRF guard: URLs the forms save are checked, the Test buttons go through it. */
   outbound: Outbound;
+  /** The gateway's outbox and live connections (a person's reply to a handoff); null until started. */
+  reach: () => Reach | null;
 };
 
 export type Handler = (deps: ConsoleDeps, ctx: AdminContext) => unknown;

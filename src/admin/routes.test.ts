@@ -148,6 +148,7 @@ function CONSOLE_ROWS(): Row[] {
   const ADMIN: Expect = [302, 403, 403, 200, 200];
   const ADMIN_POST: Expect = [303, 403, 403, 303, 303];
   const READ: Expect = [302, 200, 403, 200, 200];
+  const OPS_POST: Expect = [303, 303, 403, 303, 303];
   const agentBody = () => ({ name: "Temp", slug: unique("a-"), models: "mock/gpt-test", daily_budget_usd: "0", monthly_budget_usd: "0", context_tokens: "8000", max_tool_iterations: "4" });
   const tgBody = (f: Ctx) => ({ id: crypto.randomUUID(), kind: "telegram", name: unique("tg-"), agent_id: f.agentId, mode: "polling", bot_token: "42:fresh-token", api_root: "http://127.0.0.1:9" });
   const providerBody = () => ({ id: unique("p-"), kind: "openai", base_url: "http://127.0.0.1:9/v1", api_key: "", timeout_ms: "2000", max_concurrency: "2" });
@@ -208,6 +209,16 @@ function CONSOLE_ROWS(): Row[] {
     // Answered with the page (the new key shown once), not a redirect.
     { route: "POST /admin/api-keys", expect: [303, 403, 403, 200, 200], query: acme, body: () => ({ name: unique("key-"), agent_id: "" }) },
     { route: "POST /admin/api-keys/:id/revoke", expect: ADMIN_POST, query: acme, params: async (f) => ({ id: (await createApiKey(f.app().db, { tenantId: f.acme, agentId: null, name: "k", createdBy: null })).id }) },
+    { route: "GET /admin/inbox", expect: READ, query: acme },
+    { route: "GET /admin/inbox/list", expect: READ, query: (f) => `${acme(f)}&tab=all` },
+    { route: "GET /admin/inbox/:id", expect: READ, query: acme, params: async (f) => ({ id: await aHandoff(f) }) },
+    { route: "GET /admin/inbox/:id/live", expect: READ, query: acme, params: async (f) => ({ id: await aHandoff(f) }) },
+    { route: "POST /admin/inbox/:id/take", expect: OPS_POST, query: acme, params: async (f) => ({ id: await aHandoff(f) }) },
+    // Not taken: refused with a flash (only the owner replies), nothing sent.
+    { route: "POST /admin/inbox/:id/reply", expect: OPS_POST, query: acme, params: async (f) => ({ id: await aHandoff(f) }), body: () => ({ text: "hello", nonce: crypto.randomUUID() }) },
+    { route: "POST /admin/inbox/:id/note", expect: OPS_POST, query: acme, params: async (f) => ({ id: await aHandoff(f) }), body: () => ({ text: "a note" }) },
+    { route: "POST /admin/inbox/:id/resolve", expect: OPS_POST, query: acme, params: async (f) => ({ id: await aHandoff(f) }), body: () => ({ note: "done" }) },
+    { route: "POST /admin/inbox/:id/return", expect: OPS_POST, query: acme, params: async (f) => ({ id: await aHandoff(f) }) },
     { route: "GET /admin/triggers", expect: READ, query: acme },
     // Answered with the page (the new secret shown once), not a redirect.
     { route: "POST /admin/triggers", expect: [303, 403, 403, 200, 200], query: acme, body: (f) => ({ name: unique("t-"), kind: "webhook", scheme: "github", agent_id: f.agentId, channel_id: f.channelId, chat: "C1", filter: "$.action = opened", instruction: "Look at {{ $.url }}" }) },
@@ -281,6 +292,15 @@ const aSchedule = async (f: Ctx) => {
   const { insertSchedule } = await import("../schedules/store.ts");
   const s = await f.app().db.withTenant(f.acme, (tx) => insertSchedule(tx, { tenantId: f.acme, agentId: f.agentId, cron: "0 0 1 1 *", instruction: "a table's schedule" }, new Date()));
   return s.id;
+};
+
+/** A waiting handoff of acme's agent, on a conversation of its own. */
+const aHandoff = async (f: Ctx) => {
+  const { insertHandoff } = await import("../handoff/store.ts");
+  return f.app().db.withTenant(f.acme, async (tx) => {
+    const [c] = await tx.insert(conversations).values({ tenantId: f.acme, agentId: f.agentId, channelId: f.channelId, chatKey: unique("C") }).returning({ id: conversations.id });
+    return (await insertHandoff(tx, { tenantId: f.acme, agentId: f.agentId, conversationId: c!.id, reason: "wants a person", rule: "t", source: "tool" })).handoff.id;
+  });
 };
 
 /** A memory of acme's agent about person U1. */

@@ -54,6 +54,16 @@ export const ADMIN_ROUTES: LazyRoute[] = [
   r("POST", "/admin/channels/:id", async () => (await pages()).updateChannel), // restarted at once
   r("POST", "/admin/channels/:id/test", async () => (await pages()).testChannelConnection), // auth.test / getMe
   r("POST", "/admin/channels/:id/delete", async () => (await pages()).removeChannel),
+  // inbox of handoffs (src/handoff/): operators and tenant admins take, reply, note, resolve, return
+  r("GET", "/admin/inbox", async () => (await pages()).showInbox), // ?tab=waiting|mine|all|resolved
+  r("GET", "/admin/inbox/list", async () => (await pages()).inboxListPartial), // polled every 3 s
+  r("GET", "/admin/inbox/:id", async () => (await pages()).showHandoff), // the whole transcript and notes
+  r("GET", "/admin/inbox/:id/live", async () => (await pages()).handoffLivePartial), // polled; 204 when unchanged
+  r("POST", "/admin/inbox/:id/take", async () => (await pages()).takeHandoffForm), // one wins
+  r("POST", "/admin/inbox/:id/reply", async () => (await pages()).replyHandoffForm), // owner only, through the outbox
+  r("POST", "/admin/inbox/:id/note", async () => (await pages()).noteHandoffForm), // internal, never sent
+  r("POST", "/admin/inbox/:id/resolve", async () => (await pages()).resolveHandoffForm),
+  r("POST", "/admin/inbox/:id/return", async () => (await pages()).returnHandoffForm),
   // conversations, audit, usage
   r("GET", "/admin/conversations", async () => (await pages()).listConversationsPage),
   r("GET", "/admin/conversations/:id", async () => (await pages()).showTranscript), // LLM + tool calls expandable

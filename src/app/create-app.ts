@@ -121,6 +121,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
     peer: (req) => peers.get(req) ?? null,
     knowledge: () => semantic,
     approvals: () => gateway?.approvals ?? null,
+    reach: () => gateway,
     triggers: () => triggers,
   });
 

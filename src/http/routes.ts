@@ -68,6 +68,8 @@ export interface HttpDeps {
   knowledge: KbDeps["knowledge"];
   /** The gateway's approval flow (admin console: approve / deny); null until started. */
   approvals: AdminDeps["approvals"];
+  /** The gateway's outbox and connections (console replies to a handoff); null until started. */
+  reach: AdminDeps["reach"];
   /** The SSRF guard: URLs a console form saves are checked, and Test buttons go through it. */
   outbound: Outbound;
   /** data_dir's free space: /readyz and uploads refuse below disk.min_free_mb. */

@@ -79,12 +79,13 @@ export function TranscriptView(props: { tenantId: string; t: Transcript }): JSX.
         Chat <code safe>{t.chatKey}</code>, started {when(t.startedAt)}
         {t.closedAt ? `, closed ${when(t.closedAt)}` : ", open"}
       </p>
-      {t.items.length === 0 ? <Empty><p>Nothing recorded in this conversation yet.</p></Empty> : <div class="chat-log">{t.items.map((i) => <Item item={i} />)}</div>}
+      {t.items.length === 0 ? <Empty><p>Nothing recorded in this conversation yet.</p></Empty> : <div class="chat-log">{t.items.map((i) => <TranscriptItemView item={i} />)}</div>}
     </section>
   );
 }
 
-function Item(props: { item: TranscriptItem }): JSX.Element {
+/** One transcript entry: a message, an LLM call or an event (tool call, handoff step…) to expand. */
+export function TranscriptItemView(props: { item: TranscriptItem }): JSX.Element {
   const i = props.item;
   if (i.type === "message")
     return (

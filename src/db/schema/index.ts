@@ -31,6 +31,8 @@ export const TENANT_TABLES = [
   "channels",
   "conversations",
   "conversation_memory",
+  "handoff_destinations",
+  "handoff_notes",
   "handoffs",
   "heartbeat_runs",
   "inbound_events",

@@ -1,0 +1,178 @@
+/**
+ * The console inbox at HTTP level, on both databases, two tenants with a Telegram bot each: a user
+ * types /human; acme's operator sees it waiting, and of the operator and the tenant admin pressing
+ * *Take it* at once one wins and the other sees who; only the owner's reply reaches the user in
+ * Telegram, exactly once even when the form is sent twice; a note is never sent; the polled
+ * conversation answers 204 until something changes; Resolve (with its note) and Return to AI end
+ * human mode (the AI answers again); globex's admin can neither see nor act on acme's handoff.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { and, eq } from "drizzle-orm";
+import { createUser } from "../accounts/users.ts";
+import { auditLog, conversations, handoffNotes, handoffs, messages } from "../../db/schema/index.ts";
+import { HUMAN_TEXT } from "../../handoff/chat.ts";
+import { type Browser, browser, PASSWORD, signIn, tenantAdmins } from "../../../test/support/admin.ts";
+import { eventually, startTestApp, type TestApp } from "../../../test/support/app.ts";
+import { DB_KINDS } from "../../../test/support/db.ts";
+import { type LlmMock, startLlmMock } from "../../../test/support/llm.ts";
+import { startTelegramShim, type TelegramShim } from "../../../test/support/telegram.ts";
+
+describe.each(DB_KINDS)("console inbox on %s Postgres", (kind) => {
+  let llm: LlmMock;
+  let tg: TelegramShim;
+  let t: TestApp;
+  const tenant: Record<string, string> = {};
+  let admin: Browser;
+  let ops: Browser;
+  let other: Browser;
+  const agent = (slug: string, token: string) => ({ slug, name: slug, models: ["mock/m"], channels: [{ kind: "telegram", name: "tg", bot_token: token, api_root: tg.apiRoot }] });
+
+  beforeAll(async () => {
+    llm = await startLlmMock();
+    tg = await startTelegramShim({ bots: [{ username: "AcmeBot" }, { username: "GlobexBot" }] });
+    t = await startTestApp(kind, {
+      llm: { providers: [{ id: "mock", kind: "openai", base_url: llm.url, timeout_ms: 5000 }] },
+      tenants: [
+        { slug: "acme", name: "Acme", agents: [agent("ada", tg.bots[0]!.token)] },
+        { slug: "globex", name: "Globex", agents: [agent("gus", tg.bots[1]!.token)] },
+      ],
+    });
+    tenant.acme = (await t.channel("acme", "tg")).tenantId;
+    tenant.globex = (await t.channel("globex", "tg")).tenantId;
+    const admins = await tenantAdmins(() => t.app, ["acme", "globex"]);
+    admin = await admins.acme.browser();
+    other = await admins.globex.browser();
+    await createUser(t.app.db, { email: "ops@acme.test", password: PASSWORD, role: "operator", tenantId: tenant.acme });
+    ops = await signIn(browser(() => t.app), "ops@acme.test");
+  }, 60_000);
+  afterAll(async () => {
+    await t.cleanup();
+    await tg.stop();
+    await llm.stop();
+  });
+
+  const acmeBot = () => tg.bots[0]!.token;
+  const page = async (b: Browser, path: string) => {
+    const res = await b.fetch(path, { headers: { accept: "text/html" } });
+    return [res.status, await res.text()] as const;
+  };
+  const post = (b: Browser, id: string, action: string, form: Record<string, string> = {}, tenantId = tenant.acme) =>
+    b.fetch(`/admin/inbox/${id}/${action}?tenant=${tenantId}`, { form, headers: { accept: "text/html" } });
+  const flashOf = (res: Response) => new URL(res.headers.get("location") ?? "/", "http://x").searchParams.get("flash");
+  async function humanFrom(chatId: number): Promise<string> {
+    await tg.userSends(chatId, "/human", { token: acmeBot() });
+    await eventually(() => tg.botReplies(chatId, acmeBot()).find((r) => r.visible === HUMAN_TEXT.escalated), 10_000, "/human answered");
+    const [row] = await t.app.db.withTenant(tenant.acme!, (tx) =>
+      tx.select({ id: handoffs.id }).from(handoffs).innerJoin(conversations, eq(conversations.id, handoffs.conversationId)).where(and(eq(handoffs.status, "waiting"), eq(conversations.chatKey, String(chatId)))));
+    return row!.id;
+  }
+
+  test("waiting → two take it at once, one wins → owner replies once through Telegram → note stays inside → resolve", async () => {
+    const id = await humanFrom(7201);
+    const [status, inbox] = await page(ops, `/admin/inbox?tenant=${tenant.acme}`);
+    expect(status).toBe(200);
+    expect(inbox).toContain(`href="/admin/inbox/${id}?tenant=${tenant.acme}"`);
+    expect(inbox).toMatch(/waiting 0 min/);
+    expect(inbox).toContain('hx-trigger="every 3s"');
+    expect(inbox).toContain('href="/admin/inbox"'); // the nav link
+    const list = await (await ops.fetch(`/admin/inbox/list?tenant=${tenant.acme}&tab=waiting`, { headers: { "hx-request": "true" } })).text();
+    expect(list).toStartWith('<div id="inbox-list"');
+    expect(list).toContain(id);
+
+    // CSRF like every form; then both press Take it at once.
+    expect((await ops.fetch(`/admin/inbox/${id}/take?tenant=${tenant.acme}`, { method: "POST", csrf: false })).status).toBe(403);
+    const [a, b] = await Promise.all([post(ops, id, "take"), post(admin, id, "take")]);
+    expect([flashOf(a), flashOf(b)].sort()).toEqual(["handoff_already_taken", "handoff_taken"]);
+    const [row] = await t.app.db.withTenant(tenant.acme!, (tx) => tx.select().from(handoffs).where(eq(handoffs.id, id)));
+    const [owner, loser] = row!.owner === "console:ops@acme.test" ? [ops, admin] : [admin, ops];
+    const ownerName = row!.owner === "console:ops@acme.test" ? "ops" : "admin";
+    const [, seen] = await page(loser, `/admin/inbox/${id}?tenant=${tenant.acme}`);
+    expect(seen).toContain(`taken by ${row!.owner}`);
+    expect(seen).not.toContain('name="nonce"'); // no reply box for the one who lost
+    const [, mine] = await page(owner, `/admin/inbox?tenant=${tenant.acme}&tab=mine`);
+    expect(mine).toContain(id);
+
+    // The loser cannot reply; the owner's reply goes out once, even when the form is sent twice.
+    expect(flashOf(await post(loser, id, "reply", { text: "not me", nonce: crypto.randomUUID() }))).toBe("handoff_not_owner");
+    const form = { text: "Your order 4711 ships today.", nonce: crypto.randomUUID() };
+    expect(flashOf(await post(owner, id, "reply", form))).toBe("handoff_replied");
+    expect(flashOf(await post(owner, id, "reply", form))).toBe("handoff_replied");
+    const line = `${ownerName} (human): Your order 4711 ships today.`;
+    await eventually(() => tg.botReplies(7201, acmeBot()).find((r) => r.visible === line), 10_000, "human reply in Telegram");
+    await Bun.sleep(200);
+    expect(tg.botReplies(7201, acmeBot()).filter((r) => r.visible === line)).toHaveLength(1);
+    expect(tg.botReplies(7201, acmeBot()).filter((r) => r.visible.includes("not me"))).toHaveLength(0);
+    expect((await post(owner, id, "reply", { text: "", nonce: crypto.randomUUID() })).status).toBe(400);
+
+    // The polled view: 204 while nothing changed; a user's message (held) changes it.
+    const [, view] = await page(owner, `/admin/inbox/${id}?tenant=${tenant.acme}`);
+    const live = /hx-get="(\/admin\/inbox\/[^"]+\/live[^"]+)"/.exec(view)![1]!.replaceAll("&amp;", "&");
+    expect((await owner.fetch(live, { headers: { "hx-request": "true" } })).status).toBe(204);
+    await tg.userSends(7201, "thanks, and the invoice?", { token: acmeBot() });
+    const changed = await eventually(async () => {
+      const res = await owner.fetch(live, { headers: { "hx-request": "true" } });
+      return res.status === 200 ? res.text() : undefined;
+    }, 10_000, "live view changed");
+    expect(changed).toStartWith('<div id="handoff-live"');
+    expect(changed).toContain("thanks, and the invoice?");
+    expect(changed).toContain(line);
+
+    // An internal note: on the page, never in Telegram or the conversation.
+    expect(flashOf(await post(loser, id, "note", { text: "VIP customer, be quick" }))).toBe("handoff_noted");
+    const [, withNote] = await page(owner, `/admin/inbox/${id}?tenant=${tenant.acme}`);
+    expect(withNote).toContain("VIP customer, be quick");
+    expect(tg.botReplies(7201, acmeBot()).filter((r) => r.visible.includes("VIP"))).toHaveLength(0);
+    expect(await t.app.db.withTenant(tenant.acme!, (tx) => tx.select().from(messages).where(eq(messages.content, "VIP customer, be quick")))).toHaveLength(0);
+
+    // An operator who does not own it cannot close it; the owner resolves with a note, once.
+    if (loser === ops) expect(flashOf(await post(ops, id, "resolve", { note: "x" }))).toBe("handoff_not_owner");
+    expect(flashOf(await post(owner, id, "resolve", { note: "Shipped; invoice mailed." }))).toBe("handoff_resolved");
+    expect(flashOf(await post(owner, id, "return"))).toBe("handoff_closed_already");
+    const [, resolved] = await page(ops, `/admin/inbox?tenant=${tenant.acme}&tab=resolved`);
+    expect(resolved).toContain(id);
+    const [, closedView] = await page(ops, `/admin/inbox/${id}?tenant=${tenant.acme}`);
+    expect(closedView).toContain("Resolution note: Shipped; invoice mailed.");
+    expect(closedView).not.toContain("Take it");
+    const steps = await t.app.db.withTenant(tenant.acme!, (tx) => tx.select({ data: auditLog.data, actor: auditLog.actor }).from(auditLog).where(eq(auditLog.kind, "handoff")));
+    const mineSteps = steps.filter((s) => (s.data as { handoff?: string }).handoff === id).map((s) => (s.data as { step: string }).step);
+    expect(mineSteps).toEqual(expect.arrayContaining(["escalated", "taken", "replied", "note", "resolved"]));
+  });
+
+  test("Return to AI: the AI answers the chat again", async () => {
+    const id = await humanFrom(7202);
+    expect(flashOf(await post(ops, id, "take"))).toBe("handoff_taken");
+    expect(flashOf(await post(ops, id, "return"))).toBe("handoff_returned");
+    llm.on({ lastUser: "back to you" }, { text: "Ada here again." });
+    await tg.userSends(7202, "back to you", { token: acmeBot() });
+    await eventually(() => tg.botReplies(7202, acmeBot()).find((r) => r.visible === "Ada here again."), 10_000, "AI answers again");
+  });
+
+  test("a waiting handoff can be returned by anyone; a tenant admin may close what someone else owns", async () => {
+    const id = await humanFrom(7203);
+    expect(flashOf(await post(ops, id, "take"))).toBe("handoff_taken");
+    expect(flashOf(await post(admin, id, "resolve", { note: "took over" }))).toBe("handoff_resolved");
+    const id2 = await humanFrom(7204);
+    expect(flashOf(await post(ops, id2, "return"))).toBe("handoff_returned");
+  });
+
+  test("tenant B can neither see nor act on tenant A's handoff", async () => {
+    const id = await humanFrom(7205);
+    expect((await page(other, `/admin/inbox?tenant=${tenant.acme}`))[0]).toBe(403);
+    expect((await page(other, `/admin/inbox/${id}?tenant=${tenant.acme}`))[0]).toBe(403);
+    expect((await page(other, `/admin/inbox/${id}?tenant=${tenant.globex}`))[0]).toBe(404);
+    expect((await page(other, `/admin/inbox/${id}/live?tenant=${tenant.globex}`))[0]).toBe(404);
+    const [own, theirs] = await page(other, `/admin/inbox?tenant=${tenant.globex}&tab=all`);
+    expect(own).toBe(200);
+    expect(theirs).not.toContain(id);
+    expect(theirs).not.toContain("7205");
+    for (const action of ["take", "note", "resolve", "return"]) {
+      expect((await post(other, id, action, { text: "x", note: "x" }, tenant.acme)).status).toBe(403);
+      expect((await post(other, id, action, { text: "x", note: "x" }, tenant.globex)).status).toBe(404);
+    }
+    const [row] = await t.app.db.withTenant(tenant.acme!, (tx) => tx.select().from(handoffs).where(eq(handoffs.id, id)));
+    expect(row).toMatchObject({ status: "waiting", owner: null });
+    expect(await t.app.db.withTenant(tenant.acme!, (tx) => tx.select().from(handoffNotes).where(eq(handoffNotes.handoffId, id)))).toHaveLength(0);
+    // Not signed in: sent to the login page.
+    expect((await browser(() => t.app).fetch(`/admin/inbox?tenant=${tenant.acme}`, { headers: { accept: "text/html" } })).status).toBe(302);
+  });
+});

@@ -1,0 +1,206 @@
+/** @jsxImportSource @kitajs/html */
+/**
+ * The inbox: handoffs of the tenant by tab (waiting / mine / all / resolved) with how long each has
+ * waited, and one handoff with its whole transcript, notes and the actions its state allows. The
+ * list and the conversation poll themselves every 3 s (htmx); the conversation answers 204 when
+ * nothing changed, so an idle page costs one small query per poll.
+ */
+import type { Children } from "@kitajs/html";
+import type { Transcript } from "../../src/admin/queries/transcript.ts";
+import type { Scope } from "../../src/admin/scope.ts";
+import type { Handoff, HandoffNote } from "../../src/db/schema/index.ts";
+import type { InboxRow, InboxTab } from "../../src/handoff/inbox.ts";
+import { TranscriptItemView } from "./conversations.tsx";
+import { Csrf, Flash } from "./form.tsx";
+import { Empty, NoTenant, PageHead, when } from "./parts.tsx";
+
+const TAB_LABEL: Record<InboxTab, string> = { waiting: "Waiting", mine: "Mine", all: "All", resolved: "Resolved" };
+const POLL = "every 3s";
+
+/** "4 min", "2 h 5 min": how long since `from`. */
+export function waited(from: Date, now: Date): string {
+  const min = Math.max(0, Math.floor((now.getTime() - from.getTime()) / 60_000));
+  if (min < 60) return `${min} min`;
+  return `${Math.floor(min / 60)} h ${min % 60} min`;
+}
+
+/** SLA colour of a waiting handoff: fine under 5 minutes, late from 15. */
+const sla = (from: Date, now: Date) => {
+  const min = (now.getTime() - from.getTime()) / 60_000;
+  return min >= 15 ? "sla-late" : min >= 5 ? "sla-warn" : "sla-ok";
+};
+
+export function InboxView(p: { scope: Scope; tab: InboxTab; rows: InboxRow[] | null; counts: { waiting: number; mine: number }; now: Date; flash?: string; admin: boolean }): JSX.Element {
+  const q = `tenant=${p.scope.tenantId}`;
+  return (
+    <section>
+      <PageHead title="Inbox" scope={p.scope} action="/admin/inbox">
+        {p.admin && p.scope.tenantId ? <a href={`/admin/inbox/settings?${q}`}>Escalation destination</a> : ""}
+      </PageHead>
+      <Flash message={p.flash} />
+      {!p.scope.tenantId || !p.rows ? (
+        <NoTenant />
+      ) : (
+        <>
+          <nav class="tabs" aria-label="Inbox tabs">
+            {(Object.keys(TAB_LABEL) as InboxTab[]).map((t) => (
+              <a href={`/admin/inbox?${q}&tab=${t}`} aria-current={t === p.tab ? "page" : undefined}>
+                {TAB_LABEL[t]}
+                {t === "waiting" || t === "mine" ? <span class="badge">{String(p.counts[t])}</span> : ""}
+              </a>
+            ))}
+          </nav>
+          <InboxList tenantId={p.scope.tenantId} tab={p.tab} rows={p.rows} now={p.now} />
+        </>
+      )}
+    </section>
+  );
+}
+
+export function InboxList(p: { tenantId: string; tab: InboxTab; rows: InboxRow[]; now: Date }): JSX.Element {
+  const q = `tenant=${p.tenantId}`;
+  return (
+    <div id="inbox-list" hx-get={`/admin/inbox/list?${q}&tab=${p.tab}`} hx-trigger={POLL} hx-swap="outerHTML" aria-live="polite">
+      {p.rows.length === 0 ? (
+        <Empty>
+          <p>{p.tab === "waiting" ? "Nobody is waiting for a person." : p.tab === "mine" ? "You own no conversation right now." : "No handoff yet."}</p>
+          <p class="muted">A conversation lands here when a user asks for a person, types /human, or an escalation rule holds.</p>
+        </Empty>
+      ) : (
+        <ul class="inbox">
+          {p.rows.map((r) => (
+            <li class={r.status === "waiting" ? sla(r.createdAt, p.now) : ""}>
+              <a href={`/admin/inbox/${r.id}?${q}`}>
+                <strong safe>{r.reason}</strong>
+              </a>
+              <small class="muted">
+                <span safe>{`${r.agentName} · ${r.channelName} (${r.channelKind}) · chat ${r.chatKey}`}</span>
+                {" · "}
+                <Status row={r} now={p.now} />
+              </small>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+function Status(p: { row: Pick<Handoff, "status" | "owner" | "createdAt" | "takenAt" | "closedAt">; now: Date }): JSX.Element {
+  const r = p.row;
+  if (r.status === "waiting") return <span class="status">{`waiting ${waited(r.createdAt, p.now)}`}</span>;
+  if (r.status === "taken") return <span class="status" safe>{`taken by ${r.owner ?? "?"} ${r.takenAt ? `${waited(r.takenAt, p.now)} ago` : ""}`}</span>;
+  return <span class="status" safe>{`${r.status === "resolved" ? "resolved" : "returned to the AI"} by ${r.owner ?? "?"} · ${when(r.closedAt)}`}</span>;
+}
+
+export interface HandoffPageProps {
+  tenantId: string;
+  handoff: Handoff;
+  notes: HandoffNote[];
+  transcript: Transcript;
+  me: string;
+  /** May close a handoff someone else owns (tenant admins). */
+  override: boolean;
+  csrf: string;
+  /** A fresh key for the reply form: a resubmitted form sends the same reply once. */
+  nonce: string;
+  version: string;
+  now: Date;
+  flash?: string;
+}
+
+export function HandoffView(p: HandoffPageProps): JSX.Element {
+  const h = p.handoff;
+  const base = `/admin/inbox/${h.id}`;
+  const q = `?tenant=${p.tenantId}`;
+  const open = h.status === "waiting" || h.status === "taken";
+  const mine = h.status === "taken" && h.owner === p.me;
+  return (
+    <section>
+      <p><a href={`/admin/inbox${q}`}>← Inbox</a></p>
+      <h1 safe>{h.reason}</h1>
+      <Flash message={p.flash} />
+      <HandoffLive {...p} />
+      {open ? (
+        <div class="card stack">
+          {h.status === "waiting" ? (
+            <form method="post" action={`${base}/take${q}`} class="inline">
+              <Csrf token={p.csrf} />
+              <button type="submit">Take it</button>
+            </form>
+          ) : ""}
+          {mine ? (
+            <form method="post" action={`${base}/reply${q}`} class="stack wide">
+              <Csrf token={p.csrf} />
+              <input type="hidden" name="nonce" value={p.nonce} />
+              <label for="f-reply"><span>Reply to the user (sent through their channel)</span>
+                <textarea id="f-reply" name="text" rows="3" required maxlength="4000"></textarea>
+              </label>
+              <div class="actions"><button type="submit">Send reply</button></div>
+            </form>
+          ) : ""}
+          <form method="post" action={`${base}/note${q}`} class="stack wide">
+            <Csrf token={p.csrf} />
+            <label for="f-note"><span>Internal note (never sent to the user)</span>
+              <textarea id="f-note" name="text" rows="2" required maxlength="2000"></textarea>
+            </label>
+            <div class="actions"><button type="submit" class="secondary">Add note</button></div>
+          </form>
+          {mine || h.status === "waiting" || p.override ? (
+            <>
+              <form method="post" action={`${base}/resolve${q}`} class="stack wide">
+                <Csrf token={p.csrf} />
+                <label for="f-resolve-note"><span>Resolution note (what was decided)</span>
+                  <input id="f-resolve-note" name="note" maxlength="2000" />
+                </label>
+                <div class="actions"><button type="submit">Resolve</button></div>
+              </form>
+              <form method="post" action={`${base}/return${q}`} class="inline">
+                <Csrf token={p.csrf} />
+                <button type="submit" class="secondary">Return to AI</button>
+              </form>
+            </>
+          ) : ""}
+        </div>
+      ) : ""}
+    </section>
+  );
+}
+
+/** The polled part: state, notes and the whole transcript. */
+export function HandoffLive(p: HandoffPageProps): JSX.Element {
+  const h = p.handoff;
+  return (
+    <div id="handoff-live" hx-get={`/admin/inbox/${h.id}/live?tenant=${p.tenantId}&v=${p.version}`} hx-trigger={h.status === "waiting" || h.status === "taken" ? POLL : "none"} hx-swap="outerHTML" aria-live="polite">
+      <p class={`muted ${h.status === "waiting" ? sla(h.createdAt, p.now) : ""}`}>
+        <span safe>{`${p.transcript.agentName} · ${p.transcript.channelName} (${p.transcript.channelKind}) · chat ${p.transcript.chatKey} · rule ${h.rule} · escalated ${when(h.createdAt)} · `}</span>
+        <Status row={h} now={p.now} />
+      </p>
+      {h.note ? <p class="card" safe>{`Resolution note: ${h.note}`}</p> : ""}
+      {p.notes.length ? (
+        <Box title="Internal notes">
+          {p.notes.map((n) => (
+            <div class="msg note">
+              <small class="muted" safe>{`${n.author} · ${when(n.createdAt)}`}</small>
+              <div safe>{n.body}</div>
+            </div>
+          ))}
+        </Box>
+      ) : ""}
+      {p.transcript.items.length === 0 ? <Empty><p>Nothing recorded in this conversation yet.</p></Empty> : <div class="chat-log">{p.transcript.items.map((i) => <TranscriptItemView item={i} />)}</div>}
+    </div>
+  );
+}
+
+function Box(p: { title: string; children: Children }): JSX.Element {
+  return (
+    <div class="card notes">
+      <h2 safe>{p.title}</h2>
+      {p.children}
+    </div>
+  );
+}
+
+export function NoInboxTenant(p: { scope: Scope }): JSX.Element {
+  return <InboxView scope={p.scope} tab="waiting" rows={null} counts={{ waiting: 0, mine: 0 }} now={new Date()} admin={false} />;
+}
