@@ -17,6 +17,7 @@ const COMMANDS: { name: string; summary: string; load: () => Promise<Command> }[
   { name: "serve", summary: "run the appliance (migrates, provisions from config, serves HTTP)", load: async () => (await import("./commands/serve.ts")).serve },
   { name: "chat", summary: "talk to an AI employee from the terminal, through the real pipeline", load: async () => (await import("./commands/chat.ts")).chat },
   { name: "admin", summary: "console accounts: admin create --email …, admin unlock EMAIL, admin reset-password EMAIL", load: async () => (await import("./commands/admin.ts")).admin },
+  { name: "agents", summary: "hire an AI employee from a role template: agents new --template ID --tenant SLUG", load: async () => (await import("./commands/agents.ts")).agents },
   { name: "skills", summary: "list, validate and import skills (SKILL.md folders)", load: async () => (await import("./commands/skills.ts")).skills },
   { name: "migrate", summary: "apply pending database migrations (or show their status)", load: async () => (await import("./commands/migrate.ts")).migrate },
   { name: "doctor", summary: "check config, database, pgvector, migrations, redis and LLM providers", load: async () => (await import("./commands/doctor.ts")).doctor },
