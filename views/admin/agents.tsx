@@ -9,7 +9,14 @@ import { Csrf, type FieldErrors, Flash } from "./form.tsx";
 import type { Page } from "../../src/admin/queries/page.ts";
 import { Empty, NoTenant, PageHead, Pager, usd } from "./parts.tsx";
 
-export function AgentList(props: { scope: Scope; agents: Page<Agent>; flash?: string }): JSX.Element {
+export interface TemplateSummary {
+  id: string;
+  title: string;
+  description: string;
+  source: "bundled" | "data";
+}
+
+export function AgentList(props: { scope: Scope; agents: Page<Agent>; flash?: string; templates?: TemplateSummary[]; templateProblems?: string[] }): JSX.Element {
   return (
     <section>
       <PageHead title="AI employees" scope={props.scope} action="/admin/agents">
@@ -42,7 +49,37 @@ export function AgentList(props: { scope: Scope; agents: Page<Agent>; flash?: st
           <Pager base="/admin/agents" params={{ tenant: props.scope.tenantId ?? undefined }} page={props.agents.page} hasNext={props.agents.hasNext} />
         </div>
       )}
+      {props.scope.tenantId && props.templates?.length ? <TemplatePicker tenantId={props.scope.tenantId} templates={props.templates} problems={props.templateProblems ?? []} /> : ""}
     </section>
+  );
+}
+
+/** "Hire from template": each role opens the Designer pre-filled; templates the data dir holds but that failed validation are named. */
+function TemplatePicker(p: { tenantId: string; templates: TemplateSummary[]; problems: string[] }): JSX.Element {
+  return (
+    <>
+      <h2 id="templates">Hire from template</h2>
+      <div class="table-wrap">
+        <table>
+          <thead><tr><th scope="col">Role</th><th scope="col">What it does</th><th scope="col"></th></tr></thead>
+          <tbody>
+            {p.templates.map((t) => (
+              <tr>
+                <td safe>{t.title}</td>
+                <td safe>{t.description}</td>
+                <td><a href={`/admin/agents/new?tenant=${p.tenantId}&template=${encodeURIComponent(t.id)}`} aria-label={`Hire ${t.title}`}>Hire</a>{t.source === "data" ? " (custom)" : ""}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {p.problems.length ? (
+        <div class="flash error" role="alert">
+          <p>Templates not offered (fix the file in the data dir's templates/ folder):</p>
+          <ul>{p.problems.map((m) => <li safe>{m}</li>)}</ul>
+        </div>
+      ) : ""}
+    </>
   );
 }
 
@@ -59,6 +96,8 @@ export interface AgentFormProps {
   tenantChannels?: string[];
   /** The heartbeat's runs (editing an existing agent). */
   heartbeat?: HeartbeatSummary;
+  /** Hiring from a role template: the form is pre-filled from it. */
+  template?: { id: string; title: string; modelHint: string };
 }
 
 export function AgentFormView(p: AgentFormProps): JSX.Element {
@@ -68,6 +107,7 @@ export function AgentFormView(p: AgentFormProps): JSX.Element {
     <section class="card">
       <h1 safe>{a ? a.name : "New AI employee"}</h1>
       <Flash message={p.flash} />
+      {p.template ? <p class="muted" safe>{`From the template “${p.template.title}”. Suggested model: ${p.template.modelHint}. Review, pick the model chain, then create.`}</p> : ""}
       {a?.source === "config" ? <p class="muted">Declared in konstruct.config.yaml: the file wins at the next start.</p> : ""}
       <form method="post" action={`${a ? `/admin/agents/${a.id}` : "/admin/agents"}${q}`} class="stack wide">
         <Csrf token={p.csrf} />

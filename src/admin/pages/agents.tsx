@@ -1,5 +1,9 @@
 /** @jsxImportSource @kitajs/html */
-/** /admin/agents: the Agent Designer — list, create, edit, delete (tenant admins of the tenant). */
+/**
+ * /admin/agents: the Agent Designer — list, create, edit, delete (tenant admins of the tenant), and
+ * "Hire from template": the list offers the role templates (src/templates/), `/admin/agents/new?template=<id>`
+ * opens the form pre-filled from one, and saving it is an ordinary create.
+ */
 import { eq } from "drizzle-orm";
 import { AgentFormView, AgentList } from "../../../views/admin/agents.tsx";
 import type { FieldErrors } from "../../../views/admin/form.tsx";
@@ -7,6 +11,7 @@ import type { Agent } from "../../db/schema/index.ts";
 import { channels } from "../../db/schema/index.ts";
 import { heartbeatSummary } from "../../heartbeat/runs.ts";
 import { redirect, render } from "../../http/render.ts";
+import { KonstructError } from "../../errors.ts";
 import { AGENT_DEFAULTS, agentToForm, deleteAgent, getAgent, listAgents, parseAgentForm, saveAgent } from "../agents/save.ts";
 import { pageNumber } from "../filters.ts";
 import { flashMessage, withFlash } from "../flash.ts";
@@ -16,17 +21,21 @@ import { availableProviders } from "../providers/save.ts";
 import type { AdminContext, ConsoleDeps, Handler } from "../lazy.ts";
 import { database } from "../request.ts";
 import { pageScope } from "../scope.ts";
+import { listTemplates } from "../../templates/catalog.ts";
+import type { RoleTemplate } from "../../templates/format.ts";
+import { modelHint, templateToForm } from "../agents/template-form.ts";
+import { basename } from "node:path";
 
 
 /** The tenant acted on, for a principal that administers it. */
 const scoped = (deps: ConsoleDeps, ctx: AdminContext) => pageScope(deps, ctx, "agents");
-const form = async (deps: ConsoleDeps, ctx: AdminContext, tenantId: string, agent: Agent | null, values: Record<string, string>, errors?: FieldErrors, status = 200) => {
+const form = async (deps: ConsoleDeps, ctx: AdminContext, tenantId: string, agent: Agent | null, values: Record<string, string>, errors?: FieldErrors, status = 200, template?: RoleTemplate) => {
   const db = database(deps);
   const all = await db.withTenant(tenantId, (tx) => tx.select().from(channels).orderBy(channels.name));
   const own = agent ? all.filter((c) => c.agentId === agent.id) : [];
   const heartbeat = agent ? await db.withTenant(tenantId, (tx) => heartbeatSummary(tx, agent.id)) : undefined;
   const view = (
-    <AgentFormView csrf={ctx.csrfToken} tenantId={tenantId} agent={agent} values={values} errors={errors} flash={flashMessage(ctx.query.flash)} channels={own} providers={availableProviders(deps.pool(), tenantId)} heartbeat={heartbeat} tenantChannels={all.map((c) => c.name)} />
+    <AgentFormView csrf={ctx.csrfToken} tenantId={tenantId} agent={agent} values={values} errors={errors} flash={flashMessage(ctx.query.flash)} channels={own} providers={availableProviders(deps.pool(), tenantId)} heartbeat={heartbeat} tenantChannels={all.map((c) => c.name)} template={template ? { id: template.id, title: template.title, modelHint: modelHint(template) } : undefined} />
   );
   return render(ctx, view, agent?.name ?? "New AI employee", status);
 };
@@ -44,13 +53,22 @@ const save = async (deps: ConsoleDeps, ctx: AdminContext, id: string | null) => 
 export const listAgentsPage: Handler = async (deps, ctx) => {
   const { db, scope, tenantId } = await scoped(deps, ctx);
   const agents = slicePage(tenantId ? await listAgents(db, tenantId) : [], pageNumber(ctx.query.page));
-  return render(ctx, <AgentList scope={scope} agents={agents} flash={flashMessage(ctx.query.flash)} />, "AI employees");
+  const catalog = listTemplates(deps.config.data_dir);
+  // Only the file's name: the data dir's location is the operator's business.
+  const problems = catalog.problems.map((p) => `${basename(p.file)}: ${p.field}: ${p.message}`);
+  return render(ctx, <AgentList scope={scope} agents={agents} flash={flashMessage(ctx.query.flash)} templates={catalog.templates} templateProblems={problems} />, "AI employees");
 };
 
 export const newAgent: Handler = async (deps, ctx) => {
   const { tenantId } = await scoped(deps, ctx);
   if (!tenantId) return redirect(ctx.request, "/admin/tenants/new");
-  return form(deps, ctx, tenantId, null, AGENT_DEFAULTS);
+  const id = ctx.query.template;
+  if (!id) return form(deps, ctx, tenantId, null, AGENT_DEFAULTS);
+  const template = listTemplates(deps.config.data_dir).templates.find((t) => t.id === id);
+  if (!template) throw new KonstructError("not_found", "no such template");
+  // The model chain of the tenant's first AI employee is the likeliest to work; the hint says what fits.
+  const [first] = await listAgents(database(deps), tenantId);
+  return form(deps, ctx, tenantId, null, templateToForm(template, { models: first?.models ?? [] }), undefined, 200, template);
 };
 
 export const showAgent: Handler = async (deps, ctx) => {
