@@ -10,8 +10,10 @@ import type { AudioInput } from "../llm/types.ts";
 
 export type Transcribe = (audio: AudioInput, signal?: AbortSignal) => Promise<string>;
 
-export function transcriber(pool: Pick<LlmPool, "transcribe">, setting: { provider: string; model: string }, log: Logger): Transcribe | undefined {
+export function transcriber(pool: Pick<LlmPool, "transcribe" | "providers">, setting: { provider: string; model: string }, log: Logger): Transcribe | undefined {
   if (!setting.provider) return undefined;
+  // Providers may still be added in the console, so this is said at start rather than refused.
+  if (!pool.providers().includes(setting.provider)) log.warn({ provider: setting.provider }, "media.transcription names a provider that does not exist (yet): voice notes will be answered 'couldn't transcribe'");
   return async (audio, signal) => {
     const started = performance.now();
     try {
