@@ -2,11 +2,12 @@
  * Voice notes end to end on both databases: a Telegram voice note (a real Ogg Opus file) is
  * downloaded, sent to the configured provider's Whisper-compatible endpoint — aimock's
  * `/v1/audio/transcriptions`, multipart — and the transcript is what the model reads and what the
- * conversation records as the user's message. A failing endpoint is answered plainly, no model call.
+ * conversation records as the user's message (the console's transcript page shows it). A failing endpoint is answered plainly, no model call.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { and, eq, like } from "drizzle-orm";
 import { messages } from "../../src/db/schema/index.ts";
+import { tenantAdmins } from "../support/admin.ts";
 import { startTestApp, type TestApp } from "../support/app.ts";
 import { DB_KINDS } from "../support/db.ts";
 import { type LlmMock, startLlmMock } from "../support/llm.ts";
@@ -52,6 +53,13 @@ describe.each(DB_KINDS)("voice notes over Telegram on %s Postgres", (kind) => {
     const { tenantId } = await t.channel("acme", "tg");
     const rows = await t.app.db.withTenant(tenantId, (tx) => tx.select().from(messages).where(and(eq(messages.role, "user"), like(messages.content, "%hotel cap%"))));
     expect(rows.map((r) => r.content)).toEqual([chat!.lastUser!]);
+    // The console's transcript page shows what was said.
+    const { acme } = await tenantAdmins(() => t.app, ["acme"]);
+    const page = await (await acme.browser()).fetch(`/admin/conversations/${rows[0]!.conversationId}`);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain(SAID);
+    expect(html).toContain("[voice note &quot;voice.ogg&quot;, transcribed]");
   });
 
   test("a failing transcription endpoint gets a plain answer, and the model is not called", async () => {
