@@ -345,6 +345,14 @@ export const configSchema = z
         excerpt_chars: int().pipe(z.number().min(0).max(200_000)).default(8000),
         /** One attachment's download, end to end. */
         download_timeout_ms: int().pipe(z.number().min(1000)).default(30_000),
+        /** Voice notes to text through a Whisper-compatible endpoint of one of the LLM providers ("" = off). */
+        transcription: z
+          .strictObject({
+            /** The id of an OpenAI-compatible provider (llm.providers or the console): its base_url and key are used. */
+            provider: z.union([slug, z.literal("")]).default(""),
+            model: z.string().min(1).max(200).default("whisper-1"),
+          })
+          .prefault({}),
       })
       .prefault({}),
     /** Free space data_dir keeps: below it /readyz is 503, uploads 507, and `serve` refuses to start. */

@@ -61,6 +61,8 @@ export interface EventHandlerDeps {
   media?: MediaConfig;
   /** Reads PDF and Word files sent in chat (media/read-document.ts); without it they are refused plainly. */
   readDocument?: DocumentReader;
+  /** Voice notes to text (config media.transcription); without it they are refused plainly. */
+  transcribe?: MediaAbilities["transcribe"];
   /** Human handoff (src/handoff/): /human, and silence while a person handles the chat. */
   handoff?: HandoffPort;
 }
@@ -132,7 +134,7 @@ export class EventHandler {
   /** What the agent's model chain can take in (read only for a message with attachments). */
   private async abilities(conn: Connection): Promise<MediaAbilities> {
     const [row] = await this.deps.db.withTenant(conn.tenantId, (tx) => tx.select({ models: agents.models }).from(agents).where(eq(agents.id, conn.agentId)));
-    return { seesImages: seesImages(row?.models ?? []), readDocument: this.deps.readDocument };
+    return { seesImages: seesImages(row?.models ?? []), readDocument: this.deps.readDocument, transcribe: this.deps.transcribe };
   }
 
   private async turn(conn: Connection, eventId: string, message: InboundMessage, recovering: boolean, journal: TurnJournal, media: PreparedMedia): Promise<void> {

@@ -27,6 +27,7 @@ import type { ProviderOptions } from "../tools/registry.ts";
 import type { Outbound } from "../net/outbound.ts";
 import { knowledgeLimits } from "../knowledge/knowledge.ts";
 import { documentReader } from "../media/read-document.ts";
+import { transcriber } from "../media/transcribe.ts";
 import type { Resolver } from "../net/ssrf.ts";
 import { APPROVAL_QUEUE, ApprovalFlow, type ApprovalFlowDeps, type ApprovalJob } from "./approval-flow.ts";
 import type { TaskCommands } from "./commands.ts";
@@ -102,7 +103,13 @@ export async function createGateway(opts: GatewayOptions) {
   const approvals = new ApprovalFlow({ db, inbox, outbox, turn, prices: config.llm.prices, log, ttlMs: config.approvals.ttl_minutes * 60_000, approvers: tenantApprovers(config, db), connection, jobs: opts.jobs, decided: opts.approvalDecided });
   // A job active this long died with its process: pg-boss retries it, and settle() finds it stranded.
   opts.jobs.define<ApprovalJob>(APPROVAL_QUEUE, { policy: "stately", expireInSeconds: 300, retryLimit: 3, retryDelay: 130, handler: (d) => approvals.settle(d.tenantId, d.approvalId) });
-  const handler = new EventHandler({ db, inbox, outbox, gate, prices: config.llm.prices, log, turn, approvals, conversationClosed: opts.conversationClosed, tasks: opts.tasks, escalation: opts.escalation, scope: opts.scope, handoff: opts.handoff, media: config.media, readDocument: documentReader(knowledgeLimits(config.knowledge)) });
+  const handler = new EventHandler({
+    db, inbox, outbox, gate, prices: config.llm.prices, log, turn, approvals,
+    conversationClosed: opts.conversationClosed, tasks: opts.tasks, escalation: opts.escalation,
+    scope: opts.scope, handoff: opts.handoff, media: config.media,
+    readDocument: documentReader(knowledgeLimits(config.knowledge)),
+    transcribe: transcriber(pool, config.media.transcription, log),
+  });
   const connections = new Connections(db, opts.secrets, opts.adapters ?? ADAPTERS, log, opts.outbound.fetch, config.server.public_url, opts.onPollerLease);
   const pipeline = new Pipeline({ inbox, handler, log, connection: (id) => connections.get(id) });
 

@@ -167,3 +167,43 @@ describe("behind the outbound guard (src/net/outbound.ts)", () => {
     expect(e.message).toContain("10.0.0.7, a private");
   });
 });
+
+describe("transcription (Whisper-compatible POST /audio/transcriptions)", () => {
+  const audio = { bytes: Uint8Array.from([0x4f, 0x67, 0x67, 0x53, 1, 2, 3, 255]), name: "voice.ogg", mime: "audio/ogg" };
+
+  test("multipart with the file's bytes, name and type, the model and the key; the text comes back", async () => {
+    let seen: { path: string; auth: string | null; model: unknown; file: File | null } | undefined;
+    const server = Bun.serve({
+      hostname: "127.0.0.1",
+      port: 0,
+      async fetch(req) {
+        const form = await req.formData();
+        seen = { path: new URL(req.url).pathname, auth: req.headers.get("authorization"), model: form.get("model"), file: form.get("file") as File | null };
+        return Response.json({ text: "hello from the recording" });
+      },
+    });
+    try {
+      const text = await new OpenAiProvider(settings({ baseUrl: `http://127.0.0.1:${server.port}/v1` })).transcribe("whisper-1", audio, never());
+      expect(text).toBe("hello from the recording");
+      expect(seen).toMatchObject({ path: "/v1/audio/transcriptions", auth: `Bearer ${KEY}`, model: "whisper-1" });
+      expect(seen!.file!.name).toBe("voice.ogg");
+      expect(seen!.file!.type).toStartWith("audio/ogg");
+      expect(new Uint8Array(await seen!.file!.arrayBuffer())).toEqual(audio.bytes);
+    } finally {
+      await server.stop(true);
+    }
+  });
+
+  test("against aimock's transcription endpoint; an error status maps like chat's, and the guard refuses loopback", async () => {
+    llm.aimock.onTranscription({ transcription: { text: "scripted words" } });
+    expect(await new OpenAiProvider(settings()).transcribe("whisper-1", audio, never())).toBe("scripted words");
+    expect(llm.journal().at(-1)).toMatchObject({ path: "/v1/audio/transcriptions", status: 200 });
+    await llm.reset();
+    llm.aimock.onTranscription({ status: 503, error: { message: `bad key ${KEY}`, type: "server_error" } } as never);
+    const e = await callError(new OpenAiProvider(settings()).transcribe("whisper-1", audio, never()));
+    expect(e).toMatchObject({ kind: "server", status: 503 });
+    expect(e.message).not.toContain(KEY);
+    const refused = await callError(new OpenAiProvider(settings({ fetch: new Outbound().fetch })).transcribe("whisper-1", audio, never()));
+    expect(refused.message).toContain("loopback");
+  });
+});

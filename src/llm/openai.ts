@@ -7,15 +7,15 @@
  * an LlmCallError whose message has the API key redacted. This module imports the `openai` SDK
  * statically, so the pool must only ever `import()` it on first use.
  */
-import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from "openai";
+import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError, toFile } from "openai";
 import { refusalIn } from "../net/outbound.ts";
 import { abortKind, kindForStatus, LlmCallError, redact, retryAfterMs, statusReason } from "./errors.ts";
-import type { ChatMessage, ChatRequest, ChatResult, LlmProvider, ModelLister, ProviderSettings, ToolCall } from "./types.ts";
+import type { AudioInput, ChatMessage, ChatRequest, ChatResult, LlmProvider, ModelLister, ProviderSettings, ToolCall, Transcriber } from "./types.ts";
 
 type WireMessage = OpenAI.Chat.Completions.ChatCompletionMessageParam;
 type WireToolCall = OpenAI.Chat.Completions.ChatCompletionMessageToolCall;
 
-export class OpenAiProvider implements LlmProvider, ModelLister {
+export class OpenAiProvider implements LlmProvider, ModelLister, Transcriber {
   readonly id: string;
   readonly #client: OpenAI;
   readonly #apiKey: string;
@@ -57,6 +57,17 @@ export class OpenAiProvider implements LlmProvider, ModelLister {
         toolCalls: (message?.tool_calls ?? []).flatMap(fromWireToolCall),
         usage: { promptTokens: completion.usage?.prompt_tokens ?? 0, completionTokens: completion.usage?.completion_tokens ?? 0 },
       };
+    } catch (e) {
+      throw this.#toCallError(e, signal);
+    }
+  }
+
+  /** Whisper-compatible `POST {base_url}/audio/transcriptions` (multipart: file, model); plain text back. */
+  async transcribe(model: string, audio: AudioInput, signal: AbortSignal): Promise<string> {
+    try {
+      const file = await toFile(audio.bytes, audio.name, { type: audio.mime });
+      const out = await this.#client.audio.transcriptions.create({ file, model, response_format: "json" }, { signal });
+      return out.text ?? "";
     } catch (e) {
       throw this.#toCallError(e, signal);
     }

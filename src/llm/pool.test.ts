@@ -79,6 +79,17 @@ describe("images (vision links)", () => {
   });
 });
 
+describe("transcription", () => {
+  test("goes to the named provider; a provider that cannot transcribe (Ollama) is a plain client error", async () => {
+    llm.aimock.onTranscription({ transcription: { text: "spoken" } });
+    const pool = new LlmPool([provider("a"), provider("ol", { kind: "ollama" })]);
+    const audio = { bytes: Uint8Array.of(1, 2, 3), name: "v.ogg", mime: "audio/ogg" };
+    expect(await pool.transcribe("a", "whisper-1", audio)).toBe("spoken");
+    await expect(pool.transcribe("ol", "whisper-1", audio)).rejects.toThrow("provider 'ol' cannot transcribe audio");
+    await expect(pool.transcribe("nope", "whisper-1", audio)).rejects.toThrow("unknown provider 'nope'");
+  });
+});
+
 describe("per-link bound (budgets)", () => {
   test("each link gets its own max_tokens; a refused link is skipped without an attempt", async () => {
     llm.replyAll("ok").on({ model: "primary" }, { status: 500 });

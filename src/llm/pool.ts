@@ -20,9 +20,9 @@
 import { parseChainEntry } from "./chain.ts";
 import { LlmCallError, LlmChainError } from "./errors.ts";
 import { Semaphore } from "./semaphore.ts";
-import type { Attempt, ChatRequest, ChatResult, LinkBound, LlmProvider, ModelLister, ProviderSettings } from "./types.ts";
+import type { Attempt, AudioInput, ChatRequest, ChatResult, LinkBound, LlmProvider, ModelLister, ProviderSettings, Transcriber } from "./types.ts";
 
-export type PoolProvider = LlmProvider & Partial<ModelLister>;
+export type PoolProvider = LlmProvider & Partial<ModelLister> & Partial<Transcriber>;
 export type ProviderFactory = (settings: ProviderSettings) => Promise<PoolProvider>;
 export type ProviderTestResult = { ok: true; latencyMs: number; detail: string; models?: string[] } | { ok: false; latencyMs: number; error: string };
 
@@ -108,6 +108,17 @@ export class LlmPool {
       }
     }
     throw new LlmChainError(attempts, false, refused);
+  }
+
+  /**
+   * Speech to text at one provider (config media.transcription), under the same key, guarded fetch,
+   * timeout and concurrency gate as its chat calls. Throws LlmCallError (the key redacted).
+   */
+  async transcribe(providerId: string, model: string, audio: AudioInput, signal?: AbortSignal): Promise<string> {
+    return this.#call(providerId, signal, (p, s) => {
+      if (!p.transcribe) throw new LlmCallError("client", `provider '${providerId}' cannot transcribe audio (use an OpenAI-compatible one)`);
+      return p.transcribe(model, audio, s);
+    });
   }
 
   /** The admin UI's "test" button: a tiny real completion when a model is given, else the model list. */

@@ -90,6 +90,19 @@ export interface ProviderSettings {
   fetch?: typeof fetch;
 }
 
+/** Audio to send for transcription: bounded by media.max_audio_mb before it gets here. */
+export interface AudioInput {
+  bytes: Uint8Array;
+  /** File name with an extension the endpoint recognises (it picks the decoder by it). */
+  name: string;
+  mime: string;
+}
+
+/** Speech to text through a Whisper-compatible `POST /audio/transcriptions` (OpenAI-compatible providers). */
+export interface Transcriber {
+  transcribe(model: string, audio: AudioInput, signal: AbortSignal): Promise<string>;
+}
+
 /** What a provider can do beyond chat: list its models (for the admin UI's "test" button). */
 export interface ModelLister {
   listModels(signal: AbortSignal): Promise<string[]>;

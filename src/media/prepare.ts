@@ -7,7 +7,7 @@
  */
 import type { Attachment, ChannelAdapter } from "../channels/types.ts";
 import { KonstructError } from "../errors.ts";
-import type { ImageInput } from "../llm/types.ts";
+import type { AudioInput, ImageInput } from "../llm/types.ts";
 import { admit, type MediaKind, type MediaLimits, tooLargeMessage } from "./admit.ts";
 import type { DocumentReader } from "./read-document.ts";
 
@@ -35,7 +35,12 @@ export interface MediaAbilities {
   seesImages: boolean;
   /** Reads PDF and Word files (read-document.ts); without it they are refused plainly. */
   readDocument?: DocumentReader;
+  /** Voice notes to text (config media.transcription); without it they are refused plainly. */
+  transcribe?: (audio: AudioInput, signal?: AbortSignal) => Promise<string>;
 }
+
+/** Whisper endpoints pick the decoder by the file's extension: name it by the sniffed type. */
+const AUDIO_EXTENSION: Record<string, string> = { "audio/ogg": "ogg", "audio/opus": "ogg", "audio/mpeg": "mp3", "audio/mp4": "m4a", "audio/x-m4a": "m4a", "audio/wav": "wav", "audio/webm": "webm", "video/webm": "webm" };
 
 const MB = 1024 * 1024;
 
@@ -73,6 +78,16 @@ export async function prepareAttachments(adapter: Pick<ChannelAdapter, "download
       } catch (e) {
         out.refusals.push((e as Error).message);
       }
+    } else if (verdict.kind === "audio" && can.transcribe) {
+      const mime = verdict.mime.split(";")[0]!.trim();
+      const ext = AUDIO_EXTENSION[mime];
+      const name = ext ? `${a.name.replace(/\.[a-z0-9]{1,5}$/i, "")}.${ext}` : a.name;
+      try {
+        const text = (await can.transcribe({ bytes, name, mime }, signal)).trim();
+        out.context.push(transcript(a.name, text, config.excerpt_chars));
+      } catch {
+        out.refusals.push(`I couldn't transcribe "${a.name}" just now. Please try again, or type your message.`);
+      }
     } else if (verdict.mime !== "text/plain") out.refusals.push(UNSUPPORTED[verdict.kind](a.name));
     else out.context.push(excerpt(a.name, "text/plain", new TextDecoder().decode(bytes), config.excerpt_chars));
   }
@@ -85,6 +100,12 @@ const UNSUPPORTED: Record<MediaKind, (name: string) => string> = {
   audio: (name) => `I can't listen to voice notes or audio ("${name}"): no transcription is set up. Please type your message.`,
   document: (name) => `I can't read PDF or Word files in chat yet ("${name}"). Please paste the text, or send it as a .txt file.`,
 };
+
+/** A voice note as the turn (and the conversation's transcript) reads it: what was said, bounded like a document. */
+function transcript(name: string, text: string, excerptChars: number): string {
+  const said = text.length > excerptChars ? `${text.slice(0, excerptChars)} [… ${text.length - excerptChars} more characters not shown]` : text || "(nothing audible)";
+  return `[voice note "${name}", transcribed]\n${said}`;
+}
 
 /** The document's text as the turn reads it, cut at `excerptChars` with a note saying how much was left out. */
 function excerpt(name: string, mime: string, text: string, excerptChars: number): string {

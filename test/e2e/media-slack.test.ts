@@ -1,5 +1,5 @@
 /**
- * A document sent in Slack, end to end on both databases: the human really uploads a file to the
+ * Documents sent in Slack (a text file, a Word file), end to end on both databases: the human really uploads a file to the
  * emulator and shares it in the DM; the app downloads it through files.info + url_private with the
  * bot token, and its text is in the model's prompt — on the message that carried it and on a later
  * question in the same chat. A workspace of another tenant never sees it.
@@ -52,5 +52,16 @@ describe.each(DB_KINDS)("a Slack document on %s Postgres", (kind) => {
     const last = llm.journal().at(-1)!;
     expect(last.lastUser).toBe("what is the hotel cap?");
     expect(JSON.stringify(last.messages)).toContain("hotel cap 140 EUR a night");
+  });
+
+  test("a Word file is read by the knowledge base's extractor, its headings kept", async () => {
+    const docx = new Uint8Array(await Bun.file(`${import.meta.dir}/../fixtures/kb/onboarding.docx`).arrayBuffer());
+    const id = await uploadFile(ws, docx, "onboarding.docx", ws.dm);
+    const before = (await botReplies()).length;
+    await post(slackEvents.fileShare(ws, { text: "where do I get my laptop?", files: [{ id, name: "onboarding.docx", mimetype: "application/vnd.openxmlformats-officedocument.wordprocessingml.document" }] }));
+    await eventually(async () => (await botReplies()).length === before + 1 || null, 20_000, "the reply");
+    const prompt = llm.journal().at(-1)!.lastUser!;
+    expect(prompt).toContain('[attached document "onboarding.docx" (application/vnd.openxmlformats-officedocument.wordprocessingml.document), its text follows]');
+    expect(prompt).toContain("## First day\n\nCollect your laptop from the IT desk on the second floor.");
   });
 });

@@ -1,0 +1,56 @@
+/**
+ * prepareAttachments per kind, with what the agent can take in: an image becomes a part for the
+ * vision model only when the chain has one; a voice note goes to the transcriber named by its sniffed
+ * type, its transcript bounded like a document; every failure is a sentence, never a throw.
+ */
+import { describe, expect, test } from "bun:test";
+import { oggOpusSilence } from "../../test/support/ogg-opus.ts";
+import type { Attachment } from "../channels/types.ts";
+import type { AudioInput } from "../llm/types.ts";
+import { prepareAttachments } from "./prepare.ts";
+
+const PNG = Uint8Array.from(Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64"));
+const OGG = oggOpusSilence(1);
+const CONFIG = { max_image_mb: 1, max_document_mb: 1, max_audio_mb: 1, max_files_per_message: 3, excerpt_chars: 20, download_timeout_ms: 5000 };
+const channel = (files: Record<string, Uint8Array>) => ({ download: async (a: Attachment) => ({ bytes: files[a.ref]! }) });
+const att = (ref: string, name: string): Attachment => ({ ref, name });
+
+describe("images", () => {
+  test("with a vision link: the bytes as base64 under the sniffed type, and a line naming it in the turn", async () => {
+    const out = await prepareAttachments(channel({ p: PNG }), [att("p", "receipt.jpg")], CONFIG, { seesImages: true });
+    expect(out).toEqual({ refusals: [], images: [{ mime: "image/png", base64: Buffer.from(PNG).toString("base64") }], context: ['[attached image "receipt.jpg" (image/png)]'] });
+  });
+
+  test("without one: the plain sentence, no image", async () => {
+    const out = await prepareAttachments(channel({ p: PNG }), [att("p", "receipt.png")], CONFIG, { seesImages: false });
+    expect(out.images).toEqual([]);
+    expect(out.refusals).toEqual(['This AI employee cannot see images ("receipt.png"): none of its models is set up for pictures. Please describe it in words.']);
+  });
+
+  test("over max_image_mb: refused with the limit, even with a vision link", async () => {
+    const big = new Uint8Array(1024 * 1024 + 1);
+    big.set(PNG);
+    const out = await prepareAttachments(channel({ p: big }), [att("p", "huge.png")], { ...CONFIG, max_document_mb: 2 }, { seesImages: true });
+    expect(out.images).toEqual([]);
+    expect(out.refusals[0]).toBe('"huge.png" is too large: image files may be at most 1 MB.');
+  });
+});
+
+describe("voice notes", () => {
+  test("sent as <name>.ogg with the sniffed type; the transcript is cut at excerpt_chars with a note", async () => {
+    const heard: AudioInput[] = [];
+    const transcribe = async (a: AudioInput) => (heard.push(a), "please book the 9:40 train to Bergen");
+    const out = await prepareAttachments(channel({ v: OGG }), [att("v", "audio")], CONFIG, { seesImages: false, transcribe });
+    expect(heard).toEqual([{ bytes: OGG, name: "audio.ogg", mime: "audio/ogg" }]);
+    expect(out.context).toEqual(['[voice note "audio", transcribed]\nplease book the 9:40 [… 16 more characters not shown]']);
+  });
+
+  test("silence is said to be silence; a failing transcriber is a sentence; none at all is the plain refusal", async () => {
+    const quiet = await prepareAttachments(channel({ v: OGG }), [att("v", "voice.ogg")], CONFIG, { seesImages: false, transcribe: async () => "  " });
+    expect(quiet.context).toEqual(['[voice note "voice.ogg", transcribed]\n(nothing audible)']);
+    const failing = await prepareAttachments(channel({ v: OGG }), [att("v", "voice.ogg")], CONFIG, { seesImages: false, transcribe: () => Promise.reject(new Error("HTTP 500")) });
+    expect(failing.refusals).toEqual(['I couldn\'t transcribe "voice.ogg" just now. Please try again, or type your message.']);
+    const none = await prepareAttachments(channel({ v: OGG }), [att("v", "voice.ogg")], CONFIG, { seesImages: false });
+    expect(none.refusals[0]).toContain("no transcription is set up");
+  });
+});
