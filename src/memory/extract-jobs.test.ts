@@ -68,7 +68,10 @@ describe.each(DB_KINDS)("fact extraction jobs on %s Postgres", (kind) => {
     llm.replyAll('["The user drinks green tea"]');
     const id = await endedConversation("I only drink green tea.");
     a.conversationEnded(tenantId, id);
-    await Bun.sleep(200);
+    // conversationEnded queues without waiting: under load the job may not exist yet 200 ms later.
+    // (pg-boss may still be installing its schema: a missing table reads as "not yet".)
+    const queued = () => jobs(id).then((r) => r.length > 0, () => false);
+    for (const until = Date.now() + 20_000; !(await queued()) && Date.now() < until; ) await Bun.sleep(50);
     await a.extracted();
     expect(extractions()).toHaveLength(1);
     expect((await jobs(id)).map((j) => j.state)).toEqual(["completed"]);
