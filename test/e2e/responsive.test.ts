@@ -74,5 +74,7 @@ test("replies during a large document's embedding stay within a small multiple o
   expect(after.status).toBe("embedding");
   expect(after.progress).toBeLessThan(100);
   expect(p95(during.latency)).toBeLessThan(Math.max(250, 4 * p95(before.latency)));
-  expect(during.lag).toBeLessThan(200);
+  // Relative to the idle lag: on a loaded CI machine the idle loop already stalls ~100 ms; a main
+  // thread that ran inference would stall for whole seconds.
+  expect(during.lag).toBeLessThan(Math.max(200, 3 * before.lag));
 });
