@@ -30,7 +30,7 @@ export function WhatsAppSteps(p: Props): JSX.Element {
           {p.publicUrlSet ? "" : <span class="muted"> Set server.public_url first: Meta must reach this URL over HTTPS.</span>}
         </li>
       </ol>
-      <p class="muted">WhatsApp allows business-specific assistants only: declare the AI employee's business function and topics in the Designer.</p>
+      <p class="muted">WhatsApp allows business-specific assistants only: give the AI employee a business scope (business function and allowed topics) in the Agent Designer; off-topic requests are then declined by the appliance.</p>
     </>
   );
 }
