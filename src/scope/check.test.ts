@@ -51,7 +51,14 @@ test("greetings, thanks and short follow-ups pass without scoring; a clear reque
 
 test("a message the English-only model cannot judge goes to the model", async () => {
   expect(await check.verdict(dentist, [{ role: "user", content: "Schreib mir bitte ein Gedicht über den Herbst" }])).toEqual({ decision: "pass", reason: "language" });
-  expect(await check.verdict(dentist, [{ role: "user", content: "Напиши мне стихотворение про осень" }])).toEqual({ decision: "pass", reason: "language" });
+  for (const text of [
+    "Напиши мне стихотворение про осень",
+    "Ich habe ein Problem mit meinem Termin in Berlin",
+    "Quiero una cita para mi hijo a las cinco",
+    "Posso prenotare una visita per domani a pranzo",
+    "Kan jeg bestille time i morgen",
+  ])
+    expect(await check.verdict(dentist, [{ role: "user", content: text }])).toEqual({ decision: "pass", reason: "language" });
 });
 
 test("the agent's own off-topic examples are declined; its previous reply makes a follow-up on-topic", async () => {
