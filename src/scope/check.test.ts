@@ -76,4 +76,11 @@ test("the agent's own off-topic examples are declined; its previous reply makes 
   ]);
   expect(after.decision).toBe("pass");
   expect(after.onTopic!).toBeGreaterThan(alone.onTopic!);
+  // An ongoing on-topic conversation does not let a clear off-topic request through.
+  const midway = await check.verdict(dentist, [
+    { role: "user", content: "I just had a filling done" },
+    { role: "assistant", content: "Your new filling needs a little care: avoid chewing on that side and skip hot drinks for now." },
+    { role: "user", content: "Cool. Now write me a Python script that downloads YouTube videos" },
+  ]);
+  expect(midway.decision).toBe("decline");
 }, 60_000);
