@@ -24,7 +24,7 @@ export function ScopeFields(p: { values: Record<string, string>; errors?: FieldE
 export function UnscopedWarning(): JSX.Element {
   return (
     <p class="flash error" role="alert">
-      This AI employee answers on WhatsApp but has no business scope. Meta's WhatsApp Business policy does not allow general-purpose assistants: fill in the business function and allowed topics below.
+      This AI employee has no business scope. Meta's WhatsApp Business policy does not allow general-purpose assistants on WhatsApp: fill in its business function and allowed topics in the Agent Designer.
     </p>
   );
 }

@@ -3,6 +3,8 @@
  * The WhatsApp part of the channel form: where each value is found in Meta's app dashboard, and the
  * callback URL and verify token to paste back there. Secrets are never shown (masked when stored).
  */
+import type { Agent } from "../../src/db/schema/index.ts";
+import { UnscopedWarning } from "./agent-scope.tsx";
 import { Secret, Text } from "./fields.tsx";
 import type { FieldErrors } from "./form.tsx";
 
@@ -12,11 +14,14 @@ interface Props {
   stored: Record<string, string>;
   hookUrl: string;
   publicUrlSet: boolean;
+  agents: Agent[];
 }
 
 export function WhatsAppSteps(p: Props): JSX.Element {
+  const agent = p.agents.find((a) => a.id === p.values.agent_id);
   return (
     <>
+      {agent && !agent.scope ? <UnscopedWarning /> : ""}
       <ol>
         <li>At developers.facebook.com create an app of type <em>Business</em> and add the <em>WhatsApp</em> product.</li>
         <li>

@@ -1,6 +1,6 @@
 /**
  * The business scope in the Agent Designer, in-process on both databases: an agent on WhatsApp
- * without a scope shows the warning; a scope the config file would refuse is refused next to its
+ * without a scope shows the warning (on its page and in the WhatsApp channel wizard); a scope the config file would refuse is refused next to its
  * field (nothing saved); a valid one is stored, shown again, reaches the prompt, and clears the
  * warning; emptied, the agent is unscoped again; another tenant's admin cannot change it.
  */
@@ -35,12 +35,14 @@ describe.each(DB_KINDS)("the business scope in the Agent Designer on %s Postgres
   afterAll(() => f.cleanup());
 
   const page = async () => (await s.tenantAdmin!.fetch(`/admin/agents/${adaId}?tenant=${f.acme}`)).text();
+  const wizard = async () => (await s.tenantAdmin!.fetch(`/admin/channels/new?tenant=${f.acme}&kind=whatsapp&agent=${adaId}`)).text();
   const save = (who: string, scope: Record<string, string>) => s[who]!.fetch(`/admin/agents/${adaId}?tenant=${f.acme}`, { form: { ...BASE, ...scope } });
   const stored = async () => (await f.app().db.withTenant(f.acme, (tx) => tx.select().from(agents).where(eq(agents.id, adaId))))[0]!;
   const errorOf = (html: string, field: string) => html.slice(html.indexOf(`id="f-${field}-error"`)).slice(0, 300);
 
-  test("an agent on WhatsApp without a scope shows the warning", async () => {
+  test("an agent on WhatsApp without a scope shows the warning, and so does connecting it to WhatsApp", async () => {
     expect(await page()).toContain(WARNING);
+    expect(await wizard()).toContain(WARNING);
   });
 
   test("refused next to the field; nothing saved", async () => {
@@ -75,6 +77,7 @@ describe.each(DB_KINDS)("the business scope in the Agent Designer on %s Postgres
     expect(systemPrompt(a)).toContain("You only help with: booking or moving appointments; treatments and prices.");
     const html = await page();
     expect(html).not.toContain(WARNING);
+    expect(await wizard()).not.toContain(WARNING);
     expect(html).toContain("en: Sorry, only dental questions here.");
     expect((await save("tenantAdmin", { scope_business: "", scope_topics: "", scope_off_topic: "", scope_decline: "" })).status).toBe(303);
     expect((await stored()).scope).toBeNull();
