@@ -10,6 +10,7 @@ import pino from "pino";
 import { systemPrompt } from "../agent/prompt.ts";
 import { validate } from "../config/load.ts";
 import { agents, tenants } from "../db/schema/index.ts";
+import { whatsappScopeCheck } from "../doctor/checks.ts";
 import { applyProvisioning } from "../provisioning/apply.ts";
 import { SecretBox } from "../secrets/box.ts";
 import { DB_KINDS, openTestDatabase, type TestDatabase } from "../../test/support/db.ts";
@@ -36,6 +37,16 @@ test("config validation names the key and says what is wrong", () => {
   expect(refused({ ...SCOPE, topic: ["x"] })).toContain("scope.topic: unknown key");
   expect(refused({ ...SCOPE, off_topic_examples: Array(31).fill("Write a poem") })).toContain("at most 30 examples");
   expect(refused(SCOPE)).toBe("accepted");
+});
+
+test("konstruct doctor warns about WhatsApp agents without a scope, by name", () => {
+  expect(whatsappScopeCheck(config({ scope: SCOPE }))).toEqual({
+    name: "whatsapp scope",
+    status: "warn",
+    detail: "acme/tom: no business scope; Meta bans general-purpose assistants on WhatsApp — declare tenants[].agents[].scope (docs/whatsapp.md)",
+  });
+  expect(whatsappScopeCheck(validate({ tenants: [{ slug: "acme", name: "Acme", agents: [{ slug: "ada", name: "Ada", scope: SCOPE, channels: [wa] }] }] }))).toMatchObject({ status: "ok" });
+  expect(whatsappScopeCheck(validate({ tenants: [{ slug: "acme", name: "Acme", agents: [{ slug: "ada", name: "Ada" }] }] }))).toBeNull();
 });
 
 test("the prompt carries the business, the topics and the decline sentences; the check declines in English or default", () => {
