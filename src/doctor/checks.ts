@@ -29,7 +29,19 @@ export async function runChecks(config: Config, source: string | null): Promise<
   checks.push(await redisCheck(config.redis.url));
   for (const p of config.llm.providers) checks.push(await providerCheck(p));
   checks.push(await embeddingsCheck(config));
+  const scope = whatsappScopeCheck(config);
+  if (scope) checks.push(scope);
   return checks;
+}
+
+/** WhatsApp agents declared in the file without a business-function scope (src/scope/); null = none on WhatsApp. */
+export function whatsappScopeCheck(config: Pick<Config, "tenants">): Check | null {
+  const onWhatsApp = config.tenants.flatMap((t) => t.agents.filter((a) => a.channels.some((c) => c.kind === "whatsapp")).map((a) => ({ name: `${t.slug}/${a.slug}`, scoped: Boolean(a.scope) })));
+  if (!onWhatsApp.length) return null;
+  const unscoped = onWhatsApp.filter((a) => !a.scoped).map((a) => a.name);
+  return unscoped.length
+    ? { name: "whatsapp scope", status: "warn", detail: `${unscoped.join(", ")}: no business scope; Meta bans general-purpose assistants on WhatsApp — declare tenants[].agents[].scope (docs/whatsapp.md)` }
+    : { name: "whatsapp scope", status: "ok", detail: `every WhatsApp agent declares its business scope (${onWhatsApp.length})` };
 }
 
 async function databaseChecks(config: Config, box: SecretBox | null): Promise<Check[]> {

@@ -159,7 +159,8 @@ export class EventHandler {
     if (escalated) return void (await this.complete(conn, eventId, message, begun.conversationId, REPLIES.escalated, new Ledger({ tenantId, agentId: begun.agent.id, conversationId: begun.conversationId }, this.deps.prices), "done"));
 
     // Off-topic for a scoped agent: the same decline every time, audited with the reply, no model call.
-    const declined = await this.deps.scope?.beforeModel(begun.agent, begun.history);
+    // Judged on the user's own words: an attachment's extracted text or name is the model's to read.
+    const declined = await this.deps.scope?.beforeModel(begun.agent, [...begun.history.slice(0, -1), { role: "user", content: message.text }]);
     if (declined) {
       const ledger = new Ledger({ tenantId, agentId: begun.agent.id, conversationId: begun.conversationId }, this.deps.prices);
       ledger.note({ kind: "scope", actor: message.sender.id, summary: `declined as off-topic (nearest: ${declined.verdict.nearest ?? "-"})`, data: { ...declined.verdict } });

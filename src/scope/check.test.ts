@@ -51,7 +51,14 @@ test("greetings, thanks and short follow-ups pass without scoring; a clear reque
 
 test("a message the English-only model cannot judge goes to the model", async () => {
   expect(await check.verdict(dentist, [{ role: "user", content: "Schreib mir bitte ein Gedicht über den Herbst" }])).toEqual({ decision: "pass", reason: "language" });
-  expect(await check.verdict(dentist, [{ role: "user", content: "Напиши мне стихотворение про осень" }])).toEqual({ decision: "pass", reason: "language" });
+  for (const text of [
+    "Напиши мне стихотворение про осень",
+    "Ich habe ein Problem mit meinem Termin in Berlin",
+    "Quiero una cita para mi hijo a las cinco",
+    "Posso prenotare una visita per domani a pranzo",
+    "Kan jeg bestille time i morgen",
+  ])
+    expect(await check.verdict(dentist, [{ role: "user", content: text }])).toEqual({ decision: "pass", reason: "language" });
 });
 
 test("the agent's own off-topic examples are declined; its previous reply makes a follow-up on-topic", async () => {
@@ -69,4 +76,11 @@ test("the agent's own off-topic examples are declined; its previous reply makes 
   ]);
   expect(after.decision).toBe("pass");
   expect(after.onTopic!).toBeGreaterThan(alone.onTopic!);
+  // An ongoing on-topic conversation does not let a clear off-topic request through.
+  const midway = await check.verdict(dentist, [
+    { role: "user", content: "I just had a filling done" },
+    { role: "assistant", content: "Your new filling needs a little care: avoid chewing on that side and skip hot drinks for now." },
+    { role: "user", content: "Cool. Now write me a Python script that downloads YouTube videos" },
+  ]);
+  expect(midway.decision).toBe("decline");
 }, 60_000);

@@ -33,11 +33,18 @@ const dot = (a: Vec, b: Vec) => {
 };
 
 const ENGLISH = new Set(
-  "a an the i you we my your our me us is are was be do does did can could would will should have has how what when where which who why this that these those it its to of in on at for with from and or but not no yes please there here about any some if".split(" "),
+  "a an the i you we my your our me us is are was be do does did can could would will should have has how what when where which who why this that these those it its to of in on at for with from and or but not no yes please there here about any some if what's i'm it's don't can't i'd i've".split(" "),
 );
 const words = (text: string) => text.toLowerCase().match(/[\p{L}\p{N}']+/gu) ?? [];
-/** At least one common English word among the first words: the English-only model can judge it. */
-export const looksEnglish = (text: string) => words(text).slice(0, 40).some((w) => ENGLISH.has(w));
+/**
+ * Common English words: two of them, or a quarter of a short message. One "a" or "in" is not enough —
+ * Spanish, Italian, German and Norwegian share them — and the English-only model misjudges those.
+ */
+export function looksEnglish(text: string): boolean {
+  const w = words(text).slice(0, 40);
+  const n = w.filter((x) => ENGLISH.has(x)).length;
+  return n >= 2 || n / Math.max(1, w.length) >= 0.25;
+}
 
 export class ScopeCheck {
   private readonly cache = new Map<string, Promise<Vec>>();

@@ -8,17 +8,25 @@ import { DEFAULT_DECLINE } from "./anchors.ts";
 import type { ScopeSettings } from "./types.ts";
 
 const line = (max: number) => z.string().trim().min(1).max(max);
-const lang = z.string().regex(/^(default|[a-z]{2,3}(-[A-Za-z]{2,4})?)$/, "is a language code such as en, de or pt-BR, or 'default'");
+const LANG = /^(default|[a-z]{2,3}(-[A-Za-z]{2,4})?)$/;
 
 export const scopeSchema = z.strictObject({
   /** Whose assistant this is and what it is for, e.g. "Front desk of Bright Smile Dental: appointments, treatments, prices". */
   business: z.string().trim().min(10, "needs at least 10 characters (what the business does)").max(500),
   /** What the agent may talk about, one short phrase each. */
-  topics: z.array(line(200)).min(1, "name at least one topic").max(30),
+  topics: z.array(line(200)).min(1, "name at least one topic").max(30, "at most 30 topics"),
   /** Requests this agent must decline, besides the built-in ones (poems, homework, code, politics, …). */
-  off_topic_examples: z.array(line(300)).max(30).default([]),
+  off_topic_examples: z.array(line(300)).max(30, "at most 30 examples").default([]),
   /** The decline sentence by language (`default` for any other). */
-  decline: z.record(lang, line(500)).default({}).refine((d) => Object.keys(d).length <= 20, "at most 20 languages"),
+  decline: z
+    .record(z.string(), line(500))
+    .default({})
+    .superRefine((d, ctx) => {
+      const keys = Object.keys(d);
+      if (keys.length > 20) ctx.addIssue({ code: "custom", message: "at most 20 languages" });
+      // Checked here (not as the record's key schema) so the message names the key and says what is wanted.
+      for (const k of keys) if (!LANG.test(k)) ctx.addIssue({ code: "custom", path: [k], message: "is a language code such as en, de or pt-BR, or 'default'" });
+    }),
 });
 export type ScopeConfig = z.infer<typeof scopeSchema>;
 

@@ -4,6 +4,7 @@ import type { Scope } from "../../src/admin/scope.ts";
 import type { Agent, Channel } from "../../src/db/schema/index.ts";
 import type { HeartbeatSummary } from "../../src/heartbeat/runs.ts";
 import { HeartbeatFields, HeartbeatRuns } from "./agent-heartbeat.tsx";
+import { ScopeFields, UnscopedWarning } from "./agent-scope.tsx";
 import { Area, Text } from "./fields.tsx";
 import { Csrf, type FieldErrors, Flash } from "./form.tsx";
 import type { Page } from "../../src/admin/queries/page.ts";
@@ -109,6 +110,7 @@ export function AgentFormView(p: AgentFormProps): JSX.Element {
       <Flash message={p.flash} />
       {p.template ? <p class="muted" safe>{`From the template “${p.template.title}”. Suggested model: ${p.template.modelHint}. Review, pick the model chain, then create.`}</p> : ""}
       {a?.source === "config" ? <p class="muted">Declared in konstruct.config.yaml: the file wins at the next start.</p> : ""}
+      {a && !a.scope && p.channels.some((c) => c.kind === "whatsapp") ? <UnscopedWarning /> : ""}
       <form method="post" action={`${a ? `/admin/agents/${a.id}` : "/admin/agents"}${q}`} class="stack wide">
         <Csrf token={p.csrf} />
         <Text name="name" label="Name" values={p.values} errors={p.errors} required hint="What colleagues call it, e.g. Ada" />
@@ -142,6 +144,7 @@ export function AgentFormView(p: AgentFormProps): JSX.Element {
             'Signals: sentiment, attempts, repeats, failures, budget_stop, approvals_denied, the topics billing_dispute, refunds, legal, contains("…"), matches("pattern").'
           }
         />
+        <ScopeFields values={p.values} errors={p.errors} />
         <HeartbeatFields values={p.values} errors={p.errors} channels={p.tenantChannels ?? []} />
         <div class="actions">
           <button type="submit">{a ? "Save" : "Create AI employee"}</button>

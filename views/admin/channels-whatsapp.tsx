@@ -3,6 +3,8 @@
  * The WhatsApp part of the channel form: where each value is found in Meta's app dashboard, and the
  * callback URL and verify token to paste back there. Secrets are never shown (masked when stored).
  */
+import type { Agent } from "../../src/db/schema/index.ts";
+import { UnscopedWarning } from "./agent-scope.tsx";
 import { Secret, Text } from "./fields.tsx";
 import type { FieldErrors } from "./form.tsx";
 
@@ -12,11 +14,14 @@ interface Props {
   stored: Record<string, string>;
   hookUrl: string;
   publicUrlSet: boolean;
+  agents: Agent[];
 }
 
 export function WhatsAppSteps(p: Props): JSX.Element {
+  const agent = p.agents.find((a) => a.id === p.values.agent_id);
   return (
     <>
+      {agent && !agent.scope ? <UnscopedWarning /> : ""}
       <ol>
         <li>At developers.facebook.com create an app of type <em>Business</em> and add the <em>WhatsApp</em> product.</li>
         <li>
@@ -30,7 +35,7 @@ export function WhatsAppSteps(p: Props): JSX.Element {
           {p.publicUrlSet ? "" : <span class="muted"> Set server.public_url first: Meta must reach this URL over HTTPS.</span>}
         </li>
       </ol>
-      <p class="muted">WhatsApp allows business-specific assistants only: declare the AI employee's business function and topics in the Designer.</p>
+      <p class="muted">WhatsApp allows business-specific assistants only: give the AI employee a business scope (business function and allowed topics) in the Agent Designer; off-topic requests are then declined by the appliance.</p>
     </>
   );
 }

@@ -8,6 +8,8 @@ import { KonstructError } from "../../errors.ts";
 import { CHAIN_ENTRY } from "../../llm/chain.ts";
 import { parseRuleLines, rulesToLines } from "../../escalation/settings.ts";
 import type { EscalationRule, EscalationTopic } from "../../escalation/types.ts";
+import { parseScopeForm, scopeToForm } from "../../scope/settings.ts";
+import type { ScopeSettings } from "../../scope/types.ts";
 import { isUniqueViolation, listField, type Parsed, parseForm } from "../forms.ts";
 import { heartbeatToForm, parseHeartbeatForm } from "./heartbeat-form.ts";
 
@@ -27,7 +29,7 @@ export const agentForm = z.object({
   skills: z.array(z.string().regex(/^[a-z0-9][a-z0-9_.-]*$/, "skill names are lower-case words (a-z, 0-9, _ . -)")),
   escalation_rules: z.string().max(4000).default(""),
 });
-export type AgentForm = z.infer<typeof agentForm> & { heartbeat: HeartbeatSettings | null; escalation: EscalationRule[] };
+export type AgentForm = z.infer<typeof agentForm> & { heartbeat: HeartbeatSettings | null; escalation: EscalationRule[]; scope: ScopeSettings | null };
 
 /** `topics`: the agent's own escalation topics (declared in config), which its rules may name. */
 export function parseAgentForm(fields: Record<string, string>, topics: EscalationTopic[] = []): Parsed<AgentForm> {
@@ -35,8 +37,9 @@ export function parseAgentForm(fields: Record<string, string>, topics: Escalatio
   if (!r.ok) for (const k of Object.keys(r.errors)) if (/^(models|skills)\.\d+$/.test(k)) r.errors[k.split(".")[0]!] ??= r.errors[k]!;
   const h = parseHeartbeatForm(fields);
   const e = (fields.escalation_conditions ?? "").length > 8000 ? ({ ok: false, error: "at most 8,000 characters" } as const) : parseRuleLines(fields.escalation_conditions ?? "", topics);
-  if (r.ok && h.ok && e.ok) return { ok: true, value: { ...r.value, heartbeat: h.value, escalation: e.rules } };
-  return { ok: false, errors: { ...(h.ok ? {} : h.errors), ...(r.ok ? {} : r.errors), ...(e.ok ? {} : { escalation_conditions: e.error }) } };
+  const s = parseScopeForm(fields);
+  if (r.ok && h.ok && e.ok && s.ok) return { ok: true, value: { ...r.value, heartbeat: h.value, escalation: e.rules, scope: s.value } };
+  return { ok: false, errors: { ...(h.ok ? {} : h.errors), ...(s.ok ? {} : s.errors), ...(r.ok ? {} : r.errors), ...(e.ok ? {} : { escalation_conditions: e.error }) } };
 }
 
 export function agentToForm(a: Agent): Record<string, string> {
@@ -55,6 +58,7 @@ export function agentToForm(a: Agent): Record<string, string> {
     escalation_rules: a.escalationRules,
     escalation_conditions: rulesToLines(a.escalation?.rules ?? []),
     ...heartbeatToForm(a.heartbeat),
+    ...scopeToForm(a.scope),
   };
 }
 
@@ -77,6 +81,7 @@ function columns(f: AgentForm) {
     escalationRules: f.escalation_rules,
     // The Designer edits the rules; topics declared in config stay as they are.
     escalation: sql`jsonb_build_object('rules', ${JSON.stringify(f.escalation)}::jsonb, 'topics', coalesce(${agents.escalation}->'topics', '[]'::jsonb))`,
+    scope: f.scope,
     heartbeat: f.heartbeat,
     // A changed heartbeat is due at the next tick; one switched on looks only at what happens from now.
     heartbeatNextAt: null,
