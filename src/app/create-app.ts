@@ -21,6 +21,7 @@ import type { Config } from "../config/schema.ts";
 import { type Database, openDatabase } from "../db/database.ts";
 import { diskFullSaysSo, type DiskSpace, diskSpace, type FreeSpace, startupShortage } from "../db/disk-space.ts";
 import { assertCompatible, migrate, migrationStatus } from "../db/migrate.ts";
+import type { EmbeddedMigration } from "../db/migrations-embed.ts";
 import { KonstructError } from "../errors.ts";
 import { createMetrics, type Metrics } from "../http/metrics.ts";
 import { createGateway, type Gateway, type GatewayOptions, instanceId } from "../gateway/gateway.ts";
@@ -49,6 +50,8 @@ export interface AppOptions {
   escalate?: Escalate;
   /** Apply pending migrations at start (default). When false, a stale schema refuses to start. */
   autoMigrate?: boolean;
+  /** The migrations to apply (default: those compiled in; upgrade tests add one). */
+  migrations?: EmbeddedMigration[];
   /** Listen for HTTP (default). Tests drive `app.http.handle()` in-process instead. */
   listen?: boolean;
   retryDelayMs?: number;
@@ -175,11 +178,11 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
       secrets = box;
       try {
         if (opts.autoMigrate ?? true) {
-          const status = await migrationStatus(opened.driver.raw);
+          const status = await migrationStatus(opened.driver.raw, opts.migrations);
           // Loaded only when an upgrade is about to migrate: serve's idle memory never pays for it.
           if (config.backup.pre_upgrade && opened.mode === "embedded" && status.pending.length && status.applied)
             await (await import("../backup/pre-upgrade.ts")).preUpgradeBackup({ db: opened, dataDir, status, keep: config.backup.keep, disk, log });
-          const applied = await migrate(opened.driver.raw);
+          const applied = await migrate(opened.driver.raw, opts.migrations);
           if (applied.length) log.info({ applied }, "migrations applied");
         } else {
           const status = await migrationStatus(opened.driver.raw);
