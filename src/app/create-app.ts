@@ -101,6 +101,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
   let triggers: Triggers | null = null;
   let heartbeat: Heartbeat | null = null;
   let control: Control | null = null;
+  let scheduled: { stop(): Promise<void> } | null = null;
   // The socket's remote address per request, for login throttling (Elysia's own `server` is unset
   // because Bun.serve, not Elysia, listens).
   const peers = new WeakMap<Request, string>();
@@ -249,6 +250,8 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
         if (opts.listen ?? true) server = listen(config, http, log, peers, () => db, disk);
         // `konstruct backup` reaches a serving embedded database through this (src/backup/control.ts).
         if (opened.mode === "embedded") control = startControl({ dataDir, db: opened, log: log.child({ part: "control" }) });
+        if (opened.mode === "embedded" && config.backup.every_hours > 0)
+          scheduled = (await import("../backup/schedule.ts")).startScheduledBackups({ db: opened, dataDir, everyMs: config.backup.every_hours * 3_600_000, keep: config.backup.keep, disk, log: log.child({ part: "backup" }) });
       } catch (e) {
         await triggers?.stop();
         triggers = null;
@@ -275,6 +278,8 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
     async stop() {
       control?.stop();
       control = null;
+      await scheduled?.stop();
+      scheduled = null;
       if (server) {
         const s = server;
         server = null;
