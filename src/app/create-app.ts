@@ -180,6 +180,8 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
       try {
         if (opts.autoMigrate ?? true) {
           const status = await migrationStatus(opened.driver.raw, opts.migrations);
+          // A downgrade: say which pre-upgrade backup takes this version back (src/backup/downgrade.ts).
+          if (status.unknown.length && opened.mode === "embedded") await (await import("../backup/downgrade.ts")).refuseDowngrade(status, dataDir);
           // Loaded only when an upgrade is about to migrate: serve's idle memory never pays for it.
           if (config.backup.pre_upgrade && opened.mode === "embedded" && status.pending.length && status.applied)
             await (await import("../backup/pre-upgrade.ts")).preUpgradeBackup({ db: opened, dataDir, status, keep: config.backup.keep, disk, log });

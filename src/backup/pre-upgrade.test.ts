@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import pino from "pino";
-import { config, readBack, seed } from "../../test/support/backup.ts";
-import { embeddedDataDir, openTestDatabase, type TestDatabase } from "../../test/support/db.ts";
+import { cli, config, configFile, readBack, seed } from "../../test/support/backup.ts";
+import { embeddedDataDir, openTestDatabase, tempDir, type TestDatabase } from "../../test/support/db.ts";
 import { seedTwoTenants } from "../../test/support/two-tenants.ts";
 import { diskSpace } from "../db/disk-space.ts";
 import { createApp } from "../app/create-app.ts";
@@ -57,7 +57,7 @@ describe("pre-upgrade backup (embedded)", () => {
   });
 });
 
-test("serve takes the backup before migrating a database with data, logs it, then migrates", async () => {
+test("serve takes the backup before migrating a database with data, logs it, migrates; the older build refuses naming that backup, and restoring it goes back", async () => {
   const dir = await embeddedDataDir();
   try {
     const cfg = validate(config(dir.path));
@@ -81,6 +81,22 @@ test("serve takes the backup before migrating a database with data, logs it, the
       expect((await readBack(upgraded)).acme!.messages).toBe(2);
     } finally {
       await upgraded.stop();
+    }
+    // The older build (without 9999) refuses the newer schema and names the way back.
+    const older = createApp(cfg, { log, listen: false });
+    const [file] = readdirSync(join(dir.path, "backups"));
+    await expect(older.start()).rejects.toThrow(`database schema is newer than this konstruct (unknown migrations: 9999_upgrade_probe); run the newer version, or go back to this version's data: konstruct restore --force ${join(dir.path, "backups", file!)}`);
+    // Doing what it says brings the older version back with the data.
+    const work = tempDir("konstruct-downgrade-");
+    try {
+      const r = await cli("restore", "--force", join(dir.path, "backups", file!), "-c", configFile(work.path, dir.path));
+      expect([r.code, r.err]).toEqual([0, ""]);
+      const back = createApp(cfg, { log, listen: false });
+      await back.start();
+      expect((await readBack(back)).globex!.messages).toBe(2);
+      await back.stop();
+    } finally {
+      work.remove();
     }
   } finally {
     dir.remove();
