@@ -12,7 +12,7 @@ cd "$work"
 port=$(( 30000 + RANDOM % 20000 ))
 
 start() {
-  env -i PATH=/usr/bin:/bin HOME="$work" KONSTRUCT_SERVER__PORT="$port" KONSTRUCT_SERVER__HOST=127.0.0.1 \
+  env -i PATH=/usr/bin:/bin HOME="$work" KONSTRUCT_SERVER__PORT="$port" KONSTRUCT_SERVER__HOST=127.0.0.1 KONSTRUCT_DATA_DIR="${data:-data}" \
     ./konstruct serve >>"$work/serve.log" 2>&1 &
   pid=$!
   for _ in $(seq 1 300); do
@@ -74,7 +74,18 @@ search "where can I leave my bike" "locked basement room"
 search "what time is food available" "canteen serves warm meals"
 [ -f data/.konstruct-cache/models/konstruct/use-lite-en/onnx/model_quantized.onnx ] || { echo "smoke: built-in model not copied out" >&2; exit 1; }
 echo "smoke: knowledge base upload and search ok (built-in model)"
+# Backup while serving (through the control socket, a search in flight), restore into a fresh data
+# dir, serve it: the same tenant, token and document are there.
+search "where can I leave my bike" "locked basement room" &
+env -i PATH=/usr/bin:/bin HOME="$work" ./konstruct backup --out "$work/live.tar.gz" --include-key 2>/dev/null | grep -q "taken from the running server" \
+  || { echo "smoke: backup while serving failed" >&2; exit 1; }
+wait $!
 stop
+env -i PATH=/usr/bin:/bin HOME="$work" KONSTRUCT_DATA_DIR="$work/restored" ./konstruct restore "$work/live.tar.gz"
+data="$work/restored" start
+search "what time is food available" "canteen serves warm meals"
+stop
+echo "smoke: backup while serving restored and served"
 env -i PATH=/usr/bin:/bin ./konstruct doctor
 [ -d data/pg ] && [ -f data/secret.key ] || { echo "smoke: data dir not created in cwd" >&2; exit 1; }
 echo "smoke: ok"

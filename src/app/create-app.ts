@@ -23,6 +23,7 @@ import type { Config } from "../config/schema.ts";
 import { type Database, openDatabase } from "../db/database.ts";
 import { diskFullSaysSo, type DiskSpace, diskSpace, type FreeSpace, startupShortage } from "../db/disk-space.ts";
 import { assertCompatible, migrate, migrationStatus } from "../db/migrate.ts";
+import type { EmbeddedMigration } from "../db/migrations-embed.ts";
 import { KonstructError } from "../errors.ts";
 import { createMetrics, type Metrics } from "../http/metrics.ts";
 import { createGateway, type Gateway, type GatewayOptions, instanceId } from "../gateway/gateway.ts";
@@ -51,6 +52,8 @@ export interface AppOptions {
   escalate?: Escalate;
   /** Apply pending migrations at start (default). When false, a stale schema refuses to start. */
   autoMigrate?: boolean;
+  /** The migrations to apply (default: those compiled in; upgrade tests add one). */
+  migrations?: EmbeddedMigration[];
   /** Listen for HTTP (default). Tests drive `app.http.handle()` in-process instead. */
   listen?: boolean;
   retryDelayMs?: number;
@@ -100,6 +103,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
   let triggers: Triggers | null = null;
   let heartbeat: Heartbeat | null = null;
   let control: Control | null = null;
+  let scheduled: { stop(): Promise<void> } | null = null;
   // The socket's remote address per request, for login throttling (Elysia's own `server` is unset
   // because Bun.serve, not Elysia, listens).
   const peers = new WeakMap<Request, string>();
@@ -178,11 +182,13 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
       secrets = box;
       try {
         if (opts.autoMigrate ?? true) {
-          const status = await migrationStatus(opened.driver.raw);
+          const status = await migrationStatus(opened.driver.raw, opts.migrations);
+          // A downgrade: say which pre-upgrade backup takes this version back (src/backup/downgrade.ts).
+          if (status.unknown.length && opened.mode === "embedded") await (await import("../backup/downgrade.ts")).refuseDowngrade(status, dataDir);
           // Loaded only when an upgrade is about to migrate: serve's idle memory never pays for it.
           if (config.backup.pre_upgrade && opened.mode === "embedded" && status.pending.length && status.applied)
             await (await import("../backup/pre-upgrade.ts")).preUpgradeBackup({ db: opened, dataDir, status, keep: config.backup.keep, disk, log });
-          const applied = await migrate(opened.driver.raw);
+          const applied = await migrate(opened.driver.raw, opts.migrations);
           if (applied.length) log.info({ applied }, "migrations applied");
         } else {
           const status = await migrationStatus(opened.driver.raw);
@@ -252,6 +258,8 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
         if (opts.listen ?? true) server = listen(config, http, log, peers, () => db, disk);
         // `konstruct backup` reaches a serving embedded database through this (src/backup/control.ts).
         if (opened.mode === "embedded") control = startControl({ dataDir, db: opened, log: log.child({ part: "control" }) });
+        if (opened.mode === "embedded" && config.backup.every_hours > 0)
+          scheduled = (await import("../backup/schedule.ts")).startScheduledBackups({ db: opened, dataDir, everyMs: config.backup.every_hours * 3_600_000, keep: config.backup.keep, disk, log: log.child({ part: "backup" }) });
       } catch (e) {
         await triggers?.stop();
         triggers = null;
@@ -278,6 +286,8 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
     async stop() {
       control?.stop();
       control = null;
+      await scheduled?.stop();
+      scheduled = null;
       if (server) {
         const s = server;
         server = null;

@@ -14,7 +14,7 @@ function connection(url: string): { dbname: string; env: Record<string, string> 
 }
 
 function tool(name: "pg_dump" | "pg_restore"): string {
-  const path = Bun.which(name);
+  const path = Bun.which(name, { PATH: process.env.PATH ?? "" });
   if (!path)
     throw new KonstructError(
       "unavailable",

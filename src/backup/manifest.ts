@@ -51,7 +51,7 @@ export function parseManifest(text: string): Manifest {
 }
 
 /** A backup of a schema this binary does not know (a newer konstruct made it) cannot be restored here. */
-export function assertSchemaKnown(m: Manifest, known: { tag: string }[]): void {
+export function assertSchemaKnown(m: Manifest, known: readonly { tag: string }[]): void {
   const tags = new Set(known.map((k) => k.tag));
   const unknown = m.schema.migrations.filter((t) => !tags.has(t));
   if (unknown.length)

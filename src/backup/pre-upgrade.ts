@@ -6,7 +6,7 @@
  * `keep` are kept. Bounded: one dump of the data dir, refused up front when it would leave data_dir
  * below disk.min_free_mb; a failure stops the start rather than migrating without a way back.
  */
-import { mkdirSync, readdirSync, rmSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Logger } from "pino";
 import type { Database } from "../db/database.ts";
@@ -14,6 +14,7 @@ import type { DiskSpace } from "../db/disk-space.ts";
 import type { MigrationStatus } from "../db/migrate.ts";
 import { KonstructError } from "../errors.ts";
 import { backupToFile, writeBackup } from "./backup.ts";
+import { dirBytes, prune, stamp } from "./retention.ts";
 
 const PREFIX = "pre-upgrade-";
 
@@ -38,7 +39,7 @@ export async function preUpgradeBackup(opts: PreUpgradeOptions): Promise<string 
   if (short)
     throw new KonstructError("insufficient_storage", `no room for the pre-upgrade backup (${short}); free space, or set backup.pre_upgrade: false to migrate without one`);
   const last = status.applied ? `after-${status.applied}` : "empty";
-  const file = join(dir, `${PREFIX}${new Date().toISOString().replace(/[:.]/g, "-")}-${last}.tar.gz`);
+  const file = join(dir, `${PREFIX}${stamp()}-${last}.tar.gz`);
   const started = performance.now();
   try {
     const { bytes } = await backupToFile(file, (out) => writeBackup(out, { db, dataDir: opts.dataDir, includeKey: false }));
@@ -46,20 +47,6 @@ export async function preUpgradeBackup(opts: PreUpgradeOptions): Promise<string 
   } catch (e) {
     throw new KonstructError("internal", `pre-upgrade backup failed (${(e as Error).message}); not migrating. Set backup.pre_upgrade: false to migrate without one`);
   }
-  prune(dir, opts.keep, opts.log);
+  prune(dir, PREFIX, opts.keep, opts.log);
   return file;
-}
-
-function prune(dir: string, keep: number, log: Logger): void {
-  // ISO timestamps in the names sort by time.
-  const old = readdirSync(dir).filter((n) => n.startsWith(PREFIX) && n.endsWith(".tar.gz")).sort().slice(0, -keep);
-  for (const name of old) rmSync(join(dir, name), { force: true });
-  if (old.length) log.info({ removed: old }, "older pre-upgrade backups removed");
-}
-
-function dirBytes(dir: string): number {
-  let total = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true, recursive: true }))
-    if (e.isFile()) total += Bun.file(join(e.parentPath, e.name)).size;
-  return total;
 }

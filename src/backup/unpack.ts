@@ -1,7 +1,7 @@
 /**
  * Reads an archive into a staging directory, hashing every part as it is written, and returns the
  * verified manifest. Bounded: only regular files under known names (no links, no `..`), at most
- * `maxBytes` unpacked in total (a gzip bomb stops there), a manifest of at most 1 MB. Every part the
+ * 60,000 of them and `maxBytes` unpacked in total (a gzip bomb stops there), a manifest of at most 1 MB. Every part the
  * manifest lists must be present with its size and sha256, and nothing else may be: a tampered,
  * truncated or padded archive is refused before anything outside the staging dir is touched.
  */
@@ -15,6 +15,8 @@ import { SINGLE_FILES, TREES } from "./files.ts";
 import { MANIFEST_NAME, type Manifest, parseManifest, refuse } from "./manifest.ts";
 
 const MAX_MANIFEST = 1024 * 1024;
+/** files.ts backs up at most 50,000 files; an archive with far more is not one of ours. */
+const MAX_ENTRIES = 60_000;
 const SEGMENT = /^[^/\\\0]+$/;
 
 export function allowedName(name: string): boolean {
@@ -37,6 +39,7 @@ export async function unpackArchive(file: string, staging: string | null, maxByt
     for await (const entry of extract) {
       const { name, type, size } = entry.header;
       if (type !== "file" || !allowedName(name)) throw refuse(`unexpected entry ${JSON.stringify(name)}`);
+      if (seen.size >= MAX_ENTRIES) throw refuse(`it has more than ${MAX_ENTRIES} entries`);
       if (seen.has(name) || (name === MANIFEST_NAME && manifestText !== null)) throw refuse(`entry ${name} appears twice`);
       total += size ?? 0;
       if (total > maxBytes) throw refuse(`it unpacks to more than ${Math.floor(maxBytes / 1024 / 1024)} MB, the room there is`);

@@ -366,7 +366,9 @@ export const configSchema = z
       .strictObject({
         /** Before applying pending migrations to an embedded database with data, write data_dir/backups/pre-upgrade-*.tar.gz. */
         pre_upgrade: z.boolean().default(true),
-        /** Pre-upgrade backups kept; older ones are deleted after a new one is written. */
+        /** Embedded: write data_dir/backups/scheduled-*.tar.gz this often (hours; 0 = never). */
+        every_hours: z.number().min(0).max(8760).default(0),
+        /** Archives kept of each kind (pre-upgrade, scheduled); older ones are deleted after a new one is written. */
         keep: int().pipe(z.number().min(1).max(100)).default(3),
       })
       .prefault({}),

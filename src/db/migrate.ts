@@ -17,8 +17,8 @@ const TRACKING = `create table if not exists konstruct_schema_migrations (
   applied_at timestamptz not null default now())`;
 
 /** The migrations this build knows (a backup's schema is compared with them before a restore). */
-export function knownMigrations(): { idx: number; tag: string }[] {
-  return MIGRATIONS.map((m) => ({ idx: m.idx, tag: m.tag }));
+export function knownMigrations(): readonly EmbeddedMigration[] {
+  return MIGRATIONS;
 }
 
 /**

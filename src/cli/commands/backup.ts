@@ -41,7 +41,7 @@ ${COMMON_USAGE}`,
     const result = await backupToFile(out, async (o) => {
       if (holder) {
         const stream = await fetchBackup(dataDir, includeKey);
-        if (!stream) throw new KonstructError("unavailable", `konstruct (pid ${holder}) holds ${dataDir} but does not answer on data_dir/run/control.sock; is it an older version?`);
+        if (!stream) throw new KonstructError("unavailable", `konstruct (pid ${holder}) holds ${dataDir} but its control socket (data_dir/run/control.sock) cannot be reached: run this as the service's user or root (or the server predates backups: stop it and run this again)`);
         return pipeline(Readable.fromWeb(stream as never), o);
       }
       if (!config.database.url && !existsSync(join(dataDir, "pg", "PG_VERSION"))) throw new KonstructError("not_found", `no embedded database in ${dataDir}: nothing to back up`);
