@@ -107,6 +107,7 @@ describe.each(DB_KINDS)("handoff notifications on %s Postgres", (kind) => {
     expect(notice.text).toContain("my parcel 4711 is lost");
     expect(notice.text).toContain(`https://konstruct.example/admin/inbox/${id}?tenant=${tenant.acme}`);
     const msg = { ...notice, channel: ws.channel } as SlackMessage & { channel: string };
+    expect(await eventually(async () => (await handoff("acme", id)).noticeRef, 5000, "notification recorded")).toBe(notice.ts);
 
     // Two people press at once: one owns it, the notification says who, the other is told.
     const [a, b] = await Promise.all([
@@ -146,6 +147,8 @@ describe.each(DB_KINDS)("handoff notifications on %s Postgres", (kind) => {
     const id = await human("globex", 7302);
     const notice: BotReply = await eventually(() => tg.botReplies(GROUP, bot(1)).find((r) => r.reply_markup?.inline_keyboard.flat().some((k) => k.callback_data === `khto:${id}`)), 15_000, "Telegram notification");
     expect(notice.visible).toContain("A person is needed");
+    // A person reads it before answering; by then its message id is on record (the chat shows it a moment before).
+    await eventually(async () => (await handoff("globex", id)).noticeRef, 5000, "notification recorded");
     // Before anyone takes it, a reply is refused out loud.
     await tg.userSendsInGroup(GROUP, "I can do it", { token: bot(1), replyTo: notice, from: { id: 501, first_name: "Jon" } });
     await eventually(() => tg.botReplies(GROUP, bot(1)).find((r) => r.visible === STAFF_TEXT.takeFirst.replaceAll("*", "")), 10_000, "take first");
@@ -160,7 +163,13 @@ describe.each(DB_KINDS)("handoff notifications on %s Postgres", (kind) => {
     // A second handoff nobody takes: its timeout job re-notifies and tells the user, once.
     const late = await human("globex", 7303);
     await eventually(() => tg.botReplies(GROUP, bot(1)).find((r) => r.reply_markup?.inline_keyboard.flat().some((k) => k.callback_data === `khto:${late}`)), 15_000, "first notification");
-    await t.app.jobs.send(HANDOFF_QUEUE, { tenantId: tenant.globex, handoffId: late, step: "timeout" });
+    // The notification queued its timeout at the destination's 5 minutes; the test runs it now instead.
+    const raw = t.app.db.driver.raw;
+    const key = [HANDOFF_QUEUE, `timeout:${late}`];
+    const [due] = await eventually(() => raw.query<{ s: number }>(`select extract(epoch from start_after - created_on)::float8 as s from pgboss.job where name = $1 and singleton_key = $2`, key).then((r) => (r.length ? r : undefined)), 10_000, "timeout job queued");
+    expect(due!.s).toBeGreaterThan(290);
+    expect(due!.s).toBeLessThan(310);
+    await raw.query(`update pgboss.job set start_after = now() where name = $1 and singleton_key = $2`, key);
     await t.app.jobs.settled(HANDOFF_QUEUE, 30_000);
     await eventually(() => tg.botReplies(7303, bot(1)).find((r) => r.visible === TIMEOUT_TEXT), 15_000, "user told");
     expect(tg.botReplies(GROUP, bot(1)).filter((r) => r.visible.includes("Still waiting for a person"))).toHaveLength(1);
