@@ -7,7 +7,8 @@
  * outbox, exactly once per form: the form carries a nonce that keys the reply); notes are never
  * sent. Resolve / Return to AI: the owner, anyone while it waits, or a tenant admin.
  */
-import { DestinationView, HandoffLive, type HandoffPageProps, HandoffView, InboxList, InboxView, NoInboxTenant } from "../../../views/admin/inbox.tsx";
+import { DestinationView } from "../../../views/admin/inbox-destination.tsx";
+import { HandoffLive, type HandoffPageProps, HandoffView, InboxList, InboxView, NoInboxTenant } from "../../../views/admin/inbox.tsx";
 import { destinationChannels, getDestination, removeDestination, saveDestination } from "../../handoff/destination.ts";
 import type { Database } from "../../db/database.ts";
 import { KonstructError } from "../../errors.ts";
