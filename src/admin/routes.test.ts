@@ -211,6 +211,9 @@ function CONSOLE_ROWS(): Row[] {
     { route: "POST /admin/api-keys/:id/revoke", expect: ADMIN_POST, query: acme, params: async (f) => ({ id: (await createApiKey(f.app().db, { tenantId: f.acme, agentId: null, name: "k", createdBy: null })).id }) },
     { route: "GET /admin/inbox", expect: READ, query: acme },
     { route: "GET /admin/inbox/list", expect: READ, query: (f) => `${acme(f)}&tab=all` },
+    { route: "GET /admin/inbox/settings", expect: ADMIN, query: acme },
+    // No channel: the destination is removed (inbox only).
+    { route: "POST /admin/inbox/settings", expect: ADMIN_POST, query: acme, body: () => ({ channel_id: "", chat: "", timeout_minutes: "0" }) },
     { route: "GET /admin/inbox/:id", expect: READ, query: acme, params: async (f) => ({ id: await aHandoff(f) }) },
     { route: "GET /admin/inbox/:id/live", expect: READ, query: acme, params: async (f) => ({ id: await aHandoff(f) }) },
     { route: "POST /admin/inbox/:id/take", expect: OPS_POST, query: acme, params: async (f) => ({ id: await aHandoff(f) }) },

@@ -57,6 +57,8 @@ export const ADMIN_ROUTES: LazyRoute[] = [
   // inbox of handoffs (src/handoff/): operators and tenant admins take, reply, note, resolve, return
   r("GET", "/admin/inbox", async () => (await pages()).showInbox), // ?tab=waiting|mine|all|resolved
   r("GET", "/admin/inbox/list", async () => (await pages()).inboxListPartial), // polled every 3 s
+  r("GET", "/admin/inbox/settings", async () => (await pages()).showDestination), // escalation destination (tenant admins)
+  r("POST", "/admin/inbox/settings", async () => (await pages()).saveDestinationForm),
   r("GET", "/admin/inbox/:id", async () => (await pages()).showHandoff), // the whole transcript and notes
   r("GET", "/admin/inbox/:id/live", async () => (await pages()).handoffLivePartial), // polled; 204 when unchanged
   r("POST", "/admin/inbox/:id/take", async () => (await pages()).takeHandoffForm), // one wins

@@ -41,6 +41,8 @@ import { createTasks, type Tasks } from "../tasks/index.ts";
 import { createHandoffChat } from "../handoff/chat.ts";
 import { createEscalateTool } from "../handoff/escalate-tool.ts";
 import { createHandoffService } from "../handoff/service.ts";
+import { defineHandoffJobs } from "../handoff/jobs.ts";
+import { createStaff } from "../handoff/staff.ts";
 import { eventHooks } from "../triggers/hooks.ts";
 import { createTriggers, type Triggers } from "../triggers/index.ts";
 import { VERSION } from "../version.ts";
@@ -208,7 +210,12 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
         const semanticTools = { provider: sem.tools, options: { baseline: ["kb_search", "remember"], readOnly: ["kb_search"] } };
         // Human handoff: the escalate tool is a core ability (no skill needed), /human and silence in human mode.
         const escalated = (source: string) => metrics.handoffs.inc({ source });
-        const handoff = createHandoffService({ db: opened, escalated });
+        let running: Gateway | null = null;
+        // The tenant's people are notified at its escalation destination, off the hot path (a job), and act
+        // on the notification from there (Take it, a reply in its thread: the gateway asks `staff`).
+        const noticeDeps = { db: opened, reach: () => running, publicUrl: config.server.public_url };
+        const notifyOpened = defineHandoffJobs(engine, noticeDeps, log.child({ part: "handoff" }));
+        const handoff = createHandoffService({ db: opened, escalated, opened: notifyOpened });
         // Escalation rules score with the same embedder (no model call); a rule that holds writes the audit
         // entry, then hands the conversation to a person.
         const toHuman: Escalate = async (req, signals) => (await handoff.escalate(req), await opts.escalate?.(req, signals));
@@ -216,7 +223,6 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
         const denied = onApprovalDenied(opened, escalation, log);
         // Business-function scoping: clear off-topic requests declined by the same embedder, no model call.
         const scope = new ScopeGate({ check: new ScopeCheck(sem.embedder), log: log.child({ part: "scope" }), declined: () => metrics.scopeDeclines.inc() });
-        let running: Gateway | null = null;
         const background = createTasks({ config, db: opened, engine, log, worker: instanceId(dataDir), runtime: () => running, finished: hooks.taskFinished });
         tasks = background;
         triggers = createTriggers({ db: opened, secrets, log, enqueue: background.executor.enqueue });
@@ -232,7 +238,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
           adapters: opts.adapters,
           onPollerLease: (channel, held) => metrics.pollerLeases.set({ channel }, held ? 1 : 0),
           toolProviders: [semanticTools, escalateTool, background.tool, sched.tool, ...(opts.toolProviders ?? [])],
-          handoff: createHandoffChat({ db: opened, escalated }),
+          handoff: { ...createHandoffChat({ db: opened, escalated, opened: notifyOpened }), staff: createStaff(noticeDeps) },
           tasks: { ...background.commands, schedules: sched.command },
           resolver: opts.resolver,
           outbound,

@@ -12,6 +12,12 @@ export interface InboundMessage {
   chatKey: string;
   /** The message to thread the answer under (Slack ts, Telegram message_id), if any. */
   replyTo?: string;
+  /**
+   * The channel's id of the message this one answers, if it answers one: the thread's root (Slack
+   * thread_ts) or the message replied to (Telegram reply_to_message). A reply to a handoff
+   * notification is how a person answers the user from Slack or Telegram (src/handoff/staff.ts).
+   */
+  inReplyTo?: string;
   sender: { id: string; name?: string };
   text: string;
   /** A slash command the adapter recognised (`/new`, `/status`…), without the slash. */

@@ -26,7 +26,7 @@ import type { EscalationRules } from "../escalation/evaluate.ts";
 import type { ScopeGate } from "../scope/gate.ts";
 import type { ApprovalFlow } from "./approval-flow.ts";
 import { runCommand, type TaskCommands } from "./commands.ts";
-import type { HandoffPort } from "./handoff-port.ts";
+import { type HandoffPort, type StaffOutcome, TAKE_BUTTON } from "./handoff-port.ts";
 import type { FinalStatus, Inbox } from "./inbox.ts";
 import { describeOutcome, type Outbox, type Prepared, prepareMany, type SendOutcome } from "./outbox.ts";
 import type { Connection } from "./pipeline.ts";
@@ -102,6 +102,11 @@ export class EventHandler {
       const earlier = await db.withTenant(tenantId, async (tx) => ({ reply: await this.recordedReply(tx, eventId, message), journal: await TurnJournal.load(tx, tenantId, eventId) }));
       if (earlier.reply) return void (await this.deliver(conn, eventId, earlier.reply, "done"));
       journal = earlier.journal;
+    }
+    // The tenant's people acting on a handoff notification (Take it, a reply in its thread): not a turn.
+    if (this.deps.handoff?.staff && (message.inReplyTo || message.action?.id.startsWith(TAKE_BUTTON))) {
+      const acted = await this.deps.handoff.staff(tenantId, { channelId: conn.channelId, chatKey: message.chatKey }, message);
+      if (acted) return this.staffActed(conn, eventId, message, acted);
     }
     if (message.action && this.deps.approvals) return this.deps.approvals.click(conn, eventId, message, recovering);
 
@@ -215,6 +220,15 @@ export class EventHandler {
   }
 
   /** Writes a reply down (with `note`, if any, in the same statement) and delivers it. */
+  private async staffActed(conn: Connection, eventId: string, message: InboundMessage, acted: StaffOutcome): Promise<void> {
+    if (acted.edit && conn.adapter.edit)
+      await conn.adapter.edit(message.chatKey, acted.edit.messageId, acted.edit.text).catch((e) => this.deps.log.warn({ err: e, channel: conn.channelId }, "could not edit the handoff notification"));
+    // Said under the notification: in its thread (Slack) or as a reply to it (Telegram).
+    const under = { ...message, replyTo: message.replyTo ?? message.action?.messageId };
+    if (acted.answer) return void (await this.reply(conn, eventId, under, acted.answer, "done"));
+    await this.deps.db.withTenant(conn.tenantId, (tx) => this.deps.inbox.finish(tx, eventId, "done"));
+  }
+
   private async reply(conn: Connection, eventId: string, message: InboundMessage, text: string, status: FinalStatus, note?: AuditEntry) {
     const draft = { channelId: conn.channelId, key: { inboundEventId: eventId, seq: 0 }, message: { chatKey: message.chatKey, replyTo: message.replyTo, text } };
     const noted = note ? auditInsert([note]) : null;

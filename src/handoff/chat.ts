@@ -7,7 +7,7 @@
 import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import { estimateTokens } from "../agent/tokens.ts";
 import type { Database, Tx } from "../db/database.ts";
-import { conversations, handoffs, messages } from "../db/schema/index.ts";
+import { conversations, type Handoff, handoffs, messages } from "../db/schema/index.ts";
 import type { HandoffPort } from "../gateway/handoff-port.ts";
 import { insertHandoff } from "./store.ts";
 
@@ -24,7 +24,7 @@ async function openConversation(tx: Tx, chat: Chat) {
   return row;
 }
 
-export function createHandoffChat(deps: { db: Database; escalated?: (source: string) => void }): HandoffPort {
+export function createHandoffChat(deps: { db: Database; escalated?: (source: string) => void; opened?: (h: Handoff) => void }): HandoffPort {
   return {
     async hold(tenantId, chat, eventId, content) {
       return deps.db.withTenant(tenantId, async (tx) => {
@@ -40,14 +40,15 @@ export function createHandoffChat(deps: { db: Database; escalated?: (source: str
       });
     },
     async human(tenantId, agentId, chat, user) {
-      return deps.db.withTenant(tenantId, async (tx) => {
+      const { created, handoff } = await deps.db.withTenant(tenantId, async (tx) => {
         await tx.insert(conversations).values({ tenantId, agentId, channelId: chat.channelId, chatKey: chat.chatKey })
           .onConflictDoNothing({ target: [conversations.tenantId, conversations.channelId, conversations.chatKey], where: sql`closed_at is null` });
         const conv = (await openConversation(tx, chat))!;
-        const { created } = await insertHandoff(tx, { tenantId, agentId: conv.agentId, conversationId: conv.id, reason: `${user} asked for a person (/human)`, rule: "human_command", source: "command" });
-        if (created) deps.escalated?.("command");
-        return created ? HUMAN_TEXT.escalated : HUMAN_TEXT.already;
+        return insertHandoff(tx, { tenantId, agentId: conv.agentId, conversationId: conv.id, reason: `${user} asked for a person (/human)`, rule: "human_command", source: "command" });
       });
+      if (created) deps.escalated?.("command");
+      if (created) deps.opened?.(handoff);
+      return created ? HUMAN_TEXT.escalated : HUMAN_TEXT.already;
     },
   };
 }

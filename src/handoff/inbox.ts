@@ -7,6 +7,7 @@
  */
 import { and, asc, count, desc, eq, inArray, sql } from "drizzle-orm";
 import { audit } from "../agent/audit.ts";
+import { estimateTokens } from "../agent/tokens.ts";
 import type { Database } from "../db/database.ts";
 import { agents, channels, conversations, type Handoff, type HandoffNote, handoffNotes, handoffs, messages } from "../db/schema/index.ts";
 import { closeHandoff, findHandoff, takeHandoff } from "./store.ts";
@@ -89,9 +90,21 @@ export async function take(db: Database, tenantId: string, id: string, owner: st
   });
 }
 
-/** Resolve or Return to AI; false when it was already closed (by someone else, a moment ago). */
+/**
+ * Resolve or Return to AI; false when it was already closed (by someone else, a moment ago). A
+ * resolution note is what the person decided: it joins the conversation as a system line (never
+ * sent to the user), so the AI resumes knowing it and does not ask again.
+ */
 export async function close(db: Database, tenantId: string, id: string, how: "resolved" | "returned", actor: string, note?: string): Promise<boolean> {
-  return db.withTenant(tenantId, async (tx) => Boolean(await closeHandoff(tx, id, how, actor, note?.trim() || undefined)));
+  const text = note?.trim() || undefined;
+  return db.withTenant(tenantId, async (tx) => {
+    const row = await closeHandoff(tx, id, how, actor, text);
+    if (row && text) {
+      const line = `A person (${actor}) handled this conversation and ${how === "resolved" ? "resolved it" : "handed it back to you"} with this note: ${text}`;
+      await tx.insert(messages).values({ tenantId, conversationId: row.conversationId, role: "system", content: line, tokens: estimateTokens(line) });
+    }
+    return Boolean(row);
+  });
 }
 
 /** An internal note: kept with the handoff, shown in the console, never sent; audited without its text. */

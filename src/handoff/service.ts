@@ -4,6 +4,7 @@
  * handles the conversation. Both run in the request's tenant transaction, so nothing crosses tenants.
  */
 import type { Database } from "../db/database.ts";
+import type { Handoff } from "../db/schema/handoffs.ts";
 import { openHandoff, insertHandoff } from "./store.ts";
 import type { EscalationRequest, EscalationResult } from "./types.ts";
 import { ESCALATION_SOURCES } from "./types.ts";
@@ -13,14 +14,18 @@ export interface HandoffService {
   inHumanMode(tenantId: string, conversationId: string): Promise<boolean>;
 }
 
-/** `escalated`: told of every handoff started (not of a repeated escalation), for the measures. */
-export function createHandoffService(deps: { db: Database; escalated?: (source: string) => void }): HandoffService {
+/**
+ * `escalated`: told of every handoff started (not of a repeated escalation), for the measures;
+ * `opened`: told of it after it committed (the notification job).
+ */
+export function createHandoffService(deps: { db: Database; escalated?: (source: string) => void; opened?: (h: Handoff) => void }): HandoffService {
   return {
     async escalate(req) {
       if (!ESCALATION_SOURCES.includes(req.source)) throw new Error(`unknown escalation source: ${String(req.source)}`);
       if (!req.reason.trim()) throw new Error("an escalation needs a reason");
       const result = await deps.db.withTenant(req.tenantId, (tx) => insertHandoff(tx, req));
       if (result.created) deps.escalated?.(req.source);
+      if (result.created) deps.opened?.(result.handoff);
       return result;
     },
     async inHumanMode(tenantId, conversationId) {

@@ -150,7 +150,7 @@ export function HandoffView(p: HandoffPageProps): JSX.Element {
             <>
               <form method="post" action={`${base}/resolve${q}`} class="stack wide">
                 <Csrf token={p.csrf} />
-                <label for="f-resolve-note"><span>Resolution note (what was decided)</span>
+                <label for="f-resolve-note"><span>Resolution note (what was decided: the AI will know it; not sent to the user)</span>
                   <input id="f-resolve-note" name="note" maxlength="2000" />
                 </label>
                 <div class="actions"><button type="submit">Resolve</button></div>

@@ -128,6 +128,14 @@ describe.each(DB_KINDS)("console inbox on %s Postgres", (kind) => {
     if (loser === ops) expect(flashOf(await post(ops, id, "resolve", { note: "x" }))).toBe("handoff_not_owner");
     expect(flashOf(await post(owner, id, "resolve", { note: "Shipped; invoice mailed." }))).toBe("handoff_resolved");
     expect(flashOf(await post(owner, id, "return"))).toBe("handoff_closed_already");
+    // The AI resumes knowing what was decided; the note itself never reached the user.
+    llm.on({ lastUser: "anything else?" }, { text: "All settled." });
+    await tg.userSends(7201, "anything else?", { token: acmeBot() });
+    await eventually(() => tg.botReplies(7201, acmeBot()).find((r) => r.visible === "All settled."), 10_000, "AI answers after resolve");
+    const prompt = llm.journal().filter((r) => r.lastUser === "anything else?").at(-1)!;
+    expect(JSON.stringify(prompt.messages)).toContain("Shipped; invoice mailed.");
+    expect(JSON.stringify(prompt.messages)).toContain(line);
+    expect(tg.botReplies(7201, acmeBot()).filter((r) => r.visible.includes("invoice mailed"))).toHaveLength(0);
     const [, resolved] = await page(ops, `/admin/inbox?tenant=${tenant.acme}&tab=resolved`);
     expect(resolved).toContain(id);
     const [, closedView] = await page(ops, `/admin/inbox/${id}?tenant=${tenant.acme}`);

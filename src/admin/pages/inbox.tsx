@@ -7,13 +7,15 @@
  * outbox, exactly once per form: the form carries a nonce that keys the reply); notes are never
  * sent. Resolve / Return to AI: the owner, anyone while it waits, or a tenant admin.
  */
+import { DestinationView } from "../../../views/admin/inbox-destination.tsx";
 import { HandoffLive, type HandoffPageProps, HandoffView, InboxList, InboxView, NoInboxTenant } from "../../../views/admin/inbox.tsx";
+import { destinationChannels, getDestination, removeDestination, saveDestination } from "../../handoff/destination.ts";
 import type { Database } from "../../db/database.ts";
 import { KonstructError } from "../../errors.ts";
 import { addNote, close, fingerprint, INBOX_TABS, type InboxTab, inboxCounts, inboxItem, listInbox, NOTE_MAX, take } from "../../handoff/inbox.ts";
 import { REPLY_MAX, replyAsHuman } from "../../handoff/reply.ts";
 import { redirect, render } from "../../http/render.ts";
-import { canAdmin, type Principal } from "../auth/principal.ts";
+import { canAdmin, type Principal, requireAdmin } from "../auth/principal.ts";
 import { flashMessage, withFlash } from "../flash.ts";
 import type { AdminContext as PageCtx, ConsoleDeps, Handler } from "../lazy.ts";
 import { loadTranscript } from "../queries/transcript.ts";
@@ -118,3 +120,25 @@ const closing = (how: "resolved" | "returned"): Handler => (deps, ctx) =>
 
 export const resolveHandoffForm = closing("resolved");
 export const returnHandoffForm = closing("returned");
+
+/** GET /admin/inbox/settings — the escalation destination (tenant admins). */
+export const showDestination: Handler = async (deps, ctx) => {
+  const { p, db, scope, tenantId } = await tenantScope(deps, ctx);
+  requireAdmin(p, tenantId);
+  const d = await getDestination(db, tenantId);
+  const values = { channel_id: d?.channelId ?? "", chat: d?.chat ?? "", timeout_minutes: String(d?.timeoutMinutes ?? 0) };
+  return render(ctx, <DestinationView scope={scope} csrf={ctx.csrfToken} channels={await destinationChannels(db, tenantId)} values={values} flash={flashMessage(ctx.query.flash)} />, "Escalation destination");
+};
+
+/** POST /admin/inbox/settings — channel_id (empty: none), chat, timeout_minutes. */
+export const saveDestinationForm: Handler = async (deps, ctx) => {
+  const { p, db, scope, tenantId } = await tenantScope(deps, ctx);
+  requireAdmin(p, tenantId);
+  const values = { channel_id: formText(ctx.body, "channel_id").trim().slice(0, 100), chat: formText(ctx.body, "chat").trim().slice(0, 100), timeout_minutes: formText(ctx.body, "timeout_minutes").trim().slice(0, 10) || "0" };
+  const back = withFlash(`/admin/inbox/settings?tenant=${tenantId}`, "saved");
+  if (!values.channel_id) return (await removeDestination(db, tenantId, ownerOf(p)), redirect(ctx.request, back));
+  const wrong = await saveDestination(db, tenantId, { channelId: values.channel_id, chat: values.chat, timeoutMinutes: Number(values.timeout_minutes) }, ownerOf(p));
+  if (!wrong) return redirect(ctx.request, back);
+  const view = <DestinationView scope={scope} csrf={ctx.csrfToken} channels={await destinationChannels(db, tenantId)} values={values} errors={{ [wrong.field]: wrong.error }} />;
+  return render(ctx, view, "Escalation destination", 400);
+};

@@ -127,6 +127,7 @@ function toMessage(envelope: SlackEnvelope, ev: SlackEvent, me: SlackIdentity, c
     eventKey: envelope.event_id!,
     chatKey,
     ...(replyTo ? { replyTo } : {}),
+    ...(ev.thread_ts && ev.thread_ts !== ev.ts ? { inReplyTo: ev.thread_ts } : {}),
     sender: { id: ev.user!, ...(name ? { name } : {}) },
     text,
     ...(found ? { command: found.command, ...(found.args ? { commandArgs: found.args } : {}) } : {}),

@@ -60,6 +60,7 @@ export function normalizeUpdate(update: Update, bot: BotIdentity, policy: GroupP
     eventKey: String(update.update_id),
     chatKey: chatKeyOf(m),
     replyTo: String(m.message_id),
+    ...(m.reply_to_message ? { inReplyTo: String(m.reply_to_message.message_id) } : {}),
     sender: { id: String(m.from.id), name: [m.from.first_name, m.from.last_name].filter(Boolean).join(" ") || m.from.username },
     text,
     command,

@@ -1,0 +1,77 @@
+/**
+ * The tenant's people acting on a handoff notification from Slack or Telegram (the `staff` side of
+ * the gateway's HandoffPort). *Take it* is the same conditional UPDATE as in the console (one of
+ * two presses wins; the other is told who owns it) and rewrites the notification to say who took
+ * it. A reply to the notification (its Slack thread, a Telegram reply) from the owner goes to the
+ * end user through replyAsHuman, keyed by the surface's event (a redelivery sends nothing twice);
+ * from anyone else it is refused, out loud, and nothing is sent. The person is `<channel kind>:<id>`.
+ */
+import { and, eq, or, sql } from "drizzle-orm";
+import type { InboundMessage } from "../channels/types.ts";
+import type { Database } from "../db/database.ts";
+import { channels, handoffs } from "../db/schema/index.ts";
+import { type StaffOutcome, TAKE_BUTTON } from "../gateway/handoff-port.ts";
+import type { Reach } from "../heartbeat/deliver.ts";
+import { take } from "./inbox.ts";
+import { consoleLink } from "./notice.ts";
+import { REPLY_MAX, replyAsHuman } from "./reply.ts";
+import { findHandoff } from "./store.ts";
+
+export const STAFF_TEXT = {
+  taken: (name: string) => `${name} took it. Reply to this message to answer the user.`,
+  owned: (owner: string) => `${owner} already owns this conversation; nothing was sent.`,
+  takeFirst: "Press *Take it* first; nothing was sent.",
+  closed: "This conversation is no longer with a person; nothing was sent.",
+  tooLong: `A reply can be at most ${REPLY_MAX} characters; nothing was sent.`,
+  failed: "The user's channel refused the reply; it is marked failed in the console.",
+  gone: "This handoff no longer exists.",
+};
+
+type Chat = { channelId: string; chatKey: string };
+
+export function createStaff(deps: { db: Database; reach: () => Reach | null; publicUrl: string }) {
+  const personOf = async (tenantId: string, chat: Chat, m: InboundMessage) => {
+    const [c] = await deps.db.withTenant(tenantId, (tx) => tx.select({ kind: channels.kind }).from(channels).where(eq(channels.id, chat.channelId)));
+    return { owner: `${c?.kind ?? "chat"}:${m.sender.id}`.slice(0, 200), name: (m.sender.name || m.sender.id).slice(0, 80) };
+  };
+
+  async function press(tenantId: string, chat: Chat, m: InboundMessage, id: string): Promise<StaffOutcome> {
+    const who = await personOf(tenantId, chat, m);
+    const h = await deps.db.withTenant(tenantId, (tx) => findHandoff(tx, id));
+    // Only the notification's own channel may take it (a button id typed elsewhere names nothing).
+    if (!h || (h.noticeChannelId && h.noticeChannelId !== chat.channelId)) return { answer: STAFF_TEXT.gone };
+    const r = await take(deps.db, tenantId, id, who.owner);
+    if (!r) return { answer: STAFF_TEXT.gone };
+    if (!r.taken) return { answer: r.status === "taken" ? STAFF_TEXT.owned(r.owner ?? "someone") : STAFF_TEXT.closed };
+    const text = `**${who.name} took it:** ${h.reason}\n${STAFF_TEXT.taken(who.name)}\nOpen in the console: ${consoleLink(deps.publicUrl, tenantId, id)}`;
+    return m.action?.messageId ? { edit: { messageId: m.action.messageId, text } } : { answer: STAFF_TEXT.taken(who.name) };
+  }
+
+  async function reply(tenantId: string, chat: Chat, m: InboundMessage): Promise<StaffOutcome | null> {
+    const ref = m.inReplyTo!;
+    const [h] = await deps.db.withTenant(tenantId, (tx) =>
+      tx.select().from(handoffs).where(and(
+        eq(handoffs.noticeChannelId, chat.channelId), eq(handoffs.noticeRef, ref),
+        // Telegram: the same chat; Slack: the notification's thread in that channel.
+        or(eq(handoffs.noticeChat, chat.chatKey), eq(sql`${handoffs.noticeChat} || ':' || ${handoffs.noticeRef}`, chat.chatKey)),
+      )));
+    if (!h) return null;
+    if (h.status === "waiting") return { answer: STAFF_TEXT.takeFirst };
+    if (h.status !== "taken") return { answer: STAFF_TEXT.closed };
+    const who = await personOf(tenantId, chat, m);
+    if (h.owner !== who.owner) return { answer: STAFF_TEXT.owned(h.owner ?? "someone") };
+    const text = m.text.trim();
+    if (!text) return {};
+    if (text.length > REPLY_MAX) return { answer: STAFF_TEXT.tooLong };
+    const reach = deps.reach();
+    if (!reach) throw new Error("the gateway is not running");
+    const sent = await replyAsHuman({ db: deps.db, reach }, tenantId, { handoffId: h.id, owner: who.owner, name: who.name, key: `${chat.channelId}:${m.eventKey}`, text });
+    return sent === "sent" ? {} : { answer: sent === "failed" ? STAFF_TEXT.failed : STAFF_TEXT.owned(h.owner ?? "someone") };
+  }
+
+  return async (tenantId: string, chat: Chat, m: InboundMessage): Promise<StaffOutcome | null> => {
+    const id = m.action?.id.startsWith(TAKE_BUTTON) ? m.action.id.slice(TAKE_BUTTON.length) : null;
+    if (id) return /^[0-9a-f-]{36}$/.test(id) ? press(tenantId, chat, m, id) : { answer: STAFF_TEXT.gone };
+    return m.inReplyTo ? reply(tenantId, chat, m) : null;
+  };
+}

@@ -1,0 +1,126 @@
+/**
+ * The inbox in a real browser (Debian's chromium, or KTEST_CHROMIUM, through playwright-core,
+ * headless) on an appliance listening on loopback, with the Telegram emulator as the user's side:
+ * a user types /human; an operator signs in, finds it waiting in the inbox, opens it, takes it,
+ * leaves an internal note, replies (the user gets it in Telegram), sees the user's next message
+ * appear without reloading (htmx polling), and returns the chat to the AI. Screenshots at 1280 and
+ * 360 px go to test-artifacts/ (inbox-*.png); at 360 px nothing is wider than the screen. Any
+ * console or page error fails.
+ */
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type BrowserContext, chromium, type Page } from "playwright-core";
+import { createUser } from "../../src/admin/accounts/users.ts";
+import { HUMAN_TEXT } from "../../src/handoff/chat.ts";
+import { PASSWORD } from "../support/admin.ts";
+import { eventually, startTestApp, type TestApp } from "../support/app.ts";
+import { type LlmMock, startLlmMock } from "../support/llm.ts";
+import { startTelegramShim, type TelegramShim } from "../support/telegram.ts";
+
+const ARTIFACTS = join(import.meta.dir, "../../test-artifacts");
+const CHROMIUM = process.env.KTEST_CHROMIUM ?? "/usr/bin/chromium";
+
+let llm: LlmMock;
+let tg: TelegramShim;
+let t: TestApp;
+let browser: BrowserContext;
+let page: Page;
+let base: string;
+let profile: string;
+const problems: string[] = [];
+
+beforeAll(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  llm = await startLlmMock();
+  llm.on({}, { text: "Ada here, happy to help again." });
+  tg = await startTelegramShim({ bots: [{ username: "AcmeAdaBot" }] });
+  t = await startTestApp(
+    "embedded",
+    {
+      server: { host: "127.0.0.1", port: 0 },
+      llm: { providers: [{ id: "mock", kind: "openai", base_url: llm.url, timeout_ms: 5000 }] },
+      tenants: [{ slug: "acme", name: "Acme", agents: [{ slug: "ada", name: "Ada", models: ["mock/m"], channels: [{ kind: "telegram", name: "acme-tg", bot_token: tg.token, api_root: tg.apiRoot }] }] }],
+    },
+    { listen: true },
+  );
+  const { tenantId } = await t.channel("acme", "acme-tg");
+  await createUser(t.app.db, { email: "root@example.com", password: PASSWORD, role: "platform_admin", tenantId: null });
+  await createUser(t.app.db, { email: "maria@acme.test", password: PASSWORD, role: "operator", tenantId });
+  base = `http://127.0.0.1:${t.app.server!.port}`;
+  profile = mkdtempSync(join(tmpdir(), "konstruct-chromium-"));
+  browser = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    viewport: { width: 1280, height: 900 },
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+  page = browser.pages()[0] ?? (await browser.newPage());
+  page.on("console", (m) => void (m.type() === "error" && problems.push(`console: ${m.text()} (${m.location().url})`)));
+  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+  page.setDefaultTimeout(15_000);
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await t?.cleanup();
+  await tg?.stop();
+  await llm?.stop();
+  if (profile) rmSync(profile, { recursive: true, force: true });
+});
+
+const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `inbox-${name}.png`), fullPage: true });
+async function noOverflow() {
+  const overflow = (await page.evaluate("document.documentElement.scrollWidth - window.innerWidth")) as number;
+  expect(overflow).toBeLessThanOrEqual(0);
+}
+
+test("an operator takes a chat from the inbox, answers in Telegram, sees new messages live, returns it", async () => {
+  await tg.userSends(4301, "/human");
+  await eventually(() => tg.botReplies(4301).find((r) => r.visible === HUMAN_TEXT.escalated), 10_000, "/human answered");
+  await tg.userSends(4301, "My invoice INV-77 is charged twice.");
+
+  await page.goto(`${base}/login`);
+  await page.getByLabel("E-mail").fill("maria@acme.test");
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL(`${base}/admin`);
+  await page.getByRole("link", { name: "Inbox" }).first().click();
+  await page.getByText(/waiting \d+ min/).waitFor();
+  await shot("01-waiting-1280");
+  await page.setViewportSize({ width: 360, height: 800 });
+  await noOverflow();
+  await shot("02-waiting-360");
+  await page.setViewportSize({ width: 1280, height: 900 });
+
+  await page.getByRole("link", { name: /asked for a person/ }).click();
+  await page.getByText("My invoice INV-77 is charged twice.").waitFor();
+  await page.getByRole("button", { name: "Take it" }).click();
+  await page.getByText("You own this conversation now").waitFor();
+  await page.getByLabel("Internal note (never sent to the user)").fill("Check the payment provider first.");
+  await page.getByRole("button", { name: "Add note" }).click();
+  await page.getByText("Check the payment provider first.").waitFor();
+  await page.getByLabel("Reply to the user (sent through their channel)").fill("I refunded the second charge of INV-77.");
+  await page.getByRole("button", { name: "Send reply" }).click();
+  await page.getByText("Reply sent to the user.").waitFor();
+  await eventually(() => tg.botReplies(4301).find((r) => r.visible === "maria (human): I refunded the second charge of INV-77."), 10_000, "reply in Telegram");
+  expect(tg.botReplies(4301).filter((r) => r.visible.includes("payment provider"))).toHaveLength(0);
+
+  // The user's next message appears without a reload (polling every 3 s).
+  await tg.userSends(4301, "Thank you, all good now!");
+  await page.getByText("Thank you, all good now!").waitFor({ timeout: 15_000 });
+  await shot("03-conversation-1280");
+  await page.setViewportSize({ width: 360, height: 800 });
+  await noOverflow();
+  await shot("04-conversation-360");
+  await page.setViewportSize({ width: 1280, height: 900 });
+
+  await page.getByRole("button", { name: "Return to AI" }).click();
+  await page.getByText("Returned to the AI.").waitFor();
+  await tg.userSends(4301, "One more question");
+  await eventually(() => tg.botReplies(4301).find((r) => r.visible === "Ada here, happy to help again."), 10_000, "the AI answers again");
+  await page.goto(`${base}/admin/inbox?tab=resolved`);
+  await page.getByText(/returned to the AI by console:maria@acme.test/).waitFor();
+  await shot("05-resolved-1280");
+  expect(problems).toEqual([]);
+}, 120_000);
