@@ -11,6 +11,7 @@ export type Area =
   | "dashboard"
   | "tenants"
   | "agents"
+  | "teams"
   | "channels"
   | "conversations"
   | "audit"
@@ -34,6 +35,7 @@ export const AREAS: { area: Area; label: string; href: string; least: Role }[] =
   { area: "dashboard", label: "Dashboard", href: "/admin", least: "operator" },
   { area: "tenants", label: "Tenants", href: "/admin/tenants", least: "platform_admin" },
   { area: "agents", label: "Agents", href: "/admin/agents", least: "tenant_admin" },
+  { area: "teams", label: "Teams", href: "/admin/teams", least: "tenant_admin" },
   { area: "channels", label: "Channels", href: "/admin/channels", least: "tenant_admin" },
   { area: "conversations", label: "Conversations", href: "/admin/conversations", least: "operator" },
   { area: "audit", label: "Audit", href: "/admin/audit", least: "tenant_admin" },
