@@ -14,7 +14,7 @@ import { DB_KINDS } from "../../test/support/db.ts";
 import { type LlmMock, startLlmMock } from "../../test/support/llm.ts";
 import { EMBEDDINGS_CONFIG } from "../../test/support/models.ts";
 import { ADAPTERS } from "../gateway/gateway.ts";
-import { agents, auditLog, llmCalls, teamMembers, teams, tenants } from "../db/schema/index.ts";
+import { agents, auditLog, llmCalls, teamMembers, teams, tenants, usageDaily } from "../db/schema/index.ts";
 import { createApiKey } from "../openai/keys.ts";
 import { LABELLED, SPECIALISTS } from "./labelled.ts";
 import { saveTeam } from "./store.ts";
@@ -152,6 +152,22 @@ describe.each(DB_KINDS)("teams on %s Postgres", (kind) => {
     const itRounds = llm.journal().slice(j).filter((r) => r.model === "it");
     expect(String(itRounds.at(-1)!.messages.at(-1)!.content)).toMatch(/^error: /);
     expect((await delegations(acme)).length).toBe(n + 2);
+  }, 60_000);
+
+  test("a specialist over its own budget is not asked; the coordinator is told and answers", async () => {
+    await t.app.db.withTenant(acme, async (tx) => {
+      await tx.update(agents).set({ dailyBudgetUsd: "0.01" }).where(eq(agents.id, ids.billing!));
+      await tx.insert(usageDaily).values({ tenantId: acme, agentId: ids.billing!, day: new Date().toISOString().slice(0, 10), provider: "mock", model: "earlier", calls: 1, costUsd: "1" });
+    });
+    const msg = LABELLED.find(([, l]) => l === "billing")![0];
+    const j = llm.journal().length;
+    expect(await ask(msg)).toBe("Desk: sorted.");
+    const calls = llm.journal().slice(j);
+    expect(calls.map((r) => r.model)).toEqual(["coord"]);
+    expect(String(calls[0]!.messages.at(-1)!.content)).toStartWith("BILLING (billing) answered:\n(BILLING could not answer: over its budget");
+    const answer = (await delegations(acme)).filter((a) => (a.data as { direction: string }).direction === "answer").at(-1)!;
+    expect(answer.data).toMatchObject({ from: "billing", outcome: "budget_stop" });
+    await t.app.db.withTenant(acme, (tx) => tx.update(agents).set({ dailyBudgetUsd: "0" }).where(eq(agents.id, ids.billing!)));
   }, 60_000);
 
   test("two tenants: each sees only its own team; members must be its own AI employees", async () => {
