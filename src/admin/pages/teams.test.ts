@@ -101,6 +101,12 @@ describe.each(DB_KINDS)("the Teams page on %s Postgres", (kind) => {
     const trail = await f.app().db.withTenant(f.acme, (tx) => tx.select().from(auditLog).where(eq(auditLog.kind, "team.delegate")));
     expect(trail.map((a) => a.summary).sort()).toEqual(["desk → iris", "iris → desk"]);
     expect(trail.find((a) => a.summary === "desk → iris")!.data).toMatchObject({ routed: "pre-route", text: msg });
+    // On the Audit page (filtered by kind) and in the conversation's transcript.
+    const auditPage = await (await s.tenantAdmin!.fetch(`/admin/audit${q()}&kind=team.delegate`)).text();
+    expect(auditPage).toContain("desk → iris");
+    expect(auditPage).toContain("iris → desk");
+    const transcript = await (await s.tenantAdmin!.fetch(`/admin/conversations/${trail[0]!.conversationId}${q()}`)).text();
+    expect(transcript).toContain("desk → iris");
   }, 60_000);
 
   test("another tenant's admin sees none of it; delete removes the team", async () => {
