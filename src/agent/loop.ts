@@ -10,6 +10,9 @@
  *
  * With a journal (agent/journal.ts) a turn resumed after a crash replays the model responses and
  * tool results an earlier run recorded instead of calling the model (and paying) again.
+ *
+ * `preroute` (src/teams/) may do a tool call's work before the first model call; the model then sees
+ * it as its own call and result, so a team's coordinator routes a clear case without a routing call.
  */
 import type { Logger } from "pino";
 import type { Database } from "../db/database.ts";
@@ -121,7 +124,9 @@ export async function runTurn(deps: TurnDeps, input: TurnInput): Promise<TurnOut
   };
 
   let first = 0;
-  const routed = input.resume || !deps.preroute ? null : await deps.preroute(ctx, agent, input.history).catch((e) => (deps.log.warn({ err: e }, "pre-route failed"), null));
+  // Not on a resumed turn, nor on a recovered one whose first model round is on record (its replay goes on from there).
+  const skipRoute = !!input.resume || !deps.preroute || !!input.journal?.recorded(0);
+  const routed = skipRoute ? null : await deps.preroute!(ctx, agent, input.history).catch((e) => (deps.log.warn({ err: e }, "pre-route failed"), null));
   if (routed) {
     scratch.push({ role: "assistant", content: "", toolCalls: [routed.call] }, { role: "tool", content: routed.result, toolCallId: routed.call.id });
     ledger.note({ kind: "tool_call", summary: routed.call.name, data: { arguments: routed.call.arguments, result: routed.result.slice(0, 2000), preRouted: true } });
