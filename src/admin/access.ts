@@ -11,6 +11,7 @@ export type Area =
   | "dashboard"
   | "tenants"
   | "agents"
+  | "teams"
   | "channels"
   | "conversations"
   | "inbox"
@@ -35,6 +36,7 @@ export const AREAS: { area: Area; label: string; href: string; least: Role }[] =
   { area: "dashboard", label: "Dashboard", href: "/admin", least: "operator" },
   { area: "tenants", label: "Tenants", href: "/admin/tenants", least: "platform_admin" },
   { area: "agents", label: "Agents", href: "/admin/agents", least: "tenant_admin" },
+  { area: "teams", label: "Teams", href: "/admin/teams", least: "tenant_admin" },
   { area: "channels", label: "Channels", href: "/admin/channels", least: "tenant_admin" },
   { area: "inbox", label: "Inbox", href: "/admin/inbox", least: "operator" },
   { area: "conversations", label: "Conversations", href: "/admin/conversations", least: "operator" },

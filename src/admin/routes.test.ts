@@ -205,6 +205,13 @@ function CONSOLE_ROWS(): Row[] {
     { route: "POST /admin/people/memories/:id/delete", expect: ADMIN_POST, query: (f) => `${acme(f)}&user=U1`, params: async (f) => ({ id: await aMemory(f) }) },
     // Answered with the page (counts of what was erased), not a redirect.
     { route: "POST /admin/people/erase", expect: [303, 403, 403, 200, 200], query: acme, body: () => ({ user: "U-gone", confirm: "U-gone" }) },
+    { route: "GET /admin/teams", expect: ADMIN, query: acme },
+    { route: "GET /admin/teams/new", expect: ADMIN, query: acme },
+    { route: "GET /admin/teams/:id", expect: ADMIN, query: acme, params: async (f) => ({ id: await aTeam(f) }) },
+    // A team without specialists is refused next to its field (400): the handler ran, nothing saved.
+    { route: "POST /admin/teams", expect: [303, 403, 403, 400, 400], query: acme, body: (f) => ({ name: "T", slug: unique("t-"), coordinator: f.agentId, max_fanout: "2", members: "" }) },
+    { route: "POST /admin/teams/:id", expect: [303, 403, 403, 400, 400], query: acme, params: async (f) => ({ id: await aTeam(f) }), body: (f) => ({ name: "T", slug: unique("t-"), coordinator: f.agentId, max_fanout: "2", members: "" }) },
+    { route: "POST /admin/teams/:id/delete", expect: ADMIN_POST, query: acme, params: async (f) => ({ id: await aTeam(f) }) },
     { route: "GET /admin/api-keys", expect: ADMIN, query: acme },
     // Answered with the page (the new key shown once), not a redirect.
     { route: "POST /admin/api-keys", expect: [303, 403, 403, 200, 200], query: acme, body: () => ({ name: unique("key-"), agent_id: "" }) },
@@ -314,6 +321,14 @@ const aMemory = async (f: Ctx) => {
 };
 
 /** A webhook trigger of acme's agent on the seeded channel. */
+/** A team of two fresh AI employees of acme. */
+const aTeam = async (f: Ctx) => {
+  const { saveTeam } = await import("../teams/store.ts");
+  const r = await saveTeam(f.app().db, f.acme, null, { slug: unique("team-"), name: "Route table", coordinatorId: await uiAgent(f), maxFanout: 2, members: [{ agentId: await uiAgent(f), description: "anything" }] });
+  if (!("id" in r)) throw new Error(JSON.stringify(r));
+  return r.id;
+};
+
 const aTrigger = async (f: Ctx) => {
   const { createTrigger } = await import("../triggers/store.ts");
   const def = { name: unique("t-"), kind: "webhook" as const, scheme: "github" as const, agentId: f.agentId, channelId: f.channelId, chatKey: "C1", filter: [], template: "a table's trigger" };

@@ -47,6 +47,13 @@ export const ADMIN_ROUTES: LazyRoute[] = [
   r("GET", "/admin/agents/:id", async () => (await pages()).showAgent),
   r("POST", "/admin/agents/:id", async () => (await pages()).updateAgent),
   r("POST", "/admin/agents/:id/delete", async () => (await pages()).removeAgent),
+  // teams (src/teams/): a coordinator and its specialists; saving points the named channels at the coordinator
+  r("GET", "/admin/teams", async () => (await pages()).listTeamsPage),
+  r("GET", "/admin/teams/new", async () => (await pages()).newTeam),
+  r("POST", "/admin/teams", async () => (await pages()).createTeam),
+  r("GET", "/admin/teams/:id", async () => (await pages()).showTeam),
+  r("POST", "/admin/teams/:id", async () => (await pages()).updateTeam),
+  r("POST", "/admin/teams/:id/delete", async () => (await pages()).removeTeam),
   r("GET", "/admin/channels", async () => (await pages()).listChannelsPage),
   r("GET", "/admin/channels/new", async () => (await pages()).newChannel), // ?kind=slack|telegram|whatsapp; Slack manifest
   r("POST", "/admin/channels", async () => (await pages()).createChannel), // sealed, started at once

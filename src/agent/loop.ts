@@ -10,6 +10,9 @@
  *
  * With a journal (agent/journal.ts) a turn resumed after a crash replays the model responses and
  * tool results an earlier run recorded instead of calling the model (and paying) again.
+ *
+ * `preroute` (src/teams/) may do a tool call's work before the first model call; the model then sees
+ * it as its own call and result, so a team's coordinator routes a clear case without a routing call.
  */
 import type { Logger } from "pino";
 import type { Database } from "../db/database.ts";
@@ -35,6 +38,11 @@ export interface TurnDeps {
   nearCap: KeyedMutex;
   /** Memory and knowledge around the call (agent/turn-context.ts); none = the persona prompt alone. */
   context?: TurnContext;
+  /**
+   * Work done before the first model call and shown to the model as its own tool call and result
+   * (src/teams/: the embedding pre-route hands a clear case to a specialist without a routing call).
+   */
+  preroute?(ctx: ToolContext, agent: Agent, history: ChatMessage[]): Promise<{ call: ToolCall; result: string } | null>;
 }
 
 export interface TurnInput {
@@ -57,6 +65,8 @@ export interface TurnInput {
   images?: ImageInput[];
   /** Continues a turn that paused for approval: `result` answers its pending call. */
   resume?: { state: TurnState; result: string };
+  /** 1 when a team's coordinator delegated this turn to a specialist (who may not delegate further). */
+  depth?: number;
 }
 
 /** A paused turn, as stored with its approval: enough to go on after a decision or a restart. */
@@ -84,7 +94,7 @@ export async function runTurn(deps: TurnDeps, input: TurnInput): Promise<TurnOut
   const scratch: ChatMessage[] = [...(input.resume?.state.scratch ?? [])];
   const turn = input.resume?.state.turn ?? input.turn;
   const userKey = input.userKey ?? turn?.requestedBy ?? "";
-  const ctx: ToolContext = { tenantId: input.tenantId, agentId: agent.id, conversationId: input.conversationId, userKey, signal: input.signal, turn };
+  const ctx: ToolContext = { tenantId: input.tenantId, agentId: agent.id, conversationId: input.conversationId, userKey, signal: input.signal, turn, depth: input.depth ?? 0, delegations: { count: 0 } };
   // Memory and knowledge (context) and the skill catalogue (tools) each add to the persona prompt.
   const scope = { tenantId: input.tenantId, agent, conversationId: input.conversationId, userKey };
   const recalled = deps.context ? await deps.context.prompt(scope, input.history, input.preloaded).catch((e) => (deps.log.warn({ err: e }, "turn context failed"), "")) : "";
@@ -116,6 +126,13 @@ export async function runTurn(deps: TurnDeps, input: TurnInput): Promise<TurnOut
   };
 
   let first = 0;
+  // Not on a resumed turn, nor on a recovered one whose first model round is on record (its replay goes on from there).
+  const skipRoute = !!input.resume || !deps.preroute || !!input.journal?.recorded(0);
+  const routed = skipRoute ? null : await deps.preroute!(ctx, agent, input.history).catch((e) => (deps.log.warn({ err: e }, "pre-route failed"), null));
+  if (routed) {
+    scratch.push({ role: "assistant", content: "", toolCalls: [routed.call] }, { role: "tool", content: routed.result, toolCallId: routed.call.id });
+    ledger.note({ kind: "tool_call", summary: routed.call.name, data: { arguments: routed.call.arguments, result: routed.result.slice(0, 2000), preRouted: true } });
+  }
   if (input.resume) {
     const { state, result } = input.resume;
     scratch.push({ role: "tool", content: result, toolCallId: state.pending.id });

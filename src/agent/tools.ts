@@ -17,6 +17,10 @@ export interface ToolContext {
   turn?: TurnScope;
   /** http_fetch: the host/path patterns of the skills that allowed this call (set by the registry). */
   network?: string[];
+  /** 0 for a turn answering a user; 1 for a specialist's turn run by a team's `delegate` (src/teams/). */
+  depth?: number;
+  /** Delegations made so far in this turn (one object per turn, shared by every call's context). */
+  delegations?: { count: number };
 }
 
 export interface TurnScope {

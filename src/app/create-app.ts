@@ -40,6 +40,9 @@ import { createSchedules, type Schedules } from "../schedules/index.ts";
 import { createTasks, type Tasks } from "../tasks/index.ts";
 import { createHandoffChat } from "../handoff/chat.ts";
 import { createEscalateTool } from "../handoff/escalate-tool.ts";
+import { createTeams, DELEGATE } from "../teams/delegate.ts";
+import { TeamDirectory } from "../teams/directory.ts";
+import { Router } from "../teams/router.ts";
 import { createHandoffService } from "../handoff/service.ts";
 import { defineHandoffJobs } from "../handoff/jobs.ts";
 import { createStaff } from "../handoff/staff.ts";
@@ -229,6 +232,10 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
         const sched = createSchedules({ db: opened, log, enqueue: background.executor.enqueueMany, warm: () => engine.warm() });
         schedules = sched;
         const escalateTool = { provider: createEscalateTool(handoff), options: { baseline: ["escalate"] } };
+        // Teams: a coordinator's delegate tool (a core ability) runs a specialist's turn on the gateway's own loop;
+        // the pre-route scores with the same embedder (no model call).
+        const team = createTeams({ db: opened, directory: new TeamDirectory(opened), router: new Router(sem.embedder), prices: config.llm.prices, turn: () => running?.turn ?? null });
+        const teamTool = { provider: team.tools, options: { baseline: [DELEGATE] } };
         const gw = await createGateway({
           config,
           db: opened,
@@ -237,7 +244,8 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
           dataDir,
           adapters: opts.adapters,
           onPollerLease: (channel, held) => metrics.pollerLeases.set({ channel }, held ? 1 : 0),
-          toolProviders: [semanticTools, escalateTool, background.tool, sched.tool, ...(opts.toolProviders ?? [])],
+          toolProviders: [semanticTools, escalateTool, teamTool, background.tool, sched.tool, ...(opts.toolProviders ?? [])],
+          preroute: team.preroute,
           handoff: { ...createHandoffChat({ db: opened, escalated, opened: notifyOpened }), staff: createStaff(noticeDeps) },
           tasks: { ...background.commands, schedules: sched.command },
           resolver: opts.resolver,

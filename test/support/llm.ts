@@ -65,6 +65,8 @@ export interface MockRequest {
   lastUser?: string;
   /** `max_tokens` as sent (OpenAI), when sent. */
   maxTokens?: number;
+  /** Names of the tools the request offered (OpenAI shape). */
+  tools: string[];
   /** The request's messages in OpenAI shape (aimock converts Ollama's). */
   messages: { role: string; content: unknown; tool_calls?: unknown[]; tool_call_id?: string }[];
 }
@@ -152,7 +154,7 @@ function toAimock(reply: MockReply & { usage?: MockUsage }): FixtureResponse {
 }
 
 function toMockRequest(e: JournalEntry): MockRequest {
-  const body = (e.body ?? {}) as { model?: unknown; max_tokens?: unknown; messages?: MockRequest["messages"] };
+  const body = (e.body ?? {}) as { model?: unknown; max_tokens?: unknown; messages?: MockRequest["messages"]; tools?: { function?: { name?: string } }[] };
   const messages = Array.isArray(body.messages) ? body.messages : [];
   const lastUser = messages.findLast((m) => m.role === "user")?.content;
   return {
@@ -163,6 +165,7 @@ function toMockRequest(e: JournalEntry): MockRequest {
     ...(typeof body.model === "string" ? { model: body.model } : {}),
     ...(typeof lastUser === "string" ? { lastUser } : {}),
     ...(typeof body.max_tokens === "number" ? { maxTokens: body.max_tokens } : {}),
+    tools: Array.isArray(body.tools) ? body.tools.map((t) => String(t.function?.name ?? "")) : [],
     messages,
   };
 }

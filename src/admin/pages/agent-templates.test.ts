@@ -44,6 +44,7 @@ describe.each(DB_KINDS)("hire from template on %s Postgres", (kind) => {
     f = await consoleFixture(kind, { llm: { providers: [{ id: "mock", kind: "openai", base_url: llm.url, api_key: SEEDED_SECRETS[5] }] } });
     mkdirSync(join(f.t.dataDir, "templates"), { recursive: true });
     writeFileSync(join(f.t.dataDir, "templates", "broken.md"), "---\nid: broken\ntitle: Broken\n---\n");
+    writeFileSync(join(f.t.dataDir, "templates", "office-manager.md"), "---\nid: office-manager\ntitle: Office manager\ndescription: Runs the office.\nname: Olga\npersona: Organised and friendly.\n---\nKeep the office running.\n");
     s = await f.sessions();
   });
   afterAll(async () => {
@@ -57,6 +58,10 @@ describe.each(DB_KINDS)("hire from template on %s Postgres", (kind) => {
     for (const t of bundledTemplates()) expect(html).toContain(`/admin/agents/new?tenant=${f.acme}&template=${t.id}`);
     expect(html).toContain("broken.md: description: is required");
     expect(html).not.toContain(f.t.dataDir);
+    // A partner's own template from the data dir is offered (marked custom) and pre-fills the form.
+    expect(html).toContain(`template=office-manager" aria-label="Hire Office manager">Hire</a> (custom)`);
+    const custom = formValues(await (await s.tenantAdmin!.fetch(`/admin/agents/new${q()}&template=office-manager`)).text());
+    expect(custom).toMatchObject({ name: "Olga", slug: "olga", persona: "Organised and friendly.", instructions: "Keep the office running." });
     expect((await s.tenantAdmin!.fetch(`/admin/agents/new${q()}&template=nope`)).status).toBe(404);
     // Globex's admin asking for acme's form gets globex's own (the principal's tenant wins), never acme's agents' models.
     const other = await (await s.otherAdmin!.fetch(`/admin/agents/new?tenant=${f.acme}&template=it-helpdesk`)).text();

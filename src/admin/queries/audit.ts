@@ -5,7 +5,7 @@ import { agents, auditLog } from "../../db/schema/index.ts";
 import { dayAfter } from "./conversations.ts";
 import { type Page, pageWindow, toPage } from "./page.ts";
 
-export const AUDIT_KINDS = ["inbound", "llm_call", "tool_call", "outbound", "refusal", "budget_stop", "command", "error", "handoff", "scope"] as const;
+export const AUDIT_KINDS = ["inbound", "llm_call", "tool_call", "outbound", "refusal", "budget_stop", "command", "error", "handoff", "scope", "team.delegate"] as const;
 
 export interface AuditFilter {
   agentId?: string;

@@ -23,7 +23,7 @@ export interface Transcript {
   items: TranscriptItem[];
 }
 
-const EVENT_KINDS = ["tool_call", "budget_stop", "refusal", "error", "command", "handoff"];
+const EVENT_KINDS = ["tool_call", "budget_stop", "refusal", "error", "command", "handoff", "team.delegate"];
 
 export async function loadTranscript(db: Database, tenantId: string, conversationId: string): Promise<Transcript | null> {
   return db.withTenant(tenantId, async (tx) => {

@@ -19,6 +19,7 @@ export * from "./tenant-llm-providers.ts";
 export * from "./memory.ts";
 export * from "./schedules.ts";
 export * from "./tasks.ts";
+export * from "./teams.ts";
 export * from "./tenants.ts";
 export * from "./triggers.ts";
 export * from "./usage.ts";
@@ -45,6 +46,8 @@ export const TENANT_TABLES = [
   "schedule_runs",
   "schedules",
   "tasks",
+  "team_members",
+  "teams",
   "tenant_llm_providers",
   "tenant_secrets",
   "trigger_deliveries",

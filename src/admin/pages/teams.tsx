@@ -1,0 +1,73 @@
+/** @jsxImportSource @kitajs/html */
+/**
+ * /admin/teams: teams of the tenant (src/teams/) — list, create, edit, delete, for its admins. Saving
+ * points the named channels at the coordinator (their connections restart at once), which is what
+ * "a channel answered by a team" means: the coordinator answers and delegates.
+ */
+import { inArray } from "drizzle-orm";
+import { TeamFormView, TeamList } from "../../../views/admin/teams.tsx";
+import type { FieldErrors } from "../../../views/admin/form.tsx";
+import { channels } from "../../db/schema/index.ts";
+import { redirect, render } from "../../http/render.ts";
+import { deleteTeam, getTeam, type LoadedTeam, listTeams, saveTeam } from "../../teams/store.ts";
+import { listAgents } from "../agents/save.ts";
+import { flashMessage, withFlash } from "../flash.ts";
+import { formFields, uuidParam } from "../forms.ts";
+import type { AdminContext, ConsoleDeps, Handler } from "../lazy.ts";
+import { pageScope } from "../scope.ts";
+import { parseTeamForm, TEAM_DEFAULTS, teamToForm } from "../teams/form.ts";
+
+const scoped = (deps: ConsoleDeps, ctx: AdminContext) => pageScope(deps, ctx, "teams");
+
+async function form(deps: ConsoleDeps, ctx: AdminContext, tenantId: string, team: LoadedTeam | null, values: Record<string, string> | null, errors?: FieldErrors, status = 200) {
+  const { db } = await scoped(deps, ctx);
+  const [agents, chans] = await Promise.all([listAgents(db, tenantId), db.withTenant(tenantId, (tx) => tx.select().from(channels).orderBy(channels.name))]);
+  const shown = values ?? (team ? teamToForm(team, chans) : TEAM_DEFAULTS);
+  return render(ctx, <TeamFormView csrf={ctx.csrfToken} tenantId={tenantId} team={team} agents={agents} channels={chans.map((c) => c.name)} values={shown} errors={errors} flash={flashMessage(ctx.query.flash)} />, team?.team.name ?? "New team", status);
+}
+
+async function save(deps: ConsoleDeps, ctx: AdminContext, id: string | null) {
+  const { db, tenantId } = await scoped(deps, ctx);
+  if (!tenantId) return redirect(ctx.request, "/admin/tenants/new");
+  const existing = id ? await getTeam(db, tenantId, id) : null;
+  const fields = formFields(ctx.body);
+  const [agents, chans] = await Promise.all([listAgents(db, tenantId), db.withTenant(tenantId, (tx) => tx.select().from(channels))]);
+  const parsed = parseTeamForm(fields, agents, chans);
+  const result = parsed.ok ? await saveTeam(db, tenantId, id, parsed.value) : { errors: parsed.errors };
+  if ("errors" in result) return form(deps, ctx, tenantId, existing, fields, result.errors, 400);
+  const moved = parsed.ok ? parsed.value.channelIds.filter((c) => chans.find((x) => x.id === c)!.agentId !== parsed.value.coordinatorId) : [];
+  if (parsed.ok && moved.length) {
+    await db.withTenant(tenantId, (tx) => tx.update(channels).set({ agentId: parsed.value.coordinatorId }).where(inArray(channels.id, moved)));
+    for (const c of moved) await deps.connections()?.reload(tenantId, c);
+  }
+  return redirect(ctx.request, withFlash(`/admin/teams/${result.id}?tenant=${tenantId}`, id ? "saved" : "created"));
+}
+
+export const listTeamsPage: Handler = async (deps, ctx) => {
+  const { db, scope, tenantId } = await scoped(deps, ctx);
+  return render(ctx, <TeamList scope={scope} teams={tenantId ? await listTeams(db, tenantId) : []} flash={flashMessage(ctx.query.flash)} />, "Teams");
+};
+
+export const newTeam: Handler = async (deps, ctx) => {
+  const { tenantId } = await scoped(deps, ctx);
+  if (!tenantId) return redirect(ctx.request, "/admin/tenants/new");
+  return form(deps, ctx, tenantId, null, null);
+};
+
+export const showTeam: Handler = async (deps, ctx) => {
+  const { db, tenantId } = await scoped(deps, ctx);
+  if (!tenantId) return redirect(ctx.request, "/admin/tenants/new");
+  return form(deps, ctx, tenantId, await getTeam(db, tenantId, uuidParam(ctx.params.id, "team")), null);
+};
+
+export const createTeam: Handler = (deps, ctx) => save(deps, ctx, null);
+export const updateTeam: Handler = (deps, ctx) => save(deps, ctx, uuidParam(ctx.params.id, "team"));
+
+export const removeTeam: Handler = async (deps, ctx) => {
+  const { db, tenantId } = await scoped(deps, ctx);
+  if (!tenantId) return redirect(ctx.request, "/admin/tenants/new");
+  const id = uuidParam(ctx.params.id, "team");
+  await getTeam(db, tenantId, id);
+  await deleteTeam(db, tenantId, id);
+  return redirect(ctx.request, withFlash(`/admin/teams?tenant=${tenantId}`, "deleted"));
+};
