@@ -1,5 +1,5 @@
 /* Konstruct website chat widget — served by the appliance, no dependencies. Everything lives in a
- * closed shadow root so the host page's CSS cannot reach it. Replies arrive as HTML the server has
+ * shadow root so the host page's CSS cannot reach it. Replies arrive as HTML the server has
  * already escaped and sanitised; the visitor's own text is only ever set as text. */
 (function (cfg) {
   "use strict";
@@ -13,9 +13,11 @@
     clear: function () { try { localStorage.removeItem(KEY); } catch (e) { delete memory[KEY]; } },
   };
   var CSS =
-    ":host{all:initial}" +
+    // Important in the shadow context beats the page's own !important: nothing of the host page's CSS reaches the widget.
+    ":host{all:initial!important;display:block!important;position:fixed!important;width:0!important;height:0!important;border:0!important}" +
     ".k{position:fixed;right:20px;bottom:20px;z-index:2147483000;font:14px/1.4 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;color:#1b1f24}" +
-    ".bubble{width:56px;height:56px;border-radius:50%;border:0;background:#2456d6;color:#fff;font-size:26px;cursor:pointer;box-shadow:0 4px 14px rgba(0,0,0,.25)}" +
+    ".bubble{width:56px;height:56px;border-radius:50%;border:0;background:#2456d6;color:#fff;cursor:pointer;box-shadow:0 4px 14px rgba(0,0,0,.25);display:flex;align-items:center;justify-content:center;margin-left:auto}" +
+    ".bubble svg{width:28px;height:28px;fill:#fff}" +
     ".panel{display:none;flex-direction:column;width:340px;max-width:calc(100vw - 40px);height:460px;max-height:calc(100vh - 100px);background:#fff;border-radius:12px;box-shadow:0 8px 30px rgba(0,0,0,.25);overflow:hidden;margin-bottom:12px}" +
     ".open .panel{display:flex}" +
     ".head{background:#2456d6;color:#fff;padding:10px 14px;font-weight:600;display:flex;justify-content:space-between;align-items:center}" +
@@ -29,9 +31,9 @@
     "textarea{flex:1;border:0;padding:10px;font:inherit;resize:none;height:44px;outline:none}" +
     "form button{border:0;background:#fff;color:#2456d6;font-weight:600;padding:0 14px;cursor:pointer}";
 
-  var host = document.createElement("div");
+  var host = document.createElement("konstruct-chat");
   host.setAttribute("data-konstruct-widget", cfg.id);
-  var root = host.attachShadow({ mode: "closed" });
+  var root = host.attachShadow({ mode: "open" });
   try {
     var sheet = new CSSStyleSheet();
     sheet.replaceSync(CSS);
@@ -62,7 +64,9 @@
   panel.appendChild(head);
   panel.appendChild(log);
   panel.appendChild(form);
-  var bubble = el("button", "bubble", "\ud83d\udcac");
+  var bubble = el("button", "bubble");
+  // A speech bubble drawn here: no emoji font, image or icon CDN needed.
+  bubble.innerHTML = '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2z"/></svg>';
   bubble.setAttribute("aria-label", "Open chat");
   box.appendChild(panel);
   box.appendChild(bubble);
