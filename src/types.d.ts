@@ -13,3 +13,8 @@ declare module "*/static/app.js" {
   const text: string;
   export default text;
 }
+declare module "*/widget/client.js" {
+  /** The website widget's script, imported `with { type: "text" }`. */
+  const text: string;
+  export default text;
+}

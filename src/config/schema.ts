@@ -412,6 +412,17 @@ export const configSchema = z
         timeout_seconds: int().pipe(z.number().min(1).max(3600)).default(120),
       })
       .prefault({}),
+    /** The website chat widget (src/widget/, docs/widget.md): per-visitor and per-IP limits, message size. */
+    widget: z
+      .strictObject({
+        /** Messages per visitor: a token bucket (burst, sustained per second); over it: 429. */
+        visitor: bucket(6, 0.1),
+        /** Messages and new visitors per client IP (all widgets of this appliance). */
+        ip: bucket(30, 0.5),
+        /** Longest message a visitor may send, in characters. */
+        max_chars: int().pipe(z.number().min(1).max(20_000)).default(2000),
+      })
+      .prefault({}),
     /** The job engine (pg-boss) for background work: tasks and, later, schedules and triggers. */
     jobs: z
       .strictObject({

@@ -47,6 +47,7 @@ export const ADAPTERS: Record<string, AdapterFactory> = {
   whatsapp: async (def, ctx) => (await import("../channels/whatsapp/adapter.ts")).createWhatsAppAdapter(def, ctx),
   webchat: async () => (await import("../channels/webchat/adapter.ts")).createWebchatAdapter(),
   api: async () => (await import("../channels/api/adapter.ts")).createApiAdapter(),
+  widget: async (def) => (await import("../channels/widget/adapter.ts")).createWidgetAdapter(def),
 };
 
 export interface GatewayOptions {

@@ -10,6 +10,7 @@
  *   POST /hooks/:kind/:channelId   channel webhooks (Slack Events API, Telegram webhook, WhatsApp)
  *   GET  /hooks/:kind/:channelId   webhook verification handshakes (WhatsApp hub.challenge)
  *   POST /v1/chat/completions, GET /v1/models   OpenAI-compatible API (src/openai/: its own API keys)
+ *   GET /widget/:id.js, POST /widget/:id/{session,messages,poll}   website chat widget (src/widget/: origins, visitor tokens)
  *   /setup /login /logout /invite /admin/* /api/v1/*   admin console and API (admin/routes.ts);
  *                      everything from here down is behind admin auth (first run, CSRF)
  *   knowledge base (tenant = slug or id; read: its operators, write: its admins — routes/kb/tenant.ts):
@@ -44,6 +45,7 @@ import type { KbDeps } from "./routes/kb/tenant.ts";
 import { kbUpload } from "./routes/kb/upload.ts";
 import { metrics } from "./routes/metrics.ts";
 import { openAiApi } from "../openai/routes.ts";
+import { widgetRoutes } from "../widget/routes.ts";
 import { readyz } from "./routes/readyz.ts";
 import { staticAssets } from "./routes/static.ts";
 import type { Outbound } from "../net/outbound.ts";
@@ -100,6 +102,7 @@ export function buildHttp(deps: HttpDeps) {
     .use(triggerHooks(deps))
     .use(hooks(deps))
     .use(openAiApi(deps))
+    .use(widgetRoutes(deps))
     // Everything below is behind admin auth: principal, CSRF, first-run redirect (admin/auth/plugin.ts).
     .use(adminAuth(deps))
     .use(adminConsole(deps))

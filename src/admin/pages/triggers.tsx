@@ -31,7 +31,7 @@ async function view(deps: AdminDeps, ctx: PageCtx, extra: Partial<TriggersProps>
   if (tenantId) {
     const [rows, deliveries] = await db.withTenant(tenantId, async (tx) => [await listTriggers(tx), await recentDeliveries(tx)] as const);
     const agents = (await listAgents(db, tenantId)).map((a) => ({ id: a.id, name: a.name }));
-    const channels = (await listChannels(db, tenantId)).filter((c) => c.kind !== "webchat" && c.kind !== "api").map((c) => ({ id: c.id, name: c.name }));
+    const channels = (await listChannels(db, tenantId)).filter((c) => c.kind !== "webchat" && c.kind !== "api" && c.kind !== "widget").map((c) => ({ id: c.id, name: c.name }));
     Object.assign(props, { triggers: rows, deliveries, agents, channels, admin: canAdmin(p, tenantId) });
   }
   return render(ctx, <TriggersView {...props} />, "Triggers", status);
