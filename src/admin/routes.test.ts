@@ -32,7 +32,7 @@ import { createUser } from "./accounts/users.ts";
 
 /** Registered before admin auth, deliberately public (see src/http/routes.ts). */
 // /v1/* has its own API keys (src/openai/; test/e2e/openai-api.test.ts).
-const OUTSIDE_ADMIN_AUTH = ["GET /healthz", "GET /readyz", "GET /metrics", "GET /static/:file", "POST /hooks/trigger/:id", "POST /hooks/:kind/:channelId", "GET /hooks/:kind/:channelId", "GET /v1/models", "POST /v1/chat/completions"];
+const OUTSIDE_ADMIN_AUTH = ["GET /healthz", "GET /readyz", "GET /metrics", "GET /static/:file", "POST /hooks/trigger/:id", "POST /hooks/:kind/:channelId", "GET /hooks/:kind/:channelId", "GET /v1/models", "POST /v1/chat/completions", "GET /widget/:file", "OPTIONS /widget/:id/:call", "POST /widget/:id/:call"];
 
 type Expect = [anonymous: number, operator: number, otherAdmin: number, tenantAdmin: number, platformAdmin: number];
 interface Row {

@@ -137,14 +137,15 @@ describe("CSRF, sessions and cookies", () => {
   test("navigation shows only what the role may use", async () => {
     const op = await (await (await signIn(browser(f.app), f.emails.operator)).fetch("/admin")).text();
     const nav = (html: string) => [...html.matchAll(/<nav[\s\S]*?<\/nav>/g)][0]![0].match(/href="([^"]+)"/g)!.map((h) => h.slice(6, -1));
-    expect(nav(op)).toEqual(["/admin", "/admin/conversations", "/admin/usage", "/admin/chat", "/admin/knowledge", "/admin/approvals", "/admin/tasks", "/admin/schedules", "/admin/triggers", "/admin/tokens"]);
+    expect(nav(op)).toEqual(["/admin", "/admin/inbox", "/admin/conversations", "/admin/usage", "/admin/chat", "/admin/knowledge", "/admin/approvals", "/admin/tasks", "/admin/schedules", "/admin/triggers", "/admin/tokens"]);
     const ta = await (await (await signIn(browser(f.app), f.emails.tenantAdmin)).fetch("/admin")).text();
     expect(nav(ta)).not.toContain("/admin/tenants");
     expect(nav(ta)).toContain("/admin/users");
     expect(nav(ta)).toContain("/admin/api-keys");
     expect(nav(ta)).toContain("/admin/people");
+    expect(nav(ta)).toContain("/admin/teams");
     const pa = await (await (await signIn(browser(f.app), f.emails.platformAdmin)).fetch("/admin")).text();
-    expect(nav(pa)).toHaveLength(18);
+    expect(nav(pa)).toHaveLength(20); // + inbox, teams
   });
 });
 
