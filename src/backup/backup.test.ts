@@ -5,7 +5,7 @@
  * archives are refused before anything is written; a non-empty data dir needs --force.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { rewriteArchive } from "../../test/support/backup-archive.ts";
 import { cli, configFile, readBack, seed, started } from "../../test/support/backup.ts";
@@ -23,6 +23,10 @@ describe("backup and restore, embedded database", () => {
     await seed(app, 3);
     await app.stop();
     writeFileSync(join(source.path, "tenants-file-check"), "x"); // not a backed-up name: must stay out
+    for (const dir of ["skills/shared-skill", "tenants/acme/skills/own-skill"]) {
+      mkdirSync(join(source.path, dir), { recursive: true });
+      writeFileSync(join(source.path, dir, "SKILL.md"), `---\nname: ${dir.split("/").at(-1)}\n---\n`);
+    }
     archive = join(work.path, "a.tar.gz");
     const r = await cli("backup", "-c", configFile(work.path, source.path), "--out", archive, "--include-key");
     expect(r.err).toContain("includes the master key");
@@ -37,8 +41,10 @@ describe("backup and restore, embedded database", () => {
     const target = join(work.path, "restored");
     const r = await cli("restore", archive, "-c", configFile(work.path, target));
     expect([r.code, r.err]).toEqual([0, ""]);
-    expect(readdirSync(target).sort()).toEqual(expect.arrayContaining(["instance-id", "pg", "secret.key"]));
+    expect(readdirSync(target).sort()).toEqual(expect.arrayContaining(["instance-id", "pg", "secret.key", "skills", "tenants"]));
     expect(existsSync(join(target, "tenants-file-check"))).toBe(false);
+    for (const file of ["skills/shared-skill/SKILL.md", "tenants/acme/skills/own-skill/SKILL.md"])
+      expect(readFileSync(join(target, file), "utf8")).toBe(readFileSync(join(source.path, file), "utf8"));
     expect(readFileSync(join(target, "secret.key"), "utf8")).toBe(readFileSync(join(source.path, "secret.key"), "utf8"));
     // No tenants in this config: everything below comes from the archive.
     const app = await started(target, { tenants: false });
@@ -104,7 +110,7 @@ describe("backup and restore, embedded database", () => {
     const forced = await cli("restore", archive, "-c", cfg, "--force");
     expect(forced.code).toBe(0);
     const [aside] = readdirSync(join(target, "backups"));
-    expect(readdirSync(join(target, "backups", aside!)).sort()).toEqual(["instance-id", "pg", "secret.key"]);
+    expect(readdirSync(join(target, "backups", aside!)).sort()).toEqual(["instance-id", "pg", "secret.key", "skills", "tenants"]);
     expect(existsSync(join(target, "pg", "PG_VERSION"))).toBe(true);
   });
 });

@@ -5,7 +5,7 @@
  * The output file is written as `<out>.partial` (mode 0600: it may hold the key and always holds
  * sealed secrets) and renamed only once complete, so a crash never leaves a plausible half-archive.
  */
-import { createReadStream, createWriteStream, renameSync, rmSync, statSync } from "node:fs";
+import { createReadStream, createWriteStream, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import type { Database } from "../db/database.ts";
 import type { RawSql } from "../db/driver.ts";
 import { KonstructError } from "../errors.ts";
@@ -47,6 +47,8 @@ export async function writeBackup(out: NodeJS.WritableStream, opts: BackupOption
   }
   const tmp = `${opts.scratchDir ?? opts.dataDir}/.konstruct-backup-${process.pid}-${Date.now()}.pgdump`;
   try {
+    // Created 0600 first: pg_dump keeps the mode of a file it truncates, and the dump holds every tenant's rows.
+    writeFileSync(tmp, "", { mode: 0o600 });
     await pgDumpToFile(opts.url!, tmp);
     const dump: PartSource = { name: "db/pg_dump.custom", bytes: statSync(tmp).size, open: () => createReadStream(tmp) };
     const parts = [dump, ...files()];

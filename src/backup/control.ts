@@ -31,40 +31,50 @@ export function startControl(opts: { dataDir: string; db: Database; log: Logger 
     opts.log.warn({ path }, "data_dir path too long for the control socket; `konstruct backup` cannot run while serving (stop the server or use a shorter data_dir)");
     return null;
   }
-  const dir = join(opts.dataDir, "run");
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  chmodSync(dir, 0o700);
-  // We hold data_dir/pg.lock, so a socket left here is a dead process's.
-  rmSync(path, { force: true });
-  let busy = false;
-  const server = Bun.serve({
-    unix: path,
-    fetch: async (req) => {
-      const url = new URL(req.url);
-      if (req.method !== "GET" || url.pathname !== "/backup") return new Response("not found\n", { status: 404 });
-      if (busy) return new Response("a backup is already running\n", { status: 409 });
-      busy = true;
-      const includeKey = url.searchParams.get("include_key") === "1";
-      const body = new PassThrough();
-      const started = performance.now();
-      // Loaded on first use: the archive code (tar, gzip) costs a serving process nothing until then.
-      import("./backup.ts")
-        .then(({ writeBackup }) => writeBackup(body, { db: opts.db, dataDir: opts.dataDir, includeKey }))
-        .then(
-          (m) => opts.log.info({ parts: m.parts.length, bytes: m.parts.reduce((n, p) => n + p.bytes, 0), includes_key: m.includes_key, ms: Math.round(performance.now() - started) }, "backup streamed over the control socket"),
-          (e) => (opts.log.error({ err: e }, "backup over the control socket failed"), body.destroy(e as Error)),
-        )
-        .finally(() => (busy = false));
-      return new Response(Readable.toWeb(body) as ReadableStream, { headers: { "content-type": "application/gzip" } });
-    },
-  });
-  chmodSync(path, 0o600);
+  const fetch = backupHandler(opts);
+  let server: ReturnType<typeof Bun.serve>;
+  try {
+    const dir = join(opts.dataDir, "run");
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    chmodSync(dir, 0o700);
+    // We hold data_dir/pg.lock, so a socket left here is a dead process's.
+    rmSync(path, { force: true });
+    server = Bun.serve({ unix: path, fetch });
+    chmodSync(path, 0o600);
+  } catch (e) {
+    // Some file systems (network shares, some container volumes) hold no sockets: serve anyway.
+    opts.log.warn({ err: e, path }, "control socket unavailable; `konstruct backup` needs the server stopped");
+    return null;
+  }
   opts.log.info({ path }, "control socket listening");
   return {
     stop() {
       server.stop(true);
       rmSync(path, { force: true });
     },
+  };
+}
+
+/** GET /backup: the archive, streamed as it is written; one at a time. */
+function backupHandler(opts: { dataDir: string; db: Database; log: Logger }): (req: Request) => Response {
+  let busy = false;
+  return (req) => {
+    const url = new URL(req.url);
+    if (req.method !== "GET" || url.pathname !== "/backup") return new Response("not found\n", { status: 404 });
+    if (busy) return new Response("a backup is already running\n", { status: 409 });
+    busy = true;
+    const includeKey = url.searchParams.get("include_key") === "1";
+    const body = new PassThrough();
+    const started = performance.now();
+    // Loaded on first use: the archive code (tar, gzip) costs a serving process nothing until then.
+    import("./backup.ts")
+      .then(({ writeBackup }) => writeBackup(body, { db: opts.db, dataDir: opts.dataDir, includeKey }))
+      .then(
+        (m) => opts.log.info({ parts: m.parts.length, bytes: m.parts.reduce((n, p) => n + p.bytes, 0), includes_key: m.includes_key, ms: Math.round(performance.now() - started) }, "backup streamed over the control socket"),
+        (e) => (opts.log.error({ err: e }, "backup over the control socket failed"), body.destroy(e as Error)),
+      )
+      .finally(() => (busy = false));
+    return new Response(Readable.toWeb(body) as ReadableStream, { headers: { "content-type": "application/gzip" } });
   };
 }
 

@@ -11,6 +11,7 @@ import { migrationStatus } from "../db/migrate.ts";
 import { TENANT_TABLES } from "../db/schema/index.ts";
 import { redactUrl } from "../log/redact.ts";
 import type { SecretBox } from "../secrets/box.ts";
+import { backupsCheck } from "./backups.ts";
 import { embeddingsCheck, vectorStoreCheck } from "./embeddings.ts";
 import { masterKey, sealedSecretsCheck } from "./secrets.ts";
 
@@ -26,6 +27,8 @@ export async function runChecks(config: Config, source: string | null): Promise<
   const key = await masterKey(config);
   checks.push(...(await databaseChecks(config, key.box)));
   checks.push(key.check);
+  const backups = backupsCheck(config);
+  if (backups) checks.push(backups);
   checks.push(await redisCheck(config.redis.url));
   for (const p of config.llm.providers) checks.push(await providerCheck(p));
   checks.push(await embeddingsCheck(config));
