@@ -32,7 +32,7 @@ import { createUser } from "./accounts/users.ts";
 
 /** Registered before admin auth, deliberately public (see src/http/routes.ts). */
 // /v1/* has its own API keys (src/openai/; test/e2e/openai-api.test.ts).
-const OUTSIDE_ADMIN_AUTH = ["GET /healthz", "GET /readyz", "GET /metrics", "GET /static/:file", "POST /hooks/trigger/:id", "POST /hooks/:kind/:channelId", "GET /hooks/:kind/:channelId", "GET /v1/models", "POST /v1/chat/completions"];
+const OUTSIDE_ADMIN_AUTH = ["GET /healthz", "GET /readyz", "GET /metrics", "GET /static/:file", "POST /hooks/trigger/:id", "POST /hooks/:kind/:channelId", "GET /hooks/:kind/:channelId", "GET /v1/models", "POST /v1/chat/completions", "GET /widget/:file", "POST /widget/:id/:call", "OPTIONS /widget/:id/:call"];
 
 type Expect = [anonymous: number, operator: number, otherAdmin: number, tenantAdmin: number, platformAdmin: number];
 interface Row {
@@ -166,6 +166,8 @@ function CONSOLE_ROWS(): Row[] {
     { route: "POST /admin/agents", expect: ADMIN_POST, query: acme, body: agentBody },
     { route: "POST /admin/agents/:id", expect: ADMIN_POST, query: acme, params: async (f) => ({ id: await uiAgent(f) }), body: agentBody },
     { route: "POST /admin/agents/:id/delete", expect: ADMIN_POST, query: acme, params: async (f) => ({ id: await uiAgent(f) }) },
+    { route: "GET /admin/agents/:id/widget", expect: ADMIN, query: acme, params: (f) => ({ id: f.agentId }) },
+    { route: "POST /admin/agents/:id/widget", expect: ADMIN_POST, query: acme, params: (f) => ({ id: f.agentId }), body: () => ({ enabled: "on", origins: "https://shop.example.com" }) },
     { route: "GET /admin/channels", expect: ADMIN, query: acme },
     { route: "GET /admin/channels/new", expect: ADMIN, query: (f) => `${acme(f)}&kind=slack` },
     // The seeded Slack channel: its page must show no secret (the scan below).

@@ -47,6 +47,8 @@ export const ADMIN_ROUTES: LazyRoute[] = [
   r("GET", "/admin/agents/:id", async () => (await pages()).showAgent),
   r("POST", "/admin/agents/:id", async () => (await pages()).updateAgent),
   r("POST", "/admin/agents/:id/delete", async () => (await pages()).removeAgent),
+  r("GET", "/admin/agents/:id/widget", async () => (await pages()).showWidget), // website widget: origins, on/off, snippet
+  r("POST", "/admin/agents/:id/widget", async () => (await pages()).saveWidgetForm), // restarted at once
   r("GET", "/admin/channels", async () => (await pages()).listChannelsPage),
   r("GET", "/admin/channels/new", async () => (await pages()).newChannel), // ?kind=slack|telegram|whatsapp; Slack manifest
   r("POST", "/admin/channels", async () => (await pages()).createChannel), // sealed, started at once

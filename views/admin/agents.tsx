@@ -167,6 +167,7 @@ export function AgentFormView(p: AgentFormProps): JSX.Element {
             <a href={`/admin/channels/new${q}&kind=telegram&agent=${a.id}`}>Connect Telegram</a>
             <a href={`/admin/channels/new${q}&kind=slack&agent=${a.id}`}>Connect Slack</a>
             <a href={`/admin/chat${q}&agent=${a.id}`}>Try it in the web chat</a>
+            <a href={`/admin/agents/${a.id}/widget${q}`}>Website widget</a>
           </p>
           <form method="post" action={`/admin/agents/${a.id}/delete${q}`}>
             <Csrf token={p.csrf} />
