@@ -155,7 +155,13 @@ export function AgentFormView(p: AgentFormProps): JSX.Element {
             <ul>
               {p.channels.map((c) => (
                 <li>
-                  {c.kind === "slack" || c.kind === "telegram" ? <a href={`/admin/channels/${c.id}${q}`} safe>{`${c.name} (${c.kind})`}</a> : <span safe>{`${c.name} (${c.kind})`}</span>}
+                  {c.kind === "slack" || c.kind === "telegram" ? (
+                    <a href={`/admin/channels/${c.id}${q}`} safe>{`${c.name} (${c.kind})`}</a>
+                  ) : c.kind === "widget" ? (
+                    <a href={`/admin/agents/${a.id}/widget${q}`} safe>{`${c.name} (website widget)`}</a>
+                  ) : (
+                    <span safe>{`${c.name} (${c.kind})`}</span>
+                  )}
                 </li>
               ))}
             </ul>
