@@ -99,6 +99,9 @@ describe.each(DB_KINDS)("website chat widget on %s Postgres", (kind) => {
     expect(js).toContain(`"id":"${widget.acme}"`);
     expect(js).toContain(`"base":"${base}"`);
     expect(js).toContain("attachShadow");
+    // Small, and nothing from anywhere but the appliance itself (no CDN, no fonts, no images).
+    expect(js.length).toBeLessThan(16_000);
+    expect(js.match(/https?:\/\/[^"'\s]+/g)?.filter((u) => !u.startsWith(base)) ?? []).toEqual([]);
     expect((await fetch(`${base}/widget/00000000-0000-4000-8000-000000000000.js`)).status).toBe(404);
   });
 
