@@ -54,6 +54,8 @@ export const ADMIN_ROUTES: LazyRoute[] = [
   r("GET", "/admin/teams/:id", async () => (await pages()).showTeam),
   r("POST", "/admin/teams/:id", async () => (await pages()).updateTeam),
   r("POST", "/admin/teams/:id/delete", async () => (await pages()).removeTeam),
+  r("GET", "/admin/agents/:id/widget", async () => (await pages()).showWidget), // website widget: origins, on/off, snippet
+  r("POST", "/admin/agents/:id/widget", async () => (await pages()).saveWidgetForm), // restarted at once
   r("GET", "/admin/channels", async () => (await pages()).listChannelsPage),
   r("GET", "/admin/channels/new", async () => (await pages()).newChannel), // ?kind=slack|telegram|whatsapp; Slack manifest
   r("POST", "/admin/channels", async () => (await pages()).createChannel), // sealed, started at once

@@ -12,7 +12,7 @@ import { issueVisitor } from "./token.ts";
 import { visitorLog } from "./log.ts";
 
 /** How long one poll waits for a pending reply before answering anyway (the widget polls again). */
-export const POLL_WAIT_MS = 10_000;
+export const POLL_WAIT_MS = 8_000; // under Bun.serve's default idle timeout (10 s)
 const MESSAGE_ID = /^[A-Za-z0-9_-]{8,64}$/;
 
 export async function newSession(guard: WidgetGuard, id: string, request: Request): Promise<Response> {

@@ -11,6 +11,8 @@ import { eq } from "drizzle-orm";
 import { agents, handoffs, inboundEvents } from "../../src/db/schema/index.ts";
 import { ADAPTERS } from "../../src/gateway/gateway.ts";
 import { HUMAN_TEXT } from "../../src/handoff/chat.ts";
+import { replyAsHuman } from "../../src/handoff/reply.ts";
+import { takeHandoff } from "../../src/handoff/store.ts";
 import { saveWidget } from "../../src/widget/store.ts";
 import { tenantIdOf } from "../support/admin.ts";
 import { startTestApp, type TestApp } from "../support/app.ts";
@@ -97,6 +99,9 @@ describe.each(DB_KINDS)("website chat widget on %s Postgres", (kind) => {
     expect(js).toContain(`"id":"${widget.acme}"`);
     expect(js).toContain(`"base":"${base}"`);
     expect(js).toContain("attachShadow");
+    // Small, and nothing from anywhere but the appliance itself (no CDN, no fonts, no images).
+    expect(js.length).toBeLessThan(16_000);
+    expect(js.match(/https?:\/\/[^"'\s]+/g)?.filter((u) => !u.startsWith(base)) ?? []).toEqual([]);
     expect((await fetch(`${base}/widget/00000000-0000-4000-8000-000000000000.js`)).status).toBe(404);
   });
 
@@ -173,6 +178,14 @@ describe.each(DB_KINDS)("website chat widget on %s Postgres", (kind) => {
     expect(llm.journal().length).toBe(before);
     const open = await t.app.db.withTenant(tenant.acme, (tx) => tx.select().from(handoffs).where(eq(handoffs.source, "command")));
     expect(open).toHaveLength(1);
+    // A person takes it and answers: the reply reaches the visitor's panel once, as from a person.
+    expect(await t.app.db.withTenant(tenant.acme, (tx) => takeHandoff(tx, open[0]!.id, "maria"))).not.toBeNull();
+    const reply = { handoffId: open[0]!.id, owner: "maria", name: "Maria", key: "console:1", text: "Hi, Maria here. How can I help?" };
+    expect(await replyAsHuman({ db: t.app.db, reach: t.app.gateway }, tenant.acme, reply)).toBe("sent");
+    expect(await replyAsHuman({ db: t.app.db, reach: t.app.gateway }, tenant.acme, reply)).toBe("sent");
+    const after = await chat(token, 2);
+    expect(after.filter((l) => l.html?.includes("Maria (human): Hi, Maria here."))).toHaveLength(1);
+    expect(llm.journal().length).toBe(before);
   });
 
   test("bounded: an oversized message is refused; the visitor's limit and the address's limit answer 429", async () => {

@@ -158,7 +158,13 @@ export function AgentFormView(p: AgentFormProps): JSX.Element {
             <ul>
               {p.channels.map((c) => (
                 <li>
-                  {c.kind === "slack" || c.kind === "telegram" ? <a href={`/admin/channels/${c.id}${q}`} safe>{`${c.name} (${c.kind})`}</a> : <span safe>{`${c.name} (${c.kind})`}</span>}
+                  {c.kind === "slack" || c.kind === "telegram" ? (
+                    <a href={`/admin/channels/${c.id}${q}`} safe>{`${c.name} (${c.kind})`}</a>
+                  ) : c.kind === "widget" ? (
+                    <a href={`/admin/agents/${a.id}/widget${q}`} safe>{`${c.name} (website widget)`}</a>
+                  ) : (
+                    <span safe>{`${c.name} (${c.kind})`}</span>
+                  )}
                 </li>
               ))}
             </ul>
@@ -170,6 +176,7 @@ export function AgentFormView(p: AgentFormProps): JSX.Element {
             <a href={`/admin/channels/new${q}&kind=telegram&agent=${a.id}`}>Connect Telegram</a>
             <a href={`/admin/channels/new${q}&kind=slack&agent=${a.id}`}>Connect Slack</a>
             <a href={`/admin/chat${q}&agent=${a.id}`}>Try it in the web chat</a>
+            <a href={`/admin/agents/${a.id}/widget${q}`}>Website widget</a>
           </p>
           <form method="post" action={`/admin/agents/${a.id}/delete${q}`}>
             <Csrf token={p.csrf} />

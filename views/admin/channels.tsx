@@ -42,7 +42,7 @@ export function ChannelList(props: { scope: Scope; channels: Page<Channel & { ag
             <tbody>
               {props.channels.rows.map((c) => (
                 <tr>
-                  <td>{c.kind === "slack" || c.kind === "telegram" || c.kind === "whatsapp" ? <a href={`/admin/channels/${c.id}${q}`} safe>{c.name}</a> : <span safe>{c.name}</span>}</td>
+                  <td>{c.kind === "slack" || c.kind === "telegram" || c.kind === "whatsapp" ? <a href={`/admin/channels/${c.id}${q}`} safe>{c.name}</a> : c.kind === "widget" ? <a href={`/admin/agents/${c.agentId}/widget${q}`} safe>{c.name}</a> : <span safe>{c.name}</span>}</td>
                   <td safe>{KIND_LABEL[c.kind] ?? c.kind}</td>
                   <td safe>{c.mode}</td>
                   <td safe>{c.agentName}</td>

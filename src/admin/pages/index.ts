@@ -25,3 +25,4 @@ export { createTriggerForm, deleteTriggerForm, pauseTriggerForm, resumeTriggerFo
 export { createApiKeyForm, revokeApiKeyForm, showApiKeys } from "./api-keys.tsx";
 export { deleteMemoryForm, erasePersonForm, exportPersonJson, showPeople } from "./people.tsx";
 export { handoffLivePartial, inboxListPartial, saveDestinationForm, showDestination, noteHandoffForm, replyHandoffForm, resolveHandoffForm, returnHandoffForm, showHandoff, showInbox, takeHandoffForm } from "./inbox.tsx";
+export { saveWidgetForm, showWidget } from "./widget.tsx";
