@@ -17,7 +17,14 @@ export interface Metrics {
   pollerLeases: Gauge<"channel">;
   /** Conversations handed to a person, by what decided it (tool | command | rule | budget | approval). */
   handoffs: Counter<"source">;
+  /** From a handoff opened to a person's first reply, by source. */
+  handoffFirstReply: Histogram<"source">;
+  /** From a handoff opened to its close, by source and how (resolved | returned). */
+  handoffClosed: Histogram<"source" | "how">;
 }
+
+/** Seconds to minutes and hours: how long people take to answer a handoff. */
+const HUMAN_BUCKETS = [15, 30, 60, 120, 300, 600, 1800, 3600, 7200, 14400, 43200, 86400];
 
 export function createMetrics(): Metrics {
   const registry = new Registry();
@@ -42,6 +49,8 @@ export function createMetrics(): Metrics {
     llmAttempts: new Counter({ name: "konstruct_llm_attempts_total", help: "Model attempts by provider and success", labelNames: ["provider", "ok"], registers: [registry] }),
     pollerLeases: new Gauge({ name: "konstruct_channel_poller", help: "1 when this replica polls the channel (holds its polling lease)", labelNames: ["channel"], registers: [registry] }),
     handoffs: new Counter({ name: "konstruct_handoffs_total", help: "Conversations handed to a person, by source", labelNames: ["source"], registers: [registry] }),
+    handoffFirstReply: new Histogram({ name: "konstruct_handoff_first_reply_seconds", help: "From a handoff opened to a person's first reply", labelNames: ["source"], buckets: HUMAN_BUCKETS, registers: [registry] }),
+    handoffClosed: new Histogram({ name: "konstruct_handoff_closed_seconds", help: "From a handoff opened to its close (resolved or returned to the AI)", labelNames: ["source", "how"], buckets: HUMAN_BUCKETS, registers: [registry] }),
     replySeconds: new Histogram({
       name: "konstruct_reply_seconds",
       help: "From an inbound event being recorded to its reply being accepted by the channel",

@@ -137,6 +137,8 @@ describe.each(DB_KINDS)("handoff notifications on %s Postgres", (kind) => {
     expect(tg.botReplies(7301, bot(0)).filter((r) => r.visible.includes("psst"))).toHaveLength(0);
     expect((await ws.messages(ws.channel, notice.ts)).filter((m) => m.user === ws.bot.userId && m.text.includes("already owns")).length).toBeGreaterThanOrEqual(2);
 
+    expect(await t.app.metrics.registry.metrics()).toContain('konstruct_handoff_first_reply_seconds_count{source="command"} 1');
+
     // Nothing of acme's reached globex's people.
     expect(tg.botReplies(GROUP, bot(1)).filter((r) => r.visible.includes("4711"))).toHaveLength(0);
     const steps = await t.app.db.withTenant(tenant.acme!, (tx) => tx.select({ data: auditLog.data }).from(auditLog).where(eq(auditLog.kind, "handoff")));
