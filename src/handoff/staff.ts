@@ -43,7 +43,9 @@ export function createStaff(deps: { db: Database; reach: () => Reach | null; pub
     if (!h || (h.noticeChannelId && h.noticeChannelId !== chat.channelId)) return { answer: STAFF_TEXT.gone };
     const r = await take(deps.db, tenantId, id, who.owner);
     if (!r) return { answer: STAFF_TEXT.gone };
-    if (!r.taken) return { answer: r.status === "taken" ? STAFF_TEXT.owned(r.owner ?? "someone") : STAFF_TEXT.closed };
+    // Pressed twice by the owner (or redelivered after a crash): they own it, nothing to refuse.
+    const mine = !r.taken && r.status === "taken" && r.owner === who.owner;
+    if (!r.taken && !mine) return { answer: r.status === "taken" ? STAFF_TEXT.owned(r.owner ?? "someone") : STAFF_TEXT.closed };
     const text = `**${who.name} took it:** ${h.reason}\n${STAFF_TEXT.taken(who.name)}\nOpen in the console: ${consoleLink(deps.publicUrl, tenantId, id)}`;
     return m.action?.messageId ? { edit: { messageId: m.action.messageId, text } } : { answer: STAFF_TEXT.taken(who.name) };
   }
