@@ -9,6 +9,7 @@ import type { Cookie } from "elysia";
 import type { Semantic } from "../app/semantic.ts";
 import type { ApprovalFlow } from "../gateway/approval-flow.ts";
 import type { Connections } from "../gateway/connections.ts";
+import type { HandoffMeasures } from "../handoff/types.ts";
 import type { Reach } from "../heartbeat/deliver.ts";
 import type { LlmPool } from "../llm/pool.ts";
 import type { AdminAuthDeps } from "./auth/plugin.ts";
@@ -43,6 +44,8 @@ export type ConsoleDeps = AdminAuthDeps & {
   outbound: Outbound;
   /** The gateway's outbox and live connections (a person's reply to a handoff); null until started. */
   reach: () => Reach | null;
+  /** Feeds the handoff measures of /metrics (first reply, close). */
+  handoffMeasures?: HandoffMeasures;
 };
 
 export type Handler = (deps: ConsoleDeps, ctx: AdminContext) => unknown;

@@ -44,6 +44,7 @@ import { createTeams, DELEGATE } from "../teams/delegate.ts";
 import { TeamDirectory } from "../teams/directory.ts";
 import { Router } from "../teams/router.ts";
 import { createHandoffService } from "../handoff/service.ts";
+import type { HandoffMeasures } from "../handoff/types.ts";
 import { defineHandoffJobs } from "../handoff/jobs.ts";
 import { createStaff } from "../handoff/staff.ts";
 import { eventHooks } from "../triggers/hooks.ts";
@@ -116,6 +117,11 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
   const outbound = opts.outbound ?? new Outbound({ allowPrivate: config.security.allow_private_hosts });
   const dataDir = resolve(config.data_dir);
   const disk = diskSpace(dataDir, config.disk.min_free_mb, opts.freeSpace);
+  const seconds = (from: Date, to: Date | null) => Math.max(0, ((to ?? new Date()).getTime() - from.getTime()) / 1000);
+  const handoffMeasures: HandoffMeasures = {
+    firstReply: (h) => metrics.handoffFirstReply.observe({ source: h.source }, seconds(h.createdAt, h.firstReplyAt)),
+    closed: (h) => metrics.handoffClosed.observe({ source: h.source, how: h.status }, seconds(h.createdAt, h.closedAt)),
+  };
   const http = buildHttp({
     disk,
     outbound,
@@ -131,6 +137,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
     knowledge: () => semantic,
     approvals: () => gateway?.approvals ?? null,
     reach: () => gateway,
+    handoffMeasures,
     triggers: () => triggers,
   });
 
@@ -216,7 +223,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
         let running: Gateway | null = null;
         // The tenant's people are notified at its escalation destination, off the hot path (a job), and act
         // on the notification from there (Take it, a reply in its thread: the gateway asks `staff`).
-        const noticeDeps = { db: opened, reach: () => running, publicUrl: config.server.public_url };
+        const noticeDeps = { db: opened, reach: () => running, publicUrl: config.server.public_url, measures: handoffMeasures };
         const notifyOpened = defineHandoffJobs(engine, noticeDeps, log.child({ part: "handoff" }));
         const handoff = createHandoffService({ db: opened, escalated, opened: notifyOpened });
         // Escalation rules score with the same embedder (no model call); a rule that holds writes the audit

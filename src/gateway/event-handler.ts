@@ -219,7 +219,7 @@ export class EventHandler {
     return { id: r.id, status: r.status, inDoubt: inDoubt(r.status, true), message: { chatKey: r.chatKey, text: r.text, replyTo: message.replyTo, ...(buttons ? { buttons } : {}) } };
   }
 
-  /** Writes a reply down (with `note`, if any, in the same statement) and delivers it. */
+  /** A handoff notification acted on: rewritten (who took it) and/or answered under it; the event is done. */
   private async staffActed(conn: Connection, eventId: string, message: InboundMessage, acted: StaffOutcome): Promise<void> {
     if (acted.edit && conn.adapter.edit)
       await conn.adapter.edit(message.chatKey, acted.edit.messageId, acted.edit.text).catch((e) => this.deps.log.warn({ err: e, channel: conn.channelId }, "could not edit the handoff notification"));
@@ -229,6 +229,7 @@ export class EventHandler {
     await this.deps.db.withTenant(conn.tenantId, (tx) => this.deps.inbox.finish(tx, eventId, "done"));
   }
 
+  /** Writes a reply down (with `note`, if any, in the same statement) and delivers it. */
   private async reply(conn: Connection, eventId: string, message: InboundMessage, text: string, status: FinalStatus, note?: AuditEntry) {
     const draft = { channelId: conn.channelId, key: { inboundEventId: eventId, seq: 0 }, message: { chatKey: message.chatKey, replyTo: message.replyTo, text } };
     const noted = note ? auditInsert([note]) : null;

@@ -11,6 +11,7 @@ import { estimateTokens } from "../agent/tokens.ts";
 import type { Database } from "../db/database.ts";
 import { agents, channels, conversations, type Handoff, type HandoffNote, handoffNotes, handoffs, messages } from "../db/schema/index.ts";
 import { closeHandoff, findHandoff, takeHandoff } from "./store.ts";
+import type { HandoffMeasures } from "./types.ts";
 
 export const INBOX_TABS = ["waiting", "mine", "all", "resolved"] as const;
 export type InboxTab = (typeof INBOX_TABS)[number];
@@ -95,16 +96,18 @@ export async function take(db: Database, tenantId: string, id: string, owner: st
  * resolution note is what the person decided: it joins the conversation as a system line (never
  * sent to the user), so the AI resumes knowing it and does not ask again.
  */
-export async function close(db: Database, tenantId: string, id: string, how: "resolved" | "returned", actor: string, note?: string): Promise<boolean> {
+export async function close(db: Database, tenantId: string, id: string, how: "resolved" | "returned", actor: string, note?: string, measures?: HandoffMeasures): Promise<boolean> {
   const text = note?.trim() || undefined;
-  return db.withTenant(tenantId, async (tx) => {
+  const closed = await db.withTenant(tenantId, async (tx) => {
     const row = await closeHandoff(tx, id, how, actor, text);
     if (row && text) {
       const line = `A person (${actor}) handled this conversation and ${how === "resolved" ? "resolved it" : "handed it back to you"} with this note: ${text}`;
       await tx.insert(messages).values({ tenantId, conversationId: row.conversationId, role: "system", content: line, tokens: estimateTokens(line) });
     }
-    return Boolean(row);
+    return row;
   });
+  if (closed) measures?.closed(closed);
+  return Boolean(closed);
 }
 
 /** An internal note: kept with the handoff, shown in the console, never sent; audited without its text. */

@@ -14,7 +14,9 @@ import { conversations, inboundEvents, messages } from "../db/schema/index.ts";
 import { originEvent } from "../gateway/origin.ts";
 import { describeOutcome, notConnected, prepareMany } from "../gateway/outbox.ts";
 import type { Reach } from "../heartbeat/deliver.ts";
+import type { Handoff } from "../db/schema/handoffs.ts";
 import { findHandoff, recordReply } from "./store.ts";
+import type { HandoffMeasures } from "./types.ts";
 
 export const REPLY_MAX = 4000;
 const REPLY_SEQ = 1;
@@ -27,7 +29,7 @@ export function replyId(tenantId: string, key: string): string {
 
 export type HumanReply = { handoffId: string; owner: string; name: string; key: string; text: string };
 
-export async function replyAsHuman(deps: { db: Database; reach: Reach }, tenantId: string, r: HumanReply): Promise<"sent" | "failed" | "not_owner"> {
+export async function replyAsHuman(deps: { db: Database; reach: Reach; measures?: HandoffMeasures }, tenantId: string, r: HumanReply): Promise<"sent" | "failed" | "not_owner"> {
   const text = r.text.trim();
   if (!text || text.length > REPLY_MAX) throw new Error(`a reply must be 1–${REPLY_MAX} characters`);
   const id = replyId(tenantId, r.key);
@@ -38,15 +40,19 @@ export async function replyAsHuman(deps: { db: Database; reach: Reach }, tenantI
     const [conv] = await tx.select().from(conversations).where(eq(conversations.id, handoff.conversationId));
     if (!conv) return null;
     const [seen] = await tx.select({ id: inboundEvents.id }).from(inboundEvents).where(eq(inboundEvents.id, id));
+    let first: Handoff | null = null;
     if (!seen) {
-      if (!(await recordReply(tx, handoff.id, r.owner))) return null;
+      const replied = await recordReply(tx, handoff.id, r.owner);
+      if (!replied) return null;
+      if (!handoff.firstReplyAt) first = replied;
       await originEvent(tx, tenantId, { id, channelId: conv.channelId, origin: "handoff", ref: handoff.id });
       await tx.insert(messages).values({ tenantId, conversationId: conv.id, role: "assistant", content: line, tokens: estimateTokens(line), inboundEventId: id });
     }
     const [prepared] = await prepareMany(tx, tenantId, [{ channelId: conv.channelId, key: { inboundEventId: id, seq: REPLY_SEQ }, message: { chatKey: conv.chatKey, text: line } }]);
-    return { prepared: prepared!, conv, handoff };
+    return { prepared: prepared!, conv, handoff, first };
   });
   if (!written) return "not_owner";
+  if (written.first) deps.measures?.firstReply(written.first);
   const adapter = deps.reach.connection(written.conv.channelId)?.adapter ?? notConnected;
   const outcome = await deps.reach.outbox.deliver(tenantId, written.prepared, adapter, (o) => ({
     audit: { tenantId, kind: "outbound", agentId: written.handoff.agentId, conversationId: written.conv.id, actor: r.owner, summary: `human reply ${describeOutcome(o)}`, data: { handoff: written.handoff.id } },

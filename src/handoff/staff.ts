@@ -16,6 +16,7 @@ import { take } from "./inbox.ts";
 import { consoleLink } from "./notice.ts";
 import { REPLY_MAX, replyAsHuman } from "./reply.ts";
 import { findHandoff } from "./store.ts";
+import type { HandoffMeasures } from "./types.ts";
 
 export const STAFF_TEXT = {
   taken: (name: string) => `${name} took it. Reply to this message to answer the user.`,
@@ -29,7 +30,7 @@ export const STAFF_TEXT = {
 
 type Chat = { channelId: string; chatKey: string };
 
-export function createStaff(deps: { db: Database; reach: () => Reach | null; publicUrl: string }) {
+export function createStaff(deps: { db: Database; reach: () => Reach | null; publicUrl: string; measures?: HandoffMeasures }) {
   const personOf = async (tenantId: string, chat: Chat, m: InboundMessage) => {
     const [c] = await deps.db.withTenant(tenantId, (tx) => tx.select({ kind: channels.kind }).from(channels).where(eq(channels.id, chat.channelId)));
     return { owner: `${c?.kind ?? "chat"}:${m.sender.id}`.slice(0, 200), name: (m.sender.name || m.sender.id).slice(0, 80) };
@@ -42,7 +43,9 @@ export function createStaff(deps: { db: Database; reach: () => Reach | null; pub
     if (!h || (h.noticeChannelId && h.noticeChannelId !== chat.channelId)) return { answer: STAFF_TEXT.gone };
     const r = await take(deps.db, tenantId, id, who.owner);
     if (!r) return { answer: STAFF_TEXT.gone };
-    if (!r.taken) return { answer: r.status === "taken" ? STAFF_TEXT.owned(r.owner ?? "someone") : STAFF_TEXT.closed };
+    // Pressed twice by the owner (or redelivered after a crash): they own it, nothing to refuse.
+    const mine = !r.taken && r.status === "taken" && r.owner === who.owner;
+    if (!r.taken && !mine) return { answer: r.status === "taken" ? STAFF_TEXT.owned(r.owner ?? "someone") : STAFF_TEXT.closed };
     const text = `**${who.name} took it:** ${h.reason}\n${STAFF_TEXT.taken(who.name)}\nOpen in the console: ${consoleLink(deps.publicUrl, tenantId, id)}`;
     return m.action?.messageId ? { edit: { messageId: m.action.messageId, text } } : { answer: STAFF_TEXT.taken(who.name) };
   }
@@ -65,7 +68,7 @@ export function createStaff(deps: { db: Database; reach: () => Reach | null; pub
     if (text.length > REPLY_MAX) return { answer: STAFF_TEXT.tooLong };
     const reach = deps.reach();
     if (!reach) throw new Error("the gateway is not running");
-    const sent = await replyAsHuman({ db: deps.db, reach }, tenantId, { handoffId: h.id, owner: who.owner, name: who.name, key: `${chat.channelId}:${m.eventKey}`, text });
+    const sent = await replyAsHuman({ db: deps.db, reach, measures: deps.measures }, tenantId, { handoffId: h.id, owner: who.owner, name: who.name, key: `${chat.channelId}:${m.eventKey}`, text });
     return sent === "sent" ? {} : { answer: sent === "failed" ? STAFF_TEXT.failed : STAFF_TEXT.owned(h.owner ?? "someone") };
   }
 

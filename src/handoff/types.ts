@@ -28,3 +28,9 @@ export interface EscalationResult {
 export type Escalate = (req: EscalationRequest) => Promise<EscalationResult>;
 
 export const ESCALATION_SOURCES: readonly EscalationSource[] = ["tool", "command", "rule", "budget", "approval"];
+
+/** Told when a person first answers a handoff and when it closes (the composition root feeds /metrics). */
+export interface HandoffMeasures {
+  firstReply(h: Handoff): void;
+  closed(h: Handoff): void;
+}

@@ -19,7 +19,14 @@ export interface Metrics {
   handoffs: Counter<"source">;
   /** Messages the local scope check declined without a model call (src/scope/). */
   scopeDeclines: Counter<never>;
+  /** From a handoff opened to a person's first reply, by source. */
+  handoffFirstReply: Histogram<"source">;
+  /** From a handoff opened to its close, by source and how (resolved | returned). */
+  handoffClosed: Histogram<"source" | "how">;
 }
+
+/** Seconds to minutes and hours: how long people take to answer a handoff. */
+const HUMAN_BUCKETS = [15, 30, 60, 120, 300, 600, 1800, 3600, 7200, 14400, 43200, 86400];
 
 export function createMetrics(): Metrics {
   const registry = new Registry();
@@ -45,6 +52,8 @@ export function createMetrics(): Metrics {
     pollerLeases: new Gauge({ name: "konstruct_channel_poller", help: "1 when this replica polls the channel (holds its polling lease)", labelNames: ["channel"], registers: [registry] }),
     handoffs: new Counter({ name: "konstruct_handoffs_total", help: "Conversations handed to a person, by source", labelNames: ["source"], registers: [registry] }),
     scopeDeclines: new Counter({ name: "konstruct_scope_declines_total", help: "Off-topic messages declined by the local scope check, without a model call", registers: [registry] }),
+    handoffFirstReply: new Histogram({ name: "konstruct_handoff_first_reply_seconds", help: "From a handoff opened to a person's first reply", labelNames: ["source"], buckets: HUMAN_BUCKETS, registers: [registry] }),
+    handoffClosed: new Histogram({ name: "konstruct_handoff_closed_seconds", help: "From a handoff opened to its close (resolved or returned to the AI)", labelNames: ["source", "how"], buckets: HUMAN_BUCKETS, registers: [registry] }),
     replySeconds: new Histogram({
       name: "konstruct_reply_seconds",
       help: "From an inbound event being recorded to its reply being accepted by the channel",

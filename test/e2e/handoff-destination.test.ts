@@ -6,6 +6,7 @@
  * destination; of two presses one wins and the notification says who; a reply in the Slack thread
  * (or a Telegram reply to the notification) from the owner reaches the user exactly once, anyone
  * else's is refused out loud; nothing crosses tenants. The timeout job re-notifies and tells the user.
+ * After a restart, a reply in the notification's thread still finds its handoff.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { and, eq } from "drizzle-orm";
@@ -31,6 +32,8 @@ describe.each(DB_KINDS)("handoff notifications on %s Postgres", (kind) => {
   const tenant: Record<string, string> = {};
   const admin: Record<string, Browser> = {};
   const bot = (i: number) => tg.bots[i]!.token;
+  /** The Slack-side handoff of the second test, for the restart test. */
+  const slackSide = { id: "", threadTs: "", owner: "" };
 
   beforeAll(async () => {
     llm = await startLlmMock();
@@ -137,6 +140,9 @@ describe.each(DB_KINDS)("handoff notifications on %s Postgres", (kind) => {
     expect(tg.botReplies(7301, bot(0)).filter((r) => r.visible.includes("psst"))).toHaveLength(0);
     expect((await ws.messages(ws.channel, notice.ts)).filter((m) => m.user === ws.bot.userId && m.text.includes("already owns")).length).toBeGreaterThanOrEqual(2);
 
+    expect(await t.app.metrics.registry.metrics()).toContain('konstruct_handoff_first_reply_seconds_count{source="command"} 1');
+    Object.assign(slackSide, { id, threadTs: notice.ts, owner });
+
     // Nothing of acme's reached globex's people.
     expect(tg.botReplies(GROUP, bot(1)).filter((r) => r.visible.includes("4711"))).toHaveLength(0);
     const steps = await t.app.db.withTenant(tenant.acme!, (tx) => tx.select({ data: auditLog.data }).from(auditLog).where(eq(auditLog.kind, "handoff")));
@@ -177,5 +183,18 @@ describe.each(DB_KINDS)("handoff notifications on %s Postgres", (kind) => {
     await t.app.jobs.settled(HANDOFF_QUEUE, 30_000);
     expect(tg.botReplies(7303, bot(1)).filter((r) => r.visible === TIMEOUT_TEXT)).toHaveLength(1);
     expect((await handoff("globex", late)).renotifiedAt).toBeInstanceOf(Date);
+  });
+
+  test("after a restart the owner's reply in the Slack thread still reaches the user, once", async () => {
+    await t.restart();
+    const hookNow = `http://localhost/hooks/slack/${(await t.channel("acme", "staff")).channelId}`;
+    const reply = slackEvents.threadReply(ws, { threadTs: slackSide.threadTs, text: "Following up after the restart.", user: slackSide.owner });
+    expect((await slackPost(() => ws.signed(reply, { url: hookNow }))).status).toBe(200);
+    await eventually(() => tg.botReplies(7301, bot(0)).find((r) => r.visible === `${slackSide.owner} (human): Following up after the restart.`), 15_000, "reply after restart");
+    expect((await slackPost(() => ws.signed(reply, { url: hookNow, retryNum: 1 }))).status).toBe(200);
+    await t.app.gateway.pipeline.idle();
+    await Bun.sleep(200);
+    expect(tg.botReplies(7301, bot(0)).filter((r) => r.visible.includes("Following up after the restart."))).toHaveLength(1);
+    expect((await handoff("acme", slackSide.id)).status).toBe("taken");
   });
 });

@@ -144,6 +144,10 @@ describe.each(DB_KINDS)("console inbox on %s Postgres", (kind) => {
     const steps = await t.app.db.withTenant(tenant.acme!, (tx) => tx.select({ data: auditLog.data, actor: auditLog.actor }).from(auditLog).where(eq(auditLog.kind, "handoff")));
     const mineSteps = steps.filter((s) => (s.data as { handoff?: string }).handoff === id).map((s) => (s.data as { step: string }).step);
     expect(mineSteps).toEqual(expect.arrayContaining(["escalated", "taken", "replied", "note", "resolved"]));
+    // The measures: time to the first reply (once, not per reply) and to the close.
+    const exposed = await t.app.metrics.registry.metrics();
+    expect(exposed).toContain('konstruct_handoff_first_reply_seconds_count{source="command"} 1');
+    expect(exposed).toContain('konstruct_handoff_closed_seconds_count{source="command",how="resolved"} 1');
   });
 
   test("Return to AI: the AI answers the chat again", async () => {

@@ -94,7 +94,7 @@ export const replyHandoffForm: Handler = (deps, ctx) =>
     if (!/^[0-9a-f-]{36}$/i.test(nonce)) throw new KonstructError("bad_request", "nonce: reload the page and send again");
     const reach = deps.reach();
     if (!reach) throw new KonstructError("db_unavailable", "starting");
-    const sent = await replyAsHuman({ db: db, reach }, tenantId, { handoffId: id, owner: ownerOf(p), name: nameOf(p), key: `console:${nonce}`, text });
+    const sent = await replyAsHuman({ db, reach, measures: deps.handoffMeasures }, tenantId, { handoffId: id, owner: ownerOf(p), name: nameOf(p), key: `console:${nonce}`, text });
     return sent === "sent" ? "handoff_replied" : sent === "failed" ? "handoff_reply_failed" : "handoff_not_owner";
   });
 
@@ -114,7 +114,7 @@ const closing = (how: "resolved" | "returned"): Handler => (deps, ctx) =>
     if (!item) throw new KonstructError("not_found", "no such handoff");
     const h = item.handoff;
     if (h.status === "taken" && h.owner !== ownerOf(p) && !canAdmin(p, tenantId)) return "handoff_not_owner";
-    const closed = await close(db, tenantId, id, how, ownerOf(p), note);
+    const closed = await close(db, tenantId, id, how, ownerOf(p), note, deps.handoffMeasures);
     return closed ? (how === "resolved" ? "handoff_resolved" : "handoff_returned") : "handoff_closed_already";
   });
 
