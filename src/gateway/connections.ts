@@ -17,47 +17,9 @@ import type { Connection, Pipeline } from "./pipeline.ts";
 import { listenChannelEvents, publishChannelEvent } from "./channel-events.ts";
 import { leasedCursor } from "./poller-lease.ts";
 
-export interface ChannelDefinition {
-  tenantId: string;
-  channelId: string;
-  agentId: string;
-  kind: string;
-  name: string;
-  mode: string;
-  settings: Record<string, string>;
-  secrets: Record<string, string>;
-}
-
-/**
- * Where a polling adapter keeps its resume point (Telegram's update offset), and the lease that
- * lets one replica alone poll (gateway/poller-lease.ts).
- */
-export interface CursorStore {
-  load(): Promise<string | null>;
-  /** False when this replica no longer holds the lease: the offset was not saved, stop polling. */
-  save(cursor: string): Promise<boolean>;
-  /** Takes or renews the lease to poll; false while another replica holds it. */
-  claim(): Promise<boolean>;
-  /** Gives the lease up at once (a clean stop), so another replica need not wait for it to run out. */
-  release(): Promise<void>;
-}
-
-export type HttpAdapter = ChannelAdapter & { handleHttp?(request: Request): Promise<Response> };
-export interface AdapterContext {
-  log: Logger;
-  cursor: CursorStore;
-  /** This connection's webhook URL (`<server.public_url>/hooks/<kind>/<channel id>`), or "" if no public URL is set. */
-  webhookUrl: string;
-  /** The SSRF-guarded fetch (src/net/outbound.ts): every call to the channel's configured API goes through it. */
-  fetch: typeof fetch;
-  /** Delivery statuses a webhook channel reports for messages it sent (WhatsApp sent/delivered/read/failed). */
-  onStatus?(status: { id: string; status: string; error?: { code: number } }): Promise<void> | void;
-  /** When this chat last wrote to this connection (durable, from the inbox): the WhatsApp 24-hour window. */
-  lastInbound?(chatKey: string): Promise<Date | null>;
-}
-
-/** May be async: the built-in factories import their adapter (and its SDK) only when a channel of that kind exists. */
-export type AdapterFactory = (def: ChannelDefinition, ctx: AdapterContext) => HttpAdapter | Promise<HttpAdapter>;
+// The adapter port lives with the adapters (src/channels/port.ts); re-exported for the gateway's users.
+export type { AdapterContext, AdapterFactory, ChannelDefinition, CursorStore, HttpAdapter } from "../channels/port.ts";
+import type { AdapterContext, AdapterFactory, ChannelDefinition, CursorStore, HttpAdapter } from "../channels/port.ts";
 
 export class Connections {
   private readonly byId = new Map<string, Connection & { kind: string; adapter: HttpAdapter }>();

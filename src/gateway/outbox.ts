@@ -25,17 +25,9 @@ import { MARK, type Mark, prepareMany } from "./outbox-writes.ts";
 
 export { type Draft, prepareMany } from "./outbox-writes.ts";
 
-/** What adapters throw when a send fails; `retryable` for 429/5xx/network, with the peer's hint. */
-export class SendError extends Error {
-  constructor(
-    message: string,
-    readonly retryable: boolean,
-    readonly retryAfterMs?: number,
-  ) {
-    super(message);
-    this.name = "SendError";
-  }
-}
+// Adapters throw it; it lives with them (src/channels/port.ts).
+export { SendError } from "../channels/port.ts";
+import { SendError } from "../channels/port.ts";
 
 export interface OutboxOptions {
   maxAttempts?: number;

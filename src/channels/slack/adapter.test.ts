@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
 import { capturingContext as testContext, type SlackWorkspace, slackDefinition, slackEvents, startSlackWorkspace } from "../../../test/support/slack.ts";
-import type { ChannelDefinition } from "../../gateway/connections.ts";
+import type { ChannelDefinition } from "../port.ts";
 import type { InboundMessage } from "../types.ts";
 import { createSlackAdapter, type SlackAdapter } from "./adapter.ts";
 

@@ -15,7 +15,7 @@
  * Sending is in send.ts, classification in normalize.ts, signatures in verify.ts.
  */
 import type { WebClient } from "@slack/web-api";
-import type { AdapterContext, ChannelDefinition, HttpAdapter } from "../../gateway/connections.ts";
+import type { AdapterContext, ChannelDefinition, HttpAdapter } from "../port.ts";
 import type { ChannelCapabilities, InboundSink } from "../types.ts";
 import { type BlockActionsPayload, classifyInteraction } from "./interactive.ts";
 import { addressedElsewhere, classify, routeMismatch, type SlackEnvelope, type SlackIdentity } from "./normalize.ts";

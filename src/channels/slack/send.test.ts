@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { capturingContext, type SlackWorkspace, slackDefinition, slackEvents, startSlackWorkspace } from "../../../test/support/slack.ts";
-import { SendError } from "../../gateway/outbox.ts";
+import { SendError } from "../port.ts";
 import { Outbound } from "../../net/outbound.ts";
 import type { InboundMessage } from "../types.ts";
 import { createSlackAdapter, type SlackAdapter } from "./adapter.ts";

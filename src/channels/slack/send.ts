@@ -11,7 +11,7 @@
  * has (posted.ts), so neither a whole reply nor a part of one is posted twice.
  */
 import type { WebClient } from "@slack/web-api";
-import { SendError } from "../../gateway/outbox.ts";
+import { SendError } from "../port.ts";
 import { splitText } from "../split.ts";
 import type { Button, Delivery, OutboundText } from "../types.ts";
 import { toMrkdwn } from "./mrkdwn.ts";

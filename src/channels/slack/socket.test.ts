@@ -7,7 +7,7 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import type { ServerWebSocket } from "bun";
 import { capturingContext, slackEvents } from "../../../test/support/slack.ts";
-import type { ChannelDefinition } from "../../gateway/connections.ts";
+import type { ChannelDefinition } from "../port.ts";
 import type { InboundMessage } from "../types.ts";
 import { createSlackAdapter } from "./adapter.ts";
 

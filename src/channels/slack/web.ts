@@ -10,7 +10,7 @@
  */
 import type { Logger as SlackLogger, WebClient } from "@slack/web-api";
 import type { Logger } from "pino";
-import { SendError } from "../../gateway/outbox.ts";
+import { SendError } from "../port.ts";
 import { refusalIn } from "../../net/outbound.ts";
 
 type WebApiModule = typeof import("@slack/web-api");

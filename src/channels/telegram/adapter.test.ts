@@ -3,7 +3,7 @@ import { loopbackOutbound } from "../../../test/support/outbound.ts";
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import pino from "pino";
 import { startTelegramShim, type TelegramShim } from "../../../test/support/telegram.ts";
-import type { ChannelDefinition, CursorStore, HttpAdapter } from "../../gateway/connections.ts";
+import type { ChannelDefinition, CursorStore, HttpAdapter } from "../port.ts";
 import type { InboundMessage, InboundSink } from "../types.ts";
 import { createTelegramAdapter } from "./adapter.ts";
 

@@ -13,7 +13,7 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { Api } from "grammy";
 import type { Update } from "grammy/types";
-import type { AdapterContext, ChannelDefinition, HttpAdapter } from "../../gateway/connections.ts";
+import type { AdapterContext, ChannelDefinition, HttpAdapter } from "../port.ts";
 import type { InboundSink } from "../types.ts";
 import { type BotIdentity, groupPolicy, normalizeUpdate, parseChatKey } from "./normalize.ts";
 import { ALLOWED_UPDATES, grammySignal, pollUpdates, sleep } from "./poll.ts";

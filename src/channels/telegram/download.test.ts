@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import pino from "pino";
 import { loopbackOutbound } from "../../../test/support/outbound.ts";
 import { startTelegramShim, type TelegramShim } from "../../../test/support/telegram.ts";
-import type { ChannelDefinition, HttpAdapter } from "../../gateway/connections.ts";
+import type { ChannelDefinition, HttpAdapter } from "../port.ts";
 import { admit } from "../../media/admit.ts";
 import type { InboundMessage } from "../types.ts";
 import { createTelegramAdapter } from "./adapter.ts";

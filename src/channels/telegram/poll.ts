@@ -15,7 +15,7 @@
 import type { Api } from "grammy";
 import type { Update } from "grammy/types";
 import type { Logger } from "pino";
-import type { CursorStore } from "../../gateway/connections.ts";
+import type { CursorStore } from "../port.ts";
 import { type GrammyErrors, toSendError } from "./send.ts";
 
 export const ALLOWED_UPDATES = ["message", "callback_query"] as const;

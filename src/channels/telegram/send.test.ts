@@ -4,7 +4,7 @@ import { afterAll, beforeEach, describe, expect, test } from "bun:test";
 import { loopbackOutbound } from "../../../test/support/outbound.ts";
 import { Outbound } from "../../net/outbound.ts";
 import pino from "pino";
-import { SendError } from "../../gateway/outbox.ts";
+import { SendError } from "../port.ts";
 import { createTelegramAdapter } from "./adapter.ts";
 
 const TOKEN = "123456789:AAHdoNotLeakThisTokenAnywhere0123456";

@@ -9,7 +9,7 @@
  */
 import { refusalIn } from "../../net/outbound.ts";
 import type { Api, GrammyError, HttpError } from "grammy";
-import { SendError } from "../../gateway/outbox.ts";
+import { SendError } from "../port.ts";
 import { splitText } from "../split.ts";
 import type { OutboundText } from "../types.ts";
 import { markdownToHtml } from "./html.ts";

@@ -4,7 +4,7 @@ import { loopbackOutbound } from "../../../test/support/outbound.ts";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
 import pino from "pino";
 import { startTelegramShim, type TelegramShim } from "../../../test/support/telegram.ts";
-import type { AdapterContext, ChannelDefinition, HttpAdapter } from "../../gateway/connections.ts";
+import type { AdapterContext, ChannelDefinition, HttpAdapter } from "../port.ts";
 import type { InboundMessage } from "../types.ts";
 import { createTelegramAdapter } from "./adapter.ts";
 

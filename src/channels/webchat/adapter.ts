@@ -9,29 +9,22 @@
  */
 import { randomUUID } from "node:crypto";
 import { parseSlashCommand } from "../commands.ts";
-import type { ChannelAdapter, Delivery, InboundMessage, InboundSink, OutboundText } from "../types.ts";
-
+import { PulledAdapter } from "../pulled.ts";
 
 /** One browser chat per admin user and agent: the conversation's chat key. */
 export const webchatKey = (userId: string): string => `web:${userId}`;
 
-export class WebchatAdapter implements ChannelAdapter {
+export class WebchatAdapter extends PulledAdapter {
   readonly capabilities = { threads: false, buttons: false, files: false, edits: false, typing: false, maxMessageLength: 20_000 };
-  private sink: InboundSink | null = null;
 
-  async start(sink: InboundSink): Promise<void> {
-    this.sink = sink;
-  }
-
-  async stop(): Promise<void> {
-    this.sink = null;
+  constructor() {
+    super("web chat");
   }
 
   /** Hands one browser message to the pipeline; resolves once it is durably recorded. */
   async say(sender: { id: string; name: string }, text: string): Promise<void> {
-    if (!this.sink) throw new Error("web chat channel not started");
     const parsed = parseSlashCommand(text);
-    const message: InboundMessage = {
+    await this.deliver({
       eventKey: randomUUID(),
       chatKey: webchatKey(sender.id),
       sender,
@@ -41,20 +34,8 @@ export class WebchatAdapter implements ChannelAdapter {
       attachments: [],
       receivedAt: new Date().toISOString(),
       raw: { webchat: true },
-    };
-    await this.sink(message);
+    });
   }
-
-  async send(_message: OutboundText): Promise<{ externalId: string }> {
-    return { externalId: randomUUID() };
-  }
-
-  /** The page shows the outbox row itself: a reply on record is a reply delivered (exactly once). */
-  async findSent(_message: OutboundText, delivery: Delivery): Promise<string | null> {
-    return delivery.outboxId;
-  }
-
-  async typing(): Promise<void> {}
 }
 
 export function createWebchatAdapter(): WebchatAdapter {

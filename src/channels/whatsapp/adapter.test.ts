@@ -3,8 +3,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:tes
 import pino from "pino";
 import { loopbackOutbound } from "../../../test/support/outbound.ts";
 import { signWebhook, startWhatsAppFake, type WhatsAppFake } from "../../../test/support/whatsapp.ts";
-import type { ChannelDefinition, HttpAdapter } from "../../gateway/connections.ts";
-import { SendError } from "../../gateway/outbox.ts";
+import type { ChannelDefinition, HttpAdapter } from "../port.ts";
+import { SendError } from "../port.ts";
 import type { InboundMessage } from "../types.ts";
 import { createWhatsAppAdapter, WINDOW_MS } from "./adapter.ts";
 import { nullCursor } from "../../../test/support/cursor.ts";

@@ -9,8 +9,8 @@
  * customer-service window from the user's last inbound message: outside it only the configured
  * template goes out, otherwise a non-retryable refusal lands on the outbox row.
  */
-import type { AdapterContext, ChannelDefinition, HttpAdapter } from "../../gateway/connections.ts";
-import { SendError } from "../../gateway/outbox.ts";
+import type { AdapterContext, ChannelDefinition, HttpAdapter } from "../port.ts";
+import { SendError } from "../port.ts";
 import { splitText } from "../split.ts";
 import type { InboundSink, OutboundText } from "../types.ts";
 import { OUTSIDE_WINDOW } from "./errors.ts";

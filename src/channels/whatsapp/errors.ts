@@ -4,7 +4,7 @@
  * 131026 (undeliverable), 131051 (unsupported type), 100/190 (bad parameter / token). Error text
  * never carries the access token.
  */
-import { SendError } from "../../gateway/outbox.ts";
+import { SendError } from "../port.ts";
 
 const RATE_LIMITED = new Set([4, 80007, 130429, 131056]);
 const TRANSIENT = new Set([1, 2, 131000, 131016]);

@@ -5,7 +5,7 @@
  * bearer token is sent only to the Graph host and to media URLs Graph itself returned; responses
  * are read bounded (media by maxBytes, JSON by 1 MB); errors carry no token.
  */
-import { SendError } from "../../gateway/outbox.ts";
+import { SendError } from "../port.ts";
 import { graphError, redact } from "./errors.ts";
 
 const JSON_LIMIT = 1 << 20;
