@@ -13,7 +13,7 @@ export function KnowledgeView(p: { scope: Scope; slug: string; documents: Docume
         <NoTenant />
       ) : (
         <>
-          <p class="hint">Documents here are split into passages and embedded; the AI employees find them with kb_search and cite them.</p>
+          <p class="hint">Documents here are split into passages and embedded; the AI employees find them with kb_search and cite them. Open a document to see its text and chunks; <a href="/admin/knowledge/search">test retrieval</a> to see what a question finds.</p>
           <KbPanel tenant={p.slug} documents={p.documents} admin={p.admin} />
         </>
       )}

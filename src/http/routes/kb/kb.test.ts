@@ -92,7 +92,7 @@ describe("knowledge base HTTP API", () => {
     await t.app.semantic.jobs.drained();
     const list = await (await call("GET", "/kb/acme/partials/documents")).text();
     expect(list).not.toContain('hx-trigger="every 1s"');
-    const id = /id="kb-doc-([0-9a-f-]+)" data-status="ready"><td>Parking/.exec(list)?.[1];
+    const id = /id="kb-doc-([0-9a-f-]+)" data-status="ready"><td><a href="[^"]*">Parking/.exec(list)?.[1];
     expect(id).toBeDefined();
     const del = await call("DELETE", `/api/v1/kb/acme/documents/${id}`, undefined, { "hx-request": "true" });
     expect([del.status, await del.text()]).toEqual([200, ""]);

@@ -1,0 +1,112 @@
+/**
+ * The retrieval test and document pages on both databases, with the real embedding model and two
+ * tenants whose documents say nearly the same thing: acme's question finds acme's passages only,
+ * with both sides' ranks and scores, in the order kb_search gets them; the document page shows the
+ * chunks with their sections and the text; Re-index chunks and embeds the text again through the job.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { type Browser, type ConsoleFixture, consoleFixture, type Who } from "../../../test/support/admin.ts";
+import { DB_KINDS } from "../../../test/support/db.ts";
+import { EMBEDDINGS_CONFIG } from "../../../test/support/models.ts";
+
+const HANDBOOK = new Uint8Array(await Bun.file(`${import.meta.dir}/../../../test/fixtures/kb/handbook.md`).arrayBuffer());
+// Globex's handbook answers the same question differently: if it ever showed for acme, the test sees "22 days".
+const GLOBEX = new TextEncoder().encode("# Globex Handbook\n\n## Leave\n\n### Vacation\n\nEvery employee receives 22 days of paid vacation per calendar year.");
+const Q = "How many days of paid vacation do employees get?";
+
+describe.each(DB_KINDS)("retrieval test and document pages on %s Postgres", (kind) => {
+  let f: ConsoleFixture;
+  let s: Record<Who, Browser>;
+  let handbook: string;
+  const ask = (b: Browser, form: Record<string, string>, query = "", htmx = true) =>
+    b.fetch(`/admin/knowledge/search${query}`, { form: { k: "5", agent_id: "", ...form }, headers: htmx ? { "hx-request": "true" } : {} });
+
+  beforeAll(async () => {
+    f = await consoleFixture(kind, EMBEDDINGS_CONFIG);
+    s = await f.sessions();
+    const k = f.app().semantic.knowledge;
+    handbook = (await k.upload(f.acme, { filename: "handbook.md", mime: "text/markdown", bytes: HANDBOOK })).document.id;
+    await k.upload(f.globex, { filename: "globex.md", mime: "text/markdown", bytes: GLOBEX });
+    await f.app().semantic.jobs.drained();
+  });
+  afterAll(() => f.cleanup());
+
+  test("a tenant admin sees the passages kb_search returns, with both sides' ranks and scores, and none of another tenant's", async () => {
+    const page = await (await s.tenantAdmin.fetch("/admin/knowledge/search")).text();
+    expect(page).toContain(`hx-post="/admin/knowledge/search?tenant=${f.acme}"`);
+    expect(page).toContain('name="_csrf"');
+    expect((await s.tenantAdmin.fetch("/admin/knowledge/search", { form: { q: Q, k: "5" }, csrf: false })).status).toBe(403);
+
+    const res = await ask(s.tenantAdmin, { q: Q });
+    const html = await res.text();
+    expect(res.status).toBe(200);
+    expect(html.startsWith('<section id="kb-hits"')).toBe(true); // the partial, not the layout
+    expect(html).toContain("27 days of paid vacation");
+    expect(html).not.toContain("22 days");
+    expect(html).not.toContain("Globex");
+    // The same passages, in the same order, as the tool's search.
+    const tool = await f.app().semantic.search(f.acme, Q, 5);
+    expect([...html.matchAll(/data-chunk="([0-9a-f-]+)"/g)].map((m) => m[1])).toEqual(tool.map((p) => p.chunkId));
+    // The vacation passage: found by both sides, ranked first, with its section.
+    const first = /<tr data-chunk="[^"]+"><td>1<\/td><td>([\d.]+)<\/td><td class="side-text">#(\d+) · ([\d.]+)<\/td><td class="side-vector">#(\d+) · ([\d.]+)<\/td><td>(.*?)<\/td><td>(.*?)<\/td>/.exec(html);
+    expect(first).not.toBeNull();
+    expect(first![7]).toContain("27 days");
+    expect(first![6]).toContain("Leave &gt; Vacation");
+    expect(Number(first![1])).toBeCloseTo(1 / (60 + Number(first![2])) + 1 / (60 + Number(first![4])), 4);
+    expect(Number(first![3])).toBeGreaterThan(0);
+    expect(Number(first![5])).toBeGreaterThan(0.2);
+
+    // Globex's admin (and the platform admin picking globex) gets globex's answer only.
+    for (const [b, query] of [[s.otherAdmin, ""], [s.platformAdmin, `?tenant=${f.globex}`]] as const) {
+      const theirs = await (await ask(b, { q: Q }, query)).text();
+      expect(theirs).toContain("22 days");
+      expect(theirs).not.toContain("27 days");
+    }
+  });
+
+  test("operators may ask; other tenants' admins may not; the question is bounded", async () => {
+    expect(await (await ask(s.operator, { q: Q })).text()).toContain("27 days");
+    expect((await ask(s.otherAdmin, { q: Q }, `?tenant=${f.acme}`)).status).toBe(403);
+    expect((await ask(s.operator, { q: Q }, "", false)).status).toBe(200);
+    const long = await ask(s.tenantAdmin, { q: "vacation ".repeat(100) }, "", false);
+    expect(long.status).toBe(400);
+    expect(await long.text()).toContain("at most 500 characters");
+    expect(await (await ask(s.tenantAdmin, { q: "vacation ".repeat(100) })).text()).toContain("at most 500 characters");
+    expect((await ask(s.tenantAdmin, { q: Q, k: "1000" }, "", false)).status).toBe(400);
+    expect((await ask(s.tenantAdmin, { q: Q, agent_id: crypto.randomUUID() }, "", false)).status).toBe(400);
+  });
+
+  test("the document page shows chunks with sections and the text; another tenant's id is 404", async () => {
+    const html = await (await s.operator.fetch(`/admin/knowledge/${handbook}`)).text();
+    expect(html).toContain("Northwind Employee Handbook");
+    expect(html).toContain("Northwind Employee Handbook &gt; Leave &gt; Parental leave");
+    expect(html).toContain("18 weeks of fully paid parental leave");
+    expect(html).toContain("## Working hours"); // the extracted Markdown
+    expect(html).not.toContain("/reindex"); // operators read only
+    expect(html).not.toContain("waiting");
+    expect((await s.otherAdmin.fetch(`/admin/knowledge/${handbook}`)).status).toBe(404);
+    expect((await s.tenantAdmin.fetch(`/admin/knowledge/${handbook}?page=999999&text=-5`)).status).toBe(200);
+  });
+
+  test("Re-index chunks and embeds the document again through the job; operators are refused", async () => {
+    const sem = f.app().semantic;
+    expect((await s.operator.fetch(`/admin/knowledge/${handbook}/reindex`, { method: "POST" })).status).toBe(403);
+    expect((await s.otherAdmin.fetch(`/admin/knowledge/${handbook}/reindex?tenant=${f.acme}`, { method: "POST" })).status).toBe(403);
+    const before = (await sem.search(f.acme, Q, 5)).map((p) => p.chunkId);
+    const page = await s.tenantAdmin.fetch(`/admin/knowledge/${handbook}`);
+    expect(await page.text()).toContain(`/admin/knowledge/${handbook}/reindex`);
+    const res = await s.tenantAdmin.fetch(`/admin/knowledge/${handbook}/reindex`, { method: "POST" });
+    expect(res.status).toBe(303);
+    expect(res.headers.get("location")).toContain("flash=kb_reindexed");
+    const queued = await sem.knowledge.get(f.acme, handbook);
+    expect(queued!.chunksDone).toBe(0);
+    await sem.jobs.drained();
+    const doc = await sem.knowledge.get(f.acme, handbook);
+    expect([doc!.status, doc!.chunksDone]).toEqual(["ready", doc!.chunksTotal]);
+    const after = await sem.search(f.acme, Q, 5);
+    expect(after[0]!.content).toContain("27 days");
+    // New chunk rows, none shared with the old ones.
+    expect(after.map((p) => p.chunkId).filter((id) => before.includes(id))).toEqual([]);
+    expect((await s.tenantAdmin.fetch(`/admin/knowledge/${crypto.randomUUID()}/reindex`, { method: "POST" })).status).toBe(404);
+  });
+});
