@@ -194,6 +194,8 @@ function CONSOLE_ROWS(): Row[] {
     { route: "GET /admin/knowledge/search", expect: READ, query: acme },
     // Answered with the results (page or htmx partial), not a redirect.
     { route: "POST /admin/knowledge/search", expect: [303, 200, 403, 200, 200], query: acme, body: () => ({ q: "handbook", k: "5", agent_id: "" }) },
+    { route: "GET /admin/knowledge/agents/:id", expect: ADMIN, query: acme, params: (f) => ({ id: f.agentId }) },
+    { route: "POST /admin/knowledge/agents/:id", expect: ADMIN_POST, query: acme, params: (f) => ({ id: f.agentId }), body: () => ({ mode: "all" }) },
     { route: "GET /admin/knowledge/:id", expect: READ, query: acme, params: (f) => ({ id: f.documentId }) },
     { route: "POST /admin/knowledge/:id/reindex", expect: ADMIN_POST, query: acme, params: async (f) => ({ id: await kbDocument(f) }) },
     { route: "GET /admin/approvals", expect: READ, query: acme },

@@ -2,12 +2,15 @@
  * The retrieval test and document pages on both databases, with the real embedding model and two
  * tenants whose documents say nearly the same thing: acme's question finds acme's passages only,
  * with both sides' ranks and scores, in the order kb_search gets them; the document page shows the
- * chunks with their sections and the text; Re-index chunks and embeds the text again through the job.
+ * chunks with their sections and the text; Re-index chunks and embeds the text again through the job;
+ * an AI employee scoped to some documents gets only those from kb_search and from the retrieval test.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { type Browser, type ConsoleFixture, consoleFixture, type Who } from "../../../test/support/admin.ts";
 import { DB_KINDS } from "../../../test/support/db.ts";
 import { EMBEDDINGS_CONFIG } from "../../../test/support/models.ts";
+import { agentKnowledgeScope } from "../../knowledge/scope.ts";
+import { listAgents } from "../agents/save.ts";
 
 const HANDBOOK = new Uint8Array(await Bun.file(`${import.meta.dir}/../../../test/fixtures/kb/handbook.md`).arrayBuffer());
 // Globex's handbook answers the same question differently: if it ever showed for acme, the test sees "22 days".
@@ -108,5 +111,39 @@ describe.each(DB_KINDS)("retrieval test and document pages on %s Postgres", (kin
     // New chunk rows, none shared with the old ones.
     expect(after.map((p) => p.chunkId).filter((id) => before.includes(id))).toEqual([]);
     expect((await s.tenantAdmin.fetch(`/admin/knowledge/${crypto.randomUUID()}/reindex`, { method: "POST" })).status).toBe(404);
+  });
+
+  test("an AI employee scoped to some documents reads only those, in kb_search and in the retrieval test", async () => {
+    const sem = f.app().semantic;
+    const parking = (await sem.knowledge.upload(f.acme, { filename: "parking.md", mime: "text/markdown", bytes: new TextEncoder().encode("# Parking\n\nThe garage opens at 7:00 and visitors park on level 2.") })).document.id;
+    const globexDoc = (await sem.knowledge.list(f.globex))[0]!.id;
+    await sem.jobs.drained();
+    const ada = (await listAgents(f.app().db, f.acme)).find((a) => a.slug === "ada")!.id;
+    const kbSearch = async (query: string) => String(await sem.tools.run({ id: "c1", name: "kb_search", arguments: { query } }, { tenantId: f.acme, agentId: ada, conversationId: crypto.randomUUID() }));
+    expect(await kbSearch(Q)).toContain("27 days");
+
+    expect((await s.operator.fetch(`/admin/knowledge/agents/${ada}`)).status).toBe(403);
+    expect((await s.otherAdmin.fetch(`/admin/knowledge/agents/${ada}?tenant=${f.acme}`, { form: { mode: "all" } })).status).toBe(403);
+    expect(await (await s.tenantAdmin.fetch(`/admin/knowledge/agents/${ada}`)).text()).toContain(`value="${parking}"`);
+    const body = new URLSearchParams([["mode", "some"], ["documents", parking], ["documents", globexDoc]]);
+    const saved = await s.tenantAdmin.fetch(`/admin/knowledge/agents/${ada}`, { method: "POST", body, headers: { "content-type": "application/x-www-form-urlencoded" } });
+    expect(saved.status).toBe(303);
+    // Another tenant's document id is dropped: only acme's parking document is in the scope.
+    expect((await agentKnowledgeScope(f.app().db, f.acme, ada))?.documentIds).toEqual([parking]);
+    expect(await (await s.tenantAdmin.fetch("/admin/knowledge")).text()).toContain("Ada</a>: 1 document(s)");
+
+    const scoped = await kbSearch(Q);
+    expect(scoped).not.toContain("27 days");
+    expect(await kbSearch("When does the garage open?")).toContain("7:00");
+    const hits = await (await ask(s.tenantAdmin, { q: Q, agent_id: ada })).text();
+    expect(hits).toContain("Ada may use 1 document(s): Parking.");
+    expect(hits).not.toContain("27 days");
+    expect(hits).toContain("garage opens at 7:00");
+    // Without the agent, the whole knowledge base again.
+    expect(await (await ask(s.tenantAdmin, { q: Q })).text()).toContain("27 days");
+
+    await s.tenantAdmin.fetch(`/admin/knowledge/agents/${ada}`, { form: { mode: "all" } });
+    expect(await agentKnowledgeScope(f.app().db, f.acme, ada)).toBeUndefined();
+    expect(await kbSearch(Q)).toContain("27 days");
   });
 });
