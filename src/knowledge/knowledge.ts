@@ -95,7 +95,8 @@ export class Knowledge {
 
   /**
    * Chunks in bounded transactions with a turn of the event loop between them, so a document of
-   * thousands of chunks lets chat turns and /healthz through while it is stored.
+   * thousands of chunks lets chat turns and /healthz through while it is stored. Chunking is
+   * deterministic, so two re-indexes of one document racing insert the same rows: the second is skipped.
    */
   private async insertChunks(tenantId: string, documentId: string, chunks: Chunk[]): Promise<void> {
     for (let i = 0; i < chunks.length; i += INSERT_BATCH) {
@@ -105,7 +106,8 @@ export class Knowledge {
           tx,
           sql`insert into kb_chunks (tenant_id, id, document_id, seq, section, content)
               select ${tenantId}::uuid, gen_random_uuid(), ${documentId}::uuid, seq, section, content
-              from ${recordset(slice, "c", "seq int, section text, content text")}`,
+              from ${recordset(slice, "c", "seq int, section text, content text")}
+              on conflict (tenant_id, document_id, seq) do nothing`,
         ),
       );
       await yieldToIo();

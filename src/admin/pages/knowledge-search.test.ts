@@ -111,6 +111,12 @@ describe.each(DB_KINDS)("retrieval test and document pages on %s Postgres", (kin
     // New chunk rows, none shared with the old ones.
     expect(after.map((p) => p.chunkId).filter((id) => before.includes(id))).toEqual([]);
     expect((await s.tenantAdmin.fetch(`/admin/knowledge/${crypto.randomUUID()}/reindex`, { method: "POST" })).status).toBe(404);
+    // Two re-indexes at once (two admins, two replicas) end with one complete set of chunks.
+    await Promise.all([sem.knowledge.reindex(f.acme, handbook), sem.knowledge.reindex(f.acme, handbook)]);
+    await sem.jobs.drained();
+    const twice = await sem.knowledge.get(f.acme, handbook);
+    expect([twice!.status, twice!.chunksDone]).toEqual(["ready", doc!.chunksTotal]);
+    expect((await sem.search(f.acme, Q, 5))[0]!.content).toContain("27 days");
   });
 
   test("an AI employee scoped to some documents reads only those, in kb_search and in the retrieval test", async () => {
