@@ -89,6 +89,17 @@ describe.each(DB_KINDS)("retrieval test and document pages on %s Postgres", (kin
     expect(html).not.toContain("waiting");
     expect((await s.otherAdmin.fetch(`/admin/knowledge/${handbook}`)).status).toBe(404);
     expect((await s.tenantAdmin.fetch(`/admin/knowledge/${handbook}?page=999999&text=-5`)).status).toBe(200);
+    // A long document comes a part of its text and a page of chunks at a time.
+    const filler = Array.from({ length: 500 }, (_, i) => `Sentence ${i} of the long appendix repeats itself on purpose.`).join(" ");
+    const long = await f.app().semantic.knowledge.upload(f.globex, { filename: "appendix.md", mime: "text/markdown", bytes: new TextEncoder().encode(`# Appendix\n\n${filler} THE END.`) });
+    const part1 = await (await s.otherAdmin.fetch(`/admin/knowledge/${long.document.id}`)).text();
+    expect(part1).toContain("Part 1 of 2.");
+    expect(part1).not.toContain("THE END");
+    expect(part1).toContain(`page=2`); // more than 50 chunks
+    expect((part1.match(/<tr id="chunk-/g) ?? []).length).toBe(50);
+    const part2 = await (await s.otherAdmin.fetch(`/admin/knowledge/${long.document.id}?text=2&page=2`)).text();
+    expect(part2).toContain("THE END");
+    expect(part2).not.toContain("Sentence 1 of the long");
   });
 
   test("Re-index chunks and embeds the document again through the job; operators are refused", async () => {
