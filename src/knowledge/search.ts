@@ -19,6 +19,8 @@ export interface Passage {
   score: number;
 }
 
+/** The longest question the console's retrieval test and the search API take. */
+export const MAX_QUERY = 500;
 /** Candidates taken from each list before fusion. */
 const CANDIDATES = 20;
 const RRF_K = 60;

@@ -10,13 +10,13 @@ import { KnowledgeSearchResults, KnowledgeSearchView, type KnowledgeSearchProps 
 import { KonstructError } from "../../errors.ts";
 import { isPartialRequest, render } from "../../http/render.ts";
 import { agentKnowledgeScope } from "../../knowledge/scope.ts";
+import { MAX_QUERY } from "../../knowledge/search.ts";
 import { listAgents } from "../agents/save.ts";
 import type { AdminContext as PageCtx } from "../lazy.ts";
 import { formText } from "../request.ts";
 import type { AdminDeps } from "../routes.ts";
 import { pageScope } from "../scope.ts";
 
-export const MAX_QUERY = 500;
 const KS = [5, 10, 20];
 
 async function props(deps: AdminDeps, ctx: PageCtx) {
