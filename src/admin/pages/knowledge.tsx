@@ -21,7 +21,9 @@ export async function showKnowledge(deps: AdminDeps, ctx: PageCtx): Promise<Resp
   const semantic = deps.knowledge();
   if (!semantic) throw new KonstructError("db_unavailable", "starting");
   const [documents, agents] = await Promise.all([semantic.knowledge.list(tenantId), listAgents(db, tenantId)]);
-  const scopes = agents.map((a) => ({ id: a.id, name: a.name, documents: a.knowledgeDocuments ? a.knowledgeDocuments.length : null }));
+  // Count the scoped documents that still exist (a deleted one stays listed on the agent, matching nothing).
+  const present = new Set(documents.map((d) => d.id));
+  const scopes = agents.map((a) => ({ id: a.id, name: a.name, documents: a.knowledgeDocuments ? a.knowledgeDocuments.filter((id) => present.has(id)).length : null }));
   // The partials name the tenant by slug; the page uses the same URLs.
   const { slug } = await getTenant(db, tenantId);
   return render(ctx, <KnowledgeView scope={scope} slug={slug} documents={documents} admin={canAdmin(p, tenantId)} agents={scopes} />, "Knowledge");
