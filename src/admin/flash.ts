@@ -20,6 +20,8 @@ export const FLASH: Record<string, string> = {
   trigger_resumed: "Trigger resumed.",
   trigger_deleted: "Trigger deleted; its URL now refuses every delivery.",
   key_revoked: "API key revoked; requests with it are refused from now on.",
+  kb_reindexed: "Re-indexing: the text is chunked again and every chunk re-embedded in the background.",
+  kb_scope_saved: "Knowledge scope saved; kb_search of this AI employee reads only what it allows.",
   memory_deleted: "Memory deleted; the AI employee no longer recalls it.",
   handoff_taken: "You own this conversation now: the AI stays silent until you resolve it or return it.",
   handoff_already_taken: "Someone else took it first; who owns it is shown below.",

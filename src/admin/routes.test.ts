@@ -193,6 +193,13 @@ function CONSOLE_ROWS(): Row[] {
     { route: "GET /admin/chat/:agentId/log", expect: READ, query: acme, params: (f) => ({ agentId: f.agentId }) },
     { route: "POST /admin/chat/:agentId/messages", expect: [303, 200, 403, 200, 200], query: acme, params: (f) => ({ agentId: f.agentId }), body: () => ({ text: "hello from the table" }) },
     { route: "GET /admin/knowledge", expect: READ, query: acme },
+    { route: "GET /admin/knowledge/search", expect: READ, query: acme },
+    // Answered with the results (page or htmx partial), not a redirect.
+    { route: "POST /admin/knowledge/search", expect: [303, 200, 403, 200, 200], query: acme, body: () => ({ q: "handbook", k: "5", agent_id: "" }) },
+    { route: "GET /admin/knowledge/agents/:id", expect: ADMIN, query: acme, params: (f) => ({ id: f.agentId }) },
+    { route: "POST /admin/knowledge/agents/:id", expect: ADMIN_POST, query: acme, params: (f) => ({ id: f.agentId }), body: () => ({ mode: "all" }) },
+    { route: "GET /admin/knowledge/:id", expect: READ, query: acme, params: (f) => ({ id: f.documentId }) },
+    { route: "POST /admin/knowledge/:id/reindex", expect: ADMIN_POST, query: acme, params: async (f) => ({ id: await kbDocument(f) }) },
     { route: "GET /admin/approvals", expect: READ, query: acme },
     { route: "POST /admin/approvals/:id/decide", expect: ADMIN_POST, query: acme, params: async (f) => ({ id: await pendingApproval(f) }), body: () => ({ decision: "denied" }) },
     { route: "GET /admin/tasks", expect: READ, query: (f) => `${acme(f)}&status=queued` },

@@ -95,6 +95,12 @@ export const ADMIN_ROUTES: LazyRoute[] = [
   r("POST", "/admin/chat/:agentId/messages", async () => (await pages()).sendChatMessage),
   // knowledge base (embeds the /kb partials) and pending approvals (deciding continues the turn)
   r("GET", "/admin/knowledge", async () => (await pages()).showKnowledge),
+  r("GET", "/admin/knowledge/search", async () => (await pages()).showKnowledgeSearch), // retrieval test: what kb_search returns, with scores
+  r("POST", "/admin/knowledge/search", async () => (await pages()).runKnowledgeSearch), // htmx: the results only
+  r("GET", "/admin/knowledge/agents/:id", async () => (await pages()).showAgentKnowledge), // which documents an AI employee's kb_search reads
+  r("POST", "/admin/knowledge/agents/:id", async () => (await pages()).saveAgentKnowledge), // tenant admins
+  r("GET", "/admin/knowledge/:id", async () => (await pages()).showKnowledgeDocument), // extracted text and chunks, paged
+  r("POST", "/admin/knowledge/:id/reindex", async () => (await pages()).reindexKnowledgeDocument), // tenant admins; re-chunk + re-embed
   r("GET", "/admin/approvals", async () => (await pages()).showApprovals),
   r("POST", "/admin/approvals/:id/decide", async () => (await pages()).decideApprovalForm),
   // background tasks: list by status, one task's transcript and cost, Cancel (tenant admins)

@@ -24,7 +24,8 @@ import { EMBED_QUEUE, type EmbedJob, EmbedJobs } from "../knowledge/embed-jobs.t
 
 type EmbedJobsHook = NonNullable<ConstructorParameters<typeof EmbedJobs>[0]["documentReady"]>;
 import { Knowledge, knowledgeLimits } from "../knowledge/knowledge.ts";
-import { hybridSearch } from "../knowledge/search.ts";
+import { explainSearch, hybridSearch, type SearchOptions } from "../knowledge/search.ts";
+import { agentKnowledgeScope } from "../knowledge/scope.ts";
 import { kbTools } from "../knowledge/tools.ts";
 import type { LlmPool } from "../llm/pool.ts";
 import { MemoryContext } from "../memory/context.ts";
@@ -54,8 +55,15 @@ export async function createSemantic(config: Config, db: Database, dataDir: stri
   const knowledge = new Knowledge(db, (tenantId, documentId) => jobs.queue(tenantId, documentId), knowledgeLimits(config.knowledge));
   const memory = new Memory({ db, embedder, vectors, nudge: (tenantId) => void jobs.queue(tenantId) });
   const context = new MemoryContext({ db, memory, prices: config.llm.prices, log, recallTokens: config.memory.recall_tokens });
-  const search = (tenantId: string, query: string, k = 5) => hybridSearch({ db, embedder, vectors }, tenantId, query, k);
-  const tools: Tools = composeTools(kbTools(search), memoryTools(memory));
+  const search = (tenantId: string, query: string, k = 5, opts: SearchOptions = {}) => hybridSearch({ db, embedder, vectors }, tenantId, query, k, opts);
+  /** The same search with each side's ranks and scores (the console's hit testing). */
+  const explain = (tenantId: string, query: string, k = 5, opts: SearchOptions = {}) => explainSearch({ db, embedder, vectors }, tenantId, query, k, opts);
+  /** kb_search as an agent runs it: within the agent's knowledge scope, if it has one. */
+  const agentSearch = async (tenantId: string, query: string, agentId: string) => {
+    const scope = await agentKnowledgeScope(db, tenantId, agentId, { titles: false });
+    return search(tenantId, query, 5, scope ? { documentIds: scope.documentIds } : {});
+  };
+  const tools: Tools = composeTools(kbTools(agentSearch), memoryTools(memory));
 
   let pool: Pick<LlmPool, "chat"> | null = null;
   engine.define<ExtractJob>(EXTRACT_QUEUE, {
@@ -91,6 +99,8 @@ export async function createSemantic(config: Config, db: Database, dataDir: stri
     context,
     tools,
     search,
+    agentSearch,
+    explain,
     /** A conversation was closed (/new): queue the extraction of its facts. */
     conversationEnded: (tenantId: string, conversationId: string) =>
       void queueExtraction(tenantId, conversationId).catch((e) => log.warn({ err: e, conversation: conversationId }, "fact extraction could not be queued; the next sweep queues it")),

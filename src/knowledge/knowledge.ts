@@ -6,11 +6,11 @@
 import { createHash } from "node:crypto";
 import { and, desc, eq, getTableColumns, sql } from "drizzle-orm";
 import type { Database } from "../db/database.ts";
-import { kbDocuments, type KbDocument } from "../db/schema/index.ts";
+import { kbChunks, kbDocuments, type KbDocument } from "../db/schema/index.ts";
 import { recordset, rowsOf } from "../db/set-sql.ts";
 import { KonstructError } from "../errors.ts";
 import type { Config } from "../config/schema.ts";
-import type { Chunk } from "./chunk.ts";
+import { type Chunk, chunkMarkdown } from "./chunk.ts";
 import { type ChildLimits, type ExtractResult, extractInChild } from "./extract-child.ts";
 import { DEFAULT_EXTRACT_LIMITS, formatOf } from "./extract.ts";
 import { yieldToIo } from "./embed-jobs.ts";
@@ -95,7 +95,8 @@ export class Knowledge {
 
   /**
    * Chunks in bounded transactions with a turn of the event loop between them, so a document of
-   * thousands of chunks lets chat turns and /healthz through while it is stored.
+   * thousands of chunks lets chat turns and /healthz through while it is stored. Chunking is
+   * deterministic, so two re-indexes of one document racing insert the same rows: the second is skipped.
    */
   private async insertChunks(tenantId: string, documentId: string, chunks: Chunk[]): Promise<void> {
     for (let i = 0; i < chunks.length; i += INSERT_BATCH) {
@@ -105,7 +106,8 @@ export class Knowledge {
           tx,
           sql`insert into kb_chunks (tenant_id, id, document_id, seq, section, content)
               select ${tenantId}::uuid, gen_random_uuid(), ${documentId}::uuid, seq, section, content
-              from ${recordset(slice, "c", "seq int, section text, content text")}`,
+              from ${recordset(slice, "c", "seq int, section text, content text")}
+              on conflict (tenant_id, document_id, seq) do nothing`,
         ),
       );
       await yieldToIo();
@@ -136,6 +138,26 @@ export class Knowledge {
     if (!isUuid(id)) return null;
     const [row] = await this.db.withTenant(tenantId, (tx) => tx.select().from(kbDocuments).where(eq(kbDocuments.id, id)));
     return row ? view(row) : null;
+  }
+
+  /**
+   * Re-index one document: its stored text is chunked again and every chunk re-embedded through the
+   * same job as an upload (the original file is not kept, so extraction is not repeated: a document
+   * whose extraction was wrong is uploaded again). A failed document without text cannot be re-indexed.
+   */
+  async reindex(tenantId: string, id: string): Promise<DocumentView | null> {
+    if (!isUuid(id)) return null;
+    const [doc] = await this.db.withTenant(tenantId, (tx) => tx.select({ body: kbDocuments.body }).from(kbDocuments).where(eq(kbDocuments.id, id)));
+    if (!doc) return null;
+    const chunks = chunkMarkdown(doc.body);
+    if (!chunks.length) throw new KonstructError("bad_request", "this document has no text to index: upload the file again");
+    const [row] = await this.db.withTenant(tenantId, async (tx) => {
+      await tx.delete(kbChunks).where(and(eq(kbChunks.tenantId, tenantId), eq(kbChunks.documentId, id)));
+      return tx.update(kbDocuments).set({ status: "queued", error: null, chunksTotal: chunks.length, chunksDone: 0, updatedAt: sql`now()` }).where(and(eq(kbDocuments.tenantId, tenantId), eq(kbDocuments.id, id))).returning();
+    });
+    await this.insertChunks(tenantId, id, chunks);
+    await this.nudge(tenantId, id);
+    return view(row!);
   }
 
   /** Deletes the document and (by cascade) its chunks. */

@@ -19,32 +19,64 @@ export interface Passage {
   score: number;
 }
 
+/** The longest question the console's retrieval test and the search API take. */
+export const MAX_QUERY = 500;
 /** Candidates taken from each list before fusion. */
 const CANDIDATES = 20;
 const RRF_K = 60;
 const TEXT_MATCHES = 1000;
 
-export async function hybridSearch(deps: { db: Database; embedder: Embedder; vectors: VectorStore }, tenantId: string, query: string, k = 5): Promise<Passage[]> {
+/** One side's view of a passage: its rank in that list (1 = best) and the list's own score. */
+export interface SideHit {
+  rank: number;
+  /** Full text: ts_rank; vector: cosine similarity. */
+  score: number;
+}
+
+/** A passage with how it was found (the hit-testing page): each side's rank and score, and the fused rank. */
+export interface ExplainedPassage extends Passage {
+  fusedRank: number;
+  text: SideHit | null;
+  vector: SideHit | null;
+}
+
+export interface SearchOptions {
+  /** Only these documents (an agent's knowledge scope); undefined = the whole knowledge base. */
+  documentIds?: string[];
+}
+
+/** What `kb_search` returns: the passages, best first. */
+export async function hybridSearch(deps: SearchDeps, tenantId: string, query: string, k = 5, opts: SearchOptions = {}): Promise<Passage[]> {
+  return (await explainSearch(deps, tenantId, query, k, opts)).map(({ fusedRank: _f, text: _t, vector: _v, ...p }) => p);
+}
+
+type SearchDeps = { db: Database; embedder: Embedder; vectors: VectorStore };
+
+/** The same search with each side's rank and score kept, so the console shows why a passage came. */
+export async function explainSearch(deps: SearchDeps, tenantId: string, query: string, k = 5, opts: SearchOptions = {}): Promise<ExplainedPassage[]> {
   const q = query.trim();
-  if (!q) return [];
+  if (!q || opts.documentIds?.length === 0) return [];
+  const scoped = opts.documentIds ? uuidArray(opts.documentIds) : null;
   // The worker embeds the query while the database runs the full-text side (its own transaction:
   // on PGlite a transaction waiting for the worker would hold the only connection).
   const embedded = deps.embedder.embed([q], "query");
   embedded.catch(() => {});
   const text = await deps.db.withTenant(tenantId, (tx) =>
-    rowsOf<{ id: string }>(
+    rowsOf<{ id: string; score: number }>(
       tx,
       // plainto_tsquery ANDs the terms; a question rarely contains all of a passage's words, so OR them.
       // Ranking reads every match, and an OR of common words matches most of a large knowledge base:
       // rank at most TEXT_MATCHES of them (the GIN index finds them; vectors cover the rest).
       sql`with t as (select nullif(replace(plainto_tsquery('english', ${q})::text, '&', '|'), '')::tsquery as q)
-          select id from (select id, tsv, t.q from kb_chunks, t where tenant_id = ${tenantId}::uuid and tsv @@ t.q limit ${TEXT_MATCHES}) m
-          order by ts_rank(tsv, q) desc, id limit ${CANDIDATES}`,
+          select id, score from (select id, ts_rank(tsv, q) as score from (select id, tsv, t.q from kb_chunks, t where tenant_id = ${tenantId}::uuid and tsv @@ t.q
+            ${scoped ? sql`and document_id = any(${scoped})` : sql``} limit ${TEXT_MATCHES}) m) r
+          order by score desc, id limit ${CANDIDATES}`,
     ),
   );
   const [vector] = await embedded;
   return deps.db.withTenant(tenantId, async (tx) => {
-    const near = await deps.vectors.nearest(tx, { table: "kb_chunks", tenantId, model: deps.embedder.model, vector: vector!, k: CANDIDATES });
+    const filter = scoped ? sql`document_id = any(${scoped})` : undefined;
+    const near = await deps.vectors.nearest(tx, { table: "kb_chunks", tenantId, model: deps.embedder.model, vector: vector!, k: CANDIDATES, ...(filter ? { filter } : {}) });
     const fused = rrf([text.map((r) => r.id), near.map((r) => r.id)]).slice(0, k);
     if (!fused.length) return [];
     const rows = await rowsOf<{ id: string; document_id: string; title: string; section: string; content: string }>(
@@ -54,9 +86,13 @@ export async function hybridSearch(deps: { db: Database; embedder: Embedder; vec
           where c.tenant_id = ${tenantId}::uuid and c.id = any(${uuidArray(fused.map((f) => f.id))})`,
     );
     const byId = new Map(rows.map((r) => [r.id, r]));
-    return fused.flatMap((f) => {
+    const side = (list: { id: string; score: number }[]) => new Map(list.map((r, i) => [r.id, { rank: i + 1, score: Number(r.score) }]));
+    const [bm, vec] = [side(text), side(near)];
+    return fused.flatMap((f, i) => {
       const r = byId.get(f.id);
-      return r ? [{ chunkId: r.id, documentId: r.document_id, title: r.title, section: r.section, content: r.content, score: f.score }] : [];
+      return r
+        ? [{ chunkId: r.id, documentId: r.document_id, title: r.title, section: r.section, content: r.content, score: f.score, fusedRank: i + 1, text: bm.get(r.id) ?? null, vector: vec.get(r.id) ?? null }]
+        : [];
     });
   });
 }

@@ -1,4 +1,7 @@
-/** The `kb_search` tool: the agent's way into the tenant's knowledge base, with citable passages. */
+/**
+ * The `kb_search` tool: the agent's way into the tenant's knowledge base, with citable passages.
+ * The search is told which agent asks, so an agent scoped to some documents (scope.ts) reads only those.
+ */
 import type { Tools } from "../agent/tools.ts";
 import type { ToolCall, ToolSpec } from "../llm/types.ts";
 import { citation, type Passage } from "./search.ts";
@@ -14,7 +17,7 @@ const SPEC: ToolSpec = {
   },
 };
 
-export function kbTools(search: (tenantId: string, query: string) => Promise<Passage[]>): Tools {
+export function kbTools(search: (tenantId: string, query: string, agentId: string) => Promise<Passage[]>): Tools {
   return {
     specs: () => [SPEC],
     async run(call: ToolCall, ctx) {
@@ -22,7 +25,7 @@ export function kbTools(search: (tenantId: string, query: string) => Promise<Pas
       const query = typeof call.arguments?.query === "string" ? call.arguments.query : "";
       if (!query.trim()) return "error: kb_search needs a non-empty 'query'";
       try {
-        const passages = await search(ctx.tenantId, query);
+        const passages = await search(ctx.tenantId, query, ctx.agentId);
         if (!passages.length) return "No passage in the knowledge base matches this query.";
         return passages.map((p, i) => `[${i + 1}] ${citation(p)}\n${p.content}`).join("\n\n") + "\n\nCite the passages you use as [title — section].";
       } catch (e) {

@@ -42,7 +42,7 @@ export function KbDocuments(props: { tenant: string; documents: DocumentView[]; 
           <tbody>
             {props.documents.map((d) => (
               <tr id={`kb-doc-${d.id}`} data-status={d.status}>
-                <td safe>{d.title}</td>
+                <td><a href={`/admin/knowledge/${d.id}`} safe>{d.title}</a></td>
                 <td safe>{d.filename}</td>
                 <td safe>{d.status === "failed" ? `failed: ${d.error ?? ""}` : d.status}</td>
                 <td><progress max="100" value={String(d.progress)}>{String(d.progress)}%</progress> {String(d.chunksDone)}/{String(d.chunksTotal)}</td>

@@ -115,7 +115,11 @@ export const OPENAPI = {
         createdAt: time,
         updatedAt: time,
       }),
-      KbPassage: obj({ chunkId: uuid, documentId: uuid, title: str, section: str, content: str, score: num, citation: str }),
+      KbPassage: obj({
+        chunkId: uuid, documentId: uuid, title: str, section: str, content: str, score: num, citation: str, fusedRank: int,
+        // Each side's rank (1 = best) and score (full text: ts_rank; vector: cosine similarity); null = that side missed it.
+        text: nullable(obj({ rank: int, score: num })), vector: nullable(obj({ rank: int, score: num })),
+      }),
       UsageRow: obj({ day: { ...str, format: "date" }, agent_id: uuid, provider: str, model: str, calls: int, failed_calls: int, prompt_tokens: int, completion_tokens: int, cost_usd: num }),
     },
   },
@@ -205,7 +209,7 @@ export const OPENAPI = {
     "/api/v1/kb/{tenant}/search": {
       parameters: [kbTenantParam],
       get: op("Hybrid search: the passages kb_search would give the agent, with citations", "operator", { "200": json(obj({ passages: { type: "array", items: ref("KbPassage") } })) }, {
-        parameters: [{ ...q("q", str, "the query"), required: true }, q("k", { ...int, minimum: 1, maximum: 20, default: 5 }, "passages to return")],
+        parameters: [{ ...q("q", { ...str, maxLength: 500 }, "the query"), required: true }, q("k", { ...int, minimum: 1, maximum: 20, default: 5 }, "passages to return")],
       }),
     },
     "/api/v1/openapi.json": { get: { summary: "This document", security: [], responses: { "200": json({ type: "object" }) } } },

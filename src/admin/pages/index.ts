@@ -18,6 +18,9 @@ export { createProvider, listProvidersPage, newProvider, removeProvider, showPro
 export { createTenant, listTenantsPage, newTenant, removeTenant, showTenant, updateTenant } from "./tenants.tsx";
 export { showUsage } from "./usage.tsx";
 export { showKnowledge } from "./knowledge.tsx";
+export { saveAgentKnowledge, showAgentKnowledge } from "./knowledge-agent.tsx";
+export { reindexKnowledgeDocument, showKnowledgeDocument } from "./knowledge-document.tsx";
+export { runKnowledgeSearch, showKnowledgeSearch } from "./knowledge-search.tsx";
 export { decideApprovalForm, showApprovals } from "./approvals.tsx";
 export { deleteScheduleForm, pauseScheduleForm, resumeScheduleForm, showSchedules } from "./schedules.tsx";
 export { cancelTaskForm, showTask, showTasks } from "./tasks.tsx";

@@ -32,7 +32,7 @@ describe("Knowledge page", () => {
     expect(list).toContain(`hx-get="/kb/acme/partials/documents" hx-trigger="every 1s"`);
     await f.app().semantic.jobs.drained();
     const ready = await (await s.tenantAdmin.fetch("/admin/knowledge")).text();
-    const id = /id="kb-doc-([0-9a-f-]+)" data-status="ready"><td>Parking/.exec(ready)?.[1];
+    const id = /id="kb-doc-([0-9a-f-]+)" data-status="ready"><td><a href="[^"]*">Parking/.exec(ready)?.[1];
     expect(id).toBeDefined();
     expect(ready).toContain(`hx-delete="/api/v1/kb/acme/documents/${id}"`);
     // The delete button as htmx sends it: session cookie and the CSRF header.

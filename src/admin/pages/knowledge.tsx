@@ -7,6 +7,7 @@
 import { KnowledgeView } from "../../../views/admin/knowledge.tsx";
 import { render } from "../../http/render.ts";
 import { KonstructError } from "../../errors.ts";
+import { listAgents } from "../agents/save.ts";
 import { canAdmin } from "../auth/principal.ts";
 import type { AdminContext as PageCtx } from "../lazy.ts";
 import type { AdminDeps } from "../routes.ts";
@@ -19,8 +20,11 @@ export async function showKnowledge(deps: AdminDeps, ctx: PageCtx): Promise<Resp
   if (!tenantId) return render(ctx, <KnowledgeView scope={scope} slug="" documents={null} admin={false} />, "Knowledge");
   const semantic = deps.knowledge();
   if (!semantic) throw new KonstructError("db_unavailable", "starting");
-  const documents = await semantic.knowledge.list(tenantId);
+  const [documents, agents] = await Promise.all([semantic.knowledge.list(tenantId), listAgents(db, tenantId)]);
+  // Count the scoped documents that still exist (a deleted one stays listed on the agent, matching nothing).
+  const present = new Set(documents.map((d) => d.id));
+  const scopes = agents.map((a) => ({ id: a.id, name: a.name, documents: a.knowledgeDocuments ? a.knowledgeDocuments.filter((id) => present.has(id)).length : null }));
   // The partials name the tenant by slug; the page uses the same URLs.
   const { slug } = await getTenant(db, tenantId);
-  return render(ctx, <KnowledgeView scope={scope} slug={slug} documents={documents} admin={canAdmin(p, tenantId)} />, "Knowledge");
+  return render(ctx, <KnowledgeView scope={scope} slug={slug} documents={documents} admin={canAdmin(p, tenantId)} agents={scopes} />, "Knowledge");
 }

@@ -30,6 +30,8 @@ export const agents = pgTable(
     escalation: jsonb("escalation").$type<EscalationSettings | null>(),
     /** The business-function scope (src/scope/): prompt and local off-topic check; null = unscoped. */
     scope: jsonb("scope").$type<ScopeSettings | null>(),
+    /** Documents kb_search may read for this agent (src/knowledge/scope.ts); null = the whole knowledge base. */
+    knowledgeDocuments: uuid("knowledge_documents").array(),
     /** Model chain for background tasks; empty = `models`. */
     executorModels: jsonb("executor_models").$type<string[]>().notNull().default([]),
     /** Per task: USD cap (0 = only the agent's caps) and model ↔ tool round trips. */

@@ -51,9 +51,16 @@ describe("knowledge base HTTP API", () => {
 
   test("search answers with passages and citations", async () => {
     const res = await call("GET", `/api/v1/kb/acme/search?q=${encodeURIComponent("minimum password length")}&k=3`);
-    const { passages } = (await res.json()) as { passages: { title: string; citation: string; content: string }[] };
+    type Side = { rank: number; score: number } | null;
+    const { passages } = (await res.json()) as { passages: { title: string; citation: string; content: string; fusedRank: number; score: number; text: Side; vector: Side }[] };
     expect(passages[0]).toMatchObject({ title: "Security Policy", citation: "Security Policy" });
     expect(passages[0]!.content).toContain("at least 14 characters");
+    // How it was found: both sides ranked it, and the fused score is their reciprocal ranks' sum.
+    const [top] = passages;
+    expect(top!.fusedRank).toBe(1);
+    expect(top!.score).toBeCloseTo(1 / (60 + top!.text!.rank) + 1 / (60 + top!.vector!.rank), 9);
+    expect(top!.vector!.score).toBeGreaterThan(0);
+    expect((await call("GET", `/api/v1/kb/acme/search?q=${"a".repeat(501)}`)).status).toBe(400);
   });
 
   test("bad input: 4xx with a reason, nothing stored", async () => {
@@ -92,7 +99,7 @@ describe("knowledge base HTTP API", () => {
     await t.app.semantic.jobs.drained();
     const list = await (await call("GET", "/kb/acme/partials/documents")).text();
     expect(list).not.toContain('hx-trigger="every 1s"');
-    const id = /id="kb-doc-([0-9a-f-]+)" data-status="ready"><td>Parking/.exec(list)?.[1];
+    const id = /id="kb-doc-([0-9a-f-]+)" data-status="ready"><td><a href="[^"]*">Parking/.exec(list)?.[1];
     expect(id).toBeDefined();
     const del = await call("DELETE", `/api/v1/kb/acme/documents/${id}`, undefined, { "hx-request": "true" });
     expect([del.status, await del.text()]).toEqual([200, ""]);

@@ -1,0 +1,85 @@
+/** @jsxImportSource @kitajs/html */
+/**
+ * Retrieval test ("hit testing"): a question, and the passages kb_search would hand the AI employee
+ * for it — fused rank, each side's rank and score (full text: ts_rank; vector: cosine similarity; "—"
+ * when that side did not find it), document title and section. The form posts with htmx and swaps
+ * only the results; without JavaScript it posts the whole page.
+ */
+import type { Scope } from "../../src/admin/scope.ts";
+import type { ExplainedPassage, SideHit } from "../../src/knowledge/search.ts";
+import { Choice, Text } from "./fields.tsx";
+import { Csrf, type FieldErrors } from "./form.tsx";
+import { NoTenant, PageHead } from "./parts.tsx";
+
+export interface KnowledgeSearchProps {
+  scope: Scope;
+  csrf: string;
+  agents: { id: string; name: string }[];
+  values: Record<string, string | undefined>;
+  errors?: FieldErrors;
+  /** null before a question is asked. */
+  results: ExplainedPassage[] | null;
+  /** Set when an agent was picked: what its knowledge scope allows. */
+  scopeNote?: string;
+}
+
+const side = (h: SideHit | null) => (h ? `#${h.rank} · ${h.score.toFixed(4)}` : "—");
+
+export function KnowledgeSearchResults(p: { results: ExplainedPassage[] | null; scopeNote?: string; error?: string }): JSX.Element {
+  return (
+    <section id="kb-hits" aria-live="polite">
+      {p.error ? <p class="error" role="alert" safe>{p.error}</p> : ""}
+      {p.scopeNote ? <p class="muted" safe>{p.scopeNote}</p> : ""}
+      {p.results === null ? (
+        ""
+      ) : p.results.length === 0 ? (
+        <p class="empty">No passage matches this question.</p>
+      ) : (
+        <div class="table-wrap">
+          <table class="kb-hits">
+            <thead><tr><th scope="col">Rank</th><th scope="col">Fused score</th><th scope="col">Full text</th><th scope="col">Vector</th><th scope="col">Document — section</th><th scope="col">Passage</th></tr></thead>
+            <tbody>
+              {p.results.map((r) => (
+                <tr data-chunk={r.chunkId}>
+                  <td>{String(r.fusedRank)}</td>
+                  <td>{r.score.toFixed(4)}</td>
+                  <td class="side-text">{side(r.text)}</td>
+                  <td class="side-vector">{side(r.vector)}</td>
+                  <td><a href={`/admin/knowledge/${r.documentId}`} safe>{r.title}</a>{r.section && r.section !== r.title ? <><br /><small class="muted" safe>{r.section}</small></> : ""}</td>
+                  <td safe>{r.content}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
+
+export function KnowledgeSearchView(p: KnowledgeSearchProps): JSX.Element {
+  const t = p.scope.tenantId;
+  return (
+    <section>
+      <PageHead title="Retrieval test" scope={p.scope} action="/admin/knowledge/search" />
+      <p class="muted">
+        Ask what an end user would ask and see the passages <code>kb_search</code> returns, best first. Full-text and vector
+        searches each rank their candidates; the fused rank adds 1/(60 + rank) from each. <a href="/admin/knowledge">Back to the documents</a>.
+      </p>
+      {!t ? (
+        <NoTenant />
+      ) : (
+        <>
+          <form method="post" action={`/admin/knowledge/search?tenant=${t}`} hx-post={`/admin/knowledge/search?tenant=${t}`} hx-target="#kb-hits" hx-swap="outerHTML">
+            <Csrf token={p.csrf} />
+            <Text name="q" label="Question" values={p.values} errors={p.errors} required hint="Up to 500 characters." />
+            <Choice name="agent_id" label="As AI employee" values={p.values} errors={p.errors} options={[{ value: "", label: "Whole knowledge base" }, ...p.agents.map((a) => ({ value: a.id, label: a.name }))]} />
+            <Choice name="k" label="Passages" values={p.values} errors={p.errors} options={["5", "10", "20"].map((v) => ({ value: v, label: v }))} />
+            <button type="submit">Search</button>
+          </form>
+          <KnowledgeSearchResults results={p.results} scopeNote={p.scopeNote} />
+        </>
+      )}
+    </section>
+  );
+}
