@@ -220,6 +220,16 @@ const triggerSchema = z.strictObject({
   paused: z.boolean().default(false),
 });
 
+/** Days to keep, 0 = forever (src/retention/, docs/retention.md). */
+const days = () => int().pipe(z.number().min(0).max(36_500));
+/** A tenant's retention: each key absent = the platform default (`retention:`). */
+const tenantRetentionSchema = z.strictObject({
+  messages_days: days().optional(),
+  deliveries_days: days().optional(),
+  audit_days: days().optional(),
+  llm_calls_days: days().optional(),
+});
+
 const tenantSchema = z.strictObject({
   slug,
   name: nonEmpty,
@@ -231,6 +241,7 @@ const tenantSchema = z.strictObject({
   mcp_servers: z.array(mcpServerSchema).default([]),
   schedules: z.array(scheduleSchema).max(500).default([]),
   triggers: z.array(triggerSchema).max(200).default([]),
+  retention: tenantRetentionSchema.default({}),
 });
 
 const providerSchema = z.strictObject({
@@ -433,6 +444,23 @@ export const configSchema = z
         tasks_per_agent: int().pipe(z.number().min(1)).default(5),
         /** Task executors this process runs at once (across tenants). */
         task_workers: int().pipe(z.number().min(1).max(64)).default(8),
+      })
+      .prefault({}),
+    /** Retention (src/retention/): the platform default per kind of data, in days; 0 = keep forever. */
+    retention: z
+      .strictObject({
+        /** Conversation messages (transcripts) older than this; a conversation left empty goes with them. */
+        messages_days: days().default(0),
+        /** Finished inbound events and sent/failed outbox rows; rows still pending delivery never. */
+        deliveries_days: days().default(30),
+        /** Audit entries (the retention job is the only deleter besides a person's erasure). */
+        audit_days: days().default(0),
+        /** Per-call LLM usage rows; the daily aggregates (usage_daily) are kept. */
+        llm_calls_days: days().default(90),
+        /** Rows per DELETE statement: short statements, short locks. */
+        batch_rows: int().pipe(z.number().min(100).max(50_000)).default(5000),
+        /** Most seconds one daily run spends deleting; what is left waits for the next day. */
+        time_budget_seconds: int().pipe(z.number().min(10).max(86_400)).default(600),
       })
       .prefault({}),
     tenants: z.array(tenantSchema).default([]),
