@@ -32,6 +32,7 @@ import { errorResponse } from "../http/errors.ts";
 import { buildHttp } from "../http/routes.ts";
 import { type Heartbeat, startHeartbeat } from "../heartbeat/ticker.ts";
 import { JobEngine } from "../jobs/engine.ts";
+import { defineRetentionJob, type RetentionTicker, startRetentionTicker } from "../retention/job.ts";
 import { createLogger } from "../log/logger.ts";
 import { Outbound } from "../net/outbound.ts";
 import { applyProvisioning } from "../provisioning/apply.ts";
@@ -108,6 +109,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
   let schedules: Schedules | null = null;
   let triggers: Triggers | null = null;
   let heartbeat: Heartbeat | null = null;
+  let retention: RetentionTicker | null = null;
   let control: Control | null = null;
   let scheduled: { stop(): Promise<void> } | null = null;
   // The socket's remote address per request, for login throttling (Elysia's own `server` is unset
@@ -215,6 +217,9 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
         // tasks borrow the gateway's turn machinery once it runs.
         const engine = new JobEngine({ db: opened, url: config.database.url, pollSeconds: config.jobs.poll_seconds, log: log.child({ part: "jobs" }) });
         jobs = engine;
+        // The daily purge (src/retention/): one run per UTC day across replicas, queued by an hourly look.
+        const retentionDeps = { db: opened, config, log: log.child({ part: "retention" }) };
+        defineRetentionJob(engine, retentionDeps);
         const sem = await createSemantic(config, opened, dataDir, log, engine, { documentReady: hooks.documentReady });
         // Memory and knowledge tools are core abilities: no skill needed, fenced by the registry like the rest.
         const semanticTools = { provider: sem.tools, options: { baseline: ["kb_search", "remember"], readOnly: ["kb_search"] } };
@@ -272,6 +277,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
         await sem.start(gw.pool);
         await background.start();
         sched.start();
+        retention = startRetentionTicker(engine, retentionDeps);
         // A plain interval (no job engine): an idle tick is a few indexed queries (heartbeat/README.md);
         // a reach-out goes out through the gateway's outbox and live connections.
         heartbeat = startHeartbeat({ db: opened, pool: gw.pool, log: log.child({ part: "heartbeat" }), prices: config.llm.prices, reach: gw });
@@ -282,6 +288,8 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
         if (opened.mode === "embedded" && config.backup.every_hours > 0)
           scheduled = (await import("../backup/schedule.ts")).startScheduledBackups({ db: opened, dataDir, everyMs: config.backup.every_hours * 3_600_000, keep: config.backup.keep, disk, log: log.child({ part: "backup" }) });
       } catch (e) {
+        retention?.stop();
+        retention = null;
         await triggers?.stop();
         triggers = null;
         schedules?.stop();
@@ -326,6 +334,8 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
       if (jobs) {
         const j = jobs;
         jobs = null;
+        retention?.stop();
+        retention = null;
         schedules?.stop();
         schedules = null;
         // Running tasks end here and are reported `failed: interrupted` by the next start (tasks/README.md).
