@@ -102,6 +102,17 @@ describe.each(DB_KINDS)("retention on %s Postgres", (kind) => {
     expect(rows).toEqual([{ complete: false }]);
   });
 
+  test("nothing configured anywhere: a tick queues nothing and does not load the job engine", async () => {
+    const none = validate({ retention: { deliveries_days: 0, llm_calls_days: 0 } });
+    const engine = new JobEngine({ db: t.db, url: t.url, pollSeconds: 0.5, log });
+    defineRetentionJob(engine, { db: t.db, config: none, log });
+    const ticker = startRetentionTicker(engine, { db: t.db, config: none, log }, 3_600_000);
+    expect(await ticker.tick(new Date("2031-05-04T03:00:00Z"))).toBe(false);
+    expect(engine.running).toBe(false);
+    ticker.stop();
+    await engine.stop();
+  });
+
   test("two engines (replicas) queue and work the day's run once", async () => {
     const engines = [0, 1].map(() => new JobEngine({ db: t.db, url: t.url, pollSeconds: 0.5, log }));
     for (const e of engines) defineRetentionJob(e, { db: t.db, config, log });
