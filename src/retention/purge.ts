@@ -28,8 +28,8 @@ type Statement = [table: string, kind: Kind, run: (cutoff: string) => SQL];
 function statements(days: RetentionDays, batch: number): Statement[] {
   const all: Statement[] = [
     ["messages", "messages", (c) => bounded("messages", sql`created_at < ${c}::timestamptz`, batch)],
-    // A closed conversation whose messages are all gone (its summary and approvals cascade).
-    ["conversations", "messages", (c) => bounded("conversations", sql`closed_at is not null and last_message_at < ${c}::timestamptz and not exists (select 1 from messages m where m.tenant_id = conversations.tenant_id and m.conversation_id = conversations.id)`, batch)],
+    // A closed conversation whose messages are all gone and no person still holds (its summary and approvals cascade).
+    ["conversations", "messages", (c) => bounded("conversations", sql`closed_at is not null and last_message_at < ${c}::timestamptz and not exists (select 1 from messages m where m.tenant_id = conversations.tenant_id and m.conversation_id = conversations.id) and not exists (select 1 from handoffs h where h.tenant_id = conversations.tenant_id and h.conversation_id = conversations.id and h.status in ('waiting', 'taken'))`, batch)],
     ["outbound_messages", "deliveries", (c) => bounded("outbound_messages", sql`status <> 'pending' and created_at < ${c}::timestamptz`, batch)],
     [
       "inbound_events",

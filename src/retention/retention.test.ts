@@ -11,7 +11,7 @@ import { DB_KINDS, openTestDatabase, type TestDatabase } from "../../test/suppor
 import { seedTwoTenants, type TwoTenants } from "../../test/support/two-tenants.ts";
 import { validate } from "../config/load.ts";
 import type { Database } from "../db/database.ts";
-import { auditLog, channels, conversations, inboundEvents, llmCalls, messages, outboundMessages, usageDaily } from "../db/schema/index.ts";
+import { auditLog, channels, conversations, handoffs, inboundEvents, llmCalls, messages, outboundMessages, usageDaily } from "../db/schema/index.ts";
 import { rowsOf } from "../db/set-sql.ts";
 import { JobEngine } from "../jobs/engine.ts";
 import { defineRetentionJob, runRetention, startRetentionTicker } from "./job.ts";
@@ -28,6 +28,10 @@ async function seed(db: Database, tenantId: string, agentId: string): Promise<vo
     const channelId = ch!.id;
     const [closed] = await tx.insert(conversations).values({ tenantId, agentId, channelId, chatKey: "old", startedAt: ago(OLD), lastMessageAt: ago(OLD), closedAt: ago(OLD) }).returning();
     const [open] = await tx.insert(conversations).values({ tenantId, agentId, channelId, chatKey: "new" }).returning();
+    // Closed and old, but a person still holds it: kept (with its one old message, which goes).
+    const [held] = await tx.insert(conversations).values({ tenantId, agentId, channelId, chatKey: "held", startedAt: ago(OLD), lastMessageAt: ago(OLD), closedAt: ago(OLD) }).returning();
+    await tx.insert(handoffs).values({ tenantId, agentId, conversationId: held!.id, reason: "r", rule: "x", source: "tool", status: "taken" });
+    await tx.insert(messages).values({ tenantId, conversationId: held!.id, role: "user", content: "held", createdAt: ago(OLD) });
     await tx.insert(messages).values([...Array(MANY)].map((_, i) => ({ tenantId, conversationId: closed!.id, role: "user", content: `old ${i}`, createdAt: ago(OLD) })));
     await tx.insert(messages).values({ tenantId, conversationId: open!.id, role: "user", content: "fresh" });
     const event = (key: string, status: string) => ({ tenantId, channelId, eventKey: key, status, message: {}, receivedAt: ago(OLD) });
@@ -76,7 +80,7 @@ describe.each(DB_KINDS)("retention on %s Postgres", (kind) => {
     expect(run).toMatchObject({ ran: true, tenants: 2 });
     expect(await counts(t.db, ids.A.tenant)).toEqual({
       messages: 1,
-      conversations: 1,
+      conversations: 2,
       inbound: 2,
       outbox: "pending",
       kept_events: "still-pending,waiting-outbox",
@@ -87,8 +91,8 @@ describe.each(DB_KINDS)("retention on %s Postgres", (kind) => {
     });
     expect(await counts(t.db, ids.B.tenant)).toEqual({ ...before, summaries: 1 });
     const [summary] = await t.db.withTenant(ids.A.tenant, (tx) => rowsOf<{ data: { counts: Record<string, number>; complete: boolean } }>(tx, sql`select data from audit_log where kind = 'retention.purge'`));
-    expect(summary!.data).toMatchObject({ complete: true, counts: { messages: MANY, conversations: 1, outbound_messages: 2, inbound_events: MANY, llm_calls: MANY, audit_log: MANY } });
-    expect(run.deleted).toBe(MANY * 4 + 1 + 2);
+    expect(summary!.data).toMatchObject({ complete: true, counts: { messages: MANY + 1, conversations: 1, outbound_messages: 2, inbound_events: MANY, llm_calls: MANY, audit_log: MANY } });
+    expect(run.deleted).toBe(MANY * 4 + 1 + 1 + 2);
   });
 
   test("the same day is not run twice; the next day's run deletes nothing more", async () => {
