@@ -44,7 +44,13 @@ export async function runRetention(deps: RetentionDeps, day: string, over: { bat
   let deleted = 0;
   for (const t of tenants) {
     const days = retentionFor(config, t.slug);
-    const { counts, complete } = await purgeTenant(db, t.id, days, { batch, deadline }, over.now);
+    // One tenant's failure (a lock timeout, a broken row) must not cost the others their purge.
+    const result = await purgeTenant(db, t.id, days, { batch, deadline }, over.now).catch((e: unknown) => {
+      log.error({ err: e, tenant: t.slug }, "retention purge failed");
+      return null;
+    });
+    if (!result) continue;
+    const { counts, complete } = result;
     const total = Object.values(counts).reduce((a, b) => a + b, 0);
     deleted += total;
     log.info({ tenant: t.slug, counts, complete }, "retention purge");
