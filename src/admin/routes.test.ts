@@ -178,6 +178,7 @@ function CONSOLE_ROWS(): Row[] {
     { route: "GET /admin/conversations/:id", expect: READ, query: acme, params: (f) => ({ id: f.conversationId }) },
     { route: "GET /admin/audit", expect: ADMIN, query: acme },
     { route: "GET /admin/audit.csv", expect: ADMIN, query: acme },
+    { route: "GET /admin/audit.json", expect: ADMIN, query: acme },
     { route: "GET /admin/usage", expect: READ, query: acme },
     { route: "GET /admin/providers", expect: ADMIN, query: acme },
     { route: "GET /admin/providers/new", expect: ADMIN, query: (f) => `${acme(f)}&scope=tenant` },

@@ -77,7 +77,8 @@ export const ADMIN_ROUTES: LazyRoute[] = [
   r("GET", "/admin/conversations", async () => (await pages()).listConversationsPage),
   r("GET", "/admin/conversations/:id", async () => (await pages()).showTranscript), // LLM + tool calls expandable
   r("GET", "/admin/audit", async () => (await pages()).showAudit),
-  r("GET", "/admin/audit.csv", async () => (await pages()).exportAuditCsv),
+  r("GET", "/admin/audit.csv", async () => (await pages()).exportAuditCsv), // same filters as the page
+  r("GET", "/admin/audit.json", async () => (await pages()).exportAuditJson),
   r("GET", "/admin/usage", async () => (await pages()).showUsage), // per day/agent/model, SVG charts
   // LLM providers & keys: ?scope=platform (platform admin) or ?scope=tenant (BYO keys)
   r("GET", "/admin/providers", async () => (await pages()).listProvidersPage),

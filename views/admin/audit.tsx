@@ -1,5 +1,5 @@
 /** @jsxImportSource @kitajs/html */
-/** The audit log: filters (tenant, agent, kind, time), a page of entries with their detail, CSV export. */
+/** The audit log: filters (tenant, agent, kind, actor, time), a page of entries with their detail, CSV/JSON export. */
 import { AUDIT_KINDS, type AuditRow } from "../../src/admin/queries/audit.ts";
 import type { Page } from "../../src/admin/queries/page.ts";
 import type { Scope } from "../../src/admin/scope.ts";
@@ -13,7 +13,13 @@ export function AuditView(p: { scope: Scope; page: Page<AuditRow> | null; filter
   return (
     <section>
       <PageHead title="Audit log" scope={p.scope} action="/admin/audit">
-        {p.scope.tenantId ? <a href={`/admin/audit.csv?${params}`} download="audit.csv">Export CSV</a> : ""}
+        {p.scope.tenantId ? (
+          <>
+            <a href={`/admin/audit.csv?${params}`} download="audit.csv">Export CSV</a> <a href={`/admin/audit.json?${params}`} download="audit.json">Export JSON</a>
+          </>
+        ) : (
+          ""
+        )}
       </PageHead>
       {!p.scope.tenantId || !p.page ? (
         <NoTenant />
@@ -23,13 +29,14 @@ export function AuditView(p: { scope: Scope; page: Page<AuditRow> | null; filter
             <input type="hidden" name="tenant" value={p.scope.tenantId} />
             <Choice name="agent" label="AI employee" values={p.filter} options={[{ value: "", label: "All" }, ...p.agents.map((a) => ({ value: a.id, label: a.name }))]} />
             <Choice name="kind" label="Kind" values={p.filter} options={[{ value: "", label: "All" }, ...AUDIT_KINDS.map((k) => ({ value: k, label: k.replace("_", " ") }))]} />
+            <Text name="actor" label="Actor (e-mail)" values={p.filter} />
             <Text name="from" label="From" type="date" values={p.filter} />
             <Text name="to" label="To" type="date" values={p.filter} />
             <button type="submit">Filter</button>
           </form>
           {p.page.rows.length === 0 ? (
             <Empty>
-              <p>No entry {Object.values(p.filter).some(Boolean) ? "matches these filters" : "yet: every message, LLM call, tool call, reply and refusal is recorded here"}.</p>
+              <p>No entry {Object.values(p.filter).some(Boolean) ? "matches these filters" : "yet: every message, LLM call, tool call, reply and refusal, and every sign-in and change made in the console, is recorded here"}.</p>
             </Empty>
           ) : (
             <div class="table-wrap">

@@ -22,6 +22,8 @@ import type { AdminContext, ConsoleDeps, Handler } from "../lazy.ts";
 import { database } from "../request.ts";
 import { secretBox } from "../running.ts";
 import { pageScope } from "../scope.ts";
+import { changes, describeChanges } from "../trail/diff.ts";
+import { recordPerson } from "../trail/record.ts";
 
 const asKind = (k: string | undefined): ChannelKind => (k === "slack" || k === "whatsapp" ? k : "telegram");
 const scoped = (deps: ConsoleDeps, ctx: AdminContext) => pageScope(deps, ctx, "channels");
@@ -64,6 +66,14 @@ const save = async (deps: ConsoleDeps, ctx: AdminContext, id: string, existing: 
   const kind = asKind(existing?.channel.kind ?? fields.kind);
   const result = await saveChannel(db, secretBox(deps), deps.outbound, tenantId, id, fields, existing);
   if ("errors" in result) return form(deps, ctx, tenantId, id, kind, existing, fields, result.errors, 400);
+  const saved = await getChannel(db, secretBox(deps), tenantId, id);
+  const diff = changes(existing ? channelToForm(existing.channel) : {}, channelToForm(saved.channel), existing?.secrets ?? {}, saved.secrets);
+  await recordPerson(db, ctx.principal, ctx.client.ip, {
+    kind: "config",
+    tenantId,
+    summary: existing ? describeChanges(`channel ${saved.channel.name}`, diff) : `channel ${saved.channel.name} created`,
+    data: { object: "channel", id, created: !existing, fields: diff.fields, secrets: Object.fromEntries(diff.secrets.map((k) => [k, "changed"])) },
+  });
   let flash: "restarted" | "not_started" = "restarted";
   try {
     await deps.connections()?.reload(tenantId, id);

@@ -10,7 +10,7 @@ export { createToken, listTokens, revokeToken } from "./tokens.tsx";
 export { inviteUser, listUsersPage, removeUser, revokeInvite } from "./users.tsx";
 export { createAgent, listAgentsPage, newAgent, removeAgent, showAgent, updateAgent } from "./agents.tsx";
 export { createTeam, listTeamsPage, newTeam, removeTeam, showTeam, updateTeam } from "./teams.tsx";
-export { exportAuditCsv, showAudit } from "./audit.tsx";
+export { exportAuditCsv, exportAuditJson, showAudit } from "./audit.tsx";
 export { createChannel, listChannelsPage, newChannel, removeChannel, showChannel, testChannelConnection, updateChannel } from "./channels.tsx";
 export { chatLogPartial, sendChatMessage, showChat } from "./chat.tsx";
 export { listConversationsPage, showTranscript } from "./conversations.tsx";

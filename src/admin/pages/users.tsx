@@ -4,6 +4,7 @@
  * platform admin for any. An invitation goes out by SMTP when smtp.host is set, otherwise its link
  * is shown once on the page that answers the invite.
  */
+import { recordPerson } from "../trail/record.ts";
 import { eq } from "drizzle-orm";
 import type { Database } from "../../db/database.ts";
 import { tenants } from "../../db/schema/index.ts";
@@ -55,6 +56,7 @@ export const inviteUser: Handler = async (deps, ctx) => {
   } catch (e) {
     return again({ errors: fieldErrors(e, "email") }, 400);
   }
+  await recordPerson(db, p, ctx.client.ip, { kind: "invitation", tenantId, summary: `invited ${invite.email} as ${form.role.replace("_", " ")}`, data: { step: "sent", email: invite.email, role: form.role } });
   const link = `${publicBase(deps.config, ctx.request)}/invite/${invite.token}`;
   if (!send) return again({ form: {}, flash: `Invitation for ${invite.email} created.`, inviteLink: link });
   try {
@@ -75,6 +77,7 @@ export const removeUser: Handler = async (deps, ctx) => {
   const id = idParam(ctx.params.id, "user");
   if (id === p.userId) throw new KonstructError("bad_request", "you cannot remove yourself");
   if (!(await deleteUser(database(deps), id, isPlatformAdmin(p) ? null : p.tenantId))) throw new KonstructError("not_found", "no such user");
+  await recordPerson(database(deps), p, ctx.client.ip, { kind: "user.removed", summary: "removed a user", data: { removed_user_id: id } });
   return redirect(ctx.request, "/admin/users");
 };
 

@@ -1,15 +1,21 @@
-/** The audit log, filtered (agent, kind, time) and paginated, and the same selection as CSV rows. */
+/**
+ * The audit log, filtered (agent, kind, actor, time) and paginated, and the same selection for the
+ * CSV/JSON export. People's entries (src/admin/trail/) carry their e-mail as the actor.
+ */
 import { and, desc, eq, gte, lt } from "drizzle-orm";
 import type { Database } from "../../db/database.ts";
 import { agents, auditLog } from "../../db/schema/index.ts";
 import { dayAfter } from "./conversations.ts";
+import { PERSON_KINDS } from "../trail/record.ts";
 import { type Page, pageWindow, toPage } from "./page.ts";
 
-export const AUDIT_KINDS = ["inbound", "llm_call", "tool_call", "outbound", "refusal", "budget_stop", "command", "error", "handoff", "scope", "team.delegate"] as const;
+export const AUDIT_KINDS = ["inbound", "llm_call", "tool_call", "outbound", "refusal", "budget_stop", "command", "error", "handoff", "scope", "team.delegate", ...PERSON_KINDS] as const;
 
 export interface AuditFilter {
   agentId?: string;
   kind?: string;
+  /** Exact actor: a person's e-mail, or an agent-side actor such as a channel user id. */
+  actor?: string;
   /** YYYY-MM-DD (UTC), inclusive. */
   from?: string;
   to?: string;
@@ -31,6 +37,7 @@ function where(f: AuditFilter) {
   return and(
     f.agentId ? eq(auditLog.agentId, f.agentId) : undefined,
     f.kind ? eq(auditLog.kind, f.kind) : undefined,
+    f.actor ? eq(auditLog.actor, f.actor) : undefined,
     f.from ? gte(auditLog.at, new Date(`${f.from}T00:00:00Z`)) : undefined,
     f.to ? lt(auditLog.at, dayAfter(f.to)) : undefined,
   );

@@ -1,0 +1,109 @@
+/**
+ * The people's trail over HTTP on both databases, the client IP from a trusted proxy's
+ * X-Forwarded-For: a failed and a successful sign-in are in the tenant's Audit page with the IP
+ * and never the password (an unknown account's failure goes to the platform trail without the
+ * e-mail typed); an invitation (the role granted) and a token creation name their actor; a secret
+ * changed on a channel is "changed" and its value is nowhere in the CSV or JSON export; the other
+ * tenant's admin sees none of it.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { eq } from "drizzle-orm";
+import { type Browser, type ConsoleFixture, consoleFixture, csrfOf, PASSWORD, type Who } from "../../../test/support/admin.ts";
+import { DB_KINDS } from "../../../test/support/db.ts";
+import { channels, platformAudit } from "../../db/schema/index.ts";
+import { channelToForm } from "../channels/save.ts";
+
+type Entry = { at: string; kind: string; actor: string; summary: string; data: Record<string, unknown> };
+
+describe.each(DB_KINDS)("the people's trail on %s Postgres", (kind) => {
+  let f: ConsoleFixture;
+  let s: Record<Who, Browser>;
+  let base: string;
+  const WRONG = "Wrong-Password-7781!";
+  beforeAll(async () => {
+    f = await consoleFixture(kind, { server: { host: "127.0.0.1", port: 0, trusted_proxies: ["127.0.0.1"] } }, { listen: true });
+    base = `http://127.0.0.1:${f.app().server!.port}`;
+    s = await f.sessions();
+  }, 60_000);
+  afterAll(() => f.cleanup());
+
+  async function login(email: string, password: string, ip: string) {
+    const headers = { "x-forwarded-for": ip };
+    const page = await fetch(`${base}/login`, { headers });
+    const cookie = page.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+    const csrf = csrfOf(await page.text());
+    return fetch(`${base}/login`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { ...headers, cookie, "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ email, password, _csrf: csrf }),
+    });
+  }
+  const trail = async (who: Who, query: string, tenant = f.acme): Promise<[number, Entry[]]> => {
+    const res = await s[who].fetch(`/admin/audit.json?tenant=${tenant}&${query}`);
+    return [res.status, res.status === 200 ? ((await res.json()) as Entry[]) : []];
+  };
+
+  test("a failed and a successful sign-in appear with the IP and without the password", async () => {
+    expect((await login(f.emails.operator, WRONG, "198.51.100.7")).status).toBe(401);
+    expect((await login("nobody@nowhere.test", WRONG, "198.51.100.8")).status).toBe(401);
+    expect((await login(f.emails.operator, PASSWORD, "198.51.100.9")).status).toBe(303);
+    const [status, failed] = await trail("tenantAdmin", "kind=sign_in.failed");
+    expect(status).toBe(200);
+    expect(failed.map((e) => [e.actor, e.data.ip, e.data.user_id])).toEqual([[f.emails.operator, "198.51.100.7", f.userIds.operator]]);
+    const [, ok] = await trail("tenantAdmin", `kind=sign_in&actor=${encodeURIComponent(f.emails.operator)}`);
+    expect(ok.map((e) => e.data.ip)).toContain("198.51.100.9");
+    // Unknown account: the platform's trail, with the IP but not the e-mail typed (it may be a password).
+    const platform = await f.app().db.platform((tx) => tx.select().from(platformAudit).where(eq(platformAudit.kind, "sign_in.failed")));
+    expect(platform.map((r) => [r.actor, (r.data as Entry["data"]).ip, (r.data as Entry["data"]).account])).toEqual([["", "198.51.100.8", "unknown"]]);
+    const everything = JSON.stringify(await f.app().db.driver.raw.query("select * from audit_log")) + JSON.stringify(platform);
+    expect(everything).not.toContain(WRONG);
+    expect(everything).not.toContain(PASSWORD);
+    expect(everything).not.toContain("nobody@nowhere.test");
+  });
+
+  test("an invitation (the role granted) and a token creation appear with their actor", async () => {
+    const invite = await s.tenantAdmin.fetch("/admin/users/invite", { form: { email: "new.op@acme.test", role: "operator", tenant_id: f.acme } });
+    expect(invite.status).toBe(200);
+    const token = await s.tenantAdmin.fetch("/admin/tokens", { form: { name: "ci pipeline" } });
+    expect(token.status).toBe(200);
+    const secret = /(kpat_[A-Za-z0-9_-]+)/.exec(await token.text())?.[1] ?? "";
+    const [, invitations] = await trail("tenantAdmin", "kind=invitation");
+    expect(invitations.map((e) => [e.actor, e.data.step, e.data.email, e.data.role])).toEqual([[f.emails.tenantAdmin, "sent", "new.op@acme.test", "operator"]]);
+    const [, tokens] = await trail("tenantAdmin", "kind=access_token");
+    expect(tokens.map((e) => [e.actor, e.data.step, e.data.user_id, e.summary])).toEqual([[f.emails.tenantAdmin, "created", f.userIds.tenantAdmin, 'API token "ci pipeline" created']]);
+    expect(secret).not.toBe("");
+    expect(JSON.stringify(tokens)).not.toContain(secret);
+    const [, byActor] = await trail("tenantAdmin", `actor=${encodeURIComponent(f.emails.tenantAdmin)}`);
+    expect(byActor.every((e) => e.actor === f.emails.tenantAdmin)).toBe(true);
+    expect(byActor.map((e) => e.kind)).toEqual(expect.arrayContaining(["invitation", "access_token"]));
+  });
+
+  test("a changed secret is recorded as changed, its value nowhere in the exports", async () => {
+    const [tg] = await f.app().db.withTenant(f.acme, (tx) => tx.select().from(channels).where(eq(channels.name, "acme-tg")));
+    const NEW_TOKEN = "987654:NEW-telegram-bot-token-feed";
+    const form = { ...channelToForm(tg!), name: "acme-telegram", bot_token: NEW_TOKEN, webhook_secret: "" };
+    expect((await s.tenantAdmin.fetch(`/admin/channels/${tg!.id}?tenant=${f.acme}`, { form })).status).toBe(303);
+    const [, config] = await trail("tenantAdmin", "kind=config");
+    expect(config.map((e) => [e.actor, e.data.object, e.data.fields, e.data.secrets])).toEqual([[f.emails.tenantAdmin, "channel", ["name"], { bot_token: "changed" }]]);
+    expect(config[0]!.summary).toBe("channel acme-telegram saved: name; secrets changed: bot_token");
+    const csv = await (await s.tenantAdmin.fetch(`/admin/audit.csv?tenant=${f.acme}`)).text();
+    const json = await (await s.tenantAdmin.fetch(`/admin/audit.json?tenant=${f.acme}`)).text();
+    expect(csv).toContain("secrets changed: bot_token");
+    for (const out of [csv, json]) {
+      expect(out).not.toContain(NEW_TOKEN);
+      expect(out).not.toContain("123456:SEEDED-telegram-bot-token-d00d");
+    }
+  });
+
+  test("the other tenant's admin sees none of acme's entries", async () => {
+    expect((await trail("otherAdmin", "")).at(0)).toBe(403);
+    expect((await s.otherAdmin.fetch(`/admin/audit.csv?tenant=${f.acme}`)).status).toBe(403);
+    expect((await s.otherAdmin.fetch(`/admin/audit?tenant=${f.acme}`)).status).toBe(403);
+    const [status, own] = await trail("otherAdmin", "", f.globex);
+    expect(status).toBe(200);
+    const text = JSON.stringify(own);
+    for (const email of [f.emails.tenantAdmin, f.emails.operator]) expect(text).not.toContain(email);
+    expect(own.some((e) => e.kind === "sign_in" && e.actor === f.emails.otherAdmin)).toBe(true);
+  });
+});
