@@ -22,8 +22,7 @@ import type { AdminContext, ConsoleDeps, Handler } from "../lazy.ts";
 import { database } from "../request.ts";
 import { secretBox } from "../running.ts";
 import { pageScope } from "../scope.ts";
-import { changes, describeChanges } from "../trail/diff.ts";
-import { recordPerson } from "../trail/record.ts";
+import { recordConfig } from "../trail/config.ts";
 
 const asKind = (k: string | undefined): ChannelKind => (k === "slack" || k === "whatsapp" ? k : "telegram");
 const scoped = (deps: ConsoleDeps, ctx: AdminContext) => pageScope(deps, ctx, "channels");
@@ -67,12 +66,9 @@ const save = async (deps: ConsoleDeps, ctx: AdminContext, id: string, existing: 
   const result = await saveChannel(db, secretBox(deps), deps.outbound, tenantId, id, fields, existing);
   if ("errors" in result) return form(deps, ctx, tenantId, id, kind, existing, fields, result.errors, 400);
   const saved = await getChannel(db, secretBox(deps), tenantId, id);
-  const diff = changes(existing ? channelToForm(existing.channel) : {}, channelToForm(saved.channel), existing?.secrets ?? {}, saved.secrets);
-  await recordPerson(db, ctx.principal, ctx.client.ip, {
-    kind: "config",
-    tenantId,
-    summary: existing ? describeChanges(`channel ${saved.channel.name}`, diff) : `channel ${saved.channel.name} created`,
-    data: { object: "channel", id, created: !existing, fields: diff.fields, secrets: Object.fromEntries(diff.secrets.map((k) => [k, "changed"])) },
+  await recordConfig(db, ctx, {
+    tenantId, object: "channel", id, name: saved.channel.name,
+    before: existing ? channelToForm(existing.channel) : null, after: channelToForm(saved.channel), secretsBefore: existing?.secrets, secretsAfter: saved.secrets,
   });
   let flash: "restarted" | "not_started" = "restarted";
   try {
@@ -131,6 +127,7 @@ export const removeChannel: Handler = async (deps, ctx) => {
   if (!tenantId) return redirect(ctx.request, "/admin/tenants/new");
   const v = await getChannel(db, secretBox(deps), tenantId, uuidParam(ctx.params.id, "channel"));
   await deleteChannel(db, tenantId, v.channel.id);
+  await recordConfig(db, ctx, { tenantId, object: "channel", id: v.channel.id, name: v.channel.name, before: channelToForm(v.channel), after: null });
   await deps.connections()?.reload(tenantId, v.channel.id);
   return redirect(ctx.request, withFlash(`/admin/channels?tenant=${tenantId}`, "deleted"));
 };

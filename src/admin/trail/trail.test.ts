@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
 import { type Browser, type ConsoleFixture, consoleFixture, csrfOf, PASSWORD, type Who } from "../../../test/support/admin.ts";
 import { DB_KINDS } from "../../../test/support/db.ts";
-import { channels, platformAudit } from "../../db/schema/index.ts";
+import { agents, channels, platformAudit } from "../../db/schema/index.ts";
+import { agentToForm } from "../agents/save.ts";
 import { channelToForm } from "../channels/save.ts";
 
 type Entry = { at: string; kind: string; actor: string; summary: string; data: Record<string, unknown> };
@@ -94,6 +95,16 @@ describe.each(DB_KINDS)("the people's trail on %s Postgres", (kind) => {
       expect(out).not.toContain(NEW_TOKEN);
       expect(out).not.toContain("123456:SEEDED-telegram-bot-token-d00d");
     }
+  });
+
+  test("an agent saved names the fields changed, not their values", async () => {
+    const [ada] = await f.app().db.withTenant(f.acme, (tx) => tx.select().from(agents).where(eq(agents.slug, "ada")));
+    const form = { ...agentToForm(ada!), instructions: "Answer in haiku, always." };
+    expect((await s.tenantAdmin.fetch(`/admin/agents/${ada!.id}?tenant=${f.acme}`, { form })).status).toBe(303);
+    const [, config] = await trail("tenantAdmin", "kind=config");
+    const entry = config.find((e) => e.data.object === "agent")!;
+    expect([entry.actor, entry.data.id, entry.data.fields, entry.summary]).toEqual([f.emails.tenantAdmin, ada!.id, ["instructions"], "agent Ada saved: instructions"]);
+    expect(JSON.stringify(config)).not.toContain("haiku");
   });
 
   test("the other tenant's admin sees none of acme's entries", async () => {
