@@ -117,4 +117,21 @@ describe.each(DB_KINDS)("the people's trail on %s Postgres", (kind) => {
     for (const email of [f.emails.tenantAdmin, f.emails.operator]) expect(text).not.toContain(email);
     expect(own.some((e) => e.kind === "sign_in" && e.actor === f.emails.otherAdmin)).toBe(true);
   });
+
+  test("the platform's trail: platform admins alone, with their own sign-ins and the unknown-account failures", async () => {
+    for (const who of ["tenantAdmin", "otherAdmin", "operator"] as const) {
+      expect((await s[who].fetch("/admin/audit.json?trail=platform")).status).toBe(403);
+      expect((await s[who].fetch("/admin/audit?trail=platform")).status).toBe(403);
+    }
+    const res = await s.platformAdmin.fetch("/admin/audit.json?trail=platform");
+    expect(res.status).toBe(200);
+    const rows = (await res.json()) as Entry[];
+    expect(rows.some((e) => e.kind === "sign_in" && e.actor === f.emails.platformAdmin)).toBe(true);
+    expect(rows.filter((e) => e.kind === "sign_in.failed").map((e) => e.data.ip)).toEqual(["198.51.100.8"]);
+    expect(rows.some((e) => e.actor === f.emails.tenantAdmin)).toBe(false);
+    const page = await (await s.platformAdmin.fetch("/admin/audit?trail=platform&kind=sign_in.failed")).text();
+    expect(page).toContain("Audit log — platform");
+    expect(page).toContain("sign-in failed");
+    expect(await (await s.platformAdmin.fetch(`/admin/audit?tenant=${f.acme}`)).text()).toContain('href="/admin/audit?trail=platform"');
+  });
 });
