@@ -134,4 +134,20 @@ describe.each(DB_KINDS)("the people's trail on %s Postgres", (kind) => {
     expect(page).toContain("sign-in failed");
     expect(await (await s.platformAdmin.fetch(`/admin/audit?tenant=${f.acme}`)).text()).toContain('href="/admin/audit?trail=platform"');
   });
+
+  test("changes through the admin API with a bearer token are in the trail, filterable by actor", async () => {
+    const api = (path: string, init: RequestInit = {}) =>
+      f.app().http.handle(new Request(`http://localhost/api/v1/tenants/${f.acme}${path}`, { ...init, headers: { authorization: `Bearer ${f.tokens.tenantAdmin}`, "content-type": "application/json" } }));
+    const created = await api("/agents", { method: "POST", body: JSON.stringify({ slug: "bob", name: "Bob", models: ["mock/gpt-test"] }) });
+    expect(created.status).toBe(201);
+    const { id } = (await created.json()) as { id: string };
+    expect((await api(`/agents/${id}`, { method: "PATCH", body: JSON.stringify({ persona: "terse" }) })).status).toBe(200);
+    const res = await api(`/audit?kind=config&actor=${encodeURIComponent(f.emails.tenantAdmin)}`);
+    const items = ((await res.json()) as { items: Entry[] }).items.filter((e) => e.data.id === id);
+    expect(items.map((e) => [e.actor, e.data.step, e.data.fields])).toEqual([
+      [f.emails.tenantAdmin, "saved", ["persona"]],
+      [f.emails.tenantAdmin, "created", expect.arrayContaining(["name", "slug", "models"])],
+    ]);
+    expect(items[0]!.data.ip).toBe("unknown"); // app.handle: no socket, no peer
+  });
 });
