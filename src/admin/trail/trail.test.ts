@@ -150,4 +150,24 @@ describe.each(DB_KINDS)("the people's trail on %s Postgres", (kind) => {
     ]);
     expect(items[0]!.data.ip).toBe("unknown"); // app.handle: no socket, no peer
   });
+
+  test("platform_audit is append-only for the platform role, and closed to the tenant role", async () => {
+    const db = f.app().db;
+    await expect(db.platform((tx) => tx.update(platformAudit).set({ summary: "rewritten" }))).rejects.toThrow(/permission denied/);
+    await expect(db.platform((tx) => tx.delete(platformAudit))).rejects.toThrow(/permission denied/);
+    await expect(db.withTenant(f.acme, (tx) => tx.select().from(platformAudit))).rejects.toThrow(/permission denied/);
+    expect((await db.platform((tx) => tx.select().from(platformAudit))).length).toBeGreaterThan(0);
+  });
+
+  test("a password change and a tenant renamed in the console are in the trail", async () => {
+    const changed = await s.operator.fetch("/admin/password", { form: { current: PASSWORD, password: "a brand new passphrase 42", confirm: "a brand new passphrase 42" } });
+    expect(changed.status).toBe(303);
+    const renamed = await s.platformAdmin.fetch(`/admin/tenants/${f.globex}`, { form: { name: "Globex Corp", slug: "globex" } });
+    expect(renamed.status).toBe(303);
+    const [, pw] = await trail("tenantAdmin", "kind=password.changed");
+    expect(pw.map((e) => e.actor)).toEqual([f.emails.operator]);
+    expect(JSON.stringify(pw)).not.toContain("brand new passphrase");
+    const [, globex] = await trail("otherAdmin", "kind=config", f.globex);
+    expect(globex.map((e) => [e.actor, e.data.object, e.data.fields])).toEqual([[f.emails.platformAdmin, "tenant", ["name"]]]);
+  });
 });
