@@ -102,6 +102,12 @@ const ROWS: Row[] = [
     expect: [303, 403, 404, 303, 303],
     params: async (f) => ({ id: (await createUser(f.app().db, { email: `${unique("del")}@acme.test`, password: "long enough pw", role: "operator", tenantId: f.acme })).id }),
   },
+  {
+    route: "POST /admin/users/:id/role",
+    expect: [303, 403, 404, 303, 303],
+    body: () => ({ role: "tenant_admin" }),
+    params: async (f) => ({ id: (await createUser(f.app().db, { email: `${unique("role")}@acme.test`, password: "long enough pw", role: "operator", tenantId: f.acme })).id }),
+  },
   { route: "POST /admin/invitations/:id/revoke", expect: [303, 403, 404, 303, 303], params: async (f) => ({ id: (await invitation(f)).id }) },
   { route: "GET /admin/tokens", expect: PAGE_ANY },
   { route: "POST /admin/tokens", expect: [303, 200, 200, 200, 200], body: () => ({ name: "ci" }) },

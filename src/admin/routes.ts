@@ -27,6 +27,7 @@ export const ADMIN_ROUTES: LazyRoute[] = [
   r("GET", "/admin/users", async () => (await pages()).listUsersPage),
   r("POST", "/admin/users/invite", async () => (await pages()).inviteUser),
   r("POST", "/admin/users/:id/delete", async () => (await pages()).removeUser),
+  r("POST", "/admin/users/:id/role", async () => (await pages()).changeRole), // tenant admin ↔ operator, audited
   r("POST", "/admin/invitations/:id/revoke", async () => (await pages()).revokeInvite),
   r("GET", "/admin/tokens", async () => (await pages()).listTokens),
   r("POST", "/admin/tokens", async () => (await pages()).createToken),

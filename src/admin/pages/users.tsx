@@ -13,7 +13,7 @@ import { redirect, render } from "../../http/render.ts";
 import { UsersPage, type UsersPageProps } from "../../../views/admin/users.tsx";
 import { requireArea } from "../access.ts";
 import { createInvitation, listPendingInvitations, revokeInvitation } from "../accounts/invitations.ts";
-import { deleteUser, listUsers } from "../accounts/users.ts";
+import { deleteUser, listUsers, setRole } from "../accounts/users.ts";
 import { isPlatformAdmin, type Principal, tenantFor } from "../auth/principal.ts";
 import { fieldErrors } from "../form-errors.ts";
 import type { Handler } from "../lazy.ts";
@@ -78,6 +78,20 @@ export const removeUser: Handler = async (deps, ctx) => {
   if (id === p.userId) throw new KonstructError("bad_request", "you cannot remove yourself");
   if (!(await deleteUser(database(deps), id, isPlatformAdmin(p) ? null : p.tenantId))) throw new KonstructError("not_found", "no such user");
   await recordPerson(database(deps), p, ctx.client.ip, { kind: "user.removed", summary: "removed a user", data: { removed_user_id: id } });
+  return redirect(ctx.request, "/admin/users");
+};
+
+export const changeRole: Handler = async (deps, ctx) => {
+  const p = requireArea(ctx.principal, "users");
+  const id = idParam(ctx.params.id, "user");
+  const role = formText(ctx.body, "role");
+  if (role !== "tenant_admin" && role !== "operator") throw new KonstructError("bad_request", "role: tenant_admin or operator");
+  if (id === p.userId) throw new KonstructError("bad_request", "you cannot change your own role");
+  const db = database(deps);
+  const done = await setRole(db, id, role, isPlatformAdmin(p) ? null : p.tenantId);
+  if (!done) throw new KonstructError("not_found", "no such user");
+  if (done.from !== role)
+    await recordPerson(db, p, ctx.client.ip, { kind: "role.changed", tenantId: done.tenantId, summary: `${done.email}: ${done.from.replace("_", " ")} → ${role.replace("_", " ")}`, data: { target_user_id: id, email: done.email, from: done.from, to: role } });
   return redirect(ctx.request, "/admin/users");
 };
 

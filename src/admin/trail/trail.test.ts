@@ -170,4 +170,17 @@ describe.each(DB_KINDS)("the people's trail on %s Postgres", (kind) => {
     const [, globex] = await trail("otherAdmin", "kind=config", f.globex);
     expect(globex.map((e) => [e.actor, e.data.object, e.data.fields])).toEqual([[f.emails.platformAdmin, "tenant", ["name"]]]);
   });
+
+  test("a role change appears with its actor, the user and both roles; the other tenant's admin can neither do it nor see it", async () => {
+    expect((await s.otherAdmin.fetch(`/admin/users/${f.userIds.operator}/role`, { form: { role: "tenant_admin" } })).status).toBe(404);
+    expect((await s.tenantAdmin.fetch(`/admin/users/${f.userIds.operator}/role`, { form: { role: "tenant_admin" }, csrf: false })).status).toBe(403);
+    expect((await s.tenantAdmin.fetch(`/admin/users/${f.userIds.operator}/role`, { form: { role: "tenant_admin" } })).status).toBe(303);
+    const [, roles] = await trail("tenantAdmin", "kind=role.changed");
+    expect(roles.map((e) => [e.actor, e.data.user_id, e.data.target_user_id, e.data.from, e.data.to])).toEqual([
+      [f.emails.tenantAdmin, f.userIds.tenantAdmin, f.userIds.operator, "operator", "tenant_admin"],
+    ]);
+    expect(await (await s.operator.fetch(`/admin/audit?tenant=${f.acme}`)).text()).toContain("operator → tenant admin"); // promoted: the Audit page opens
+    const [, globex] = await trail("otherAdmin", "kind=role.changed", f.globex);
+    expect(globex).toEqual([]);
+  });
 });
