@@ -99,5 +99,6 @@ export const revokeInvite: Handler = async (deps, ctx) => {
   const p = requireArea(ctx.principal, "users");
   const id = idParam(ctx.params.id, "invitation");
   if (!(await revokeInvitation(database(deps), id, isPlatformAdmin(p) ? null : p.tenantId))) throw new KonstructError("not_found", "no such invitation");
+  await recordPerson(database(deps), p, ctx.client.ip, { kind: "invitation", summary: "revoked an invitation", data: { step: "revoked", invitation: id } });
   return redirect(ctx.request, "/admin/users");
 };
