@@ -14,7 +14,7 @@ export const listAudit: Handler = async (deps, { principal, params, query }) => 
   const where: (SQL | undefined)[] = [
     query.kind ? eq(auditLog.kind, query.kind) : undefined,
     query.agent_id ? eq(auditLog.agentId, idParam(query.agent_id, "agent")) : undefined,
-    query.actor ? eq(auditLog.actor, query.actor.slice(0, 320)) : undefined,
+    query.actor ? or(eq(auditLog.actor, query.actor.slice(0, 320)), eq(auditLog.actor, `console:${query.actor.slice(0, 320)}`)) : undefined,
     from ? gte(auditLog.at, from) : undefined,
     to ? lt(auditLog.at, to) : undefined,
     cursor ? or(lt(auditLog.at, cursor.at), and(eq(auditLog.at, cursor.at), lt(auditLog.id, cursor.id))) : undefined,

@@ -2,7 +2,7 @@
  * The audit log, filtered (agent, kind, actor, time) and paginated, and the same selection for the
  * CSV/JSON export. People's entries (src/admin/trail/) carry their e-mail as the actor.
  */
-import { and, desc, eq, gte, lt } from "drizzle-orm";
+import { and, desc, eq, gte, lt, or } from "drizzle-orm";
 import type { Database } from "../../db/database.ts";
 import { agents, auditLog, platformAudit } from "../../db/schema/index.ts";
 import { dayAfter } from "./conversations.ts";
@@ -37,7 +37,8 @@ function where(f: AuditFilter) {
   return and(
     f.agentId ? eq(auditLog.agentId, f.agentId) : undefined,
     f.kind ? eq(auditLog.kind, f.kind) : undefined,
-    f.actor ? eq(auditLog.actor, f.actor) : undefined,
+    // A person acting in the inbox or on an approval is `console:<email>` there (src/handoff/).
+    f.actor ? or(eq(auditLog.actor, f.actor), eq(auditLog.actor, `console:${f.actor}`)) : undefined,
     f.from ? gte(auditLog.at, new Date(`${f.from}T00:00:00Z`)) : undefined,
     f.to ? lt(auditLog.at, dayAfter(f.to)) : undefined,
   );

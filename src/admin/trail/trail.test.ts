@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
 import { type Browser, type ConsoleFixture, consoleFixture, csrfOf, PASSWORD, type Who } from "../../../test/support/admin.ts";
 import { DB_KINDS } from "../../../test/support/db.ts";
+import { audit } from "../../agent/audit.ts";
 import { agents, channels, platformAudit } from "../../db/schema/index.ts";
 import { agentToForm } from "../agents/save.ts";
 import { channelToForm } from "../channels/save.ts";
@@ -182,5 +183,13 @@ describe.each(DB_KINDS)("the people's trail on %s Postgres", (kind) => {
     expect(await (await s.operator.fetch(`/admin/audit?tenant=${f.acme}`)).text()).toContain("operator → tenant admin"); // promoted: the Audit page opens
     const [, globex] = await trail("otherAdmin", "kind=role.changed", f.globex);
     expect(globex).toEqual([]);
+  });
+
+  test("the actor filter also finds the person's inbox and approval entries (actor console:<email>)", async () => {
+    await f.app().db.withTenant(f.acme, (tx) => audit(tx, { tenantId: f.acme, kind: "handoff", actor: `console:${f.emails.operator}`, summary: "taken by them", data: { step: "taken" } }));
+    const [, mine] = await trail("tenantAdmin", `kind=handoff&actor=${encodeURIComponent(f.emails.operator)}`);
+    expect(mine.map((e) => e.summary)).toEqual(["taken by them"]);
+    const [, none] = await trail("tenantAdmin", `kind=handoff&actor=${encodeURIComponent(f.emails.tenantAdmin)}`);
+    expect(none).toEqual([]);
   });
 });
