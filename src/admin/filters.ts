@@ -10,3 +10,9 @@ export const pageNumber = (v: string | undefined): number => {
   const n = Number(v);
   return Number.isInteger(n) && n >= 1 && n <= 100_000 ? n : 1;
 };
+
+/** Free text compared for equality (an actor's e-mail): trimmed, bounded, empty = no filter. */
+export const filterText = (v: string | undefined, max = 320): string | undefined => {
+  const t = (v ?? "").trim();
+  return t && t.length <= max ? t : undefined;
+};

@@ -27,6 +27,7 @@ export const ADMIN_ROUTES: LazyRoute[] = [
   r("GET", "/admin/users", async () => (await pages()).listUsersPage),
   r("POST", "/admin/users/invite", async () => (await pages()).inviteUser),
   r("POST", "/admin/users/:id/delete", async () => (await pages()).removeUser),
+  r("POST", "/admin/users/:id/role", async () => (await pages()).changeRole), // tenant admin ↔ operator, audited
   r("POST", "/admin/invitations/:id/revoke", async () => (await pages()).revokeInvite),
   r("GET", "/admin/tokens", async () => (await pages()).listTokens),
   r("POST", "/admin/tokens", async () => (await pages()).createToken),
@@ -79,7 +80,8 @@ export const ADMIN_ROUTES: LazyRoute[] = [
   r("GET", "/admin/conversations", async () => (await pages()).listConversationsPage),
   r("GET", "/admin/conversations/:id", async () => (await pages()).showTranscript), // LLM + tool calls expandable
   r("GET", "/admin/audit", async () => (await pages()).showAudit),
-  r("GET", "/admin/audit.csv", async () => (await pages()).exportAuditCsv),
+  r("GET", "/admin/audit.csv", async () => (await pages()).exportAuditCsv), // same filters as the page
+  r("GET", "/admin/audit.json", async () => (await pages()).exportAuditJson),
   r("GET", "/admin/usage", async () => (await pages()).showUsage), // per day/agent/model, SVG charts
   // LLM providers & keys: ?scope=platform (platform admin) or ?scope=tenant (BYO keys)
   r("GET", "/admin/providers", async () => (await pages()).listProvidersPage),

@@ -55,7 +55,14 @@ export function UsersPage(props: UsersPageProps): JSX.Element {
               {props.tenants && <td safe>{tenantName(u.tenantId)}</td>}
               <td>
                 {u.id !== props.selfId && u.role !== "platform_admin" && (
-                  <PostButton action={`/admin/users/${u.id}/delete`} csrf={props.csrf} label="Remove" />
+                  <>
+                    <form method="post" action={`/admin/users/${u.id}/role`} class="inline">
+                      <Csrf token={props.csrf} />
+                      <input type="hidden" name="role" value={u.role === "operator" ? "tenant_admin" : "operator"} />
+                      <button type="submit" class="secondary">{u.role === "operator" ? "Make tenant admin" : "Make operator"}</button>
+                    </form>
+                    <PostButton action={`/admin/users/${u.id}/delete`} csrf={props.csrf} label="Remove" />
+                  </>
                 )}
               </td>
             </tr>

@@ -86,6 +86,24 @@ export async function deleteUser(db: Database, id: string, tenantId: string | nu
 }
 
 /**
+ * Another role for a tenant's user (tenant admin ↔ operator); never to or from platform admin, and
+ * only within `tenantId` when given. The principal is loaded per request, so it applies at once.
+ * Null when no such user; otherwise the user and the role it had.
+ */
+export async function setRole(db: Database, id: string, role: "tenant_admin" | "operator", tenantId: string | null): Promise<{ email: string; tenantId: string | null; from: string } | null> {
+  return db.platform(async (tx) => {
+    const [u] = await tx
+      .select({ email: users.email, tenantId: users.tenantId, role: users.role })
+      .from(users)
+      .where(and(eq(users.id, id), ne(users.role, "platform_admin"), tenantId ? eq(users.tenantId, tenantId) : undefined))
+      .for("update");
+    if (!u) return null;
+    if (u.role !== role) await tx.update(users).set({ role, updatedAt: new Date() }).where(eq(users.id, id));
+    return { email: u.email, tenantId: u.tenantId, from: u.role };
+  });
+}
+
+/**
  * A new password for a user (console password page, `konstruct admin reset-password`). Every
  * other session of that user ends: whoever held the old password is signed out.
  */

@@ -11,6 +11,7 @@ import { KonstructError } from "../../errors.ts";
 import type { Handler } from "../lazy.ts";
 import { idParam } from "../request.ts";
 import { parseBody, tenantScope } from "./common.ts";
+import { recordConfig } from "../trail/config.ts";
 
 const agentInput = agentSchema.omit({ channels: true });
 
@@ -86,12 +87,13 @@ export const listAgents: Handler = async (deps, { principal, params }) => {
   return { items: rows.map(agentJson) };
 };
 
-export const createAgent: Handler = async (deps, { principal, params, body, set }) => {
+export const createAgent: Handler = async (deps, { principal, params, body, set, client }) => {
   const { db, tenantId } = await tenantScope(deps, principal, "agents", params.tenantId);
   const input = parseBody(agentInput, body);
   await checkProviders(db, input.models);
   await slugFree(db, tenantId, input.slug);
   const [row] = await db.withTenant(tenantId, (tx) => tx.insert(agents).values({ tenantId, ...columns(input) }).returning());
+  await recordConfig(db, { principal, client }, { tenantId, object: "agent", id: row!.id, name: row!.name, before: null, after: asInput(row!) });
   set.status = 201;
   return agentJson(row!);
 };
@@ -102,7 +104,7 @@ export const getAgent: Handler = async (deps, { principal, params }) => {
 };
 
 /** PATCH: the body's fields over the stored ones (budget merged key by key), validated as a whole. */
-export const patchAgent: Handler = async (deps, { principal, params, body }) => {
+export const patchAgent: Handler = async (deps, { principal, params, body, client }) => {
   const { db, tenantId } = await tenantScope(deps, principal, "agents", params.tenantId);
   const current = await editable(db, tenantId, params.id);
   const patch = (body ?? {}) as Record<string, unknown>;
@@ -111,13 +113,15 @@ export const patchAgent: Handler = async (deps, { principal, params, body }) => 
   await checkProviders(db, input.models);
   await slugFree(db, tenantId, input.slug, current.id);
   const [row] = await db.withTenant(tenantId, (tx) => tx.update(agents).set({ ...columns(input), updatedAt: new Date() }).where(eq(agents.id, current.id)).returning());
+  await recordConfig(db, { principal, client }, { tenantId, object: "agent", id: row!.id, name: row!.name, before: asInput(current), after: asInput(row!) });
   return agentJson(row!);
 };
 
-export const deleteAgent: Handler = async (deps, { principal, params, set }) => {
+export const deleteAgent: Handler = async (deps, { principal, params, set, client }) => {
   const { db, tenantId } = await tenantScope(deps, principal, "agents", params.tenantId);
   const a = await editable(db, tenantId, params.id);
   await db.withTenant(tenantId, (tx) => tx.delete(agents).where(eq(agents.id, a.id)));
+  await recordConfig(db, { principal, client }, { tenantId, object: "agent", id: a.id, name: a.name, before: asInput(a), after: null });
   set.status = 204;
   return null;
 };

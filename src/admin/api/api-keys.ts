@@ -11,6 +11,7 @@ import { createApiKey, listApiKeys, revokeApiKey } from "../../openai/keys.ts";
 import type { Handler } from "../lazy.ts";
 import { idParam } from "../request.ts";
 import { parseBody, tenantScope } from "./common.ts";
+import { recordPerson } from "../trail/record.ts";
 
 const keyInput = z.strictObject({ name: z.string().trim().min(1, "is required").max(100), agent_id: z.uuid().nullish() });
 
@@ -20,7 +21,7 @@ export const listKeys: Handler = async (deps, { principal, params }) => {
   return { items: rows.map((k) => ({ id: k.id, name: k.name, prefix: k.prefix, agent_id: k.agentId, created_at: k.createdAt, last_used_at: k.lastUsedAt, revoked_at: k.revokedAt })) };
 };
 
-export const createKey: Handler = async (deps, { principal, params, body }) => {
+export const createKey: Handler = async (deps, { principal, params, body, client }) => {
   const { db, tenantId, principal: who } = await tenantScope(deps, principal, "agents", params.tenantId);
   const input = parseBody(keyInput, body);
   const agentId = input.agent_id ?? null;
@@ -29,11 +30,14 @@ export const createKey: Handler = async (deps, { principal, params, body }) => {
     if (!a) throw new KonstructError("not_found", "no such AI employee");
   }
   const { id, key } = await createApiKey(db, { tenantId, agentId, name: input.name, createdBy: who.userId });
+  await recordPerson(db, who, client.ip, { kind: "api_key", tenantId, summary: `API key "${input.name.trim()}" created`, data: { step: "created", key_id: id, agent_id: agentId } });
   return new Response(JSON.stringify({ id, name: input.name, agent_id: agentId, key }), { status: 201, headers: { "content-type": "application/json" } });
 };
 
-export const revokeKey: Handler = async (deps, { principal, params }) => {
-  const { db, tenantId } = await tenantScope(deps, principal, "agents", params.tenantId);
-  if (!(await revokeApiKey(db, tenantId, idParam(params.id, "API key")))) throw new KonstructError("not_found", "no such API key");
+export const revokeKey: Handler = async (deps, { principal, params, client }) => {
+  const { db, tenantId, principal: who } = await tenantScope(deps, principal, "agents", params.tenantId);
+  const id = idParam(params.id, "API key");
+  if (!(await revokeApiKey(db, tenantId, id))) throw new KonstructError("not_found", "no such API key");
+  await recordPerson(db, who, client.ip, { kind: "api_key", tenantId, summary: "API key revoked", data: { step: "revoked", key_id: id } });
   return { revoked: true };
 };

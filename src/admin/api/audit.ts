@@ -1,4 +1,4 @@
-/** /api/v1/tenants/:tenantId/audit: the append-only audit trail, newest first, filterable, paginated. */
+/** /api/v1/tenants/:tenantId/audit: the append-only audit trail (agents' and people's), newest first, filterable (kind, agent_id, actor, time), paginated. */
 import { and, desc, eq, gte, lt, or, type SQL } from "drizzle-orm";
 import { auditLog } from "../../db/schema/index.ts";
 import type { Handler } from "../lazy.ts";
@@ -14,6 +14,7 @@ export const listAudit: Handler = async (deps, { principal, params, query }) => 
   const where: (SQL | undefined)[] = [
     query.kind ? eq(auditLog.kind, query.kind) : undefined,
     query.agent_id ? eq(auditLog.agentId, idParam(query.agent_id, "agent")) : undefined,
+    query.actor ? or(eq(auditLog.actor, query.actor.slice(0, 320)), eq(auditLog.actor, `console:${query.actor.slice(0, 320)}`)) : undefined,
     from ? gte(auditLog.at, from) : undefined,
     to ? lt(auditLog.at, to) : undefined,
     cursor ? or(lt(auditLog.at, cursor.at), and(eq(auditLog.at, cursor.at), lt(auditLog.id, cursor.id))) : undefined,

@@ -167,7 +167,7 @@ export const OPENAPI = {
     "/api/v1/tenants/{tenantId}/audit": {
       parameters: [tenantParam],
       get: op("Audit trail, newest first", "tenant admin", { "200": json(list(ref("AuditEntry"), true)) }, {
-        parameters: [q("kind", str, "inbound, llm_call, tool_call, outbound, refusal, budget_stop, error"), q("agent_id", uuid, "only this agent"), q("from", time, "at or after"), q("to", time, "before"), ...paging],
+        parameters: [q("kind", str, "inbound, llm_call, tool_call, outbound, refusal, budget_stop, error; people: sign_in, sign_in.failed, sign_out, invitation, user.removed, access_token, api_key, approval.decided, config"), q("agent_id", uuid, "only this agent"), q("actor", str, "only this actor (a person's e-mail)"), q("from", time, "at or after"), q("to", time, "before"), ...paging],
       }),
     },
     "/api/v1/tenants/{tenantId}/usage": {

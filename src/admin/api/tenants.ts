@@ -14,6 +14,7 @@ import { isPlatformAdmin, requirePlatform, requireRead } from "../auth/principal
 import type { Handler } from "../lazy.ts";
 import { database, idParam } from "../request.ts";
 import { type ApiDeps, parseBody } from "./common.ts";
+import { recordConfig } from "../trail/config.ts";
 
 const tenantInput = z.strictObject({ slug, name: z.string().trim().min(1, "is required").max(200) });
 const tenantPatch = z.strictObject({ name: z.string().trim().min(1, "is required").max(200) });
@@ -40,7 +41,7 @@ export const listTenants: Handler = async (deps, { principal }) => {
   return { items: rows.map(tenantJson) };
 };
 
-export const createTenant: Handler = async (deps, { principal, body, set }) => {
+export const createTenant: Handler = async (deps, { principal, body, set, client }) => {
   requirePlatform(principal);
   const input = parseBody(tenantInput, body);
   const row = await database(deps).platform(async (tx) => {
@@ -49,6 +50,7 @@ export const createTenant: Handler = async (deps, { principal, body, set }) => {
     const [r] = await tx.insert(tenants).values({ slug: input.slug, name: input.name }).returning();
     return r!;
   });
+  await recordConfig(database(deps), { principal, client }, { tenantId: row.id, object: "tenant", id: row.id, name: row.slug, before: null, after: { slug: row.slug, name: row.name } });
   set.status = 201;
   return tenantJson(row);
 };
@@ -59,21 +61,24 @@ export const getTenant: Handler = async (deps, { principal, params }) => {
   return tenantJson(await find(deps, id));
 };
 
-export const renameTenant: Handler = async (deps, { principal, params, body }) => {
+export const renameTenant: Handler = async (deps, { principal, params, body, client }) => {
   const id = idParam(params.tenantId, "tenant");
   requirePlatform(principal);
   const input = parseBody(tenantPatch, body);
-  await editable(deps, id);
+  const before = await editable(deps, id);
   const [row] = await database(deps).platform((tx) => tx.update(tenants).set({ name: input.name, updatedAt: new Date() }).where(eq(tenants.id, id)).returning());
+  await recordConfig(database(deps), { principal, client }, { tenantId: id, object: "tenant", id, name: row!.slug, before: { name: before.name }, after: { name: row!.name } });
   return tenantJson(row!);
 };
 
-export const deleteTenant: Handler = async (deps, { principal, params, set }) => {
+export const deleteTenant: Handler = async (deps, { principal, params, set, client }) => {
   const id = idParam(params.tenantId, "tenant");
   requirePlatform(principal);
-  await editable(deps, id);
+  const gone = await editable(deps, id);
   // Cascades to the tenant's agents, channels, conversations, usage and users.
   await database(deps).platform((tx) => tx.delete(tenants).where(eq(tenants.id, id)));
+  // No tenant admin is left to read the tenant's trail: the platform's keeps this record.
+  await recordConfig(database(deps), { principal, client }, { tenantId: null, object: "tenant", id, name: gone.slug, before: { name: gone.name }, after: null });
   set.status = 204;
   return null;
 };

@@ -25,6 +25,7 @@ import { listTemplates } from "../../templates/catalog.ts";
 import type { RoleTemplate } from "../../templates/format.ts";
 import { modelHint, templateToForm } from "../agents/template-form.ts";
 import { basename } from "node:path";
+import { recordConfig } from "../trail/config.ts";
 
 
 /** The tenant acted on, for a principal that administers it. */
@@ -47,6 +48,8 @@ const save = async (deps: ConsoleDeps, ctx: AdminContext, id: string | null) => 
   const parsed = parseAgentForm(fields, existing?.escalation?.topics ?? []);
   const result = parsed.ok ? await saveAgent(db, tenantId, id, parsed.value) : { errors: parsed.errors };
   if ("errors" in result) return form(deps, ctx, tenantId, existing, fields, result.errors, 400);
+  const saved = await getAgent(db, tenantId, result.id);
+  await recordConfig(db, ctx, { tenantId, object: "agent", id: result.id, name: saved.name, before: existing ? agentToForm(existing) : null, after: agentToForm(saved) });
   return redirect(ctx.request, withFlash(`/admin/agents/${result.id}?tenant=${tenantId}`, id ? "saved" : "created"));
 };
 
@@ -86,9 +89,10 @@ export const removeAgent: Handler = async (deps, ctx) => {
   const { db, tenantId } = await scoped(deps, ctx);
   if (!tenantId) return redirect(ctx.request, "/admin/tenants/new");
   const id = uuidParam(ctx.params.id, "AI employee");
-  await getAgent(db, tenantId, id);
+  const gone = await getAgent(db, tenantId, id);
   const live = await db.withTenant(tenantId, (tx) => tx.select({ id: channels.id }).from(channels).where(eq(channels.agentId, id)));
   await deleteAgent(db, tenantId, id);
+  await recordConfig(db, ctx, { tenantId, object: "agent", id, name: gone.name, before: agentToForm(gone), after: null });
   for (const c of live) await deps.connections()?.reload(tenantId, c.id);
   return redirect(ctx.request, withFlash(`/admin/agents?tenant=${tenantId}`, "deleted"));
 };

@@ -18,6 +18,7 @@ import { formText, idParam } from "../request.ts";
 import type { AdminDeps } from "../routes.ts";
 import { pageScope } from "../scope.ts";
 import { getTenant } from "../tenants/save.ts";
+import { recordPerson } from "../trail/record.ts";
 
 async function scoped(deps: AdminDeps, ctx: PageCtx) {
   const s = await pageScope(deps, ctx, "api_keys");
@@ -48,14 +49,16 @@ export async function createApiKeyForm(deps: AdminDeps, ctx: PageCtx): Promise<R
   const agent = values.agent_id ? agents.find((a) => a.id === values.agent_id) : null;
   if (agent === undefined) return view(deps, ctx, { values, errors: { agent_id: "no such AI employee" } }, 400);
   if (!values.name.trim() || values.name.trim().length > 100) return view(deps, ctx, { values, errors: { name: "1-100 characters" } }, 400);
-  const { key } = await createApiKey(db, { tenantId, agentId: agent?.id ?? null, name: values.name, createdBy: p.userId });
+  const { id, key } = await createApiKey(db, { tenantId, agentId: agent?.id ?? null, name: values.name, createdBy: p.userId });
+  await recordPerson(db, p, ctx.client.ip, { kind: "api_key", tenantId, summary: `API key "${values.name.trim()}" created`, data: { step: "created", key_id: id, agent_id: agent?.id ?? null } });
   return view(deps, ctx, { created: { name: values.name.trim(), key, agentSlug: agent?.slug ?? agents[0]?.slug ?? "<agent>" } });
 }
 
 /** POST /admin/api-keys/:id/revoke */
 export async function revokeApiKeyForm(deps: AdminDeps, ctx: PageCtx): Promise<Response> {
-  const { db, tenantId } = await scoped(deps, ctx);
+  const { p, db, tenantId } = await scoped(deps, ctx);
   const id = idParam(ctx.params.id, "API key");
   if (!tenantId || !(await revokeApiKey(db, tenantId, id))) throw new KonstructError("not_found", "no such API key");
+  await recordPerson(db, p, ctx.client.ip, { kind: "api_key", tenantId, summary: "API key revoked", data: { step: "revoked", key_id: id } });
   return redirect(ctx.request, withFlash(`/admin/api-keys?tenant=${tenantId}`, "key_revoked"));
 }

@@ -16,6 +16,7 @@ import { formText, idParam } from "../request.ts";
 import type { AdminContext as PageCtx } from "../lazy.ts";
 import type { AdminDeps } from "../routes.ts";
 import { pageScope } from "../scope.ts";
+import { recordPerson } from "../trail/record.ts";
 
 /** GET /admin/approvals — a plain (deps, ctx) handler, registered in ../routes.ts. */
 export async function showApprovals(deps: AdminDeps, ctx: PageCtx): Promise<Response> {
@@ -29,13 +30,15 @@ export async function showApprovals(deps: AdminDeps, ctx: PageCtx): Promise<Resp
 
 /** POST /admin/approvals/:id/decide — decision=approved|denied, tenant admins only. */
 export async function decideApprovalForm(deps: AdminDeps, ctx: PageCtx): Promise<Response> {
-  const { p, tenantId } = await pageScope(deps, ctx, "approvals");
+  const { p, db, tenantId } = await pageScope(deps, ctx, "approvals");
   if (!tenantId) throw new KonstructError("not_found", "no such approval");
   requireAdmin(p, tenantId);
   const decision = formText(ctx.body, "decision");
   if (decision !== "approved" && decision !== "denied") throw new KonstructError("bad_request", "decision: must be 'approved' or 'denied'");
   const flow = deps.approvals();
   if (!flow) throw new KonstructError("db_unavailable", "starting");
-  const decided = await decideApproval(flow, { tenantId, id: idParam(ctx.params.id, "approval"), decision, actor: `console:${p.email}` });
+  const id = idParam(ctx.params.id, "approval");
+  const decided = await decideApproval(flow, { tenantId, id, decision, actor: `console:${p.email}` });
+  if (decided) await recordPerson(db, p, ctx.client.ip, { kind: "approval.decided", tenantId, summary: `approval ${decision}`, data: { approval: id, decision } });
   return redirect(ctx.request, withFlash(`/admin/approvals?tenant=${tenantId}`, decided ? decision : "already_decided"));
 }

@@ -22,6 +22,7 @@ import type { AdminContext, ConsoleDeps, Handler } from "../lazy.ts";
 import { database } from "../request.ts";
 import { secretBox } from "../running.ts";
 import { pageScope } from "../scope.ts";
+import { recordConfig } from "../trail/config.ts";
 
 const asKind = (k: string | undefined): ChannelKind => (k === "slack" || k === "whatsapp" ? k : "telegram");
 const scoped = (deps: ConsoleDeps, ctx: AdminContext) => pageScope(deps, ctx, "channels");
@@ -64,6 +65,11 @@ const save = async (deps: ConsoleDeps, ctx: AdminContext, id: string, existing: 
   const kind = asKind(existing?.channel.kind ?? fields.kind);
   const result = await saveChannel(db, secretBox(deps), deps.outbound, tenantId, id, fields, existing);
   if ("errors" in result) return form(deps, ctx, tenantId, id, kind, existing, fields, result.errors, 400);
+  const saved = await getChannel(db, secretBox(deps), tenantId, id);
+  await recordConfig(db, ctx, {
+    tenantId, object: "channel", id, name: saved.channel.name,
+    before: existing ? channelToForm(existing.channel) : null, after: channelToForm(saved.channel), secretsBefore: existing?.secrets, secretsAfter: saved.secrets,
+  });
   let flash: "restarted" | "not_started" = "restarted";
   try {
     await deps.connections()?.reload(tenantId, id);
@@ -121,6 +127,7 @@ export const removeChannel: Handler = async (deps, ctx) => {
   if (!tenantId) return redirect(ctx.request, "/admin/tenants/new");
   const v = await getChannel(db, secretBox(deps), tenantId, uuidParam(ctx.params.id, "channel"));
   await deleteChannel(db, tenantId, v.channel.id);
+  await recordConfig(db, ctx, { tenantId, object: "channel", id: v.channel.id, name: v.channel.name, before: channelToForm(v.channel), after: null });
   await deps.connections()?.reload(tenantId, v.channel.id);
   return redirect(ctx.request, withFlash(`/admin/channels?tenant=${tenantId}`, "deleted"));
 };

@@ -1,5 +1,7 @@
 /** @jsxImportSource @kitajs/html */
 /** GET/POST /invite/:token: the invitee sets a password and is signed in; the link then stops working. */
+import { toPrincipal } from "../accounts/users.ts";
+import { recordPerson } from "../trail/record.ts";
 import { KonstructError } from "../../errors.ts";
 import { redirect, render } from "../../http/render.ts";
 import { InviteGonePage, InvitePage } from "../../../views/admin/invite.tsx";
@@ -29,6 +31,7 @@ export const acceptInvite: Handler = async (deps, ctx) => {
   try {
     const user = await acceptInvitation(db, token, password);
     await signIn(db, ctx, user.id, deps.config.admin.session_ttl_hours);
+    await recordPerson(db, toPrincipal(user), ctx.client.ip, { kind: "invitation", summary: `accepted the invitation as ${inv.role.replace("_", " ")}`, data: { step: "accepted", role: inv.role } });
   } catch (e) {
     if (e instanceof KonstructError && e.code === "not_found") return gonePage(ctx);
     return again(fieldErrors(e, "password"));

@@ -8,11 +8,12 @@
 import { redirect, render } from "../../http/render.ts";
 import { LoginPage } from "../../../views/admin/login.tsx";
 import { accountDelayMs, blockedFor, clearFailures, recordFailure, throttleKeys } from "../accounts/throttle.ts";
-import { findUserByEmail } from "../accounts/users.ts";
+import { findUserByEmail, toPrincipal } from "../accounts/users.ts";
 import { safeNext } from "../auth/safe-next.ts";
 import { signIn } from "../auth/sign-in.ts";
 import type { Handler } from "../lazy.ts";
 import { database, formText } from "../request.ts";
+import { recordPerson } from "../trail/record.ts";
 
 
 /** Verified against when the e-mail is unknown, so both failures take as long. */
@@ -43,9 +44,12 @@ export const submitLogin: Handler = async (deps, ctx) => {
   const ok = await Bun.password.verify(formText(ctx.body, "password"), user?.passwordHash ?? (await dummyHash)).catch(() => false);
   if (!user || !ok) {
     await recordFailure(db, keys, policy);
+    // The typed e-mail is kept only when it names an account: it may be a password typed in the wrong field.
+    await recordPerson(db, user ? toPrincipal(user) : null, ctx.client.ip, { kind: "sign_in.failed", summary: "sign-in failed", data: { account: user ? "known" : "unknown" } });
     return page(401, "Wrong e-mail or password.");
   }
   await clearFailures(db, account);
   await signIn(db, ctx, user.id, deps.config.admin.session_ttl_hours);
+  await recordPerson(db, toPrincipal(user), ctx.client.ip, { kind: "sign_in", summary: "signed in" });
   return redirect(ctx.request, safeNext(next));
 };

@@ -4,9 +4,11 @@ import { destroySession } from "../accounts/sessions.ts";
 import { cookieOptions, SESSION_COOKIE } from "../auth/plugin.ts";
 import type { Handler } from "../lazy.ts";
 import { database } from "../request.ts";
+import { recordPerson } from "../trail/record.ts";
 
 export const logout: Handler = async (deps, ctx) => {
   if (ctx.sessionId) await destroySession(database(deps), ctx.sessionId);
+  if (ctx.principal) await recordPerson(database(deps), ctx.principal, ctx.client.ip, { kind: "sign_out", summary: "signed out" });
   ctx.cookie[SESSION_COOKIE]!.set({ value: "", ...cookieOptions(ctx.client), maxAge: 0 });
   return redirect(ctx.request, "/login");
 };

@@ -17,6 +17,7 @@ import { fieldErrors } from "../form-errors.ts";
 import type { FieldErrors } from "../../../views/admin/form.tsx";
 import type { Handler } from "../lazy.ts";
 import { database, formText } from "../request.ts";
+import { recordPerson } from "../trail/record.ts";
 
 const TITLE = "Change password";
 
@@ -51,5 +52,6 @@ export const changePassword: Handler = async (deps, ctx) => {
   } catch (e) {
     return again(fieldErrors(e, "password"));
   }
+  await recordPerson(db, p, ctx.client.ip, { kind: "password.changed", summary: "changed their password" });
   return redirect(ctx.request, withFlash("/admin/password", "password_changed"));
 };

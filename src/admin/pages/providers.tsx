@@ -18,6 +18,7 @@ import type { AdminContext, ConsoleDeps, Handler } from "../lazy.ts";
 import { database } from "../request.ts";
 import { llmPool, secretBox } from "../running.ts";
 import { resolveScope } from "../scope.ts";
+import { recordConfig } from "../trail/config.ts";
 
 const ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
@@ -43,6 +44,9 @@ const form = (deps: ConsoleDeps, ctx: AdminContext, t: Awaited<ReturnType<typeof
   const view = <ProviderFormView csrf={ctx.csrfToken} scope={t.kind} tenantId={t.scope} row={row} values={values} errors={errors} keyStored={stored === "not set" ? undefined : stored} flash={flashMessage(ctx.query.flash)} />;
   return render(ctx, view, row?.id ?? "New provider", status);
 };
+// For the trail: the sealed key is compared as bytes, only whether it changed is ever recorded.
+const publicOf = (r: ProviderRow) => ({ kind: r.kind, base_url: r.baseUrl, timeout_ms: r.timeoutMs, max_concurrency: r.maxConcurrency });
+const sealedOf = (r: ProviderRow) => ({ api_key: Buffer.from(r.apiKey).toString("base64") });
 const save = async (deps: ConsoleDeps, ctx: AdminContext, id: string | null) => {
   const t = await target(deps, ctx);
   const existing = id ? await getProvider(t.db, t.scope, id) : null;
@@ -50,6 +54,8 @@ const save = async (deps: ConsoleDeps, ctx: AdminContext, id: string | null) => 
   const parsed = parseProviderForm(fields);
   const result = parsed.ok ? await saveProvider(t.db, secretBox(deps), llmPool(deps), deps.outbound, t.scope, existing, parsed.value) : { errors: parsed.errors };
   if ("errors" in result) return form(deps, ctx, t, existing, fields, result.errors, 400);
+  const saved = await getProvider(t.db, t.scope, fields.id ?? "");
+  await recordConfig(t.db, ctx, { tenantId: t.scope, object: "provider", id: saved.id, name: saved.id, before: existing && publicOf(existing), after: publicOf(saved), secretsBefore: existing ? sealedOf(existing) : undefined, secretsAfter: sealedOf(saved) });
   const q = `scope=${t.kind}${t.scope ? `&tenant=${t.scope}` : ""}`;
   return redirect(ctx.request, withFlash(`/admin/providers/${fields.id}?${q}`, id ? "saved" : "created"));
 };
@@ -88,5 +94,6 @@ export const removeProvider: Handler = async (deps, ctx) => {
   const t = await target(deps, ctx);
   const row = await getProvider(t.db, t.scope, providerId(ctx.params.id));
   await deleteProvider(t.db, llmPool(deps), t.scope, row.id);
+  await recordConfig(t.db, ctx, { tenantId: t.scope, object: "provider", id: row.id, name: row.id, before: publicOf(row), after: null });
   return redirect(ctx.request, withFlash(`/admin/providers${t.scope ? `?tenant=${t.scope}` : ""}`, "deleted"));
 };

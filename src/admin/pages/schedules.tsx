@@ -17,6 +17,7 @@ import type { AdminContext as PageCtx } from "../lazy.ts";
 import { idParam } from "../request.ts";
 import type { AdminDeps } from "../routes.ts";
 import { pageScope } from "../scope.ts";
+import { recordConfig } from "../trail/config.ts";
 
 /** GET /admin/schedules */
 export async function showSchedules(deps: AdminDeps, ctx: PageCtx): Promise<Response> {
@@ -41,6 +42,8 @@ function scheduleAction(action: "pause" | "resume" | "delete") {
       return action === "delete" ? deleteSchedule(tx, null, s.number) : setPaused(tx, null, s.number, action === "pause");
     });
     if (!done) throw new KonstructError("not_found", "no such schedule");
+    const [before, after] = action === "delete" ? [{}, null] : [{ paused: action !== "pause" }, { paused: action === "pause" }];
+    await recordConfig(db, ctx, { tenantId, object: "schedule", id, name: id, before, after });
     return redirect(ctx.request, withFlash(`/admin/schedules?tenant=${tenantId}`, `schedule_${action}d`));
   };
 }

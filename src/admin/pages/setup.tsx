@@ -3,12 +3,13 @@
 import { KonstructError } from "../../errors.ts";
 import { redirect, render } from "../../http/render.ts";
 import { SetupPage } from "../../../views/admin/setup.tsx";
-import { createFirstAdmin, platformAdminExists } from "../accounts/users.ts";
+import { createFirstAdmin, platformAdminExists, toPrincipal } from "../accounts/users.ts";
 import type { AdminAuthDeps } from "../auth/plugin.ts";
 import { signIn } from "../auth/sign-in.ts";
 import { fieldErrors } from "../form-errors.ts";
 import type { Handler } from "../lazy.ts";
 import { database, formText } from "../request.ts";
+import { recordPerson } from "../trail/record.ts";
 
 async function gone(deps: AdminAuthDeps) {
   if (await platformAdminExists(database(deps))) throw new KonstructError("not_found", "no such route");
@@ -29,6 +30,7 @@ export const submitSetup: Handler = async (deps, ctx) => {
   try {
     const user = await createFirstAdmin(db, { email, password });
     await signIn(db, ctx, user.id, deps.config.admin.session_ttl_hours);
+    await recordPerson(db, toPrincipal(user), ctx.client.ip, { kind: "sign_in", summary: "first platform admin created and signed in", data: { setup: true } });
   } catch (e) {
     return render(ctx, <SetupPage csrf={ctx.csrfToken} email={email} errors={fieldErrors(e)} />, "Set up Konstruct", 400);
   }

@@ -16,6 +16,7 @@ import { formFields, uuidParam } from "../forms.ts";
 import type { AdminContext, ConsoleDeps, Handler } from "../lazy.ts";
 import { pageScope } from "../scope.ts";
 import { parseTeamForm, TEAM_DEFAULTS, teamToForm } from "../teams/form.ts";
+import { recordConfig } from "../trail/config.ts";
 
 const scoped = (deps: ConsoleDeps, ctx: AdminContext) => pageScope(deps, ctx, "teams");
 
@@ -40,6 +41,9 @@ async function save(deps: ConsoleDeps, ctx: AdminContext, id: string | null) {
     await db.withTenant(tenantId, (tx) => tx.update(channels).set({ agentId: parsed.value.coordinatorId }).where(inArray(channels.id, moved)));
     for (const c of moved) await deps.connections()?.reload(tenantId, c);
   }
+  const saved = await getTeam(db, tenantId, result.id);
+  const after = await db.withTenant(tenantId, (tx) => tx.select().from(channels));
+  await recordConfig(db, ctx, { tenantId, object: "team", id: result.id, name: saved.team.name, before: existing && teamToForm(existing, chans), after: teamToForm(saved, after) });
   return redirect(ctx.request, withFlash(`/admin/teams/${result.id}?tenant=${tenantId}`, id ? "saved" : "created"));
 }
 
@@ -67,7 +71,8 @@ export const removeTeam: Handler = async (deps, ctx) => {
   const { db, tenantId } = await scoped(deps, ctx);
   if (!tenantId) return redirect(ctx.request, "/admin/tenants/new");
   const id = uuidParam(ctx.params.id, "team");
-  await getTeam(db, tenantId, id);
+  const gone = await getTeam(db, tenantId, id);
   await deleteTeam(db, tenantId, id);
+  await recordConfig(db, ctx, { tenantId, object: "team", id, name: gone.team.name, before: {}, after: null });
   return redirect(ctx.request, withFlash(`/admin/teams?tenant=${tenantId}`, "deleted"));
 };

@@ -11,6 +11,7 @@ import { formFields, uuidParam } from "../forms.ts";
 import type { AdminContext, ConsoleDeps, Handler } from "../lazy.ts";
 import { database } from "../request.ts";
 import { deleteTenant, getTenant, listTenants, parseTenantForm, saveTenant } from "../tenants/save.ts";
+import { recordConfig } from "../trail/config.ts";
 
 export const listTenantsPage: Handler = async (deps, ctx) => {
   requireArea(ctx.principal, "tenants");
@@ -36,6 +37,9 @@ async function save(deps: ConsoleDeps, ctx: AdminContext, id: string | null) {
   const parsed = parseTenantForm(fields);
   const result = parsed.ok ? await saveTenant(db, id, parsed.value) : { errors: parsed.errors };
   if ("errors" in result) return render(ctx, <TenantFormView csrf={ctx.csrfToken} tenant={existing} values={fields} errors={result.errors} />, "Tenant", 400);
+  const saved = await getTenant(db, result.id);
+  const shape = (t: typeof saved) => ({ slug: t.slug, name: t.name });
+  await recordConfig(db, ctx, { tenantId: saved.id, object: "tenant", id: saved.id, name: saved.slug, before: existing && shape(existing), after: shape(saved) });
   return redirect(ctx.request, withFlash(`/admin/tenants/${result.id}`, id ? "saved" : "created"));
 }
 
@@ -47,7 +51,10 @@ export const removeTenant: Handler = async (deps, ctx) => {
   const db = database(deps);
   const id = uuidParam(ctx.params.id, "tenant");
   const live = await db.withTenant(id, (tx) => tx.select({ id: channels.id }).from(channels));
+  const gone = await getTenant(db, id);
   await deleteTenant(db, id);
+  // No tenant admin is left to read the tenant's trail: the platform's keeps this record.
+  await recordConfig(db, ctx, { tenantId: null, object: "tenant", id, name: gone.slug, before: { name: gone.name }, after: null });
   // Its connections must stop receiving now, not at the next restart…
   for (const c of live) await deps.connections()?.reload(id, c.id);
   // …and its own LLM keys leave the running pool.

@@ -8,6 +8,7 @@ import { createAccessToken, listAccessTokens, revokeAccessToken } from "../accou
 import { fieldErrors } from "../form-errors.ts";
 import type { Handler } from "../lazy.ts";
 import { database, formText, idParam } from "../request.ts";
+import { recordPerson } from "../trail/record.ts";
 
 export const listTokens: Handler = async (deps, ctx) => {
   const p = requireArea(ctx.principal, "tokens");
@@ -19,7 +20,8 @@ export const createToken: Handler = async (deps, ctx) => {
   const p = requireArea(ctx.principal, "tokens");
   const db = database(deps);
   try {
-    const { token } = await createAccessToken(db, p.userId, formText(ctx.body, "name"));
+    const { id, token } = await createAccessToken(db, p.userId, formText(ctx.body, "name"));
+    await recordPerson(db, p, ctx.client.ip, { kind: "access_token", summary: `API token "${formText(ctx.body, "name").trim()}" created`, data: { step: "created", token_id: id } });
     return render(ctx, <TokensPage csrf={ctx.csrfToken} role={p.role} tokens={await listAccessTokens(db, p.userId)} created={token} />, "API tokens");
   } catch (e) {
     const errors = fieldErrors(e, "name");
@@ -29,6 +31,8 @@ export const createToken: Handler = async (deps, ctx) => {
 
 export const revokeToken: Handler = async (deps, ctx) => {
   const p = requireArea(ctx.principal, "tokens");
-  if (!(await revokeAccessToken(database(deps), p.userId, idParam(ctx.params.id, "token")))) throw new KonstructError("not_found", "no such token");
+  const id = idParam(ctx.params.id, "token");
+  if (!(await revokeAccessToken(database(deps), p.userId, id))) throw new KonstructError("not_found", "no such token");
+  await recordPerson(database(deps), p, ctx.client.ip, { kind: "access_token", summary: "API token revoked", data: { step: "revoked", token_id: id } });
   return redirect(ctx.request, "/admin/tokens");
 };

@@ -21,6 +21,7 @@ import { formText, idParam } from "../request.ts";
 import type { AdminDeps } from "../routes.ts";
 import { secretBox } from "../running.ts";
 import { pageScope } from "../scope.ts";
+import { recordConfig } from "../trail/config.ts";
 
 const FIELDS = ["name", "kind", "scheme", "event", "agent_id", "channel_id", "chat", "thread", "filter", "instruction"] as const;
 
@@ -54,6 +55,7 @@ export async function createTriggerForm(deps: AdminDeps, ctx: PageCtx): Promise<
       if ((await tx.select({ id: triggers.id }).from(triggers).where(eq(triggers.name, def.name))).length) throw new Error("name: a trigger with this name exists");
       return createTrigger(tx, secretBox(deps), tenantId, def);
     });
+    await recordConfig(db, ctx, { tenantId, object: "trigger", id: made.trigger.id, name: made.trigger.name, before: null, after: { name: made.trigger.name } });
     const url = `${deps.config.server.public_url.replace(/\/+$/, "")}/hooks/trigger/${made.trigger.publicId}`;
     return view(deps, ctx, { created: { name: made.trigger.name, url: kind === "webhook" ? url : `event ${def.event}`, secret: made.secret } });
   } catch (e) {
@@ -84,6 +86,8 @@ function triggerAction(action: "pause" | "resume" | "delete") {
       action === "delete" ? deleteTrigger(tx, id) : (await tx.update(triggers).set({ paused: action === "pause" }).where(eq(triggers.id, id)).returning({ id: triggers.id })).length > 0,
     );
     if (!done) throw new KonstructError("not_found", "no such trigger");
+    const [before, after] = action === "delete" ? [{}, null] : [{ paused: action !== "pause" }, { paused: action === "pause" }];
+    await recordConfig(db, ctx, { tenantId, object: "trigger", id, name: id, before, after });
     return redirect(ctx.request, withFlash(`/admin/triggers?tenant=${tenantId}`, `trigger_${action}d`));
   };
 }

@@ -4,6 +4,7 @@
  * platform admin for any. An invitation goes out by SMTP when smtp.host is set, otherwise its link
  * is shown once on the page that answers the invite.
  */
+import { recordPerson } from "../trail/record.ts";
 import { eq } from "drizzle-orm";
 import type { Database } from "../../db/database.ts";
 import { tenants } from "../../db/schema/index.ts";
@@ -12,7 +13,7 @@ import { redirect, render } from "../../http/render.ts";
 import { UsersPage, type UsersPageProps } from "../../../views/admin/users.tsx";
 import { requireArea } from "../access.ts";
 import { createInvitation, listPendingInvitations, revokeInvitation } from "../accounts/invitations.ts";
-import { deleteUser, listUsers } from "../accounts/users.ts";
+import { deleteUser, listUsers, setRole } from "../accounts/users.ts";
 import { isPlatformAdmin, type Principal, tenantFor } from "../auth/principal.ts";
 import { fieldErrors } from "../form-errors.ts";
 import type { Handler } from "../lazy.ts";
@@ -55,6 +56,7 @@ export const inviteUser: Handler = async (deps, ctx) => {
   } catch (e) {
     return again({ errors: fieldErrors(e, "email") }, 400);
   }
+  await recordPerson(db, p, ctx.client.ip, { kind: "invitation", tenantId, summary: `invited ${invite.email} as ${form.role.replace("_", " ")}`, data: { step: "sent", email: invite.email, role: form.role } });
   const link = `${publicBase(deps.config, ctx.request)}/invite/${invite.token}`;
   if (!send) return again({ form: {}, flash: `Invitation for ${invite.email} created.`, inviteLink: link });
   try {
@@ -75,6 +77,21 @@ export const removeUser: Handler = async (deps, ctx) => {
   const id = idParam(ctx.params.id, "user");
   if (id === p.userId) throw new KonstructError("bad_request", "you cannot remove yourself");
   if (!(await deleteUser(database(deps), id, isPlatformAdmin(p) ? null : p.tenantId))) throw new KonstructError("not_found", "no such user");
+  await recordPerson(database(deps), p, ctx.client.ip, { kind: "user.removed", summary: "removed a user", data: { removed_user_id: id } });
+  return redirect(ctx.request, "/admin/users");
+};
+
+export const changeRole: Handler = async (deps, ctx) => {
+  const p = requireArea(ctx.principal, "users");
+  const id = idParam(ctx.params.id, "user");
+  const role = formText(ctx.body, "role");
+  if (role !== "tenant_admin" && role !== "operator") throw new KonstructError("bad_request", "role: tenant_admin or operator");
+  if (id === p.userId) throw new KonstructError("bad_request", "you cannot change your own role");
+  const db = database(deps);
+  const done = await setRole(db, id, role, isPlatformAdmin(p) ? null : p.tenantId);
+  if (!done) throw new KonstructError("not_found", "no such user");
+  if (done.from !== role)
+    await recordPerson(db, p, ctx.client.ip, { kind: "role.changed", tenantId: done.tenantId, summary: `${done.email}: ${done.from.replace("_", " ")} → ${role.replace("_", " ")}`, data: { target_user_id: id, email: done.email, from: done.from, to: role } });
   return redirect(ctx.request, "/admin/users");
 };
 
@@ -82,5 +99,6 @@ export const revokeInvite: Handler = async (deps, ctx) => {
   const p = requireArea(ctx.principal, "users");
   const id = idParam(ctx.params.id, "invitation");
   if (!(await revokeInvitation(database(deps), id, isPlatformAdmin(p) ? null : p.tenantId))) throw new KonstructError("not_found", "no such invitation");
+  await recordPerson(database(deps), p, ctx.client.ip, { kind: "invitation", summary: "revoked an invitation", data: { step: "revoked", invitation: id } });
   return redirect(ctx.request, "/admin/users");
 };

@@ -18,6 +18,7 @@ export * from "./llm-providers.ts";
 export * from "./tenant-llm-providers.ts";
 export * from "./memory.ts";
 export * from "./retention.ts";
+export * from "./platform-audit.ts";
 export * from "./schedules.ts";
 export * from "./tasks.ts";
 export * from "./teams.ts";
@@ -56,7 +57,7 @@ export const TENANT_TABLES = [
   "usage_daily",
 ] as const;
 /** Admin console accounts (schema/accounts.ts): platform tables, read only through Database.platform(). */
-export const ACCOUNT_TABLES = ["users", "sessions", "invitations", "access_tokens", "login_throttle", "api_keys"] as const;
+export const ACCOUNT_TABLES = ["users", "sessions", "invitations", "access_tokens", "login_throttle", "api_keys", "platform_audit"] as const;
 /** Platform tables that name a tenant without being tenant data (the principal check is in code). */
 export const TENANT_NAMING_PLATFORM_TABLES = ["api_keys", "invitations", "users"] as const;
 export const PLATFORM_TABLES = ["tenants", "llm_providers", "retention_runs", ...ACCOUNT_TABLES] as const;
