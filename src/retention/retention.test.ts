@@ -124,6 +124,11 @@ describe.each(DB_KINDS)("retention on %s Postgres", (kind) => {
     const now = new Date("2031-05-05T03:00:00Z");
     await Promise.all(tickers.map((tk) => tk.tick(now)));
     for (const e of engines) await e.settled("retention");
+    // A failed run (retryLimit 0) would read as "no summary": say what the job ended as.
+    const runs = await t.db.driver.raw.query<{ state: string; output: unknown }>(`select state::text, output from pgboss.job where name = 'retention' and data->>'day' = '2031-05-05'`);
+    // (Two jobs may exist — the singleton key only covers queued and active ones; the day's claim makes the second a no-op.)
+    expect(runs.length).toBeGreaterThanOrEqual(1);
+    expect(runs.map((r) => r.state).filter((s) => s !== "completed")).toEqual([]);
     const day = "2031-05-05";
     for (const k of ["A", "B"] as const) {
       const rows = await t.db.withTenant(ids[k].tenant, (tx) => rowsOf<{ n: number }>(tx, sql`select count(*)::int as n from audit_log where kind = 'retention.purge' and data->>'day' = ${day}`));
