@@ -1,14 +1,14 @@
 /**
  * One handbook as Markdown, HTML, DOCX and an untagged PDF (test/fixtures/kb/formats, made by
  * make-formats.ts) gives the same sections and the same normalized text; no Markdown escapes reach the
- * text, and the PDF's headings come from its font sizes.
+ * text, and the PDFs' headings come from their font sizes or, all text at one size, from the outline.
  */
 import { describe, expect, test } from "bun:test";
 import { chunkMarkdown } from "./chunk.ts";
 import { extractDocument } from "./extract.ts";
 import { normalizedText } from "./normalize.ts";
 
-const FILES = ["manual.md", "manual.html", "manual.docx", "manual.pdf"] as const;
+const FILES = ["manual.md", "manual.html", "manual.docx", "manual.pdf", "manual-outline.pdf"] as const;
 const read = async (name: string) => new Uint8Array(await Bun.file(`${import.meta.dir}/../../test/fixtures/kb/formats/${name}`).arrayBuffer());
 const extracted = Object.fromEntries(await Promise.all(FILES.map(async (f) => [f, await extractDocument(await read(f), f)] as const)));
 const sections = (text: string) => [...new Set(chunkMarkdown(text).map((c) => c.section))];
