@@ -2,7 +2,7 @@
  * PDF → Markdown with headings, for PDFs without tagged structure (most exports). A heading is a line
  * that names an entry of the document's outline (bookmarks; its depth is the level) or, without an
  * outline, a short line set larger than the body text (the most used size): the larger sizes rank as
- * levels 1, 2, 3…. Without headings a PDF's citations would have no section. Lines are rebuilt from
+ * levels 1, 2, 3…; consecutive heading lines of one level, a line apart, are one wrapped title. Without headings a PDF's citations would have no section. Lines are rebuilt from
  * pdfjs text items (a new line at an end-of-line mark or a baseline change); a vertical gap wider than
  * a line's makes a paragraph break. Each page's text counts against `maxChars` as it is read.
  */
@@ -34,15 +34,19 @@ export async function pdfToMarkdown(pdf: PDFDocumentProxy, tooLong: (chars: numb
   const out: string[] = [];
   for (const lines of pages) {
     let prev: Line | null = null;
+    let heading: { level: number; y: number; at: number } | null = null;
     for (const l of lines) {
       const level = levelOf(l);
-      if (level) out.push("", `${"#".repeat(level)} ${l.text}`, "");
+      // A title set over two lines (same level, the next line right below) is one heading.
+      if (level && heading?.level === level && heading.y - l.y <= l.size * 1.4) (out[heading.at] += ` ${l.text}`), (heading.y = l.y);
+      else if (level) (out.push("", `${"#".repeat(level)} ${l.text}`, "")), (heading = { level, y: l.y, at: out.length - 2 });
       else {
         // A gap wider than 1.5 lines (or a new page) starts a paragraph.
         if (!prev || prev.y - l.y > Math.max(prev.size, l.size) * 1.5) out.push("");
         out.push(l.text.replace(/^(#{1,6}\s)/, "\\$1"));
       }
       prev = level ? null : l;
+      if (!level) heading = null;
     }
   }
   return out.join("\n");
