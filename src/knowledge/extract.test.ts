@@ -7,11 +7,11 @@ import { extractDocument } from "./extract.ts";
 const fixture = async (name: string) => new Uint8Array(await Bun.file(`${import.meta.dir}/../../test/fixtures/kb/${name}`).arrayBuffer());
 
 describe("document extraction", () => {
-  test("PDF: text of every page, title from the metadata", async () => {
+  test("PDF: text of every page, the larger first line as a heading, title from the metadata", async () => {
     expect(await extractDocument(await fixture("policy.pdf"), "policy.pdf", "application/pdf")).toEqual({
       format: "pdf",
       title: "Security Policy",
-      text: "Security Policy\nPasswords must be at least 14 characters long.\nBadges must be worn visibly inside the office.\n\nReport phishing emails to security@example.com.",
+      text: "# Security Policy\n\nPasswords must be at least 14 characters long.\n\nBadges must be worn visibly inside the office.\n\nReport phishing emails to security@example.com.",
     });
   });
 

@@ -1,13 +1,14 @@
 /**
  * Upload → clean text (Markdown, so headings survive for chunking and citations). Each format goes
  * through a well-kept converter: HTML by node-html-markdown, DOCX by mammoth (→ HTML → Markdown,
- * keeping its headings), PDF by unpdf (text per page). Libraries load on first use.
+ * keeping its headings), PDF by unpdf/pdfjs with headings inferred (pdf-text.ts). Libraries load on first use.
  *
  * Every input is bounded before a converter sees it (ExtractLimits): a DOCX's zip by zip-guard.ts,
  * a PDF's page count, and the text of every format. This runs in a child process (extract-child.ts)
  * whose memory and time the server bounds as well, for what these checks cannot foresee.
  */
 import { KonstructError } from "../errors.ts";
+import { pdfToMarkdown } from "./pdf-text.ts";
 import { checkZip } from "./zip-guard.ts";
 
 export type DocFormat = "markdown" | "text" | "html" | "pdf" | "docx";
@@ -70,13 +71,12 @@ export async function extractDocument(bytes: Uint8Array, filename: string, mime 
       const { value } = await mammoth.convertToHtml({ buffer: Buffer.from(bytes) });
       text = await htmlToMarkdown(value);
     } else {
-      const { extractText, getDocumentProxy, getMeta } = await import("unpdf");
+      const { getDocumentProxy, getMeta } = await import("unpdf");
       const pdf = await getDocumentProxy(new Uint8Array(bytes));
       if (pdf.numPages > limits.maxPdfPages) throw new KonstructError("unprocessable", `'${filename}' was refused: it has ${pdf.numPages} pages (at most ${limits.maxPdfPages})`);
       const meta = await getMeta(pdf).catch(() => null);
       title = (meta?.info as { Title?: string } | undefined)?.Title?.trim() || null;
-      const { text: pages } = await extractText(pdf, { mergePages: false });
-      text = (pages as string[]).join("\n\n");
+      text = await pdfToMarkdown(pdf, tooLong);
     }
   } catch (e) {
     if (e instanceof KonstructError) throw e;
@@ -88,9 +88,17 @@ export async function extractDocument(bytes: Uint8Array, filename: string, mime 
   return { title: title ?? firstHeading(clean) ?? filename.replace(/\.[^.]+$/, ""), text: clean, format };
 }
 
+/**
+ * node-html-markdown escapes every Markdown character anywhere (`level 3\\.`, `\\*`, `dispatch\\_team`), so
+ * the DOCX or HTML copy of a Markdown document read differently and the backslashes reached quoted
+ * passages. The text is for chunking and quoting, not for re-rendering: only a line that would turn into a
+ * heading (and so a false section) is escaped.
+ */
+const ESCAPES = { globalEscape: [/(?!)/g, ""] as [RegExp, string], lineStartEscape: [/^(\s*)(#{1,6}\s)/gm, "$1\\$2"] as [RegExp, string] };
+
 async function htmlToMarkdown(html: string): Promise<string> {
   const { NodeHtmlMarkdown } = await import("node-html-markdown");
-  return NodeHtmlMarkdown.translate(html, { ignore: ["script", "style", "nav", "noscript"] });
+  return NodeHtmlMarkdown.translate(html, { ignore: ["script", "style", "nav", "noscript"], ...ESCAPES });
 }
 
 /** Normalised newlines and whitespace, no control characters, at most one blank line in a row. */

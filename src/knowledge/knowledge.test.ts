@@ -1,7 +1,8 @@
 /**
  * The knowledge base on both databases with the real embedding model: upload → chunks embedded by
  * the durable job → hybrid search with citations; duplicates are no-ops; delete removes chunks; two
- * tenants never see each other's documents (every query runs as the unprivileged app role).
+ * tenants never see each other's documents (every query runs as the unprivileged app role). The same
+ * handbook as PDF, DOCX and Markdown is one document, and kb_search cites the untagged PDF's sections.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { sql } from "drizzle-orm";
@@ -14,6 +15,7 @@ import { DB_KINDS, openTestDatabase, type TestDatabase } from "../../test/suppor
 import { EMBEDDINGS_CONFIG } from "../../test/support/models.ts";
 
 const HANDBOOK = new Uint8Array(await Bun.file(`${import.meta.dir}/../../test/fixtures/kb/handbook.md`).arrayBuffer());
+const MANUAL = (ext: string) => Bun.file(`${import.meta.dir}/../../test/fixtures/kb/formats/manual.${ext}`).bytes();
 const COOKBOOK = new TextEncoder().encode("# Globex Cookbook\n\n## Bread\n\nKnead the dough for ten minutes, then let it rise for two hours in a warm place.\n\n## Soup\n\nSimmer the vegetables for forty minutes and season with salt.");
 
 describe.each(DB_KINDS)("knowledge base on %s Postgres", (kind) => {
@@ -93,5 +95,20 @@ describe.each(DB_KINDS)("knowledge base on %s Postgres", (kind) => {
     expect(await s.knowledge.remove(B, doc!.id)).toBe(true);
     expect(await t.db.withTenant(B, (tx) => rowsOf<{ n: number }>(tx, sql`select count(*)::int as n from kb_chunks`))).toEqual([{ n: 0 }]);
     expect(await s.search(B, "bread dough", 5)).toEqual([]);
+  });
+  test("the same handbook as PDF, DOCX and Markdown is one document; kb_search cites the PDF's sections", async () => {
+    const [C] = await t.db.platform(async (tx) => (await tx.insert(tenants).values({ slug: "initech", name: "Initech" }).returning({ id: tenants.id })).map((r) => r.id));
+    const pdf = await s.knowledge.upload(C!, { filename: "manual.pdf", mime: "application/pdf", bytes: await MANUAL("pdf") });
+    expect(pdf.duplicate).toBe(false);
+    for (const ext of ["docx", "md", "html"]) expect((await s.knowledge.upload(C!, { filename: `manual.${ext}`, mime: "", bytes: await MANUAL(ext) })).duplicate).toBe(true);
+    await s.jobs.drained();
+    const kbSearch = async (query: string) => String(await s.tools.run({ id: "c1", name: "kb_search", arguments: { query } }, { tenantId: C!, agentId: crypto.randomUUID(), conversationId: crypto.randomUUID() }));
+    expect(await kbSearch("What does a glove marked with a star mean?")).toStartWith("[1] Field Service Manual — Safety > Protective gear\n");
+    expect(await kbSearch("How much does a repair cost per hour?")).toContain("Field Service Manual — Visits > Rates\n");
+
+    // A document stored before normalized hashing (keyed by its extracted text) is still found again.
+    await t.db.withTenant(C!, (tx) => rowsOf(tx, sql`update kb_documents set content_hash = encode(sha256(convert_to(body, 'UTF8')), 'hex')`));
+    expect((await s.knowledge.upload(C!, { filename: "manual-again.pdf", mime: "application/pdf", bytes: await MANUAL("pdf") })).duplicate).toBe(true);
+    expect(await s.knowledge.list(C!)).toHaveLength(1);
   });
 });

@@ -14,6 +14,7 @@ import { type Chunk, chunkMarkdown } from "./chunk.ts";
 import { type ChildLimits, type ExtractResult, extractInChild } from "./extract-child.ts";
 import { DEFAULT_EXTRACT_LIMITS, formatOf } from "./extract.ts";
 import { yieldToIo } from "./embed-jobs.ts";
+import { normalizedText } from "./normalize.ts";
 
 export interface Upload {
   filename: string;
@@ -70,15 +71,20 @@ export class Knowledge {
       throw e;
     }
     const { doc, chunks } = extracted;
-    const hash = createHash("sha256").update(doc.text).digest("hex");
+    // A document is its normalized text (normalize.ts): the DOCX or PDF copy of a Markdown document is
+    // the same document. Documents stored before were keyed by the extracted text, which is matched too.
+    const sha = (text: string) => createHash("sha256").update(text).digest("hex");
+    const hash = sha(normalizedText(doc.text));
+    const legacy = sha(doc.text);
     const out = await this.db.withTenant(tenantId, async (tx) => {
-      const [created] = await tx
+      const [old] = legacy === hash ? [] : await tx.select().from(kbDocuments).where(eq(kbDocuments.contentHash, legacy));
+      const [created] = old ? [] : await tx
         .insert(kbDocuments)
         .values({ tenantId, title: doc.title, filename: file.filename, mime: file.mime || doc.format, contentHash: hash, bytes: file.bytes.byteLength, body: doc.text, status: chunks.length ? "queued" : "ready", chunksTotal: chunks.length })
         .onConflictDoNothing()
         .returning();
       if (!created) {
-        const [existing] = await tx.select().from(kbDocuments).where(eq(kbDocuments.contentHash, hash));
+        const [existing] = old ? [old] : await tx.select().from(kbDocuments).where(eq(kbDocuments.contentHash, hash));
         // Uploading a document that failed again is how an admin retries it (e.g. after fixing the model).
         if (existing!.status !== "failed") return { document: existing!, duplicate: true };
         const [retried] = await tx.update(kbDocuments).set({ status: "queued", error: null, updatedAt: sql`now()` }).where(eq(kbDocuments.id, existing!.id)).returning();

@@ -39,7 +39,7 @@ describe("documents sent in chat", () => {
     const out = await prepareAttachments(channel({ p: PDF }), [att("p", "policy.pdf")], { ...CONFIG, excerpt_chars: 40 }, { seesImages: false, readDocument: read });
     expect(out.refusals).toEqual([]);
     const [block] = out.context;
-    expect(block).toStartWith('[attached document "policy.pdf" (application/pdf), its text follows]\nSecurity Policy\nPasswords must be at ');
+    expect(block).toStartWith('[attached document "policy.pdf" (application/pdf), its text follows]\n# Security Policy\n\nPasswords must be at ');
     expect(block).toMatch(/\n\[… \d+ more characters not shown\]\n\[end of "policy.pdf"\]$/);
   });
 
