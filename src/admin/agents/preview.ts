@@ -4,7 +4,7 @@
  * skill list, the LLM pool, the budget caps) with none of a conversation's writes — no conversation,
  * inbox, outbox or journal row. Its model calls are recorded like any turn's (llm_calls and
  * usage_daily, conversation_id null, so they spend the agent's budget) and audited with
- * `data.preview = true`. Only read-only tools (PREVIEW_TOOLS) are offered and run; any other call
+ * `data.preview = true` and the admin's user id (`data.previewBy`). Only read-only tools (PREVIEW_TOOLS) are offered and run; any other call
  * gets an error result. The budget caps are the stored agent's: an unsaved cap does not loosen them.
  */
 import type { Database } from "../../db/database.ts";
@@ -84,7 +84,7 @@ export interface PreviewInput {
 
 export async function runPreview(turn: TurnDeps, db: Database, prices: PriceTable, p: PreviewInput): Promise<PreviewRun> {
   const agent = { ...p.agent, models: p.chain };
-  const ledger = new KeptLedger({ tenantId: p.tenantId, agentId: agent.id, conversationId: null }, prices, { preview: true });
+  const ledger = new KeptLedger({ tenantId: p.tenantId, agentId: agent.id, conversationId: null }, prices, { preview: true, previewBy: p.userKey });
   const spend = await db.withTenant(p.tenantId, (tx) => agentSpend(tx, agent.id));
   let system = "";
   const t0 = performance.now();

@@ -66,7 +66,7 @@ describe.each(DB_KINDS)("the Agent Designer's preview on %s Postgres", (kind) =>
     expect(await count(`select count(*)::int as n from inbound_events where tenant_id = '${f.acme}'`)).toBe(0);
     expect(await count(`select count(*)::int as n from llm_calls where agent_id = '${ada}' and conversation_id is null and ok and prompt_tokens = 1000`)).toBe(1);
     expect(await count(`select count(*)::int as n from usage_daily where agent_id = '${ada}' and model = 'gpt-test' and cost_usd > 0`)).toBe(1);
-    expect(await count(`select count(*)::int as n from audit_log where agent_id = '${ada}' and kind = 'llm_call' and data->>'preview' = 'true'`)).toBe(1);
+    expect(await count(`select count(*)::int as n from audit_log where agent_id = '${ada}' and kind = 'llm_call' and data->>'preview' = 'true' and data->>'previewBy' = '${f.userIds.tenantAdmin}'`)).toBe(1);
   });
 
   test("compare: a second model answers the same message side by side; the history stays in the page", async () => {
@@ -127,6 +127,7 @@ describe.each(DB_KINDS)("the Agent Designer's preview on %s Postgres", (kind) =>
     // The unsaved form says no cap; the stored cap, already spent, wins.
     const html = await (await preview(s.tenantAdmin!, { preview_message: "still there?" })).text();
     expect(html).toContain("daily budget of $0.01 reached");
+    expect(/name="preview_history" value="([^"]*)"/.exec(html)![1]).toMatch(/^\[\]$|^&#91;&#93;$/); // a stop is not kept as the agent's words
     expect(llm.journal().length).toBe(before);
     await f.app().db.withTenant(f.acme, (tx) => tx.update(agents).set({ dailyBudgetUsd: sql`0` }).where(eq(agents.id, ada)));
   });

@@ -56,6 +56,7 @@ export const previewAgentTurn: Handler = async (deps, ctx) => {
   const chat = past!.flatMap((e) => [{ role: "user" as const, content: e.user }, { role: "assistant" as const, content: e.reply }]);
   const ask = (chain: string[]) => runPreview(turn, db, deps.config.llm.prices, { tenantId, agent, chain, history: chat, message, userKey: ctx.principal!.userId });
   const runs = await Promise.all([ask(agent.models), ...(compare ? [ask([compare])] : [])]);
-  const kept = [...past!, { user: message, reply: runs[0]!.text.slice(0, MAX_REPLY) }].slice(-MAX_EXCHANGES);
+  // Only an answer goes on: a failure or a budget stop is shown, not fed to the next message as the agent's words.
+  const kept = runs[0]!.kind === "reply" ? [...past!, { user: message, reply: runs[0]!.text.slice(0, MAX_REPLY) }].slice(-MAX_EXCHANGES) : past!;
   return render(ctx, <PreviewResult history={kept} runs={runs} />, "Preview");
 };
