@@ -35,7 +35,7 @@ export function PreviewPanel(p: { action: string; providers: string[] }): JSX.El
       </p>
       <form method="post" action={p.action} hx-post={p.action} hx-include="#agent-form" hx-target="#preview-result" hx-swap="innerHTML" class="stack">
         <div class="field">
-          <label for="f-preview_message">Message</label>
+          <label for="f-preview_message">Test message</label>
           <textarea id="f-preview_message" name="preview_message" rows="3" maxlength="4000" required></textarea>
         </div>
         <div class="field">
