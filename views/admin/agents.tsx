@@ -112,6 +112,7 @@ export function AgentFormView(p: AgentFormProps): JSX.Element {
       {p.template ? <p class="muted" safe>{`From the template “${p.template.title}”. Suggested model: ${p.template.modelHint}. Review, pick the model chain, then create.`}</p> : ""}
       {a?.source === "config" ? <p class="muted">Declared in konstruct.config.yaml: the file wins at the next start.</p> : ""}
       {a && !a.scope && p.channels.some((c) => c.kind === "whatsapp") ? <UnscopedWarning /> : ""}
+      <div class="designer">
       <form method="post" action={`${a ? `/admin/agents/${a.id}` : "/admin/agents"}${q}`} class="stack wide" id="agent-form">
         <Csrf token={p.csrf} />
         <Text name="name" label="Name" values={p.values} errors={p.errors} required hint="What colleagues call it, e.g. Ada" />
@@ -153,6 +154,7 @@ export function AgentFormView(p: AgentFormProps): JSX.Element {
         </div>
       </form>
       {a ? <PreviewPanel action={`/admin/agents/${a.id}/preview${q}`} providers={p.providers} /> : ""}
+      </div>
       {a ? (
         <>
           <h2>Channels</h2>
