@@ -12,6 +12,7 @@ import type { Connections } from "../gateway/connections.ts";
 import type { HandoffMeasures } from "../handoff/types.ts";
 import type { Reach } from "../heartbeat/deliver.ts";
 import type { LlmPool } from "../llm/pool.ts";
+import type { TurnDeps } from "../agent/loop.ts";
 import type { AdminAuthDeps } from "./auth/plugin.ts";
 import type { ClientInfo } from "./auth/client.ts";
 import type { Principal } from "./auth/principal.ts";
@@ -36,6 +37,8 @@ export type ConsoleDeps = AdminAuthDeps & {
   connections: () => Connections | null;
   /** The gateway's LLM pool (providers saved and tested live); null until started. */
   pool: () => LlmPool | null;
+  /** What an agent turn needs, as the gateway runs it (the Designer's preview); null until started. */
+  turn: () => TurnDeps | null;
   /** Memory and knowledge (the Knowledge page); null until started. */
   knowledge: () => Semantic | null;
   /** The gateway's approval flow (deciding continues the paused turn); null until started. */

@@ -172,6 +172,7 @@ function CONSOLE_ROWS(): Row[] {
     { route: "POST /admin/agents", expect: ADMIN_POST, query: acme, body: agentBody },
     { route: "POST /admin/agents/:id", expect: ADMIN_POST, query: acme, params: async (f) => ({ id: await uiAgent(f) }), body: agentBody },
     { route: "POST /admin/agents/:id/delete", expect: ADMIN_POST, query: acme, params: async (f) => ({ id: await uiAgent(f) }) },
+    { route: "POST /admin/agents/:id/preview", expect: [303, 403, 403, 200, 200], query: acme, params: (f) => ({ id: f.agentId }), body: () => ({ ...agentBody(), preview_message: "hello from the table" }) },
     { route: "GET /admin/agents/:id/widget", expect: ADMIN, query: acme, params: (f) => ({ id: f.agentId }) },
     { route: "POST /admin/agents/:id/widget", expect: ADMIN_POST, query: acme, params: (f) => ({ id: f.agentId }), body: () => ({ enabled: "on", origins: "https://shop.example.com" }) },
     { route: "GET /admin/channels", expect: ADMIN, query: acme },

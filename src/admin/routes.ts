@@ -48,6 +48,7 @@ export const ADMIN_ROUTES: LazyRoute[] = [
   r("GET", "/admin/agents/:id", async () => (await pages()).showAgent),
   r("POST", "/admin/agents/:id", async () => (await pages()).updateAgent),
   r("POST", "/admin/agents/:id/delete", async () => (await pages()).removeAgent),
+  r("POST", "/admin/agents/:id/preview", async () => (await pages()).previewAgentTurn), // the unsaved form answers one message; no conversation row
   // teams (src/teams/): a coordinator and its specialists; saving points the named channels at the coordinator
   r("GET", "/admin/teams", async () => (await pages()).listTeamsPage),
   r("GET", "/admin/teams/new", async () => (await pages()).newTeam),

@@ -67,6 +67,8 @@ export interface TurnInput {
   resume?: { state: TurnState; result: string };
   /** 1 when a team's coordinator delegated this turn to a specialist (who may not delegate further). */
   depth?: number;
+  /** Sees the system prompt as sent (persona, recalled memory, skills): the Designer's preview shows it. */
+  onSystemPrompt?(text: string): void;
 }
 
 /** A paused turn, as stored with its approval: enough to go on after a decision or a restart. */
@@ -100,6 +102,7 @@ export async function runTurn(deps: TurnDeps, input: TurnInput): Promise<TurnOut
   const recalled = deps.context ? await deps.context.prompt(scope, input.history, input.preloaded).catch((e) => (deps.log.warn({ err: e }, "turn context failed"), "")) : "";
   const skills = (await deps.tools.prompt?.(ctx)) ?? "";
   const system: ChatMessage = { role: "system", content: [systemPrompt(agent), recalled, skills].filter(Boolean).join("\n\n") };
+  input.onSystemPrompt?.(system.content);
   input = { ...input, history: withinWindow(withImages(input.history, input.images), agent.contextTokens - estimateTokens(system.content)) };
 
   /** Runs calls in order; a call that needs approval stops the turn with what is left. */

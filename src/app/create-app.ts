@@ -135,6 +135,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
     connections: () => gateway?.connections ?? null,
     secrets: () => secrets,
     pool: () => gateway?.pool ?? null,
+    turn: () => gateway?.turn ?? null,
     peer: (req) => peers.get(req) ?? null,
     knowledge: () => semantic,
     approvals: () => gateway?.approvals ?? null,

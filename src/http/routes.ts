@@ -64,6 +64,8 @@ export interface HttpDeps {
   secrets: () => SecretBox | null;
   /** The gateway's LLM pool (admin console: providers saved and tested live); null until started. */
   pool: () => LlmPool | null;
+  /** The gateway's turn pipeline (the Agent Designer's preview); null until started. */
+  turn: AdminDeps["turn"];
   /** The remote address of the connection a request came on (null in-process). */
   peer: (request: Request) => string | null;
   /** Null until memory and knowledge are up. */

@@ -5,6 +5,7 @@ import type { Agent, Channel } from "../../src/db/schema/index.ts";
 import type { HeartbeatSummary } from "../../src/heartbeat/runs.ts";
 import { HeartbeatFields, HeartbeatRuns } from "./agent-heartbeat.tsx";
 import { ScopeFields, UnscopedWarning } from "./agent-scope.tsx";
+import { PreviewPanel } from "./agent-preview.tsx";
 import { Area, Text } from "./fields.tsx";
 import { Csrf, type FieldErrors, Flash } from "./form.tsx";
 import type { Page } from "../../src/admin/queries/page.ts";
@@ -111,7 +112,8 @@ export function AgentFormView(p: AgentFormProps): JSX.Element {
       {p.template ? <p class="muted" safe>{`From the template “${p.template.title}”. Suggested model: ${p.template.modelHint}. Review, pick the model chain, then create.`}</p> : ""}
       {a?.source === "config" ? <p class="muted">Declared in konstruct.config.yaml: the file wins at the next start.</p> : ""}
       {a && !a.scope && p.channels.some((c) => c.kind === "whatsapp") ? <UnscopedWarning /> : ""}
-      <form method="post" action={`${a ? `/admin/agents/${a.id}` : "/admin/agents"}${q}`} class="stack wide">
+      <div class="designer">
+      <form method="post" action={`${a ? `/admin/agents/${a.id}` : "/admin/agents"}${q}`} class="stack wide" id="agent-form">
         <Csrf token={p.csrf} />
         <Text name="name" label="Name" values={p.values} errors={p.errors} required hint="What colleagues call it, e.g. Ada" />
         <Text name="slug" label="Slug" values={p.values} errors={p.errors} required hint="Short id (a-z, 0-9, -), e.g. ada" />
@@ -151,6 +153,8 @@ export function AgentFormView(p: AgentFormProps): JSX.Element {
           <a href="/admin/agents">Cancel</a>
         </div>
       </form>
+      {a ? <PreviewPanel action={`/admin/agents/${a.id}/preview${q}`} providers={p.providers} /> : ""}
+      </div>
       {a ? (
         <>
           <h2>Channels</h2>

@@ -1,0 +1,123 @@
+/**
+ * The Agent Designer's preview: one message to the agent as the form describes it (unsaved), run by
+ * the gateway's own turn (runTurn: persona prompt, memory recall for the admin as the user, the
+ * skill list, the LLM pool, the budget caps) with none of a conversation's writes — no conversation,
+ * inbox, outbox or journal row. Its model calls are recorded like any turn's (llm_calls and
+ * usage_daily, conversation_id null, so they spend the agent's budget) and audited with
+ * `data.preview = true` and the admin's user id (`data.previewBy`). Only read-only tools (PREVIEW_TOOLS) are offered and run; any other call
+ * gets an error result. The budget caps are the stored agent's: an unsaved cap does not loosen them.
+ */
+import type { Database } from "../../db/database.ts";
+import type { Agent } from "../../db/schema/index.ts";
+import type { ChatMessage } from "../../llm/types.ts";
+import { Ledger, type LedgerRows } from "../../agent/ledger.ts";
+import { runTurn, type TurnDeps } from "../../agent/loop.ts";
+import type { Tools } from "../../agent/tools.ts";
+import { agentSpend, type PriceTable } from "../../agent/usage.ts";
+import type { AgentForm } from "./save.ts";
+
+/** Tools without side effects: the only ones a preview offers the model. */
+export const PREVIEW_TOOLS = new Set(["kb_search"]);
+
+export interface PreviewRun {
+  /** The model chain asked (the form's, or the one compared). */
+  chain: string[];
+  kind: "reply" | "budget_stop" | "failed" | "paused";
+  text: string;
+  /** provider/model that answered; null when none did. */
+  answeredBy: string | null;
+  promptTokens: number;
+  completionTokens: number;
+  costUsd: number;
+  latencyMs: number;
+  system: string;
+  /** Read-only tool calls and what they returned (kb_search: the knowledge passages). */
+  tools: { name: string; result: string }[];
+}
+
+/** The stored agent with the form's unsaved values (budgets stay the stored ones). */
+export function previewAgent(stored: Agent, f: AgentForm): Agent {
+  return {
+    ...stored,
+    name: f.name,
+    role: f.role,
+    persona: f.persona,
+    instructions: f.instructions,
+    models: f.models,
+    contextTokens: f.context_tokens,
+    maxToolIterations: f.max_tool_iterations,
+    enabledSkills: f.skills.length ? f.skills : null,
+    escalationRules: f.escalation_rules,
+    scope: f.scope,
+  };
+}
+
+function readOnly(tools: Tools): Tools {
+  return {
+    specs: async (ctx) => (await tools.specs(ctx)).filter((s) => PREVIEW_TOOLS.has(s.name)),
+    run: async (call, ctx) => (PREVIEW_TOOLS.has(call.name) ? tools.run(call, ctx) : `error: ${call.name} may have side effects and does not run in a preview`),
+    prompt: tools.prompt ? (ctx) => tools.prompt!(ctx) : undefined,
+  };
+}
+
+/** Keeps a copy of everything written, so the panel can show the turn's usage. */
+class KeptLedger extends Ledger {
+  readonly kept: LedgerRows = { calls: [], audits: [] };
+  override take(): LedgerRows {
+    const rows = super.take();
+    this.kept.calls.push(...rows.calls);
+    this.kept.audits.push(...rows.audits);
+    return rows;
+  }
+}
+
+export interface PreviewInput {
+  tenantId: string;
+  agent: Agent;
+  chain: string[];
+  /** Earlier exchanges kept in the page, oldest first. */
+  history: ChatMessage[];
+  message: string;
+  /** The admin asking (their user id: the web chat's sender id, so recall finds what they told it there). */
+  userKey: string;
+}
+
+export async function runPreview(turn: TurnDeps, db: Database, prices: PriceTable, p: PreviewInput): Promise<PreviewRun> {
+  const agent = { ...p.agent, models: p.chain };
+  const ledger = new KeptLedger({ tenantId: p.tenantId, agentId: agent.id, conversationId: null }, prices, { preview: true, previewBy: p.userKey });
+  const spend = await db.withTenant(p.tenantId, (tx) => agentSpend(tx, agent.id));
+  let system = "";
+  const t0 = performance.now();
+  const outcome = await runTurn(
+    // No team pre-route: a preview never hands the message to someone else.
+    { ...turn, tools: readOnly(turn.tools), preroute: undefined },
+    {
+      tenantId: p.tenantId,
+      agent,
+      // Never written: the id only names the turn for recall (which excludes nothing then).
+      conversationId: crypto.randomUUID(),
+      history: [...p.history, { role: "user", content: p.message }],
+      spend,
+      ledger,
+      userKey: p.userKey,
+      turn: { channelId: "", chatKey: "", eventId: "", requestedBy: p.userKey, enabledSkills: agent.enabledSkills, activeSkills: [], nextSeq: 0 },
+      onSystemPrompt: (s) => (system = s),
+    },
+  );
+  const latencyMs = performance.now() - t0;
+  await db.withTenant(p.tenantId, (tx) => ledger.write(tx));
+  const calls = ledger.kept.calls;
+  const won = calls.findLast((c) => c.ok);
+  return {
+    chain: p.chain,
+    kind: outcome.kind,
+    text: outcome.kind === "reply" ? outcome.text : outcome.kind === "budget_stop" ? outcome.reason : outcome.kind === "failed" ? outcome.error : `${outcome.request.tool} would need approval`,
+    answeredBy: won ? `${won.provider}/${won.model}` : null,
+    promptTokens: calls.reduce((n, c) => n + c.promptTokens, 0),
+    completionTokens: calls.reduce((n, c) => n + c.completionTokens, 0),
+    costUsd: calls.reduce((n, c) => n + c.costUsd, 0),
+    latencyMs,
+    system,
+    tools: ledger.kept.audits.filter((a) => a.kind === "tool_call").map((a) => ({ name: a.summary, result: String(a.data?.result ?? "") })),
+  };
+}
