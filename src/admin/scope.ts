@@ -4,7 +4,6 @@
  * The tenant list itself is a platform read; everything shown for the tenant goes through withTenant.
  */
 import type { Database } from "../db/database.ts";
-import type { Tenant } from "../db/schema/index.ts";
 import { isPlatformAdmin, type Principal, requireRead, tenantFor } from "./auth/principal.ts";
 import { type Area, requireArea } from "./access.ts";
 import type { AdminContext } from "./lazy.ts";
@@ -13,12 +12,9 @@ import { listTenants } from "./tenants/save.ts";
 
 export const TENANT_COOKIE = "konstruct_tenant";
 
-export interface Scope {
-  /** Null when no tenant exists yet (platform admin on a fresh install). */
-  tenantId: string | null;
-  /** The tenants a platform admin may switch between; empty for tenant users. */
-  tenants: Tenant[];
-}
+// The view model lives with the views (a view never imports src/admin).
+export type { Scope } from "../../views/admin/scope.ts";
+import type { Scope } from "../../views/admin/scope.ts";
 
 export type Cookies = Record<string, { value?: unknown; set(o: { value: string; httpOnly: boolean; sameSite: "lax"; path: string }): unknown } | undefined>;
 

@@ -5,7 +5,7 @@
  * Replies are Markdown rendered to escaped HTML (links only to http(s) and mailto), as the console does.
  */
 import { and, asc, desc, eq, sql } from "drizzle-orm";
-import { markdownHtml } from "../admin/markdown.ts";
+import { markdownHtml } from "../channels/browser-html.ts";
 import type { Database } from "../db/database.ts";
 import { inboundEvents, outboundMessages } from "../db/schema/index.ts";
 

@@ -1,6 +1,6 @@
 /** @jsxImportSource @kitajs/html */
 /** Agent Designer: the AI employees of a tenant, and the form that defines one. */
-import type { Scope } from "../../src/admin/scope.ts";
+import type { Scope } from "./scope.ts";
 import type { Agent, Channel } from "../../src/db/schema/index.ts";
 import type { HeartbeatSummary } from "../../src/heartbeat/runs.ts";
 import { HeartbeatFields, HeartbeatRuns } from "./agent-heartbeat.tsx";
@@ -8,7 +8,7 @@ import { ScopeFields, UnscopedWarning } from "./agent-scope.tsx";
 import { PreviewPanel } from "./agent-preview.tsx";
 import { Area, Text } from "./fields.tsx";
 import { Csrf, type FieldErrors, Flash } from "./form.tsx";
-import type { Page } from "../../src/admin/queries/page.ts";
+import type { Page } from "./page.ts";
 import { Empty, NoTenant, PageHead, Pager, usd } from "./parts.tsx";
 
 export interface TemplateSummary {

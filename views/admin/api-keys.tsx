@@ -4,7 +4,7 @@
  * created, last used, Revoke; a form to create one. A new key appears once, right after creation,
  * with a curl call that works as pasted (`model: "<tenant>/<agent>"`), and never again.
  */
-import type { Scope } from "../../src/admin/scope.ts";
+import type { Scope } from "./scope.ts";
 import { Choice, Text } from "./fields.tsx";
 import { Csrf, type FieldErrors, Flash, PostButton } from "./form.tsx";
 import { Empty, NoTenant, PageHead, when } from "./parts.tsx";

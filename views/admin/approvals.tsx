@@ -1,6 +1,6 @@
 /** @jsxImportSource @kitajs/html */
 /** Pending approvals: the exact action each paused tool call would take, who asked, until when; Approve / Deny for admins. */
-import type { Scope } from "../../src/admin/scope.ts";
+import type { Scope } from "./scope.ts";
 import type { Approval } from "../../src/db/schema/index.ts";
 import { Csrf, Flash } from "./form.tsx";
 import { Empty, NoTenant, PageHead, when } from "./parts.tsx";

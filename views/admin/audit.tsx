@@ -1,8 +1,8 @@
 /** @jsxImportSource @kitajs/html */
 /** The audit log: filters (tenant, agent, kind, actor, time), a page of entries with their detail, CSV/JSON export. */
 import { AUDIT_KINDS, type AuditRow } from "../../src/admin/queries/audit.ts";
-import type { Page } from "../../src/admin/queries/page.ts";
-import type { Scope } from "../../src/admin/scope.ts";
+import type { Page } from "./page.ts";
+import type { Scope } from "./scope.ts";
 import type { Agent } from "../../src/db/schema/index.ts";
 import { Choice, Text } from "./fields.tsx";
 import { Empty, NoTenant, PageHead, Pager, when } from "./parts.tsx";

@@ -1,12 +1,12 @@
 /** @jsxImportSource @kitajs/html */
 /** Channels: the tenant's connections, and the Slack / Telegram / WhatsApp connect forms (secrets never shown). */
 import type { ConnectionTest } from "../../src/admin/channels/test-connection.ts";
-import type { Scope } from "../../src/admin/scope.ts";
+import type { Scope } from "./scope.ts";
 import type { Agent, Channel } from "../../src/db/schema/index.ts";
 import { WhatsAppFields, WhatsAppSteps } from "./channels-whatsapp.tsx";
 import { Choice, Secret, Text } from "./fields.tsx";
 import { Csrf, type FieldErrors, Flash } from "./form.tsx";
-import type { Page } from "../../src/admin/queries/page.ts";
+import type { Page } from "./page.ts";
 import { Empty, NoTenant, PageHead, Pager } from "./parts.tsx";
 
 const KIND_LABEL: Record<string, string> = { slack: "Slack", telegram: "Telegram", whatsapp: "WhatsApp", webchat: "Web chat", terminal: "Terminal" };

@@ -1,7 +1,7 @@
 /** @jsxImportSource @kitajs/html */
 /** Web chat: pick an AI employee, talk to it; the log refreshes itself (htmx polling) until the reply is in. */
-import type { Scope } from "../../src/admin/scope.ts";
-import { markdownHtml } from "../../src/admin/markdown.ts";
+import type { Scope } from "./scope.ts";
+import { markdownHtml } from "../../src/channels/browser-html.ts";
 import type { ChatLine } from "../../src/admin/webchat/chat.ts";
 import type { Agent } from "../../src/db/schema/index.ts";
 import { Choice } from "./fields.tsx";

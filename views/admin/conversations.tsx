@@ -1,10 +1,10 @@
 /** @jsxImportSource @kitajs/html */
 /** Conversations: the filtered list, and one conversation as a transcript with its LLM and tool calls expandable. */
 import type { ConversationFilter, ConversationRow } from "../../src/admin/queries/conversations.ts";
-import { markdownHtml } from "../../src/admin/markdown.ts";
-import type { Page } from "../../src/admin/queries/page.ts";
+import { markdownHtml } from "../../src/channels/browser-html.ts";
+import type { Page } from "./page.ts";
 import type { Transcript, TranscriptItem } from "../../src/admin/queries/transcript.ts";
-import type { Scope } from "../../src/admin/scope.ts";
+import type { Scope } from "./scope.ts";
 import type { Agent, Channel } from "../../src/db/schema/index.ts";
 import { Choice, Text } from "./fields.tsx";
 import { Empty, int, NoTenant, PageHead, Pager, usd, when } from "./parts.tsx";

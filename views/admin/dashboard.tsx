@@ -1,7 +1,7 @@
 /** @jsxImportSource @kitajs/html */
 /** The dashboard: today's figures for one tenant, and what to do next on an empty install. */
 import type { DashboardFigures } from "../../src/admin/queries/dashboard.ts";
-import type { Scope } from "../../src/admin/scope.ts";
+import type { Scope } from "./scope.ts";
 import { Empty, int, NoTenant, PageHead, usd } from "./parts.tsx";
 
 export function DashboardView(props: { scope: Scope; figures: DashboardFigures | null; agents: number }): JSX.Element {

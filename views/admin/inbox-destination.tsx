@@ -1,6 +1,6 @@
 /** @jsxImportSource @kitajs/html */
 /** The escalation destination form (tenant admins): where the tenant's people are told of a new handoff. */
-import type { Scope } from "../../src/admin/scope.ts";
+import type { Scope } from "./scope.ts";
 import { Choice, Text } from "./fields.tsx";
 import { Csrf, type FieldErrors, Flash } from "./form.tsx";
 import { Empty, PageHead } from "./parts.tsx";

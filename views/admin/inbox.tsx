@@ -7,7 +7,7 @@
  */
 import type { Children } from "@kitajs/html";
 import type { Transcript } from "../../src/admin/queries/transcript.ts";
-import type { Scope } from "../../src/admin/scope.ts";
+import type { Scope } from "./scope.ts";
 import type { Handoff, HandoffNote } from "../../src/db/schema/index.ts";
 import type { InboxRow, InboxTab } from "../../src/handoff/inbox.ts";
 import { TranscriptItemView } from "./conversations.tsx";

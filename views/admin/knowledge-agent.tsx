@@ -3,7 +3,7 @@
  * One AI employee's knowledge scope: the whole knowledge base, or only the checked documents. What
  * is saved here is what its kb_search reads (and what the retrieval test applies when it is picked).
  */
-import type { Scope } from "../../src/admin/scope.ts";
+import type { Scope } from "./scope.ts";
 import { Csrf, type FieldErrors } from "./form.tsx";
 import { PageHead } from "./parts.tsx";
 

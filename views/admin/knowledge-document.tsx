@@ -4,7 +4,7 @@
  * chunks with their sections (CHUNK_PAGE a page), each marked embedded or waiting — what kb_search
  * can find. Re-index (tenant admins) chunks and embeds the stored text again.
  */
-import type { Scope } from "../../src/admin/scope.ts";
+import type { Scope } from "./scope.ts";
 import type { DocumentView } from "../../src/knowledge/knowledge.ts";
 import type { ChunkRow, TextPage } from "../../src/knowledge/preview.ts";
 import { Flash, PostButton } from "./form.tsx";

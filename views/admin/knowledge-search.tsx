@@ -5,7 +5,7 @@
  * when that side did not find it), document title and section. The form posts with htmx and swaps
  * only the results; without JavaScript it posts the whole page.
  */
-import type { Scope } from "../../src/admin/scope.ts";
+import type { Scope } from "./scope.ts";
 import type { ExplainedPassage, SideHit } from "../../src/knowledge/search.ts";
 import { Choice, Text } from "./fields.tsx";
 import { Csrf, type FieldErrors } from "./form.tsx";

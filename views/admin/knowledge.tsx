@@ -1,6 +1,6 @@
 /** @jsxImportSource @kitajs/html */
 /** The Knowledge page: what the AI employees can look up (kb_search), with the knowledge-base panel. */
-import type { Scope } from "../../src/admin/scope.ts";
+import type { Scope } from "./scope.ts";
 import type { DocumentView } from "../../src/knowledge/knowledge.ts";
 import { KbPanel } from "../partials/kb-documents.tsx";
 import { NoTenant, PageHead } from "./parts.tsx";

@@ -1,7 +1,7 @@
 /** @jsxImportSource @kitajs/html */
 /** Pieces shared by the console's list pages: tenant picker, pager, empty state, number formats. */
 import type { Children } from "@kitajs/html";
-import type { Scope } from "../../src/admin/scope.ts";
+import type { Scope } from "./scope.ts";
 
 /** A platform admin's tenant switch: a plain GET form, so it works without script and by keyboard. */
 export function TenantPicker(props: { scope: Scope; action: string }): JSX.Element {

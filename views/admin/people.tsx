@@ -4,7 +4,7 @@
  * AI employee remembers (delete per memory), a JSON export, and "Erase this person" with its
  * confirmation field. After an erasure only counts are shown, never the person's id.
  */
-import type { Scope } from "../../src/admin/scope.ts";
+import type { Scope } from "./scope.ts";
 import type { PersonSummary } from "../../src/privacy/person.ts";
 import { Text } from "./fields.tsx";
 import { Csrf, type FieldErrors, Flash, PostButton } from "./form.tsx";

@@ -2,7 +2,7 @@
 /** LLM providers & keys: the platform's (platform admins) and the tenant's own (BYO keys); keys never shown. */
 import type { ProviderRow } from "../../src/admin/providers/save.ts";
 import type { ProviderTestResult } from "../../src/llm/pool.ts";
-import type { Scope } from "../../src/admin/scope.ts";
+import type { Scope } from "./scope.ts";
 import { Choice, Secret, Text } from "./fields.tsx";
 import { Csrf, type FieldErrors, Flash } from "./form.tsx";
 import { Empty, PageHead } from "./parts.tsx";

@@ -1,6 +1,6 @@
 /** @jsxImportSource @kitajs/html */
 /** A tenant's schedules (cron, zone, next run, policy) with Pause/Resume/Delete for tenant admins, and the recent runs. */
-import type { Scope } from "../../src/admin/scope.ts";
+import type { Scope } from "./scope.ts";
 import type { Schedule, ScheduleRun } from "../../src/db/schema/index.ts";
 import { Flash, PauseDelete } from "./form.tsx";
 import { Empty, NoTenant, PageHead, when } from "./parts.tsx";

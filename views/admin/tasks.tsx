@@ -1,6 +1,6 @@
 /** @jsxImportSource @kitajs/html */
 /** Background tasks of a tenant: a list filtered by status, and one task with its transcript (model and tool calls, cost) and Cancel. */
-import type { Scope } from "../../src/admin/scope.ts";
+import type { Scope } from "./scope.ts";
 import { type AuditEntry, TASK_STATUSES, type Task } from "../../src/db/schema/index.ts";
 import { Flash, PostButton } from "./form.tsx";
 import { Empty, NoTenant, PageHead, usd, when } from "./parts.tsx";

@@ -1,6 +1,6 @@
 /** @jsxImportSource @kitajs/html */
 /** Teams: a coordinator and its specialists; the list, and the form that defines one. */
-import type { Scope } from "../../src/admin/scope.ts";
+import type { Scope } from "./scope.ts";
 import type { Agent } from "../../src/db/schema/index.ts";
 import type { LoadedTeam } from "../../src/teams/store.ts";
 import { Area, Choice, Text } from "./fields.tsx";

@@ -3,7 +3,7 @@
 import type { Tenant } from "../../src/db/schema/index.ts";
 import { Text } from "./fields.tsx";
 import { Csrf, type FieldErrors, Flash } from "./form.tsx";
-import type { Page } from "../../src/admin/queries/page.ts";
+import type { Page } from "./page.ts";
 import { Empty, PageHead, Pager, when } from "./parts.tsx";
 
 export function TenantList(props: { tenants: Page<Tenant>; flash?: string }): JSX.Element {

@@ -4,7 +4,7 @@
  * tenant admins; the recent deliveries with their outcomes; a form to create one. A new webhook
  * trigger's secret appears once, right after creation, and never again.
  */
-import type { Scope } from "../../src/admin/scope.ts";
+import type { Scope } from "./scope.ts";
 import type { Trigger, TriggerDelivery } from "../../src/db/schema/index.ts";
 import { filterToText } from "../../src/triggers/payload.ts";
 import { INTERNAL_EVENTS } from "../../src/triggers/events.ts";

@@ -1,8 +1,8 @@
 /** @jsxImportSource @kitajs/html */
 /** Usage & cost: a date range, cost per day as an SVG chart, and the figures per day, agent and model. */
-import { BarChart } from "../../src/admin/chart.tsx";
+import { BarChart } from "./chart.tsx";
 import type { UsageRange, UsageReport, UsageTotals } from "../../src/admin/queries/usage.ts";
-import type { Scope } from "../../src/admin/scope.ts";
+import type { Scope } from "./scope.ts";
 import type { Agent } from "../../src/db/schema/index.ts";
 import { Choice, Text } from "./fields.tsx";
 import type { FieldErrors } from "./form.tsx";

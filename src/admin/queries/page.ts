@@ -1,11 +1,8 @@
 /** Offset pagination for admin lists: fetch one row more than shown to know whether a next page exists. */
 export const PAGE_SIZE = 25;
 
-export interface Page<T> {
-  rows: T[];
-  page: number;
-  hasNext: boolean;
-}
+export type { Page } from "../../../views/admin/page.ts";
+import type { Page } from "../../../views/admin/page.ts";
 
 export function pageWindow(page: number, size = PAGE_SIZE): { limit: number; offset: number } {
   const p = Number.isFinite(page) && page >= 1 ? Math.floor(page) : 1;

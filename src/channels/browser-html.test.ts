@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { markdownHtml } from "./markdown.ts";
+import { markdownHtml } from "./browser-html.ts";
 
 test("Markdown becomes escaped HTML; only http(s) and mailto links keep their target", () => {
   expect(markdownHtml("I'm **Ada** <script>alert(1)</script>")).toBe("I'm <b>Ada</b> &lt;script&gt;alert(1)&lt;/script&gt;");
