@@ -25,6 +25,7 @@ import { listTemplates } from "../../templates/catalog.ts";
 import type { RoleTemplate } from "../../templates/format.ts";
 import { modelHint, templateToForm } from "../agents/template-form.ts";
 import { basename } from "node:path";
+import { latestVersion } from "../../versions/agent.ts";
 
 
 /** The tenant acted on, for a principal that administers it. */
@@ -45,10 +46,15 @@ const save = async (deps: ConsoleDeps, ctx: AdminContext, id: string | null) => 
   const existing = id ? await getAgent(db, tenantId, id) : null;
   const fields = formFields(ctx.body);
   const parsed = parseAgentForm(fields, existing?.escalation?.topics ?? []);
-  const result = parsed.ok ? await saveAgent(db, tenantId, id, parsed.value) : { errors: parsed.errors };
+  const expected = id ? versionField(fields.version) : undefined;
+  const by = { author: ctx.principal?.email ?? "console", source: "console" as const, expected };
+  const result = parsed.ok ? await saveAgent(db, tenantId, id, parsed.value, by) : { errors: parsed.errors };
   if ("errors" in result) return form(deps, ctx, tenantId, existing, fields, result.errors, 400);
   return redirect(ctx.request, withFlash(`/admin/agents/${result.id}?tenant=${tenantId}`, id ? "saved" : "created"));
 };
+
+/** The form's version field; a missing or garbled one counts as "loaded before any version" (0). */
+const versionField = (v: string | undefined) => (v && /^\d{1,9}$/.test(v) ? Number(v) : 0);
 
 export const listAgentsPage: Handler = async (deps, ctx) => {
   const { db, scope, tenantId } = await scoped(deps, ctx);
@@ -75,7 +81,8 @@ export const showAgent: Handler = async (deps, ctx) => {
   const { db, tenantId } = await scoped(deps, ctx);
   if (!tenantId) return redirect(ctx.request, "/admin/tenants/new");
   const agent = await getAgent(db, tenantId, uuidParam(ctx.params.id, "AI employee"));
-  return form(deps, ctx, tenantId, agent, agentToForm(agent));
+  const version = await db.withTenant(tenantId, async (tx) => (await latestVersion(tx, agent.id))?.version ?? 0);
+  return form(deps, ctx, tenantId, agent, { ...agentToForm(agent), version: String(version) });
 };
 
 export const createAgent: Handler = (deps, ctx) => save(deps, ctx, null);

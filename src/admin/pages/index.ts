@@ -8,6 +8,7 @@ export { changePassword, showPassword } from "./password.tsx";
 export { showSetup, submitSetup } from "./setup.tsx";
 export { createToken, listTokens, revokeToken } from "./tokens.tsx";
 export { inviteUser, listUsersPage, removeUser, revokeInvite } from "./users.tsx";
+export { rollbackAgentForm, showAgentHistory } from "./agent-history.tsx";
 export { createAgent, listAgentsPage, newAgent, removeAgent, showAgent, updateAgent } from "./agents.tsx";
 export { createTeam, listTeamsPage, newTeam, removeTeam, showTeam, updateTeam } from "./teams.tsx";
 export { exportAuditCsv, showAudit } from "./audit.tsx";
