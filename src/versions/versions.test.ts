@@ -59,6 +59,8 @@ describe.each(DB_KINDS)("agent versions on %s Postgres", (kind) => {
     const winner = a.status === 303 ? "front desk" : "night shift";
     expect((await stored()).role).toBe(winner);
     expect((await versions()).length).toBe(3);
+    // A garbled version matches none: refused as stale too.
+    expect((await save("abc", { role: "garbled" })).status).toBe(400);
     // The loser reloads and saves from the current version: accepted.
     expect((await save(await loadedVersion(), { instructions: "Greet.\nAnswer briefly.\nSign as Ada.", role: "days" })).status).toBe(303);
     expect((await versions()).length).toBe(4);

@@ -53,8 +53,11 @@ const save = async (deps: ConsoleDeps, ctx: AdminContext, id: string | null) => 
   return redirect(ctx.request, withFlash(`/admin/agents/${result.id}?tenant=${tenantId}`, id ? "saved" : "created"));
 };
 
-/** The form's version field; a missing or garbled one counts as "loaded before any version" (0). */
-const versionField = (v: string | undefined) => (v && /^\d{1,9}$/.test(v) ? Number(v) : 0);
+/**
+ * The form's version field (the Designer always sends it). Absent = a scripted post that read nothing,
+ * so nothing to be stale against; garbled = -1, which no version matches (refused as stale).
+ */
+const versionField = (v: string | undefined) => (v === undefined ? undefined : /^\d{1,9}$/.test(v) ? Number(v) : -1);
 
 export const listAgentsPage: Handler = async (deps, ctx) => {
   const { db, scope, tenantId } = await scoped(deps, ctx);
