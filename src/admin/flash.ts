@@ -32,6 +32,8 @@ export const FLASH: Record<string, string> = {
   handoff_resolved: "Resolved; the AI answers this conversation again.",
   handoff_returned: "Returned to the AI.",
   handoff_closed_already: "It was already closed; nothing changed.",
+  rolled_back: "Rolled back: the chosen version's configuration is a new version now.",
+  rollback_slug_taken: "Not rolled back: another AI employee has that version's slug now.",
   not_started: "Saved, but the connection could not start — use “Test connection” to see why.",
 };
 

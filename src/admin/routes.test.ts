@@ -173,6 +173,9 @@ function CONSOLE_ROWS(): Row[] {
     { route: "POST /admin/agents/:id", expect: ADMIN_POST, query: acme, params: async (f) => ({ id: await uiAgent(f) }), body: agentBody },
     { route: "POST /admin/agents/:id/delete", expect: ADMIN_POST, query: acme, params: async (f) => ({ id: await uiAgent(f) }) },
     { route: "POST /admin/agents/:id/preview", expect: [303, 403, 403, 200, 200], query: acme, params: (f) => ({ id: f.agentId }), body: () => ({ ...agentBody(), preview_message: "hello from the table" }) },
+    { route: "GET /admin/agents/:id/history", expect: ADMIN, query: acme, params: (f) => ({ id: f.agentId }) },
+    // The config agent's version 1 is its current one: rolling back to it changes nothing.
+    { route: "POST /admin/agents/:id/rollback", expect: ADMIN_POST, query: acme, params: (f) => ({ id: f.agentId }), body: () => ({ version: "1" }) },
     { route: "GET /admin/agents/:id/widget", expect: ADMIN, query: acme, params: (f) => ({ id: f.agentId }) },
     { route: "POST /admin/agents/:id/widget", expect: ADMIN_POST, query: acme, params: (f) => ({ id: f.agentId }), body: () => ({ enabled: "on", origins: "https://shop.example.com" }) },
     { route: "GET /admin/channels", expect: ADMIN, query: acme },

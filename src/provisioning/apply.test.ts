@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import pino from "pino";
 import { validate } from "../config/load.ts";
-import { agents, channels, llmProviders, tenants } from "../db/schema/index.ts";
+import { eq } from "drizzle-orm";
+import { agents, agentVersions, channels, llmProviders, tenants } from "../db/schema/index.ts";
 import { SecretBox } from "../secrets/box.ts";
 import { DB_KINDS, openTestDatabase, type TestDatabase } from "../../test/support/db.ts";
 import { applyProvisioning } from "./apply.ts";
@@ -77,6 +78,9 @@ describe.each(DB_KINDS)("provisioning from config on %s Postgres", (kind) => {
     await applyProvisioning(declared(), t.db, box, quiet);
     const again = await t.db.withTenant(acme, (tx) => tx.select({ id: agents.id, slug: agents.slug }).from(agents));
     expect(again.sort((a, b) => a.slug.localeCompare(b.slug))).toEqual(before.sort((a, b) => a.slug.localeCompare(b.slug)));
+    // Versions (src/versions/): the unchanged re-apply wrote none.
+    const adaVersions = await t.db.withTenant(acme, (tx) => tx.select({ version: agentVersions.version, author: agentVersions.author, source: agentVersions.source, slug: agents.slug }).from(agentVersions).innerJoin(agents, eq(agents.id, agentVersions.agentId)));
+    expect(adaVersions.filter((v) => v.slug === "ada")).toEqual([{ version: 1, author: "config", source: "config", slug: "ada" }]);
     await applyProvisioning(declared(false), t.db, box, quiet);
     const pruned = await t.db.withTenant(acme, (tx) => tx.select({ slug: agents.slug }).from(agents));
     expect(pruned.map((a) => a.slug).sort()).toEqual(["ada", "hand-made"]);

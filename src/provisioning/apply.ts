@@ -9,6 +9,7 @@ import type { Logger } from "pino";
 import type { ChannelConfig, Config } from "../config/schema.ts";
 import type { Database, Tx } from "../db/database.ts";
 import { agents, channels, llmProviders, tenants, tenantSecrets } from "../db/schema/index.ts";
+import { recordAgentVersion } from "../versions/agent.ts";
 import { upsertSchedules } from "../schedules/provision.ts";
 import { upsertTriggers } from "../triggers/provision.ts";
 import type { SecretBox } from "../secrets/box.ts";
@@ -103,6 +104,8 @@ export async function applyProvisioning(
           .values(values)
           .onConflictDoUpdate({ target: [agents.tenantId, agents.slug], set: { ...values, updatedAt: sql`now()`, heartbeatLastAt: HEARTBEAT_FROM_NOW } })
           .returning({ id: agents.id });
+        // Unchanged at restart = no new version (recordAgentVersion compares with the latest).
+        await recordAgentVersion(tx, agent!.id, "config", "config");
         summary.agents++;
         if (!a.scope && a.channels.some((c) => c.kind === "whatsapp")) summary.unscopedWhatsApp.push(`${t.slug}/${a.slug}`);
         for (const c of a.channels) {

@@ -115,6 +115,9 @@ export function AgentFormView(p: AgentFormProps): JSX.Element {
       <div class="designer">
       <form method="post" action={`${a ? `/admin/agents/${a.id}` : "/admin/agents"}${q}`} class="stack wide" id="agent-form">
         <Csrf token={p.csrf} />
+        {/* The version this form was loaded from: a save from an older one is refused (src/versions/). */}
+        {a ? <input type="hidden" name="version" value={p.values.version ?? "0"} /> : ""}
+        {p.errors?.version ? <p class="flash error" role="alert" id="f-version-error" safe>{p.errors.version}</p> : ""}
         <Text name="name" label="Name" values={p.values} errors={p.errors} required hint="What colleagues call it, e.g. Ada" />
         <Text name="slug" label="Slug" values={p.values} errors={p.errors} required hint="Short id (a-z, 0-9, -), e.g. ada" />
         <Text name="role" label="Role" values={p.values} errors={p.errors} hint="e.g. support engineer" />
@@ -181,6 +184,7 @@ export function AgentFormView(p: AgentFormProps): JSX.Element {
             <a href={`/admin/channels/new${q}&kind=slack&agent=${a.id}`}>Connect Slack</a>
             <a href={`/admin/chat${q}&agent=${a.id}`}>Try it in the web chat</a>
             <a href={`/admin/agents/${a.id}/widget${q}`}>Website widget</a>
+            <a href={`/admin/agents/${a.id}/history${q}`}>History</a>
           </p>
           <form method="post" action={`/admin/agents/${a.id}/delete${q}`}>
             <Csrf token={p.csrf} />

@@ -10,6 +10,8 @@ import { parseRuleLines, rulesToLines } from "../../escalation/settings.ts";
 import type { EscalationRule, EscalationTopic } from "../../escalation/types.ts";
 import { parseScopeForm, scopeToForm } from "../../scope/settings.ts";
 import type { ScopeSettings } from "../../scope/types.ts";
+import { lockAgent, recordAgentVersion } from "../../versions/agent.ts";
+import type { VersionSource } from "../../db/schema/index.ts";
 import { isUniqueViolation, listField, type Parsed, parseForm } from "../forms.ts";
 import { heartbeatToForm, parseHeartbeatForm } from "./heartbeat-form.ts";
 
@@ -89,19 +91,34 @@ function columns(f: AgentForm) {
   };
 }
 
-/** Creates or updates; a taken slug comes back as a field error, not an exception. */
-export async function saveAgent(db: Database, tenantId: string, id: string | null, f: AgentForm): Promise<{ id: string } | { errors: Record<string, string> }> {
+/** Who saves and from which version (src/versions/): `expected` refuses a save made from a stale form. */
+export interface SaveBy {
+  author: string;
+  source: VersionSource;
+  expected?: number;
+}
+
+/** Creates or updates, with a new version in the same transaction; a taken slug or a stale form comes back as a field error. */
+export async function saveAgent(db: Database, tenantId: string, id: string | null, f: AgentForm, by: SaveBy = { author: "console", source: "console" }): Promise<{ id: string } | { errors: Record<string, string> }> {
   try {
-    return await db.withTenant(tenantId, async (tx) => {
+    return await db.withTenant(tenantId, async (tx): Promise<{ id: string } | { errors: Record<string, string> }> => {
       const notify = f.heartbeat?.notify;
       if (notify && !(await tx.select({ id: channels.id }).from(channels).where(eq(channels.name, notify.channel))).length)
         return { errors: { heartbeat_notify_channel: `no channel named '${notify.channel.slice(0, 100)}' in this tenant` } };
       if (!id) {
         const [row] = await tx.insert(agents).values({ tenantId, ...columns(f), escalation: { rules: f.escalation, topics: [] }, heartbeatLastAt: null, source: "ui" }).returning({ id: agents.id });
+        await recordAgentVersion(tx, row!.id, by.author, by.source);
         return { id: row!.id };
+      }
+      try {
+        await lockAgent(tx, id, by.expected);
+      } catch (e) {
+        if (e instanceof KonstructError && e.code === "conflict") return { errors: { version: e.message } };
+        throw e;
       }
       const [row] = await tx.update(agents).set({ ...columns(f), updatedAt: sql`now()` }).where(eq(agents.id, id)).returning({ id: agents.id });
       if (!row) throw new KonstructError("not_found", "no such AI employee");
+      await recordAgentVersion(tx, row.id, by.author, by.source);
       return { id: row.id };
     });
   } catch (e) {

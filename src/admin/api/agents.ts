@@ -10,6 +10,7 @@ import { type Agent, agents, llmProviders } from "../../db/schema/index.ts";
 import { KonstructError } from "../../errors.ts";
 import type { Handler } from "../lazy.ts";
 import { idParam } from "../request.ts";
+import { lockAgent, recordAgentVersion } from "../../versions/agent.ts";
 import { parseBody, tenantScope } from "./common.ts";
 import { recordConfig } from "../trail/config.ts";
 
@@ -88,11 +89,15 @@ export const listAgents: Handler = async (deps, { principal, params }) => {
 };
 
 export const createAgent: Handler = async (deps, { principal, params, body, set, client }) => {
-  const { db, tenantId } = await tenantScope(deps, principal, "agents", params.tenantId);
+  const { db, tenantId, principal: who } = await tenantScope(deps, principal, "agents", params.tenantId);
   const input = parseBody(agentInput, body);
   await checkProviders(db, input.models);
   await slugFree(db, tenantId, input.slug);
-  const [row] = await db.withTenant(tenantId, (tx) => tx.insert(agents).values({ tenantId, ...columns(input) }).returning());
+  const [row] = await db.withTenant(tenantId, async (tx) => {
+    const rows = await tx.insert(agents).values({ tenantId, ...columns(input) }).returning();
+    await recordAgentVersion(tx, rows[0]!.id, who.email, "api");
+    return rows;
+  });
   await recordConfig(db, { principal, client }, { tenantId, object: "agent", id: row!.id, name: row!.name, before: null, after: asInput(row!) });
   set.status = 201;
   return agentJson(row!);
@@ -105,14 +110,19 @@ export const getAgent: Handler = async (deps, { principal, params }) => {
 
 /** PATCH: the body's fields over the stored ones (budget merged key by key), validated as a whole. */
 export const patchAgent: Handler = async (deps, { principal, params, body, client }) => {
-  const { db, tenantId } = await tenantScope(deps, principal, "agents", params.tenantId);
+  const { db, tenantId, principal: who } = await tenantScope(deps, principal, "agents", params.tenantId);
   const current = await editable(db, tenantId, params.id);
   const patch = (body ?? {}) as Record<string, unknown>;
   const merged = { ...asInput(current), ...patch, budget: { ...asInput(current).budget, ...(patch.budget as object | undefined) } };
   const input = parseBody(agentInput, merged);
   await checkProviders(db, input.models);
   await slugFree(db, tenantId, input.slug, current.id);
-  const [row] = await db.withTenant(tenantId, (tx) => tx.update(agents).set({ ...columns(input), updatedAt: new Date() }).where(eq(agents.id, current.id)).returning());
+  const [row] = await db.withTenant(tenantId, async (tx) => {
+    await lockAgent(tx, current.id);
+    const rows = await tx.update(agents).set({ ...columns(input), updatedAt: new Date() }).where(eq(agents.id, current.id)).returning();
+    await recordAgentVersion(tx, current.id, who.email, "api");
+    return rows;
+  });
   await recordConfig(db, { principal, client }, { tenantId, object: "agent", id: row!.id, name: row!.name, before: asInput(current), after: asInput(row!) });
   return agentJson(row!);
 };

@@ -26,6 +26,7 @@ import type { RoleTemplate } from "../../templates/format.ts";
 import { modelHint, templateToForm } from "../agents/template-form.ts";
 import { basename } from "node:path";
 import { recordConfig } from "../trail/config.ts";
+import { latestVersion } from "../../versions/agent.ts";
 
 
 /** The tenant acted on, for a principal that administers it. */
@@ -46,12 +47,20 @@ const save = async (deps: ConsoleDeps, ctx: AdminContext, id: string | null) => 
   const existing = id ? await getAgent(db, tenantId, id) : null;
   const fields = formFields(ctx.body);
   const parsed = parseAgentForm(fields, existing?.escalation?.topics ?? []);
-  const result = parsed.ok ? await saveAgent(db, tenantId, id, parsed.value) : { errors: parsed.errors };
+  const expected = id ? versionField(fields.version) : undefined;
+  const by = { author: ctx.principal?.email ?? "console", source: "console" as const, expected };
+  const result = parsed.ok ? await saveAgent(db, tenantId, id, parsed.value, by) : { errors: parsed.errors };
   if ("errors" in result) return form(deps, ctx, tenantId, existing, fields, result.errors, 400);
   const saved = await getAgent(db, tenantId, result.id);
   await recordConfig(db, ctx, { tenantId, object: "agent", id: result.id, name: saved.name, before: existing ? agentToForm(existing) : null, after: agentToForm(saved) });
   return redirect(ctx.request, withFlash(`/admin/agents/${result.id}?tenant=${tenantId}`, id ? "saved" : "created"));
 };
+
+/**
+ * The form's version field (the Designer always sends it). Absent = a scripted post that read nothing,
+ * so nothing to be stale against; garbled = -1, which no version matches (refused as stale).
+ */
+const versionField = (v: string | undefined) => (v === undefined ? undefined : /^\d{1,9}$/.test(v) ? Number(v) : -1);
 
 export const listAgentsPage: Handler = async (deps, ctx) => {
   const { db, scope, tenantId } = await scoped(deps, ctx);
@@ -78,7 +87,8 @@ export const showAgent: Handler = async (deps, ctx) => {
   const { db, tenantId } = await scoped(deps, ctx);
   if (!tenantId) return redirect(ctx.request, "/admin/tenants/new");
   const agent = await getAgent(db, tenantId, uuidParam(ctx.params.id, "AI employee"));
-  return form(deps, ctx, tenantId, agent, agentToForm(agent));
+  const version = await db.withTenant(tenantId, async (tx) => (await latestVersion(tx, agent.id))?.version ?? 0);
+  return form(deps, ctx, tenantId, agent, { ...agentToForm(agent), version: String(version) });
 };
 
 export const createAgent: Handler = (deps, ctx) => save(deps, ctx, null);

@@ -55,7 +55,7 @@ ${COMMON_USAGE}`,
       const models = values.models ? values.models.split(",").map((m) => m.trim()).filter(Boolean) : ((await listAgents(db, t.id))[0]?.models ?? []);
       if (!models.length) throw new KonstructError("usage", `the tenant has no AI employee to copy a model chain from: pass --models provider/model (hint: ${modelHint(template)})`);
       const parsed = parseAgentForm(templateToForm(template, { name: values.name, models }));
-      const saved = parsed.ok ? await saveAgent(db, t.id, null, parsed.value) : { errors: parsed.errors };
+      const saved = parsed.ok ? await saveAgent(db, t.id, null, parsed.value, { author: "konstruct CLI", source: "console" }) : { errors: parsed.errors };
       if ("errors" in saved) throw new KonstructError("usage", Object.entries(saved.errors).map(([k, v]) => `${k}: ${v}`).join("; "));
       const f = parsed.ok ? parsed.value : null;
       console.log(`hired ${f!.name} (${f!.slug}) as ${template.title} in ${values.tenant}: id ${saved.id}`);

@@ -25,8 +25,10 @@ export * from "./teams.ts";
 export * from "./tenants.ts";
 export * from "./triggers.ts";
 export * from "./usage.ts";
+export * from "./versions.ts";
 
 export const TENANT_TABLES = [
+  "agent_versions",
   "agents",
   "approvals",
   "audit_log",

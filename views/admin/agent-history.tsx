@@ -1,0 +1,65 @@
+/** @jsxImportSource @kitajs/html */
+/** An AI employee's History: versions newest first (who, when, source), each with its diff to the one before. */
+import type { AgentVersion } from "../../src/db/schema/index.ts";
+import type { FieldChange } from "../../src/versions/diff.ts";
+import { Csrf, Flash } from "./form.tsx";
+
+export interface HistoryEntry {
+  version: AgentVersion;
+  changes: FieldChange[];
+}
+
+function Change(p: { c: FieldChange }): JSX.Element {
+  const c = p.c;
+  if (c.kind === "value")
+    return (
+      <tr>
+        <th scope="row" safe>{c.field}</th>
+        <td class="diff-del" safe>{c.before}</td>
+        <td class="diff-add" safe>{c.after}</td>
+      </tr>
+    );
+  return (
+    <tr>
+      <th scope="row" safe>{c.field}</th>
+      <td colspan="2">
+        <pre class="diff">
+          {c.lines.map((l) => (
+            <span class={l.op === "+" ? "diff-add" : l.op === "-" ? "diff-del" : ""} safe>{`${l.op} ${l.text}\n`}</span>
+          ))}
+        </pre>
+      </td>
+    </tr>
+  );
+}
+
+export function AgentHistoryView(p: { csrf: string; tenantId: string; agentId: string; name: string; entries: HistoryEntry[]; current: number; flash?: string }): JSX.Element {
+  const q = `?tenant=${p.tenantId}`;
+  return (
+    <section class="card">
+      <h1 safe>{`History of ${p.name}`}</h1>
+      <Flash message={p.flash} />
+      <p><a href={`/admin/agents/${p.agentId}${q}`}>Back to the AI employee</a></p>
+      {p.entries.length === 0 ? <p class="muted">No versions yet: the next save starts the history.</p> : ""}
+      {p.entries.map((e) => (
+        <article class="version" id={`v${e.version.version}`}>
+          <h2 safe>{`Version ${e.version.version}${e.version.version === p.current ? " (current)" : ""}`}</h2>
+          <p class="muted" safe>{`${e.version.author} · ${e.version.source} · ${e.version.createdAt.toISOString().replace("T", " ").slice(0, 19)} UTC`}</p>
+          {e.changes.length ? (
+            <table class="diff-table">
+              <thead><tr><th>Field</th><th>Before</th><th>After</th></tr></thead>
+              <tbody>{e.changes.map((c) => <Change c={c} />)}</tbody>
+            </table>
+          ) : <p class="muted">No field changed.</p>}
+          {e.version.version !== p.current ? (
+            <form method="post" action={`/admin/agents/${p.agentId}/rollback${q}`}>
+              <Csrf token={p.csrf} />
+              <input type="hidden" name="version" value={String(e.version.version)} />
+              <button type="submit">Roll back to this version</button>
+            </form>
+          ) : ""}
+        </article>
+      ))}
+    </section>
+  );
+}
