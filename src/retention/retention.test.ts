@@ -123,17 +123,24 @@ describe.each(DB_KINDS)("retention on %s Postgres", (kind) => {
     const tickers = engines.map((e) => startRetentionTicker(e, { db: t.db, config, log }, 3_600_000));
     const now = new Date("2031-05-05T03:00:00Z");
     await Promise.all(tickers.map((tk) => tk.tick(now)));
-    for (const e of engines) await e.settled("retention");
-    // A failed run (retryLimit 0) would read as "no summary": say what the job ended as.
-    const runs = await t.db.driver.raw.query<{ state: string; output: unknown }>(`select state::text, output from pgboss.job where name = 'retention' and data->>'day' = '2031-05-05'`);
-    // (Two jobs may exist — the singleton key only covers queued and active ones; the day's claim makes the second a no-op.)
-    expect(runs.length).toBeGreaterThanOrEqual(1);
-    expect(runs.map((r) => r.state).filter((s) => s !== "completed")).toEqual([]);
     const day = "2031-05-05";
-    for (const k of ["A", "B"] as const) {
-      const rows = await t.db.withTenant(ids[k].tenant, (tx) => rowsOf<{ n: number }>(tx, sql`select count(*)::int as n from audit_log where kind = 'retention.purge' and data->>'day' = ${day}`));
-      expect(rows[0]!.n).toBe(1);
+    const summaries = async () => {
+      const n: number[] = [];
+      for (const k of ["A", "B"] as const) n.push((await t.db.withTenant(ids[k].tenant, (tx) => rowsOf<{ n: number }>(tx, sql`select count(*)::int as n from audit_log where kind = 'retention.purge' and data->>'day' = ${day}`)))[0]!.n);
+      return n;
+    };
+    const jobs = () => t.db.driver.raw.query<{ state: string }>(`select state::text from pgboss.job where name = 'retention' and data->>'day' = '${day}'`);
+    // Wait for the outcome, not for a quiet queue: under load a worker may not have fetched the job yet.
+    for (const until = Date.now() + 30_000; Date.now() < until; await Bun.sleep(100)) {
+      if ((await summaries()).every((n) => n > 0) || (await jobs()).some((j) => j.state === "failed")) break;
     }
+    for (const e of engines) await e.settled("retention");
+    // A failed run (retryLimit 0) would read as "no summary": say what the job ended as. Two jobs may
+    // exist — the singleton key only covers queued and active ones; the day's claim makes the second a no-op.
+    const runs = await jobs();
+    expect(runs.length).toBeGreaterThanOrEqual(1);
+    expect(runs.map((r) => r.state).filter((st) => st !== "completed")).toEqual([]);
+    expect(await summaries()).toEqual([1, 1]);
     // Done for the day: a later tick queues nothing.
     expect(await tickers[1]!.tick(now)).toBe(false);
     for (const tk of tickers) tk.stop();
