@@ -122,6 +122,10 @@ describe.each(DB_KINDS)("retention on %s Postgres", (kind) => {
     for (const e of engines) defineRetentionJob(e, { db: t.db, config, log });
     const tickers = engines.map((e) => startRetentionTicker(e, { db: t.db, config, log }, 3_600_000));
     const now = new Date("2031-05-05T03:00:00Z");
+    // Two engines on one embedded database share its single connection: installing pg-boss from both at
+    // once interleaves their transactions (a real deployment has one engine per embedded database, and
+    // replicas need the external one). Start them one after the other; the ticks still race.
+    for (const e of engines) await e.warm();
     await Promise.all(tickers.map((tk) => tk.tick(now)));
     const day = "2031-05-05";
     const summaries = async () => {
