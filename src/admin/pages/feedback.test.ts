@@ -1,5 +1,5 @@
 /**
- * Feedback on answers over HTTP, on both databases: a web chat answer gets thumbs; rating again
+ * Feedback on answers over HTTP, on both databases: a web chat answer (and the transcript) gets thumbs; rating again
  * replaces the rating (one row); a thumbs-down correction becomes a memory of the agent; the dashboard
  * shows satisfaction; no CSRF header is refused; another tenant cannot rate (or see) the answer.
  */
@@ -66,6 +66,17 @@ describe.each(DB_KINDS)("feedback on %s Postgres", (kind) => {
     expect(await rows()).toHaveLength(2);
     const dash = await (await s.tenantAdmin!.fetch(`/admin?tenant=${f.acme}`)).text();
     expect(dash).toMatch(/Ada<\/td>\s*<td[^>]*>50%<\/td>\s*<td[^>]*>2<\/td>/);
+  });
+
+  test("the transcript page rates the same answer, showing the viewer's own thumb", async () => {
+    const [conv] = await f.app().db.withTenant(f.acme, (tx) => rowsOf<{ id: string }>(tx, sql`select id from conversations`));
+    const page = await (await s.tenantAdmin!.fetch(`/admin/conversations/${conv!.id}?tenant=${f.acme}`)).text();
+    expect(page).toContain(`hx-post="/admin/feedback/${answerId}?tenant=${f.acme}"`);
+    expect(page).toContain('value="up" class="secondary" aria-pressed="true"'); // the tenant admin rated up above
+    expect((await rateAs(s.tenantAdmin!, f.acme, { rating: "down" })).status).toBe(200);
+    const again = await (await s.tenantAdmin!.fetch(`/admin/conversations/${conv!.id}?tenant=${f.acme}`)).text();
+    expect(again).toContain('value="down" class="secondary" aria-pressed="true"');
+    expect((await rows()).map((r) => r.rating).sort()).toEqual([-1, -1]);
   });
 
   test("bounds and CSRF: an oversized correction, a bad rating and a missing token are refused", async () => {
