@@ -11,7 +11,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { sql } from "drizzle-orm";
-import { agents, approvals, channels, conversations, memories, tenantLlmProviders, tenants } from "../db/schema/index.ts";
+import { agents, approvals, channels, conversations, inboundEvents, memories, outboundMessages, tenantLlmProviders, tenants } from "../db/schema/index.ts";
 import { DB_KINDS } from "../../test/support/db.ts";
 import { EMBEDDINGS_CONFIG } from "../../test/support/models.ts";
 import {
@@ -203,6 +203,7 @@ function CONSOLE_ROWS(): Row[] {
     { route: "GET /admin/chat", expect: READ, query: acme },
     { route: "GET /admin/chat/:agentId/log", expect: READ, query: acme, params: (f) => ({ agentId: f.agentId }) },
     { route: "POST /admin/chat/:agentId/messages", expect: [303, 200, 403, 200, 200], query: acme, params: (f) => ({ agentId: f.agentId }), body: () => ({ text: "hello from the table" }) },
+    { route: "POST /admin/feedback/:outboundId", expect: [303, 200, 403, 200, 200], query: acme, params: async (f) => ({ outboundId: await anAnswer(f) }), body: () => ({ rating: "up" }) },
     { route: "GET /admin/knowledge", expect: READ, query: acme },
     { route: "GET /admin/knowledge/search", expect: READ, query: acme },
     // Answered with the results (page or htmx partial), not a redirect.
@@ -332,6 +333,14 @@ const aHandoff = async (f: Ctx) => {
     return (await insertHandoff(tx, { tenantId: f.acme, agentId: f.agentId, conversationId: c!.id, reason: "wants a person", rule: "t", source: "tool" })).handoff.id;
   });
 };
+
+/** An answer of acme's agent on the seeded channel (an inbound event and its outbound reply). */
+const anAnswer = async (f: Ctx) =>
+  f.app().db.withTenant(f.acme, async (tx) => {
+    const [e] = await tx.insert(inboundEvents).values({ tenantId: f.acme, channelId: f.channelId, eventKey: unique("ev"), message: { text: "hi" } }).returning({ id: inboundEvents.id });
+    const [o] = await tx.insert(outboundMessages).values({ tenantId: f.acme, inboundEventId: e!.id, seq: 0, channelId: f.channelId, chatKey: "C1", text: "hello" }).returning({ id: outboundMessages.id });
+    return o!.id;
+  });
 
 /** A memory of acme's agent about person U1. */
 const aMemory = async (f: Ctx) => {

@@ -98,6 +98,7 @@ export const ADMIN_ROUTES: LazyRoute[] = [
   r("GET", "/admin/chat", async () => (await pages()).showChat),
   r("GET", "/admin/chat/:agentId/log", async () => (await pages()).chatLogPartial), // polled until answered
   r("POST", "/admin/chat/:agentId/messages", async () => (await pages()).sendChatMessage),
+  r("POST", "/admin/feedback/:outboundId", async () => (await pages()).rateAnswerForm), // 👍/👎 on an answer; a correction becomes a memory
   // knowledge base (embeds the /kb partials) and pending approvals (deciding continues the turn)
   r("GET", "/admin/knowledge", async () => (await pages()).showKnowledge),
   r("GET", "/admin/knowledge/search", async () => (await pages()).showKnowledgeSearch), // retrieval test: what kb_search returns, with scores

@@ -4,10 +4,11 @@ import type { Scope } from "./scope.ts";
 import { markdownHtml } from "../../src/channels/browser-html.ts";
 import type { ChatLine } from "../../src/admin/webchat/chat.ts";
 import type { Agent } from "../../src/db/schema/index.ts";
+import { FeedbackButtons } from "./feedback.tsx";
 import { Choice } from "./fields.tsx";
 import { Empty, NoTenant, PageHead, when } from "./parts.tsx";
 
-export function ChatView(p: { scope: Scope; agents: Agent[]; agent: Agent | null; lines: ChatLine[] }): JSX.Element {
+export function ChatView(p: { scope: Scope; agents: Agent[]; agent: Agent | null; lines: ChatLine[]; ratings?: Map<string, 1 | -1> }): JSX.Element {
   const q = `?tenant=${p.scope.tenantId}`;
   return (
     <section>
@@ -28,7 +29,7 @@ export function ChatView(p: { scope: Scope; agents: Agent[]; agent: Agent | null
               <p class="muted">
                 Messages go through the same pipeline as Slack and Telegram: rate limits, budgets, usage and the audit log apply. Commands: /new, /status, /help.
               </p>
-              <ChatLog tenantId={p.scope.tenantId} agentId={p.agent.id} lines={p.lines} />
+              <ChatLog tenantId={p.scope.tenantId} agentId={p.agent.id} lines={p.lines} ratings={p.ratings} />
               <form hx-post={`/admin/chat/${p.agent.id}/messages${q}`} hx-target="#chat-log" hx-swap="outerHTML" data-reset-on-success class="stack wide">
                 <label for="f-chat-text">
                   <span>Message</span>
@@ -45,7 +46,7 @@ export function ChatView(p: { scope: Scope; agents: Agent[]; agent: Agent | null
 }
 
 /** The log; while a reply is outstanding it polls itself every second. */
-export function ChatLog(p: { tenantId: string; agentId: string; lines: ChatLine[] }): JSX.Element {
+export function ChatLog(p: { tenantId: string; agentId: string; lines: ChatLine[]; ratings?: Map<string, 1 | -1> }): JSX.Element {
   const last = p.lines.at(-1);
   const waiting = last?.from === "user" && (last.status === "pending" || last.status === "processing");
   const poll = waiting ? { "hx-get": `/admin/chat/${p.agentId}/log?tenant=${p.tenantId}`, "hx-trigger": "every 1s", "hx-swap": "outerHTML" } : {};
@@ -56,6 +57,7 @@ export function ChatLog(p: { tenantId: string; agentId: string; lines: ChatLine[
         <div class={`msg ${l.from === "user" ? "user" : "assistant"}`}>
           <small class="muted">{`${l.from === "user" ? "You" : "AI employee"} · ${when(l.at)}${l.status === "failed" ? " · failed" : ""}`}</small>
           {l.from === "user" ? <div safe>{l.text}</div> : <div>{markdownHtml(l.text)}</div>}
+          {l.from === "agent" && l.id && l.status !== "failed" ? <FeedbackButtons tenantId={p.tenantId} outboundId={l.id} rating={p.ratings?.get(l.id) ?? null} /> : ""}
         </div>
       ))}
       {waiting ? <p class="muted typing">Thinking…</p> : ""}

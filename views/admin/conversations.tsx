@@ -1,5 +1,6 @@
 /** @jsxImportSource @kitajs/html */
 /** Conversations: the filtered list, and one conversation as a transcript with its LLM and tool calls expandable. */
+import { FeedbackButtons } from "./feedback.tsx";
 import type { ConversationFilter, ConversationRow } from "../../src/admin/queries/conversations.ts";
 import { markdownHtml } from "../../src/channels/browser-html.ts";
 import type { Page } from "./page.ts";
@@ -69,7 +70,7 @@ export function ConversationList(p: ConversationListProps): JSX.Element {
   );
 }
 
-export function TranscriptView(props: { tenantId: string; t: Transcript }): JSX.Element {
+export function TranscriptView(props: { tenantId: string; t: Transcript; ratings?: Map<string, 1 | -1> }): JSX.Element {
   const t = props.t;
   return (
     <section>
@@ -79,19 +80,20 @@ export function TranscriptView(props: { tenantId: string; t: Transcript }): JSX.
         Chat <code safe>{t.chatKey}</code>, started {when(t.startedAt)}
         {t.closedAt ? `, closed ${when(t.closedAt)}` : ", open"}
       </p>
-      {t.items.length === 0 ? <Empty><p>Nothing recorded in this conversation yet.</p></Empty> : <div class="chat-log">{t.items.map((i) => <TranscriptItemView item={i} />)}</div>}
+      {t.items.length === 0 ? <Empty><p>Nothing recorded in this conversation yet.</p></Empty> : <div class="chat-log">{t.items.map((i) => <TranscriptItemView item={i} tenantId={props.tenantId} ratings={props.ratings} />)}</div>}
     </section>
   );
 }
 
 /** One transcript entry: a message, an LLM call or an event (tool call, handoff step…) to expand. */
-export function TranscriptItemView(props: { item: TranscriptItem }): JSX.Element {
+export function TranscriptItemView(props: { item: TranscriptItem; tenantId?: string; ratings?: Map<string, 1 | -1> }): JSX.Element {
   const i = props.item;
   if (i.type === "message")
     return (
       <div class={`msg ${i.role === "user" ? "user" : "assistant"}`}>
         <small class="muted">{`${i.role} · ${when(i.at)}`}</small>
         {i.role === "assistant" ? <div>{markdownHtml(i.content)}</div> : <div safe>{i.content}</div>}
+        {i.answerId && props.tenantId ? <FeedbackButtons tenantId={props.tenantId} outboundId={i.answerId} rating={props.ratings?.get(i.answerId) ?? null} /> : ""}
       </div>
     );
   if (i.type === "llm_call")

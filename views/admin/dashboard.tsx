@@ -40,6 +40,23 @@ export function DashboardView(props: { scope: Scope; figures: DashboardFigures |
               </span>
             </li>
           </ul>
+          {f.satisfaction.length ? (
+            <table class="satisfaction">
+              <caption>Satisfaction, last 30 days (👍 among rated answers)</caption>
+              <thead>
+                <tr><th scope="col">AI employee</th><th scope="col">Satisfied</th><th scope="col">Rated</th></tr>
+              </thead>
+              <tbody>
+                {f.satisfaction.map((a) => (
+                  <tr>
+                    <td safe>{a.name}</td>
+                    <td class="num">{`${Math.round((100 * a.up) / a.rated)}%`}</td>
+                    <td class="num">{int(a.rated)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          ) : ""}
           {props.agents === 0 ? (
             <Empty>
               <p>No AI employee yet.</p>

@@ -15,7 +15,8 @@ import { formFields, uuidParam } from "../forms.ts";
 import { secretBox } from "../running.ts";
 import type { AdminContext, ConsoleDeps, Handler } from "../lazy.ts";
 import { pageScope } from "../scope.ts";
-import { chatLog, findWebchatChannel, webchatChannel } from "../webchat/chat.ts";
+import { type ChatLine, chatLog, findWebchatChannel, webchatChannel } from "../webchat/chat.ts";
+import { ratingsBy } from "../../feedback/feedback.ts";
 
 const MAX_TEXT = 8000;
 
@@ -25,6 +26,9 @@ const tenantOf = async (deps: ConsoleDeps, ctx: AdminContext) => {
   if (!s.tenantId) throw new KonstructError("not_found", "no tenant");
   return { ...s, tenantId: s.tenantId };
 };
+/** The signed-in user's own thumbs on these answers. */
+const ratingsOf = (db: Database, tenantId: string, userId: string, lines: ChatLine[]) =>
+  ratingsBy(db, tenantId, userId, lines.flatMap((l) => (l.id ? [l.id] : [])));
 /** GETs only read: before the first message there is no connection and nothing to show. */
 const readLog = async (db: Database, tenantId: string, agentId: string, userId: string) => {
   const channelId = await findWebchatChannel(db, tenantId, agentId);
@@ -36,14 +40,15 @@ export const showChat: Handler = async (deps, ctx) => {
   const agents = tenantId ? await listAgents(db, tenantId) : [];
   const agent = agents.find((a) => a.id === filterId(ctx.query.agent)) ?? agents[0] ?? null;
   const lines = tenantId && agent ? await readLog(db, tenantId, agent.id, p.userId) : [];
-  return render(ctx, <ChatView scope={scope} agents={agents} agent={agent} lines={lines} />, "Web chat");
+  const ratings = tenantId ? await ratingsOf(db, tenantId, p.userId, lines) : undefined;
+  return render(ctx, <ChatView scope={scope} agents={agents} agent={agent} lines={lines} ratings={ratings} />, "Web chat");
 };
 
 export const chatLogPartial: Handler = async (deps, ctx) => {
   const agentId = uuidParam(ctx.params.agentId, "AI employee");
   const { p, db, tenantId } = await tenantOf(deps, ctx);
   const lines = await readLog(db, tenantId, agentId, p.userId);
-  return render(ctx, <ChatLog tenantId={tenantId} agentId={agentId} lines={lines} />, "Web chat");
+  return render(ctx, <ChatLog tenantId={tenantId} agentId={agentId} lines={lines} ratings={await ratingsOf(db, tenantId, p.userId, lines)} />, "Web chat");
 };
 
 export const sendChatMessage: Handler = async (deps, ctx) => {

@@ -2,6 +2,7 @@
 /** /admin/conversations: the filtered list and one transcript (operators and up, own tenant). */
 import { ConversationList, TranscriptView } from "../../../views/admin/conversations.tsx";
 import { KonstructError } from "../../errors.ts";
+import { ratingsBy } from "../../feedback/feedback.ts";
 import { redirect, render } from "../../http/render.ts";
 import { listAgents } from "../agents/save.ts";
 import { listChannels } from "../channels/save.ts";
@@ -23,9 +24,11 @@ export const listConversationsPage: Handler = async (deps, ctx) => {
 };
 
 export const showTranscript: Handler = async (deps, ctx) => {
-  const { db, scope } = await pageScope(deps, ctx, "conversations");
+  const { p, db, scope } = await pageScope(deps, ctx, "conversations");
   if (!scope.tenantId) return redirect(ctx.request, "/admin/conversations");
   const t = await loadTranscript(db, scope.tenantId, uuidParam(ctx.params.id, "conversation"));
   if (!t) throw new KonstructError("not_found", "no such conversation");
-  return render(ctx, <TranscriptView tenantId={scope.tenantId} t={t} />, "Conversation");
+  const answers = t.items.flatMap((i) => (i.type === "message" && i.answerId ? [i.answerId] : []));
+  const ratings = await ratingsBy(db, scope.tenantId, p.userId, answers);
+  return render(ctx, <TranscriptView tenantId={scope.tenantId} t={t} ratings={ratings} />, "Conversation");
 };

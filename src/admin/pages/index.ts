@@ -15,6 +15,7 @@ export { createTeam, listTeamsPage, newTeam, removeTeam, showTeam, updateTeam } 
 export { exportAuditCsv, exportAuditJson, showAudit } from "./audit.tsx";
 export { createChannel, listChannelsPage, newChannel, removeChannel, showChannel, testChannelConnection, updateChannel } from "./channels.tsx";
 export { chatLogPartial, sendChatMessage, showChat } from "./chat.tsx";
+export { rateAnswerForm } from "./feedback.tsx";
 export { listConversationsPage, showTranscript } from "./conversations.tsx";
 export { createProvider, listProvidersPage, newProvider, removeProvider, showProvider, testProvider, updateProvider } from "./providers.tsx";
 export { createTenant, listTenantsPage, newTenant, removeTenant, showTenant, updateTenant } from "./tenants.tsx";

@@ -8,6 +8,7 @@
 import { sql } from "drizzle-orm";
 import type { Database } from "../../db/database.ts";
 import { rowsOf } from "../../db/set-sql.ts";
+import { type Satisfaction, satisfaction } from "../../feedback/feedback.ts";
 
 export interface DashboardFigures {
   messagesToday: number;
@@ -23,6 +24,8 @@ export interface DashboardFigures {
   tasksWaiting: number;
   tasksQueued: number;
   tasksFailedToday: number;
+  /** Per AI employee over the last 30 days: thumbs-up among rated answers (src/feedback/). */
+  satisfaction: Satisfaction[];
 }
 
 /** Conversations with a message in this window count as active. */
@@ -64,5 +67,6 @@ export async function dashboardFigures(db: Database, tenantId: string, now = new
     tasksWaiting: Number(r!.tasks_waiting),
     tasksQueued: Number(r!.tasks_queued),
     tasksFailedToday: Number(r!.tasks_failed_today),
+    satisfaction: await satisfaction(db, tenantId),
   };
 }

@@ -4,11 +4,12 @@
  */
 import { and, asc, eq, inArray } from "drizzle-orm";
 import type { Database } from "../../db/database.ts";
-import { agents, auditLog, channels, conversations, llmCalls, messages } from "../../db/schema/index.ts";
+import { agents, auditLog, channels, conversations, llmCalls, messages, outboundMessages } from "../../db/schema/index.ts";
 import { CONVERSATION_HEAD } from "./conversations.ts";
 
 export type TranscriptItem =
-  | { type: "message"; at: Date; role: string; content: string }
+  /** answerId: for an assistant message, the first outbound message of its turn (what feedback rates). */
+  | { type: "message"; at: Date; role: string; content: string; answerId?: string }
   | { type: "llm_call"; at: Date; provider: string; model: string; ok: boolean; error: string | null; promptTokens: number; completionTokens: number; latencyMs: number; costUsd: number }
   | { type: "event"; at: Date; kind: string; summary: string; data: unknown };
 
@@ -35,6 +36,16 @@ export async function loadTranscript(db: Database, tenantId: string, conversatio
       .where(eq(conversations.id, conversationId));
     if (!head) return null;
     const msgs = await tx.select().from(messages).where(eq(messages.conversationId, conversationId)).orderBy(asc(messages.createdAt), asc(messages.id));
+    const turns = msgs.flatMap((m) => (m.role === "assistant" && m.inboundEventId ? [m.inboundEventId] : []));
+    const sent = turns.length
+      ? await tx
+          .select({ id: outboundMessages.id, inboundEventId: outboundMessages.inboundEventId })
+          .from(outboundMessages)
+          .where(inArray(outboundMessages.inboundEventId, turns))
+          .orderBy(asc(outboundMessages.seq))
+      : [];
+    const answerOf = new Map<string, string>();
+    for (const o of sent) if (!answerOf.has(o.inboundEventId)) answerOf.set(o.inboundEventId, o.id);
     const calls = await tx.select().from(llmCalls).where(eq(llmCalls.conversationId, conversationId)).orderBy(asc(llmCalls.createdAt));
     const events = await tx
       .select()
@@ -42,7 +53,13 @@ export async function loadTranscript(db: Database, tenantId: string, conversatio
       .where(and(eq(auditLog.conversationId, conversationId), inArray(auditLog.kind, EVENT_KINDS)))
       .orderBy(asc(auditLog.at));
     const items: TranscriptItem[] = [
-      ...msgs.map((m) => ({ type: "message" as const, at: m.createdAt, role: m.role, content: m.content })),
+      ...msgs.map((m) => ({
+        type: "message" as const,
+        at: m.createdAt,
+        role: m.role,
+        content: m.content,
+        ...(m.role === "assistant" && m.inboundEventId && answerOf.has(m.inboundEventId) ? { answerId: answerOf.get(m.inboundEventId)! } : {}),
+      })),
       ...calls.map((c) => ({
         type: "llm_call" as const,
         at: c.createdAt,

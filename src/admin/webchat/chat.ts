@@ -16,6 +16,8 @@ export interface ChatLine {
   text: string;
   /** For replies: pending until the pipeline has answered, failed if it could not. */
   status: string;
+  /** For replies: the outbound message (what feedback rates). */
+  id?: string;
 }
 
 /** The agent's web chat connection if one exists; a read only (GET /admin/chat has no side effect). */
@@ -40,7 +42,7 @@ export async function chatLog(db: Database, tenantId: string, channelId: string,
       .where(and(eq(inboundEvents.channelId, channelId), sql`${inboundEvents.message}->>'chatKey' = ${chatKey}`))
       .orderBy(asc(inboundEvents.receivedAt));
     const answered = await tx
-      .select({ at: outboundMessages.createdAt, text: outboundMessages.text, status: outboundMessages.status })
+      .select({ id: outboundMessages.id, at: outboundMessages.createdAt, text: outboundMessages.text, status: outboundMessages.status })
       .from(outboundMessages)
       .where(and(eq(outboundMessages.channelId, channelId), eq(outboundMessages.chatKey, chatKey)))
       .orderBy(asc(outboundMessages.createdAt), asc(outboundMessages.seq));

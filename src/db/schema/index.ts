@@ -11,6 +11,7 @@ export * from "./approvals.ts";
 export * from "./channels.ts";
 export * from "./conversations.ts";
 export * from "./events.ts";
+export * from "./feedback.ts";
 export * from "./handoffs.ts";
 export * from "./heartbeat.ts";
 export * from "./knowledge.ts";
@@ -36,6 +37,7 @@ export const TENANT_TABLES = [
   "channels",
   "conversations",
   "conversation_memory",
+  "feedback",
   "handoff_destinations",
   "handoff_notes",
   "handoffs",
