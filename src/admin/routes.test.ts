@@ -62,6 +62,7 @@ const uiTenant = async (f: Ctx) => {
   const [t] = await f.app().db.platform((tx) => tx.insert(tenants).values({ slug: unique("t-"), name: "Throwaway" }).returning({ id: tenants.id }));
   return t!.id;
 };
+let freshCoordinator = "";
 const uiAgent = async (f: Ctx) => {
   const [a] = await f.app().db.withTenant(f.acme, (tx) => tx.insert(agents).values({ tenantId: f.acme, slug: unique("a-"), name: "Temp" }).returning({ id: agents.id }));
   return a!.id;
@@ -137,6 +138,12 @@ const ROWS: Row[] = [
   { route: "DELETE /api/v1/tenants/:tenantId/agents/:id", expect: [401, 403, 403, 204, 204], params: async (f) => ({ tenantId: f.acme, id: await uiAgent(f) }) },
   { route: "GET /api/v1/tenants/:tenantId/channels", expect: API_ADMIN_OWN, params: (f) => ({ tenantId: f.acme }) },
   { route: "GET /api/v1/tenants/:tenantId/channels/:id", expect: API_ADMIN_OWN, params: (f) => ({ tenantId: f.acme, id: f.channelId }) },
+  { route: "GET /api/v1/tenants/:tenantId/teams", expect: API_ADMIN_OWN, params: (f) => ({ tenantId: f.acme }) },
+  // params run before body: a fresh coordinator each time (an agent coordinates at most one team).
+  { route: "POST /api/v1/tenants/:tenantId/teams", expect: [401, 403, 403, 201, 201], params: async (f) => ((freshCoordinator = await uiAgent(f)), { tenantId: f.acme }), body: () => ({ slug: unique("t-"), name: "T", coordinator_id: freshCoordinator }) },
+  { route: "GET /api/v1/tenants/:tenantId/teams/:id", expect: API_ADMIN_OWN, params: async (f) => ({ tenantId: f.acme, id: await aTeam(f) }) },
+  { route: "PATCH /api/v1/tenants/:tenantId/teams/:id", expect: API_ADMIN_OWN, params: async (f) => ({ tenantId: f.acme, id: await aTeam(f) }), body: () => ({ max_fanout: 5 }) },
+  { route: "DELETE /api/v1/tenants/:tenantId/teams/:id", expect: [401, 403, 403, 204, 204], params: async (f) => ({ tenantId: f.acme, id: await aTeam(f) }) },
   { route: "GET /api/v1/tenants/:tenantId/conversations", expect: API_READ_OWN, params: (f) => ({ tenantId: f.acme }) },
   { route: "GET /api/v1/tenants/:tenantId/conversations/:id", expect: API_READ_OWN, params: (f) => ({ tenantId: f.acme, id: f.conversationId }) },
   { route: "GET /api/v1/tenants/:tenantId/audit", expect: API_ADMIN_OWN, params: (f) => ({ tenantId: f.acme }) },

@@ -220,6 +220,19 @@ const triggerSchema = z.strictObject({
   paused: z.boolean().default(false),
 });
 
+/** A team (src/teams/, docs/teams.md), upserted by slug: a coordinator agent and its specialists. */
+const teamSchema = z.strictObject({
+  slug,
+  name: nonEmpty,
+  /** The agent slug that answers and delegates. */
+  coordinator: slug,
+  specialists: z.array(z.strictObject({ agent: slug, description: z.string().min(1).max(1000) })).max(12).default([]),
+  /** Delegations one coordinator turn may make. */
+  max_fanout: int().pipe(z.number().min(1).max(10)).default(3),
+  /** Channel names (of this tenant) to point at the coordinator. */
+  channels: z.array(nonEmpty).max(50).default([]),
+});
+
 /** Days to keep, 0 = forever (src/retention/, docs/retention.md). */
 const days = () => int().pipe(z.number().min(0).max(36_500));
 /** A tenant's retention: each key absent = the platform default (`retention:`). */
@@ -241,6 +254,7 @@ const tenantSchema = z.strictObject({
   mcp_servers: z.array(mcpServerSchema).default([]),
   schedules: z.array(scheduleSchema).max(500).default([]),
   triggers: z.array(triggerSchema).max(200).default([]),
+  teams: z.array(teamSchema).max(100).default([]),
   retention: tenantRetentionSchema.default({}),
 });
 
@@ -540,6 +554,7 @@ export const configSchema = z
             ctx.addIssue({ code: "custom", path: [...cp, "webhook_secret"], message: "is required in webhook mode" });
         });
       });
+      teamIssues(t, ti, ctx);
       t.triggers.forEach((tr, ri) => {
         const at = ["tenants", ti, "triggers", ri];
         if (tr.kind === "webhook" && tr.webhook_secret.length < 16)
@@ -549,9 +564,39 @@ export const configSchema = z
     });
   });
 
+/** What the foreign keys and the console's checks would refuse, named by key before anything is written. */
+function teamIssues(t: z.infer<typeof tenantSchema>, ti: number, ctx: z.RefinementCtx) {
+  const agentSlugs = new Set(t.agents.map((a) => a.slug));
+  const seenSlug = new Set<string>();
+  const dupChannel = new Set<string>();
+  const coordinators = new Map<string, number>();
+  t.teams.forEach((team, i) => coordinators.has(team.coordinator) || coordinators.set(team.coordinator, i));
+  const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: "custom", path: ["tenants", ti, "teams", ...path], message });
+  t.teams.forEach((team, i) => {
+    if (seenSlug.has(team.slug)) issue([i, "slug"], `duplicate team slug '${team.slug}'`);
+    seenSlug.add(team.slug);
+    if (!agentSlugs.has(team.coordinator)) issue([i, "coordinator"], `unknown agent '${team.coordinator}' in this tenant`);
+    else if (coordinators.get(team.coordinator) !== i) issue([i, "coordinator"], `agent '${team.coordinator}' already coordinates another team`);
+    const seen = new Set<string>();
+    team.specialists.forEach((s, si) => {
+      const at = [i, "specialists", si, "agent"];
+      if (!agentSlugs.has(s.agent)) issue(at, `unknown agent '${s.agent}' in this tenant`);
+      else if (s.agent === team.coordinator) issue(at, "the coordinator cannot also be one of its specialists");
+      else if (seen.has(s.agent)) issue(at, `specialist '${s.agent}' is listed twice`);
+      else if (coordinators.has(s.agent)) issue(at, `'${s.agent}' coordinates a team of its own (delegation is one level deep)`);
+      seen.add(s.agent);
+    });
+    team.channels.forEach((c, ci) => {
+      if (dupChannel.has(c)) issue([i, "channels", ci], `channel '${c}' is already pointed at a team`);
+      dupChannel.add(c);
+    });
+  });
+}
+
 export type Config = z.infer<typeof configSchema>;
 export type ChannelConfig = z.infer<typeof channelSchema>;
 export type ScheduleConfig = z.infer<typeof scheduleSchema>;
 export type TriggerConfig = z.infer<typeof triggerSchema>;
+export type TeamConfig = z.infer<typeof teamSchema>;
 export type ProviderConfig = Config["llm"]["providers"][number];
 export type McpServerConfig = z.infer<typeof mcpServerSchema>;

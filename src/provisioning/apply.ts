@@ -1,5 +1,5 @@
 /**
- * Provisioning as code (like Grafana's): tenants, agents, channels, schedules, triggers and LLM providers declared in
+ * Provisioning as code (like Grafana's): tenants, agents, channels, teams, schedules, triggers and LLM providers declared in
  * konstruct.config.yaml are upserted at start. Rows the config created (source = 'config') and no
  * longer declares are removed within a declared tenant; a tenant that vanished from the config is
  * only reported — deleting a tenant's data is never implicit.
@@ -12,6 +12,7 @@ import { agents, channels, llmProviders, tenants, tenantSecrets } from "../db/sc
 import { recordAgentVersion } from "../versions/agent.ts";
 import { upsertSchedules } from "../schedules/provision.ts";
 import { upsertTriggers } from "../triggers/provision.ts";
+import { upsertTeams } from "../teams/provision.ts";
 import type { SecretBox } from "../secrets/box.ts";
 import { toSettings as escalationSettings } from "../escalation/settings.ts";
 import { toSettings } from "../heartbeat/settings.ts";
@@ -25,7 +26,11 @@ export interface ProvisionSummary {
   tenants: number;
   agents: number;
   channels: number;
+  /** Teams created or changed (an unchanged team writes nothing). */
+  teams: number;
   undeclaredTenants: string[];
+  /** `tenant/team` of teams in the database the config does not declare (left in place). */
+  undeclaredTeams: string[];
   /** `tenant/agent` of WhatsApp agents without a business-function scope (warned about, still started). */
   unscopedWhatsApp: string[];
 }
@@ -36,7 +41,7 @@ export async function applyProvisioning(
   box: SecretBox,
   log: Logger,
 ): Promise<ProvisionSummary> {
-  const summary: ProvisionSummary = { providers: 0, tenants: 0, agents: 0, channels: 0, undeclaredTenants: [], unscopedWhatsApp: [] };
+  const summary: ProvisionSummary = { providers: 0, tenants: 0, agents: 0, channels: 0, teams: 0, undeclaredTenants: [], undeclaredTeams: [], unscopedWhatsApp: [] };
   const tenantIds = await db.platform(async (tx) => {
     for (const p of cfg.llm.providers) {
       const row = {
@@ -114,6 +119,11 @@ export async function applyProvisioning(
         }
       }
       await pruneUndeclared(tx, t.agents.map((a) => a.slug), t.agents.flatMap((a) => a.channels.map((c) => c.name)));
+      // After the agents and channels (it points at them), before schedules and triggers.
+      const applied = await upsertTeams(tx, tenantId, t.slug, t.teams);
+      summary.teams += applied.written;
+      // Only a tenant that declares teams is told about the others (console-made teams are normal).
+      if (t.teams.length) summary.undeclaredTeams.push(...applied.undeclared.map((s) => `${t.slug}/${s}`));
       await upsertSecrets(tx, tenantId, t.secrets, box);
       await upsertSchedules(tx, tenantId, t.schedules);
       await upsertTriggers(tx, box, tenantId, t.triggers, log);
@@ -121,6 +131,7 @@ export async function applyProvisioning(
   }
   if (summary.undeclaredTenants.length)
     log.warn({ tenants: summary.undeclaredTenants }, "tenants provisioned earlier are no longer in the config; left in place");
+  if (summary.undeclaredTeams.length) log.info({ teams: summary.undeclaredTeams }, "teams not in the config (made in the console, or removed from it) are left in place");
   // A warning, not a refusal: an upgrade must not stop an appliance that served WhatsApp yesterday.
   if (summary.unscopedWhatsApp.length)
     log.warn(

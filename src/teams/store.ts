@@ -13,7 +13,7 @@ export const MAX_SPECIALISTS = 12;
 
 /** Bumped by every save and delete in this process, so TeamDirectory's cache drops the tenant at once. */
 export const teamsChanged = new Map<string, number>();
-const touch = (tenantId: string) => teamsChanged.set(tenantId, (teamsChanged.get(tenantId) ?? 0) + 1);
+export const touch = (tenantId: string) => teamsChanged.set(tenantId, (teamsChanged.get(tenantId) ?? 0) + 1);
 export const MAX_FANOUT = 10;
 
 export interface Specialist {

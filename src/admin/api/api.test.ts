@@ -56,6 +56,26 @@ describe.each(DB_KINDS)("admin API on %s Postgres", (kind) => {
     expect((await api("platformAdmin", "/tenants/00000000-0000-4000-8000-000000000000")).status).toBe(404);
   });
 
+  test("teams: created, refused by field, patched, kept to their tenant, deleted", async () => {
+    const [spec] = await f.app().db.withTenant(f.acme, (tx) => tx.insert(agents).values({ tenantId: f.acme, slug: "team-spec", name: "Spec" }).returning({ id: agents.id }));
+    const path = `/tenants/${f.acme}/teams`;
+    const input = { slug: "desk", name: "Desk", coordinator_id: ada, max_fanout: 2, specialists: [{ agent_id: spec!.id, description: "Everything IT." }] };
+    expect((await api("tenantAdmin", path, { json: { ...input, specialists: [{ agent_id: ada, description: "x" }] } })).body.error.message).toBe("specialists: the coordinator cannot also be one of its specialists");
+    expect((await api("tenantAdmin", path, { json: { ...input, specialists: [{ agent_id: gus, description: "x" }] } })).body.error.message).toBe("specialists: every member must be an AI employee of this tenant");
+    expect((await api("tenantAdmin", path, { json: { ...input, max_fanout: 11 } })).body.error.message).toMatch(/^max_fanout: /);
+    const made = await api("tenantAdmin", path, { json: input });
+    expect(made).toMatchObject({ status: 201, body: { slug: "desk", coordinator_id: ada, max_fanout: 2, specialists: [{ agent_id: spec!.id, slug: "team-spec", description: "Everything IT." }] } });
+    expect((await api("tenantAdmin", path, { json: { ...input, slug: "desk-2" } })).body.error.message).toBe("coordinator_id: this AI employee already coordinates another team");
+    const patched = await api("tenantAdmin", `${path}/${made.body.id}`, { method: "PATCH", json: { max_fanout: 5 } });
+    expect(patched.body).toMatchObject({ slug: "desk", max_fanout: 5, specialists: [{ agent_id: spec!.id }] });
+    expect((await api("otherAdmin", `${path}/${made.body.id}`)).status).toBe(403);
+    expect((await api("otherAdmin", `/tenants/${f.globex}/teams/${made.body.id}`)).status).toBe(404);
+    expect((await api("otherAdmin", `/tenants/${f.globex}/teams`)).body.items).toEqual([]);
+    expect((await api("tenantAdmin", path)).body.items.map((t: { slug: string }) => t.slug)).toEqual(["desk"]);
+    expect((await api("tenantAdmin", `${path}/${made.body.id}`, { method: "DELETE" })).status).toBe(204);
+    expect((await api("tenantAdmin", `${path}/${made.body.id}`)).status).toBe(404);
+  });
+
   test("agents: created in the config shape, validated like the config, patched field by field", async () => {
     const bad = await api("tenantAdmin", `/tenants/${f.acme}/agents`, { json: { slug: "x", name: "X", models: ["nope/model"] } });
     expect(bad).toMatchObject({ status: 400, body: { error: { message: "models.0: unknown provider 'nope'" } } });

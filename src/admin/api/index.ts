@@ -7,3 +7,4 @@ export { me, openApiDocument } from "./me.ts";
 export { createTenant, deleteTenant, getTenant, listTenants, renameTenant } from "./tenants.ts";
 export { getUsage } from "./usage.ts";
 export { createKey, listKeys, revokeKey } from "./api-keys.ts";
+export { createTeam, deleteTeam, getTeam, listTeams, patchTeam } from "./teams.ts";

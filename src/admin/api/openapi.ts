@@ -86,6 +86,27 @@ export const OPENAPI = {
         created_at: time,
         updated_at: time,
       }),
+      Team: obj({
+        id: uuid,
+        tenant_id: uuid,
+        slug: str,
+        name: str,
+        coordinator_id: uuid,
+        max_fanout: int,
+        specialists: { type: "array", items: obj({ agent_id: uuid, slug: str, description: str }) },
+        created_at: time,
+        updated_at: time,
+      }),
+      TeamInput: obj(
+        {
+          slug: str,
+          name: str,
+          coordinator_id: uuid,
+          max_fanout: { ...int, minimum: 1, maximum: 10, default: 3 },
+          specialists: { type: "array", maxItems: 12, items: obj({ agent_id: uuid, description: str }) },
+        },
+        ["slug", "name", "coordinator_id"],
+      ),
       Conversation: obj({ id: uuid, agent_id: uuid, channel_id: uuid, chat_key: str, started_at: time, last_message_at: time, closed_at: nullable(time) }),
       Transcript: {
         allOf: [
@@ -153,6 +174,17 @@ export const OPENAPI = {
     "/api/v1/tenants/{tenantId}/channels/{id}": {
       parameters: [tenantParam, idParam],
       get: op("One channel connection", "tenant admin", { "200": json(ref("Channel")) }),
+    },
+    "/api/v1/tenants/{tenantId}/teams": {
+      parameters: [tenantParam],
+      get: op("Teams: a coordinator and its specialists", "tenant admin", { "200": json(list(ref("Team"))) }),
+      post: op("Create a team", "tenant admin", { "201": json(ref("Team"), "Created") }, body(ref("TeamInput"))),
+    },
+    "/api/v1/tenants/{tenantId}/teams/{id}": {
+      parameters: [tenantParam, idParam],
+      get: op("One team", "tenant admin", { "200": json(ref("Team")) }),
+      patch: op("Change fields of a team (others kept; specialists, when given, replace the list)", "tenant admin", { "200": json(ref("Team")) }, body(ref("TeamInput"))),
+      delete: op("Delete a team (its agents stay)", "tenant admin", { "204": { description: "Deleted" } }),
     },
     "/api/v1/tenants/{tenantId}/conversations": {
       parameters: [tenantParam],
