@@ -1,10 +1,12 @@
 /** @jsxImportSource @kitajs/html */
 /** The dashboard: today's figures for one tenant, and what to do next on an empty install. */
 import type { DashboardFigures } from "../../src/admin/queries/dashboard.ts";
+import type { EscalationFigures } from "../../src/admin/queries/escalations.ts";
+import { EscalationsSection } from "./escalations.tsx";
 import type { Scope } from "./scope.ts";
 import { Empty, int, NoTenant, PageHead, usd } from "./parts.tsx";
 
-export function DashboardView(props: { scope: Scope; figures: DashboardFigures | null; agents: number }): JSX.Element {
+export function DashboardView(props: { scope: Scope; figures: DashboardFigures | null; agents: number; escalations?: EscalationFigures | null }): JSX.Element {
   const f = props.figures;
   const errors = f ? f.failedEvents + f.failedSends + f.unknownSends + f.failedLlmCalls : 0;
   return (
@@ -57,6 +59,7 @@ export function DashboardView(props: { scope: Scope; figures: DashboardFigures |
               </tbody>
             </table>
           ) : ""}
+          {props.escalations && props.scope.tenantId ? <EscalationsSection e={props.escalations} tenantId={props.scope.tenantId} /> : ""}
           {props.agents === 0 ? (
             <Empty>
               <p>No AI employee yet.</p>
