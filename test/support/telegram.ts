@@ -192,7 +192,11 @@ export async function startTelegramShim(opts: { bots?: { username: string; id?: 
           if (parsed.visible.length > 4096) return fail(400, "Bad Request: message is too long");
         }
       }
-      const res = await fetch(`${innerUrl}${new URL(req.url).pathname}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(p) });
+      // A fresh connection per call: a reused keep-alive socket the emulator has already closed resets
+      // under load (ECONNRESET), which no real Bot API does. Should the emulator still fail, the bot gets
+      // a 502 it can retry, as from Telegram, instead of the shim throwing.
+      const res = await fetch(`${innerUrl}${new URL(req.url).pathname}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(p), keepalive: false }).catch(() => null);
+      if (!res) return fail(502, "Bad Gateway");
       const body = await res.arrayBuffer();
       if (match[2] === "sendMessage" && hold.on) {
         // Stored (the chat has it) but the bot is not told yet: the window a crash can fall into.
