@@ -5,11 +5,14 @@ import { render } from "../../http/render.ts";
 import { listAgents } from "../agents/save.ts";
 import type { Handler } from "../lazy.ts";
 import { dashboardFigures } from "../queries/dashboard.ts";
+import { firstRunComplete, firstRunOf } from "../queries/first-run.ts";
 import { pageScope } from "../scope.ts";
 
 export const showDashboard: Handler = async (deps, ctx) => {
   const { db, scope } = await pageScope(deps, ctx, "dashboard");
   const figures = scope.tenantId ? await dashboardFigures(db, scope.tenantId) : null;
   const agents = scope.tenantId ? (await listAgents(db, scope.tenantId)).length : 0;
-  return render(ctx, <DashboardView scope={scope} figures={figures} agents={agents} />, "Dashboard");
+  // Linked while the tenant's first answer has not gone out (or no tenant exists yet).
+  const starting = scope.tenantId ? !firstRunComplete(await firstRunOf(db, scope.tenantId)) : true;
+  return render(ctx, <DashboardView scope={scope} figures={figures} agents={agents} starting={starting} />, "Dashboard");
 };
