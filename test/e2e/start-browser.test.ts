@@ -109,10 +109,18 @@ test(
     expect(await states()).toEqual(["done", "done", "current", "todo", "todo"]);
     await shots("3-hired");
 
+    // A second tab stays on the path: its steps poll themselves (htmx, every 3 s) and turn green without a reload.
+    const watcher = await browser.newPage();
+    await watcher.goto(`${base}/admin/start`);
+    expect(await watcher.locator('[data-step="4"]').getAttribute("data-state")).toBe("todo");
+
     await click(page.getByRole("link", { name: "try the web chat now" }));
     await page.getByLabel("Message").fill("hello, can you help?");
     await click(page.getByRole("button", { name: "Send" }));
     await page.locator("#chat-log .msg.assistant").getByText(/happy to help/).waitFor({ timeout: 20_000 });
+    await watcher.locator('[data-step="5"][data-state="done"]').waitFor({ timeout: 15_000 });
+    await watcher.getByRole("heading", { name: "Next steps" }).waitFor();
+    await watcher.close();
     // Done: the dashboard no longer links the path; the page itself stays at its address.
     await click(page.getByRole("link", { name: "Dashboard" }));
     await page.getByText("Messages today").waitFor();
