@@ -92,6 +92,8 @@ const ROWS: Row[] = [
     body: () => ({ password: "new user password", confirm: "new user password" }),
   },
   { route: "GET /admin", expect: PAGE_ANY },
+  { route: "GET /admin/start", expect: PAGE_ANY },
+  { route: "GET /admin/start/steps", expect: PAGE_ANY },
   { route: "GET /admin/users", expect: PAGE_ADMIN },
   {
     route: "POST /admin/users/invite",

@@ -24,6 +24,8 @@ export const ADMIN_ROUTES: LazyRoute[] = [
   r("POST", "/invite/:token", async () => (await pages()).acceptInvite),
   // console pages
   r("GET", "/admin", async () => (await pages()).showDashboard), // today's figures of one tenant
+  r("GET", "/admin/start", async () => (await pages()).showStart), // the first 15 minutes: steps computed from the tenant's rows
+  r("GET", "/admin/start/steps", async () => (await pages()).startStepsPartial), // polled every 3 s until the first answer
   r("GET", "/admin/users", async () => (await pages()).listUsersPage),
   r("POST", "/admin/users/invite", async () => (await pages()).inviteUser),
   r("POST", "/admin/users/:id/delete", async () => (await pages()).removeUser),

@@ -74,6 +74,17 @@ afterAll(async () => {
   if (profile) rmSync(profile, { recursive: true, force: true });
 });
 
+/** The Getting started page at 1280 and at 360 px (nothing wider than the screen), as test-artifacts/start-<name>-<width>.png. */
+async function startShots(name: string) {
+  for (const width of [1280, 360]) {
+    await page.setViewportSize({ width, height: width === 360 ? 800 : 900 });
+    const overflow = (await page.evaluate("document.documentElement.scrollWidth - window.innerWidth")) as number;
+    expect({ name, width, overflow }).toEqual({ name, width, overflow: 0 });
+    await page.screenshot({ path: join(ARTIFACTS, `start-${name}-${width}.png`), fullPage: true });
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
+}
+
 async function shot(name: string) {
   await page.screenshot({ path: join(ARTIFACTS, `admin-${name}.png`), fullPage: true });
 }
@@ -89,8 +100,13 @@ test(
     await page.getByLabel("Password (at least 10 characters)").fill("correct horse battery");
     await page.getByLabel("Repeat password").fill("correct horse battery");
     await page.getByRole("button", { name: "Create administrator" }).click();
-    await page.waitForURL(`${base}/admin`);
+    // Setup lands on Getting started: step 1 (a tenant) is the current one.
+    await page.waitForURL(`${base}/admin/start`);
     await page.getByText("There is no tenant yet.").waitFor();
+    expect(await page.locator('[data-step="1"]').getAttribute("data-state")).toBe("current");
+    await startShots("01-empty");
+    await page.getByRole("link", { name: "Dashboard" }).click();
+    await page.getByRole("link", { name: /Getting started/ }).waitFor();
     await shot("02-dashboard-empty");
 
     // Tenant.
@@ -192,6 +208,12 @@ test(
     await page.locator("#chat-log .msg.assistant").getByText(/happy to help/).waitFor({ timeout: 20_000 });
     expect(await page.getByLabel("Message").inputValue()).toBe("");
     await shot("14-chat");
+
+    // Getting started: every step done once the first answer went out, next steps shown.
+    await page.goto(`${base}/admin/start`);
+    await page.getByRole("heading", { name: "Next steps" }).waitFor();
+    expect(await page.locator("[data-step]").evaluateAll((els) => els.map((e) => e.getAttribute("data-state")))).toEqual(["done", "done", "done", "done", "done"]);
+    await startShots("02-done");
 
     // Dashboard with figures.
     await page.getByRole("link", { name: "Dashboard" }).click();

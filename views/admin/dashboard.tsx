@@ -6,12 +6,19 @@ import { EscalationsSection } from "./escalations.tsx";
 import type { Scope } from "./scope.ts";
 import { Empty, int, NoTenant, PageHead, usd } from "./parts.tsx";
 
-export function DashboardView(props: { scope: Scope; figures: DashboardFigures | null; agents: number; escalations?: EscalationFigures | null }): JSX.Element {
+export function DashboardView(props: { scope: Scope; figures: DashboardFigures | null; agents: number; escalations?: EscalationFigures | null; starting?: boolean }): JSX.Element {
   const f = props.figures;
   const errors = f ? f.failedEvents + f.failedSends + f.unknownSends + f.failedLlmCalls : 0;
   return (
     <section>
       <PageHead title="Dashboard" scope={props.scope} action="/admin" />
+      {props.starting ? (
+        <p class="notice" id="start-link">
+          New here? <a href={props.scope.tenantId ? `/admin/start?tenant=${props.scope.tenantId}` : "/admin/start"}>Getting started: your first 15 minutes</a>
+        </p>
+      ) : (
+        ""
+      )}
       {!props.scope.tenantId || !f ? (
         <NoTenant />
       ) : (

@@ -6,6 +6,7 @@ import { listAgents } from "../agents/save.ts";
 import type { Handler } from "../lazy.ts";
 import { dashboardFigures } from "../queries/dashboard.ts";
 import { escalationFigures, periodOf } from "../queries/escalations.ts";
+import { firstRunComplete, firstRunOf } from "../queries/first-run.ts";
 import { pageScope } from "../scope.ts";
 
 export const showDashboard: Handler = async (deps, ctx) => {
@@ -13,5 +14,7 @@ export const showDashboard: Handler = async (deps, ctx) => {
   const figures = scope.tenantId ? await dashboardFigures(db, scope.tenantId) : null;
   const escalations = scope.tenantId ? await escalationFigures(db, scope.tenantId, periodOf(ctx.query.days)) : null;
   const agents = scope.tenantId ? (await listAgents(db, scope.tenantId)).length : 0;
-  return render(ctx, <DashboardView scope={scope} figures={figures} agents={agents} escalations={escalations} />, "Dashboard");
+  // Linked while the tenant's first answer has not gone out (or no tenant exists yet).
+  const starting = scope.tenantId ? !firstRunComplete(await firstRunOf(db, scope.tenantId)) : true;
+  return render(ctx, <DashboardView scope={scope} figures={figures} agents={agents} escalations={escalations} starting={starting} />, "Dashboard");
 };

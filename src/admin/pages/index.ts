@@ -6,6 +6,7 @@ export { showLogin, submitLogin } from "./login.tsx";
 export { logout } from "./logout.ts";
 export { changePassword, showPassword } from "./password.tsx";
 export { showSetup, submitSetup } from "./setup.tsx";
+export { showStart, startStepsPartial } from "./start.tsx";
 export { createToken, listTokens, revokeToken } from "./tokens.tsx";
 export { changeRole, inviteUser, listUsersPage, removeUser, revokeInvite } from "./users.tsx";
 export { previewAgentTurn } from "./agent-preview.tsx";

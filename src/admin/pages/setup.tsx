@@ -34,5 +34,5 @@ export const submitSetup: Handler = async (deps, ctx) => {
   } catch (e) {
     return render(ctx, <SetupPage csrf={ctx.csrfToken} email={email} errors={fieldErrors(e)} />, "Set up Konstruct", 400);
   }
-  return redirect(ctx.request, "/admin");
+  return redirect(ctx.request, "/admin/start");
 };
