@@ -12,17 +12,20 @@ export interface PreviewExchange {
   reply: string;
 }
 
-/** What the panel shows of one run (the admin side's PreviewRun). */
+/** One preview run as the panel shows it (src/admin/agents/preview.ts produces it). */
 export interface PreviewRunView {
+  /** The model chain asked (the form's, or the one compared). */
   chain: string[];
-  kind: string;
+  kind: "reply" | "budget_stop" | "failed" | "paused";
   text: string;
+  /** provider/model that answered; null when none did. */
   answeredBy: string | null;
   promptTokens: number;
   completionTokens: number;
   costUsd: number;
   latencyMs: number;
   system: string;
+  /** Read-only tool calls and what they returned (kb_search: the knowledge passages). */
   tools: { name: string; result: string }[];
 }
 

@@ -19,21 +19,9 @@ import type { AgentForm } from "./save.ts";
 /** Tools without side effects: the only ones a preview offers the model. */
 export const PREVIEW_TOOLS = new Set(["kb_search"]);
 
-export interface PreviewRun {
-  /** The model chain asked (the form's, or the one compared). */
-  chain: string[];
-  kind: "reply" | "budget_stop" | "failed" | "paused";
-  text: string;
-  /** provider/model that answered; null when none did. */
-  answeredBy: string | null;
-  promptTokens: number;
-  completionTokens: number;
-  costUsd: number;
-  latencyMs: number;
-  system: string;
-  /** Read-only tool calls and what they returned (kb_search: the knowledge passages). */
-  tools: { name: string; result: string }[];
-}
+// The run's shape is the panel's view model (views never import src/admin).
+export type { PreviewRunView as PreviewRun } from "../../../views/admin/agent-preview.tsx";
+import type { PreviewRunView as PreviewRun } from "../../../views/admin/agent-preview.tsx";
 
 /** The stored agent with the form's unsaved values (budgets stay the stored ones). */
 export function previewAgent(stored: Agent, f: AgentForm): Agent {
