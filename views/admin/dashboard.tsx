@@ -50,6 +50,7 @@ export function DashboardView(props: { scope: Scope; figures: DashboardFigures |
             </li>
           </ul>
           {f.satisfaction.length ? (
+            <div class="table-wrap">
             <table class="satisfaction">
               <caption>Satisfaction, last 30 days (👍 among rated answers)</caption>
               <thead>
@@ -65,6 +66,7 @@ export function DashboardView(props: { scope: Scope; figures: DashboardFigures |
                 ))}
               </tbody>
             </table>
+            </div>
           ) : ""}
           {props.escalations && props.scope.tenantId ? <EscalationsSection e={props.escalations} tenantId={props.scope.tenantId} /> : ""}
           {props.agents === 0 ? (

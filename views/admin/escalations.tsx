@@ -47,6 +47,7 @@ export function EscalationsSection(props: { e: EscalationFigures; tenantId: stri
       {e.agents.length === 0 ? (
         <p class="muted">No conversation in this period.</p>
       ) : (
+        <div class="table-wrap">
         <table>
           <thead>
             <tr>
@@ -69,8 +70,10 @@ export function EscalationsSection(props: { e: EscalationFigures; tenantId: stri
             ))}
           </tbody>
         </table>
+        </div>
       )}
       {e.reasons.length ? (
+        <div class="table-wrap">
         <table>
           <thead>
             <tr>
@@ -89,6 +92,7 @@ export function EscalationsSection(props: { e: EscalationFigures; tenantId: stri
             ))}
           </tbody>
         </table>
+        </div>
       ) : (
         ""
       )}
