@@ -8,19 +8,18 @@
  * console or page error fails.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { type BrowserContext, chromium, type Page } from "playwright-core";
+import { type BrowserContext, type Page } from "playwright-core";
 import { createUser } from "../../src/admin/accounts/users.ts";
 import { HUMAN_TEXT } from "../../src/handoff/chat.ts";
 import { PASSWORD } from "../support/admin.ts";
 import { eventually, startTestApp, type TestApp } from "../support/app.ts";
+import { openBrowser } from "../support/browser.ts";
 import { type LlmMock, startLlmMock } from "../support/llm.ts";
 import { startTelegramShim, type TelegramShim } from "../support/telegram.ts";
 
 const ARTIFACTS = join(import.meta.dir, "../../test-artifacts");
-const CHROMIUM = process.env.KTEST_CHROMIUM ?? "/usr/bin/chromium";
 
 let llm: LlmMock;
 let tg: TelegramShim;
@@ -28,8 +27,8 @@ let t: TestApp;
 let browser: BrowserContext;
 let page: Page;
 let base: string;
-let profile: string;
-const problems: string[] = [];
+let problems: string[] = [];
+let closeBrowser: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
@@ -49,24 +48,14 @@ beforeAll(async () => {
   await createUser(t.app.db, { email: "root@example.com", password: PASSWORD, role: "platform_admin", tenantId: null });
   await createUser(t.app.db, { email: "maria@acme.test", password: PASSWORD, role: "operator", tenantId });
   base = `http://127.0.0.1:${t.app.server!.port}`;
-  profile = mkdtempSync(join(tmpdir(), "konstruct-chromium-"));
-  browser = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    viewport: { width: 1280, height: 900 },
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
-  page = browser.pages()[0] ?? (await browser.newPage());
-  page.on("console", (m) => void (m.type() === "error" && problems.push(`console: ${m.text()} (${m.location().url})`)));
-  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-  page.setDefaultTimeout(15_000);
+  ({ browser, page, problems, close: closeBrowser } = await openBrowser());
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
+  await closeBrowser?.();
   await t?.cleanup();
   await tg?.stop();
   await llm?.stop();
-  if (profile) rmSync(profile, { recursive: true, force: true });
 });
 
 const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `inbox-${name}.png`), fullPage: true });

@@ -7,27 +7,26 @@
  * (preview-*.png); at 360 px nothing is wider than the screen. Any console or page error fails.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { type BrowserContext, chromium, type Page } from "playwright-core";
+import { type BrowserContext, type Page } from "playwright-core";
 import { createUser } from "../../src/admin/accounts/users.ts";
 import { agents } from "../../src/db/schema/index.ts";
 import { PASSWORD, tenantIdOf } from "../support/admin.ts";
 import { startTestApp, type TestApp } from "../support/app.ts";
+import { openBrowser } from "../support/browser.ts";
 import { type LlmMock, startLlmMock } from "../support/llm.ts";
 
 const ARTIFACTS = join(import.meta.dir, "../../test-artifacts");
-const CHROMIUM = process.env.KTEST_CHROMIUM ?? "/usr/bin/chromium";
 
 let llm: LlmMock;
 let t: TestApp;
 let browser: BrowserContext;
 let page: Page;
 let base: string;
-let profile: string;
 let tenantId: string;
-const problems: string[] = [];
+let problems: string[] = [];
+let closeBrowser: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
@@ -47,23 +46,13 @@ beforeAll(async () => {
   await createUser(t.app.db, { email: "root@example.com", password: PASSWORD, role: "platform_admin", tenantId: null });
   await createUser(t.app.db, { email: "admin@acme.test", password: PASSWORD, role: "tenant_admin", tenantId });
   base = `http://127.0.0.1:${t.app.server!.port}`;
-  profile = mkdtempSync(join(tmpdir(), "konstruct-chromium-"));
-  browser = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    viewport: { width: 1280, height: 900 },
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
-  page = browser.pages()[0] ?? (await browser.newPage());
-  page.on("console", (m) => void (m.type() === "error" && problems.push(`console: ${m.text()} (${m.location().url})`)));
-  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-  page.setDefaultTimeout(15_000);
+  ({ browser, page, problems, close: closeBrowser } = await openBrowser());
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
+  await closeBrowser?.();
   await t?.cleanup();
   await llm?.stop();
-  if (profile) rmSync(profile, { recursive: true, force: true });
 });
 
 const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `preview-${name}.png`), fullPage: true });

@@ -6,23 +6,22 @@
  * saved at 1280 and 360 px as test-artifacts/start-path-*.png.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { type BrowserContext, chromium, type Locator, type Page } from "playwright-core";
+import { type BrowserContext, type Locator, type Page } from "playwright-core";
 import { startTestApp, type TestApp } from "../support/app.ts";
+import { openBrowser } from "../support/browser.ts";
 import { type LlmMock, startLlmMock } from "../support/llm.ts";
 
 const ARTIFACTS = join(import.meta.dir, "../../test-artifacts");
-const CHROMIUM = process.env.KTEST_CHROMIUM ?? "/usr/bin/chromium";
 
 let llm: LlmMock;
 let t: TestApp;
 let browser: BrowserContext;
 let page: Page;
 let base: string;
-let profile: string;
-const problems: string[] = [];
+let problems: string[] = [];
+let closeBrowser: (() => Promise<void>) | undefined;
 let clicks = 0;
 const click = async (l: Locator) => {
   clicks++;
@@ -39,25 +38,13 @@ beforeAll(async () => {
     { listen: true },
   );
   base = `http://127.0.0.1:${t.app.server!.port}`;
-  profile = mkdtempSync(join(tmpdir(), "konstruct-chromium-"));
-  browser = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    viewport: { width: 1280, height: 900 },
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
-  page = browser.pages()[0] ?? (await browser.newPage());
-  page.on("console", (m) => {
-    if (m.type() === "error") problems.push(`console: ${m.text()} (${m.location().url})`);
-  });
-  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-  page.setDefaultTimeout(15_000);
+  ({ browser, page, problems, close: closeBrowser } = await openBrowser());
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
+  await closeBrowser?.();
   await t?.cleanup();
   await llm?.stop();
-  if (profile) rmSync(profile, { recursive: true, force: true });
 });
 
 async function shots(name: string) {
