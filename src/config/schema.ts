@@ -267,6 +267,40 @@ const providerSchema = z.strictObject({
   max_concurrency: int().pipe(z.number().positive()).default(8),
 });
 
+/**
+ * OpenID Connect sign-in. The issuer is fetched through the SSRF guard; the client secret belongs in
+ * the environment (`client_secret: ${OIDC_CLIENT_SECRET}`). `mappings` turn a value of `claim`
+ * (a string or a list, e.g. the IdP's groups) into a console role; the first that matches wins, and
+ * a person none matches is refused. tenant_admin and operator name the tenant by slug.
+ */
+const oidcSchema = z
+  .strictObject({
+    /** The button reads "Sign in with <name>". */
+    name: z.string().min(1).max(60).default("SSO"),
+    issuer: z.url().max(2000),
+    client_id: z.string().min(1).max(500),
+    client_secret: z.string().max(2000).default(""),
+    scopes: z.array(z.string().regex(/^[\x21-\x7e]+$/)).max(20).default(["openid", "email", "profile"]),
+    claim: z.string().min(1).max(100).default("groups"),
+    mappings: z
+      .array(
+        z.strictObject({
+          value: z.string().min(1).max(500),
+          role: z.enum(["platform_admin", "tenant_admin", "operator"]),
+          tenant: z.string().max(100).optional(),
+        }),
+      )
+      .min(1)
+      .max(200),
+  })
+  .superRefine((o, ctx) => {
+    if (!o.scopes.includes("openid")) ctx.addIssue({ code: "custom", path: ["scopes"], message: "must include openid" });
+    o.mappings.forEach((m, i) => {
+      if ((m.role === "platform_admin") !== (m.tenant === undefined))
+        ctx.addIssue({ code: "custom", path: ["mappings", i, "tenant"], message: "a platform_admin mapping names no tenant; every other role names one" });
+    });
+  });
+
 export const configSchema = z
   .strictObject({
     data_dir: z.string().min(1).default("./data"),
@@ -487,6 +521,8 @@ export const configSchema = z
         /** Failed logins per account and per client IP within login_window_minutes before 429. */
         login_max_failures: int().pipe(z.number().positive()).default(5),
         login_window_minutes: z.number().positive().default(15),
+        /** OpenID Connect sign-in (src/admin/oidc/); absent = passwords only. */
+        oidc: oidcSchema.optional(),
       })
       .prefault({}),
     /** Outgoing mail for invitations; empty host = invitation links are shown to the admin instead. */

@@ -1,7 +1,7 @@
 /** @jsxImportSource @kitajs/html */
 import { Csrf, Field, Flash } from "./form.tsx";
 
-export function LoginPage(props: { csrf: string; next?: string; email?: string; error?: string }): JSX.Element {
+export function LoginPage(props: { csrf: string; next?: string; email?: string; error?: string; sso?: string }): JSX.Element {
   return (
     <section class="card">
       <h1>Sign in</h1>
@@ -13,6 +13,15 @@ export function LoginPage(props: { csrf: string; next?: string; email?: string; 
         <Field name="password" label="Password" type="password" autocomplete="current-password" />
         <button type="submit">Sign in</button>
       </form>
+      {props.sso ? (
+        <p class="sso">
+          <a class="button secondary" href={`/login/oidc${props.next && props.next !== "/admin" ? `?next=${encodeURIComponent(props.next)}` : ""}`}>
+            <span safe>{`Sign in with ${props.sso}`}</span>
+          </a>
+        </p>
+      ) : (
+        ""
+      )}
     </section>
   );
 }

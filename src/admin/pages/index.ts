@@ -3,6 +3,7 @@ export { showApiDocs } from "./api-docs.tsx";
 export { showDashboard } from "./dashboard.tsx";
 export { acceptInvite, showInvite } from "./invite.tsx";
 export { showLogin, submitLogin } from "./login.tsx";
+export { finishOidc, startOidc } from "./oidc.tsx";
 export { logout } from "./logout.ts";
 export { changePassword, showPassword } from "./password.tsx";
 export { showSetup, submitSetup } from "./setup.tsx";
