@@ -13,6 +13,9 @@ export function LoginPage(props: { csrf: string; next?: string; email?: string; 
         <Field name="password" label="Password" type="password" autocomplete="current-password" />
         <button type="submit">Sign in</button>
       </form>
+      <p>
+        <a href="/login/forgot">Forgot your password?</a>
+      </p>
       {props.sso ? (
         <p class="sso">
           <a class="button secondary" href={`/login/oidc${props.next && props.next !== "/admin" ? `?next=${encodeURIComponent(props.next)}` : ""}`}>

@@ -4,6 +4,7 @@ export { showDashboard } from "./dashboard.tsx";
 export { acceptInvite, showInvite } from "./invite.tsx";
 export { showLogin, submitLogin } from "./login.tsx";
 export { finishOidc, startOidc } from "./oidc.tsx";
+export { requestReset, showForgot, showReset, submitReset } from "./reset.tsx";
 export { logout } from "./logout.ts";
 export { changePassword, showPassword } from "./password.tsx";
 export { showSetup, submitSetup } from "./setup.tsx";
