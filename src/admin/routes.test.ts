@@ -251,6 +251,9 @@ function CONSOLE_ROWS(): Row[] {
     { route: "GET /admin/inbox/settings", expect: ADMIN, query: acme },
     // No channel: the destination is removed (inbox only).
     { route: "POST /admin/inbox/settings", expect: ADMIN_POST, query: acme, body: () => ({ channel_id: "", chat: "", timeout_minutes: "0" }) },
+    { route: "GET /admin/inbox/canned", expect: ADMIN, query: acme },
+    { route: "POST /admin/inbox/canned", expect: ADMIN_POST, query: acme, body: () => ({ title: unique("c-"), body: "We will get back to you." }) },
+    { route: "POST /admin/inbox/canned/:id/delete", expect: ADMIN_POST, query: acme, params: async (f) => ({ id: await aCanned(f) }) },
     { route: "GET /admin/inbox/:id", expect: READ, query: acme, params: async (f) => ({ id: await aHandoff(f) }) },
     { route: "GET /admin/inbox/:id/live", expect: READ, query: acme, params: async (f) => ({ id: await aHandoff(f) }) },
     { route: "POST /admin/inbox/:id/take", expect: OPS_POST, query: acme, params: async (f) => ({ id: await aHandoff(f) }) },
@@ -341,6 +344,13 @@ const aHandoff = async (f: Ctx) => {
     const [c] = await tx.insert(conversations).values({ tenantId: f.acme, agentId: f.agentId, channelId: f.channelId, chatKey: unique("C") }).returning({ id: conversations.id });
     return (await insertHandoff(tx, { tenantId: f.acme, agentId: f.agentId, conversationId: c!.id, reason: "wants a person", rule: "t", source: "tool" })).handoff.id;
   });
+};
+
+/** A canned reply of acme. */
+const aCanned = async (f: Ctx) => {
+  const { cannedReplies } = await import("../db/schema/index.ts");
+  const [row] = await f.app().db.withTenant(f.acme, (tx) => tx.insert(cannedReplies).values({ tenantId: f.acme, title: unique("c-"), body: "hello" }).returning({ id: cannedReplies.id }));
+  return row!.id;
 };
 
 /** An answer of acme's agent on the seeded channel (an inbound event and its outbound reply). */

@@ -80,6 +80,9 @@ export const ADMIN_ROUTES: LazyRoute[] = [
   r("GET", "/admin/inbox/list", async () => (await pages()).inboxListPartial), // polled every 3 s
   r("GET", "/admin/inbox/settings", async () => (await pages()).showDestination), // escalation destination (tenant admins)
   r("POST", "/admin/inbox/settings", async () => (await pages()).saveDestinationForm),
+  r("GET", "/admin/inbox/canned", async () => (await pages()).showCanned), // canned replies (tenant admins); ?edit=<id>
+  r("POST", "/admin/inbox/canned", async () => (await pages()).saveCannedForm), // add, or change with id
+  r("POST", "/admin/inbox/canned/:id/delete", async () => (await pages()).deleteCannedForm),
   r("GET", "/admin/inbox/:id", async () => (await pages()).showHandoff), // the whole transcript and notes
   r("GET", "/admin/inbox/:id/live", async () => (await pages()).handoffLivePartial), // polled; 204 when unchanged
   r("POST", "/admin/inbox/:id/take", async () => (await pages()).takeHandoffForm), // one wins

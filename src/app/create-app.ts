@@ -25,7 +25,7 @@ import { diskFullSaysSo, type DiskSpace, diskSpace, type FreeSpace, startupShort
 import { assertCompatible, migrate, migrationStatus } from "../db/migrate.ts";
 import type { EmbeddedMigration } from "../db/migrations-embed.ts";
 import { KonstructError } from "../errors.ts";
-import { createMetrics, type Metrics } from "../http/metrics.ts";
+import { createMetrics, escalationReason, type Metrics } from "../http/metrics.ts";
 import { createGateway, type Gateway, type GatewayOptions, instanceId } from "../gateway/gateway.ts";
 import { limitBody } from "../http/body-limit.ts";
 import { errorResponse } from "../http/errors.ts";
@@ -46,6 +46,7 @@ import { TeamDirectory } from "../teams/directory.ts";
 import { Router } from "../teams/router.ts";
 import { createHandoffService } from "../handoff/service.ts";
 import type { HandoffMeasures } from "../handoff/types.ts";
+import type { Handoff } from "../db/schema/handoffs.ts";
 import { defineHandoffJobs } from "../handoff/jobs.ts";
 import { createStaff } from "../handoff/staff.ts";
 import { eventHooks } from "../triggers/hooks.ts";
@@ -225,7 +226,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
         // Memory and knowledge tools are core abilities: no skill needed, fenced by the registry like the rest.
         const semanticTools = { provider: sem.tools, options: { baseline: ["kb_search", "remember"], readOnly: ["kb_search"] } };
         // Human handoff: the escalate tool is a core ability (no skill needed), /human and silence in human mode.
-        const escalated = (source: string) => metrics.handoffs.inc({ source });
+        const escalated = (h: Handoff) => (metrics.handoffs.inc({ source: h.source }), metrics.escalations.inc({ agent: h.agentId, reason: escalationReason(h.rule) }));
         let running: Gateway | null = null;
         // The tenant's people are notified at its escalation destination, off the hot path (a job), and act
         // on the notification from there (Take it, a reply in its thread: the gateway asks `staff`).

@@ -9,6 +9,7 @@ import ipaddr from "ipaddr.js";
 import { moneySchema } from "./money.ts";
 import { z } from "zod";
 import { escalationSchema } from "../escalation/settings.ts";
+import { escalationIssues, tenantEscalationSchema } from "../handoff/config.ts";
 import { CHAIN_ENTRY, CHAIN_ENTRY_HINT, chainEntry } from "../llm/chain.ts";
 import { scopeSchema } from "../scope/settings.ts";
 
@@ -256,6 +257,8 @@ const tenantSchema = z.strictObject({
   triggers: z.array(triggerSchema).max(200).default([]),
   teams: z.array(teamSchema).max(100).default([]),
   retention: tenantRetentionSchema.default({}),
+  /** Where its people are told of a handoff, and its canned replies (src/handoff/config.ts, docs/handoff.md). */
+  escalation: tenantEscalationSchema.optional(),
 });
 
 const providerSchema = z.strictObject({
@@ -591,6 +594,7 @@ export const configSchema = z
         });
       });
       teamIssues(t, ti, ctx);
+      escalationIssues(t, ti, ctx);
       t.triggers.forEach((tr, ri) => {
         const at = ["tenants", ti, "triggers", ri];
         if (tr.kind === "webhook" && tr.webhook_secret.length < 16)

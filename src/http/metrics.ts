@@ -17,6 +17,11 @@ export interface Metrics {
   pollerLeases: Gauge<"channel">;
   /** Conversations handed to a person, by what decided it (tool | command | rule | budget | approval). */
   handoffs: Counter<"source">;
+  /**
+   * Escalations by agent id and reason id (the rule's name, or the tool/command that decided it;
+   * escalationReason): both bounded sets, never the free-text reason.
+   */
+  escalations: Counter<"agent" | "reason">;
   /** Messages the local scope check declined without a model call (src/scope/). */
   scopeDeclines: Counter<never>;
   /** From a handoff opened to a person's first reply, by source. */
@@ -51,6 +56,7 @@ export function createMetrics(): Metrics {
     llmAttempts: new Counter({ name: "konstruct_llm_attempts_total", help: "Model attempts by provider and success", labelNames: ["provider", "ok"], registers: [registry] }),
     pollerLeases: new Gauge({ name: "konstruct_channel_poller", help: "1 when this replica polls the channel (holds its polling lease)", labelNames: ["channel"], registers: [registry] }),
     handoffs: new Counter({ name: "konstruct_handoffs_total", help: "Conversations handed to a person, by source", labelNames: ["source"], registers: [registry] }),
+    escalations: new Counter({ name: "konstruct_escalations_total", help: "Conversations handed to a person, by agent id and reason id (rule name)", labelNames: ["agent", "reason"], registers: [registry] }),
     scopeDeclines: new Counter({ name: "konstruct_scope_declines_total", help: "Off-topic messages declined by the local scope check, without a model call", registers: [registry] }),
     handoffFirstReply: new Histogram({ name: "konstruct_handoff_first_reply_seconds", help: "From a handoff opened to a person's first reply", labelNames: ["source"], buckets: HUMAN_BUCKETS, registers: [registry] }),
     handoffClosed: new Histogram({ name: "konstruct_handoff_closed_seconds", help: "From a handoff opened to its close (resolved or returned to the AI)", labelNames: ["source", "how"], buckets: HUMAN_BUCKETS, registers: [registry] }),
@@ -62,3 +68,6 @@ export function createMetrics(): Metrics {
     }),
   };
 }
+
+/** A rule name as a label: rule names are validated identifiers (escalation/settings.ts); anything else is "other". */
+export const escalationReason = (rule: string) => (/^[a-z][a-z0-9_]{0,62}$/.test(rule) ? rule : "other");

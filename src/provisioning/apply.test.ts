@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import pino from "pino";
 import { validate } from "../config/load.ts";
 import { eq } from "drizzle-orm";
-import { agents, agentVersions, channels, llmProviders, tenants } from "../db/schema/index.ts";
+import { agents, agentVersions, auditLog, cannedReplies, channels, handoffDestinations, llmProviders, tenants } from "../db/schema/index.ts";
 import { SecretBox } from "../secrets/box.ts";
 import { DB_KINDS, openTestDatabase, type TestDatabase } from "../../test/support/db.ts";
 import { applyProvisioning } from "./apply.ts";
@@ -103,6 +103,38 @@ describe.each(DB_KINDS)("provisioning from config on %s Postgres", (kind) => {
     expect((await ada()).heartbeatLastAt).toEqual(on.heartbeatLastAt);
     await applyProvisioning(declared(), t.db, box, quiet);
     expect([(await ada()).heartbeat, (await ada()).heartbeatLastAt]).toEqual([null, null]);
+  });
+
+  test("escalation as code: destination and canned replies per tenant, idempotent, console-made replies stay", async () => {
+    const withEscalation = () => {
+      const raw = declared(false);
+      const cfg = validate({
+        ...raw,
+        llm: { providers: [{ id: "local", kind: "ollama", base_url: "http://127.0.0.1:11434", api_key: "sk-provider-secret" }] },
+        tenants: [
+          { slug: "acme", name: "Acme", agents: [{ slug: "ada", name: "Ada", channels: [{ kind: "telegram", name: "acme-bot", bot_token: TOKEN_A }] }],
+            escalation: { destination: { channel: "acme-bot", chat: "-1001234", timeout_minutes: 10 }, canned_replies: [{ title: "Hours", body: "We answer 9–17 on weekdays." }] } },
+          { slug: "globex", name: "Globex", agents: [{ slug: "gus", name: "Gus", channels: [{ kind: "slack", name: "globex-slack", bot_token: TOKEN_B, signing_secret: "s3cr3t" }] }],
+            escalation: { canned_replies: [{ title: "Hours", body: "Globex never sleeps." }] } },
+        ],
+      });
+      return cfg;
+    };
+    await applyProvisioning(withEscalation(), t.db, box, quiet);
+    const acme = await tenantId("acme");
+    const globex = await tenantId("globex");
+    const [dest] = await t.db.withTenant(acme, (tx) => tx.select().from(handoffDestinations));
+    expect(dest).toMatchObject({ chat: "-1001234", timeoutMinutes: 10, updatedBy: "config" });
+    expect(await t.db.withTenant(globex, (tx) => tx.select().from(handoffDestinations))).toEqual([]);
+    expect((await t.db.withTenant(acme, (tx) => tx.select().from(cannedReplies))).map((c) => c.body)).toEqual(["We answer 9–17 on weekdays."]);
+    expect((await t.db.withTenant(globex, (tx) => tx.select().from(cannedReplies))).map((c) => c.body)).toEqual(["Globex never sleeps."]);
+    // A console-made reply stays; re-applying writes nothing (no new audit entry).
+    await t.db.withTenant(acme, (tx) => tx.insert(cannedReplies).values({ tenantId: acme, title: "Console", body: "made by hand" }));
+    const audits = async () => (await t.db.withTenant(acme, (tx) => tx.select().from(auditLog).where(eq(auditLog.kind, "handoff")))).length;
+    const before = await audits();
+    await applyProvisioning(withEscalation(), t.db, box, quiet);
+    expect(await audits()).toBe(before);
+    expect((await t.db.withTenant(acme, (tx) => tx.select().from(cannedReplies))).map((c) => c.title).sort()).toEqual(["Console", "Hours"]);
   });
 
   test("a tenant dropped from the config is reported, never deleted", async () => {

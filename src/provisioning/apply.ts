@@ -13,6 +13,7 @@ import { recordAgentVersion } from "../versions/agent.ts";
 import { upsertSchedules } from "../schedules/provision.ts";
 import { upsertTriggers } from "../triggers/provision.ts";
 import { upsertTeams } from "../teams/provision.ts";
+import { provisionEscalation } from "../handoff/config.ts";
 import type { SecretBox } from "../secrets/box.ts";
 import { toSettings as escalationSettings } from "../escalation/settings.ts";
 import { toSettings } from "../heartbeat/settings.ts";
@@ -124,6 +125,8 @@ export async function applyProvisioning(
       summary.teams += applied.written;
       // Only a tenant that declares teams is told about the others (console-made teams are normal).
       if (t.teams.length) summary.undeclaredTeams.push(...applied.undeclared.map((s) => `${t.slug}/${s}`));
+      // After the channels (the destination names one).
+      await provisionEscalation(tx, tenantId, t.escalation);
       await upsertSecrets(tx, tenantId, t.secrets, box);
       await upsertSchedules(tx, tenantId, t.schedules);
       await upsertTriggers(tx, box, tenantId, t.triggers, log);

@@ -34,4 +34,5 @@ export { createTriggerForm, deleteTriggerForm, pauseTriggerForm, resumeTriggerFo
 export { createApiKeyForm, revokeApiKeyForm, showApiKeys } from "./api-keys.tsx";
 export { deleteMemoryForm, erasePersonForm, exportPersonJson, showPeople } from "./people.tsx";
 export { handoffLivePartial, inboxListPartial, saveDestinationForm, showDestination, noteHandoffForm, replyHandoffForm, resolveHandoffForm, returnHandoffForm, showHandoff, showInbox, takeHandoffForm } from "./inbox.tsx";
+export { deleteCannedForm, saveCannedForm, showCanned } from "./inbox-canned.tsx";
 export { saveWidgetForm, showWidget } from "./widget.tsx";

@@ -33,6 +33,7 @@ export const TENANT_TABLES = [
   "agents",
   "approvals",
   "audit_log",
+  "canned_replies",
   "channel_cursors",
   "channels",
   "conversations",
