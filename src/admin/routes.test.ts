@@ -185,6 +185,9 @@ function CONSOLE_ROWS(): Row[] {
     { route: "GET /admin/agents/:id/history", expect: ADMIN, query: acme, params: (f) => ({ id: f.agentId }) },
     // The config agent's version 1 is its current one: rolling back to it changes nothing.
     { route: "POST /admin/agents/:id/rollback", expect: ADMIN_POST, query: acme, params: (f) => ({ id: f.agentId }), body: () => ({ version: "1" }) },
+    // The seeded channel's History: its page must show no secret (the scan below); its version 1 is current.
+    { route: "GET /admin/history/:kind/:id", expect: ADMIN, query: acme, params: (f) => ({ kind: "channel", id: f.channelId }) },
+    { route: "POST /admin/history/:kind/:id/rollback", expect: ADMIN_POST, query: acme, params: async (f) => ({ kind: "team", id: await aTeam(f) }), body: () => ({ version: "1" }) },
     { route: "GET /admin/agents/:id/widget", expect: ADMIN, query: acme, params: (f) => ({ id: f.agentId }) },
     { route: "POST /admin/agents/:id/widget", expect: ADMIN_POST, query: acme, params: (f) => ({ id: f.agentId }), body: () => ({ enabled: "on", origins: "https://shop.example.com" }) },
     { route: "GET /admin/channels", expect: ADMIN, query: acme },

@@ -53,6 +53,8 @@ export const ADMIN_ROUTES: LazyRoute[] = [
   r("POST", "/admin/agents/:id/preview", async () => (await pages()).previewAgentTurn), // the unsaved form answers one message; no conversation row
   r("GET", "/admin/agents/:id/history", async () => (await pages()).showAgentHistory), // versions with diffs (src/versions/)
   r("POST", "/admin/agents/:id/rollback", async () => (await pages()).rollbackAgentForm), // a new version, source rollback
+  r("GET", "/admin/history/:kind/:id", async () => (await pages()).showHistory), // team, channel, schedule… (src/versions/kinds.ts)
+  r("POST", "/admin/history/:kind/:id/rollback", async () => (await pages()).rollbackForm),
   // teams (src/teams/): a coordinator and its specialists; saving points the named channels at the coordinator
   r("GET", "/admin/teams", async () => (await pages()).listTeamsPage),
   r("GET", "/admin/teams/new", async () => (await pages()).newTeam),

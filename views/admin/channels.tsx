@@ -6,6 +6,7 @@ import type { Agent, Channel } from "../../src/db/schema/index.ts";
 import { WhatsAppFields, WhatsAppSteps } from "./channels-whatsapp.tsx";
 import { Choice, Secret, Text } from "./fields.tsx";
 import { Csrf, type FieldErrors, Flash } from "./form.tsx";
+import { VersionField } from "./versioned.tsx";
 import type { Page } from "./page.ts";
 import { Empty, NoTenant, PageHead, Pager } from "./parts.tsx";
 
@@ -91,6 +92,7 @@ export function ChannelFormView(p: ChannelFormProps): JSX.Element {
         <Csrf token={p.csrf} />
         <input type="hidden" name="kind" value={p.kind} />
         <input type="hidden" name="id" value={p.id} />
+        {p.channel ? <VersionField value={p.values.version} error={p.errors?.version} /> : ""}
         <Text name="name" label="Name" values={p.values} errors={p.errors} required hint="Short id (a-z, 0-9, -), e.g. support-bot" />
         <Choice name="agent_id" label="AI employee answering here" values={p.values} errors={p.errors} options={agentOptions} />
         {p.kind === "slack" ? (
@@ -116,6 +118,7 @@ export function ChannelFormView(p: ChannelFormProps): JSX.Element {
         <div class="actions">
           <button type="submit">{p.channel ? "Save and restart" : "Connect"}</button>
           <a href={`/admin/channels${q}`}>Cancel</a>
+          {p.channel ? <a href={`/admin/history/channel/${p.id}${q}`}>History</a> : ""}
         </div>
       </form>
       {p.channel ? (

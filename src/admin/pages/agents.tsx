@@ -16,7 +16,7 @@ import { AGENT_DEFAULTS, agentToForm, deleteAgent, getAgent, listAgents, parseAg
 import { pageNumber } from "../filters.ts";
 import { flashMessage, withFlash } from "../flash.ts";
 import { slicePage } from "../queries/page.ts";
-import { formFields, uuidParam } from "../forms.ts";
+import { formFields, uuidParam, versionField } from "../forms.ts";
 import { availableProviders } from "../providers/save.ts";
 import type { AdminContext, ConsoleDeps, Handler } from "../lazy.ts";
 import { database } from "../request.ts";
@@ -55,12 +55,6 @@ const save = async (deps: ConsoleDeps, ctx: AdminContext, id: string | null) => 
   await recordConfig(db, ctx, { tenantId, object: "agent", id: result.id, name: saved.name, before: existing ? agentToForm(existing) : null, after: agentToForm(saved) });
   return redirect(ctx.request, withFlash(`/admin/agents/${result.id}?tenant=${tenantId}`, id ? "saved" : "created"));
 };
-
-/**
- * The form's version field (the Designer always sends it). Absent = a scripted post that read nothing,
- * so nothing to be stale against; garbled = -1, which no version matches (refused as stale).
- */
-const versionField = (v: string | undefined) => (v === undefined ? undefined : /^\d{1,9}$/.test(v) ? Number(v) : -1);
 
 export const listAgentsPage: Handler = async (deps, ctx) => {
   const { db, scope, tenantId } = await scoped(deps, ctx);

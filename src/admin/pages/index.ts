@@ -10,7 +10,7 @@ export { showStart, startStepsPartial } from "./start.tsx";
 export { createToken, listTokens, revokeToken } from "./tokens.tsx";
 export { changeRole, inviteUser, listUsersPage, removeUser, revokeInvite } from "./users.tsx";
 export { previewAgentTurn } from "./agent-preview.tsx";
-export { rollbackAgentForm, showAgentHistory } from "./agent-history.tsx";
+export { rollbackAgentForm, rollbackForm, showAgentHistory, showHistory } from "./history.tsx";
 export { createAgent, listAgentsPage, newAgent, removeAgent, showAgent, updateAgent } from "./agents.tsx";
 export { createTeam, listTeamsPage, newTeam, removeTeam, showTeam, updateTeam } from "./teams.tsx";
 export { exportAuditCsv, exportAuditJson, showAudit } from "./audit.tsx";

@@ -29,12 +29,12 @@ export * from "./usage.ts";
 export * from "./versions.ts";
 
 export const TENANT_TABLES = [
-  "agent_versions",
   "agents",
   "approvals",
   "audit_log",
   "channel_cursors",
   "channels",
+  "config_versions",
   "conversations",
   "conversation_memory",
   "feedback",
