@@ -78,6 +78,11 @@ export interface ChannelFormProps {
   flashError?: boolean;
 }
 
+function FeedbackChoice(p: ChannelFormProps): JSX.Element {
+  const options = [{ value: "off", label: "Off" }, { value: "on", label: "On: 👍 / 👎 under every answer" }];
+  return <Choice name="feedback" label="Feedback buttons" values={p.values} errors={p.errors} options={options} hint="People rate answers; the dashboard shows satisfaction per AI employee" />;
+}
+
 export function ChannelFormView(p: ChannelFormProps): JSX.Element {
   const q = `?tenant=${p.tenantId}`;
   const action = p.channel ? `/admin/channels/${p.id}${q}` : `/admin/channels${q}`;
@@ -103,6 +108,7 @@ export function ChannelFormView(p: ChannelFormProps): JSX.Element {
             <Secret name="app_token" label="App-level token (xapp-…, Socket Mode only)" values={{}} errors={p.errors} stored={p.stored.app_token} />
             <Text name="api_url" label="Slack API URL" values={p.values} errors={p.errors} hint="Leave empty for https://slack.com/api/" />
             <Text name="team_id" label="Workspace (team) id" values={p.values} errors={p.errors} hint="Optional: events from any other workspace are refused" />
+            <FeedbackChoice {...p} />
           </>
         ) : p.kind === "whatsapp" ? (
           <WhatsAppFields {...p} />
@@ -113,6 +119,7 @@ export function ChannelFormView(p: ChannelFormProps): JSX.Element {
             <Secret name="webhook_secret" label="Webhook secret (webhook mode)" values={{}} errors={p.errors} stored={p.stored.webhook_secret} hint="Any random string; Telegram sends it with every delivery" />
             <Text name="api_root" label="Bot API root" values={p.values} errors={p.errors} hint="Leave empty for https://api.telegram.org" />
             <Choice name="groups" label="In groups" values={p.values} errors={p.errors} options={[{ value: "mention", label: "Answer when mentioned or replied to" }, { value: "all", label: "Answer every message" }, { value: "off", label: "Ignore groups" }]} />
+            <FeedbackChoice {...p} />
           </>
         )}
         <div class="actions">

@@ -23,8 +23,8 @@ export const SECRET_FIELDS: Record<string, string[]> = {
   whatsapp: ["access_token", "app_secret"],
 };
 const SETTING_FIELDS: Record<string, string[]> = {
-  slack: ["api_url", "team_id"],
-  telegram: ["api_root", "groups"],
+  slack: ["api_url", "team_id", "feedback"],
+  telegram: ["api_root", "groups", "feedback"],
   whatsapp: ["phone_number_id", "business_account_id", "verify_token", "api_version", "graph_url", "template_name", "template_language"],
 };
 
