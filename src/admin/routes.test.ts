@@ -235,6 +235,7 @@ function CONSOLE_ROWS(): Row[] {
     { route: "POST /admin/schedules/:id/delete", expect: ADMIN_POST, query: acme, params: async (f) => ({ id: await aSchedule(f) }) },
     { route: "GET /admin/people", expect: ADMIN, query: (f) => `${acme(f)}&user=U1` },
     { route: "GET /admin/people/export", expect: ADMIN, query: (f) => `${acme(f)}&user=U1` },
+    { route: "POST /admin/people/memories/:id", expect: ADMIN_POST, query: (f) => `${acme(f)}&user=U1`, params: async (f) => ({ id: await aMemory(f) }), body: () => ({ content: `edited ${unique("m")}` }) },
     { route: "POST /admin/people/memories/:id/delete", expect: ADMIN_POST, query: (f) => `${acme(f)}&user=U1`, params: async (f) => ({ id: await aMemory(f) }) },
     // Answered with the page (counts of what was erased), not a redirect.
     { route: "POST /admin/people/erase", expect: [303, 403, 403, 200, 200], query: acme, body: () => ({ user: "U-gone", confirm: "U-gone" }) },

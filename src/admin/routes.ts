@@ -135,6 +135,7 @@ export const ADMIN_ROUTES: LazyRoute[] = [
   // one person's data (src/privacy/): memories per AI employee, JSON export, erase (tenant admins)
   r("GET", "/admin/people", async () => (await pages()).showPeople), // ?user=<their channel id>
   r("GET", "/admin/people/export", async () => (await pages()).exportPersonJson),
+  r("POST", "/admin/people/memories/:id", async () => (await pages()).editMemoryForm), // new text, re-embedded; audited
   r("POST", "/admin/people/memories/:id/delete", async () => (await pages()).deleteMemoryForm),
   r("POST", "/admin/people/erase", async () => (await pages()).erasePersonForm), // confirm = the id typed again
   // admin API (JSON; bearer personal access token or session), described in api/openapi.ts

@@ -30,6 +30,6 @@ export { deleteScheduleForm, pauseScheduleForm, resumeScheduleForm, showSchedule
 export { cancelTaskForm, showTask, showTasks } from "./tasks.tsx";
 export { createTriggerForm, deleteTriggerForm, pauseTriggerForm, resumeTriggerForm, showTriggers } from "./triggers.tsx";
 export { createApiKeyForm, revokeApiKeyForm, showApiKeys } from "./api-keys.tsx";
-export { deleteMemoryForm, erasePersonForm, exportPersonJson, showPeople } from "./people.tsx";
+export { deleteMemoryForm, editMemoryForm, erasePersonForm, exportPersonJson, showPeople } from "./people.tsx";
 export { handoffLivePartial, inboxListPartial, saveDestinationForm, showDestination, noteHandoffForm, replyHandoffForm, resolveHandoffForm, returnHandoffForm, showHandoff, showInbox, takeHandoffForm } from "./inbox.tsx";
 export { saveWidgetForm, showWidget } from "./widget.tsx";
