@@ -181,6 +181,8 @@ function CONSOLE_ROWS(): Row[] {
     { route: "POST /admin/agents", expect: ADMIN_POST, query: acme, body: agentBody },
     { route: "POST /admin/agents/:id", expect: ADMIN_POST, query: acme, params: async (f) => ({ id: await uiAgent(f) }), body: agentBody },
     { route: "POST /admin/agents/:id/delete", expect: ADMIN_POST, query: acme, params: async (f) => ({ id: await uiAgent(f) }) },
+    // An invalid form (no model) is refused before any model call: 400 for those allowed, like the row below.
+    { route: "POST /admin/agents/new/preview", expect: [303, 403, 403, 400, 400], query: acme, body: () => ({ ...agentBody(), models: "", preview_message: "hello from the table" }) },
     { route: "POST /admin/agents/:id/preview", expect: [303, 403, 403, 200, 200], query: acme, params: (f) => ({ id: f.agentId }), body: () => ({ ...agentBody(), preview_message: "hello from the table" }) },
     { route: "GET /admin/agents/:id/history", expect: ADMIN, query: acme, params: (f) => ({ id: f.agentId }) },
     // The config agent's version 1 is its current one: rolling back to it changes nothing.

@@ -50,6 +50,7 @@ export const ADMIN_ROUTES: LazyRoute[] = [
   r("GET", "/admin/agents/:id", async () => (await pages()).showAgent),
   r("POST", "/admin/agents/:id", async () => (await pages()).updateAgent),
   r("POST", "/admin/agents/:id/delete", async () => (await pages()).removeAgent),
+  r("POST", "/admin/agents/new/preview", async () => (await pages()).previewNewAgentTurn), // the same for a never-saved agent
   r("POST", "/admin/agents/:id/preview", async () => (await pages()).previewAgentTurn), // the unsaved form answers one message; no conversation row
   r("GET", "/admin/agents/:id/history", async () => (await pages()).showAgentHistory), // versions with diffs (src/versions/)
   r("POST", "/admin/agents/:id/rollback", async () => (await pages()).rollbackAgentForm), // a new version, source rollback

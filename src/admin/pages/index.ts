@@ -9,7 +9,7 @@ export { showSetup, submitSetup } from "./setup.tsx";
 export { showStart, startStepsPartial } from "./start.tsx";
 export { createToken, listTokens, revokeToken } from "./tokens.tsx";
 export { changeRole, inviteUser, listUsersPage, removeUser, revokeInvite } from "./users.tsx";
-export { previewAgentTurn } from "./agent-preview.tsx";
+export { previewAgentTurn, previewNewAgentTurn } from "./agent-preview.tsx";
 export { rollbackAgentForm, rollbackForm, showAgentHistory, showHistory } from "./history.tsx";
 export { createAgent, listAgentsPage, newAgent, removeAgent, showAgent, updateAgent } from "./agents.tsx";
 export { createTeam, listTeamsPage, newTeam, removeTeam, showTeam, updateTeam } from "./teams.tsx";
