@@ -23,6 +23,7 @@ export const FLASH: Record<string, string> = {
   kb_reindexed: "Re-indexing: the text is chunked again and every chunk re-embedded in the background.",
   kb_scope_saved: "Knowledge scope saved; kb_search of this AI employee reads only what it allows.",
   memory_deleted: "Memory deleted; the AI employee no longer recalls it.",
+  memory_edited: "Memory changed; the AI employee recalls it by its new text from the next message.",
   handoff_taken: "You own this conversation now: the AI stays silent until you resolve it or return it.",
   handoff_already_taken: "Someone else took it first; who owns it is shown below.",
   handoff_replied: "Reply sent to the user.",

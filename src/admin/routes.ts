@@ -56,9 +56,12 @@ export const ADMIN_ROUTES: LazyRoute[] = [
   r("GET", "/admin/agents/:id", async () => (await pages()).showAgent),
   r("POST", "/admin/agents/:id", async () => (await pages()).updateAgent),
   r("POST", "/admin/agents/:id/delete", async () => (await pages()).removeAgent),
+  r("POST", "/admin/agents/new/preview", async () => (await pages()).previewNewAgentTurn), // the same for a never-saved agent
   r("POST", "/admin/agents/:id/preview", async () => (await pages()).previewAgentTurn), // the unsaved form answers one message; no conversation row
   r("GET", "/admin/agents/:id/history", async () => (await pages()).showAgentHistory), // versions with diffs (src/versions/)
   r("POST", "/admin/agents/:id/rollback", async () => (await pages()).rollbackAgentForm), // a new version, source rollback
+  r("GET", "/admin/history/:kind/:id", async () => (await pages()).showHistory), // team, channel, schedule… (src/versions/kinds.ts)
+  r("POST", "/admin/history/:kind/:id/rollback", async () => (await pages()).rollbackForm),
   // teams (src/teams/): a coordinator and its specialists; saving points the named channels at the coordinator
   r("GET", "/admin/teams", async () => (await pages()).listTeamsPage),
   r("GET", "/admin/teams/new", async () => (await pages()).newTeam),
@@ -142,6 +145,7 @@ export const ADMIN_ROUTES: LazyRoute[] = [
   // one person's data (src/privacy/): memories per AI employee, JSON export, erase (tenant admins)
   r("GET", "/admin/people", async () => (await pages()).showPeople), // ?user=<their channel id>
   r("GET", "/admin/people/export", async () => (await pages()).exportPersonJson),
+  r("POST", "/admin/people/memories/:id", async () => (await pages()).editMemoryForm), // new text, re-embedded; audited
   r("POST", "/admin/people/memories/:id/delete", async () => (await pages()).deleteMemoryForm),
   r("POST", "/admin/people/erase", async () => (await pages()).erasePersonForm), // confirm = the id typed again
   // admin API (JSON; bearer personal access token or session), described in api/openapi.ts

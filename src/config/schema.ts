@@ -48,6 +48,8 @@ const slackChannel = z.strictObject({
   /** Slack Web API base URL (proxies, GovSlack, tests). */
   api_url: z.url().default("https://slack.com/api/"),
   team_id: z.string().default(""),
+  /** 👍/👎 buttons under the AI employee's answers (src/feedback). */
+  feedback: z.enum(["off", "on"]).default("off"),
 });
 
 const telegramChannel = z.strictObject({
@@ -60,6 +62,8 @@ const telegramChannel = z.strictObject({
   api_root: z.url().default("https://api.telegram.org"),
   /** In groups: answer only when mentioned or replied to, every message, or never. */
   groups: z.enum(["mention", "all", "off"]).default("mention"),
+  /** 👍/👎 inline buttons under the AI employee's answers (src/feedback). */
+  feedback: z.enum(["off", "on"]).default("off"),
 });
 
 const whatsappChannel = z.strictObject({

@@ -26,6 +26,7 @@ import type { EscalationRules } from "../escalation/evaluate.ts";
 import type { ScopeGate } from "../scope/gate.ts";
 import type { ApprovalFlow } from "./approval-flow.ts";
 import { runCommand, type TaskCommands } from "./commands.ts";
+import { FEEDBACK_BUTTON, feedbackButtons, rateFromChannel } from "./feedback-buttons.ts";
 import { type HandoffPort, type StaffOutcome, TAKE_BUTTON } from "./handoff-port.ts";
 import type { FinalStatus, Inbox } from "./inbox.ts";
 import { describeOutcome, type Outbox, type Prepared, prepareMany, type SendOutcome } from "./outbox.ts";
@@ -108,6 +109,7 @@ export class EventHandler {
       const acted = await this.deps.handoff.staff(tenantId, { channelId: conn.channelId, chatKey: message.chatKey }, message);
       if (acted) return this.staffActed(conn, eventId, message, acted);
     }
+    if (message.action?.id.startsWith(FEEDBACK_BUTTON)) return rateFromChannel(this.deps.db, this.deps.inbox, conn, eventId, message);
     if (message.action && this.deps.approvals) return this.deps.approvals.click(conn, eventId, message, recovering);
 
     const verdict = await gate.check({ tenantId, connectionId: conn.channelId, userId: message.sender.id });
@@ -195,13 +197,14 @@ export class EventHandler {
     }
     const text = outcome.kind === "paused" ? REPLIES.failed : outcome.kind === "reply" ? outcome.text || "…" : outcome.kind === "budget_stop" ? REPLIES.budgetStop(outcome.reason) : REPLIES.failed;
     if (outcome.kind === "budget_stop") await this.deps.escalation?.onEvent(scope, { budgetStop: true }).catch((e) => this.deps.log.error({ err: e }, "escalation at budget stop failed"));
-    await this.complete(conn, eventId, message, begun.conversationId, text, ledger, outcome.kind === "failed" ? "failed" : "done");
+    await this.complete(conn, eventId, message, begun.conversationId, text, ledger, outcome.kind === "failed" ? "failed" : "done", outcome.kind === "reply");
     // Compaction is an LLM call: only after a turn the model answered (never past a budget stop).
     if (outcome.kind === "reply") this.deps.turn.context?.afterTurn({ tenantId, agent: begun.agent, conversationId: begun.conversationId, userKey: message.sender.id }, this.deps.turn.pool, estimateTokens(text));
   }
 
   /** The assistant turn, the ledger and the reply written down together; then delivered. */
-  private async complete(conn: Connection, eventId: string, message: InboundMessage, conversationId: string, text: string, ledger: Ledger, status: FinalStatus) {
+  /** `rateable`: the model's answer, which gets 👍/👎 where the channel has feedback on. */
+  private async complete(conn: Connection, eventId: string, message: InboundMessage, conversationId: string, text: string, ledger: Ledger, status: FinalStatus, rateable = false) {
     const prepared = await this.deps.db.batched(conn.tenantId, COMPLETE_TURN, {
       conversationId,
       channelId: conn.channelId,
@@ -209,7 +212,8 @@ export class EventHandler {
       reply: { chatKey: message.chatKey, replyTo: message.replyTo, text },
       ledger: ledger.take(),
     });
-    await this.deliver(conn, eventId, prepared, status);
+    const rated = rateable && conn.feedback && conn.adapter.capabilities.buttons ? { ...prepared, message: { ...prepared.message, buttons: feedbackButtons(prepared.id) } } : prepared;
+    await this.deliver(conn, eventId, rated, status);
   }
 
   private async recordedReply(tx: Tx, eventId: string, message: InboundMessage): Promise<Prepared | null> {

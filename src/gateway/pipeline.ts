@@ -17,6 +17,8 @@ export interface Connection {
   channelId: string;
   agentId: string;
   adapter: ChannelAdapter;
+  /** The channel's `feedback` setting is on: answers carry 👍/👎 (feedback-buttons.ts). */
+  feedback?: boolean;
 }
 
 export interface PipelineDeps {

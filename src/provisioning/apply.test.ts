@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import pino from "pino";
 import { validate } from "../config/load.ts";
 import { eq } from "drizzle-orm";
-import { agents, agentVersions, auditLog, cannedReplies, channels, handoffDestinations, llmProviders, tenants } from "../db/schema/index.ts";
+import { agents, auditLog, cannedReplies, channels, configVersions, handoffDestinations, llmProviders, tenants } from "../db/schema/index.ts";
 import { SecretBox } from "../secrets/box.ts";
 import { DB_KINDS, openTestDatabase, type TestDatabase } from "../../test/support/db.ts";
 import { applyProvisioning } from "./apply.ts";
@@ -61,7 +61,7 @@ describe.each(DB_KINDS)("provisioning from config on %s Postgres", (kind) => {
     }));
     expect(acme.agents.sort()).toEqual([["ada", ["local/llama3"]], ["temp", []]]);
     expect(acme.channels.map((c) => [c.name, c.kind, c.mode, c.settings])).toEqual([
-      ["acme-bot", "telegram", "polling", { api_root: "https://api.telegram.org", groups: "mention" }],
+      ["acme-bot", "telegram", "polling", { api_root: "https://api.telegram.org", groups: "mention", feedback: "off" }],
     ]);
     const sealed = acme.channels[0]!.secrets;
     expect(Buffer.from(sealed).toString("latin1")).not.toContain(TOKEN_A);
@@ -79,7 +79,7 @@ describe.each(DB_KINDS)("provisioning from config on %s Postgres", (kind) => {
     const again = await t.db.withTenant(acme, (tx) => tx.select({ id: agents.id, slug: agents.slug }).from(agents));
     expect(again.sort((a, b) => a.slug.localeCompare(b.slug))).toEqual(before.sort((a, b) => a.slug.localeCompare(b.slug)));
     // Versions (src/versions/): the unchanged re-apply wrote none.
-    const adaVersions = await t.db.withTenant(acme, (tx) => tx.select({ version: agentVersions.version, author: agentVersions.author, source: agentVersions.source, slug: agents.slug }).from(agentVersions).innerJoin(agents, eq(agents.id, agentVersions.agentId)));
+    const adaVersions = await t.db.withTenant(acme, (tx) => tx.select({ version: configVersions.version, author: configVersions.author, source: configVersions.source, slug: agents.slug }).from(configVersions).innerJoin(agents, eq(agents.id, configVersions.objectId)));
     expect(adaVersions.filter((v) => v.slug === "ada")).toEqual([{ version: 1, author: "config", source: "config", slug: "ada" }]);
     await applyProvisioning(declared(false), t.db, box, quiet);
     const pruned = await t.db.withTenant(acme, (tx) => tx.select({ slug: agents.slug }).from(agents));

@@ -29,13 +29,13 @@ export * from "./usage.ts";
 export * from "./versions.ts";
 
 export const TENANT_TABLES = [
-  "agent_versions",
   "agents",
   "approvals",
   "audit_log",
   "canned_replies",
   "channel_cursors",
   "channels",
+  "config_versions",
   "conversations",
   "conversation_memory",
   "feedback",
