@@ -3,7 +3,7 @@
  * one tenant and one agent. Routing needs no lookup by content: polling adapters know their
  * connection, and webhooks arrive on /hooks/<kind>/<channel id>. An unknown connection is refused
  * and logged — never routed to a default tenant. An edit applied here reaches the other replicas
- * through channel-events.ts.
+ * through config-events.ts.
  */
 import { and, eq, max, sql } from "drizzle-orm";
 import { randomUUID } from "node:crypto";
@@ -14,7 +14,7 @@ import type { Database } from "../db/database.ts";
 import { channelCursors, channels, inboundEvents, outboundMessages, tenants } from "../db/schema/index.ts";
 import type { SecretBox } from "../secrets/box.ts";
 import type { Connection, Pipeline } from "./pipeline.ts";
-import { listenChannelEvents, publishChannelEvent } from "./channel-events.ts";
+import { listenConfigEvents, publishConfigEvent } from "./config-events.ts";
 import { leasedCursor } from "./poller-lease.ts";
 
 // The adapter port lives with the adapters (src/channels/port.ts); re-exported for the gateway's users.
@@ -85,7 +85,7 @@ export class Connections {
       await this.apply(tenantId, channelId);
     } finally {
       // The other replicas restart it too, even when it failed to start here (e.g. a token refused).
-      await publishChannelEvent(this.db, { tenantId, channelId, from: this.holder }).catch((e) => this.log.warn({ err: e, channel: channelId }, "could not tell the other replicas of a channel edit"));
+      await publishConfigEvent(this.db, { kind: "channel", tenantId, id: channelId, from: this.holder }).catch((e) => this.log.warn({ err: e, channel: channelId }, "could not tell the other replicas of a channel edit"));
     }
   }
 
@@ -114,7 +114,7 @@ export class Connections {
    */
   async start(pipeline: Pipeline): Promise<void> {
     this.pipeline = pipeline;
-    this.unlisten = await listenChannelEvents(this.db, this.holder, this.log, (e) => this.apply(e.tenantId, e.channelId));
+    this.unlisten = await listenConfigEvents(this.db, this.holder, this.log, { channel: (e) => this.apply(e.tenantId, e.id) });
     await Promise.all(
       [...this.byId.values()].map(async (conn) => {
         try {

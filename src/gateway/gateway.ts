@@ -38,7 +38,8 @@ import { createGate } from "./limits/gate.ts";
 import type { HandoffPort } from "./handoff-port.ts";
 import { Outbox } from "./outbox.ts";
 import { Pipeline } from "./pipeline.ts";
-import { loadProviders } from "./providers.ts";
+import { loadProviders, providerScope, reloadProvider } from "./providers.ts";
+import { listenConfigEvents, publishConfigEvent } from "./config-events.ts";
 
 /** Loaded on first use: an appliance without Slack never loads the Slack adapter (idle memory). */
 export const ADAPTERS: Record<string, AdapterFactory> = {
@@ -91,7 +92,11 @@ export type Gateway = Awaited<ReturnType<typeof createGateway>>;
 
 export async function createGateway(opts: GatewayOptions) {
   const { config, db, log } = opts;
-  const pool = new LlmPool(await loadProviders(db, opts.secrets), { fetch: opts.outbound.fetch });
+  // A provider saved here is reloaded from its row on every other replica (config-events.ts).
+  const edited = (key: string) =>
+    void publishConfigEvent(db, { kind: "provider", ...providerScope(key), from: connections.holder }).catch((e) => log.warn({ err: e }, "could not tell the other replicas of a provider edit"));
+  const pool = new LlmPool(await loadProviders(db, opts.secrets), { fetch: opts.outbound.fetch, edited });
+  let unlisten = async () => {};
   const gate = await createGate(config.limits, config.redis.url, log);
   const inbox = new Inbox(db, { owner: instanceId(opts.dataDir) });
   const outbox = new Outbox(db, { log: log.child({ part: "outbox" }) });
@@ -130,6 +135,7 @@ export async function createGateway(opts: GatewayOptions) {
     tools: built,
     skills,
     async start() {
+      unlisten = await listenConfigEvents(db, connections.holder, log, { provider: (e) => reloadProvider(db, opts.secrets, pool, e.tenantId, e.id) });
       await connections.load();
       await pipeline.recover();
       await connections.start(pipeline);
@@ -141,6 +147,7 @@ export async function createGateway(opts: GatewayOptions) {
     },
     /** Stops receiving, then waits for in-flight events up to `graceMs`; what remains resumes after restart. */
     async stop(graceMs: number) {
+      await unlisten().catch(() => {});
       skills?.close();
       await built?.stop();
       await connections.stop();

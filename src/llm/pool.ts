@@ -48,10 +48,15 @@ export class LlmPool {
   readonly #createProvider: ProviderFactory;
 
   readonly #fetch: typeof fetch | undefined;
+  readonly #edited: ((key: string) => void) | undefined;
 
-  /** `fetch`: the composition root passes the SSRF-guarded one (src/net/outbound.ts) for every provider. */
-  constructor(settings: ProviderSettings[], options: { createProvider?: ProviderFactory; fetch?: typeof fetch } = {}) {
+  /**
+   * `fetch`: the composition root passes the SSRF-guarded one (src/net/outbound.ts) for every provider.
+   * `edited`: told the pool key of every set/remove made here (the gateway tells the other replicas).
+   */
+  constructor(settings: ProviderSettings[], options: { createProvider?: ProviderFactory; fetch?: typeof fetch; edited?: (key: string) => void } = {}) {
     this.#fetch = options.fetch;
+    this.#edited = options.edited;
     for (const s of settings) {
       this.#settings.set(s.id, s);
       this.#gates.set(s.id, new Semaphore(s.maxConcurrency));
@@ -63,17 +68,22 @@ export class LlmPool {
     return [...this.#settings.keys()];
   }
 
-  /** Adds or replaces a provider while running (admin console); calls in flight keep their client. */
-  set(settings: ProviderSettings): void {
+  /**
+   * Adds or replaces a provider while running (admin console); calls in flight keep their client.
+   * `announce` false: an edit another replica made and announced already.
+   */
+  set(settings: ProviderSettings, announce = true): void {
     const had = this.#settings.get(settings.id);
     this.#settings.set(settings.id, settings);
     if (!had || had.maxConcurrency !== settings.maxConcurrency) this.#gates.set(settings.id, new Semaphore(settings.maxConcurrency));
     this.#instances.delete(settings.id);
+    if (announce) this.#edited?.(settings.id);
   }
 
-  remove(id: string): void {
+  remove(id: string, announce = true): void {
     this.#settings.delete(id);
     this.#instances.delete(id);
+    if (announce) this.#edited?.(id);
   }
 
   /** `tenantId`: a chain entry names that tenant's own provider (tenantProviderKey) before the platform's of the same id. */

@@ -1,5 +1,5 @@
 /**
- * Channel edits across replicas, on real Postgres: two Connections (two replicas) over one
+ * Configuration edits across replicas, on real Postgres: two Connections (two replicas) over one
  * database; an edit applied on replica A restarts the connection on replica B within 2 s, from the
  * row (B sees the new name), and A does not restart it twice. Malformed notices are dropped.
  */
@@ -10,7 +10,7 @@ import { openTestDatabase, type TestDatabase } from "../../test/support/db.ts";
 import { seedTwoTenants } from "../../test/support/two-tenants.ts";
 import { channels } from "../db/schema/index.ts";
 import { SecretBox } from "../secrets/box.ts";
-import { parseChannelEvent } from "./channel-events.ts";
+import { parseConfigEvent } from "./config-events.ts";
 import { type AdapterFactory, Connections } from "./connections.ts";
 import type { Pipeline } from "./pipeline.ts";
 
@@ -59,10 +59,14 @@ describe("channel edits reach every replica (external Postgres)", () => {
   }, 30_000);
 
   test("malformed or oversized notices are refused", () => {
-    expect(parseChannelEvent("{")).toBeNull();
-    expect(parseChannelEvent(JSON.stringify({ tenantId: "x", channelId: "y" }))).toBeNull();
-    expect(parseChannelEvent("x".repeat(600))).toBeNull();
-    const ok = { tenantId: crypto.randomUUID(), channelId: crypto.randomUUID(), from: "r1" };
-    expect(parseChannelEvent(JSON.stringify(ok))).toEqual(ok);
+    expect(parseConfigEvent("{")).toBeNull();
+    expect(parseConfigEvent(JSON.stringify({ kind: "channel", tenantId: "x", id: "y" }))).toBeNull();
+    expect(parseConfigEvent(JSON.stringify({ kind: "provider", tenantId: null, id: "../etc" }))).toBeNull();
+    expect(parseConfigEvent(JSON.stringify({ kind: "nope", id: "x" }))).toBeNull();
+    expect(parseConfigEvent("x".repeat(600))).toBeNull();
+    const ok = { kind: "channel", tenantId: crypto.randomUUID(), id: crypto.randomUUID(), from: "r1" };
+    expect(parseConfigEvent(JSON.stringify(ok))).toEqual(ok as never);
+    const platform = { kind: "provider", tenantId: null, id: "openai-2", from: "r1" };
+    expect(parseConfigEvent(JSON.stringify(platform))).toEqual(platform as never);
   });
 });
