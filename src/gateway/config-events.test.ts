@@ -43,6 +43,7 @@ describe("channel edits reach every replica (external Postgres)", () => {
       await c.start(pipeline);
     }
     expect(started.map((s) => s.replica).sort()).toEqual(["a", "b"]);
+    expect(replicas[1]!.states()).toEqual([{ kind: "fake", up: true }]);
     started.length = 0;
 
     await t.db.withTenant(A.tenant, (tx) => tx.update(channels).set({ name: "after" }).where(eq(channels.id, row!.id)));
@@ -56,6 +57,7 @@ describe("channel edits reach every replica (external Postgres)", () => {
     await Bun.sleep(300);
     expect(started.filter((s) => s.replica === "a")).toHaveLength(1);
     for (const c of replicas) await c.stop();
+    expect(replicas[0]!.states()).toEqual([{ kind: "fake", up: false }]);
   }, 30_000);
 
   test("malformed or oversized notices are refused", () => {

@@ -39,6 +39,9 @@ export class Connections {
     private readonly onLease?: (channelId: string, held: boolean) => void,
   ) {}
 
+  /** Connections whose adapter started and has not stopped since (/metrics up/down gauges). */
+  private readonly up = new Set<string>();
+
   /** This process among the replicas: the holder name of the polling leases it takes. */
   readonly holder = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
 
@@ -94,12 +97,14 @@ export class Connections {
     const old = this.byId.get(channelId);
     if (old) {
       this.byId.delete(channelId);
+      this.up.delete(channelId);
       await old.adapter.stop().catch((e) => this.log.warn({ err: e, channel: channelId }, "channel connection failed to stop"));
     }
     const [row] = await this.db.withTenant(tenantId, (tx) => tx.select().from(channels).where(eq(channels.id, channelId)));
     if (!row || !this.pipeline || !(await this.build(tenantId, row))) return;
     const conn = this.byId.get(channelId)!;
     await conn.adapter.start(this.pipeline.sinkFor(conn));
+    this.up.add(channelId);
     this.log.info({ channel: channelId, kind: conn.kind, tenant: tenantId, agent: conn.agentId }, "channel connection restarted");
   }
 
@@ -119,6 +124,7 @@ export class Connections {
       [...this.byId.values()].map(async (conn) => {
         try {
           await conn.adapter.start(pipeline.sinkFor(conn));
+          this.up.add(conn.channelId);
           this.log.info({ channel: conn.channelId, kind: conn.kind, tenant: conn.tenantId, agent: conn.agentId }, "channel connection started");
         } catch (e) {
           this.log.error({ err: e, channel: conn.channelId, kind: conn.kind, tenant: conn.tenantId }, "channel connection failed to start");
@@ -130,6 +136,11 @@ export class Connections {
   /** Registers a connection this process serves itself (the terminal of `konstruct chat`). */
   add(conn: Connection & { kind: string }): void {
     this.byId.set(conn.channelId, conn);
+  }
+
+  /** Every connection this process serves, by kind and whether its adapter runs. */
+  states(): { kind: string; up: boolean }[] {
+    return [...this.byId.values()].map((c) => ({ kind: c.kind, up: this.up.has(c.channelId) }));
   }
 
   get(channelId: string): Connection | undefined {
@@ -149,6 +160,7 @@ export class Connections {
 
   async stop(): Promise<void> {
     await this.unlisten().catch(() => {});
+    this.up.clear();
     await Promise.allSettled([...this.byId.values()].map((c) => c.adapter.stop()));
   }
 
