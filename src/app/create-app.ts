@@ -26,6 +26,9 @@ import { assertCompatible, migrate, migrationStatus } from "../db/migrate.ts";
 import type { EmbeddedMigration } from "../db/migrations-embed.ts";
 import { KonstructError } from "../errors.ts";
 import { createMetrics, escalationReason, type Metrics } from "../http/metrics.ts";
+import { scrape } from "../http/routes/metrics.ts";
+import { llmObserver } from "../metrics/llm.ts";
+import { snapshotGauges } from "../metrics/snapshot.ts";
 import { createGateway, type Gateway, type GatewayOptions, instanceId } from "../gateway/gateway.ts";
 import { limitBody } from "../http/body-limit.ts";
 import { errorResponse } from "../http/errors.ts";
@@ -113,6 +116,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
   let retention: RetentionTicker | null = null;
   let control: Control | null = null;
   let scheduled: { stop(): Promise<void> } | null = null;
+  let metricsServer: Server<undefined> | null = null;
   // The socket's remote address per request, for login throttling (Elysia's own `server` is unset
   // because Bun.serve, not Elysia, listens).
   const peers = new WeakMap<Request, string>();
@@ -258,6 +262,8 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
           dataDir,
           adapters: opts.adapters,
           onPollerLease: (channel, held) => metrics.pollerLeases.set({ channel }, held ? 1 : 0),
+          observeLlm: llmObserver(metrics, config.llm.prices),
+          sendFailed: (final) => metrics.sendFailures.inc({ final: String(final) }),
           toolProviders: [semanticTools, escalateTool, teamTool, background.tool, sched.tool, ...(opts.toolProviders ?? [])],
           preroute: team.preroute,
           handoff: { ...createHandoffChat({ db: opened, escalated, opened: notifyOpened }), staff: createStaff(noticeDeps) },
@@ -274,6 +280,8 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
         semantic = sem;
         await gw.start();
         gateway = running = gw;
+        metrics.replicaInfo.set({ replica: gw.connections.holder, version: VERSION }, 1);
+        metrics.beforeScrape = snapshotGauges(metrics, { db: opened, dataDir, log: log.child({ part: "metrics" }), channels: () => gw.connections.states() });
         await engine.start();
         // Queues what waits to be embedded (a restart, a model change, an upgrade); after every queue is defined.
         await sem.start(gw.pool);
@@ -285,6 +293,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
         heartbeat = startHeartbeat({ db: opened, pool: gw.pool, log: log.child({ part: "heartbeat" }), prices: config.llm.prices, reach: gw });
         db = opened;
         if (opts.listen ?? true) server = listen(config, http, log, peers, () => db, disk);
+        if ((opts.listen ?? true) && config.metrics.port > 0) metricsServer = listenMetrics(config, metrics);
         // `konstruct backup` reaches a serving embedded database through this (src/backup/control.ts).
         if (opened.mode === "embedded") control = startControl({ dataDir, db: opened, log: log.child({ part: "control" }) });
         if (opened.mode === "embedded" && config.backup.every_hours > 0)
@@ -315,6 +324,9 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
       log.info({ version: VERSION, database: opened.mode, port: server?.port ?? null }, "konstruct ready");
     },
     async stop() {
+      metrics.beforeScrape = null;
+      await metricsServer?.stop(true);
+      metricsServer = null;
       control?.stop();
       control = null;
       await scheduled?.stop();
@@ -366,6 +378,16 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
     },
   };
   return app;
+}
+
+/** /metrics on its own address (metrics.port): scraped from a private network, never the public port. */
+function listenMetrics(config: Config, metrics: Metrics): Server<undefined> {
+  return Bun.serve({
+    hostname: config.metrics.host,
+    port: config.metrics.port,
+    maxRequestBodySize: 1024,
+    fetch: (req) => (new URL(req.url).pathname === "/metrics" && req.method === "GET" ? scrape(metrics, config.metrics.token, req) : new Response("not found\n", { status: 404 })),
+  });
 }
 
 function listen(config: Config, http: ReturnType<typeof buildHttp>, log: Logger, peers: WeakMap<Request, string>, db: () => Database | null, disk: DiskSpace): Server<undefined> {

@@ -24,6 +24,7 @@ export const SECRET_KEYS = new Set([
   "app_secret",
   "key",
   "password",
+  "token",
 ]);
 /** Keys whose values are maps of credentials: every value under them is redacted (tenant secrets, MCP env/headers). */
 export const SECRET_MAPS = new Set(["secrets", "env", "headers"]);
@@ -324,6 +325,17 @@ export const configSchema = z
     log: z
       .strictObject({
         level: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
+        /** One line per HTTP request (method, route pattern, status, duration; never a query string or header). */
+        access: z.boolean().default(false),
+      })
+      .prefault({}),
+    metrics: z
+      .strictObject({
+        /** When set, a scrape of /metrics must send `Authorization: Bearer <token>`. */
+        token: z.string().max(512).default(""),
+        /** When > 0, /metrics is served only on this port (at metrics.host), not on server.port. */
+        port: int().pipe(z.number().min(0).max(65535)).default(0),
+        host: z.string().min(1).default("127.0.0.1"),
       })
       .prefault({}),
     database: z
