@@ -345,6 +345,8 @@ export const configSchema = z
         pool_size: int().pipe(z.number().positive()).default(10),
         /** Attempts to reach an external database before giving up (1 s apart, doubling to 5 s). */
         connect_attempts: int().pipe(z.number().positive()).default(5),
+        /** How long a replica's claim on an inbound event holds unrenewed: a killed replica's turns are taken over after it. */
+        inbox_lease_ms: int().pipe(z.number().min(1_000).max(3_600_000)).default(120_000),
       })
       .prefault({}),
     redis: z.strictObject({ url: z.string().default("") }).prefault({}),

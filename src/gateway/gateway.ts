@@ -102,7 +102,7 @@ export async function createGateway(opts: GatewayOptions) {
   const pool = new LlmPool(await loadProviders(db, opts.secrets), { fetch: opts.outbound.fetch, edited, observe: opts.observeLlm });
   let unlisten = async () => {};
   const gate = await createGate(config.limits, config.redis.url, log);
-  const inbox = new Inbox(db, { owner: instanceId(opts.dataDir) });
+  const inbox = new Inbox(db, { owner: instanceId(opts.dataDir), leaseMs: config.database.inbox_lease_ms });
   const outbox = new Outbox(db, { log: log.child({ part: "outbox" }), failed: opts.sendFailed });
   const connection = (id: string) => connections.get(id);
   // Skills load (and report problems) at start; the registry itself is built on the first turn.
