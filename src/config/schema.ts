@@ -241,6 +241,8 @@ const tenantRetentionSchema = z.strictObject({
   deliveries_days: days().optional(),
   audit_days: days().optional(),
   llm_calls_days: days().optional(),
+  files_days: days().optional(),
+  memories_days: days().optional(),
 });
 
 const tenantSchema = z.strictObject({
@@ -471,6 +473,10 @@ export const configSchema = z
         audit_days: days().default(0),
         /** Per-call LLM usage rows; the daily aggregates (usage_daily) are kept. */
         llm_calls_days: days().default(90),
+        /** Attachments people sent in chat: the rows and their stored bytes (src/media/). */
+        files_days: days().default(0),
+        /** Long-term memories (facts and summaries) older than this. */
+        memories_days: days().default(0),
         /** Rows per DELETE statement: short statements, short locks. */
         batch_rows: int().pipe(z.number().min(100).max(50_000)).default(5000),
         /** Most seconds one daily run spends deleting; what is left waits for the next day. */

@@ -8,6 +8,7 @@ export * from "./accounts.ts";
 export * from "./agents.ts";
 export * from "./api-keys.ts";
 export * from "./approvals.ts";
+export * from "./attachments.ts";
 export * from "./channels.ts";
 export * from "./conversations.ts";
 export * from "./events.ts";
@@ -32,6 +33,7 @@ export const TENANT_TABLES = [
   "agent_versions",
   "agents",
   "approvals",
+  "attachments",
   "audit_log",
   "channel_cursors",
   "channels",
