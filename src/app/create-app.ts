@@ -33,6 +33,7 @@ import { buildHttp } from "../http/routes.ts";
 import { type Heartbeat, startHeartbeat } from "../heartbeat/ticker.ts";
 import { JobEngine } from "../jobs/engine.ts";
 import { AttachmentStore } from "../media/attachments.ts";
+import { S3BlobStore } from "../media/s3-store.ts";
 import { DirBlobStore } from "../media/store.ts";
 import { defineRetentionJob, type RetentionTicker, startRetentionTicker } from "../retention/job.ts";
 import { createLogger } from "../log/logger.ts";
@@ -222,7 +223,8 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
         jobs = engine;
         // The daily purge (src/retention/): one run per UTC day across replicas, queued by an hourly look.
         // Attachments people send, kept per tenant (src/media/store.ts); retention deletes their blobs too.
-        const attachmentStore = new AttachmentStore(opened, new DirBlobStore(dataDir));
+        const blobs = config.media.s3 ? new S3BlobStore(config.media.s3, outbound.fetch) : new DirBlobStore(dataDir);
+        const attachmentStore = new AttachmentStore(opened, blobs);
         const retentionDeps = { db: opened, config, log: log.child({ part: "retention" }), attachments: attachmentStore };
         defineRetentionJob(engine, retentionDeps);
         const sem = await createSemantic(config, opened, dataDir, log, engine, { documentReady: hooks.documentReady });
