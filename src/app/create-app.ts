@@ -35,6 +35,9 @@ import { errorResponse } from "../http/errors.ts";
 import { buildHttp } from "../http/routes.ts";
 import { type Heartbeat, startHeartbeat } from "../heartbeat/ticker.ts";
 import { JobEngine } from "../jobs/engine.ts";
+import { AttachmentStore } from "../media/attachments.ts";
+import { S3BlobStore } from "../media/s3-store.ts";
+import { DirBlobStore } from "../media/store.ts";
 import { defineRetentionJob, type RetentionTicker, startRetentionTicker } from "../retention/job.ts";
 import { createLogger } from "../log/logger.ts";
 import { Outbound } from "../net/outbound.ts";
@@ -224,7 +227,10 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
         const engine = new JobEngine({ db: opened, url: config.database.url, pollSeconds: config.jobs.poll_seconds, log: log.child({ part: "jobs" }) });
         jobs = engine;
         // The daily purge (src/retention/): one run per UTC day across replicas, queued by an hourly look.
-        const retentionDeps = { db: opened, config, log: log.child({ part: "retention" }) };
+        // Attachments people send, kept per tenant (src/media/store.ts); retention deletes their blobs too.
+        const blobs = config.media.s3 ? new S3BlobStore(config.media.s3, outbound.fetch) : new DirBlobStore(dataDir);
+        const attachmentStore = new AttachmentStore(opened, blobs);
+        const retentionDeps = { db: opened, config, log: log.child({ part: "retention" }), attachments: attachmentStore };
         defineRetentionJob(engine, retentionDeps);
         const sem = await createSemantic(config, opened, dataDir, log, engine, { documentReady: hooks.documentReady });
         // Memory and knowledge tools are core abilities: no skill needed, fenced by the registry like the rest.
@@ -276,6 +282,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
           escalation,
           scope,
           jobs: engine,
+          attachments: attachmentStore,
         });
         semantic = sem;
         await gw.start();

@@ -22,6 +22,7 @@ export const SECRET_KEYS = new Set([
   "webhook_secret",
   "access_token",
   "app_secret",
+  "secret_access_key",
   "key",
   "password",
   "token",
@@ -247,6 +248,8 @@ const tenantRetentionSchema = z.strictObject({
   deliveries_days: days().optional(),
   audit_days: days().optional(),
   llm_calls_days: days().optional(),
+  files_days: days().optional(),
+  memories_days: days().optional(),
 });
 
 const tenantSchema = z.strictObject({
@@ -433,6 +436,18 @@ export const configSchema = z
             model: z.string().min(1).max(200).default("whisper-1"),
           })
           .prefault({}),
+        /** Attachments kept in S3-compatible object storage instead of data_dir/attachments (src/media/s3-store.ts). */
+        s3: z
+          .strictObject({
+            /** e.g. https://s3.eu-central-1.amazonaws.com or a MinIO URL; through the SSRF guard (security.allow_private_hosts). */
+            endpoint: z.url({ protocol: /^https?$/ }),
+            bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be an S3 bucket name"),
+            region: z.string().min(1).max(50).default("us-east-1"),
+            access_key_id: z.string().min(1).max(128),
+            secret_access_key: z.string().min(1).max(256),
+            prefix: z.string().regex(/^([A-Za-z0-9_-][A-Za-z0-9._-]*\/)*$/, "must be empty or path segments ending in /").max(200).default("attachments/"),
+          })
+          .optional(),
       })
       .prefault({}),
     /** Free space data_dir keeps: below it /readyz is 503, uploads 507, and `serve` refuses to start. */
@@ -526,6 +541,10 @@ export const configSchema = z
         audit_days: days().default(0),
         /** Per-call LLM usage rows; the daily aggregates (usage_daily) are kept. */
         llm_calls_days: days().default(90),
+        /** Attachments people sent in chat: the rows and their stored bytes (src/media/). */
+        files_days: days().default(0),
+        /** Long-term memories (facts and summaries) older than this. */
+        memories_days: days().default(0),
         /** Rows per DELETE statement: short statements, short locks. */
         batch_rows: int().pipe(z.number().min(100).max(50_000)).default(5000),
         /** Most seconds one daily run spends deleting; what is left waits for the next day. */

@@ -21,6 +21,7 @@ import type { Database, Tx } from "../db/database.ts";
 import { type MediaAbilities, type MediaConfig, type PreparedMedia, prepareAttachments } from "../media/prepare.ts";
 import { agents, outboundMessages } from "../db/schema/index.ts";
 import { seesImages } from "../llm/chain.ts";
+import type { AttachmentStore } from "../media/attachments.ts";
 import type { DocumentReader } from "../media/read-document.ts";
 import type { EscalationRules } from "../escalation/evaluate.ts";
 import type { ScopeGate } from "../scope/gate.ts";
@@ -64,6 +65,8 @@ export interface EventHandlerDeps {
   readDocument?: DocumentReader;
   /** Voice notes to text (config media.transcription); without it they are refused plainly. */
   transcribe?: MediaAbilities["transcribe"];
+  /** Where admitted attachments are kept per tenant (media/attachments.ts); without it they are not kept. */
+  attachments?: AttachmentStore;
   /** Human handoff (src/handoff/): /human, and silence while a person handles the chat. */
   handoff?: HandoffPort;
 }
@@ -130,7 +133,7 @@ export class EventHandler {
       });
     }
     // Downloads happen here, after the event is claimed and before the model call, never on the reply path.
-    const media = this.deps.media && message.attachments.length ? await prepareAttachments(conn.adapter, message.attachments, this.deps.media, await this.abilities(conn)) : NO_MEDIA;
+    const media = this.deps.media && message.attachments.length ? await prepareAttachments(conn.adapter, message.attachments, this.deps.media, await this.abilities(conn, eventId, message.sender.id)) : NO_MEDIA;
     if (media.refusals.length) {
       const note = { tenantId, kind: "refusal" as const, agentId: conn.agentId, actor: message.sender.id, summary: "attachment refused", data: { refusals: media.refusals } };
       return void (await this.reply(conn, eventId, message, media.refusals.join("\n"), "done", note));
@@ -139,9 +142,12 @@ export class EventHandler {
   }
 
   /** What the agent's model chain can take in (read only for a message with attachments). */
-  private async abilities(conn: Connection): Promise<MediaAbilities> {
+  private async abilities(conn: Connection, inboundEventId: string, userKey: string): Promise<MediaAbilities> {
     const [row] = await this.deps.db.withTenant(conn.tenantId, (tx) => tx.select({ models: agents.models }).from(agents).where(eq(agents.id, conn.agentId)));
-    return { seesImages: seesImages(row?.models ?? []), readDocument: this.deps.readDocument, transcribe: this.deps.transcribe };
+    const store = this.deps.attachments;
+    // A file that could not be kept is still answered: storage is the record, not the reply's precondition.
+    const keep: MediaAbilities["keep"] = store && (async (file, bytes) => void (await store.keep(conn.tenantId, { ...file, channelId: conn.channelId, inboundEventId, userKey }, bytes).catch((e) => this.deps.log.error({ err: e }, "attachment not kept"))));
+    return { seesImages: seesImages(row?.models ?? []), readDocument: this.deps.readDocument, transcribe: this.deps.transcribe, keep };
   }
 
   private async turn(conn: Connection, eventId: string, message: InboundMessage, recovering: boolean, journal: TurnJournal, media: PreparedMedia): Promise<void> {

@@ -26,6 +26,7 @@ import { lazyTools } from "../tools/lazy.ts";
 import type { ProviderOptions } from "../tools/registry.ts";
 import type { Outbound } from "../net/outbound.ts";
 import { knowledgeLimits } from "../knowledge/knowledge.ts";
+import type { AttachmentStore } from "../media/attachments.ts";
 import { documentReader } from "../media/read-document.ts";
 import { transcriber } from "../media/transcribe.ts";
 import type { Resolver } from "../net/ssrf.ts";
@@ -90,6 +91,8 @@ export interface GatewayOptions {
   jobs: Pick<JobEngine, "define" | "send">;
   /** Before a turn's first model call (src/teams/: a team coordinator's embedding pre-route). */
   preroute?: TurnDeps["preroute"];
+  /** Where attachments people send are kept per tenant (media/attachments.ts). */
+  attachments?: AttachmentStore;
 }
 
 export type Gateway = Awaited<ReturnType<typeof createGateway>>;
@@ -121,6 +124,7 @@ export async function createGateway(opts: GatewayOptions) {
     scope: opts.scope, handoff: opts.handoff, media: config.media,
     readDocument: documentReader(knowledgeLimits(config.knowledge)),
     transcribe: transcriber(pool, config.media.transcription, log),
+    attachments: opts.attachments,
   });
   const connections = new Connections(db, opts.secrets, opts.adapters ?? ADAPTERS, log, opts.outbound.fetch, config.server.public_url, opts.onPollerLease);
   const pipeline = new Pipeline({ inbox, handler, log, connection: (id) => connections.get(id) });

@@ -8,6 +8,7 @@ export * from "./accounts.ts";
 export * from "./agents.ts";
 export * from "./api-keys.ts";
 export * from "./approvals.ts";
+export * from "./attachments.ts";
 export * from "./channels.ts";
 export * from "./conversations.ts";
 export * from "./events.ts";
@@ -31,6 +32,7 @@ export * from "./versions.ts";
 export const TENANT_TABLES = [
   "agents",
   "approvals",
+  "attachments",
   "audit_log",
   "canned_replies",
   "channel_cursors",
