@@ -23,6 +23,7 @@ export * from "./retention.ts";
 export * from "./platform-audit.ts";
 export * from "./schedules.ts";
 export * from "./tasks.ts";
+export * from "./skills.ts";
 export * from "./teams.ts";
 export * from "./tenants.ts";
 export * from "./triggers.ts";
@@ -49,11 +50,13 @@ export const TENANT_TABLES = [
   "kb_chunks",
   "kb_documents",
   "llm_calls",
+  "mcp_servers",
   "memories",
   "messages",
   "outbound_messages",
   "schedule_runs",
   "schedules",
+  "skill_versions",
   "tasks",
   "team_members",
   "teams",
