@@ -83,6 +83,12 @@ const ROWS: Row[] = [
   { route: "GET /login", expect: [200, 302, 302, 302, 302] },
   { route: "POST /login", expect: ALL(303), freshSession: true, body: (f) => ({ email: f.emails.operator, password: "correct horse battery" }) },
   { route: "POST /logout", expect: ALL(303), freshSession: true },
+  { route: "GET /login/oidc", expect: ALL(404) }, // no admin.oidc here; the flow is in pages/oidc.test.ts
+  { route: "GET /login/oidc/callback", expect: ALL(404) },
+  { route: "GET /login/forgot", expect: ALL(200) },
+  { route: "POST /login/forgot", expect: ALL(503), body: () => ({ email: "ops@acme.test" }) }, // no smtp.host here; mail in pages/reset.test.ts
+  { route: "GET /login/reset/:token", expect: ALL(404), params: async () => ({ token: "not.a.link" }) },
+  { route: "POST /login/reset/:token", expect: ALL(404), params: async () => ({ token: "not.a.link" }), body: () => ({ password: "x", confirm: "x" }) },
   { route: "GET /invite/:token", expect: ALL(200), params: async (f) => ({ token: (await invitation(f)).token }) },
   {
     route: "POST /invite/:token",
