@@ -208,6 +208,8 @@ function CONSOLE_ROWS(): Row[] {
     { route: "POST /admin/channels/:id/delete", expect: ADMIN_POST, query: acme, params: deadChannel },
     { route: "GET /admin/conversations", expect: READ, query: acme },
     { route: "GET /admin/conversations/:id", expect: READ, query: acme, params: (f) => ({ id: f.conversationId }) },
+    // No such file: the roles that may read are told 404 (pages/attachment.test.ts downloads a real one).
+    { route: "GET /admin/attachments/:id", expect: [302, 404, 403, 404, 404], query: acme, params: () => ({ id: "00000000-0000-4000-8000-000000000000" }) },
     { route: "GET /admin/audit", expect: ADMIN, query: acme },
     { route: "GET /admin/audit.csv", expect: ADMIN, query: acme },
     { route: "GET /admin/audit.json", expect: ADMIN, query: acme },
