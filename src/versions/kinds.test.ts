@@ -54,7 +54,11 @@ describe.each(DB_KINDS)("versions of teams, channels and schedules on %s Postgre
     const [a, b] = await Promise.all([save("2", { name: "Desk A" }), save("2", { name: "Desk B" })]);
     expect([a.status, b.status].sort()).toEqual([303, 400]);
     expect(await (a.status === 400 ? a : b).text()).toContain(escape(staleMessage("team")));
-    expect((await api(`/teams/${ids.team}`, "PATCH", { max_fanout: 4 })).status).toBe(200);
+    expect((await api(`/teams/${ids.team}`, "PATCH", { max_fanout: 4, version: 3 })).status).toBe(200);
+    // A script that read version 3 and patches after someone else: 409, nothing written.
+    const late = await api(`/teams/${ids.team}`, "PATCH", { max_fanout: 5, version: 3 });
+    expect(late.status).toBe(409);
+    expect(await late.text()).toContain("someone else saved this team");
     const v = await versions("team", ids.team);
     expect(who(v)).toEqual([[1, "admin@acme.test", "console"], [2, "admin@acme.test", "console"], [3, "admin@acme.test", "console"], [4, "admin@acme.test", "api"]]);
     expect(v[1]!.config.specialists).toEqual([{ agent: "bea", description: "billing questions" }, { agent: "cy", description: "refunds" }]);

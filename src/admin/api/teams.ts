@@ -18,6 +18,8 @@ const teamInput = z.strictObject({
   coordinator_id: z.uuid(),
   max_fanout: z.number().int().min(1).max(MAX_FANOUT).default(3),
   specialists: z.array(z.strictObject({ agent_id: z.uuid(), description: z.string().min(1).max(1000) })).max(MAX_SPECIALISTS).default([]),
+  /** PATCH: the version the caller read (src/versions/); a newer stored one refuses the change (409). */
+  version: z.number().int().min(0).max(1e9).optional(),
 });
 
 function teamJson(t: LoadedTeam) {
@@ -45,6 +47,7 @@ const toInput = (b: z.infer<typeof teamInput>): TeamInput => ({
 function saved(r: { id: string } | { errors: Record<string, string> }): string {
   if ("id" in r) return r.id;
   const [field, message] = Object.entries(r.errors)[0]!;
+  if (field === "version") throw new KonstructError("conflict", message);
   throw new KonstructError("bad_request", `${field === "members" ? "specialists" : field === "coordinator" ? "coordinator_id" : field}: ${message}`);
 }
 
@@ -73,7 +76,7 @@ export const patchTeam: Handler = async (deps, { principal, params, body }) => {
   const given = Object.fromEntries(Object.entries(parseBody(teamInput.partial(), body)).filter(([k]) => Object.hasOwn(body as object, k)));
   const kept = { slug: cur.slug, name: cur.name, coordinator_id: cur.coordinator_id, max_fanout: cur.max_fanout, specialists: cur.specialists.map(({ agent_id, description }) => ({ agent_id, description })) };
   const merged = parseBody(teamInput, { ...kept, ...given });
-  saved(await saveTeam(db, tenantId, cur.id, toInput(merged), { author: who.email, source: "api" }));
+  saved(await saveTeam(db, tenantId, cur.id, toInput(merged), { author: who.email, source: "api", expected: given.version as number | undefined }));
   return teamJson(await loadTeam(db, tenantId, cur.id));
 };
 
