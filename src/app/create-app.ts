@@ -51,6 +51,7 @@ import { createTeams, DELEGATE } from "../teams/delegate.ts";
 import { TeamDirectory } from "../teams/directory.ts";
 import { Router } from "../teams/router.ts";
 import { createHandoffService } from "../handoff/service.ts";
+import { summarizeHandoff } from "../handoff/summary.ts";
 import type { HandoffMeasures } from "../handoff/types.ts";
 import type { Handoff } from "../db/schema/handoffs.ts";
 import { defineHandoffJobs } from "../handoff/jobs.ts";
@@ -242,7 +243,8 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
         let running: Gateway | null = null;
         // The tenant's people are notified at its escalation destination, off the hot path (a job), and act
         // on the notification from there (Take it, a reply in its thread: the gateway asks `staff`).
-        const noticeDeps = { db: opened, reach: () => running, publicUrl: config.server.public_url, measures: handoffMeasures };
+        const summaryDeps = { db: opened, pool: () => running?.pool ?? null, prices: config.llm.prices, log: log.child({ part: "handoff" }) };
+        const noticeDeps = { db: opened, reach: () => running, publicUrl: config.server.public_url, measures: handoffMeasures, summarize: (tenantId: string, h: Handoff) => summarizeHandoff(summaryDeps, tenantId, h) };
         const notifyOpened = defineHandoffJobs(engine, noticeDeps, log.child({ part: "handoff" }));
         const handoff = createHandoffService({ db: opened, escalated, opened: notifyOpened });
         // Escalation rules score with the same embedder (no model call); a rule that holds writes the audit

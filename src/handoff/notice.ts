@@ -5,11 +5,12 @@
  * the chat's hot path, and is exactly once like every outbox message: its origin event id derives
  * from the handoff id, so a retried job re-sends the recorded row, never a second one. Once sent,
  * the message's id is kept on the handoff (notice_*), so a reply to it (staff.ts) finds the handoff.
+ * The first notification carries a model-written summary when one can be had (summary.ts).
  */
 import { and, desc, eq, inArray } from "drizzle-orm";
 import { audit } from "../agent/audit.ts";
 import type { Database } from "../db/database.ts";
-import { handoffDestinations, handoffs, inboundEvents, messages, outboundMessages } from "../db/schema/index.ts";
+import { type Handoff, handoffDestinations, handoffs, inboundEvents, messages, outboundMessages } from "../db/schema/index.ts";
 import { originEvent } from "../gateway/origin.ts";
 import { TAKE_BUTTON } from "../gateway/handoff-port.ts";
 import { describeOutcome, notConnected, prepareMany } from "../gateway/outbox.ts";
@@ -27,7 +28,23 @@ export const consoleLink = (publicUrl: string, tenantId: string, handoffId: stri
 
 const clip = (s: string) => (s.length > LINE_MAX ? `${s.slice(0, LINE_MAX - 1)}…` : s).replace(/\s+/g, " ");
 
-export type NoticeDeps = { db: Database; reach: () => Reach | null; publicUrl: string };
+export type NoticeDeps = {
+  db: Database;
+  reach: () => Reach | null;
+  publicUrl: string;
+  /** The model-written summary (summary.ts); null when it cannot be had, and the last messages stand alone. */
+  summarize?: (tenantId: string, h: Handoff) => Promise<string | null>;
+};
+
+/** The summary for a first notification not written yet (a retried job re-sends the written row: no second call). */
+async function firstSummary(deps: NoticeDeps, tenantId: string, handoffId: string, eventId: string): Promise<string | null> {
+  if (!deps.summarize) return null;
+  const [h, written] = await deps.db.withTenant(tenantId, async (tx) => [
+    await findHandoff(tx, handoffId),
+    (await tx.select({ id: inboundEvents.id }).from(inboundEvents).where(eq(inboundEvents.id, eventId))).length > 0,
+  ] as const);
+  return h && h.status === "waiting" && !written ? deps.summarize(tenantId, h) : null;
+}
 
 /**
  * Sends (or re-sends, `again`) the notification. Returns what happened, for the job's log: nothing
@@ -35,6 +52,8 @@ export type NoticeDeps = { db: Database; reach: () => Reach | null; publicUrl: s
  */
 export async function notify(deps: NoticeDeps, tenantId: string, handoffId: string, again = false): Promise<string> {
   const eventId = noticeEventId(tenantId, handoffId);
+  // Before the transaction: a model call never holds one open.
+  const summary = again ? null : await firstSummary(deps, tenantId, handoffId, eventId);
   const written = await deps.db.withTenant(tenantId, async (tx) => {
     const h = await findHandoff(tx, handoffId);
     if (!h || h.status !== "waiting") return `handoff is ${h?.status ?? "gone"}`;
@@ -52,6 +71,8 @@ export async function notify(deps: NoticeDeps, tenantId: string, handoffId: stri
     const waitedMin = Math.round((Date.now() - h.createdAt.getTime()) / 60_000);
     const text = [
       again ? `**Still waiting for a person** (${waitedMin} min): ${clip(h.reason)}` : `**A person is needed:** ${clip(h.reason)}`,
+      ...(summary ? [`Summary: ${summary}`] : []),
+      "Last messages:",
       ...last.reverse().map((m) => `> ${m.role === "user" ? "User" : "AI"}: ${clip(m.content)}`),
       `Open in the console: ${consoleLink(deps.publicUrl, tenantId, h.id)}`,
       "Press *Take it*, then reply to this message to answer the user.",

@@ -2,8 +2,8 @@
  * The escalation destination end to end, on both databases, two tenants. Acme's users talk to Ada in
  * Telegram and its people sit in a Slack channel (the Slack emulator); Globex's people sit in a
  * Telegram group of its own bot. A tenant admin sets the destination in the console; a user types
- * /human; the notification (reason, last messages, console link, *Take it*) appears at the
- * destination; of two presses one wins and the notification says who; a reply in the Slack thread
+ * /human; the notification (reason, the model's summary — or, when the model fails, the last
+ * messages alone — console link, *Take it*) appears at the destination; of two presses one wins and the notification says who; a reply in the Slack thread
  * (or a Telegram reply to the notification) from the owner reaches the user exactly once, anyone
  * else's is refused out loud; nothing crosses tenants. The timeout job re-notifies and tells the user.
  * After a restart, a reply in the notification's thread still finds its handoff.
@@ -104,10 +104,19 @@ describe.each(DB_KINDS)("handoff notifications on %s Postgres", (kind) => {
     llm.on({ lastUser: "my parcel 4711 is lost" }, { text: "I am sorry to hear that." });
     await tg.userSends(7301, "my parcel 4711 is lost", { token: bot(0) });
     await eventually(() => tg.botReplies(7301, bot(0)).find((r) => r.visible === "I am sorry to hear that."), 10_000, "AI answer");
+    // The notification job asks the agent's model for a summary (one call, recorded like every call).
+    llm.on({ lastUser: "Reason for the handoff" }, { text: "Parcel 4711 is lost; the AI apologised; someone should trace it." });
+    const calls = llm.journal().length;
     const id = await human("acme", 7301);
     const notice = await eventually(async () => (await ws.messages(ws.channel)).find((m) => m.text.includes(id) || m.blocks?.some((b) => b.elements?.some((e) => e.action_id === `khto:${id}`))), 15_000, "Slack notification");
     expect(notice.text).toContain("A person is needed");
     expect(notice.text).toContain("my parcel 4711 is lost");
+    expect(notice.text).toContain("Summary: Parcel 4711 is lost; the AI apologised; someone should trace it.");
+    const asked = llm.journal().slice(calls).filter((r) => r.lastUser?.startsWith("Reason for the handoff"));
+    expect(asked).toHaveLength(1);
+    expect(asked[0]!.lastUser).toContain("User: my parcel 4711 is lost");
+    const recorded = await t.app.db.withTenant(tenant.acme!, (tx) => tx.select({ data: auditLog.data }).from(auditLog).where(eq(auditLog.kind, "llm_call")));
+    expect(recorded.filter((r) => (r.data as { handoff?: string }).handoff === id)).toHaveLength(1);
     expect(notice.text).toContain(`https://konstruct.example/admin/inbox/${id}?tenant=${tenant.acme}`);
     const msg = { ...notice, channel: ws.channel } as SlackMessage & { channel: string };
     expect(await eventually(async () => (await handoff("acme", id)).noticeRef, 5000, "notification recorded")).toBe(notice.ts);
@@ -150,9 +159,19 @@ describe.each(DB_KINDS)("handoff notifications on %s Postgres", (kind) => {
   });
 
   test("Telegram group as destination: inline Take it, a reply to the notification reaches the user; a timeout re-notifies and tells the user", async () => {
+    // The model fails when asked for the summary: the notification goes out with the last messages alone.
+    llm.on({ lastUser: "where is my invoice" }, { text: "Let me look for it." });
+    await tg.userSends(7302, "where is my invoice", { token: bot(1) });
+    await eventually(() => tg.botReplies(7302, bot(1)).find((r) => r.visible === "Let me look for it."), 10_000, "AI answer");
+    llm.on({ lastUser: "Reason for the handoff" }, { status: 500, message: "model down" });
     const id = await human("globex", 7302);
-    const notice: BotReply = await eventually(() => tg.botReplies(GROUP, bot(1)).find((r) => r.reply_markup?.inline_keyboard.flat().some((k) => k.callback_data === `khto:${id}`)), 15_000, "Telegram notification");
+    const notice: BotReply = await eventually(() => tg.botReplies(GROUP, bot(1)).find((r) => r.reply_markup?.inline_keyboard.flat().some((k) => k.callback_data === `khto:${id}`)), 20_000, "Telegram notification");
     expect(notice.visible).toContain("A person is needed");
+    expect(notice.visible).not.toContain("Summary:");
+    expect(notice.visible).toContain("Last messages:");
+    expect(notice.visible).toContain("where is my invoice");
+    const failed = await t.app.db.withTenant(tenant.globex!, (tx) => tx.select({ data: auditLog.data, summary: auditLog.summary }).from(auditLog).where(eq(auditLog.kind, "llm_call")));
+    expect(failed.filter((r) => (r.data as { handoff?: string }).handoff === id && r.summary.includes("failed")).length).toBeGreaterThan(0);
     // A person reads it before answering; by then its message id is on record (the chat shows it a moment before).
     await eventually(async () => (await handoff("globex", id)).noticeRef, 5000, "notification recorded");
     // Before anyone takes it, a reply is refused out loud.
