@@ -5,6 +5,7 @@ export { acceptInvite, showInvite } from "./invite.tsx";
 export { showLogin, submitLogin } from "./login.tsx";
 export { logout } from "./logout.ts";
 export { changePassword, showPassword } from "./password.tsx";
+export { saveLocale } from "./account-locale.ts";
 export { showSetup, submitSetup } from "./setup.tsx";
 export { showStart, startStepsPartial } from "./start.tsx";
 export { createToken, listTokens, revokeToken } from "./tokens.tsx";

@@ -24,6 +24,8 @@ export const users = pgTable(
     /** platform_admin | tenant_admin | operator */
     role: text("role").notNull(),
     tenantId: uuid("tenant_id").references(() => tenants.id, { onDelete: "cascade" }),
+    /** The console language the user chose ("en", "de"); null follows the browser (src/i18n). */
+    locale: text("locale"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
