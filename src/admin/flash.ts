@@ -38,6 +38,7 @@ const KEYS = [
   "rolled_back",
   "rollback_slug_taken",
   "not_started",
+  "memory_edited",
   "locale_saved",
 ] as const;
 export type FlashKey = (typeof KEYS)[number];

@@ -47,3 +47,9 @@ export function uuidParam(id: string | undefined, what = "page"): string {
   if (!filterId(id)) throw new KonstructError("not_found", `no such ${what}`);
   return id!;
 }
+
+/**
+ * A versioned form's version field (src/versions/). Absent = a scripted post that read nothing, so
+ * nothing to be stale against; garbled = -1, which no version matches (refused as stale).
+ */
+export const versionField = (v: string | undefined): number | undefined => (v === undefined ? undefined : /^\d{1,9}$/.test(v) ? Number(v) : -1);

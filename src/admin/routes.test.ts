@@ -183,10 +183,15 @@ function CONSOLE_ROWS(): Row[] {
     { route: "POST /admin/agents", expect: ADMIN_POST, query: acme, body: agentBody },
     { route: "POST /admin/agents/:id", expect: ADMIN_POST, query: acme, params: async (f) => ({ id: await uiAgent(f) }), body: agentBody },
     { route: "POST /admin/agents/:id/delete", expect: ADMIN_POST, query: acme, params: async (f) => ({ id: await uiAgent(f) }) },
+    // An invalid form (no model) is refused before any model call: 400 for those allowed, like the row below.
+    { route: "POST /admin/agents/new/preview", expect: [303, 403, 403, 400, 400], query: acme, body: () => ({ ...agentBody(), models: "", preview_message: "hello from the table" }) },
     { route: "POST /admin/agents/:id/preview", expect: [303, 403, 403, 200, 200], query: acme, params: (f) => ({ id: f.agentId }), body: () => ({ ...agentBody(), preview_message: "hello from the table" }) },
     { route: "GET /admin/agents/:id/history", expect: ADMIN, query: acme, params: (f) => ({ id: f.agentId }) },
     // The config agent's version 1 is its current one: rolling back to it changes nothing.
     { route: "POST /admin/agents/:id/rollback", expect: ADMIN_POST, query: acme, params: (f) => ({ id: f.agentId }), body: () => ({ version: "1" }) },
+    // The seeded channel's History: its page must show no secret (the scan below); its version 1 is current.
+    { route: "GET /admin/history/:kind/:id", expect: ADMIN, query: acme, params: (f) => ({ kind: "channel", id: f.channelId }) },
+    { route: "POST /admin/history/:kind/:id/rollback", expect: ADMIN_POST, query: acme, params: async (f) => ({ kind: "team", id: await aTeam(f) }), body: () => ({ version: "1" }) },
     { route: "GET /admin/agents/:id/widget", expect: ADMIN, query: acme, params: (f) => ({ id: f.agentId }) },
     { route: "POST /admin/agents/:id/widget", expect: ADMIN_POST, query: acme, params: (f) => ({ id: f.agentId }), body: () => ({ enabled: "on", origins: "https://shop.example.com" }) },
     { route: "GET /admin/channels", expect: ADMIN, query: acme },
@@ -234,6 +239,7 @@ function CONSOLE_ROWS(): Row[] {
     { route: "POST /admin/schedules/:id/delete", expect: ADMIN_POST, query: acme, params: async (f) => ({ id: await aSchedule(f) }) },
     { route: "GET /admin/people", expect: ADMIN, query: (f) => `${acme(f)}&user=U1` },
     { route: "GET /admin/people/export", expect: ADMIN, query: (f) => `${acme(f)}&user=U1` },
+    { route: "POST /admin/people/memories/:id", expect: ADMIN_POST, query: (f) => `${acme(f)}&user=U1`, params: async (f) => ({ id: await aMemory(f) }), body: () => ({ content: `edited ${unique("m")}` }) },
     { route: "POST /admin/people/memories/:id/delete", expect: ADMIN_POST, query: (f) => `${acme(f)}&user=U1`, params: async (f) => ({ id: await aMemory(f) }) },
     // Answered with the page (counts of what was erased), not a redirect.
     { route: "POST /admin/people/erase", expect: [303, 403, 403, 200, 200], query: acme, body: () => ({ user: "U-gone", confirm: "U-gone" }) },
@@ -253,6 +259,9 @@ function CONSOLE_ROWS(): Row[] {
     { route: "GET /admin/inbox/settings", expect: ADMIN, query: acme },
     // No channel: the destination is removed (inbox only).
     { route: "POST /admin/inbox/settings", expect: ADMIN_POST, query: acme, body: () => ({ channel_id: "", chat: "", timeout_minutes: "0" }) },
+    { route: "GET /admin/inbox/canned", expect: ADMIN, query: acme },
+    { route: "POST /admin/inbox/canned", expect: ADMIN_POST, query: acme, body: () => ({ title: unique("c-"), body: "We will get back to you." }) },
+    { route: "POST /admin/inbox/canned/:id/delete", expect: ADMIN_POST, query: acme, params: async (f) => ({ id: await aCanned(f) }) },
     { route: "GET /admin/inbox/:id", expect: READ, query: acme, params: async (f) => ({ id: await aHandoff(f) }) },
     { route: "GET /admin/inbox/:id/live", expect: READ, query: acme, params: async (f) => ({ id: await aHandoff(f) }) },
     { route: "POST /admin/inbox/:id/take", expect: OPS_POST, query: acme, params: async (f) => ({ id: await aHandoff(f) }) },
@@ -343,6 +352,13 @@ const aHandoff = async (f: Ctx) => {
     const [c] = await tx.insert(conversations).values({ tenantId: f.acme, agentId: f.agentId, channelId: f.channelId, chatKey: unique("C") }).returning({ id: conversations.id });
     return (await insertHandoff(tx, { tenantId: f.acme, agentId: f.agentId, conversationId: c!.id, reason: "wants a person", rule: "t", source: "tool" })).handoff.id;
   });
+};
+
+/** A canned reply of acme. */
+const aCanned = async (f: Ctx) => {
+  const { cannedReplies } = await import("../db/schema/index.ts");
+  const [row] = await f.app().db.withTenant(f.acme, (tx) => tx.insert(cannedReplies).values({ tenantId: f.acme, title: unique("c-"), body: "hello" }).returning({ id: cannedReplies.id }));
+  return row!.id;
 };
 
 /** An answer of acme's agent on the seeded channel (an inbound event and its outbound reply). */

@@ -20,6 +20,12 @@ export const ADMIN_ROUTES: LazyRoute[] = [
   r("POST", "/setup", async () => (await pages()).submitSetup),
   r("GET", "/login", async () => (await pages()).showLogin),
   r("POST", "/login", async () => (await pages()).submitLogin), // throttled per account and IP
+  r("GET", "/login/oidc", async () => (await pages()).startOidc), // to the IdP: state, nonce, PKCE in a sealed cookie
+  r("GET", "/login/oidc/callback", async () => (await pages()).finishOidc), // verified id_token → mapped role → session
+  r("GET", "/login/forgot", async () => (await pages()).showForgot),
+  r("POST", "/login/forgot", async () => (await pages()).requestReset), // same answer for every address; throttled per IP
+  r("GET", "/login/reset/:token", async () => (await pages()).showReset), // stateless link bound to the current password hash
+  r("POST", "/login/reset/:token", async () => (await pages()).submitReset), // single use; every session ends
   r("POST", "/logout", async () => (await pages()).logout),
   r("GET", "/invite/:token", async () => (await pages()).showInvite),
   r("POST", "/invite/:token", async () => (await pages()).acceptInvite),
@@ -52,9 +58,12 @@ export const ADMIN_ROUTES: LazyRoute[] = [
   r("GET", "/admin/agents/:id", async () => (await pages()).showAgent),
   r("POST", "/admin/agents/:id", async () => (await pages()).updateAgent),
   r("POST", "/admin/agents/:id/delete", async () => (await pages()).removeAgent),
+  r("POST", "/admin/agents/new/preview", async () => (await pages()).previewNewAgentTurn), // the same for a never-saved agent
   r("POST", "/admin/agents/:id/preview", async () => (await pages()).previewAgentTurn), // the unsaved form answers one message; no conversation row
   r("GET", "/admin/agents/:id/history", async () => (await pages()).showAgentHistory), // versions with diffs (src/versions/)
   r("POST", "/admin/agents/:id/rollback", async () => (await pages()).rollbackAgentForm), // a new version, source rollback
+  r("GET", "/admin/history/:kind/:id", async () => (await pages()).showHistory), // team, channel, schedule… (src/versions/kinds.ts)
+  r("POST", "/admin/history/:kind/:id/rollback", async () => (await pages()).rollbackForm),
   // teams (src/teams/): a coordinator and its specialists; saving points the named channels at the coordinator
   r("GET", "/admin/teams", async () => (await pages()).listTeamsPage),
   r("GET", "/admin/teams/new", async () => (await pages()).newTeam),
@@ -76,6 +85,9 @@ export const ADMIN_ROUTES: LazyRoute[] = [
   r("GET", "/admin/inbox/list", async () => (await pages()).inboxListPartial), // polled every 3 s
   r("GET", "/admin/inbox/settings", async () => (await pages()).showDestination), // escalation destination (tenant admins)
   r("POST", "/admin/inbox/settings", async () => (await pages()).saveDestinationForm),
+  r("GET", "/admin/inbox/canned", async () => (await pages()).showCanned), // canned replies (tenant admins); ?edit=<id>
+  r("POST", "/admin/inbox/canned", async () => (await pages()).saveCannedForm), // add, or change with id
+  r("POST", "/admin/inbox/canned/:id/delete", async () => (await pages()).deleteCannedForm),
   r("GET", "/admin/inbox/:id", async () => (await pages()).showHandoff), // the whole transcript and notes
   r("GET", "/admin/inbox/:id/live", async () => (await pages()).handoffLivePartial), // polled; 204 when unchanged
   r("POST", "/admin/inbox/:id/take", async () => (await pages()).takeHandoffForm), // one wins
@@ -135,6 +147,7 @@ export const ADMIN_ROUTES: LazyRoute[] = [
   // one person's data (src/privacy/): memories per AI employee, JSON export, erase (tenant admins)
   r("GET", "/admin/people", async () => (await pages()).showPeople), // ?user=<their channel id>
   r("GET", "/admin/people/export", async () => (await pages()).exportPersonJson),
+  r("POST", "/admin/people/memories/:id", async () => (await pages()).editMemoryForm), // new text, re-embedded; audited
   r("POST", "/admin/people/memories/:id/delete", async () => (await pages()).deleteMemoryForm),
   r("POST", "/admin/people/erase", async () => (await pages()).erasePersonForm), // confirm = the id typed again
   // admin API (JSON; bearer personal access token or session), described in api/openapi.ts

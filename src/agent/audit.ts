@@ -9,7 +9,7 @@ import { sql } from "drizzle-orm";
 import type { Tx } from "../db/database.ts";
 import { newId, recordset, rowsOf } from "../db/set-sql.ts";
 
-export type AuditKind = "inbound" | "llm_call" | "tool_call" | "outbound" | "refusal" | "budget_stop" | "command" | "error" | "approval" | "escalation.requested" | "handoff" | "privacy.erase" | "retention.purge" | "scope" | "team.delegate";
+export type AuditKind = "inbound" | "llm_call" | "tool_call" | "outbound" | "refusal" | "budget_stop" | "command" | "error" | "approval" | "escalation.requested" | "handoff" | "privacy.erase" | "privacy.memory_edit" | "retention.purge" | "scope" | "team.delegate";
 
 export interface AuditEntry {
   tenantId: string;

@@ -36,7 +36,7 @@ export class Ledger {
   spent = 0;
 
   constructor(
-    private readonly scope: Scope,
+    protected readonly scope: Scope,
     /** The price table costs are computed with (and calls bounded by, agent/budget.ts). */
     readonly prices: PriceTable,
     /** Added to every audit entry's data (a background task's id, so its transcript can be found). */

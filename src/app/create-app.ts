@@ -25,13 +25,19 @@ import { diskFullSaysSo, type DiskSpace, diskSpace, type FreeSpace, startupShort
 import { assertCompatible, migrate, migrationStatus } from "../db/migrate.ts";
 import type { EmbeddedMigration } from "../db/migrations-embed.ts";
 import { KonstructError } from "../errors.ts";
-import { createMetrics, type Metrics } from "../http/metrics.ts";
+import { createMetrics, escalationReason, type Metrics } from "../http/metrics.ts";
+import { scrape } from "../http/routes/metrics.ts";
+import { llmObserver } from "../metrics/llm.ts";
+import { snapshotGauges } from "../metrics/snapshot.ts";
 import { createGateway, type Gateway, type GatewayOptions, instanceId } from "../gateway/gateway.ts";
 import { limitBody } from "../http/body-limit.ts";
 import { errorResponse } from "../http/errors.ts";
 import { buildHttp } from "../http/routes.ts";
 import { type Heartbeat, startHeartbeat } from "../heartbeat/ticker.ts";
 import { JobEngine } from "../jobs/engine.ts";
+import { AttachmentStore } from "../media/attachments.ts";
+import { S3BlobStore } from "../media/s3-store.ts";
+import { DirBlobStore } from "../media/store.ts";
 import { defineRetentionJob, type RetentionTicker, startRetentionTicker } from "../retention/job.ts";
 import { createLogger } from "../log/logger.ts";
 import { Outbound } from "../net/outbound.ts";
@@ -46,6 +52,7 @@ import { TeamDirectory } from "../teams/directory.ts";
 import { Router } from "../teams/router.ts";
 import { createHandoffService } from "../handoff/service.ts";
 import type { HandoffMeasures } from "../handoff/types.ts";
+import type { Handoff } from "../db/schema/handoffs.ts";
 import { defineHandoffJobs } from "../handoff/jobs.ts";
 import { createStaff } from "../handoff/staff.ts";
 import { eventHooks } from "../triggers/hooks.ts";
@@ -112,6 +119,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
   let retention: RetentionTicker | null = null;
   let control: Control | null = null;
   let scheduled: { stop(): Promise<void> } | null = null;
+  let metricsServer: Server<undefined> | null = null;
   // The socket's remote address per request, for login throttling (Elysia's own `server` is unset
   // because Bun.serve, not Elysia, listens).
   const peers = new WeakMap<Request, string>();
@@ -219,13 +227,16 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
         const engine = new JobEngine({ db: opened, url: config.database.url, pollSeconds: config.jobs.poll_seconds, log: log.child({ part: "jobs" }) });
         jobs = engine;
         // The daily purge (src/retention/): one run per UTC day across replicas, queued by an hourly look.
-        const retentionDeps = { db: opened, config, log: log.child({ part: "retention" }) };
+        // Attachments people send, kept per tenant (src/media/store.ts); retention deletes their blobs too.
+        const blobs = config.media.s3 ? new S3BlobStore(config.media.s3, outbound.fetch) : new DirBlobStore(dataDir);
+        const attachmentStore = new AttachmentStore(opened, blobs);
+        const retentionDeps = { db: opened, config, log: log.child({ part: "retention" }), attachments: attachmentStore };
         defineRetentionJob(engine, retentionDeps);
         const sem = await createSemantic(config, opened, dataDir, log, engine, { documentReady: hooks.documentReady });
         // Memory and knowledge tools are core abilities: no skill needed, fenced by the registry like the rest.
         const semanticTools = { provider: sem.tools, options: { baseline: ["kb_search", "remember"], readOnly: ["kb_search"] } };
         // Human handoff: the escalate tool is a core ability (no skill needed), /human and silence in human mode.
-        const escalated = (source: string) => metrics.handoffs.inc({ source });
+        const escalated = (h: Handoff) => (metrics.handoffs.inc({ source: h.source }), metrics.escalations.inc({ agent: h.agentId, reason: escalationReason(h.rule) }));
         let running: Gateway | null = null;
         // The tenant's people are notified at its escalation destination, off the hot path (a job), and act
         // on the notification from there (Take it, a reply in its thread: the gateway asks `staff`).
@@ -257,6 +268,8 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
           dataDir,
           adapters: opts.adapters,
           onPollerLease: (channel, held) => metrics.pollerLeases.set({ channel }, held ? 1 : 0),
+          observeLlm: llmObserver(metrics, config.llm.prices),
+          sendFailed: (final) => metrics.sendFailures.inc({ final: String(final) }),
           toolProviders: [semanticTools, escalateTool, teamTool, background.tool, sched.tool, ...(opts.toolProviders ?? [])],
           preroute: team.preroute,
           handoff: { ...createHandoffChat({ db: opened, escalated, opened: notifyOpened }), staff: createStaff(noticeDeps) },
@@ -269,10 +282,13 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
           escalation,
           scope,
           jobs: engine,
+          attachments: attachmentStore,
         });
         semantic = sem;
         await gw.start();
         gateway = running = gw;
+        metrics.replicaInfo.set({ replica: gw.connections.holder, version: VERSION }, 1);
+        metrics.beforeScrape = snapshotGauges(metrics, { db: opened, dataDir, log: log.child({ part: "metrics" }), channels: () => gw.connections.states() });
         await engine.start();
         // Queues what waits to be embedded (a restart, a model change, an upgrade); after every queue is defined.
         await sem.start(gw.pool);
@@ -284,6 +300,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
         heartbeat = startHeartbeat({ db: opened, pool: gw.pool, log: log.child({ part: "heartbeat" }), prices: config.llm.prices, reach: gw });
         db = opened;
         if (opts.listen ?? true) server = listen(config, http, log, peers, () => db, disk);
+        if ((opts.listen ?? true) && config.metrics.port > 0) metricsServer = listenMetrics(config, metrics);
         // `konstruct backup` reaches a serving embedded database through this (src/backup/control.ts).
         if (opened.mode === "embedded") control = startControl({ dataDir, db: opened, log: log.child({ part: "control" }) });
         if (opened.mode === "embedded" && config.backup.every_hours > 0)
@@ -314,6 +331,9 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
       log.info({ version: VERSION, database: opened.mode, port: server?.port ?? null }, "konstruct ready");
     },
     async stop() {
+      metrics.beforeScrape = null;
+      await metricsServer?.stop(true);
+      metricsServer = null;
       control?.stop();
       control = null;
       await scheduled?.stop();
@@ -365,6 +385,16 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
     },
   };
   return app;
+}
+
+/** /metrics on its own address (metrics.port): scraped from a private network, never the public port. */
+function listenMetrics(config: Config, metrics: Metrics): Server<undefined> {
+  return Bun.serve({
+    hostname: config.metrics.host,
+    port: config.metrics.port,
+    maxRequestBodySize: 1024,
+    fetch: (req) => (new URL(req.url).pathname === "/metrics" && req.method === "GET" ? scrape(metrics, config.metrics.token, req) : new Response("not found\n", { status: 404 })),
+  });
 }
 
 function listen(config: Config, http: ReturnType<typeof buildHttp>, log: Logger, peers: WeakMap<Request, string>, db: () => Database | null, disk: DiskSpace): Server<undefined> {

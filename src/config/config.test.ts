@@ -246,6 +246,15 @@ describe("validation messages name the key", () => {
     expect(loadError("- a\n- b\n")).toContain("top level must be a mapping");
   });
 
+  test("tenants[].escalation: the destination's channel and chat and duplicate canned titles are named", () => {
+    const tenant = (escalation: unknown) => ({ tenants: [{ slug: "acme", name: "Acme", agents: [{ slug: "ada", name: "Ada", channels: [{ kind: "telegram", name: "tg", bot_token: "1:x" }] }], escalation }] });
+    expect(errorOf(() => validate(tenant({ destination: { channel: "nope", chat: "-100" } })))).toContain("tenants[0].escalation.destination.channel: no Slack or Telegram channel named 'nope'");
+    expect(errorOf(() => validate(tenant({ destination: { channel: "tg", chat: "C0123" } })))).toContain("tenants[0].escalation.destination.chat: a Telegram chat id");
+    expect(errorOf(() => validate(tenant({ canned_replies: [{ title: "A", body: "x" }, { title: "A", body: "y" }] })))).toContain("tenants[0].escalation.canned_replies[1].title: duplicate canned reply title 'A'");
+    expect(errorOf(() => validate(tenant({ canned_replies: [{ title: "A", body: "" }] })))).toContain("tenants[0].escalation.canned_replies[0].body");
+    expect(validate(tenant({ destination: { channel: "tg", chat: "-1001" } })).tenants[0]!.escalation?.destination?.timeout_minutes).toBe(0);
+  });
+
   test("unknown keys: top level, nested, inside tenants[0].agents[0]", () => {
     expect(loadError("sever:\n  port: 1\n")).toContain("sever: unknown key");
     expect(loadError("server:\n  prot: 9000\n")).toContain("server.prot: unknown key");

@@ -9,6 +9,7 @@ import ipaddr from "ipaddr.js";
 import { moneySchema } from "./money.ts";
 import { z } from "zod";
 import { escalationSchema } from "../escalation/settings.ts";
+import { escalationIssues, tenantEscalationSchema } from "../handoff/config.ts";
 import { CHAIN_ENTRY, CHAIN_ENTRY_HINT, chainEntry } from "../llm/chain.ts";
 import { scopeSchema } from "../scope/settings.ts";
 
@@ -21,8 +22,10 @@ export const SECRET_KEYS = new Set([
   "webhook_secret",
   "access_token",
   "app_secret",
+  "secret_access_key",
   "key",
   "password",
+  "token",
 ]);
 /** Keys whose values are maps of credentials: every value under them is redacted (tenant secrets, MCP env/headers). */
 export const SECRET_MAPS = new Set(["secrets", "env", "headers"]);
@@ -47,6 +50,8 @@ const slackChannel = z.strictObject({
   /** Slack Web API base URL (proxies, GovSlack, tests). */
   api_url: z.url().default("https://slack.com/api/"),
   team_id: z.string().default(""),
+  /** 👍/👎 buttons under the AI employee's answers (src/feedback). */
+  feedback: z.enum(["off", "on"]).default("off"),
 });
 
 const telegramChannel = z.strictObject({
@@ -59,6 +64,8 @@ const telegramChannel = z.strictObject({
   api_root: z.url().default("https://api.telegram.org"),
   /** In groups: answer only when mentioned or replied to, every message, or never. */
   groups: z.enum(["mention", "all", "off"]).default("mention"),
+  /** 👍/👎 inline buttons under the AI employee's answers (src/feedback). */
+  feedback: z.enum(["off", "on"]).default("off"),
 });
 
 const whatsappChannel = z.strictObject({
@@ -241,6 +248,8 @@ const tenantRetentionSchema = z.strictObject({
   deliveries_days: days().optional(),
   audit_days: days().optional(),
   llm_calls_days: days().optional(),
+  files_days: days().optional(),
+  memories_days: days().optional(),
 });
 
 const tenantSchema = z.strictObject({
@@ -256,6 +265,8 @@ const tenantSchema = z.strictObject({
   triggers: z.array(triggerSchema).max(200).default([]),
   teams: z.array(teamSchema).max(100).default([]),
   retention: tenantRetentionSchema.default({}),
+  /** Where its people are told of a handoff, and its canned replies (src/handoff/config.ts, docs/handoff.md). */
+  escalation: tenantEscalationSchema.optional(),
 });
 
 const providerSchema = z.strictObject({
@@ -266,6 +277,40 @@ const providerSchema = z.strictObject({
   timeout_ms: int().pipe(z.number().positive()).default(60_000),
   max_concurrency: int().pipe(z.number().positive()).default(8),
 });
+
+/**
+ * OpenID Connect sign-in. The issuer is fetched through the SSRF guard; the client secret belongs in
+ * the environment (`client_secret: ${OIDC_CLIENT_SECRET}`). `mappings` turn a value of `claim`
+ * (a string or a list, e.g. the IdP's groups) into a console role; the first that matches wins, and
+ * a person none matches is refused. tenant_admin and operator name the tenant by slug.
+ */
+const oidcSchema = z
+  .strictObject({
+    /** The button reads "Sign in with <name>". */
+    name: z.string().min(1).max(60).default("SSO"),
+    issuer: z.url().max(2000),
+    client_id: z.string().min(1).max(500),
+    client_secret: z.string().max(2000).default(""),
+    scopes: z.array(z.string().regex(/^[\x21-\x7e]+$/)).max(20).default(["openid", "email", "profile"]),
+    claim: z.string().min(1).max(100).default("groups"),
+    mappings: z
+      .array(
+        z.strictObject({
+          value: z.string().min(1).max(500),
+          role: z.enum(["platform_admin", "tenant_admin", "operator"]),
+          tenant: z.string().max(100).optional(),
+        }),
+      )
+      .min(1)
+      .max(200),
+  })
+  .superRefine((o, ctx) => {
+    if (!o.scopes.includes("openid")) ctx.addIssue({ code: "custom", path: ["scopes"], message: "must include openid" });
+    o.mappings.forEach((m, i) => {
+      if ((m.role === "platform_admin") !== (m.tenant === undefined))
+        ctx.addIssue({ code: "custom", path: ["mappings", i, "tenant"], message: "a platform_admin mapping names no tenant; every other role names one" });
+    });
+  });
 
 export const configSchema = z
   .strictObject({
@@ -283,6 +328,17 @@ export const configSchema = z
     log: z
       .strictObject({
         level: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
+        /** One line per HTTP request (method, route pattern, status, duration; never a query string or header). */
+        access: z.boolean().default(false),
+      })
+      .prefault({}),
+    metrics: z
+      .strictObject({
+        /** When set, a scrape of /metrics must send `Authorization: Bearer <token>`. */
+        token: z.string().max(512).default(""),
+        /** When > 0, /metrics is served only on this port (at metrics.host), not on server.port. */
+        port: int().pipe(z.number().min(0).max(65535)).default(0),
+        host: z.string().min(1).default("127.0.0.1"),
       })
       .prefault({}),
     database: z
@@ -292,6 +348,8 @@ export const configSchema = z
         pool_size: int().pipe(z.number().positive()).default(10),
         /** Attempts to reach an external database before giving up (1 s apart, doubling to 5 s). */
         connect_attempts: int().pipe(z.number().positive()).default(5),
+        /** How long a replica's claim on an inbound event holds unrenewed: a killed replica's turns are taken over after it. */
+        inbox_lease_ms: int().pipe(z.number().min(1_000).max(3_600_000)).default(120_000),
       })
       .prefault({}),
     redis: z.strictObject({ url: z.string().default("") }).prefault({}),
@@ -378,6 +436,18 @@ export const configSchema = z
             model: z.string().min(1).max(200).default("whisper-1"),
           })
           .prefault({}),
+        /** Attachments kept in S3-compatible object storage instead of data_dir/attachments (src/media/s3-store.ts). */
+        s3: z
+          .strictObject({
+            /** e.g. https://s3.eu-central-1.amazonaws.com or a MinIO URL; through the SSRF guard (security.allow_private_hosts). */
+            endpoint: z.url({ protocol: /^https?$/ }),
+            bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be an S3 bucket name"),
+            region: z.string().min(1).max(50).default("us-east-1"),
+            access_key_id: z.string().min(1).max(128),
+            secret_access_key: z.string().min(1).max(256),
+            prefix: z.string().regex(/^([A-Za-z0-9_-][A-Za-z0-9._-]*\/)*$/, "must be empty or path segments ending in /").max(200).default("attachments/"),
+          })
+          .optional(),
       })
       .prefault({}),
     /** Free space data_dir keeps: below it /readyz is 503, uploads 507, and `serve` refuses to start. */
@@ -471,6 +541,10 @@ export const configSchema = z
         audit_days: days().default(0),
         /** Per-call LLM usage rows; the daily aggregates (usage_daily) are kept. */
         llm_calls_days: days().default(90),
+        /** Attachments people sent in chat: the rows and their stored bytes (src/media/). */
+        files_days: days().default(0),
+        /** Long-term memories (facts and summaries) older than this. */
+        memories_days: days().default(0),
         /** Rows per DELETE statement: short statements, short locks. */
         batch_rows: int().pipe(z.number().min(100).max(50_000)).default(5000),
         /** Most seconds one daily run spends deleting; what is left waits for the next day. */
@@ -487,6 +561,8 @@ export const configSchema = z
         /** Failed logins per account and per client IP within login_window_minutes before 429. */
         login_max_failures: int().pipe(z.number().positive()).default(5),
         login_window_minutes: z.number().positive().default(15),
+        /** OpenID Connect sign-in (src/admin/oidc/); absent = passwords only. */
+        oidc: oidcSchema.optional(),
       })
       .prefault({}),
     /** Outgoing mail for invitations; empty host = invitation links are shown to the admin instead. */
@@ -555,6 +631,7 @@ export const configSchema = z
         });
       });
       teamIssues(t, ti, ctx);
+      escalationIssues(t, ti, ctx);
       t.triggers.forEach((tr, ri) => {
         const at = ["tenants", ti, "triggers", ri];
         if (tr.kind === "webhook" && tr.webhook_secret.length < 16)

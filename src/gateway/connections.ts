@@ -3,7 +3,7 @@
  * one tenant and one agent. Routing needs no lookup by content: polling adapters know their
  * connection, and webhooks arrive on /hooks/<kind>/<channel id>. An unknown connection is refused
  * and logged — never routed to a default tenant. An edit applied here reaches the other replicas
- * through channel-events.ts.
+ * through config-events.ts.
  */
 import { and, eq, max, sql } from "drizzle-orm";
 import { randomUUID } from "node:crypto";
@@ -14,7 +14,7 @@ import type { Database } from "../db/database.ts";
 import { channelCursors, channels, inboundEvents, outboundMessages, tenants } from "../db/schema/index.ts";
 import type { SecretBox } from "../secrets/box.ts";
 import type { Connection, Pipeline } from "./pipeline.ts";
-import { listenChannelEvents, publishChannelEvent } from "./channel-events.ts";
+import { listenConfigEvents, publishConfigEvent } from "./config-events.ts";
 import { leasedCursor } from "./poller-lease.ts";
 
 // The adapter port lives with the adapters (src/channels/port.ts); re-exported for the gateway's users.
@@ -38,6 +38,9 @@ export class Connections {
     /** Told when this replica takes (true) or loses (false) a connection's polling lease. */
     private readonly onLease?: (channelId: string, held: boolean) => void,
   ) {}
+
+  /** Connections whose adapter started and has not stopped since (/metrics up/down gauges). */
+  private readonly up = new Set<string>();
 
   /** This process among the replicas: the holder name of the polling leases it takes. */
   readonly holder = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
@@ -71,7 +74,7 @@ export class Connections {
     const log = this.log.child({ channel: row.name, kind: row.kind });
     const webhookUrl = this.publicUrl ? `${this.publicUrl.replace(/\/+$/, "")}/hooks/${row.kind}/${row.id}` : "";
     const adapter = await factory(def, { log, cursor: this.cursor(tenantId, row.id), webhookUrl, fetch: this.fetch, ...this.deliveryHooks(tenantId, row.id) });
-    this.byId.set(row.id, { tenantId, channelId: row.id, agentId: row.agentId, kind: row.kind, adapter });
+    this.byId.set(row.id, { tenantId, channelId: row.id, agentId: row.agentId, kind: row.kind, adapter, feedback: row.settings.feedback === "on" });
     return true;
   }
 
@@ -85,7 +88,7 @@ export class Connections {
       await this.apply(tenantId, channelId);
     } finally {
       // The other replicas restart it too, even when it failed to start here (e.g. a token refused).
-      await publishChannelEvent(this.db, { tenantId, channelId, from: this.holder }).catch((e) => this.log.warn({ err: e, channel: channelId }, "could not tell the other replicas of a channel edit"));
+      await publishConfigEvent(this.db, { kind: "channel", tenantId, id: channelId, from: this.holder }).catch((e) => this.log.warn({ err: e, channel: channelId }, "could not tell the other replicas of a channel edit"));
     }
   }
 
@@ -94,12 +97,14 @@ export class Connections {
     const old = this.byId.get(channelId);
     if (old) {
       this.byId.delete(channelId);
+      this.up.delete(channelId);
       await old.adapter.stop().catch((e) => this.log.warn({ err: e, channel: channelId }, "channel connection failed to stop"));
     }
     const [row] = await this.db.withTenant(tenantId, (tx) => tx.select().from(channels).where(eq(channels.id, channelId)));
     if (!row || !this.pipeline || !(await this.build(tenantId, row))) return;
     const conn = this.byId.get(channelId)!;
     await conn.adapter.start(this.pipeline.sinkFor(conn));
+    this.up.add(channelId);
     this.log.info({ channel: channelId, kind: conn.kind, tenant: tenantId, agent: conn.agentId }, "channel connection restarted");
   }
 
@@ -114,11 +119,12 @@ export class Connections {
    */
   async start(pipeline: Pipeline): Promise<void> {
     this.pipeline = pipeline;
-    this.unlisten = await listenChannelEvents(this.db, this.holder, this.log, (e) => this.apply(e.tenantId, e.channelId));
+    this.unlisten = await listenConfigEvents(this.db, this.holder, this.log, { channel: (e) => this.apply(e.tenantId, e.id) });
     await Promise.all(
       [...this.byId.values()].map(async (conn) => {
         try {
           await conn.adapter.start(pipeline.sinkFor(conn));
+          this.up.add(conn.channelId);
           this.log.info({ channel: conn.channelId, kind: conn.kind, tenant: conn.tenantId, agent: conn.agentId }, "channel connection started");
         } catch (e) {
           this.log.error({ err: e, channel: conn.channelId, kind: conn.kind, tenant: conn.tenantId }, "channel connection failed to start");
@@ -130,6 +136,11 @@ export class Connections {
   /** Registers a connection this process serves itself (the terminal of `konstruct chat`). */
   add(conn: Connection & { kind: string }): void {
     this.byId.set(conn.channelId, conn);
+  }
+
+  /** Every connection this process serves, by kind and whether its adapter runs. */
+  states(): { kind: string; up: boolean }[] {
+    return [...this.byId.values()].map((c) => ({ kind: c.kind, up: this.up.has(c.channelId) }));
   }
 
   get(channelId: string): Connection | undefined {
@@ -149,6 +160,7 @@ export class Connections {
 
   async stop(): Promise<void> {
     await this.unlisten().catch(() => {});
+    this.up.clear();
     await Promise.allSettled([...this.byId.values()].map((c) => c.adapter.stop()));
   }
 

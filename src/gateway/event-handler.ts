@@ -21,11 +21,13 @@ import type { Database, Tx } from "../db/database.ts";
 import { type MediaAbilities, type MediaConfig, type PreparedMedia, prepareAttachments } from "../media/prepare.ts";
 import { agents, outboundMessages } from "../db/schema/index.ts";
 import { seesImages } from "../llm/chain.ts";
+import type { AttachmentStore } from "../media/attachments.ts";
 import type { DocumentReader } from "../media/read-document.ts";
 import type { EscalationRules } from "../escalation/evaluate.ts";
 import type { ScopeGate } from "../scope/gate.ts";
 import type { ApprovalFlow } from "./approval-flow.ts";
 import { runCommand, type TaskCommands } from "./commands.ts";
+import { FEEDBACK_BUTTON, feedbackButtons, rateFromChannel } from "./feedback-buttons.ts";
 import { type HandoffPort, type StaffOutcome, TAKE_BUTTON } from "./handoff-port.ts";
 import type { FinalStatus, Inbox } from "./inbox.ts";
 import { describeOutcome, type Outbox, type Prepared, prepareMany, type SendOutcome } from "./outbox.ts";
@@ -63,6 +65,8 @@ export interface EventHandlerDeps {
   readDocument?: DocumentReader;
   /** Voice notes to text (config media.transcription); without it they are refused plainly. */
   transcribe?: MediaAbilities["transcribe"];
+  /** Where admitted attachments are kept per tenant (media/attachments.ts); without it they are not kept. */
+  attachments?: AttachmentStore;
   /** Human handoff (src/handoff/): /human, and silence while a person handles the chat. */
   handoff?: HandoffPort;
 }
@@ -108,6 +112,7 @@ export class EventHandler {
       const acted = await this.deps.handoff.staff(tenantId, { channelId: conn.channelId, chatKey: message.chatKey }, message);
       if (acted) return this.staffActed(conn, eventId, message, acted);
     }
+    if (message.action?.id.startsWith(FEEDBACK_BUTTON)) return rateFromChannel(this.deps.db, this.deps.inbox, conn, eventId, message);
     if (message.action && this.deps.approvals) return this.deps.approvals.click(conn, eventId, message, recovering);
 
     const verdict = await gate.check({ tenantId, connectionId: conn.channelId, userId: message.sender.id });
@@ -128,7 +133,7 @@ export class EventHandler {
       });
     }
     // Downloads happen here, after the event is claimed and before the model call, never on the reply path.
-    const media = this.deps.media && message.attachments.length ? await prepareAttachments(conn.adapter, message.attachments, this.deps.media, await this.abilities(conn)) : NO_MEDIA;
+    const media = this.deps.media && message.attachments.length ? await prepareAttachments(conn.adapter, message.attachments, this.deps.media, await this.abilities(conn, eventId, message.sender.id)) : NO_MEDIA;
     if (media.refusals.length) {
       const note = { tenantId, kind: "refusal" as const, agentId: conn.agentId, actor: message.sender.id, summary: "attachment refused", data: { refusals: media.refusals } };
       return void (await this.reply(conn, eventId, message, media.refusals.join("\n"), "done", note));
@@ -137,9 +142,12 @@ export class EventHandler {
   }
 
   /** What the agent's model chain can take in (read only for a message with attachments). */
-  private async abilities(conn: Connection): Promise<MediaAbilities> {
+  private async abilities(conn: Connection, inboundEventId: string, userKey: string): Promise<MediaAbilities> {
     const [row] = await this.deps.db.withTenant(conn.tenantId, (tx) => tx.select({ models: agents.models }).from(agents).where(eq(agents.id, conn.agentId)));
-    return { seesImages: seesImages(row?.models ?? []), readDocument: this.deps.readDocument, transcribe: this.deps.transcribe };
+    const store = this.deps.attachments;
+    // A file that could not be kept is still answered: storage is the record, not the reply's precondition.
+    const keep: MediaAbilities["keep"] = store && (async (file, bytes) => void (await store.keep(conn.tenantId, { ...file, channelId: conn.channelId, inboundEventId, userKey }, bytes).catch((e) => this.deps.log.error({ err: e }, "attachment not kept"))));
+    return { seesImages: seesImages(row?.models ?? []), readDocument: this.deps.readDocument, transcribe: this.deps.transcribe, keep };
   }
 
   private async turn(conn: Connection, eventId: string, message: InboundMessage, recovering: boolean, journal: TurnJournal, media: PreparedMedia): Promise<void> {
@@ -195,13 +203,14 @@ export class EventHandler {
     }
     const text = outcome.kind === "paused" ? REPLIES.failed : outcome.kind === "reply" ? outcome.text || "…" : outcome.kind === "budget_stop" ? REPLIES.budgetStop(outcome.reason) : REPLIES.failed;
     if (outcome.kind === "budget_stop") await this.deps.escalation?.onEvent(scope, { budgetStop: true }).catch((e) => this.deps.log.error({ err: e }, "escalation at budget stop failed"));
-    await this.complete(conn, eventId, message, begun.conversationId, text, ledger, outcome.kind === "failed" ? "failed" : "done");
+    await this.complete(conn, eventId, message, begun.conversationId, text, ledger, outcome.kind === "failed" ? "failed" : "done", outcome.kind === "reply");
     // Compaction is an LLM call: only after a turn the model answered (never past a budget stop).
     if (outcome.kind === "reply") this.deps.turn.context?.afterTurn({ tenantId, agent: begun.agent, conversationId: begun.conversationId, userKey: message.sender.id }, this.deps.turn.pool, estimateTokens(text));
   }
 
   /** The assistant turn, the ledger and the reply written down together; then delivered. */
-  private async complete(conn: Connection, eventId: string, message: InboundMessage, conversationId: string, text: string, ledger: Ledger, status: FinalStatus) {
+  /** `rateable`: the model's answer, which gets 👍/👎 where the channel has feedback on. */
+  private async complete(conn: Connection, eventId: string, message: InboundMessage, conversationId: string, text: string, ledger: Ledger, status: FinalStatus, rateable = false) {
     const prepared = await this.deps.db.batched(conn.tenantId, COMPLETE_TURN, {
       conversationId,
       channelId: conn.channelId,
@@ -209,7 +218,8 @@ export class EventHandler {
       reply: { chatKey: message.chatKey, replyTo: message.replyTo, text },
       ledger: ledger.take(),
     });
-    await this.deliver(conn, eventId, prepared, status);
+    const rated = rateable && conn.feedback && conn.adapter.capabilities.buttons ? { ...prepared, message: { ...prepared.message, buttons: feedbackButtons(prepared.id) } } : prepared;
+    await this.deliver(conn, eventId, rated, status);
   }
 
   private async recordedReply(tx: Tx, eventId: string, message: InboundMessage): Promise<Prepared | null> {

@@ -18,7 +18,7 @@ import type { TurnContext } from "../agent/turn-context.ts";
 import type { Config } from "../config/schema.ts";
 import type { Database } from "../db/database.ts";
 import type { JobEngine } from "../jobs/engine.ts";
-import { LlmPool } from "../llm/pool.ts";
+import { type LinkOutcome, LlmPool } from "../llm/pool.ts";
 import type { SecretBox } from "../secrets/box.ts";
 import { tenantIds } from "../approvals/store.ts";
 import { SkillCatalog } from "../skills/catalog.ts";
@@ -26,6 +26,7 @@ import { lazyTools } from "../tools/lazy.ts";
 import type { ProviderOptions } from "../tools/registry.ts";
 import type { Outbound } from "../net/outbound.ts";
 import { knowledgeLimits } from "../knowledge/knowledge.ts";
+import type { AttachmentStore } from "../media/attachments.ts";
 import { documentReader } from "../media/read-document.ts";
 import { transcriber } from "../media/transcribe.ts";
 import type { Resolver } from "../net/ssrf.ts";
@@ -38,7 +39,8 @@ import { createGate } from "./limits/gate.ts";
 import type { HandoffPort } from "./handoff-port.ts";
 import { Outbox } from "./outbox.ts";
 import { Pipeline } from "./pipeline.ts";
-import { loadProviders } from "./providers.ts";
+import { loadProviders, providerScope, reloadProvider } from "./providers.ts";
+import { listenConfigEvents, publishConfigEvent } from "./config-events.ts";
 
 /** Loaded on first use: an appliance without Slack never loads the Slack adapter (idle memory). */
 export const ADAPTERS: Record<string, AdapterFactory> = {
@@ -60,6 +62,10 @@ export interface GatewayOptions {
   adapters?: Record<string, AdapterFactory>;
   /** Told when this replica takes or loses a connection's polling lease (the /metrics gauge). */
   onPollerLease?: (channelId: string, held: boolean) => void;
+  /** Every link a model chain tried (/metrics, src/metrics/llm.ts). */
+  observeLlm?: (o: LinkOutcome) => void;
+  /** Every failed send attempt; `final` when the reply is given up (/metrics). */
+  sendFailed?: (final: boolean) => void;
   /** Replaces the tool registry entirely (tests of the bare pipeline). */
   tools?: Tools;
   /** Memory and knowledge around each turn (app/semantic.ts). */
@@ -85,16 +91,22 @@ export interface GatewayOptions {
   jobs: Pick<JobEngine, "define" | "send">;
   /** Before a turn's first model call (src/teams/: a team coordinator's embedding pre-route). */
   preroute?: TurnDeps["preroute"];
+  /** Where attachments people send are kept per tenant (media/attachments.ts). */
+  attachments?: AttachmentStore;
 }
 
 export type Gateway = Awaited<ReturnType<typeof createGateway>>;
 
 export async function createGateway(opts: GatewayOptions) {
   const { config, db, log } = opts;
-  const pool = new LlmPool(await loadProviders(db, opts.secrets), { fetch: opts.outbound.fetch });
+  // A provider saved here is reloaded from its row on every other replica (config-events.ts).
+  const edited = (key: string) =>
+    void publishConfigEvent(db, { kind: "provider", ...providerScope(key), from: connections.holder }).catch((e) => log.warn({ err: e }, "could not tell the other replicas of a provider edit"));
+  const pool = new LlmPool(await loadProviders(db, opts.secrets), { fetch: opts.outbound.fetch, edited, observe: opts.observeLlm });
+  let unlisten = async () => {};
   const gate = await createGate(config.limits, config.redis.url, log);
-  const inbox = new Inbox(db, { owner: instanceId(opts.dataDir) });
-  const outbox = new Outbox(db, { log: log.child({ part: "outbox" }) });
+  const inbox = new Inbox(db, { owner: instanceId(opts.dataDir), leaseMs: config.database.inbox_lease_ms });
+  const outbox = new Outbox(db, { log: log.child({ part: "outbox" }), failed: opts.sendFailed });
   const connection = (id: string) => connections.get(id);
   // Skills load (and report problems) at start; the registry itself is built on the first turn.
   const skills = opts.tools ? null : new SkillCatalog({ dataDir: opts.dataDir, log: log.child({ part: "skills" }) });
@@ -112,6 +124,7 @@ export async function createGateway(opts: GatewayOptions) {
     scope: opts.scope, handoff: opts.handoff, media: config.media,
     readDocument: documentReader(knowledgeLimits(config.knowledge)),
     transcribe: transcriber(pool, config.media.transcription, log),
+    attachments: opts.attachments,
   });
   const connections = new Connections(db, opts.secrets, opts.adapters ?? ADAPTERS, log, opts.outbound.fetch, config.server.public_url, opts.onPollerLease);
   const pipeline = new Pipeline({ inbox, handler, log, connection: (id) => connections.get(id) });
@@ -130,6 +143,7 @@ export async function createGateway(opts: GatewayOptions) {
     tools: built,
     skills,
     async start() {
+      unlisten = await listenConfigEvents(db, connections.holder, log, { provider: (e) => reloadProvider(db, opts.secrets, pool, e.tenantId, e.id) });
       await connections.load();
       await pipeline.recover();
       await connections.start(pipeline);
@@ -141,6 +155,7 @@ export async function createGateway(opts: GatewayOptions) {
     },
     /** Stops receiving, then waits for in-flight events up to `graceMs`; what remains resumes after restart. */
     async stop(graceMs: number) {
+      await unlisten().catch(() => {});
       skills?.close();
       await built?.stop();
       await connections.stop();

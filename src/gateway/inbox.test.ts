@@ -4,9 +4,11 @@ import { agents, channels, tenants } from "../db/schema/index.ts";
 import { DB_KINDS, openTestDatabase, type TestDatabase } from "../../test/support/db.ts";
 import { Inbox, type Route } from "./inbox.ts";
 
-const message = (eventKey: string, text = "hi"): InboundMessage => ({
+// Each event its own chat unless a test says otherwise: per-chat order is tested on its own.
+const message = (eventKey: string, text = "hi", chatKey = `C1:${eventKey}`, command?: "cancel"): InboundMessage => ({
   eventKey,
-  chatKey: "C1:1.0",
+  chatKey,
+  ...(command ? { command } : {}),
   sender: { id: "U1" },
   text,
   attachments: [],
@@ -45,7 +47,7 @@ describe.each(DB_KINDS)("durable inbox on %s Postgres", (kind) => {
     const first = await inbox.record(a, message("Ev1"));
     const retry = await inbox.record(a, message("Ev1", "retry body"));
     expect(first.duplicate).toBe(false);
-    expect(retry).toEqual({ id: first.id, duplicate: true });
+    expect(retry).toEqual({ id: first.id, duplicate: true, held: false });
     // Another live replica cannot take it while the lease holds.
     const other = new Inbox(t.db, { owner: "node-2" });
     expect(await other.claim(a.tenantId, first.id)).toBeNull();
@@ -89,5 +91,47 @@ describe.each(DB_KINDS)("durable inbox on %s Postgres", (kind) => {
     await slow.renew(a.tenantId, [ev.id]);
     await Bun.sleep(200);
     expect(await new Inbox(t.db, { owner: "node-6" }).claim(a.tenantId, ev.id)).toBeNull();
+  });
+
+  test("one chat across two processes: an event behind another's unfinished one is held, then claimed in arrival order", async () => {
+    const A = new Inbox(t.db, { owner: "replica-a" });
+    const B = new Inbox(t.db, { owner: "replica-b" });
+    const chat = "C9:order";
+    const e1 = await A.record(a, message("Or1", "one", chat));
+    const e2 = await B.record(a, message("Or2", "two", chat));
+    const e3 = await A.record(a, message("Or3", "three", chat));
+    expect([e1.held, e2.held, e3.held]).toEqual([false, true, true]);
+    // Another chat, and /cancel in this one, are never held.
+    expect((await B.record(a, message("Or-other", "x", "C9:other"))).held).toBe(false);
+    expect((await B.record(a, message("Or-cancel", "/cancel", chat, "cancel"))).held).toBe(false);
+
+    expect((await B.claimHeld(a.tenantId, [e2.id])).claimed).toEqual([]);
+    expect([...(await B.claimHeld(a.tenantId, [e2.id])).waiting]).toEqual([e2.id]);
+    await t.db.withTenant(a.tenantId, (tx) => A.finish(tx, e1.id, "done"));
+    // e3 waits for e2 even though e1 (its own recorder's) is done.
+    expect((await A.claimHeld(a.tenantId, [e3.id])).claimed).toEqual([]);
+    expect((await B.claimHeld(a.tenantId, [e2.id])).claimed.map((c) => c.message.text)).toEqual(["two"]);
+    // While e3 waits, a new event queues behind it wherever it arrives.
+    expect((await B.record(a, message("Or4", "four", chat))).held).toBe(true);
+    await t.db.withTenant(a.tenantId, (tx) => B.finish(tx, e2.id, "done"));
+    const third = await A.claimHeld(a.tenantId, [e3.id]);
+    expect(third.claimed.map((c) => c.message.text)).toEqual(["three"]);
+    expect(third.waiting.size).toBe(0);
+  });
+
+  test("a dead owner's events are taken over oldest first, each only as its chat's head", async () => {
+    const dead = new Inbox(t.db, { owner: "replica-dead", leaseMs: 1 });
+    const live = new Inbox(t.db, { owner: "replica-live" });
+    const chat = "C9:takeover";
+    const first = await dead.record(b, message("Tk1", "one", chat));
+    const second = await live.record(b, message("Tk2", "two", chat));
+    expect(second.held).toBe(true);
+    await Bun.sleep(20);
+    const heir = new Inbox(t.db, { owner: "replica-heir" });
+    expect(await heir.claim(b.tenantId, second.id)).toBeNull();
+    expect((await heir.claim(b.tenantId, first.id))?.message.text).toBe("one");
+    // The heir now works on the head, so it may queue the next one behind it.
+    expect((await heir.claim(b.tenantId, second.id))?.message.text).toBe("two");
+    expect((await live.claimHeld(b.tenantId, [second.id])).waiting.size).toBe(0);
   });
 });

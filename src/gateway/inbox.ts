@@ -11,6 +11,14 @@
  * knows its own orphans at once) and `lease_until` is renewed while it works. A claim whose owner
  * died is taken over by whoever sweeps after the lease ran out — another replica, or the same host
  * after a restart.
+ *
+ * Per-chat order across processes: an event runs only when no earlier unfinished event of its chat
+ * is held by another process (this process queues its own in memory, pipeline.ts). A recorder
+ * finds that out in the recording statement itself (no extra transaction on the hot path); an
+ * event recorded behind another process's is inserted `pending` (held) and claimed with
+ * `claimHeld` once it heads its chat — the only extra transactions, paid by contended chats alone.
+ * Takeover keeps the order: a dead owner's events are claimed oldest first, each only as its
+ * chat's head.
  */
 import { and, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import type { AuditEntry } from "../agent/audit.ts";
@@ -31,6 +39,14 @@ export interface Recorded {
   id: string;
   /** True when this channel event was already recorded (a retry or a re-poll). */
   duplicate: boolean;
+  /** Recorded unclaimed behind an earlier event of its chat held elsewhere: run it after `claimHeld`. */
+  held: boolean;
+}
+
+export interface Claimed {
+  id: string;
+  channelId: string;
+  message: InboundMessage;
 }
 
 export type FinalStatus = "done" | "failed" | "ignored";
@@ -77,7 +93,7 @@ export class Inbox {
 
   /** A new claim by this process, as recorded events carry it. */
   private newClaim() {
-    return { owner: this.owner, leaseUntil: this.leaseEnd() };
+    return { owner: this.owner, leaseUntil: this.leaseEnd(), serialize: this.db.mode === "external" };
   }
 
   /**
@@ -89,9 +105,29 @@ export class Inbox {
       const [row] = await tx
         .update(inboundEvents)
         .set({ status: "processing", owner: this.owner, leaseUntil: this.leaseEnd(), attempts: sql`${inboundEvents.attempts} + 1` })
-        .where(and(eq(inboundEvents.id, id), this.claimable()))
+        .where(and(eq(inboundEvents.id, id), this.claimable(), this.headOfChat()))
         .returning({ channelId: inboundEvents.channelId, message: inboundEvents.message });
       return row ? { channelId: row.channelId, message: row.message as InboundMessage } : null;
+    });
+  }
+
+  /**
+   * Claims those of this process's held events that now head their chat (one per chat per call);
+   * `waiting` are the ones still held. An id in neither was taken over or finished elsewhere.
+   */
+  async claimHeld(tenantId: string, ids: string[]): Promise<{ claimed: Claimed[]; waiting: Set<string> }> {
+    return this.db.withTenant(tenantId, async (tx) => {
+      const rows = await tx
+        .update(inboundEvents)
+        .set({ status: "processing", owner: this.owner, leaseUntil: this.leaseEnd(), attempts: sql`${inboundEvents.attempts} + 1` })
+        .where(and(inArray(inboundEvents.id, ids), eq(inboundEvents.status, "pending"), this.headOfChat()))
+        .returning({ id: inboundEvents.id, channelId: inboundEvents.channelId, message: inboundEvents.message, arrival: inboundEvents.arrival });
+      const left = await tx
+        .select({ id: inboundEvents.id })
+        .from(inboundEvents)
+        .where(and(inArray(inboundEvents.id, ids), eq(inboundEvents.status, "pending")));
+      rows.sort((x, y) => x.arrival - y.arrival);
+      return { claimed: rows.map((r) => ({ id: r.id, channelId: r.channelId, message: r.message as InboundMessage })), waiting: new Set(left.map((r) => r.id)) };
     });
   }
 
@@ -120,7 +156,7 @@ export class Inbox {
     const out: { tenantId: string; id: string }[] = [];
     for (const { id: tenantId } of ids) {
       const rows = await this.db.withTenant(tenantId, (tx) =>
-        tx.select({ id: inboundEvents.id }).from(inboundEvents).where(this.claimable()).orderBy(inboundEvents.receivedAt),
+        tx.select({ id: inboundEvents.id }).from(inboundEvents).where(this.claimable()).orderBy(inboundEvents.arrival),
       );
       out.push(...rows.map((r) => ({ tenantId, id: r.id })));
     }
@@ -135,6 +171,14 @@ export class Inbox {
         or(eq(inboundEvents.owner, this.owner), isNull(inboundEvents.leaseUntil), lt(inboundEvents.leaseUntil, sql`now()`)),
       ),
     );
+  }
+
+  /** No earlier unfinished event of the same chat, other than ones this process is working on. */
+  private headOfChat() {
+    return sql`not exists (select 1 from inbound_events e
+      where e.tenant_id = inbound_events.tenant_id and e.channel_id = inbound_events.channel_id and e.chat_key = inbound_events.chat_key
+        and e.arrival < inbound_events.arrival and e.status in ('pending', 'processing')
+        and not (e.status = 'processing' and e.owner = ${this.owner}::text))`;
   }
 
   private leaseEnd(): Date {

@@ -35,6 +35,8 @@ export interface OutboxOptions {
   maxDelayMs?: number;
   sleep?: (ms: number) => Promise<void>;
   log?: Logger;
+  /** Told of every failed send attempt; `final` when the reply is given up (/metrics). */
+  failed?: (final: boolean) => void;
 }
 
 export interface Prepared {
@@ -84,6 +86,7 @@ export class Outbox {
   private readonly maxDelayMs: number;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly log?: Logger;
+  private readonly failed?: (final: boolean) => void;
 
   constructor(
     private readonly db: Database,
@@ -94,6 +97,7 @@ export class Outbox {
     this.maxDelayMs = opts.maxDelayMs ?? 30_000;
     this.sleep = opts.sleep ?? Bun.sleep;
     this.log = opts.log;
+    this.failed = opts.failed;
   }
 
   /** Records and delivers in one go (command answers, refusals, tests). */
@@ -143,6 +147,7 @@ export class Outbox {
       } catch (e) {
         lastError = e instanceof Error ? e.message : String(e);
         const retryable = e instanceof SendError ? e.retryable : false;
+        this.failed?.(!retryable || attempt === this.maxAttempts);
         if (!retryable || attempt === this.maxAttempts) {
           const outcome: SendOutcome = { status: "failed", error: lastError };
           await this.mark(tenantId, { id: prepared.id, status: "failed", lastError, attempts: attempt, settlement: settle?.(outcome) });

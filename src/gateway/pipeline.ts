@@ -6,17 +6,25 @@
  * event; the handler records the reply before sending it and re-sends a recorded reply rather than
  * generating another. `recover()` at start, and a sweep while running, take over events whose
  * owner died; leases of events still being worked on are renewed.
+ *
+ * Across processes the inbox keeps a chat's order: an event recorded behind another process's
+ * unfinished event of the same chat comes back `held`; it is polled (`HELD_POLL_MS`) until it heads
+ * its chat, then claimed and queued like any other. Only contended chats pay for the polling.
  */
 import type { Logger } from "pino";
 import type { ChannelAdapter, InboundMessage, InboundSink } from "../channels/types.ts";
 import type { EventHandler } from "./event-handler.ts";
 import type { Inbox } from "./inbox.ts";
 
+const HELD_POLL_MS = 25;
+
 export interface Connection {
   tenantId: string;
   channelId: string;
   agentId: string;
   adapter: ChannelAdapter;
+  /** The channel's `feedback` setting is on: answers carry 👍/👎 (feedback-buttons.ts). */
+  feedback?: boolean;
 }
 
 export interface PipelineDeps {
@@ -33,13 +41,17 @@ export class Pipeline {
   private readonly working = new Map<string, string>();
   private readonly inFlight = new Set<Promise<void>>();
   private timer: ReturnType<typeof setInterval> | null = null;
+  /** Held event id → its connection, in arrival order. */
+  private readonly held = new Map<string, Connection>();
+  private heldTimer: ReturnType<typeof setTimeout> | null = null;
+  private stopped = false;
 
   constructor(private readonly deps: PipelineDeps) {}
 
   /** The sink one connection's adapter hands messages to; resolves once the message is durable. */
   sinkFor(conn: Connection): InboundSink {
     return async (message) => {
-      const { id, duplicate } = await this.deps.inbox.submit(conn, message, {
+      const { id, duplicate, held } = await this.deps.inbox.submit(conn, message, {
         tenantId: conn.tenantId,
         kind: "inbound",
         agentId: conn.agentId,
@@ -51,8 +63,33 @@ export class Pipeline {
         this.deps.log.info({ channel: conn.channelId, event: message.eventKey }, "duplicate delivery acknowledged, not reprocessed");
         return;
       }
+      if (held) return this.hold(conn, id);
       this.schedule(conn, id, message, false);
     };
+  }
+
+  private hold(conn: Connection, id: string): void {
+    this.held.set(id, conn);
+    this.heldTimer ??= setTimeout(() => void this.pollHeld(), HELD_POLL_MS);
+  }
+
+  /** Claims held events that now head their chat; forgets those another process took over. */
+  private async pollHeld(): Promise<void> {
+    const byTenant = new Map<string, string[]>();
+    for (const [id, conn] of this.held) byTenant.set(conn.tenantId, [...(byTenant.get(conn.tenantId) ?? []), id]);
+    for (const [tenantId, ids] of byTenant) {
+      try {
+        const { claimed, waiting } = await this.deps.inbox.claimHeld(tenantId, ids);
+        for (const c of claimed) {
+          const conn = this.held.get(c.id);
+          if (conn && !this.working.has(c.id)) this.schedule(conn, c.id, c.message, false);
+        }
+        for (const id of ids) if (!waiting.has(id)) this.held.delete(id);
+      } catch (e) {
+        this.deps.log.warn({ err: e }, "claiming held inbound events failed");
+      }
+    }
+    this.heldTimer = this.held.size && !this.stopped ? setTimeout(() => void this.pollHeld(), HELD_POLL_MS) : null;
   }
 
   /** Takes over unfinished events (this process's previous life's, or expired leases); returns how many. */
@@ -61,6 +98,8 @@ export class Pipeline {
     for (const { tenantId, id } of await this.deps.inbox.unfinished()) {
       if (this.working.has(id)) continue;
       const claimed = await this.deps.inbox.claim(tenantId, id);
+      if (claimed) this.held.delete(id);
+      if (claimed && this.working.has(id)) continue;
       const conn = claimed && this.deps.connection(claimed.channelId);
       if (!claimed) continue;
       if (!conn) {
@@ -89,6 +128,11 @@ export class Pipeline {
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    // Held events stay pending in the inbox: another process (or this one's next life) takes them.
+    this.stopped = true;
+    if (this.heldTimer) clearTimeout(this.heldTimer);
+    this.heldTimer = null;
+    this.held.clear();
     await this.idle();
   }
 

@@ -24,7 +24,7 @@ async function openConversation(tx: Tx, chat: Chat) {
   return row;
 }
 
-export function createHandoffChat(deps: { db: Database; escalated?: (source: string) => void; opened?: (h: Handoff) => void }): HandoffPort {
+export function createHandoffChat(deps: { db: Database; escalated?: (h: Handoff) => void; opened?: (h: Handoff) => void }): HandoffPort {
   return {
     async hold(tenantId, chat, eventId, content) {
       return deps.db.withTenant(tenantId, async (tx) => {
@@ -46,7 +46,7 @@ export function createHandoffChat(deps: { db: Database; escalated?: (source: str
         const conv = (await openConversation(tx, chat))!;
         return insertHandoff(tx, { tenantId, agentId: conv.agentId, conversationId: conv.id, reason: `${user} asked for a person (/human)`, rule: "human_command", source: "command" });
       });
-      if (created) deps.escalated?.("command");
+      if (created) deps.escalated?.(handoff);
       if (created) deps.opened?.(handoff);
       return created ? HUMAN_TEXT.escalated : HUMAN_TEXT.already;
     },

@@ -18,13 +18,13 @@ export interface HandoffService {
  * `escalated`: told of every handoff started (not of a repeated escalation), for the measures;
  * `opened`: told of it after it committed (the notification job).
  */
-export function createHandoffService(deps: { db: Database; escalated?: (source: string) => void; opened?: (h: Handoff) => void }): HandoffService {
+export function createHandoffService(deps: { db: Database; escalated?: (h: Handoff) => void; opened?: (h: Handoff) => void }): HandoffService {
   return {
     async escalate(req) {
       if (!ESCALATION_SOURCES.includes(req.source)) throw new Error(`unknown escalation source: ${String(req.source)}`);
       if (!req.reason.trim()) throw new Error("an escalation needs a reason");
       const result = await deps.db.withTenant(req.tenantId, (tx) => insertHandoff(tx, req));
-      if (result.created) deps.escalated?.(req.source);
+      if (result.created) deps.escalated?.(result.handoff);
       if (result.created) deps.opened?.(result.handoff);
       return result;
     },

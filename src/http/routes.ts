@@ -90,12 +90,16 @@ export function buildHttp(deps: HttpDeps) {
       started.set(request, performance.now());
       setSecurityHeaders(set.headers);
     })
-    .onAfterResponse(({ request, route, set }) => {
+    .onAfterResponse(({ request, route, set, responseValue }) => {
       const t0 = started.get(request);
       const method = request.method;
       const label = route || "unmatched";
-      deps.metrics.httpRequests.inc({ method, route: label, status: String(set.status ?? 200) });
+      // A handler that returns its own Response (a 401, a redirect) leaves `set.status` untouched.
+      const status = responseValue instanceof Response ? responseValue.status : Number(set.status ?? 200);
+      deps.metrics.httpRequests.inc({ method, route: label, status: String(status) });
       if (t0 !== undefined) deps.metrics.httpDuration.observe({ method, route: label }, (performance.now() - t0) / 1000);
+      // The route's pattern, never the URL: a query string or a path segment may carry a token.
+      if (deps.config.log.access) deps.log.info({ method, route: label, status, ms: t0 === undefined ? null : Math.round(performance.now() - t0) }, "http request");
     })
     .onError(({ error, code, request }) => errorResponse(error, code, deps.log, request))
     .use(healthz())

@@ -20,7 +20,16 @@
 import { parseChainEntry } from "./chain.ts";
 import { LlmCallError, LlmChainError } from "./errors.ts";
 import { Semaphore } from "./semaphore.ts";
-import type { Attempt, AudioInput, ChatRequest, ChatResult, LinkBound, LlmProvider, ModelLister, ProviderSettings, Transcriber } from "./types.ts";
+import type { Attempt, AudioInput, ChatRequest, ChatResult, LinkBound, LlmProvider, ModelLister, ProviderSettings, Transcriber, Usage } from "./types.ts";
+
+/** One link's outcome, for /metrics: `ok`, a failure kind (errors.ts), or `refused` (the budget bound). */
+export interface LinkOutcome {
+  provider: string;
+  model: string;
+  outcome: string;
+  latencyMs: number;
+  usage?: Usage;
+}
 
 export type PoolProvider = LlmProvider & Partial<ModelLister> & Partial<Transcriber>;
 export type ProviderFactory = (settings: ProviderSettings) => Promise<PoolProvider>;
@@ -48,10 +57,21 @@ export class LlmPool {
   readonly #createProvider: ProviderFactory;
 
   readonly #fetch: typeof fetch | undefined;
+  readonly #edited: ((key: string) => void) | undefined;
+  readonly #observe: ((o: LinkOutcome) => void) | undefined;
 
-  /** `fetch`: the composition root passes the SSRF-guarded one (src/net/outbound.ts) for every provider. */
-  constructor(settings: ProviderSettings[], options: { createProvider?: ProviderFactory; fetch?: typeof fetch } = {}) {
+  /**
+   * `fetch`: the composition root passes the SSRF-guarded one (src/net/outbound.ts) for every provider.
+   * `edited`: told the pool key of every set/remove made here (the gateway tells the other replicas).
+   * `observe`: told every link's outcome of a chat (/metrics).
+   */
+  constructor(
+    settings: ProviderSettings[],
+    options: { createProvider?: ProviderFactory; fetch?: typeof fetch; edited?: (key: string) => void; observe?: (o: LinkOutcome) => void } = {},
+  ) {
     this.#fetch = options.fetch;
+    this.#edited = options.edited;
+    this.#observe = options.observe;
     for (const s of settings) {
       this.#settings.set(s.id, s);
       this.#gates.set(s.id, new Semaphore(s.maxConcurrency));
@@ -63,17 +83,22 @@ export class LlmPool {
     return [...this.#settings.keys()];
   }
 
-  /** Adds or replaces a provider while running (admin console); calls in flight keep their client. */
-  set(settings: ProviderSettings): void {
+  /**
+   * Adds or replaces a provider while running (admin console); calls in flight keep their client.
+   * `announce` false: an edit another replica made and announced already.
+   */
+  set(settings: ProviderSettings, announce = true): void {
     const had = this.#settings.get(settings.id);
     this.#settings.set(settings.id, settings);
     if (!had || had.maxConcurrency !== settings.maxConcurrency) this.#gates.set(settings.id, new Semaphore(settings.maxConcurrency));
     this.#instances.delete(settings.id);
+    if (announce) this.#edited?.(settings.id);
   }
 
-  remove(id: string): void {
+  remove(id: string, announce = true): void {
     this.#settings.delete(id);
     this.#instances.delete(id);
+    if (announce) this.#edited?.(id);
   }
 
   /** `tenantId`: a chain entry names that tenant's own provider (tenantProviderKey) before the platform's of the same id. */
@@ -88,6 +113,7 @@ export class LlmPool {
       const limit = model && opts.bound ? opts.bound(provider, model, request) : {};
       if ("refused" in limit) {
         refused.push(limit.refused);
+        this.#observe?.({ provider, model, outcome: "refused", latencyMs: 0 });
         continue;
       }
       const linkRequest = limit.maxTokens === undefined ? request : { ...request, maxTokens: limit.maxTokens };
@@ -99,9 +125,12 @@ export class LlmPool {
         const out = await this.#call(key, opts.signal, (p, signal) => p.chat(model, linkRequest, signal));
         const latencyMs = elapsed(started);
         attempts.push({ provider, model, ok: true, latencyMs });
+        this.#observe?.({ provider, model, outcome: "ok", latencyMs, usage: out.usage });
         return { ...out, provider, model, latencyMs, attempts };
       } catch (e) {
-        attempts.push({ provider, model, ok: false, error: describe(e), latencyMs: elapsed(started) });
+        const latencyMs = elapsed(started);
+        attempts.push({ provider, model, ok: false, error: describe(e), latencyMs });
+        this.#observe?.({ provider, model, outcome: e instanceof LlmCallError ? e.kind : "internal", latencyMs });
         if (opts.signal?.aborted) throw new LlmChainError(attempts, true);
         // Everything else falls back, 4xx included (not just 408/429): a bad model name or a revoked
         // key on the primary is the operator's mistake, and the secondary may well still answer.

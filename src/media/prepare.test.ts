@@ -54,3 +54,14 @@ describe("voice notes", () => {
     expect(none.refusals[0]).toContain("no transcription is set up");
   });
 });
+
+describe("keeping", () => {
+  test("every admitted file is handed to keep under its sniffed type; a refused type is not kept", async () => {
+    const kept: { name: string; mime: string; kind: string; size: number }[] = [];
+    const keep = async (f: { name: string; mime: string; kind: string }, bytes: Uint8Array) => void kept.push({ ...f, size: bytes.byteLength });
+    const exe = new Uint8Array([0x4d, 0x5a, 0x90, 0, 3, 0, 0, 0, 4, 0, 0, 0, 0xff, 0xff, 0, 0]);
+    const out = await prepareAttachments(channel({ p: PNG, x: exe }), [att("p", "receipt.jpg"), att("x", "invoice.pdf")], CONFIG, { seesImages: false, keep });
+    expect(kept).toEqual([{ name: "receipt.jpg", mime: "image/png", kind: "image", size: PNG.byteLength }]);
+    expect(out.refusals).toHaveLength(2);
+  });
+});

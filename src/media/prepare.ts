@@ -37,6 +37,8 @@ export interface MediaAbilities {
   readDocument?: DocumentReader;
   /** Voice notes to text (config media.transcription); without it they are refused plainly. */
   transcribe?: (audio: AudioInput, signal?: AbortSignal) => Promise<string>;
+  /** Keeps an admitted file in the tenant's attachment store (media/attachments.ts); it must not throw. */
+  keep?: (file: { name: string; mime: string; kind: MediaKind }, bytes: Uint8Array) => Promise<void>;
 }
 
 /** Whisper endpoints pick the decoder by the file's extension: name it by the sniffed type. */
@@ -67,6 +69,7 @@ export async function prepareAttachments(adapter: Pick<ChannelAdapter, "download
       continue;
     }
     const verdict = await admit(a.name, bytes, limits);
+    if (verdict.ok) await can.keep?.({ name: a.name, mime: verdict.mime, kind: verdict.kind }, bytes);
     if (!verdict.ok) out.refusals.push(verdict.message);
     else if (verdict.kind === "image" && can.seesImages) {
       // Bounded by max_image_mb (admit): at most ~1.34× that as base64 in the request.

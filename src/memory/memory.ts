@@ -6,7 +6,7 @@
  */
 import { createHash } from "node:crypto";
 import { sql } from "drizzle-orm";
-import type { Database } from "../db/database.ts";
+import type { Database, Tx } from "../db/database.ts";
 import { rowsOf, uuidArray } from "../db/set-sql.ts";
 import type { Embedder } from "../embeddings/embedder.ts";
 import { estimateTokens } from "../agent/tokens.ts";
@@ -55,6 +55,30 @@ export class Memory {
     );
     if (!vector) this.deps.nudge?.(tenantId);
     return rows[0]!;
+  }
+
+  /**
+   * Rewrites one memory about `userKey` (the People page) and embeds the new text at once, so recall
+   * finds it by what it says now; null when there is no such memory. The same text as another memory
+   * of that employee about that person is refused (they would be one memory).
+   */
+  async revise(tenantId: string, id: string, userKey: string, text: string, onChanged: (tx: Tx, m: { agentId: string }) => Promise<void>): Promise<{ agentId: string } | null> {
+    const content = text.trim().replace(/\s+/g, " ");
+    const hash = createHash("sha256").update(content.toLowerCase()).digest("hex");
+    const { embedder, vectors } = this.deps;
+    const vector = await embedder.embed([content], "query").then((v) => v[0]!, () => null);
+    const encoded = vector ? vectors.decodeSql(sql`${vectors.encode(vector)}`) : sql`null`;
+    const changed = await this.deps.db.withTenant(tenantId, async (tx) => {
+      const [row] = await rowsOf<{ agent_id: string }>(
+        tx,
+        sql`update memories set content = ${content}, content_hash = ${hash}, model = ${vector ? embedder.model : null}, embedding = ${encoded}
+             where tenant_id = ${tenantId}::uuid and id = ${id}::uuid and user_key = ${userKey} returning agent_id`,
+      );
+      if (row) await onChanged(tx, { agentId: row.agent_id });
+      return row ? { agentId: row.agent_id } : null;
+    });
+    if (changed && !vector) this.deps.nudge?.(tenantId);
+    return changed;
   }
 
   /** Memories of this employee about this user (or everyone) most similar to `query`, within `budgetTokens`. */

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import pino from "pino";
 import { validate } from "../config/load.ts";
 import { eq } from "drizzle-orm";
-import { agents, agentVersions, channels, llmProviders, tenants } from "../db/schema/index.ts";
+import { agents, auditLog, cannedReplies, channels, configVersions, handoffDestinations, llmProviders, tenants } from "../db/schema/index.ts";
 import { SecretBox } from "../secrets/box.ts";
 import { DB_KINDS, openTestDatabase, type TestDatabase } from "../../test/support/db.ts";
 import { applyProvisioning } from "./apply.ts";
@@ -61,7 +61,7 @@ describe.each(DB_KINDS)("provisioning from config on %s Postgres", (kind) => {
     }));
     expect(acme.agents.sort()).toEqual([["ada", ["local/llama3"]], ["temp", []]]);
     expect(acme.channels.map((c) => [c.name, c.kind, c.mode, c.settings])).toEqual([
-      ["acme-bot", "telegram", "polling", { api_root: "https://api.telegram.org", groups: "mention" }],
+      ["acme-bot", "telegram", "polling", { api_root: "https://api.telegram.org", groups: "mention", feedback: "off" }],
     ]);
     const sealed = acme.channels[0]!.secrets;
     expect(Buffer.from(sealed).toString("latin1")).not.toContain(TOKEN_A);
@@ -79,7 +79,7 @@ describe.each(DB_KINDS)("provisioning from config on %s Postgres", (kind) => {
     const again = await t.db.withTenant(acme, (tx) => tx.select({ id: agents.id, slug: agents.slug }).from(agents));
     expect(again.sort((a, b) => a.slug.localeCompare(b.slug))).toEqual(before.sort((a, b) => a.slug.localeCompare(b.slug)));
     // Versions (src/versions/): the unchanged re-apply wrote none.
-    const adaVersions = await t.db.withTenant(acme, (tx) => tx.select({ version: agentVersions.version, author: agentVersions.author, source: agentVersions.source, slug: agents.slug }).from(agentVersions).innerJoin(agents, eq(agents.id, agentVersions.agentId)));
+    const adaVersions = await t.db.withTenant(acme, (tx) => tx.select({ version: configVersions.version, author: configVersions.author, source: configVersions.source, slug: agents.slug }).from(configVersions).innerJoin(agents, eq(agents.id, configVersions.objectId)));
     expect(adaVersions.filter((v) => v.slug === "ada")).toEqual([{ version: 1, author: "config", source: "config", slug: "ada" }]);
     await applyProvisioning(declared(false), t.db, box, quiet);
     const pruned = await t.db.withTenant(acme, (tx) => tx.select({ slug: agents.slug }).from(agents));
@@ -103,6 +103,38 @@ describe.each(DB_KINDS)("provisioning from config on %s Postgres", (kind) => {
     expect((await ada()).heartbeatLastAt).toEqual(on.heartbeatLastAt);
     await applyProvisioning(declared(), t.db, box, quiet);
     expect([(await ada()).heartbeat, (await ada()).heartbeatLastAt]).toEqual([null, null]);
+  });
+
+  test("escalation as code: destination and canned replies per tenant, idempotent, console-made replies stay", async () => {
+    const withEscalation = () => {
+      const raw = declared(false);
+      const cfg = validate({
+        ...raw,
+        llm: { providers: [{ id: "local", kind: "ollama", base_url: "http://127.0.0.1:11434", api_key: "sk-provider-secret" }] },
+        tenants: [
+          { slug: "acme", name: "Acme", agents: [{ slug: "ada", name: "Ada", channels: [{ kind: "telegram", name: "acme-bot", bot_token: TOKEN_A }] }],
+            escalation: { destination: { channel: "acme-bot", chat: "-1001234", timeout_minutes: 10 }, canned_replies: [{ title: "Hours", body: "We answer 9–17 on weekdays." }] } },
+          { slug: "globex", name: "Globex", agents: [{ slug: "gus", name: "Gus", channels: [{ kind: "slack", name: "globex-slack", bot_token: TOKEN_B, signing_secret: "s3cr3t" }] }],
+            escalation: { canned_replies: [{ title: "Hours", body: "Globex never sleeps." }] } },
+        ],
+      });
+      return cfg;
+    };
+    await applyProvisioning(withEscalation(), t.db, box, quiet);
+    const acme = await tenantId("acme");
+    const globex = await tenantId("globex");
+    const [dest] = await t.db.withTenant(acme, (tx) => tx.select().from(handoffDestinations));
+    expect(dest).toMatchObject({ chat: "-1001234", timeoutMinutes: 10, updatedBy: "config" });
+    expect(await t.db.withTenant(globex, (tx) => tx.select().from(handoffDestinations))).toEqual([]);
+    expect((await t.db.withTenant(acme, (tx) => tx.select().from(cannedReplies))).map((c) => c.body)).toEqual(["We answer 9–17 on weekdays."]);
+    expect((await t.db.withTenant(globex, (tx) => tx.select().from(cannedReplies))).map((c) => c.body)).toEqual(["Globex never sleeps."]);
+    // A console-made reply stays; re-applying writes nothing (no new audit entry).
+    await t.db.withTenant(acme, (tx) => tx.insert(cannedReplies).values({ tenantId: acme, title: "Console", body: "made by hand" }));
+    const audits = async () => (await t.db.withTenant(acme, (tx) => tx.select().from(auditLog).where(eq(auditLog.kind, "handoff")))).length;
+    const before = await audits();
+    await applyProvisioning(withEscalation(), t.db, box, quiet);
+    expect(await audits()).toBe(before);
+    expect((await t.db.withTenant(acme, (tx) => tx.select().from(cannedReplies))).map((c) => c.title).sort()).toEqual(["Console", "Hours"]);
   });
 
   test("a tenant dropped from the config is reported, never deleted", async () => {

@@ -10,9 +10,12 @@ import type { ChannelConfig, Config } from "../config/schema.ts";
 import type { Database, Tx } from "../db/database.ts";
 import { agents, channels, llmProviders, tenants, tenantSecrets } from "../db/schema/index.ts";
 import { recordAgentVersion } from "../versions/agent.ts";
+import { channelKind } from "../versions/channel.ts";
+import { recordVersion } from "../versions/store.ts";
 import { upsertSchedules } from "../schedules/provision.ts";
 import { upsertTriggers } from "../triggers/provision.ts";
 import { upsertTeams } from "../teams/provision.ts";
+import { provisionEscalation } from "../handoff/config.ts";
 import type { SecretBox } from "../secrets/box.ts";
 import { toSettings as escalationSettings } from "../escalation/settings.ts";
 import { toSettings } from "../heartbeat/settings.ts";
@@ -78,9 +81,11 @@ export async function applyProvisioning(
     return ids;
   });
 
+  const channelVersions = channelKind(box);
   for (const t of cfg.tenants) {
     await db.withTenant(tenantIds.get(t.slug)!, async (tx) => {
       const tenantId = tenantIds.get(t.slug)!;
+      const channelIds: string[] = [];
       for (const a of t.agents) {
         const values = {
           tenantId,
@@ -114,7 +119,7 @@ export async function applyProvisioning(
         summary.agents++;
         if (!a.scope && a.channels.some((c) => c.kind === "whatsapp")) summary.unscopedWhatsApp.push(`${t.slug}/${a.slug}`);
         for (const c of a.channels) {
-          await upsertChannel(tx, tenantId, agent!.id, c, box);
+          channelIds.push(await upsertChannel(tx, tenantId, agent!.id, c, box));
           summary.channels++;
         }
       }
@@ -124,6 +129,10 @@ export async function applyProvisioning(
       summary.teams += applied.written;
       // Only a tenant that declares teams is told about the others (console-made teams are normal).
       if (t.teams.length) summary.undeclaredTeams.push(...applied.undeclared.map((s) => `${t.slug}/${s}`));
+      // After the teams, which may point a channel at their coordinator: one version per real change.
+      for (const id of channelIds) await recordVersion(tx, channelVersions, id, "config", "config");
+      // After the channels (the destination names one).
+      await provisionEscalation(tx, tenantId, t.escalation);
       await upsertSecrets(tx, tenantId, t.secrets, box);
       await upsertSchedules(tx, tenantId, t.schedules);
       await upsertTriggers(tx, box, tenantId, t.triggers, log);
@@ -142,7 +151,7 @@ export async function applyProvisioning(
   return summary;
 }
 
-async function upsertChannel(tx: Tx, tenantId: string, agentId: string, c: ChannelConfig, box: SecretBox) {
+async function upsertChannel(tx: Tx, tenantId: string, agentId: string, c: ChannelConfig, box: SecretBox): Promise<string> {
   const { settings, secrets } = splitChannel(c);
   const values = {
     tenantId,
@@ -154,24 +163,26 @@ async function upsertChannel(tx: Tx, tenantId: string, agentId: string, c: Chann
     secrets: box.sealJson(secrets),
     source: "config",
   };
-  await tx
+  const [row] = await tx
     .insert(channels)
     .values(values)
-    .onConflictDoUpdate({ target: [channels.tenantId, channels.name], set: { ...values, updatedAt: sql`now()` } });
+    .onConflictDoUpdate({ target: [channels.tenantId, channels.name], set: { ...values, updatedAt: sql`now()` } })
+    .returning({ id: channels.id });
+  return row!.id;
 }
 
 /** Credentials go to the sealed column, the rest stays readable. */
 export function splitChannel(c: ChannelConfig): { settings: Record<string, string>; secrets: Record<string, string> } {
   if (c.kind === "slack")
     return {
-      settings: { api_url: c.api_url, team_id: c.team_id },
+      settings: { api_url: c.api_url, team_id: c.team_id, feedback: c.feedback },
       secrets: { bot_token: c.bot_token, signing_secret: c.signing_secret, app_token: c.app_token },
     };
   if (c.kind === "whatsapp") {
     const { kind: _k, name: _n, mode: _m, access_token, app_secret, ...settings } = c;
     return { settings, secrets: { access_token, app_secret } };
   }
-  return { settings: { api_root: c.api_root, groups: c.groups }, secrets: { bot_token: c.bot_token, webhook_secret: c.webhook_secret } };
+  return { settings: { api_root: c.api_root, groups: c.groups, feedback: c.feedback }, secrets: { bot_token: c.bot_token, webhook_secret: c.webhook_secret } };
 }
 
 /** Tenant secrets for skills, sealed; those the config declared before and no longer does are removed. */

@@ -13,6 +13,7 @@ import type { Config } from "../config/schema.ts";
 import type { Database } from "../db/database.ts";
 import { rowsOf } from "../db/set-sql.ts";
 import type { JobEngine } from "../jobs/engine.ts";
+import type { AttachmentStore } from "../media/attachments.ts";
 import { purgeTenant } from "./purge.ts";
 import { anyRetention, retentionFor } from "./settings.ts";
 
@@ -23,6 +24,8 @@ export interface RetentionDeps {
   db: Database;
   config: RetentionConfig;
   log: Logger;
+  /** Attachment rows and their blobs (files_days); without it stored files are left alone. */
+  attachments?: AttachmentStore;
 }
 
 export interface RunSummary {
@@ -45,7 +48,7 @@ export async function runRetention(deps: RetentionDeps, day: string, over: { bat
   for (const t of tenants) {
     const days = retentionFor(config, t.slug);
     // One tenant's failure (a lock timeout, a broken row) must not cost the others their purge.
-    const result = await purgeTenant(db, t.id, days, { batch, deadline }, over.now).catch((e: unknown) => {
+    const result = await purgeTenant(db, t.id, days, { batch, deadline }, over.now, deps.attachments).catch((e: unknown) => {
       log.error({ err: e, tenant: t.slug }, "retention purge failed");
       return null;
     });

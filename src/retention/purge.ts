@@ -3,11 +3,14 @@
  * transaction, so no lock is held long and FORCE RLS scopes it), looping until a statement deletes
  * fewer than a batch or the time budget is spent. Rows still pending delivery are never deleted:
  * an inbound event goes only once finished and without an unsent outbox row (its outbox rows go
- * with it, on delete cascade); audit rows only through the definer function of migration 0034.
+ * with it, on delete cascade); audit rows only through the definer function of migration 0034;
+ * attachments through their store, so a blob goes once no row of the tenant names it.
  */
-import { type SQL, sql } from "drizzle-orm";
+import { and, eq, lt, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../db/database.ts";
+import { attachments } from "../db/schema/index.ts";
 import { rowsOf } from "../db/set-sql.ts";
+import type { AttachmentStore } from "../media/attachments.ts";
 import type { Kind, RetentionDays } from "./settings.ts";
 
 export interface PurgeLimits {
@@ -42,14 +45,26 @@ function statements(days: RetentionDays, batch: number): Statement[] {
         ),
     ],
     ["llm_calls", "llm_calls", (c) => bounded("llm_calls", sql`created_at < ${c}::timestamptz`, batch)],
+    ["memories", "memories", (c) => bounded("memories", sql`created_at < ${c}::timestamptz`, batch)],
     ["audit_log", "audit", (c) => sql`select konstruct_retention_audit(${c}::timestamptz, ${batch}::int) as n`],
   ];
   return all.filter(([, kind]) => days[kind] > 0);
 }
 
 /** Deletes what is older than the tenant's settings; counts per table, and whether the budget ran out. */
-export async function purgeTenant(db: Database, tenantId: string, days: RetentionDays, limits: PurgeLimits, now = new Date()): Promise<{ counts: PurgeCounts; complete: boolean }> {
+export async function purgeTenant(db: Database, tenantId: string, days: RetentionDays, limits: PurgeLimits, now = new Date(), files?: AttachmentStore): Promise<{ counts: PurgeCounts; complete: boolean }> {
   const counts: PurgeCounts = {};
+  // Attachments first, through their store: a row and the blob no other row names leave together.
+  if (files && days.files > 0) {
+    const cutoff = new Date(now.getTime() - days.files * 86_400_000);
+    counts.attachments = 0;
+    for (;;) {
+      if (performance.now() > limits.deadline) return { counts, complete: false };
+      const ids = await db.withTenant(tenantId, (tx) => tx.select({ id: attachments.id }).from(attachments).where(and(eq(attachments.tenantId, tenantId), lt(attachments.createdAt, cutoff))).limit(limits.batch));
+      counts.attachments += await files.forget(tenantId, ids.map((r) => r.id));
+      if (ids.length < limits.batch) break;
+    }
+  }
   for (const [table, kind, statement] of statements(days, limits.batch)) {
     const cutoff = new Date(now.getTime() - days[kind] * 86_400_000).toISOString();
     counts[table] = 0;

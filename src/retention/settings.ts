@@ -4,7 +4,7 @@
  */
 import type { Config } from "../config/schema.ts";
 
-export const KINDS = ["messages", "deliveries", "audit", "llm_calls"] as const;
+export const KINDS = ["messages", "deliveries", "audit", "llm_calls", "files", "memories"] as const;
 export type Kind = (typeof KINDS)[number];
 export type RetentionDays = Record<Kind, number>;
 
@@ -16,6 +16,8 @@ export function retentionFor(config: Pick<Config, "retention" | "tenants">, slug
     deliveries: own.deliveries_days ?? base.deliveries_days,
     audit: own.audit_days ?? base.audit_days,
     llm_calls: own.llm_calls_days ?? base.llm_calls_days,
+    files: own.files_days ?? base.files_days,
+    memories: own.memories_days ?? base.memories_days,
   };
 }
 

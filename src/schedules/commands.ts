@@ -21,7 +21,7 @@ export function scheduleCommand(db: Database, changed?: (at: Date) => void) {
       return ["Your schedules:", ...rows.map((s) => `• ${line(s)}`)].join("\n");
     }
     const [verb, n] = [m[1]!.toLowerCase(), Number(m[2])];
-    const s = await db.withTenant(tenantId, (tx) => (verb === "delete" ? deleteSchedule(tx, owner, n) : setPaused(tx, owner, n, verb === "pause")));
+    const s = await db.withTenant(tenantId, (tx) => (verb === "delete" ? deleteSchedule(tx, owner, n) : setPaused(tx, owner, n, verb === "pause", { author: user, source: "chat" })));
     if (!s) return `There is no schedule #${n} of yours.`;
     if (verb === "resume") changed?.(s.nextRunAt);
     return verb === "delete" ? `Deleted schedule #${n}.` : verb === "pause" ? `Paused schedule #${n}.` : `Resumed schedule #${n}; next run ${formatRun(s.nextRunAt, s.timeZone)}.`;

@@ -9,6 +9,8 @@ import type { Tx } from "../db/database.ts";
 import { agents, channels, schedules } from "../db/schema/index.ts";
 import { KonstructError } from "../errors.ts";
 import { nextRun, validZone } from "./cron.ts";
+import { scheduleKind } from "../versions/schedule.ts";
+import { recordVersion } from "../versions/store.ts";
 import { insertSchedule } from "./store.ts";
 
 export async function upsertSchedules(tx: Tx, tenantId: string, declared: ScheduleConfig[], now = new Date()): Promise<number> {
@@ -28,6 +30,7 @@ export async function upsertSchedules(tx: Tx, tenantId: string, declared: Schedu
       .update(schedules)
       .set({ ...row, ...(moved ? { nextRunAt: nextRun(c.cron, tz, now) } : {}) })
       .where(eq(schedules.id, existing.id));
+    await recordVersion(tx, scheduleKind, existing.id, "config", "config");
   }
   const names = declared.map((c) => c.name);
   await tx.delete(schedules).where(and(eq(schedules.source, "config"), isNotNull(schedules.name), ...(names.length ? [notInArray(schedules.name, names)] : [])));

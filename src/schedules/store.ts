@@ -6,7 +6,9 @@
 import { and, desc, eq, sql } from "drizzle-orm";
 import type { Tx } from "../db/database.ts";
 import { rowsOf } from "../db/set-sql.ts";
-import { type Schedule, type ScheduleRun, scheduleRuns, schedules } from "../db/schema/index.ts";
+import { type Schedule, type ScheduleRun, scheduleRuns, schedules, type VersionSource } from "../db/schema/index.ts";
+import { scheduleKind } from "../versions/schedule.ts";
+import { recordVersion } from "../versions/store.ts";
 import { nextRun, validZone } from "./cron.ts";
 
 export type NewSchedule = Omit<typeof schedules.$inferInsert, "number" | "id" | "nextRunAt" | "lastRunAt" | "createdAt">;
@@ -21,6 +23,8 @@ export async function insertSchedule(tx: Tx, row: NewSchedule, now: Date): Promi
     .insert(schedules)
     .values({ ...row, timeZone: tz, number: Number(top!.next), nextRunAt: first })
     .returning();
+  // Made by config as code, or in a chat by its owner (the schedule tool).
+  await recordVersion(tx, scheduleKind, s!.id, row.source === "config" ? "config" : row.ownerUser || "chat", row.source === "config" ? "config" : "chat");
   return s!;
 }
 
@@ -40,9 +44,16 @@ export function schedulesOf(tx: Tx, o: Owner): Promise<Schedule[]> {
 const mine = (o: Owner | null, n: number) =>
   o ? and(eq(schedules.number, n), eq(schedules.agentId, o.agentId), eq(schedules.ownerUser, o.ownerUser)) : eq(schedules.number, n);
 
-/** Pauses or resumes #N (the owner's, or any when `o` is null: console). Missed due times are handled by the ticker on resume. */
-export async function setPaused(tx: Tx, o: Owner | null, n: number, paused: boolean): Promise<Schedule | null> {
+/** Who pauses or resumes (src/versions/): the console's user, or the owner in a chat. */
+export interface ChangedBy {
+  author: string;
+  source: VersionSource;
+}
+
+/** Pauses or resumes #N (the owner's, or any when `o` is null: console), as a new version. Missed due times are handled by the ticker on resume. */
+export async function setPaused(tx: Tx, o: Owner | null, n: number, paused: boolean, by: ChangedBy = o ? { author: o.ownerUser, source: "chat" } : { author: "console", source: "console" }): Promise<Schedule | null> {
   const [s] = await tx.update(schedules).set({ paused }).where(mine(o, n)).returning();
+  if (s) await recordVersion(tx, scheduleKind, s.id, by.author, by.source);
   return s ?? null;
 }
 

@@ -10,6 +10,8 @@ import type { TeamConfig } from "../config/schema.ts";
 import type { Tx } from "../db/database.ts";
 import { agents, channels, teamMembers, teams } from "../db/schema/index.ts";
 import { KonstructError } from "../errors.ts";
+import { recordVersion } from "../versions/store.ts";
+import { teamKind } from "../versions/team.ts";
 import { touch } from "./store.ts";
 
 export interface TeamsApplied {
@@ -53,6 +55,8 @@ export async function upsertTeams(tx: Tx, tenantId: string, tenantSlug: string, 
       result.written++;
       touch(tenantId);
     }
+    // Unchanged at restart = no new version (recordVersion compares with the latest).
+    await recordVersion(tx, teamKind, team!.id, "config", "config");
     for (const [ci, name] of c.channels.entries()) {
       const [ch] = await tx.select({ id: channels.id, agentId: channels.agentId }).from(channels).where(eq(channels.name, name));
       if (!ch) throw new KonstructError("config_invalid", `${at}.channels[${ci}]: no channel named '${name}' in this tenant`);

@@ -6,8 +6,10 @@
  */
 import { and, asc, eq, inArray, ne, sql } from "drizzle-orm";
 import type { Database, Tx } from "../db/database.ts";
-import { type Agent, agents, type Team, teamMembers, teams } from "../db/schema/index.ts";
+import { type Agent, agents, type Team, teamMembers, teams, type VersionSource } from "../db/schema/index.ts";
 import { KonstructError } from "../errors.ts";
+import { lockVersioned, recordVersion } from "../versions/store.ts";
+import { teamKind } from "../versions/team.ts";
 
 export const MAX_SPECIALISTS = 12;
 
@@ -65,33 +67,57 @@ export async function getTeam(db: Database, tenantId: string, id: string): Promi
   return t;
 }
 
-/** Creates or replaces; problems come back by field (the Teams page shows them next to it). */
-export async function saveTeam(db: Database, tenantId: string, id: string | null, f: TeamInput): Promise<{ id: string } | { errors: Record<string, string> }> {
+/** Who saves (src/versions/): `expected` refuses a save made from a stale form. */
+export interface TeamSaveBy {
+  author: string;
+  source: VersionSource;
+  expected?: number;
+}
+
+type Saved = { id: string } | { errors: Record<string, string> };
+
+/** Creates or replaces, with a new version in the same transaction; problems come back by field (the Teams page shows them next to it). */
+export async function saveTeam(db: Database, tenantId: string, id: string | null, f: TeamInput, by: TeamSaveBy = { author: "console", source: "console" }): Promise<Saved> {
+  return db.withTenant(tenantId, async (tx): Promise<Saved> => {
+    if (id) {
+      try {
+        await lockVersioned(tx, teamKind, id, by.expected);
+      } catch (e) {
+        if (e instanceof KonstructError && e.code === "conflict") return { errors: { version: e.message } };
+        throw e;
+      }
+    }
+    const r = await writeTeam(tx, tenantId, id, f);
+    if ("id" in r) await recordVersion(tx, teamKind, r.id, by.author, by.source);
+    return r;
+  });
+}
+
+/** The checks and the write, inside the caller's transaction (also a rollback's). */
+export async function writeTeam(tx: Tx, tenantId: string, id: string | null, f: TeamInput): Promise<Saved> {
   const ids = f.members.map((m) => m.agentId);
   if (new Set(ids).size !== ids.length) return { errors: { members: "a specialist is listed twice" } };
   if (ids.includes(f.coordinatorId)) return { errors: { members: "the coordinator cannot also be one of its specialists" } };
-  return db.withTenant(tenantId, async (tx): Promise<{ id: string } | { errors: Record<string, string> }> => {
-    const known = await tx.select({ id: agents.id }).from(agents).where(inArray(agents.id, [f.coordinatorId, ...ids]));
-    if (known.length !== ids.length + 1) return { errors: { members: "every member must be an AI employee of this tenant" } };
-    const clash = await tx.select({ slug: teams.slug, coordinatorId: teams.coordinatorId }).from(teams).where(id ? ne(teams.id, id) : sql`true`);
-    if (clash.some((t) => t.slug === f.slug)) return { errors: { slug: "another team of this tenant has this slug" } };
-    if (clash.some((t) => t.coordinatorId === f.coordinatorId)) return { errors: { coordinator: "this AI employee already coordinates another team" } };
-    if (clash.some((t) => ids.includes(t.coordinatorId))) return { errors: { members: "a specialist cannot coordinate a team of its own (delegation is one level deep)" } };
-    const coordinatesMember = await tx.select({ n: sql<number>`count(*)::int` }).from(teamMembers).where(and(eq(teamMembers.agentId, f.coordinatorId), id ? ne(teamMembers.teamId, id) : sql`true`));
-    if (coordinatesMember[0]!.n > 0) return { errors: { coordinator: "a specialist of another team cannot coordinate (delegation is one level deep)" } };
-    const values = { slug: f.slug, name: f.name, coordinatorId: f.coordinatorId, maxFanout: f.maxFanout };
-    let teamId = id;
-    if (teamId) {
-      const [row] = await tx.update(teams).set({ ...values, updatedAt: sql`now()` }).where(eq(teams.id, teamId)).returning({ id: teams.id });
-      if (!row) throw new KonstructError("not_found", "no such team");
-      await tx.delete(teamMembers).where(eq(teamMembers.teamId, teamId));
-    } else {
-      teamId = (await tx.insert(teams).values({ tenantId, ...values }).returning({ id: teams.id }))[0]!.id;
-    }
-    touch(tenantId);
-    if (f.members.length) await tx.insert(teamMembers).values(f.members.map((m, i) => ({ tenantId, teamId: teamId!, agentId: m.agentId, description: m.description, position: i })));
-    return { id: teamId };
-  });
+  const known = await tx.select({ id: agents.id }).from(agents).where(inArray(agents.id, [f.coordinatorId, ...ids]));
+  if (known.length !== ids.length + 1) return { errors: { members: "every member must be an AI employee of this tenant" } };
+  const clash = await tx.select({ slug: teams.slug, coordinatorId: teams.coordinatorId }).from(teams).where(id ? ne(teams.id, id) : sql`true`);
+  if (clash.some((t) => t.slug === f.slug)) return { errors: { slug: "another team of this tenant has this slug" } };
+  if (clash.some((t) => t.coordinatorId === f.coordinatorId)) return { errors: { coordinator: "this AI employee already coordinates another team" } };
+  if (clash.some((t) => ids.includes(t.coordinatorId))) return { errors: { members: "a specialist cannot coordinate a team of its own (delegation is one level deep)" } };
+  const coordinatesMember = await tx.select({ n: sql<number>`count(*)::int` }).from(teamMembers).where(and(eq(teamMembers.agentId, f.coordinatorId), id ? ne(teamMembers.teamId, id) : sql`true`));
+  if (coordinatesMember[0]!.n > 0) return { errors: { coordinator: "a specialist of another team cannot coordinate (delegation is one level deep)" } };
+  const values = { slug: f.slug, name: f.name, coordinatorId: f.coordinatorId, maxFanout: f.maxFanout };
+  let teamId = id;
+  if (teamId) {
+    const [row] = await tx.update(teams).set({ ...values, updatedAt: sql`now()` }).where(eq(teams.id, teamId)).returning({ id: teams.id });
+    if (!row) throw new KonstructError("not_found", "no such team");
+    await tx.delete(teamMembers).where(eq(teamMembers.teamId, teamId));
+  } else {
+    teamId = (await tx.insert(teams).values({ tenantId, ...values }).returning({ id: teams.id }))[0]!.id;
+  }
+  touch(tenantId);
+  if (f.members.length) await tx.insert(teamMembers).values(f.members.map((m, i) => ({ tenantId, teamId: teamId!, agentId: m.agentId, description: m.description, position: i })));
+  return { id: teamId };
 }
 
 export async function deleteTeam(db: Database, tenantId: string, id: string): Promise<void> {

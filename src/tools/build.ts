@@ -43,7 +43,7 @@ export function buildTools(o: ToolsOptions) {
   });
   registry.add(createSendMessage({ db: o.db, outbox: o.outbox, connection: o.connection }), { describe: describeSendMessage });
   for (const p of o.providers ?? []) registry.add(p.provider, p.options);
-  const mcp = new McpServers(o.config.tenants, o.db, o.log.child({ part: "mcp" }), o.fetch);
+  const mcp = new McpServers(o.config.tenants, o.db, o.log.child({ part: "mcp" }), o.fetch, o.secrets);
   registry.addTenantSource((tenantId) => mcp.providers(tenantId));
   return { registry, stop: () => mcp.close() };
 }

@@ -8,6 +8,12 @@
  * the tool list is fetched once per connection, and a server that cannot be reached contributes no
  * tools (logged) and is retried after a pause. HTTP servers are reached through the SSRF-guarded
  * fetch (src/net/outbound.ts): a private address needs security.allow_private_hosts.
+ *
+ * Servers come from two places: config-as-code (`tenants[].mcp_servers`, stdio or HTTP) and the
+ * console (`mcp_servers` table, streamable HTTP only, mcp-store.ts). The stored ones are read on
+ * every turn, so an added, edited or removed server is live for the tenant's next message without a
+ * restart; a server whose settings changed gets a new connection. A stored server never replaces a
+ * configured one of the same name.
  */
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import type { Logger } from "pino";
@@ -17,11 +23,13 @@ import type { Database } from "../db/database.ts";
 import type { ToolCall, ToolSpec } from "../llm/types.ts";
 import type { ProviderOptions } from "./registry.ts";
 import { tenantIds } from "../approvals/store.ts";
+import type { SecretBox } from "../secrets/box.ts";
+import { storedServerConfigs } from "./mcp-store.ts";
 
 const RETRY_MS = 30_000;
 
 export class McpServers {
-  private readonly servers = new Map<string, McpServer>();
+  private readonly servers = new Map<string, { server: McpServer; settings: string }>();
   private slugs: Map<string, string> | null = null;
 
   constructor(
@@ -29,22 +37,31 @@ export class McpServers {
     private readonly db: Database,
     private readonly log: Logger,
     private readonly fetch: typeof globalThis.fetch,
+    private readonly box?: SecretBox,
   ) {}
 
   async providers(tenantId: string): Promise<{ provider: Tools; options: ProviderOptions }[]> {
-    if (!this.tenants.some((t) => t.mcp_servers.length)) return [];
-    this.slugs ??= new Map((await tenantIds(this.db)).map((t) => [t.id, t.slug]));
-    const tenant = this.tenants.find((t) => t.slug === this.slugs!.get(tenantId));
-    return (tenant?.mcp_servers ?? []).map((cfg) => {
+    let configured: McpServerConfig[] = [];
+    if (this.tenants.some((t) => t.mcp_servers.length)) {
+      this.slugs ??= new Map((await tenantIds(this.db)).map((t) => [t.id, t.slug]));
+      configured = this.tenants.find((t) => t.slug === this.slugs!.get(tenantId))?.mcp_servers ?? [];
+    }
+    const stored = this.box ? await storedServerConfigs(this.db, this.box, tenantId) : [];
+    const all = [...configured, ...stored.filter((s) => !configured.some((c) => c.name === s.name))];
+    return all.map((cfg) => {
       const key = `${tenantId}/${cfg.name}`;
+      const settings = JSON.stringify(cfg);
       let s = this.servers.get(key);
-      if (!s) this.servers.set(key, (s = new McpServer(cfg, this.log.child({ mcp: cfg.name }), this.fetch)));
-      return { provider: s, options: { readOnly: cfg.read_only_tools.map((t) => toolName(cfg.name, t)) } };
+      if (s?.settings !== settings) {
+        void s?.server.close();
+        this.servers.set(key, (s = { server: new McpServer(cfg, this.log.child({ mcp: cfg.name }), this.fetch), settings }));
+      }
+      return { provider: s.server, options: { readOnly: cfg.read_only_tools.map((t) => toolName(cfg.name, t)) } };
     });
   }
 
   async close(): Promise<void> {
-    await Promise.allSettled([...this.servers.values()].map((s) => s.close()));
+    await Promise.allSettled([...this.servers.values()].map((s) => s.server.close()));
     this.servers.clear();
   }
 }
@@ -104,22 +121,38 @@ class McpServer implements Tools {
   }
 
   private async connect(): Promise<{ client: Client; tools: ToolSpec[] }> {
-    const { Client } = await import("@modelcontextprotocol/sdk/client/index.js");
-    const client = new Client({ name: "konstruct", version: "1" });
-    if (this.cfg.transport === "stdio") {
-      const { StdioClientTransport, getDefaultEnvironment } = await import("@modelcontextprotocol/sdk/client/stdio.js");
-      await client.connect(new StdioClientTransport({ command: this.cfg.command, args: this.cfg.args, env: { ...getDefaultEnvironment(), ...this.cfg.env }, stderr: "ignore" }));
-    } else {
-      const { StreamableHTTPClientTransport } = await import("@modelcontextprotocol/sdk/client/streamableHttp.js");
-      await client.connect(new StreamableHTTPClientTransport(new URL(this.cfg.url), { requestInit: { headers: this.cfg.headers }, fetch: this.fetch }));
-    }
-    const listed = await client.listTools(undefined, { timeout: this.cfg.timeout_ms });
-    const tools = listed.tools.map((t) => ({
+    const { client, listed } = await openMcp(this.cfg, this.fetch);
+    const tools = listed.map((t) => ({
       name: toolName(this.cfg.name, t.name),
       description: `[${this.cfg.name}] ${t.description ?? t.name}`,
       parameters: (t.inputSchema ?? { type: "object" }) as Record<string, unknown>,
     }));
     this.log.info({ server: this.cfg.name, tools: tools.length }, "MCP server connected");
     return { client, tools };
+  }
+}
+
+export interface ListedTool {
+  name: string;
+  description?: string;
+  inputSchema?: unknown;
+}
+
+/** Connects and lists the server's tools; throws what went wrong (the console's Test shows it). */
+export async function openMcp(cfg: McpServerConfig, fetch: typeof globalThis.fetch): Promise<{ client: Client; listed: ListedTool[] }> {
+  const { Client } = await import("@modelcontextprotocol/sdk/client/index.js");
+  const client = new Client({ name: "konstruct", version: "1" });
+  if (cfg.transport === "stdio") {
+    const { StdioClientTransport, getDefaultEnvironment } = await import("@modelcontextprotocol/sdk/client/stdio.js");
+    await client.connect(new StdioClientTransport({ command: cfg.command, args: cfg.args, env: { ...getDefaultEnvironment(), ...cfg.env }, stderr: "ignore" }));
+  } else {
+    const { StreamableHTTPClientTransport } = await import("@modelcontextprotocol/sdk/client/streamableHttp.js");
+    await client.connect(new StreamableHTTPClientTransport(new URL(cfg.url), { requestInit: { headers: cfg.headers }, fetch }));
+  }
+  try {
+    return { client, listed: (await client.listTools(undefined, { timeout: cfg.timeout_ms })).tools };
+  } catch (e) {
+    await client.close().catch(() => {});
+    throw e;
   }
 }

@@ -7,6 +7,15 @@ describe("diffSnapshots", () => {
     expect(d).toEqual([{ field: "name", kind: "value", before: "Ada", after: "Ada L." }]);
   });
 
+  test("a record is compared key by key; a credential is only set / changed / removed, never its value", () => {
+    const d = diffSnapshots({ settings: { groups: "mention", api_root: "x" }, "secret bot_token": "f1", "secret app_token": "f3" }, { settings: { groups: "all", api_root: "x" }, "secret bot_token": "f2", "secret app_token": null });
+    expect(d).toEqual([
+      { field: "settings.groups", kind: "value", before: "mention", after: "all" },
+      { field: "secret bot_token", kind: "value", before: "set", after: "changed" },
+      { field: "secret app_token", kind: "value", before: "set", after: "removed" },
+    ]);
+  });
+
   test("long text is a line diff: kept, removed and added lines", () => {
     const d = diffSnapshots({ instructions: "one\ntwo\nthree" }, { instructions: "one\n2\nthree" });
     expect(d).toEqual([{ field: "instructions", kind: "lines", lines: [{ op: " ", text: "one" }, { op: "-", text: "two" }, { op: "+", text: "2" }, { op: " ", text: "three" }] }]);

@@ -5,10 +5,10 @@
  * is a new version; another tenant's admin can neither read the history nor roll back.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { type Browser, type ConsoleFixture, consoleFixture } from "../../test/support/admin.ts";
 import { DB_KINDS } from "../../test/support/db.ts";
-import { agents, agentVersions } from "../db/schema/index.ts";
+import { agents, configVersions } from "../db/schema/index.ts";
 import { STALE_MESSAGE } from "./agent.ts";
 
 const BASE = { name: "Ada", slug: "ada", models: "mock/gpt-test", daily_budget_usd: "0", monthly_budget_usd: "0", context_tokens: "8000", max_tool_iterations: "4" };
@@ -26,7 +26,7 @@ describe.each(DB_KINDS)("agent versions on %s Postgres", (kind) => {
   });
   afterAll(() => f.cleanup());
 
-  const versions = (tenant = f.acme, id = adaId) => f.app().db.withTenant(tenant, (tx) => tx.select().from(agentVersions).where(eq(agentVersions.agentId, id)).orderBy(agentVersions.version));
+  const versions = (tenant = f.acme, id = adaId) => f.app().db.withTenant(tenant, (tx) => tx.select().from(configVersions).where(and(eq(configVersions.kind, "agent"), eq(configVersions.objectId, id))).orderBy(configVersions.version));
   const stored = async () => (await f.app().db.withTenant(f.acme, (tx) => tx.select().from(agents).where(eq(agents.id, adaId))))[0]!;
   const loadedVersion = async () => /name="version" value="(\d+)"/.exec(await (await s.tenantAdmin!.fetch(`/admin/agents/${adaId}?tenant=${f.acme}`)).text())![1]!;
   const save = (version: string, form: Record<string, string>) => s.tenantAdmin!.fetch(`/admin/agents/${adaId}?tenant=${f.acme}`, { form: { ...BASE, ...form, version } });

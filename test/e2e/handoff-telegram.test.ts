@@ -113,9 +113,14 @@ describe.each(DB_KINDS)("handoff through Telegram on %s Postgres", (kind) => {
     const rows = await t.app.db.withTenant(tenant.globex!, (tx) => tx.select().from(handoffs).where(eq(handoffs.source, "command")));
     expect(rows).toHaveLength(1);
     expect(await t.app.db.withTenant(tenant.acme!, (tx) => tx.select().from(handoffs).where(eq(handoffs.source, "command")))).toHaveLength(0);
-    const exposed = await t.app.metrics.registry.metrics();
+    const exposed = await (await t.app.http.handle(new Request("http://localhost/metrics"))).text();
     expect(exposed).toContain('konstruct_handoffs_total{source="command"} 1');
     expect(exposed).toContain('konstruct_handoffs_total{source="tool"} 1');
+    // By agent id and reason id (the rule's name), never the free text: one series per agent here.
+    const agentOf = async (tenantId: string) => (await t.app.db.withTenant(tenantId, (tx) => tx.select({ a: handoffs.agentId }).from(handoffs)))[0]!.a;
+    expect(exposed).toContain(`konstruct_escalations_total{agent="${await agentOf(tenant.globex!)}",reason="human_command"} 1`);
+    expect(exposed).toContain(`konstruct_escalations_total{agent="${await agentOf(tenant.acme!)}",reason="escalate_tool"} 1`);
+    expect(exposed).not.toContain("Kunde möchte");
   });
 
   test("after a restart the chat is still in human mode: no model call, the message is kept", async () => {

@@ -6,6 +6,11 @@
  * appear without reloading (htmx polling), and returns the chat to the AI. Screenshots at 1280 and
  * 360 px go to test-artifacts/ (inbox-*.png); at 360 px nothing is wider than the screen. Any
  * console or page error fails.
+ *
+ * Then canned replies: a tenant admin adds one on /admin/inbox/canned by keyboard, takes a waiting
+ * chat, types a greeting, picks the canned reply from the menu under the reply box with the keyboard
+ * and presses Insert (htmx swaps in only the box: the greeting stays, the canned text follows), adds
+ * to it and sends it; the user gets it in Telegram, line breaks kept (inbox-canned-*.png).
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { mkdirSync } from "node:fs";
@@ -47,6 +52,7 @@ beforeAll(async () => {
   const { tenantId } = await t.channel("acme", "acme-tg");
   await createUser(t.app.db, { email: "root@example.com", password: PASSWORD, role: "platform_admin", tenantId: null });
   await createUser(t.app.db, { email: "maria@acme.test", password: PASSWORD, role: "operator", tenantId });
+  await createUser(t.app.db, { email: "lea@acme.test", password: PASSWORD, role: "tenant_admin", tenantId });
   base = `http://127.0.0.1:${t.app.server!.port}`;
   ({ browser, page, problems, close: closeBrowser } = await openBrowser());
 }, 120_000);
@@ -59,6 +65,14 @@ afterAll(async () => {
 });
 
 const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `inbox-${name}.png`), fullPage: true });
+const cannedShot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `inbox-canned-${name}.png`), fullPage: true });
+const CANNED = "Refunds reach your card within 5 working days.";
+async function cannedAt360(name: string) {
+  await page.setViewportSize({ width: 360, height: 800 });
+  await noOverflow();
+  await cannedShot(name);
+  await page.setViewportSize({ width: 1280, height: 900 });
+}
 async function noOverflow() {
   const overflow = (await page.evaluate("document.documentElement.scrollWidth - window.innerWidth")) as number;
   expect(overflow).toBeLessThanOrEqual(0);
@@ -111,5 +125,53 @@ test("an operator takes a chat from the inbox, answers in Telegram, sees new mes
   await page.goto(`${base}/admin/inbox?tab=resolved`);
   await page.getByText(/returned to the AI by console:maria@acme.test/).waitFor();
   await shot("05-resolved-1280");
+  expect(problems).toEqual([]);
+}, 120_000);
+
+test("a tenant admin saves a canned reply, inserts it by keyboard after a greeting and sends it", async () => {
+  await tg.userSends(4401, "/human");
+  await eventually(() => tg.botReplies(4401).find((r) => r.visible === HUMAN_TEXT.escalated), 10_000, "/human answered");
+  await tg.userSends(4401, "Where is my refund?");
+
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.goto(`${base}/login`);
+  await page.getByLabel("E-mail").fill("lea@acme.test");
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL(`${base}/admin`);
+  await page.getByRole("link", { name: "Inbox" }).first().click();
+  await page.getByRole("link", { name: "Canned replies" }).click();
+  await page.getByLabel("Title").focus();
+  await page.keyboard.type("Refund timeline");
+  await page.keyboard.press("Tab");
+  await page.keyboard.type(CANNED);
+  await page.getByRole("button", { name: "Add" }).focus();
+  await page.keyboard.press("Enter");
+  await page.getByText("Saved.").waitFor();
+  await page.getByText(CANNED).waitFor();
+  await cannedShot("01-list-1280");
+  await cannedAt360("02-list-360");
+
+  await page.goto(`${base}/admin/inbox`);
+  await page.getByRole("link", { name: /asked for a person/ }).click();
+  await page.getByText("Where is my refund?").waitFor();
+  await page.getByRole("button", { name: "Take it" }).click();
+  await page.getByText("You own this conversation now").waitFor();
+  const box = page.getByLabel("Reply to the user (sent through their channel)");
+  await box.fill("Hello!");
+  await page.getByLabel("Canned reply").focus();
+  await page.keyboard.press("ArrowDown"); // one option: stays on it
+  await page.keyboard.press("Tab");
+  await page.keyboard.press("Enter"); // Insert
+  await eventually(async () => ((await box.inputValue()) === `Hello!\n\n${CANNED}` ? true : undefined), 10_000, "canned text inserted");
+  expect(page.url()).not.toContain("canned="); // htmx swapped the box; no reload
+  await cannedShot("03-reply-1280");
+  await cannedAt360("04-reply-360");
+  await box.press("Control+End");
+  await page.keyboard.type(" Sorry for the wait.");
+  await page.getByRole("button", { name: "Send reply" }).click();
+  await page.getByText("Reply sent to the user.").waitFor();
+  await eventually(() => tg.botReplies(4401).find((r) => r.visible === `lea (human): Hello!\n\n${CANNED} Sorry for the wait.`), 10_000, "reply in Telegram, line breaks kept");
+  expect(tg.botReplies(4401).map((r) => r.visible)).toContain(`lea (human): Hello!\n\n${CANNED} Sorry for the wait.`);
   expect(problems).toEqual([]);
 }, 120_000);

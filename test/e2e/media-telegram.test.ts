@@ -5,6 +5,9 @@
  * without calling the model — an executable renamed .jpg, a file over the limit, too many files.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { sha256Of } from "../../src/media/store.ts";
 import { startTestApp, type TestApp } from "../support/app.ts";
 import { DB_KINDS } from "../support/db.ts";
 import { type LlmMock, startLlmMock } from "../support/llm.ts";
@@ -54,6 +57,10 @@ describe.each(DB_KINDS)("media over Telegram on %s Postgres", (kind) => {
     expect(prompt).toContain("how long must passwords be?");
     expect(prompt).toContain('[attached document "policy.pdf" (application/pdf), its text follows]');
     expect(prompt).toContain("Passwords must be at least 14 characters long.");
+    // Kept in the tenant's folder of the data dir, named by its hash (never "policy.pdf").
+    const { tenantId } = await t.channel("acme", "tg");
+    const sha = sha256Of(pdf);
+    expect(existsSync(join(t.dataDir, "attachments", tenantId, sha.slice(0, 2), sha))).toBe(true);
     await tg.userSends(1006, "and where do I report phishing?");
     await tg.waitForReplies(1006, 2, { timeoutMs: 20_000 });
     const later = llm.journal().at(-1)!;

@@ -156,7 +156,7 @@ export function AgentFormView(p: AgentFormProps): JSX.Element {
           <a href="/admin/agents">Cancel</a>
         </div>
       </form>
-      {a ? <PreviewPanel action={`/admin/agents/${a.id}/preview${q}`} providers={p.providers} /> : ""}
+      <PreviewPanel action={`/admin/agents/${a ? a.id : "new"}/preview${q}`} providers={p.providers} />
       </div>
       {a ? (
         <>

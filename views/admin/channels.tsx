@@ -6,6 +6,7 @@ import type { Agent, Channel } from "../../src/db/schema/index.ts";
 import { WhatsAppFields, WhatsAppSteps } from "./channels-whatsapp.tsx";
 import { Choice, Secret, Text } from "./fields.tsx";
 import { Csrf, type FieldErrors, Flash } from "./form.tsx";
+import { VersionField } from "./versioned.tsx";
 import type { Page } from "./page.ts";
 import { Empty, NoTenant, PageHead, Pager } from "./parts.tsx";
 
@@ -77,6 +78,11 @@ export interface ChannelFormProps {
   flashError?: boolean;
 }
 
+function FeedbackChoice(p: ChannelFormProps): JSX.Element {
+  const options = [{ value: "off", label: "Off" }, { value: "on", label: "On: 👍 / 👎 under every answer" }];
+  return <Choice name="feedback" label="Feedback buttons" values={p.values} errors={p.errors} options={options} hint="People rate answers; the dashboard shows satisfaction per AI employee" />;
+}
+
 export function ChannelFormView(p: ChannelFormProps): JSX.Element {
   const q = `?tenant=${p.tenantId}`;
   const action = p.channel ? `/admin/channels/${p.id}${q}` : `/admin/channels${q}`;
@@ -91,6 +97,7 @@ export function ChannelFormView(p: ChannelFormProps): JSX.Element {
         <Csrf token={p.csrf} />
         <input type="hidden" name="kind" value={p.kind} />
         <input type="hidden" name="id" value={p.id} />
+        {p.channel ? <VersionField value={p.values.version} error={p.errors?.version} /> : ""}
         <Text name="name" label="Name" values={p.values} errors={p.errors} required hint="Short id (a-z, 0-9, -), e.g. support-bot" />
         <Choice name="agent_id" label="AI employee answering here" values={p.values} errors={p.errors} options={agentOptions} />
         {p.kind === "slack" ? (
@@ -101,6 +108,7 @@ export function ChannelFormView(p: ChannelFormProps): JSX.Element {
             <Secret name="app_token" label="App-level token (xapp-…, Socket Mode only)" values={{}} errors={p.errors} stored={p.stored.app_token} />
             <Text name="api_url" label="Slack API URL" values={p.values} errors={p.errors} hint="Leave empty for https://slack.com/api/" />
             <Text name="team_id" label="Workspace (team) id" values={p.values} errors={p.errors} hint="Optional: events from any other workspace are refused" />
+            <FeedbackChoice {...p} />
           </>
         ) : p.kind === "whatsapp" ? (
           <WhatsAppFields {...p} />
@@ -111,11 +119,13 @@ export function ChannelFormView(p: ChannelFormProps): JSX.Element {
             <Secret name="webhook_secret" label="Webhook secret (webhook mode)" values={{}} errors={p.errors} stored={p.stored.webhook_secret} hint="Any random string; Telegram sends it with every delivery" />
             <Text name="api_root" label="Bot API root" values={p.values} errors={p.errors} hint="Leave empty for https://api.telegram.org" />
             <Choice name="groups" label="In groups" values={p.values} errors={p.errors} options={[{ value: "mention", label: "Answer when mentioned or replied to" }, { value: "all", label: "Answer every message" }, { value: "off", label: "Ignore groups" }]} />
+            <FeedbackChoice {...p} />
           </>
         )}
         <div class="actions">
           <button type="submit">{p.channel ? "Save and restart" : "Connect"}</button>
           <a href={`/admin/channels${q}`}>Cancel</a>
+          {p.channel ? <a href={`/admin/history/channel/${p.id}${q}`}>History</a> : ""}
         </div>
       </form>
       {p.channel ? (

@@ -35,7 +35,7 @@ export function InboxView(p: { scope: Scope; tab: InboxTab; rows: InboxRow[] | n
   return (
     <section>
       <PageHead title="Inbox" scope={p.scope} action="/admin/inbox">
-        {p.admin && p.scope.tenantId ? <a href={`/admin/inbox/settings?${q}`}>Escalation destination</a> : ""}
+        {p.admin && p.scope.tenantId ? <><a href={`/admin/inbox/settings?${q}`}>Escalation destination</a> <a href={`/admin/inbox/canned?${q}`}>Canned replies</a></> : ""}
       </PageHead>
       <Flash message={p.flash} />
       {!p.scope.tenantId || !p.rows ? (
@@ -107,6 +107,10 @@ export interface HandoffPageProps {
   version: string;
   now: Date;
   flash?: string;
+  /** The tenant's canned replies (title and id) for the menu under the reply box. */
+  canned: { id: string; title: string }[];
+  /** What the reply box holds (after a canned reply was inserted). */
+  draft: string;
 }
 
 export function HandoffView(p: HandoffPageProps): JSX.Element {
@@ -134,11 +138,12 @@ export function HandoffView(p: HandoffPageProps): JSX.Element {
               <Csrf token={p.csrf} />
               <input type="hidden" name="nonce" value={p.nonce} />
               <label for="f-reply"><span>Reply to the user (sent through their channel)</span>
-                <textarea id="f-reply" name="text" rows="3" required maxlength="4000"></textarea>
+                <textarea id="f-reply" name="text" rows="3" required maxlength="4000" autofocus={p.draft ? true : undefined} safe>{p.draft}</textarea>
               </label>
               <div class="actions"><button type="submit">Send reply</button></div>
             </form>
           ) : ""}
+          {mine && p.canned.length ? <CannedPicker {...p} /> : ""}
           <form method="post" action={`${base}/note${q}`} class="stack wide">
             <Csrf token={p.csrf} />
             <label for="f-note"><span>Internal note (never sent to the user)</span>
@@ -164,6 +169,24 @@ export function HandoffView(p: HandoffPageProps): JSX.Element {
         </div>
       ) : ""}
     </section>
+  );
+}
+
+/**
+ * Inserts a canned reply into the reply box, after what is typed there: htmx asks the page again with
+ * the box's text and swaps in only the box; without script the same GET reloads the page with it.
+ */
+function CannedPicker(p: HandoffPageProps): JSX.Element {
+  const base = `/admin/inbox/${p.handoff.id}`;
+  return (
+    <form method="get" action={base} hx-get={base} hx-include="#f-reply" hx-select="#f-reply" hx-target="#f-reply" hx-swap="outerHTML" class="inline canned">
+      <input type="hidden" name="tenant" value={p.tenantId} />
+      <label for="f-canned">Canned reply</label>
+      <select id="f-canned" name="canned">
+        {p.canned.map((c) => <option value={c.id} safe>{c.title}</option>)}
+      </select>
+      <button type="submit" class="secondary">Insert</button>
+    </form>
   );
 }
 

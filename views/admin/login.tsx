@@ -2,7 +2,7 @@
 import { t } from "../../src/i18n/i18n.ts";
 import { Csrf, Field, Flash } from "./form.tsx";
 
-export function LoginPage(props: { csrf: string; next?: string; email?: string; error?: string }): JSX.Element {
+export function LoginPage(props: { csrf: string; next?: string; email?: string; error?: string; sso?: string }): JSX.Element {
   return (
     <section class="card">
       <h1>{t("login.title")}</h1>
@@ -14,6 +14,18 @@ export function LoginPage(props: { csrf: string; next?: string; email?: string; 
         <Field name="password" label={t("common.password")} type="password" autocomplete="current-password" />
         <button type="submit">{t("login.submit")}</button>
       </form>
+      <p>
+        <a href="/login/forgot">Forgot your password?</a>
+      </p>
+      {props.sso ? (
+        <p class="sso">
+          <a class="button secondary" href={`/login/oidc${props.next && props.next !== "/admin" ? `?next=${encodeURIComponent(props.next)}` : ""}`}>
+            <span safe>{`Sign in with ${props.sso}`}</span>
+          </a>
+        </p>
+      ) : (
+        ""
+      )}
     </section>
   );
 }

@@ -81,7 +81,7 @@ function Person(p: PeopleProps & { q: string }): JSX.Element {
             <tbody>
               {p.memories.map((m) => (
                 <tr id={`memory-${m.id}`}>
-                  <td safe>{m.agent}</td><td safe>{m.kind}</td><td safe>{m.content}</td><td>{when(m.createdAt)}</td>
+                  <td safe>{m.agent}</td><td safe>{m.kind}</td><td><MemoryEdit {...p} m={m} /></td><td>{when(m.createdAt)}</td>
                   <td><PostButton action={`/admin/people/memories/${m.id}/delete${p.q}`} csrf={p.csrf} label="Delete" class="danger" /></td>
                 </tr>
               ))}
@@ -98,5 +98,26 @@ function Person(p: PeopleProps & { q: string }): JSX.Element {
         <button type="submit" class="danger">Erase this person</button>
       </form>
     </div>
+  );
+}
+
+/** The memory's text, and behind "Edit" a form that replaces it (the AI employee recalls it by the new text). */
+function MemoryEdit(p: PeopleProps & { q: string; m: PeopleProps["memories"][number] }): JSX.Element {
+  const key = `memory-${p.m.id}`;
+  const error = p.errors?.[key];
+  return (
+    <>
+      <span safe>{p.m.content}</span>
+      <details class="memory-edit" open={Boolean(error)}>
+        <summary>Edit</summary>
+        <form method="post" action={`/admin/people/memories/${p.m.id}${p.q}`} class="stack">
+          <Csrf token={p.csrf} />
+          <label for={`${key}-content`}>New text</label>
+          <textarea id={`${key}-content`} name="content" rows="3" maxlength="2000" required aria-invalid={error ? "true" : undefined} aria-describedby={error ? `${key}-error` : undefined} safe>{p.m.content}</textarea>
+          {error ? <span class="error" id={`${key}-error`} role="alert" safe>{error}</span> : ""}
+          <button type="submit">Save memory</button>
+        </form>
+      </details>
+    </>
   );
 }

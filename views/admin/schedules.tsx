@@ -30,7 +30,7 @@ export function SchedulesView(p: { scope: Scope; csrf: string; schedules: Schedu
                     <td><code safe>{`${s.cron} (${s.timeZone})`}</code></td>
                     <td>{s.paused ? "paused" : when(s.nextRunAt)}</td>
                     <td safe>{s.missedPolicy.replace("_", " ")}</td>
-                    <td><PauseDelete base={`/admin/schedules/${s.id}`} tenant={t} paused={s.paused} csrf={p.csrf} admin={p.admin} /></td>
+                    <td><PauseDelete base={`/admin/schedules/${s.id}`} tenant={t} paused={s.paused} csrf={p.csrf} admin={p.admin} />{p.admin ? <a href={`/admin/history/schedule/${s.id}?tenant=${t}`}>History</a> : ""}</td>
                   </tr>
                 ))}
               </tbody>

@@ -5,6 +5,7 @@ import type { Agent } from "../../src/db/schema/index.ts";
 import type { LoadedTeam } from "../../src/teams/store.ts";
 import { Area, Choice, Text } from "./fields.tsx";
 import { Csrf, type FieldErrors, Flash } from "./form.tsx";
+import { VersionField } from "./versioned.tsx";
 import { Empty, NoTenant, PageHead } from "./parts.tsx";
 
 export function TeamList(p: { scope: Scope; teams: LoadedTeam[]; flash?: string }): JSX.Element {
@@ -51,6 +52,7 @@ export function TeamFormView(p: { csrf: string; tenantId: string; team: LoadedTe
       <Flash message={p.flash} />
       <form method="post" action={`${p.team ? `/admin/teams/${p.team.team.id}` : "/admin/teams"}${q}`} class="stack wide">
         <Csrf token={p.csrf} />
+        {p.team ? <VersionField value={p.values.version} error={p.errors?.version} /> : ""}
         <Text name="name" label="Name" {...v} required hint="e.g. Front desk" />
         <Text name="slug" label="Slug" {...v} required hint="Short id (a-z, 0-9, -), e.g. front-desk" />
         <Choice name="coordinator" label="Coordinator" {...v} options={[{ value: "", label: "— pick —" }, ...p.agents.map((a) => ({ value: a.id, label: `${a.name} (${a.slug})` }))]} hint="The AI employee that answers; it gets a delegate tool listing the specialists" />
@@ -66,6 +68,7 @@ export function TeamFormView(p: { csrf: string; tenantId: string; team: LoadedTe
         <div class="actions">
           <button type="submit">{p.team ? "Save" : "Create team"}</button>
           <a href={`/admin/teams${q}`}>Cancel</a>
+          {p.team ? <a href={`/admin/history/team/${p.team.team.id}${q}`}>History</a> : ""}
         </div>
       </form>
       {p.team ? (

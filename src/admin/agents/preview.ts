@@ -7,10 +7,11 @@
  * `data.preview = true` and the admin's user id (`data.previewBy`). Only read-only tools (PREVIEW_TOOLS) are offered and run; any other call
  * gets an error result. The budget caps are the stored agent's: an unsaved cap does not loosen them.
  */
-import type { Database } from "../../db/database.ts";
+import type { Database, Tx } from "../../db/database.ts";
+import { rowsOf, statement } from "../../db/set-sql.ts";
 import type { Agent } from "../../db/schema/index.ts";
 import type { ChatMessage } from "../../llm/types.ts";
-import { Ledger, type LedgerRows } from "../../agent/ledger.ts";
+import { Ledger, ledgerParts, type LedgerRows } from "../../agent/ledger.ts";
 import { runTurn, type TurnDeps } from "../../agent/loop.ts";
 import type { Tools } from "../../agent/tools.ts";
 import { agentSpend, type PriceTable } from "../../agent/usage.ts";
@@ -40,6 +41,45 @@ export function previewAgent(stored: Agent, f: AgentForm): Agent {
   };
 }
 
+/**
+ * A never-saved agent (the new-agent form) as a preview runs it. Its usage is recorded under this id,
+ * which no agent has: the preview bucket of unsaved AI employees (llm_calls has no foreign key on it).
+ */
+export const UNSAVED_AGENT_ID = "00000000-0000-0000-0000-000000000000";
+
+export function unsavedAgent(tenantId: string, f: AgentForm): Agent {
+  const now = new Date();
+  const base: Agent = {
+    tenantId,
+    id: UNSAVED_AGENT_ID,
+    slug: f.slug,
+    name: f.name,
+    role: f.role,
+    persona: f.persona,
+    instructions: f.instructions,
+    models: f.models,
+    dailyBudgetUsd: f.daily_budget_usd,
+    monthlyBudgetUsd: f.monthly_budget_usd,
+    contextTokens: f.context_tokens,
+    maxToolIterations: f.max_tool_iterations,
+    enabledSkills: null,
+    escalationRules: f.escalation_rules,
+    escalation: { rules: f.escalation, topics: [] },
+    scope: f.scope,
+    knowledgeDocuments: null,
+    executorModels: [],
+    taskBudgetUsd: "0",
+    taskMaxSteps: 0,
+    heartbeat: null,
+    heartbeatNextAt: null,
+    heartbeatLastAt: null,
+    source: "ui",
+    createdAt: now,
+    updatedAt: now,
+  };
+  return previewAgent(base, f);
+}
+
 function readOnly(tools: Tools): Tools {
   return {
     specs: async (ctx) => (await tools.specs(ctx)).filter((s) => PREVIEW_TOOLS.has(s.name)),
@@ -56,6 +96,12 @@ class KeptLedger extends Ledger {
     this.kept.calls.push(...rows.calls);
     this.kept.audits.push(...rows.audits);
     return rows;
+  }
+
+  /** An unsaved agent has no usage_daily row to roll up into (its key names an agent): llm_calls and the audit only. */
+  override async write(tx: Tx): Promise<void> {
+    if (this.scope.agentId !== UNSAVED_AGENT_ID) return super.write(tx);
+    if (this.pending) await rowsOf(tx, statement(ledgerParts(this.take()).filter((p) => p?.[0] !== "usage_daily_in")));
   }
 }
 

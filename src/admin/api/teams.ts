@@ -59,21 +59,21 @@ export const getTeam: Handler = async (deps, { principal, params }) => {
 };
 
 export const createTeam: Handler = async (deps, { principal, params, body, set }) => {
-  const { db, tenantId } = await tenantScope(deps, principal, "teams", params.tenantId);
-  const id = saved(await saveTeam(db, tenantId, null, toInput(parseBody(teamInput, body))));
+  const { db, tenantId, principal: who } = await tenantScope(deps, principal, "teams", params.tenantId);
+  const id = saved(await saveTeam(db, tenantId, null, toInput(parseBody(teamInput, body)), { author: who.email, source: "api" }));
   set.status = 201;
   return teamJson(await loadTeam(db, tenantId, id));
 };
 
 /** Fields not given are kept; `specialists`, when given, replaces the list. */
 export const patchTeam: Handler = async (deps, { principal, params, body }) => {
-  const { db, tenantId } = await tenantScope(deps, principal, "teams", params.tenantId);
+  const { db, tenantId, principal: who } = await tenantScope(deps, principal, "teams", params.tenantId);
   const cur = teamJson(await loadTeam(db, tenantId, idParam(params.id, "team")));
   // Only the keys sent: partial() still fills defaults (an omitted `specialists` would empty the team).
   const given = Object.fromEntries(Object.entries(parseBody(teamInput.partial(), body)).filter(([k]) => Object.hasOwn(body as object, k)));
   const kept = { slug: cur.slug, name: cur.name, coordinator_id: cur.coordinator_id, max_fanout: cur.max_fanout, specialists: cur.specialists.map(({ agent_id, description }) => ({ agent_id, description })) };
   const merged = parseBody(teamInput, { ...kept, ...given });
-  saved(await saveTeam(db, tenantId, cur.id, toInput(merged)));
+  saved(await saveTeam(db, tenantId, cur.id, toInput(merged), { author: who.email, source: "api" }));
   return teamJson(await loadTeam(db, tenantId, cur.id));
 };
 

@@ -8,11 +8,13 @@
 import { asc, eq, sql } from "drizzle-orm";
 import { channelSchema } from "../../config/schema.ts";
 import type { Database } from "../../db/database.ts";
-import { type Channel, agents, channels } from "../../db/schema/index.ts";
+import { type Channel, agents, channels, type VersionSource } from "../../db/schema/index.ts";
 import { KonstructError } from "../../errors.ts";
 import { splitChannel } from "../../provisioning/apply.ts";
 import type { Outbound } from "../../net/outbound.ts";
 import type { SecretBox } from "../../secrets/box.ts";
+import { channelKind } from "../../versions/channel.ts";
+import { lockVersioned, recordVersion } from "../../versions/store.ts";
 import { type FieldErrors, isUniqueViolation, parseForm } from "../forms.ts";
 
 export const SECRET_FIELDS: Record<string, string[]> = {
@@ -21,8 +23,8 @@ export const SECRET_FIELDS: Record<string, string[]> = {
   whatsapp: ["access_token", "app_secret"],
 };
 const SETTING_FIELDS: Record<string, string[]> = {
-  slack: ["api_url", "team_id"],
-  telegram: ["api_root", "groups"],
+  slack: ["api_url", "team_id", "feedback"],
+  telegram: ["api_root", "groups", "feedback"],
   whatsapp: ["phone_number_id", "business_account_id", "verify_token", "api_version", "graph_url", "template_name", "template_language"],
 };
 
@@ -61,6 +63,7 @@ export async function saveChannel(
   id: string,
   fields: Record<string, string>,
   existing: ChannelView | null,
+  by: { author: string; source: VersionSource; expected?: number } = { author: "console", source: "console" },
 ): Promise<{ ok: true } | { errors: FieldErrors }> {
   const kind = existing?.channel.kind ?? fields.kind ?? "";
   if (!SECRET_FIELDS[kind]) return { errors: { kind: "choose Slack, Telegram or WhatsApp" } };
@@ -92,10 +95,15 @@ export async function saveChannel(
     await db.withTenant(tenantId, async (tx) => {
       const [agent] = await tx.select({ id: agents.id }).from(agents).where(eq(agents.id, values.agentId));
       if (!agent) throw new KonstructError("bad_request", "unknown AI employee");
-      if (existing) await tx.update(channels).set({ ...values, updatedAt: sql`now()` }).where(eq(channels.id, id));
-      else await tx.insert(channels).values({ tenantId, id, kind, ...values, source: "ui" });
+      const versions = channelKind(box);
+      if (existing) {
+        await lockVersioned(tx, versions, id, by.expected);
+        await tx.update(channels).set({ ...values, updatedAt: sql`now()` }).where(eq(channels.id, id));
+      } else await tx.insert(channels).values({ tenantId, id, kind, ...values, source: "ui" });
+      await recordVersion(tx, versions, id, by.author, by.source);
     });
   } catch (e) {
+    if (e instanceof KonstructError && e.code === "conflict") return { errors: { version: e.message } };
     if (isUniqueViolation(e)) return { errors: { name: "another channel of this tenant has this name" } };
     if (e instanceof KonstructError && e.code === "bad_request") return { errors: { agent_id: e.message } };
     throw e;

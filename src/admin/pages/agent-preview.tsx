@@ -10,9 +10,9 @@ import { render } from "../../http/render.ts";
 import { KonstructError } from "../../errors.ts";
 import { CHAIN_ENTRY } from "../../llm/chain.ts";
 import { getAgent, parseAgentForm } from "../agents/save.ts";
-import { previewAgent, runPreview } from "../agents/preview.ts";
+import { previewAgent, runPreview, unsavedAgent } from "../agents/preview.ts";
 import { formFields, uuidParam } from "../forms.ts";
-import type { Handler } from "../lazy.ts";
+import type { AdminContext, ConsoleDeps, Handler } from "../lazy.ts";
 import { availableProviders } from "../providers/save.ts";
 import { pageScope } from "../scope.ts";
 
@@ -33,12 +33,16 @@ function readHistory(raw: string | undefined): PreviewExchange[] | null {
   }
 }
 
-export const previewAgentTurn: Handler = async (deps, ctx) => {
+export const previewAgentTurn: Handler = (deps, ctx) => preview(deps, ctx, uuidParam(ctx.params.id, "AI employee"));
+/** POST /admin/agents/new/preview: the new-agent form, never saved (budgets: the form's own). */
+export const previewNewAgentTurn: Handler = (deps, ctx) => preview(deps, ctx, null);
+
+async function preview(deps: ConsoleDeps, ctx: AdminContext, id: string | null): Promise<Response> {
   const { db, tenantId } = await pageScope(deps, ctx, "agents");
   if (!tenantId) throw new KonstructError("not_found", "no tenant");
-  const stored = await getAgent(db, tenantId, uuidParam(ctx.params.id, "AI employee"));
+  const stored = id ? await getAgent(db, tenantId, id) : null;
   const fields = formFields(ctx.body);
-  const parsed = parseAgentForm(fields, stored.escalation?.topics ?? []);
+  const parsed = parseAgentForm(fields, stored?.escalation?.topics ?? []);
   const message = (fields.preview_message ?? "").trim();
   const compare = (fields.preview_compare ?? "").trim();
   const past = readHistory(fields.preview_history);
@@ -52,11 +56,11 @@ export const previewAgentTurn: Handler = async (deps, ctx) => {
   if (!parsed.ok || Object.keys(errors).length) return render(ctx, <PreviewResult history={past ?? []} runs={[]} errors={errors} />, "Preview", 400);
   const turn = deps.turn();
   if (!turn) throw new KonstructError("db_unavailable", "starting");
-  const agent = previewAgent(stored, parsed.value);
+  const agent = stored ? previewAgent(stored, parsed.value) : unsavedAgent(tenantId, parsed.value);
   const chat = past!.flatMap((e) => [{ role: "user" as const, content: e.user }, { role: "assistant" as const, content: e.reply }]);
   const ask = (chain: string[]) => runPreview(turn, db, deps.config.llm.prices, { tenantId, agent, chain, history: chat, message, userKey: ctx.principal!.userId });
   const runs = await Promise.all([ask(agent.models), ...(compare ? [ask([compare])] : [])]);
   // Only an answer goes on: a failure or a budget stop is shown, not fed to the next message as the agent's words.
   const kept = runs[0]!.kind === "reply" ? [...past!, { user: message, reply: runs[0]!.text.slice(0, MAX_REPLY) }].slice(-MAX_EXCHANGES) : past!;
   return render(ctx, <PreviewResult history={kept} runs={runs} />, "Preview");
-};
+}

@@ -16,7 +16,7 @@ import { AGENT_DEFAULTS, agentToForm, deleteAgent, getAgent, listAgents, parseAg
 import { pageNumber } from "../filters.ts";
 import { flashMessage, withFlash } from "../flash.ts";
 import { slicePage } from "../queries/page.ts";
-import { formFields, uuidParam } from "../forms.ts";
+import { formFields, uuidParam, versionField } from "../forms.ts";
 import { availableProviders } from "../providers/save.ts";
 import type { AdminContext, ConsoleDeps, Handler } from "../lazy.ts";
 import { database } from "../request.ts";
@@ -24,6 +24,7 @@ import { pageScope } from "../scope.ts";
 import { listTemplates } from "../../templates/catalog.ts";
 import type { RoleTemplate } from "../../templates/format.ts";
 import { modelHint, templateToForm } from "../agents/template-form.ts";
+import { suggestedChain } from "../agents/suggest-chain.ts";
 import { basename } from "node:path";
 import { recordConfig } from "../trail/config.ts";
 import { latestVersion } from "../../versions/agent.ts";
@@ -56,12 +57,6 @@ const save = async (deps: ConsoleDeps, ctx: AdminContext, id: string | null) => 
   return redirect(ctx.request, withFlash(`/admin/agents/${result.id}?tenant=${tenantId}`, id ? "saved" : "created"));
 };
 
-/**
- * The form's version field (the Designer always sends it). Absent = a scripted post that read nothing,
- * so nothing to be stale against; garbled = -1, which no version matches (refused as stale).
- */
-const versionField = (v: string | undefined) => (v === undefined ? undefined : /^\d{1,9}$/.test(v) ? Number(v) : -1);
-
 export const listAgentsPage: Handler = async (deps, ctx) => {
   const { db, scope, tenantId } = await scoped(deps, ctx);
   const agents = slicePage(tenantId ? await listAgents(db, tenantId) : [], pageNumber(ctx.query.page));
@@ -75,12 +70,12 @@ export const newAgent: Handler = async (deps, ctx) => {
   const { tenantId } = await scoped(deps, ctx);
   if (!tenantId) return redirect(ctx.request, "/admin/tenants/new");
   const id = ctx.query.template;
-  if (!id) return form(deps, ctx, tenantId, null, AGENT_DEFAULTS);
-  const template = listTemplates(deps.config.data_dir).templates.find((t) => t.id === id);
-  if (!template) throw new KonstructError("not_found", "no such template");
-  // The model chain of the tenant's first AI employee is the likeliest to work; the hint says what fits.
-  const [first] = await listAgents(database(deps), tenantId);
-  return form(deps, ctx, tenantId, null, templateToForm(template, { models: first?.models ?? [] }), undefined, 200, template);
+  const template = id ? listTemplates(deps.config.data_dir).templates.find((t) => t.id === id) : undefined;
+  if (id && !template) throw new KonstructError("not_found", "no such template");
+  // Pre-filled from what is configured (suggest-chain.ts); with a template, its hint says what fits.
+  const models = await suggestedChain(database(deps), deps.pool(), tenantId);
+  if (!template) return form(deps, ctx, tenantId, null, { ...AGENT_DEFAULTS, models: models.join("\n") });
+  return form(deps, ctx, tenantId, null, templateToForm(template, { models }), undefined, 200, template);
 };
 
 export const showAgent: Handler = async (deps, ctx) => {

@@ -16,7 +16,9 @@ import { testChannel } from "../channels/test-connection.ts";
 import { pageNumber } from "../filters.ts";
 import { flashMessage, withFlash } from "../flash.ts";
 import { slicePage } from "../queries/page.ts";
-import { formFields, uuidParam } from "../forms.ts";
+import { formFields, uuidParam, versionField } from "../forms.ts";
+import { channelKind } from "../../versions/channel.ts";
+import { latest } from "../../versions/store.ts";
 import { maskSecret } from "../mask.ts";
 import type { AdminContext, ConsoleDeps, Handler } from "../lazy.ts";
 import { database } from "../request.ts";
@@ -63,7 +65,8 @@ const save = async (deps: ConsoleDeps, ctx: AdminContext, id: string, existing: 
   if (!tenantId) return redirect(ctx.request, "/admin/tenants/new");
   const fields = formFields(ctx.body);
   const kind = asKind(existing?.channel.kind ?? fields.kind);
-  const result = await saveChannel(db, secretBox(deps), deps.outbound, tenantId, id, fields, existing);
+  const by = { author: ctx.principal?.email ?? "console", source: "console" as const, expected: existing ? versionField(fields.version) : undefined };
+  const result = await saveChannel(db, secretBox(deps), deps.outbound, tenantId, id, fields, existing, by);
   if ("errors" in result) return form(deps, ctx, tenantId, id, kind, existing, fields, result.errors, 400);
   const saved = await getChannel(db, secretBox(deps), tenantId, id);
   await recordConfig(db, ctx, {
@@ -104,7 +107,8 @@ export const showChannel: Handler = async (deps, ctx) => {
   const { db, tenantId } = await scoped(deps, ctx);
   if (!tenantId) return redirect(ctx.request, "/admin/tenants/new");
   const v = editable(await getChannel(db, secretBox(deps), tenantId, uuidParam(ctx.params.id, "channel")));
-  return form(deps, ctx, tenantId, v.channel.id, asKind(v.channel.kind), v, channelToForm(v.channel));
+  const version = await db.withTenant(tenantId, async (tx) => (await latest(tx, channelKind(secretBox(deps)), v.channel.id))?.version ?? 0);
+  return form(deps, ctx, tenantId, v.channel.id, asKind(v.channel.kind), v, { ...channelToForm(v.channel), version: String(version) });
 };
 
 export const updateChannel: Handler = async (deps, ctx) => {

@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { and, eq } from "drizzle-orm";
 import { createUser } from "../accounts/users.ts";
-import { auditLog, conversations, handoffNotes, handoffs, messages } from "../../db/schema/index.ts";
+import { auditLog, cannedReplies, conversations, handoffNotes, handoffs, messages } from "../../db/schema/index.ts";
 import { HUMAN_TEXT } from "../../handoff/chat.ts";
 import { type Browser, browser, PASSWORD, signIn, tenantAdmins } from "../../../test/support/admin.ts";
 import { eventually, startTestApp, type TestApp } from "../../../test/support/app.ts";
@@ -165,6 +165,47 @@ describe.each(DB_KINDS)("console inbox on %s Postgres", (kind) => {
     expect(flashOf(await post(admin, id, "resolve", { note: "took over" }))).toBe("handoff_resolved");
     const id2 = await humanFrom(7204);
     expect(flashOf(await post(ops, id2, "return"))).toBe("handoff_returned");
+  });
+
+  test("canned replies: tenant admins write them, the owner inserts one into the reply box and sends it; nothing crosses tenants", async () => {
+    const canned = (b: Browser, form: Record<string, string>, tenantId = tenant.acme) => b.fetch(`/admin/inbox/canned?tenant=${tenantId}`, { form, headers: { accept: "text/html" } });
+    expect((await canned(admin, { title: "Shipping", body: "Orders ship within 2 working days." })).status).toBe(303);
+    expect((await canned(other, { title: "Shipping", body: "Globex ships on Mondays." }, tenant.globex)).status).toBe(303); // same title, other tenant
+    const bad = await canned(admin, { title: "Shipping", body: "again" });
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toContain("another canned reply has this title");
+    expect((await canned(admin, { title: "Empty", body: "  " })).status).toBe(400);
+    expect((await canned(admin, { title: "x".repeat(81), body: "long title" })).status).toBe(400);
+    // Operators use them but do not write them; another tenant's admin cannot touch acme's.
+    expect((await page(ops, `/admin/inbox/canned?tenant=${tenant.acme}`))[0]).toBe(403);
+    expect((await canned(ops, { title: "Ops", body: "no" })).status).toBe(403);
+    const [, list] = await page(admin, `/admin/inbox/canned?tenant=${tenant.acme}`);
+    expect(list).toContain("Orders ship within 2 working days.");
+    expect(list).not.toContain("Globex ships");
+    const [row] = await t.app.db.withTenant(tenant.acme!, (tx) => tx.select().from(cannedReplies));
+    expect((await other.fetch(`/admin/inbox/canned/${row!.id}/delete?tenant=${tenant.globex}`, { form: {}, headers: { accept: "text/html" } })).status).toBe(404);
+    expect((await other.fetch(`/admin/inbox/canned/${row!.id}/delete?tenant=${tenant.acme}`, { form: {}, headers: { accept: "text/html" } })).status).toBe(403);
+    // Edit in place (?edit= fills the one form), then the owner of a handoff inserts it after what they typed.
+    expect((await page(admin, `/admin/inbox/canned?tenant=${tenant.acme}&edit=${row!.id}`))[1]).toContain(`name="id" value="${row!.id}"`);
+    expect((await canned(admin, { id: row!.id, title: "Shipping", body: "Orders ship within 1 working day." })).status).toBe(303);
+    const id = await humanFrom(7206);
+    expect(flashOf(await post(ops, id, "take"))).toBe("handoff_taken");
+    const [, view] = await page(ops, `/admin/inbox/${id}?tenant=${tenant.acme}`);
+    expect(view).toContain('<select id="f-canned" name="canned">');
+    expect(view).toContain(`<option value="${row!.id}">Shipping</option>`);
+    expect(view).toContain('hx-select="#f-reply"');
+    const box = await (await ops.fetch(`/admin/inbox/${id}?tenant=${tenant.acme}&canned=${row!.id}&text=${encodeURIComponent("Hello!")}`, { headers: { "hx-request": "true" } })).text();
+    const draft = /<textarea id="f-reply"[^>]*>([^<]*)<\/textarea>/.exec(box)![1]!;
+    expect(draft).toBe("Hello!\n\nOrders ship within 1 working day.");
+    expect(flashOf(await post(ops, id, "reply", { text: draft, nonce: crypto.randomUUID() }))).toBe("handoff_replied");
+    await eventually(() => tg.botReplies(7206, acmeBot()).find((r) => r.visible.includes("Orders ship within 1 working day.")), 10_000, "canned reply in Telegram");
+    // globex's canned reply is not offered on acme's handoff; deleting leaves the menu empty.
+    expect(view).not.toContain("Globex ships");
+    expect((await admin.fetch(`/admin/inbox/canned/${row!.id}/delete?tenant=${tenant.acme}`, { form: {}, headers: { accept: "text/html" } })).status).toBe(303);
+    expect((await page(ops, `/admin/inbox/${id}?tenant=${tenant.acme}`))[1]).not.toContain('id="f-canned"');
+    const steps = await t.app.db.withTenant(tenant.acme!, (tx) => tx.select({ summary: auditLog.summary }).from(auditLog).where(eq(auditLog.kind, "handoff")));
+    expect(steps.map((s) => s.summary)).toEqual(expect.arrayContaining(["canned reply added: Shipping", "canned reply changed: Shipping", "canned reply removed: Shipping"]));
+    expect(await t.app.db.withTenant(tenant.globex!, (tx) => tx.select().from(cannedReplies))).toHaveLength(1);
   });
 
   test("tenant B can neither see nor act on tenant A's handoff", async () => {

@@ -14,6 +14,8 @@ import type { Database } from "../../db/database.ts";
 import { KonstructError } from "../../errors.ts";
 import { addNote, close, fingerprint, INBOX_TABS, type InboxTab, inboxCounts, inboxItem, listInbox, NOTE_MAX, take } from "../../handoff/inbox.ts";
 import { REPLY_MAX, replyAsHuman } from "../../handoff/reply.ts";
+import { listCanned } from "../../handoff/canned.ts";
+import type { CannedReply } from "../../db/schema/index.ts";
 import { redirect, render } from "../../http/render.ts";
 import { canAdmin, type Principal, requireAdmin } from "../auth/principal.ts";
 import { flashMessage, withFlash } from "../flash.ts";
@@ -48,15 +50,23 @@ export const inboxListPartial: Handler = async (deps, ctx) => {
   return render(ctx, <InboxList tenantId={tenantId} tab={tab} rows={await listInbox(db, tenantId, tab, ownerOf(p))} now={new Date()} />, "Inbox");
 };
 
+/** The reply box after *Insert*: what was typed (`text`), then the chosen canned reply, within the reply's bound. */
+function draftOf(canned: CannedReply[], q: Record<string, string | undefined>): string {
+  const typed = (q.text ?? "").slice(0, REPLY_MAX).trimEnd();
+  const body = canned.find((c) => c.id === q.canned)?.body ?? "";
+  return (typed && body ? `${typed}\n\n${body}` : typed || body).slice(0, REPLY_MAX);
+}
+
 async function pageProps(deps: ConsoleDeps, ctx: PageCtx): Promise<HandoffPageProps> {
   const { p, db, tenantId } = await tenantScope(deps, ctx);
   const id = idParam(ctx.params.id, "handoff");
-  const [item, version] = await Promise.all([inboxItem(db, tenantId, id), fingerprint(db, tenantId, id)]);
+  const [item, version, canned] = await Promise.all([inboxItem(db, tenantId, id), fingerprint(db, tenantId, id), listCanned(db, tenantId)]);
   const transcript = item && (await loadTranscript(db, tenantId, item.handoff.conversationId));
   if (!item || !transcript || !version) throw new KonstructError("not_found", "no such handoff");
   return {
     tenantId, handoff: item.handoff, notes: item.notes, transcript, me: ownerOf(p), override: canAdmin(p, tenantId), csrf: ctx.csrfToken,
     nonce: crypto.randomUUID(), version, now: new Date(), flash: flashMessage(ctx.query.flash),
+    canned: canned.map((c) => ({ id: c.id, title: c.title })), draft: draftOf(canned, ctx.query),
   };
 }
 
@@ -88,7 +98,8 @@ export const takeHandoffForm: Handler = (deps, ctx) =>
 
 export const replyHandoffForm: Handler = (deps, ctx) =>
   act(deps, ctx, async ({ p, tenantId, id, db }) => {
-    const text = formText(ctx.body, "text").trim();
+    // A browser sends a textarea's line breaks as CRLF; the user's channel gets plain newlines.
+    const text = formText(ctx.body, "text").replace(/\r\n?/g, "\n").trim();
     const nonce = formText(ctx.body, "nonce");
     if (!text || text.length > REPLY_MAX) throw new KonstructError("bad_request", `text: 1–${REPLY_MAX} characters`);
     if (!/^[0-9a-f-]{36}$/i.test(nonce)) throw new KonstructError("bad_request", "nonce: reload the page and send again");

@@ -19,9 +19,9 @@ import { recordPerson } from "../trail/record.ts";
 /** Verified against when the e-mail is unknown, so both failures take as long. */
 let dummyHash: Promise<string> | null = null;
 
-export const showLogin: Handler = (_deps, ctx) => {
+export const showLogin: Handler = (deps, ctx) => {
   if (ctx.principal) return redirect(ctx.request, safeNext(ctx.query.next), 302);
-  return render(ctx, <LoginPage csrf={ctx.csrfToken} next={safeNext(ctx.query.next)} />, "Sign in");
+  return render(ctx, <LoginPage csrf={ctx.csrfToken} next={safeNext(ctx.query.next)} sso={deps.config.admin.oidc?.name} />, "Sign in");
 };
 
 export const submitLogin: Handler = async (deps, ctx) => {
@@ -30,7 +30,7 @@ export const submitLogin: Handler = async (deps, ctx) => {
   const email = formText(ctx.body, "email").trim().toLowerCase();
   const next = formText(ctx.body, "next");
   const page = (status: number, error: string, headers: Record<string, string> = {}) => {
-    const res = render(ctx, <LoginPage csrf={ctx.csrfToken} next={safeNext(next)} email={email} error={error} />, "Sign in", status);
+    const res = render(ctx, <LoginPage csrf={ctx.csrfToken} next={safeNext(next)} email={email} error={error} sso={deps.config.admin.oidc?.name} />, "Sign in", status);
     for (const [k, v] of Object.entries(headers)) res.headers.set(k, v);
     return res;
   };

@@ -13,12 +13,17 @@ import { redirect, render } from "../../http/render.ts";
 import { erasePerson } from "../../privacy/erase.ts";
 import { exportPerson } from "../../privacy/export.ts";
 import { listPeople, MAX_USER_KEY } from "../../privacy/person.ts";
+import { audit } from "../../agent/audit.ts";
 import { requireAdmin } from "../auth/principal.ts";
+import { isUniqueViolation } from "../forms.ts";
 import { flashMessage, withFlash } from "../flash.ts";
 import type { AdminContext as PageCtx } from "../lazy.ts";
 import { formText, idParam } from "../request.ts";
 import type { AdminDeps } from "../routes.ts";
 import { pageScope } from "../scope.ts";
+
+/** A memory as the People page edits it (the remember tool's facts are far shorter). */
+const MAX_MEMORY = 2000;
 
 async function scoped(deps: AdminDeps, ctx: PageCtx) {
   const s = await pageScope(deps, ctx, "people");
@@ -69,6 +74,28 @@ export async function deleteMemoryForm(deps: AdminDeps, ctx: PageCtx): Promise<R
   const done = tenantId ? await db.withTenant(tenantId, (tx) => tx.delete(memories).where(and(eq(memories.id, id), eq(memories.userKey, userKey))).returning({ id: memories.id })) : [];
   if (!done.length) throw new KonstructError("not_found", "no such memory");
   return redirect(ctx.request, withFlash(`/admin/people?tenant=${tenantId}&user=${encodeURIComponent(userKey)}`, "memory_deleted"));
+}
+
+/** POST /admin/people/memories/:id?user=<id> — `content`: the memory's new text, embedded again; audited (without the text). */
+export async function editMemoryForm(deps: AdminDeps, ctx: PageCtx): Promise<Response> {
+  const { p, db, tenantId } = await scoped(deps, ctx);
+  const userKey = userKeyOf(ctx.query.user);
+  const id = idParam(ctx.params.id, "memory");
+  const memory = deps.knowledge()?.memory;
+  if (!tenantId || !memory) throw new KonstructError("not_found", "no such memory");
+  const content = formText(ctx.body, "content").slice(0, MAX_MEMORY + 1).trim();
+  const error = !content ? "write what the AI employee should remember, or delete the memory" : content.length > MAX_MEMORY ? `at most ${MAX_MEMORY} characters` : null;
+  if (error) return view(deps, ctx, userKey, { errors: { [`memory-${id}`]: error } }, 400);
+  try {
+    const done = await memory.revise(tenantId, id, userKey, content, (tx, m) =>
+      audit(tx, { tenantId, kind: "privacy.memory_edit", agentId: m.agentId, actor: p.email, summary: "edited a memory about a person", data: { memory: id } }),
+    );
+    if (!done) throw new KonstructError("not_found", "no such memory");
+  } catch (e) {
+    if (isUniqueViolation(e)) return view(deps, ctx, userKey, { errors: { [`memory-${id}`]: "another memory of this AI employee about this person already says this" } }, 400);
+    throw e;
+  }
+  return redirect(ctx.request, withFlash(`/admin/people?tenant=${tenantId}&user=${encodeURIComponent(userKey)}`, "memory_edited"));
 }
 
 /** POST /admin/people/erase — `user` and `confirm` (the same id typed again). */

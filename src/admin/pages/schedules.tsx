@@ -39,7 +39,7 @@ function scheduleAction(action: "pause" | "resume" | "delete") {
     const done = await db.withTenant(tenantId, async (tx) => {
       const [s] = await tx.select({ number: schedules.number }).from(schedules).where(eq(schedules.id, id));
       if (!s) return null;
-      return action === "delete" ? deleteSchedule(tx, null, s.number) : setPaused(tx, null, s.number, action === "pause");
+      return action === "delete" ? deleteSchedule(tx, null, s.number) : setPaused(tx, null, s.number, action === "pause", { author: p.email, source: "console" });
     });
     if (!done) throw new KonstructError("not_found", "no such schedule");
     const [before, after] = action === "delete" ? [{}, null] : [{ paused: action !== "pause" }, { paused: action === "pause" }];

@@ -12,7 +12,11 @@ import { redirect, render } from "../../http/render.ts";
 import { deleteTeam, getTeam, type LoadedTeam, listTeams, saveTeam } from "../../teams/store.ts";
 import { listAgents } from "../agents/save.ts";
 import { flashMessage, withFlash } from "../flash.ts";
-import { formFields, uuidParam } from "../forms.ts";
+import { formFields, uuidParam, versionField } from "../forms.ts";
+import { secretBox } from "../running.ts";
+import { channelKind } from "../../versions/channel.ts";
+import { latest, recordVersion } from "../../versions/store.ts";
+import { teamKind } from "../../versions/team.ts";
 import type { AdminContext, ConsoleDeps, Handler } from "../lazy.ts";
 import { pageScope } from "../scope.ts";
 import { parseTeamForm, TEAM_DEFAULTS, teamToForm } from "../teams/form.ts";
@@ -34,11 +38,16 @@ async function save(deps: ConsoleDeps, ctx: AdminContext, id: string | null) {
   const fields = formFields(ctx.body);
   const [agents, chans] = await Promise.all([listAgents(db, tenantId), db.withTenant(tenantId, (tx) => tx.select().from(channels))]);
   const parsed = parseTeamForm(fields, agents, chans);
-  const result = parsed.ok ? await saveTeam(db, tenantId, id, parsed.value) : { errors: parsed.errors };
+  const by = { author: ctx.principal?.email ?? "console", source: "console" as const, expected: id ? versionField(fields.version) : undefined };
+  const result = parsed.ok ? await saveTeam(db, tenantId, id, parsed.value, by) : { errors: parsed.errors };
   if ("errors" in result) return form(deps, ctx, tenantId, existing, fields, result.errors, 400);
   const moved = parsed.ok ? parsed.value.channelIds.filter((c) => chans.find((x) => x.id === c)!.agentId !== parsed.value.coordinatorId) : [];
   if (parsed.ok && moved.length) {
-    await db.withTenant(tenantId, (tx) => tx.update(channels).set({ agentId: parsed.value.coordinatorId }).where(inArray(channels.id, moved)));
+    const versions = channelKind(secretBox(deps));
+    await db.withTenant(tenantId, async (tx) => {
+      await tx.update(channels).set({ agentId: parsed.value.coordinatorId }).where(inArray(channels.id, moved));
+      for (const c of moved) await recordVersion(tx, versions, c, by.author, "console");
+    });
     for (const c of moved) await deps.connections()?.reload(tenantId, c);
   }
   const saved = await getTeam(db, tenantId, result.id);
@@ -61,7 +70,9 @@ export const newTeam: Handler = async (deps, ctx) => {
 export const showTeam: Handler = async (deps, ctx) => {
   const { db, tenantId } = await scoped(deps, ctx);
   if (!tenantId) return redirect(ctx.request, "/admin/tenants/new");
-  return form(deps, ctx, tenantId, await getTeam(db, tenantId, uuidParam(ctx.params.id, "team")), null);
+  const team = await getTeam(db, tenantId, uuidParam(ctx.params.id, "team"));
+  const [chans, version] = await db.withTenant(tenantId, async (tx) => [await tx.select().from(channels).orderBy(channels.name), (await latest(tx, teamKind, team.team.id))?.version ?? 0] as const);
+  return form(deps, ctx, tenantId, team, { ...teamToForm(team, chans), version: String(version) });
 };
 
 export const createTeam: Handler = (deps, ctx) => save(deps, ctx, null);

@@ -11,7 +11,7 @@
  * of 256-bit random values for session ids, invitation and personal access tokens.
  */
 import { sql } from "drizzle-orm";
-import { check, index, integer, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { check, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { tenants } from "./tenants.ts";
 
 export const users = pgTable(
@@ -26,11 +26,14 @@ export const users = pgTable(
     tenantId: uuid("tenant_id").references(() => tenants.id, { onDelete: "cascade" }),
     /** The console language the user chose ("en", "de"); null follows the browser (src/i18n). */
     locale: text("locale"),
+    /** "<issuer> <sub>" of the OpenID Connect identity this account signs in with (src/admin/oidc/). */
+    oidcSubject: text("oidc_subject"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     index("users_tenant").on(t.tenantId),
+    uniqueIndex("users_oidc_subject").on(t.oidcSubject),
     check("users_role", sql`${t.role} in ('platform_admin', 'tenant_admin', 'operator')`),
     check("users_role_tenant", sql`(${t.role} = 'platform_admin') = (${t.tenantId} is null)`),
   ],

@@ -8,10 +8,11 @@
  *  - turn_progress (on inbound_events): the turn's journal — each model response that asked for
  *    tools, and the tools' results, recorded with the usage before the tools run, so a turn resumed
  *    after a crash replays them instead of calling (and paying) the model again (agent/journal.ts).
+ *    Per-chat ordering across replicas: `chat_key` + `arrival` (gateway/inbox.ts).
  *  - channel_cursors: per-connection resume points (Telegram update offset).
  */
 import { sql } from "drizzle-orm";
-import { index, integer, jsonb, pgTable, primaryKey, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
+import { bigint, index, integer, jsonb, pgTable, primaryKey, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
 
 export const inboundEvents = pgTable(
   "inbound_events",
@@ -31,9 +32,15 @@ export const inboundEvents = pgTable(
     turnProgress: jsonb("turn_progress"),
     receivedAt: timestamp("received_at", { withTimezone: true }).notNull().defaultNow(),
     processedAt: timestamp("processed_at", { withTimezone: true }),
+    /** The chat it belongs to (null for /cancel, which jumps the queue) and its place in arrival order. */
+    chatKey: text("chat_key"),
+    arrival: bigint("arrival", { mode: "number" }).generatedAlwaysAsIdentity(),
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
+    index("inbound_events_chat_unfinished")
+      .on(t.tenantId, t.channelId, t.chatKey, t.arrival)
+      .where(sql`status in ('pending', 'processing') and chat_key is not null`),
     unique("inbound_events_key").on(t.tenantId, t.channelId, t.eventKey),
     index("inbound_events_unfinished").on(t.tenantId, t.status).where(sql`status in ('pending', 'processing')`),
   ],

@@ -84,3 +84,19 @@ export const handoffDestinations = pgTable(
 );
 
 export type HandoffDestination = typeof handoffDestinations.$inferSelect;
+
+/** Tenant-owned: saved answers its people insert into the inbox's reply box (src/handoff/canned.ts); titles unique. */
+export const cannedReplies = pgTable(
+  "canned_replies",
+  {
+    tenantId: uuid("tenant_id").notNull(),
+    id: uuid("id").notNull().default(sql`gen_random_uuid()`),
+    title: text("title").notNull(),
+    body: text("body").notNull(),
+    updatedBy: text("updated_by"),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.id] }), uniqueIndex("canned_replies_title").on(t.tenantId, t.title)],
+);
+
+export type CannedReply = typeof cannedReplies.$inferSelect;

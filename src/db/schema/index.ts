@@ -8,6 +8,7 @@ export * from "./accounts.ts";
 export * from "./agents.ts";
 export * from "./api-keys.ts";
 export * from "./approvals.ts";
+export * from "./attachments.ts";
 export * from "./channels.ts";
 export * from "./conversations.ts";
 export * from "./events.ts";
@@ -22,6 +23,7 @@ export * from "./retention.ts";
 export * from "./platform-audit.ts";
 export * from "./schedules.ts";
 export * from "./tasks.ts";
+export * from "./skills.ts";
 export * from "./teams.ts";
 export * from "./tenants.ts";
 export * from "./triggers.ts";
@@ -29,12 +31,14 @@ export * from "./usage.ts";
 export * from "./versions.ts";
 
 export const TENANT_TABLES = [
-  "agent_versions",
   "agents",
   "approvals",
+  "attachments",
   "audit_log",
+  "canned_replies",
   "channel_cursors",
   "channels",
+  "config_versions",
   "conversations",
   "conversation_memory",
   "feedback",
@@ -46,11 +50,13 @@ export const TENANT_TABLES = [
   "kb_chunks",
   "kb_documents",
   "llm_calls",
+  "mcp_servers",
   "memories",
   "messages",
   "outbound_messages",
   "schedule_runs",
   "schedules",
+  "skill_versions",
   "tasks",
   "team_members",
   "teams",

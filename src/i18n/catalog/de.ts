@@ -182,4 +182,6 @@ export const de: Catalog = {
   "dashboard.conversations": "Gespräche",
   "dashboard.usage": "Verbrauch und Kosten",
   "dashboard.auditErrors": "Fehler im Protokoll",
+
+  "flash.memory_edited": "Erinnerung geändert; der KI-Mitarbeiter erinnert sich ab der nächsten Nachricht an den neuen Text.",
 };

@@ -184,6 +184,8 @@ export const en = {
   "dashboard.conversations": "Conversations",
   "dashboard.usage": "Usage and cost",
   "dashboard.auditErrors": "Errors in the audit log",
+
+  "flash.memory_edited": "Memory changed; the AI employee recalls it by its new text from the next message.",
 } as const;
 
 export type Catalog = { readonly [K in keyof typeof en]: string };

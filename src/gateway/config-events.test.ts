@@ -1,5 +1,5 @@
 /**
- * Channel edits across replicas, on real Postgres: two Connections (two replicas) over one
+ * Configuration edits across replicas, on real Postgres: two Connections (two replicas) over one
  * database; an edit applied on replica A restarts the connection on replica B within 2 s, from the
  * row (B sees the new name), and A does not restart it twice. Malformed notices are dropped.
  */
@@ -10,7 +10,7 @@ import { openTestDatabase, type TestDatabase } from "../../test/support/db.ts";
 import { seedTwoTenants } from "../../test/support/two-tenants.ts";
 import { channels } from "../db/schema/index.ts";
 import { SecretBox } from "../secrets/box.ts";
-import { parseChannelEvent } from "./channel-events.ts";
+import { parseConfigEvent } from "./config-events.ts";
 import { type AdapterFactory, Connections } from "./connections.ts";
 import type { Pipeline } from "./pipeline.ts";
 
@@ -43,6 +43,7 @@ describe("channel edits reach every replica (external Postgres)", () => {
       await c.start(pipeline);
     }
     expect(started.map((s) => s.replica).sort()).toEqual(["a", "b"]);
+    expect(replicas[1]!.states()).toEqual([{ kind: "fake", up: true }]);
     started.length = 0;
 
     await t.db.withTenant(A.tenant, (tx) => tx.update(channels).set({ name: "after" }).where(eq(channels.id, row!.id)));
@@ -56,13 +57,18 @@ describe("channel edits reach every replica (external Postgres)", () => {
     await Bun.sleep(300);
     expect(started.filter((s) => s.replica === "a")).toHaveLength(1);
     for (const c of replicas) await c.stop();
+    expect(replicas[0]!.states()).toEqual([{ kind: "fake", up: false }]);
   }, 30_000);
 
   test("malformed or oversized notices are refused", () => {
-    expect(parseChannelEvent("{")).toBeNull();
-    expect(parseChannelEvent(JSON.stringify({ tenantId: "x", channelId: "y" }))).toBeNull();
-    expect(parseChannelEvent("x".repeat(600))).toBeNull();
-    const ok = { tenantId: crypto.randomUUID(), channelId: crypto.randomUUID(), from: "r1" };
-    expect(parseChannelEvent(JSON.stringify(ok))).toEqual(ok);
+    expect(parseConfigEvent("{")).toBeNull();
+    expect(parseConfigEvent(JSON.stringify({ kind: "channel", tenantId: "x", id: "y" }))).toBeNull();
+    expect(parseConfigEvent(JSON.stringify({ kind: "provider", tenantId: null, id: "../etc" }))).toBeNull();
+    expect(parseConfigEvent(JSON.stringify({ kind: "nope", id: "x" }))).toBeNull();
+    expect(parseConfigEvent("x".repeat(600))).toBeNull();
+    const ok = { kind: "channel", tenantId: crypto.randomUUID(), id: crypto.randomUUID(), from: "r1" };
+    expect(parseConfigEvent(JSON.stringify(ok))).toEqual(ok as never);
+    const platform = { kind: "provider", tenantId: null, id: "openai-2", from: "r1" };
+    expect(parseConfigEvent(JSON.stringify(platform))).toEqual(platform as never);
   });
 });

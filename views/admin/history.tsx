@@ -1,11 +1,14 @@
 /** @jsxImportSource @kitajs/html */
-/** An AI employee's History: versions newest first (who, when, source), each with its diff to the one before. */
-import type { AgentVersion } from "../../src/db/schema/index.ts";
+/**
+ * One object's History (any versioned kind: AI employee, team, channel, schedule…): versions newest
+ * first (who, when, source), each with its diff to the one before, and "Roll back to this version".
+ */
+import type { ConfigVersion } from "../../src/db/schema/index.ts";
 import type { FieldChange } from "../../src/versions/diff.ts";
 import { Csrf, Flash } from "./form.tsx";
 
 export interface HistoryEntry {
-  version: AgentVersion;
+  version: ConfigVersion;
   changes: FieldChange[];
 }
 
@@ -33,26 +36,42 @@ function Change(p: { c: FieldChange }): JSX.Element {
   );
 }
 
-export function AgentHistoryView(p: { csrf: string; tenantId: string; agentId: string; name: string; entries: HistoryEntry[]; current: number; flash?: string }): JSX.Element {
-  const q = `?tenant=${p.tenantId}`;
+export interface HistoryProps {
+  csrf: string;
+  /** "AI employee", "team"… */
+  noun: string;
+  name: string;
+  /** The object's own page, or null when it is gone (its history stays). */
+  back: string | null;
+  /** Where "Roll back" posts (with ?tenant=…). */
+  rollback: string;
+  entries: HistoryEntry[];
+  current: number;
+  flash?: string;
+  flashError?: boolean;
+}
+
+export function HistoryView(p: HistoryProps): JSX.Element {
   return (
     <section class="card">
       <h1 safe>{`History of ${p.name}`}</h1>
-      <Flash message={p.flash} />
-      <p><a href={`/admin/agents/${p.agentId}${q}`}>Back to the AI employee</a></p>
+      <Flash message={p.flash} error={p.flashError} />
+      {p.back ? <p><a href={p.back} safe>{`Back to the ${p.noun}`}</a></p> : <p class="muted" safe>{`This ${p.noun} has been deleted; its history stays.`}</p>}
       {p.entries.length === 0 ? <p class="muted">No versions yet: the next save starts the history.</p> : ""}
       {p.entries.map((e) => (
         <article class="version" id={`v${e.version.version}`}>
           <h2 safe>{`Version ${e.version.version}${e.version.version === p.current ? " (current)" : ""}`}</h2>
           <p class="muted" safe>{`${e.version.author} · ${e.version.source} · ${e.version.createdAt.toISOString().replace("T", " ").slice(0, 19)} UTC`}</p>
           {e.changes.length ? (
-            <table class="diff-table">
-              <thead><tr><th>Field</th><th>Before</th><th>After</th></tr></thead>
-              <tbody>{e.changes.map((c) => <Change c={c} />)}</tbody>
-            </table>
+            <div class="table-wrap">
+              <table class="diff-table">
+                <thead><tr><th>Field</th><th>Before</th><th>After</th></tr></thead>
+                <tbody>{e.changes.map((c) => <Change c={c} />)}</tbody>
+              </table>
+            </div>
           ) : <p class="muted">No field changed.</p>}
-          {e.version.version !== p.current ? (
-            <form method="post" action={`/admin/agents/${p.agentId}/rollback${q}`}>
+          {e.version.version !== p.current && p.back ? (
+            <form method="post" action={p.rollback}>
               <Csrf token={p.csrf} />
               <input type="hidden" name="version" value={String(e.version.version)} />
               <button type="submit">Roll back to this version</button>

@@ -1,0 +1,82 @@
+/** @jsxImportSource @kitajs/html */
+/**
+ * GET/POST /login/forgot and GET/POST /login/reset/:token (accounts/password-reset.ts). The answer to
+ * a request is the same whether the address has an account or not, and the mail goes out after
+ * the answer (its SMTP round trip would tell them apart by time). Requests count per client IP
+ * against the login throttle's limits, so the form cannot be used to flood someone's mailbox.
+ */
+import { KonstructError } from "../../errors.ts";
+import { redirect, render } from "../../http/render.ts";
+import { ForgotPage, ResetPage } from "../../../views/admin/reset.tsx";
+import type { FieldErrors } from "../../../views/admin/form.tsx";
+import { userOfResetToken, resetToken, RESET_TTL_MS } from "../accounts/password-reset.ts";
+import { blockedFor, recordFailure } from "../accounts/throttle.ts";
+import { findUserByEmail, setPassword, toPrincipal } from "../accounts/users.ts";
+import { fieldErrors } from "../form-errors.ts";
+import type { ConsoleDeps, Handler } from "../lazy.ts";
+import { publicBase, smtpMailer } from "../mail.ts";
+import { database, formText } from "../request.ts";
+import { recordPerson } from "../trail/record.ts";
+
+const SENT = "If that address has an account, a link to set a new password is on its way.";
+const NO_MAIL = "This appliance sends no mail: ask your administrator (konstruct admin reset-password).";
+
+function resetKey(deps: ConsoleDeps): Uint8Array {
+  const key = deps.secrets()?.deriveKey("password-reset");
+  if (!key) throw new KonstructError("db_unavailable", "starting up: try again in a moment");
+  return key;
+}
+
+export const showForgot: Handler = (deps, ctx) =>
+  render(ctx, <ForgotPage csrf={ctx.csrfToken} error={deps.config.smtp.host ? undefined : NO_MAIL} />, "Forgot password");
+
+export const requestReset: Handler = async (deps, ctx) => {
+  const db = database(deps);
+  const send = smtpMailer(deps.config.smtp);
+  if (!send) return render(ctx, <ForgotPage csrf={ctx.csrfToken} error={NO_MAIL} />, "Forgot password", 503);
+  const policy = { max: deps.config.admin.login_max_failures, windowMs: deps.config.admin.login_window_minutes * 60_000 };
+  const keys = [`reset:${ctx.client.ip}`];
+  const wait = await blockedFor(db, keys, policy);
+  if (wait > 0) {
+    const res = render(ctx, <ForgotPage csrf={ctx.csrfToken} error={`Too many requests. Try again in ${Math.ceil(wait / 60)} minute(s).`} />, "Forgot password", 429);
+    res.headers.set("retry-after", String(wait));
+    return res;
+  }
+  await recordFailure(db, keys, policy);
+  const email = formText(ctx.body, "email").trim().toLowerCase().slice(0, 320);
+  const user = email ? await findUserByEmail(db, email) : null;
+  if (user) {
+    const link = `${publicBase(deps.config, ctx.request)}/login/reset/${resetToken(resetKey(deps), user)}`;
+    const text = `Someone (hopefully you) asked to set a new Konstruct password for ${user.email}.\n\nSet it here (the link works once, for ${RESET_TTL_MS / 60_000} minutes):\n${link}\n\nIf it was not you, ignore this mail: your password stays as it is.\n`;
+    void send({ to: user.email, subject: "Set a new Konstruct password", text }).catch((e) => deps.log.warn({ err: e }, "password-reset mail could not be sent"));
+    await recordPerson(db, toPrincipal(user), ctx.client.ip, { kind: "password.changed", summary: "asked for a password-reset link", data: { step: "link_sent" } });
+  }
+  return render(ctx, <ForgotPage csrf={ctx.csrfToken} notice={SENT} />, "Forgot password");
+};
+
+const invalid = (ctx: Parameters<Handler>[1]) =>
+  render(ctx, <ForgotPage csrf={ctx.csrfToken} error="This link is invalid, used or expired: ask for a new one." />, "Forgot password", 404);
+
+export const showReset: Handler = async (deps, ctx) => {
+  const token = ctx.params.token ?? "";
+  const user = await userOfResetToken(database(deps), resetKey(deps), token);
+  if (!user) return invalid(ctx);
+  return render(ctx, <ResetPage csrf={ctx.csrfToken} token={token} email={user.email} />, "Set a new password");
+};
+
+export const submitReset: Handler = async (deps, ctx) => {
+  const db = database(deps);
+  const token = ctx.params.token ?? "";
+  const user = await userOfResetToken(db, resetKey(deps), token);
+  if (!user) return invalid(ctx);
+  const again = (errors: FieldErrors) => render(ctx, <ResetPage csrf={ctx.csrfToken} token={token} email={user.email} errors={errors} />, "Set a new password", 400);
+  const password = formText(ctx.body, "password");
+  if (password !== formText(ctx.body, "confirm")) return again({ confirm: "the passwords differ" });
+  try {
+    await setPassword(db, user.id, password, null, user.email);
+  } catch (e) {
+    return again(fieldErrors(e, "password"));
+  }
+  await recordPerson(db, toPrincipal(user), ctx.client.ip, { kind: "password.changed", summary: "set a new password from a reset link", data: { step: "reset" } });
+  return redirect(ctx.request, "/login");
+};

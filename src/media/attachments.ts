@@ -1,0 +1,66 @@
+/**
+ * The tenant's record of what people sent: the blob first (by hash, so a retry or a resend stores
+ * nothing twice), then the row under `withTenant` (FORCE RLS: another tenant's rows are invisible,
+ * so `open` of another tenant's attachment id is simply not found). Rows and blobs leave together
+ * through `forget` (retention, erasure): a blob goes only when no row of the tenant still names it.
+ */
+import { and, eq, inArray } from "drizzle-orm";
+import type { Database } from "../db/database.ts";
+import { type AttachmentRow, attachments } from "../db/schema/index.ts";
+import type { MediaKind } from "./admit.ts";
+import { type BlobStore, sha256Of } from "./store.ts";
+
+export interface Sent {
+  name: string;
+  mime: string;
+  kind: MediaKind;
+  channelId?: string;
+  inboundEventId?: string;
+  userKey?: string;
+}
+
+export class AttachmentStore {
+  constructor(
+    private readonly db: Database,
+    readonly blobs: BlobStore,
+  ) {}
+
+  async keep(tenantId: string, sent: Sent, bytes: Uint8Array): Promise<AttachmentRow> {
+    const sha256 = sha256Of(bytes);
+    await this.blobs.put(tenantId, sha256, bytes);
+    // The name is display text only (never a path); bounded like the column.
+    const name = sent.name.replace(/[\u0000-\u001f]/g, "").slice(0, 255) || "file";
+    const [row] = await this.db.withTenant(tenantId, (tx) =>
+      tx.insert(attachments).values({ tenantId, sha256, mime: sent.mime, kind: sent.kind, name, sizeBytes: bytes.byteLength, channelId: sent.channelId, inboundEventId: sent.inboundEventId, userKey: sent.userKey ?? "" }).returning(),
+    );
+    return row!;
+  }
+
+  /** The row and its bytes, or null when the tenant has no such attachment (or its blob is gone). */
+  async open(tenantId: string, id: string): Promise<{ row: AttachmentRow; bytes: Uint8Array } | null> {
+    const [row] = await this.db.withTenant(tenantId, (tx) => tx.select().from(attachments).where(and(eq(attachments.tenantId, tenantId), eq(attachments.id, id))));
+    if (!row) return null;
+    const bytes = await this.blobs.get(tenantId, row.sha256);
+    return bytes ? { row, bytes } : null;
+  }
+
+  async ofEvents(tenantId: string, eventIds: string[]): Promise<AttachmentRow[]> {
+    if (!eventIds.length) return [];
+    return this.db.withTenant(tenantId, (tx) => tx.select().from(attachments).where(and(eq(attachments.tenantId, tenantId), inArray(attachments.inboundEventId, eventIds))));
+  }
+
+  /** Deletes rows by id and then every blob of theirs that no remaining row names; returns rows deleted. */
+  async forget(tenantId: string, ids: string[]): Promise<number> {
+    if (!ids.length) return 0;
+    const { gone, orphaned } = await this.db.withTenant(tenantId, async (tx) => {
+      const gone = await tx.delete(attachments).where(and(eq(attachments.tenantId, tenantId), inArray(attachments.id, ids))).returning({ sha256: attachments.sha256 });
+      const hashes = [...new Set(gone.map((g) => g.sha256))];
+      const still = hashes.length ? await tx.selectDistinct({ sha256: attachments.sha256 }).from(attachments).where(and(eq(attachments.tenantId, tenantId), inArray(attachments.sha256, hashes))) : [];
+      const kept = new Set(still.map((s) => s.sha256));
+      return { gone, orphaned: hashes.filter((h) => !kept.has(h)) };
+    });
+    // After the commit: a crash here leaves an unnamed blob (harmless), never a row without bytes.
+    for (const h of orphaned) await this.blobs.delete(tenantId, h);
+    return gone.length;
+  }
+}
