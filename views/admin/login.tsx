@@ -15,12 +15,12 @@ export function LoginPage(props: { csrf: string; next?: string; email?: string; 
         <button type="submit">{t("login.submit")}</button>
       </form>
       <p>
-        <a href="/login/forgot">Forgot your password?</a>
+        <a href="/login/forgot">{t("login.forgot")}</a>
       </p>
       {props.sso ? (
         <p class="sso">
           <a class="button secondary" href={`/login/oidc${props.next && props.next !== "/admin" ? `?next=${encodeURIComponent(props.next)}` : ""}`}>
-            <span safe>{`Sign in with ${props.sso}`}</span>
+            <span>{t("login.sso", { provider: props.sso })}</span>
           </a>
         </p>
       ) : (

@@ -184,4 +184,18 @@ export const de: Catalog = {
   "dashboard.auditErrors": "Fehler im Protokoll",
 
   "flash.memory_edited": "Erinnerung geändert; der KI-Mitarbeiter erinnert sich ab der nächsten Nachricht an den neuen Text.",
+
+  "login.forgot": "Passwort vergessen?",
+  "login.sso": "Anmelden mit {{provider}}",
+
+  "reset.forgotTitle": "Passwort vergessen?",
+  "reset.forgotHint": "Wir senden Ihnen einen Link, um ein neues zu setzen. Er funktioniert einmal, eine Stunde lang.",
+  "reset.send": "Link senden",
+  "reset.back": "Zurück zur Anmeldung",
+  "reset.title": "Neues Passwort setzen",
+  "reset.for": "Für {{email}}. Alle Sitzungen dieses Kontos werden abgemeldet.",
+  "reset.submit": "Passwort setzen",
+
+  "knowledge.files": "Dokumente zum Hochladen (Markdown, Text, HTML, PDF, DOCX)",
+  "knowledge.upload": "Hochladen",
 };

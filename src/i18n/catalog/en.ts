@@ -186,6 +186,20 @@ export const en = {
   "dashboard.auditErrors": "Errors in the audit log",
 
   "flash.memory_edited": "Memory changed; the AI employee recalls it by its new text from the next message.",
+
+  "login.forgot": "Forgot your password?",
+  "login.sso": "Sign in with {{provider}}",
+
+  "reset.forgotTitle": "Forgot your password?",
+  "reset.forgotHint": "We mail a link to set a new one. It works once, for an hour.",
+  "reset.send": "Send the link",
+  "reset.back": "Back to sign in",
+  "reset.title": "Set a new password",
+  "reset.for": "For {{email}}. Every session of this account is signed out.",
+  "reset.submit": "Set password",
+
+  "knowledge.files": "Documents to upload (Markdown, text, HTML, PDF, DOCX)",
+  "knowledge.upload": "Upload",
 } as const;
 
 export type Catalog = { readonly [K in keyof typeof en]: string };
