@@ -32,6 +32,8 @@ export interface AdminContext {
 }
 
 /** What console handlers get: auth's deps, plus the running gateway parts the pages act on. */
+import type { AttachmentStore } from "../media/attachments.ts";
+
 export type ConsoleDeps = AdminAuthDeps & {
   /** The running channel connections (restarted after a channel is saved); null until started. */
   connections: () => Connections | null;
@@ -47,6 +49,8 @@ export type ConsoleDeps = AdminAuthDeps & {
   outbound: Outbound;
   /** The gateway's outbox and live connections (a person's reply to a handoff); null until started. */
   reach: () => Reach | null;
+  /** Files users sent (the transcript's downloads); null until started. */
+  attachments: () => AttachmentStore | null;
   /** Feeds the handoff measures of /metrics (first reply, close). */
   handoffMeasures?: HandoffMeasures;
 };

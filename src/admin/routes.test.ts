@@ -83,6 +83,12 @@ const ROWS: Row[] = [
   { route: "GET /login", expect: [200, 302, 302, 302, 302] },
   { route: "POST /login", expect: ALL(303), freshSession: true, body: (f) => ({ email: f.emails.operator, password: "correct horse battery" }) },
   { route: "POST /logout", expect: ALL(303), freshSession: true },
+  { route: "GET /login/oidc", expect: ALL(404) }, // no admin.oidc here; the flow is in pages/oidc.test.ts
+  { route: "GET /login/oidc/callback", expect: ALL(404) },
+  { route: "GET /login/forgot", expect: ALL(200) },
+  { route: "POST /login/forgot", expect: ALL(503), body: () => ({ email: "ops@acme.test" }) }, // no smtp.host here; mail in pages/reset.test.ts
+  { route: "GET /login/reset/:token", expect: ALL(404), params: async () => ({ token: "not.a.link" }) },
+  { route: "POST /login/reset/:token", expect: ALL(404), params: async () => ({ token: "not.a.link" }), body: () => ({ password: "x", confirm: "x" }) },
   { route: "GET /invite/:token", expect: ALL(200), params: async (f) => ({ token: (await invitation(f)).token }) },
   {
     route: "POST /invite/:token",
@@ -204,6 +210,8 @@ function CONSOLE_ROWS(): Row[] {
     { route: "POST /admin/channels/:id/delete", expect: ADMIN_POST, query: acme, params: deadChannel },
     { route: "GET /admin/conversations", expect: READ, query: acme },
     { route: "GET /admin/conversations/:id", expect: READ, query: acme, params: (f) => ({ id: f.conversationId }) },
+    // No such file: the roles that may read are told 404 (pages/attachment.test.ts downloads a real one).
+    { route: "GET /admin/attachments/:id", expect: [302, 404, 403, 404, 404], query: acme, params: () => ({ id: "00000000-0000-4000-8000-000000000000" }) },
     { route: "GET /admin/audit", expect: ADMIN, query: acme },
     { route: "GET /admin/audit.csv", expect: ADMIN, query: acme },
     { route: "GET /admin/audit.json", expect: ADMIN, query: acme },

@@ -98,6 +98,7 @@ export const ADMIN_ROUTES: LazyRoute[] = [
   // conversations, audit, usage
   r("GET", "/admin/conversations", async () => (await pages()).listConversationsPage),
   r("GET", "/admin/conversations/:id", async () => (await pages()).showTranscript), // LLM + tool calls expandable
+  r("GET", "/admin/attachments/:id", async () => (await pages()).downloadAttachment), // a file a user sent, own tenant only
   r("GET", "/admin/audit", async () => (await pages()).showAudit),
   r("GET", "/admin/audit.csv", async () => (await pages()).exportAuditCsv), // same filters as the page
   r("GET", "/admin/audit.json", async () => (await pages()).exportAuditJson),

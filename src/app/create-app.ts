@@ -117,6 +117,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
   let triggers: Triggers | null = null;
   let heartbeat: Heartbeat | null = null;
   let retention: RetentionTicker | null = null;
+  let attachmentStore: AttachmentStore | null = null;
   let control: Control | null = null;
   let scheduled: { stop(): Promise<void> } | null = null;
   let metricsServer: Server<undefined> | null = null;
@@ -148,6 +149,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
     knowledge: () => semantic,
     approvals: () => gateway?.approvals ?? null,
     reach: () => gateway,
+    attachments: () => attachmentStore,
     handoffMeasures,
     triggers: () => triggers,
   });
@@ -229,7 +231,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
         // The daily purge (src/retention/): one run per UTC day across replicas, queued by an hourly look.
         // Attachments people send, kept per tenant (src/media/store.ts); retention deletes their blobs too.
         const blobs = config.media.s3 ? new S3BlobStore(config.media.s3, outbound.fetch) : new DirBlobStore(dataDir);
-        const attachmentStore = new AttachmentStore(opened, blobs);
+        attachmentStore = new AttachmentStore(opened, blobs);
         const retentionDeps = { db: opened, config, log: log.child({ part: "retention" }), attachments: attachmentStore };
         defineRetentionJob(engine, retentionDeps);
         const sem = await createSemantic(config, opened, dataDir, log, engine, { documentReady: hooks.documentReady });

@@ -18,7 +18,9 @@ import type { TurnContext } from "../agent/turn-context.ts";
 import type { Config } from "../config/schema.ts";
 import type { Database } from "../db/database.ts";
 import type { JobEngine } from "../jobs/engine.ts";
+import { ClusterSemaphore } from "../llm/cluster-semaphore.ts";
 import { type LinkOutcome, LlmPool } from "../llm/pool.ts";
+import { connectRedis } from "./limits/redis.ts";
 import type { SecretBox } from "../secrets/box.ts";
 import { tenantIds } from "../approvals/store.ts";
 import { SkillCatalog } from "../skills/catalog.ts";
@@ -102,7 +104,10 @@ export async function createGateway(opts: GatewayOptions) {
   // A provider saved here is reloaded from its row on every other replica (config-events.ts).
   const edited = (key: string) =>
     void publishConfigEvent(db, { kind: "provider", ...providerScope(key), from: connections.holder }).catch((e) => log.warn({ err: e }, "could not tell the other replicas of a provider edit"));
-  const pool = new LlmPool(await loadProviders(db, opts.secrets), { fetch: opts.outbound.fetch, edited, observe: opts.observeLlm });
+  // With Redis, a provider's max_concurrency holds across replicas (llm/cluster-semaphore.ts).
+  const redis = config.redis.url ? await connectRedis(config.redis.url, { log, name: "konstruct-llm" }) : null;
+  const gateOf = redis ? (id: string, size: number) => new ClusterSemaphore(redis, `konstruct:llm:slots:${id}`, size, log) : undefined;
+  const pool = new LlmPool(await loadProviders(db, opts.secrets), { fetch: opts.outbound.fetch, edited, observe: opts.observeLlm, gate: gateOf });
   let unlisten = async () => {};
   const gate = await createGate(config.limits, config.redis.url, log);
   const inbox = new Inbox(db, { owner: instanceId(opts.dataDir), leaseMs: config.database.inbox_lease_ms });
@@ -162,6 +167,7 @@ export async function createGateway(opts: GatewayOptions) {
       const drained = await Promise.race([pipeline.stop().then(() => true), Bun.sleep(graceMs).then(() => false)]);
       if (!drained) log.warn("in-flight events left unfinished at shutdown; they resume on next start");
       await gate.close();
+      await redis?.quit().catch(() => redis.disconnect());
     },
   };
 }

@@ -74,6 +74,7 @@ export interface HttpDeps {
   approvals: AdminDeps["approvals"];
   /** The gateway's outbox and connections (console replies to a handoff); null until started. */
   reach: AdminDeps["reach"];
+  attachments: AdminDeps["attachments"];
   handoffMeasures?: AdminDeps["handoffMeasures"];
   /** The SSRF guard: URLs a console form saves are checked, and Test buttons go through it. */
   outbound: Outbound;

@@ -19,6 +19,7 @@
  */
 import { parseChainEntry } from "./chain.ts";
 import { LlmCallError, LlmChainError } from "./errors.ts";
+import type { Gate } from "./cluster-semaphore.ts";
 import { Semaphore } from "./semaphore.ts";
 import type { Attempt, AudioInput, ChatRequest, ChatResult, LinkBound, LlmProvider, ModelLister, ProviderSettings, Transcriber, Usage } from "./types.ts";
 
@@ -52,7 +53,8 @@ export const tenantProviderKey = (tenantId: string, id: string): string => `${te
 
 export class LlmPool {
   readonly #settings = new Map<string, ProviderSettings>();
-  readonly #gates = new Map<string, Semaphore>();
+  readonly #gates = new Map<string, Gate>();
+  readonly #gate: (id: string, size: number) => Gate;
   readonly #instances = new Map<string, Promise<PoolProvider>>();
   readonly #createProvider: ProviderFactory;
 
@@ -64,17 +66,19 @@ export class LlmPool {
    * `fetch`: the composition root passes the SSRF-guarded one (src/net/outbound.ts) for every provider.
    * `edited`: told the pool key of every set/remove made here (the gateway tells the other replicas).
    * `observe`: told every link's outcome of a chat (/metrics).
+   * `gate`: a provider's concurrency gate (default: this process's; cluster-semaphore.ts with Redis).
    */
   constructor(
     settings: ProviderSettings[],
-    options: { createProvider?: ProviderFactory; fetch?: typeof fetch; edited?: (key: string) => void; observe?: (o: LinkOutcome) => void } = {},
+    options: { createProvider?: ProviderFactory; fetch?: typeof fetch; edited?: (key: string) => void; observe?: (o: LinkOutcome) => void; gate?: (id: string, size: number) => Gate } = {},
   ) {
+    this.#gate = options.gate ?? ((_, size) => new Semaphore(size));
     this.#fetch = options.fetch;
     this.#edited = options.edited;
     this.#observe = options.observe;
     for (const s of settings) {
       this.#settings.set(s.id, s);
-      this.#gates.set(s.id, new Semaphore(s.maxConcurrency));
+      this.#gates.set(s.id, this.#gate(s.id, s.maxConcurrency));
     }
     this.#createProvider = options.createProvider ?? loadProvider;
   }
@@ -90,7 +94,7 @@ export class LlmPool {
   set(settings: ProviderSettings, announce = true): void {
     const had = this.#settings.get(settings.id);
     this.#settings.set(settings.id, settings);
-    if (!had || had.maxConcurrency !== settings.maxConcurrency) this.#gates.set(settings.id, new Semaphore(settings.maxConcurrency));
+    if (!had || had.maxConcurrency !== settings.maxConcurrency) this.#gates.set(settings.id, this.#gate(settings.id, settings.maxConcurrency));
     this.#instances.delete(settings.id);
     if (announce) this.#edited?.(settings.id);
   }

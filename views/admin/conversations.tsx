@@ -4,7 +4,7 @@ import { FeedbackButtons } from "./feedback.tsx";
 import type { ConversationFilter, ConversationRow } from "../../src/admin/queries/conversations.ts";
 import { markdownHtml } from "../../src/channels/browser-html.ts";
 import type { Page } from "./page.ts";
-import type { Transcript, TranscriptItem } from "../../src/admin/queries/transcript.ts";
+import type { Transcript, TranscriptFile, TranscriptItem } from "../../src/admin/queries/transcript.ts";
 import type { Scope } from "./scope.ts";
 import type { Agent, Channel } from "../../src/db/schema/index.ts";
 import { Choice, Text } from "./fields.tsx";
@@ -85,6 +85,20 @@ export function TranscriptView(props: { tenantId: string; t: Transcript; ratings
   );
 }
 
+/** What the user sent with a message: each a download link (served by the console, per tenant). */
+function FileLinks(props: { tenantId: string; files: TranscriptFile[] }): JSX.Element {
+  return (
+    <ul class="files">
+      {props.files.map((f) => (
+        <li>
+          <a href={`/admin/attachments/${f.id}?tenant=${props.tenantId}`} download={f.name} safe>{f.name}</a>{" "}
+          <small class="muted" safe>{`${f.mime}, ${int(Math.ceil(f.sizeBytes / 1024))} KB`}</small>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 /** One transcript entry: a message, an LLM call or an event (tool call, handoff step…) to expand. */
 export function TranscriptItemView(props: { item: TranscriptItem; tenantId?: string; ratings?: Map<string, 1 | -1> }): JSX.Element {
   const i = props.item;
@@ -93,6 +107,7 @@ export function TranscriptItemView(props: { item: TranscriptItem; tenantId?: str
       <div class={`msg ${i.role === "user" ? "user" : "assistant"}`}>
         <small class="muted">{`${i.role} · ${when(i.at)}`}</small>
         {i.role === "assistant" ? <div>{markdownHtml(i.content)}</div> : <div safe>{i.content}</div>}
+        {i.files?.length && props.tenantId ? <FileLinks tenantId={props.tenantId} files={i.files} /> : ""}
         {i.answerId && props.tenantId ? <FeedbackButtons tenantId={props.tenantId} outboundId={i.answerId} rating={props.ratings?.get(i.answerId) ?? null} /> : ""}
       </div>
     );

@@ -21,6 +21,7 @@ export { createChannel, listChannelsPage, newChannel, removeChannel, showChannel
 export { chatLogPartial, sendChatMessage, showChat } from "./chat.tsx";
 export { rateAnswerForm } from "./feedback.tsx";
 export { listConversationsPage, showTranscript } from "./conversations.tsx";
+export { downloadAttachment } from "./attachment.ts";
 export { createProvider, listProvidersPage, newProvider, removeProvider, showProvider, testProvider, updateProvider } from "./providers.tsx";
 export { createTenant, listTenantsPage, newTenant, removeTenant, showTenant, updateTenant } from "./tenants.tsx";
 export { showUsage } from "./usage.tsx";

@@ -4,14 +4,22 @@
  */
 import { and, asc, eq, inArray } from "drizzle-orm";
 import type { Database } from "../../db/database.ts";
-import { agents, auditLog, channels, conversations, llmCalls, messages, outboundMessages } from "../../db/schema/index.ts";
+import { agents, attachments, auditLog, channels, conversations, llmCalls, messages, outboundMessages } from "../../db/schema/index.ts";
 import { CONVERSATION_HEAD } from "./conversations.ts";
 
 export type TranscriptItem =
   /** answerId: for an assistant message, the first outbound message of its turn (what feedback rates). */
-  | { type: "message"; at: Date; role: string; content: string; answerId?: string }
+  /** files: what the user sent with the message (media/attachments.ts), to show and download. */
+  | { type: "message"; at: Date; role: string; content: string; answerId?: string; files?: TranscriptFile[] }
   | { type: "llm_call"; at: Date; provider: string; model: string; ok: boolean; error: string | null; promptTokens: number; completionTokens: number; latencyMs: number; costUsd: number }
   | { type: "event"; at: Date; kind: string; summary: string; data: unknown };
+
+export interface TranscriptFile {
+  id: string;
+  name: string;
+  mime: string;
+  sizeBytes: number;
+}
 
 export interface Transcript {
   id: string;
@@ -46,6 +54,10 @@ export async function loadTranscript(db: Database, tenantId: string, conversatio
       : [];
     const answerOf = new Map<string, string>();
     for (const o of sent) if (!answerOf.has(o.inboundEventId)) answerOf.set(o.inboundEventId, o.id);
+    const asked = [...new Set(msgs.flatMap((m) => (m.role === "user" && m.inboundEventId ? [m.inboundEventId] : [])))];
+    const files = asked.length ? await tx.select({ id: attachments.id, name: attachments.name, mime: attachments.mime, sizeBytes: attachments.sizeBytes, eventId: attachments.inboundEventId }).from(attachments).where(inArray(attachments.inboundEventId, asked)).orderBy(asc(attachments.createdAt)) : [];
+    const filesOf = new Map<string, TranscriptFile[]>();
+    for (const { eventId, ...f } of files) filesOf.set(eventId!, [...(filesOf.get(eventId!) ?? []), f]);
     const calls = await tx.select().from(llmCalls).where(eq(llmCalls.conversationId, conversationId)).orderBy(asc(llmCalls.createdAt));
     const events = await tx
       .select()
@@ -59,6 +71,7 @@ export async function loadTranscript(db: Database, tenantId: string, conversatio
         role: m.role,
         content: m.content,
         ...(m.role === "assistant" && m.inboundEventId && answerOf.has(m.inboundEventId) ? { answerId: answerOf.get(m.inboundEventId)! } : {}),
+        ...(m.role === "user" && m.inboundEventId && filesOf.has(m.inboundEventId) ? { files: filesOf.get(m.inboundEventId)! } : {}),
       })),
       ...calls.map((c) => ({
         type: "llm_call" as const,

@@ -90,6 +90,16 @@ export class RedisBucketStore implements BucketStore {
 }
 
 export async function createRedisBucketStore(url: string, opts: RedisStoreOptions): Promise<RedisBucketStore> {
+  const redis = (await connectRedis(url, { ...opts, name: "konstruct-ratelimit", scripts: { rlTake: { lua: TAKE_LUA, numberOfKeys: 1 } } })) as Redis & TakeCommand;
+  return new RedisBucketStore(redis, opts.keyPrefix ?? "konstruct:rl:", opts.log);
+}
+
+/**
+ * A Redis connection as every shared-state user here wants it: strict, bounded start-up (then a
+ * KonstructError naming `redis.url`), no offline queue (a command fails fast while disconnected),
+ * reconnecting forever once running. Callers decide how their commands fail (open, mostly).
+ */
+export async function connectRedis(url: string, opts: RedisStoreOptions & { name: string; scripts?: Record<string, { lua: string; numberOfKeys: number }> }): Promise<Redis> {
   const { Redis } = await import("ioredis");
   let started = false;
   let failing = false;
@@ -100,13 +110,13 @@ export async function createRedisBucketStore(url: string, opts: RedisStoreOption
     maxRetriesPerRequest: 1,
     commandTimeout: opts.commandTimeoutMs ?? 1000,
     connectTimeout: 3000,
-    connectionName: "konstruct-ratelimit",
+    connectionName: opts.name,
     // Start-up retries are ours (bounded, below); once running, reconnect forever with backoff.
     retryStrategy: (times) => (started ? Math.min(times * 200, 2000) : null),
-    scripts: { rlTake: { lua: TAKE_LUA, numberOfKeys: 1 } },
-  }) as Redis & TakeCommand;
+    scripts: opts.scripts,
+  });
   redis.on("error", (e: Error) => {
-    if (started && !failing) opts.log.warn({ err: e }, "redis connection error; rate limits fail open until it recovers");
+    if (started && !failing) opts.log.warn({ err: e, connection: opts.name }, "redis connection error; fails open until it recovers");
     failing = true;
   });
   redis.on("ready", () => {
@@ -133,5 +143,5 @@ export async function createRedisBucketStore(url: string, opts: RedisStoreOption
   }
   started = true;
   failing = false;
-  return new RedisBucketStore(redis, opts.keyPrefix ?? "konstruct:rl:", opts.log);
+  return redis;
 }
