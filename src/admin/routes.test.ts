@@ -130,6 +130,8 @@ const ROWS: Row[] = [
   { route: "GET /admin/password", expect: PAGE_ANY },
   // A wrong current password: refused for everyone signed in (the change itself: pages/password.test.ts).
   { route: "POST /admin/password", expect: [303, 400, 400, 400, 400], body: () => ({ current: "not the password", password: "x", confirm: "x" }) },
+  // Anyone signed in chooses their own language ("" = the browser's; the rest: pages/account-locale.test.ts).
+  { route: "POST /admin/account/locale", expect: ALL(303), body: () => ({ locale: "" }) },
   ...CONSOLE_ROWS(),
   ...KB_ROWS(),
   { route: "GET /api/v1/openapi.json", expect: ALL(200) },

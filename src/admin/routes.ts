@@ -8,6 +8,7 @@
 import { Elysia } from "elysia";
 import { adminAuth } from "./auth/plugin.ts";
 import { type ConsoleDeps, type LazyRoute, lazyRoute as r } from "./lazy.ts";
+import { pickLocale, withLocale } from "../i18n/i18n.ts";
 
 const pages = () => import("./pages/index.ts");
 const api = () => import("./api/index.ts");
@@ -43,6 +44,7 @@ export const ADMIN_ROUTES: LazyRoute[] = [
   r("GET", "/admin/api", async () => (await pages()).showApiDocs),
   r("GET", "/admin/password", async () => (await pages()).showPassword), // any signed-in user, their own
   r("POST", "/admin/password", async () => (await pages()).changePassword), // current password first; other sessions end
+  r("POST", "/admin/account/locale", async () => (await pages()).saveLocale), // the console's language for this user
   // tenants (platform admin), Agent Designer, channels — ?tenant=<id> picks the tenant for a platform admin
   r("GET", "/admin/tenants", async () => (await pages()).listTenantsPage),
   r("GET", "/admin/tenants/new", async () => (await pages()).newTenant),
@@ -183,6 +185,11 @@ export type AdminDeps = ConsoleDeps;
 export function adminConsole(deps: AdminDeps) {
   const app = new Elysia().use(adminAuth(deps));
   for (const route of ADMIN_ROUTES)
-    app.route(route.method, route.path, async (ctx) => (await route.load())(deps, ctx as never));
+    app.route(route.method, route.path, async (ctx) => {
+      const handler = await route.load();
+      // The page's language: the user's saved choice, else the browser's (src/i18n).
+      const c = ctx as unknown as { principal: { locale?: string | null } | null; request: Request };
+      return withLocale(pickLocale(c.principal?.locale, c.request.headers.get("accept-language")), () => handler(deps, ctx as never));
+    });
   return app;
 }

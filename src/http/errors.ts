@@ -6,6 +6,7 @@
  */
 import type { Logger } from "pino";
 import { ErrorPage, errorTitle } from "../../views/pages/error.tsx";
+import { pickLocale, withLocale } from "../i18n/i18n.ts";
 import { KonstructError } from "../errors.ts";
 import { errorJson, OpenAiError, toOpenAiError } from "../openai/errors.ts";
 import { render } from "./render.ts";
@@ -42,7 +43,10 @@ function wantsPage(request: Request): boolean {
 }
 
 function page(request: Request, status: number, message: string): Response {
-  return render(request, ErrorPage({ status, message: scrubPaths(message) }), errorTitle(status), status);
+  // Thrown out of the handler's language scope: the browser's language (the message itself is the error's own).
+  return withLocale(pickLocale(null, request.headers.get("accept-language")), () =>
+    render(request, ErrorPage({ status, message: scrubPaths(message) }), errorTitle(status), status),
+  );
 }
 
 /** A page comes back after signing in; a form post cannot be replayed, so it starts from the login. */

@@ -3,6 +3,7 @@
 import type { DashboardFigures } from "../../src/admin/queries/dashboard.ts";
 import type { EscalationFigures } from "../../src/admin/queries/escalations.ts";
 import { EscalationsSection } from "./escalations.tsx";
+import { t } from "../../src/i18n/i18n.ts";
 import type { Scope } from "./scope.ts";
 import { Empty, int, NoTenant, PageHead, usd } from "./parts.tsx";
 
@@ -11,10 +12,10 @@ export function DashboardView(props: { scope: Scope; figures: DashboardFigures |
   const errors = f ? f.failedEvents + f.failedSends + f.unknownSends + f.failedLlmCalls : 0;
   return (
     <section>
-      <PageHead title="Dashboard" scope={props.scope} action="/admin" />
+      <PageHead title={t("dashboard.title")} scope={props.scope} action="/admin" />
       {props.starting ? (
         <p class="notice" id="start-link">
-          New here? <a href={props.scope.tenantId ? `/admin/start?tenant=${props.scope.tenantId}` : "/admin/start"}>Getting started: your first 15 minutes</a>
+          {t("dashboard.newHere")} <a href={props.scope.tenantId ? `/admin/start?tenant=${props.scope.tenantId}` : "/admin/start"}>{t("dashboard.startLink")}</a>
         </p>
       ) : (
         ""
@@ -25,36 +26,36 @@ export function DashboardView(props: { scope: Scope; figures: DashboardFigures |
         <>
           <ul class="figures">
             <li>
-              Messages today <strong>{int(f.messagesToday)}</strong>
+              {t("dashboard.messagesToday")} <strong>{int(f.messagesToday)}</strong>
             </li>
             <li>
-              Active conversations <strong>{int(f.activeConversations)}</strong>
-              <span class="muted">last 24 h</span>
+              {t("dashboard.activeConversations")} <strong>{int(f.activeConversations)}</strong>
+              <span class="muted">{t("dashboard.last24h")}</span>
             </li>
             <li>
-              Errors today <strong class={errors ? "error" : ""}>{int(errors)}</strong>
+              {t("dashboard.errorsToday")} <strong class={errors ? "error" : ""}>{int(errors)}</strong>
               <span class="muted">
-                {int(f.failedEvents)} failed events, {int(f.failedSends)} failed sends, {int(f.failedLlmCalls)} failed LLM calls
-                {f.unknownSends ? `, ${int(f.unknownSends)} replies of unknown delivery (in doubt after a restart)` : ""}
+                {t("dashboard.errorsDetail", { events: int(f.failedEvents), sends: int(f.failedSends), llm: int(f.failedLlmCalls) })}
+                {f.unknownSends ? t("dashboard.unknownSends", { n: int(f.unknownSends) }) : ""}
               </span>
             </li>
             <li>
-              Spend today <strong>{usd(f.spendToday)}</strong>
-              <span class="muted">this month {usd(f.spendMonth)}</span>
+              {t("dashboard.spendToday")} <strong>{usd(f.spendToday)}</strong>
+              <span class="muted">{t("dashboard.thisMonth", { amount: usd(f.spendMonth) })}</span>
             </li>
             <li>
-              <a href="/admin/tasks">Background tasks</a> <strong>{int(f.tasksRunning)}</strong>
+              <a href="/admin/tasks">{t("dashboard.tasks")}</a> <strong>{int(f.tasksRunning)}</strong>
               <span class="muted">
-                running{f.tasksWaiting ? ` (${int(f.tasksWaiting)} waiting for approval)` : ""}, {int(f.tasksQueued)} queued, <span class={f.tasksFailedToday ? "error" : ""}>{int(f.tasksFailedToday)} failed today</span>
+                {t("dashboard.running")}{f.tasksWaiting ? t("dashboard.waitingApproval", { n: int(f.tasksWaiting) }) : ""}, {t("dashboard.queued", { n: int(f.tasksQueued) })}, <span class={f.tasksFailedToday ? "error" : ""}>{t("dashboard.failedToday", { n: int(f.tasksFailedToday) })}</span>
               </span>
             </li>
           </ul>
           {f.satisfaction.length ? (
             <div class="table-wrap">
             <table class="satisfaction">
-              <caption>Satisfaction, last 30 days (👍 among rated answers)</caption>
+              <caption>{t("dashboard.satisfaction")}</caption>
               <thead>
-                <tr><th scope="col">AI employee</th><th scope="col">Satisfied</th><th scope="col">Rated</th></tr>
+                <tr><th scope="col">{t("dashboard.aiEmployee")}</th><th scope="col">{t("dashboard.satisfied")}</th><th scope="col">{t("dashboard.rated")}</th></tr>
               </thead>
               <tbody>
                 {f.satisfaction.map((a) => (
@@ -71,14 +72,14 @@ export function DashboardView(props: { scope: Scope; figures: DashboardFigures |
           {props.escalations && props.scope.tenantId ? <EscalationsSection e={props.escalations} tenantId={props.scope.tenantId} /> : ""}
           {props.agents === 0 ? (
             <Empty>
-              <p>No AI employee yet.</p>
+              <p>{t("dashboard.noAgent")}</p>
               <p>
-                <a href="/admin/agents/new">Design the first AI employee</a>, then <a href="/admin/channels">connect it to Slack or Telegram</a> — or try it in the <a href="/admin/chat">web chat</a>.
+                <a href="/admin/agents/new">{t("dashboard.designFirst")}</a>{t("dashboard.then")} <a href="/admin/channels">{t("dashboard.connect")}</a> {t("dashboard.orTry")} <a href="/admin/chat">{t("dashboard.webChat")}</a>.
               </p>
             </Empty>
           ) : (
             <p class="actions">
-              <a href="/admin/conversations">Conversations</a> <a href="/admin/usage">Usage &amp; cost</a> {errors ? <a href="/admin/audit?kind=error">Errors in the audit log</a> : ""}
+              <a href="/admin/conversations">{t("dashboard.conversations")}</a> <a href="/admin/usage">{t("dashboard.usage")}</a> {errors ? <a href="/admin/audit?kind=error">{t("dashboard.auditErrors")}</a> : ""}
             </p>
           )}
         </>

@@ -1,6 +1,7 @@
 /** @jsxImportSource @kitajs/html */
 /** Form pieces shared by the console pages: labelled fields with their error next to them. */
 import type { Children } from "@kitajs/html";
+import { t } from "../../src/i18n/i18n.ts";
 
 export type FieldErrors = Record<string, string | undefined>;
 
@@ -61,8 +62,8 @@ export function PauseDelete(props: { base: string; tenant: string; paused: boole
   if (!props.admin) return <></>;
   return (
     <>
-      <PostButton action={`${props.base}/${props.paused ? "resume" : "pause"}?tenant=${props.tenant}`} csrf={props.csrf} label={props.paused ? "Resume" : "Pause"} />
-      <PostButton action={`${props.base}/delete?tenant=${props.tenant}`} csrf={props.csrf} label="Delete" class="danger" />
+      <PostButton action={`${props.base}/${props.paused ? "resume" : "pause"}?tenant=${props.tenant}`} csrf={props.csrf} label={props.paused ? t("common.resume") : t("common.pause")} />
+      <PostButton action={`${props.base}/delete?tenant=${props.tenant}`} csrf={props.csrf} label={t("common.delete")} class="danger" />
     </>
   );
 }

@@ -1,19 +1,18 @@
 /** @jsxImportSource @kitajs/html */
+import { t } from "../../src/i18n/i18n.ts";
+import { roleName } from "./parts.tsx";
 import { Csrf, Field, type FieldErrors } from "./form.tsx";
 
 export function InvitePage(props: { csrf: string; token: string; email: string; role: string; errors?: FieldErrors }): JSX.Element {
   return (
     <section class="card">
-      <h1>Join Konstruct</h1>
-      <p>
-        You were invited as <strong safe>{props.role.replace("_", " ")}</strong> with the e-mail <strong safe>{props.email}</strong>.
-        Choose a password to finish.
-      </p>
+      <h1>{t("invite.title")}</h1>
+      <p>{t("invite.intro", { role: roleName(props.role), email: props.email })}</p>
       <form method="post" action={`/invite/${props.token}`} class="stack">
         <Csrf token={props.csrf} />
-        <Field name="password" label="Password (at least 10 characters)" type="password" autocomplete="new-password" errors={props.errors} />
-        <Field name="confirm" label="Repeat password" type="password" autocomplete="new-password" errors={props.errors} />
-        <button type="submit">Set password and sign in</button>
+        <Field name="password" label={t("common.passwordMin")} type="password" autocomplete="new-password" errors={props.errors} />
+        <Field name="confirm" label={t("common.repeatPassword")} type="password" autocomplete="new-password" errors={props.errors} />
+        <button type="submit">{t("invite.submit")}</button>
       </form>
     </section>
   );
@@ -22,8 +21,8 @@ export function InvitePage(props: { csrf: string; token: string; email: string; 
 export function InviteGonePage(): JSX.Element {
   return (
     <section class="card">
-      <h1>This invitation cannot be used</h1>
-      <p>The link is invalid, was already used, or has expired. Ask the person who invited you for a new one.</p>
+      <h1>{t("invite.goneTitle")}</h1>
+      <p>{t("invite.goneText")}</p>
     </section>
   );
 }

@@ -1,6 +1,8 @@
 /** @jsxImportSource @kitajs/html */
 /** Pieces shared by the console's list pages: tenant picker, pager, empty state, number formats. */
 import type { Children } from "@kitajs/html";
+import { formatDateTime, formatMoney, formatNumber } from "../../src/i18n/format.ts";
+import { type MessageKey, t } from "../../src/i18n/i18n.ts";
 import type { Scope } from "./scope.ts";
 
 /** A platform admin's tenant switch: a plain GET form, so it works without script and by keyboard. */
@@ -9,7 +11,7 @@ export function TenantPicker(props: { scope: Scope; action: string }): JSX.Eleme
   return (
     <form method="get" action={props.action} class="inline picker">
       <label for="f-tenant-pick">
-        <span>Tenant</span>
+        <span>{t("common.tenant")}</span>
         <select id="f-tenant-pick" name="tenant">
           {props.scope.tenants.map((t) => (
             <option value={t.id} selected={t.id === props.scope.tenantId} safe>
@@ -18,7 +20,7 @@ export function TenantPicker(props: { scope: Scope; action: string }): JSX.Eleme
           ))}
         </select>
       </label>
-      <button type="submit" class="secondary">Switch</button>
+      <button type="submit" class="secondary">{t("common.switch")}</button>
     </form>
   );
 }
@@ -33,10 +35,10 @@ export function Pager(props: { base: string; params: Record<string, string | und
     return `${props.base}?${q}`;
   };
   return (
-    <nav class="pager" aria-label="Pages">
-      {props.page > 1 ? <a href={href(props.page - 1)} rel="prev">← Previous</a> : <span />}
-      <span class="muted">Page {String(props.page)}</span>
-      {props.hasNext ? <a href={href(props.page + 1)} rel="next">Next →</a> : <span />}
+    <nav class="pager" aria-label={t("common.pages")}>
+      {props.page > 1 ? <a href={href(props.page - 1)} rel="prev">{t("common.previous")}</a> : <span />}
+      <span class="muted">{t("common.page", { page: props.page })}</span>
+      {props.hasNext ? <a href={href(props.page + 1)} rel="next">{t("common.next")}</a> : <span />}
     </nav>
   );
 }
@@ -48,17 +50,18 @@ export function Empty(props: { children: Children }): JSX.Element {
 export function NoTenant(): JSX.Element {
   return (
     <Empty>
-      <p>There is no tenant yet.</p>
+      <p>{t("common.noTenant")}</p>
       <p>
-        <a href="/admin/tenants/new">Create the first tenant</a> — a company whose AI employees, channels and usage live here.
+        <a href="/admin/tenants/new">{t("common.createFirstTenant")}</a> {t("common.noTenantHint")}
       </p>
     </Empty>
   );
 }
 
-export const usd = (n: number): string => `$${n < 1 && n > 0 ? n.toFixed(4) : n.toFixed(2)}`;
-export const when = (d: Date | null | undefined): string => (d ? d.toISOString().replace("T", " ").slice(0, 19) + " UTC" : "—");
-export const int = (n: number): string => n.toLocaleString("en-US");
+/** Money, times and counts in the request's language (src/i18n/format.ts). */
+export const usd = formatMoney;
+export const when = (d: Date | null | undefined): string => formatDateTime(d);
+export const int = (n: number): string => formatNumber(n);
 
 /** A page header with the title, the tenant picker and an optional action. */
 export function PageHead(props: { title: string; scope?: Scope; action?: string; children?: Children }): JSX.Element {
@@ -70,3 +73,7 @@ export function PageHead(props: { title: string; scope?: Scope; action?: string;
     </div>
   );
 }
+
+const ROLES = new Set(["platform_admin", "tenant_admin", "operator"]);
+/** A console role in words, in the request's language. */
+export const roleName = (role: string): string => (ROLES.has(role) ? t(`common.role.${role}` as MessageKey) : role.replace("_", " "));

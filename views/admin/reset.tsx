@@ -1,21 +1,22 @@
 /** @jsxImportSource @kitajs/html */
 /** Forgotten password: ask for a link by e-mail; then, from the link, a new password twice. */
+import { t } from "../../src/i18n/i18n.ts";
 import { Csrf, Field, type FieldErrors, Flash } from "./form.tsx";
 
 export function ForgotPage(props: { csrf: string; notice?: string; error?: string }): JSX.Element {
   return (
     <section class="card">
-      <h1>Forgot your password?</h1>
+      <h1>{t("reset.forgotTitle")}</h1>
       <Flash message={props.notice} />
       <Flash message={props.error} error />
-      <p class="muted">We mail a link to set a new one. It works once, for an hour.</p>
+      <p class="muted">{t("reset.forgotHint")}</p>
       <form method="post" action="/login/forgot" class="stack">
         <Csrf token={props.csrf} />
-        <Field name="email" label="E-mail" type="email" autocomplete="username" />
-        <button type="submit">Send the link</button>
+        <Field name="email" label={t("common.email")} type="email" autocomplete="username" />
+        <button type="submit">{t("reset.send")}</button>
       </form>
       <p>
-        <a href="/login">Back to sign in</a>
+        <a href="/login">{t("reset.back")}</a>
       </p>
     </section>
   );
@@ -24,17 +25,15 @@ export function ForgotPage(props: { csrf: string; notice?: string; error?: strin
 export function ResetPage(props: { csrf: string; token: string; email: string; errors?: FieldErrors }): JSX.Element {
   return (
     <section class="card">
-      <h1>Set a new password</h1>
-      <p class="muted">
-        For <span safe>{props.email}</span>. Every session of this account is signed out.
-      </p>
+      <h1>{t("reset.title")}</h1>
+      <p class="muted">{t("reset.for", { email: props.email })}</p>
       {props.errors?.form && <p class="error" role="alert" safe>{props.errors.form}</p>}
       <form method="post" action={`/login/reset/${props.token}`} class="stack">
         <Csrf token={props.csrf} />
         <input type="text" name="username" value={props.email} autocomplete="username" hidden />
-        <Field name="password" label="New password" type="password" autocomplete="new-password" errors={props.errors} />
-        <Field name="confirm" label="Repeat the new password" type="password" autocomplete="new-password" errors={props.errors} />
-        <button type="submit">Set password</button>
+        <Field name="password" label={t("password.new")} type="password" autocomplete="new-password" errors={props.errors} />
+        <Field name="confirm" label={t("password.repeat")} type="password" autocomplete="new-password" errors={props.errors} />
+        <button type="submit">{t("reset.submit")}</button>
       </form>
     </section>
   );

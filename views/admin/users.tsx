@@ -1,4 +1,7 @@
 /** @jsxImportSource @kitajs/html */
+import { formatDateTime } from "../../src/i18n/format.ts";
+import { t } from "../../src/i18n/i18n.ts";
+import { roleName } from "./parts.tsx";
 import { Csrf, Field, type FieldErrors, Flash, PostButton } from "./form.tsx";
 
 export interface UserRow {
@@ -29,29 +32,29 @@ export interface UsersPageProps {
   form?: { email?: string; role?: string; tenantId?: string };
 }
 
-const roleLabel = (r: string) => r.replace("_", " ");
+const roleLabel = roleName;
 
 export function UsersPage(props: UsersPageProps): JSX.Element {
-  const tenantName = (id: string | null) => (id ? (props.tenants?.find((t) => t.id === id)?.name ?? "") : "all tenants");
+  const tenantName = (id: string | null) => (id ? (props.tenants?.find((x) => x.id === id)?.name ?? "") : t("common.allTenants"));
   return (
     <section class="card">
-      <h1>Users</h1>
+      <h1>{t("users.title")}</h1>
       <Flash message={props.flash} />
       {props.inviteLink && (
         <div class="flash" role="status">
-          <p>No mail server is configured: send this link to the invitee yourself. It is shown only now and works once.</p>
+          <p>{t("users.linkOnce")}</p>
           <p class="secret-once" safe>{props.inviteLink}</p>
         </div>
       )}
       <table>
         <thead>
-          <tr><th>E-mail</th><th>Role</th>{props.tenants && <th>Tenant</th>}<th><span class="visually-hidden">Actions</span></th></tr>
+          <tr><th>{t("common.email")}</th><th>{t("common.role")}</th>{props.tenants && <th>{t("users.tenant")}</th>}<th><span class="visually-hidden">{t("common.actions")}</span></th></tr>
         </thead>
         <tbody>
           {props.users.map((u) => (
             <tr>
               <td safe>{u.email}</td>
-              <td safe>{roleLabel(u.role)}</td>
+              <td>{roleLabel(u.role)}</td>
               {props.tenants && <td safe>{tenantName(u.tenantId)}</td>}
               <td>
                 {u.id !== props.selfId && u.role !== "platform_admin" && (
@@ -59,9 +62,9 @@ export function UsersPage(props: UsersPageProps): JSX.Element {
                     <form method="post" action={`/admin/users/${u.id}/role`} class="inline">
                       <Csrf token={props.csrf} />
                       <input type="hidden" name="role" value={u.role === "operator" ? "tenant_admin" : "operator"} />
-                      <button type="submit" class="secondary">{u.role === "operator" ? "Make tenant admin" : "Make operator"}</button>
+                      <button type="submit" class="secondary">{u.role === "operator" ? t("users.makeAdmin") : t("users.makeOperator")}</button>
                     </form>
-                    <PostButton action={`/admin/users/${u.id}/delete`} csrf={props.csrf} label="Remove" />
+                    <PostButton action={`/admin/users/${u.id}/delete`} csrf={props.csrf} label={t("common.remove")} />
                   </>
                 )}
               </td>
@@ -69,52 +72,52 @@ export function UsersPage(props: UsersPageProps): JSX.Element {
           ))}
         </tbody>
       </table>
-      <h2>Pending invitations</h2>
+      <h2>{t("users.pending")}</h2>
       {props.invitations.length === 0 ? (
-        <p class="muted">No pending invitations. Invite someone below.</p>
+        <p class="muted">{t("users.noPending")}</p>
       ) : (
         <table>
           <thead>
-            <tr><th>E-mail</th><th>Role</th>{props.tenants && <th>Tenant</th>}<th>Expires</th><th><span class="visually-hidden">Actions</span></th></tr>
+            <tr><th>{t("common.email")}</th><th>{t("common.role")}</th>{props.tenants && <th>{t("users.tenant")}</th>}<th>{t("users.expires")}</th><th><span class="visually-hidden">{t("common.actions")}</span></th></tr>
           </thead>
           <tbody>
             {props.invitations.map((i) => (
               <tr>
                 <td safe>{i.email}</td>
-                <td safe>{roleLabel(i.role)}</td>
+                <td>{roleLabel(i.role)}</td>
                 {props.tenants && <td safe>{tenantName(i.tenantId)}</td>}
-                <td safe>{i.expiresAt.toISOString().slice(0, 16).replace("T", " ")} UTC</td>
+                <td>{formatDateTime(i.expiresAt, false)}</td>
                 <td>
-                  <PostButton action={`/admin/invitations/${i.id}/revoke`} csrf={props.csrf} label="Revoke" />
+                  <PostButton action={`/admin/invitations/${i.id}/revoke`} csrf={props.csrf} label={t("common.revoke")} />
                 </td>
               </tr>
             ))}
           </tbody>
         </table>
       )}
-      <h2>Invite someone</h2>
+      <h2>{t("users.inviteTitle")}</h2>
       {props.tenants?.length === 0 ? (
-        <p class="muted">Create a tenant first; invited users belong to one.</p>
+        <p class="muted">{t("users.tenantFirst")}</p>
       ) : (
         <form method="post" action="/admin/users/invite" class="stack">
           <Csrf token={props.csrf} />
-          <Field name="email" label="E-mail" type="email" value={props.form?.email} errors={props.errors} />
-          <Field name="role" label="Role" errors={props.errors}>
+          <Field name="email" label={t("common.email")} type="email" value={props.form?.email} errors={props.errors} />
+          <Field name="role" label={t("common.role")} errors={props.errors}>
             <select id="f-role" name="role">
-              <option value="operator" selected={props.form?.role !== "tenant_admin"}>Operator (read only)</option>
-              <option value="tenant_admin" selected={props.form?.role === "tenant_admin"}>Tenant admin</option>
+              <option value="operator" selected={props.form?.role !== "tenant_admin"}>{t("users.roleOperator")}</option>
+              <option value="tenant_admin" selected={props.form?.role === "tenant_admin"}>{t("users.roleAdmin")}</option>
             </select>
           </Field>
           {props.tenants && (
-            <Field name="tenant_id" label="Tenant" errors={props.errors}>
+            <Field name="tenant_id" label={t("users.tenant")} errors={props.errors}>
               <select id="f-tenant_id" name="tenant_id">
-                {props.tenants.map((t) => (
-                  <option value={t.id} selected={props.form?.tenantId === t.id} safe>{t.name}</option>
+                {props.tenants.map((x) => (
+                  <option value={x.id} selected={props.form?.tenantId === x.id} safe>{x.name}</option>
                 ))}
               </select>
             </Field>
           )}
-          <button type="submit">Send invitation</button>
+          <button type="submit">{t("users.send")}</button>
         </form>
       )}
     </section>

@@ -7,6 +7,7 @@
 import type { Children } from "@kitajs/html";
 import { AREAS, mayUse } from "../../src/admin/access.ts";
 import type { Principal } from "../../src/admin/auth/principal.ts";
+import { locale, type MessageKey, t } from "../../src/i18n/i18n.ts";
 
 export interface LayoutProps {
   title: string;
@@ -21,7 +22,7 @@ export function Layout(props: LayoutProps): JSX.Element {
   const p = props.principal ?? null;
   const headers = props.csrfToken ? JSON.stringify({ "X-CSRF-Token": props.csrfToken }) : undefined;
   return (
-    <html lang="en">
+    <html lang={locale()}>
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -35,17 +36,18 @@ export function Layout(props: LayoutProps): JSX.Element {
         <script src="/static/app.js" defer></script>
       </head>
       <body hx-headers={headers}>
+        <a class="skip-link" href="#main">{t("layout.skip")}</a>
         <header class="topbar">
           <a href={p ? "/admin" : "/"} class="brand">Konstruct</a>
           {p && (
             <form method="post" action="/logout" class="signout">
               <input type="hidden" name="_csrf" value={props.csrfToken ?? ""} />
-              <a href="/admin/password" class="muted" title="Change password" safe>{p.email}</a> <button type="submit">Sign out</button>
+              <a href="/admin/password" class="muted" title={t("layout.account")} safe>{p.email}</a> <button type="submit">{t("layout.signOut")}</button>
             </form>
           )}
         </header>
         {p && <Nav principal={p} path={props.path ?? ""} />}
-        <main id="main">{props.children}</main>
+        <main id="main" tabindex="-1">{props.children}</main>
       </body>
     </html>
   );
@@ -54,11 +56,11 @@ export function Layout(props: LayoutProps): JSX.Element {
 function Nav(props: { principal: Principal; path: string }): JSX.Element {
   const active = (href: string) => props.path === href || (href !== "/admin" && props.path.startsWith(`${href}/`));
   return (
-    <nav class="nav" aria-label="Main">
+    <nav class="nav" aria-label={t("layout.mainNav")}>
       <ul>
         {AREAS.filter((a) => a.area !== "api" && mayUse(props.principal, a.area)).map((a) => (
           <li>
-            <a href={a.href} aria-current={active(a.href) ? "page" : undefined} safe>{a.label}</a>
+            <a href={a.href} aria-current={active(a.href) ? "page" : undefined}>{t(`nav.${a.area}` as MessageKey)}</a>
           </li>
         ))}
       </ul>

@@ -5,13 +5,15 @@
  * itself (every 1 s) until all are ready or failed. Delete buttons only for those who may delete
  * (`admin`); the server refuses everyone else anyway.
  */
+import { t } from "../../src/i18n/i18n.ts";
 import type { DocumentView } from "../../src/knowledge/knowledge.ts";
 
 export function KbUploadForm(props: { tenant: string }): JSX.Element {
   return (
     <form class="kb-upload" hx-post={`/kb/${props.tenant}/partials/upload`} hx-encoding="multipart/form-data" hx-target="#kb-documents" hx-swap="outerHTML">
-      <input type="file" name="file" multiple accept=".md,.markdown,.txt,.html,.htm,.pdf,.docx" required />
-      <button type="submit">Upload</button>
+      <label for="kb-file">{t("knowledge.files")}</label>
+      <input id="kb-file" type="file" name="file" multiple accept=".md,.markdown,.txt,.html,.htm,.pdf,.docx" required />
+      <button type="submit">{t("knowledge.upload")}</button>
     </form>
   );
 }

@@ -60,7 +60,7 @@ export async function tokenPrincipal(db: Database, token: string): Promise<Princ
   if (!token.startsWith(TOKEN_PREFIX)) return null;
   return db.platform(async (tx) => {
     const [row] = await tx
-      .select({ tokenId: accessTokens.id, lastUsedAt: accessTokens.lastUsedAt, id: users.id, email: users.email, role: users.role, tenantId: users.tenantId })
+      .select({ tokenId: accessTokens.id, lastUsedAt: accessTokens.lastUsedAt, id: users.id, email: users.email, role: users.role, tenantId: users.tenantId, locale: users.locale })
       .from(accessTokens)
       .innerJoin(users, eq(users.id, accessTokens.userId))
       .where(and(eq(accessTokens.tokenHash, hashToken(token)), isNull(accessTokens.revokedAt)));

@@ -26,7 +26,7 @@ export async function sessionPrincipal(db: Database, id: string, ttlMs: number):
   const idHash = hashToken(id);
   return db.platform(async (tx) => {
     const [row] = await tx
-      .select({ id: users.id, email: users.email, role: users.role, tenantId: users.tenantId, expiresAt: sessions.expiresAt })
+      .select({ id: users.id, email: users.email, role: users.role, tenantId: users.tenantId, locale: users.locale, expiresAt: sessions.expiresAt })
       .from(sessions)
       .innerJoin(users, eq(users.id, sessions.userId))
       .where(and(eq(sessions.idHash, idHash), gt(sessions.expiresAt, sql`now()`)));

@@ -17,8 +17,8 @@ export function normalizeEmail(email: string): string {
 
 export const hashPassword = (password: string) => Bun.password.hash(password, { algorithm: "argon2id" });
 
-export function toPrincipal(u: Pick<User, "id" | "email" | "role" | "tenantId">): Principal {
-  return { userId: u.id, email: u.email, role: u.role as Role, tenantId: u.tenantId };
+export function toPrincipal(u: Pick<User, "id" | "email" | "role" | "tenantId"> & { locale?: string | null }): Principal {
+  return { userId: u.id, email: u.email, role: u.role as Role, tenantId: u.tenantId, locale: u.locale ?? null };
 }
 
 export interface NewUser {

@@ -16,6 +16,8 @@ export interface Principal {
   role: Role;
   /** Null only for platform_admin. */
   tenantId: string | null;
+  /** The console language the user chose (src/i18n); null follows the browser. */
+  locale?: string | null;
 }
 
 export function isPlatformAdmin(p: Principal): boolean {

@@ -7,6 +7,7 @@ export { finishOidc, startOidc } from "./oidc.tsx";
 export { requestReset, showForgot, showReset, submitReset } from "./reset.tsx";
 export { logout } from "./logout.ts";
 export { changePassword, showPassword } from "./password.tsx";
+export { saveLocale } from "./account-locale.ts";
 export { showSetup, submitSetup } from "./setup.tsx";
 export { showStart, startStepsPartial } from "./start.tsx";
 export { createToken, listTokens, revokeToken } from "./tokens.tsx";

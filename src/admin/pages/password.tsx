@@ -19,17 +19,19 @@ import type { Handler } from "../lazy.ts";
 import { database, formText } from "../request.ts";
 import { recordPerson } from "../trail/record.ts";
 
-const TITLE = "Change password";
+import { t } from "../../i18n/i18n.ts";
+
+const title = () => t("account.title");
 
 export const showPassword: Handler = (_deps, ctx) => {
   const p = requireRead(ctx.principal);
-  return render(ctx, <PasswordPage csrf={ctx.csrfToken} email={p.email} flash={flashMessage(ctx.query.flash)} />, TITLE);
+  return render(ctx, <PasswordPage csrf={ctx.csrfToken} email={p.email} locale={p.locale ?? null} flash={flashMessage(ctx.query.flash)} />, title());
 };
 
 export const changePassword: Handler = async (deps, ctx) => {
   const p = requireRead(ctx.principal);
   const db = database(deps);
-  const again = (errors: FieldErrors, status = 400) => render(ctx, <PasswordPage csrf={ctx.csrfToken} email={p.email} errors={errors} />, TITLE, status);
+  const again = (errors: FieldErrors, status = 400) => render(ctx, <PasswordPage csrf={ctx.csrfToken} email={p.email} locale={p.locale ?? null} errors={errors} />, title(), status);
   const policy = { max: deps.config.admin.login_max_failures, windowMs: deps.config.admin.login_window_minutes * 60_000 };
   const keys = [ipKey(ctx.client.ip)];
   const wait = await blockedFor(db, keys, policy);

@@ -24,6 +24,8 @@ export const users = pgTable(
     /** platform_admin | tenant_admin | operator */
     role: text("role").notNull(),
     tenantId: uuid("tenant_id").references(() => tenants.id, { onDelete: "cascade" }),
+    /** The console language the user chose ("en", "de"); null follows the browser (src/i18n). */
+    locale: text("locale"),
     /** "<issuer> <sub>" of the OpenID Connect identity this account signs in with (src/admin/oidc/). */
     oidcSubject: text("oidc_subject"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
