@@ -75,6 +75,8 @@ export interface HttpDeps {
   /** The gateway's outbox and connections (console replies to a handoff); null until started. */
   reach: AdminDeps["reach"];
   handoffMeasures?: AdminDeps["handoffMeasures"];
+  /** The gateway's skill catalogue (the Skills page); null until started. */
+  skills: AdminDeps["skills"];
   /** The SSRF guard: URLs a console form saves are checked, and Test buttons go through it. */
   outbound: Outbound;
   /** data_dir's free space: /readyz and uploads refuse below disk.min_free_mb. */

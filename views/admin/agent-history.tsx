@@ -5,10 +5,35 @@ import type { FieldChange } from "../../src/versions/diff.ts";
 import { Csrf, Flash } from "./form.tsx";
 
 export interface HistoryEntry {
-  version: AgentVersion;
+  version: Pick<AgentVersion, "version" | "author" | "createdAt"> & { source: string };
   changes: FieldChange[];
 }
 
+/** One version: who, when, how; its diff to the one before; "Roll back" unless it is current. */
+export function VersionEntry(p: { csrf: string; entry: HistoryEntry; current: number; rollback: string }): JSX.Element {
+  const v = p.entry.version;
+  return (
+    <article class="version" id={`v${v.version}`}>
+      <h2 safe>{`Version ${v.version}${v.version === p.current ? " (current)" : ""}`}</h2>
+      <p class="muted" safe>{`${v.author} · ${v.source} · ${v.createdAt.toISOString().replace("T", " ").slice(0, 19)} UTC`}</p>
+      {p.entry.changes.length ? (
+        <table class="diff-table">
+          <thead><tr><th>Field</th><th>Before</th><th>After</th></tr></thead>
+          <tbody>{p.entry.changes.map((c) => <Change c={c} />)}</tbody>
+        </table>
+      ) : <p class="muted">No field changed.</p>}
+      {v.version !== p.current ? (
+        <form method="post" action={p.rollback}>
+          <Csrf token={p.csrf} />
+          <input type="hidden" name="version" value={String(v.version)} />
+          <button type="submit">Roll back to this version</button>
+        </form>
+      ) : ""}
+    </article>
+  );
+}
+
+/** One changed field as a table row (a line diff for long text). */
 function Change(p: { c: FieldChange }): JSX.Element {
   const c = p.c;
   if (c.kind === "value")
@@ -41,25 +66,7 @@ export function AgentHistoryView(p: { csrf: string; tenantId: string; agentId: s
       <Flash message={p.flash} />
       <p><a href={`/admin/agents/${p.agentId}${q}`}>Back to the AI employee</a></p>
       {p.entries.length === 0 ? <p class="muted">No versions yet: the next save starts the history.</p> : ""}
-      {p.entries.map((e) => (
-        <article class="version" id={`v${e.version.version}`}>
-          <h2 safe>{`Version ${e.version.version}${e.version.version === p.current ? " (current)" : ""}`}</h2>
-          <p class="muted" safe>{`${e.version.author} · ${e.version.source} · ${e.version.createdAt.toISOString().replace("T", " ").slice(0, 19)} UTC`}</p>
-          {e.changes.length ? (
-            <table class="diff-table">
-              <thead><tr><th>Field</th><th>Before</th><th>After</th></tr></thead>
-              <tbody>{e.changes.map((c) => <Change c={c} />)}</tbody>
-            </table>
-          ) : <p class="muted">No field changed.</p>}
-          {e.version.version !== p.current ? (
-            <form method="post" action={`/admin/agents/${p.agentId}/rollback${q}`}>
-              <Csrf token={p.csrf} />
-              <input type="hidden" name="version" value={String(e.version.version)} />
-              <button type="submit">Roll back to this version</button>
-            </form>
-          ) : ""}
-        </article>
-      ))}
+      {p.entries.map((e) => <VersionEntry csrf={p.csrf} entry={e} current={p.current} rollback={`/admin/agents/${p.agentId}/rollback${q}`} />)}
     </section>
   );
 }

@@ -33,3 +33,7 @@ export { createApiKeyForm, revokeApiKeyForm, showApiKeys } from "./api-keys.tsx"
 export { deleteMemoryForm, erasePersonForm, exportPersonJson, showPeople } from "./people.tsx";
 export { handoffLivePartial, inboxListPartial, saveDestinationForm, showDestination, noteHandoffForm, replyHandoffForm, resolveHandoffForm, returnHandoffForm, showHandoff, showInbox, takeHandoffForm } from "./inbox.tsx";
 export { saveWidgetForm, showWidget } from "./widget.tsx";
+export { showSkills, uploadSkillForm } from "./skills.tsx";
+export { saveSkillAgentsForm, saveSkillForm, showSkill } from "./skill.tsx";
+export { rollbackSkillForm, showSkillHistory } from "./skill-history.tsx";
+export { deleteMcpForm, saveMcpForm, saveMcpReadOnlyForm, showMcp, testMcpForm } from "./mcp.tsx";
