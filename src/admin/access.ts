@@ -27,6 +27,8 @@ export type Area =
   | "users"
   | "tokens"
   | "api_keys"
+  | "skills"
+  | "mcp"
   | "people"
   | "api";
 
@@ -50,6 +52,8 @@ export const AREAS: { area: Area; label: string; href: string; least: Role }[] =
   { area: "tasks", label: "Tasks", href: "/admin/tasks", least: "operator" },
   { area: "schedules", label: "Schedules", href: "/admin/schedules", least: "operator" },
   { area: "triggers", label: "Triggers", href: "/admin/triggers", least: "operator" },
+  { area: "skills", label: "Skills", href: "/admin/skills", least: "tenant_admin" },
+  { area: "mcp", label: "MCP servers", href: "/admin/mcp", least: "tenant_admin" },
   { area: "users", label: "Users", href: "/admin/users", least: "tenant_admin" },
   { area: "people", label: "People", href: "/admin/people", least: "tenant_admin" },
   { area: "api_keys", label: "API keys", href: "/admin/api-keys", least: "tenant_admin" },

@@ -40,6 +40,13 @@ const KEYS = [
   "not_started",
   "memory_edited",
   "locale_saved",
+  "skill_uploaded",
+  "skill_saved",
+  "skill_agents",
+  "skill_rolled_back",
+  "mcp_saved",
+  "mcp_deleted",
+  "mcp_read_only",
 ] as const;
 export type FlashKey = (typeof KEYS)[number];
 const FLASH_KEYS = new Set<string>(KEYS);

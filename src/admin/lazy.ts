@@ -13,6 +13,7 @@ import type { HandoffMeasures } from "../handoff/types.ts";
 import type { Reach } from "../heartbeat/deliver.ts";
 import type { LlmPool } from "../llm/pool.ts";
 import type { TurnDeps } from "../agent/loop.ts";
+import type { SkillCatalog } from "../skills/catalog.ts";
 import type { AdminAuthDeps } from "./auth/plugin.ts";
 import type { ClientInfo } from "./auth/client.ts";
 import type { Principal } from "./auth/principal.ts";
@@ -45,6 +46,8 @@ export type ConsoleDeps = AdminAuthDeps & {
   knowledge: () => Semantic | null;
   /** The gateway's approval flow (deciding continues the paused turn); null until started. */
   approvals: () => Pick<ApprovalFlow, "decide"> | null;
+  /** The gateway's skill catalogue (reloaded after a console save); null when not running. */
+  skills: () => SkillCatalog | null;
   /** The SSRF guard: URLs the forms save are checked, the Test buttons go through it. */
   outbound: Outbound;
   /** The gateway's outbox and live connections (a person's reply to a handoff); null until started. */

@@ -27,6 +27,9 @@ import {
 } from "../../test/support/admin.ts";
 import { createAccessToken } from "./accounts/access-tokens.ts";
 import { createApiKey } from "../openai/keys.ts";
+import { writeSkillText } from "../skills/tenant.ts";
+import { saveStoredServer } from "../tools/mcp-store.ts";
+import { recordSkillVersion } from "../versions/skill.ts";
 import { createInvitation } from "./accounts/invitations.ts";
 import { createUser } from "./accounts/users.ts";
 
@@ -262,6 +265,20 @@ function CONSOLE_ROWS(): Row[] {
     // Answered with the page (the new key shown once), not a redirect.
     { route: "POST /admin/api-keys", expect: [303, 403, 403, 200, 200], query: acme, body: () => ({ name: unique("key-"), agent_id: "" }) },
     { route: "POST /admin/api-keys/:id/revoke", expect: ADMIN_POST, query: acme, params: async (f) => ({ id: (await createApiKey(f.app().db, { tenantId: f.acme, agentId: null, name: "k", createdBy: null })).id }) },
+    { route: "GET /admin/skills", expect: ADMIN, query: acme },
+    // No file chosen: refused next to the form (400), nothing written.
+    { route: "POST /admin/skills/upload", expect: [303, 403, 403, 400, 400], query: acme, body: () => ({}) },
+    { route: "GET /admin/skills/:name", expect: ADMIN, query: acme, params: () => ({ name: "summarise-thread" }) },
+    { route: "POST /admin/skills/:name", expect: ADMIN_POST, query: acme, params: async (f) => ({ name: await aTenantSkill(f) }), body: () => ({ text: routeSkill("route-skill-x") }) },
+    { route: "POST /admin/skills/:name/agents", expect: ADMIN_POST, query: acme, params: () => ({ name: "summarise-thread" }), body: (f) => ({ agent: f.agentId }) },
+    { route: "GET /admin/skills/:name/history", expect: ADMIN, query: acme, params: async (f) => ({ name: await aTenantSkill(f) }) },
+    { route: "POST /admin/skills/:name/rollback", expect: ADMIN_POST, query: acme, params: async (f) => ({ name: await aTenantSkill(f) }), body: () => ({ version: "1" }) },
+    { route: "GET /admin/mcp", expect: ADMIN, query: acme },
+    { route: "POST /admin/mcp", expect: ADMIN_POST, query: acme, body: () => ({ name: unique("m-"), url: "http://127.0.0.1:9/mcp", headers: "Authorization: Bearer x", timeout_s: "5" }) },
+    // Nothing listens there: the page shows why (502), through the guarded fetch.
+    { route: "POST /admin/mcp/:name/test", expect: [303, 403, 403, 502, 502], query: acme, params: async (f) => ({ name: await anMcpServer(f) }) },
+    { route: "POST /admin/mcp/:name/read-only", expect: ADMIN_POST, query: acme, params: async (f) => ({ name: await anMcpServer(f) }), body: () => ({ tool: "lookup_order" }) },
+    { route: "POST /admin/mcp/:name/delete", expect: ADMIN_POST, query: acme, params: async (f) => ({ name: await anMcpServer(f) }) },
     { route: "GET /admin/inbox", expect: READ, query: acme },
     { route: "GET /admin/inbox/list", expect: READ, query: (f) => `${acme(f)}&tab=all` },
     { route: "GET /admin/inbox/settings", expect: ADMIN, query: acme },
@@ -400,6 +417,20 @@ const aTrigger = async (f: Ctx) => {
 };
 
 /** A channel of acme's agent whose API is a closed port (the connection test fails fast, offline). */
+const routeSkill = (name: string) => `---\nname: ${name}\ndescription: A route test skill.\n---\nDo it.\n`;
+/** A tenant skill of acme, on disk with version 1; its name changes per call (each row acts on a fresh one). */
+const aTenantSkill = async (f: Ctx) => {
+  const name = "route-skill-x";
+  writeSkillText(f.app().config.data_dir, "acme", name, routeSkill(name));
+  await f.app().db.withTenant(f.acme, (tx) => recordSkillVersion(tx, f.acme, name, routeSkill(name), "test", "upload"));
+  await f.app().gateway.skills?.load();
+  return name;
+};
+const anMcpServer = async (f: Ctx) => {
+  const name = unique("m-");
+  await saveStoredServer(f.app().db, f.app().secrets, f.acme, { name, url: "http://127.0.0.1:9/mcp", headers: {}, timeoutMs: 2000 });
+  return name;
+};
 const uiChannel = async (f: Ctx) => {
   const box = f.app().secrets;
   const [c] = await f.app().db.withTenant(f.acme, (tx) =>

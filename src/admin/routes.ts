@@ -145,6 +145,20 @@ export const ADMIN_ROUTES: LazyRoute[] = [
   r("GET", "/admin/api-keys", async () => (await pages()).showApiKeys),
   r("POST", "/admin/api-keys", async () => (await pages()).createApiKeyForm),
   r("POST", "/admin/api-keys/:id/revoke", async () => (await pages()).revokeApiKeyForm),
+  // skills (src/skills/): plain-words manifests, upload (bounded, validated), per-agent use, tenant skills edited with history
+  r("GET", "/admin/skills", async () => (await pages()).showSkills),
+  r("POST", "/admin/skills/upload", async () => (await pages()).uploadSkillForm), // multipart, zip or a folder's files
+  r("GET", "/admin/skills/:name", async () => (await pages()).showSkill),
+  r("POST", "/admin/skills/:name", async () => (await pages()).saveSkillForm), // tenant skills; a new version
+  r("POST", "/admin/skills/:name/agents", async () => (await pages()).saveSkillAgentsForm),
+  r("GET", "/admin/skills/:name/history", async () => (await pages()).showSkillHistory),
+  r("POST", "/admin/skills/:name/rollback", async () => (await pages()).rollbackSkillForm),
+  // MCP servers per tenant (src/tools/mcp-store.ts): HTTP only, headers sealed; config ones read-only
+  r("GET", "/admin/mcp", async () => (await pages()).showMcp),
+  r("POST", "/admin/mcp", async () => (await pages()).saveMcpForm), // URL through the SSRF guard
+  r("POST", "/admin/mcp/:name/test", async () => (await pages()).testMcpForm), // connect, list tools
+  r("POST", "/admin/mcp/:name/read-only", async () => (await pages()).saveMcpReadOnlyForm),
+  r("POST", "/admin/mcp/:name/delete", async () => (await pages()).deleteMcpForm),
   // one person's data (src/privacy/): memories per AI employee, JSON export, erase (tenant admins)
   r("GET", "/admin/people", async () => (await pages()).showPeople), // ?user=<their channel id>
   r("GET", "/admin/people/export", async () => (await pages()).exportPersonJson),

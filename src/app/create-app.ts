@@ -149,6 +149,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
     peer: (req) => peers.get(req) ?? null,
     knowledge: () => semantic,
     approvals: () => gateway?.approvals ?? null,
+    skills: () => gateway?.skills ?? null,
     reach: () => gateway,
     attachments: () => attachmentStore,
     handoffMeasures,

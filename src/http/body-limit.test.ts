@@ -83,6 +83,13 @@ describe("request body limits", () => {
     expect(hook.status).not.toBe(413);
   });
 
+  test("a skill upload is bounded at 2 MB (+ framing) even for a signed-in admin, whatever the KB allows", async () => {
+    const auth = { authorization: `Bearer ${f.tokens.tenantAdmin}` };
+    const form = new FormData();
+    form.append("zip", new Blob([new Uint8Array(5 * MB)]), "skill.zip");
+    expect((await fetch(url("/admin/skills/upload"), { method: "POST", body: form, headers: auth })).status).toBe(413);
+  });
+
   test("a signed-in admin uploads up to the configured total; more files than allowed are refused", async () => {
     const auth = { authorization: `Bearer ${f.tokens.tenantAdmin}` };
     const one = new FormData();

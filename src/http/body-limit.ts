@@ -3,6 +3,7 @@
  * before adminAuth's CSRF check, before a webhook's signature is computed:
  *   /hooks/*                          512 KB (Slack and Telegram send a few KB)
  *   KB uploads (API and console)      knowledge.max_upload_total_mb, for a signed-in caller only
+ *   skill uploads (console)           2 MB (+ multipart framing), for a signed-in caller only
  *   everything else                   256 KB (console forms, API JSON)
  * A signed-in upload that would leave data_dir below disk.min_free_mb is refused from its headers
  * (507; its handler checks again with the files' real sizes, e.g. for a chunked body).
@@ -24,6 +25,9 @@ export const FORM_BODY_BYTES = 256 * 1024;
 /** Room for the multipart framing around the files themselves. */
 const MULTIPART_SLACK = 1024 * 1024;
 const UPLOAD = [/^\/api\/v1\/kb\/[^/]+\/documents$/, /^\/kb\/[^/]+\/partials\/upload$/];
+/** A skill folder (src/skills/upload.ts checks its own, tighter limits after this). */
+const SKILL_UPLOAD = "/admin/skills/upload";
+const SKILL_UPLOAD_BYTES = 2 * 1024 * 1024;
 
 export interface BodyLimitDeps {
   config: Config;
@@ -35,9 +39,10 @@ export interface BodyLimitDeps {
 export async function limitBody(deps: BodyLimitDeps, request: Request): Promise<Request> {
   if (!request.body || request.method === "GET" || request.method === "HEAD") return request;
   const path = new URL(request.url).pathname;
-  const upload = UPLOAD.some((r) => r.test(path));
+  const skill = path === SKILL_UPLOAD;
+  const upload = skill || UPLOAD.some((r) => r.test(path));
   const small = path.startsWith("/hooks/") ? HOOK_BODY_BYTES : FORM_BODY_BYTES;
-  const large = deps.config.knowledge.max_upload_total_mb * 1024 * 1024 + MULTIPART_SLACK;
+  const large = (skill ? SKILL_UPLOAD_BYTES : deps.config.knowledge.max_upload_total_mb * 1024 * 1024) + MULTIPART_SLACK;
   const declared = request.headers.get("content-length");
   const length = declared === null ? null : Number(declared);
   if (length !== null && length <= small) return request;

@@ -76,6 +76,8 @@ export interface HttpDeps {
   reach: AdminDeps["reach"];
   attachments: AdminDeps["attachments"];
   handoffMeasures?: AdminDeps["handoffMeasures"];
+  /** The gateway's skill catalogue (the Skills page); null until started. */
+  skills: AdminDeps["skills"];
   /** The SSRF guard: URLs a console form saves are checked, and Test buttons go through it. */
   outbound: Outbound;
   /** data_dir's free space: /readyz and uploads refuse below disk.min_free_mb. */

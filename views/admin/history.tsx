@@ -8,8 +8,34 @@ import type { FieldChange } from "../../src/versions/diff.ts";
 import { Csrf, Flash } from "./form.tsx";
 
 export interface HistoryEntry {
-  version: ConfigVersion;
+  version: Pick<ConfigVersion, "version" | "author" | "createdAt"> & { source: string };
   changes: FieldChange[];
+}
+
+/** One version: who, when, how; its diff to the one before; "Roll back" unless it is current or the object is gone. */
+export function VersionEntry(p: { csrf: string; entry: HistoryEntry; current: number; rollback: string | null }): JSX.Element {
+  const v = p.entry.version;
+  return (
+    <article class="version" id={`v${v.version}`}>
+      <h2 safe>{`Version ${v.version}${v.version === p.current ? " (current)" : ""}`}</h2>
+      <p class="muted" safe>{`${v.author} · ${v.source} · ${v.createdAt.toISOString().replace("T", " ").slice(0, 19)} UTC`}</p>
+      {p.entry.changes.length ? (
+        <div class="table-wrap">
+          <table class="diff-table">
+            <thead><tr><th>Field</th><th>Before</th><th>After</th></tr></thead>
+            <tbody>{p.entry.changes.map((c) => <Change c={c} />)}</tbody>
+          </table>
+        </div>
+      ) : <p class="muted">No field changed.</p>}
+      {v.version !== p.current && p.rollback ? (
+        <form method="post" action={p.rollback}>
+          <Csrf token={p.csrf} />
+          <input type="hidden" name="version" value={String(v.version)} />
+          <button type="submit">Roll back to this version</button>
+        </form>
+      ) : ""}
+    </article>
+  );
 }
 
 function Change(p: { c: FieldChange }): JSX.Element {
@@ -58,27 +84,7 @@ export function HistoryView(p: HistoryProps): JSX.Element {
       <Flash message={p.flash} error={p.flashError} />
       {p.back ? <p><a href={p.back} safe>{`Back to the ${p.noun}`}</a></p> : <p class="muted" safe>{`This ${p.noun} has been deleted; its history stays.`}</p>}
       {p.entries.length === 0 ? <p class="muted">No versions yet: the next save starts the history.</p> : ""}
-      {p.entries.map((e) => (
-        <article class="version" id={`v${e.version.version}`}>
-          <h2 safe>{`Version ${e.version.version}${e.version.version === p.current ? " (current)" : ""}`}</h2>
-          <p class="muted" safe>{`${e.version.author} · ${e.version.source} · ${e.version.createdAt.toISOString().replace("T", " ").slice(0, 19)} UTC`}</p>
-          {e.changes.length ? (
-            <div class="table-wrap">
-              <table class="diff-table">
-                <thead><tr><th>Field</th><th>Before</th><th>After</th></tr></thead>
-                <tbody>{e.changes.map((c) => <Change c={c} />)}</tbody>
-              </table>
-            </div>
-          ) : <p class="muted">No field changed.</p>}
-          {e.version.version !== p.current && p.back ? (
-            <form method="post" action={p.rollback}>
-              <Csrf token={p.csrf} />
-              <input type="hidden" name="version" value={String(e.version.version)} />
-              <button type="submit">Roll back to this version</button>
-            </form>
-          ) : ""}
-        </article>
-      ))}
+      {p.entries.map((e) => <VersionEntry csrf={p.csrf} entry={e} current={p.current} rollback={p.back ? p.rollback : null} />)}
     </section>
   );
 }

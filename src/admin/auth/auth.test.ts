@@ -145,7 +145,7 @@ describe("CSRF, sessions and cookies", () => {
     expect(nav(ta)).toContain("/admin/people");
     expect(nav(ta)).toContain("/admin/teams");
     const pa = await (await (await signIn(browser(f.app), f.emails.platformAdmin)).fetch("/admin")).text();
-    expect(nav(pa)).toHaveLength(20); // + inbox, teams
+    expect(nav(pa)).toHaveLength(22); // + inbox, teams, skills, MCP servers
   });
 });
 

@@ -38,3 +38,7 @@ export { deleteMemoryForm, editMemoryForm, erasePersonForm, exportPersonJson, sh
 export { handoffLivePartial, inboxListPartial, saveDestinationForm, showDestination, noteHandoffForm, replyHandoffForm, resolveHandoffForm, returnHandoffForm, showHandoff, showInbox, takeHandoffForm } from "./inbox.tsx";
 export { deleteCannedForm, saveCannedForm, showCanned } from "./inbox-canned.tsx";
 export { saveWidgetForm, showWidget } from "./widget.tsx";
+export { showSkills, uploadSkillForm } from "./skills.tsx";
+export { saveSkillAgentsForm, saveSkillForm, showSkill } from "./skill.tsx";
+export { rollbackSkillForm, showSkillHistory } from "./skill-history.tsx";
+export { deleteMcpForm, saveMcpForm, saveMcpReadOnlyForm, showMcp, testMcpForm } from "./mcp.tsx";
