@@ -39,11 +39,14 @@ export type NoticeDeps = {
 /** The summary for a first notification not written yet (a retried job re-sends the written row: no second call). */
 async function firstSummary(deps: NoticeDeps, tenantId: string, handoffId: string, eventId: string): Promise<string | null> {
   if (!deps.summarize) return null;
-  const [h, written] = await deps.db.withTenant(tenantId, async (tx) => [
+  const [h, written, destinations] = await deps.db.withTenant(tenantId, async (tx) => [
     await findHandoff(tx, handoffId),
     (await tx.select({ id: inboundEvents.id }).from(inboundEvents).where(eq(inboundEvents.id, eventId))).length > 0,
+    (await tx.select({ chat: handoffDestinations.chat }).from(handoffDestinations)).length,
   ] as const);
-  return h && h.status === "waiting" && !written ? deps.summarize(tenantId, h) : null;
+  // No destination, no notification: a summary nobody reads must not cost a model call.
+  const somewhere = destinations > 0 || Boolean(h?.noticeChat);
+  return h && h.status === "waiting" && !written && somewhere ? deps.summarize(tenantId, h) : null;
 }
 
 /**

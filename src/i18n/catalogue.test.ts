@@ -67,7 +67,7 @@ describe("pickLocale", () => {
 describe("formats", () => {
   const d = new Date(Date.UTC(2026, 11, 6, 13, 5, 9));
   test("dates, numbers and money follow the language", () => {
-    expect(formatDateTime(d)).toBe("06/12/2026, 13:05:09 UTC");
+    expect(formatDateTime(d)).toBe("2026-12-06 13:05:09 UTC");
     expect(withLocale("de", () => formatDateTime(d))).toBe("06.12.2026, 13:05:09 UTC");
     expect(formatNumber(1234567)).toBe("1,234,567");
     expect(withLocale("de", () => formatNumber(1234567))).toBe("1.234.567");

@@ -7,8 +7,10 @@ import { locale } from "./i18n.ts";
 
 const tag = (): string => (locale() === "de" ? "de-DE" : "en-GB");
 
+/** English keeps the ISO form (2026-12-06 13:05:09 UTC): unambiguous for every English reader, and what logs and exports show. */
 export function formatDateTime(d: Date | null | undefined, withSeconds = true): string {
   if (!d) return "—";
+  if (locale() !== "de") return `${d.toISOString().replace("T", " ").slice(0, withSeconds ? 19 : 16)} UTC`;
   const f = new Intl.DateTimeFormat(tag(), {
     year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit",
     second: withSeconds ? "2-digit" : undefined, hourCycle: "h23", timeZone: "UTC",
@@ -17,6 +19,7 @@ export function formatDateTime(d: Date | null | undefined, withSeconds = true): 
 }
 
 export function formatDate(d: Date): string {
+  if (locale() !== "de") return d.toISOString().slice(0, 10);
   return new Intl.DateTimeFormat(tag(), { year: "numeric", month: "2-digit", day: "2-digit", timeZone: "UTC" }).format(d);
 }
 
