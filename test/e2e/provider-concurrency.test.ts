@@ -72,8 +72,9 @@ describe("provider max_concurrency across replicas (Redis)", () => {
   test("a crashed replica's lease expires and frees its slot", async () => {
     const key = `konstruct:test:slots:${crypto.randomUUID()}`;
     // The lease a replica held when it was killed: nothing renews or releases it any more.
-    const [secs] = await redis.time();
-    await redis.zadd(key, String(Number(secs) * 1000 + 1000), "dead-replica-lease");
+    const [secs, micros] = await redis.time();
+    const nowMs = Number(secs) * 1000 + Math.floor(Number(micros) / 1000);
+    await redis.zadd(key, String(nowMs + 1000), "dead-replica-lease");
     const gate = new ClusterSemaphore(redis, key, 1, quiet, 400);
     const started = Date.now();
     const release = await gate.acquire(AbortSignal.timeout(5_000));
