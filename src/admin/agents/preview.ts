@@ -15,7 +15,7 @@ import { Ledger, ledgerParts, type LedgerRows } from "../../agent/ledger.ts";
 import { runTurn, type TurnDeps } from "../../agent/loop.ts";
 import type { Tools } from "../../agent/tools.ts";
 import { agentSpend, type PriceTable } from "../../agent/usage.ts";
-import type { AgentForm } from "./save.ts";
+import { type AgentForm, formColumns } from "./save.ts";
 
 /** Tools without side effects: the only ones a preview offers the model. */
 export const PREVIEW_TOOLS = new Set(["kb_search"]);
@@ -52,20 +52,9 @@ export function unsavedAgent(tenantId: string, f: AgentForm): Agent {
   const base: Agent = {
     tenantId,
     id: UNSAVED_AGENT_ID,
-    slug: f.slug,
-    name: f.name,
-    role: f.role,
-    persona: f.persona,
-    instructions: f.instructions,
-    models: f.models,
-    dailyBudgetUsd: f.daily_budget_usd,
-    monthlyBudgetUsd: f.monthly_budget_usd,
-    contextTokens: f.context_tokens,
-    maxToolIterations: f.max_tool_iterations,
+    ...formColumns(f),
     enabledSkills: null,
-    escalationRules: f.escalation_rules,
     escalation: { rules: f.escalation, topics: [] },
-    scope: f.scope,
     knowledgeDocuments: null,
     executorModels: [],
     taskBudgetUsd: "0",

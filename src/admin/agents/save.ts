@@ -66,7 +66,8 @@ export function agentToForm(a: Agent): Record<string, string> {
 
 export const AGENT_DEFAULTS: Record<string, string> = { daily_budget_usd: "0", monthly_budget_usd: "0", context_tokens: "8000", max_tool_iterations: "4", ...heartbeatToForm(null) };
 
-function columns(f: AgentForm) {
+/** The form's plain values as agent columns: what a save writes and what a never-saved preview runs with. */
+export function formColumns(f: AgentForm) {
   return {
     slug: f.slug,
     name: f.name,
@@ -78,12 +79,18 @@ function columns(f: AgentForm) {
     monthlyBudgetUsd: f.monthly_budget_usd,
     contextTokens: f.context_tokens,
     maxToolIterations: f.max_tool_iterations,
+    escalationRules: f.escalation_rules,
+    scope: f.scope,
+  };
+}
+
+function columns(f: AgentForm) {
+  return {
+    ...formColumns(f),
     // No names = every skill the tenant has (the skill registry reads null that way).
     enabledSkills: f.skills.length ? f.skills : null,
-    escalationRules: f.escalation_rules,
     // The Designer edits the rules; topics declared in config stay as they are.
     escalation: sql`jsonb_build_object('rules', ${JSON.stringify(f.escalation)}::jsonb, 'topics', coalesce(${agents.escalation}->'topics', '[]'::jsonb))`,
-    scope: f.scope,
     heartbeat: f.heartbeat,
     // A changed heartbeat is due at the next tick; one switched on looks only at what happens from now.
     heartbeatNextAt: null,
