@@ -7,7 +7,7 @@
  */
 import { sql } from "drizzle-orm";
 import { channels } from "./channels.ts";
-import { foreignKey, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { check, foreignKey, index, integer, jsonb, pgTable, primaryKey, smallint, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 
 export const handoffs = pgTable(
   "handoffs",
@@ -33,6 +33,10 @@ export const handoffs = pgTable(
     noticeRef: text("notice_ref"),
     /** Set when nobody took it in time and the people were told again (handoff timeouts). */
     renotifiedAt: timestamp("renotified_at", { withTimezone: true }),
+    /** The model's summary, written once by the first notification and carried by every later one (≤ 600). */
+    summary: text("summary"),
+    /** The escalation chain step (handoff_destinations.position) whose notification is the latest. */
+    noticeLevel: smallint("notice_level").notNull().default(0),
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
@@ -40,6 +44,7 @@ export const handoffs = pgTable(
     index("handoffs_recent").on(t.tenantId, t.createdAt),
     index("handoffs_status").on(t.tenantId, t.status, t.createdAt),
     index("handoffs_notice").on(t.tenantId, t.noticeChannelId, t.noticeRef),
+    check("handoffs_summary_len", sql`${t.summary} is null or char_length(${t.summary}) <= 600`),
   ],
 );
 
@@ -66,21 +71,27 @@ export const handoffNotes = pgTable(
 export type HandoffNote = typeof handoffNotes.$inferSelect;
 
 /**
- * Tenant-owned, one row per tenant: where its people are told of a new handoff — one chat (a Slack
- * channel id, a Telegram group chat id) on one of its channels — and after how many minutes a
- * handoff nobody took is announced again (0 = never).
+ * Tenant-owned, a chain of at most three steps per tenant (position 0 first): where its people are
+ * told of a new handoff — one chat (a Slack channel id, a Telegram group chat id) on one of its
+ * channels — and after how many minutes (business time) a handoff nobody took goes to the next step,
+ * or, at the last one, is announced again (0 = never).
  */
 export const handoffDestinations = pgTable(
   "handoff_destinations",
   {
-    tenantId: uuid("tenant_id").notNull().primaryKey(),
+    tenantId: uuid("tenant_id").notNull(),
+    position: smallint("position").notNull().default(0),
     channelId: uuid("channel_id").notNull(),
     chat: text("chat").notNull(),
     timeoutMinutes: integer("timeout_minutes").notNull().default(0),
     updatedBy: text("updated_by"),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [foreignKey({ name: "handoff_destinations_channel_fk", columns: [t.tenantId, t.channelId], foreignColumns: [channels.tenantId, channels.id] }).onDelete("cascade")],
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.position] }),
+    check("handoff_destinations_position", sql`${t.position} BETWEEN 0 AND 2`),
+    foreignKey({ name: "handoff_destinations_channel_fk", columns: [t.tenantId, t.channelId], foreignColumns: [channels.tenantId, channels.id] }).onDelete("cascade"),
+  ],
 );
 
 export type HandoffDestination = typeof handoffDestinations.$inferSelect;
@@ -100,3 +111,29 @@ export const cannedReplies = pgTable(
 );
 
 export type CannedReply = typeof cannedReplies.$inferSelect;
+
+/**
+ * Tenant-owned, one row per tenant: its business hours (src/handoff/hours.ts). Handoff timeouts count
+ * open time only; a user escalating outside them is told when a person will answer, in `language`.
+ * `week`: mon..sun → "HH:MM-HH:MM" ranges, comma-separated ("" = closed); holidays: ISO dates.
+ */
+export const handoffHours = pgTable(
+  "handoff_hours",
+  {
+    tenantId: uuid("tenant_id").notNull().primaryKey(),
+    timezone: text("timezone").notNull(),
+    week: jsonb("week").$type<Record<string, string>>().notNull(),
+    holidays: text("holidays").array().notNull().default(sql`'{}'`),
+    language: text("language").notNull().default("en"),
+    updatedBy: text("updated_by"),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    check("handoff_hours_timezone_len", sql`char_length(${t.timezone}) BETWEEN 1 AND 64`),
+    check("handoff_hours_week_size", sql`pg_column_size(${t.week}) <= 4000`),
+    check("handoff_hours_holidays_count", sql`cardinality(${t.holidays}) <= 100`),
+    check("handoff_hours_language", sql`char_length(${t.language}) BETWEEN 2 AND 16`),
+  ],
+);
+
+export type HandoffHoursRow = typeof handoffHours.$inferSelect;

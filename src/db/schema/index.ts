@@ -43,6 +43,7 @@ export const TENANT_TABLES = [
   "conversation_memory",
   "feedback",
   "handoff_destinations",
+  "handoff_hours",
   "handoff_notes",
   "handoffs",
   "heartbeat_runs",
