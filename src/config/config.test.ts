@@ -253,6 +253,11 @@ describe("validation messages name the key", () => {
     expect(errorOf(() => validate(tenant({ canned_replies: [{ title: "A", body: "x" }, { title: "A", body: "y" }] })))).toContain("tenants[0].escalation.canned_replies[1].title: duplicate canned reply title 'A'");
     expect(errorOf(() => validate(tenant({ canned_replies: [{ title: "A", body: "" }] })))).toContain("tenants[0].escalation.canned_replies[0].body");
     expect(validate(tenant({ destination: { channel: "tg", chat: "-1001" } })).tenants[0]!.escalation?.destination?.timeout_minutes).toBe(0);
+    expect(errorOf(() => validate(tenant({ destination: { channel: "tg", chat: "-1001" }, next_destinations: [{ channel: "tg", chat: "C0123" }] })))).toContain("tenants[0].escalation.next_destinations[0].chat: a Telegram chat id");
+    expect(errorOf(() => validate(tenant({ next_destinations: [{ channel: "tg", chat: "-1002" }] })))).toContain("tenants[0].escalation.next_destinations: next destinations need a first `destination`");
+    expect(errorOf(() => validate(tenant({ business_hours: { timezone: "Mars/Olympus", week: { mon: "09:00-17:00" } } })))).toContain("tenants[0].escalation.business_hours.timezone: an IANA timezone");
+    expect(errorOf(() => validate(tenant({ business_hours: { timezone: "UTC", week: { tue: "9 to 5" } } })))).toContain("tenants[0].escalation.business_hours.week.tue: '9 to 5' is not a range");
+    expect(errorOf(() => validate(tenant({ business_hours: { timezone: "UTC", week: { mon: "09:00-17:00" }, holidays: ["24.12."] } })))).toContain("tenants[0].escalation.business_hours.holidays:");
   });
 
   test("unknown keys: top level, nested, inside tenants[0].agents[0]", () => {

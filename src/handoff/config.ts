@@ -1,25 +1,38 @@
 /**
- * Escalation as code: `tenants[].escalation` declares the tenant's destination (a chat on one of its
- * Slack or Telegram channels, named by the channel's name) and its canned replies. Validated with the
- * key named before anything is written (an unknown channel, a chat id of the wrong shape, a title
- * twice); provisioned in the tenant's transaction and idempotent: an unchanged destination or canned
- * reply writes nothing, so a restart adds no audit entry. Undeclared canned replies (made in the
- * console) are left in place; a declared destination replaces the console's.
+ * Escalation as code: `tenants[].escalation` declares the tenant's destination chain (the first
+ * `destination` and up to two `next_destinations`, each a chat on one of its Slack or Telegram
+ * channels, named by the channel's name), its business hours and its canned replies. Validated with
+ * the key named before anything is written (an unknown channel, a chat id of the wrong shape, a bad
+ * range or timezone, a title twice); provisioned in the tenant's transaction and idempotent: an
+ * unchanged chain, hours or canned reply writes nothing, so a restart adds no audit entry. Undeclared
+ * canned replies (made in the console) are left in place; a declared chain or hours replace the
+ * console's.
  */
 import { eq } from "drizzle-orm";
 import { z } from "zod";
-import { audit } from "../agent/audit.ts";
 import type { Tx } from "../db/database.ts";
-import { channels, handoffDestinations } from "../db/schema/index.ts";
+import { channels } from "../db/schema/index.ts";
 import { CANNED_BODY_MAX, CANNED_MAX, CANNED_TITLE_MAX, upsertCanned } from "./canned.ts";
-import { CHAT_PATTERN, TIMEOUT_MAX_MINUTES } from "./destination.ts";
+import { CHAIN_MAX, CHAT_PATTERN, chainOf, TIMEOUT_MAX_MINUTES, writeChain } from "./destination.ts";
+import { checkHours, DAYS, HOLIDAYS_MAX, HOURS_LANGUAGES } from "./hours.ts";
+import { hoursOf, normalWeek, writeHours } from "./hours-store.ts";
+
+const stepSchema = z.strictObject({
+  /** The name of one of this tenant's Slack or Telegram channels. */
+  channel: z.string().min(1).max(100),
+  chat: z.string().min(1).max(100),
+  timeout_minutes: z.number().int().min(0).max(TIMEOUT_MAX_MINUTES).default(0),
+});
 
 export const tenantEscalationSchema = z.strictObject({
-  destination: z.strictObject({
-    /** The name of one of this tenant's Slack or Telegram channels. */
-    channel: z.string().min(1).max(100),
-    chat: z.string().min(1).max(100),
-    timeout_minutes: z.number().int().min(0).max(TIMEOUT_MAX_MINUTES).default(0),
+  destination: stepSchema.optional(),
+  /** Notified one after the other when nobody took the handoff within the previous step's timeout. */
+  next_destinations: z.array(stepSchema).max(CHAIN_MAX - 1).default([]),
+  business_hours: z.strictObject({
+    timezone: z.string().min(1).max(64),
+    week: z.strictObject(Object.fromEntries(DAYS.map((d) => [d, z.string().max(100).default("")])) as Record<(typeof DAYS)[number], z.ZodDefault<z.ZodString>>),
+    holidays: z.array(z.string().max(10)).max(HOLIDAYS_MAX).default([]),
+    language: z.enum(HOURS_LANGUAGES).default("en"),
   }).optional(),
   canned_replies: z.array(z.strictObject({ title: z.string().trim().min(1).max(CANNED_TITLE_MAX), body: z.string().trim().min(1).max(CANNED_BODY_MAX) })).max(CANNED_MAX).default([]),
 });
@@ -30,15 +43,21 @@ type TenantLike = { escalation?: TenantEscalation; agents: { channels: { name: s
 /** What the tables would refuse, named by key. */
 export function escalationIssues(t: TenantLike, ti: number, ctx: z.RefinementCtx): void {
   const at = (...path: (string | number)[]) => ["tenants", ti, "escalation", ...path];
-  const d = t.escalation?.destination;
-  if (d) {
+  const e = t.escalation;
+  const steps = e?.destination ? [{ d: e.destination, path: ["destination"] }, ...e.next_destinations.map((d, i) => ({ d, path: ["next_destinations", i] }))] : [];
+  if (e && !e.destination && e.next_destinations.length) ctx.addIssue({ code: "custom", path: at("next_destinations"), message: "next destinations need a first `destination`" });
+  for (const { d, path } of steps) {
     const ch = t.agents.flatMap((a) => a.channels).find((c) => c.name === d.channel);
-    if (!ch || !(ch.kind in CHAT_PATTERN)) ctx.addIssue({ code: "custom", path: at("destination", "channel"), message: `no Slack or Telegram channel named '${d.channel}' in this tenant` });
+    if (!ch || !(ch.kind in CHAT_PATTERN)) ctx.addIssue({ code: "custom", path: at(...path, "channel"), message: `no Slack or Telegram channel named '${d.channel}' in this tenant` });
     else if (!CHAT_PATTERN[ch.kind as keyof typeof CHAT_PATTERN].test(d.chat))
-      ctx.addIssue({ code: "custom", path: at("destination", "chat"), message: ch.kind === "slack" ? "a Slack channel id such as C0123ABCD" : "a Telegram chat id such as -1001234567890" });
+      ctx.addIssue({ code: "custom", path: at(...path, "chat"), message: ch.kind === "slack" ? "a Slack channel id such as C0123ABCD" : "a Telegram chat id such as -1001234567890" });
+  }
+  if (e?.business_hours) {
+    const wrong = checkHours(e.business_hours);
+    if (wrong) ctx.addIssue({ code: "custom", path: at("business_hours", ...((DAYS as readonly string[]).includes(wrong.field) ? ["week", wrong.field] : [wrong.field])), message: wrong.error });
   }
   const seen = new Set<string>();
-  t.escalation?.canned_replies.forEach((c, i) => {
+  e?.canned_replies.forEach((c, i) => {
     if (seen.has(c.title)) ctx.addIssue({ code: "custom", path: at("canned_replies", i, "title"), message: `duplicate canned reply title '${c.title}'` });
     seen.add(c.title);
   });
@@ -49,13 +68,24 @@ export async function provisionEscalation(tx: Tx, tenantId: string, e: TenantEsc
   if (!e) return 0;
   let written = await upsertCanned(tx, tenantId, e.canned_replies);
   if (e.destination) {
-    const [ch] = await tx.select({ id: channels.id }).from(channels).where(eq(channels.name, e.destination.channel));
-    const [have] = await tx.select().from(handoffDestinations);
-    const want = { channelId: ch!.id, chat: e.destination.chat, timeoutMinutes: e.destination.timeout_minutes };
-    if (!have || have.channelId !== want.channelId || have.chat !== want.chat || have.timeoutMinutes !== want.timeoutMinutes) {
-      const row = { tenantId, ...want, updatedBy: "config", updatedAt: new Date() };
-      await tx.insert(handoffDestinations).values(row).onConflictDoUpdate({ target: handoffDestinations.tenantId, set: row });
-      await audit(tx, { tenantId, kind: "handoff", actor: "config", summary: `escalation destination set (config, timeout ${want.timeoutMinutes} min)`, data: { step: "destination", channel: want.channelId, chat: want.chat, timeoutMinutes: want.timeoutMinutes } });
+    const want = [];
+    for (const d of [e.destination, ...e.next_destinations]) {
+      const [ch] = await tx.select({ id: channels.id }).from(channels).where(eq(channels.name, d.channel));
+      want.push({ channelId: ch!.id, chat: d.chat, timeoutMinutes: d.timeout_minutes });
+    }
+    const have = (await chainOf(tx)).map((r) => ({ channelId: r.channelId, chat: r.chat, timeoutMinutes: r.timeoutMinutes }));
+    if (JSON.stringify(have) !== JSON.stringify(want)) {
+      await writeChain(tx, tenantId, want, "config");
+      written++;
+    }
+  }
+  if (e.business_hours) {
+    const b = e.business_hours;
+    const want = { timezone: b.timezone, week: normalWeek(b.week), holidays: [...new Set(b.holidays)].sort(), language: b.language };
+    const have = await hoursOf(tx);
+    // jsonb keeps its own key order: compare the week in ours.
+    if (JSON.stringify(have && { ...have, week: normalWeek(have.week) }) !== JSON.stringify(want)) {
+      await writeHours(tx, tenantId, want, "config");
       written++;
     }
   }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import pino from "pino";
 import { validate } from "../config/load.ts";
 import { eq } from "drizzle-orm";
-import { agents, auditLog, cannedReplies, channels, configVersions, handoffDestinations, llmProviders, tenants } from "../db/schema/index.ts";
+import { agents, auditLog, cannedReplies, channels, configVersions, handoffDestinations, handoffHours, llmProviders, tenants } from "../db/schema/index.ts";
 import { SecretBox } from "../secrets/box.ts";
 import { DB_KINDS, openTestDatabase, type TestDatabase } from "../../test/support/db.ts";
 import { applyProvisioning } from "./apply.ts";
@@ -113,7 +113,8 @@ describe.each(DB_KINDS)("provisioning from config on %s Postgres", (kind) => {
         llm: { providers: [{ id: "local", kind: "ollama", base_url: "http://127.0.0.1:11434", api_key: "sk-provider-secret" }] },
         tenants: [
           { slug: "acme", name: "Acme", agents: [{ slug: "ada", name: "Ada", channels: [{ kind: "telegram", name: "acme-bot", bot_token: TOKEN_A }] }],
-            escalation: { destination: { channel: "acme-bot", chat: "-1001234", timeout_minutes: 10 }, canned_replies: [{ title: "Hours", body: "We answer 9–17 on weekdays." }] } },
+            escalation: { destination: { channel: "acme-bot", chat: "-1001234", timeout_minutes: 10 }, next_destinations: [{ channel: "acme-bot", chat: "-1005678", timeout_minutes: 30 }],
+              business_hours: { timezone: "Europe/Berlin", week: { mon: "09:00-17:00", fri: "09:00-12:00, 13:00-16:00" }, holidays: ["2026-12-25"], language: "de" }, canned_replies: [{ title: "Hours", body: "We answer 9–17 on weekdays." }] } },
           { slug: "globex", name: "Globex", agents: [{ slug: "gus", name: "Gus", channels: [{ kind: "slack", name: "globex-slack", bot_token: TOKEN_B, signing_secret: "s3cr3t" }] }],
             escalation: { canned_replies: [{ title: "Hours", body: "Globex never sleeps." }] } },
         ],
@@ -123,9 +124,13 @@ describe.each(DB_KINDS)("provisioning from config on %s Postgres", (kind) => {
     await applyProvisioning(withEscalation(), t.db, box, quiet);
     const acme = await tenantId("acme");
     const globex = await tenantId("globex");
-    const [dest] = await t.db.withTenant(acme, (tx) => tx.select().from(handoffDestinations));
-    expect(dest).toMatchObject({ chat: "-1001234", timeoutMinutes: 10, updatedBy: "config" });
+    const chain = await t.db.withTenant(acme, (tx) => tx.select().from(handoffDestinations).orderBy(handoffDestinations.position));
+    expect(chain).toMatchObject([{ position: 0, chat: "-1001234", timeoutMinutes: 10, updatedBy: "config" }, { position: 1, chat: "-1005678", timeoutMinutes: 30 }]);
     expect(await t.db.withTenant(globex, (tx) => tx.select().from(handoffDestinations))).toEqual([]);
+    const [hours] = await t.db.withTenant(acme, (tx) => tx.select().from(handoffHours));
+    expect(hours).toMatchObject({ timezone: "Europe/Berlin", holidays: ["2026-12-25"], language: "de", updatedBy: "config" });
+    expect(hours!.week).toMatchObject({ mon: "09:00-17:00", tue: "", fri: "09:00-12:00, 13:00-16:00" });
+    expect(await t.db.withTenant(globex, (tx) => tx.select().from(handoffHours))).toEqual([]);
     expect((await t.db.withTenant(acme, (tx) => tx.select().from(cannedReplies))).map((c) => c.body)).toEqual(["We answer 9–17 on weekdays."]);
     expect((await t.db.withTenant(globex, (tx) => tx.select().from(cannedReplies))).map((c) => c.body)).toEqual(["Globex never sleeps."]);
     // A console-made reply stays; re-applying writes nothing (no new audit entry).
