@@ -54,6 +54,8 @@ export interface Button {
   id: string;
   label: string;
   style?: "primary" | "danger";
+  /** A link button: pressing it opens this https URL and tells us nothing (Slack, Telegram; others leave it out). */
+  url?: string;
 }
 
 export interface ButtonAction {

@@ -34,7 +34,7 @@ export interface SlackMessage {
   ts: string;
   thread_ts?: string;
   subtype?: string;
-  blocks?: { type: string; elements?: { type: string; action_id?: string; value?: string; text?: { text: string } }[]; text?: { text: string } }[];
+  blocks?: { type: string; elements?: { type: string; action_id?: string; value?: string; url?: string; text?: { text: string } }[]; text?: { text: string } }[];
   edited?: { user: string; ts: string };
   metadata?: { event_type: string; event_payload: Record<string, unknown> };
 }

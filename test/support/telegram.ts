@@ -28,7 +28,8 @@
  * bot was blocked by the user" (nothing stored) until unblockChat(chatId).
  *
  * Buttons: sendMessage's reply_markup is kept with the reply; userClicks() presses an inline button
- * (a callback_query update, delivered like a message); answerCallbackQuery is recorded (answers());
+ * (a callback_query update, delivered like a message); a button must be a callback or a public http(s)
+ * link, as the Bot API insists (400 otherwise); answerCallbackQuery is recorded (answers());
  * editMessageText checks HTML like sendMessage, replaces the stored reply's text, drops its keyboard
  * unless a new one is given, and is recorded (edits()) — the emulator itself answers null.
  */
@@ -56,7 +57,7 @@ export interface UserMessageOptions {
 }
 export interface BotReply {
   message_id: number;
-  reply_markup?: { inline_keyboard: { text: string; callback_data: string }[][] };
+  reply_markup?: { inline_keyboard: { text: string; callback_data?: string; url?: string }[][] };
   chat_id: number;
   /** As sent (HTML when parse_mode is HTML). */
   text: string;
@@ -190,6 +191,11 @@ export async function startTelegramShim(opts: { bots?: { username: string; id?: 
           if ("error" in parsed) return fail(400, `Bad Request: can't parse entities: ${parsed.error}`);
           if (!parsed.visible.trim()) return fail(400, "Bad Request: message text is empty");
           if (parsed.visible.length > 4096) return fail(400, "Bad Request: message is too long");
+          // Like the Bot API: a button is either a callback or a link, and a link must be a public http(s) URL.
+          const markup = typeof p.reply_markup === "string" ? JSON.parse(p.reply_markup) : p.reply_markup;
+          const keys = ((markup as { inline_keyboard?: { callback_data?: string; url?: string }[][] } | undefined)?.inline_keyboard ?? []).flat();
+          if (keys.some((k) => (k.callback_data === undefined) === (k.url === undefined))) return fail(400, "Bad Request: inline keyboard button must have exactly one optional field");
+          if (keys.some((k) => k.url !== undefined && !/^https?:\/\/(?!localhost\b|127\.|\[)[^\s/]+\.[^\s/]+/.test(k.url))) return fail(400, "Bad Request: BUTTON_URL_INVALID");
         }
       }
       // A fresh connection per call: a reused keep-alive socket the emulator has already closed resets

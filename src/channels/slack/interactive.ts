@@ -11,6 +11,9 @@
 import type { InboundMessage } from "../types.ts";
 import type { SlackIdentity } from "./normalize.ts";
 
+/** Slack still posts an interaction when a link button is pressed (send.ts marks its action id): nothing to do. */
+export const LINK_ACTION = "link:";
+
 export interface BlockActionsPayload {
   type?: string;
   team?: { id?: string };
@@ -30,6 +33,7 @@ export function classifyInteraction(payload: BlockActionsPayload, me: SlackIdent
   const channel = payload.channel?.id ?? payload.container?.channel_id;
   const ts = payload.container?.message_ts ?? payload.message?.ts;
   if (!action?.action_id || !payload.user?.id || !channel || !ts) return { ignored: "incomplete block_actions payload" };
+  if (action.action_id.startsWith(LINK_ACTION)) return { ignored: "a link button (the browser opened it)" };
   const thread = payload.message?.thread_ts ?? payload.container?.thread_ts;
   return {
     message: {

@@ -14,6 +14,7 @@ import type { WebClient } from "@slack/web-api";
 import { SendError } from "../port.ts";
 import { splitText } from "../split.ts";
 import type { Button, Delivery, OutboundText } from "../types.ts";
+import { LINK_ACTION } from "./interactive.ts";
 import { toMrkdwn } from "./mrkdwn.ts";
 import { postedParts, replyMetadata } from "./posted.ts";
 import type { ThreadMemory } from "./threads.ts";
@@ -77,7 +78,10 @@ function buttonBlocks(text: string, buttons: Button[]) {
     { type: "section", text: { type: "mrkdwn", text: text.slice(0, 3000) } },
     {
       type: "actions",
-      elements: buttons.map((b) => ({ type: "button", text: { type: "plain_text", text: b.label }, action_id: b.id, value: b.id, ...(b.style ? { style: b.style } : {}) })),
+      elements: buttons.map((b) =>
+        b.url
+          ? { type: "button", text: { type: "plain_text", text: b.label }, action_id: `${LINK_ACTION}${b.id}`, url: b.url }
+          : { type: "button", text: { type: "plain_text", text: b.label }, action_id: b.id, value: b.id, ...(b.style ? { style: b.style } : {}) }),
     },
   ];
 }

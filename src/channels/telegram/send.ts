@@ -34,7 +34,7 @@ export async function sendReply(api: Api, errors: GrammyErrors, token: string, m
   const parts = splitText(message.text || "…", MAX_MESSAGE_LENGTH);
   for (const [i, part] of parts.entries()) {
     let sent;
-    const keyboard = i === parts.length - 1 && message.buttons?.length ? { reply_markup: { inline_keyboard: [message.buttons.map((b) => ({ text: b.label, callback_data: b.id }))] } } : {};
+    const keyboard = i === parts.length - 1 && message.buttons?.length ? { reply_markup: { inline_keyboard: [message.buttons.map((b) => (b.url ? { text: b.label, url: b.url } : { text: b.label, callback_data: b.id }))] } } : {};
     try {
       sent = await api.sendMessage(chatId, markdownToHtml(part), { ...common, ...keyboard, parse_mode: "HTML" });
     } catch (e) {

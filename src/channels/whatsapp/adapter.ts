@@ -95,7 +95,7 @@ export function createWhatsAppAdapter(def: ChannelDefinition, ctx: AdapterContex
     const parts = splitText(markdownToWhatsApp(message.text || "…"), MAX_MESSAGE_LENGTH);
     let first: string | undefined;
     for (const [i, part] of parts.entries()) {
-      const buttons = i === parts.length - 1 ? (message.buttons ?? []).slice(0, 3) : [];
+      const buttons = i === parts.length - 1 ? (message.buttons ?? []).filter((b) => !b.url).slice(0, 3) : [];
       const context = i === 0 && message.replyTo ? { context: { message_id: message.replyTo } } : {};
       const payload = buttons.length && part.length <= 1024
         ? { type: "interactive", interactive: { type: "button", body: { text: part }, action: { buttons: buttons.map((b) => ({ type: "reply", reply: { id: b.id.slice(0, 256), title: b.label.slice(0, 20) } })) } } }
