@@ -84,7 +84,8 @@ export const ADMIN_ROUTES: LazyRoute[] = [
   r("GET", "/admin/inbox", async () => (await pages()).showInbox), // ?tab=waiting|mine|all|resolved
   r("GET", "/admin/inbox/list", async () => (await pages()).inboxListPartial), // polled every 3 s
   r("GET", "/admin/inbox/settings", async () => (await pages()).showDestination), // escalation destination (tenant admins)
-  r("POST", "/admin/inbox/settings", async () => (await pages()).saveDestinationForm),
+  r("POST", "/admin/inbox/settings", async () => (await pages()).saveDestinationForm), // the chain, up to 3 steps
+  r("POST", "/admin/inbox/hours", async () => (await pages()).saveHoursForm), // business hours (tenant admins)
   r("GET", "/admin/inbox/canned", async () => (await pages()).showCanned), // canned replies (tenant admins); ?edit=<id>
   r("POST", "/admin/inbox/canned", async () => (await pages()).saveCannedForm), // add, or change with id
   r("POST", "/admin/inbox/canned/:id/delete", async () => (await pages()).deleteCannedForm),

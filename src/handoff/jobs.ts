@@ -1,46 +1,66 @@
 /**
- * The `handoff` job queue (src/jobs, pg-boss): `notify` sends a new handoff's notification to the
- * tenant's escalation destination (notice.ts) and, when the destination sets a timeout, queues a
- * `timeout` job due then; `timeout` finds the handoff still waiting (nobody took it), notifies again
- * and tells the user honestly that it is taking longer. Both are `stately` per handoff and step, and
- * both are exactly once by their own rows: the outbox key under the handoff's origin event, and
- * `renotified_at`, set in the transaction that writes the re-notification.
+ * The `handoff` job queue (src/jobs, pg-boss). `notify` sends a new handoff's notification to the
+ * first step of the tenant's escalation chain (notice.ts), tells a user who escalated outside
+ * business hours when a person will answer, and, when the step has a timeout, queues a `timeout`
+ * job due after that many minutes of *business* time (hours.ts; wall time without hours). `timeout`
+ * at step L finds the handoff still waiting at that step: it notifies step L+1 (and queues its
+ * timeout) or, at the last step, announces it again there; either way the user is told honestly,
+ * once, that it is taking longer. Jobs are `stately` per handoff, step and level, and exactly once
+ * by their own rows: outbox keys under origin events derived from the handoff (notice.ts, tellUser).
  */
-import { eq } from "drizzle-orm";
 import type { Logger } from "pino";
-import { estimateTokens } from "../agent/tokens.ts";
-import { conversations, type Handoff, handoffDestinations, inboundEvents, messages } from "../db/schema/index.ts";
-import { originEvent } from "../gateway/origin.ts";
-import { describeOutcome, notConnected, prepareMany } from "../gateway/outbox.ts";
+import type { Handoff } from "../db/schema/index.ts";
 import type { JobEngine } from "../jobs/engine.ts";
+import { chainOf } from "./destination.ts";
+import { businessDeadline, isOpen, nextOpening } from "./hours.ts";
+import { getHours, hoursOf } from "./hours-store.ts";
 import { type NoticeDeps, notify } from "./notice.ts";
-import { replyId } from "./reply.ts";
 import { findHandoff } from "./store.ts";
+import { tellUser } from "./tell-user.ts";
+import { languageOf, openingWhen, USER_TEXT } from "./user-text.ts";
 
 export const HANDOFF_QUEUE = "handoff";
-export const TIMEOUT_TEXT = "Sorry for the wait: nobody has been able to pick this up yet. I've reminded the team; a person will answer here as soon as they can.";
+export const TIMEOUT_TEXT = USER_TEXT.en.timeout;
 
-type Job = { tenantId: string; handoffId: string; step: "notify" | "timeout" };
+type Job = { tenantId: string; handoffId: string; step: "notify" | "timeout"; level?: number };
+const SENT = new Set(["notified", "notified again", "notified next"]);
 
 export function defineHandoffJobs(engine: Pick<JobEngine, "define" | "send">, deps: NoticeDeps, log: Logger) {
   const send = (job: Job, startAfter?: number) =>
-    engine.send(HANDOFF_QUEUE, job, { singletonKey: `${job.step}:${job.handoffId}`, ...(startAfter ? { startAfter } : {}) });
+    engine.send(HANDOFF_QUEUE, job, { singletonKey: `${job.step}:${job.handoffId}${job.level ? `:${job.level}` : ""}`, ...(startAfter ? { startAfter } : {}) });
+
+  /** Queues step `level`'s timeout, counted in the tenant's business time. */
+  async function timeoutAfter(job: Job, level: number, minutes: number): Promise<void> {
+    if (minutes <= 0) return;
+    const hours = await getHours(deps.db, job.tenantId);
+    const now = new Date();
+    const due = hours ? businessDeadline(hours, now, minutes) : null;
+    await send({ tenantId: job.tenantId, handoffId: job.handoffId, step: "timeout", level }, due ? Math.max(1, Math.ceil((due.getTime() - now.getTime()) / 1000)) : minutes * 60);
+  }
 
   engine.define<Job>(HANDOFF_QUEUE, {
     policy: "stately",
     retryLimit: 5,
     retryDelay: 5,
     handler: async (job) => {
+      const chain = await deps.db.withTenant(job.tenantId, chainOf);
       if (job.step === "notify") {
         const done = await notify(deps, job.tenantId, job.handoffId);
         log.debug({ handoff: job.handoffId, done }, "handoff notification");
-        const [dest] = await deps.db.withTenant(job.tenantId, (tx) => tx.select({ minutes: handoffDestinations.timeoutMinutes }).from(handoffDestinations));
-        if (done === "notified" && dest && dest.minutes > 0) await send({ ...job, step: "timeout" }, dest.minutes * 60);
+        await tellWait(deps, job.tenantId, job.handoffId);
+        if (done === "notified" && chain[0]) await timeoutAfter(job, 0, chain[0].timeoutMinutes);
         return;
       }
-      const again = await notify(deps, job.tenantId, job.handoffId, true);
-      // A retry after the re-notification went out still owes the user their word (tellUser is once).
-      if (again === "notified again" || again === "already re-notified") await tellUser(deps, job.tenantId, job.handoffId);
+      const level = job.level ?? 0;
+      const h = await deps.db.withTenant(job.tenantId, (tx) => findHandoff(tx, job.handoffId));
+      // Taken, closed, or moved on past this step's next one: nothing is late any more. (level + 1 is this job's own retry.)
+      if (!h || h.status !== "waiting" || (h.noticeLevel !== level && h.noticeLevel !== level + 1)) return;
+      const next = chain[level + 1];
+      const done = await notify(deps, job.tenantId, job.handoffId, next ? { level: level + 1, again: false } : { level, again: true });
+      log.debug({ handoff: job.handoffId, done, level }, "handoff timeout");
+      if (!SENT.has(done)) return;
+      await tellUser(deps, job.tenantId, job.handoffId, "timeout", (lang) => USER_TEXT[lang].timeout);
+      if (next) await timeoutAfter(job, level + 1, next.timeoutMinutes);
     },
   });
 
@@ -48,27 +68,14 @@ export function defineHandoffJobs(engine: Pick<JobEngine, "define" | "send">, de
   return (h: Handoff) => void send({ tenantId: h.tenantId, handoffId: h.id, step: "notify" }).catch((e) => log.error({ err: e, handoff: h.id }, "could not queue the handoff notification"));
 }
 
-/** The honest word to the user that nobody has taken it yet: once (its own origin event), in the transcript. */
-export async function tellUser(deps: NoticeDeps, tenantId: string, handoffId: string): Promise<void> {
-  const id = replyId(tenantId, `timeout:${handoffId}`);
-  const written = await deps.db.withTenant(tenantId, async (tx) => {
-    const h = await findHandoff(tx, handoffId);
-    const [conv] = h ? await tx.select().from(conversations).where(eq(conversations.id, h.conversationId)) : [];
-    if (!h || !conv) return null;
-    const [seen] = await tx.select({ id: inboundEvents.id }).from(inboundEvents).where(eq(inboundEvents.id, id));
-    if (!seen) {
-      await originEvent(tx, tenantId, { id, channelId: conv.channelId, origin: "handoff", ref: h.id });
-      await tx.insert(messages).values({ tenantId, conversationId: conv.id, role: "assistant", content: TIMEOUT_TEXT, tokens: estimateTokens(TIMEOUT_TEXT), inboundEventId: id });
-    }
-    const [prepared] = await prepareMany(tx, tenantId, [{ channelId: conv.channelId, key: { inboundEventId: id, seq: 1 }, message: { chatKey: conv.chatKey, text: TIMEOUT_TEXT } }]);
-    return { prepared: prepared!, conv, h };
-  });
-  const reach = deps.reach();
-  if (!written || !reach) return;
-  const adapter = reach.connection(written.conv.channelId)?.adapter ?? notConnected;
-  const outcome = await reach.outbox.deliver(tenantId, written.prepared, adapter, (o) => ({
-    audit: { tenantId, kind: "outbound", agentId: written.h.agentId, conversationId: written.conv.id, actor: "handoff", summary: `handoff timeout notice ${describeOutcome(o)}`, data: { handoff: handoffId } },
-  }));
-  if (outcome.status === "failed") throw new Error(`timeout notice not sent: ${describeOutcome(outcome)}`);
+/** Outside business hours the user hears when a person will answer (once; nothing said within hours or without them). */
+export async function tellWait(deps: NoticeDeps, tenantId: string, handoffId: string): Promise<void> {
+  const found = await deps.db.withTenant(tenantId, async (tx) => ({ hours: await hoursOf(tx), h: await findHandoff(tx, handoffId) }));
+  const { hours, h } = found;
+  if (!hours || !h || h.status !== "waiting" || isOpen(hours, h.createdAt)) return;
+  const opens = nextOpening(hours, h.createdAt);
+  if (!opens) return;
+  const lang = languageOf(hours.language);
+  await tellUser(deps, tenantId, handoffId, "wait", () => USER_TEXT[lang].wait(openingWhen(lang, hours.timezone, opens, new Date()), hours.timezone));
 }
 

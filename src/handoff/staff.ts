@@ -12,6 +12,7 @@ import type { Database } from "../db/database.ts";
 import { channels, handoffs } from "../db/schema/index.ts";
 import { type StaffOutcome, TAKE_BUTTON } from "../gateway/handoff-port.ts";
 import type { Reach } from "../heartbeat/deliver.ts";
+import { chainOf } from "./destination.ts";
 import { take } from "./inbox.ts";
 import { consoleLink } from "./notice.ts";
 import { REPLY_MAX, replyAsHuman } from "./reply.ts";
@@ -38,14 +39,20 @@ export function createStaff(deps: { db: Database; reach: () => Reach | null; pub
 
   async function press(tenantId: string, chat: Chat, m: InboundMessage, id: string): Promise<StaffOutcome> {
     const who = await personOf(tenantId, chat, m);
-    const h = await deps.db.withTenant(tenantId, (tx) => findHandoff(tx, id));
-    // Only the notification's own channel may take it (a button id typed elsewhere names nothing).
-    if (!h || (h.noticeChannelId && h.noticeChannelId !== chat.channelId)) return { answer: STAFF_TEXT.gone };
+    const [h, chain] = await deps.db.withTenant(tenantId, async (tx) => [await findHandoff(tx, id), await chainOf(tx)] as const);
+    // Only a channel its notifications went to may take it (a button id typed elsewhere names nothing):
+    // the latest one's, or any step of the chain (an earlier step's notification is still pressable).
+    if (!h || (h.noticeChannelId && h.noticeChannelId !== chat.channelId && !chain.some((d) => d.channelId === chat.channelId))) return { answer: STAFF_TEXT.gone };
     const r = await take(deps.db, tenantId, id, who.owner);
     if (!r) return { answer: STAFF_TEXT.gone };
     // Pressed twice by the owner (or redelivered after a crash): they own it, nothing to refuse.
     const mine = !r.taken && r.status === "taken" && r.owner === who.owner;
     if (!r.taken && !mine) return { answer: r.status === "taken" ? STAFF_TEXT.owned(r.owner ?? "someone") : STAFF_TEXT.closed };
+    // The owner answers by replying to the notification they took it from, whichever step it was.
+    if (r.taken && m.action?.messageId) {
+      const notice = { noticeChannelId: chat.channelId, noticeChat: chat.chatKey, noticeRef: m.action.messageId };
+      await deps.db.withTenant(tenantId, (tx) => tx.update(handoffs).set(notice).where(eq(handoffs.id, id)));
+    }
     const text = `**${who.name} took it:** ${h.reason}\n${STAFF_TEXT.taken(who.name)}\nOpen in the console: ${consoleLink(deps.publicUrl, tenantId, id)}`;
     return m.action?.messageId ? { edit: { messageId: m.action.messageId, text } } : { answer: STAFF_TEXT.taken(who.name) };
   }

@@ -7,9 +7,7 @@
  * outbox, exactly once per form: the form carries a nonce that keys the reply); notes are never
  * sent. Resolve / Return to AI: the owner, anyone while it waits, or a tenant admin.
  */
-import { DestinationView } from "../../../views/admin/inbox-destination.tsx";
 import { HandoffLive, type HandoffPageProps, HandoffView, InboxList, InboxView, NoInboxTenant } from "../../../views/admin/inbox.tsx";
-import { destinationChannels, getDestination, removeDestination, saveDestination } from "../../handoff/destination.ts";
 import type { Database } from "../../db/database.ts";
 import { KonstructError } from "../../errors.ts";
 import { addNote, close, fingerprint, INBOX_TABS, type InboxTab, inboxCounts, inboxItem, listInbox, NOTE_MAX, take } from "../../handoff/inbox.ts";
@@ -30,7 +28,7 @@ export const ownerOf = (p: Principal) => `console:${p.email}`;
 const nameOf = (p: Principal) => p.email.split("@")[0]!.slice(0, 80);
 const tabOf = (v: string | undefined): InboxTab => (INBOX_TABS as readonly string[]).includes(v ?? "") ? (v as InboxTab) : "waiting";
 
-async function tenantScope(deps: ConsoleDeps, ctx: PageCtx) {
+export async function tenantScope(deps: ConsoleDeps, ctx: PageCtx) {
   const s = await pageScope(deps, ctx, "inbox");
   if (!s.tenantId) throw new KonstructError("not_found", "no such handoff");
   return { ...s, tenantId: s.tenantId };
@@ -131,25 +129,3 @@ const closing = (how: "resolved" | "returned"): Handler => (deps, ctx) =>
 
 export const resolveHandoffForm = closing("resolved");
 export const returnHandoffForm = closing("returned");
-
-/** GET /admin/inbox/settings — the escalation destination (tenant admins). */
-export const showDestination: Handler = async (deps, ctx) => {
-  const { p, db, scope, tenantId } = await tenantScope(deps, ctx);
-  requireAdmin(p, tenantId);
-  const d = await getDestination(db, tenantId);
-  const values = { channel_id: d?.channelId ?? "", chat: d?.chat ?? "", timeout_minutes: String(d?.timeoutMinutes ?? 0) };
-  return render(ctx, <DestinationView scope={scope} csrf={ctx.csrfToken} channels={await destinationChannels(db, tenantId)} values={values} flash={flashMessage(ctx.query.flash)} />, "Escalation destination");
-};
-
-/** POST /admin/inbox/settings — channel_id (empty: none), chat, timeout_minutes. */
-export const saveDestinationForm: Handler = async (deps, ctx) => {
-  const { p, db, scope, tenantId } = await tenantScope(deps, ctx);
-  requireAdmin(p, tenantId);
-  const values = { channel_id: formText(ctx.body, "channel_id").trim().slice(0, 100), chat: formText(ctx.body, "chat").trim().slice(0, 100), timeout_minutes: formText(ctx.body, "timeout_minutes").trim().slice(0, 10) || "0" };
-  const back = withFlash(`/admin/inbox/settings?tenant=${tenantId}`, "saved");
-  if (!values.channel_id) return (await removeDestination(db, tenantId, ownerOf(p)), redirect(ctx.request, back));
-  const wrong = await saveDestination(db, tenantId, { channelId: values.channel_id, chat: values.chat, timeoutMinutes: Number(values.timeout_minutes) }, ownerOf(p));
-  if (!wrong) return redirect(ctx.request, back);
-  const view = <DestinationView scope={scope} csrf={ctx.csrfToken} channels={await destinationChannels(db, tenantId)} values={values} errors={{ [wrong.field]: wrong.error }} />;
-  return render(ctx, view, "Escalation destination", 400);
-};
