@@ -81,7 +81,7 @@ export const finishOidc: Handler = async (deps, ctx) => {
   const got = await provision(db, `${claims.iss} ${claims.sub}`, email, grant);
   if ("refused" in got) return refuse(deps, ctx, got.refused, who);
   const { user, created, kept } = got;
-  await signIn(db, ctx, user.id, deps.config.admin.session_ttl_hours);
+  await signIn(db, ctx, user.id, deps.config.admin.session_ttl_hours, "oidc");
   const person = { userId: user.id, email: user.email, tenantId: user.tenantId };
   if (kept) {
     deps.log.warn({ user: user.id, mapped: grant.value }, `single sign-on kept a platform admin: ${kept}`);
