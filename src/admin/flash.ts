@@ -47,6 +47,10 @@ const KEYS = [
   "mcp_saved",
   "mcp_deleted",
   "mcp_read_only",
+  "two_factor_on",
+  "two_factor_off",
+  "two_factor_reset",
+  "two_factor_policy",
 ] as const;
 export type FlashKey = (typeof KEYS)[number];
 const FLASH_KEYS = new Set<string>(KEYS);

@@ -16,7 +16,7 @@ import type { Command } from "./command.ts";
 const COMMANDS: { name: string; summary: string; load: () => Promise<Command> }[] = [
   { name: "serve", summary: "run the appliance (migrates, provisions from config, serves HTTP)", load: async () => (await import("./commands/serve.ts")).serve },
   { name: "chat", summary: "talk to an AI employee from the terminal, through the real pipeline", load: async () => (await import("./commands/chat.ts")).chat },
-  { name: "admin", summary: "console accounts: admin create --email …, admin unlock EMAIL, admin reset-password EMAIL", load: async () => (await import("./commands/admin.ts")).admin },
+  { name: "admin", summary: "console accounts: admin create --email …, admin unlock EMAIL, admin reset-password EMAIL, admin reset-2fa EMAIL", load: async () => (await import("./commands/admin.ts")).admin },
   { name: "agents", summary: "hire an AI employee from a role template: agents new --template ID --tenant SLUG", load: async () => (await import("./commands/agents.ts")).agents },
   { name: "skills", summary: "list, validate and import skills (SKILL.md folders)", load: async () => (await import("./commands/skills.ts")).skills },
   { name: "backup", summary: "write a consistent archive of the database and data_dir files (also while serving)", load: async () => (await import("./commands/backup.ts")).backup },

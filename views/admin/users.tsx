@@ -9,6 +9,7 @@ export interface UserRow {
   email: string;
   role: string;
   tenantId: string | null;
+  totpEnabledAt?: Date | null;
 }
 export interface InvitationRow {
   id: string;
@@ -25,6 +26,8 @@ export interface UsersPageProps {
   tenants: { id: string; name: string }[] | null;
   users: UserRow[];
   invitations: InvitationRow[];
+  /** The tenants whose two-factor rule this admin may set, with the rule. */
+  twoFactorPolicy: { id: string; name: string; require: boolean }[];
   flash?: string;
   /** An invitation link shown once, when no SMTP server is configured. */
   inviteLink?: string;
@@ -48,7 +51,7 @@ export function UsersPage(props: UsersPageProps): JSX.Element {
       )}
       <table>
         <thead>
-          <tr><th>{t("common.email")}</th><th>{t("common.role")}</th>{props.tenants && <th>{t("users.tenant")}</th>}<th><span class="visually-hidden">{t("common.actions")}</span></th></tr>
+          <tr><th>{t("common.email")}</th><th>{t("common.role")}</th>{props.tenants && <th>{t("users.tenant")}</th>}<th>{t("twoFactor.column")}</th><th><span class="visually-hidden">{t("common.actions")}</span></th></tr>
         </thead>
         <tbody>
           {props.users.map((u) => (
@@ -56,7 +59,11 @@ export function UsersPage(props: UsersPageProps): JSX.Element {
               <td safe>{u.email}</td>
               <td>{roleLabel(u.role)}</td>
               {props.tenants && <td safe>{tenantName(u.tenantId)}</td>}
+              <td data-two-factor={u.totpEnabledAt ? "on" : "off"}>{u.totpEnabledAt ? "✓" : "—"}</td>
               <td>
+                {u.id !== props.selfId && u.totpEnabledAt && (props.tenants || u.role !== "platform_admin") && (
+                  <PostButton action={`/admin/users/${u.id}/two-factor/reset`} csrf={props.csrf} label={t("twoFactor.reset")} />
+                )}
                 {u.id !== props.selfId && u.role !== "platform_admin" && (
                   <>
                     <form method="post" action={`/admin/users/${u.id}/role`} class="inline">
@@ -72,6 +79,18 @@ export function UsersPage(props: UsersPageProps): JSX.Element {
           ))}
         </tbody>
       </table>
+      <h2>{t("twoFactor.policyTitle")}</h2>
+      {props.twoFactorPolicy.map((x) => (
+        <form method="post" action="/admin/users/two-factor-policy" class="inline">
+          <Csrf token={props.csrf} />
+          <input type="hidden" name="tenant_id" value={x.id} />
+          <label>
+            <input type="checkbox" name="require" value="on" checked={x.require} />
+            <span safe>{props.tenants ? `${x.name}: ${t("twoFactor.policyRequire")}` : t("twoFactor.policyRequire")}</span>
+          </label>
+          <button type="submit" class="secondary">{t("twoFactor.policySave")}</button>
+        </form>
+      ))}
       <h2>{t("users.pending")}</h2>
       {props.invitations.length === 0 ? (
         <p class="muted">{t("users.noPending")}</p>

@@ -63,8 +63,9 @@ export async function findUserByEmail(db: Database, email: string): Promise<User
 }
 
 /** Users visible to the principal: all for a platform admin, else those of its own tenant. */
-export async function listUsers(db: Database, tenantId: string | null): Promise<Omit<User, "passwordHash">[]> {
-  const { passwordHash: _, ...cols } = getTableColumns(users);
+export async function listUsers(db: Database, tenantId: string | null): Promise<Omit<User, "passwordHash" | "totpSecret" | "totpRecovery">[]> {
+  // No credential material leaves this function: not the hash, the sealed TOTP secret or recovery hashes.
+  const { passwordHash: _, totpSecret: _s, totpRecovery: _r, ...cols } = getTableColumns(users);
   return db.platform((tx) =>
     tx
       .select(cols)

@@ -10,7 +10,7 @@ import { type Agent, agents, llmProviders } from "../../db/schema/index.ts";
 import { KonstructError } from "../../errors.ts";
 import type { Handler } from "../lazy.ts";
 import { idParam } from "../request.ts";
-import { lockAgent, recordAgentVersion } from "../../versions/agent.ts";
+import { latestVersion, lockAgent, recordAgentVersion } from "../../versions/agent.ts";
 import { parseBody, tenantScope } from "./common.ts";
 import { recordConfig } from "../trail/config.ts";
 
@@ -103,28 +103,39 @@ export const createAgent: Handler = async (deps, { principal, params, body, set,
   return agentJson(row!);
 };
 
+/** One agent with `version`, the number a PATCH passes back to refuse a stale change. */
 export const getAgent: Handler = async (deps, { principal, params }) => {
   const { db, tenantId } = await tenantScope(deps, principal, "agents", params.tenantId);
-  return agentJson(await load(db, tenantId, params.id));
+  const a = await load(db, tenantId, params.id);
+  const v = await db.withTenant(tenantId, (tx) => latestVersion(tx, a.id));
+  return { ...agentJson(a), version: v?.version ?? 0 };
 };
+
+/** PATCH's `version`: the one the caller read; optional, so scripts that never read keep working. */
+function expectedVersion(v: unknown): number | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v !== "number" || !Number.isInteger(v) || v < 0 || v > 1e9) throw new KonstructError("bad_request", "version: must be a whole number ≥ 0");
+  return v;
+}
 
 /** PATCH: the body's fields over the stored ones (budget merged key by key), validated as a whole. */
 export const patchAgent: Handler = async (deps, { principal, params, body, client }) => {
   const { db, tenantId, principal: who } = await tenantScope(deps, principal, "agents", params.tenantId);
   const current = await editable(db, tenantId, params.id);
-  const patch = (body ?? {}) as Record<string, unknown>;
+  const { version, ...patch } = (body ?? {}) as Record<string, unknown>;
+  const expected = expectedVersion(version);
   const merged = { ...asInput(current), ...patch, budget: { ...asInput(current).budget, ...(patch.budget as object | undefined) } };
   const input = parseBody(agentInput, merged);
   await checkProviders(db, input.models);
   await slugFree(db, tenantId, input.slug, current.id);
-  const [row] = await db.withTenant(tenantId, async (tx) => {
-    await lockAgent(tx, current.id);
+  const [row, now] = await db.withTenant(tenantId, async (tx) => {
+    // Compared under the row lock: of two scripts that read the same version, the second gets 409.
+    await lockAgent(tx, current.id, expected);
     const rows = await tx.update(agents).set({ ...columns(input), updatedAt: new Date() }).where(eq(agents.id, current.id)).returning();
-    await recordAgentVersion(tx, current.id, who.email, "api");
-    return rows;
+    return [rows[0]!, await recordAgentVersion(tx, current.id, who.email, "api")] as const;
   });
-  await recordConfig(db, { principal, client }, { tenantId, object: "agent", id: row!.id, name: row!.name, before: asInput(current), after: asInput(row!) });
-  return agentJson(row!);
+  await recordConfig(db, { principal, client }, { tenantId, object: "agent", id: row.id, name: row.name, before: asInput(current), after: asInput(row) });
+  return { ...agentJson(row), version: now };
 };
 
 export const deleteAgent: Handler = async (deps, { principal, params, set, client }) => {

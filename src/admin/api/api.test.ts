@@ -87,6 +87,15 @@ describe.each(DB_KINDS)("admin API on %s Postgres", (kind) => {
     expect(made).toMatchObject({ status: 201, body: { slug: "bea", tenant_id: f.acme, budget: { daily_usd: 2, monthly_usd: 0 }, context_tokens: 8000, source: "ui" } });
     const patched = await api("tenantAdmin", `/tenants/${f.acme}/agents/${made.body.id}`, { method: "PATCH", json: { instructions: "Be brief.", budget: { monthly_usd: 30 } } });
     expect(patched.body).toMatchObject({ name: "Bea", persona: "kind", instructions: "Be brief.", budget: { daily_usd: 2, monthly_usd: 30 } });
+    // A script passes the version it read: a change made after someone else's is refused (409), nothing written.
+    const read = await api("tenantAdmin", `/tenants/${f.acme}/agents/${made.body.id}`);
+    expect(read.body.version).toBe(2);
+    const first = await api("tenantAdmin", `/tenants/${f.acme}/agents/${made.body.id}`, { method: "PATCH", json: { role: "billing", version: 2 } });
+    expect(first.body).toMatchObject({ role: "billing", version: 3 });
+    const late = await api("tenantAdmin", `/tenants/${f.acme}/agents/${made.body.id}`, { method: "PATCH", json: { role: "sales", version: 2 } });
+    expect(late).toMatchObject({ status: 409, body: { error: { message: expect.stringContaining("someone else saved this AI employee") } } });
+    expect((await api("tenantAdmin", `/tenants/${f.acme}/agents/${made.body.id}`)).body).toMatchObject({ role: "billing", version: 3 });
+    expect((await api("tenantAdmin", `/tenants/${f.acme}/agents/${made.body.id}`, { method: "PATCH", json: { version: "3" } })).status).toBe(400);
     // Money is exact: a tiny cap is kept (not rounded to 0 = no cap), one the store cannot hold is refused by name.
     const tiny = await api("tenantAdmin", `/tenants/${f.acme}/agents/${made.body.id}`, { method: "PATCH", json: { budget: { daily_usd: 0.000001 } } });
     expect(tiny.body.budget).toEqual({ daily_usd: 0.000001, monthly_usd: 30 });

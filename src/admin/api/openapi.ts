@@ -71,7 +71,7 @@ export const OPENAPI = {
       Error: obj({ error: obj({ code: str, message: str }) }),
       Me: obj({ user_id: uuid, email: str, role: { enum: ["platform_admin", "tenant_admin", "operator"] }, tenant_id: nullable(uuid) }),
       Tenant: obj({ id: uuid, slug: str, name: str, source: { enum: ["config", "ui"] }, created_at: time, updated_at: time }),
-      Agent: obj({ id: uuid, tenant_id: uuid, ...agentFields, source: str, created_at: time, updated_at: time }),
+      Agent: obj({ id: uuid, tenant_id: uuid, ...agentFields, source: str, version: int, created_at: time, updated_at: time }),
       AgentInput: obj(agentFields, ["slug", "name"]),
       Channel: obj({
         id: uuid,
@@ -163,8 +163,13 @@ export const OPENAPI = {
     },
     "/api/v1/tenants/{tenantId}/agents/{id}": {
       parameters: [tenantParam, idParam],
-      get: op("One AI employee", "tenant admin", { "200": json(ref("Agent")) }),
-      patch: op("Change fields of an AI employee (others kept)", "tenant admin", { "200": json(ref("Agent")) }, body({ ...ref("AgentInput") })),
+      get: op("One AI employee, with `version` (its latest configuration version)", "tenant admin", { "200": json(ref("Agent")) }),
+      patch: op(
+        "Change fields of an AI employee (others kept); with `version` (the one GET returned), a change made after someone else's is refused with 409",
+        "tenant admin",
+        { "200": json(ref("Agent")), "409": json(ref("Error"), "Changed by someone else since `version`, or declared in the config file") },
+        body(obj({ ...agentFields, version: { ...int, minimum: 0 } })),
+      ),
       delete: op("Delete an AI employee (and its channels)", "tenant admin", { "204": { description: "Deleted" } }),
     },
     "/api/v1/tenants/{tenantId}/channels": {

@@ -26,6 +26,8 @@ import type { Principal } from "./principal.ts";
 import { newSecretToken } from "./secret-token.ts";
 
 export const SESSION_COOKIE = "konstruct_session";
+/** Open to a session that must still enrol a second factor (besides /admin/two-factor…). */
+const ENROL_PATHS = new Set(["/logout", "/admin/account/locale"]);
 export const BROWSER_COOKIE = "konstruct_csrf";
 
 export interface AdminAuthDeps {
@@ -102,6 +104,11 @@ function buildAdminAuth(deps: AdminAuthDeps) {
           if (path.startsWith("/api/")) throw new KonstructError("unauthorized", "no admin exists yet: open /setup in a browser");
           return redirect(request, "/setup", 302);
         }
+      }
+      // A tenant that requires two-factor: a session without it reaches only enrolment and sign-out.
+      if (principal?.mustEnrol && authVia === "session" && !ENROL_PATHS.has(path) && !path.startsWith("/admin/two-factor")) {
+        if (path.startsWith("/api/")) throw new KonstructError("forbidden", "your tenant requires two-factor sign-in: set it up under /admin/two-factor first");
+        if (path.startsWith("/admin")) return redirect(request, "/admin/two-factor", isStateChanging(request.method) ? 303 : 302);
       }
       // A forged request borrows the browser's session; an API call without one has no authority
       // to borrow and gets its 401 from the handler.

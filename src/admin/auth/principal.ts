@@ -18,6 +18,8 @@ export interface Principal {
   tenantId: string | null;
   /** The console language the user chose (src/i18n); null follows the browser. */
   locale?: string | null;
+  /** Their tenant requires two-factor sign-in and they have none yet: only enrolment is open. */
+  mustEnrol?: boolean;
 }
 
 export function isPlatformAdmin(p: Principal): boolean {

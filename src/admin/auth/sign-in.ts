@@ -1,7 +1,7 @@
-/** Starting a console session after a password was proven (login, setup, invitation). */
+/** Starting a console session after a password (and its second factor) or single sign-on was proven. */
 import type { Cookie } from "elysia";
 import type { Database } from "../../db/database.ts";
-import { createSession } from "../accounts/sessions.ts";
+import { createSession, type SessionMethod } from "../accounts/sessions.ts";
 import type { ClientInfo } from "./client.ts";
 import { cookieOptions, SESSION_COOKIE } from "./plugin.ts";
 
@@ -10,8 +10,8 @@ export interface SignInContext {
   client: ClientInfo;
 }
 
-export async function signIn(db: Database, ctx: SignInContext, userId: string, ttlHours: number): Promise<void> {
-  const id = await createSession(db, userId, ttlHours * 3_600_000);
+export async function signIn(db: Database, ctx: SignInContext, userId: string, ttlHours: number, method: SessionMethod = "password"): Promise<void> {
+  const id = await createSession(db, userId, ttlHours * 3_600_000, method);
   // No Max-Age: the browser drops it on close; the server-side expiry (sliding) is what counts.
   ctx.cookie[SESSION_COOKIE]!.set({ value: id, ...cookieOptions(ctx.client) });
 }

@@ -3,7 +3,8 @@
  * GET/POST /login. A wrong e-mail and a wrong password look the same (and cost the same argon2id
  * verify). Failures count against the account and the client IP (accounts/throttle.ts): a blocked
  * IP gets 429 with Retry-After before any password is checked; an account is never blocked, its
- * attempts are only delayed (so an attacker cannot lock the platform admin out).
+ * attempts are only delayed (so an attacker cannot lock the platform admin out). An account with
+ * two-factor on gets no session here: the code is asked next (pages/two-factor.tsx).
  */
 import { redirect, render } from "../../http/render.ts";
 import { LoginPage } from "../../../views/admin/login.tsx";
@@ -14,6 +15,7 @@ import { signIn } from "../auth/sign-in.ts";
 import type { Handler } from "../lazy.ts";
 import { database, formText } from "../request.ts";
 import { recordPerson } from "../trail/record.ts";
+import { setPending } from "../two-factor/pending.ts";
 
 
 /** Verified against when the e-mail is unknown, so both failures take as long. */
@@ -49,6 +51,11 @@ export const submitLogin: Handler = async (deps, ctx) => {
     return page(401, "Wrong e-mail or password.");
   }
   await clearFailures(db, account);
+  // Two-factor on: no session yet, only a sealed note of who proved the password (two-factor/).
+  if (user.totpEnabledAt) {
+    if (!setPending(deps.secrets(), ctx, user.id, safeNext(next))) return page(503, "Sign-in is not available yet.");
+    return redirect(ctx.request, "/login/two-factor");
+  }
   await signIn(db, ctx, user.id, deps.config.admin.session_ttl_hours);
   await recordPerson(db, toPrincipal(user), ctx.client.ip, { kind: "sign_in", summary: "signed in" });
   return redirect(ctx.request, safeNext(next));

@@ -95,6 +95,24 @@ describe.each(DB_KINDS)("OIDC sign-in on %s Postgres", (kind) => {
     expect((await b.fetch("/admin/tenants")).status).toBe(200);
   });
 
+  test("a mapping never demotes the last platform admin: kept, warned, audited; with another one it does", async () => {
+    idp.user = { sub: "it-1", email: f.emails.platformAdmin, groups: ["acme-admins"] };
+    const b = browser(f.app);
+    expect((await viaIdp(b)).status).toBe(303);
+    expect((await roleOf(f.emails.platformAdmin))!.role).toBe("platform_admin");
+    expect((await b.fetch("/admin/tenants")).status).toBe(200);
+    const kept = await f.app().db.platform((tx) => tx.select().from(platformAudit).where(eq(platformAudit.kind, "role.kept")));
+    expect(kept.map((r) => [r.actor, r.summary])).toEqual([[f.emails.platformAdmin, "kept platform admin: the mapping makes them tenant_admin, but they are the last platform admin"]]);
+    // A second platform admin exists: the mapping is followed again.
+    await f.app().db.platform((tx) => tx.insert(users).values({ email: "second-root@corp.test", passwordHash: "x", role: "platform_admin" }));
+    expect((await viaIdp(browser(f.app))).status).toBe(303);
+    expect([(await roleOf(f.emails.platformAdmin))!.role, (await roleOf(f.emails.platformAdmin))!.tenantId]).toEqual(["tenant_admin", f.acme]);
+    // Back to how the other tests expect it.
+    idp.user = { sub: "it-1", email: f.emails.platformAdmin, groups: ["konstruct-root"] };
+    expect((await viaIdp(browser(f.app))).status).toBe(303);
+    await f.app().db.platform((tx) => tx.delete(users).where(eq(users.email, "second-root@corp.test")));
+  });
+
   test("no mapping, an unknown mapped tenant, or an unverified e-mail: refused, no account, audited", async () => {
     for (const [user, why] of [
       [{ sub: "x-1", email: "eve@corp.test", groups: ["everyone"] }, "no console role is mapped to your groups"],

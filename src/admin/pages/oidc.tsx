@@ -80,9 +80,13 @@ export const finishOidc: Handler = async (deps, ctx) => {
   const db = database(deps);
   const got = await provision(db, `${claims.iss} ${claims.sub}`, email, grant);
   if ("refused" in got) return refuse(deps, ctx, got.refused, who);
-  const { user, created } = got;
-  await signIn(db, ctx, user.id, deps.config.admin.session_ttl_hours);
+  const { user, created, kept } = got;
+  await signIn(db, ctx, user.id, deps.config.admin.session_ttl_hours, "oidc");
   const person = { userId: user.id, email: user.email, tenantId: user.tenantId };
+  if (kept) {
+    deps.log.warn({ user: user.id, mapped: grant.value }, `single sign-on kept a platform admin: ${kept}`);
+    await recordPerson(db, person, ctx.client.ip, { kind: "role.kept", summary: `kept platform admin: ${kept}`, data: { method: "oidc", mapped: grant.value, role: grant.role } });
+  }
   await recordPerson(db, person, ctx.client.ip, { kind: "sign_in", summary: `signed in with ${oidc.name}${created ? " (account created)" : ""}`, data: { method: "oidc", mapped: grant.value, role: grant.role, created } });
   return redirect(ctx.request, flow.next);
 };

@@ -15,6 +15,7 @@ import { requireArea } from "../access.ts";
 import { createInvitation, listPendingInvitations, revokeInvitation } from "../accounts/invitations.ts";
 import { deleteUser, listUsers, setRole } from "../accounts/users.ts";
 import { isPlatformAdmin, type Principal, tenantFor } from "../auth/principal.ts";
+import { flashMessage } from "../flash.ts";
 import { fieldErrors } from "../form-errors.ts";
 import type { Handler } from "../lazy.ts";
 import { publicBase, smtpMailer } from "../mail.ts";
@@ -28,6 +29,9 @@ async function pageProps(db: Database, p: Principal, csrf: string): Promise<User
     tenants: scope ? null : await db.platform((tx) => tx.select({ id: tenants.id, name: tenants.name }).from(tenants).orderBy(tenants.name)),
     users: await listUsers(db, scope),
     invitations: await listPendingInvitations(db, scope),
+    twoFactorPolicy: await db.platform((tx) =>
+      tx.select({ id: tenants.id, name: tenants.name, require: tenants.requireTwoFactor }).from(tenants).where(scope ? eq(tenants.id, scope) : undefined).orderBy(tenants.name),
+    ),
   };
 }
 
@@ -38,7 +42,7 @@ async function tenantExists(db: Database, id: string): Promise<boolean> {
 
 export const listUsersPage: Handler = async (deps, ctx) => {
   const p = requireArea(ctx.principal, "users");
-  return render(ctx, <UsersPage {...await pageProps(database(deps), p, ctx.csrfToken)} />, "Users");
+  return render(ctx, <UsersPage {...await pageProps(database(deps), p, ctx.csrfToken)} flash={flashMessage(ctx.query.flash)} />, "Users");
 };
 
 export const inviteUser: Handler = async (deps, ctx) => {

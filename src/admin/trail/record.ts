@@ -8,7 +8,7 @@ import type { Database } from "../../db/database.ts";
 import { platformAudit } from "../../db/schema/index.ts";
 import { audit, type AuditKind } from "../../agent/audit.ts";
 
-export const PERSON_KINDS = ["sign_in", "sign_in.failed", "sign_out", "password.changed", "invitation", "role.changed", "user.removed", "access_token", "api_key", "approval.decided", "config"] as const;
+export const PERSON_KINDS = ["sign_in", "sign_in.failed", "sign_out", "password.changed", "invitation", "role.changed", "role.kept", "two_factor", "user.removed", "access_token", "api_key", "approval.decided", "config"] as const;
 export type PersonKind = (typeof PERSON_KINDS)[number];
 
 export interface Person {

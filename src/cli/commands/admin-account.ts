@@ -2,10 +2,14 @@
  * `konstruct admin unlock` and `konstruct admin reset-password`: the way back in for an admin who
  * is throttled or forgot the password, from a shell on the host. A reset ends every session of the
  * user and clears its throttling; a generated password is printed once and stored only hashed.
+ * `konstruct admin reset-2fa` removes a user's second factor (lost phone and recovery codes) and
+ * writes the same trail entry as the console's Remove 2FA.
  */
 import { eq } from "drizzle-orm";
 import { accountKey, clearFailures } from "../../admin/accounts/throttle.ts";
 import { normalizeEmail, setPassword } from "../../admin/accounts/users.ts";
+import { recordPerson } from "../../admin/trail/record.ts";
+import { removeTwoFactor } from "../../admin/two-factor/store.ts";
 import { type Database, openDatabase } from "../../db/database.ts";
 import { migrationStatus } from "../../db/migrate.ts";
 import { users } from "../../db/schema/index.ts";
@@ -43,5 +47,22 @@ export async function resetPassword(email: string, given: string | null, configP
     await setPassword(db, u.id, given ?? generated!, null, address);
     await clearFailures(db, accountKey(address));
     return { email: address, generated };
+  });
+}
+
+/** Removes the second factor of an existing user; false when it had none. */
+export async function resetTwoFactor(email: string, configPath?: string): Promise<{ email: string; removed: boolean }> {
+  const address = normalizeEmail(email);
+  return withDatabase(configPath, async (db) => {
+    const [u] = await db.platform((tx) => tx.select({ id: users.id, tenantId: users.tenantId }).from(users).where(eq(users.email, address)));
+    if (!u) throw new KonstructError("not_found", `no console user ${address}`);
+    const removed = await removeTwoFactor(db, u.id);
+    if (removed)
+      await recordPerson(db, { userId: null, email: "konstruct admin (CLI)", tenantId: u.tenantId }, "", {
+        kind: "two_factor",
+        summary: `removed the two-factor sign-in of ${address}`,
+        data: { step: "reset", target_user_id: u.id, email: address, via: "cli" },
+      });
+    return { email: address, removed };
   });
 }

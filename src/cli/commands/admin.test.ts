@@ -4,7 +4,7 @@ import { writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { eq } from "drizzle-orm";
 import { openDatabase } from "../../db/database.ts";
-import { loginThrottle, users } from "../../db/schema/index.ts";
+import { loginThrottle, platformAudit, users } from "../../db/schema/index.ts";
 import { tempDir } from "../../../test/support/db.ts";
 
 const MAIN = resolve(import.meta.dir, "..", "main.ts");
@@ -83,5 +83,26 @@ describe("konstruct admin create", () => {
     expect([all.code, all.stdout]).toEqual([0, "cleared 1 throttling record(s)\n"]);
     const ghost = await run(["admin", "reset-password", "ghost@example.com"]);
     expect([ghost.code, ghost.stderr]).toEqual([1, "konstruct: no console user ghost@example.com\n"]);
+  }, 120_000);
+
+  test("reset-2fa removes a user's second factor (secret, recovery codes) and leaves a trail entry", async () => {
+    const open = () => openDatabase({ url: "", dataDir: join(dir.path, "data"), poolSize: 1, connectAttempts: 1 });
+    let db = await open();
+    await db.platform((tx) => tx.update(users).set({ totpSecret: new Uint8Array([1, 2, 3]), totpEnabledAt: new Date(), totpLastStep: 5, totpRecovery: ["ab"] }).where(eq(users.email, "boss@example.com")));
+    await db.close();
+    const r = await run(["admin", "reset-2fa", "Boss@example.com"]);
+    expect([r.code, r.stdout]).toEqual([0, "two-factor sign-in of boss@example.com removed; they can set it up again\n"]);
+    db = await open();
+    try {
+      const [u] = await db.platform((tx) => tx.select().from(users).where(eq(users.email, "boss@example.com")));
+      expect([u!.totpSecret, u!.totpEnabledAt, u!.totpLastStep, u!.totpRecovery]).toEqual([null, null, null, []]);
+      const trail = await db.platform((tx) => tx.select().from(platformAudit).where(eq(platformAudit.kind, "two_factor")));
+      expect(trail.map((e) => [e.actor, e.summary])).toEqual([["konstruct admin (CLI)", "removed the two-factor sign-in of boss@example.com"]]);
+    } finally {
+      await db.close();
+    }
+    const none = await run(["admin", "reset-2fa", "boss@example.com"]);
+    expect([none.code, none.stdout]).toEqual([0, "boss@example.com had no two-factor sign-in\n"]);
+    expect((await run(["admin", "reset-2fa", "ghost@example.com"])).stderr).toBe("konstruct: no console user ghost@example.com\n");
   }, 120_000);
 });

@@ -1,5 +1,5 @@
 /**
- * `konstruct admin create|unlock|reset-password`: console accounts without a browser — the first
+ * `konstruct admin create|unlock|reset-password|reset-2fa`: console accounts without a browser — the first
  * platform admin on a headless install, a tenant user, and the way back in (admin-account.ts).
  * A password comes from a file (`-` = stdin) or a hidden prompt; never from an argument, which
  * would land in shell history and `ps`.
@@ -13,18 +13,20 @@ import { migrate } from "../../db/migrate.ts";
 import { tenants } from "../../db/schema/index.ts";
 import { KonstructError } from "../../errors.ts";
 import { type Command, COMMON_USAGE, load, parse } from "../command.ts";
-import { resetPassword, unlock } from "./admin-account.ts";
+import { resetPassword, resetTwoFactor, unlock } from "./admin-account.ts";
 
 export const admin: Command = {
   name: "admin",
   usage: `Usage: konstruct admin create --email EMAIL [options]
        konstruct admin unlock EMAIL | --all
        konstruct admin reset-password EMAIL [--password-file PATH]
+       konstruct admin reset-2fa EMAIL
 
 create          a user of the admin console (default: a platform admin); migrates the database first
 unlock          clears the failed sign-ins of EMAIL (or of every account and IP with --all)
 reset-password  sets a new password (from --password-file, else a generated one, printed once),
                 signs the user out everywhere and clears the failed sign-ins
+reset-2fa       removes the user's two-factor sign-in (lost phone and recovery codes); audited
 On the embedded database the server must not be running (one process owns the data dir).
 
 Options:
@@ -37,7 +39,7 @@ ${COMMON_USAGE}`,
   async run(argv) {
     const [sub, ...rest] = argv;
     if (sub === "--help" || sub === "-h") return console.log(this.usage), 0;
-    if (!sub || !["create", "unlock", "reset-password"].includes(sub))
+    if (!sub || !["create", "unlock", "reset-password", "reset-2fa"].includes(sub))
       throw new KonstructError("usage", `unknown admin subcommand '${sub ?? ""}' (see konstruct admin --help)`);
     const { values, positionals } = parse(rest, {
       email: { type: "string", short: "e" },
@@ -48,6 +50,13 @@ ${COMMON_USAGE}`,
     }, true);
     if (values.help) return console.log(this.usage), 0;
     if (sub === "unlock") return console.log(await unlock(positionals[0] ?? values.email, !!values.all, values.config)), 0;
+    if (sub === "reset-2fa") {
+      const email = positionals[0] ?? values.email;
+      if (!email) throw new KonstructError("usage", "name the account: konstruct admin reset-2fa EMAIL");
+      const r = await resetTwoFactor(email, values.config);
+      console.log(r.removed ? `two-factor sign-in of ${r.email} removed; they can set it up again` : `${r.email} had no two-factor sign-in`);
+      return 0;
+    }
     if (sub === "reset-password") {
       const email = positionals[0] ?? values.email;
       if (!email) throw new KonstructError("usage", "name the account: konstruct admin reset-password EMAIL");

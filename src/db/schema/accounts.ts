@@ -8,10 +8,12 @@
  * the tenant's own data stays behind RLS as always. konstruct_app has no grant on these tables, and
  * they are FORCE RLS with a platform-only policy (migration 0006), so a tenant transaction can never
  * read a password hash or a token hash. Every secret here is a hash: argon2id for passwords, SHA-256
- * of 256-bit random values for session ids, invitation and personal access tokens.
+ * of 256-bit random values for session ids, invitation and personal access tokens, recovery codes —
+ * except the TOTP secret, which the server must read to check a code: sealed with the master key.
  */
 import { sql } from "drizzle-orm";
-import { check, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { bigint, check, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { bytea } from "./channels.ts";
 import { tenants } from "./tenants.ts";
 
 export const users = pgTable(
@@ -28,6 +30,14 @@ export const users = pgTable(
     locale: text("locale"),
     /** "<issuer> <sub>" of the OpenID Connect identity this account signs in with (src/admin/oidc/). */
     oidcSubject: text("oidc_subject"),
+    /** TOTP shared secret, sealed (src/secrets); set when enrolment starts (src/admin/two-factor/). */
+    totpSecret: bytea("totp_secret"),
+    /** Set by the confirming code; null = no second factor asked at sign-in. */
+    totpEnabledAt: timestamp("totp_enabled_at", { withTimezone: true }),
+    /** The 30-second step of the last accepted code: no code is good twice. */
+    totpLastStep: bigint("totp_last_step", { mode: "number" }),
+    /** SHA-256 (hex) of each unused recovery code. */
+    totpRecovery: jsonb("totp_recovery").$type<string[]>().notNull().default([]),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
@@ -36,6 +46,8 @@ export const users = pgTable(
     uniqueIndex("users_oidc_subject").on(t.oidcSubject),
     check("users_role", sql`${t.role} in ('platform_admin', 'tenant_admin', 'operator')`),
     check("users_role_tenant", sql`(${t.role} = 'platform_admin') = (${t.tenantId} is null)`),
+    check("users_totp_recovery", sql`jsonb_typeof(${t.totpRecovery}) = 'array' AND jsonb_array_length(${t.totpRecovery}) <= 20`),
+    check("users_totp_enabled", sql`${t.totpEnabledAt} is null or ${t.totpSecret} is not null`),
   ],
 );
 
@@ -50,8 +62,10 @@ export const sessions = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     /** Sliding: moved forward as the session is used (admin.session_ttl_hours). */
     expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    /** How the sign-in was proven: password, password + TOTP, or single sign-on. */
+    method: text("method").notNull().default("password"),
   },
-  (t) => [index("sessions_user").on(t.userId), index("sessions_expires").on(t.expiresAt)],
+  (t) => [index("sessions_user").on(t.userId), index("sessions_expires").on(t.expiresAt), check("sessions_method", sql`${t.method} in ('password', 'totp', 'oidc')`)],
 );
 
 export const invitations = pgTable(
