@@ -24,6 +24,7 @@ const KEYS = [
   "trigger_deleted",
   "key_revoked",
   "kb_reindexed",
+  "kb_reextracted",
   "kb_scope_saved",
   "memory_deleted",
   "handoff_taken",

@@ -239,6 +239,7 @@ function CONSOLE_ROWS(): Row[] {
     { route: "POST /admin/knowledge/agents/:id", expect: ADMIN_POST, query: acme, params: (f) => ({ id: f.agentId }), body: () => ({ mode: "all" }) },
     { route: "GET /admin/knowledge/:id", expect: READ, query: acme, params: (f) => ({ id: f.documentId }) },
     { route: "POST /admin/knowledge/:id/reindex", expect: ADMIN_POST, query: acme, params: async (f) => ({ id: await kbDocument(f) }) },
+    { route: "POST /admin/knowledge/:id/reextract", expect: ADMIN_POST, query: acme, params: async (f) => ({ id: await kbDocument(f) }) },
     { route: "GET /admin/approvals", expect: READ, query: acme },
     { route: "POST /admin/approvals/:id/decide", expect: ADMIN_POST, query: acme, params: async (f) => ({ id: await pendingApproval(f) }), body: () => ({ decision: "denied" }) },
     { route: "GET /admin/tasks", expect: READ, query: (f) => `${acme(f)}&status=queued` },

@@ -134,6 +134,7 @@ export const ADMIN_ROUTES: LazyRoute[] = [
   r("POST", "/admin/knowledge/agents/:id", async () => (await pages()).saveAgentKnowledge), // tenant admins
   r("GET", "/admin/knowledge/:id", async () => (await pages()).showKnowledgeDocument), // extracted text and chunks, paged
   r("POST", "/admin/knowledge/:id/reindex", async () => (await pages()).reindexKnowledgeDocument), // tenant admins; re-chunk + re-embed
+  r("POST", "/admin/knowledge/:id/reextract", async () => (await pages()).reextractKnowledgeDocument), // tenant admins; from the stored original
   r("GET", "/admin/approvals", async () => (await pages()).showApprovals),
   r("POST", "/admin/approvals/:id/decide", async () => (await pages()).decideApprovalForm),
   // background tasks: list by status, one task's transcript and cost, Cancel (tenant admins)

@@ -36,6 +36,7 @@ import { buildHttp } from "../http/routes.ts";
 import { type Heartbeat, startHeartbeat } from "../heartbeat/ticker.ts";
 import { JobEngine } from "../jobs/engine.ts";
 import { AttachmentStore } from "../media/attachments.ts";
+import { describeKbAdd, kbAddAttachmentTool } from "../knowledge/add-attachment.ts";
 import { S3BlobStore } from "../media/s3-store.ts";
 import { DirBlobStore } from "../media/store.ts";
 import { defineRetentionJob, type RetentionTicker, startRetentionTicker } from "../retention/job.ts";
@@ -236,7 +237,8 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
         attachmentStore = new AttachmentStore(opened, blobs);
         const retentionDeps = { db: opened, config, log: log.child({ part: "retention" }), attachments: attachmentStore };
         defineRetentionJob(engine, retentionDeps);
-        const sem = await createSemantic(config, opened, dataDir, log, engine, { documentReady: hooks.documentReady });
+        // Knowledge-base originals share the attachment blobs, so one reference count (media/refs.ts) covers both.
+        const sem = await createSemantic(config, opened, dataDir, log, engine, { documentReady: hooks.documentReady, originals: blobs });
         // Memory and knowledge tools are core abilities: no skill needed, fenced by the registry like the rest.
         const semanticTools = { provider: sem.tools, options: { baseline: ["kb_search", "remember"], readOnly: ["kb_search"] } };
         // Human handoff: the escalate tool is a core ability (no skill needed), /human and silence in human mode.
@@ -265,6 +267,8 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
         // the pre-route scores with the same embedder (no model call).
         const team = createTeams({ db: opened, directory: new TeamDirectory(opened), router: new Router(sem.embedder), prices: config.llm.prices, turn: () => running?.turn ?? null });
         const teamTool = { provider: team.tools, options: { baseline: [DELEGATE] } };
+        // A document sent in chat into the knowledge base: not a core ability, only under a skill that lists it.
+        const kbAdd = { provider: kbAddAttachmentTool({ db: opened, attachments: () => attachmentStore, knowledge: () => sem.knowledge }), options: { describe: describeKbAdd } };
         const gw = await createGateway({
           config,
           db: opened,
@@ -275,7 +279,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
           onPollerLease: (channel, held) => metrics.pollerLeases.set({ channel }, held ? 1 : 0),
           observeLlm: llmObserver(metrics, config.llm.prices),
           sendFailed: (final) => metrics.sendFailures.inc({ final: String(final) }),
-          toolProviders: [semanticTools, escalateTool, teamTool, background.tool, sched.tool, ...(opts.toolProviders ?? [])],
+          toolProviders: [semanticTools, escalateTool, teamTool, kbAdd, background.tool, sched.tool, ...(opts.toolProviders ?? [])],
           preroute: team.preroute,
           handoff: { ...createHandoffChat({ db: opened, escalated, opened: notifyOpened }), staff: createStaff(noticeDeps) },
           tasks: { ...background.commands, schedules: sched.command },

@@ -28,6 +28,7 @@ import { explainSearch, hybridSearch, type SearchOptions } from "../knowledge/se
 import { agentKnowledgeScope } from "../knowledge/scope.ts";
 import { kbTools } from "../knowledge/tools.ts";
 import type { LlmPool } from "../llm/pool.ts";
+import type { BlobStore } from "../media/store.ts";
 import { MemoryContext } from "../memory/context.ts";
 import { dueForExtraction, extractConversation } from "../memory/extract.ts";
 import { Memory } from "../memory/memory.ts";
@@ -44,7 +45,7 @@ export interface ExtractJob {
 
 export type Semantic = Awaited<ReturnType<typeof createSemantic>>;
 
-export async function createSemantic(config: Config, db: Database, dataDir: string, log: Logger, engine: Pick<JobEngine, "define" | "send" | "settled">, hooks: { documentReady?: EmbedJobsHook } = {}) {
+export async function createSemantic(config: Config, db: Database, dataDir: string, log: Logger, engine: Pick<JobEngine, "define" | "send" | "settled">, hooks: { documentReady?: EmbedJobsHook; originals?: BlobStore } = {}) {
   const vectors: VectorStore = await detectVectorStore(db.driver.raw);
   const embedder = embedderFor({ ...config, data_dir: dataDir });
   // The HNSW index needs the model's dimension, known once the model is loaded.
@@ -52,7 +53,7 @@ export async function createSemantic(config: Config, db: Database, dataDir: stri
   const jobs = new EmbedJobs({ db, embedder, vectors, log, jobs: engine, documentReady: hooks.documentReady });
   // One worker: inference is one model in one worker thread; a job runs its document's batches back to back.
   engine.define<EmbedJob>(EMBED_QUEUE, { policy: "stately", workers: 1, expireInSeconds: 1800, retryLimit: 5, retryDelay: 30, handler: jobs.work });
-  const knowledge = new Knowledge(db, (tenantId, documentId) => jobs.queue(tenantId, documentId), knowledgeLimits(config.knowledge));
+  const knowledge = new Knowledge(db, (tenantId, documentId) => jobs.queue(tenantId, documentId), knowledgeLimits(config.knowledge), hooks.originals);
   const memory = new Memory({ db, embedder, vectors, nudge: (tenantId) => void jobs.queue(tenantId) });
   const context = new MemoryContext({ db, memory, prices: config.llm.prices, log, recallTokens: config.memory.recall_tokens });
   const search = (tenantId: string, query: string, k = 5, opts: SearchOptions = {}) => hybridSearch({ db, embedder, vectors }, tenantId, query, k, opts);

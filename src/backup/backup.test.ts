@@ -1,6 +1,7 @@
 /**
  * Backup and restore on real PGlite, through the real CLI: a backup of an app with two tenants
- * restores into an empty data dir and serves the same data (sealed secrets open); a backup taken
+ * restores into an empty data dir and serves the same data (sealed secrets open, the files people
+ * sent open from data_dir/attachments); a backup taken
  * from a serving process (control socket, writes in flight) restores; tampered and newer-schema
  * archives are refused before anything is written; a non-empty data dir needs --force.
  */
@@ -8,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { rewriteArchive } from "../../test/support/backup-archive.ts";
-import { cli, configFile, readBack, seed, started } from "../../test/support/backup.ts";
+import { cli, configFile, readBack, readFiles, seed, seedFiles, started } from "../../test/support/backup.ts";
 import { embeddedDataDir, tempDir } from "../../test/support/db.ts";
 import { unpackArchive } from "./unpack.ts";
 
@@ -21,6 +22,7 @@ describe("backup and restore, embedded database", () => {
     source = await embeddedDataDir();
     const app = await started(source.path);
     await seed(app, 3);
+    await seedFiles(app, source.path);
     await app.stop();
     writeFileSync(join(source.path, "tenants-file-check"), "x"); // not a backed-up name: must stay out
     for (const dir of ["skills/shared-skill", "tenants/acme/skills/own-skill"]) {
@@ -41,7 +43,7 @@ describe("backup and restore, embedded database", () => {
     const target = join(work.path, "restored");
     const r = await cli("restore", archive, "-c", configFile(work.path, target));
     expect([r.code, r.err]).toEqual([0, ""]);
-    expect(readdirSync(target).sort()).toEqual(expect.arrayContaining(["instance-id", "pg", "secret.key", "skills", "tenants"]));
+    expect(readdirSync(target).sort()).toEqual(expect.arrayContaining(["attachments", "instance-id", "pg", "secret.key", "skills", "tenants"]));
     expect(existsSync(join(target, "tenants-file-check"))).toBe(false);
     for (const file of ["skills/shared-skill/SKILL.md", "tenants/acme/skills/own-skill/SKILL.md"])
       expect(readFileSync(join(target, file), "utf8")).toBe(readFileSync(join(source.path, file), "utf8"));
@@ -53,6 +55,8 @@ describe("backup and restore, embedded database", () => {
         acme: { agent: "Ada of acme", secret: "acme-token-123", channel: "acme-channel", messages: 3 },
         globex: { agent: "Ada of globex", secret: "globex-token-123", channel: "globex-channel", messages: 3 },
       });
+      // The files people sent came back with their rows: each tenant opens its own bytes.
+      expect(await readFiles(app, target)).toEqual({ acme: ["acme receipt: taxi 38 EUR"], globex: ["globex receipt: taxi 38 EUR"] });
     } finally {
       await app.stop();
     }
@@ -110,7 +114,7 @@ describe("backup and restore, embedded database", () => {
     const forced = await cli("restore", archive, "-c", cfg, "--force");
     expect(forced.code).toBe(0);
     const [aside] = readdirSync(join(target, "backups"));
-    expect(readdirSync(join(target, "backups", aside!)).sort()).toEqual(["instance-id", "pg", "secret.key", "skills", "tenants"]);
+    expect(readdirSync(join(target, "backups", aside!)).sort()).toEqual(["attachments", "instance-id", "pg", "secret.key", "skills", "tenants"]);
     expect(existsSync(join(target, "pg", "PG_VERSION"))).toBe(true);
   });
 });

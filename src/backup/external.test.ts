@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
-import { cli, configFile, readBack, seed, started } from "../../test/support/backup.ts";
+import { cli, configFile, readBack, readFiles, seed, seedFiles, started } from "../../test/support/backup.ts";
 import { createExternalDatabase, tempDir } from "../../test/support/db.ts";
 
 describe("backup and restore, external Postgres", () => {
@@ -19,6 +19,7 @@ describe("backup and restore, external Postgres", () => {
     [source, target] = await Promise.all([createExternalDatabase(), createExternalDatabase()]);
     const app = await started(sourceDir, { url: source.url });
     await seed(app, 2);
+    await seedFiles(app, sourceDir);
     await app.stop();
   });
   afterAll(async () => {
@@ -39,6 +40,7 @@ describe("backup and restore, external Postgres", () => {
         acme: { agent: "Ada of acme", secret: "acme-token-123", channel: "acme-channel", messages: 2 },
         globex: { agent: "Ada of globex", secret: "globex-token-123", channel: "globex-channel", messages: 2 },
       });
+      expect(await readFiles(app, targetDir)).toEqual({ acme: ["acme receipt: taxi 38 EUR"], globex: ["globex receipt: taxi 38 EUR"] });
     } finally {
       await app.stop();
     }

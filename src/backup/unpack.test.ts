@@ -28,9 +28,9 @@ async function archive(entries: Entry[], listed: Entry[] = entries.filter((e) =>
   return file;
 }
 
-test("names: only the database parts, the manifest and files under skills/, tenants/, instance-id, secret.key", () => {
-  for (const ok of ["manifest.json", "db/pgdata.tar", "db/pg_dump.custom", "files/secret.key", "files/instance-id", "files/skills/a/SKILL.md", "files/tenants/acme/skills/x/SKILL.md"]) expect(allowedName(ok)).toBe(true);
-  for (const bad of ["files/../etc/passwd", "files/skills/../../x", "/etc/passwd", "files/pg/PG_VERSION", "files/secret.key/x", "files/skills", "db/other", "files/tenants/./x", "files//x"]) expect(allowedName(bad)).toBe(false);
+test("names: only the database parts, the manifest and files under skills/, tenants/, attachments/, instance-id, secret.key", () => {
+  for (const ok of ["manifest.json", "db/pgdata.tar", "db/pg_dump.custom", "files/secret.key", "files/instance-id", "files/skills/a/SKILL.md", "files/tenants/acme/skills/x/SKILL.md", "files/attachments/0b6f0c2e-6d7a-4c1e-9a8b-1c2d3e4f5a6b/ab/ab12"]) expect(allowedName(ok)).toBe(true);
+  for (const bad of ["files/../etc/passwd", "files/skills/../../x", "/etc/passwd", "files/pg/PG_VERSION", "files/secret.key/x", "files/skills", "db/other", "files/tenants/./x", "files//x", "files/attachments", "files/attachments/../pg/x"]) expect(allowedName(bad)).toBe(false);
 });
 
 test("a verified archive unpacks into staging and nowhere else", async () => {

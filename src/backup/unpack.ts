@@ -1,7 +1,7 @@
 /**
  * Reads an archive into a staging directory, hashing every part as it is written, and returns the
  * verified manifest. Bounded: only regular files under known names (no links, no `..`), at most
- * 60,000 of them and `maxBytes` unpacked in total (a gzip bomb stops there), a manifest of at most 1 MB. Every part the
+ * files.ts's MAX_FILES (+100) of them and `maxBytes` unpacked in total (a gzip bomb stops there), a manifest of at most 64 MB. Every part the
  * manifest lists must be present with its size and sha256, and nothing else may be: a tampered,
  * truncated or padded archive is refused before anything outside the staging dir is touched.
  */
@@ -11,12 +11,13 @@ import { dirname, join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { createGunzip } from "node:zlib";
 import tar from "tar-stream";
-import { SINGLE_FILES, TREES } from "./files.ts";
+import { MAX_FILES, SINGLE_FILES, TREES } from "./files.ts";
 import { MANIFEST_NAME, type Manifest, parseManifest, refuse } from "./manifest.ts";
 
-const MAX_MANIFEST = 1024 * 1024;
-/** files.ts backs up at most 50,000 files; an archive with far more is not one of ours. */
-const MAX_ENTRIES = 60_000;
+/** A part is ~250 bytes of (indented) manifest: room for files.ts's MAX_FILES and the database parts. */
+const MAX_MANIFEST = 64 * 1024 * 1024;
+/** An archive with more entries than files.ts ever writes is not one of ours. */
+const MAX_ENTRIES = MAX_FILES + 100;
 const SEGMENT = /^[^/\\\0]+$/;
 
 export function allowedName(name: string): boolean {

@@ -15,6 +15,8 @@ import { type ChildLimits, type ExtractResult, extractInChild } from "./extract-
 import { DEFAULT_EXTRACT_LIMITS, formatOf } from "./extract.ts";
 import { yieldToIo } from "./embed-jobs.ts";
 import { normalizedText } from "./normalize.ts";
+import { unnamed } from "../media/refs.ts";
+import { type BlobStore, sha256Of } from "../media/store.ts";
 
 export interface Upload {
   filename: string;
@@ -52,6 +54,8 @@ export class Knowledge {
     /** Called after a document's chunks are stored (or a failed one is retried): queues its embedding job. */
     private readonly nudge: (tenantId: string, documentId: string) => Promise<void> | void = () => {},
     readonly limits: KnowledgeLimits = { ...DEFAULT_EXTRACT_LIMITS, maxUploadBytes: 25 * MB, timeoutMs: 60_000, maxRssMb: 512 },
+    /** Where uploaded originals are kept (the tenant's attachment blobs), so a document can be extracted again; without it they are not kept. */
+    private readonly originals?: BlobStore,
   ) {}
 
   /**
@@ -67,9 +71,11 @@ export class Knowledge {
     try {
       extracted = await extractInChild(file.bytes, file.filename, file.mime, this.limits);
     } catch (e) {
-      if (e instanceof KonstructError && e.code === "unprocessable") return { document: view(await this.recordFailed(tenantId, file, e.message)), duplicate: false };
+      if (e instanceof KonstructError && e.code === "unprocessable") return { document: view(await this.recordFailed(tenantId, file, e.message, await this.keepOriginal(tenantId, file.bytes))), duplicate: false };
       throw e;
     }
+    // The original before the row that names it: never a document whose stored original is missing.
+    const source = await this.keepOriginal(tenantId, file.bytes);
     const { doc, chunks } = extracted;
     // A document is its normalized text (normalize.ts): the DOCX or PDF copy of a Markdown document is
     // the same document. Documents stored before were keyed by the extracted text, which is matched too.
@@ -80,11 +86,13 @@ export class Knowledge {
       const [old] = legacy === hash ? [] : await tx.select().from(kbDocuments).where(eq(kbDocuments.contentHash, legacy));
       const [created] = old ? [] : await tx
         .insert(kbDocuments)
-        .values({ tenantId, title: doc.title, filename: file.filename, mime: file.mime || doc.format, contentHash: hash, bytes: file.bytes.byteLength, body: doc.text, status: chunks.length ? "queued" : "ready", chunksTotal: chunks.length })
+        .values({ tenantId, title: doc.title, filename: file.filename, mime: file.mime || doc.format, contentHash: hash, bytes: file.bytes.byteLength, body: doc.text, status: chunks.length ? "queued" : "ready", chunksTotal: chunks.length, sourceSha256: source })
         .onConflictDoNothing()
         .returning();
       if (!created) {
-        const [existing] = old ? [old] : await tx.select().from(kbDocuments).where(eq(kbDocuments.contentHash, hash));
+        let [existing] = old ? [old] : await tx.select().from(kbDocuments).where(eq(kbDocuments.contentHash, hash));
+        // A document stored before originals were kept gains this one.
+        if (source && !existing!.sourceSha256) [existing] = await tx.update(kbDocuments).set({ sourceSha256: source }).where(eq(kbDocuments.id, existing!.id)).returning();
         // Uploading a document that failed again is how an admin retries it (e.g. after fixing the model).
         if (existing!.status !== "failed") return { document: existing!, duplicate: true };
         const [retried] = await tx.update(kbDocuments).set({ status: "queued", error: null, updatedAt: sql`now()` }).where(eq(kbDocuments.id, existing!.id)).returning();
@@ -93,7 +101,7 @@ export class Knowledge {
       return { document: created, duplicate: false };
     });
     if ("retried" in out) return (await this.nudge(tenantId, out.document.id), { document: view(out.document), duplicate: false });
-    if (out.duplicate) return { document: view(out.document), duplicate: true };
+    if (out.duplicate) return (await this.dropUnnamed(tenantId, source), { document: view(out.document), duplicate: true });
     await this.insertChunks(tenantId, out.document.id, chunks);
     await this.nudge(tenantId, out.document.id);
     return { document: view(out.document), duplicate: false };
@@ -121,10 +129,10 @@ export class Knowledge {
   }
 
   /** A refused file: a `failed` document (keyed by its bytes, as it has no text) that says why. */
-  private async recordFailed(tenantId: string, file: Upload, reason: string): Promise<KbDocument> {
+  private async recordFailed(tenantId: string, file: Upload, reason: string, source: string | null): Promise<KbDocument> {
     const hash = `raw:${createHash("sha256").update(file.bytes).digest("hex")}`;
     return this.db.withTenant(tenantId, async (tx) => {
-      const fields = { status: "failed", error: reason, chunksTotal: 0, updatedAt: sql`now()` };
+      const fields = { status: "failed", error: reason, chunksTotal: 0, updatedAt: sql`now()`, ...(source ? { sourceSha256: source } : {}) };
       const [row] = await tx
         .insert(kbDocuments)
         .values({ tenantId, title: file.filename.replace(/\.[^.]+$/, "") || file.filename, filename: file.filename, mime: file.mime || "application/octet-stream", contentHash: hash, bytes: file.bytes.byteLength, body: "", ...fields })
@@ -148,8 +156,8 @@ export class Knowledge {
 
   /**
    * Re-index one document: its stored text is chunked again and every chunk re-embedded through the
-   * same job as an upload (the original file is not kept, so extraction is not repeated: a document
-   * whose extraction was wrong is uploaded again). A failed document without text cannot be re-indexed.
+   * same job as an upload (extraction is not repeated: that is `reextract`). A failed document without
+   * text cannot be re-indexed.
    */
   async reindex(tenantId: string, id: string): Promise<DocumentView | null> {
     if (!isUuid(id)) return null;
@@ -166,11 +174,57 @@ export class Knowledge {
     return view(row!);
   }
 
-  /** Deletes the document and (by cascade) its chunks. */
+  /**
+   * Re-extract one document from its stored original (after a better extractor or higher limits): the
+   * same child and limits as an upload, then text, title and chunks replaced and re-embedded. A refusal
+   * or a text another document already has changes nothing and says why; a document stored before
+   * originals were kept (migration 0046) has none and is uploaded again instead.
+   */
+  async reextract(tenantId: string, id: string): Promise<DocumentView | null> {
+    if (!isUuid(id)) return null;
+    const [doc] = await this.db.withTenant(tenantId, (tx) => tx.select({ filename: kbDocuments.filename, mime: kbDocuments.mime, source: kbDocuments.sourceSha256 }).from(kbDocuments).where(eq(kbDocuments.id, id)));
+    if (!doc) return null;
+    const bytes = doc.source && this.originals ? await this.originals.get(tenantId, doc.source) : null;
+    if (!bytes) throw new KonstructError("bad_request", "the original file of this document is not stored: upload it again");
+    if (bytes.byteLength > this.limits.maxUploadBytes) throw new KonstructError("too_large", `'${doc.filename}' is larger than ${this.limits.maxUploadBytes / MB} MB`);
+    // A refusal (unprocessable) propagates: the document keeps its current text and chunks.
+    const { doc: extracted, chunks } = await extractInChild(bytes, doc.filename, doc.mime, this.limits);
+    const hash = createHash("sha256").update(normalizedText(extracted.text)).digest("hex");
+    const [row] = await this.db.withTenant(tenantId, async (tx) => {
+      const [twin] = await tx.select({ title: kbDocuments.title }).from(kbDocuments).where(and(eq(kbDocuments.contentHash, hash), sql`${kbDocuments.id} <> ${id}`));
+      if (twin) throw new KonstructError("conflict", `its text is now the same as the document "${twin.title}"; delete one of them`);
+      await tx.delete(kbChunks).where(and(eq(kbChunks.tenantId, tenantId), eq(kbChunks.documentId, id)));
+      const fields = { title: extracted.title, body: extracted.text, contentHash: hash, status: chunks.length ? "queued" : "ready", error: null, chunksTotal: chunks.length, chunksDone: 0, updatedAt: sql`now()` };
+      return tx.update(kbDocuments).set(fields).where(and(eq(kbDocuments.tenantId, tenantId), eq(kbDocuments.id, id))).returning();
+    });
+    await this.insertChunks(tenantId, id, chunks);
+    if (chunks.length) await this.nudge(tenantId, id);
+    return view(row!);
+  }
+
+  /** Deletes the document and (by cascade) its chunks, then its stored original unless something else names it. */
   async remove(tenantId: string, id: string): Promise<boolean> {
     if (!isUuid(id)) return false;
-    const gone = await this.db.withTenant(tenantId, (tx) => tx.delete(kbDocuments).where(and(eq(kbDocuments.tenantId, tenantId), eq(kbDocuments.id, id))).returning({ id: kbDocuments.id }));
+    const { gone, orphaned } = await this.db.withTenant(tenantId, async (tx) => {
+      const gone = await tx.delete(kbDocuments).where(and(eq(kbDocuments.tenantId, tenantId), eq(kbDocuments.id, id))).returning({ source: kbDocuments.sourceSha256 });
+      return { gone, orphaned: await unnamed(tx, tenantId, gone.flatMap((g) => (g.source ? [g.source] : []))) };
+    });
+    for (const h of orphaned) await this.originals?.delete(tenantId, h);
     return gone.length > 0;
+  }
+
+  /** The original's hash once it is in the blob store (put is idempotent by content), or null without a store. */
+  private async keepOriginal(tenantId: string, bytes: Uint8Array): Promise<string | null> {
+    if (!this.originals) return null;
+    const hash = sha256Of(bytes);
+    await this.originals.put(tenantId, hash, bytes);
+    return hash;
+  }
+
+  /** A duplicate upload's original that no row ended up naming. */
+  private async dropUnnamed(tenantId: string, hash: string | null): Promise<void> {
+    if (!hash || !this.originals) return;
+    if ((await this.db.withTenant(tenantId, (tx) => unnamed(tx, tenantId, [hash]))).length) await this.originals.delete(tenantId, hash);
   }
 }
 

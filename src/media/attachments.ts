@@ -2,12 +2,14 @@
  * The tenant's record of what people sent: the blob first (by hash, so a retry or a resend stores
  * nothing twice), then the row under `withTenant` (FORCE RLS: another tenant's rows are invisible,
  * so `open` of another tenant's attachment id is simply not found). Rows and blobs leave together
- * through `forget` (retention, erasure): a blob goes only when no row of the tenant still names it.
+ * through `forget` (retention) or `dropRows` + `dropBlobs` (erasure, inside its transaction): a blob goes
+ * only when nothing of the tenant still names it (refs.ts: attachment rows, knowledge-base originals).
  */
-import { and, eq, inArray } from "drizzle-orm";
-import type { Database } from "../db/database.ts";
+import { and, eq, inArray, type SQL } from "drizzle-orm";
+import type { Database, Tx } from "../db/database.ts";
 import { type AttachmentRow, attachments } from "../db/schema/index.ts";
 import type { MediaKind } from "./admit.ts";
+import { unnamed } from "./refs.ts";
 import { type BlobStore, sha256Of } from "./store.ts";
 
 export interface Sent {
@@ -49,18 +51,22 @@ export class AttachmentStore {
     return this.db.withTenant(tenantId, (tx) => tx.select().from(attachments).where(and(eq(attachments.tenantId, tenantId), inArray(attachments.inboundEventId, eventIds))));
   }
 
-  /** Deletes rows by id and then every blob of theirs that no remaining row names; returns rows deleted. */
+  /** Deletes rows by id and then every blob of theirs that nothing still names (refs.ts); returns rows deleted. */
   async forget(tenantId: string, ids: string[]): Promise<number> {
     if (!ids.length) return 0;
-    const { gone, orphaned } = await this.db.withTenant(tenantId, async (tx) => {
-      const gone = await tx.delete(attachments).where(and(eq(attachments.tenantId, tenantId), inArray(attachments.id, ids))).returning({ sha256: attachments.sha256 });
-      const hashes = [...new Set(gone.map((g) => g.sha256))];
-      const still = hashes.length ? await tx.selectDistinct({ sha256: attachments.sha256 }).from(attachments).where(and(eq(attachments.tenantId, tenantId), inArray(attachments.sha256, hashes))) : [];
-      const kept = new Set(still.map((s) => s.sha256));
-      return { gone, orphaned: hashes.filter((h) => !kept.has(h)) };
-    });
-    // After the commit: a crash here leaves an unnamed blob (harmless), never a row without bytes.
-    for (const h of orphaned) await this.blobs.delete(tenantId, h);
-    return gone.length;
+    const { gone, orphaned } = await this.db.withTenant(tenantId, (tx) => dropRows(tx, tenantId, inArray(attachments.id, ids)));
+    await this.dropBlobs(tenantId, orphaned);
+    return gone;
   }
+
+  /** After the commit of a transaction that deleted rows (dropRows): a crash here leaves an unnamed blob, never a row without bytes. */
+  async dropBlobs(tenantId: string, hashes: string[]): Promise<void> {
+    for (const h of hashes) await this.blobs.delete(tenantId, h);
+  }
+}
+
+/** Deletes the tenant's attachment rows matching `where` in `tx`; returns how many and the hashes nothing names any more. */
+export async function dropRows(tx: Tx, tenantId: string, where: SQL | undefined): Promise<{ gone: number; orphaned: string[] }> {
+  const rows = await tx.delete(attachments).where(and(eq(attachments.tenantId, tenantId), where)).returning({ sha256: attachments.sha256 });
+  return { gone: rows.length, orphaned: await unnamed(tx, tenantId, rows.map((r) => r.sha256)) };
 }

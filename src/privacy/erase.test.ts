@@ -4,10 +4,13 @@
  * to globex's. The console shows what Ada remembers of Jane, exports her data, refuses to erase
  * without the confirmation (and to another tenant's admin), then erases. The check discovers the
  * tenant tables from the schema (TENANT_TABLES) and their person columns from information_schema:
- * nothing of Jane — her id or her words — remains in any row of acme; Bob's data and globex's Jane
- * are untouched; the erasure is audited without naming her.
+ * nothing of Jane — her id or her words — remains in any row of acme, and the files she sent are gone
+ * from disk unless Bob sent the same bytes; Bob's data and globex's Jane are untouched; the erasure is
+ * audited without naming her.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { sql } from "drizzle-orm";
 import { type Browser, type ConsoleFixture, consoleFixture, type Who } from "../../test/support/admin.ts";
 import { DB_KINDS } from "../../test/support/db.ts";
@@ -16,6 +19,8 @@ import { createApiKey } from "../openai/keys.ts";
 import { agents, auditLog, memories, TENANT_TABLES } from "../db/schema/index.ts";
 import { rowsOf } from "../db/set-sql.ts";
 import { ADAPTERS } from "../gateway/gateway.ts";
+import { AttachmentStore } from "../media/attachments.ts";
+import { DirBlobStore } from "../media/store.ts";
 
 // The API's sender id is `api:<user>` (src/openai/turn.ts); the scans look for the bare user too.
 const JANE = "api:jane@people.test";
@@ -28,6 +33,10 @@ describe.each(DB_KINDS)("erasing a person on %s Postgres", (kind) => {
   let s: Record<Who, Browser>;
   let llm: LlmMock;
   const keys: Record<string, string> = {};
+  let files: AttachmentStore;
+  const blobs: Record<string, string> = {};
+  const MENU = new TextEncoder().encode("Canteen menu: soup on Mondays");
+  const blobAt = (tenantId: string, hash: string) => existsSync(join(f.t.dataDir, "attachments", tenantId, hash.slice(0, 2), hash));
   beforeAll(async () => {
     llm = await startLlmMock();
     llm.replyAll("Noted.");
@@ -37,6 +46,7 @@ describe.each(DB_KINDS)("erasing a person on %s Postgres", (kind) => {
     ];
     f = await consoleFixture(kind, { llm: { providers: [{ id: "mock", kind: "openai", base_url: llm.url }] }, tenants }, { adapters: { webchat: ADAPTERS.webchat!, api: ADAPTERS.api! } });
     s = await f.sessions();
+    files = new AttachmentStore(f.app().db, new DirBlobStore(f.t.dataDir));
     keys.acme = (await createApiKey(f.app().db, { tenantId: f.acme, agentId: null, name: "k", createdBy: null })).key;
     keys.globex = (await createApiKey(f.app().db, { tenantId: f.globex, agentId: null, name: "k", createdBy: null })).key;
     const say = async (tenant: "acme" | "globex", who: string, content: string, conversation?: string) => {
@@ -50,6 +60,14 @@ describe.each(DB_KINDS)("erasing a person on %s Postgres", (kind) => {
     await say("acme", BOB, "team room: GREEN-HERON again", "team-room");
     await say("globex", JANE, "globex knows PURPLE-OTTER-17 too");
     await say("acme", "api:<i>mallory</i>", "hello"); // a person id is whatever the sender says it is
+    // Files they sent, kept as the channels keep them (media/attachments.ts): one only Jane sent, one
+    // whose bytes Bob sent too (one blob, two rows), and Jane's file in globex.
+    const eventOf = async (tenantId: string, who: string) => (await f.app().db.withTenant(tenantId, (tx) => rowsOf<{ id: string }>(tx, sql`select id from inbound_events where message->'sender'->>'id' = ${who} limit 1`)))[0]!.id;
+    const keep = async (tenantId: string, who: string, name: string, bytes: Uint8Array) => (await files.keep(tenantId, { name, mime: "text/plain", kind: "document", inboundEventId: await eventOf(tenantId, who), userKey: who }, bytes)).sha256;
+    blobs.janeOnly = await keep(f.acme, JANE, "locker.txt", new TextEncoder().encode("PURPLE-OTTER-17 locker receipt"));
+    blobs.shared = await keep(f.acme, JANE, "menu.txt", MENU);
+    await keep(f.acme, BOB, "menu.txt", MENU);
+    blobs.globex = await keep(f.globex, JANE, "locker.txt", new TextEncoder().encode("PURPLE-OTTER-17 locker receipt"));
     // What the AI employees remember (fact extraction runs later, in the background; the rows are what matters here).
     for (const [tenantId, userKey, content] of [[f.acme, JANE, "Jane's locker code is PURPLE-OTTER-17"], [f.acme, BOB, "Bob likes GREEN-HERON tea"], [f.globex, JANE, "Jane mentioned PURPLE-OTTER-17"]] as const) {
       const [agent] = await f.app().db.withTenant(tenantId, (tx) => tx.select().from(agents));
@@ -87,6 +105,7 @@ describe.each(DB_KINDS)("erasing a person on %s Postgres", (kind) => {
     const said = data.conversations.flatMap((c) => c.messages.filter((m) => m.role === "user").map((m) => m.content));
     expect(said.sort()).toEqual(["in the team room: PURPLE-OTTER-17 again", "my locker code is PURPLE-OTTER-17"]);
     expect(JSON.stringify(data)).not.toContain("GREEN-HERON");
+    expect((data as unknown as { files: { name: string }[] }).files.map((x) => x.name).sort()).toEqual(["locker.txt", "menu.txt"]);
     expect((await people("operator", "")).status).toBe(403);
     expect((await people("otherAdmin", "")).status).toBe(403);
     const theirs = await (await s.otherAdmin.fetch(`/admin/people?tenant=${f.globex}&user=${encodeURIComponent(JANE)}`)).text();
@@ -137,7 +156,10 @@ describe.each(DB_KINDS)("erasing a person on %s Postgres", (kind) => {
 
     const [entry] = await f.app().db.withTenant(f.acme, (tx) => tx.select().from(auditLog).where(sql`kind = 'privacy.erase'`));
     expect(entry).toMatchObject({ actor: f.emails.tenantAdmin, summary: "erased one person's data" });
-    expect((entry!.data as { counts: Record<string, number> }).counts).toMatchObject({ memories: 1, conversations: 1, inbound_events: 2 });
+    expect((entry!.data as { counts: Record<string, number> }).counts).toMatchObject({ memories: 1, conversations: 1, inbound_events: 2, attachments: 2 });
+    // Her files: the blob only she named is gone; the bytes Bob sent too stay for him; globex's copy stays.
+    expect([blobAt(f.acme, blobs.janeOnly!), blobAt(f.acme, blobs.shared!), blobAt(f.globex, blobs.globex!)]).toEqual([false, true, true]);
+    expect(after.attachments!.map((j) => (JSON.parse(j) as { user_key: string }).user_key)).toEqual([BOB]);
     const list = await (await people("tenantAdmin", "")).text();
     expect(list).not.toContain(user(JANE));
     expect(list).toContain(BOB);

@@ -2,12 +2,15 @@
  * "Erase this person": everything the tenant holds of one person (person.ts), deleted in one tenant
  * transaction, so it happens whole or not at all. Irreversible by design: there is no soft delete.
  * The audit entry that records it names who erased and how much, never whom (that would keep the
- * very identifier being erased).
+ * very identifier being erased). The files they sent go too: rows in the transaction, their blobs
+ * right after it, each unless another row of the tenant names the same bytes.
  */
-import { sql } from "drizzle-orm";
+import { eq, inArray, or, sql } from "drizzle-orm";
 import { audit } from "../agent/audit.ts";
 import type { Database, Tx } from "../db/database.ts";
+import { attachments } from "../db/schema/index.ts";
 import { rowsOf, uuidArray } from "../db/set-sql.ts";
+import { type AttachmentStore, dropRows } from "../media/attachments.ts";
 import { personScope } from "./person.ts";
 
 /** Text values as one `text[]` parameter (a JSON array, so commas and quotes in chat keys are safe). */
@@ -19,8 +22,13 @@ async function gone(tx: Tx, query: ReturnType<typeof sql>): Promise<number> {
   return (await rowsOf<{ n: number }>(tx, sql`with d as (${query} returning 1) select count(*)::int as n from d`))[0]!.n;
 }
 
-export async function erasePerson(db: Database, tenantId: string, userKey: string, erasedBy: string): Promise<ErasureCounts> {
-  return db.withTenant(tenantId, async (tx) => {
+/**
+ * `files` deletes the blobs of the person's attachments after the commit (local files or S3 objects),
+ * each only when nothing else of the tenant still names the same bytes (media/refs.ts: another
+ * person's identical file, a knowledge-base document made from it). Without it the rows still go.
+ */
+export async function erasePerson(db: Database, tenantId: string, userKey: string, erasedBy: string, files?: Pick<AttachmentStore, "dropBlobs">): Promise<ErasureCounts> {
+  const { counts, orphaned } = await db.withTenant(tenantId, async (tx) => {
     const s = await personScope(tx, userKey);
     const convs = uuidArray(s.conversations);
     const events = uuidArray(s.events);
@@ -33,6 +41,8 @@ export async function erasePerson(db: Database, tenantId: string, userKey: strin
             and not exists (select 1 from conversations o where o.channel_id = c.channel_id and o.chat_key = c.chat_key and not (o.id = any(${convs})))`,
       )
     ).map((r) => r.chat_key);
+    // Files they sent: by sender, and by their events (a row kept before user_key was recorded).
+    const files = await dropRows(tx, tenantId, or(eq(attachments.userKey, userKey), inArray(attachments.inboundEventId, s.events.length ? s.events : [NO_ID])));
     const counts: ErasureCounts = {
       memories: await gone(tx, sql`delete from memories where user_key = ${userKey} or ${inConvs}`),
       conversation_summaries: await gone(tx, sql`delete from conversation_memory where ${inConvs}`),
@@ -46,8 +56,15 @@ export async function erasePerson(db: Database, tenantId: string, userKey: strin
       // Their outbox rows go with them (foreign key, on delete cascade).
       inbound_events: await gone(tx, sql`delete from inbound_events where id = any(${events})`),
     };
+    counts.attachments = files.gone;
     counts.audit_entries = (await rowsOf<{ n: number }>(tx, sql`select konstruct_erase_audit(${userKey}, ${convs}, ${textArray(chats)}) as n`))[0]!.n;
     await audit(tx, { tenantId, kind: "privacy.erase", actor: erasedBy, summary: "erased one person's data", data: { counts } });
-    return counts;
+    return { counts, orphaned: files.orphaned };
   });
+  // After the commit: a crash here leaves unnamed blobs (no row names them), never rows without bytes.
+  await files?.dropBlobs(tenantId, orphaned);
+  return counts;
 }
+
+/** inArray with an empty list is refused by drizzle; this id names nothing. */
+const NO_ID = "00000000-0000-0000-0000-000000000000";

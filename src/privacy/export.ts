@@ -1,7 +1,7 @@
 /**
  * One person's data as a JSON document (GDPR-style access request): what each AI employee
  * remembers about them, and their conversations — whole where only they took part, their own
- * messages (and the replies to them) where shared. Bounded: the newest MAX_MESSAGES messages.
+ * messages (and the replies to them) where shared, and the files they sent (name, type, size). Bounded: the newest MAX_MESSAGES messages.
  */
 import { sql } from "drizzle-orm";
 import type { Database } from "../db/database.ts";
@@ -30,11 +30,18 @@ export async function exportPerson(db: Database, tenantId: string, userKey: stri
           join agents a on a.tenant_id = c.tenant_id and a.id = c.agent_id join channels ch on ch.tenant_id = c.tenant_id and ch.id = c.channel_id
           where c.id = any(${uuidArray([...s.conversations, ...s.shared])}) order by c.started_at`,
     );
+    // The files they sent, described (the bytes are downloaded one by one from the transcript).
+    const files = await rowsOf<Record<string, unknown>>(
+      tx,
+      sql`select id, name, mime, size_bytes, created_at from attachments
+          where user_key = ${userKey} or inbound_event_id = any(${uuidArray(s.events)}) order by created_at limit ${MAX_MESSAGES}`,
+    );
     const shared = new Set(s.shared);
     return {
       person: userKey,
       exported_at: new Date().toISOString(),
       memories,
+      files,
       conversations: convs.map((c) => ({
         ...c,
         shared: shared.has(c.id),

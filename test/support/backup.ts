@@ -6,7 +6,9 @@ import pino from "pino";
 import { type App, createApp } from "../../src/app/create-app.ts";
 import { main } from "../../src/cli/main.ts";
 import { validate } from "../../src/config/load.ts";
-import { agents, channels, conversations, messages, tenants, tenantSecrets } from "../../src/db/schema/index.ts";
+import { agents, attachments, channels, conversations, messages, tenants, tenantSecrets } from "../../src/db/schema/index.ts";
+import { AttachmentStore } from "../../src/media/attachments.ts";
+import { DirBlobStore } from "../../src/media/store.ts";
 
 const quiet = pino({ level: "silent" });
 const TENANTS = ["acme", "globex"] as const;
@@ -33,6 +35,24 @@ export async function seed(app: App, n: number): Promise<void> {
       for (let i = 0; i < n; i++) await tx.insert(messages).values({ tenantId: t.id, conversationId: conv!.id, role: "user", content: `${t.slug} message ${i}` });
     });
   }
+}
+
+/** Per tenant: a file someone sent, kept as the channels keep it (data_dir/attachments/<tenant>/…). */
+export async function seedFiles(app: App, dataDir: string): Promise<void> {
+  const store = new AttachmentStore(app.db, new DirBlobStore(dataDir));
+  for (const t of await app.db.platform((tx) => tx.select().from(tenants)))
+    await store.keep(t.id, { name: "receipt.txt", mime: "text/plain", kind: "document", userKey: "u1" }, new TextEncoder().encode(`${t.slug} receipt: taxi 38 EUR`));
+}
+
+/** Each tenant's sent files as the restored app opens them (row under RLS, bytes from the data dir). */
+export async function readFiles(app: App, dataDir: string): Promise<Record<string, string[]>> {
+  const store = new AttachmentStore(app.db, new DirBlobStore(dataDir));
+  const out: Record<string, string[]> = {};
+  for (const t of await app.db.platform((tx) => tx.select().from(tenants))) {
+    const rows = await app.db.withTenant(t.id, (tx) => tx.select({ id: attachments.id }).from(attachments));
+    out[t.slug] = await Promise.all(rows.map(async (r) => new TextDecoder().decode((await store.open(t.id, r.id))?.bytes ?? new Uint8Array())));
+  }
+  return out;
 }
 
 /** What a restored app holds, read through the app (RLS roles, its own SecretBox). */

@@ -43,6 +43,7 @@ export function KnowledgeDocumentView(p: KnowledgeDocumentProps): JSX.Element {
         <dt>Updated</dt><dd>{when(d.updatedAt)}</dd>
       </dl>
       {p.admin ? <PostButton action={`${base}/reindex?tenant=${tenant}`} csrf={p.csrf} label="Re-index" /> : ""}
+      {p.admin && d.sourceSha256 ? <PostButton action={`${base}/reextract?tenant=${tenant}`} csrf={p.csrf} label="Re-extract from the stored original" /> : ""}
       <h2>Chunks</h2>
       {p.chunks.length === 0 ? (
         <p class="empty">No chunks.</p>

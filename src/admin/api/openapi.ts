@@ -133,6 +133,8 @@ export const OPENAPI = {
         chunksDone: int,
         progress: { ...int, minimum: 0, maximum: 100 },
         error: nullable(str),
+        // SHA-256 of the stored original (re-extraction); null for documents stored before it was kept.
+        sourceSha256: nullable(str),
         createdAt: time,
         updatedAt: time,
       }),

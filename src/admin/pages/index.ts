@@ -30,7 +30,7 @@ export { createTenant, listTenantsPage, newTenant, removeTenant, showTenant, upd
 export { showUsage } from "./usage.tsx";
 export { showKnowledge } from "./knowledge.tsx";
 export { saveAgentKnowledge, showAgentKnowledge } from "./knowledge-agent.tsx";
-export { reindexKnowledgeDocument, showKnowledgeDocument } from "./knowledge-document.tsx";
+export { reextractKnowledgeDocument, reindexKnowledgeDocument, showKnowledgeDocument } from "./knowledge-document.tsx";
 export { runKnowledgeSearch, showKnowledgeSearch } from "./knowledge-search.tsx";
 export { decideApprovalForm, showApprovals } from "./approvals.tsx";
 export { deleteScheduleForm, pauseScheduleForm, resumeScheduleForm, showSchedules } from "./schedules.tsx";

@@ -1,7 +1,7 @@
 /** @jsxImportSource @kitajs/html */
 /**
  * /admin/knowledge/:id: one document's extracted text and chunks (read by the tenant's operators and
- * admins, a bounded page at a time), and Re-index for its admins. Everything reads in the scoped
+ * admins, a bounded page at a time), and Re-index and Re-extract (from the stored original) for its admins. Everything reads in the scoped
  * tenant: another tenant's document id is a 404.
  */
 import { KnowledgeDocumentView } from "../../../views/admin/knowledge-document.tsx";
@@ -43,6 +43,16 @@ export async function showKnowledgeDocument(deps: AdminDeps, ctx: PageCtx): Prom
     />,
     doc.title,
   );
+}
+
+/** POST /admin/knowledge/:id/reextract — tenant admins; the same extraction child and limits as an upload. */
+export async function reextractKnowledgeDocument(deps: AdminDeps, ctx: PageCtx): Promise<Response> {
+  const { p, tenantId } = await pageScope(deps, ctx, "knowledge");
+  if (!tenantId) throw new KonstructError("not_found", "no such document");
+  requireAdmin(p, tenantId);
+  const id = idParam(ctx.params.id, "document");
+  if (!(await semanticOf(deps).knowledge.reextract(tenantId, id))) throw new KonstructError("not_found", "no such document");
+  return redirect(ctx.request, withFlash(`/admin/knowledge/${id}?tenant=${tenantId}`, "kb_reextracted"));
 }
 
 /** POST /admin/knowledge/:id/reindex — tenant admins; the embedding runs on the job engine like an upload's. */

@@ -105,6 +105,6 @@ export async function erasePersonForm(deps: AdminDeps, ctx: PageCtx): Promise<Re
   const userKey = userKeyOf(formText(ctx.body, "user").slice(0, MAX_USER_KEY + 1));
   if (!userKey) throw new KonstructError("bad_request", "person: required");
   if (formText(ctx.body, "confirm").trim() !== userKey) return view(deps, ctx, userKey, { errors: { confirm: "type the person's id exactly to confirm" } }, 400);
-  const counts = await erasePerson(db, tenantId, userKey, p.email);
+  const counts = await erasePerson(db, tenantId, userKey, p.email, deps.attachments() ?? undefined);
   return view(deps, ctx, "", { erased: counts });
 }

@@ -8,7 +8,7 @@
  * by src/vectors/ and src/knowledge/search.ts.
  */
 import { sql } from "drizzle-orm";
-import { index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { check, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 
 export const kbDocuments = pgTable(
   "kb_documents",
@@ -27,12 +27,16 @@ export const kbDocuments = pgTable(
     chunksTotal: integer("chunks_total").notNull().default(0),
     chunksDone: integer("chunks_done").notNull().default(0),
     error: text("error"),
+    /** SHA-256 of the uploaded file in the tenant's blob store (src/media/store.ts), for re-extraction; null before migration 0046. */
+    sourceSha256: text("source_sha256"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
     uniqueIndex("kb_documents_content").on(t.tenantId, t.contentHash),
+    index("kb_documents_source").on(t.tenantId, t.sourceSha256),
+    check("kb_documents_source_sha256", sql`${t.sourceSha256} is null or ${t.sourceSha256} ~ '^[0-9a-f]{64}$'`),
     index("kb_documents_recent").on(t.tenantId, t.createdAt),
     index("kb_documents_status").on(t.tenantId, t.status),
   ],

@@ -85,6 +85,7 @@ export const de: Catalog = {
   "flash.trigger_resumed": "Auslöser fortgesetzt.",
   "flash.trigger_deleted": "Auslöser gelöscht; seine URL weist jetzt jede Zustellung ab.",
   "flash.key_revoked": "API-Schlüssel widerrufen; Anfragen damit werden ab jetzt abgewiesen.",
+  "flash.kb_reextracted": "Neu extrahiert: Der Text wurde aus dem gespeicherten Original neu gelesen; seine Abschnitte werden im Hintergrund neu eingebettet.",
   "flash.kb_reindexed": "Neuindizierung: Der Text wird im Hintergrund neu zerlegt und jeder Abschnitt neu eingebettet.",
   "flash.kb_scope_saved": "Wissensumfang gespeichert; kb_search dieses KI-Mitarbeiters liest nur, was er erlaubt.",
   "flash.memory_deleted": "Erinnerung gelöscht; der KI-Mitarbeiter erinnert sich nicht mehr daran.",

@@ -87,6 +87,7 @@ export const en = {
   "flash.trigger_resumed": "Trigger resumed.",
   "flash.trigger_deleted": "Trigger deleted; its URL now refuses every delivery.",
   "flash.key_revoked": "API key revoked; requests with it are refused from now on.",
+  "flash.kb_reextracted": "Re-extracting: the text was read again from the stored original; its chunks are re-embedded in the background.",
   "flash.kb_reindexed": "Re-indexing: the text is chunked again and every chunk re-embedded in the background.",
   "flash.kb_scope_saved": "Knowledge scope saved; kb_search of this AI employee reads only what it allows.",
   "flash.memory_deleted": "Memory deleted; the AI employee no longer recalls it.",
