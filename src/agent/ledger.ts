@@ -43,7 +43,7 @@ export class Ledger {
     private readonly tag: Record<string, unknown> = {},
   ) {}
 
-  attempts(attempts: Attempt[], result: ChatResult | null): void {
+  attempts(attempts: Attempt[], result: Pick<ChatResult, "provider" | "model" | "usage"> | null): void {
     const { tenantId, agentId, conversationId } = this.scope;
     for (const a of attempts) {
       const won = result && a.ok && a.provider === result.provider && a.model === result.model;
@@ -61,6 +61,14 @@ export class Ledger {
         data: { ...this.tag, promptTokens, completionTokens, latencyMs: Math.round(a.latencyMs), costUsd: cost },
       });
     }
+  }
+
+  /**
+   * A call to a speech endpoint (media/speak.ts): a usage row like a model call, its characters as
+   * prompt tokens, so the price table prices them per million characters and budgets count them.
+   */
+  speech(call: { provider: string; model: string; ok: boolean; error?: string; chars: number; latencyMs: number }): void {
+    this.attempts([{ provider: call.provider, model: call.model, ok: call.ok, error: call.error, latencyMs: call.latencyMs }], call.ok ? { provider: call.provider, model: call.model, usage: { promptTokens: call.chars, completionTokens: 0 } } : null);
   }
 
   note(entry: Omit<AuditEntry, "tenantId" | "agentId" | "conversationId">): void {

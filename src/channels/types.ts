@@ -47,6 +47,12 @@ export interface OutboundText {
   text: string;
   /** Buttons under the (last part of the) message, where the channel has them (capabilities.buttons). */
   buttons?: Button[];
+  /**
+   * The answer read aloud (Ogg Opus), sent as the channel's own voice message with the text as
+   * caption or after it. Not stored: a reply re-sent after a crash goes out as text. An adapter
+   * that cannot send it, or fails to, sends the text alone — the voice never costs the answer.
+   */
+  voice?: { bytes: Uint8Array; mime: string };
 }
 
 export interface Button {

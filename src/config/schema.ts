@@ -52,6 +52,8 @@ const slackChannel = z.strictObject({
   team_id: z.string().default(""),
   /** 👍/👎 buttons under the AI employee's answers (src/feedback). */
   feedback: z.enum(["off", "on"]).default("off"),
+  /** Answer a voice note with a voice note (needs media.speech; the text goes with it). */
+  voice_replies: z.enum(["off", "on"]).default("off"),
 });
 
 const telegramChannel = z.strictObject({
@@ -66,6 +68,8 @@ const telegramChannel = z.strictObject({
   groups: z.enum(["mention", "all", "off"]).default("mention"),
   /** 👍/👎 inline buttons under the AI employee's answers (src/feedback). */
   feedback: z.enum(["off", "on"]).default("off"),
+  /** Answer a voice note with a voice note (needs media.speech; the text goes with it). */
+  voice_replies: z.enum(["off", "on"]).default("off"),
 });
 
 const whatsappChannel = z.strictObject({
@@ -85,6 +89,8 @@ const whatsappChannel = z.strictObject({
   /** An approved template sent instead of a reply outside the 24-hour window ("" = refuse instead). */
   template_name: z.string().max(512).default(""),
   template_language: z.string().max(20).default("en_US"),
+  /** Answer a voice note with a voice note (needs media.speech; the text follows it). */
+  voice_replies: z.enum(["off", "on"]).default("off"),
 });
 
 export const channelSchema = z.discriminatedUnion("kind", [slackChannel, telegramChannel, whatsappChannel]);
@@ -434,6 +440,22 @@ export const configSchema = z
             /** The id of an OpenAI-compatible provider (llm.providers or the console): its base_url and key are used. */
             provider: z.union([slug, z.literal("")]).default(""),
             model: z.string().min(1).max(200).default("whisper-1"),
+          })
+          .prefault({}),
+        /**
+         * Voice replies: an answer to a voice note comes back as a voice note too, on channels whose
+         * `voice_replies` is on, through an OpenAI-compatible `/audio/speech` endpoint ("" = off).
+         */
+        speech: z
+          .strictObject({
+            /** The id of an OpenAI-compatible provider: its base_url, key, timeout and concurrency limit apply. */
+            provider: z.union([slug, z.literal("")]).default(""),
+            model: z.string().min(1).max(200).default("tts-1"),
+            voice: z.string().min(1).max(100).default("alloy"),
+            /** Longer answers go out as text only (OpenAI's endpoint takes at most 4096 characters). */
+            max_chars: int().pipe(z.number().min(50).max(4096)).default(1500),
+            /** The audio is read no further; a larger answer from the endpoint is a failure (text only). */
+            max_audio_mb: int().pipe(z.number().min(1).max(25)).default(5),
           })
           .prefault({}),
         /** Attachments kept in S3-compatible object storage instead of data_dir/attachments (src/media/s3-store.ts). */

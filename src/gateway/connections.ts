@@ -74,7 +74,7 @@ export class Connections {
     const log = this.log.child({ channel: row.name, kind: row.kind });
     const webhookUrl = this.publicUrl ? `${this.publicUrl.replace(/\/+$/, "")}/hooks/${row.kind}/${row.id}` : "";
     const adapter = await factory(def, { log, cursor: this.cursor(tenantId, row.id), webhookUrl, fetch: this.fetch, ...this.deliveryHooks(tenantId, row.id) });
-    this.byId.set(row.id, { tenantId, channelId: row.id, agentId: row.agentId, kind: row.kind, adapter, feedback: row.settings.feedback === "on" });
+    this.byId.set(row.id, { tenantId, channelId: row.id, agentId: row.agentId, kind: row.kind, adapter, feedback: row.settings.feedback === "on", voiceReplies: row.settings.voice_replies === "on" });
     return true;
   }
 

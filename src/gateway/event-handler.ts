@@ -16,13 +16,16 @@ import { Ledger } from "../agent/ledger.ts";
 import { estimateTokens } from "../agent/tokens.ts";
 import { runTurn, type TurnDeps } from "../agent/loop.ts";
 import type { PriceTable } from "../agent/usage.ts";
-import type { InboundMessage } from "../channels/types.ts";
+import type { InboundMessage, OutboundText } from "../channels/types.ts";
 import type { Database, Tx } from "../db/database.ts";
 import { type MediaAbilities, type MediaConfig, type PreparedMedia, prepareAttachments } from "../media/prepare.ts";
 import { agents, outboundMessages } from "../db/schema/index.ts";
 import { seesImages } from "../llm/chain.ts";
 import type { AttachmentStore } from "../media/attachments.ts";
 import type { DocumentReader } from "../media/read-document.ts";
+import type { Speak } from "../media/speak.ts";
+import { headroom } from "../agent/budget.ts";
+import { costUsd } from "../agent/usage.ts";
 import type { EscalationRules } from "../escalation/evaluate.ts";
 import type { ScopeGate } from "../scope/gate.ts";
 import type { ApprovalFlow } from "./approval-flow.ts";
@@ -65,6 +68,8 @@ export interface EventHandlerDeps {
   readDocument?: DocumentReader;
   /** Voice notes to text (config media.transcription); without it they are refused plainly. */
   transcribe?: MediaAbilities["transcribe"];
+  /** Reads answers aloud (config media.speech) for channels with voice_replies on; without it answers are text. */
+  speak?: Speak;
   /** Where admitted attachments are kept per tenant (media/attachments.ts); without it they are not kept. */
   attachments?: AttachmentStore;
   /** Human handoff (src/handoff/): /human, and silence while a person handles the chat. */
@@ -203,14 +208,29 @@ export class EventHandler {
     }
     const text = outcome.kind === "paused" ? REPLIES.failed : outcome.kind === "reply" ? outcome.text || "…" : outcome.kind === "budget_stop" ? REPLIES.budgetStop(outcome.reason) : REPLIES.failed;
     if (outcome.kind === "budget_stop") await this.deps.escalation?.onEvent(scope, { budgetStop: true }).catch((e) => this.deps.log.error({ err: e }, "escalation at budget stop failed"));
-    await this.complete(conn, eventId, message, begun.conversationId, text, ledger, outcome.kind === "failed" ? "failed" : "done", outcome.kind === "reply");
+    // Spoken back only to a user who spoke, and only the model's answer (not a refusal or an error).
+    const voice = outcome.kind === "reply" && media.heard && conn.voiceReplies ? await this.voiceOf(text, begun, ledger) : undefined;
+    await this.complete(conn, eventId, message, begun.conversationId, text, ledger, outcome.kind === "failed" ? "failed" : "done", outcome.kind === "reply", voice);
     // Compaction is an LLM call: only after a turn the model answered (never past a budget stop).
     if (outcome.kind === "reply") this.deps.turn.context?.afterTurn({ tenantId, agent: begun.agent, conversationId: begun.conversationId, userKey: message.sender.id }, this.deps.turn.pool, estimateTokens(text));
   }
 
+  /**
+   * The answer as a voice note, its call in the ledger (usage, budget). The budget bounds it like a
+   * model call: a price that does not fit the headroom left means no call and a text-only answer.
+   */
+  private async voiceOf(text: string, begun: { agent: { dailyBudgetUsd: string; monthlyBudgetUsd: string }; spend: { today: number; month: number } }, ledger: Ledger): Promise<OutboundText["voice"]> {
+    if (!this.deps.speak) return undefined;
+    const caps = { daily: Number(begun.agent.dailyBudgetUsd), monthly: Number(begun.agent.monthlyBudgetUsd) };
+    const room = headroom(caps, { today: begun.spend.today + ledger.spent, month: begun.spend.month + ledger.spent });
+    const spoken = await this.deps.speak(text, (c) => !room || costUsd(ledger.prices, c.provider, c.model, c.chars, 0) <= room.usd);
+    if (spoken.call) ledger.speech(spoken.call);
+    return spoken.voice;
+  }
+
   /** The assistant turn, the ledger and the reply written down together; then delivered. */
-  /** `rateable`: the model's answer, which gets 👍/👎 where the channel has feedback on. */
-  private async complete(conn: Connection, eventId: string, message: InboundMessage, conversationId: string, text: string, ledger: Ledger, status: FinalStatus, rateable = false) {
+  /** `rateable`: the model's answer, which gets 👍/👎 where the channel has feedback on; `voice`: it read aloud (not stored). */
+  private async complete(conn: Connection, eventId: string, message: InboundMessage, conversationId: string, text: string, ledger: Ledger, status: FinalStatus, rateable = false, voice?: OutboundText["voice"]) {
     const prepared = await this.deps.db.batched(conn.tenantId, COMPLETE_TURN, {
       conversationId,
       channelId: conn.channelId,
@@ -219,7 +239,7 @@ export class EventHandler {
       ledger: ledger.take(),
     });
     const rated = rateable && conn.feedback && conn.adapter.capabilities.buttons ? { ...prepared, message: { ...prepared.message, buttons: feedbackButtons(prepared.id) } } : prepared;
-    await this.deliver(conn, eventId, rated, status);
+    await this.deliver(conn, eventId, voice ? { ...rated, message: { ...rated.message, voice } } : rated, status);
   }
 
   private async recordedReply(tx: Tx, eventId: string, message: InboundMessage): Promise<Prepared | null> {

@@ -30,6 +30,7 @@ import type { Outbound } from "../net/outbound.ts";
 import { knowledgeLimits } from "../knowledge/knowledge.ts";
 import type { AttachmentStore } from "../media/attachments.ts";
 import { documentReader } from "../media/read-document.ts";
+import { speaker } from "../media/speak.ts";
 import { transcriber } from "../media/transcribe.ts";
 import type { Resolver } from "../net/ssrf.ts";
 import { APPROVAL_QUEUE, ApprovalFlow, type ApprovalFlowDeps, type ApprovalJob } from "./approval-flow.ts";
@@ -129,6 +130,7 @@ export async function createGateway(opts: GatewayOptions) {
     scope: opts.scope, handoff: opts.handoff, media: config.media,
     readDocument: documentReader(knowledgeLimits(config.knowledge)),
     transcribe: transcriber(pool, config.media.transcription, log),
+    speak: speaker(pool, config.media.speech, log),
     attachments: opts.attachments,
   });
   const connections = new Connections(db, opts.secrets, opts.adapters ?? ADAPTERS, log, opts.outbound.fetch, config.server.public_url, opts.onPollerLease);

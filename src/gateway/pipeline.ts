@@ -25,6 +25,8 @@ export interface Connection {
   adapter: ChannelAdapter;
   /** The channel's `feedback` setting is on: answers carry 👍/👎 (feedback-buttons.ts). */
   feedback?: boolean;
+  /** The channel's `voice_replies` setting is on: a voice note is answered with one (media/speak.ts). */
+  voiceReplies?: boolean;
 }
 
 export interface PipelineDeps {

@@ -8,14 +8,15 @@
  * statically, so the pool must only ever `import()` it on first use.
  */
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError, toFile } from "openai";
+import { boundedBody } from "../bounded-read.ts";
 import { refusalIn } from "../net/outbound.ts";
 import { abortKind, kindForStatus, LlmCallError, redact, retryAfterMs, statusReason } from "./errors.ts";
-import type { AudioInput, ChatMessage, ChatRequest, ChatResult, LlmProvider, ModelLister, ProviderSettings, ToolCall, Transcriber } from "./types.ts";
+import type { AudioInput, ChatMessage, ChatRequest, ChatResult, LlmProvider, ModelLister, ProviderSettings, Speaker, SpeechInput, ToolCall, Transcriber } from "./types.ts";
 
 type WireMessage = OpenAI.Chat.Completions.ChatCompletionMessageParam;
 type WireToolCall = OpenAI.Chat.Completions.ChatCompletionMessageToolCall;
 
-export class OpenAiProvider implements LlmProvider, ModelLister, Transcriber {
+export class OpenAiProvider implements LlmProvider, ModelLister, Transcriber, Speaker {
   readonly id: string;
   readonly #client: OpenAI;
   readonly #apiKey: string;
@@ -73,6 +74,18 @@ export class OpenAiProvider implements LlmProvider, ModelLister, Transcriber {
     }
   }
 
+  /** `POST {base_url}/audio/speech` (JSON: model, input, voice, response_format); the audio read bounded. */
+  async speak(model: string, input: SpeechInput, signal: AbortSignal): Promise<{ bytes: Uint8Array; mime: string }> {
+    try {
+      const res = await this.#client.audio.speech.create({ model, input: input.text, voice: input.voice, response_format: input.format }, { signal });
+      const bytes = await readBoundedBody(res, input.maxBytes);
+      if (!bytes.byteLength) throw new LlmCallError("server", "the speech endpoint returned no audio");
+      return { bytes, mime: SPEECH_MIME[input.format] };
+    } catch (e) {
+      throw this.#toCallError(e, signal);
+    }
+  }
+
   async listModels(signal: AbortSignal): Promise<string[]> {
     try {
       const ids: string[] = [];
@@ -100,6 +113,19 @@ export class OpenAiProvider implements LlmProvider, ModelLister, Transcriber {
     }
     return new LlmCallError("network", say(e instanceof Error ? e.message : String(e)));
   }
+}
+
+const SPEECH_MIME: Record<SpeechInput["format"], string> = { opus: "audio/ogg", mp3: "audio/mpeg", aac: "audio/aac" };
+
+/** Reads a response body, stopping (and failing) past `max` bytes, whatever Content-Length claims. */
+async function readBoundedBody(res: Response, max: number): Promise<Uint8Array> {
+  const tooLarge = () => new LlmCallError("server", `the speech audio is larger than ${max} bytes`);
+  if (Number(res.headers.get("content-length") ?? 0) > max) {
+    await res.body?.cancel().catch(() => {});
+    throw tooLarge();
+  }
+  if (!res.body) return new Uint8Array();
+  return new Uint8Array(await new Response(boundedBody(res.body, max, tooLarge)).arrayBuffer());
 }
 
 function toWire(m: ChatMessage): WireMessage {

@@ -21,7 +21,7 @@ import { parseChainEntry } from "./chain.ts";
 import { LlmCallError, LlmChainError } from "./errors.ts";
 import type { Gate } from "./cluster-semaphore.ts";
 import { Semaphore } from "./semaphore.ts";
-import type { Attempt, AudioInput, ChatRequest, ChatResult, LinkBound, LlmProvider, ModelLister, ProviderSettings, Transcriber, Usage } from "./types.ts";
+import type { Attempt, AudioInput, ChatRequest, ChatResult, LinkBound, LlmProvider, ModelLister, ProviderSettings, Speaker, SpeechInput, Transcriber, Usage } from "./types.ts";
 
 /** One link's outcome, for /metrics: `ok`, a failure kind (errors.ts), or `refused` (the budget bound). */
 export interface LinkOutcome {
@@ -32,7 +32,7 @@ export interface LinkOutcome {
   usage?: Usage;
 }
 
-export type PoolProvider = LlmProvider & Partial<ModelLister> & Partial<Transcriber>;
+export type PoolProvider = LlmProvider & Partial<ModelLister> & Partial<Transcriber> & Partial<Speaker>;
 export type ProviderFactory = (settings: ProviderSettings) => Promise<PoolProvider>;
 export type ProviderTestResult = { ok: true; latencyMs: number; detail: string; models?: string[] } | { ok: false; latencyMs: number; error: string };
 
@@ -151,6 +151,14 @@ export class LlmPool {
     return this.#call(providerId, signal, (p, s) => {
       if (!p.transcribe) throw new LlmCallError("client", `provider '${providerId}' cannot transcribe audio (use an OpenAI-compatible one)`);
       return p.transcribe(model, audio, s);
+    });
+  }
+
+  /** Text to speech at one provider (config media.speech), under the same key, guarded fetch, timeout and gate as its chat calls. */
+  async speak(providerId: string, model: string, input: SpeechInput, signal?: AbortSignal): Promise<{ bytes: Uint8Array; mime: string }> {
+    return this.#call(providerId, signal, (p, s) => {
+      if (!p.speak) throw new LlmCallError("client", `provider '${providerId}' cannot speak (use an OpenAI-compatible one)`);
+      return p.speak(model, input, s);
     });
   }
 

@@ -103,6 +103,21 @@ export interface Transcriber {
   transcribe(model: string, audio: AudioInput, signal: AbortSignal): Promise<string>;
 }
 
+/** Text to read aloud (config media.speech); the input is bounded by media.speech.max_chars before it gets here. */
+export interface SpeechInput {
+  text: string;
+  voice: string;
+  /** The endpoint's `response_format`: opus is what Telegram and WhatsApp play as a voice note. */
+  format: "opus" | "mp3" | "aac";
+  /** The audio is read no further than this; a longer answer is an error, not a truncated clip. */
+  maxBytes: number;
+}
+
+/** Text to speech through an OpenAI-compatible `POST /audio/speech` (OpenAI-compatible providers). */
+export interface Speaker {
+  speak(model: string, input: SpeechInput, signal: AbortSignal): Promise<{ bytes: Uint8Array; mime: string }>;
+}
+
 /** What a provider can do beyond chat: list its models (for the admin UI's "test" button). */
 export interface ModelLister {
   listModels(signal: AbortSignal): Promise<string[]>;

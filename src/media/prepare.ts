@@ -27,6 +27,8 @@ export interface PreparedMedia {
   context: string[];
   /** Admitted images, for the turn's vision model (only when the agent has one). */
   images: ImageInput[];
+  /** A voice note was transcribed: the user spoke, so the answer may be spoken too (media/speak.ts). */
+  heard?: boolean;
 }
 
 /** What the agent can take in, decided by the caller from the agent's model chain and the app's setup. */
@@ -88,6 +90,7 @@ export async function prepareAttachments(adapter: Pick<ChannelAdapter, "download
       try {
         const text = (await can.transcribe({ bytes, name, mime }, signal)).trim();
         out.context.push(transcript(a.name, text, config.excerpt_chars));
+        out.heard = true;
       } catch {
         out.refusals.push(`I couldn't transcribe "${a.name}" just now. Please try again, or type your message.`);
       }

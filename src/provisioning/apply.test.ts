@@ -61,7 +61,7 @@ describe.each(DB_KINDS)("provisioning from config on %s Postgres", (kind) => {
     }));
     expect(acme.agents.sort()).toEqual([["ada", ["local/llama3"]], ["temp", []]]);
     expect(acme.channels.map((c) => [c.name, c.kind, c.mode, c.settings])).toEqual([
-      ["acme-bot", "telegram", "polling", { api_root: "https://api.telegram.org", groups: "mention", feedback: "off" }],
+      ["acme-bot", "telegram", "polling", { api_root: "https://api.telegram.org", groups: "mention", feedback: "off", voice_replies: "off" }],
     ]);
     const sealed = acme.channels[0]!.secrets;
     expect(Buffer.from(sealed).toString("latin1")).not.toContain(TOKEN_A);

@@ -175,14 +175,14 @@ async function upsertChannel(tx: Tx, tenantId: string, agentId: string, c: Chann
 export function splitChannel(c: ChannelConfig): { settings: Record<string, string>; secrets: Record<string, string> } {
   if (c.kind === "slack")
     return {
-      settings: { api_url: c.api_url, team_id: c.team_id, feedback: c.feedback },
+      settings: { api_url: c.api_url, team_id: c.team_id, feedback: c.feedback, voice_replies: c.voice_replies },
       secrets: { bot_token: c.bot_token, signing_secret: c.signing_secret, app_token: c.app_token },
     };
   if (c.kind === "whatsapp") {
     const { kind: _k, name: _n, mode: _m, access_token, app_secret, ...settings } = c;
     return { settings, secrets: { access_token, app_secret } };
   }
-  return { settings: { api_root: c.api_root, groups: c.groups, feedback: c.feedback }, secrets: { bot_token: c.bot_token, webhook_secret: c.webhook_secret } };
+  return { settings: { api_root: c.api_root, groups: c.groups, feedback: c.feedback, voice_replies: c.voice_replies }, secrets: { bot_token: c.bot_token, webhook_secret: c.webhook_secret } };
 }
 
 /** Tenant secrets for skills, sealed; those the config declared before and no longer does are removed. */

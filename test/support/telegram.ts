@@ -32,6 +32,12 @@
  * link, as the Bot API insists (400 otherwise); answerCallbackQuery is recorded (answers());
  * editMessageText checks HTML like sendMessage, replaces the stored reply's text, drops its keyboard
  * unless a new one is given, and is recorded (edits()) — the emulator itself answers null.
+ *
+ * Voice: sendVoice (multipart, as grammy sends an InputFile) is answered by the shim — the emulator
+ * has no such method: the file must be Ogg (else 400 VOICE_MESSAGES_FORBIDDEN; real Telegram also
+ * plays MP3/M4A), the caption is checked like sendMessage's text (HTML, ≤ 1024 visible characters,
+ * else "message caption is too long"); the message is stored with the bot's messages (text = caption)
+ * and its bytes are kept for voices().
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -68,6 +74,15 @@ export interface BotReply {
   reply_parameters?: { message_id: number; allow_sending_without_reply?: boolean };
   message_thread_id?: number;
 }
+/** A voice note the bot sent (sendVoice). */
+export interface SentVoice {
+  token: string;
+  chatId: number;
+  messageId: number;
+  bytes: Uint8Array;
+  /** As the user sees it (tags removed). */
+  caption: string;
+}
 export interface TelegramShim {
   apiRoot: string;
   bots: ShimBot[];
@@ -97,6 +112,8 @@ export interface TelegramShim {
   /** Stores a file the chat's user sent (for `token`'s bot); the ids go into a message's `extra`. */
   putFile(bytes: Uint8Array, token?: string): { file_id: string; file_unique_id: string; file_size: number };
   unblockChat(chatId: number): void;
+  /** Voice notes the bot sent to this chat (sendVoice), oldest first; they are in botReplies too (text = caption). */
+  voices(chatId: number, token?: string): SentVoice[];
   stop(): Promise<void>;
 }
 
@@ -125,6 +142,7 @@ export async function startTelegramShim(opts: { bots?: { username: string; id?: 
   let hold = newHold();
   const blocked = new Set<string>();
   const files = new Map<string, { token: string; bytes: Uint8Array; path: string }>();
+  const voices: SentVoice[] = [];
   const MAX_BOT_DOWNLOAD = 20 * 1024 * 1024;
   const emulator = new TelegramServer({ storeTimeout: 24 * 3600 });
   // Our own listener on an ephemeral port: the emulator's start() treats port 0 as "use 9000".
@@ -183,6 +201,27 @@ export async function startTelegramShim(opts: { bots?: { username: string; id?: 
           stored.message = { ...stored.message, text, parse_mode: p.parse_mode, reply_markup: p.reply_markup } as never;
           s.edits.push({ chat_id: Number(p.chat_id), message_id: Number(p.message_id), text, visible: parsed.visible });
           return ok({ message_id: Number(p.message_id), chat: { id: Number(p.chat_id), type: "private" }, date: Math.floor(Date.now() / 1000), text: parsed.visible });
+        }
+        case "sendVoice": {
+          // Not in the emulator: answered here from the Bot API reference and stored as a bot message
+          // (text = the caption), so botReplies/waitForReplies count it like any other answer.
+          if (blocked.has(String(p.chat_id))) return fail(403, "Forbidden: bot was blocked by the user");
+          // Multipart may name the file's own part ("attach://<name>"), as grammy does.
+          const file = typeof p.voice === "string" && p.voice.startsWith("attach://") ? p[p.voice.slice("attach://".length)] : p.voice;
+          if (!(file instanceof Blob)) return fail(400, "Bad Request: there is no voice in the request");
+          const bytes = new Uint8Array(await file.arrayBuffer());
+          if (bytes.byteLength > 50 * 1024 * 1024) return fail(413, "Request Entity Too Large");
+          // Telegram plays OGG/Opus (also MP3, M4A) as a voice note; the shim accepts Ogg only.
+          if (new TextDecoder().decode(bytes.subarray(0, 4)) !== "OggS") return fail(400, "Bad Request: VOICE_MESSAGES_FORBIDDEN");
+          const caption = String(p.caption ?? "");
+          const parsed = p.parse_mode === "HTML" ? parseHtml(caption) : { visible: caption };
+          if ("error" in parsed) return fail(400, `Bad Request: can't parse entities: ${parsed.error}`);
+          if (parsed.visible.length > 1024) return fail(400, "Bad Request: message caption is too long");
+          const json = (v: unknown) => (typeof v === "string" ? JSON.parse(v) : v);
+          const voice = { file_id: `V${voices.length + 1}${crypto.randomUUID().slice(0, 8)}`, duration: 1, mime_type: "audio/ogg", file_size: bytes.byteLength };
+          const result = emulator.addBotMessage({ chat_id: p.chat_id, text: caption, voice, ...(p.parse_mode ? { parse_mode: p.parse_mode } : {}), ...(p.reply_parameters ? { reply_parameters: json(p.reply_parameters) } : {}), ...(p.reply_markup ? { reply_markup: json(p.reply_markup) } : {}), ...(p.message_thread_id ? { message_thread_id: Number(p.message_thread_id) } : {}) } as never, s.bot.token);
+          voices.push({ token: s.bot.token, chatId: Number(p.chat_id), messageId: (result as { message_id: number }).message_id, bytes, caption: parsed.visible });
+          return ok({ ...(result as object), text: undefined, caption: parsed.visible || undefined });
         }
         case "sendMessage": {
           if (blocked.has(String(p.chat_id))) return fail(403, "Forbidden: bot was blocked by the user");
@@ -320,6 +359,7 @@ export async function startTelegramShim(opts: { bots?: { username: string; id?: 
     heldAccepted: () => hold.accepted,
     blockChat: (chatId) => void blocked.add(String(chatId)),
     unblockChat: (chatId) => void blocked.delete(String(chatId)),
+    voices: (chatId, token = bots[0]!.token) => voices.filter((v) => v.token === token && v.chatId === chatId),
     putFile(bytes, token = bots[0]!.token) {
       const id = `F${files.size + 1}${crypto.randomUUID().slice(0, 8)}`;
       files.set(id, { token, bytes, path: `documents/file_${files.size}.bin` });

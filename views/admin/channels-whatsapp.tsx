@@ -5,6 +5,7 @@
  */
 import type { Agent } from "../../src/db/schema/index.ts";
 import { UnscopedWarning } from "./agent-scope.tsx";
+import { VoiceRepliesChoice } from "./channel-voice.tsx";
 import { Secret, Text } from "./fields.tsx";
 import type { FieldErrors } from "./form.tsx";
 
@@ -51,6 +52,7 @@ export function WhatsAppFields(p: Props): JSX.Element {
       <Text name="verify_token" label="Verify token" values={p.values} errors={p.errors} hint="Paste this into Meta's webhook settings together with the callback URL" />
       <Text name="template_name" label="Template outside the 24-hour window" values={p.values} errors={p.errors} hint="An approved template name; empty: such replies are refused" />
       <Text name="template_language" label="Template language" values={p.values} errors={p.errors} hint="e.g. en_US, de" />
+      <VoiceRepliesChoice {...p} />
       <Text name="api_version" label="Graph API version" values={p.values} errors={p.errors} hint="Leave empty for v21.0" />
       <Text name="graph_url" label="Graph API URL" values={p.values} errors={p.errors} hint="Leave empty for https://graph.facebook.com" />
     </>

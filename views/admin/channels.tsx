@@ -1,5 +1,6 @@
 /** @jsxImportSource @kitajs/html */
 /** Channels: the tenant's connections, and the Slack / Telegram / WhatsApp connect forms (secrets never shown). */
+import { VoiceRepliesChoice } from "./channel-voice.tsx";
 import type { ConnectionTest } from "../../src/admin/channels/test-connection.ts";
 import type { Scope } from "./scope.ts";
 import type { Agent, Channel } from "../../src/db/schema/index.ts";
@@ -109,6 +110,7 @@ export function ChannelFormView(p: ChannelFormProps): JSX.Element {
             <Text name="api_url" label="Slack API URL" values={p.values} errors={p.errors} hint="Leave empty for https://slack.com/api/" />
             <Text name="team_id" label="Workspace (team) id" values={p.values} errors={p.errors} hint="Optional: events from any other workspace are refused" />
             <FeedbackChoice {...p} />
+            <VoiceRepliesChoice {...p} />
           </>
         ) : p.kind === "whatsapp" ? (
           <WhatsAppFields {...p} />
@@ -120,6 +122,7 @@ export function ChannelFormView(p: ChannelFormProps): JSX.Element {
             <Text name="api_root" label="Bot API root" values={p.values} errors={p.errors} hint="Leave empty for https://api.telegram.org" />
             <Choice name="groups" label="In groups" values={p.values} errors={p.errors} options={[{ value: "mention", label: "Answer when mentioned or replied to" }, { value: "all", label: "Answer every message" }, { value: "off", label: "Ignore groups" }]} />
             <FeedbackChoice {...p} />
+            <VoiceRepliesChoice {...p} />
           </>
         )}
         <div class="actions">

@@ -23,9 +23,9 @@ export const SECRET_FIELDS: Record<string, string[]> = {
   whatsapp: ["access_token", "app_secret"],
 };
 const SETTING_FIELDS: Record<string, string[]> = {
-  slack: ["api_url", "team_id", "feedback"],
-  telegram: ["api_root", "groups", "feedback"],
-  whatsapp: ["phone_number_id", "business_account_id", "verify_token", "api_version", "graph_url", "template_name", "template_language"],
+  slack: ["api_url", "team_id", "feedback", "voice_replies"],
+  telegram: ["api_root", "groups", "feedback", "voice_replies"],
+  whatsapp: ["phone_number_id", "business_account_id", "verify_token", "api_version", "graph_url", "template_name", "template_language", "voice_replies"],
 };
 
 export interface ChannelView {

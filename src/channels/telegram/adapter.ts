@@ -19,7 +19,8 @@ import { type BotIdentity, groupPolicy, normalizeUpdate, parseChatKey } from "./
 import { ALLOWED_UPDATES, grammySignal, pollUpdates, sleep } from "./poll.ts";
 import { markdownToHtml } from "./html.ts";
 import { downloadFile } from "./download.ts";
-import { type GrammyErrors, MAX_MESSAGE_LENGTH, redact, sendReply, toSendError } from "./send.ts";
+import { type GrammyErrors, MAX_MESSAGE_LENGTH, redact, toSendError } from "./send.ts";
+import { sendWithVoice, type VoiceClient } from "./send-voice.ts";
 
 export function createTelegramAdapter(def: ChannelDefinition, ctx: AdapterContext): HttpAdapter {
   const token = def.secrets.bot_token ?? "";
@@ -30,14 +31,14 @@ export function createTelegramAdapter(def: ChannelDefinition, ctx: AdapterContex
   const webhook = def.mode === "webhook";
   const { log } = ctx;
 
-  let client: Promise<{ api: Api; errors: GrammyErrors }> | undefined;
+  let client: Promise<VoiceClient> | undefined;
   let bot: BotIdentity | undefined;
   let sink: InboundSink | undefined;
   let controller: AbortController | undefined;
   let running: Promise<void> | undefined;
 
   const grammy = () =>
-    (client ??= import("grammy").then((g) => ({ api: new g.Api(token, { apiRoot, fetch: ctx.fetch }), errors: { GrammyError: g.GrammyError, HttpError: g.HttpError } })));
+    (client ??= import("grammy").then((g) => ({ api: new g.Api(token, { apiRoot, fetch: ctx.fetch }), errors: { GrammyError: g.GrammyError, HttpError: g.HttpError }, InputFile: g.InputFile })));
 
   const handle = async (update: Update) => {
     const message = normalizeUpdate(update, bot!, policy);
@@ -117,8 +118,7 @@ export function createTelegramAdapter(def: ChannelDefinition, ctx: AdapterContex
     },
 
     async send(message) {
-      const { api, errors } = await grammy();
-      return sendReply(api, errors, token, message);
+      return sendWithVoice(await grammy(), token, message, log);
     },
 
     async download(attachment, maxBytes, signal) {
