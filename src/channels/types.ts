@@ -71,6 +71,12 @@ export interface ButtonAction {
   messageId?: string;
 }
 
+/**
+ * An action id prefix for a rating reaction (a 👍/👎 emoji on an answer, Slack): `fbr:<+|->:<add|remove>`,
+ * with the reacted-to message's channel id in `messageId`. Rated in gateway/feedback-buttons.ts.
+ */
+export const FEEDBACK_REACTION = "fbr:";
+
 export interface ChannelCapabilities {
   threads: boolean;
   buttons: boolean;

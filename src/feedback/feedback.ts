@@ -54,6 +54,20 @@ export async function rate(db: Database, tenantId: string, r: Rating, remember: 
   return { agentId: saved.agent_id };
 }
 
+/**
+ * Takes back a rating (a Slack reaction removed): only if it is still `rating`, so removing 👎 after
+ * reacting 👍 again leaves the 👍. A correction memory already made stays (a reaction never has one).
+ */
+export async function unrate(db: Database, tenantId: string, r: Omit<Rating, "correction">): Promise<boolean> {
+  const rows = await db.withTenant(tenantId, (tx) =>
+    rowsOf<{ outbound_id: string }>(
+      tx,
+      sql`delete from feedback where tenant_id = ${tenantId}::uuid and outbound_id = ${r.outboundId}::uuid and rater = ${r.rater} and rating = ${r.rating} returning outbound_id`,
+    ),
+  );
+  return rows.length > 0;
+}
+
 /** The raters' own ratings of these answers (to show which thumb is pressed). */
 export async function ratingsBy(db: Database, tenantId: string, rater: string, outboundIds: string[]): Promise<Map<string, 1 | -1>> {
   if (!outboundIds.length) return new Map();

@@ -30,7 +30,7 @@ import type { EscalationRules } from "../escalation/evaluate.ts";
 import type { ScopeGate } from "../scope/gate.ts";
 import type { ApprovalFlow } from "./approval-flow.ts";
 import { runCommand, type TaskCommands } from "./commands.ts";
-import { FEEDBACK_BUTTON, feedbackButtons, rateFromChannel } from "./feedback-buttons.ts";
+import { feedbackButtons, isFeedback, rateFromChannel } from "./feedback-buttons.ts";
 import { type HandoffPort, type StaffOutcome, TAKE_BUTTON } from "./handoff-port.ts";
 import type { FinalStatus, Inbox } from "./inbox.ts";
 import { describeOutcome, type Outbox, type Prepared, prepareMany, type SendOutcome } from "./outbox.ts";
@@ -117,7 +117,7 @@ export class EventHandler {
       const acted = await this.deps.handoff.staff(tenantId, { channelId: conn.channelId, chatKey: message.chatKey }, message);
       if (acted) return this.staffActed(conn, eventId, message, acted);
     }
-    if (message.action?.id.startsWith(FEEDBACK_BUTTON)) return rateFromChannel(this.deps.db, this.deps.inbox, conn, eventId, message);
+    if (isFeedback(message)) return rateFromChannel(this.deps.db, this.deps.inbox, conn, eventId, message);
     if (message.action && this.deps.approvals) return this.deps.approvals.click(conn, eventId, message, recovering);
 
     const verdict = await gate.check({ tenantId, connectionId: conn.channelId, userId: message.sender.id });

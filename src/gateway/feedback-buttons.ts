@@ -1,20 +1,23 @@
 /**
  * 👍/👎 under an AI employee's answers on channels with buttons (Telegram, Slack), when the channel's
- * `feedback` setting is on (off by default). A press is an InboundMessage with `action`; it becomes a
- * rating in src/feedback (one per person per answer, pressing again replaces it), not a turn. The
- * button names the answer's outbox row; a press counts only for an answer this channel sent into this
- * same chat, so a forged callback cannot rate another chat's or another tenant's answers (RLS).
+ * `feedback` setting is on (off by default), and 👍/👎 reactions on its answers (Slack, always: the
+ * person chose to react, nothing is added to the chat). A press or reaction is an InboundMessage with
+ * `action`; it becomes a rating in src/feedback (one per person per answer, the last one counts), not a
+ * turn. A button names the answer's outbox row, a reaction the channel's message id (the first part's,
+ * `external_id`); either counts only for an answer this channel sent into this same chat, so a forged
+ * callback cannot rate another chat's or another tenant's answers (RLS).
  */
-import { and, eq } from "drizzle-orm";
-import type { Button, InboundMessage } from "../channels/types.ts";
+import { and, eq, or, sql } from "drizzle-orm";
+import { type Button, FEEDBACK_REACTION, type InboundMessage } from "../channels/types.ts";
 import type { Database } from "../db/database.ts";
 import { outboundMessages } from "../db/schema/index.ts";
-import { rate } from "../feedback/feedback.ts";
+import { rate, unrate } from "../feedback/feedback.ts";
 import type { Inbox } from "./inbox.ts";
 import type { Connection } from "./pipeline.ts";
 
 export const FEEDBACK_BUTTON = "fb:";
 const PRESS = /^fb:([+-]):([0-9a-f-]{36})$/;
+const REACTION = /^fbr:([+-]):(add|remove)$/;
 
 /** ≤ 64 bytes each (Telegram's callback_data limit): "fb:+:" and a uuid. */
 export function feedbackButtons(outboxId: string): Button[] {
@@ -24,15 +27,31 @@ export function feedbackButtons(outboxId: string): Button[] {
   ];
 }
 
-/** Records the press as a rating by the channel user and finishes the event; never answers in the chat. */
+export const isFeedback = (message: InboundMessage): boolean => !!message.action && (message.action.id.startsWith(FEEDBACK_BUTTON) || message.action.id.startsWith(FEEDBACK_REACTION));
+
+/** Records the press or reaction as a rating by the channel user and finishes the event; never answers in the chat. */
 export async function rateFromChannel(db: Database, inbox: Inbox, conn: Connection, eventId: string, message: InboundMessage): Promise<void> {
-  const m = PRESS.exec(message.action?.id ?? "");
-  const outboxId = m?.[2];
-  const sent = outboxId
-    ? await db.withTenant(conn.tenantId, (tx) =>
-        tx.select({ id: outboundMessages.id }).from(outboundMessages).where(and(eq(outboundMessages.id, outboxId), eq(outboundMessages.channelId, conn.channelId), eq(outboundMessages.chatKey, message.chatKey))),
-      )
-    : [];
-  if (sent.length) await rate(db, conn.tenantId, { outboundId: outboxId!, rater: message.sender.id, rating: m![1] === "+" ? 1 : -1 }, null);
-  await db.withTenant(conn.tenantId, (tx) => inbox.finish(tx, eventId, sent.length ? "done" : "ignored", sent.length ? undefined : "feedback on an answer not sent to this chat"));
+  const press = PRESS.exec(message.action?.id ?? "");
+  const reaction = REACTION.exec(message.action?.id ?? "");
+  const sign = press?.[1] ?? reaction?.[1];
+  const answerId = press ? await sentHere(db, conn, message, eq(outboundMessages.id, press[2]!)) : reaction && message.action?.messageId ? await sentHere(db, conn, message, eq(outboundMessages.externalId, message.action.messageId)) : null;
+  if (answerId) {
+    const r = { outboundId: answerId, rater: message.sender.id, rating: sign === "+" ? 1 : -1 } as const;
+    if (reaction?.[2] === "remove") await unrate(db, conn.tenantId, r);
+    else await rate(db, conn.tenantId, r, null);
+  }
+  await db.withTenant(conn.tenantId, (tx) => inbox.finish(tx, eventId, answerId ? "done" : "ignored", answerId ? undefined : "feedback on an answer not sent to this chat"));
+}
+
+/**
+ * The answer's outbox id if this channel sent it into this chat. A reaction knows only the channel,
+ * not the thread, so its chat key also matches the threads in it (`<channel>:<thread ts>`).
+ */
+async function sentHere(db: Database, conn: Connection, message: InboundMessage, which: ReturnType<typeof eq>): Promise<string | null> {
+  const chat = message.chatKey;
+  const inChat = message.action?.id.startsWith(FEEDBACK_REACTION)
+    ? or(eq(outboundMessages.chatKey, chat), sql`left(${outboundMessages.chatKey}, ${chat.length + 1}) = ${`${chat}:`}`)
+    : eq(outboundMessages.chatKey, chat);
+  const [row] = await db.withTenant(conn.tenantId, (tx) => tx.select({ id: outboundMessages.id }).from(outboundMessages).where(and(which, eq(outboundMessages.channelId, conn.channelId), inChat)).limit(1));
+  return row?.id ?? null;
 }

@@ -1,6 +1,6 @@
 /**
  * 👍/👎 on answers in Telegram (inline buttons through the shimmed Bot API) and Slack (an actions block,
- * pressed as a signed block_actions), on both databases with two tenants: off by default (globex's bot
+ * pressed as a signed block_actions, and a signed 👍/👎 reaction_added / reaction_removed), on both databases with two tenants: off by default (globex's bot
  * shows no buttons), on per channel (acme); a press is a rating in src/feedback by the channel user,
  * pressing the other thumb replaces it, and a forged press naming another tenant's answer rates nothing.
  */
@@ -119,5 +119,40 @@ describe.each(DB_KINDS)("feedback buttons in Telegram and Slack on %s Postgres",
     expect((await ratings(acme)).length).toBe(before + 1);
     const [row] = await t.app.db.withTenant(acme, (tx) => tx.select().from(outboundMessages).where(eq(outboundMessages.id, rated.outboundId)));
     expect(row!.text).toBe("Opening hours are 9 to 5.");
+  });
+
+  test("Slack: a 👍/👎 reaction on the answer is a rating, the other thumb replaces it, removing it takes it back", async () => {
+    const mine = async () => (await ws.messages(ws.dm)).filter((m) => m.user === ws.bot.userId);
+    const before = (await mine()).length;
+    expect((await t.app.http.handle(ws.signed(slackEvents.dm(ws, { text: "and on Sundays?" }), { url: hook }))).status).toBe(200);
+    const answer = await eventually(async () => ((await mine()).length > before ? (await mine()).at(-1)! : null), 15_000, "answer");
+    const [row] = await t.app.db.withTenant(acme, (tx) => tx.select().from(outboundMessages).where(eq(outboundMessages.externalId, answer.ts)));
+    const mineRating = async () => (await ratings(acme)).find((r) => r.outboundId === row!.id && r.rater === ws.human.userId) ?? null;
+    const react = async (reaction: string, o: { removed?: boolean; itemTs?: string; itemUser?: string; eventId?: string; retryNum?: number } = {}) => {
+      const env = slackEvents.reaction(ws, { itemTs: o.itemTs ?? answer.ts, reaction, ...o });
+      expect((await t.app.http.handle(ws.signed(env, { url: hook, ...(o.retryNum !== undefined ? { retryNum: o.retryNum } : {}) }))).status).toBe(200);
+      return env.event_id;
+    };
+    const settled = async () => (await Bun.sleep(200), await t.app.gateway.pipeline.idle());
+
+    const up = await react("+1::skin-tone-3");
+    expect((await eventually(mineRating, 10_000, "reaction rating")).rating).toBe(1);
+    await react("+1", { eventId: up, retryNum: 1 }); // Slack's retry of the same event: recorded once
+    await react("heart"); // not a rating
+    await react("-1", { itemTs: "1000000000.000001" }); // no answer of ours has that ts
+    await react("-1", { itemUser: ws.human.userId }); // the human's own message
+    await settled();
+    expect((await ratings(acme)).filter((r) => r.outboundId === row!.id).map((r) => r.rating)).toEqual([1]);
+
+    await react("thumbsdown");
+    await eventually(async () => ((await mineRating())?.rating === -1 ? true : null), 10_000, "thumbs-down reaction");
+    await react("+1", { removed: true }); // the 👍 it no longer is: the 👎 stays
+    await settled();
+    expect((await mineRating())?.rating).toBe(-1);
+    await react("thumbsdown", { removed: true });
+    await eventually(async () => ((await mineRating()) === null ? true : null), 10_000, "rating taken back");
+    // Reactions are not turns: the bot said nothing more.
+    await settled();
+    expect((await mine()).length).toBe(before + 1);
   });
 });

@@ -403,6 +403,21 @@ export const slackEvents = {
       previous_message: { type: "message", user: o.user ?? ws.human.userId, text: "before", ts: o.editedTs },
     });
   },
+  /** A reaction (`:+1:`, `:thumbsdown::skin-tone-2:`…) by the human on message `itemTs` written by `itemUser` (our bot by default). */
+  reaction(ws: Ws, o: Common & { itemTs: string; reaction: string; removed?: boolean; itemUser?: string }) {
+    const { eventId: _e, ...rest } = o;
+    return {
+      ...envelope(ws, o, {}),
+      event: {
+        type: rest.removed ? "reaction_removed" : "reaction_added",
+        user: rest.user ?? ws.human.userId,
+        reaction: rest.reaction,
+        item_user: rest.itemUser ?? ws.bot.userId,
+        item: { type: "message", channel: rest.channel ?? ws.dm, ts: rest.itemTs },
+        event_ts: slackTs(),
+      },
+    };
+  },
   /** A file shared in the DM (subtype file_share) with its metadata. */
   fileShare(ws: Ws, o: Common & { threadTs?: string; files?: { id: string; name: string; mimetype?: string; size?: number }[] } = {}) {
     const files = o.files ?? [{ id: "F0REPORT01", name: "report.pdf", mimetype: "application/pdf", size: 12_345 }];

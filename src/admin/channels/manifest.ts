@@ -5,8 +5,8 @@
  */
 import { stringify } from "yaml";
 
-export const SLACK_BOT_SCOPES = ["app_mentions:read", "chat:write", "im:history", "channels:history", "groups:history"];
-export const SLACK_BOT_EVENTS = ["app_mention", "message.im", "message.channels", "message.groups"];
+export const SLACK_BOT_SCOPES = ["app_mentions:read", "chat:write", "im:history", "channels:history", "groups:history", "reactions:read"];
+export const SLACK_BOT_EVENTS = ["app_mention", "message.im", "message.channels", "message.groups", "reaction_added", "reaction_removed"];
 
 export function slackManifest(opts: { name: string; mode: "events" | "socket"; requestUrl: string }): string {
   const name = opts.name.slice(0, 35) || "Konstruct";

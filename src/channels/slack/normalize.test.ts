@@ -89,7 +89,8 @@ describe("classify", () => {
     expect(ignored(joined)).toBe("message subtype channel_join");
     expect(ignored(slackEvents.channelMessage(ws))).toBe("channel message without a mention");
     expect(ignored(slackEvents.mentionMessage(ws))).toBe("mention (taken from its app_mention event)");
-    expect(ignored({ type: "event_callback", event_id: "Ev1", event: { type: "reaction_added", user: "U0ALICE" } })).toBe("event type reaction_added");
+    expect(ignored({ type: "event_callback", event_id: "Ev1", event: { type: "pin_added", user: "U0ALICE" } })).toBe("event type pin_added");
+    expect(ignored({ type: "event_callback", event_id: "Ev2", event: { type: "reaction_added", user: "U0ALICE" } })).toBe("reaction :(none): is not a rating");
     expect(ignored({ type: "app_rate_limited" })).toBe("envelope type app_rate_limited");
   });
 

@@ -10,6 +10,7 @@
  */
 import { recognise } from "../commands.ts";
 import type { Attachment, InboundMessage } from "../types.ts";
+import { classifyReaction, REACTION_EVENTS } from "./reactions.ts";
 
 export interface SlackIdentity {
   userId: string;
@@ -92,6 +93,10 @@ export function classify(envelope: SlackEnvelope, me: SlackIdentity, now: Date =
   const ev = envelope.event;
   if (envelope.type !== "event_callback" || !ev) return { kind: "ignored", reason: `envelope type ${envelope.type}` };
   if (!envelope.event_id) return { kind: "ignored", reason: "no event_id" };
+  if (REACTION_EVENTS.has(ev.type ?? "")) {
+    const r = classifyReaction(envelope, me, now);
+    return "ignored" in r ? { kind: "ignored", reason: r.ignored } : { kind: "message", message: r.message };
+  }
   if (ev.type !== "app_mention" && ev.type !== "message") return { kind: "ignored", reason: `event type ${ev.type}` };
   if (ev.bot_id || ev.subtype === "bot_message") return { kind: "ignored", reason: "sent by a bot" };
   if (ev.subtype && !TAKEN_SUBTYPES.has(ev.subtype)) return { kind: "ignored", reason: `message subtype ${ev.subtype}` };
