@@ -8,12 +8,20 @@
  * appliance also memory: RSS after warm-up vs after MESSAGES messages in total (default 100k).
  *
  * Env: BENCH_MESSAGES (100000), BENCH_THROUGHPUT (10000), BENCH_RATE (200), BENCH_LATENCY_S (10).
+ *
+ * `--scenario conversation` runs the conversation scenario instead (pipeline-conversation.ts): the
+ * same few chats with histories, through Telegram and Slack threads, against grammY and bolt echoes.
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { signSlack } from "../src/channels/slack/verify.ts";
 import { fail, freePort, memMB, percentile, printJsonLast, spawnReady, tempDir, withTimeout } from "./lib.ts";
 
+if (process.argv.includes("--scenario")) {
+  const scenario = process.argv[process.argv.indexOf("--scenario") + 1];
+  if (scenario !== "conversation") fail(`unknown scenario ${JSON.stringify(scenario)} (known: conversation)`);
+  await import("./pipeline-conversation.ts");
+}
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 100_000);
 const THROUGHPUT_N = Number(process.env.BENCH_THROUGHPUT ?? 10_000);
 const RATE = Number(process.env.BENCH_RATE ?? 200);
