@@ -30,7 +30,7 @@ describe.each(DB_KINDS)("approvals from the console on %s Postgres", (kind) => {
     const chatId = ++chat;
     await tg.userSends(chatId, text);
     const prompt: BotReply = await eventually(() => tg.botReplies(chatId).find((r) => r.reply_markup?.inline_keyboard?.length), 10_000, "approval prompt");
-    const approve = prompt.reply_markup!.inline_keyboard.flat().find((b) => b.text === "Approve")!.callback_data;
+    const approve = prompt.reply_markup!.inline_keyboard.flat().find((b) => b.text === "Approve")!.callback_data!;
     const id = /^kapv:([0-9a-f-]{36}):/.exec(approve)![1]!;
     // A person reads the prompt before deciding; by then its Telegram message id is on record, which
     // the edit after the decision needs (the chat shows the prompt a moment before that is stored).

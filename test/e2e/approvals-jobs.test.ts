@@ -32,7 +32,7 @@ describe.each(DB_KINDS)("approval expiry jobs on %s Postgres", (kind) => {
     const chatId = ++chat;
     await tg.userSends(chatId, `${marker} please`);
     const prompt = await eventually(() => tg.botReplies(chatId).find((r) => r.reply_markup?.inline_keyboard?.length), 10_000, "approval prompt");
-    const id = /^kapv:([0-9a-f-]{36}):/.exec(prompt.reply_markup!.inline_keyboard.flat()[0]!.callback_data)![1]!;
+    const id = /^kapv:([0-9a-f-]{36}):/.exec(prompt.reply_markup!.inline_keyboard.flat()[0]!.callback_data!)![1]!;
     return { chatId, id };
   }
   const expiredReplies = (chatId: number, marker: string) => tg.botReplies(chatId).filter((r) => r.visible === `The approval expired, so nothing was posted (${marker}).`);

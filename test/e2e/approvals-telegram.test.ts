@@ -33,7 +33,7 @@ describe.each(DB_KINDS)("approvals through Telegram on %s Postgres", (kind) => {
     const prompt = await eventually(() => replies(chatId).find((r) => r.reply_markup?.inline_keyboard?.length), 10_000, "approval prompt");
     return { chatId, prompt };
   }
-  const data = (prompt: BotReply, label: "Approve" | "Deny") => prompt.reply_markup!.inline_keyboard.flat().find((b) => b.text === label)!.callback_data;
+  const data = (prompt: BotReply, label: "Approve" | "Deny") => prompt.reply_markup!.inline_keyboard.flat().find((b) => b.text === label)!.callback_data!;
   const approvalOf = async (prompt: BotReply) => {
     const id = /^kapv:([0-9a-f-]{36}):/.exec(data(prompt, "Approve"))![1]!;
     return (await t.app.db.withTenant(tenantId, (tx) => tx.select().from(approvals).where(eq(approvals.id, id))))[0]!;

@@ -58,7 +58,7 @@ test("bundled skill + approval on Telegram, MCP over stdio and hot reload, from 
     await tg.userSends(7001, notes);
     const prompt = await eventually(() => tg.botReplies(7001).find((r) => r.reply_markup?.inline_keyboard?.length), 15_000, "approval prompt");
     expect(prompt.visible).toContain("Ana — send the quote");
-    await tg.userClicks(prompt, prompt.reply_markup!.inline_keyboard[0]![0]!.callback_data);
+    await tg.userClicks(prompt, prompt.reply_markup!.inline_keyboard[0]![0]!.callback_data!);
     await eventually(() => tg.botReplies(7001).find((r) => r.visible === "1 action, none unassigned."), 15_000, "reply after approval");
     expect(tg.botReplies(7001).some((r) => r.visible.startsWith("Action items — call"))).toBe(true);
 

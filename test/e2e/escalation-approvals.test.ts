@@ -22,7 +22,7 @@ describe.each(DB_KINDS)("escalation after approvals denied twice on %s Postgres"
   const escalated: EscalationRequest[] = [];
 
   const prompts = (chatId: number) => tg.botReplies(chatId).filter((r) => r.reply_markup?.inline_keyboard?.length);
-  const deny = (prompt: BotReply) => tg.userClicks(prompt, prompt.reply_markup!.inline_keyboard.flat().find((b) => b.text === "Deny")!.callback_data);
+  const deny = (prompt: BotReply) => tg.userClicks(prompt, prompt.reply_markup!.inline_keyboard.flat().find((b) => b.text === "Deny")!.callback_data!);
   async function askAndDeny(chatId: number, marker: string) {
     scriptInjectedDigest(llm, marker, pages.url("/hostile"));
     const n = prompts(chatId).length;

@@ -24,7 +24,7 @@ describe.each(DB_KINDS)("feedback buttons in Telegram and Slack on %s Postgres",
 
   const ratings = (tenantId: string) => t.app.db.withTenant(tenantId, (tx) => tx.select().from(feedback).orderBy(feedback.createdAt));
   const thumbs = (r: BotReply) => r.reply_markup?.inline_keyboard.flat().map((b) => b.text) ?? [];
-  const data = (r: BotReply, label: string) => r.reply_markup!.inline_keyboard.flat().find((b) => b.text === label)!.callback_data;
+  const data = (r: BotReply, label: string) => r.reply_markup!.inline_keyboard.flat().find((b) => b.text === label)!.callback_data!;
 
   beforeAll(async () => {
     llm = await startLlmMock();

@@ -29,7 +29,7 @@ describe.each(DB_KINDS)("approvals inside background tasks on Telegram, %s Postg
 
   const replies = (chatId: number) => tg.botReplies(chatId);
   const taskRows = () => t.app.db.withTenant(tenantId, (tx) => tx.select().from(tasks).orderBy(tasks.number));
-  const data = (prompt: BotReply, label: "Approve" | "Deny") => prompt.reply_markup!.inline_keyboard.flat().find((b) => b.text === label)!.callback_data;
+  const data = (prompt: BotReply, label: "Approve" | "Deny") => prompt.reply_markup!.inline_keyboard.flat().find((b) => b.text === label)!.callback_data!;
   const approvalOf = async (prompt: BotReply) => {
     const id = /^kapv:([0-9a-f-]{36}):/.exec(data(prompt, "Approve"))![1]!;
     return (await t.app.db.withTenant(tenantId, (tx) => tx.select().from(approvals).where(eq(approvals.id, id))))[0]!;
