@@ -15,7 +15,9 @@
  * Reported per channel, chat count and history: msg/s (messages ÷ wall time), p50/p99 (user message
  * sent → reply accepted by the emulator) and the app's main-thread CPU per message
  * (/proc/<pid>/task/<pid>/stat: the JS thread, where the embedded database runs too), plus whole
- * process CPU per message. `--quick`: fewer turns, for development. `--profile`: the app runs under
+ * process CPU per message. Env: BENCH_TURNS (measured messages per chat), BENCH_HISTORIES (10,100,1000),
+ * BENCH_PROFILE_OUT (where to keep the whole markdown profile).
+ * `--quick`: fewer turns, for development. `--profile`: the app runs under
  * Bun's --cpu-prof (markdown) and the top of the profile is printed. Ends with one JSON line.
  */
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -32,7 +34,7 @@ import { topOfProfile } from "./profile-top.ts";
 
 const QUICK = process.argv.includes("--quick");
 const PROFILE = process.argv.includes("--profile");
-const HISTORIES = [10, 100, 1000];
+const HISTORIES = (process.env.BENCH_HISTORIES ?? "10,100,1000").split(",").map(Number);
 const CHATS = [1, 8];
 /** Measured messages per chat (after WARM per chat, not counted). */
 const TURNS = Number(process.env.BENCH_TURNS ?? (QUICK ? 12 : 40));
@@ -244,6 +246,7 @@ const added = Math.max(...HISTORIES.map((h) => results.telegram![`h${h}_chats_1`
 console.log(`\ntargets: ≤ 2 ms main-thread CPU/msg at every history ${cpuMax <= 2 ? "PASS" : "MISS"} (worst ${cpuMax}); ≥ 500 msg/s at 8 Telegram chats ${tg8 >= 500 ? "PASS" : "MISS"} (worst ${tg8}); p50 added ≤ 5 ms at 1 chat ${added <= 5 ? "PASS" : "MISS"} (worst ${round(added)} ms over grammY echo)`);
 if (PROFILE) {
   const md = readdirSync(profDir).find((f) => f.endsWith(".md"));
+  if (md && process.env.BENCH_PROFILE_OUT) writeFileSync(process.env.BENCH_PROFILE_OUT, readFileSync(join(profDir, md)));
   if (md) console.log(`\ntop of the app's CPU profile (self time; ${join(profDir, md)}):\n${topOfProfile(readFileSync(join(profDir, md), "utf8"), 25)}`);
   else console.log(`no profile written in ${profDir}`);
 }

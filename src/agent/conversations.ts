@@ -28,7 +28,7 @@ export function fit(rows: { role: string; content: string; tokens: number }[], b
   for (const r of rows) {
     if (used + r.tokens > budget) break;
     used += r.tokens;
-    out.push({ role: r.role as ChatMessage["role"], content: r.content });
+    out.push({ role: r.role as ChatMessage["role"], content: r.content, tokens: r.tokens });
   }
   return out.reverse();
 }
@@ -48,7 +48,7 @@ export async function recentWindow(tx: Tx, conversationId: string, budget: numbe
     for (const r of rows) {
       if (used + r.tokens > budget) return out.reverse();
       used += r.tokens;
-      out.push({ role: r.role as ChatMessage["role"], content: r.content });
+      out.push({ role: r.role as ChatMessage["role"], content: r.content, tokens: r.tokens });
     }
     if (rows.length < PAGE) return out.reverse();
   }

@@ -4,10 +4,23 @@
  * window only needs a conservative bound — actual usage is recorded from the provider's own counts.
  * ~3.5 characters per token over-estimates English for GPT/Llama vocabularies, so windows stay
  * within the model's limit; CJK text counts one token per character.
+ *
+ * A stored turn's estimate is read with it (messages.tokens, ChatMessage.tokens), so a turn costs
+ * estimating its new text only, not the whole window again.
  */
 export function estimateTokens(text: string): number {
+  // charCodeAt, not for…of: iterating code points allocates a string per character, and the window's
+  // text is tens of kB per turn. A surrogate pair is one wide character, as a code point would be.
   let wide = 0;
-  for (const ch of text) if (ch.codePointAt(0)! > 0x2e80) wide++;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c <= 0x2e80) continue;
+    wide++;
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) i++;
+    }
+  }
   return Math.ceil((text.length - wide) / 3.5) + wide + 4;
 }
 
@@ -18,7 +31,7 @@ export function estimateTokens(text: string): number {
  */
 export const IMAGE_TOKENS = 1200;
 
-/** A message's estimate: its text plus a flat figure per attached image. */
-export function messageTokens(m: { content: string; images?: readonly unknown[] }): number {
-  return estimateTokens(m.content) + (m.images?.length ?? 0) * IMAGE_TOKENS;
+/** A message's estimate: its text (as stored with the turn, when known) plus a flat figure per attached image. */
+export function messageTokens(m: { content: string; tokens?: number; images?: readonly unknown[] }): number {
+  return (m.tokens ?? estimateTokens(m.content)) + (m.images?.length ?? 0) * IMAGE_TOKENS;
 }

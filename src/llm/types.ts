@@ -24,6 +24,8 @@ export interface ChatMessage {
   toolCalls?: ToolCall[];
   /** On tool messages: which call this answers. */
   toolCallId?: string;
+  /** The content's token estimate as stored with the turn (messages.tokens); absent: estimated when needed. Never sent. */
+  tokens?: number;
 }
 
 export interface ToolSpec {

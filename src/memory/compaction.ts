@@ -1,20 +1,25 @@
 /**
  * Conversation compaction. The window the model sees holds the newest turns that fit the agent's
- * budget; older turns would silently fall out. Instead, once turns lie beyond the newest
- * `keepTokens` (a share of the window, so they are summarised well before they would be cut), they
- * are folded into the conversation's rolling summary (an LLM call) — stored in conversation_memory,
- * put into every later prompt of the conversation, and kept as a `summary` memory for recall in
- * other conversations.
+ * budget; older turns would silently fall out. Instead, once the turns the summary does not cover
+ * pass `keepTokens` (a share of the window, so they are summarised well before they would be cut),
+ * everything but the newest `targetTokens` of them is folded into the conversation's rolling summary
+ * (one LLM call) — stored in conversation_memory, put into every later prompt of the conversation,
+ * and kept as a `summary` memory for recall in other conversations.
+ *
+ * Batched: target < keep, so one call summarises a block of turns and the next is due only once
+ * (keep − target) tokens more have been said — not a sliver of every turn. The call's usage and
+ * audit rows, the summary and its memory are one write that joins the tenant's group commit.
  */
-import { and, desc, eq, gt, sql } from "drizzle-orm";
+import { and, desc, eq, sql } from "drizzle-orm";
 import type { Logger } from "pino";
-import { Ledger } from "../agent/ledger.ts";
+import { Ledger, ledgerParts, type LedgerRows } from "../agent/ledger.ts";
 import type { PreloadScope, TurnScope } from "../agent/turn-context.ts";
 import type { PriceTable } from "../agent/usage.ts";
 import type { Database, Tx } from "../db/database.ts";
+import type { BatchOp } from "../db/group-commit.ts";
 import { conversationMemory, messages } from "../db/schema/index.ts";
 import type { LlmPool } from "../llm/pool.ts";
-import { rowsOf } from "../db/set-sql.ts";
+import { rowsOf, statement } from "../db/set-sql.ts";
 import type { Memory } from "./memory.ts";
 import { recordedCall, transcript } from "./summarize.ts";
 
@@ -28,26 +33,64 @@ export interface CompactionDeps {
   log: Logger;
 }
 
-/** Summarises turns older than the newest `keepTokens` that the summary does not cover yet. */
-export async function compact(deps: CompactionDeps & { pool: Pick<LlmPool, "chat"> }, scope: TurnScope, keepTokens: number): Promise<boolean> {
+/** What one compaction writes: its ledger, and (when the model answered) the summary and its memory. */
+interface SummaryWrite {
+  ledger: LedgerRows;
+  summary?: { conversationId: string; agentId: string; userKey: string; text: string; until: string; vector: Float32Array | null };
+}
+
+/** The compaction's write as a group-commit op (pure in its items: see db/group-commit.ts). */
+export function summaryWriteOp(memory: Memory): BatchOp<SummaryWrite, void> {
+  return {
+    name: "memory.summary",
+    async run(tx, tenantId, items) {
+      const ledger = { calls: items.flatMap((i) => i.ledger.calls), audits: items.flatMap((i) => i.ledger.audits) };
+      if (ledger.calls.length + ledger.audits.length) await rowsOf(tx, statement(ledgerParts(ledger)));
+      for (const { summary: s } of items) {
+        if (!s) continue;
+        const until = sql`${s.until}::timestamptz`;
+        await tx
+          .insert(conversationMemory)
+          .values({ tenantId, conversationId: s.conversationId, summary: s.text, summarizedUntil: until })
+          .onConflictDoUpdate({ target: [conversationMemory.tenantId, conversationMemory.conversationId], set: { summary: s.text, summarizedUntil: until, updatedAt: sql`now()` } });
+        // The conversation's summary memory is replaced, not accumulated.
+        await tx.execute(sql`delete from memories where tenant_id = ${tenantId}::uuid and conversation_id = ${s.conversationId}::uuid and kind = 'summary'`);
+        await memory.rememberIn(tx, tenantId, { agentId: s.agentId, userKey: s.userKey, kind: "summary", content: s.text, conversationId: s.conversationId }, s.vector);
+      }
+      return items.map(() => undefined);
+    },
+  };
+}
+
+/**
+ * Once the turns the summary does not cover yet pass `due` tokens, summarises all but the newest
+ * `target` tokens of them. `write` is summaryWriteOp's op (one per process, so concurrent
+ * compactions share statements).
+ */
+export async function compact(deps: CompactionDeps & { pool: Pick<LlmPool, "chat">; write: BatchOp<SummaryWrite, void> }, scope: TurnScope, tokens: { due: number; target: number }): Promise<boolean> {
   const { db } = deps;
   const { tenantId, agent, conversationId } = scope;
   const state = await db.withTenant(tenantId, async (tx) => {
     const [cm] = await tx.select().from(conversationMemory).where(eq(conversationMemory.conversationId, conversationId));
-    const since = cm?.summarizedUntil ?? null;
+    // Compared in SQL: the JS Date read back would have lost the microseconds (see below).
+    const since = cm?.summarizedUntil ? sql`(select summarized_until from conversation_memory where tenant_id = ${tenantId}::uuid and conversation_id = ${conversationId}::uuid)` : null;
     const rows = await tx
-      .select({ role: messages.role, content: messages.content, tokens: messages.tokens, createdAt: messages.createdAt })
+      // created_at as text: a JS Date keeps milliseconds, Postgres microseconds — a summary marked up to a
+      // truncated instant would take its last turn again next time.
+      .select({ role: messages.role, content: messages.content, tokens: messages.tokens, createdAt: sql<string>`${messages.createdAt}::text` })
       .from(messages)
-      .where(and(eq(messages.conversationId, conversationId), since ? gt(messages.createdAt, since) : undefined))
+      .where(and(eq(messages.conversationId, conversationId), since ? sql`${messages.createdAt} > ${since}` : undefined))
       .orderBy(desc(messages.createdAt), desc(messages.id));
     return { summary: cm?.summary ?? "", rows };
   });
+  if (state.rows.reduce((n, r) => n + r.tokens, 0) <= tokens.due) return false;
   // Newest first: skip the turns the window keeps; the rest (oldest part) is what must be summarised.
+  const targetTokens = tokens.target;
   let used = 0;
   let cut = state.rows.length;
   for (let i = 0; i < state.rows.length; i++) {
     used += state.rows[i]!.tokens;
-    if (used > keepTokens) {
+    if (used > targetTokens) {
       cut = i;
       break;
     }
@@ -56,45 +99,48 @@ export async function compact(deps: CompactionDeps & { pool: Pick<LlmPool, "chat
   if (!out.length) return false;
   const ledger = new Ledger({ tenantId, agentId: agent.id, conversationId }, deps.prices);
   const prompt = `${state.summary ? `Previous summary:\n${state.summary}\n\n` : ""}New turns:\n${transcript(out)}`;
-  const summary = await recordedCall(deps, tenantId, agent, ledger, SUMMARY_SYSTEM, prompt);
-  if (!summary) return false;
-  const until = out.at(-1)!.createdAt;
-  await db.withTenant(tenantId, (tx) =>
-    tx
-      .insert(conversationMemory)
-      .values({ tenantId, conversationId, summary, summarizedUntil: until })
-      .onConflictDoUpdate({ target: [conversationMemory.tenantId, conversationMemory.conversationId], set: { summary, summarizedUntil: until, updatedAt: sql`now()` } }),
-  );
-  // The conversation's summary memory is replaced, not accumulated.
-  await db.withTenant(tenantId, (tx) => tx.execute(sql`delete from memories where tenant_id = ${tenantId}::uuid and conversation_id = ${conversationId}::uuid and kind = 'summary'`));
-  await deps.memory.remember(tenantId, { agentId: agent.id, userKey: scope.userKey, kind: "summary", content: summary, conversationId });
-  return true;
+  // On success the ledger is left to us: it is written with the summary, in one group-committed write.
+  const summary = await recordedCall(deps, tenantId, agent, ledger, SUMMARY_SYSTEM, prompt, { keepLedger: true });
+  const text = summary ? summary : null;
+  const vector = text ? await deps.memory.embedding(text) : null;
+  const write: SummaryWrite = { ledger: ledger.take() };
+  if (text) write.summary = { conversationId, agentId: agent.id, userKey: scope.userKey, text, until: out.at(-1)!.createdAt, vector };
+  if (write.summary || write.ledger.calls.length + write.ledger.audits.length) await db.batched(tenantId, deps.write, write);
+  if (text && !vector) deps.memory.embedLater(tenantId);
+  return !!text;
 }
 
-/**
- * What a turn's prompt needs to know first, in one statement: the conversation's summary and
- * whether the employee has any memory for this user (most new employees have none: no model load).
- */
 /** What the turn context needs before the model call (see memoryStateIn). */
 export type MemoryState = { summary: string; hasMemories: boolean; unsummarisedTokens: number };
 
+/** Unsummarised turns read at most per turn: more than this many is due for compaction anyway. */
+export const PENDING_ROWS = 1000;
+
 /**
- * Before the model call: the conversation's summary, whether there are memories to recall, and how
- * many tokens of turns the summary does not cover yet (so the compaction after the turn can tell,
- * without reading the conversation again, that nothing needs summarising). One statement, run
- * inside the transaction that opens the turn (TurnContext.preload).
+ * Before the model call: the conversation's summary, whether there are memories recall could find
+ * (this conversation's own summary does not count: recall leaves it out, so a user with nothing
+ * else costs no query embedding), and how many tokens of turns the summary does not cover yet (so
+ * the compaction after the turn can tell, without reading the conversation again, that nothing
+ * needs summarising; at most PENDING_ROWS newest rows are read, so the cost does not grow with a
+ * conversation that was never summarised). One statement, run inside the transaction that opens
+ * the turn (TurnContext.preload).
  */
 export async function memoryStateIn(tx: Tx, tenantId: string, scope: PreloadScope): Promise<MemoryState> {
   const { agentId, conversationId, userKey } = scope;
-  const [row] = await rowsOf<{ summary: string | null; has: boolean; pending: string | number | null }>(
+  const [row] = await rowsOf<{ summary: string | null; has: boolean; pending: string | number | null; rows: string | number }>(
     tx,
-    sql`with cm as (select summary, summarized_until from conversation_memory where tenant_id = ${tenantId}::uuid and conversation_id = ${conversationId}::uuid)
+    sql`with cm as (select summary, summarized_until from conversation_memory where tenant_id = ${tenantId}::uuid and conversation_id = ${conversationId}::uuid),
+        unsummarised as (
+          select tokens from messages where tenant_id = ${tenantId}::uuid and conversation_id = ${conversationId}::uuid
+            and created_at > coalesce((select summarized_until from cm), '-infinity'::timestamptz)
+          order by created_at desc limit ${PENDING_ROWS})
         select (select summary from cm) as summary,
-          exists (select 1 from memories where tenant_id = ${tenantId}::uuid and agent_id = ${agentId}::uuid and user_key in (${userKey}, '')) as has,
-          (select coalesce(sum(tokens), 0) from messages where tenant_id = ${tenantId}::uuid and conversation_id = ${conversationId}::uuid
-             and created_at > coalesce((select summarized_until from cm), '-infinity'::timestamptz)) as pending`,
+          exists (select 1 from memories where tenant_id = ${tenantId}::uuid and agent_id = ${agentId}::uuid and user_key in (${userKey}, '')
+            and (kind <> 'summary' or conversation_id is distinct from ${conversationId}::uuid)) as has,
+          (select coalesce(sum(tokens), 0) from unsummarised) as pending, (select count(*) from unsummarised) as rows`,
   );
-  return { summary: row?.summary ?? "", hasMemories: !!row?.has, unsummarisedTokens: Number(row?.pending ?? 0) };
+  const pending = Number(row?.rows ?? 0) >= PENDING_ROWS ? Number.MAX_SAFE_INTEGER : Number(row?.pending ?? 0);
+  return { summary: row?.summary ?? "", hasMemories: !!row?.has, unsummarisedTokens: pending };
 }
 
 /** The same, in a transaction of its own (a turn resumed after an approval was not preloaded). */

@@ -2,8 +2,11 @@
  * The turn context of memory and knowledge (agent/turn-context.ts): before the model call, the
  * conversation's summary, the memories most similar to the user's message (within
  * memory.recall_tokens) and the instruction to cite knowledge-base passages; after the turn,
- * compaction, one at a time per conversation. Recall that fails on every turn (no embedding model)
- * is one warning per cause; the turn goes on without it.
+ * compaction, one at a time per conversation and off the reply path (the reply is delivered before
+ * afterTurn runs). Compaction is due once the unsummarised turns pass keepTokens and then folds all
+ * but the newest half of them into the summary: one call per block of turns, not one per turn.
+ * Recall that fails on every turn (no embedding model) is one warning per cause; the turn goes on
+ * without it.
  */
 import type { Logger } from "pino";
 import { KeyedMutex } from "../agent/loop.ts";
@@ -14,7 +17,7 @@ import type { PreloadScope, TurnContext, TurnScope } from "../agent/turn-context
 import type { ChatMessage } from "../llm/types.ts";
 import type { LlmPool } from "../llm/pool.ts";
 import { WarnOnce } from "../log/once.ts";
-import { compact, type CompactionDeps, type MemoryState, memoryStateIn, turnMemoryState } from "./compaction.ts";
+import { compact, type CompactionDeps, type MemoryState, memoryStateIn, summaryWriteOp, turnMemoryState } from "./compaction.ts";
 
 export const CITE_INSTRUCTION =
   "When a question may be answered by the company's own documents (policies, handbooks, procedures), call kb_search first and answer from the passages it returns, citing each one you use as [document title — section]. If they do not answer it, say so.";
@@ -25,9 +28,12 @@ export class MemoryContext implements TurnContext {
   /** Unsummarised tokens per conversation as read before the model call; taken by afterTurn. */
   private readonly pending = new Map<string, number>();
   private readonly recallWarned: WarnOnce;
+  /** Compaction's write, shared by concurrent compactions and group-committed with turns. */
+  private readonly write;
 
   constructor(private readonly deps: CompactionDeps & { recallTokens: number; log: Logger }) {
     this.recallWarned = new WarnOnce(deps.log);
+    this.write = summaryWriteOp(deps.memory);
   }
 
   async preload(tx: Tx, tenantId: string, scopes: PreloadScope[]): Promise<MemoryState[]> {
@@ -56,7 +62,7 @@ export class MemoryContext implements TurnContext {
     return parts.join("\n\n");
   }
 
-  /** Turns beyond this many tokens (newest first) are summarised: half of what the window can hold. */
+  /** Unsummarised turns beyond this many tokens make compaction due: half of what the window can hold. */
   keepTokens(scope: TurnScope): number {
     const window = scope.agent.contextTokens - estimateTokens(systemPrompt(scope.agent)) - estimateTokens(CITE_INSTRUCTION) - this.deps.recallTokens;
     return Math.max(64, Math.floor(window / 2));
@@ -66,9 +72,11 @@ export class MemoryContext implements TurnContext {
     // Exact skip: the turns not yet summarised (read before the call) plus the reply still fit.
     const before = this.pending.get(scope.conversationId);
     this.pending.delete(scope.conversationId);
-    if (before !== undefined && replyTokens !== undefined && before + replyTokens <= this.keepTokens(scope)) return;
+    const keep = this.keepTokens(scope);
+    if (before !== undefined && replyTokens !== undefined && before + replyTokens <= keep) return;
+    // Batched: summarise down to half of `keep`, so the next call is due only after as much again.
     const p = this.serial
-      .run(scope.conversationId, () => compact({ ...this.deps, pool }, scope, this.keepTokens(scope)))
+      .run(scope.conversationId, () => compact({ ...this.deps, pool, write: this.write }, scope, { due: keep, target: Math.floor(keep / 2) }))
       .catch((e) => this.deps.log.warn({ err: e, conversation: scope.conversationId }, "compaction failed"));
     this.inFlight.add(p);
     void p.finally(() => this.inFlight.delete(p));

@@ -29,31 +29,53 @@ export interface Recalled {
 
 /** Candidates read before the token budget is applied. */
 const RECALL_CANDIDATES = 16;
+/** Query vectors kept (a repeated question, a retried turn: no second trip to the embedding worker). */
+const QUERY_CACHE = 256;
+/** Longer queries are not kept: the cache stays within ~0.5 MB of text. */
+const QUERY_CACHE_CHARS = 2000;
+
+const normalise = (content: string) => content.trim().replace(/\s+/g, " ");
 
 export class Memory {
+  /** Query text → its vector, least recently used first (Map keeps insertion order). */
+  private readonly queries = new Map<string, Float32Array>();
+
   constructor(private readonly deps: { db: Database; embedder: Embedder; vectors: VectorStore; nudge?: (tenantId: string) => void }) {}
 
   /** Stores a memory (embedded at once, so it is recallable in the next turn). A repeated fact is a no-op. */
   async remember(tenantId: string, m: MemoryInput): Promise<{ id: string; created: boolean }> {
-    const content = m.content.trim().replace(/\s+/g, " ");
+    const vector = await this.embedding(m.content);
+    const row = await this.deps.db.withTenant(tenantId, (tx) => this.rememberIn(tx, tenantId, m, vector));
+    if (!vector) this.deps.nudge?.(tenantId);
+    return row;
+  }
+
+  /** A memory stored without its vector (the model could not run): the embedding job catches up. */
+  embedLater(tenantId: string): void {
+    this.deps.nudge?.(tenantId);
+  }
+
+  /** The memory's vector, or null when the model cannot run now (the embedding job catches up). */
+  embedding(content: string): Promise<Float32Array | null> {
+    return this.deps.embedder.embed([normalise(content)], "query").then((v) => v[0]!, () => null);
+  }
+
+  /** remember() inside the caller's transaction, with the vector embedding() gave (compaction's group-committed write). */
+  async rememberIn(tx: Tx, tenantId: string, m: MemoryInput, vector: Float32Array | null): Promise<{ id: string; created: boolean }> {
+    const content = normalise(m.content);
     const hash = createHash("sha256").update(content.toLowerCase()).digest("hex");
     const { embedder, vectors } = this.deps;
-    // If the model cannot run now, the row is stored unembedded and the embedding job catches up.
-    const vector = await embedder.embed([content], "query").then((v) => v[0]!, () => null);
     const encoded = vector ? vectors.decodeSql(sql`${vectors.encode(vector)}`) : sql`null`;
-    const rows = await this.deps.db.withTenant(tenantId, (tx) =>
-      rowsOf<{ id: string; created: boolean }>(
-        tx,
-        sql`with ins as (
-              insert into memories (tenant_id, agent_id, user_key, kind, content, content_hash, conversation_id, model, embedding)
-              values (${tenantId}::uuid, ${m.agentId}::uuid, ${m.userKey}, ${m.kind}, ${content}, ${hash}, ${m.conversationId ?? null}::uuid, ${vector ? embedder.model : null}, ${encoded})
-              on conflict (tenant_id, agent_id, user_key, content_hash) do nothing returning id)
-            select id, true as created from ins
-            union all
-            select id, false from memories where tenant_id = ${tenantId}::uuid and agent_id = ${m.agentId}::uuid and user_key = ${m.userKey} and content_hash = ${hash} and not exists (select 1 from ins)`,
-      ),
+    const rows = await rowsOf<{ id: string; created: boolean }>(
+      tx,
+      sql`with ins as (
+            insert into memories (tenant_id, agent_id, user_key, kind, content, content_hash, conversation_id, model, embedding)
+            values (${tenantId}::uuid, ${m.agentId}::uuid, ${m.userKey}, ${m.kind}, ${content}, ${hash}, ${m.conversationId ?? null}::uuid, ${vector ? embedder.model : null}, ${encoded})
+            on conflict (tenant_id, agent_id, user_key, content_hash) do nothing returning id)
+          select id, true as created from ins
+          union all
+          select id, false from memories where tenant_id = ${tenantId}::uuid and agent_id = ${m.agentId}::uuid and user_key = ${m.userKey} and content_hash = ${hash} and not exists (select 1 from ins)`,
     );
-    if (!vector) this.deps.nudge?.(tenantId);
     return rows[0]!;
   }
 
@@ -81,10 +103,25 @@ export class Memory {
     return changed;
   }
 
+  /** The recall query's vector, from the cache when the same text was embedded lately. */
+  private async queryVector(query: string): Promise<Float32Array> {
+    const hit = this.queries.get(query);
+    if (hit) {
+      this.queries.delete(query);
+      this.queries.set(query, hit);
+      return hit;
+    }
+    const [vector] = await this.deps.embedder.embed([query], "query");
+    if (query.length > QUERY_CACHE_CHARS) return vector!;
+    this.queries.set(query, vector!);
+    if (this.queries.size > QUERY_CACHE) this.queries.delete(this.queries.keys().next().value!);
+    return vector!;
+  }
+
   /** Memories of this employee about this user (or everyone) most similar to `query`, within `budgetTokens`. */
   async recall(tenantId: string, q: { agentId: string; userKey: string; query: string; budgetTokens: number; excludeConversationId?: string }): Promise<Recalled[]> {
     if (q.budgetTokens <= 0 || !q.query.trim()) return [];
-    const [vector] = await this.deps.embedder.embed([q.query], "query");
+    const vector = await this.queryVector(q.query);
     return this.deps.db.withTenant(tenantId, async (tx) => {
       const filter = sql`agent_id = ${q.agentId}::uuid and user_key in (${q.userKey}, '')${
         q.excludeConversationId ? sql` and (kind <> 'summary' or conversation_id is distinct from ${q.excludeConversationId}::uuid)` : sql``

@@ -21,6 +21,8 @@ export async function recordedCall(
   ledger: Ledger,
   system: string,
   user: string,
+  /** keepLedger: an answered call's ledger is left to the caller, to write with what it does with the answer. */
+  opts: { keepLedger?: boolean } = {},
 ): Promise<string | null> {
   const caps = { daily: Number(agent.dailyBudgetUsd), monthly: Number(agent.monthlyBudgetUsd) };
   let bound: LinkBound | undefined;
@@ -30,17 +32,19 @@ export async function recordedCall(
     if (!verdict.allowed) return skipped(deps.log, agent, verdict.reason!);
     bound = budgetBound(ledger.prices, headroom(caps, spend));
   }
+  let answered = false;
   try {
     const request = { messages: [{ role: "system" as const, content: system }, { role: "user" as const, content: user }], temperature: 0 };
     const result = await deps.pool.chat(agent.models, request, { tenantId, bound });
     ledger.attempts(result.attempts, result);
+    answered = true;
     return result.content.trim();
   } catch (e) {
     ledger.attempts((e as { attempts?: Attempt[] }).attempts ?? [], null);
     if (e instanceof LlmChainError && e.kind === "budget") return skipped(deps.log, agent, e.message);
     throw e;
   } finally {
-    if (ledger.pending) await deps.db.withTenant(tenantId, (tx) => ledger.write(tx));
+    if (ledger.pending && !(answered && opts.keepLedger)) await deps.db.withTenant(tenantId, (tx) => ledger.write(tx));
   }
 }
 

@@ -1,6 +1,9 @@
 /** The guarded fetch against a real local server: per-hop checks, pinning, caps. */
 import { afterAll, describe, expect, test } from "bun:test";
+import { gzipSync } from "node:zlib";
 import { Outbound, OutboundRefused, refusalIn } from "./outbound.ts";
+
+const bomb = gzipSync(Buffer.alloc(100_000, 120));
 
 const hits: string[] = [];
 const server: ReturnType<typeof Bun.serve> = Bun.serve({
@@ -12,6 +15,8 @@ const server: ReturnType<typeof Bun.serve> = Bun.serve({
     if (pathname === "/to-loopback") return Response.redirect(`http://127.0.0.1:${server.port}/secret`, 302);
     if (pathname === "/to-named") return Response.redirect(`http://api.test:${server.port}/ok`, 307);
     if (pathname === "/big") return new Response("x".repeat(10_000));
+    if (pathname === "/bomb") return new Response(bomb, { headers: { "content-encoding": "gzip", "content-length": String(bomb.byteLength) } });
+    if (pathname === "/streamed") return new Response(new Blob(["x".repeat(10_000)]).stream());
     return new Response("ok");
   },
 });
@@ -52,6 +57,13 @@ describe("Outbound", () => {
     expect(await refused(out.fetch(`http://127.0.0.1:${server.port}/to-loopback`))).toBe("refused: more than 0 redirects");
     const big = await out.fetch(`http://127.0.0.1:${server.port}/big`);
     expect(await refused(big.text())).toBe("refused: response larger than 1000 bytes");
+    // A compressed body's declared length is not what it decodes to; an undeclared one is counted as it comes.
+    expect(bomb.byteLength).toBeLessThan(1000);
+    expect(await refused((await out.fetch(`http://127.0.0.1:${server.port}/bomb`)).text())).toBe("refused: response larger than 1000 bytes");
+    expect(await refused((await out.fetch(`http://127.0.0.1:${server.port}/streamed`)).text())).toBe("refused: response larger than 1000 bytes");
+    // Within the cap by its declared length: the body as sent, named by the URL asked for.
+    const small = await out.fetch(`http://127.0.0.1:${server.port}/x`);
+    expect([await small.text(), small.url]).toEqual(["ok", `http://127.0.0.1:${server.port}/x`]);
     expect(await refused(out.request(`http://127.0.0.1:${server.port}/x`, {}, () => "not for this skill"))).toBe("refused: not for this skill");
   });
 

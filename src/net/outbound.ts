@@ -112,6 +112,14 @@ function pinned(url: URL, address: string): URL {
 /** The response, its body erroring once more than `max` bytes have come through. */
 function capped(res: Response, max: number, url: URL): Response {
   if (!res.body) return res;
+  // A plain body whose declared length is within the cap cannot grow past it (fetch reads exactly
+  // content-length bytes): no stream in between. That is every API answer on the chat hot path
+  // (model, Telegram, Slack), where the JS transform per chunk was a measurable share of a message.
+  const declared = res.headers.get("content-length");
+  if (declared !== null && /^\d+$/.test(declared) && Number(declared) <= max && !res.headers.get("content-encoding")) {
+    Object.defineProperty(res, "url", { value: url.toString() });
+    return res;
+  }
   let seen = 0;
   const limit = new TransformStream<Uint8Array, Uint8Array>({
     transform(chunk, out) {

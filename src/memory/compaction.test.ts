@@ -1,0 +1,104 @@
+/**
+ * Compaction on both databases, through the real pool, the LLM mock and the real embedding model:
+ * batched (a block of turns per summary call, not a sliver of every turn), nothing dropped (every
+ * turn that leaves the unsummarised tail was in exactly one summarisation request), its usage and
+ * summary memory on record; and the turn context skips recall when the only memory is the
+ * conversation's own summary — within the tenant (RLS: another tenant sees nothing).
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { eq, sql } from "drizzle-orm";
+import pino from "pino";
+import { estimateTokens } from "../agent/tokens.ts";
+import { validate } from "../config/load.ts";
+import { agents, channels, conversationMemory, conversations, messages, tenants } from "../db/schema/index.ts";
+import { rowsOf } from "../db/set-sql.ts";
+import { LlmPool } from "../llm/pool.ts";
+import { openSemantic, type TestSemantic } from "../../test/support/semantic.ts";
+import { DB_KINDS, openTestDatabase, type TestDatabase } from "../../test/support/db.ts";
+import { type LlmMock, startLlmMock } from "../../test/support/llm.ts";
+import { EMBEDDINGS_CONFIG } from "../../test/support/models.ts";
+import { memoryStateIn, SUMMARY_SYSTEM } from "./compaction.ts";
+import { MemoryContext } from "./context.ts";
+
+const PRICES = { "mock/m": { input_per_mtok: 1, output_per_mtok: 2 } };
+const SUMMARY = "The user runs the Hamburg warehouse and discussed a series of orders.";
+
+describe.each(DB_KINDS)("compaction on %s Postgres", (kind) => {
+  let t: TestDatabase;
+  let s: TestSemantic;
+  let llm: LlmMock;
+  let pool: LlmPool;
+  let A: string;
+  let B: string;
+  const log = pino({ level: "silent" });
+
+  beforeAll(async () => {
+    t = await openTestDatabase(kind);
+    [A, B] = (await t.db.platform((tx) => tx.insert(tenants).values([{ slug: "acme", name: "Acme" }, { slug: "globex", name: "Globex" }]).returning({ id: tenants.id }))).map((r) => r.id) as [string, string];
+    s = await openSemantic(validate({ ...EMBEDDINGS_CONFIG, data_dir: t.dataDir }), t, log);
+    llm = await startLlmMock();
+    llm.replyAll("Noted.");
+    llm.on({ lastUser: "New turns:" }, { text: SUMMARY });
+    pool = new LlmPool([{ id: "mock", kind: "openai", baseUrl: llm.url, apiKey: "", timeoutMs: 10_000, maxConcurrency: 4 }]);
+  });
+  afterAll(async () => {
+    await s.stop();
+    await llm.stop();
+    await t.cleanup();
+  });
+
+  test("40 turns: a few batched summaries, every turn that left the tail summarised exactly once, usage and memory on record", async () => {
+    const { agent, conversationId } = await t.db.withTenant(A, async (tx) => {
+      const [agent] = await tx.insert(agents).values({ tenantId: A, slug: "ada", name: "Ada", models: ["mock/m"], contextTokens: 1200 }).returning();
+      const [ch] = await tx.insert(channels).values({ tenantId: A, agentId: agent!.id, kind: "telegram", name: "tg", mode: "polling", secrets: Buffer.from("x") }).returning();
+      const [c] = await tx.insert(conversations).values({ tenantId: A, agentId: agent!.id, channelId: ch!.id, chatKey: "c1" }).returning();
+      return { agent: agent!, conversationId: c!.id };
+    });
+    const ctx = new MemoryContext({ db: t.db, memory: s.memory, prices: PRICES, log, recallTokens: 0 });
+    const scope = { tenantId: A, agent, conversationId, userKey: "u1" };
+    const keep = ctx.keepTokens(scope);
+    const say = (role: "user" | "assistant", content: string) =>
+      t.db.withTenant(A, (tx) => tx.insert(messages).values({ tenantId: A, conversationId, role, content, tokens: estimateTokens(content), createdAt: sql`clock_timestamp()` }));
+    let total = 0;
+    for (let i = 1; i <= 40; i++) {
+      const question = `Turn ${i}: where does order ${4000 + i} stand, and who confirms the return of its pallet?`;
+      const answer = `Order ${4000 + i} left on Tuesday; the warehouse lead confirms pallet returns within a day.`;
+      await say("user", question);
+      await ctx.prompt(scope, [{ role: "user", content: question }]);
+      await say("assistant", answer);
+      ctx.afterTurn(scope, pool, estimateTokens(answer));
+      await ctx.idle();
+      total += estimateTokens(question) + estimateTokens(answer);
+    }
+
+    const requests = llm.journal().filter((r) => String(r.messages[0]?.content) === SUMMARY_SYSTEM);
+    // Each call after the first folds at least keep/2 tokens: a block, not one turn per turn.
+    expect(requests.length).toBeGreaterThan(0);
+    expect(requests.length).toBeLessThanOrEqual(1 + Math.floor(total / (keep - Math.floor(keep / 2))));
+    expect(requests.length).toBeLessThan(40 / 4);
+
+    const [cm] = await t.db.withTenant(A, (tx) => tx.select().from(conversationMemory).where(eq(conversationMemory.conversationId, conversationId)));
+    expect(cm!.summary).toBe(SUMMARY);
+    const rows = await t.db.withTenant(A, (tx) => tx.select().from(messages).where(eq(messages.conversationId, conversationId)).orderBy(messages.createdAt));
+    const summarised = rows.filter((r) => r.createdAt <= cm!.summarizedUntil!);
+    const tail = rows.filter((r) => r.createdAt > cm!.summarizedUntil!);
+    // Nothing dropped: each summarised turn went to the model in exactly one request; the tail still fits.
+    for (const r of summarised) expect(requests.filter((q) => String(q.lastUser).includes(r.content))).toHaveLength(1);
+    expect(summarised.length + tail.length).toBe(80);
+    expect(tail.reduce((n, r) => n + r.tokens, 0)).toBeLessThanOrEqual(keep);
+
+    // Usage of every summary call is on record; the summary memory is one, embedded, this conversation's.
+    const [usage] = await t.db.withTenant(A, (tx) => rowsOf<{ calls: number; mem: number; embedded: number }>(tx, sql`
+      select (select count(*)::int from llm_calls where agent_id = ${agent.id}::uuid) as calls,
+        (select count(*)::int from memories where conversation_id = ${conversationId}::uuid and kind = 'summary') as mem,
+        (select count(*)::int from memories where conversation_id = ${conversationId}::uuid and embedding is not null) as embedded`));
+    expect(usage).toEqual({ calls: requests.length, mem: 1, embedded: 1 });
+
+    // Recall has nothing to find for this conversation (its own summary is left out): no query embedding.
+    const state = (agentId: string, tenantId: string, conv: string) => t.db.withTenant(tenantId, (tx) => memoryStateIn(tx, tenantId, { agentId, conversationId: conv, userKey: "u1" }));
+    expect((await state(agent.id, A, conversationId)).hasMemories).toBe(false);
+    // Another conversation of the same user may recall it; another tenant sees nothing of it.
+    expect((await state(agent.id, A, crypto.randomUUID())).hasMemories).toBe(true);
+    expect(await state(agent.id, B, conversationId)).toEqual({ summary: "", hasMemories: false, unsummarisedTokens: 0 });
+  });
+});
