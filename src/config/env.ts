@@ -5,9 +5,16 @@
  * `KONSTRUCT_SERVER__PORT`.
  */
 import { readFileSync } from "node:fs";
-import { parse } from "yaml";
 import { KonstructError } from "../errors.ts";
 import { SECRET_KEYS, URL_KEYS } from "./schema.ts";
+
+// yaml costs several MB once loaded: plain numbers, booleans and words (all an environment usually
+// holds) are read without it, exactly as YAML 1.2's core schema reads them.
+const parse = (value: string): unknown => (require("yaml") as typeof import("yaml")).parse(value);
+const DECIMAL = /^-?\d+(\.\d+)?$/;
+const WORD = /^[A-Za-z_][\w.-]*$/;
+const TRUE = /^(?:[Tt]rue|TRUE)$/;
+const FALSE = /^(?:[Ff]alse|FALSE)$/;
 
 const PREFIX = "KONSTRUCT_";
 /** Variables that steer the loader itself rather than naming a key. */
@@ -51,6 +58,10 @@ function readSecretFile(name: string, file: string): string {
  */
 function coerce(key: string, value: string, fromFile: boolean): unknown {
   if (fromFile || SECRET_KEYS.has(key) || URL_KEYS.has(key) || value === "") return value;
+  if (DECIMAL.test(value)) return Number(value);
+  if (TRUE.test(value)) return true;
+  if (FALSE.test(value)) return false;
+  if (WORD.test(value)) return value;
   let parsed: unknown;
   try {
     parsed = parse(value);

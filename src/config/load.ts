@@ -5,7 +5,8 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { parse, YAMLParseError } from "yaml";
+// yaml costs several MB once loaded: required only when there is a file to read.
+const yaml = () => require("yaml") as typeof import("yaml");
 import type { z } from "zod";
 import { KonstructError } from "../errors.ts";
 import { applyEnv } from "./env.ts";
@@ -67,9 +68,9 @@ function readYaml(file: string): Record<string, unknown> {
   }
   let doc: unknown;
   try {
-    doc = parse(text, { prettyErrors: true, uniqueKeys: true });
+    doc = yaml().parse(text, { prettyErrors: true, uniqueKeys: true });
   } catch (e) {
-    const detail = e instanceof YAMLParseError ? e.message.split("\n")[0] : (e as Error).message;
+    const detail = e instanceof yaml().YAMLParseError ? e.message.split("\n")[0] : (e as Error).message;
     throw new KonstructError("config_invalid", `config: ${file}: invalid YAML: ${detail}`);
   }
   if (doc === null || doc === undefined) return {};

@@ -39,9 +39,12 @@ export async function openEmbeddedPglite(
   const cacheDir = opts.cacheDir ?? join(dirname(dir), ".konstruct-cache");
   const bundleFile = materialize(vectorBundlePath, cacheDir);
 
+  // initdb's module only serves a data dir without a cluster (and without a template): compiling it
+  // on every warm start cost ~1.5 MB of resident heap for nothing.
+  const needsInitdb = fresh && !opts.template;
   const [pgliteWasmModule, initdbWasmModule] = await Promise.all([
     compileWasm(materialize(pgliteWasmPath, cacheDir)),
-    compileWasm(materialize(initdbWasmPath, cacheDir)),
+    needsInitdb ? compileWasm(materialize(initdbWasmPath, cacheDir)) : undefined,
   ]);
 
   const vectorExt: Extension = {
@@ -57,7 +60,7 @@ export async function openEmbeddedPglite(
     dataDir: dir,
     ...(fresh && opts.template ? { loadDataDir: opts.template } : {}),
     pgliteWasmModule,
-    initdbWasmModule,
+    ...(initdbWasmModule ? { initdbWasmModule } : {}),
     fsBundle: Bun.file(materialize(pgliteDataPath, cacheDir)),
     extensions: { vector: vectorExt },
     postgresqlconf: [
@@ -66,6 +69,11 @@ export async function openEmbeddedPglite(
       // A new 16 MB WAL segment is not zero-filled first: that write stalled the pipeline for every
       // ~1,500 messages, and PGlite runs with fsync off, so preallocation bought nothing.
       "wal_init_zero=off",
+      // PGlite is one backend: Postgres sizes its lock tables, PGPROC array and sender slots by these,
+      // all in shared memory it touches at start (100 connections cost ~4 MB of idle RSS).
+      "max_connections=8",
+      "max_wal_senders=0",
+      "max_replication_slots=0",
     ],
   });
   // initdb leaves ~700 MB of garbage behind; collect it now rather than whenever the GC gets to it.

@@ -7,11 +7,15 @@
  * against at most 4,000 characters of the message.
  */
 import jsep, { type Expression } from "jsep";
-import { RE2JS } from "re2js";
+import type { RE2JS } from "re2js";
 import type { Signals } from "./types.ts";
 
 for (const [op, p] of [["OR", 1], ["or", 1], ["AND", 2], ["and", 2]] as const) jsep.addBinaryOp(op, p);
 for (const op of ["NOT", "not"]) jsep.addUnaryOp(op);
+
+// re2js costs several MB once loaded: loaded with the first pattern compiled, not at start — an
+// appliance without escalation rules keeps its idle memory.
+const re2 = (): typeof RE2JS => (require("re2js") as typeof import("re2js")).RE2JS;
 
 export const NUMERIC_SIGNALS = ["sentiment", "attempts", "repeats", "failures", "approvals_denied"] as const;
 export const BOOLEAN_SIGNALS = ["budget_stop"] as const;
@@ -80,7 +84,7 @@ function checkCall(n: Expression, patterns: Map<string, RE2JS>): void {
     const src = args[0]!.value as string;
     if (src.length > MAX_PATTERN) throw new ConditionError(`a pattern is at most ${MAX_PATTERN} characters`);
     try {
-      patterns.set(src, RE2JS.compile(src, RE2JS.CASE_INSENSITIVE));
+      patterns.set(src, re2().compile(src, re2().CASE_INSENSITIVE));
     } catch (e) {
       throw new ConditionError(`invalid pattern '${src}': ${(e as Error).message} (RE2 syntax: no lookaround, no backreferences)`);
     }

@@ -8,8 +8,12 @@
  * child, whose memory the server bounds.)
  */
 import { constants } from "node:buffer";
-import { inflateRawSync } from "node:zlib";
+import type * as Zlib from "node:zlib";
 import { KonstructError } from "../errors.ts";
+
+// node:zlib costs ~7 MB of resident memory once loaded; only a document being checked needs it (this
+// module is reached from knowledge.ts at start for its limits).
+const zlib = () => require("node:zlib") as typeof Zlib;
 
 export interface ZipLimits {
   maxEntries: number;
@@ -43,7 +47,7 @@ export function checkZip(bytes: Uint8Array, filename: string, limits: ZipLimits)
     if (e.method === 0) total += data.length;
     else if (e.method === 8) {
       try {
-        total += inflateRawSync(data, { maxOutputLength: Math.min(constants.MAX_LENGTH, Math.max(1, budget - total)) }).length;
+        total += zlib().inflateRawSync(data, { maxOutputLength: Math.min(constants.MAX_LENGTH, Math.max(1, budget - total)) }).length;
       } catch (err) {
         if (err instanceof RangeError) total = budget + 1;
         else refuse(`a damaged entry (${(err as Error).message})`);

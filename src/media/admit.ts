@@ -4,7 +4,8 @@
  * as plain text only when they are valid UTF-8 without NULs (a disguised binary has either). Every
  * refusal carries a sentence meant for the user, so the turn can answer it plainly.
  */
-import { fileTypeFromBuffer } from "file-type";
+// file-type (with strtok3 and its inflate) costs several MB once loaded: loaded with the first attachment.
+let fileType: Promise<typeof import("file-type")> | null = null;
 
 export type MediaKind = "image" | "document" | "audio";
 
@@ -28,7 +29,7 @@ const AUDIO = new Set(["audio/ogg", "audio/opus", "audio/mpeg", "audio/mp4", "au
 
 /** The MIME type the bytes really are, or undefined when nothing is recognised. */
 export async function sniff(bytes: Uint8Array): Promise<string | undefined> {
-  const found = await fileTypeFromBuffer(bytes);
+  const found = await (await (fileType ??= import("file-type"))).fileTypeFromBuffer(bytes);
   if (found) return found.mime;
   return isText(bytes) ? "text/plain" : undefined;
 }

@@ -36,8 +36,22 @@ describe("SecretBox", () => {
     dir.remove();
   });
 
+  test("secrets sealed by the libsodium-based releases still open; derived keys are unchanged", async () => {
+    // Made with libsodium-wrappers 0.8.4: crypto_secretbox_easy("xoxb-test-token ✓", nonce 100..123, key 1..32)
+    // and crypto_generichash(32, "konstruct:csrf", key).
+    const key = Buffer.from(new Uint8Array(32).map((_, i) => i + 1)).toString("base64");
+    const nonce = new Uint8Array(24).map((_, i) => 100 + i);
+    const box = Buffer.from("3zA22WOmeL5UF1ZG/qKdgCw5Teb+tzl5SqdWJBNBT4nCXW0=", "base64");
+    const sealed = new Uint8Array([1, ...nonce, ...box]);
+    const secrets = await SecretBox.open(key, "/tmp");
+    expect(secrets.unseal(sealed)).toBe("xoxb-test-token ✓");
+    expect(Buffer.from(secrets.deriveKey("csrf")).toString("hex")).toBe("b7f68187578479babde8e3445000705b72fb93a8a7e00ea5eac54e858a0855de");
+  });
+
   test("a malformed configured key refuses to start and names the key", async () => {
     await expect(SecretBox.open("not base64!!", "/tmp")).rejects.toThrow(/secrets\.key.*base64/);
+    // Characters a lenient decoder would skip are refused, as libsodium's decoder refused them.
+    await expect(SecretBox.open(`${Buffer.alloc(32, 1).toString("base64").slice(0, -4)}*AA=`, "/tmp")).rejects.toThrow(/secrets\.key.*base64/);
     await expect(SecretBox.open(Buffer.alloc(16).toString("base64"), "/tmp")).rejects.toThrow(/secrets\.key.*32 bytes/);
   });
 });

@@ -1,15 +1,29 @@
 /**
- * Secrets at rest: libsodium secretbox (XSalsa20-Poly1305) under one 32-byte master key.
+ * Secrets at rest: NaCl secretbox (XSalsa20-Poly1305) under one 32-byte master key.
  * Sealed layout: version byte (1) ‖ 24-byte nonce ‖ ciphertext. The key comes from `secrets.key`
  * (base64) or, when empty, from data_dir/secret.key, generated once with mode 0600. Replicas sharing
  * an external database must share the key, so they should set `secrets.key` (doctor warns).
  */
-import sodium from "libsodium-wrappers";
+// @noble's pure-JS secretbox and BLAKE2b give byte-for-byte libsodium's crypto_secretbox_easy and
+// crypto_generichash (box.test.ts pins vectors made with libsodium); libsodium-wrappers kept ~10 MB
+// of wasm and asm.js resident in every idle appliance.
+import { xsalsa20poly1305 } from "@noble/ciphers/salsa.js";
+import { blake2b } from "@noble/hashes/blake2.js";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { KonstructError } from "../errors.ts";
 
 const VERSION = 1;
+const NONCE_BYTES = 24;
+const MAC_BYTES = 16;
+const utf8 = new TextEncoder();
+const fromUtf8 = new TextDecoder("utf-8", { fatal: true });
+const randomBytes = (n: number) => crypto.getRandomValues(new Uint8Array(n));
+
+/** Keyed BLAKE2b (libsodium's crypto_generichash), `bytes` long. */
+export function keyedHash(bytes: number, message: string, key: Uint8Array): Uint8Array {
+  return blake2b(utf8.encode(message), { key, dkLen: bytes });
+}
 
 export class SecretBox {
   private constructor(
@@ -23,7 +37,7 @@ export class SecretBox {
     if (found) return found;
     const file = keyFile(dataDir);
     mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, `${sodium.to_base64(sodium.randombytes_buf(32), sodium.base64_variants.ORIGINAL)}\n`, {
+    writeFileSync(file, `${Buffer.from(randomBytes(32)).toString("base64")}\n`, {
       mode: 0o600,
       flag: "wx",
     });
@@ -37,7 +51,6 @@ export class SecretBox {
    * disagree on what a valid key is.
    */
   static async existing(configuredKey: string, dataDir: string): Promise<SecretBox | null> {
-    await sodium.ready;
     if (configuredKey) return new SecretBox(decodeKey(configuredKey, "secrets.key"), "config");
     const file = keyFile(dataDir);
     if (!existsSync(file)) return null;
@@ -45,8 +58,8 @@ export class SecretBox {
   }
 
   seal(plaintext: string): Uint8Array {
-    const nonce = sodium.randombytes_buf(sodium.crypto_secretbox_NONCEBYTES);
-    const box = sodium.crypto_secretbox_easy(sodium.from_string(plaintext), nonce, this.key);
+    const nonce = randomBytes(NONCE_BYTES);
+    const box = xsalsa20poly1305(this.key, nonce).encrypt(utf8.encode(plaintext));
     const out = new Uint8Array(1 + nonce.length + box.length);
     out[0] = VERSION;
     out.set(nonce, 1);
@@ -55,11 +68,11 @@ export class SecretBox {
   }
 
   unseal(sealed: Uint8Array): string {
-    const n = sodium.crypto_secretbox_NONCEBYTES;
-    if (sealed[0] !== VERSION || sealed.length < 1 + n + sodium.crypto_secretbox_MACBYTES)
+    const n = NONCE_BYTES;
+    if (sealed[0] !== VERSION || sealed.length < 1 + n + MAC_BYTES)
       throw new KonstructError("internal", "sealed secret has an unknown format");
     try {
-      return sodium.to_string(sodium.crypto_secretbox_open_easy(sealed.subarray(1 + n), sealed.subarray(1, 1 + n), this.key));
+      return fromUtf8.decode(xsalsa20poly1305(this.key, sealed.slice(1, 1 + n)).decrypt(sealed.slice(1 + n)));
     } catch {
       throw new KonstructError("internal", "sealed secret cannot be opened with this master key (was secrets.key changed?)");
     }
@@ -67,7 +80,7 @@ export class SecretBox {
 
   /** A key for one purpose (e.g. "csrf"), derived from the master key: replicas sharing it agree. */
   deriveKey(purpose: string): Uint8Array {
-    return sodium.crypto_generichash(32, sodium.from_string(`konstruct:${purpose}`), this.key);
+    return keyedHash(32, `konstruct:${purpose}`, this.key);
   }
 
   sealJson(value: unknown): Uint8Array {
@@ -82,12 +95,10 @@ export class SecretBox {
 export const keyFile = (dataDir: string) => join(dataDir, "secret.key");
 
 function decodeKey(b64: string, where: string): Uint8Array {
-  let key: Uint8Array;
-  try {
-    key = sodium.from_base64(b64, sodium.base64_variants.ORIGINAL);
-  } catch {
+  // Strict, as libsodium's decoder was: Buffer's own base64 decoding skips characters it does not know.
+  if (b64.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(b64))
     throw new KonstructError("config_invalid", `config: ${where}: master key is not valid base64`);
-  }
+  const key = new Uint8Array(Buffer.from(b64, "base64"));
   if (key.length !== 32) throw new KonstructError("config_invalid", `config: ${where}: master key must be 32 bytes`);
   return key;
 }

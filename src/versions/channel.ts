@@ -4,11 +4,10 @@
  * diff can say "changed" without any version holding a secret or a plain hash of one. A rollback sets
  * back everything but the credentials, which stay as they are now.
  */
-import sodium from "libsodium-wrappers";
 import { eq, sql } from "drizzle-orm";
 import { agents, channels } from "../db/schema/index.ts";
 import { KonstructError } from "../errors.ts";
-import type { SecretBox } from "../secrets/box.ts";
+import { keyedHash, type SecretBox } from "../secrets/box.ts";
 import type { VersionedKind } from "./store.ts";
 
 /** Snapshot keys of credentials start with this; diff.ts shows them as changed / unchanged only. */
@@ -16,7 +15,7 @@ export const SECRET_PREFIX = "secret ";
 
 export function channelKind(box: SecretBox): VersionedKind {
   const key = box.deriveKey("config-versions");
-  const fingerprint = (v: string) => sodium.to_hex(sodium.crypto_generichash(12, sodium.from_string(v), key));
+  const fingerprint = (v: string) => Buffer.from(keyedHash(12, v, key)).toString("hex");
   return {
     kind: "channel",
     noun: "channel",
