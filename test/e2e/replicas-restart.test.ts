@@ -110,7 +110,7 @@ test("a replica restarting next to a busy one provisions without deadlock; every
   expect(sent.map((ts) => posted.get(ts)).filter((n) => n !== 1)).toEqual([]);
   // Not one deadlock anywhere — also none a retry would have hidden (a start-up's, a lease renewal's).
   const sql = postgres(db.url, { max: 1 });
-  const [{ deadlocks }] = await sql`select deadlocks::int from pg_stat_database where datname = current_database()`;
+  const [row] = await sql<{ deadlocks: number }[]>`select deadlocks::int from pg_stat_database where datname = current_database()`;
   await sql.end();
-  expect(deadlocks).toBe(0);
+  expect(row?.deadlocks).toBe(0);
 }, 180_000);
