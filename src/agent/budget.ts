@@ -5,9 +5,9 @@
  * the rest pays for at the output price. A link that cannot be bounded that way is not called; a
  * link with no price in the table is free by definition (llm.prices) and is not bounded.
  *
- * Guarantee: a call never costs more than the headroom it was bounded by, so the spend passes a cap
- * by at most one bounded call (concurrent turns near a cap run one at a time, see loop.ts), and only
- * by what the provider's own token count adds to our estimate of the prompt.
+ * Guarantee: a call never costs more than the headroom it was bounded by — the call's reservation
+ * (reservations.ts), which concurrent calls on any replica cannot also spend — so the spend stays
+ * within a cap, up to what the provider's own token count adds to our estimate of the prompt.
  */
 import type { ChatRequest, LinkBound } from "../llm/types.ts";
 import { estimateTokens, messageTokens } from "./tokens.ts";
@@ -54,6 +54,21 @@ export function budgetBound(prices: PriceTable, room: Headroom | null): LinkBoun
     if (affordable < 1) return why();
     return { maxTokens: Math.min(affordable, request.maxTokens ?? Number.POSITIVE_INFINITY) };
   };
+}
+
+/** Output a call reserves for when the request sets no max_tokens: a capped agent's answers stop there. */
+export const RESERVED_OUTPUT_TOKENS = 8192;
+
+/** The most one call can cost: its dearest priced link, the prompt plus the output reserved for (0: all links free). */
+export function callCeiling(prices: PriceTable, models: string[], request: ChatRequest): number {
+  const prompt = promptTokens(request);
+  const output = request.maxTokens ?? RESERVED_OUTPUT_TOKENS;
+  let most = 0;
+  for (const m of models) {
+    const p = prices[m];
+    if (p) most = Math.max(most, (prompt * p.input_per_mtok + output * p.output_per_mtok) / 1_000_000);
+  }
+  return most;
 }
 
 /** Dollars as people read them: cents for ordinary amounts, every significant digit for tiny ones. */

@@ -13,7 +13,7 @@ import { Inbox } from "../gateway/inbox.ts";
 import type { Attempt, ChatRequest, ChatResult } from "../llm/types.ts";
 import { TurnJournal } from "./journal.ts";
 import { Ledger } from "./ledger.ts";
-import { KeyedMutex, runTurn } from "./loop.ts";
+import { runTurn } from "./loop.ts";
 import type { Tools } from "./tools.ts";
 
 describe.each(DB_KINDS)("turn journal on %s Postgres", (kind) => {
@@ -55,7 +55,7 @@ describe.each(DB_KINDS)("turn journal on %s Postgres", (kind) => {
         return "the result";
       },
     };
-    const deps = { db: t.db, pool, tools, log: pino({ level: "silent" }), nearCap: new KeyedMutex() };
+    const deps = { db: t.db, pool, tools, log: pino({ level: "silent" }) };
     const input = () => ({ tenantId, agent, conversationId, history: [{ role: "user" as const, content: "look it up" }], spend: { today: 0, month: 0 }, ledger: new Ledger({ tenantId, agentId: agent.id, conversationId }, {}) });
 
     // First life: the model asks for the tool; the response and its usage are written; the process dies in the tool.

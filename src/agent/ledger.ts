@@ -9,18 +9,21 @@ import type { Tx } from "../db/database.ts";
 import { type Part, rowsOf, statement } from "../db/set-sql.ts";
 import type { Attempt, ChatResult } from "../llm/types.ts";
 import { type AuditEntry, auditInsert } from "./audit.ts";
+import { settlePart } from "./reservations.ts";
 import { type CallRecord, callParts, costUsd, type PriceTable } from "./usage.ts";
 
 /** What a ledger has not written yet, as plain data (it can travel into a batched write). */
 export interface LedgerRows {
   calls: CallRecord[];
   audits: AuditEntry[];
+  /** Budget reservations of these calls, settled (deleted) with their usage rows (agent/reservations.ts). */
+  reservations: { tenantId: string; id: string }[];
 }
 
 /** The ledger's rows as statement parts, to write with other rows in one statement. */
 export function ledgerParts(rows: LedgerRows, now = new Date()): Part[] {
   const audits = auditInsert(rows.audits);
-  return [...callParts(rows.calls, now), audits && (["ledger_audit_in", audits] as const)];
+  return [...callParts(rows.calls, now), audits && (["ledger_audit_in", audits] as const), settlePart(rows.reservations)];
 }
 
 interface Scope {
@@ -32,6 +35,8 @@ interface Scope {
 export class Ledger {
   private calls: CallRecord[] = [];
   private audits: AuditEntry[] = [];
+  private reservations: string[] = [];
+  private unwritten = 0;
   /** USD recorded through this ledger, written or not: the turn's own spend for budget checks. */
   spent = 0;
 
@@ -51,6 +56,7 @@ export class Ledger {
       const completionTokens = won ? result.usage.completionTokens : 0;
       const cost = costUsd(this.prices, a.provider, a.model, promptTokens, completionTokens);
       this.spent += cost;
+      this.unwritten += cost;
       this.calls.push({ tenantId, agentId, conversationId, provider: a.provider, model: a.model, ok: a.ok, error: a.error, promptTokens, completionTokens, latencyMs: a.latencyMs, costUsd: cost });
       this.audits.push({
         tenantId,
@@ -75,15 +81,32 @@ export class Ledger {
     this.audits.push({ ...entry, data: { ...this.tag, ...entry.data }, tenantId: this.scope.tenantId, agentId: this.scope.agentId, conversationId: this.scope.conversationId });
   }
 
+  /** A budget reservation made for a call of this turn: settled when the ledger is written. */
+  reserved(id: string): void {
+    this.reservations.push(id);
+  }
+
+  /** USD of calls whose rows are not written yet (not in the recorded usage). */
+  get unrecorded(): number {
+    return this.unwritten;
+  }
+
+  /** Reservations not settled yet (their calls' cost is already in `spent`). */
+  get held(): string[] {
+    return this.reservations;
+  }
+
   get pending(): boolean {
-    return this.calls.length + this.audits.length > 0;
+    return this.calls.length + this.audits.length + this.reservations.length > 0;
   }
 
   /** Hands over what is not written yet; the caller writes it (ledgerParts) in its transaction. */
   take(): LedgerRows {
-    const rows = { calls: this.calls, audits: this.audits };
+    const rows = { calls: this.calls, audits: this.audits, reservations: this.reservations.map((id) => ({ tenantId: this.scope.tenantId, id })) };
     this.calls = [];
     this.audits = [];
+    this.reservations = [];
+    this.unwritten = 0;
     return rows;
   }
 

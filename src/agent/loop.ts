@@ -3,10 +3,9 @@
  * max_tool_iterations round trips → the reply text. The caller loads the window and the spend so
  * far (one transaction with the user's turn) and writes the ledger with the reply.
  *
- * Budgets are a hard stop: no call is made once a cap is reached, and each call's max_tokens is
- * bounded by what is left at its model's price (budget.ts). Concurrent turns of one agent could each
- * pass the check and overshoot together, so when an agent is close to its cap its calls run one at
- * a time and re-read the spend first: the overshoot is at most the one bounded call that crossed.
+ * Budgets are a hard stop: no call is made once a cap is reached, and each call of an agent with a
+ * cap first reserves the most it can cost, cluster-wide (reservations.ts), and is bounded by that at
+ * its model's price (budget.ts): concurrent turns — on any replica — cannot spend the same headroom.
  *
  * With a journal (agent/journal.ts) a turn resumed after a crash replays the model responses and
  * tool results an earlier run recorded instead of calling the model (and paying) again.
@@ -26,16 +25,15 @@ import { systemPrompt } from "./prompt.ts";
 import { isPause, type ToolContext, type ToolPause, type Tools, type TurnScope } from "./tools.ts";
 import type { TurnContext } from "./turn-context.ts";
 import { estimateTokens, messageTokens } from "./tokens.ts";
-import { budgetBound, headroom } from "./budget.ts";
-import { agentSpend, checkBudget, type Spend } from "./usage.ts";
+import { budgetBound, callCeiling, headroom } from "./budget.ts";
+import { reserve } from "./reservations.ts";
+import { checkBudget, type Spend } from "./usage.ts";
 
 export interface TurnDeps {
   db: Database;
   pool: Pick<LlmPool, "chat">;
   tools: Tools;
   log: Logger;
-  /** Per-agent serialisation near the budget cap (see above); one per process. */
-  nearCap: KeyedMutex;
   /** Memory and knowledge around the call (agent/turn-context.ts); none = the persona prompt alone. */
   context?: TurnContext;
   /**
@@ -85,9 +83,6 @@ export type TurnOutcome =
   | { kind: "budget_stop"; reason: string }
   | { kind: "failed"; error: string }
   | { kind: "paused"; request: ToolPause["pause"]; state: TurnState };
-
-/** Remaining budget below this share of a cap switches the agent's calls to one at a time. */
-const NEAR_CAP = 0.1;
 
 export async function runTurn(deps: TurnDeps, input: TurnInput): Promise<TurnOutcome> {
   const { agent, ledger } = input;
@@ -147,13 +142,21 @@ export async function runTurn(deps: TurnDeps, input: TurnInput): Promise<TurnOut
   for (let round = first; ; round++) {
     // The last round offers no tools, so the model has to answer in words.
     const offered = round < agent.maxToolIterations ? await deps.tools.specs(ctx) : [];
-    const call = async (spend: Spend) => {
-      const spent = { today: spend.today + ledger.spent, month: spend.month + ledger.spent };
+    const call = async (): Promise<{ stop?: string; result?: ChatResult & { attempts: Attempt[] } }> => {
+      const spent = { today: input.spend.today + ledger.spent, month: input.spend.month + ledger.spent };
       const verdict = checkBudget(caps, spent);
       if (!verdict.allowed) return { stop: verdict.reason! };
-      const bound = budgetBound(ledger.prices, headroom(caps, spent));
       const request = { messages: [system, ...input.history, ...scratch], tools: offered.length ? offered : undefined };
-      return { result: await deps.pool.chat(agent.models, request, { signal: input.signal, tenantId: input.tenantId, bound }) };
+      let room = headroom(caps, spent);
+      if (room) {
+        // Decided on recorded usage and every replica's reservations, not on the figure read at the turn's start.
+        const want = callCeiling(ledger.prices, agent.models, request);
+        const r = await reserve(deps.db, { tenantId: input.tenantId, agentId: agent.id, caps, own: ledger.unrecorded, mine: ledger.held, want, signal: input.signal });
+        if ("stop" in r) return { stop: r.stop };
+        if (r.id) ledger.reserved(r.id);
+        room = r.room;
+      }
+      return { result: await deps.pool.chat(agent.models, request, { signal: input.signal, tenantId: input.tenantId, bound: budgetBound(ledger.prices, room) }) };
     };
     const recorded = input.resume ? undefined : input.journal?.recorded(round);
     if (recorded && offered.length) {
@@ -165,17 +168,8 @@ export async function runTurn(deps: TurnDeps, input: TurnInput): Promise<TurnOut
     }
     let step: { stop?: string; result?: ChatResult & { attempts: Attempt[] } };
     try {
-      step = nearCap(caps, input.spend, ledger.spent)
-        ? await deps.nearCap.run(agent.id, async () => {
-            // Others may have spent meanwhile: decide on the recorded figure, and record at once.
-            const fresh = await deps.db.withTenant(input.tenantId, (tx) => agentSpend(tx, agent.id));
-            const out = await call({ today: fresh.today - ledger.spent, month: fresh.month - ledger.spent });
-            if (out.result) ledger.attempts(out.result.attempts, out.result);
-            if (ledger.pending) await deps.db.withTenant(input.tenantId, (tx) => ledger.write(tx));
-            return { ...out, recorded: true };
-          })
-        : await call(input.spend);
-      if (step.result && !("recorded" in step)) ledger.attempts(step.result.attempts, step.result);
+      step = await call();
+      if (step.result) ledger.attempts(step.result.attempts, step.result);
     } catch (e) {
       ledger.attempts((e as { attempts?: Attempt[] }).attempts ?? [], null);
       if (input.signal?.aborted) return { kind: "failed", error: "cancelled" };
@@ -218,11 +212,6 @@ function withImages(history: ChatMessage[], images: ImageInput[] | undefined): C
   const last = history.at(-1);
   if (!images?.length || last?.role !== "user") return history;
   return [...history.slice(0, -1), { ...last, images }];
-}
-
-function nearCap(caps: { daily: number; monthly: number }, spend: Spend, own: number): boolean {
-  const close = (cap: number, spent: number) => cap > 0 && cap - (spent + own) < cap * NEAR_CAP;
-  return close(caps.daily, spend.today) || close(caps.monthly, spend.month);
 }
 
 /** Runs functions one at a time per key. */

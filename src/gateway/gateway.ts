@@ -12,7 +12,7 @@ import { randomUUID } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Logger } from "pino";
-import { KeyedMutex, type TurnDeps } from "../agent/loop.ts";
+import type { TurnDeps } from "../agent/loop.ts";
 import { NO_TOOLS, type Tools } from "../agent/tools.ts";
 import type { TurnContext } from "../agent/turn-context.ts";
 import type { Config } from "../config/schema.ts";
@@ -120,7 +120,7 @@ export async function createGateway(opts: GatewayOptions) {
   const built = skills
     ? lazyTools(async () => (await import("../tools/build.ts")).buildTools({ config, db, secrets: opts.secrets, log, catalog: skills, outbox, connection, resolver: opts.resolver, fetch: opts.outbound.fetch, providers: opts.toolProviders }))
     : null;
-  const turn: TurnDeps = { db, pool, tools: opts.tools ?? built ?? NO_TOOLS, log, nearCap: new KeyedMutex(), context: opts.context, preroute: opts.preroute };
+  const turn: TurnDeps = { db, pool, tools: opts.tools ?? built ?? NO_TOOLS, log, context: opts.context, preroute: opts.preroute };
   const approvals = new ApprovalFlow({ db, inbox, outbox, turn, prices: config.llm.prices, log, ttlMs: config.approvals.ttl_minutes * 60_000, approvers: tenantApprovers(config, db), connection, jobs: opts.jobs, decided: opts.approvalDecided });
   // A job active this long died with its process: pg-boss retries it, and settle() finds it stranded.
   opts.jobs.define<ApprovalJob>(APPROVAL_QUEUE, { policy: "stately", expireInSeconds: 300, retryLimit: 3, retryDelay: 130, handler: (d) => approvals.settle(d.tenantId, d.approvalId) });

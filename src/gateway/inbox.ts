@@ -139,15 +139,21 @@ export class Inbox {
       .where(eq(inboundEvents.id, id));
   }
 
-  /** Extends this process's claims on events it is still working on. */
+  /**
+   * Extends this process's claims on events it is still working on. Rows another transaction holds
+   * are skipped, not waited for: that is a flush finishing them (it locks many rows in its own
+   * order — waiting here deadlocked with it) or a takeover; neither needs the renewal.
+   */
   async renew(tenantId: string, ids: string[]): Promise<void> {
     if (!ids.length) return;
-    await this.db.withTenant(tenantId, (tx) =>
-      tx
-        .update(inboundEvents)
-        .set({ leaseUntil: this.leaseEnd() })
-        .where(and(inArray(inboundEvents.id, ids), eq(inboundEvents.owner, this.owner), eq(inboundEvents.status, "processing"))),
-    );
+    await this.db.withTenant(tenantId, (tx) => {
+      const mine = tx
+        .select({ id: inboundEvents.id })
+        .from(inboundEvents)
+        .where(and(inArray(inboundEvents.id, ids), eq(inboundEvents.owner, this.owner), eq(inboundEvents.status, "processing")))
+        .for("no key update", { skipLocked: true });
+      return tx.update(inboundEvents).set({ leaseUntil: this.leaseEnd() }).where(inArray(inboundEvents.id, mine));
+    });
   }
 
   /** Every claimable unfinished event of every tenant, oldest first per tenant. */

@@ -66,7 +66,7 @@ export interface CompletedTurn {
 export const COMPLETE_TURN: BatchOp<CompletedTurn, Prepared> = {
   name: "turn.complete",
   run(tx, tenantId, turns) {
-    const ledger = { calls: turns.flatMap((t) => t.ledger.calls), audits: turns.flatMap((t) => t.ledger.audits) };
+    const ledger = { calls: turns.flatMap((t) => t.ledger.calls), audits: turns.flatMap((t) => t.ledger.audits), reservations: turns.flatMap((t) => t.ledger.reservations) };
     const assistant = turns.map((t) => ({ conversationId: t.conversationId, inboundEventId: t.inboundEventId, content: t.reply.text }));
     return prepareMany(
       tx,

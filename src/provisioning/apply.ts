@@ -38,7 +38,33 @@ export interface ProvisionSummary {
   unscopedWhatsApp: string[];
 }
 
+/**
+ * Idempotent, so a transaction Postgres chose as a deadlock victim (40P01) — a replica provisioning
+ * while others start too or serve — is simply run again (bounded) instead of failing the start.
+ */
 export async function applyProvisioning(
+  cfg: Pick<Config, "tenants" | "llm">,
+  db: Database,
+  box: SecretBox,
+  log: Logger,
+): Promise<ProvisionSummary> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await provisionOnce(cfg, db, box, log);
+    } catch (e) {
+      if (attempt >= 3 || !isDeadlock(e)) throw e;
+      log.warn({ attempt }, "provisioning was a deadlock victim; trying again");
+      await Bun.sleep(100 * attempt + Math.random() * 100);
+    }
+  }
+}
+
+function isDeadlock(e: unknown): boolean {
+  for (let c = e as { code?: unknown; cause?: unknown } | undefined, i = 0; c && i < 4; c = c.cause as typeof c, i++) if (c.code === "40P01") return true;
+  return false;
+}
+
+async function provisionOnce(
   cfg: Pick<Config, "tenants" | "llm">,
   db: Database,
   box: SecretBox,
@@ -58,7 +84,7 @@ export async function applyProvisioning(
       };
       await tx.insert(llmProviders).values(row).onConflictDoUpdate({
         target: llmProviders.id,
-        set: { ...row, updatedAt: sql`now()` },
+        set: { ...withoutKeys(row, "id"), updatedAt: sql`now()` },
       });
       summary.providers++;
     }
@@ -112,7 +138,7 @@ export async function applyProvisioning(
         const [agent] = await tx
           .insert(agents)
           .values(values)
-          .onConflictDoUpdate({ target: [agents.tenantId, agents.slug], set: { ...values, updatedAt: sql`now()`, heartbeatLastAt: HEARTBEAT_FROM_NOW } })
+          .onConflictDoUpdate({ target: [agents.tenantId, agents.slug], set: { ...withoutKeys(values, "tenantId", "slug"), updatedAt: sql`now()`, heartbeatLastAt: HEARTBEAT_FROM_NOW } })
           .returning({ id: agents.id });
         // Unchanged at restart = no new version (recordAgentVersion compares with the latest).
         await recordAgentVersion(tx, agent!.id, "config", "config");
@@ -151,6 +177,19 @@ export async function applyProvisioning(
   return summary;
 }
 
+/**
+ * An upsert's SET without the conflict key. Naming a column of a unique key in SET, even unchanged,
+ * makes Postgres lock the existing row FOR UPDATE, which waits for — and blocks — every FOR KEY
+ * SHARE a foreign-key check takes: a busy replica's turns reference the agent and the channel, so a
+ * replica starting next to it deadlocked with them (agent locked, waiting for the channel a turn
+ * holds, which waits for the agent). Without the keys the lock is FOR NO KEY UPDATE: no conflict.
+ */
+function withoutKeys<T extends Record<string, unknown>, K extends keyof T>(values: T, ...keys: K[]): Omit<T, K> {
+  const out: Record<string, unknown> = { ...values };
+  for (const k of keys) delete out[k as string];
+  return out as Omit<T, K>;
+}
+
 async function upsertChannel(tx: Tx, tenantId: string, agentId: string, c: ChannelConfig, box: SecretBox): Promise<string> {
   const { settings, secrets } = splitChannel(c);
   const values = {
@@ -166,7 +205,7 @@ async function upsertChannel(tx: Tx, tenantId: string, agentId: string, c: Chann
   const [row] = await tx
     .insert(channels)
     .values(values)
-    .onConflictDoUpdate({ target: [channels.tenantId, channels.name], set: { ...values, updatedAt: sql`now()` } })
+    .onConflictDoUpdate({ target: [channels.tenantId, channels.name], set: { ...withoutKeys(values, "tenantId", "name"), updatedAt: sql`now()` } })
     .returning({ id: channels.id });
   return row!.id;
 }
@@ -190,7 +229,7 @@ async function upsertSecrets(tx: Tx, tenantId: string, secrets: Record<string, s
   const names = Object.keys(secrets);
   for (const name of names) {
     const values = { tenantId, name, value: box.seal(secrets[name]!), source: "config" };
-    await tx.insert(tenantSecrets).values(values).onConflictDoUpdate({ target: [tenantSecrets.tenantId, tenantSecrets.name], set: { ...values, updatedAt: sql`now()` } });
+    await tx.insert(tenantSecrets).values(values).onConflictDoUpdate({ target: [tenantSecrets.tenantId, tenantSecrets.name], set: { ...withoutKeys(values, "tenantId", "name"), updatedAt: sql`now()` } });
   }
   await tx
     .delete(tenantSecrets)

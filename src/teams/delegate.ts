@@ -82,7 +82,7 @@ export function createTeams(deps: TeamDeps) {
       : `(${s.agent.name} could not answer: ${out.error})`;
     const answered: AuditEntry = { ...base, kind: "team.delegate", agentId: s.agent.id, summary: `${s.agent.slug} → ${t.coordinator.slug}`, data: { ...link, from: s.agent.slug, to: t.coordinator.slug, direction: "answer", outcome: out.kind, text: answer } };
     const rows = ledger.take();
-    await deps.db.withTenant(tenantId, (tx) => rowsOf(tx, statement(ledgerParts({ calls: rows.calls, audits: [...rows.audits, answered] }))));
+    await deps.db.withTenant(tenantId, (tx) => rowsOf(tx, statement(ledgerParts({ ...rows, audits: [...rows.audits, answered] }))));
     return `${s.agent.name} (${s.agent.slug}) answered:\n${answer}`;
   }
 

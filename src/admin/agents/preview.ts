@@ -79,7 +79,7 @@ function readOnly(tools: Tools): Tools {
 
 /** Keeps a copy of everything written, so the panel can show the turn's usage. */
 class KeptLedger extends Ledger {
-  readonly kept: LedgerRows = { calls: [], audits: [] };
+  readonly kept: LedgerRows = { calls: [], audits: [], reservations: [] };
   override take(): LedgerRows {
     const rows = super.take();
     this.kept.calls.push(...rows.calls);

@@ -35,6 +35,7 @@ export const TENANT_TABLES = [
   "approvals",
   "attachments",
   "audit_log",
+  "budget_reservations",
   "canned_replies",
   "channel_cursors",
   "channels",

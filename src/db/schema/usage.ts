@@ -49,6 +49,23 @@ export const usageDaily = pgTable(
   (t) => [primaryKey({ columns: [t.tenantId, t.agentId, t.day, t.provider, t.model] })],
 );
 
+/**
+ * The most a model call in flight may cost, held against the agent's caps until the call's usage is
+ * recorded (same transaction) or `expiresAt` passes (src/agent/reservations.ts).
+ */
+export const budgetReservations = pgTable(
+  "budget_reservations",
+  {
+    tenantId: uuid("tenant_id").notNull(),
+    id: uuid("id").notNull(),
+    agentId: uuid("agent_id").notNull(),
+    usd: numeric("usd", { precision: 20, scale: 9 }).notNull(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.id] }), index("budget_reservations_agent").on(t.tenantId, t.agentId, t.expiresAt)],
+);
+
 export const auditLog = pgTable(
   "audit_log",
   {
