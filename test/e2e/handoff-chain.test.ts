@@ -177,6 +177,12 @@ describe.each(DB_KINDS)("handoff escalation chain and business hours on %s Postg
     await t.app.jobs.send(HANDOFF_QUEUE, { tenantId: tenant.globex, handoffId: id, step: "notify" });
     await t.app.jobs.settled(HANDOFF_QUEUE, 30_000);
     expect(tg.botReplies(7402, bot(1)).filter((r) => r.visible.startsWith("Wir sind gerade"))).toHaveLength(1);
+    // Waiting an hour while closed is no lateness: the inbox's SLA colour counts business minutes.
+    await t.app.db.withTenant(tenant.globex!, (tx) => tx.update(handoffs).set({ createdAt: new Date(Date.now() - 3_600_000) }).where(eq(handoffs.id, id)));
+    const list = await (await admin.globex!.fetch(`/admin/inbox/list?tenant=${tenant.globex}&tab=waiting`, { headers: { accept: "text/html" } })).text();
+    expect(list).toContain(`href="/admin/inbox/${id}?tenant=${tenant.globex}"`);
+    expect(list).toContain('class="sla-ok"');
+    expect(list).not.toContain("sla-late");
     // Acme has no hours: its users are never told of a wait.
     expect(tg.botReplies(7401, bot(0)).filter((r) => r.visible.includes("business hours"))).toHaveLength(0);
   });
