@@ -285,6 +285,7 @@ function CONSOLE_ROWS(): Row[] {
     { route: "GET /admin/inbox/settings", expect: ADMIN, query: acme },
     // No channel: the destination is removed (inbox only).
     { route: "POST /admin/inbox/settings", expect: ADMIN_POST, query: acme, body: () => ({ channel_id: "", chat: "", timeout_minutes: "0" }) },
+    { route: "POST /admin/inbox/hours", expect: ADMIN_POST, query: acme, body: () => ({ timezone: "Europe/Berlin", mon: "09:00-17:00", language: "en" }) },
     { route: "GET /admin/inbox/canned", expect: ADMIN, query: acme },
     { route: "POST /admin/inbox/canned", expect: ADMIN_POST, query: acme, body: () => ({ title: unique("c-"), body: "We will get back to you." }) },
     { route: "POST /admin/inbox/canned/:id/delete", expect: ADMIN_POST, query: acme, params: async (f) => ({ id: await aCanned(f) }) },

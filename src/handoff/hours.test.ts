@@ -3,7 +3,7 @@
  * DST change, and a timeout that counts open minutes only; bad input is named by field.
  */
 import { describe, expect, test } from "bun:test";
-import { type BusinessHours, businessDeadline, checkHours, isOpen, nextOpening, parseRanges } from "./hours.ts";
+import { type BusinessHours, businessDeadline, businessMinutes, checkHours, isOpen, nextOpening, parseRanges } from "./hours.ts";
 import { openingWhen, USER_TEXT } from "./user-text.ts";
 
 const office: BusinessHours = {
@@ -59,6 +59,9 @@ describe("business hours", () => {
     expect(businessDeadline(office, at("2026-12-07T08:00:00Z"), 45)?.toISOString()).toBe("2026-12-07T08:45:00.000Z");
     // Across the lunch break.
     expect(businessDeadline(office, at("2026-12-11T10:50:00Z"), 20)?.toISOString()).toBe("2026-12-11T12:10:00.000Z");
+    // The SLA's open minutes: Friday 16:50 → Monday 09:20 is 10 + 20.
+    expect(businessMinutes(office, at("2026-12-11T15:50:00Z"), at("2026-12-14T08:20:00Z"))).toBe(30);
+    expect(businessMinutes(office, at("2026-12-12T10:00:00Z"), at("2026-12-13T10:00:00Z"))).toBe(0);
     // Never open: null rather than a hang.
     expect(businessDeadline({ ...office, week: {} }, at("2026-12-07T08:00:00Z"), 5)).toBeNull();
   });

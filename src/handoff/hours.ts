@@ -122,3 +122,16 @@ export function businessDeadline(h: BusinessHours, start: Date, minutes: number)
   }
   return null;
 }
+
+/** Open minutes between `from` and `to` (the inbox's SLA colour counts these); bounded like the other walks. */
+export function businessMinutes(h: BusinessHours, from: Date, to: Date): number {
+  let t = from.getTime();
+  const end = to.getTime();
+  let open = 0;
+  for (let i = 0; i < MAX_STEPS && t < end; i++) {
+    const s = state(h, t);
+    if (s.open) open += Math.min(s.until, end) - t;
+    t = s.until;
+  }
+  return open / 60_000;
+}

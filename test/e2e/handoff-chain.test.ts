@@ -93,7 +93,7 @@ describe.each(DB_KINDS)("handoff escalation chain and business hours on %s Postg
     const wrongChat = await post("acme", "/admin/inbox/settings", { channel_id: staff.channelId, chat: ws.channel, timeout_minutes: "5", channel_id_2: acmeTg.channelId, chat_2: "C0NOTTG", timeout_minutes_2: "0" });
     expect(wrongChat.status).toBe(400);
     expect(await wrongChat.text()).toContain("a Telegram chat id");
-    const ok = await post("acme", "/admin/inbox/settings", { channel_id: staff.channelId, chat: ws.channel, timeout_minutes: "5", channel_id_2: acmeTg.channelId, chat_2: String(ACME_GROUP), timeout_minutes_2: "0" });
+    const ok = await post("acme", "/admin/inbox/settings", { channel_id: staff.channelId, chat: ws.channel, timeout_minutes: "5", channel_id_2: acmeTg.channelId, chat_2: String(ACME_GROUP), timeout_minutes_2: "7" });
     expect(ok.status).toBe(303);
     expect((await post("globex", "/admin/inbox/settings", { channel_id: globexTg.channelId, chat: String(GLOBEX_GROUP), timeout_minutes: "10" })).status).toBe(303);
     const page = await (await admin.acme!.fetch(`/admin/inbox/settings?tenant=${tenant.acme}`, { headers: { accept: "text/html" } })).text();
@@ -129,10 +129,17 @@ describe.each(DB_KINDS)("handoff escalation chain and business hours on %s Postg
     expect(asked()).toBe(1);
     await eventually(() => tg.botReplies(7401, bot(0)).find((r) => r.visible === TIMEOUT_TEXT), 15_000, "user told");
     expect((await handoff("acme", id)).noticeLevel).toBe(1);
-    // The second step has no timeout: nothing more is queued, and running the first again sends nothing twice.
+    // Running the first step's timeout again sends nothing twice.
     await t.app.jobs.send(HANDOFF_QUEUE, { tenantId: tenant.acme, handoffId: id, step: "timeout", level: 0 });
     await t.app.jobs.settled(HANDOFF_QUEUE, 30_000);
     expect(tg.botReplies(ACME_GROUP, bot(0)).filter((r) => r.visible.includes("nobody took it yet"))).toHaveLength(1);
+    // The last step's timeout (7 wall minutes: acme has no business hours) announces it there again, summary included.
+    const raw = t.app.db.driver.raw;
+    const [due] = await eventually(() => raw.query<{ s: number }>(`select extract(epoch from start_after - created_on)::float8 as s from pgboss.job where name = $1 and singleton_key = $2`, timeoutJob(id, 1)).then((r) => (r.length ? r : undefined)), 15_000, "step 2 timeout queued");
+    expect(Math.abs(due!.s - 420)).toBeLessThan(10);
+    await runTimeout(id, 1);
+    const again = await eventually(() => tg.botReplies(ACME_GROUP, bot(0)).find((r) => r.visible.includes("Still waiting for a person")), 15_000, "announced again");
+    expect(again.visible).toContain("Summary: Order 99 is late; the user wants a person.");
     expect(tg.botReplies(7401, bot(0)).filter((r) => r.visible === TIMEOUT_TEXT)).toHaveLength(1);
     expect(asked()).toBe(1);
 
@@ -170,6 +177,12 @@ describe.each(DB_KINDS)("handoff escalation chain and business hours on %s Postg
     await t.app.jobs.send(HANDOFF_QUEUE, { tenantId: tenant.globex, handoffId: id, step: "notify" });
     await t.app.jobs.settled(HANDOFF_QUEUE, 30_000);
     expect(tg.botReplies(7402, bot(1)).filter((r) => r.visible.startsWith("Wir sind gerade"))).toHaveLength(1);
+    // Waiting an hour while closed is no lateness: the inbox's SLA colour counts business minutes.
+    await t.app.db.withTenant(tenant.globex!, (tx) => tx.update(handoffs).set({ createdAt: new Date(Date.now() - 3_600_000) }).where(eq(handoffs.id, id)));
+    const list = await (await admin.globex!.fetch(`/admin/inbox/list?tenant=${tenant.globex}&tab=waiting`, { headers: { accept: "text/html" } })).text();
+    expect(list).toContain(`href="/admin/inbox/${id}?tenant=${tenant.globex}"`);
+    expect(list).toContain('class="sla-ok"');
+    expect(list).not.toContain("sla-late");
     // Acme has no hours: its users are never told of a wait.
     expect(tg.botReplies(7401, bot(0)).filter((r) => r.visible.includes("business hours"))).toHaveLength(0);
   });

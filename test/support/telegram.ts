@@ -63,7 +63,8 @@ export interface UserMessageOptions {
 }
 export interface BotReply {
   message_id: number;
-  reply_markup?: { inline_keyboard: { text: string; callback_data?: string; url?: string }[][] };
+  /** A link button has `url` and no callback_data (typed as always there, for the many callback tests). */
+  reply_markup?: { inline_keyboard: { text: string; callback_data: string; url?: string }[][] };
   chat_id: number;
   /** As sent (HTML when parse_mode is HTML). */
   text: string;

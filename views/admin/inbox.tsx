@@ -24,13 +24,17 @@ export function waited(from: Date, now: Date): string {
   return `${Math.floor(min / 60)} h ${min % 60} min`;
 }
 
+/** Minutes that count for the SLA since `from`: the tenant's business minutes when it has hours. */
+export type SlaClock = (from: Date, now: Date) => number;
+const wallMinutes: SlaClock = (from, now) => (now.getTime() - from.getTime()) / 60_000;
+
 /** SLA colour of a waiting handoff: fine under 5 minutes, late from 15. */
-const sla = (from: Date, now: Date) => {
-  const min = (now.getTime() - from.getTime()) / 60_000;
+const sla = (from: Date, now: Date, clock: SlaClock = wallMinutes) => {
+  const min = clock(from, now);
   return min >= 15 ? "sla-late" : min >= 5 ? "sla-warn" : "sla-ok";
 };
 
-export function InboxView(p: { scope: Scope; tab: InboxTab; rows: InboxRow[] | null; counts: { waiting: number; mine: number }; now: Date; flash?: string; admin: boolean }): JSX.Element {
+export function InboxView(p: { scope: Scope; tab: InboxTab; rows: InboxRow[] | null; counts: { waiting: number; mine: number }; now: Date; flash?: string; admin: boolean; clock?: SlaClock }): JSX.Element {
   const q = `tenant=${p.scope.tenantId}`;
   return (
     <section>
@@ -50,14 +54,14 @@ export function InboxView(p: { scope: Scope; tab: InboxTab; rows: InboxRow[] | n
               </a>
             ))}
           </nav>
-          <InboxList tenantId={p.scope.tenantId} tab={p.tab} rows={p.rows} now={p.now} />
+          <InboxList tenantId={p.scope.tenantId} tab={p.tab} rows={p.rows} now={p.now} clock={p.clock} />
         </>
       )}
     </section>
   );
 }
 
-export function InboxList(p: { tenantId: string; tab: InboxTab; rows: InboxRow[]; now: Date }): JSX.Element {
+export function InboxList(p: { tenantId: string; tab: InboxTab; rows: InboxRow[]; now: Date; clock?: SlaClock }): JSX.Element {
   const q = `tenant=${p.tenantId}`;
   return (
     <div id="inbox-list" hx-get={`/admin/inbox/list?${q}&tab=${p.tab}`} hx-trigger={POLL} hx-swap="outerHTML" aria-live="polite">
@@ -69,7 +73,7 @@ export function InboxList(p: { tenantId: string; tab: InboxTab; rows: InboxRow[]
       ) : (
         <ul class="inbox">
           {p.rows.map((r) => (
-            <li class={r.status === "waiting" ? sla(r.createdAt, p.now) : ""}>
+            <li class={r.status === "waiting" ? sla(r.createdAt, p.now, p.clock) : ""}>
               <a href={`/admin/inbox/${r.id}?${q}`}>
                 <strong safe>{r.reason}</strong>
               </a>
@@ -106,6 +110,7 @@ export interface HandoffPageProps {
   nonce: string;
   version: string;
   now: Date;
+  clock?: SlaClock;
   flash?: string;
   /** The tenant's canned replies (title and id) for the menu under the reply box. */
   canned: { id: string; title: string }[];
@@ -195,7 +200,7 @@ export function HandoffLive(p: HandoffPageProps): JSX.Element {
   const h = p.handoff;
   return (
     <div id="handoff-live" hx-get={`/admin/inbox/${h.id}/live?tenant=${p.tenantId}&v=${p.version}`} hx-trigger={h.status === "waiting" || h.status === "taken" ? POLL : "none"} hx-swap="outerHTML" aria-live="polite">
-      <p class={`muted ${h.status === "waiting" ? sla(h.createdAt, p.now) : ""}`}>
+      <p class={`muted ${h.status === "waiting" ? sla(h.createdAt, p.now, p.clock) : ""}`}>
         <span safe>{`${p.transcript.agentName} · ${p.transcript.channelName} (${p.transcript.channelKind}) · chat ${p.transcript.chatKey} · rule ${h.rule} · escalated ${when(h.createdAt)} · `}</span>
         <Status row={h} now={p.now} />
       </p>

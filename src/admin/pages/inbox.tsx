@@ -7,7 +7,9 @@
  * outbox, exactly once per form: the form carries a nonce that keys the reply); notes are never
  * sent. Resolve / Return to AI: the owner, anyone while it waits, or a tenant admin.
  */
-import { HandoffLive, type HandoffPageProps, HandoffView, InboxList, InboxView, NoInboxTenant } from "../../../views/admin/inbox.tsx";
+import { HandoffLive, type HandoffPageProps, HandoffView, InboxList, InboxView, NoInboxTenant, type SlaClock } from "../../../views/admin/inbox.tsx";
+import { businessMinutes } from "../../handoff/hours.ts";
+import { getHours } from "../../handoff/hours-store.ts";
 import type { Database } from "../../db/database.ts";
 import { KonstructError } from "../../errors.ts";
 import { addNote, close, fingerprint, INBOX_TABS, type InboxTab, inboxCounts, inboxItem, listInbox, NOTE_MAX, take } from "../../handoff/inbox.ts";
@@ -38,15 +40,22 @@ export const showInbox: Handler = async (deps, ctx) => {
   const { p, db, scope, tenantId } = await pageScope(deps, ctx, "inbox");
   if (!tenantId) return render(ctx, <NoInboxTenant scope={scope} />, "Inbox");
   const tab = tabOf(ctx.query.tab);
-  const [rows, counts] = await Promise.all([listInbox(db, tenantId, tab, ownerOf(p)), inboxCounts(db, tenantId, ownerOf(p))]);
-  return render(ctx, <InboxView scope={scope} tab={tab} rows={rows} counts={counts} now={new Date()} flash={flashMessage(ctx.query.flash)} admin={canAdmin(p, tenantId)} />, "Inbox");
+  const [rows, counts, clock] = await Promise.all([listInbox(db, tenantId, tab, ownerOf(p)), inboxCounts(db, tenantId, ownerOf(p)), slaClock(db, tenantId)]);
+  return render(ctx, <InboxView scope={scope} tab={tab} rows={rows} counts={counts} now={new Date()} flash={flashMessage(ctx.query.flash)} admin={canAdmin(p, tenantId)} clock={clock} />, "Inbox");
 };
 
 export const inboxListPartial: Handler = async (deps, ctx) => {
   const { p, db, tenantId } = await tenantScope(deps, ctx);
   const tab = tabOf(ctx.query.tab);
-  return render(ctx, <InboxList tenantId={tenantId} tab={tab} rows={await listInbox(db, tenantId, tab, ownerOf(p))} now={new Date()} />, "Inbox");
+  const [rows, clock] = await Promise.all([listInbox(db, tenantId, tab, ownerOf(p)), slaClock(db, tenantId)]);
+  return render(ctx, <InboxList tenantId={tenantId} tab={tab} rows={rows} now={new Date()} clock={clock} />, "Inbox");
 };
+
+/** The SLA colour counts the tenant's business minutes when it has business hours (wall minutes without). */
+async function slaClock(db: Database, tenantId: string): Promise<SlaClock | undefined> {
+  const hours = await getHours(db, tenantId);
+  return hours ? (from, now) => businessMinutes(hours, from, now) : undefined;
+}
 
 /** The reply box after *Insert*: what was typed (`text`), then the chosen canned reply, within the reply's bound. */
 function draftOf(canned: CannedReply[], q: Record<string, string | undefined>): string {
@@ -58,12 +67,12 @@ function draftOf(canned: CannedReply[], q: Record<string, string | undefined>): 
 async function pageProps(deps: ConsoleDeps, ctx: PageCtx): Promise<HandoffPageProps> {
   const { p, db, tenantId } = await tenantScope(deps, ctx);
   const id = idParam(ctx.params.id, "handoff");
-  const [item, version, canned] = await Promise.all([inboxItem(db, tenantId, id), fingerprint(db, tenantId, id), listCanned(db, tenantId)]);
+  const [item, version, canned, clock] = await Promise.all([inboxItem(db, tenantId, id), fingerprint(db, tenantId, id), listCanned(db, tenantId), slaClock(db, tenantId)]);
   const transcript = item && (await loadTranscript(db, tenantId, item.handoff.conversationId));
   if (!item || !transcript || !version) throw new KonstructError("not_found", "no such handoff");
   return {
     tenantId, handoff: item.handoff, notes: item.notes, transcript, me: ownerOf(p), override: canAdmin(p, tenantId), csrf: ctx.csrfToken,
-    nonce: crypto.randomUUID(), version, now: new Date(), flash: flashMessage(ctx.query.flash),
+    nonce: crypto.randomUUID(), version, now: new Date(), clock, flash: flashMessage(ctx.query.flash),
     canned: canned.map((c) => ({ id: c.id, title: c.title })), draft: draftOf(canned, ctx.query),
   };
 }
