@@ -2,7 +2,8 @@
  * Request bodies are bounded per route before anything reads them — before Elysia parses a form,
  * before adminAuth's CSRF check, before a webhook's signature is computed:
  *   /hooks/*                          512 KB (Slack and Telegram send a few KB)
- *   KB uploads (API and console)      knowledge.max_upload_total_mb, for a signed-in caller only
+ *   KB uploads (API and console),     knowledge.max_upload_total_mb, for a signed-in caller only
+ *   web chat messages with files
  *   skill uploads (console)           2 MB (+ multipart framing), for a signed-in caller only
  *   widget messages                   widget.max_files × widget.max_file_mb as base64 (+ 64 KB): a visitor's
  *                                     files (src/widget/files.ts; the route checks origin, token and limits)
@@ -27,7 +28,7 @@ export const HOOK_BODY_BYTES = 512 * 1024;
 export const FORM_BODY_BYTES = 256 * 1024;
 /** Room for the multipart framing around the files themselves. */
 const MULTIPART_SLACK = 1024 * 1024;
-const UPLOAD = [/^\/api\/v1\/kb\/[^/]+\/documents$/, /^\/kb\/[^/]+\/partials\/upload$/];
+const UPLOAD = [/^\/api\/v1\/kb\/[^/]+\/documents$/, /^\/kb\/[^/]+\/partials\/upload$/, /^\/admin\/chat\/[^/]+\/messages$/];
 /** A skill folder (src/skills/upload.ts checks its own, tighter limits after this). */
 const SKILL_UPLOAD = "/admin/skills/upload";
 const SKILL_UPLOAD_BYTES = 2 * 1024 * 1024;
