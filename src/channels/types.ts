@@ -36,8 +36,13 @@ export interface Attachment {
   name: string;
   mime?: string;
   size?: number;
-  /** Channel-specific handle to fetch it later (Slack file id, Telegram file_id). */
+  /** Channel-specific handle to fetch it later (Slack file id, Telegram file_id); for a `stored` one, its attachments row id. */
   ref: string;
+  /**
+   * Already in the tenant's attachment store (uploaded through the widget or web chat, admitted and
+   * kept on arrival, not yet tied to an event): read from there, never downloaded; the turn claims it.
+   */
+  stored?: boolean;
 }
 
 export interface OutboundText {

@@ -538,6 +538,9 @@ export const configSchema = z
         ip: bucket(30, 0.5),
         /** Longest message a visitor may send, in characters. */
         max_chars: int().pipe(z.number().min(1).max(20_000)).default(2000),
+        /** Files a visitor may attach to one message (0 = no uploads), and each one's size in MB (also bounded by media:'s per-kind limits). */
+        max_files: int().pipe(z.number().min(0).max(5)).default(3),
+        max_file_mb: int().pipe(z.number().min(1).max(25)).default(5),
       })
       .prefault({}),
     /** The job engine (pg-boss) for background work: tasks and, later, schedules and triggers. */

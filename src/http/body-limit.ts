@@ -2,8 +2,11 @@
  * Request bodies are bounded per route before anything reads them — before Elysia parses a form,
  * before adminAuth's CSRF check, before a webhook's signature is computed:
  *   /hooks/*                          512 KB (Slack and Telegram send a few KB)
- *   KB uploads (API and console)      knowledge.max_upload_total_mb, for a signed-in caller only
+ *   KB uploads (API and console),     knowledge.max_upload_total_mb, for a signed-in caller only
+ *   web chat messages with files
  *   skill uploads (console)           2 MB (+ multipart framing), for a signed-in caller only
+ *   widget messages                   widget.max_files × widget.max_file_mb as base64 (+ 64 KB): a visitor's
+ *                                     files (src/widget/files.ts; the route checks origin, token and limits)
  *   everything else                   256 KB (console forms, API JSON)
  * A signed-in upload that would leave data_dir below disk.min_free_mb is refused from its headers
  * (507; its handler checks again with the files' real sizes, e.g. for a chunked body).
@@ -19,15 +22,17 @@ import { SESSION_COOKIE } from "../admin/auth/plugin.ts";
 import { KonstructError } from "../errors.ts";
 import { boundedBody } from "../bounded-read.ts";
 import { type DiskSpace, requireSpace } from "../db/disk-space.ts";
+import { maxMessageBody } from "../widget/files.ts";
 
 export const HOOK_BODY_BYTES = 512 * 1024;
 export const FORM_BODY_BYTES = 256 * 1024;
 /** Room for the multipart framing around the files themselves. */
 const MULTIPART_SLACK = 1024 * 1024;
-const UPLOAD = [/^\/api\/v1\/kb\/[^/]+\/documents$/, /^\/kb\/[^/]+\/partials\/upload$/];
+const UPLOAD = [/^\/api\/v1\/kb\/[^/]+\/documents$/, /^\/kb\/[^/]+\/partials\/upload$/, /^\/admin\/chat\/[^/]+\/messages$/];
 /** A skill folder (src/skills/upload.ts checks its own, tighter limits after this). */
 const SKILL_UPLOAD = "/admin/skills/upload";
 const SKILL_UPLOAD_BYTES = 2 * 1024 * 1024;
+const WIDGET_MESSAGES = /^\/widget\/[^/]+\/messages$/;
 
 export interface BodyLimitDeps {
   config: Config;
@@ -41,7 +46,7 @@ export async function limitBody(deps: BodyLimitDeps, request: Request): Promise<
   const path = new URL(request.url).pathname;
   const skill = path === SKILL_UPLOAD;
   const upload = skill || UPLOAD.some((r) => r.test(path));
-  const small = path.startsWith("/hooks/") ? HOOK_BODY_BYTES : FORM_BODY_BYTES;
+  const small = path.startsWith("/hooks/") ? HOOK_BODY_BYTES : WIDGET_MESSAGES.test(path) ? Math.max(FORM_BODY_BYTES, maxMessageBody(deps.config.widget)) : FORM_BODY_BYTES;
   const large = (skill ? SKILL_UPLOAD_BYTES : deps.config.knowledge.max_upload_total_mb * 1024 * 1024) + MULTIPART_SLACK;
   const declared = request.headers.get("content-length");
   const length = declared === null ? null : Number(declared);

@@ -5,7 +5,7 @@
  * through `forget` (retention) or `dropRows` + `dropBlobs` (erasure, inside its transaction): a blob goes
  * only when nothing of the tenant still names it (refs.ts: attachment rows, knowledge-base originals).
  */
-import { and, eq, inArray, type SQL } from "drizzle-orm";
+import { and, eq, inArray, isNull, type SQL } from "drizzle-orm";
 import type { Database, Tx } from "../db/database.ts";
 import { type AttachmentRow, attachments } from "../db/schema/index.ts";
 import type { MediaKind } from "./admit.ts";
@@ -44,6 +44,21 @@ export class AttachmentStore {
     if (!row) return null;
     const bytes = await this.blobs.get(tenantId, row.sha256);
     return bytes ? { row, bytes } : null;
+  }
+
+  /**
+   * A file `userKey` uploaded (widget, web chat) that no other event has claimed (a recovered turn
+   * reads its own event's again); null for anyone else's.
+   */
+  async openOwn(tenantId: string, id: string, userKey: string, inboundEventId: string): Promise<{ row: AttachmentRow; bytes: Uint8Array } | null> {
+    const found = await this.open(tenantId, id);
+    const free = found && (found.row.inboundEventId === null || found.row.inboundEventId === inboundEventId);
+    return free && found.row.userKey === userKey ? found : null;
+  }
+
+  /** Ties an uploaded file to the event that carried it (the transcript lists it with that message); once. */
+  async claim(tenantId: string, id: string, inboundEventId: string): Promise<void> {
+    await this.db.withTenant(tenantId, (tx) => tx.update(attachments).set({ inboundEventId }).where(and(eq(attachments.tenantId, tenantId), eq(attachments.id, id), isNull(attachments.inboundEventId))));
   }
 
   async ofEvents(tenantId: string, eventIds: string[]): Promise<AttachmentRow[]> {

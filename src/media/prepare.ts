@@ -41,6 +41,8 @@ export interface MediaAbilities {
   transcribe?: (audio: AudioInput, signal?: AbortSignal) => Promise<string>;
   /** Keeps an admitted file in the tenant's attachment store (media/attachments.ts); it must not throw. */
   keep?: (file: { name: string; mime: string; kind: MediaKind }, bytes: Uint8Array) => Promise<void>;
+  /** A `stored` attachment's bytes (null: not the sender's, or gone); and ties it to this event instead of keeping it again. */
+  stored?: { open(id: string): Promise<Uint8Array | null>; claim(id: string): Promise<void> };
 }
 
 /** Whisper endpoints pick the decoder by the file's extension: name it by the sniffed type. */
@@ -54,7 +56,7 @@ export function limitsOf(c: MediaConfig): MediaLimits {
 
 export async function prepareAttachments(adapter: Pick<ChannelAdapter, "download">, attachments: Attachment[], config: MediaConfig, can: MediaAbilities, signal?: AbortSignal): Promise<PreparedMedia> {
   const out: PreparedMedia = { refusals: [], context: [], images: [] };
-  if (!attachments.length || !adapter.download) return out;
+  if (!attachments.length || (!adapter.download && !attachments.some((a) => a.stored))) return out;
   if (attachments.length > config.max_files_per_message) {
     out.refusals.push(`Please send at most ${config.max_files_per_message} files in one message.`);
     return out;
@@ -65,13 +67,15 @@ export async function prepareAttachments(adapter: Pick<ChannelAdapter, "download
     const timeout = AbortSignal.timeout(config.download_timeout_ms);
     let bytes: Uint8Array;
     try {
-      ({ bytes } = await adapter.download(a, max, signal ? AbortSignal.any([signal, timeout]) : timeout));
+      if (a.stored) bytes = (await can.stored?.open(a.ref)) ?? fail();
+      else if (adapter.download) ({ bytes } = await adapter.download(a, max, signal ? AbortSignal.any([signal, timeout]) : timeout));
+      else continue;
     } catch (e) {
       out.refusals.push(e instanceof KonstructError && e.code === "too_large" ? tooLargeMessage(a.name, "file", max) : `I couldn't fetch "${a.name}" from the chat; please send it again.`);
       continue;
     }
     const verdict = await admit(a.name, bytes, limits);
-    if (verdict.ok) await can.keep?.({ name: a.name, mime: verdict.mime, kind: verdict.kind }, bytes);
+    if (verdict.ok) await (a.stored ? can.stored?.claim(a.ref) : can.keep?.({ name: a.name, mime: verdict.mime, kind: verdict.kind }, bytes));
     if (!verdict.ok) out.refusals.push(verdict.message);
     else if (verdict.kind === "image" && can.seesImages) {
       // Bounded by max_image_mb (admit): at most ~1.34× that as base64 in the request.
@@ -99,6 +103,10 @@ export async function prepareAttachments(adapter: Pick<ChannelAdapter, "download
   }
   return out;
 }
+
+const fail = (): never => {
+  throw new KonstructError("not_found", "no such stored attachment");
+};
 
 /** What cannot be read yet is said plainly rather than handed to the model as a name it cannot open. */
 const UNSUPPORTED: Record<MediaKind, (name: string) => string> = {

@@ -29,7 +29,8 @@
     ".note{color:#6a737d;font-size:12px;text-align:center;margin:6px 0}.error{color:#b42318}" +
     "form{display:flex;border-top:1px solid #dde1e6}" +
     "textarea{flex:1;border:0;padding:10px;font:inherit;resize:none;height:44px;outline:none}" +
-    "form button{border:0;background:#fff;color:#2456d6;font-weight:600;padding:0 14px;cursor:pointer}";
+    "form button{border:0;background:#fff;color:#2456d6;font-weight:600;padding:0 14px;cursor:pointer}" +
+    "form .attach{padding:0 8px;font-size:18px}.files{display:block;font-size:12px;opacity:.85;margin-top:2px}";
 
   var host = document.createElement("konstruct-chat");
   host.setAttribute("data-konstruct-widget", cfg.id);
@@ -59,6 +60,15 @@
   input.maxLength = cfg.maxChars;
   var send = el("button", "", "Send");
   send.type = "submit";
+  // Files: a hidden picker behind a button; what is picked goes with the next message (base64 in the same JSON).
+  var picker = el("input");
+  picker.type = "file";
+  picker.multiple = cfg.maxFiles > 1;
+  picker.style.display = "none";
+  var attach = el("button", "attach", "+");
+  attach.type = "button";
+  attach.setAttribute("aria-label", "Attach a file");
+  if (cfg.maxFiles > 0) { form.appendChild(attach); form.appendChild(picker); }
   form.appendChild(input);
   form.appendChild(send);
   panel.appendChild(head);
@@ -128,7 +138,10 @@
       var m = el("div", "m " + (l.from === "agent" ? "agent" : "visitor"));
       m.setAttribute("data-id", l.id);
       if (l.from === "agent") m.innerHTML = l.html; // escaped and sanitised by the server
-      else m.textContent = l.text;
+      else {
+        m.textContent = l.text;
+        if (l.files && l.files.length) m.appendChild(el("span", "files", "Attached: " + l.files.join(", ")));
+      }
       log.appendChild(m);
     }
     log.scrollTop = log.scrollHeight;
@@ -160,16 +173,42 @@
     crypto.getRandomValues(a);
     return Array.prototype.map.call(a, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
   }
+  var picked = [];
+  attach.addEventListener("click", function () { picker.click(); });
+  picker.addEventListener("change", function () {
+    var list = Array.prototype.slice.call(picker.files || []);
+    picker.value = "";
+    if (list.length > cfg.maxFiles) return note("Please attach at most " + cfg.maxFiles + " files to one message.", true);
+    for (var i = 0; i < list.length; i++)
+      if (list[i].size > cfg.maxFileMb * 1048576) return note('"' + list[i].name + '" is larger than ' + cfg.maxFileMb + " MB.", true);
+    picked = list;
+    note(list.length ? "Attached: " + list.map(function (f) { return f.name; }).join(", ") : "");
+  });
+  /** A picked file as { name, data } with its bytes in base64 (FileReader's data: URL, prefix removed). */
+  function encode(file) {
+    return new Promise(function (resolve, reject) {
+      var r = new FileReader();
+      r.onload = function () { resolve({ name: file.name, data: String(r.result).slice(String(r.result).indexOf(",") + 1) }); };
+      r.onerror = function () { reject(new Error('"' + file.name + '" could not be read.')); };
+      r.readAsDataURL(file);
+    });
+  }
   form.addEventListener("submit", function (ev) {
     ev.preventDefault();
     var text = input.value.trim();
-    if (!text) return;
+    var sending = picked;
+    if (!text && !sending.length) return;
     var id = messageId();
     send.disabled = true;
-    withToken(function (t) { return call("messages", { token: t, id: id, text: text }); })
+    Promise.all(sending.map(encode))
+      .then(function (files) {
+        return withToken(function (t) { return call("messages", files.length ? { token: t, id: id, text: text, files: files } : { token: t, id: id, text: text }); });
+      })
       .then(function () {
         input.value = "";
+        picked = [];
         send.disabled = false;
+        note("");
         pollLoop();
       })
       .catch(function (e) {

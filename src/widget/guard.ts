@@ -10,6 +10,7 @@ import { clientInfo } from "../admin/auth/client.ts";
 import { WidgetAdapter } from "../channels/widget/adapter.ts";
 import type { Config } from "../config/schema.ts";
 import type { Database } from "../db/database.ts";
+import type { AttachmentStore } from "../media/attachments.ts";
 import type { Connections } from "../gateway/connections.ts";
 import type { BucketStore } from "../gateway/limits/bucket.ts";
 import { MemoryBucketStore } from "../gateway/limits/memory.ts";
@@ -22,6 +23,8 @@ export interface WidgetDeps {
   db: () => Database | null;
   connections: () => Connections | null;
   peer: (request: Request) => string | null;
+  /** Where visitors' files are kept (media/attachments.ts); null until the app has started. */
+  attachments: () => AttachmentStore | null;
 }
 
 export interface Widget {

@@ -31,12 +31,12 @@ export function failure(e: WidgetError, origin: string | null): Response {
 }
 
 /** The JSON object of the body (sent as text/plain: a simple request, no preflight), bounded. */
-export async function readJson(request: Request): Promise<Record<string, unknown>> {
-  const tooLarge = () => new WidgetError(413, "too_large", `request body over ${MAX_BODY_BYTES} bytes`);
-  if (Number(request.headers.get("content-length") ?? 0) > MAX_BODY_BYTES) throw tooLarge();
+export async function readJson(request: Request, maxBytes = MAX_BODY_BYTES): Promise<Record<string, unknown>> {
+  const tooLarge = () => new WidgetError(413, "too_large", `request body over ${maxBytes} bytes`);
+  if (Number(request.headers.get("content-length") ?? 0) > maxBytes) throw tooLarge();
   let text = "";
   try {
-    text = request.body ? await new Response(boundedBody(request.body, MAX_BODY_BYTES, tooLarge)).text() : "";
+    text = request.body ? await new Response(boundedBody(request.body, maxBytes, tooLarge)).text() : "";
   } catch (e) {
     throw e instanceof WidgetError ? e : tooLarge();
   }

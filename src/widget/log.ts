@@ -19,12 +19,14 @@ export interface WidgetLine {
   /** Visitor lines: plain text (the widget sets it as text). Agent lines: sanitised HTML. */
   text?: string;
   html?: string;
+  /** Visitor lines: the names of the files sent with the message. */
+  files?: string[];
 }
 
 export async function visitorLog(db: Database, tenantId: string, channelId: string, chatKey: string): Promise<{ lines: WidgetLine[]; pending: boolean }> {
   return db.withTenant(tenantId, async (tx) => {
     const said = await tx
-      .select({ id: inboundEvents.id, at: inboundEvents.receivedAt, text: sql<string>`${inboundEvents.message}->>'text'`, status: inboundEvents.status })
+      .select({ id: inboundEvents.id, at: inboundEvents.receivedAt, text: sql<string>`${inboundEvents.message}->>'text'`, files: sql<string[] | null>`(select jsonb_agg(f->>'name') from jsonb_array_elements(${inboundEvents.message}->'attachments') f)`, status: inboundEvents.status })
       .from(inboundEvents)
       .where(and(eq(inboundEvents.channelId, channelId), sql`${inboundEvents.message}->>'chatKey' = ${chatKey}`))
       .orderBy(desc(inboundEvents.receivedAt))
@@ -36,13 +38,13 @@ export async function visitorLog(db: Database, tenantId: string, channelId: stri
       .orderBy(desc(outboundMessages.createdAt), asc(outboundMessages.seq))
       .limit(LOG_LINES);
     const lines = [
-      ...said.map((s) => ({ id: s.id, from: "visitor" as const, at: s.at, text: s.text ?? "" })),
+      ...said.map((s) => ({ id: s.id, from: "visitor" as const, at: s.at, text: s.text ?? "", files: s.files ?? [] })),
       ...answered.map((a) => ({ id: a.id, from: "agent" as const, at: a.at, seq: a.seq, html: markdownHtml(a.text) })),
     ];
     lines.sort((a, b) => a.at.getTime() - b.at.getTime() || (a.from === "visitor" ? -1 : b.from === "visitor" ? 1 : (("seq" in a ? a.seq : 0) - ("seq" in b ? b.seq : 0))));
     const pending = said.some((s) => s.status === "pending" || s.status === "processing");
     return {
-      lines: lines.slice(-LOG_LINES).map((l) => ({ id: l.id, from: l.from, at: l.at.toISOString(), ...("html" in l ? { html: l.html } : { text: l.text }) })),
+      lines: lines.slice(-LOG_LINES).map((l) => ({ id: l.id, from: l.from, at: l.at.toISOString(), ...("html" in l ? { html: l.html } : { text: l.text, ...(l.files.length ? { files: l.files } : {}) }) })),
       pending,
     };
   });

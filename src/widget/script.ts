@@ -20,7 +20,7 @@ export async function widgetScript(deps: WidgetDeps, guard: WidgetGuard, file: s
   }
   const [agent] = await widget.db.withTenant(widget.tenantId, (tx) => tx.select({ name: agents.name }).from(agents).where(eq(agents.id, widget.agentId)));
   const base = (deps.config.server.public_url || new URL(request.url).origin).replace(/\/$/, "");
-  const cfg = { id, base, title: `Chat with ${agent?.name ?? "us"}`, maxChars: deps.config.widget.max_chars };
+  const cfg = { id, base, title: `Chat with ${agent?.name ?? "us"}`, maxChars: deps.config.widget.max_chars, maxFiles: deps.config.widget.max_files, maxFileMb: deps.config.widget.max_file_mb };
   // JSON in a script: "<" escaped so no name can close a tag or open a comment.
   const body = client.replace("__KONSTRUCT_WIDGET__", () => JSON.stringify(cfg).replace(/</g, "\\u003c"));
   return new Response(body, {

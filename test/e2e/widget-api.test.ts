@@ -70,7 +70,7 @@ describe.each(DB_KINDS)("website chat widget on %s Postgres", (kind) => {
       {
         server: { host: "127.0.0.1", port: 0 },
         llm: { providers: [{ id: "mock", kind: "openai", base_url: llm.url, timeout_ms: 5000 }] },
-        widget: { visitor: { capacity: 4, refill_per_sec: 0.001 }, ip: { capacity: 40, refill_per_sec: 0.001 }, max_chars: 500 },
+        widget: { visitor: { capacity: 4, refill_per_sec: 0.001 }, ip: { capacity: 40, refill_per_sec: 0.001 }, max_chars: 500, max_files: 1, max_file_mb: 1 },
         tenants: [
           { slug: "acme", name: "Acme", agents: [{ slug: "ada", name: "Ada", models: ["mock/m"] }] },
           { slug: "globex", name: "Globex", agents: [{ slug: "gus", name: "Gus", models: ["mock/m"] }] },
@@ -193,7 +193,8 @@ describe.each(DB_KINDS)("website chat widget on %s Postgres", (kind) => {
     const long = await call(widget.acme, "messages", { token, id: "msg-long-0001", text: "x".repeat(501) });
     expect(long.status).toBe(413);
     expect((await errorOf(long)).message).toContain("500 characters");
-    const huge = await fetch(`${base}/widget/${widget.acme}/messages`, { method: "POST", headers: { origin: SHOP }, body: "x".repeat(70_000) });
+    // A message's body has room for its files (1 × 1 MB as base64 here, plus 64 KB); past that it is refused unread.
+    const huge = await fetch(`${base}/widget/${widget.acme}/messages`, { method: "POST", headers: { origin: SHOP }, body: "x".repeat(1_500_000) });
     expect(huge.status).toBe(413);
     // Visitor bucket: 4, one spent on the oversized message above.
     const statuses: number[] = [];

@@ -3,7 +3,8 @@
  * headless): a shop page served by a second Bun.serve — another origin than the appliance — embeds the
  * snippet; the visitor opens the bubble, sends a message and sees the LLM mock's reply, exactly once and
  * rendered safely; the shop's hostile CSS does not reach the widget (shadow DOM); the visitor's token
- * survives a reload (localStorage) and the chat is still there. The same page from an origin not on the
+ * survives a reload (localStorage) and the chat is still there; a file picked with the widget's button goes
+ * with the next message and the model reads it. The same page from an origin not on the
  * list shows the refusal. Screenshots go to test-artifacts/; any console or page error fails.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
@@ -122,6 +123,24 @@ test("a visitor on another origin opens the bubble, writes, and sees the reply o
   await page.locator("[data-konstruct-widget] .bubble").click();
   await page.locator("[data-konstruct-widget] .agent").first().waitFor();
   expect(await page.locator("[data-konstruct-widget] .agent").count()).toBe(1);
+  expect(problems).toEqual([]);
+}, 60_000);
+
+test("the visitor attaches a file with the picker: it goes with the next message, the chat names it, the model reads it", async () => {
+  const widget = page.locator("[data-konstruct-widget]");
+  const agentLines = await widget.locator(".agent").count();
+  await widget.locator("input[type=file]").setInputFiles({ name: "order.txt", mimeType: "text/plain", buffer: Buffer.from("Order 4711: two blue mugs, to ship on Friday.") });
+  await expect(widget.locator(".note").innerText()).resolves.toBe("Attached: order.txt");
+  await widget.locator("textarea").fill("What is in my order?");
+  await widget.locator("textarea").press("Enter");
+  await widget.locator(".agent").nth(agentLines).waitFor();
+  const mine = widget.locator(".visitor").last();
+  expect(await mine.innerText()).toContain("What is in my order?");
+  expect(await mine.locator(".files").innerText()).toBe("Attached: order.txt");
+  const asked = llm.journal().filter((j) => j.lastUser?.includes("What is in my order?"));
+  expect(asked).toHaveLength(1);
+  expect(asked[0]!.lastUser).toContain("Order 4711: two blue mugs");
+  await page.screenshot({ path: join(ARTIFACTS, "widget-file.png") });
   expect(problems).toEqual([]);
 }, 60_000);
 

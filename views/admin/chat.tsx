@@ -30,10 +30,14 @@ export function ChatView(p: { scope: Scope; agents: Agent[]; agent: Agent | null
                 Messages go through the same pipeline as Slack and Telegram: rate limits, budgets, usage and the audit log apply. Commands: /new, /status, /help.
               </p>
               <ChatLog tenantId={p.scope.tenantId} agentId={p.agent.id} lines={p.lines} ratings={p.ratings} />
-              <form hx-post={`/admin/chat/${p.agent.id}/messages${q}`} hx-target="#chat-log" hx-swap="outerHTML" data-reset-on-success class="stack wide">
+              <form hx-post={`/admin/chat/${p.agent.id}/messages${q}`} hx-target="#chat-log" hx-swap="outerHTML" hx-encoding="multipart/form-data" data-reset-on-success class="stack wide">
                 <label for="f-chat-text">
                   <span>Message</span>
-                  <textarea id="f-chat-text" name="text" rows="3" required maxlength="8000"></textarea>
+                  <textarea id="f-chat-text" name="text" rows="3" maxlength="8000"></textarea>
+                </label>
+                <label for="f-chat-file">
+                  <span>Files (images, PDF, Word, text, voice notes)</span>
+                  <input id="f-chat-file" type="file" name="file" multiple />
                 </label>
                 <div class="actions"><button type="submit">Send</button></div>
               </form>
@@ -57,6 +61,7 @@ export function ChatLog(p: { tenantId: string; agentId: string; lines: ChatLine[
         <div class={`msg ${l.from === "user" ? "user" : "assistant"}`}>
           <small class="muted">{`${l.from === "user" ? "You" : "AI employee"} · ${when(l.at)}${l.status === "failed" ? " · failed" : ""}`}</small>
           {l.from === "user" ? <div safe>{l.text}</div> : <div>{markdownHtml(l.text)}</div>}
+          {l.files?.length ? <small class="muted" safe>{`Attached: ${l.files.join(", ")}`}</small> : ""}
           {l.from === "agent" && l.id && l.status !== "failed" ? <FeedbackButtons tenantId={p.tenantId} outboundId={l.id} rating={p.ratings?.get(l.id) ?? null} /> : ""}
         </div>
       ))}

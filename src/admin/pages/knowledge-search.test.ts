@@ -6,9 +6,11 @@
  * an AI employee scoped to some documents gets only those from kb_search and from the retrieval test.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { eq } from "drizzle-orm";
 import { type Browser, type ConsoleFixture, consoleFixture, type Who } from "../../../test/support/admin.ts";
 import { DB_KINDS } from "../../../test/support/db.ts";
 import { EMBEDDINGS_CONFIG } from "../../../test/support/models.ts";
+import { kbDocuments } from "../../db/schema/index.ts";
 import { agentKnowledgeScope } from "../../knowledge/scope.ts";
 import { listAgents } from "../agents/save.ts";
 
@@ -127,6 +129,23 @@ describe.each(DB_KINDS)("retrieval test and document pages on %s Postgres", (kin
     await sem.jobs.drained();
     const twice = await sem.knowledge.get(f.acme, handbook);
     expect([twice!.status, twice!.chunksDone]).toEqual(["ready", doc!.chunksTotal]);
+    expect((await sem.search(f.acme, Q, 5))[0]!.content).toContain("27 days");
+  });
+
+  test("Re-extract reads the stored original again (the text is restored from the file); operators and other tenants are refused", async () => {
+    const sem = f.app().semantic;
+    expect((await s.operator.fetch(`/admin/knowledge/${handbook}/reextract`, { method: "POST" })).status).toBe(403);
+    expect((await s.otherAdmin.fetch(`/admin/knowledge/${handbook}/reextract?tenant=${f.acme}`, { method: "POST" })).status).toBe(403);
+    expect(await (await s.operator.fetch(`/admin/knowledge/${handbook}`)).text()).not.toContain("/reextract");
+    expect(await (await s.tenantAdmin.fetch(`/admin/knowledge/${handbook}`)).text()).toContain(`/admin/knowledge/${handbook}/reextract`);
+    // The stored text drifts from the file (an older extractor, say); re-extraction reads the original again.
+    await f.app().db.withTenant(f.acme, (tx) => tx.update(kbDocuments).set({ body: "# Stale\n\nNothing here." }).where(eq(kbDocuments.id, handbook)));
+    const res = await s.tenantAdmin.fetch(`/admin/knowledge/${handbook}/reextract`, { method: "POST" });
+    expect([res.status, res.headers.get("location")?.includes("flash=kb_reextracted")]).toEqual([303, true]);
+    await sem.jobs.drained();
+    const [doc] = await f.app().db.withTenant(f.acme, (tx) => tx.select().from(kbDocuments).where(eq(kbDocuments.id, handbook)));
+    expect(doc!.body).toContain("27 days");
+    expect([doc!.status, doc!.chunksDone]).toEqual(["ready", doc!.chunksTotal]);
     expect((await sem.search(f.acme, Q, 5))[0]!.content).toContain("27 days");
   });
 

@@ -18,6 +18,8 @@ export interface ChatLine {
   status: string;
   /** For replies: the outbound message (what feedback rates). */
   id?: string;
+  /** For the user's messages: the names of the files sent with it. */
+  files?: string[];
 }
 
 /** The agent's web chat connection if one exists; a read only (GET /admin/chat has no side effect). */
@@ -37,7 +39,7 @@ export function webchatChannel(db: Database, box: SecretBox, connections: Connec
 export async function chatLog(db: Database, tenantId: string, channelId: string, chatKey: string, limit = 100): Promise<ChatLine[]> {
   return db.withTenant(tenantId, async (tx) => {
     const said = await tx
-      .select({ at: inboundEvents.receivedAt, text: sql<string>`${inboundEvents.message}->>'text'`, status: inboundEvents.status })
+      .select({ at: inboundEvents.receivedAt, text: sql<string>`${inboundEvents.message}->>'text'`, status: inboundEvents.status, files: sql<string[] | null>`(select jsonb_agg(f->>'name') from jsonb_array_elements(${inboundEvents.message}->'attachments') f)` })
       .from(inboundEvents)
       .where(and(eq(inboundEvents.channelId, channelId), sql`${inboundEvents.message}->>'chatKey' = ${chatKey}`))
       .orderBy(asc(inboundEvents.receivedAt));
@@ -46,7 +48,7 @@ export async function chatLog(db: Database, tenantId: string, channelId: string,
       .from(outboundMessages)
       .where(and(eq(outboundMessages.channelId, channelId), eq(outboundMessages.chatKey, chatKey)))
       .orderBy(asc(outboundMessages.createdAt), asc(outboundMessages.seq));
-    const lines: ChatLine[] = [...said.map((s) => ({ ...s, from: "user" as const })), ...answered.map((a) => ({ ...a, from: "agent" as const }))];
+    const lines: ChatLine[] = [...said.map(({ files, ...s }) => ({ ...s, from: "user" as const, ...(files?.length ? { files } : {}) })), ...answered.map((a) => ({ ...a, from: "agent" as const }))];
     lines.sort((a, b) => a.at.getTime() - b.at.getTime() || (a.from === "user" ? -1 : 1));
     return lines.slice(-limit);
   });

@@ -10,6 +10,7 @@
 import { randomUUID } from "node:crypto";
 import { parseSlashCommand } from "../commands.ts";
 import { PulledAdapter } from "../pulled.ts";
+import type { Attachment } from "../types.ts";
 
 /** One browser chat per admin user and agent: the conversation's chat key. */
 export const webchatKey = (userId: string): string => `web:${userId}`;
@@ -22,7 +23,7 @@ export class WebchatAdapter extends PulledAdapter {
   }
 
   /** Hands one browser message to the pipeline; resolves once it is durably recorded. */
-  async say(sender: { id: string; name: string }, text: string): Promise<void> {
+  async say(sender: { id: string; name: string }, text: string, attachments: Attachment[] = []): Promise<void> {
     const parsed = parseSlashCommand(text);
     await this.deliver({
       eventKey: randomUUID(),
@@ -31,7 +32,7 @@ export class WebchatAdapter extends PulledAdapter {
       text,
       command: parsed?.command,
       ...(parsed?.args ? { commandArgs: parsed.args } : {}),
-      attachments: [],
+      attachments,
       receivedAt: new Date().toISOString(),
       raw: { webchat: true },
     });

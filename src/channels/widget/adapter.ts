@@ -11,6 +11,7 @@
  */
 import { parseSlashCommand } from "../commands.ts";
 import type { ChannelDefinition } from "../port.ts";
+import type { Attachment } from "../types.ts";
 import { PulledAdapter } from "../pulled.ts";
 
 /** One conversation per visitor of one widget. */
@@ -31,7 +32,7 @@ export class WidgetAdapter extends PulledAdapter {
   }
 
   /** Hands one visitor message to the pipeline; resolves once durably recorded (a repeated id: already was). */
-  async say(visitorId: string, messageId: string, text: string): Promise<void> {
+  async say(visitorId: string, messageId: string, text: string, attachments: Attachment[] = []): Promise<void> {
     const parsed = parseSlashCommand(text);
     await this.deliver({
       eventKey: `widget:${visitorId}:${messageId}`,
@@ -40,7 +41,7 @@ export class WidgetAdapter extends PulledAdapter {
       text,
       command: parsed?.command,
       ...(parsed?.args ? { commandArgs: parsed.args } : {}),
-      attachments: [],
+      attachments,
       receivedAt: new Date().toISOString(),
       raw: { widget: true },
     });
