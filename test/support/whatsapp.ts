@@ -33,6 +33,8 @@ export interface SentMessage {
   to: string;
   id: string;
   body: Record<string, any>;
+  /** When the fake accepted it (performance.now() of the test process): for latency figures. */
+  at: number;
 }
 
 export interface WhatsAppFake {
@@ -111,7 +113,7 @@ export async function startWhatsAppFake(version = "v21.0"): Promise<WhatsAppFake
       }
       const err = validate(body) ?? mediaRef(body, bearer);
       if (err) return gError(400, 100, `(#100) ${err}`);
-      const out = { phoneNumberId: n.phoneNumberId, to: String(body.to), id: wamid(), body };
+      const out = { phoneNumberId: n.phoneNumberId, to: String(body.to), id: wamid(), body, at: performance.now() };
       sent.push(out);
       return Response.json({ messaging_product: "whatsapp", contacts: [{ input: out.to, wa_id: out.to }], messages: [{ id: out.id }] });
     },
