@@ -35,7 +35,7 @@ describe.each(DB_KINDS)("voice replies over Telegram on %s Postgres", (kind) => 
         { slug: "globex", name: "Globex", agents: [{ slug: "gus", name: "Gus", models: ["mock/m"], channels: [channel("quiet", tg.bots[1]!.token, "off")] }] },
       ],
     });
-  });
+  }, 120_000);
   afterAll(async () => {
     await t.cleanup();
     await tg.stop();

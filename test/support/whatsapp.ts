@@ -6,6 +6,9 @@
  *    text body 1..4096 else 400 (#100).
  *  - GET /{version}/{media-id} → `{messaging_product, url, mime_type, sha256, file_size, id}`; the media URL
  *    answers only with the bearer token (401 without).
+ *  - POST /{version}/{phone-number-id}/media (multipart: messaging_product, type, file) → `{id}`; types and
+ *    size limits as Meta lists them (else #131053); audio/image/document messages must name such an id
+ *    (of the same token) or a link.
  *  - Error bodies `{error:{message,type,code,error_subcode,fbtrace_id}}`; failNext(code) makes the next
  *    send fail with that code (131047 re-engagement, 130429 rate limit, 131026 undeliverable…).
  *  - Webhook deliveries (`userSends`, `statusOf`) shaped `{object, entry[].changes[].value.{metadata,
@@ -30,6 +33,8 @@ export interface SentMessage {
   to: string;
   id: string;
   body: Record<string, any>;
+  /** When the fake accepted it (performance.now() of the test process): for latency figures. */
+  at: number;
 }
 
 export interface WhatsAppFake {
@@ -37,6 +42,8 @@ export interface WhatsAppFake {
   version: string;
   sent: SentMessage[];
   reads: { phoneNumberId: string; messageId: string; typing: boolean }[];
+  /** Files uploaded through POST /{phone-number-id}/media (a reply's voice note), oldest first. */
+  uploads: { phoneNumberId: string; id: string; mime: string; bytes: Uint8Array }[];
   addNumber(n: FakeNumber): void;
   addMedia(bytes: Uint8Array, mime: string, token: string): string;
   failNext(code: number, status?: number): void;
@@ -57,6 +64,7 @@ export async function startWhatsAppFake(version = "v21.0"): Promise<WhatsAppFake
   const numbers = new Map<string, FakeNumber>();
   const media = new Map<string, { bytes: Uint8Array; mime: string; token: string }>();
   const sent: SentMessage[] = [];
+  const uploads: WhatsAppFake["uploads"] = [];
   const reads: WhatsAppFake["reads"] = [];
   let failure: { code: number; status: number } | null = null;
 
@@ -87,6 +95,7 @@ export async function startWhatsAppFake(version = "v21.0"): Promise<WhatsAppFake
         if (n && n.token === bearer) return Response.json({ id, display_phone_number: n.displayPhone ?? "+1 555 0100", verified_name: "Fake Business", quality_rating: "GREEN" });
         return gError(400, 100, "Unsupported get request.", "GraphMethodException");
       }
+      if (req.method === "POST" && edge === "media") return upload(id!, bearer, req);
       if (req.method !== "POST" || edge !== "messages") return gError(400, 100, "Unsupported request", "GraphMethodException");
       const n = numbers.get(id!);
       if (!n || n.token !== bearer) return gError(400, 100, "Unsupported post request. Object with ID does not exist", "GraphMethodException");
@@ -102,13 +111,42 @@ export async function startWhatsAppFake(version = "v21.0"): Promise<WhatsAppFake
         const messages: Record<number, string> = { 131047: "Re-engagement message", 130429: "Rate limit hit", 131026: "Message Undeliverable" };
         return gError(f.status, f.code, `(#${f.code}) ${messages[f.code] ?? "Error"}`);
       }
-      const err = validate(body);
+      const err = validate(body) ?? mediaRef(body, bearer);
       if (err) return gError(400, 100, `(#100) ${err}`);
-      const out = { phoneNumberId: n.phoneNumberId, to: String(body.to), id: wamid(), body };
+      const out = { phoneNumberId: n.phoneNumberId, to: String(body.to), id: wamid(), body, at: performance.now() };
       sent.push(out);
       return Response.json({ messaging_product: "whatsapp", contacts: [{ input: out.to, wa_id: out.to }], messages: [{ id: out.id }] });
     },
   });
+
+  /** Media upload as Meta documents it: multipart, messaging_product, a supported type, its size limit. */
+  async function upload(phoneNumberId: string, bearer: string, req: Request): Promise<Response> {
+    const n = numbers.get(phoneNumberId);
+    if (!n || n.token !== bearer) return gError(400, 100, "Unsupported post request. Object with ID does not exist", "GraphMethodException");
+    if (!(req.headers.get("content-type") ?? "").startsWith("multipart/form-data")) return gError(400, 100, "(#100) The parameter file is required.");
+    const form = await req.formData();
+    if (form.get("messaging_product") !== "whatsapp") return gError(400, 100, "(#100) The parameter messaging_product is required.");
+    const file = form.get("file");
+    if (!(file instanceof Blob)) return gError(400, 100, "(#100) The parameter file is required.");
+    const type = String(form.get("type") ?? file.type).split(";")[0]!.trim();
+    const limit = UPLOAD_LIMITS[type];
+    if (!limit) return gError(400, 131053, `(#131053) Media upload error: unsupported type ${type}`);
+    if (file.size > limit) return gError(400, 131053, "(#131053) Media upload error: file too large");
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    const mediaId = String(1e15 + media.size);
+    media.set(mediaId, { bytes, mime: type, token: bearer });
+    uploads.push({ phoneNumberId, id: mediaId, mime: type, bytes });
+    return Response.json({ id: mediaId });
+  }
+
+  /** An audio/image/document message names uploaded media by id (of this token) or a link. */
+  function mediaRef(body: Record<string, any>, bearer: string): string | null {
+    const ref = ["audio", "image", "document"].includes(body.type) ? body[body.type] : null;
+    if (!ref) return null;
+    if (ref.link) return null;
+    const m = media.get(String(ref.id ?? ""));
+    return m && m.token === bearer ? null : `Param ${body.type}['id'] is not a valid media id`;
+  }
 
   const payload = (phoneNumberId: string, value: Record<string, unknown>) =>
     JSON.stringify({ object: "whatsapp_business_account", entry: [{ id: "WABA_ID", changes: [{ field: "messages", value: { messaging_product: "whatsapp", metadata: { display_phone_number: "15550100", phone_number_id: phoneNumberId }, ...value } }] }] });
@@ -123,6 +161,7 @@ export async function startWhatsAppFake(version = "v21.0"): Promise<WhatsAppFake
     version,
     sent,
     reads,
+    uploads,
     addNumber: (n) => void numbers.set(n.phoneNumberId, n),
     addMedia(bytes, mime, token) {
       const id = String(1e15 + media.size);
@@ -156,6 +195,13 @@ export async function startWhatsAppFake(version = "v21.0"): Promise<WhatsAppFake
 
 export const signWebhook = (secret: string, body: string) => `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
 
+/** Meta's upload limits for the types the fake accepts (audio 16 MB, images 5 MB, documents 100 MB). */
+const UPLOAD_LIMITS: Record<string, number> = {
+  "audio/aac": 16 << 20, "audio/amr": 16 << 20, "audio/mpeg": 16 << 20, "audio/mp4": 16 << 20, "audio/ogg": 16 << 20,
+  "image/jpeg": 5 << 20, "image/png": 5 << 20,
+  "application/pdf": 100 << 20, "text/plain": 100 << 20,
+};
+
 function validate(b: Record<string, any>): string | null {
   if (typeof b.to !== "string" || !/^\d{6,15}$/.test(b.to)) return "Invalid parameter: to";
   if (b.type === "text") {
@@ -171,6 +217,7 @@ function validate(b: Record<string, any>): string | null {
     const len = String(i.body?.text ?? "").length;
     return len >= 1 && len <= 1024 ? null : "Param interactive['body']['text'] must be 1..1024 characters";
   }
+  if (["audio", "image", "document"].includes(b.type)) return b[b.type]?.id || b[b.type]?.link ? null : `Param ${b.type} must have an id or a link`;
   if (b.type === "template") return b.template?.name && b.template?.language?.code ? null : "Template name and language are required";
   return `Unsupported message type ${String(b.type)}`;
 }

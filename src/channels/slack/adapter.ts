@@ -42,7 +42,7 @@ export function createSlackAdapter(def: ChannelDefinition, ctx: AdapterContext):
   let socket: { stop(): Promise<void> } | undefined;
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
   let stopped = false;
-  const { send, findSent } = createSender(() => web, threads, SLACK_CAPABILITIES.maxMessageLength);
+  const { send, findSent } = createSender(() => web, threads, SLACK_CAPABILITIES.maxMessageLength, log);
 
   async function identify(attempt: number): Promise<void> {
     try {

@@ -8,9 +8,11 @@
  * answer is out, so the outbox's retry after a partial failure resumes instead of repeating the
  * first parts (in memory: the outbox retries within this process). Each part carries its outbox
  * row in message metadata; a send in doubt after a crash first asks Slack which parts it already
- * has (posted.ts), so neither a whole reply nor a part of one is posted twice.
+ * has (posted.ts), so neither a whole reply nor a part of one is posted twice. A voice reply is
+ * uploaded as a file before the first part (only then), and skipped, logged, when that fails.
  */
 import type { WebClient } from "@slack/web-api";
+import type { Logger } from "pino";
 import { SendError } from "../port.ts";
 import { splitText } from "../split.ts";
 import type { Button, Delivery, OutboundText } from "../types.ts";
@@ -20,7 +22,7 @@ import { postedParts, replyMetadata } from "./posted.ts";
 import type { ThreadMemory } from "./threads.ts";
 import { toSendError } from "./web.ts";
 
-export function createSender(web: () => WebClient | undefined, threads: ThreadMemory, maxLength: number) {
+export function createSender(web: () => WebClient | undefined, threads: ThreadMemory, maxLength: number, log?: Logger) {
   const progress = new Map<string, string[]>();
   const connected = () => {
     const client = web();
@@ -40,6 +42,8 @@ export function createSender(web: () => WebClient | undefined, threads: ThreadMe
     progress.set(key, sent);
     if (progress.size > 100) progress.delete(progress.keys().next().value!);
     const already = delivery?.inDoubt ? await postedParts(client, channel, threadTs, delivery.outboxId) : new Map<number, string>();
+    // The voice goes first, once: not again on a retry that resumes the parts, nor after a crash.
+    if (message.voice && !sent.length && !delivery?.inDoubt) await uploadVoice(client, channel, threadTs, message.voice, log);
     for (const [i, text] of parts.entries()) {
       if (i < sent.length) continue;
       const found = already.get(i);
@@ -70,6 +74,19 @@ export function createSender(web: () => WebClient | undefined, threads: ThreadMe
   }
 
   return { send, findSent };
+}
+
+/**
+ * The voice reply as a file in the conversation (files.uploadV2: getUploadURLExternal, the upload,
+ * completeUploadExternal); the text is posted after it as usual. Any failure is logged and skipped.
+ */
+async function uploadVoice(client: WebClient, channel: string, threadTs: string | undefined, voice: NonNullable<OutboundText["voice"]>, log?: Logger): Promise<void> {
+  try {
+    const file = { file: Buffer.from(voice.bytes), filename: "reply.ogg", title: "Voice reply" };
+    await client.filesUploadV2(threadTs ? { ...file, channel_id: channel, thread_ts: threadTs } : { ...file, channel_id: channel });
+  } catch (e) {
+    log?.warn({ error: toSendError(e, "files.uploadV2").message }, "slack: voice reply not uploaded; the text goes out alone");
+  }
 }
 
 /** The text as a section with the buttons below it (Block Kit). */

@@ -7,7 +7,8 @@
  * acknowledged (200) only after every message in it is durable, so Meta's retry carries nothing
  * lost and the inbox's event key (the wamid) drops the repeat. Sending enforces the 24-hour
  * customer-service window from the user's last inbound message: outside it only the configured
- * template goes out, otherwise a non-retryable refusal lands on the outbox row.
+ * template goes out, otherwise a non-retryable refusal lands on the outbox row. A voice reply is an
+ * uploaded audio message before the text; failing, it is skipped and the text goes out alone.
  */
 import type { AdapterContext, ChannelDefinition, HttpAdapter } from "../port.ts";
 import { SendError } from "../port.ts";
@@ -93,10 +94,11 @@ export function createWhatsAppAdapter(def: ChannelDefinition, ctx: AdapterContex
       return { externalId: id };
     }
     const parts = splitText(markdownToWhatsApp(message.text || "…"), MAX_MESSAGE_LENGTH);
-    let first: string | undefined;
+    // A voice reply goes first as an audio message (WhatsApp audio has no caption); the text follows.
+    let first = message.voice ? await sendVoice(to, message.voice, message.replyTo) : undefined;
     for (const [i, part] of parts.entries()) {
       const buttons = i === parts.length - 1 ? (message.buttons ?? []).filter((b) => !b.url).slice(0, 3) : [];
-      const context = i === 0 && message.replyTo ? { context: { message_id: message.replyTo } } : {};
+      const context = i === 0 && !first && message.replyTo ? { context: { message_id: message.replyTo } } : {};
       const payload = buttons.length && part.length <= 1024
         ? { type: "interactive", interactive: { type: "button", body: { text: part }, action: { buttons: buttons.map((b) => ({ type: "reply", reply: { id: b.id.slice(0, 256), title: b.label.slice(0, 20) } })) } } }
         : { type: "text", text: { body: part, preview_url: false } };
@@ -104,6 +106,17 @@ export function createWhatsAppAdapter(def: ChannelDefinition, ctx: AdapterContex
       first ??= id;
     }
     return { externalId: first ?? "" };
+  }
+
+  /** Upload, then an audio message; undefined (logged) on any failure: the text still goes out. */
+  async function sendVoice(to: string, voice: NonNullable<OutboundText["voice"]>, replyTo?: string): Promise<string | undefined> {
+    try {
+      const id = await graph.upload(voice.bytes, voice.mime, "reply.ogg");
+      return await graph.message(to, { ...(replyTo ? { context: { message_id: replyTo } } : {}), type: "audio", audio: { id } });
+    } catch (e) {
+      log.warn({ error: e instanceof Error ? e.message : String(e), channel: def.channelId }, "whatsapp: voice reply not sent; the text goes out alone");
+      return undefined;
+    }
   }
 
   return {

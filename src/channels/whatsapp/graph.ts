@@ -1,5 +1,5 @@
 /**
- * A minimal Graph API client for one phone number: messages, read/typing, media.
+ * A minimal Graph API client for one phone number: messages, read/typing, media (download, upload).
  *
  * Invariants: every call goes through the connection's SSRF-guarded fetch with a timeout; the
  * bearer token is sent only to the Graph host and to media URLs Graph itself returned; responses
@@ -31,8 +31,9 @@ export class Graph {
     try {
       res = await this.o.fetch(url, {
         method,
-        headers: { authorization: `Bearer ${this.o.token}`, ...(body ? { "content-type": "application/json" } : {}) },
-        ...(body ? { body: JSON.stringify(body) } : {}),
+        // FormData sets its own multipart content type (with the boundary).
+        headers: { authorization: `Bearer ${this.o.token}`, ...(body && !(body instanceof FormData) ? { "content-type": "application/json" } : {}) },
+        ...(body ? { body: body instanceof FormData ? body : JSON.stringify(body) } : {}),
         signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(TIMEOUT_MS)]) : AbortSignal.timeout(TIMEOUT_MS),
       });
     } catch (e) {
@@ -53,6 +54,17 @@ export class Graph {
     const id = r?.messages?.[0]?.id;
     if (typeof id !== "string") throw new SendError("whatsapp: no message id in the response", false);
     return id;
+  }
+
+  /** Uploads a file for sending (multipart `POST /{phone-number-id}/media`); returns the media id. */
+  async upload(bytes: Uint8Array, mime: string, name: string): Promise<string> {
+    const form = new FormData();
+    form.set("messaging_product", "whatsapp");
+    form.set("type", mime);
+    form.set("file", new Blob([bytes], { type: mime }), name);
+    const r = await this.call("POST", this.url(`${this.o.phoneNumberId}/media`), form);
+    if (typeof r?.id !== "string") throw new SendError("whatsapp: no media id in the upload response", false);
+    return r.id;
   }
 
   /** Marks an inbound message read and, optionally, shows the typing indicator (up to 25 s). */
