@@ -62,10 +62,10 @@ test("set up from the account page with the QR code and key, then sign in with t
   const secret = (await page.locator("[data-totp-secret]").textContent())!;
   expect(secret).toMatch(/^[A-Z2-7]{32}$/);
   await shots("enrol");
-  await page.getByLabel("Code").fill("000000");
+  await page.getByRole("textbox", { name: "Code" }).fill("000000");
   await page.getByRole("button", { name: "Turn on" }).click();
   expect(await page.getByRole("alert").first().textContent()).toContain("That code is not right");
-  await page.getByLabel("Code").fill(codeAt(secret, Date.now()));
+  await page.getByRole("textbox", { name: "Code" }).fill(codeAt(secret, Date.now()));
   await page.getByRole("button", { name: "Turn on" }).click();
   await expect(page.getByRole("status").first().textContent()).resolves.toContain("Two-factor sign-in is on.");
   expect(await page.locator("[data-recovery-codes] li").count()).toBe(10);
@@ -75,7 +75,7 @@ test("set up from the account page with the QR code and key, then sign in with t
   await password();
   await page.waitForURL(`${base}/login/two-factor`);
   await shots("code-step");
-  await page.getByLabel("Code").fill(codeAt(secret, Date.now() + PERIOD_S * 1000));
+  await page.getByRole("textbox", { name: "Code" }).fill(codeAt(secret, Date.now() + PERIOD_S * 1000));
   await page.getByRole("button", { name: "Verify" }).click();
   await page.waitForURL(`${base}/admin`);
   expect(await page.textContent("body")).toContain(f.emails.tenantAdmin);
