@@ -13,3 +13,15 @@ ALTER TABLE "users" ADD CONSTRAINT "users_totp_enabled" CHECK ("totp_enabled_at"
 ALTER TABLE "tenants" ADD COLUMN "require_two_factor" boolean DEFAULT false NOT NULL;--> statement-breakpoint
 ALTER TABLE "sessions" ADD COLUMN "method" text DEFAULT 'password' NOT NULL;--> statement-breakpoint
 ALTER TABLE "sessions" ADD CONSTRAINT "sessions_method" CHECK ("method" in ('password', 'totp', 'oidc'));
+--> statement-breakpoint
+-- One version store: a tenant skill's versions move into config_versions (kind 'skill') and their own
+-- table (0037) goes. A skill has no row of its own (its SKILL.md file is the live copy), so its
+-- object id is derived from tenant and name: md5('<tenant_id>:<name>') read as a uuid, computed the
+-- same way in src/versions/skill.ts. The snapshot is {name, text}. Uploads keep their source.
+ALTER TABLE config_versions DROP CONSTRAINT "config_versions_source";--> statement-breakpoint
+ALTER TABLE config_versions ADD CONSTRAINT "config_versions_source" CHECK ("source" IN ('console', 'api', 'config', 'rollback', 'chat', 'upload'));--> statement-breakpoint
+-- FORCE would hide skill_versions' rows from a migrator that is the owner but not a superuser.
+ALTER TABLE skill_versions NO FORCE ROW LEVEL SECURITY;--> statement-breakpoint
+INSERT INTO config_versions (tenant_id, kind, object_id, version, config, author, source, created_at)
+	SELECT tenant_id, 'skill', md5(tenant_id::text || ':' || skill)::uuid, version, jsonb_build_object('name', skill, 'text', text), author, source, created_at FROM skill_versions;--> statement-breakpoint
+DROP TABLE skill_versions;

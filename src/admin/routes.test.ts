@@ -88,6 +88,9 @@ const ROWS: Row[] = [
   { route: "POST /logout", expect: ALL(303), freshSession: true },
   { route: "GET /login/oidc", expect: ALL(404) }, // no admin.oidc here; the flow is in pages/oidc.test.ts
   { route: "GET /login/oidc/callback", expect: ALL(404) },
+  // No pending password step in these browsers: back to /login (the step itself: pages/two-factor.test.ts).
+  { route: "GET /login/two-factor", expect: ALL(303) },
+  { route: "POST /login/two-factor", expect: ALL(303), body: () => ({ code: "123456" }) },
   { route: "GET /login/forgot", expect: ALL(200) },
   { route: "POST /login/forgot", expect: ALL(503), body: () => ({ email: "ops@acme.test" }) }, // no smtp.host here; mail in pages/reset.test.ts
   { route: "GET /login/reset/:token", expect: ALL(404), params: async () => ({ token: "not.a.link" }) },
@@ -120,6 +123,13 @@ const ROWS: Row[] = [
     body: () => ({ role: "tenant_admin" }),
     params: async (f) => ({ id: (await createUser(f.app().db, { email: `${unique("role")}@acme.test`, password: "long enough pw", role: "operator", tenantId: f.acme })).id }),
   },
+  {
+    route: "POST /admin/users/:id/two-factor/reset",
+    expect: [303, 403, 404, 303, 303],
+    params: async (f) => ({ id: (await createUser(f.app().db, { email: `${unique("tfa")}@acme.test`, password: "long enough pw", role: "operator", tenantId: f.acme })).id }),
+  },
+  // The rule left off (on, it would send these sessions to enrolment).
+  { route: "POST /admin/users/two-factor-policy", expect: [303, 403, 403, 303, 303], body: (f) => ({ tenant_id: f.acme }) },
   { route: "POST /admin/invitations/:id/revoke", expect: [303, 403, 404, 303, 303], params: async (f) => ({ id: (await invitation(f)).id }) },
   { route: "GET /admin/tokens", expect: PAGE_ANY },
   { route: "POST /admin/tokens", expect: [303, 200, 200, 200, 200], body: () => ({ name: "ci" }) },
@@ -135,6 +145,12 @@ const ROWS: Row[] = [
   { route: "POST /admin/password", expect: [303, 400, 400, 400, 400], body: () => ({ current: "not the password", password: "x", confirm: "x" }) },
   // Anyone signed in chooses their own language ("" = the browser's; the rest: pages/account-locale.test.ts).
   { route: "POST /admin/account/locale", expect: ALL(303), body: () => ({ locale: "" }) },
+  // Anyone signed in, their own second factor: started, a wrong first code, nothing to renew or turn off.
+  { route: "GET /admin/two-factor", expect: PAGE_ANY },
+  { route: "POST /admin/two-factor/start", expect: ALL(303) },
+  { route: "POST /admin/two-factor/confirm", expect: [303, 400, 400, 400, 400], body: () => ({ code: "000000" }) },
+  { route: "POST /admin/two-factor/recovery", expect: ALL(303) },
+  { route: "POST /admin/two-factor/disable", expect: ALL(303), body: () => ({ code: "000000" }) },
   ...CONSOLE_ROWS(),
   ...KB_ROWS(),
   { route: "GET /api/v1/openapi.json", expect: ALL(200) },

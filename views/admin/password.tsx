@@ -32,6 +32,13 @@ export function PasswordPage(props: PasswordPageProps): JSX.Element {
           <button type="submit">{t("account.saveLanguage")}</button>
         </form>
       </section>
+      <section class="card" aria-labelledby="h-two-factor">
+        <h2 id="h-two-factor">{t("twoFactor.title")}</h2>
+        <p class="muted">{t("twoFactor.offText")}</p>
+        <p>
+          <a href="/admin/two-factor">{t("twoFactor.title")}</a>
+        </p>
+      </section>
       <section class="card" aria-labelledby="h-password">
         <h2 id="h-password">{t("password.title")}</h2>
         <p class="muted">{t("password.for", { email: props.email })}</p>

@@ -12,7 +12,7 @@ import { zipSync } from "fflate";
 import { type Browser, type ConsoleFixture, consoleFixture, type Who } from "../../../test/support/admin.ts";
 import { DB_KINDS } from "../../../test/support/db.ts";
 import { eq } from "drizzle-orm";
-import { agents, configVersions, skillVersions } from "../../db/schema/index.ts";
+import { agents, configVersions } from "../../db/schema/index.ts";
 import { ORDER_SKILL } from "../../../test/fixtures/order-skill.ts";
 
 const enc = (s: string) => new TextEncoder().encode(s);
@@ -32,7 +32,15 @@ describe.each(DB_KINDS)("console Skills on %s Postgres", (kind) => {
     file = join(f.app().config.data_dir, "tenants", "acme", "skills", "order-lookup", "SKILL.md");
   }, 60_000);
   afterAll(() => f.cleanup());
-  const versions = () => f.app().db.withTenant(f.acme, (tx) => tx.select().from(skillVersions).orderBy(skillVersions.version));
+  // Skill versions live in the one version store (src/versions/skill.ts), kind "skill".
+  const versions = async () =>
+    (await f.app().db.withTenant(f.acme, (tx) => tx.select().from(configVersions).where(eq(configVersions.kind, "skill")).orderBy(configVersions.version))).map((v) => ({
+      tenantId: v.tenantId,
+      skill: (v.config as { name: string }).name,
+      version: v.version,
+      source: v.source,
+      text: (v.config as { text: string }).text,
+    }));
 
   test("the list says what each skill may do; operators and the other tenant's admin are refused", async () => {
     const res = await s.tenantAdmin.fetch(`/admin/skills?tenant=${f.acme}`);

@@ -70,6 +70,7 @@ export const renewRecoveryForm: Handler = async (deps, ctx) => {
 export const disableTwoFactor: Handler = async (deps, ctx) => {
   const p = requireRead(ctx.principal);
   const db = database(deps);
+  if (!(await twoFactorState(db, deps.secrets(), p.userId)).enabled) return redirect(ctx.request, "/admin/two-factor");
   if (await required(deps, p)) return page(deps, ctx, p, { error: t("twoFactor.required") }, 400);
   const policy = { max: deps.config.admin.login_max_failures, windowMs: deps.config.admin.login_window_minutes * 60_000 };
   const keys = [twoFactorKey(p.userId), ipKey(ctx.client.ip)];

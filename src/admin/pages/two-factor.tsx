@@ -23,7 +23,7 @@ import { checkSecondFactor } from "../two-factor/store.ts";
 export const twoFactorKey = (userId: string) => `two-factor:${userId}`;
 
 export const showSecondFactor: Handler = (deps, ctx) => {
-  if (!readPending(deps.secrets(), ctx)) return redirect(ctx.request, "/login", 302);
+  if (!readPending(deps.secrets(), ctx)) return redirect(ctx.request, "/login");
   return render(ctx, <SecondFactorPage csrf={ctx.csrfToken} />, t("twoFactor.signInTitle"));
 };
 

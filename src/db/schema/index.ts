@@ -58,7 +58,6 @@ export const TENANT_TABLES = [
   "outbound_messages",
   "schedule_runs",
   "schedules",
-  "skill_versions",
   "tasks",
   "team_members",
   "teams",

@@ -1,30 +1,11 @@
 /**
- * Tenant-owned: what the console adds to skills and tools. `skill_versions` keeps every saved
- * SKILL.md of a tenant skill (the file in data_dir/tenants/<slug>/skills is the live copy);
- * `mcp_servers` holds a tenant's streamable-HTTP MCP servers, headers sealed (secrets/box.ts).
+ * Tenant-owned: what the console adds to skills and tools. A tenant skill's saved SKILL.md texts
+ * are versions in config_versions (kind "skill", src/versions/skill.ts; the file in
+ * data_dir/tenants/<slug>/skills is the live copy); `mcp_servers` holds a tenant's streamable-HTTP MCP servers, headers sealed (secrets/box.ts).
  */
 import { sql } from "drizzle-orm";
 import { check, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { bytea } from "./channels.ts";
-
-export const SKILL_VERSION_SOURCES = ["console", "upload", "rollback"] as const;
-export type SkillVersionSource = (typeof SKILL_VERSION_SOURCES)[number];
-
-export const skillVersions = pgTable(
-  "skill_versions",
-  {
-    tenantId: uuid("tenant_id").notNull(),
-    skill: text("skill").notNull(),
-    version: integer("version").notNull(),
-    text: text("text").notNull(),
-    author: text("author").notNull(),
-    source: text("source").$type<SkillVersionSource>().notNull(),
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
-  },
-  (t) => [primaryKey({ columns: [t.tenantId, t.skill, t.version] }), check("skill_versions_source", sql`${t.source} IN ('console', 'upload', 'rollback')`)],
-);
-
-export type SkillVersion = typeof skillVersions.$inferSelect;
 
 export const mcpServers = pgTable(
   "mcp_servers",

@@ -8,7 +8,7 @@ import { check, foreignKey, integer, jsonb, pgTable, primaryKey, text, timestamp
 import { sql } from "drizzle-orm";
 import { tenants } from "./tenants.ts";
 
-export const VERSION_SOURCES = ["console", "api", "config", "rollback", "chat"] as const;
+export const VERSION_SOURCES = ["console", "api", "config", "rollback", "chat", "upload"] as const;
 export type VersionSource = (typeof VERSION_SOURCES)[number];
 
 export const configVersions = pgTable(
@@ -27,7 +27,7 @@ export const configVersions = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.kind, t.objectId, t.version] }),
-    check("config_versions_source", sql`${t.source} IN ('console', 'api', 'config', 'rollback', 'chat')`),
+    check("config_versions_source", sql`${t.source} IN ('console', 'api', 'config', 'rollback', 'chat', 'upload')`),
     check("config_versions_kind", sql`${t.kind} ~ '^[a-z][a-z_]{0,31}$'`),
     foreignKey({ name: "config_versions_tenant_fk", columns: [t.tenantId], foreignColumns: [tenants.id] }).onDelete("cascade"),
   ],
