@@ -4,6 +4,7 @@ import type { Scope } from "./scope.ts";
 import { Choice, Text } from "./fields.tsx";
 import { Csrf, type FieldErrors, Flash } from "./form.tsx";
 import { Empty, PageHead } from "./parts.tsx";
+import { t } from "../../src/i18n/i18n.ts";
 
 export interface DestinationProps {
   scope: Scope;
@@ -19,23 +20,21 @@ export function DestinationView(p: DestinationProps): JSX.Element {
   const q = `?tenant=${p.scope.tenantId}`;
   return (
     <section>
-      <p><a href={`/admin/inbox${q}`}>← Inbox</a></p>
-      <PageHead title="Escalation destination" scope={p.scope} action="/admin/inbox/settings" />
+      <p><a href={`/admin/inbox${q}`}>{t("inboxCanned.inbox")}</a></p>
+      <PageHead title={t("inboxDestination.escalationDestination")} scope={p.scope} action="/admin/inbox/settings" />
       <Flash message={p.flash} />
       <p class="muted">
-        When a conversation is handed to a person, a notification goes to this chat with the reason, the last messages, a link to the
-        inbox and a <em>Take it</em> button. Whoever takes it answers the user by replying to the notification (in its Slack thread, or
-        with Telegram's Reply).
+        {t("inboxDestination.whenAConversationIsHanded")}{" "}<em>{t("inboxDestination.takeIt")}</em>{" "}{t("inboxDestination.buttonWhoeverTakesItAnswers")}
       </p>
       {p.channels.length === 0 ? (
-        <Empty><p>Connect a Slack or Telegram channel first (<a href={`/admin/channels${q}`}>Channels</a>); the bot must be in the chat.</p></Empty>
+        <Empty><p>{t("inboxDestination.connectASlackOrTelegram")}<a href={`/admin/channels${q}`}>{t("nav.channels")}</a>); the bot must be in the chat.</p></Empty>
       ) : (
         <form method="post" action={`/admin/inbox/settings${q}`} class="stack">
           <Csrf token={p.csrf} />
-          <Choice name="channel_id" label="Channel" values={p.values} errors={p.errors} options={[{ value: "", label: "None (inbox only)" }, ...p.channels.map((c) => ({ value: c.id, label: `${c.name} (${c.kind})` }))]} />
-          <Text name="chat" label="Chat id" values={p.values} errors={p.errors} required={false} hint="Slack: the channel id (C0123ABCD). Telegram: the group's chat id (-1001234567890)." />
-          <Text name="timeout_minutes" label="Announce again after (minutes, 0 = never)" type="number" values={p.values} errors={p.errors} hint="If nobody takes it by then, the notification is sent again and the user is told it takes longer." />
-          <div class="actions"><button type="submit">Save</button></div>
+          <Choice name="channel_id" label={t("conversations.channel")} values={p.values} errors={p.errors} options={[{ value: "", label: "None (inbox only)" }, ...p.channels.map((c) => ({ value: c.id, label: `${c.name} (${c.kind})` }))]} />
+          <Text name="chat" label={t("inboxDestination.chatId")} values={p.values} errors={p.errors} required={false} hint={t("inboxDestination.slackTheChannelIdC0123abcd")} />
+          <Text name="timeout_minutes" label={t("inboxDestination.announceAgainAfterMinutes0")} type="number" values={p.values} errors={p.errors} hint={t("inboxDestination.ifNobodyTakesItBy")} />
+          <div class="actions"><button type="submit">{t("common.save")}</button></div>
         </form>
       )}
     </section>

@@ -17,6 +17,7 @@ import type { AdminContext, ConsoleDeps, Handler } from "../lazy.ts";
 import { pageScope } from "../scope.ts";
 import { type ChatLine, chatLog, findWebchatChannel, webchatChannel } from "../webchat/chat.ts";
 import { ratingsBy } from "../../feedback/feedback.ts";
+import { t } from "../../i18n/i18n.ts";
 
 const MAX_TEXT = 8000;
 
@@ -41,14 +42,14 @@ export const showChat: Handler = async (deps, ctx) => {
   const agent = agents.find((a) => a.id === filterId(ctx.query.agent)) ?? agents[0] ?? null;
   const lines = tenantId && agent ? await readLog(db, tenantId, agent.id, p.userId) : [];
   const ratings = tenantId ? await ratingsOf(db, tenantId, p.userId, lines) : undefined;
-  return render(ctx, <ChatView scope={scope} agents={agents} agent={agent} lines={lines} ratings={ratings} />, "Web chat");
+  return render(ctx, <ChatView scope={scope} agents={agents} agent={agent} lines={lines} ratings={ratings} />, t("nav.chat"));
 };
 
 export const chatLogPartial: Handler = async (deps, ctx) => {
   const agentId = uuidParam(ctx.params.agentId, "AI employee");
   const { p, db, tenantId } = await tenantOf(deps, ctx);
   const lines = await readLog(db, tenantId, agentId, p.userId);
-  return render(ctx, <ChatLog tenantId={tenantId} agentId={agentId} lines={lines} ratings={await ratingsOf(db, tenantId, p.userId, lines)} />, "Web chat");
+  return render(ctx, <ChatLog tenantId={tenantId} agentId={agentId} lines={lines} ratings={await ratingsOf(db, tenantId, p.userId, lines)} />, t("nav.chat"));
 };
 
 export const sendChatMessage: Handler = async (deps, ctx) => {
@@ -62,5 +63,5 @@ export const sendChatMessage: Handler = async (deps, ctx) => {
   if (!(adapter instanceof WebchatAdapter)) throw new KonstructError("db_unavailable", "the web chat connection is not running; try again in a moment");
   await adapter.say({ id: p.userId, name: p.email }, text);
   const lines = await chatLog(db, tenantId, channelId, webchatKey(p.userId));
-  return render(ctx, <ChatLog tenantId={tenantId} agentId={agentId} lines={lines} />, "Web chat");
+  return render(ctx, <ChatLog tenantId={tenantId} agentId={agentId} lines={lines} />, t("nav.chat"));
 };

@@ -23,6 +23,7 @@ import type { AdminContext as PageCtx, ConsoleDeps, Handler } from "../lazy.ts";
 import { loadTranscript } from "../queries/transcript.ts";
 import { formText, idParam } from "../request.ts";
 import { pageScope } from "../scope.ts";
+import { t } from "../../i18n/i18n.ts";
 
 /** Who a person is in a handoff's `owner` and the audit trail. */
 export const ownerOf = (p: Principal) => `console:${p.email}`;
@@ -38,16 +39,16 @@ async function tenantScope(deps: ConsoleDeps, ctx: PageCtx) {
 
 export const showInbox: Handler = async (deps, ctx) => {
   const { p, db, scope, tenantId } = await pageScope(deps, ctx, "inbox");
-  if (!tenantId) return render(ctx, <NoInboxTenant scope={scope} />, "Inbox");
+  if (!tenantId) return render(ctx, <NoInboxTenant scope={scope} />, t("nav.inbox"));
   const tab = tabOf(ctx.query.tab);
   const [rows, counts] = await Promise.all([listInbox(db, tenantId, tab, ownerOf(p)), inboxCounts(db, tenantId, ownerOf(p))]);
-  return render(ctx, <InboxView scope={scope} tab={tab} rows={rows} counts={counts} now={new Date()} flash={flashMessage(ctx.query.flash)} admin={canAdmin(p, tenantId)} />, "Inbox");
+  return render(ctx, <InboxView scope={scope} tab={tab} rows={rows} counts={counts} now={new Date()} flash={flashMessage(ctx.query.flash)} admin={canAdmin(p, tenantId)} />, t("nav.inbox"));
 };
 
 export const inboxListPartial: Handler = async (deps, ctx) => {
   const { p, db, tenantId } = await tenantScope(deps, ctx);
   const tab = tabOf(ctx.query.tab);
-  return render(ctx, <InboxList tenantId={tenantId} tab={tab} rows={await listInbox(db, tenantId, tab, ownerOf(p))} now={new Date()} />, "Inbox");
+  return render(ctx, <InboxList tenantId={tenantId} tab={tab} rows={await listInbox(db, tenantId, tab, ownerOf(p))} now={new Date()} />, t("nav.inbox"));
 };
 
 /** The reply box after *Insert*: what was typed (`text`), then the chosen canned reply, within the reply's bound. */
@@ -70,7 +71,7 @@ async function pageProps(deps: ConsoleDeps, ctx: PageCtx): Promise<HandoffPagePr
   };
 }
 
-export const showHandoff: Handler = async (deps, ctx) => render(ctx, <HandoffView {...await pageProps(deps, ctx)} />, "Inbox");
+export const showHandoff: Handler = async (deps, ctx) => render(ctx, <HandoffView {...await pageProps(deps, ctx)} />, t("nav.inbox"));
 
 /** Polled every 3 s: 204 (htmx keeps what it shows) unless the handoff, its messages or notes changed. */
 export const handoffLivePartial: Handler = async (deps, ctx) => {
@@ -78,7 +79,7 @@ export const handoffLivePartial: Handler = async (deps, ctx) => {
   const now = await fingerprint(db, tenantId, idParam(ctx.params.id, "handoff"));
   if (!now) throw new KonstructError("not_found", "no such handoff");
   if (now === ctx.query.v) return new Response(null, { status: 204 });
-  return render(ctx, <HandoffLive {...await pageProps(deps, ctx)} />, "Inbox");
+  return render(ctx, <HandoffLive {...await pageProps(deps, ctx)} />, t("nav.inbox"));
 };
 
 /** Runs an action on a handoff of the scoped tenant, then back to its page with a flash. */
@@ -138,7 +139,7 @@ export const showDestination: Handler = async (deps, ctx) => {
   requireAdmin(p, tenantId);
   const d = await getDestination(db, tenantId);
   const values = { channel_id: d?.channelId ?? "", chat: d?.chat ?? "", timeout_minutes: String(d?.timeoutMinutes ?? 0) };
-  return render(ctx, <DestinationView scope={scope} csrf={ctx.csrfToken} channels={await destinationChannels(db, tenantId)} values={values} flash={flashMessage(ctx.query.flash)} />, "Escalation destination");
+  return render(ctx, <DestinationView scope={scope} csrf={ctx.csrfToken} channels={await destinationChannels(db, tenantId)} values={values} flash={flashMessage(ctx.query.flash)} />, t("inboxDestination.escalationDestination"));
 };
 
 /** POST /admin/inbox/settings — channel_id (empty: none), chat, timeout_minutes. */
@@ -151,5 +152,5 @@ export const saveDestinationForm: Handler = async (deps, ctx) => {
   const wrong = await saveDestination(db, tenantId, { channelId: values.channel_id, chat: values.chat, timeoutMinutes: Number(values.timeout_minutes) }, ownerOf(p));
   if (!wrong) return redirect(ctx.request, back);
   const view = <DestinationView scope={scope} csrf={ctx.csrfToken} channels={await destinationChannels(db, tenantId)} values={values} errors={{ [wrong.field]: wrong.error }} />;
-  return render(ctx, view, "Escalation destination", 400);
+  return render(ctx, view, t("inboxDestination.escalationDestination"), 400);
 };
