@@ -8,21 +8,22 @@ import type { HeartbeatRun } from "../../src/db/schema/index.ts";
 import type { HeartbeatSummary } from "../../src/heartbeat/runs.ts";
 import { Area, Choice, Text } from "./fields.tsx";
 import type { FieldErrors } from "./form.tsx";
-import { usd } from "./parts.tsx";
+import { int, usd } from "./parts.tsx";
+import { t } from "../../src/i18n/i18n.ts";
 
 export function HeartbeatFields(p: { values: Record<string, string>; errors?: FieldErrors; channels: string[] }): JSX.Element {
   const v = { values: p.values, errors: p.errors };
   return (
     <fieldset class="stack">
-      <legend>Heartbeat</legend>
-      <Choice name="heartbeat" label="Heartbeat" {...v} options={[{ value: "off", label: "Off" }, { value: "on", label: "On: look around on its own" }]} hint="A SQL check of what changed runs first; only something new costs a model call (its first model)." />
-      <Text name="heartbeat_every_minutes" label="Every (minutes)" type="number" {...v} hint="5 to 1440" />
-      <Area name="heartbeat_checklist" label="Checklist (HEARTBEAT.md)" {...v} rows={5} hint="What to look at and what is worth interrupting for, in Markdown" />
-      <Text name="heartbeat_quiet_start" label="Quiet hours from" {...v} placeholder="22:00" hint="HH:MM, 24 h; empty = none" />
-      <Text name="heartbeat_quiet_end" label="Quiet hours until" {...v} placeholder="07:00" />
-      <Text name="heartbeat_quiet_tz" label="Quiet hours time zone" {...v} placeholder="Europe/Oslo" hint="IANA name; empty = UTC" />
-      <Text name="heartbeat_notify_channel" label="Reach out on channel" {...v} hint={p.channels.length ? `A channel of this tenant by name: ${p.channels.join(", ")}` : "A channel of this tenant by name"} />
-      <Text name="heartbeat_notify_chat" label="…in chat" {...v} hint="Its chat id: a Telegram chat id, a Slack channel id" />
+      <legend>{t("agentHeartbeat.heartbeat")}</legend>
+      <Choice name="heartbeat" label={t("agentHeartbeat.heartbeat")} {...v} options={[{ value: "off", label: "Off" }, { value: "on", label: "On: look around on its own" }]} hint={t("agentHeartbeat.aSqlCheckOfWhat")} />
+      <Text name="heartbeat_every_minutes" label={t("agentHeartbeat.everyMinutes")} type="number" {...v} hint={t("agentHeartbeat.5To1440")} />
+      <Area name="heartbeat_checklist" label={t("agentHeartbeat.checklistHeartbeatMd")} {...v} rows={5} hint={t("agentHeartbeat.whatToLookAtAnd")} />
+      <Text name="heartbeat_quiet_start" label={t("agentHeartbeat.quietHoursFrom")} {...v} placeholder="22:00" hint={t("agentHeartbeat.hhMm24HEmpty")} />
+      <Text name="heartbeat_quiet_end" label={t("agentHeartbeat.quietHoursUntil")} {...v} placeholder="07:00" />
+      <Text name="heartbeat_quiet_tz" label={t("agentHeartbeat.quietHoursTimeZone")} {...v} placeholder="Europe/Oslo" hint={t("agentHeartbeat.ianaNameEmptyUtc")} />
+      <Text name="heartbeat_notify_channel" label={t("agentHeartbeat.reachOutOnChannel")} {...v} hint={p.channels.length ? `${t("agentHeartbeat.channelByName")}: ${p.channels.join(", ")}` : t("agentHeartbeat.channelByName")} />
+      <Text name="heartbeat_notify_chat" label={t("agentHeartbeat.inChat")} {...v} hint={t("agentHeartbeat.itsChatIdATelegram")} />
     </fieldset>
   );
 }
@@ -36,12 +37,12 @@ function delivery(r: HeartbeatRun): string {
 export function HeartbeatRuns({ h }: { h: HeartbeatSummary }): JSX.Element {
   return (
     <>
-      <h2>Heartbeat runs</h2>
-      <p safe>{`${h.runs} beats, ${h.modelCalls} with a model call, ${h.tokens} tokens, ${usd(h.costUsd)}`}</p>
+      <h2>{t("agentHeartbeat.heartbeatRuns")}</h2>
+      <p>{t("agentHeartbeat.summary", { runs: int(h.runs), calls: int(h.modelCalls), tokens: int(h.tokens), cost: usd(h.costUsd) })}</p>
       {h.recent.length ? (
         <div class="table-wrap">
           <table>
-            <thead><tr><th scope="col">When (UTC)</th><th scope="col">New items</th><th scope="col">Decision</th><th scope="col">Tokens</th><th scope="col">Cost</th><th scope="col">Message</th><th scope="col">Delivery</th></tr></thead>
+            <thead><tr><th scope="col">{t("agentHeartbeat.whenUtc")}</th><th scope="col">{t("agentHeartbeat.newItems")}</th><th scope="col">{t("agentHeartbeat.decision")}</th><th scope="col">{t("agentHeartbeat.tokens")}</th><th scope="col">{t("agentHeartbeat.cost")}</th><th scope="col">{t("agentHeartbeat.message")}</th><th scope="col">{t("agentHeartbeat.delivery")}</th></tr></thead>
             <tbody>
               {h.recent.map((r) => (
                 <tr>
@@ -58,7 +59,7 @@ export function HeartbeatRuns({ h }: { h: HeartbeatSummary }): JSX.Element {
           </table>
         </div>
       ) : (
-        <p class="muted">No beats yet.</p>
+        <p class="muted">{t("agentHeartbeat.noBeatsYet")}</p>
       )}
     </>
   );

@@ -6,6 +6,7 @@
  */
 import type { FieldErrors } from "./form.tsx";
 import { usd } from "./parts.tsx";
+import { t } from "../../src/i18n/i18n.ts";
 
 export interface PreviewExchange {
   user: string;
@@ -32,22 +33,22 @@ export interface PreviewRunView {
 export function PreviewPanel(p: { action: string; providers: string[] }): JSX.Element {
   return (
     <section class="card preview-panel" id="agent-preview" aria-labelledby="preview-title">
-      <h2 id="preview-title">Try it before saving</h2>
+      <h2 id="preview-title">{t("agentPreview.tryItBeforeSaving")}</h2>
       <p class="muted">
-        Chats with the form as it is now. Not stored as a conversation; the model calls are recorded as a preview and spend this AI employee's budget. Only read-only tools (kb_search) run.
+        {t("agentPreview.chatsWithTheFormAs")}
       </p>
       <form method="post" action={p.action} hx-post={p.action} hx-include="#agent-form" hx-target="#preview-result" hx-swap="innerHTML" class="stack">
         <div class="field">
-          <label for="f-preview_message">Test message</label>
+          <label for="f-preview_message">{t("agentPreview.testMessage")}</label>
           <textarea id="f-preview_message" name="preview_message" rows="3" maxlength="4000" required></textarea>
         </div>
         <div class="field">
-          <label for="f-preview_compare">Compare with</label>
+          <label for="f-preview_compare">{t("agentPreview.compareWith")}</label>
           <input id="f-preview_compare" name="preview_compare" placeholder="provider_id/model" aria-describedby="f-preview_compare-hint" />
-          <small class="muted" id="f-preview_compare-hint" safe>{`Optional: a second model asked the same, side by side.${p.providers.length ? ` Providers: ${p.providers.join(", ")}.` : ""}`}</small>
+          <small class="muted" id="f-preview_compare-hint" safe>{`${t("agentPreview.compareHint")}${p.providers.length ? ` ${t("agents.providersAre")} ${p.providers.join(", ")}.` : ""}`}</small>
         </div>
         <div class="actions">
-          <button type="submit">Send</button>
+          <button type="submit">{t("agentPreview.send")}</button>
         </div>
         <div id="preview-result" aria-live="polite">
           <input type="hidden" name="preview_history" value="[]" />
@@ -64,7 +65,7 @@ export function PreviewResult(p: { history: PreviewExchange[]; runs: PreviewRunV
       <input type="hidden" name="preview_history" value={JSON.stringify(p.history)} />
       {errors.length ? (
         <div class="flash error" role="alert">
-          <p>Not sent — fix the form first:</p>
+          <p>{t("agentPreview.notSentFixTheForm")}</p>
           <ul>{errors.map(([k, v]) => <li safe>{`${k}: ${v}`}</li>)}</ul>
         </div>
       ) : ""}
@@ -72,8 +73,8 @@ export function PreviewResult(p: { history: PreviewExchange[]; runs: PreviewRunV
         <ol class="preview-log">
           {p.history.map((e) => (
             <li>
-              <p><strong>You:</strong> <span safe>{e.user}</span></p>
-              <p><strong>Agent:</strong> <span safe>{e.reply}</span></p>
+              <p><strong>{t("agentPreview.you")}</strong> <span safe>{e.user}</span></p>
+              <p><strong>{t("agentPreview.agent")}</strong> <span safe>{e.reply}</span></p>
             </li>
           ))}
         </ol>
@@ -85,10 +86,10 @@ export function PreviewResult(p: { history: PreviewExchange[]; runs: PreviewRunV
               <h3 safe>{r.chain.join(" → ")}</h3>
               <p class={r.kind === "reply" ? "" : "error"} safe>{r.text || "(empty reply)"}</p>
               <dl class="preview-usage">
-                <dt>Answered by</dt><dd safe>{r.answeredBy ?? "no model"}</dd>
-                <dt>Tokens</dt><dd>{`${r.promptTokens} in / ${r.completionTokens} out`}</dd>
-                <dt>Cost</dt><dd>{usd(r.costUsd)}</dd>
-                <dt>Latency</dt><dd>{`${Math.round(r.latencyMs)} ms`}</dd>
+                <dt>{t("agentPreview.answeredBy")}</dt><dd safe>{r.answeredBy ?? "no model"}</dd>
+                <dt>{t("agentHeartbeat.tokens")}</dt><dd>{`${r.promptTokens} in / ${r.completionTokens} out`}</dd>
+                <dt>{t("agentHeartbeat.cost")}</dt><dd>{usd(r.costUsd)}</dd>
+                <dt>{t("agentPreview.latency")}</dt><dd>{`${Math.round(r.latencyMs)} ms`}</dd>
               </dl>
               {r.tools.length ? (
                 <details>
@@ -97,7 +98,7 @@ export function PreviewResult(p: { history: PreviewExchange[]; runs: PreviewRunV
                 </details>
               ) : ""}
               <details>
-                <summary>System prompt</summary>
+                <summary>{t("agentPreview.systemPrompt")}</summary>
                 <pre class="preview-system" safe>{r.system}</pre>
               </details>
             </article>

@@ -6,17 +6,18 @@
  */
 import { Area } from "./fields.tsx";
 import type { FieldErrors } from "./form.tsx";
+import { t } from "../../src/i18n/i18n.ts";
 
 export function ScopeFields(p: { values: Record<string, string>; errors?: FieldErrors }): JSX.Element {
   const v = { values: p.values, errors: p.errors };
   return (
     <fieldset class="stack">
-      <legend>Business scope</legend>
-      <p class="muted">Required on WhatsApp. The model is told to stay within it, and clear off-topic requests (poems, homework, code, politics, …) are declined by the appliance itself, without a model call. Leave the business empty for no scope.</p>
-      <Area name="scope_business" label="Business function" {...v} rows={2} hint="Whose assistant this is and what it is for, e.g. Front desk of Bright Smile Dental: appointments, treatments, prices and insurance" />
-      <Area name="scope_topics" label="Allowed topics" {...v} rows={4} hint="One short phrase per line, e.g. booking or moving appointments" />
-      <Area name="scope_off_topic" label="Also decline (examples)" {...v} rows={2} hint="Optional, one request per line that this agent must decline besides the built-in ones" />
-      <Area name="scope_decline" label="Decline sentence" {...v} rows={2} hint="Optional, one per line as language: sentence (en: …, de: …, default: …); without one a built-in English sentence is used" />
+      <legend>{t("agentScope.businessScope")}</legend>
+      <p class="muted">{t("agentScope.requiredOnWhatsappTheModel")}</p>
+      <Area name="scope_business" label={t("agentScope.businessFunction")} {...v} rows={2} hint={t("agentScope.whoseAssistantThisIsAnd")} />
+      <Area name="scope_topics" label={t("agentScope.allowedTopics")} {...v} rows={4} hint={t("agentScope.oneShortPhrasePerLine")} />
+      <Area name="scope_off_topic" label={t("agentScope.alsoDeclineExamples")} {...v} rows={2} hint={t("agentScope.optionalOneRequestPerLine")} />
+      <Area name="scope_decline" label={t("agentScope.declineSentence")} {...v} rows={2} hint={t("agentScope.optionalOnePerLineAs")} />
     </fieldset>
   );
 }
@@ -24,7 +25,7 @@ export function ScopeFields(p: { values: Record<string, string>; errors?: FieldE
 export function UnscopedWarning(): JSX.Element {
   return (
     <p class="flash error" role="alert">
-      This AI employee has no business scope. Meta's WhatsApp Business policy does not allow general-purpose assistants on WhatsApp: fill in its business function and allowed topics in the Agent Designer.
+      {t("agentScope.thisAiEmployeeHasNo")}
     </p>
   );
 }

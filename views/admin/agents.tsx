@@ -10,6 +10,7 @@ import { Area, Text } from "./fields.tsx";
 import { Csrf, type FieldErrors, Flash } from "./form.tsx";
 import type { Page } from "./page.ts";
 import { Empty, NoTenant, PageHead, Pager, usd } from "./parts.tsx";
+import { t as tr } from "../../src/i18n/i18n.ts";
 
 export interface TemplateSummary {
   id: string;
@@ -21,21 +22,21 @@ export interface TemplateSummary {
 export function AgentList(props: { scope: Scope; agents: Page<Agent>; flash?: string; templates?: TemplateSummary[]; templateProblems?: string[] }): JSX.Element {
   return (
     <section>
-      <PageHead title="AI employees" scope={props.scope} action="/admin/agents">
-        {props.scope.tenantId ? <a href="/admin/agents/new">New AI employee</a> : ""}
+      <PageHead title={tr("agents.aiEmployees")} scope={props.scope} action="/admin/agents">
+        {props.scope.tenantId ? <a href="/admin/agents/new">{tr("agents.newAiEmployee")}</a> : ""}
       </PageHead>
       <Flash message={props.flash} />
       {!props.scope.tenantId ? (
         <NoTenant />
       ) : props.agents.rows.length === 0 && props.agents.page === 1 ? (
         <Empty>
-          <p>No AI employee yet. Give one a name, a role and a model, then connect it to a channel.</p>
-          <p><a href="/admin/agents/new">Design the first AI employee</a></p>
+          <p>{tr("agents.noAiEmployeeYetGive")}</p>
+          <p><a href="/admin/agents/new">{tr("dashboard.designFirst")}</a></p>
         </Empty>
       ) : (
         <div class="table-wrap">
           <table>
-            <thead><tr><th scope="col">Name</th><th scope="col">Role</th><th scope="col">Models</th><th scope="col">Daily budget</th><th scope="col">Heartbeat</th></tr></thead>
+            <thead><tr><th scope="col">{tr("common.name")}</th><th scope="col">{tr("common.role")}</th><th scope="col">{tr("agents.models")}</th><th scope="col">{tr("agents.dailyBudget")}</th><th scope="col">{tr("agentHeartbeat.heartbeat")}</th></tr></thead>
             <tbody>
               {props.agents.rows.map((a) => (
                 <tr>
@@ -60,16 +61,16 @@ export function AgentList(props: { scope: Scope; agents: Page<Agent>; flash?: st
 function TemplatePicker(p: { tenantId: string; templates: TemplateSummary[]; problems: string[] }): JSX.Element {
   return (
     <>
-      <h2 id="templates">Hire from template</h2>
+      <h2 id="templates">{tr("agents.hireFromTemplate")}</h2>
       <div class="table-wrap">
         <table>
-          <thead><tr><th scope="col">Role</th><th scope="col">What it does</th><th scope="col"></th></tr></thead>
+          <thead><tr><th scope="col">{tr("common.role")}</th><th scope="col">{tr("agents.whatItDoes")}</th><th scope="col"></th></tr></thead>
           <tbody>
             {p.templates.map((t) => (
               <tr>
-                <td safe>{t.title}</td>
-                <td safe>{t.description}</td>
-                <td><a href={`/admin/agents/new?tenant=${p.tenantId}&template=${encodeURIComponent(t.id)}`} aria-label={`Hire ${t.title}`}>Hire</a>{t.source === "data" ? " (custom)" : ""}</td>
+                <td lang={t.source === "data" ? undefined : "en"} safe>{t.title}</td>
+                <td lang={t.source === "data" ? undefined : "en"} safe>{t.description}</td>
+                <td><a href={`/admin/agents/new?tenant=${p.tenantId}&template=${encodeURIComponent(t.id)}`} aria-label={`${tr("agents.hireNamed")} ${t.title}`}>{tr("agents.hire")}</a>{t.source === "data" ? ` ${tr("agents.custom")}` : ""}</td>
               </tr>
             ))}
           </tbody>
@@ -77,7 +78,7 @@ function TemplatePicker(p: { tenantId: string; templates: TemplateSummary[]; pro
       </div>
       {p.problems.length ? (
         <div class="flash error" role="alert">
-          <p>Templates not offered (fix the file in the data dir's templates/ folder):</p>
+          <p>{tr("agents.templatesNotOfferedFixThe")}</p>
           <ul>{p.problems.map((m) => <li safe>{m}</li>)}</ul>
         </div>
       ) : ""}
@@ -107,10 +108,10 @@ export function AgentFormView(p: AgentFormProps): JSX.Element {
   const q = `?tenant=${p.tenantId}`;
   return (
     <section class="card">
-      <h1 safe>{a ? a.name : "New AI employee"}</h1>
+      <h1 safe>{a ? a.name : tr("agents.newAiEmployee")}</h1>
       <Flash message={p.flash} />
       {p.template ? <p class="muted" safe>{`From the template “${p.template.title}”. Suggested model: ${p.template.modelHint}. Review, pick the model chain, then create.`}</p> : ""}
-      {a?.source === "config" ? <p class="muted">Declared in konstruct.config.yaml: the file wins at the next start.</p> : ""}
+      {a?.source === "config" ? <p class="muted">{tr("agents.declaredInKonstructConfigYaml")}</p> : ""}
       {a && !a.scope && p.channels.some((c) => c.kind === "whatsapp") ? <UnscopedWarning /> : ""}
       <div class="designer">
       <form method="post" action={`${a ? `/admin/agents/${a.id}` : "/admin/agents"}${q}`} class="stack wide" id="agent-form">
@@ -118,49 +119,48 @@ export function AgentFormView(p: AgentFormProps): JSX.Element {
         {/* The version this form was loaded from: a save from an older one is refused (src/versions/). */}
         {a ? <input type="hidden" name="version" value={p.values.version ?? "0"} /> : ""}
         {p.errors?.version ? <p class="flash error" role="alert" id="f-version-error" safe>{p.errors.version}</p> : ""}
-        <Text name="name" label="Name" values={p.values} errors={p.errors} required hint="What colleagues call it, e.g. Ada" />
-        <Text name="slug" label="Slug" values={p.values} errors={p.errors} required hint="Short id (a-z, 0-9, -), e.g. ada" />
-        <Text name="role" label="Role" values={p.values} errors={p.errors} hint="e.g. support engineer" />
-        <Area name="persona" label="Persona" values={p.values} errors={p.errors} rows={3} hint="Tone and manner, e.g. friendly, concise, never guesses" />
-        <Area name="instructions" label="Instructions (system prompt)" values={p.values} errors={p.errors} rows={8} />
+        <Text name="name" label={tr("common.name")} values={p.values} errors={p.errors} required hint={tr("agents.whatColleaguesCallItE")} />
+        <Text name="slug" label={tr("agents.slug")} values={p.values} errors={p.errors} required hint={tr("agents.shortIdAZ0")} />
+        <Text name="role" label={tr("common.role")} values={p.values} errors={p.errors} hint={tr("agents.eGSupportEngineer")} />
+        <Area name="persona" label={tr("agents.persona")} values={p.values} errors={p.errors} rows={3} hint={tr("agents.toneAndMannerEG")} />
+        <Area name="instructions" label={tr("agents.instructionsSystemPrompt")} values={p.values} errors={p.errors} rows={8} />
         <Area
           name="models"
-          label="Model chain"
+          label={tr("agents.modelChain")}
           values={p.values}
           errors={p.errors}
           rows={3}
-          hint={`One provider_id/model per line, primary first; the next is tried when one fails. Add " vision" after a model that can see images (e.g. openai/gpt-4o vision): photos go only to those.${p.providers.length ? ` Providers: ${p.providers.join(", ")}.` : " Add a provider under Providers first."}`}
+          hint={`${tr("agents.modelChainHint")} ${p.providers.length ? `${tr("agents.providersAre")} ${p.providers.join(", ")}.` : tr("agents.addProviderFirst")}`}
         />
-        <Text name="daily_budget_usd" label="Daily budget (USD)" type="number" values={p.values} errors={p.errors} hint="0 = no cap" />
-        <Text name="monthly_budget_usd" label="Monthly budget (USD)" type="number" values={p.values} errors={p.errors} hint="0 = no cap" />
-        <Text name="context_tokens" label="Context window (tokens)" type="number" values={p.values} errors={p.errors} />
-        <Text name="max_tool_iterations" label="Max tool round trips per message" type="number" values={p.values} errors={p.errors} />
-        <Area name="skills" label="Enabled skills" values={p.values} errors={p.errors} rows={2} hint="One skill name per line; empty = every skill of the tenant" />
-        <Area name="escalation_rules" label="Escalation rules" values={p.values} errors={p.errors} rows={3} hint="Guidance for the model: when to hand over to a human, e.g. refunds over $100, legal questions" />
+        <Text name="daily_budget_usd" label={tr("agents.dailyBudgetUsd")} type="number" values={p.values} errors={p.errors} hint={tr("agents.0NoCap")} />
+        <Text name="monthly_budget_usd" label={tr("agents.monthlyBudgetUsd")} type="number" values={p.values} errors={p.errors} hint={tr("agents.0NoCap")} />
+        <Text name="context_tokens" label={tr("agents.contextWindowTokens")} type="number" values={p.values} errors={p.errors} />
+        <Text name="max_tool_iterations" label={tr("agents.maxToolRoundTripsPer")} type="number" values={p.values} errors={p.errors} />
+        <Area name="skills" label={tr("agents.enabledSkills")} values={p.values} errors={p.errors} rows={2} hint={tr("agents.oneSkillNamePerLine")} />
+        <Area name="escalation_rules" label={tr("agents.escalationRules")} values={p.values} errors={p.errors} rows={3} hint={tr("agents.guidanceForTheModelWhen")} />
         <Area
           name="escalation_conditions"
-          label="Escalation conditions"
+          label={tr("agents.escalationConditions")}
           values={p.values}
           errors={p.errors}
           rows={3}
           hint={
-            "Checked by the appliance before the model answers, one per line: name | condition | reason shown to the human. " +
-            "E.g. angry | sentiment < -0.7 | The customer is upset — or billing | billing_dispute AND attempts > 2 | Billing dispute unresolved. " +
-            'Signals: sentiment, attempts, repeats, failures, budget_stop, approvals_denied, the topics billing_dispute, refunds, legal, contains("…"), matches("pattern").'
+            `${tr("agents.escalationHint")} ${tr("agents.escalationExample")} ` +
+            `${tr("agents.escalationSignals")} sentiment, attempts, repeats, failures, budget_stop, approvals_denied, ${tr("agents.theTopics")} billing_dispute, refunds, legal, contains("…"), matches("pattern").`
           }
         />
         <ScopeFields values={p.values} errors={p.errors} />
         <HeartbeatFields values={p.values} errors={p.errors} channels={p.tenantChannels ?? []} />
         <div class="actions">
-          <button type="submit">{a ? "Save" : "Create AI employee"}</button>
-          <a href="/admin/agents">Cancel</a>
+          <button type="submit">{a ? tr("common.save") : tr("agents.createAiEmployee")}</button>
+          <a href="/admin/agents">{tr("common.cancel")}</a>
         </div>
       </form>
       <PreviewPanel action={`/admin/agents/${a ? a.id : "new"}/preview${q}`} providers={p.providers} />
       </div>
       {a ? (
         <>
-          <h2>Channels</h2>
+          <h2>{tr("nav.channels")}</h2>
           {p.channels.length ? (
             <ul>
               {p.channels.map((c) => (
@@ -176,19 +176,19 @@ export function AgentFormView(p: AgentFormProps): JSX.Element {
               ))}
             </ul>
           ) : (
-            <p class="muted">Not connected anywhere yet.</p>
+            <p class="muted">{tr("agents.notConnectedAnywhereYet")}</p>
           )}
           {p.heartbeat ? <HeartbeatRuns h={p.heartbeat} /> : ""}
           <p class="actions">
-            <a href={`/admin/channels/new${q}&kind=telegram&agent=${a.id}`}>Connect Telegram</a>
-            <a href={`/admin/channels/new${q}&kind=slack&agent=${a.id}`}>Connect Slack</a>
-            <a href={`/admin/chat${q}&agent=${a.id}`}>Try it in the web chat</a>
-            <a href={`/admin/agents/${a.id}/widget${q}`}>Website widget</a>
-            <a href={`/admin/agents/${a.id}/history${q}`}>History</a>
+            <a href={`/admin/channels/new${q}&kind=telegram&agent=${a.id}`}>{tr("agents.connectTelegram")}</a>
+            <a href={`/admin/channels/new${q}&kind=slack&agent=${a.id}`}>{tr("agents.connectSlack")}</a>
+            <a href={`/admin/chat${q}&agent=${a.id}`}>{tr("agents.tryItInTheWeb")}</a>
+            <a href={`/admin/agents/${a.id}/widget${q}`}>{tr("agents.websiteWidget")}</a>
+            <a href={`/admin/agents/${a.id}/history${q}`}>{tr("agents.history")}</a>
           </p>
           <form method="post" action={`/admin/agents/${a.id}/delete${q}`}>
             <Csrf token={p.csrf} />
-            <button type="submit" class="secondary">Delete AI employee</button>
+            <button type="submit" class="secondary">{tr("agents.deleteAiEmployee")}</button>
           </form>
         </>
       ) : ""}

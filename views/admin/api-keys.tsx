@@ -8,6 +8,7 @@ import type { Scope } from "./scope.ts";
 import { Choice, Text } from "./fields.tsx";
 import { Csrf, type FieldErrors, Flash, PostButton } from "./form.tsx";
 import { Empty, NoTenant, PageHead, when } from "./parts.tsx";
+import { t as tr } from "../../src/i18n/i18n.ts";
 
 export interface ApiKeyRow {
   id: string;
@@ -44,17 +45,17 @@ export function ApiKeysView(p: ApiKeysProps): JSX.Element {
   const agent = new Map(p.agents.map((a) => [a.id, a.name]));
   return (
     <section>
-      <PageHead title="API keys" scope={p.scope} action="/admin/api-keys" />
+      <PageHead title={tr("nav.api_keys")} scope={p.scope} action="/admin/api-keys" />
       <p class="muted">
-        Keys for the OpenAI-compatible API (<code>/v1/chat/completions</code>, <a href="/admin/api">docs</a>): any OpenAI client can talk to
-        an AI employee with <code>model: "&lt;tenant&gt;/&lt;agent&gt;"</code>.
+        {tr("apiKeys.keysForTheOpenaiCompatible")}<code>/v1/chat/completions</code>, <a href="/admin/api">{tr("apiKeys.docs")}</a>{tr("apiKeys.anyClient")}{" "}
+        <code>model: "&lt;tenant&gt;/&lt;agent&gt;"</code>.
       </p>
       <Flash message={p.flash} />
       {p.created && (
         <div class="flash" role="status">
           <p safe>{`Key "${p.created.name}" created. Copy it now: it is shown only once.`}</p>
           <p class="secret-once" safe>{p.created.key}</p>
-          <p>Try it:</p>
+          <p>{tr("apiKeys.tryIt")}</p>
           <pre class="copy" tabindex="0"><code safe>{curlExample(p.base, p.created.key, `${p.tenantSlug}/${p.created.agentSlug}`)}</code></pre>
         </div>
       )}
@@ -63,11 +64,11 @@ export function ApiKeysView(p: ApiKeysProps): JSX.Element {
       ) : (
         <>
           {p.keys.length === 0 ? (
-            <Empty><p>No API keys yet. Create one below to call an AI employee from another tool.</p></Empty>
+            <Empty><p>{tr("apiKeys.noApiKeysYetCreate")}</p></Empty>
           ) : (
             <div class="table-wrap">
               <table>
-                <thead><tr><th scope="col">Name</th><th scope="col">Key</th><th scope="col">Scope</th><th scope="col">Created</th><th scope="col">Last used</th><th scope="col">Actions</th></tr></thead>
+                <thead><tr><th scope="col">{tr("common.name")}</th><th scope="col">{tr("apiKeys.key")}</th><th scope="col">{tr("apiKeys.scope")}</th><th scope="col">{tr("common.created")}</th><th scope="col">{tr("apiKeys.lastUsed")}</th><th scope="col">{tr("common.actions")}</th></tr></thead>
                 <tbody>
                   {p.keys.map((k) => (
                     <tr id={`key-${k.id}`}>
@@ -76,19 +77,19 @@ export function ApiKeysView(p: ApiKeysProps): JSX.Element {
                       <td safe>{k.agentId ? `AI employee: ${agent.get(k.agentId) ?? "(deleted)"}` : "whole tenant"}</td>
                       <td>{when(k.createdAt)}</td>
                       <td>{k.lastUsedAt ? when(k.lastUsedAt) : "never"}</td>
-                      <td>{k.revokedAt ? <span class="muted">revoked</span> : <PostButton action={`/admin/api-keys/${k.id}/revoke?tenant=${t}`} csrf={p.csrf} label="Revoke" class="danger" />}</td>
+                      <td>{k.revokedAt ? <span class="muted">{tr("apiKeys.revoked")}</span> : <PostButton action={`/admin/api-keys/${k.id}/revoke?tenant=${t}`} csrf={p.csrf} label={tr("common.revoke")} class="danger" />}</td>
                     </tr>
                   ))}
                 </tbody>
               </table>
             </div>
           )}
-          <h2>New key</h2>
+          <h2>{tr("apiKeys.newKey")}</h2>
           <form method="post" action={`/admin/api-keys?tenant=${t}`} class="stack">
             <Csrf token={p.csrf} />
-            <Text name="name" label="Name" required hint="what it is for" values={p.values ?? {}} errors={p.errors} />
-            <Choice name="agent_id" label="Scope" options={[{ value: "", label: "Every AI employee of the tenant" }, ...p.agents.map((a) => ({ value: a.id, label: `Only ${a.name}` }))]} values={p.values ?? {}} errors={p.errors} />
-            <button type="submit">Create key</button>
+            <Text name="name" label={tr("common.name")} required hint={tr("apiKeys.whatItIsFor")} values={p.values ?? {}} errors={p.errors} />
+            <Choice name="agent_id" label={tr("apiKeys.scope")} options={[{ value: "", label: tr("apiKeys.everyAgent") }, ...p.agents.map((a) => ({ value: a.id, label: `${tr("apiKeys.only")} ${a.name}` }))]} values={p.values ?? {}} errors={p.errors} />
+            <button type="submit">{tr("apiKeys.createKey")}</button>
           </form>
         </>
       )}

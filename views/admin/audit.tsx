@@ -6,6 +6,7 @@ import type { Scope } from "./scope.ts";
 import type { Agent } from "../../src/db/schema/index.ts";
 import { Choice, Text } from "./fields.tsx";
 import { Empty, NoTenant, PageHead, Pager, when } from "./parts.tsx";
+import { t } from "../../src/i18n/i18n.ts";
 
 /** tenant: a tenant's trail; tenant-of-platform: the same, seen by a platform admin (links to the platform's); platform: platform_audit. */
 export type Trail = "tenant" | "tenant-of-platform" | "platform";
@@ -17,12 +18,12 @@ export function AuditView(p: { scope: Scope; page: Page<AuditRow> | null; filter
   for (const [k, v] of Object.entries({ ...p.filter, ...scopeParams })) if (v) params.set(k, v);
   return (
     <section>
-      <PageHead title={platform ? "Audit log — platform" : "Audit log"} scope={platform ? undefined : p.scope} action="/admin/audit">
-        {p.trail === "tenant-of-platform" ? <a href="/admin/audit?trail=platform">Platform trail</a> : ""}
-        {platform ? <a href="/admin/audit">Tenants' trails</a> : ""}
+      <PageHead title={platform ? t("audit.auditLogPlatform") : t("audit.auditLog")} scope={platform ? undefined : p.scope} action="/admin/audit">
+        {p.trail === "tenant-of-platform" ? <a href="/admin/audit?trail=platform">{t("audit.platformTrail")}</a> : ""}
+        {platform ? <a href="/admin/audit">{t("audit.tenantsTrails")}</a> : ""}
         {p.scope.tenantId || platform ? (
           <>
-            <a href={`/admin/audit.csv?${params}`} download="audit.csv">Export CSV</a> <a href={`/admin/audit.json?${params}`} download="audit.json">Export JSON</a>
+            <a href={`/admin/audit.csv?${params}`} download="audit.csv">{t("audit.exportCsv")}</a> <a href={`/admin/audit.json?${params}`} download="audit.json">{t("audit.exportJson")}</a>
           </>
         ) : (
           ""
@@ -32,23 +33,23 @@ export function AuditView(p: { scope: Scope; page: Page<AuditRow> | null; filter
         <NoTenant />
       ) : (
         <>
-          <form method="get" action="/admin/audit" class="inline filters" aria-label="Filter the audit log">
+          <form method="get" action="/admin/audit" class="inline filters" aria-label={t("audit.filterTheAuditLog")}>
             {platform ? <input type="hidden" name="trail" value="platform" /> : <input type="hidden" name="tenant" value={p.scope.tenantId ?? ""} />}
-            {platform ? "" : <Choice name="agent" label="AI employee" values={p.filter} options={[{ value: "", label: "All" }, ...p.agents.map((a) => ({ value: a.id, label: a.name }))]} />}
-            <Choice name="kind" label="Kind" values={p.filter} options={[{ value: "", label: "All" }, ...AUDIT_KINDS.map((k) => ({ value: k, label: k.replace("_", " ") }))]} />
-            <Text name="actor" label="Actor (e-mail)" values={p.filter} />
-            <Text name="from" label="From" type="date" values={p.filter} />
-            <Text name="to" label="To" type="date" values={p.filter} />
-            <button type="submit">Filter</button>
+            {platform ? "" : <Choice name="agent" label={t("dashboard.aiEmployee")} values={p.filter} options={[{ value: "", label: t("common.all") }, ...p.agents.map((a) => ({ value: a.id, label: a.name }))]} />}
+            <Choice name="kind" label={t("audit.kind")} values={p.filter} options={[{ value: "", label: t("common.all") }, ...AUDIT_KINDS.map((k) => ({ value: k, label: k.replace("_", " ") }))]} />
+            <Text name="actor" label={t("audit.actorEMail")} values={p.filter} />
+            <Text name="from" label={t("audit.from")} type="date" values={p.filter} />
+            <Text name="to" label={t("audit.to")} type="date" values={p.filter} />
+            <button type="submit">{t("audit.filter")}</button>
           </form>
           {p.page.rows.length === 0 ? (
             <Empty>
-              <p>No entry {Object.values(p.filter).some(Boolean) ? "matches these filters" : "yet: every message, LLM call, tool call, reply and refusal, and every sign-in and change made in the console, is recorded here"}.</p>
+              <p>{t("audit.noEntry")}{" "}{Object.values(p.filter).some(Boolean) ? t("audit.matchesFilters") : t("audit.yetEverything")}</p>
             </Empty>
           ) : (
             <div class="table-wrap">
               <table>
-                <thead><tr><th scope="col">When</th><th scope="col">Kind</th><th scope="col">AI employee</th><th scope="col">Actor</th><th scope="col">Summary</th></tr></thead>
+                <thead><tr><th scope="col">{t("audit.when")}</th><th scope="col">{t("audit.kind")}</th><th scope="col">{t("dashboard.aiEmployee")}</th><th scope="col">{t("audit.actor")}</th><th scope="col">{t("audit.summary")}</th></tr></thead>
                 <tbody>
                   {p.page.rows.map((r) => (
                     <tr>
@@ -59,7 +60,7 @@ export function AuditView(p: { scope: Scope; page: Page<AuditRow> | null; filter
                       <td>
                         <details>
                           <summary safe>{r.summary}</summary>
-                          {r.conversationId && p.scope.tenantId ? <p><a href={`/admin/conversations/${r.conversationId}?tenant=${p.scope.tenantId}`}>Open the conversation</a></p> : ""}
+                          {r.conversationId && p.scope.tenantId ? <p><a href={`/admin/conversations/${r.conversationId}?tenant=${p.scope.tenantId}`}>{t("audit.openTheConversation")}</a></p> : ""}
                           <pre class="code" safe>{JSON.stringify(r.data, null, 2)}</pre>
                         </details>
                       </td>

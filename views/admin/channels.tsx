@@ -10,19 +10,21 @@ import { Csrf, type FieldErrors, Flash } from "./form.tsx";
 import { VersionField } from "./versioned.tsx";
 import type { Page } from "./page.ts";
 import { Empty, NoTenant, PageHead, Pager } from "./parts.tsx";
+import { t } from "../../src/i18n/i18n.ts";
 
-const KIND_LABEL: Record<string, string> = { slack: "Slack", telegram: "Telegram", whatsapp: "WhatsApp", webchat: "Web chat", terminal: "Terminal" };
+const KIND_LABEL: Record<string, string> = { slack: "Slack", telegram: "Telegram", whatsapp: "WhatsApp", terminal: "Terminal" };
+const kindLabel = (kind: string): string => (kind === "webchat" ? t("channels.kindWebchat") : (KIND_LABEL[kind] ?? kind));
 
 export function ChannelList(props: { scope: Scope; channels: Page<Channel & { agentName: string }>; agents: number; flash?: string }): JSX.Element {
   const q = `?tenant=${props.scope.tenantId}`;
   return (
     <section>
-      <PageHead title="Channels" scope={props.scope} action="/admin/channels">
+      <PageHead title={t("nav.channels")} scope={props.scope} action="/admin/channels">
         {props.scope.tenantId && props.agents ? (
           <span class="actions">
-            <a href={`/admin/channels/new${q}&kind=telegram`}>Connect Telegram</a>
-            <a href={`/admin/channels/new${q}&kind=slack`}>Connect Slack</a>
-            <a href={`/admin/channels/new${q}&kind=whatsapp`}>Connect WhatsApp</a>
+            <a href={`/admin/channels/new${q}&kind=telegram`}>{t("agents.connectTelegram")}</a>
+            <a href={`/admin/channels/new${q}&kind=slack`}>{t("agents.connectSlack")}</a>
+            <a href={`/admin/channels/new${q}&kind=whatsapp`}>{t("channels.connectWhatsapp")}</a>
           </span>
         ) : ""}
       </PageHead>
@@ -31,21 +33,21 @@ export function ChannelList(props: { scope: Scope; channels: Page<Channel & { ag
         <NoTenant />
       ) : props.agents === 0 ? (
         <Empty>
-          <p>A channel connects an AI employee to Slack, Telegram or WhatsApp. <a href="/admin/agents/new">Design an AI employee</a> first.</p>
+          <p>{t("channels.aChannelConnectsAnAi")}{" "}<a href="/admin/agents/new">{t("channels.designAnAiEmployee")}</a> first.</p>
         </Empty>
       ) : props.channels.rows.length === 0 && props.channels.page === 1 ? (
         <Empty>
-          <p>No channel yet: <a href={`/admin/channels/new${q}&kind=telegram`}>connect a Telegram bot</a> or <a href={`/admin/channels/new${q}&kind=slack`}>a Slack app</a>.</p>
+          <p>{t("channels.noChannelYet")}{" "}<a href={`/admin/channels/new${q}&kind=telegram`}>{t("channels.connectATelegramBot")}</a>{" "}{t("error.or")}{" "}<a href={`/admin/channels/new${q}&kind=slack`}>{t("channels.aSlackApp")}</a>.</p>
         </Empty>
       ) : (
         <div class="table-wrap">
           <table>
-            <thead><tr><th scope="col">Name</th><th scope="col">Kind</th><th scope="col">Mode</th><th scope="col">AI employee</th></tr></thead>
+            <thead><tr><th scope="col">{t("common.name")}</th><th scope="col">{t("audit.kind")}</th><th scope="col">{t("channels.mode")}</th><th scope="col">{t("dashboard.aiEmployee")}</th></tr></thead>
             <tbody>
               {props.channels.rows.map((c) => (
                 <tr>
                   <td>{c.kind === "slack" || c.kind === "telegram" || c.kind === "whatsapp" ? <a href={`/admin/channels/${c.id}${q}`} safe>{c.name}</a> : c.kind === "widget" ? <a href={`/admin/agents/${c.agentId}/widget${q}`} safe>{c.name}</a> : <span safe>{c.name}</span>}</td>
-                  <td safe>{KIND_LABEL[c.kind] ?? c.kind}</td>
+                  <td safe>{kindLabel(c.kind)}</td>
                   <td safe>{c.mode}</td>
                   <td safe>{c.agentName}</td>
                 </tr>
@@ -80,8 +82,8 @@ export interface ChannelFormProps {
 }
 
 function FeedbackChoice(p: ChannelFormProps): JSX.Element {
-  const options = [{ value: "off", label: "Off" }, { value: "on", label: "On: 👍 / 👎 under every answer" }];
-  return <Choice name="feedback" label="Feedback buttons" values={p.values} errors={p.errors} options={options} hint="People rate answers; the dashboard shows satisfaction per AI employee" />;
+  const options = [{ value: "off", label: t("channels.feedbackOff") }, { value: "on", label: t("channels.feedbackOn") }];
+  return <Choice name="feedback" label={t("channels.feedbackButtons")} values={p.values} errors={p.errors} options={options} hint={t("channels.peopleRateAnswersTheDashboard")} />;
 }
 
 export function ChannelFormView(p: ChannelFormProps): JSX.Element {
@@ -90,25 +92,25 @@ export function ChannelFormView(p: ChannelFormProps): JSX.Element {
   const agentOptions = [{ value: "", label: "— choose —" }, ...p.agents.map((a) => ({ value: a.id, label: a.name }))];
   return (
     <section class="card">
-      <h1>{p.channel ? <span safe>{p.channel.name}</span> : `Connect ${KIND_LABEL[p.kind]}`}</h1>
+      <h1>{p.channel ? <span safe>{p.channel.name}</span> : `${t("channels.connectKind")} ${kindLabel(p.kind)}`}</h1>
       <Flash message={p.flash} error={p.flashError} />
-      {p.channel?.source === "config" ? <p class="muted">Declared in konstruct.config.yaml: the file wins at the next start.</p> : ""}
+      {p.channel?.source === "config" ? <p class="muted">{t("agents.declaredInKonstructConfigYaml")}</p> : ""}
       {p.kind === "slack" ? <SlackSteps {...p} /> : p.kind === "whatsapp" ? <WhatsAppSteps {...p} /> : <TelegramSteps />}
       <form method="post" action={action} class="stack wide">
         <Csrf token={p.csrf} />
         <input type="hidden" name="kind" value={p.kind} />
         <input type="hidden" name="id" value={p.id} />
         {p.channel ? <VersionField value={p.values.version} error={p.errors?.version} /> : ""}
-        <Text name="name" label="Name" values={p.values} errors={p.errors} required hint="Short id (a-z, 0-9, -), e.g. support-bot" />
-        <Choice name="agent_id" label="AI employee answering here" values={p.values} errors={p.errors} options={agentOptions} />
+        <Text name="name" label={t("common.name")} values={p.values} errors={p.errors} required hint={t("channels.shortIdAZ0")} />
+        <Choice name="agent_id" label={t("channels.aiEmployeeAnsweringHere")} values={p.values} errors={p.errors} options={agentOptions} />
         {p.kind === "slack" ? (
           <>
-            <Choice name="mode" label="Mode" values={p.values} errors={p.errors} options={[{ value: "events", label: "Events API (needs a public URL)" }, { value: "socket", label: "Socket Mode (works behind NAT)" }]} />
-            <Secret name="bot_token" label="Bot token (xoxb-…)" values={{}} errors={p.errors} stored={p.stored.bot_token} />
-            <Secret name="signing_secret" label="Signing secret" values={{}} errors={p.errors} stored={p.stored.signing_secret} hint="Basic Information → App Credentials" />
-            <Secret name="app_token" label="App-level token (xapp-…, Socket Mode only)" values={{}} errors={p.errors} stored={p.stored.app_token} />
-            <Text name="api_url" label="Slack API URL" values={p.values} errors={p.errors} hint="Leave empty for https://slack.com/api/" />
-            <Text name="team_id" label="Workspace (team) id" values={p.values} errors={p.errors} hint="Optional: events from any other workspace are refused" />
+            <Choice name="mode" label={t("channels.mode")} values={p.values} errors={p.errors} options={[{ value: "events", label: "Events API (needs a public URL)" }, { value: "socket", label: "Socket Mode (works behind NAT)" }]} />
+            <Secret name="bot_token" label={t("channels.botTokenXoxb")} values={{}} errors={p.errors} stored={p.stored.bot_token} />
+            <Secret name="signing_secret" label={t("channels.signingSecret2")} values={{}} errors={p.errors} stored={p.stored.signing_secret} hint={t("channels.basicInformationAppCredentials")} />
+            <Secret name="app_token" label={t("channels.appLevelTokenXappSocket")} values={{}} errors={p.errors} stored={p.stored.app_token} />
+            <Text name="api_url" label={t("channels.slackApiUrl")} values={p.values} errors={p.errors} hint={t("channels.leaveEmptyForHttpsSlack")} />
+            <Text name="team_id" label={t("channels.workspaceTeamId")} values={p.values} errors={p.errors} hint={t("channels.optionalEventsFromAnyOther")} />
             <FeedbackChoice {...p} />
             <VoiceRepliesChoice {...p} />
           </>
@@ -116,33 +118,33 @@ export function ChannelFormView(p: ChannelFormProps): JSX.Element {
           <WhatsAppFields {...p} />
         ) : (
           <>
-            <Choice name="mode" label="Mode" values={p.values} errors={p.errors} options={[{ value: "polling", label: "Long polling (works behind NAT)" }, { value: "webhook", label: "Webhook (needs a public URL)" }]} />
-            <Secret name="bot_token" label="Bot token (from @BotFather)" values={{}} errors={p.errors} stored={p.stored.bot_token} />
-            <Secret name="webhook_secret" label="Webhook secret (webhook mode)" values={{}} errors={p.errors} stored={p.stored.webhook_secret} hint="Any random string; Telegram sends it with every delivery" />
-            <Text name="api_root" label="Bot API root" values={p.values} errors={p.errors} hint="Leave empty for https://api.telegram.org" />
-            <Choice name="groups" label="In groups" values={p.values} errors={p.errors} options={[{ value: "mention", label: "Answer when mentioned or replied to" }, { value: "all", label: "Answer every message" }, { value: "off", label: "Ignore groups" }]} />
+            <Choice name="mode" label={t("channels.mode")} values={p.values} errors={p.errors} options={[{ value: "polling", label: "Long polling (works behind NAT)" }, { value: "webhook", label: "Webhook (needs a public URL)" }]} />
+            <Secret name="bot_token" label={t("channels.botTokenFromBotfather")} values={{}} errors={p.errors} stored={p.stored.bot_token} />
+            <Secret name="webhook_secret" label={t("channels.webhookSecretWebhookMode")} values={{}} errors={p.errors} stored={p.stored.webhook_secret} hint={t("channels.anyRandomStringTelegramSends")} />
+            <Text name="api_root" label={t("channels.botApiRoot")} values={p.values} errors={p.errors} hint={t("channels.leaveEmptyForHttpsApi")} />
+            <Choice name="groups" label={t("channels.inGroups")} values={p.values} errors={p.errors} options={[{ value: "mention", label: t("channels.groupsMention") }, { value: "all", label: t("channels.groupsAll") }, { value: "off", label: t("channels.groupsOff") }]} />
             <FeedbackChoice {...p} />
             <VoiceRepliesChoice {...p} />
           </>
         )}
         <div class="actions">
-          <button type="submit">{p.channel ? "Save and restart" : "Connect"}</button>
-          <a href={`/admin/channels${q}`}>Cancel</a>
-          {p.channel ? <a href={`/admin/history/channel/${p.id}${q}`}>History</a> : ""}
+          <button type="submit">{p.channel ? t("channels.saveAndRestart") : t("channels.connect")}</button>
+          <a href={`/admin/channels${q}`}>{t("common.cancel")}</a>
+          {p.channel ? <a href={`/admin/history/channel/${p.id}${q}`}>{t("agents.history")}</a> : ""}
         </div>
       </form>
       {p.channel ? (
         <>
-          <h2>Test connection</h2>
+          <h2>{t("channels.testConnection")}</h2>
           <p class="actions">
             <button type="button" class="secondary" hx-post={`/admin/channels/${p.id}/test${q}`} hx-target="#connection-test" hx-swap="innerHTML">
-              Test connection
+              {t("channels.testConnection")}
             </button>
           </p>
           <div id="connection-test" aria-live="polite"></div>
           <form method="post" action={`/admin/channels/${p.id}/delete${q}`}>
             <Csrf token={p.csrf} />
-            <button type="submit" class="secondary">Delete channel</button>
+            <button type="submit" class="secondary">{t("channels.deleteChannel")}</button>
           </form>
         </>
       ) : ""}
@@ -154,15 +156,15 @@ function SlackSteps(p: ChannelFormProps): JSX.Element {
   return (
     <>
       <ol>
-        <li>At api.slack.com/apps choose <em>Create New App → From a manifest</em> and paste the manifest below.</li>
-        <li>Install the app to the workspace; copy the <em>Bot User OAuth Token</em> and the <em>Signing Secret</em> into this form.</li>
+        <li>{t("channels.atApiSlackComApps")}{" "}<em>{t("channels.createNewAppFromA")}</em>{" "}{t("channels.andPasteTheManifestBelow")}</li>
+        <li>{t("channels.installTheAppToThe")}{" "}<em>{t("channels.botUserOauthToken")}</em>{" "}{t("channelsWhatsapp.andThe")}{" "}<em>{t("channels.signingSecret")}</em>{" "}{t("channels.intoThisForm")}</li>
       </ol>
       <p>
-        Request URL: <code safe>{p.hookUrl}</code>
-        {p.publicUrlSet ? "" : <span class="muted"> — set server.public_url so Slack can reach it, or use Socket Mode.</span>}
+        {t("channels.requestUrl")}{" "}<code safe>{p.hookUrl}</code>
+        {p.publicUrlSet ? "" : <span class="muted">{" "}{t("channels.setServerPublicUrlSo")}</span>}
       </p>
       <details>
-        <summary>Slack app manifest (YAML)</summary>
+        <summary>{t("channels.slackAppManifestYaml")}</summary>
         <pre class="code" safe>{p.manifest ?? ""}</pre>
       </details>
     </>
@@ -172,8 +174,8 @@ function SlackSteps(p: ChannelFormProps): JSX.Element {
 function TelegramSteps(): JSX.Element {
   return (
     <ol>
-      <li>In Telegram, talk to @BotFather: <code>/newbot</code>, pick a name, copy the token it gives you.</li>
-      <li>Paste the token below. Long polling works anywhere; a webhook needs server.public_url.</li>
+      <li>{t("channels.inTelegramTalkToBotfather")}{" "}<code>/newbot</code>{t("channels.pickANameCopyThe")}</li>
+      <li>{t("channels.pasteTheTokenBelowLong")}</li>
     </ol>
   );
 }

@@ -7,39 +7,40 @@ import type { Agent } from "../../src/db/schema/index.ts";
 import { FeedbackButtons } from "./feedback.tsx";
 import { Choice } from "./fields.tsx";
 import { Empty, NoTenant, PageHead, when } from "./parts.tsx";
+import { t } from "../../src/i18n/i18n.ts";
 
 export function ChatView(p: { scope: Scope; agents: Agent[]; agent: Agent | null; lines: ChatLine[]; ratings?: Map<string, 1 | -1> }): JSX.Element {
   const q = `?tenant=${p.scope.tenantId}`;
   return (
     <section>
-      <PageHead title="Web chat" scope={p.scope} action="/admin/chat" />
+      <PageHead title={t("nav.chat")} scope={p.scope} action="/admin/chat" />
       {!p.scope.tenantId ? (
         <NoTenant />
       ) : p.agents.length === 0 ? (
-        <Empty><p>No AI employee to talk to yet. <a href="/admin/agents/new">Design one</a> first.</p></Empty>
+        <Empty><p>{t("chat.noAiEmployeeToTalk")}{" "}<a href="/admin/agents/new">{t("chat.designOne")}</a> first.</p></Empty>
       ) : (
         <>
           <form method="get" action="/admin/chat" class="inline filters">
             <input type="hidden" name="tenant" value={p.scope.tenantId} />
-            <Choice name="agent" label="Talk to" values={{ agent: p.agent?.id ?? "" }} options={p.agents.map((a) => ({ value: a.id, label: a.role ? `${a.name} (${a.role})` : a.name }))} />
-            <button type="submit" class="secondary">Open chat</button>
+            <Choice name="agent" label={t("chat.talkTo")} values={{ agent: p.agent?.id ?? "" }} options={p.agents.map((a) => ({ value: a.id, label: a.role ? `${a.name} (${a.role})` : a.name }))} />
+            <button type="submit" class="secondary">{t("chat.openChat")}</button>
           </form>
           {p.agent ? (
             <div class="card">
               <p class="muted">
-                Messages go through the same pipeline as Slack and Telegram: rate limits, budgets, usage and the audit log apply. Commands: /new, /status, /help.
+                {t("chat.messagesGoThroughTheSame")}
               </p>
               <ChatLog tenantId={p.scope.tenantId} agentId={p.agent.id} lines={p.lines} ratings={p.ratings} />
               <form hx-post={`/admin/chat/${p.agent.id}/messages${q}`} hx-target="#chat-log" hx-swap="outerHTML" hx-encoding="multipart/form-data" data-reset-on-success class="stack wide">
                 <label for="f-chat-text">
-                  <span>Message</span>
+                  <span>{t("agentHeartbeat.message")}</span>
                   <textarea id="f-chat-text" name="text" rows="3" maxlength="8000"></textarea>
                 </label>
                 <label for="f-chat-file">
-                  <span>Files (images, PDF, Word, text, voice notes)</span>
+                  <span>{t("chat.filesImagesPdfWord")}</span>
                   <input id="f-chat-file" type="file" name="file" multiple />
                 </label>
-                <div class="actions"><button type="submit">Send</button></div>
+                <div class="actions"><button type="submit">{t("agentPreview.send")}</button></div>
               </form>
             </div>
           ) : ""}
@@ -56,7 +57,7 @@ export function ChatLog(p: { tenantId: string; agentId: string; lines: ChatLine[
   const poll = waiting ? { "hx-get": `/admin/chat/${p.agentId}/log?tenant=${p.tenantId}`, "hx-trigger": "every 1s", "hx-swap": "outerHTML" } : {};
   return (
     <div id="chat-log" class="chat-log" aria-live="polite" {...poll}>
-      {p.lines.length === 0 ? <p class="muted">Say hello.</p> : ""}
+      {p.lines.length === 0 ? <p class="muted">{t("chat.sayHello")}</p> : ""}
       {p.lines.map((l) => (
         <div class={`msg ${l.from === "user" ? "user" : "assistant"}`}>
           <small class="muted">{`${l.from === "user" ? "You" : "AI employee"} · ${when(l.at)}${l.status === "failed" ? " · failed" : ""}`}</small>
@@ -65,7 +66,7 @@ export function ChatLog(p: { tenantId: string; agentId: string; lines: ChatLine[
           {l.from === "agent" && l.id && l.status !== "failed" ? <FeedbackButtons tenantId={p.tenantId} outboundId={l.id} rating={p.ratings?.get(l.id) ?? null} /> : ""}
         </div>
       ))}
-      {waiting ? <p class="muted typing">Thinking…</p> : ""}
+      {waiting ? <p class="muted typing">{t("chat.thinking")}</p> : ""}
     </div>
   );
 }

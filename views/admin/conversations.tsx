@@ -9,6 +9,7 @@ import type { Scope } from "./scope.ts";
 import type { Agent, Channel } from "../../src/db/schema/index.ts";
 import { Choice, Text } from "./fields.tsx";
 import { Empty, int, NoTenant, PageHead, Pager, usd, when } from "./parts.tsx";
+import { t as tr } from "../../src/i18n/i18n.ts";
 
 export interface ConversationListProps {
   scope: Scope;
@@ -22,32 +23,32 @@ export function ConversationList(p: ConversationListProps): JSX.Element {
   const q = `?tenant=${p.scope.tenantId}`;
   return (
     <section>
-      <PageHead title="Conversations" scope={p.scope} action="/admin/conversations" />
+      <PageHead title={tr("nav.conversations")} scope={p.scope} action="/admin/conversations" />
       {!p.scope.tenantId || !p.page ? (
         <NoTenant />
       ) : (
         <>
-          <form method="get" action="/admin/conversations" class="inline filters" aria-label="Filter conversations">
+          <form method="get" action="/admin/conversations" class="inline filters" aria-label={tr("conversations.filterConversations")}>
             <input type="hidden" name="tenant" value={p.scope.tenantId} />
-            <Choice name="agent" label="AI employee" values={p.filter} options={[{ value: "", label: "All" }, ...p.agents.map((a) => ({ value: a.id, label: a.name }))]} />
-            <Choice name="channel" label="Channel" values={p.filter} options={[{ value: "", label: "All" }, ...p.channels.map((c) => ({ value: c.id, label: c.name }))]} />
-            <Choice name="state" label="State" values={p.filter} options={[{ value: "", label: "All" }, { value: "open", label: "Open" }, { value: "closed", label: "Closed" }]} />
-            <Text name="from" label="From" type="date" values={p.filter} />
-            <Text name="to" label="To" type="date" values={p.filter} />
-            <button type="submit">Filter</button>
+            <Choice name="agent" label={tr("dashboard.aiEmployee")} values={p.filter} options={[{ value: "", label: tr("common.all") }, ...p.agents.map((a) => ({ value: a.id, label: a.name }))]} />
+            <Choice name="channel" label={tr("conversations.channel")} values={p.filter} options={[{ value: "", label: tr("common.all") }, ...p.channels.map((c) => ({ value: c.id, label: c.name }))]} />
+            <Choice name="state" label={tr("conversations.state")} values={p.filter} options={[{ value: "", label: tr("common.all") }, { value: "open", label: tr("conversations.open") }, { value: "closed", label: tr("conversations.closed") }]} />
+            <Text name="from" label={tr("audit.from")} type="date" values={p.filter} />
+            <Text name="to" label={tr("audit.to")} type="date" values={p.filter} />
+            <button type="submit">{tr("audit.filter")}</button>
           </form>
           {p.page.rows.length === 0 ? (
             <Empty>
               {p.page.page > 1 || Object.values(p.filter).some(Boolean) ? (
-                <p>No conversation matches these filters. <a href={`/admin/conversations${q}`}>Clear the filters</a></p>
+                <p>{tr("conversations.noConversationMatchesTheseFilters")}{" "}<a href={`/admin/conversations${q}`}>{tr("conversations.clearTheFilters")}</a></p>
               ) : (
-                <p>No conversation yet. They appear here as soon as someone writes to an AI employee — <a href={`/admin/chat${q}`}>try the web chat</a> or <a href={`/admin/channels${q}`}>connect a channel</a>.</p>
+                <p>{tr("conversations.noConversationYetTheyAppear")}{" "}<a href={`/admin/chat${q}`}>{tr("conversations.tryTheWebChat")}</a>{" "}{tr("error.or")}{" "}<a href={`/admin/channels${q}`}>{tr("conversations.connectAChannel")}</a>.</p>
               )}
             </Empty>
           ) : (
             <div class="table-wrap">
               <table>
-                <thead><tr><th scope="col">Last activity</th><th scope="col">AI employee</th><th scope="col">Channel</th><th scope="col">Chat</th><th scope="col">Messages</th><th scope="col">State</th></tr></thead>
+                <thead><tr><th scope="col">{tr("conversations.lastActivity")}</th><th scope="col">{tr("dashboard.aiEmployee")}</th><th scope="col">{tr("conversations.channel")}</th><th scope="col">{tr("conversations.chat")}</th><th scope="col">{tr("conversations.messages")}</th><th scope="col">{tr("conversations.state")}</th></tr></thead>
                 <tbody>
                   {p.page.rows.map((c) => (
                     <tr>
@@ -56,7 +57,7 @@ export function ConversationList(p: ConversationListProps): JSX.Element {
                       <td safe>{`${c.channelName} (${c.channelKind})`}</td>
                       <td safe>{c.chatKey}</td>
                       <td>{int(c.messageCount)}</td>
-                      <td>{c.closedAt ? "closed" : "open"}</td>
+                      <td>{c.closedAt ? tr("conversations.closedLower") : tr("conversations.openLower")}</td>
                     </tr>
                   ))}
                 </tbody>
@@ -74,13 +75,13 @@ export function TranscriptView(props: { tenantId: string; t: Transcript; ratings
   const t = props.t;
   return (
     <section>
-      <p><a href={`/admin/conversations?tenant=${props.tenantId}`}>← Conversations</a></p>
+      <p><a href={`/admin/conversations?tenant=${props.tenantId}`}>{tr("conversations.conversations")}</a></p>
       <h1 safe>{`${t.agentName} · ${t.channelName}`}</h1>
       <p class="muted">
-        Chat <code safe>{t.chatKey}</code>, started {when(t.startedAt)}
+        {tr("conversations.chat")}{" "}<code safe>{t.chatKey}</code>{tr("conversations.started")}{" "}{when(t.startedAt)}
         {t.closedAt ? `, closed ${when(t.closedAt)}` : ", open"}
       </p>
-      {t.items.length === 0 ? <Empty><p>Nothing recorded in this conversation yet.</p></Empty> : <div class="chat-log">{t.items.map((i) => <TranscriptItemView item={i} tenantId={props.tenantId} ratings={props.ratings} />)}</div>}
+      {t.items.length === 0 ? <Empty><p>{tr("conversations.nothingRecordedInThisConversation")}</p></Empty> : <div class="chat-log">{t.items.map((i) => <TranscriptItemView item={i} tenantId={props.tenantId} ratings={props.ratings} />)}</div>}
     </section>
   );
 }
@@ -115,20 +116,20 @@ export function TranscriptItemView(props: { item: TranscriptItem; tenantId?: str
     return (
       <details>
         <summary>
-          LLM call <code safe>{`${i.provider}/${i.model}`}</code> {i.ok ? <span class="ok">ok</span> : <span class="error">failed</span>} · {String(i.latencyMs)} ms
+          {tr("conversations.llmCall")}{" "}<code safe>{`${i.provider}/${i.model}`}</code> {i.ok ? <span class="ok">{tr("conversations.ok")}</span> : <span class="error">{tr("conversations.failed")}</span>} · {String(i.latencyMs)} ms
         </summary>
         <dl>
-          <dt>When</dt><dd>{when(i.at)}</dd>
-          <dt>Tokens</dt><dd>{`${int(i.promptTokens)} prompt + ${int(i.completionTokens)} completion`}</dd>
-          <dt>Cost</dt><dd>{usd(i.costUsd)}</dd>
-          {i.error ? <><dt>Error</dt><dd class="error" safe>{i.error}</dd></> : ""}
+          <dt>{tr("audit.when")}</dt><dd>{when(i.at)}</dd>
+          <dt>{tr("agentHeartbeat.tokens")}</dt><dd>{`${int(i.promptTokens)} prompt + ${int(i.completionTokens)} completion`}</dd>
+          <dt>{tr("agentHeartbeat.cost")}</dt><dd>{usd(i.costUsd)}</dd>
+          {i.error ? <><dt>{tr("conversations.error")}</dt><dd class="error" safe>{i.error}</dd></> : ""}
         </dl>
       </details>
     );
   return (
     <details>
       <summary>
-        <span safe>{i.kind === "tool_call" ? "Tool call" : i.kind.replace("_", " ")}</span> <code safe>{i.summary}</code>
+        <span safe>{i.kind === "tool_call" ? tr("conversations.toolCall") : i.kind.replace("_", " ")}</span> <code safe>{i.summary}</code>
       </summary>
       <p class="muted">{when(i.at)}</p>
       <pre class="code" safe>{JSON.stringify(i.data, null, 2)}</pre>

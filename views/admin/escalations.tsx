@@ -3,6 +3,7 @@
 import type { EscalationFigures, EscalationTimes } from "../../src/admin/queries/escalations.ts";
 import { PERIODS } from "../../src/admin/queries/escalations.ts";
 import { int } from "./parts.tsx";
+import { t } from "../../src/i18n/i18n.ts";
 
 /** 95 → "1m 35s"; null → "—". */
 export function duration(s: number | null): string {
@@ -28,10 +29,10 @@ function Times(props: { t: EscalationTimes }): JSX.Element {
 
 const timeHeads = (
   <>
-    <th>First reply (median)</th>
-    <th>First reply (p90)</th>
-    <th>Resolution (median)</th>
-    <th>Resolution (p90)</th>
+    <th>{t("escalations.firstReplyMedian")}</th>
+    <th>{t("escalations.firstReplyP90")}</th>
+    <th>{t("escalations.resolutionMedian")}</th>
+    <th>{t("escalations.resolutionP90")}</th>
   </>
 );
 
@@ -39,22 +40,22 @@ export function EscalationsSection(props: { e: EscalationFigures; tenantId: stri
   const e = props.e;
   return (
     <section id="escalations">
-      <h2>Escalations</h2>
+      <h2>{t("escalations.escalations")}</h2>
       <p class="muted">
-        Last {int(e.days)} days:{" "}
+        {t("escalations.last")}{" "}{int(e.days)} days:{" "}
         {PERIODS.map((d) => (d === e.days ? <strong>{int(d)} days </strong> : <a href={`/admin?tenant=${encodeURIComponent(props.tenantId)}&days=${d}#escalations`}>{int(d)} days </a>))}
       </p>
       {e.agents.length === 0 ? (
-        <p class="muted">No conversation in this period.</p>
+        <p class="muted">{t("escalations.noConversationInThisPeriod")}</p>
       ) : (
         <div class="table-wrap">
         <table>
           <thead>
             <tr>
-              <th>AI employee</th>
-              <th>Handoffs</th>
-              <th>Conversations</th>
-              <th>Rate</th>
+              <th>{t("dashboard.aiEmployee")}</th>
+              <th>{t("escalations.handoffs")}</th>
+              <th>{t("nav.conversations")}</th>
+              <th>{t("escalations.rate")}</th>
               {timeHeads}
             </tr>
           </thead>
@@ -77,8 +78,8 @@ export function EscalationsSection(props: { e: EscalationFigures; tenantId: stri
         <table>
           <thead>
             <tr>
-              <th>Reason (rule)</th>
-              <th>Handoffs</th>
+              <th>{t("escalations.reasonRule")}</th>
+              <th>{t("escalations.handoffs")}</th>
               {timeHeads}
             </tr>
           </thead>

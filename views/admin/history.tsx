@@ -6,6 +6,7 @@
 import type { ConfigVersion } from "../../src/db/schema/index.ts";
 import type { FieldChange } from "../../src/versions/diff.ts";
 import { Csrf, Flash } from "./form.tsx";
+import { type MessageKey, t } from "../../src/i18n/i18n.ts";
 
 export interface HistoryEntry {
   version: Pick<ConfigVersion, "version" | "author" | "createdAt"> & { source: string };
@@ -17,21 +18,21 @@ export function VersionEntry(p: { csrf: string; entry: HistoryEntry; current: nu
   const v = p.entry.version;
   return (
     <article class="version" id={`v${v.version}`}>
-      <h2 safe>{`Version ${v.version}${v.version === p.current ? " (current)" : ""}`}</h2>
+      <h2>{t("history.version", { n: v.version })}{v.version === p.current ? ` ${t("history.current")}` : ""}</h2>
       <p class="muted" safe>{`${v.author} · ${v.source} · ${v.createdAt.toISOString().replace("T", " ").slice(0, 19)} UTC`}</p>
       {p.entry.changes.length ? (
         <div class="table-wrap">
           <table class="diff-table">
-            <thead><tr><th>Field</th><th>Before</th><th>After</th></tr></thead>
+            <thead><tr><th>{t("history.field")}</th><th>{t("history.before")}</th><th>{t("history.after")}</th></tr></thead>
             <tbody>{p.entry.changes.map((c) => <Change c={c} />)}</tbody>
           </table>
         </div>
-      ) : <p class="muted">No field changed.</p>}
+      ) : <p class="muted">{t("history.noFieldChanged")}</p>}
       {v.version !== p.current && p.rollback ? (
         <form method="post" action={p.rollback}>
           <Csrf token={p.csrf} />
           <input type="hidden" name="version" value={String(v.version)} />
-          <button type="submit">Roll back to this version</button>
+          <button type="submit">{t("history.rollBackToThisVersion")}</button>
         </form>
       ) : ""}
     </article>
@@ -77,13 +78,17 @@ export interface HistoryProps {
   flashError?: boolean;
 }
 
+const NOUNS: Record<string, MessageKey> = { "AI employee": "history.nounAgent", team: "history.nounTeam", channel: "history.nounChannel", schedule: "history.nounSchedule" };
+/** A versioned kind's noun (src/versions/) in the reader's language. */
+const nounWord = (noun: string): string => (NOUNS[noun] ? t(NOUNS[noun]) : noun);
+
 export function HistoryView(p: HistoryProps): JSX.Element {
   return (
     <section class="card">
-      <h1 safe>{`History of ${p.name}`}</h1>
+      <h1>{t("history.historyOf")} <span safe>{p.name}</span></h1>
       <Flash message={p.flash} error={p.flashError} />
-      {p.back ? <p><a href={p.back} safe>{`Back to the ${p.noun}`}</a></p> : <p class="muted" safe>{`This ${p.noun} has been deleted; its history stays.`}</p>}
-      {p.entries.length === 0 ? <p class="muted">No versions yet: the next save starts the history.</p> : ""}
+      {p.back ? <p><a href={p.back}>{t("history.backTo", { noun: nounWord(p.noun) })}</a></p> : <p class="muted">{t("history.deleted", { noun: nounWord(p.noun) })}</p>}
+      {p.entries.length === 0 ? <p class="muted">{t("history.noVersionsYetTheNext")}</p> : ""}
       {p.entries.map((e) => <VersionEntry csrf={p.csrf} entry={e} current={p.current} rollback={p.back ? p.rollback : null} />)}
     </section>
   );

@@ -9,6 +9,7 @@ import type { Scope } from "./scope.ts";
 import { Area, Text } from "./fields.tsx";
 import { Csrf, type FieldErrors, Flash, PostButton } from "./form.tsx";
 import { Empty, PageHead } from "./parts.tsx";
+import { t } from "../../src/i18n/i18n.ts";
 
 export interface CannedProps {
   scope: Scope;
@@ -27,12 +28,12 @@ export function CannedView(p: CannedProps): JSX.Element {
   const q = `?tenant=${p.scope.tenantId}`;
   return (
     <section>
-      <p><a href={`/admin/inbox${q}`}>← Inbox</a></p>
-      <PageHead title="Canned replies" scope={p.scope} action="/admin/inbox/canned" />
+      <p><a href={`/admin/inbox${q}`}>{t("inboxCanned.inbox")}</a></p>
+      <PageHead title={t("inboxCanned.cannedReplies")} scope={p.scope} action="/admin/inbox/canned" />
       <Flash message={p.flash} />
-      <p class="muted">Saved answers the people of this tenant insert into the reply box of a handoff, then edit and send.</p>
+      <p class="muted">{t("inboxCanned.savedAnswersThePeopleOf")}</p>
       {p.rows.length === 0 ? (
-        <Empty><p>No canned reply yet.</p></Empty>
+        <Empty><p>{t("inboxCanned.noCannedReplyYet")}</p></Empty>
       ) : (
         <ul class="inbox">
           {p.rows.map((r) => (
@@ -45,14 +46,14 @@ export function CannedView(p: CannedProps): JSX.Element {
         </ul>
       )}
       <form method="post" action={`/admin/inbox/canned${q}`} class="card stack wide">
-        <h2>{p.editing ? "Edit canned reply" : "Add a canned reply"}</h2>
+        <h2>{p.editing ? t("inboxCanned.editCanned") : t("inboxCanned.addCanned")}</h2>
         <Csrf token={p.csrf} />
         {p.editing ? <input type="hidden" name="id" value={p.editing} /> : ""}
-        <Text name="title" label="Title" values={p.values} errors={p.errors} required hint="Shown in the menu under the reply box, e.g. “Refund timeline”." />
-        <Area name="body" label="Text" rows={4} values={p.values} errors={p.errors} />
+        <Text name="title" label={t("inboxCanned.title")} values={p.values} errors={p.errors} required hint={t("inboxCanned.shownInTheMenuUnder")} />
+        <Area name="body" label={t("inboxCanned.text")} rows={4} values={p.values} errors={p.errors} />
         <div class="actions">
-          <button type="submit">{p.editing ? "Save" : "Add"}</button>
-          {p.editing ? <a href={`/admin/inbox/canned${q}`}>Cancel</a> : ""}
+          <button type="submit">{p.editing ? t("common.save") : t("inboxCanned.add")}</button>
+          {p.editing ? <a href={`/admin/inbox/canned${q}`}>{t("common.cancel")}</a> : ""}
         </div>
       </form>
     </section>

@@ -8,6 +8,7 @@ import type { Scope } from "./scope.ts";
 import { Choice, Text } from "./fields.tsx";
 import { Csrf, type FieldErrors, Flash } from "./form.tsx";
 import { Empty, PageHead } from "./parts.tsx";
+import { t } from "../../src/i18n/i18n.ts";
 
 export interface DestinationProps {
   scope: Scope;
@@ -39,21 +40,19 @@ export function DestinationView(p: DestinationProps): JSX.Element {
   const q = `?tenant=${p.scope.tenantId}`;
   return (
     <section>
-      <p><a href={`/admin/inbox${q}`}>← Inbox</a></p>
-      <PageHead title="Escalation destination" scope={p.scope} action="/admin/inbox/settings" />
+      <p><a href={`/admin/inbox${q}`}>{t("inboxCanned.inbox")}</a></p>
+      <PageHead title={t("inboxDestination.escalationDestination")} scope={p.scope} action="/admin/inbox/settings" />
       <Flash message={p.flash} />
       <p class="muted">
-        When a conversation is handed to a person, a notification goes to the first chat with the reason, a summary, the last messages,
-        a <em>Take it</em> button and an <em>Open in console</em> link. Whoever takes it answers the user by replying to the notification
-        (in its Slack thread, or with Telegram's Reply).
+        {t("inboxDestination.whenAConversationIsHandedChain")}{" "}<em>{t("inboxDestination.takeIt")}</em>{" "}{t("inboxDestination.buttonAndAn")}{" "}<em>{t("inboxDestination.openInConsole")}</em>{" "}{t("inboxDestination.linkWhoeverTakesIt")}
       </p>
       {p.channels.length === 0 ? (
-        <Empty><p>Connect a Slack or Telegram channel first (<a href={`/admin/channels${q}`}>Channels</a>); the bot must be in the chat.</p></Empty>
+        <Empty><p>{t("inboxDestination.connectASlackOrTelegram")}<a href={`/admin/channels${q}`}>{t("nav.channels")}</a>); the bot must be in the chat.</p></Empty>
       ) : (
         <form method="post" action={`/admin/inbox/settings${q}`} class="stack">
           <Csrf token={p.csrf} />
           {Array.from({ length: p.steps }, (_, i) => <Step {...p} i={i} />)}
-          <div class="actions"><button type="submit">Save destinations</button></div>
+          <div class="actions"><button type="submit">{t("inboxDestination.saveDestinations")}</button></div>
         </form>
       )}
       <h2 id="hours">Business hours</h2>

@@ -13,8 +13,11 @@ import type { InboxRow, InboxTab } from "../../src/handoff/inbox.ts";
 import { TranscriptItemView } from "./conversations.tsx";
 import { Csrf, Flash } from "./form.tsx";
 import { Empty, NoTenant, PageHead, when } from "./parts.tsx";
+import { type MessageKey, t } from "../../src/i18n/i18n.ts";
 
-const TAB_LABEL: Record<InboxTab, string> = { waiting: "Waiting", mine: "Mine", all: "All", resolved: "Resolved" };
+const tr = t; // the tab loop below names its variable t
+
+const TAB_LABEL: Record<InboxTab, MessageKey> = { waiting: "inbox.tabWaiting", mine: "inbox.tabMine", all: "inbox.tabAll", resolved: "inbox.tabResolved" };
 const POLL = "every 3s";
 
 /** "4 min", "2 h 5 min": how long since `from`. */
@@ -38,18 +41,18 @@ export function InboxView(p: { scope: Scope; tab: InboxTab; rows: InboxRow[] | n
   const q = `tenant=${p.scope.tenantId}`;
   return (
     <section>
-      <PageHead title="Inbox" scope={p.scope} action="/admin/inbox">
-        {p.admin && p.scope.tenantId ? <><a href={`/admin/inbox/settings?${q}`}>Escalation destination</a> <a href={`/admin/inbox/canned?${q}`}>Canned replies</a></> : ""}
+      <PageHead title={t("nav.inbox")} scope={p.scope} action="/admin/inbox">
+        {p.admin && p.scope.tenantId ? <><a href={`/admin/inbox/settings?${q}`}>{t("inboxDestination.escalationDestination")}</a> <a href={`/admin/inbox/canned?${q}`}>{t("inboxCanned.cannedReplies")}</a></> : ""}
       </PageHead>
       <Flash message={p.flash} />
       {!p.scope.tenantId || !p.rows ? (
         <NoTenant />
       ) : (
         <>
-          <nav class="tabs" aria-label="Inbox tabs">
+          <nav class="tabs" aria-label={t("inbox.inboxTabs")}>
             {(Object.keys(TAB_LABEL) as InboxTab[]).map((t) => (
               <a href={`/admin/inbox?${q}&tab=${t}`} aria-current={t === p.tab ? "page" : undefined}>
-                {TAB_LABEL[t]}
+                {tr(TAB_LABEL[t])}
                 {t === "waiting" || t === "mine" ? <span class="badge">{String(p.counts[t])}</span> : ""}
               </a>
             ))}
@@ -67,8 +70,8 @@ export function InboxList(p: { tenantId: string; tab: InboxTab; rows: InboxRow[]
     <div id="inbox-list" hx-get={`/admin/inbox/list?${q}&tab=${p.tab}`} hx-trigger={POLL} hx-swap="outerHTML" aria-live="polite">
       {p.rows.length === 0 ? (
         <Empty>
-          <p>{p.tab === "waiting" ? "Nobody is waiting for a person." : p.tab === "mine" ? "You own no conversation right now." : "No handoff yet."}</p>
-          <p class="muted">A conversation lands here when a user asks for a person, types /human, or an escalation rule holds.</p>
+          <p>{p.tab === "waiting" ? t("inbox.nobodyWaiting") : p.tab === "mine" ? t("inbox.youOwnNone") : t("inbox.noHandoffYet")}</p>
+          <p class="muted">{t("inbox.aConversationLandsHereWhen")}</p>
         </Empty>
       ) : (
         <ul class="inbox">
@@ -92,9 +95,9 @@ export function InboxList(p: { tenantId: string; tab: InboxTab; rows: InboxRow[]
 
 function Status(p: { row: Pick<Handoff, "status" | "owner" | "createdAt" | "takenAt" | "closedAt">; now: Date }): JSX.Element {
   const r = p.row;
-  if (r.status === "waiting") return <span class="status">{`waiting ${waited(r.createdAt, p.now)}`}</span>;
-  if (r.status === "taken") return <span class="status" safe>{`taken by ${r.owner ?? "?"} ${r.takenAt ? `${waited(r.takenAt, p.now)} ago` : ""}`}</span>;
-  return <span class="status" safe>{`${r.status === "resolved" ? "resolved" : "returned to the AI"} by ${r.owner ?? "?"} · ${when(r.closedAt)}`}</span>;
+  if (r.status === "waiting") return <span class="status">{t("inbox.waitingFor", { time: waited(r.createdAt, p.now) })}</span>;
+  if (r.status === "taken") return <span class="status">{t("inbox.takenBy", { owner: r.owner ?? "?" })} {r.takenAt ? t("inbox.ago", { time: waited(r.takenAt, p.now) }) : ""}</span>;
+  return <span class="status">{t(r.status === "resolved" ? "inbox.resolvedBy" : "inbox.returnedBy", { owner: r.owner ?? "?" })} · {when(r.closedAt)}</span>;
 }
 
 export interface HandoffPageProps {
@@ -126,7 +129,7 @@ export function HandoffView(p: HandoffPageProps): JSX.Element {
   const mine = h.status === "taken" && h.owner === p.me;
   return (
     <section>
-      <p><a href={`/admin/inbox${q}`}>← Inbox</a></p>
+      <p><a href={`/admin/inbox${q}`}>{t("inboxCanned.inbox")}</a></p>
       <h1 safe>{h.reason}</h1>
       <Flash message={p.flash} />
       <HandoffLive {...p} />
@@ -135,39 +138,39 @@ export function HandoffView(p: HandoffPageProps): JSX.Element {
           {h.status === "waiting" ? (
             <form method="post" action={`${base}/take${q}`} class="inline">
               <Csrf token={p.csrf} />
-              <button type="submit">Take it</button>
+              <button type="submit">{t("inboxDestination.takeIt")}</button>
             </form>
           ) : ""}
           {mine ? (
             <form method="post" action={`${base}/reply${q}`} class="stack wide">
               <Csrf token={p.csrf} />
               <input type="hidden" name="nonce" value={p.nonce} />
-              <label for="f-reply"><span>Reply to the user (sent through their channel)</span>
+              <label for="f-reply"><span>{t("inbox.replyToTheUserSent")}</span>
                 <textarea id="f-reply" name="text" rows="3" required maxlength="4000" autofocus={p.draft ? true : undefined} safe>{p.draft}</textarea>
               </label>
-              <div class="actions"><button type="submit">Send reply</button></div>
+              <div class="actions"><button type="submit">{t("inbox.sendReply")}</button></div>
             </form>
           ) : ""}
           {mine && p.canned.length ? <CannedPicker {...p} /> : ""}
           <form method="post" action={`${base}/note${q}`} class="stack wide">
             <Csrf token={p.csrf} />
-            <label for="f-note"><span>Internal note (never sent to the user)</span>
+            <label for="f-note"><span>{t("inbox.internalNoteNeverSentTo")}</span>
               <textarea id="f-note" name="text" rows="2" required maxlength="2000"></textarea>
             </label>
-            <div class="actions"><button type="submit" class="secondary">Add note</button></div>
+            <div class="actions"><button type="submit" class="secondary">{t("inbox.addNote")}</button></div>
           </form>
           {mine || h.status === "waiting" || p.override ? (
             <>
               <form method="post" action={`${base}/resolve${q}`} class="stack wide">
                 <Csrf token={p.csrf} />
-                <label for="f-resolve-note"><span>Resolution note (what was decided: the AI will know it; not sent to the user)</span>
+                <label for="f-resolve-note"><span>{t("inbox.resolutionNoteWhatWasDecided")}</span>
                   <input id="f-resolve-note" name="note" maxlength="2000" />
                 </label>
-                <div class="actions"><button type="submit">Resolve</button></div>
+                <div class="actions"><button type="submit">{t("inbox.resolve")}</button></div>
               </form>
               <form method="post" action={`${base}/return${q}`} class="inline">
                 <Csrf token={p.csrf} />
-                <button type="submit" class="secondary">Return to AI</button>
+                <button type="submit" class="secondary">{t("inbox.returnToAi")}</button>
               </form>
             </>
           ) : ""}
@@ -186,11 +189,11 @@ function CannedPicker(p: HandoffPageProps): JSX.Element {
   return (
     <form method="get" action={base} hx-get={base} hx-include="#f-reply" hx-select="#f-reply" hx-target="#f-reply" hx-swap="outerHTML" class="inline canned">
       <input type="hidden" name="tenant" value={p.tenantId} />
-      <label for="f-canned">Canned reply</label>
+      <label for="f-canned">{t("inbox.cannedReply")}</label>
       <select id="f-canned" name="canned">
         {p.canned.map((c) => <option value={c.id} safe>{c.title}</option>)}
       </select>
-      <button type="submit" class="secondary">Insert</button>
+      <button type="submit" class="secondary">{t("inbox.insert")}</button>
     </form>
   );
 }
@@ -206,7 +209,7 @@ export function HandoffLive(p: HandoffPageProps): JSX.Element {
       </p>
       {h.note ? <p class="card" safe>{`Resolution note: ${h.note}`}</p> : ""}
       {p.notes.length ? (
-        <Box title="Internal notes">
+        <Box title={t("inbox.internalNotes")}>
           {p.notes.map((n) => (
             <div class="msg note">
               <small class="muted" safe>{`${n.author} · ${when(n.createdAt)}`}</small>
@@ -215,7 +218,7 @@ export function HandoffLive(p: HandoffPageProps): JSX.Element {
           ))}
         </Box>
       ) : ""}
-      {p.transcript.items.length === 0 ? <Empty><p>Nothing recorded in this conversation yet.</p></Empty> : <div class="chat-log">{p.transcript.items.map((i) => <TranscriptItemView item={i} />)}</div>}
+      {p.transcript.items.length === 0 ? <Empty><p>{t("conversations.nothingRecordedInThisConversation")}</p></Empty> : <div class="chat-log">{p.transcript.items.map((i) => <TranscriptItemView item={i} />)}</div>}
     </div>
   );
 }

@@ -6,6 +6,7 @@
 import type { Scope } from "./scope.ts";
 import { Csrf, type FieldErrors } from "./form.tsx";
 import { PageHead } from "./parts.tsx";
+import { t as tr } from "../../src/i18n/i18n.ts";
 
 export interface KnowledgeAgentProps {
   scope: Scope;
@@ -23,26 +24,26 @@ export function KnowledgeAgentView(p: KnowledgeAgentProps): JSX.Element {
   return (
     <section>
       <PageHead title={`Knowledge of ${p.agent.name}`} />
-      <p><a href={`/admin/knowledge?tenant=${t}`}>← Knowledge</a> · <a href={`/admin/knowledge/search?tenant=${t}`}>Retrieval test</a></p>
+      <p><a href={`/admin/knowledge?tenant=${t}`}>{tr("knowledgeAgent.knowledge")}</a> · <a href={`/admin/knowledge/search?tenant=${t}`}>{tr("knowledgeAgent.retrievalTest")}</a></p>
       {p.errors?._form ? <p class="error" role="alert" safe>{p.errors._form}</p> : ""}
       <form method="post" action={`/admin/knowledge/agents/${p.agent.id}?tenant=${t}`}>
         <Csrf token={p.csrf} />
         <fieldset>
-          <legend>What kb_search may read</legend>
-          <label><input type="radio" name="mode" value="all" checked={p.selected === null} /> The whole knowledge base, including documents added later</label>
-          <label><input type="radio" name="mode" value="some" checked={p.selected !== null} /> Only the documents checked below</label>
+          <legend>{tr("knowledgeAgent.whatKbSearchMayRead")}</legend>
+          <label><input type="radio" name="mode" value="all" checked={p.selected === null} />{" "}{tr("knowledgeAgent.theWholeKnowledgeBaseIncluding")}</label>
+          <label><input type="radio" name="mode" value="some" checked={p.selected !== null} />{" "}{tr("knowledgeAgent.onlyTheDocumentsCheckedBelow")}</label>
         </fieldset>
         {p.documents.length === 0 ? (
-          <p class="empty">No documents yet.</p>
+          <p class="empty">{tr("knowledgeAgent.noDocumentsYet")}</p>
         ) : (
           <fieldset>
-            <legend>Documents</legend>
+            <legend>{tr("knowledgeAgent.documents")}</legend>
             {p.documents.map((d) => (
               <label><input type="checkbox" name="documents" value={d.id} checked={chosen.has(d.id)} /> <span safe>{d.title}</span> <small class="muted" safe>{d.filename}</small></label>
             ))}
           </fieldset>
         )}
-        <button type="submit">Save</button>
+        <button type="submit">{tr("common.save")}</button>
       </form>
     </section>
   );

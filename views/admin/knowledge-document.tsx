@@ -9,6 +9,7 @@ import type { DocumentView } from "../../src/knowledge/knowledge.ts";
 import type { ChunkRow, TextPage } from "../../src/knowledge/preview.ts";
 import { Flash, PostButton } from "./form.tsx";
 import { int, PageHead, Pager, when } from "./parts.tsx";
+import { t } from "../../src/i18n/i18n.ts";
 
 export interface KnowledgeDocumentProps {
   scope: Scope;
@@ -33,31 +34,31 @@ export function KnowledgeDocumentView(p: KnowledgeDocumentProps): JSX.Element {
   return (
     <section>
       <PageHead title={d.title} />
-      <p><a href={`/admin/knowledge?tenant=${tenant}`}>← Knowledge</a> · <a href={`/admin/knowledge/search?tenant=${tenant}`}>Retrieval test</a></p>
+      <p><a href={`/admin/knowledge?tenant=${tenant}`}>{t("knowledgeAgent.knowledge")}</a> · <a href={`/admin/knowledge/search?tenant=${tenant}`}>{t("knowledgeAgent.retrievalTest")}</a></p>
       <Flash message={p.flash} />
       <dl class="facts">
-        <dt>File</dt><dd safe>{d.filename}</dd>
-        <dt>Status</dt><dd safe>{d.status === "failed" ? `failed: ${d.error ?? ""}` : d.status}</dd>
-        <dt>Chunks</dt><dd>{int(d.chunksDone)} of {int(d.chunksTotal)} embedded</dd>
-        <dt>Text</dt><dd>{int(p.text.total)} characters</dd>
-        <dt>Updated</dt><dd>{when(d.updatedAt)}</dd>
+        <dt>{t("knowledgeDocument.file")}</dt><dd safe>{d.filename}</dd>
+        <dt>{t("common.status")}</dt><dd safe>{d.status === "failed" ? `failed: ${d.error ?? ""}` : d.status}</dd>
+        <dt>{t("knowledgeDocument.chunks")}</dt><dd>{int(d.chunksDone)} of {int(d.chunksTotal)} embedded</dd>
+        <dt>{t("inboxCanned.text")}</dt><dd>{int(p.text.total)} characters</dd>
+        <dt>{t("knowledgeDocument.updated")}</dt><dd>{when(d.updatedAt)}</dd>
       </dl>
-      {p.admin ? <PostButton action={`${base}/reindex?tenant=${tenant}`} csrf={p.csrf} label="Re-index" /> : ""}
-      {p.admin && d.sourceSha256 ? <PostButton action={`${base}/reextract?tenant=${tenant}`} csrf={p.csrf} label="Re-extract from the stored original" /> : ""}
-      <h2>Chunks</h2>
+      {p.admin ? <PostButton action={`${base}/reindex?tenant=${tenant}`} csrf={p.csrf} label={t("knowledgeDocument.reIndex")} /> : ""}
+      {p.admin && d.sourceSha256 ? <PostButton action={`${base}/reextract?tenant=${tenant}`} csrf={p.csrf} label={t("knowledgeDocument.reExtractFromStored")} /> : ""}
+      <h2>{t("knowledgeDocument.chunks")}</h2>
       {p.chunks.length === 0 ? (
-        <p class="empty">No chunks.</p>
+        <p class="empty">{t("knowledgeDocument.noChunks")}</p>
       ) : (
         <div class="table-wrap">
           <table class="kb-chunks">
-            <thead><tr><th scope="col">#</th><th scope="col">Section</th><th scope="col">Text</th><th scope="col">Embedded</th></tr></thead>
+            <thead><tr><th scope="col">#</th><th scope="col">{t("knowledgeDocument.section")}</th><th scope="col">{t("inboxCanned.text")}</th><th scope="col">{t("knowledgeDocument.embedded")}</th></tr></thead>
             <tbody>
               {p.chunks.map((c) => (
                 <tr id={`chunk-${c.seq}`}>
                   <td>{String(c.seq + 1)}</td>
                   <td safe>{c.section || "—"}</td>
                   <td safe>{c.content}</td>
-                  <td>{c.model === p.model ? "yes" : "waiting"}</td>
+                  <td>{c.model === p.model ? t("knowledgeDocument.yes") : t("knowledgeDocument.waiting")}</td>
                 </tr>
               ))}
             </tbody>
@@ -65,12 +66,12 @@ export function KnowledgeDocumentView(p: KnowledgeDocumentProps): JSX.Element {
         </div>
       )}
       <Pager base={base} params={{ tenant, text: String(p.textPage) }} page={p.chunkPage} hasNext={p.hasNextChunks} />
-      <h2>Extracted text</h2>
-      <p class="muted">Part {String(p.textPage)} of {String(p.textPages)}.</p>
+      <h2>{t("knowledgeDocument.extractedText")}</h2>
+      <p class="muted">{t("knowledgeDocument.part")}{" "}{String(p.textPage)} of {String(p.textPages)}.</p>
       <pre class="kb-text" tabindex="0"><code safe>{p.text.text}</code></pre>
-      <nav class="pager" aria-label="Text pages">
-        {p.textPage > 1 ? <a href={`${base}?tenant=${tenant}&page=${p.chunkPage}&text=${p.textPage - 1}`} rel="prev">← Previous part</a> : <span />}
-        {p.textPage < p.textPages ? <a href={`${base}?tenant=${tenant}&page=${p.chunkPage}&text=${p.textPage + 1}`} rel="next">Next part →</a> : <span />}
+      <nav class="pager" aria-label={t("knowledgeDocument.textPages")}>
+        {p.textPage > 1 ? <a href={`${base}?tenant=${tenant}&page=${p.chunkPage}&text=${p.textPage - 1}`} rel="prev">{t("knowledgeDocument.previousPart")}</a> : <span />}
+        {p.textPage < p.textPages ? <a href={`${base}?tenant=${tenant}&page=${p.chunkPage}&text=${p.textPage + 1}`} rel="next">{t("knowledgeDocument.nextPart")}</a> : <span />}
       </nav>
     </section>
   );

@@ -10,6 +10,7 @@ import type { ExplainedPassage, SideHit } from "../../src/knowledge/search.ts";
 import { Choice, Text } from "./fields.tsx";
 import { Csrf, type FieldErrors } from "./form.tsx";
 import { NoTenant, PageHead } from "./parts.tsx";
+import { t as tr } from "../../src/i18n/i18n.ts";
 
 export interface KnowledgeSearchProps {
   scope: Scope;
@@ -33,11 +34,11 @@ export function KnowledgeSearchResults(p: { results: ExplainedPassage[] | null; 
       {p.results === null ? (
         ""
       ) : p.results.length === 0 ? (
-        <p class="empty">No passage matches this question.</p>
+        <p class="empty">{tr("knowledgeSearch.noPassageMatchesThisQuestion")}</p>
       ) : (
         <div class="table-wrap">
           <table class="kb-hits">
-            <thead><tr><th scope="col">Rank</th><th scope="col">Fused score</th><th scope="col">Full text</th><th scope="col">Vector</th><th scope="col">Document — section</th><th scope="col">Passage</th></tr></thead>
+            <thead><tr><th scope="col">{tr("knowledgeSearch.rank")}</th><th scope="col">{tr("knowledgeSearch.fusedScore")}</th><th scope="col">{tr("knowledgeSearch.fullText")}</th><th scope="col">{tr("knowledgeSearch.vector")}</th><th scope="col">{tr("knowledgeSearch.documentSection")}</th><th scope="col">{tr("knowledgeSearch.passage")}</th></tr></thead>
             <tbody>
               {p.results.map((r) => (
                 <tr data-chunk={r.chunkId}>
@@ -61,10 +62,9 @@ export function KnowledgeSearchView(p: KnowledgeSearchProps): JSX.Element {
   const t = p.scope.tenantId;
   return (
     <section>
-      <PageHead title="Retrieval test" scope={p.scope} action="/admin/knowledge/search" />
+      <PageHead title={tr("knowledgeAgent.retrievalTest")} scope={p.scope} action="/admin/knowledge/search" />
       <p class="muted">
-        Ask what an end user would ask and see the passages <code>kb_search</code> returns, best first. Full-text and vector
-        searches each rank their candidates; the fused rank adds 1/(60 + rank) from each. <a href="/admin/knowledge">Back to the documents</a>.
+        {tr("knowledgeSearch.askWhatAnEndUser")}{" "}<code>kb_search</code>{" "}{tr("knowledgeSearch.returnsBestFirstFullText")}{" "}<a href="/admin/knowledge">{tr("knowledgeSearch.backToTheDocuments")}</a>.
       </p>
       {!t ? (
         <NoTenant />
@@ -72,10 +72,10 @@ export function KnowledgeSearchView(p: KnowledgeSearchProps): JSX.Element {
         <>
           <form method="post" action={`/admin/knowledge/search?tenant=${t}`} hx-post={`/admin/knowledge/search?tenant=${t}`} hx-target="#kb-hits" hx-swap="outerHTML">
             <Csrf token={p.csrf} />
-            <Text name="q" label="Question" values={p.values} errors={p.errors} required hint="Up to 500 characters." />
-            <Choice name="agent_id" label="As AI employee" values={p.values} errors={p.errors} options={[{ value: "", label: "Whole knowledge base" }, ...p.agents.map((a) => ({ value: a.id, label: a.name }))]} />
-            <Choice name="k" label="Passages" values={p.values} errors={p.errors} options={["5", "10", "20"].map((v) => ({ value: v, label: v }))} />
-            <button type="submit">Search</button>
+            <Text name="q" label={tr("knowledgeSearch.question")} values={p.values} errors={p.errors} required hint={tr("knowledgeSearch.upTo500Characters")} />
+            <Choice name="agent_id" label={tr("knowledgeSearch.asAiEmployee")} values={p.values} errors={p.errors} options={[{ value: "", label: "Whole knowledge base" }, ...p.agents.map((a) => ({ value: a.id, label: a.name }))]} />
+            <Choice name="k" label={tr("knowledgeSearch.passages")} values={p.values} errors={p.errors} options={["5", "10", "20"].map((v) => ({ value: v, label: v }))} />
+            <button type="submit">{tr("knowledgeSearch.search")}</button>
           </form>
           <KnowledgeSearchResults results={p.results} scopeNote={p.scopeNote} />
         </>

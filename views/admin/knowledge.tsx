@@ -4,6 +4,7 @@ import type { Scope } from "./scope.ts";
 import type { DocumentView } from "../../src/knowledge/knowledge.ts";
 import { KbPanel } from "../partials/kb-documents.tsx";
 import { NoTenant, PageHead } from "./parts.tsx";
+import { t } from "../../src/i18n/i18n.ts";
 
 /** An AI employee and how many documents its kb_search may read (null = all). */
 export interface AgentScopeRow {
@@ -15,22 +16,22 @@ export interface AgentScopeRow {
 export function KnowledgeView(p: { scope: Scope; slug: string; documents: DocumentView[] | null; admin: boolean; agents?: AgentScopeRow[] }): JSX.Element {
   return (
     <section>
-      <PageHead title="Knowledge" scope={p.scope} action="/admin/knowledge" />
+      <PageHead title={t("nav.knowledge")} scope={p.scope} action="/admin/knowledge" />
       {!p.scope.tenantId || !p.documents ? (
         <NoTenant />
       ) : (
         <>
-          <p class="hint">Documents here are split into passages and embedded; the AI employees find them with kb_search and cite them. Open a document to see its text and chunks; <a href="/admin/knowledge/search">test retrieval</a> to see what a question finds.</p>
+          <p class="hint">{t("knowledge.documentsHereAreSplitInto")}{" "}<a href="/admin/knowledge/search">{t("knowledge.testRetrieval")}</a>{" "}{t("knowledge.toSeeWhatAQuestion")}</p>
           <KbPanel tenant={p.slug} documents={p.documents} admin={p.admin} />
           {p.agents?.length ? (
             <section id="kb-agents">
-              <h2>What each AI employee may read</h2>
+              <h2>{t("knowledge.whatEachAiEmployeeMay")}</h2>
               <ul>
                 {p.agents.map((a) => (
                   <li>
                     {p.admin ? <a href={`/admin/knowledge/agents/${a.id}?tenant=${p.scope.tenantId}`} safe>{a.name}</a> : <span safe>{a.name}</span>}
                     {": "}
-                    {a.documents === null ? "the whole knowledge base" : `${a.documents} document(s)`}
+                    {a.documents === null ? t("knowledge.wholeBase") : t("knowledge.documentCount", { count: a.documents })}
                   </li>
                 ))}
               </ul>

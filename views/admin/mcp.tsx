@@ -9,6 +9,7 @@ import type { Scope } from "./scope.ts";
 import { Area, Text } from "./fields.tsx";
 import { Csrf, type FieldErrors, Flash, PostButton } from "./form.tsx";
 import { Empty, NoTenant, PageHead, when } from "./parts.tsx";
+import { t as tr } from "../../src/i18n/i18n.ts";
 
 export interface McpServerRow {
   name: string;
@@ -45,14 +46,14 @@ function Tested(p: { t: McpTestResult; csrf: string; tenant: string; editable: b
       <form method="post" action={`/admin/mcp/${p.t.server}/read-only?tenant=${p.tenant}`} class="stack">
         <Csrf token={p.csrf} />
         <fieldset>
-          <legend class="muted">Checked: the tool only reads (it never needs approval as a write)</legend>
+          <legend class="muted">{tr("mcp.checkedTheToolOnlyReads")}</legend>
           {tools.map((t) => (
             <label class="check">
               <input type="checkbox" name="tool" value={t.name} checked={t.readOnly} disabled={!p.editable} /> <code safe>{t.name}</code> <small class="muted" safe>{t.description}</small>
             </label>
           ))}
         </fieldset>
-        {p.editable ? <button type="submit">Save read-only flags</button> : <p class="muted">From config: change read_only_tools in the config file.</p>}
+        {p.editable ? <button type="submit">{tr("mcp.saveReadOnlyFlags")}</button> : <p class="muted">{tr("mcp.fromConfigChangeReadOnly")}</p>}
       </form>
     </div>
   );
@@ -63,9 +64,9 @@ export function McpView(p: McpProps): JSX.Element {
   const v = p.values ?? {};
   return (
     <section>
-      <PageHead title="MCP servers" scope={p.scope} action="/admin/mcp" />
+      <PageHead title={tr("mcp.mcpServers")} scope={p.scope} action="/admin/mcp" />
       <p class="muted">
-        An MCP server gives this tenant's AI employees its tools as <code>mcp__server__tool</code>; a skill must allow them (<a href={`/admin/skills${t ? `?tenant=${t}` : ""}`}>Skills</a>). Changes are live from the next message.
+        {tr("mcp.anMcpServerGivesThis")}{" "}<code>mcp__server__tool</code>{tr("mcp.aSkillMustAllow")}<a href={`/admin/skills${t ? `?tenant=${t}` : ""}`}>{tr("mcp.skills")}</a>{tr("mcp.liveFromNext")}
       </p>
       <Flash message={p.flash} />
       {!t || !p.servers ? (
@@ -74,15 +75,15 @@ export function McpView(p: McpProps): JSX.Element {
         <>
           {p.test ? <Tested t={p.test} csrf={p.csrf} tenant={t} editable={!p.servers.find((s) => s.name === p.test!.server)?.fromConfig} /> : ""}
           {p.servers.length === 0 ? (
-            <Empty><p>No MCP servers yet. Add one below.</p></Empty>
+            <Empty><p>{tr("mcp.noMcpServersYetAdd")}</p></Empty>
           ) : (
             <div class="table-wrap">
               <table>
-                <thead><tr><th scope="col">Name</th><th scope="col">Address</th><th scope="col">Read-only tools</th><th scope="col">Actions</th></tr></thead>
+                <thead><tr><th scope="col">{tr("common.name")}</th><th scope="col">{tr("mcp.address")}</th><th scope="col">{tr("mcp.readOnlyTools")}</th><th scope="col">{tr("common.actions")}</th></tr></thead>
                 <tbody>
                   {p.servers.map((s) => (
                     <tr id={`mcp-${s.name}`}>
-                      <td><span safe>{s.name}</span>{s.fromConfig ? <><br /><small class="muted">from config</small></> : ""}</td>
+                      <td><span safe>{s.name}</span>{s.fromConfig ? <><br /><small class="muted">{tr("mcp.fromConfig")}</small></> : ""}</td>
                       <td>
                         <code safe>{s.target}</code>
                         {s.headerNames.length ? <><br /><small class="muted" safe>{`headers: ${s.headerNames.join(", ")} (hidden)`}</small></> : ""}
@@ -90,8 +91,8 @@ export function McpView(p: McpProps): JSX.Element {
                       </td>
                       <td safe>{s.readOnlyTools.join(", ") || "none"}</td>
                       <td class="actions">
-                        <PostButton action={`/admin/mcp/${s.name}/test?tenant=${t}`} csrf={p.csrf} label="Test" />
-                        {s.fromConfig ? "" : <PostButton action={`/admin/mcp/${s.name}/delete?tenant=${t}`} csrf={p.csrf} label="Delete" class="danger" />}
+                        <PostButton action={`/admin/mcp/${s.name}/test?tenant=${t}`} csrf={p.csrf} label={tr("mcp.test")} />
+                        {s.fromConfig ? "" : <PostButton action={`/admin/mcp/${s.name}/delete?tenant=${t}`} csrf={p.csrf} label={tr("common.delete")} class="danger" />}
                       </td>
                     </tr>
                   ))}
@@ -99,15 +100,15 @@ export function McpView(p: McpProps): JSX.Element {
               </table>
             </div>
           )}
-          <h2>Add or change a server</h2>
-          <p class="muted">Streamable HTTP only (a program on the appliance, stdio, is set in the config file by the platform). Saving an existing name changes that server.</p>
+          <h2>{tr("mcp.addOrChangeAServer")}</h2>
+          <p class="muted">{tr("mcp.streamableHttpOnlyAProgram")}</p>
           <form method="post" action={`/admin/mcp?tenant=${t}`} class="stack">
             <Csrf token={p.csrf} />
-            <Text name="name" label="Name" required hint="a-z, 0-9 and single '-'; the tools are named mcp__name__tool" values={v} errors={p.errors} />
-            <Text name="url" label="URL" type="url" required hint="https://… — checked against the appliance's outbound rules" values={v} errors={p.errors} />
-            <Area name="headers" label="Headers" rows={3} hint="one 'Name: value' per line, e.g. Authorization: Bearer …; kept sealed, never shown again. Empty keeps the saved ones." values={{ headers: "" }} errors={p.errors} />
-            <Text name="timeout_s" label="Timeout (seconds)" type="number" hint="per tool call, 1-300" values={{ timeout_s: v.timeout_s ?? "30" }} errors={p.errors} />
-            <button type="submit">Save server</button>
+            <Text name="name" label={tr("common.name")} required hint={tr("mcp.aZ09And")} values={v} errors={p.errors} />
+            <Text name="url" label={tr("mcp.url")} type="url" required hint={tr("mcp.httpsCheckedAgainstTheAppliance")} values={v} errors={p.errors} />
+            <Area name="headers" label={tr("mcp.headers")} rows={3} hint={tr("mcp.oneNameValuePerLine")} values={{ headers: "" }} errors={p.errors} />
+            <Text name="timeout_s" label={tr("mcp.timeoutSeconds")} type="number" hint={tr("mcp.perToolCall1300")} values={{ timeout_s: v.timeout_s ?? "30" }} errors={p.errors} />
+            <button type="submit">{tr("mcp.saveServer")}</button>
           </form>
         </>
       )}

@@ -6,6 +6,7 @@ import type { Scope } from "./scope.ts";
 import { Choice, Secret, Text } from "./fields.tsx";
 import { Csrf, type FieldErrors, Flash } from "./form.tsx";
 import { Empty, PageHead } from "./parts.tsx";
+import { t as tr } from "../../src/i18n/i18n.ts";
 
 export interface ProvidersProps {
   scope: Scope;
@@ -21,15 +22,15 @@ function Rows(props: { rows: ProviderRow[]; scope: "platform" | "tenant"; tenant
   return (
     <div class="table-wrap">
       <table>
-        <thead><tr><th scope="col">Id</th><th scope="col">Kind</th><th scope="col">Base URL</th><th scope="col">Test</th></tr></thead>
+        <thead><tr><th scope="col">{tr("providers.id")}</th><th scope="col">{tr("audit.kind")}</th><th scope="col">{tr("providers.baseUrl")}</th><th scope="col">{tr("mcp.test")}</th></tr></thead>
         <tbody>
           {props.rows.map((r) => (
             <tr>
               <td><a href={`/admin/providers/${r.id}${q}`} safe>{r.id}</a></td>
-              <td>{r.kind === "openai" ? "OpenAI-compatible" : "Ollama"}</td>
+              <td>{r.kind === "openai" ? tr("providers.openaiCompatible") : "Ollama"}</td>
               <td safe>{r.baseUrl}</td>
               <td>
-                <button type="button" class="secondary" hx-post={`/admin/providers/${r.id}/test${q}`} hx-target={`#test-${props.scope}-${r.id}`} aria-label={`Test ${r.id}`}>Test</button>
+                <button type="button" class="secondary" hx-post={`/admin/providers/${r.id}/test${q}`} hx-target={`#test-${props.scope}-${r.id}`} aria-label={`Test ${r.id}`}>{tr("mcp.test")}</button>
                 <span id={`test-${props.scope}-${r.id}`} aria-live="polite"></span>
               </td>
             </tr>
@@ -44,24 +45,24 @@ export function ProvidersView(p: ProvidersProps): JSX.Element {
   const t = p.scope.tenantId;
   return (
     <section>
-      <PageHead title="LLM providers & keys" scope={p.scope} action="/admin/providers" />
+      <PageHead title={tr("providers.llmProvidersKeys")} scope={p.scope} action="/admin/providers" />
       <Flash message={p.flash} />
       {p.platform ? (
         <>
-          <h2>Platform providers</h2>
-          <p class="muted">Available to every tenant's AI employees as <code>id/model</code> in their model chain.</p>
-          {p.platform.length ? <Rows rows={p.platform} scope="platform" tenantId={null} /> : <Empty><p>No platform provider yet. Add one (OpenAI, OpenRouter, vLLM, Ollama…) so AI employees can answer.</p></Empty>}
-          <p><a href="/admin/providers/new?scope=platform">Add a platform provider</a></p>
+          <h2>{tr("providers.platformProviders")}</h2>
+          <p class="muted">{tr("providers.availableToEveryTenantS")}{" "}<code>id/model</code>{" "}{tr("providers.inTheirModelChain")}</p>
+          {p.platform.length ? <Rows rows={p.platform} scope="platform" tenantId={null} /> : <Empty><p>{tr("providers.noPlatformProviderYetAdd")}</p></Empty>}
+          <p><a href="/admin/providers/new?scope=platform">{tr("providers.addAPlatformProvider")}</a></p>
         </>
       ) : (
-        <p class="muted">Platform providers available to you: {p.platformIds.length ? p.platformIds.join(", ") : "none"}.</p>
+        <p class="muted">{tr("providers.platformProvidersAvailableToYou")}{" "}{p.platformIds.length ? p.platformIds.join(", ") : "none"}.</p>
       )}
       {t && p.own ? (
         <>
-          <h2>This tenant's own keys</h2>
-          <p class="muted">Bring your own key: a provider here is used for this tenant's AI employees only, before a platform provider of the same id.</p>
-          {p.own.length ? <Rows rows={p.own} scope="tenant" tenantId={t} /> : <Empty><p>No own provider: the platform's are used.</p></Empty>}
-          <p><a href={`/admin/providers/new?scope=tenant&tenant=${t}`}>Add a provider for this tenant</a></p>
+          <h2>{tr("providers.thisTenantSOwnKeys")}</h2>
+          <p class="muted">{tr("providers.bringYourOwnKeyA")}</p>
+          {p.own.length ? <Rows rows={p.own} scope="tenant" tenantId={t} /> : <Empty><p>{tr("providers.noOwnProviderThePlatform")}</p></Empty>}
+          <p><a href={`/admin/providers/new?scope=tenant&tenant=${t}`}>{tr("providers.addAProviderForThis")}</a></p>
         </>
       ) : ""}
     </section>
@@ -72,25 +73,25 @@ export function ProviderFormView(p: { csrf: string; scope: "platform" | "tenant"
   const q = `?scope=${p.scope}${p.tenantId ? `&tenant=${p.tenantId}` : ""}`;
   return (
     <section class="card">
-      <h1>{p.row ? <span safe>{p.row.id}</span> : p.scope === "platform" ? "New platform provider" : "New provider for this tenant"}</h1>
+      <h1>{p.row ? <span safe>{p.row.id}</span> : p.scope === "platform" ? tr("providers.newPlatformProvider") : tr("providers.newTenantProvider")}</h1>
       <Flash message={p.flash} />
       <form method="post" action={`${p.row ? `/admin/providers/${p.row.id}` : "/admin/providers"}${q}`} class="stack wide">
         <Csrf token={p.csrf} />
-        <Text name="id" label="Id" values={p.values} errors={p.errors} required hint="Used in model chains as id/model, e.g. openai → openai/gpt-4o-mini" />
-        <Choice name="kind" label="API" values={p.values} errors={p.errors} options={[{ value: "openai", label: "OpenAI-compatible (OpenAI, OpenRouter, vLLM, LM Studio…)" }, { value: "ollama", label: "Ollama" }]} />
-        <Text name="base_url" label="Base URL" values={p.values} errors={p.errors} required hint="e.g. https://api.openai.com/v1 or http://127.0.0.1:11434" />
-        <Secret name="api_key" label="API key" values={{}} errors={p.errors} stored={p.keyStored} hint="Leave empty for a local model server" />
-        <Text name="timeout_ms" label="Timeout (ms)" type="number" values={p.values} errors={p.errors} />
-        <Text name="max_concurrency" label="Max concurrent calls" type="number" values={p.values} errors={p.errors} />
+        <Text name="id" label={tr("providers.id")} values={p.values} errors={p.errors} required hint={tr("providers.usedInModelChainsAs")} />
+        <Choice name="kind" label={tr("nav.api")} values={p.values} errors={p.errors} options={[{ value: "openai", label: "OpenAI-compatible (OpenAI, OpenRouter, vLLM, LM Studio…)" }, { value: "ollama", label: "Ollama" }]} />
+        <Text name="base_url" label={tr("providers.baseUrl")} values={p.values} errors={p.errors} required hint={tr("providers.eGHttpsApiOpenai")} />
+        <Secret name="api_key" label={tr("providers.apiKey")} values={{}} errors={p.errors} stored={p.keyStored} hint={tr("providers.leaveEmptyForALocal")} />
+        <Text name="timeout_ms" label={tr("providers.timeoutMs")} type="number" values={p.values} errors={p.errors} />
+        <Text name="max_concurrency" label={tr("providers.maxConcurrentCalls")} type="number" values={p.values} errors={p.errors} />
         <div class="actions">
-          <button type="submit">{p.row ? "Save" : "Add provider"}</button>
-          <a href={`/admin/providers${p.tenantId ? `?tenant=${p.tenantId}` : ""}`}>Cancel</a>
+          <button type="submit">{p.row ? tr("common.save") : tr("providers.addProvider")}</button>
+          <a href={`/admin/providers${p.tenantId ? `?tenant=${p.tenantId}` : ""}`}>{tr("common.cancel")}</a>
         </div>
       </form>
       {p.row ? (
         <form method="post" action={`/admin/providers/${p.row.id}/delete${q}`}>
           <Csrf token={p.csrf} />
-          <button type="submit" class="secondary">Delete provider</button>
+          <button type="submit" class="secondary">{tr("providers.deleteProvider")}</button>
         </form>
       ) : ""}
     </section>

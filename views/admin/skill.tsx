@@ -8,7 +8,8 @@
 import type { Skill } from "../../src/skills/manifest.ts";
 import { type HistoryEntry, VersionEntry } from "./history.tsx";
 import { Csrf, Flash } from "./form.tsx";
-import { ManifestList, SOURCE_WORDS } from "./skills.tsx";
+import { ManifestList, sourceWords } from "./skills.tsx";
+import { t } from "../../src/i18n/i18n.ts";
 
 export interface SkillProps {
   csrf: string;
@@ -28,45 +29,45 @@ export function SkillView(p: SkillProps): JSX.Element {
   return (
     <section class="card">
       <h1 safe>{p.skill.name}</h1>
-      <p><a href={`/admin/skills${q}`}>All skills</a>{p.text !== null ? <> · <a href={`${base}/history${q}`}>History</a></> : ""}</p>
+      <p><a href={`/admin/skills${q}`}>{t("skill.allSkills")}</a>{p.text !== null ? <> · <a href={`${base}/history${q}`}>{t("agents.history")}</a></> : ""}</p>
       <Flash message={p.flash} />
       <p safe>{p.skill.description}</p>
-      <p class="muted" safe>{`From ${SOURCE_WORDS[p.skill.source]}${p.skill.license ? ` · license ${p.skill.license}` : ""}`}</p>
-      <h2>Permissions</h2>
+      <p class="muted" safe>{`${t("skill.fromSource")} ${sourceWords(p.skill.source)}${p.skill.license ? ` · ${t("skill.license")} ${p.skill.license}` : ""}`}</p>
+      <h2>{t("skill.permissions")}</h2>
       <ManifestList manifest={p.skill.manifest} declared={p.skill.declared} />
-      <h2>AI employees that use it</h2>
-      {p.agents.length === 0 ? <p class="muted">No AI employees yet.</p> : (
+      <h2>{t("skill.aiEmployeesThatUseIt")}</h2>
+      {p.agents.length === 0 ? <p class="muted">{t("skill.noAiEmployeesYet")}</p> : (
         <form method="post" action={`${base}/agents${q}`} class="stack">
           <Csrf token={p.csrf} />
           <fieldset>
-            <legend class="muted">Checked: the AI employee may load this skill</legend>
+            <legend class="muted">{t("skill.checkedTheAiEmployeeMay")}</legend>
             {p.agents.map((a) => (
               <label class="check">
                 <input type="checkbox" name="agent" value={a.id} checked={a.enabled} /> <span safe>{a.name}</span>
               </label>
             ))}
           </fieldset>
-          <button type="submit">Save</button>
+          <button type="submit">{t("common.save")}</button>
         </form>
       )}
       {p.skill.resources.length ? (
         <>
-          <h2>Files</h2>
+          <h2>{t("skill.files")}</h2>
           <ul>{p.skill.resources.map((r) => <li><code safe>{r}</code></li>)}</ul>
         </>
       ) : ""}
       {p.text === null ? (
         <>
-          <h2>What the AI employee reads</h2>
+          <h2>{t("skill.whatTheAiEmployeeReads")}</h2>
           <pre class="skill-body" tabindex="0"><code safe>{p.skill.body}</code></pre>
-          <p class="muted">This skill is not the tenant's own: it changes with the appliance's files, not here.</p>
+          <p class="muted">{t("skill.thisSkillIsNotThe")}</p>
         </>
       ) : (
         <>
-          <h2>Edit SKILL.md</h2>
+          <h2>{t("skill.editSkillMd")}</h2>
           {p.problems?.length ? (
             <div class="flash error" role="alert" id="skill-problems">
-              <p>Not saved — fix these first:</p>
+              <p>{t("skill.notSavedFixTheseFirst")}</p>
               <ul>{p.problems.map((x) => <li safe>{x}</li>)}</ul>
             </div>
           ) : ""}
@@ -76,7 +77,7 @@ export function SkillView(p: SkillProps): JSX.Element {
               <label for="f-text">SKILL.md</label>
               <textarea id="f-text" name="text" rows="22" class="mono" spellcheck="false" aria-describedby={p.problems?.length ? "skill-problems" : undefined} safe>{p.text}</textarea>
             </div>
-            <button type="submit">Save as a new version</button>
+            <button type="submit">{t("skill.saveAsANewVersion")}</button>
           </form>
         </>
       )}
@@ -88,10 +89,10 @@ export function SkillHistoryView(p: { csrf: string; tenantId: string; name: stri
   const q = `?tenant=${p.tenantId}`;
   return (
     <section class="card">
-      <h1 safe>{`History of ${p.name}`}</h1>
+      <h1>{t("history.historyOf")} <span safe>{p.name}</span></h1>
       <Flash message={p.flash} />
-      <p><a href={`/admin/skills/${p.name}${q}`}>Back to the skill</a></p>
-      {p.entries.length === 0 ? <p class="muted">No versions yet: the next save starts the history.</p> : ""}
+      <p><a href={`/admin/skills/${p.name}${q}`}>{t("skill.backToTheSkill")}</a></p>
+      {p.entries.length === 0 ? <p class="muted">{t("history.noVersionsYetTheNext")}</p> : ""}
       {p.entries.map((e) => <VersionEntry csrf={p.csrf} entry={e} current={p.current} rollback={`/admin/skills/${p.name}/rollback${q}`} />)}
     </section>
   );

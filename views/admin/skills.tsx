@@ -8,6 +8,7 @@ import type { Manifest } from "../../src/skills/manifest.ts";
 import type { Scope } from "./scope.ts";
 import { Csrf, Flash } from "./form.tsx";
 import { Empty, NoTenant, PageHead } from "./parts.tsx";
+import { t as tr } from "../../src/i18n/i18n.ts";
 
 export interface SkillRow {
   name: string;
@@ -31,21 +32,21 @@ export interface SkillsProps {
   uploadErrors?: string[];
 }
 
-export const SOURCE_WORDS: Record<SkillRow["source"], string> = { bundled: "built in", data: "the appliance's skill folder", tenant: "this tenant's own" };
+export const sourceWords = (s: SkillRow["source"]): string => tr(s === "bundled" ? "skills.sourceBundled" : s === "data" ? "skills.sourceData" : "skills.sourceTenant");
 
-const RISK_WORDS = { L1: "Read-only (L1): tools that write are refused", L2: "Ordinary writes (L2)", L3: "Credentials or production (L3)" } as const;
-const APPROVAL_WORDS = { never: "Runs without asking anyone", "on-write": "A person approves each tool call that writes", always: "A person approves every tool call" } as const;
+const RISK_WORDS = { L1: "skills.riskL1", L2: "skills.riskL2", L3: "skills.riskL3" } as const;
+const APPROVAL_WORDS = { never: "skills.approvalNever", "on-write": "skills.approvalOnWrite", always: "skills.approvalAlways" } as const;
 
 /** A manifest in the words an owner reads: one line per permission. */
 export function manifestWords(m: Manifest, declared: boolean): string[] {
   const list = (xs: string[]) => xs.join(", ");
   return [
-    m.tools.length ? `May call: ${list(m.tools)}` : "Calls no tools",
-    m.network.length ? `May reach: ${list(m.network)}` : "Reaches no websites",
-    m.secrets.length ? `Uses the secrets: ${list(m.secrets)}` : "Uses no secrets",
-    RISK_WORDS[m.risk],
-    APPROVAL_WORDS[m.approval],
-    ...(declared ? [] : ["No Konstruct manifest: the most restrictive policy applies"]),
+    m.tools.length ? `${tr("skills.mayCall")} ${list(m.tools)}` : tr("skills.callsNoTools"),
+    m.network.length ? `${tr("skills.mayReach")} ${list(m.network)}` : tr("skills.reachesNoWebsites"),
+    m.secrets.length ? `${tr("skills.usesSecrets")} ${list(m.secrets)}` : tr("skills.usesNoSecrets"),
+    tr(RISK_WORDS[m.risk]),
+    tr(APPROVAL_WORDS[m.approval]),
+    ...(declared ? [] : [tr("skills.noManifest")]),
   ];
 }
 
@@ -63,9 +64,9 @@ export function SkillsView(p: SkillsProps): JSX.Element {
   const t = p.scope.tenantId;
   return (
     <section>
-      <PageHead title="Skills" scope={p.scope} action="/admin/skills" />
+      <PageHead title={tr("mcp.skills")} scope={p.scope} action="/admin/skills" />
       <p class="muted">
-        What each skill lets an AI employee do, in plain words. Tools from MCP servers are on <a href={`/admin/mcp${t ? `?tenant=${t}` : ""}`}>MCP servers</a>.
+        {tr("skills.whatEachSkillLetsAn")}{" "}<a href={`/admin/mcp${t ? `?tenant=${t}` : ""}`}>{tr("mcp.mcpServers")}</a>.
       </p>
       <Flash message={p.flash} />
       {!t || !p.skills ? (
@@ -74,51 +75,51 @@ export function SkillsView(p: SkillsProps): JSX.Element {
         <>
           {p.problems.length ? (
             <div class="flash error" role="alert">
-              <p>These skill files did not load (the last good version, if any, stays in use):</p>
+              <p>{tr("skills.theseSkillFilesDidNot")}</p>
               <ul>{p.problems.map((x) => <li safe>{x}</li>)}</ul>
             </div>
           ) : ""}
           {p.skills.length === 0 ? (
-            <Empty><p>No skills yet. Upload one below.</p></Empty>
+            <Empty><p>{tr("skills.noSkillsYetUploadOne")}</p></Empty>
           ) : (
             <div class="table-wrap">
               <table>
-                <thead><tr><th scope="col">Skill</th><th scope="col">From</th><th scope="col">Permissions</th><th scope="col">Used by</th></tr></thead>
+                <thead><tr><th scope="col">{tr("skills.skill")}</th><th scope="col">{tr("audit.from")}</th><th scope="col">{tr("skill.permissions")}</th><th scope="col">{tr("skills.usedBy")}</th></tr></thead>
                 <tbody>
                   {p.skills.map((s) => (
                     <tr id={`skill-${s.name}`}>
                       <td>
                         <a href={`/admin/skills/${s.name}?tenant=${t}`} safe>{s.name}</a>
-                        <br /><small class="muted" safe>{s.description.slice(0, 160)}</small>
+                        <br /><small class="muted" lang={s.source === "tenant" ? undefined : "en"} safe>{s.description.slice(0, 160)}</small>
                       </td>
-                      <td safe>{SOURCE_WORDS[s.source]}</td>
+                      <td safe>{sourceWords(s.source)}</td>
                       <td><ManifestList manifest={s.manifest} declared={s.declared} /></td>
-                      <td safe>{`${s.agents} of ${p.agentCount}`}</td>
+                      <td safe>{`${s.agents} ${tr("skills.usedByOf")} ${p.agentCount}`}</td>
                     </tr>
                   ))}
                 </tbody>
               </table>
             </div>
           )}
-          <h2>Upload a skill</h2>
-          <p class="muted">A zip of the skill's folder, or the folder's files (SKILL.md and any references/, scripts/, assets/). Checked exactly like <code>konstruct skills validate</code>; at most 2 MB, 100 files.</p>
+          <h2>{tr("skills.uploadASkill")}</h2>
+          <p class="muted">{tr("skills.aZipOfTheSkill")}{" "}<code>konstruct skills validate</code>; at most 2 MB, 100 files.</p>
           {p.uploadErrors?.length ? (
             <div class="flash error" role="alert" id="upload-errors">
-              <p>The skill was not uploaded:</p>
+              <p>{tr("skills.theSkillWasNotUploaded")}</p>
               <ul>{p.uploadErrors.map((e) => <li safe>{e}</li>)}</ul>
             </div>
           ) : ""}
           <form method="post" action={`/admin/skills/upload?tenant=${t}`} enctype="multipart/form-data" class="stack">
             <Csrf token={p.csrf} />
             <div class="field">
-              <label for="f-zip">Zip file</label>
+              <label for="f-zip">{tr("skills.zipFile")}</label>
               <input id="f-zip" type="file" name="zip" accept=".zip,application/zip" />
             </div>
             <div class="field">
-              <label for="f-folder">Or a folder</label>
+              <label for="f-folder">{tr("skills.orAFolder")}</label>
               <input id="f-folder" type="file" name="files" multiple webkitdirectory />
             </div>
-            <button type="submit">Upload</button>
+            <button type="submit">{tr("knowledge.upload")}</button>
           </form>
         </>
       )}

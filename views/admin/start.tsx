@@ -8,6 +8,7 @@
 import type { FirstRun } from "../../src/admin/queries/first-run.ts";
 import { NoTenant, PageHead } from "./parts.tsx";
 import type { Scope } from "./scope.ts";
+import { t } from "../../src/i18n/i18n.ts";
 
 type State = "done" | "current" | "todo";
 
@@ -19,20 +20,20 @@ interface Step {
 
 function steps(f: FirstRun, q: string): Step[] {
   return [
-    { title: "Create a tenant", done: true, body: <span>Your company's space — done.</span> },
-    { title: "Hire an AI employee", done: f.agents, body: <a href={`/admin/agents${q}#templates`}>Hire from template</a> },
+    { title: t("start.stepTenant"), done: true, body: <span>{t("start.yourCompanySSpaceDone")}</span> },
+    { title: t("start.stepAgent"), done: f.agents, body: <a href={`/admin/agents${q}#templates`}>{t("agents.hireFromTemplate")}</a> },
     {
-      title: "Connect a channel",
+      title: t("start.stepChannel"),
       done: f.channels || f.firstMessage,
       body: (
         <span class="actions">
-          <a href={`/admin/channels/new${q}&kind=slack`}>Slack</a> <a href={`/admin/channels/new${q}&kind=telegram`}>Telegram</a>{" "}
-          <a href={`/admin/channels/new${q}&kind=whatsapp`}>WhatsApp</a> <span>or</span> <a href={`/admin/chat${q}`}>try the web chat now</a>
+          <a href={`/admin/channels/new${q}&kind=slack`}>{t("start.slack")}</a> <a href={`/admin/channels/new${q}&kind=telegram`}>{t("start.telegram")}</a>{" "}
+          <a href={`/admin/channels/new${q}&kind=whatsapp`}>{t("channelsWhatsapp.whatsapp")}</a> <span>{t("error.or")}</span> <a href={`/admin/chat${q}`}>{t("start.tryTheWebChatNow")}</a>
         </span>
       ),
     },
-    { title: "Waiting for your first message", done: f.firstMessage, body: <span>Say hello to your AI employee on the channel, or in the <a href={`/admin/chat${q}`}>web chat</a>.</span> },
-    { title: "The first answer", done: f.firstAnswer, body: <span>Read it in <a href={`/admin/conversations${q}`}>Conversations</a>.</span> },
+    { title: t("start.stepWaiting"), done: f.firstMessage, body: <span>{t("start.sayHelloToYourAi")}{" "}<a href={`/admin/chat${q}`}>{t("dashboard.webChat")}</a>.</span> },
+    { title: t("start.stepAnswer"), done: f.firstAnswer, body: <span>{t("start.readItIn")}{" "}<a href={`/admin/conversations${q}`}>{t("nav.conversations")}</a>.</span> },
   ];
 }
 
@@ -41,7 +42,7 @@ export function StartSteps(props: { tenantId: string; first: FirstRun }): JSX.El
   const list = steps(props.first, q);
   const current = list.findIndex((s) => !s.done);
   const state = (i: number): State => (list[i]!.done ? "done" : i === current ? "current" : "todo");
-  const mark = { done: "✓ done", current: "→ now", todo: "· later" };
+  const mark = { done: t("start.markDone"), current: t("start.markNow"), todo: t("start.markLater") };
   return (
     <div id="start-steps" hx-get={`/admin/start/steps${q}`} hx-trigger={props.first.firstAnswer ? "none" : "every 3s"} hx-swap="outerHTML" aria-live="polite">
       <ol class="steps">
@@ -54,11 +55,11 @@ export function StartSteps(props: { tenantId: string; first: FirstRun }): JSX.El
       </ol>
       {props.first.firstAnswer ? (
         <div id="next-steps">
-          <h2>Next steps</h2>
+          <h2>{t("start.nextSteps")}</h2>
           <ul>
-            <li><a href={`/admin/knowledge${q}`}>Teach it your documents</a> (knowledge)</li>
-            <li><a href={`/admin/agents${q}`}>Give it skills and tools</a></li>
-            <li><a href={`/admin/users${q}`}>Invite your teammates</a></li>
+            <li><a href={`/admin/knowledge${q}`}>{t("start.teachItYourDocuments")}</a>{" "}{t("start.knowledge")}</li>
+            <li><a href={`/admin/agents${q}`}>{t("start.giveItSkillsAndTools")}</a></li>
+            <li><a href={`/admin/users${q}`}>{t("start.inviteYourTeammates")}</a></li>
           </ul>
         </div>
       ) : (
@@ -71,13 +72,13 @@ export function StartSteps(props: { tenantId: string; first: FirstRun }): JSX.El
 export function StartView(props: { scope: Scope; first: FirstRun | null }): JSX.Element {
   return (
     <section>
-      <PageHead title="Getting started" scope={props.scope} action="/admin/start" />
+      <PageHead title={t("nav.start")} scope={props.scope} action="/admin/start" />
       {!props.scope.tenantId || !props.first ? (
         <>
           <ol class="steps">
             <li class="step current" data-step="1" data-state="current" aria-current="step">
-              <strong>Create a tenant</strong> <span class="muted">→ now</span>
-              <div><a href="/admin/tenants/new">Create your company's tenant</a></div>
+              <strong>{t("start.createATenant")}</strong> <span class="muted">{t("start.now")}</span>
+              <div><a href="/admin/tenants/new">{t("start.createYourCompanySTenant")}</a></div>
             </li>
           </ol>
           <NoTenant />

@@ -4,6 +4,7 @@ import type { Scope } from "./scope.ts";
 import { type AuditEntry, TASK_STATUSES, type Task } from "../../src/db/schema/index.ts";
 import { Flash, PostButton } from "./form.tsx";
 import { Empty, NoTenant, PageHead, usd, when } from "./parts.tsx";
+import { t as tr } from "../../src/i18n/i18n.ts";
 
 const ACTIVE = new Set(["queued", "running", "waiting_approval"]);
 
@@ -11,24 +12,24 @@ export function TasksView(p: { scope: Scope; tasks: Task[] | null; agents: Map<s
   const t = p.scope.tenantId;
   return (
     <section>
-      <PageHead title="Tasks" scope={p.scope} action="/admin/tasks" />
+      <PageHead title={tr("nav.tasks")} scope={p.scope} action="/admin/tasks" />
       <Flash message={p.flash} />
       {!t || !p.tasks ? (
         <NoTenant />
       ) : (
         <>
-          <nav class="filters" aria-label="Status">
-            <a href={`/admin/tasks?tenant=${t}`} aria-current={p.status ? undefined : "page"}>all</a>
+          <nav class="filters" aria-label={tr("common.status")}>
+            <a href={`/admin/tasks?tenant=${t}`} aria-current={p.status ? undefined : "page"}>{tr("tasks.all")}</a>
             {TASK_STATUSES.map((s) => (
               <a href={`/admin/tasks?tenant=${t}&status=${s}`} aria-current={p.status === s ? "page" : undefined} safe>{s.replace("_", " ")}</a>
             ))}
           </nav>
           {p.tasks.length === 0 ? (
-            <Empty><p>No tasks{p.status ? ` ${p.status.replace("_", " ")}` : ""}. AI employees start one when work takes longer than a chat answer.</p></Empty>
+            <Empty><p>{tr("tasks.noTasks")}{p.status ? ` ${p.status.replace("_", " ")}` : ""}. {tr("tasks.startOne")}</p></Empty>
           ) : (
             <div class="table-wrap">
               <table>
-                <thead><tr><th scope="col">#</th><th scope="col">Goal</th><th scope="col">AI employee</th><th scope="col">Status</th><th scope="col">Steps</th><th scope="col">Spend</th><th scope="col">Started</th></tr></thead>
+                <thead><tr><th scope="col">#</th><th scope="col">{tr("tasks.goal")}</th><th scope="col">{tr("dashboard.aiEmployee")}</th><th scope="col">{tr("common.status")}</th><th scope="col">{tr("tasks.steps")}</th><th scope="col">{tr("tasks.spend")}</th><th scope="col">{tr("tasks.started")}</th></tr></thead>
                 <tbody>
                   {p.tasks.map((x) => (
                     <tr id={`task-${x.number}`}>
@@ -58,27 +59,27 @@ export function TaskView(p: { scope: Scope; csrf: string; task: Task; agent: str
       <PageHead title={`Task #${x.number}`} />
       <Flash message={p.flash} />
       <dl class="facts">
-        <dt>Goal</dt><dd safe>{x.goal}</dd>
-        {x.context ? <><dt>Context</dt><dd><pre class="summary" safe>{x.context}</pre></dd></> : ""}
-        {x.expectedOutput ? <><dt>Expected output</dt><dd safe>{x.expectedOutput}</dd></> : ""}
-        <dt>AI employee</dt><dd safe>{p.agent}</dd>
-        <dt>Asked by</dt><dd safe>{x.requestedBy || "—"}</dd>
-        <dt>Status</dt><dd safe>{x.status.replace("_", " ")}</dd>
-        <dt>Steps</dt><dd>{x.steps}</dd>
-        <dt>Spend</dt><dd>{usd(Number(x.spendUsd))}</dd>
-        <dt>Created</dt><dd>{when(x.createdAt)}</dd>
-        <dt>Finished</dt><dd>{when(x.finishedAt)}</dd>
-        {x.result ? <><dt>Result</dt><dd><pre class="summary" safe>{x.result}</pre></dd></> : ""}
-        {x.error ? <><dt>Error</dt><dd safe>{x.error}</dd></> : ""}
+        <dt>{tr("tasks.goal")}</dt><dd safe>{x.goal}</dd>
+        {x.context ? <><dt>{tr("tasks.context")}</dt><dd><pre class="summary" safe>{x.context}</pre></dd></> : ""}
+        {x.expectedOutput ? <><dt>{tr("tasks.expectedOutput")}</dt><dd safe>{x.expectedOutput}</dd></> : ""}
+        <dt>{tr("dashboard.aiEmployee")}</dt><dd safe>{p.agent}</dd>
+        <dt>{tr("approvals.askedBy")}</dt><dd safe>{x.requestedBy || "—"}</dd>
+        <dt>{tr("common.status")}</dt><dd safe>{x.status.replace("_", " ")}</dd>
+        <dt>{tr("tasks.steps")}</dt><dd>{x.steps}</dd>
+        <dt>{tr("tasks.spend")}</dt><dd>{usd(Number(x.spendUsd))}</dd>
+        <dt>{tr("common.created")}</dt><dd>{when(x.createdAt)}</dd>
+        <dt>{tr("tasks.finished")}</dt><dd>{when(x.finishedAt)}</dd>
+        {x.result ? <><dt>{tr("tasks.result")}</dt><dd><pre class="summary" safe>{x.result}</pre></dd></> : ""}
+        {x.error ? <><dt>{tr("conversations.error")}</dt><dd safe>{x.error}</dd></> : ""}
       </dl>
-      {p.admin && ACTIVE.has(x.status) ? <PostButton action={`/admin/tasks/${x.id}/cancel?tenant=${x.tenantId}`} csrf={p.csrf} label="Cancel task" /> : ""}
-      <h2>Transcript</h2>
+      {p.admin && ACTIVE.has(x.status) ? <PostButton action={`/admin/tasks/${x.id}/cancel?tenant=${x.tenantId}`} csrf={p.csrf} label={tr("tasks.cancelTask")} /> : ""}
+      <h2>{tr("tasks.transcript")}</h2>
       {p.transcript.length === 0 ? (
-        <Empty><p>Nothing recorded yet.</p></Empty>
+        <Empty><p>{tr("tasks.nothingRecordedYet")}</p></Empty>
       ) : (
         <div class="table-wrap">
           <table>
-            <thead><tr><th scope="col">When</th><th scope="col">Kind</th><th scope="col">What</th><th scope="col">Cost</th></tr></thead>
+            <thead><tr><th scope="col">{tr("audit.when")}</th><th scope="col">{tr("audit.kind")}</th><th scope="col">{tr("apiDocs.what")}</th><th scope="col">{tr("agentHeartbeat.cost")}</th></tr></thead>
             <tbody>
               {p.transcript.map((e) => (
                 <tr>

@@ -7,25 +7,26 @@ import { Area, Choice, Text } from "./fields.tsx";
 import { Csrf, type FieldErrors, Flash } from "./form.tsx";
 import { VersionField } from "./versioned.tsx";
 import { Empty, NoTenant, PageHead } from "./parts.tsx";
+import { t } from "../../src/i18n/i18n.ts";
 
 export function TeamList(p: { scope: Scope; teams: LoadedTeam[]; flash?: string }): JSX.Element {
   return (
     <section>
-      <PageHead title="Teams" scope={p.scope} action="/admin/teams">
-        {p.scope.tenantId ? <a href={`/admin/teams/new?tenant=${p.scope.tenantId}`}>New team</a> : ""}
+      <PageHead title={t("nav.teams")} scope={p.scope} action="/admin/teams">
+        {p.scope.tenantId ? <a href={`/admin/teams/new?tenant=${p.scope.tenantId}`}>{t("teams.newTeam")}</a> : ""}
       </PageHead>
       <Flash message={p.flash} />
       {!p.scope.tenantId ? (
         <NoTenant />
       ) : p.teams.length === 0 ? (
         <Empty>
-          <p>No team yet. A team is a coordinator that answers and specialists it hands work to — e.g. a front desk with IT, HR and billing.</p>
-          <p><a href={`/admin/teams/new?tenant=${p.scope.tenantId}`}>Create the first team</a></p>
+          <p>{t("teams.noTeamYetATeam")}</p>
+          <p><a href={`/admin/teams/new?tenant=${p.scope.tenantId}`}>{t("teams.createTheFirstTeam")}</a></p>
         </Empty>
       ) : (
         <div class="table-wrap">
           <table>
-            <thead><tr><th scope="col">Team</th><th scope="col">Coordinator</th><th scope="col">Specialists</th><th scope="col">Delegations per turn</th></tr></thead>
+            <thead><tr><th scope="col">{t("teams.team")}</th><th scope="col">{t("teams.coordinator")}</th><th scope="col">{t("teams.specialists")}</th><th scope="col">{t("teams.delegationsPerTurn")}</th></tr></thead>
             <tbody>
               {p.teams.map((t) => (
                 <tr>
@@ -48,33 +49,33 @@ export function TeamFormView(p: { csrf: string; tenantId: string; team: LoadedTe
   const v = { values: p.values, errors: p.errors };
   return (
     <section class="card">
-      <h1 safe>{p.team ? p.team.team.name : "New team"}</h1>
+      <h1 safe>{p.team ? p.team.team.name : t("teams.newTeam")}</h1>
       <Flash message={p.flash} />
       <form method="post" action={`${p.team ? `/admin/teams/${p.team.team.id}` : "/admin/teams"}${q}`} class="stack wide">
         <Csrf token={p.csrf} />
         {p.team ? <VersionField value={p.values.version} error={p.errors?.version} /> : ""}
-        <Text name="name" label="Name" {...v} required hint="e.g. Front desk" />
-        <Text name="slug" label="Slug" {...v} required hint="Short id (a-z, 0-9, -), e.g. front-desk" />
-        <Choice name="coordinator" label="Coordinator" {...v} options={[{ value: "", label: "— pick —" }, ...p.agents.map((a) => ({ value: a.id, label: `${a.name} (${a.slug})` }))]} hint="The AI employee that answers; it gets a delegate tool listing the specialists" />
+        <Text name="name" label={t("common.name")} {...v} required hint={t("teams.eGFrontDesk")} />
+        <Text name="slug" label={t("agents.slug")} {...v} required hint={t("teams.shortIdAZ0")} />
+        <Choice name="coordinator" label={t("teams.coordinator")} {...v} options={[{ value: "", label: "— pick —" }, ...p.agents.map((a) => ({ value: a.id, label: `${a.name} (${a.slug})` }))]} hint={t("teams.theAiEmployeeThatAnswers")} />
         <Area
           name="members"
-          label="Specialists"
+          label={t("teams.specialists")}
           {...v}
           rows={5}
-          hint={`One per line: agent-slug | what they handle. The description is what the coordinator reads and what clear messages are routed by (no model call). AI employees: ${p.agents.map((a) => a.slug).join(", ")}`}
+          hint={`${t("teams.specialistsHint")} ${p.agents.map((a) => a.slug).join(", ")}`}
         />
-        <Text name="max_fanout" label="Delegations per turn" type="number" {...v} hint="How many times the coordinator may hand work out while answering one message (1-10)" />
-        <Area name="channels" label="Answer on channels" {...v} rows={2} hint={`One channel name per line: the team's coordinator answers there. Channels: ${p.channels.join(", ") || "none yet"}`} />
+        <Text name="max_fanout" label={t("teams.delegationsPerTurn")} type="number" {...v} hint={t("teams.howManyTimesTheCoordinator")} />
+        <Area name="channels" label={t("teams.answerOnChannels")} {...v} rows={2} hint={`${t("teams.channelsHint")} ${p.channels.join(", ") || t("teams.noneYet")}`} />
         <div class="actions">
-          <button type="submit">{p.team ? "Save" : "Create team"}</button>
-          <a href={`/admin/teams${q}`}>Cancel</a>
-          {p.team ? <a href={`/admin/history/team/${p.team.team.id}${q}`}>History</a> : ""}
+          <button type="submit">{p.team ? t("common.save") : t("teams.createTeam")}</button>
+          <a href={`/admin/teams${q}`}>{t("common.cancel")}</a>
+          {p.team ? <a href={`/admin/history/team/${p.team.team.id}${q}`}>{t("agents.history")}</a> : ""}
         </div>
       </form>
       {p.team ? (
         <form method="post" action={`/admin/teams/${p.team.team.id}/delete${q}`}>
           <Csrf token={p.csrf} />
-          <button type="submit" class="secondary">Delete team</button>
+          <button type="submit" class="secondary">{t("teams.deleteTeam")}</button>
         </form>
       ) : ""}
     </section>

@@ -5,23 +5,24 @@ import { Text } from "./fields.tsx";
 import { Csrf, type FieldErrors, Flash } from "./form.tsx";
 import type { Page } from "./page.ts";
 import { Empty, PageHead, Pager, when } from "./parts.tsx";
+import { t as tr } from "../../src/i18n/i18n.ts";
 
 export function TenantList(props: { tenants: Page<Tenant>; flash?: string }): JSX.Element {
   return (
     <section>
-      <PageHead title="Tenants">
-        <a href="/admin/tenants/new" class="button">New tenant</a>
+      <PageHead title={tr("nav.tenants")}>
+        <a href="/admin/tenants/new" class="button">{tr("tenants.newTenant")}</a>
       </PageHead>
       <Flash message={props.flash} />
       {props.tenants.rows.length === 0 && props.tenants.page === 1 ? (
         <Empty>
-          <p>No tenant yet. A tenant is one company: its AI employees, channels, users and usage are kept apart from every other tenant's.</p>
-          <p><a href="/admin/tenants/new">Create the first tenant</a></p>
+          <p>{tr("tenants.noTenantYetATenant")}</p>
+          <p><a href="/admin/tenants/new">{tr("common.createFirstTenant")}</a></p>
         </Empty>
       ) : (
         <div class="table-wrap">
           <table>
-            <thead><tr><th scope="col">Name</th><th scope="col">Slug</th><th scope="col">Managed by</th><th scope="col">Created</th></tr></thead>
+            <thead><tr><th scope="col">{tr("common.name")}</th><th scope="col">{tr("agents.slug")}</th><th scope="col">{tr("tenants.managedBy")}</th><th scope="col">{tr("common.created")}</th></tr></thead>
             <tbody>
               {props.tenants.rows.map((t) => (
                 <tr>
@@ -44,23 +45,23 @@ export function TenantFormView(props: { csrf: string; tenant: Tenant | null; val
   const t = props.tenant;
   return (
     <section class="card">
-      <h1>{t ? "Edit tenant" : "New tenant"}</h1>
+      <h1>{t ? tr("tenants.editTenant") : tr("tenants.newTenant")}</h1>
       <Flash message={props.flash} />
-      {t?.source === "config" ? <p class="muted">This tenant is declared in konstruct.config.yaml; the file wins at the next start.</p> : ""}
+      {t?.source === "config" ? <p class="muted">{tr("tenants.thisTenantIsDeclaredIn")}</p> : ""}
       <form method="post" action={t ? `/admin/tenants/${t.id}` : "/admin/tenants"} class="stack">
         <Csrf token={props.csrf} />
-        <Text name="name" label="Name" values={props.values} errors={props.errors} required />
-        <Text name="slug" label="Slug" values={props.values} errors={props.errors} required hint="Short id used in the CLI and in config, e.g. acme" />
+        <Text name="name" label={tr("common.name")} values={props.values} errors={props.errors} required />
+        <Text name="slug" label={tr("agents.slug")} values={props.values} errors={props.errors} required hint={tr("tenants.shortIdUsedInThe")} />
         <div class="actions">
-          <button type="submit">{t ? "Save" : "Create tenant"}</button>
-          <a href="/admin/tenants">Cancel</a>
+          <button type="submit">{t ? tr("common.save") : tr("tenants.createTenant")}</button>
+          <a href="/admin/tenants">{tr("common.cancel")}</a>
         </div>
       </form>
       {t ? (
         <form method="post" action={`/admin/tenants/${t.id}/delete`} class="actions danger">
           <Csrf token={props.csrf} />
-          <p class="muted">Deleting a tenant deletes its AI employees, channels and conversations.</p>
-          <button type="submit" class="secondary">Delete tenant</button>
+          <p class="muted">{tr("tenants.deletingATenantDeletesIts")}</p>
+          <button type="submit" class="secondary">{tr("tenants.deleteTenant")}</button>
         </form>
       ) : ""}
     </section>

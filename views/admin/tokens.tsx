@@ -1,5 +1,7 @@
 /** @jsxImportSource @kitajs/html */
 import { Csrf, Field, type FieldErrors, Flash, PostButton } from "./form.tsx";
+import { t as tr } from "../../src/i18n/i18n.ts";
+import { roleName } from "./parts.tsx";
 
 export interface TokenRow {
   id: string;
@@ -10,29 +12,29 @@ export interface TokenRow {
   revokedAt: Date | null;
 }
 
-const when = (d: Date | null) => (d ? `${d.toISOString().slice(0, 16).replace("T", " ")} UTC` : "never");
+const when = (d: Date | null) => (d ? `${d.toISOString().slice(0, 16).replace("T", " ")} UTC` : tr("tokens.never"));
 
 export function TokensPage(props: { csrf: string; role: string; tokens: TokenRow[]; created?: string; flash?: string; errors?: FieldErrors }): JSX.Element {
   return (
     <section class="card">
-      <h1>API tokens</h1>
+      <h1>{tr("nav.tokens")}</h1>
       <p class="muted">
-        Personal access tokens for the <a href="/admin/api">admin API</a>. A token acts as you, with your role (
-        <span safe>{props.role.replace("_", " ")}</span>): if your role changes, so does what it can do.
+        {tr("tokens.personalAccessTokensForThe")}{" "}<a href="/admin/api">{tr("tokens.adminApi")}</a>{tr("tokens.aTokenActsAsYou")}
+        <span safe>{roleName(props.role)}</span>{tr("tokens.roleChanges")}
       </p>
       <Flash message={props.flash} />
       {props.created && (
         <div class="flash" role="status">
-          <p>Your new token. Copy it now: it is shown only once.</p>
+          <p>{tr("tokens.yourNewTokenCopyIt")}</p>
           <p class="secret-once" safe>{props.created}</p>
         </div>
       )}
       {props.tokens.length === 0 ? (
-        <p class="muted">No tokens yet. Create one below to call the API.</p>
+        <p class="muted">{tr("tokens.noTokensYetCreateOne")}</p>
       ) : (
         <table>
           <thead>
-            <tr><th>Name</th><th>Token</th><th>Created</th><th>Last used</th><th><span class="visually-hidden">Actions</span></th></tr>
+            <tr><th>{tr("common.name")}</th><th>{tr("tokens.token")}</th><th>{tr("common.created")}</th><th>{tr("apiKeys.lastUsed")}</th><th><span class="visually-hidden">{tr("common.actions")}</span></th></tr>
           </thead>
           <tbody>
             {props.tokens.map((t) => (
@@ -43,9 +45,9 @@ export function TokensPage(props: { csrf: string; role: string; tokens: TokenRow
                 <td safe>{when(t.lastUsedAt)}</td>
                 <td>
                   {t.revokedAt ? (
-                    <span class="muted">revoked</span>
+                    <span class="muted">{tr("apiKeys.revoked")}</span>
                   ) : (
-                    <PostButton action={`/admin/tokens/${t.id}/revoke`} csrf={props.csrf} label="Revoke" />
+                    <PostButton action={`/admin/tokens/${t.id}/revoke`} csrf={props.csrf} label={tr("common.revoke")} />
                   )}
                 </td>
               </tr>
@@ -53,11 +55,11 @@ export function TokensPage(props: { csrf: string; role: string; tokens: TokenRow
           </tbody>
         </table>
       )}
-      <h2>New token</h2>
+      <h2>{tr("tokens.newToken")}</h2>
       <form method="post" action="/admin/tokens" class="stack">
         <Csrf token={props.csrf} />
-        <Field name="name" label="Name (what it is for)" errors={props.errors} />
-        <button type="submit">Create token</button>
+        <Field name="name" label={tr("tokens.nameWhatItIsFor")} errors={props.errors} />
+        <button type="submit">{tr("tokens.createToken")}</button>
       </form>
     </section>
   );

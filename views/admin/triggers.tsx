@@ -11,6 +11,7 @@ import { INTERNAL_EVENTS } from "../../src/triggers/events.ts";
 import { Area, Choice, Text } from "./fields.tsx";
 import { Csrf, type FieldErrors, Flash, PauseDelete } from "./form.tsx";
 import { Empty, NoTenant, PageHead, when } from "./parts.tsx";
+import { t as tr } from "../../src/i18n/i18n.ts";
 
 export interface TriggersProps {
   scope: Scope;
@@ -35,7 +36,7 @@ export function TriggersView(p: TriggersProps): JSX.Element {
   const channel = new Map(p.channels.map((c) => [c.id, c.name]));
   return (
     <section>
-      <PageHead title="Triggers" scope={p.scope} action="/admin/triggers" />
+      <PageHead title={tr("nav.triggers")} scope={p.scope} action="/admin/triggers" />
       <Flash message={p.flash} />
       {p.created && (
         <div class="flash" role="status">
@@ -49,19 +50,19 @@ export function TriggersView(p: TriggersProps): JSX.Element {
       ) : (
         <>
           {p.triggers.length === 0 ? (
-            <Empty><p>No triggers. A trigger starts a background task when a signed webhook arrives or something happens here (declare them in tenants[].triggers[] or below).</p></Empty>
+            <Empty><p>{tr("triggers.noTriggersATriggerStarts")}</p></Empty>
           ) : (
             <div class="table-wrap">
               <table>
-                <thead><tr><th scope="col">Name</th><th scope="col">Starts on</th><th scope="col">AI employee</th><th scope="col">Result to</th><th scope="col">Filter</th><th scope="col">Actions</th></tr></thead>
+                <thead><tr><th scope="col">{tr("common.name")}</th><th scope="col">{tr("triggers.startsOn")}</th><th scope="col">{tr("dashboard.aiEmployee")}</th><th scope="col">{tr("triggers.resultTo")}</th><th scope="col">{tr("audit.filter")}</th><th scope="col">{tr("common.actions")}</th></tr></thead>
                 <tbody>
                   {p.triggers.map((x) => (
                     <tr id={`trigger-${x.name}`}>
-                      <td safe>{`${x.name}${x.paused ? " (paused)" : ""}${x.source === "config" ? " · config" : ""}`}</td>
+                      <td safe>{`${x.name}${x.paused ? ` ${tr("triggers.pausedMark")}` : ""}${x.source === "config" ? " · config" : ""}`}</td>
                       <td>{x.kind === "webhook" ? <><code safe>{`${p.base}/hooks/trigger/${x.publicId}`}</code> <small class="muted" safe>{x.scheme}</small></> : <code safe>{x.event ?? ""}</code>}</td>
                       <td safe>{agent.get(x.agentId) ?? "—"}</td>
                       <td safe>{`${channel.get(x.channelId) ?? "—"} · ${x.chatKey}${x.replyTo ? ` (thread ${x.replyTo})` : ""}`}</td>
-                      <td><code safe>{filterToText(x.filter) || "every delivery"}</code></td>
+                      <td><code safe>{filterToText(x.filter) || tr("triggers.everyDelivery")}</code></td>
                       <td><PauseDelete base={`/admin/triggers/${x.id}`} tenant={t} paused={x.paused} csrf={p.csrf} admin={p.admin} /></td>
                     </tr>
                   ))}
@@ -69,13 +70,13 @@ export function TriggersView(p: TriggersProps): JSX.Element {
               </table>
             </div>
           )}
-          <h2>Recent deliveries</h2>
+          <h2>{tr("triggers.recentDeliveries")}</h2>
           {p.deliveries.length === 0 ? (
-            <Empty><p>No deliveries yet.</p></Empty>
+            <Empty><p>{tr("triggers.noDeliveriesYet")}</p></Empty>
           ) : (
             <div class="table-wrap">
               <table>
-                <thead><tr><th scope="col">Trigger</th><th scope="col">At</th><th scope="col">Delivery</th><th scope="col">Outcome</th><th scope="col">Task</th></tr></thead>
+                <thead><tr><th scope="col">{tr("triggers.trigger")}</th><th scope="col">{tr("triggers.at")}</th><th scope="col">{tr("agentHeartbeat.delivery")}</th><th scope="col">{tr("schedules.outcome")}</th><th scope="col">{tr("schedules.task")}</th></tr></thead>
                 <tbody>
                   {p.deliveries.map((d) => (
                     <tr class={`delivery-${d.outcome}`}>
@@ -83,7 +84,7 @@ export function TriggersView(p: TriggersProps): JSX.Element {
                       <td>{when(d.at)}</td>
                       <td><code safe>{(d.deliveryId ?? "—").slice(0, 60)}</code></td>
                       <td safe>{d.reason ? `${d.outcome}: ${d.reason}` : d.outcome}</td>
-                      <td>{d.taskId ? <a href={`/admin/tasks/${d.taskId}?tenant=${t}`}>task</a> : "—"}</td>
+                      <td>{d.taskId ? <a href={`/admin/tasks/${d.taskId}?tenant=${t}`}>{tr("schedules.task2")}</a> : "—"}</td>
                     </tr>
                   ))}
                 </tbody>
@@ -102,21 +103,21 @@ function NewTrigger(p: TriggersProps): JSX.Element {
   const common = { values, errors: p.errors };
   return (
     <>
-      <h2>New trigger</h2>
+      <h2>{tr("triggers.newTrigger")}</h2>
       {p.errors?.form ? <Flash message={p.errors.form} error /> : ""}
       <form method="post" action={`/admin/triggers?tenant=${p.scope.tenantId}`} class="stack">
         <Csrf token={p.csrf} />
-        <Text name="name" label="Name" required hint="a-z, 0-9 and '-'" {...common} />
-        <Choice name="kind" label="Kind" options={[{ value: "webhook", label: "Webhook (signed POST)" }, { value: "event", label: "Internal event" }]} {...common} />
-        <Choice name="scheme" label="Signature (webhook)" options={[{ value: "github", label: "GitHub: X-Hub-Signature-256" }, { value: "timestamped", label: "Timestamped: X-Konstruct-Timestamp / -Signature" }]} {...common} />
-        <Choice name="event" label="Event (internal)" options={[{ value: "", label: "—" }, ...INTERNAL_EVENTS.map((e) => ({ value: e, label: e }))]} {...common} />
-        <Choice name="agent_id" label="AI employee" options={p.agents.map((a) => ({ value: a.id, label: a.name }))} {...common} />
-        <Choice name="channel_id" label="Result to channel" options={p.channels.map((c) => ({ value: c.id, label: c.name }))} {...common} />
-        <Text name="chat" label="Chat" required hint="Slack channel id (C…) or Telegram chat id" {...common} />
-        <Text name="thread" label="Thread" hint="optional: thread to answer in" {...common} />
-        <Area name="filter" label="Filter" rows={3} hint='one "$.path = value" per line, all must hold; empty: every delivery' {...common} />
-        <Area name="instruction" label="Instruction" rows={4} hint="what the task is to do; {{ $.path }} inserts a payload value (quoted)" {...common} />
-        <button type="submit">Create trigger</button>
+        <Text name="name" label={tr("common.name")} required hint={tr("triggers.aZ09And")} {...common} />
+        <Choice name="kind" label={tr("audit.kind")} options={[{ value: "webhook", label: "Webhook (signed POST)" }, { value: "event", label: "Internal event" }]} {...common} />
+        <Choice name="scheme" label={tr("triggers.signatureWebhook")} options={[{ value: "github", label: "GitHub: X-Hub-Signature-256" }, { value: "timestamped", label: "Timestamped: X-Konstruct-Timestamp / -Signature" }]} {...common} />
+        <Choice name="event" label={tr("triggers.eventInternal")} options={[{ value: "", label: "—" }, ...INTERNAL_EVENTS.map((e) => ({ value: e, label: e }))]} {...common} />
+        <Choice name="agent_id" label={tr("dashboard.aiEmployee")} options={p.agents.map((a) => ({ value: a.id, label: a.name }))} {...common} />
+        <Choice name="channel_id" label={tr("triggers.resultToChannel")} options={p.channels.map((c) => ({ value: c.id, label: c.name }))} {...common} />
+        <Text name="chat" label={tr("conversations.chat")} required hint={tr("triggers.slackChannelIdCOr")} {...common} />
+        <Text name="thread" label={tr("triggers.thread")} hint={tr("triggers.optionalThreadToAnswerIn")} {...common} />
+        <Area name="filter" label={tr("audit.filter")} rows={3} hint='one "$.path = value" per line, all must hold; empty: every delivery' {...common} />
+        <Area name="instruction" label={tr("schedules.instruction")} rows={4} hint={tr("triggers.whatTheTaskIsTo", { path: "{{ $.path }}" })} {...common} />
+        <button type="submit">{tr("triggers.createTrigger")}</button>
       </form>
     </>
   );

@@ -7,6 +7,7 @@ import type { Agent } from "../../src/db/schema/index.ts";
 import { Choice, Text } from "./fields.tsx";
 import type { FieldErrors } from "./form.tsx";
 import { Empty, int, NoTenant, PageHead, usd } from "./parts.tsx";
+import { t } from "../../src/i18n/i18n.ts";
 
 function Cells(props: { t: UsageTotals }): JSX.Element {
   return (
@@ -38,11 +39,11 @@ function HeartbeatShare(props: { rows: UsageReport["heartbeat"] }): JSX.Element 
   if (!props.rows.length) return <></>;
   return (
     <>
-      <h2>Heartbeat</h2>
-      <p class="muted">Beats in this range; the calls they made are included in the figures above.</p>
+      <h2>{t("agentHeartbeat.heartbeat")}</h2>
+      <p class="muted">{t("usage.beatsInThisRangeThe")}</p>
       <div class="table-wrap">
         <table>
-          <thead><tr><th scope="col">AI employee</th><th scope="col">Beats</th><th scope="col">With a model call</th><th scope="col">Tokens</th><th scope="col">Cost</th></tr></thead>
+          <thead><tr><th scope="col">{t("dashboard.aiEmployee")}</th><th scope="col">{t("usage.beats")}</th><th scope="col">{t("usage.withAModelCall")}</th><th scope="col">{t("agentHeartbeat.tokens")}</th><th scope="col">{t("agentHeartbeat.cost")}</th></tr></thead>
           <tbody>
             {props.rows.map((r) => (
               <tr><th scope="row" safe>{r.agentName}</th><td>{int(r.runs)}</td><td>{int(r.modelCalls)}</td><td>{int(r.tokens)}</td><td>{usd(r.costUsd)}</td></tr>
@@ -58,36 +59,36 @@ export function UsageView(p: { scope: Scope; range: UsageRange; report: UsageRep
   const values = { from: p.range.from, to: p.range.to, agent: p.range.agentId ?? "" };
   return (
     <section>
-      <PageHead title="Usage & cost" scope={p.scope} action="/admin/usage" />
+      <PageHead title={t("usage.usageCost")} scope={p.scope} action="/admin/usage" />
       {!p.scope.tenantId || !p.report ? (
         <NoTenant />
       ) : (
         <>
-          <form method="get" action="/admin/usage" class="inline filters" aria-label="Date range">
+          <form method="get" action="/admin/usage" class="inline filters" aria-label={t("usage.dateRange")}>
             <input type="hidden" name="tenant" value={p.scope.tenantId} />
-            <Text name="from" label="From" type="date" values={values} errors={p.errors} />
-            <Text name="to" label="To" type="date" values={values} errors={p.errors} />
-            <Choice name="agent" label="AI employee" values={values} options={[{ value: "", label: "All" }, ...p.agents.map((a) => ({ value: a.id, label: a.name }))]} />
-            <button type="submit">Show</button>
+            <Text name="from" label={t("audit.from")} type="date" values={values} errors={p.errors} />
+            <Text name="to" label={t("audit.to")} type="date" values={values} errors={p.errors} />
+            <Choice name="agent" label={t("dashboard.aiEmployee")} values={values} options={[{ value: "", label: t("common.all") }, ...p.agents.map((a) => ({ value: a.id, label: a.name }))]} />
+            <button type="submit">{t("people.show")}</button>
           </form>
           <ul class="figures">
-            <li>LLM calls <strong>{int(p.report.total.calls)}</strong><span class="muted">{int(p.report.total.failedCalls)} failed</span></li>
-            <li>Tokens <strong>{int(p.report.total.promptTokens + p.report.total.completionTokens)}</strong></li>
-            <li>Cost <strong>{usd(p.report.total.costUsd)}</strong></li>
+            <li>{t("usage.llmCalls")}{" "}<strong>{int(p.report.total.calls)}</strong><span class="muted">{int(p.report.total.failedCalls)} failed</span></li>
+            <li>{t("agentHeartbeat.tokens")}{" "}<strong>{int(p.report.total.promptTokens + p.report.total.completionTokens)}</strong></li>
+            <li>{t("agentHeartbeat.cost")}{" "}<strong>{usd(p.report.total.costUsd)}</strong></li>
           </ul>
           {p.report.total.calls === 0 ? (
-            <Empty><p>No LLM call in this range. Usage appears once an AI employee answers — costs need prices in llm.prices (USD per million tokens).</p></Empty>
+            <Empty><p>{t("usage.noLlmCallInThis")}</p></Empty>
           ) : (
             <>
-              <h2>Cost per day</h2>
+              <h2>{t("usage.costPerDay")}</h2>
               <BarChart id="cost-chart" title={`Cost per day, ${p.range.from} to ${p.range.to}`} xLabel="Day (UTC)" yLabel="USD" points={p.days.map((d) => ({ x: d.day, y: d.costUsd }))} format={(y) => `$${y < 1 ? y.toFixed(3) : y.toFixed(2)}`} />
-              <h2>Calls per day</h2>
+              <h2>{t("usage.callsPerDay")}</h2>
               <BarChart id="calls-chart" title={`LLM calls per day, ${p.range.from} to ${p.range.to}`} xLabel="Day (UTC)" yLabel="Calls" points={p.days.map((d) => ({ x: d.day, y: d.calls }))} integer />
-              <h2>Per AI employee</h2>
+              <h2>{t("usage.perAiEmployee")}</h2>
               <Table first="AI employee" rows={p.report.byAgent.map((r) => ({ label: r.agentName, t: r }))} />
-              <h2>Per model</h2>
+              <h2>{t("usage.perModel")}</h2>
               <Table first="Model" rows={p.report.byModel.map((r) => ({ label: r.model, t: r }))} />
-              <h2>Per day</h2>
+              <h2>{t("usage.perDay")}</h2>
               <Table first="Day" rows={p.report.byDay.map((r) => ({ label: r.day, t: r }))} />
             </>
           )}

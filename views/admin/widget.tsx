@@ -7,6 +7,7 @@
 import { Area, Choice } from "./fields.tsx";
 import { Csrf, type FieldErrors, Flash } from "./form.tsx";
 import { PageHead } from "./parts.tsx";
+import { t } from "../../src/i18n/i18n.ts";
 
 export interface WidgetProps {
   csrf: string;
@@ -29,34 +30,34 @@ export function WidgetView(p: WidgetProps): JSX.Element {
     <section>
       <PageHead title={`Website widget: ${p.agent.name}`} />
       <p class="muted">
-        A chat bubble on your own web site: visitors talk to this AI employee through the same pipeline as every channel (commands,
-        <code>/human</code> and handoff, budgets, audit). It works only on the sites listed below.
+        {t("widget.aChatBubbleOnYour")}
+        <code>/human</code>{" "}{t("widget.andHandoffBudgetsAuditIt")}
       </p>
-      <Flash message={p.errors ? "Please correct the fields marked below." : p.flash} error={Boolean(p.errors)} />
+      <Flash message={p.errors ? t("form.correctFields") : p.flash} error={Boolean(p.errors)} />
       {p.widgetId ? (
         <>
-          <h2>Snippet</h2>
-          <p>Paste this into every page that should show the chat bubble, just before <code>&lt;/body&gt;</code>:</p>
+          <h2>{t("widget.snippet")}</h2>
+          <p>{t("widget.pasteThisIntoEveryPage")}{" "}<code>&lt;/body&gt;</code>:</p>
           <pre class="copy" tabindex="0"><code id="widget-snippet" safe>{widgetSnippet(p.base, p.widgetId)}</code></pre>
-          {p.base ? "" : <p class="error">server.public_url is not set: replace the placeholder host with the address visitors' browsers reach this appliance at.</p>}
+          {p.base ? "" : <p class="error">{t("widget.serverPublicUrlIsNot")}</p>}
         </>
       ) : (
-        <p class="muted">Not set up yet: list the sites and save to get the snippet.</p>
+        <p class="muted">{t("widget.notSetUpYetList")}</p>
       )}
       <form method="post" action={`/admin/agents/${p.agent.id}/widget${q}`} class="stack">
         <Csrf token={p.csrf} />
-        <Choice name="enabled" label="Widget" values={p.values} errors={p.errors} options={[{ value: "on", label: "On" }, { value: "off", label: "Off: the script and every call are refused" }]} />
+        <Choice name="enabled" label={t("widget.widget")} values={p.values} errors={p.errors} options={[{ value: "on", label: t("widget.on") }, { value: "off", label: t("widget.off") }]} />
         <Area
           name="origins"
-          label="Allowed origins"
+          label={t("widget.allowedOrigins")}
           values={p.values}
           errors={p.errors}
           rows={4}
-          hint="One per line, exactly as the browser sends it: https://www.example.com (scheme, host, and the port if not the default; no path, no wildcard). Requests from any other site are refused."
+          hint={t("widget.onePerLineExactlyAs")}
         />
         <div class="actions">
-          <button type="submit">Save</button>
-          <a href={`/admin/agents/${p.agent.id}${q}`}>Back to the AI employee</a>
+          <button type="submit">{t("common.save")}</button>
+          <a href={`/admin/agents/${p.agent.id}${q}`}>{t("widget.backToTheAiEmployee")}</a>
         </div>
       </form>
     </section>

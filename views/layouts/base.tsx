@@ -38,7 +38,7 @@ export function Layout(props: LayoutProps): JSX.Element {
       <body hx-headers={headers}>
         <a class="skip-link" href="#main">{t("layout.skip")}</a>
         <header class="topbar">
-          <a href={p ? "/admin" : "/"} class="brand">Konstruct</a>
+          <a href={p ? "/admin" : "/"} class="brand">{t("base.konstruct")}</a>
           {p && (
             <form method="post" action="/logout" class="signout">
               <input type="hidden" name="_csrf" value={props.csrfToken ?? ""} />

@@ -22,7 +22,7 @@ export function KbUploadForm(props: { tenant: string }): JSX.Element {
 export function KbPanel(props: { tenant: string; documents: DocumentView[]; admin: boolean }): JSX.Element {
   return (
     <div class="kb-panel">
-      {props.admin ? <KbUploadForm tenant={props.tenant} /> : <p class="hint">Uploading and deleting documents takes a tenant admin.</p>}
+      {props.admin ? <KbUploadForm tenant={props.tenant} /> : <p class="hint">{t("kbDocuments.uploadingAndDeletingDocumentsTakes")}</p>}
       <KbDocuments tenant={props.tenant} documents={props.documents} admin={props.admin} />
     </div>
   );
@@ -35,11 +35,11 @@ export function KbDocuments(props: { tenant: string; documents: DocumentView[]; 
     <section id="kb-documents" {...poll}>
       {props.notice ? <p class="notice" safe>{props.notice}</p> : ""}
       {props.documents.length === 0 ? (
-        <p class="empty">No documents yet.</p>
+        <p class="empty">{t("knowledgeAgent.noDocumentsYet")}</p>
       ) : (
         <table class="kb">
           <thead>
-            <tr><th>Title</th><th>File</th><th>Status</th><th>Progress</th>{props.admin ? <th></th> : ""}</tr>
+            <tr><th>{t("inboxCanned.title")}</th><th>{t("knowledgeDocument.file")}</th><th>{t("common.status")}</th><th>{t("kbDocuments.progress")}</th>{props.admin ? <th></th> : ""}</tr>
           </thead>
           <tbody>
             {props.documents.map((d) => (
@@ -48,7 +48,7 @@ export function KbDocuments(props: { tenant: string; documents: DocumentView[]; 
                 <td safe>{d.filename}</td>
                 <td safe>{d.status === "failed" ? `failed: ${d.error ?? ""}` : d.status}</td>
                 <td><progress max="100" value={String(d.progress)}>{String(d.progress)}%</progress> {String(d.chunksDone)}/{String(d.chunksTotal)}</td>
-                {props.admin ? <td><button hx-delete={`/api/v1/kb/${props.tenant}/documents/${d.id}`} hx-target={`#kb-doc-${d.id}`} hx-swap="outerHTML" hx-confirm="Delete this document?">Delete</button></td> : ""}
+                {props.admin ? <td><button hx-delete={`/api/v1/kb/${props.tenant}/documents/${d.id}`} hx-target={`#kb-doc-${d.id}`} hx-swap="outerHTML" hx-confirm={t("kbDocuments.deleteThisDocument")}>{t("common.delete")}</button></td> : ""}
               </tr>
             ))}
           </tbody>

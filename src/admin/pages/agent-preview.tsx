@@ -15,6 +15,7 @@ import { formFields, uuidParam } from "../forms.ts";
 import type { AdminContext, ConsoleDeps, Handler } from "../lazy.ts";
 import { availableProviders } from "../providers/save.ts";
 import { pageScope } from "../scope.ts";
+import { t } from "../../i18n/i18n.ts";
 
 export const MAX_MESSAGE = 4000;
 /** Exchanges kept in the page (older ones drop off); each reply is kept up to MAX_REPLY characters. */
@@ -53,7 +54,7 @@ async function preview(deps: ConsoleDeps, ctx: AdminContext, id: string | null):
   if (compare && (compare.length > 200 || !CHAIN_ENTRY.test(compare) || !providers.includes(compare.split("/")[0]!)))
     errors.preview_compare = `provider_id/model with one of this tenant's providers (${providers.join(", ") || "none"})`;
   if (!past) errors.preview_history = "the preview history is not readable; reload the page";
-  if (!parsed.ok || Object.keys(errors).length) return render(ctx, <PreviewResult history={past ?? []} runs={[]} errors={errors} />, "Preview", 400);
+  if (!parsed.ok || Object.keys(errors).length) return render(ctx, <PreviewResult history={past ?? []} runs={[]} errors={errors} />, t("agentPreview.preview"), 400);
   const turn = deps.turn();
   if (!turn) throw new KonstructError("db_unavailable", "starting");
   const agent = stored ? previewAgent(stored, parsed.value) : unsavedAgent(tenantId, parsed.value);
@@ -62,5 +63,5 @@ async function preview(deps: ConsoleDeps, ctx: AdminContext, id: string | null):
   const runs = await Promise.all([ask(agent.models), ...(compare ? [ask([compare])] : [])]);
   // Only an answer goes on: a failure or a budget stop is shown, not fed to the next message as the agent's words.
   const kept = runs[0]!.kind === "reply" ? [...past!, { user: message, reply: runs[0]!.text.slice(0, MAX_REPLY) }].slice(-MAX_EXCHANGES) : past!;
-  return render(ctx, <PreviewResult history={kept} runs={runs} />, "Preview");
+  return render(ctx, <PreviewResult history={kept} runs={runs} />, t("agentPreview.preview"));
 }

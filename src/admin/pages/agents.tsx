@@ -28,6 +28,7 @@ import { suggestedChain } from "../agents/suggest-chain.ts";
 import { basename } from "node:path";
 import { recordConfig } from "../trail/config.ts";
 import { latestVersion } from "../../versions/agent.ts";
+import { t } from "../../i18n/i18n.ts";
 
 
 /** The tenant acted on, for a principal that administers it. */
@@ -40,7 +41,7 @@ const form = async (deps: ConsoleDeps, ctx: AdminContext, tenantId: string, agen
   const view = (
     <AgentFormView csrf={ctx.csrfToken} tenantId={tenantId} agent={agent} values={values} errors={errors} flash={flashMessage(ctx.query.flash)} channels={own} providers={availableProviders(deps.pool(), tenantId)} heartbeat={heartbeat} tenantChannels={all.map((c) => c.name)} template={template ? { id: template.id, title: template.title, modelHint: modelHint(template) } : undefined} />
   );
-  return render(ctx, view, agent?.name ?? "New AI employee", status);
+  return render(ctx, view, agent?.name ?? t("agents.newAiEmployee"), status);
 };
 const save = async (deps: ConsoleDeps, ctx: AdminContext, id: string | null) => {
   const { db, tenantId } = await scoped(deps, ctx);
@@ -63,7 +64,7 @@ export const listAgentsPage: Handler = async (deps, ctx) => {
   const catalog = listTemplates(deps.config.data_dir);
   // Only the file's name: the data dir's location is the operator's business.
   const problems = catalog.problems.map((p) => `${basename(p.file)}: ${p.field}: ${p.message}`);
-  return render(ctx, <AgentList scope={scope} agents={agents} flash={flashMessage(ctx.query.flash)} templates={catalog.templates} templateProblems={problems} />, "AI employees");
+  return render(ctx, <AgentList scope={scope} agents={agents} flash={flashMessage(ctx.query.flash)} templates={catalog.templates} templateProblems={problems} />, t("agents.aiEmployees"));
 };
 
 export const newAgent: Handler = async (deps, ctx) => {

@@ -6,6 +6,7 @@ import { requireArea } from "../access.ts";
 import { OPENAPI } from "../api/openapi.ts";
 import type { Handler } from "../lazy.ts";
 import { publicBase } from "../mail.ts";
+import { t } from "../../i18n/i18n.ts";
 
 const METHODS = ["get", "post", "patch", "put", "delete"] as const;
 
@@ -18,5 +19,5 @@ const ENDPOINTS: Endpoint[] = Object.entries(OPENAPI.paths).flatMap(([path, item
 
 export const showApiDocs: Handler = (deps, ctx) => {
   requireArea(ctx.principal, "api");
-  return render(ctx, <ApiDocsPage base={publicBase(deps.config, ctx.request)} endpoints={ENDPOINTS} />, "Admin API");
+  return render(ctx, <ApiDocsPage base={publicBase(deps.config, ctx.request)} endpoints={ENDPOINTS} />, t("apiDocs.adminApi"));
 };

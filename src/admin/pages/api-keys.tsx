@@ -19,6 +19,7 @@ import type { AdminDeps } from "../routes.ts";
 import { pageScope } from "../scope.ts";
 import { getTenant } from "../tenants/save.ts";
 import { recordPerson } from "../trail/record.ts";
+import { t } from "../../i18n/i18n.ts";
 
 async function scoped(deps: AdminDeps, ctx: PageCtx) {
   const s = await pageScope(deps, ctx, "api_keys");
@@ -34,7 +35,7 @@ async function view(deps: AdminDeps, ctx: PageCtx, extra: Partial<ApiKeysProps> 
     const [tenant, keys, agents] = await Promise.all([getTenant(db, tenantId), listApiKeys(db, tenantId), listAgents(db, tenantId)]);
     Object.assign(props, { tenantSlug: tenant.slug, keys, agents: agents.map((a) => ({ id: a.id, slug: a.slug, name: a.name })) });
   }
-  return render(ctx, <ApiKeysView {...props} />, "API keys", status);
+  return render(ctx, <ApiKeysView {...props} />, t("nav.api_keys"), status);
 }
 
 /** GET /admin/api-keys */

@@ -17,15 +17,16 @@ import type { AdminContext as PageCtx } from "../lazy.ts";
 import type { AdminDeps } from "../routes.ts";
 import { pageScope } from "../scope.ts";
 import { recordPerson } from "../trail/record.ts";
+import { t } from "../../i18n/i18n.ts";
 
 /** GET /admin/approvals — a plain (deps, ctx) handler, registered in ../routes.ts. */
 export async function showApprovals(deps: AdminDeps, ctx: PageCtx): Promise<Response> {
   const { p, db, scope, tenantId } = await pageScope(deps, ctx, "approvals");
   const flash = flashMessage(ctx.query.flash);
-  if (!tenantId) return render(ctx, <ApprovalsView scope={scope} csrf={ctx.csrfToken} pending={null} agents={new Map()} admin={false} />, "Approvals");
+  if (!tenantId) return render(ctx, <ApprovalsView scope={scope} csrf={ctx.csrfToken} pending={null} agents={new Map()} admin={false} />, t("nav.approvals"));
   const agents = new Map((await listAgents(db, tenantId)).map((a) => [a.id, a.name]));
   const pending = await listPendingApprovals(db, tenantId);
-  return render(ctx, <ApprovalsView scope={scope} csrf={ctx.csrfToken} pending={pending} agents={agents} admin={canAdmin(p, tenantId)} flash={flash} />, "Approvals");
+  return render(ctx, <ApprovalsView scope={scope} csrf={ctx.csrfToken} pending={pending} agents={agents} admin={canAdmin(p, tenantId)} flash={flash} />, t("nav.approvals"));
 }
 
 /** POST /admin/approvals/:id/decide — decision=approved|denied, tenant admins only. */

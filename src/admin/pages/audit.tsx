@@ -15,6 +15,7 @@ import { filterDate, filterId, filterText, pageNumber } from "../filters.ts";
 import { AUDIT_KINDS, type AuditFilter, type AuditRow, exportAudit, exportPlatformAudit, listAudit, listPlatformAudit } from "../queries/audit.ts";
 import type { AdminContext, ConsoleDeps, Handler } from "../lazy.ts";
 import { pageScope } from "../scope.ts";
+import { t } from "../../i18n/i18n.ts";
 
 function filterOf(q: Record<string, string | undefined>) {
   const kind = (AUDIT_KINDS as readonly string[]).includes(q.kind ?? "") ? q.kind : undefined;
@@ -33,10 +34,10 @@ const scoped = async (deps: ConsoleDeps, ctx: AdminContext) => {
 export const showAudit: Handler = async (deps, ctx) => {
   const { p, db, scope, f, query, platform } = await scoped(deps, ctx);
   const trail = platform ? "platform" : isPlatformAdmin(p) ? "tenant-of-platform" : "tenant";
-  if (platform) return render(ctx, <AuditView scope={scope} page={await listPlatformAudit(db, query)} filter={f} agents={[]} trail={trail} />, "Audit log");
-  if (!scope.tenantId) return render(ctx, <AuditView scope={scope} page={null} filter={f} agents={[]} trail={trail} />, "Audit log");
+  if (platform) return render(ctx, <AuditView scope={scope} page={await listPlatformAudit(db, query)} filter={f} agents={[]} trail={trail} />, t("audit.auditLog"));
+  if (!scope.tenantId) return render(ctx, <AuditView scope={scope} page={null} filter={f} agents={[]} trail={trail} />, t("audit.auditLog"));
   const page = await listAudit(db, scope.tenantId, query);
-  return render(ctx, <AuditView scope={scope} page={page} filter={f} agents={await listAgents(db, scope.tenantId)} trail={trail} />, "Audit log");
+  return render(ctx, <AuditView scope={scope} page={page} filter={f} agents={await listAgents(db, scope.tenantId)} trail={trail} />, t("audit.auditLog"));
 };
 
 const exported = async (deps: ConsoleDeps, ctx: AdminContext): Promise<AuditRow[]> => {

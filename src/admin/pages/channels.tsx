@@ -22,6 +22,7 @@ import { latest } from "../../versions/store.ts";
 import { maskSecret } from "../mask.ts";
 import type { AdminContext, ConsoleDeps, Handler } from "../lazy.ts";
 import { database } from "../request.ts";
+import { t } from "../../i18n/i18n.ts";
 import { secretBox } from "../running.ts";
 import { pageScope } from "../scope.ts";
 import { recordConfig } from "../trail/config.ts";
@@ -54,11 +55,11 @@ const form = async (deps: ConsoleDeps, ctx: AdminContext, tenantId: string, id: 
       hookUrl={url}
       publicUrlSet={Boolean(publicUrl)}
       manifest={kind === "slack" ? slackManifest({ name: agentName, mode: values.mode === "socket" ? "socket" : "events", requestUrl: url }) : undefined}
-      flash={errors ? "Please correct the fields marked below." : flash}
+      flash={errors ? t("form.correctFields") : flash}
       flashError={Boolean(errors) || ctx.query.flash === "not_started"}
     />
   );
-  return render(ctx, view, existing?.channel.name ?? "Connect a channel", status);
+  return render(ctx, view, existing?.channel.name ?? t("channels.connectAChannel"), status);
 };
 const save = async (deps: ConsoleDeps, ctx: AdminContext, id: string, existing: ChannelView | null) => {
   const { db, tenantId } = await scoped(deps, ctx);
@@ -87,7 +88,7 @@ export const listChannelsPage: Handler = async (deps, ctx) => {
   const { db, scope, tenantId } = await scoped(deps, ctx);
   const list = slicePage(tenantId ? await listChannels(db, tenantId) : [], pageNumber(ctx.query.page));
   const agents = tenantId ? (await listAgents(db, tenantId)).length : 0;
-  return render(ctx, <ChannelList scope={scope} channels={list} agents={agents} flash={flashMessage(ctx.query.flash)} />, "Channels");
+  return render(ctx, <ChannelList scope={scope} channels={list} agents={agents} flash={flashMessage(ctx.query.flash)} />, t("nav.channels"));
 };
 
 export const newChannel: Handler = async (deps, ctx) => {
@@ -123,7 +124,7 @@ export const testChannelConnection: Handler = async (deps, ctx) => {
   if (!tenantId) return redirect(ctx.request, "/admin/tenants/new");
   const v = editable(await getChannel(db, secretBox(deps), tenantId, uuidParam(ctx.params.id, "channel")));
   const result = await testChannel(deps.outbound, v.channel.kind, v.channel.settings, v.secrets);
-  return render(ctx, <ConnectionTestResult result={result} />, "Connection test");
+  return render(ctx, <ConnectionTestResult result={result} />, t("channels.connectionTest"));
 };
 
 export const removeChannel: Handler = async (deps, ctx) => {

@@ -21,6 +21,7 @@ import { ratingsBy } from "../../feedback/feedback.ts";
 import type { Attachment } from "../../channels/types.ts";
 import { limitsOf } from "../../media/prepare.ts";
 import { keepUploads } from "../../media/uploads.ts";
+import { t } from "../../i18n/i18n.ts";
 
 const MAX_TEXT = 8000;
 
@@ -63,14 +64,14 @@ export const showChat: Handler = async (deps, ctx) => {
   const agent = agents.find((a) => a.id === filterId(ctx.query.agent)) ?? agents[0] ?? null;
   const lines = tenantId && agent ? await readLog(db, tenantId, agent.id, p.userId) : [];
   const ratings = tenantId ? await ratingsOf(db, tenantId, p.userId, lines) : undefined;
-  return render(ctx, <ChatView scope={scope} agents={agents} agent={agent} lines={lines} ratings={ratings} />, "Web chat");
+  return render(ctx, <ChatView scope={scope} agents={agents} agent={agent} lines={lines} ratings={ratings} />, t("nav.chat"));
 };
 
 export const chatLogPartial: Handler = async (deps, ctx) => {
   const agentId = uuidParam(ctx.params.agentId, "AI employee");
   const { p, db, tenantId } = await tenantOf(deps, ctx);
   const lines = await readLog(db, tenantId, agentId, p.userId);
-  return render(ctx, <ChatLog tenantId={tenantId} agentId={agentId} lines={lines} ratings={await ratingsOf(db, tenantId, p.userId, lines)} />, "Web chat");
+  return render(ctx, <ChatLog tenantId={tenantId} agentId={agentId} lines={lines} ratings={await ratingsOf(db, tenantId, p.userId, lines)} />, t("nav.chat"));
 };
 
 export const sendChatMessage: Handler = async (deps, ctx) => {
@@ -86,5 +87,5 @@ export const sendChatMessage: Handler = async (deps, ctx) => {
   const files = await chatUploads(deps, picked, { tenantId, channelId, userKey: p.userId });
   await adapter.say({ id: p.userId, name: p.email }, text, files);
   const lines = await chatLog(db, tenantId, channelId, webchatKey(p.userId));
-  return render(ctx, <ChatLog tenantId={tenantId} agentId={agentId} lines={lines} />, "Web chat");
+  return render(ctx, <ChatLog tenantId={tenantId} agentId={agentId} lines={lines} />, t("nav.chat"));
 };

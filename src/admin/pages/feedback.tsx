@@ -10,6 +10,7 @@ import { render } from "../../http/render.ts";
 import { formFields, uuidParam } from "../forms.ts";
 import type { Handler } from "../lazy.ts";
 import { pageScope } from "../scope.ts";
+import { t } from "../../i18n/i18n.ts";
 
 export const rateAnswerForm: Handler = async (deps, ctx) => {
   const outboundId = uuidParam(ctx.params.outboundId, "answer");
@@ -22,5 +23,5 @@ export const rateAnswerForm: Handler = async (deps, ctx) => {
   if (!tenantId) throw new KonstructError("not_found", "no tenant");
   const memory = deps.knowledge()?.memory ?? null;
   await rate(db, tenantId, { outboundId, rater: p.userId, rating, correction }, memory ? (t, m) => memory.remember(t, m) : null);
-  return render(ctx, <FeedbackButtons tenantId={tenantId} outboundId={outboundId} rating={rating} saved />, "Feedback");
+  return render(ctx, <FeedbackButtons tenantId={tenantId} outboundId={outboundId} rating={rating} saved />, t("feedback.feedback"));
 };

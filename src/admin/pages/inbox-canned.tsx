@@ -14,6 +14,7 @@ import type { AdminContext, ConsoleDeps, Handler } from "../lazy.ts";
 import { formText, idParam } from "../request.ts";
 import { pageScope } from "../scope.ts";
 import { ownerOf } from "./inbox.tsx";
+import { t } from "../../i18n/i18n.ts";
 
 async function adminScope(deps: ConsoleDeps, ctx: AdminContext) {
   const s = await pageScope(deps, ctx, "inbox");
@@ -28,7 +29,7 @@ export const showCanned: Handler = async (deps, ctx) => {
   const editing = ctx.query.edit ? await findCanned(db, tenantId, idParam(ctx.query.edit, "canned reply")) : null;
   if (ctx.query.edit && !editing) throw new KonstructError("not_found", "no such canned reply");
   const values = { title: editing?.title ?? "", body: editing?.body ?? "" };
-  return render(ctx, <CannedView scope={scope} csrf={ctx.csrfToken} rows={await listCanned(db, tenantId)} editing={editing?.id} values={values} flash={flashMessage(ctx.query.flash)} />, "Canned replies");
+  return render(ctx, <CannedView scope={scope} csrf={ctx.csrfToken} rows={await listCanned(db, tenantId)} editing={editing?.id} values={values} flash={flashMessage(ctx.query.flash)} />, t("inboxCanned.cannedReplies"));
 };
 
 /** POST — title, body, and id when it changes one. */
@@ -40,7 +41,7 @@ export const saveCannedForm: Handler = async (deps, ctx) => {
   const wrong = await saveCanned(db, tenantId, id, values, ownerOf(p));
   if (!wrong) return redirect(ctx.request, withFlash(`/admin/inbox/canned?tenant=${tenantId}`, "saved"));
   const view = <CannedView scope={scope} csrf={ctx.csrfToken} rows={await listCanned(db, tenantId)} editing={id ?? undefined} values={values} errors={{ [wrong.field]: wrong.error }} />;
-  return render(ctx, view, "Canned replies", 400);
+  return render(ctx, view, t("inboxCanned.cannedReplies"), 400);
 };
 
 export const deleteCannedForm: Handler = async (deps, ctx) => {

@@ -23,6 +23,7 @@ import type { AdminContext as PageCtx, ConsoleDeps, Handler } from "../lazy.ts";
 import { loadTranscript } from "../queries/transcript.ts";
 import { formText, idParam } from "../request.ts";
 import { pageScope } from "../scope.ts";
+import { t } from "../../i18n/i18n.ts";
 
 /** Who a person is in a handoff's `owner` and the audit trail. */
 export const ownerOf = (p: Principal) => `console:${p.email}`;
@@ -38,17 +39,17 @@ export async function tenantScope(deps: ConsoleDeps, ctx: PageCtx) {
 
 export const showInbox: Handler = async (deps, ctx) => {
   const { p, db, scope, tenantId } = await pageScope(deps, ctx, "inbox");
-  if (!tenantId) return render(ctx, <NoInboxTenant scope={scope} />, "Inbox");
+  if (!tenantId) return render(ctx, <NoInboxTenant scope={scope} />, t("nav.inbox"));
   const tab = tabOf(ctx.query.tab);
   const [rows, counts, clock] = await Promise.all([listInbox(db, tenantId, tab, ownerOf(p)), inboxCounts(db, tenantId, ownerOf(p)), slaClock(db, tenantId)]);
-  return render(ctx, <InboxView scope={scope} tab={tab} rows={rows} counts={counts} now={new Date()} flash={flashMessage(ctx.query.flash)} admin={canAdmin(p, tenantId)} clock={clock} />, "Inbox");
+  return render(ctx, <InboxView scope={scope} tab={tab} rows={rows} counts={counts} now={new Date()} flash={flashMessage(ctx.query.flash)} admin={canAdmin(p, tenantId)} clock={clock} />, t("nav.inbox"));
 };
 
 export const inboxListPartial: Handler = async (deps, ctx) => {
   const { p, db, tenantId } = await tenantScope(deps, ctx);
   const tab = tabOf(ctx.query.tab);
   const [rows, clock] = await Promise.all([listInbox(db, tenantId, tab, ownerOf(p)), slaClock(db, tenantId)]);
-  return render(ctx, <InboxList tenantId={tenantId} tab={tab} rows={rows} now={new Date()} clock={clock} />, "Inbox");
+  return render(ctx, <InboxList tenantId={tenantId} tab={tab} rows={rows} now={new Date()} clock={clock} />, t("nav.inbox"));
 };
 
 /** The SLA colour counts the tenant's business minutes when it has business hours (wall minutes without). */
@@ -77,7 +78,7 @@ async function pageProps(deps: ConsoleDeps, ctx: PageCtx): Promise<HandoffPagePr
   };
 }
 
-export const showHandoff: Handler = async (deps, ctx) => render(ctx, <HandoffView {...await pageProps(deps, ctx)} />, "Inbox");
+export const showHandoff: Handler = async (deps, ctx) => render(ctx, <HandoffView {...await pageProps(deps, ctx)} />, t("nav.inbox"));
 
 /** Polled every 3 s: 204 (htmx keeps what it shows) unless the handoff, its messages or notes changed. */
 export const handoffLivePartial: Handler = async (deps, ctx) => {
@@ -85,7 +86,7 @@ export const handoffLivePartial: Handler = async (deps, ctx) => {
   const now = await fingerprint(db, tenantId, idParam(ctx.params.id, "handoff"));
   if (!now) throw new KonstructError("not_found", "no such handoff");
   if (now === ctx.query.v) return new Response(null, { status: 204 });
-  return render(ctx, <HandoffLive {...await pageProps(deps, ctx)} />, "Inbox");
+  return render(ctx, <HandoffLive {...await pageProps(deps, ctx)} />, t("nav.inbox"));
 };
 
 /** Runs an action on a handoff of the scoped tenant, then back to its page with a flash. */

@@ -10,13 +10,14 @@ import { signIn } from "../auth/sign-in.ts";
 import { fieldErrors } from "../form-errors.ts";
 import type { AdminContext, Handler } from "../lazy.ts";
 import { database, formText } from "../request.ts";
+import { t } from "../../i18n/i18n.ts";
 
-const gonePage = (ctx: AdminContext) => render(ctx, <InviteGonePage />, "Invitation", 404);
+const gonePage = (ctx: AdminContext) => render(ctx, <InviteGonePage />, t("invite.invitation"), 404);
 
 export const showInvite: Handler = async (deps, ctx) => {
   const inv = await findLiveInvitation(database(deps), ctx.params.token!);
   if (!inv) return gonePage(ctx);
-  return render(ctx, <InvitePage csrf={ctx.csrfToken} token={ctx.params.token!} email={inv.email} role={inv.role} />, "Join Konstruct");
+  return render(ctx, <InvitePage csrf={ctx.csrfToken} token={ctx.params.token!} email={inv.email} role={inv.role} />, t("invite.title"));
 };
 
 export const acceptInvite: Handler = async (deps, ctx) => {
@@ -25,7 +26,7 @@ export const acceptInvite: Handler = async (deps, ctx) => {
   const inv = await findLiveInvitation(db, token);
   if (!inv) return gonePage(ctx);
   const again = (errors: Record<string, string | undefined>) =>
-    render(ctx, <InvitePage csrf={ctx.csrfToken} token={token} email={inv.email} role={inv.role} errors={errors} />, "Join Konstruct", 400);
+    render(ctx, <InvitePage csrf={ctx.csrfToken} token={token} email={inv.email} role={inv.role} errors={errors} />, t("invite.title"), 400);
   const password = formText(ctx.body, "password");
   if (password !== formText(ctx.body, "confirm")) return again({ confirm: "the passwords differ" });
   try {

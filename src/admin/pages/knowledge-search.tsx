@@ -16,6 +16,7 @@ import type { AdminContext as PageCtx } from "../lazy.ts";
 import { formText } from "../request.ts";
 import type { AdminDeps } from "../routes.ts";
 import { pageScope } from "../scope.ts";
+import { t } from "../../i18n/i18n.ts";
 
 const KS = [5, 10, 20];
 
@@ -29,7 +30,7 @@ async function props(deps: AdminDeps, ctx: PageCtx) {
 /** GET /admin/knowledge/search */
 export async function showKnowledgeSearch(deps: AdminDeps, ctx: PageCtx): Promise<Response> {
   const { base } = await props(deps, ctx);
-  return render(ctx, <KnowledgeSearchView {...base} />, "Retrieval test");
+  return render(ctx, <KnowledgeSearchView {...base} />, t("knowledgeAgent.retrievalTest"));
 }
 
 /** POST /admin/knowledge/search — htmx gets the results section, a plain form post the whole page. */
@@ -51,7 +52,7 @@ export async function runKnowledgeSearch(deps: AdminDeps, ctx: PageCtx): Promise
   const answer = (extra: Partial<KnowledgeSearchProps>, status = 200) =>
     isPartialRequest(ctx.request)
       ? render(ctx, <KnowledgeSearchResults results={extra.results ?? null} scopeNote={extra.scopeNote} error={Object.values(extra.errors ?? {})[0]} />)
-      : render(ctx, <KnowledgeSearchView {...base} values={values} {...extra} />, "Retrieval test", status);
+      : render(ctx, <KnowledgeSearchView {...base} values={values} {...extra} />, t("knowledgeAgent.retrievalTest"), status);
   if (error) return answer({ errors: error }, 400);
   const semantic = deps.knowledge();
   if (!semantic) throw new KonstructError("db_unavailable", "starting");

@@ -13,11 +13,12 @@ import type { AdminContext as PageCtx } from "../lazy.ts";
 import type { AdminDeps } from "../routes.ts";
 import { getTenant } from "../tenants/save.ts";
 import { pageScope } from "../scope.ts";
+import { t } from "../../i18n/i18n.ts";
 
 /** GET /admin/knowledge — a plain (deps, ctx) handler, registered in ../routes.ts. */
 export async function showKnowledge(deps: AdminDeps, ctx: PageCtx): Promise<Response> {
   const { p, db, scope, tenantId } = await pageScope(deps, ctx, "knowledge");
-  if (!tenantId) return render(ctx, <KnowledgeView scope={scope} slug="" documents={null} admin={false} />, "Knowledge");
+  if (!tenantId) return render(ctx, <KnowledgeView scope={scope} slug="" documents={null} admin={false} />, t("nav.knowledge"));
   const semantic = deps.knowledge();
   if (!semantic) throw new KonstructError("db_unavailable", "starting");
   const [documents, agents] = await Promise.all([semantic.knowledge.list(tenantId), listAgents(db, tenantId)]);
@@ -26,5 +27,5 @@ export async function showKnowledge(deps: AdminDeps, ctx: PageCtx): Promise<Resp
   const scopes = agents.map((a) => ({ id: a.id, name: a.name, documents: a.knowledgeDocuments ? a.knowledgeDocuments.filter((id) => present.has(id)).length : null }));
   // The partials name the tenant by slug; the page uses the same URLs.
   const { slug } = await getTenant(db, tenantId);
-  return render(ctx, <KnowledgeView scope={scope} slug={slug} documents={documents} admin={canAdmin(p, tenantId)} agents={scopes} />, "Knowledge");
+  return render(ctx, <KnowledgeView scope={scope} slug={slug} documents={documents} admin={canAdmin(p, tenantId)} agents={scopes} />, t("nav.knowledge"));
 }

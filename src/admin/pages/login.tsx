@@ -16,6 +16,7 @@ import type { Handler } from "../lazy.ts";
 import { database, formText } from "../request.ts";
 import { recordPerson } from "../trail/record.ts";
 import { setPending } from "../two-factor/pending.ts";
+import { t } from "../../i18n/i18n.ts";
 
 
 /** Verified against when the e-mail is unknown, so both failures take as long. */
@@ -23,7 +24,7 @@ let dummyHash: Promise<string> | null = null;
 
 export const showLogin: Handler = (deps, ctx) => {
   if (ctx.principal) return redirect(ctx.request, safeNext(ctx.query.next), 302);
-  return render(ctx, <LoginPage csrf={ctx.csrfToken} next={safeNext(ctx.query.next)} sso={deps.config.admin.oidc?.name} />, "Sign in");
+  return render(ctx, <LoginPage csrf={ctx.csrfToken} next={safeNext(ctx.query.next)} sso={deps.config.admin.oidc?.name} />, t("login.title"));
 };
 
 export const submitLogin: Handler = async (deps, ctx) => {
@@ -32,7 +33,7 @@ export const submitLogin: Handler = async (deps, ctx) => {
   const email = formText(ctx.body, "email").trim().toLowerCase();
   const next = formText(ctx.body, "next");
   const page = (status: number, error: string, headers: Record<string, string> = {}) => {
-    const res = render(ctx, <LoginPage csrf={ctx.csrfToken} next={safeNext(next)} email={email} error={error} sso={deps.config.admin.oidc?.name} />, "Sign in", status);
+    const res = render(ctx, <LoginPage csrf={ctx.csrfToken} next={safeNext(next)} email={email} error={error} sso={deps.config.admin.oidc?.name} />, t("login.title"), status);
     for (const [k, v] of Object.entries(headers)) res.headers.set(k, v);
     return res;
   };

@@ -20,6 +20,7 @@ import { formFields } from "../forms.ts";
 import { pageScope } from "../scope.ts";
 import { getTenant } from "../tenants/save.ts";
 import { recordPerson } from "../trail/record.ts";
+import { t } from "../../i18n/i18n.ts";
 
 const NAME = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 
@@ -41,7 +42,7 @@ async function view(deps: ConsoleDeps, ctx: AdminContext, extra: Partial<McpProp
     const stored = (await listStoredServers(db, box, tenantId)).filter((s) => !configured.some((c) => c.name === s.name));
     props.servers = [...fromConfig, ...stored.map((s) => ({ name: s.name, target: s.url, fromConfig: false, headerNames: s.headerNames, readOnlyTools: s.readOnlyTools, updatedAt: s.updatedAt }))];
   }
-  return render(ctx, <McpView {...props} />, "MCP servers", status);
+  return render(ctx, <McpView {...props} />, t("mcp.mcpServers"), status);
 }
 
 /** GET /admin/mcp */

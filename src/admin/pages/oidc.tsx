@@ -21,6 +21,7 @@ import { refusalReason } from "../oidc/refusal.ts";
 import { provision } from "../oidc/provision.ts";
 import { database } from "../request.ts";
 import { type Person, recordPerson } from "../trail/record.ts";
+import { t } from "../../i18n/i18n.ts";
 
 function configured(deps: ConsoleDeps): { oidc: OidcConfig; key: Uint8Array } {
   const oidc = deps.config.admin.oidc;
@@ -33,7 +34,7 @@ const callbackUrl = (deps: ConsoleDeps, request: Request) => `${publicBase(deps.
 
 async function refuse(deps: ConsoleDeps, ctx: AdminContext, reason: string, who: Person | null = null, status = 401) {
   await recordPerson(database(deps), who, ctx.client.ip, { kind: "sign_in.failed", summary: `single sign-on refused: ${reason}`, tenantId: null, data: { method: "oidc", reason } });
-  return render(ctx, <LoginPage csrf={ctx.csrfToken} sso={deps.config.admin.oidc?.name} error={`Sign-in with ${deps.config.admin.oidc?.name ?? "SSO"} refused: ${reason}.`} />, "Sign in", status);
+  return render(ctx, <LoginPage csrf={ctx.csrfToken} sso={deps.config.admin.oidc?.name} error={`Sign-in with ${deps.config.admin.oidc?.name ?? "SSO"} refused: ${reason}.`} />, t("login.title"), status);
 }
 
 export const startOidc: Handler = async (deps, ctx) => {

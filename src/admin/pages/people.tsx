@@ -21,6 +21,7 @@ import type { AdminContext as PageCtx } from "../lazy.ts";
 import { formText, idParam } from "../request.ts";
 import type { AdminDeps } from "../routes.ts";
 import { pageScope } from "../scope.ts";
+import { t } from "../../i18n/i18n.ts";
 
 /** A memory as the People page edits it (the remember tool's facts are far shorter). */
 const MAX_MEMORY = 2000;
@@ -51,7 +52,7 @@ async function view(deps: AdminDeps, ctx: PageCtx, userKey: string, extra: Parti
           .where(eq(memories.userKey, userKey))
           .orderBy(asc(agents.name), asc(memories.createdAt));
     });
-  return render(ctx, <PeopleView {...props} />, "People", status);
+  return render(ctx, <PeopleView {...props} />, t("nav.people"), status);
 }
 
 /** GET /admin/people[?user=<id>] */

@@ -19,6 +19,7 @@ import { database } from "../request.ts";
 import { llmPool, secretBox } from "../running.ts";
 import { resolveScope } from "../scope.ts";
 import { recordConfig } from "../trail/config.ts";
+import { t as tr } from "../../i18n/i18n.ts";
 
 const ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
@@ -42,7 +43,7 @@ const providerId = (id: string | undefined): string => {
 const form = (deps: ConsoleDeps, ctx: AdminContext, t: Awaited<ReturnType<typeof target>>, row: ProviderRow | null, values: Record<string, string>, errors?: FieldErrors, status = 200) => {
   const stored = row ? maskSecret(secretBox(deps).unseal(row.apiKey)) : undefined;
   const view = <ProviderFormView csrf={ctx.csrfToken} scope={t.kind} tenantId={t.scope} row={row} values={values} errors={errors} keyStored={stored === "not set" ? undefined : stored} flash={flashMessage(ctx.query.flash)} />;
-  return render(ctx, view, row?.id ?? "New provider", status);
+  return render(ctx, view, row?.id ?? tr("providers.newProvider"), status);
 };
 // For the trail: the sealed key is compared as bytes, only whether it changed is ever recorded.
 const publicOf = (r: ProviderRow) => ({ kind: r.kind, base_url: r.baseUrl, timeout_ms: r.timeoutMs, max_concurrency: r.maxConcurrency });
@@ -68,7 +69,7 @@ export const listProvidersPage: Handler = async (deps, ctx) => {
   const platform = isPlatformAdmin(p) ? await listProviders(db, null) : null;
   const platformIds = llmPool(deps).providers().filter((k) => !k.includes(":"));
   const own = scope.tenantId ? await listProviders(db, scope.tenantId) : null;
-  return render(ctx, <ProvidersView scope={scope} platform={platform} platformIds={platformIds} own={own} flash={flashMessage(ctx.query.flash)} />, "LLM providers");
+  return render(ctx, <ProvidersView scope={scope} platform={platform} platformIds={platformIds} own={own} flash={flashMessage(ctx.query.flash)} />, tr("providers.llmProviders"));
 };
 
 export const newProvider: Handler = async (deps, ctx) => form(deps, ctx, await target(deps, ctx), null, PROVIDER_DEFAULTS);
@@ -84,10 +85,10 @@ export const showProvider: Handler = async (deps, ctx) => {
 export const updateProvider: Handler = (deps, ctx) => save(deps, ctx, providerId(ctx.params.id));
 
 export const testProvider: Handler = async (deps, ctx) => {
-  const t = await target(deps, ctx);
-  const row = await getProvider(t.db, t.scope, providerId(ctx.params.id));
-  const result = await llmPool(deps).test(poolKey(t.scope, row.id));
-  return render(ctx, <ProviderTestView result={result} />, "Provider test");
+  const at = await target(deps, ctx);
+  const row = await getProvider(at.db, at.scope, providerId(ctx.params.id));
+  const result = await llmPool(deps).test(poolKey(at.scope, row.id));
+  return render(ctx, <ProviderTestView result={result} />, tr("providers.providerTest"));
 };
 
 export const removeProvider: Handler = async (deps, ctx) => {

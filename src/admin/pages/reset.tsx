@@ -17,6 +17,7 @@ import type { ConsoleDeps, Handler } from "../lazy.ts";
 import { publicBase, smtpMailer } from "../mail.ts";
 import { database, formText } from "../request.ts";
 import { recordPerson } from "../trail/record.ts";
+import { t } from "../../i18n/i18n.ts";
 
 const SENT = "If that address has an account, a link to set a new password is on its way.";
 const NO_MAIL = "This appliance sends no mail: ask your administrator (konstruct admin reset-password).";
@@ -28,17 +29,17 @@ function resetKey(deps: ConsoleDeps): Uint8Array {
 }
 
 export const showForgot: Handler = (deps, ctx) =>
-  render(ctx, <ForgotPage csrf={ctx.csrfToken} error={deps.config.smtp.host ? undefined : NO_MAIL} />, "Forgot password");
+  render(ctx, <ForgotPage csrf={ctx.csrfToken} error={deps.config.smtp.host ? undefined : NO_MAIL} />, t("reset.forgotTitle"));
 
 export const requestReset: Handler = async (deps, ctx) => {
   const db = database(deps);
   const send = smtpMailer(deps.config.smtp);
-  if (!send) return render(ctx, <ForgotPage csrf={ctx.csrfToken} error={NO_MAIL} />, "Forgot password", 503);
+  if (!send) return render(ctx, <ForgotPage csrf={ctx.csrfToken} error={NO_MAIL} />, t("reset.forgotTitle"), 503);
   const policy = { max: deps.config.admin.login_max_failures, windowMs: deps.config.admin.login_window_minutes * 60_000 };
   const keys = [`reset:${ctx.client.ip}`];
   const wait = await blockedFor(db, keys, policy);
   if (wait > 0) {
-    const res = render(ctx, <ForgotPage csrf={ctx.csrfToken} error={`Too many requests. Try again in ${Math.ceil(wait / 60)} minute(s).`} />, "Forgot password", 429);
+    const res = render(ctx, <ForgotPage csrf={ctx.csrfToken} error={`Too many requests. Try again in ${Math.ceil(wait / 60)} minute(s).`} />, t("reset.forgotTitle"), 429);
     res.headers.set("retry-after", String(wait));
     return res;
   }
@@ -51,17 +52,17 @@ export const requestReset: Handler = async (deps, ctx) => {
     void send({ to: user.email, subject: "Set a new Konstruct password", text }).catch((e) => deps.log.warn({ err: e }, "password-reset mail could not be sent"));
     await recordPerson(db, toPrincipal(user), ctx.client.ip, { kind: "password.changed", summary: "asked for a password-reset link", data: { step: "link_sent" } });
   }
-  return render(ctx, <ForgotPage csrf={ctx.csrfToken} notice={SENT} />, "Forgot password");
+  return render(ctx, <ForgotPage csrf={ctx.csrfToken} notice={SENT} />, t("reset.forgotTitle"));
 };
 
 const invalid = (ctx: Parameters<Handler>[1]) =>
-  render(ctx, <ForgotPage csrf={ctx.csrfToken} error="This link is invalid, used or expired: ask for a new one." />, "Forgot password", 404);
+  render(ctx, <ForgotPage csrf={ctx.csrfToken} error="This link is invalid, used or expired: ask for a new one." />, t("reset.forgotTitle"), 404);
 
 export const showReset: Handler = async (deps, ctx) => {
   const token = ctx.params.token ?? "";
   const user = await userOfResetToken(database(deps), resetKey(deps), token);
   if (!user) return invalid(ctx);
-  return render(ctx, <ResetPage csrf={ctx.csrfToken} token={token} email={user.email} />, "Set a new password");
+  return render(ctx, <ResetPage csrf={ctx.csrfToken} token={token} email={user.email} />, t("reset.title"));
 };
 
 export const submitReset: Handler = async (deps, ctx) => {
@@ -69,7 +70,7 @@ export const submitReset: Handler = async (deps, ctx) => {
   const token = ctx.params.token ?? "";
   const user = await userOfResetToken(db, resetKey(deps), token);
   if (!user) return invalid(ctx);
-  const again = (errors: FieldErrors) => render(ctx, <ResetPage csrf={ctx.csrfToken} token={token} email={user.email} errors={errors} />, "Set a new password", 400);
+  const again = (errors: FieldErrors) => render(ctx, <ResetPage csrf={ctx.csrfToken} token={token} email={user.email} errors={errors} />, t("reset.title"), 400);
   const password = formText(ctx.body, "password");
   if (password !== formText(ctx.body, "confirm")) return again({ confirm: "the passwords differ" });
   try {

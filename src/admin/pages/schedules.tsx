@@ -18,15 +18,16 @@ import { idParam } from "../request.ts";
 import type { AdminDeps } from "../routes.ts";
 import { pageScope } from "../scope.ts";
 import { recordConfig } from "../trail/config.ts";
+import { t } from "../../i18n/i18n.ts";
 
 /** GET /admin/schedules */
 export async function showSchedules(deps: AdminDeps, ctx: PageCtx): Promise<Response> {
   const { p, db, scope, tenantId } = await pageScope(deps, ctx, "schedules");
-  if (!tenantId) return render(ctx, <SchedulesView scope={scope} csrf={ctx.csrfToken} schedules={null} runs={[]} agents={new Map()} admin={false} />, "Schedules");
+  if (!tenantId) return render(ctx, <SchedulesView scope={scope} csrf={ctx.csrfToken} schedules={null} runs={[]} agents={new Map()} admin={false} />, t("nav.schedules"));
   const agents = new Map((await listAgents(db, tenantId)).map((a) => [a.id, a.name]));
   const [rows, runs] = await db.withTenant(tenantId, async (tx) => [await listSchedules(tx), await recentRuns(tx)] as const);
   const view = <SchedulesView scope={scope} csrf={ctx.csrfToken} schedules={rows} runs={runs} agents={agents} admin={canAdmin(p, tenantId)} flash={flashMessage(ctx.query.flash)} />;
-  return render(ctx, view, "Schedules");
+  return render(ctx, view, t("nav.schedules"));
 }
 
 /** POST /admin/schedules/:id/pause | resume | delete — tenant admins. */

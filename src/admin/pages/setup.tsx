@@ -10,6 +10,7 @@ import { fieldErrors } from "../form-errors.ts";
 import type { Handler } from "../lazy.ts";
 import { database, formText } from "../request.ts";
 import { recordPerson } from "../trail/record.ts";
+import { t } from "../../i18n/i18n.ts";
 
 async function gone(deps: AdminAuthDeps) {
   if (await platformAdminExists(database(deps))) throw new KonstructError("not_found", "no such route");
@@ -17,7 +18,7 @@ async function gone(deps: AdminAuthDeps) {
 
 export const showSetup: Handler = async (deps, ctx) => {
   await gone(deps);
-  return render(ctx, <SetupPage csrf={ctx.csrfToken} />, "Set up Konstruct");
+  return render(ctx, <SetupPage csrf={ctx.csrfToken} />, t("setup.title"));
 };
 
 export const submitSetup: Handler = async (deps, ctx) => {
@@ -26,13 +27,13 @@ export const submitSetup: Handler = async (deps, ctx) => {
   const email = formText(ctx.body, "email");
   const password = formText(ctx.body, "password");
   if (password !== formText(ctx.body, "confirm"))
-    return render(ctx, <SetupPage csrf={ctx.csrfToken} email={email} errors={{ confirm: "the passwords differ" }} />, "Set up Konstruct", 400);
+    return render(ctx, <SetupPage csrf={ctx.csrfToken} email={email} errors={{ confirm: "the passwords differ" }} />, t("setup.title"), 400);
   try {
     const user = await createFirstAdmin(db, { email, password });
     await signIn(db, ctx, user.id, deps.config.admin.session_ttl_hours);
     await recordPerson(db, toPrincipal(user), ctx.client.ip, { kind: "sign_in", summary: "first platform admin created and signed in", data: { setup: true } });
   } catch (e) {
-    return render(ctx, <SetupPage csrf={ctx.csrfToken} email={email} errors={fieldErrors(e)} />, "Set up Konstruct", 400);
+    return render(ctx, <SetupPage csrf={ctx.csrfToken} email={email} errors={fieldErrors(e)} />, t("setup.title"), 400);
   }
   return redirect(ctx.request, "/admin/start");
 };

@@ -17,6 +17,7 @@ import { flashMessage, withFlash } from "../flash.ts";
 import type { AdminContext, ConsoleDeps, Handler } from "../lazy.ts";
 import { recordPerson } from "../trail/record.ts";
 import { author, skillScope } from "../skills/scope.ts";
+import { t } from "../../i18n/i18n.ts";
 
 async function view(deps: ConsoleDeps, ctx: AdminContext, extra: Partial<SkillsProps> = {}, status = 200): Promise<Response> {
   const { db, scope, tenantId, slug, catalog } = await skillScope(deps, ctx);
@@ -31,7 +32,7 @@ async function view(deps: ConsoleDeps, ctx: AdminContext, extra: Partial<SkillsP
     // Only this tenant's and the shared folder's problems: another tenant's file names stay theirs.
     props.problems = catalog.problems().filter((p) => p.file.includes(mine) || !p.file.includes("/tenants/")).map(formatProblem);
   }
-  return render(ctx, <SkillsView {...props} />, "Skills", status);
+  return render(ctx, <SkillsView {...props} />, t("mcp.skills"), status);
 }
 
 /** GET /admin/skills */

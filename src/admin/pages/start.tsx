@@ -5,11 +5,12 @@ import { render } from "../../http/render.ts";
 import type { Handler } from "../lazy.ts";
 import { firstRunOf } from "../queries/first-run.ts";
 import { pageScope } from "../scope.ts";
+import { t } from "../../i18n/i18n.ts";
 
 export const showStart: Handler = async (deps, ctx) => {
   const { db, scope } = await pageScope(deps, ctx, "dashboard");
   const first = scope.tenantId ? await firstRunOf(db, scope.tenantId) : null;
-  return render(ctx, <StartView scope={scope} first={first} />, "Getting started");
+  return render(ctx, <StartView scope={scope} first={first} />, t("nav.start"));
 };
 
 export const startStepsPartial: Handler = async (deps, ctx) => {

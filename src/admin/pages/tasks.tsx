@@ -17,15 +17,16 @@ import type { AdminContext as PageCtx } from "../lazy.ts";
 import { idParam } from "../request.ts";
 import type { AdminDeps } from "../routes.ts";
 import { pageScope } from "../scope.ts";
+import { t } from "../../i18n/i18n.ts";
 
 /** GET /admin/tasks[?status=…] */
 export async function showTasks(deps: AdminDeps, ctx: PageCtx): Promise<Response> {
   const { db, scope, tenantId } = await pageScope(deps, ctx, "tasks");
   const status = TASK_STATUSES.includes(ctx.query.status as TaskStatus) ? (ctx.query.status as TaskStatus) : undefined;
-  if (!tenantId) return render(ctx, <TasksView scope={scope} tasks={null} agents={new Map()} />, "Tasks");
+  if (!tenantId) return render(ctx, <TasksView scope={scope} tasks={null} agents={new Map()} />, t("nav.tasks"));
   const agents = new Map((await listAgents(db, tenantId)).map((a) => [a.id, a.name]));
   const rows = await db.withTenant(tenantId, (tx) => listTasks(tx, { status, limit: 200 }));
-  return render(ctx, <TasksView scope={scope} tasks={rows} agents={agents} status={status} flash={flashMessage(ctx.query.flash)} />, "Tasks");
+  return render(ctx, <TasksView scope={scope} tasks={rows} agents={agents} status={status} flash={flashMessage(ctx.query.flash)} />, t("nav.tasks"));
 }
 
 /** GET /admin/tasks/:id — the task, its transcript and cost. */

@@ -21,6 +21,7 @@ import type { AdminContext, ConsoleDeps, Handler } from "../lazy.ts";
 import { pageScope } from "../scope.ts";
 import { parseTeamForm, TEAM_DEFAULTS, teamToForm } from "../teams/form.ts";
 import { recordConfig } from "../trail/config.ts";
+import { t } from "../../i18n/i18n.ts";
 
 const scoped = (deps: ConsoleDeps, ctx: AdminContext) => pageScope(deps, ctx, "teams");
 
@@ -28,7 +29,7 @@ async function form(deps: ConsoleDeps, ctx: AdminContext, tenantId: string, team
   const { db } = await scoped(deps, ctx);
   const [agents, chans] = await Promise.all([listAgents(db, tenantId), db.withTenant(tenantId, (tx) => tx.select().from(channels).orderBy(channels.name))]);
   const shown = values ?? (team ? teamToForm(team, chans) : TEAM_DEFAULTS);
-  return render(ctx, <TeamFormView csrf={ctx.csrfToken} tenantId={tenantId} team={team} agents={agents} channels={chans.map((c) => c.name)} values={shown} errors={errors} flash={flashMessage(ctx.query.flash)} />, team?.team.name ?? "New team", status);
+  return render(ctx, <TeamFormView csrf={ctx.csrfToken} tenantId={tenantId} team={team} agents={agents} channels={chans.map((c) => c.name)} values={shown} errors={errors} flash={flashMessage(ctx.query.flash)} />, team?.team.name ?? t("teams.newTeam"), status);
 }
 
 async function save(deps: ConsoleDeps, ctx: AdminContext, id: string | null) {
@@ -58,7 +59,7 @@ async function save(deps: ConsoleDeps, ctx: AdminContext, id: string | null) {
 
 export const listTeamsPage: Handler = async (deps, ctx) => {
   const { db, scope, tenantId } = await scoped(deps, ctx);
-  return render(ctx, <TeamList scope={scope} teams={tenantId ? await listTeams(db, tenantId) : []} flash={flashMessage(ctx.query.flash)} />, "Teams");
+  return render(ctx, <TeamList scope={scope} teams={tenantId ? await listTeams(db, tenantId) : []} flash={flashMessage(ctx.query.flash)} />, t("nav.teams"));
 };
 
 export const newTeam: Handler = async (deps, ctx) => {

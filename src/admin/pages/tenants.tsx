@@ -12,15 +12,16 @@ import type { AdminContext, ConsoleDeps, Handler } from "../lazy.ts";
 import { database } from "../request.ts";
 import { deleteTenant, getTenant, listTenants, parseTenantForm, saveTenant } from "../tenants/save.ts";
 import { recordConfig } from "../trail/config.ts";
+import { t } from "../../i18n/i18n.ts";
 
 export const listTenantsPage: Handler = async (deps, ctx) => {
   requireArea(ctx.principal, "tenants");
-  return render(ctx, <TenantList tenants={slicePage(await listTenants(database(deps)), pageNumber(ctx.query.page))} flash={flashMessage(ctx.query.flash)} />, "Tenants");
+  return render(ctx, <TenantList tenants={slicePage(await listTenants(database(deps)), pageNumber(ctx.query.page))} flash={flashMessage(ctx.query.flash)} />, t("nav.tenants"));
 };
 
 export const newTenant: Handler = (_deps, ctx) => {
   requireArea(ctx.principal, "tenants");
-  return render(ctx, <TenantFormView csrf={ctx.csrfToken} tenant={null} values={{}} />, "New tenant");
+  return render(ctx, <TenantFormView csrf={ctx.csrfToken} tenant={null} values={{}} />, t("tenants.newTenant"));
 };
 
 export const showTenant: Handler = async (deps, ctx) => {
@@ -36,7 +37,7 @@ async function save(deps: ConsoleDeps, ctx: AdminContext, id: string | null) {
   const fields = formFields(ctx.body);
   const parsed = parseTenantForm(fields);
   const result = parsed.ok ? await saveTenant(db, id, parsed.value) : { errors: parsed.errors };
-  if ("errors" in result) return render(ctx, <TenantFormView csrf={ctx.csrfToken} tenant={existing} values={fields} errors={result.errors} />, "Tenant", 400);
+  if ("errors" in result) return render(ctx, <TenantFormView csrf={ctx.csrfToken} tenant={existing} values={fields} errors={result.errors} />, t("common.tenant"), 400);
   const saved = await getTenant(db, result.id);
   const shape = (t: typeof saved) => ({ slug: t.slug, name: t.name });
   await recordConfig(db, ctx, { tenantId: saved.id, object: "tenant", id: saved.id, name: saved.slug, before: existing && shape(existing), after: shape(saved) });

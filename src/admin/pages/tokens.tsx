@@ -9,11 +9,12 @@ import { fieldErrors } from "../form-errors.ts";
 import type { Handler } from "../lazy.ts";
 import { database, formText, idParam } from "../request.ts";
 import { recordPerson } from "../trail/record.ts";
+import { t } from "../../i18n/i18n.ts";
 
 export const listTokens: Handler = async (deps, ctx) => {
   const p = requireArea(ctx.principal, "tokens");
   const tokens = await listAccessTokens(database(deps), p.userId);
-  return render(ctx, <TokensPage csrf={ctx.csrfToken} role={p.role} tokens={tokens} />, "API tokens");
+  return render(ctx, <TokensPage csrf={ctx.csrfToken} role={p.role} tokens={tokens} />, t("nav.tokens"));
 };
 
 export const createToken: Handler = async (deps, ctx) => {
@@ -22,10 +23,10 @@ export const createToken: Handler = async (deps, ctx) => {
   try {
     const { id, token } = await createAccessToken(db, p.userId, formText(ctx.body, "name"));
     await recordPerson(db, p, ctx.client.ip, { kind: "access_token", summary: `API token "${formText(ctx.body, "name").trim()}" created`, data: { step: "created", token_id: id } });
-    return render(ctx, <TokensPage csrf={ctx.csrfToken} role={p.role} tokens={await listAccessTokens(db, p.userId)} created={token} />, "API tokens");
+    return render(ctx, <TokensPage csrf={ctx.csrfToken} role={p.role} tokens={await listAccessTokens(db, p.userId)} created={token} />, t("nav.tokens"));
   } catch (e) {
     const errors = fieldErrors(e, "name");
-    return render(ctx, <TokensPage csrf={ctx.csrfToken} role={p.role} tokens={await listAccessTokens(db, p.userId)} errors={errors} />, "API tokens", 400);
+    return render(ctx, <TokensPage csrf={ctx.csrfToken} role={p.role} tokens={await listAccessTokens(db, p.userId)} errors={errors} />, t("nav.tokens"), 400);
   }
 };
 

@@ -22,6 +22,7 @@ import type { AdminDeps } from "../routes.ts";
 import { secretBox } from "../running.ts";
 import { pageScope } from "../scope.ts";
 import { recordConfig } from "../trail/config.ts";
+import { t } from "../../i18n/i18n.ts";
 
 const FIELDS = ["name", "kind", "scheme", "event", "agent_id", "channel_id", "chat", "thread", "filter", "instruction"] as const;
 
@@ -35,7 +36,7 @@ async function view(deps: AdminDeps, ctx: PageCtx, extra: Partial<TriggersProps>
     const channels = (await listChannels(db, tenantId)).filter((c) => c.kind !== "webchat" && c.kind !== "api" && c.kind !== "widget").map((c) => ({ id: c.id, name: c.name }));
     Object.assign(props, { triggers: rows, deliveries, agents, channels, admin: canAdmin(p, tenantId) });
   }
-  return render(ctx, <TriggersView {...props} />, "Triggers", status);
+  return render(ctx, <TriggersView {...props} />, t("nav.triggers"), status);
 }
 
 /** GET /admin/triggers */

@@ -7,6 +7,7 @@ import { filterDate, filterId } from "../filters.ts";
 import { defaultRange, fillDays, type UsageRange, usageReport } from "../queries/usage.ts";
 import type { Handler } from "../lazy.ts";
 import { pageScope } from "../scope.ts";
+import { t } from "../../i18n/i18n.ts";
 
 /** At most a year per chart, so a typo'd range cannot ask for decades of rows. */
 const MAX_DAYS = 366;
@@ -21,8 +22,8 @@ export const showUsage: Handler = async (deps, ctx) => {
   if (span < 0) errors.to = "must be on or after From";
   else if (span >= MAX_DAYS) errors.from = `at most ${MAX_DAYS} days at once`;
   if (Object.keys(errors).length) Object.assign(range, { from: d.from, to: d.to });
-  if (!scope.tenantId) return render(ctx, <UsageView scope={scope} range={range} report={null} days={[]} agents={[]} />, "Usage & cost");
+  if (!scope.tenantId) return render(ctx, <UsageView scope={scope} range={range} report={null} days={[]} agents={[]} />, t("usage.usageCost"));
   const report = await usageReport(db, scope.tenantId, range);
   const view = <UsageView scope={scope} range={range} report={report} days={fillDays(range, report.byDay)} agents={await listAgents(db, scope.tenantId)} errors={errors} />;
-  return render(ctx, view, "Usage & cost", Object.keys(errors).length ? 400 : 200);
+  return render(ctx, view, t("usage.usageCost"), Object.keys(errors).length ? 400 : 200);
 };

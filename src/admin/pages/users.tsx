@@ -20,6 +20,7 @@ import { fieldErrors } from "../form-errors.ts";
 import type { Handler } from "../lazy.ts";
 import { publicBase, smtpMailer } from "../mail.ts";
 import { database, formText, idParam } from "../request.ts";
+import { t } from "../../i18n/i18n.ts";
 
 async function pageProps(db: Database, p: Principal, csrf: string): Promise<UsersPageProps> {
   const scope = isPlatformAdmin(p) ? null : p.tenantId;
@@ -42,7 +43,7 @@ async function tenantExists(db: Database, id: string): Promise<boolean> {
 
 export const listUsersPage: Handler = async (deps, ctx) => {
   const p = requireArea(ctx.principal, "users");
-  return render(ctx, <UsersPage {...await pageProps(database(deps), p, ctx.csrfToken)} flash={flashMessage(ctx.query.flash)} />, "Users");
+  return render(ctx, <UsersPage {...await pageProps(database(deps), p, ctx.csrfToken)} flash={flashMessage(ctx.query.flash)} />, t("nav.users"));
 };
 
 export const inviteUser: Handler = async (deps, ctx) => {
@@ -52,7 +53,7 @@ export const inviteUser: Handler = async (deps, ctx) => {
   const form = { email: formText(ctx.body, "email"), role: formText(ctx.body, "role"), tenantId: formText(ctx.body, "tenant_id") };
   const tenantId = tenantFor(p, form.tenantId);
   const again = async (extra: Partial<UsersPageProps>, status = 200) =>
-    render(ctx, <UsersPage {...await pageProps(db, p, ctx.csrfToken)} form={form} {...extra} />, "Users", status);
+    render(ctx, <UsersPage {...await pageProps(db, p, ctx.csrfToken)} form={form} {...extra} />, t("nav.users"), status);
   if (!tenantId || !(await tenantExists(db, idParam(tenantId, "tenant")))) return again({ errors: { tenant_id: "choose a tenant" } }, 400);
   let invite: Awaited<ReturnType<typeof createInvitation>>;
   try {

@@ -25,7 +25,7 @@ describe("reactions", () => {
   test("thumbs in every spelling and skin tone; removal is its own verb", () => {
     const id = (reaction: string, removed = false) => {
       const c = run(slackEvents.reaction(ws, { itemTs: "1.2", reaction, removed }));
-      return c.kind === "message" ? c.message.action?.id : "reason" in c ? c.reason : c.kind;
+      return c.kind === "message" ? c.message.action?.id : c.kind === "ignored" ? c.reason : c.kind;
     };
     expect(id("thumbsup")).toBe("fbr:+:add");
     expect(id("+1::skin-tone-4")).toBe("fbr:+:add");
