@@ -44,8 +44,8 @@ export function summaryWriteOp(memory: Memory): BatchOp<SummaryWrite, void> {
   return {
     name: "memory.summary",
     async run(tx, tenantId, items) {
-      const ledger = { calls: items.flatMap((i) => i.ledger.calls), audits: items.flatMap((i) => i.ledger.audits) };
-      if (ledger.calls.length + ledger.audits.length) await rowsOf(tx, statement(ledgerParts(ledger)));
+      const ledger = { calls: items.flatMap((i) => i.ledger.calls), audits: items.flatMap((i) => i.ledger.audits), reservations: items.flatMap((i) => i.ledger.reservations) };
+      if (ledger.calls.length + ledger.audits.length + ledger.reservations.length) await rowsOf(tx, statement(ledgerParts(ledger)));
       for (const { summary: s } of items) {
         if (!s) continue;
         const until = sql`${s.until}::timestamptz`;
