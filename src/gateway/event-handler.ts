@@ -154,7 +154,7 @@ export class EventHandler {
     const keep: MediaAbilities["keep"] = store && (async (file, bytes) => void (await store.keep(conn.tenantId, { ...file, channelId: conn.channelId, inboundEventId, userKey }, bytes).catch((e) => this.deps.log.error({ err: e }, "attachment not kept"))));
     // Uploaded through the widget or web chat: kept on arrival; only the sender's own, then tied to this event.
     const stored: MediaAbilities["stored"] = store && {
-      open: async (id) => ((await store.openOwn(conn.tenantId, id, userKey, inboundEventId)) ?? null)?.bytes ?? null,
+      open: async (id) => (await store.openOwn(conn.tenantId, id, userKey, inboundEventId))?.bytes ?? null,
       claim: (id) => store.claim(conn.tenantId, id, inboundEventId).catch((e) => this.deps.log.error({ err: e }, "attachment not claimed")),
     };
     return { seesImages: seesImages(row?.models ?? []), readDocument: this.deps.readDocument, transcribe: this.deps.transcribe, keep, stored };

@@ -66,4 +66,17 @@ describe.each(DB_KINDS)("attachments on %s Postgres", (kind) => {
     expect(existsSync(file)).toBe(false);
     expect(await store.open(ids.B.tenant, two.id)).toBeNull();
   });
+
+  test("an upload opens for its sender only, until another event claims it (its own event still reads it)", async () => {
+    const bytes = new TextEncoder().encode("uploaded via the widget");
+    const row = await store.keep(ids.A.tenant, { name: "notes.txt", mime: "text/plain", kind: "document", userKey: "visitor:v1" }, bytes);
+    const [e1, e2] = [crypto.randomUUID(), crypto.randomUUID()];
+    expect((await store.openOwn(ids.A.tenant, row.id, "visitor:v1", e1))?.bytes).toEqual(bytes);
+    expect(await store.openOwn(ids.A.tenant, row.id, "visitor:v2", e1)).toBeNull();
+    expect(await store.openOwn(ids.B.tenant, row.id, "visitor:v1", e1)).toBeNull();
+    await store.claim(ids.A.tenant, row.id, e1);
+    await store.claim(ids.A.tenant, row.id, e2); // once: the second claim changes nothing
+    expect((await store.openOwn(ids.A.tenant, row.id, "visitor:v1", e1))?.row.inboundEventId).toBe(e1);
+    expect(await store.openOwn(ids.A.tenant, row.id, "visitor:v1", e2)).toBeNull();
+  });
 });

@@ -1,7 +1,8 @@
 /**
  * prepareAttachments per kind, with what the agent can take in: an image becomes a part for the
  * vision model only when the chain has one; a voice note goes to the transcriber named by its sniffed
- * type, its transcript bounded like a document; every failure is a sentence, never a throw.
+ * type, its transcript bounded like a document; an upload already stored is read from the store and
+ * claimed, not kept again; every failure is a sentence, never a throw.
  */
 import { describe, expect, test } from "bun:test";
 import { oggOpusSilence } from "../../test/support/ogg-opus.ts";
@@ -63,5 +64,23 @@ describe("keeping", () => {
     const out = await prepareAttachments(channel({ p: PNG, x: exe }), [att("p", "receipt.jpg"), att("x", "invoice.pdf")], CONFIG, { seesImages: false, keep });
     expect(kept).toEqual([{ name: "receipt.jpg", mime: "image/png", kind: "image", size: PNG.byteLength }]);
     expect(out.refusals).toHaveLength(2);
+  });
+});
+
+describe("stored uploads (widget, web chat)", () => {
+  test("read from the store, never downloaded; claimed instead of kept again; one the store will not give is a sentence", async () => {
+    const claimed: string[] = [];
+    const kept: string[] = [];
+    const store: Record<string, Uint8Array> = { "row-1": new TextEncoder().encode("Order 4711 ships Friday") };
+    const can = {
+      seesImages: false,
+      keep: async (f: { name: string }) => void kept.push(f.name),
+      stored: { open: async (id: string) => store[id] ?? null, claim: async (id: string) => void claimed.push(id) },
+    };
+    const noDownload = {};
+    const out = await prepareAttachments(noDownload, [{ ref: "row-1", name: "order.txt", stored: true }, { ref: "row-2", name: "other.txt", stored: true }], { ...CONFIG, excerpt_chars: 100 }, can);
+    expect(out.context).toEqual(['[attached document "order.txt" (text/plain), its text follows]\nOrder 4711 ships Friday\n[end of "order.txt"]']);
+    expect(out.refusals).toEqual(['I couldn\'t fetch "other.txt" from the chat; please send it again.']);
+    expect([claimed, kept]).toEqual([["row-1"], []]);
   });
 });
