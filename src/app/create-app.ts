@@ -55,7 +55,7 @@ import { createHandoffService } from "../handoff/service.ts";
 import { summarizeHandoff } from "../handoff/summary.ts";
 import type { HandoffMeasures } from "../handoff/types.ts";
 import type { Handoff } from "../db/schema/handoffs.ts";
-import { defineHandoffJobs } from "../handoff/jobs.ts";
+import { defineHandoffJobs, expectedWait } from "../handoff/jobs.ts";
 import { createStaff } from "../handoff/staff.ts";
 import { eventHooks } from "../triggers/hooks.ts";
 import { createTriggers, type Triggers } from "../triggers/index.ts";
@@ -262,7 +262,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
         triggers = createTriggers({ db: opened, secrets, log, enqueue: background.executor.enqueue });
         const sched = createSchedules({ db: opened, log, enqueue: background.executor.enqueueMany, warm: () => engine.warm() });
         schedules = sched;
-        const escalateTool = { provider: createEscalateTool(handoff), options: { baseline: ["escalate"] } };
+        const escalateTool = { provider: createEscalateTool(handoff, (tenantId) => expectedWait(opened, tenantId)), options: { baseline: ["escalate"] } };
         // Teams: a coordinator's delegate tool (a core ability) runs a specialist's turn on the gateway's own loop;
         // the pre-route scores with the same embedder (no model call).
         const team = createTeams({ db: opened, directory: new TeamDirectory(opened), router: new Router(sem.embedder), prices: config.llm.prices, turn: () => running?.turn ?? null });

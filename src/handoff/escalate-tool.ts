@@ -3,6 +3,8 @@
  * or it cannot help. It opens a handoff through the service (idempotent: a conversation already in
  * human mode is not escalated again) and tells the model to write the user, in the user's language,
  * that a person will answer — then the AI stays silent in the conversation until it is handed back.
+ * Outside the tenant's business hours the result names when (`wait`), so the model tells the user
+ * that in their own language (the fixed wait notice is then left out: jobs.ts tellWait).
  */
 import type { ToolContext, Tools } from "../agent/tools.ts";
 import type { ToolCall, ToolSpec } from "../llm/types.ts";
@@ -21,16 +23,21 @@ export const ESCALATE: ToolSpec = {
   },
 };
 
-export function createEscalateTool(service: Pick<HandoffService, "escalate">): Tools {
+/** When a person will answer if the team is out now ("Monday 09:00 (Europe/Berlin time)"), else null. */
+export type ExpectedWait = (tenantId: string) => Promise<string | null>;
+
+export function createEscalateTool(service: Pick<HandoffService, "escalate">, wait?: ExpectedWait): Tools {
   return {
     specs: () => [ESCALATE],
     async run(call: ToolCall, ctx: ToolContext) {
       if (!ctx.conversationId) return "error: escalate works only inside a conversation";
       const reason = String(call.arguments.reason ?? "").trim().slice(0, 500) || "the user asked for a person";
       const { created } = await service.escalate({ tenantId: ctx.tenantId, agentId: ctx.agentId, conversationId: ctx.conversationId, reason, rule: "escalate_tool", source: "tool" });
-      return created
-        ? "escalated: a person will take over this conversation. Tell the user, in their language, that a person will answer here soon."
-        : "already escalated: a person is already handling this conversation.";
+      if (!created) return "already escalated: a person is already handling this conversation.";
+      const when = await wait?.(ctx.tenantId);
+      return when
+        ? `escalated: a person will take over this conversation. The team is outside its business hours now; a person will answer from ${when}. Tell the user, in their language, that a person will answer here from then.`
+        : "escalated: a person will take over this conversation. Tell the user, in their language, that a person will answer here soon.";
     },
   };
 }

@@ -25,6 +25,13 @@ export const TIMEOUT_TEXT = USER_TEXT.en.timeout;
 type Job = { tenantId: string; handoffId: string; step: "notify" | "timeout"; level?: number };
 const SENT = new Set(["notified", "notified again", "notified next"]);
 
+/** For the escalate tool: when a person will answer if the team is out now, in English for the model. */
+export async function expectedWait(db: NoticeDeps["db"], tenantId: string, now = new Date()): Promise<string | null> {
+  const hours = await getHours(db, tenantId);
+  const opens = hours && !isOpen(hours, now) ? nextOpening(hours, now) : null;
+  return hours && opens ? `${openingWhen("en", hours.timezone, opens, now)} (${hours.timezone} time)` : null;
+}
+
 export function defineHandoffJobs(engine: Pick<JobEngine, "define" | "send">, deps: NoticeDeps, log: Logger) {
   const send = (job: Job, startAfter?: number) =>
     engine.send(HANDOFF_QUEUE, job, { singletonKey: `${job.step}:${job.handoffId}${job.level ? `:${job.level}` : ""}`, ...(startAfter ? { startAfter } : {}) });
@@ -68,11 +75,14 @@ export function defineHandoffJobs(engine: Pick<JobEngine, "define" | "send">, de
   return (h: Handoff) => void send({ tenantId: h.tenantId, handoffId: h.id, step: "notify" }).catch((e) => log.error({ err: e, handoff: h.id }, "could not queue the handoff notification"));
 }
 
-/** Outside business hours the user hears when a person will answer (once; nothing said within hours or without them). */
+/**
+ * Outside business hours the user hears when a person will answer (once; nothing said within hours or
+ * without them). Not after the `escalate` tool: the model was told when and says it in the user's language.
+ */
 export async function tellWait(deps: NoticeDeps, tenantId: string, handoffId: string): Promise<void> {
   const found = await deps.db.withTenant(tenantId, async (tx) => ({ hours: await hoursOf(tx), h: await findHandoff(tx, handoffId) }));
   const { hours, h } = found;
-  if (!hours || !h || h.status !== "waiting" || isOpen(hours, h.createdAt)) return;
+  if (!hours || !h || h.status !== "waiting" || h.source === "tool" || isOpen(hours, h.createdAt)) return;
   const opens = nextOpening(hours, h.createdAt);
   if (!opens) return;
   const lang = languageOf(hours.language);

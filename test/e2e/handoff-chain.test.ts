@@ -183,6 +183,16 @@ describe.each(DB_KINDS)("handoff escalation chain and business hours on %s Postg
     expect(list).toContain(`href="/admin/inbox/${id}?tenant=${tenant.globex}"`);
     expect(list).toContain('class="sla-ok"');
     expect(list).not.toContain("sla-late");
+    // Through the escalate tool the model learns when, and says it in the user's language; no fixed notice then.
+    const EN_DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+    llm.on({ lastUser: "einen Menschen", hasToolResult: false }, { toolCalls: [{ name: "escalate", arguments: { reason: "Kunde möchte einen Menschen" } }] });
+    llm.on({ lastUser: "einen Menschen", toolResult: "outside its business hours" }, { text: `Eine Person antwortet Ihnen ab ${GERMAN_DAYS[openIdx]} um 9 Uhr.` });
+    await tg.userSends(7403, "Ich möchte einen Menschen sprechen", { token: bot(1) });
+    await eventually(() => tg.botReplies(7403, bot(1)).find((r) => r.visible.startsWith("Eine Person antwortet Ihnen ab")), 20_000, "the model relays the wait");
+    const toolResult = JSON.stringify(llm.journal().filter((r) => r.lastUser?.includes("einen Menschen")).at(-1));
+    expect(toolResult).toContain(`a person will answer from ${EN_DAYS[openIdx]} 09:00 (UTC time)`);
+    await t.app.jobs.settled(HANDOFF_QUEUE, 30_000);
+    expect(tg.botReplies(7403, bot(1)).filter((r) => r.visible.startsWith("Wir sind gerade"))).toHaveLength(0);
     // Acme has no hours: its users are never told of a wait.
     expect(tg.botReplies(7401, bot(0)).filter((r) => r.visible.includes("business hours"))).toHaveLength(0);
   });
