@@ -26,7 +26,8 @@ export interface BinaryWhatsApp {
   stop(): Promise<void>;
 }
 
-export async function startBinaryWhatsApp(binary: string): Promise<BinaryWhatsApp> {
+/** `extra`: more top-level config (e.g. `limits` for a benchmark's many messages). */
+export async function startBinaryWhatsApp(binary: string, extra: Record<string, unknown> = {}): Promise<BinaryWhatsApp> {
   const llm = await startLlmMock();
   const wa = await startWhatsAppFake();
   const dir = tempDir("konstruct-wa-binary-");
@@ -39,6 +40,7 @@ export async function startBinaryWhatsApp(binary: string): Promise<BinaryWhatsAp
     llm: { providers: [{ id: "mock", kind: "openai", base_url: llm.url }] },
     media: { transcription: { provider: "mock", model: "whisper-1" } },
     tenants: [{ slug: "acme", name: "Acme", agents: [{ slug: "ada", name: "Ada", models: ["mock/eyes vision"], channels: [channel] }] }],
+    ...extra,
   };
   writeFileSync(join(dir.path, "konstruct.config.yaml"), JSON.stringify(config));
   writeFileSync(join(dir.path, "pw"), "binary admin password\n");
