@@ -2,12 +2,13 @@
  * WhatsApp media from the compiled binary (issue 14's "done when"): signed deliveries from the fake
  * Cloud API reach `konstruct serve` over HTTP; a photo of a receipt with a caption reaches the vision
  * link as an image part (downloaded by media id with the bearer token), a voice note (a real Ogg Opus
- * file) is transcribed by aimock and the transcript answered — each answered exactly once. The
+ * file) is transcribed by aimock and the transcript answered — each answered exactly once, by an
+ * agent scoped to its business (the scope in its system prompt). The
  * latency of each path is printed (bench:media measures it properly).
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { ensureBinary } from "../support/binary.ts";
-import { type BinaryWhatsApp, NUMBER, startBinaryWhatsApp } from "../support/binary-whatsapp.ts";
+import { type BinaryWhatsApp, NUMBER, SCOPE, startBinaryWhatsApp } from "../support/binary-whatsapp.ts";
 import { oggOpusSilence } from "../support/ogg-opus.ts";
 
 const PNG_B64 = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
@@ -36,6 +37,7 @@ test("a photo of a receipt with a caption: the model sees the image, one answer"
   const chat = b.llm.journal().find((r) => r.path === "/v1/chat/completions")!;
   const parts = chat.messages.findLast((m) => m.role === "user")!.content as { type: string; text?: string; image_url?: { url: string } }[];
   expect(chat.model).toBe("eyes");
+  expect(String(chat.messages[0]!.content)).toContain(SCOPE.business);
   expect(parts[0]!.text).toContain("what's on this receipt?");
   expect(parts[1]).toEqual({ type: "image_url", image_url: { url: `data:image/png;base64,${PNG_B64}` } });
   expect(await settle("4915100007001")).toHaveLength(1);

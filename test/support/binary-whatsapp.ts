@@ -15,6 +15,9 @@ import { type LlmMock, startLlmMock } from "./llm.ts";
 import { securityConfig } from "./outbound.ts";
 import { type SentMessage, startWhatsAppFake, type WhatsAppFake } from "./whatsapp.ts";
 
+/** WhatsApp allows business-specific assistants only: the agent is scoped (src/scope). */
+export const SCOPE = { business: "Travel and expense desk of Acme: receipts, reimbursements and hotel caps", topics: ["receipts and expense claims", "hotel caps and travel policy"] };
+
 export const NUMBER = { id: "300000000000033", token: "EAAG-binary-token", secret: "binary-app-secret" };
 
 export interface BinaryWhatsApp {
@@ -26,7 +29,8 @@ export interface BinaryWhatsApp {
   stop(): Promise<void>;
 }
 
-export async function startBinaryWhatsApp(binary: string): Promise<BinaryWhatsApp> {
+/** `extra`: more top-level config (e.g. `limits` for a benchmark's many messages). */
+export async function startBinaryWhatsApp(binary: string, extra: Record<string, unknown> = {}): Promise<BinaryWhatsApp> {
   const llm = await startLlmMock();
   const wa = await startWhatsAppFake();
   const dir = tempDir("konstruct-wa-binary-");
@@ -38,7 +42,8 @@ export async function startBinaryWhatsApp(binary: string): Promise<BinaryWhatsAp
     server: { host: "127.0.0.1", port, public_url: base },
     llm: { providers: [{ id: "mock", kind: "openai", base_url: llm.url }] },
     media: { transcription: { provider: "mock", model: "whisper-1" } },
-    tenants: [{ slug: "acme", name: "Acme", agents: [{ slug: "ada", name: "Ada", models: ["mock/eyes vision"], channels: [channel] }] }],
+    tenants: [{ slug: "acme", name: "Acme", agents: [{ slug: "ada", name: "Ada", models: ["mock/eyes vision"], scope: SCOPE, channels: [channel] }] }],
+    ...extra,
   };
   writeFileSync(join(dir.path, "konstruct.config.yaml"), JSON.stringify(config));
   writeFileSync(join(dir.path, "pw"), "binary admin password\n");

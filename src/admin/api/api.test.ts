@@ -119,7 +119,7 @@ describe.each(DB_KINDS)("admin API on %s Postgres", (kind) => {
     expect(list.body.items.map((c: { name: string }) => c.name)).toEqual(["acme-slack", "acme-tg"]);
     const slack = list.body.items[0];
     expect(Object.keys(slack).sort()).toEqual(["agent_id", "created_at", "id", "kind", "mode", "name", "settings", "source", "tenant_id", "updated_at", "webhook_url"]);
-    expect(slack.settings).toEqual({ api_url: "https://slack.com/api/", feedback: "off", team_id: "" });
+    expect(slack.settings).toEqual({ api_url: "https://slack.com/api/", feedback: "off", team_id: "", voice_replies: "off" });
     expect(slack.webhook_url).toBeNull();
     expect((await api("tenantAdmin", `/tenants/${f.acme}/channels/${channelId}`)).body.name).toBe("acme-slack");
   });
