@@ -25,6 +25,8 @@ export interface Connection {
   adapter: ChannelAdapter;
   /** The channel's `feedback` setting is on: answers carry 👍/👎 (feedback-buttons.ts). */
   feedback?: boolean;
+  /** The channel's kind (slack, telegram…), for /metrics. */
+  kind?: string;
 }
 
 export interface PipelineDeps {
@@ -33,6 +35,8 @@ export interface PipelineDeps {
   log: Logger;
   /** Finds the live connection of a recorded event (recovery). */
   connection(channelId: string): Connection | undefined;
+  /** Told of every arrival once durable: run now (`new`), held behind its chat, or a redelivery (/metrics). */
+  arrived?(kind: string, outcome: "new" | "held" | "duplicate"): void;
 }
 
 export class Pipeline {
@@ -59,6 +63,7 @@ export class Pipeline {
         summary: message.text.slice(0, 200),
         data: { event: message.eventKey, chat: message.chatKey, command: message.command ?? null, attachments: message.attachments.length },
       });
+      this.deps.arrived?.(conn.kind ?? "other", duplicate ? "duplicate" : held ? "held" : "new");
       if (duplicate) {
         this.deps.log.info({ channel: conn.channelId, event: message.eventKey }, "duplicate delivery acknowledged, not reprocessed");
         return;
