@@ -27,6 +27,7 @@ import type { EmbeddedMigration } from "../db/migrations-embed.ts";
 import { KonstructError } from "../errors.ts";
 import { createMetrics, escalationReason, type Metrics } from "../http/metrics.ts";
 import { scrape } from "../http/routes/metrics.ts";
+import { eventsObserver } from "../metrics/events.ts";
 import { llmObserver } from "../metrics/llm.ts";
 import { snapshotGauges } from "../metrics/snapshot.ts";
 import { createGateway, type Gateway, type GatewayOptions, instanceId } from "../gateway/gateway.ts";
@@ -279,6 +280,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
           onPollerLease: (channel, held) => metrics.pollerLeases.set({ channel }, held ? 1 : 0),
           observeLlm: llmObserver(metrics, config.llm.prices),
           sendFailed: (final) => metrics.sendFailures.inc({ final: String(final) }),
+          events: eventsObserver(metrics),
           toolProviders: [semanticTools, escalateTool, teamTool, kbAdd, background.tool, sched.tool, ...(opts.toolProviders ?? [])],
           preroute: team.preroute,
           handoff: { ...createHandoffChat({ db: opened, escalated, opened: notifyOpened }), staff: createStaff(noticeDeps) },

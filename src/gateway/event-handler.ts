@@ -74,6 +74,8 @@ export interface EventHandlerDeps {
   attachments?: AttachmentStore;
   /** Human handoff (src/handoff/): /human, and silence while a person handles the chat. */
   handoff?: HandoffPort;
+  /** Seconds from a message received to its reply accepted by the channel (/metrics). */
+  replied?: (seconds: number) => void;
 }
 
 export class EventHandler {
@@ -244,7 +246,7 @@ export class EventHandler {
       ledger: ledger.take(),
     });
     const rated = rateable && conn.feedback && conn.adapter.capabilities.buttons ? { ...prepared, message: { ...prepared.message, buttons: feedbackButtons(prepared.id) } } : prepared;
-    await this.deliver(conn, eventId, voice ? { ...rated, message: { ...rated.message, voice } } : rated, status);
+    await this.deliver(conn, eventId, voice ? { ...rated, message: { ...rated.message, voice } } : rated, status, message.receivedAt);
   }
 
   private async recordedReply(tx: Tx, eventId: string, message: InboundMessage): Promise<Prepared | null> {
@@ -269,10 +271,17 @@ export class EventHandler {
     const draft = { channelId: conn.channelId, key: { inboundEventId: eventId, seq: 0 }, message: { chatKey: message.chatKey, replyTo: message.replyTo, text } };
     const noted = note ? auditInsert([note]) : null;
     const [prepared] = await this.deps.db.withTenant(conn.tenantId, (tx) => prepareMany(tx, conn.tenantId, [draft], noted ? [["note_in", noted]] : []));
-    return this.deliver(conn, eventId, prepared!, status);
+    return this.deliver(conn, eventId, prepared!, status, message.receivedAt);
   }
 
-  private deliver(conn: Connection, eventId: string, prepared: Prepared, status: FinalStatus): Promise<SendOutcome> {
+  private async deliver(conn: Connection, eventId: string, prepared: Prepared, status: FinalStatus, receivedAt?: string): Promise<SendOutcome> {
+    const outcome = await this.send(conn, eventId, prepared, status);
+    const since = receivedAt ? Date.parse(receivedAt) : Number.NaN;
+    if (outcome.status === "sent" && Number.isFinite(since)) this.deps.replied?.(Math.max(0, Date.now() - since) / 1000);
+    return outcome;
+  }
+
+  private send(conn: Connection, eventId: string, prepared: Prepared, status: FinalStatus): Promise<SendOutcome> {
     return this.deps.outbox.deliver(conn.tenantId, prepared, conn.adapter, (outcome) => ({
       audit: {
         tenantId: conn.tenantId,

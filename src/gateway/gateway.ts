@@ -69,6 +69,12 @@ export interface GatewayOptions {
   observeLlm?: (o: LinkOutcome) => void;
   /** Every failed send attempt; `final` when the reply is given up (/metrics). */
   sendFailed?: (final: boolean) => void;
+  /** Inbound events arriving, finishing, and answered (/metrics, src/metrics/events.ts). */
+  events?: {
+    arrived(kind: string, outcome: "new" | "held" | "duplicate"): void;
+    finished(status: string): void;
+    replied(seconds: number): void;
+  };
   /** Replaces the tool registry entirely (tests of the bare pipeline). */
   tools?: Tools;
   /** Memory and knowledge around each turn (app/semantic.ts). */
@@ -111,8 +117,8 @@ export async function createGateway(opts: GatewayOptions) {
   const pool = new LlmPool(await loadProviders(db, opts.secrets), { fetch: opts.outbound.fetch, edited, observe: opts.observeLlm, gate: gateOf });
   let unlisten = async () => {};
   const gate = await createGate(config.limits, config.redis.url, log);
-  const inbox = new Inbox(db, { owner: instanceId(opts.dataDir), leaseMs: config.database.inbox_lease_ms });
-  const outbox = new Outbox(db, { log: log.child({ part: "outbox" }), failed: opts.sendFailed });
+  const inbox = new Inbox(db, { owner: instanceId(opts.dataDir), leaseMs: config.database.inbox_lease_ms, finished: opts.events?.finished });
+  const outbox = new Outbox(db, { log: log.child({ part: "outbox" }), failed: opts.sendFailed, finished: opts.events?.finished });
   const connection = (id: string) => connections.get(id);
   // Skills load (and report problems) at start; the registry itself is built on the first turn.
   const skills = opts.tools ? null : new SkillCatalog({ dataDir: opts.dataDir, log: log.child({ part: "skills" }) });
@@ -132,9 +138,10 @@ export async function createGateway(opts: GatewayOptions) {
     transcribe: transcriber(pool, config.media.transcription, log),
     speak: speaker(pool, config.media.speech, log),
     attachments: opts.attachments,
+    replied: opts.events?.replied,
   });
   const connections = new Connections(db, opts.secrets, opts.adapters ?? ADAPTERS, log, opts.outbound.fetch, config.server.public_url, opts.onPollerLease);
-  const pipeline = new Pipeline({ inbox, handler, log, connection: (id) => connections.get(id) });
+  const pipeline = new Pipeline({ inbox, handler, log, connection: (id) => connections.get(id), arrived: opts.events?.arrived });
 
   return {
     pool,

@@ -55,11 +55,14 @@ export interface InboxOptions {
   /** This process's identity in claims. */
   owner: string;
   leaseMs?: number;
+  /** Told of an event finished through `finish`, with its final status (/metrics). */
+  finished?: (status: FinalStatus) => void;
 }
 
 export class Inbox {
   readonly owner: string;
   readonly leaseMs: number;
+  private readonly finished?: (status: FinalStatus) => void;
 
   constructor(
     private readonly db: Database,
@@ -67,6 +70,7 @@ export class Inbox {
   ) {
     this.owner = opts.owner;
     this.leaseMs = opts.leaseMs ?? 120_000;
+    this.finished = opts.finished;
   }
 
   /**
@@ -137,6 +141,8 @@ export class Inbox {
       .update(inboundEvents)
       .set({ status, error: error ?? null, processedAt: sql`now()`, leaseUntil: null })
       .where(eq(inboundEvents.id, id));
+    // Counted once written: the rare transaction that fails after this line still counts (a metric, not a ledger).
+    this.finished?.(status);
   }
 
   /**

@@ -37,6 +37,8 @@ export interface OutboxOptions {
   log?: Logger;
   /** Told of every failed send attempt; `final` when the reply is given up (/metrics). */
   failed?: (final: boolean) => void;
+  /** Told once a settlement that finishes an inbound event committed, with its final status (/metrics). */
+  finished?: (status: string) => void;
 }
 
 export interface Prepared {
@@ -87,6 +89,7 @@ export class Outbox {
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly log?: Logger;
   private readonly failed?: (final: boolean) => void;
+  private readonly finished?: (status: string) => void;
 
   constructor(
     private readonly db: Database,
@@ -98,6 +101,7 @@ export class Outbox {
     this.sleep = opts.sleep ?? Bun.sleep;
     this.log = opts.log;
     this.failed = opts.failed;
+    this.finished = opts.finished;
   }
 
   /** Records and delivers in one go (command answers, refusals, tests). */
@@ -179,7 +183,8 @@ export class Outbox {
     return outcome;
   }
 
-  private mark(tenantId: string, mark: Mark): Promise<void> {
-    return this.db.batched(tenantId, MARK, mark);
+  private async mark(tenantId: string, mark: Mark): Promise<void> {
+    await this.db.batched(tenantId, MARK, mark);
+    if (mark.settlement?.finish) this.finished?.(mark.settlement.finish.status);
   }
 }

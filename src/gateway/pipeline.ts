@@ -27,6 +27,8 @@ export interface Connection {
   feedback?: boolean;
   /** The channel's `voice_replies` setting is on: a voice note is answered with one (media/speak.ts). */
   voiceReplies?: boolean;
+  /** The channel's kind (slack, telegram…), for /metrics. */
+  kind?: string;
 }
 
 export interface PipelineDeps {
@@ -35,6 +37,8 @@ export interface PipelineDeps {
   log: Logger;
   /** Finds the live connection of a recorded event (recovery). */
   connection(channelId: string): Connection | undefined;
+  /** Told of every arrival once durable: run now (`new`), held behind its chat, or a redelivery (/metrics). */
+  arrived?(kind: string, outcome: "new" | "held" | "duplicate"): void;
 }
 
 export class Pipeline {
@@ -61,6 +65,7 @@ export class Pipeline {
         summary: message.text.slice(0, 200),
         data: { event: message.eventKey, chat: message.chatKey, command: message.command ?? null, attachments: message.attachments.length },
       });
+      this.deps.arrived?.(conn.kind ?? "other", duplicate ? "duplicate" : held ? "held" : "new");
       if (duplicate) {
         this.deps.log.info({ channel: conn.channelId, event: message.eventKey }, "duplicate delivery acknowledged, not reprocessed");
         return;

@@ -16,6 +16,8 @@ export function llmObserver(metrics: Metrics, prices: PriceTable): (o: LinkOutco
     const [provider, model] = pair === "other" ? ["other", "other"] : [o.provider, o.model];
     metrics.llmCalls.inc({ provider, model, outcome: o.outcome });
     if (o.outcome === "refused") return;
+    // An attempt is a request that reached (or tried to reach) the provider; a refusal never left.
+    metrics.llmAttempts.inc({ provider, ok: String(o.outcome === "ok") });
     metrics.llmCallSeconds.observe({ provider, model, outcome: o.outcome === "ok" ? "ok" : "error" }, o.latencyMs / 1000);
     if (!o.usage) return;
     metrics.llmTokens.inc({ provider, model, direction: "input" }, o.usage.promptTokens);
