@@ -268,9 +268,9 @@ export const pagesDe: { readonly [K in keyof typeof pagesEn]: string } = {
   "inboxCanned.shownInTheMenuUnder": "Erscheint im Menü unter dem Antwortfeld, z. B. „Dauer der Erstattung“.",
   "inboxCanned.text": "Text",
 
-  "inboxDestination.whenAConversationIsHanded": "Wird ein Gespräch an einen Menschen übergeben, geht eine Benachrichtigung in diesen Chat: mit dem Grund, den letzten Nachrichten, einem Link zum Posteingang und einer Schaltfläche",
+  "inboxDestination.whenAConversationIsHanded": "Wird ein Gespräch an einen Menschen übergeben, geht eine Benachrichtigung in diesen Chat: mit dem Grund, den letzten Nachrichten, einem Link zum Posteingang und der Schaltfläche",
   "inboxDestination.takeIt": "Übernehmen",
-  "inboxDestination.buttonWhoeverTakesItAnswers": ". Wer übernimmt, antwortet dem Nutzer, indem er auf die Benachrichtigung antwortet (in ihrem Slack-Thread oder mit „Antworten“ in Telegram).",
+  "inboxDestination.buttonWhoeverTakesItAnswers": "– wer übernimmt, antwortet dem Nutzer, indem er auf die Benachrichtigung antwortet (in ihrem Slack-Thread oder mit „Antworten“ in Telegram).",
   "inboxDestination.connectASlackOrTelegram": "Verbinden Sie zuerst einen Slack- oder Telegram-Kanal (",
   "inboxDestination.escalationDestination": "Ziel für Eskalationen",
   "inboxDestination.chatId": "Chat-ID",
@@ -330,7 +330,7 @@ export const pagesDe: { readonly [K in keyof typeof pagesEn]: string } = {
 
   "knowledge.documentsHereAreSplitInto": "Dokumente werden hier in Passagen zerlegt und eingebettet; die KI-Mitarbeiter finden sie mit kb_search und zitieren sie. Öffnen Sie ein Dokument, um seinen Text und seine Abschnitte zu sehen;",
   "knowledge.testRetrieval": "testen Sie den Abruf",
-  "knowledge.toSeeWhatAQuestion": ", um zu sehen, was eine Frage findet.",
+  "knowledge.toSeeWhatAQuestion": "– so sehen Sie, was eine Frage findet.",
   "knowledge.whatEachAiEmployeeMay": "Was jeder KI-Mitarbeiter lesen darf",
 
   "mcp.checkedTheToolOnlyReads": "Angehakt: Das Werkzeug liest nur (es braucht nie eine Freigabe wie ein schreibendes)",
