@@ -65,18 +65,20 @@ interface Finding {
   violations: string[];
 }
 
-async function check(page: Page, path: string, view: { lang: "en" | "de"; scheme: "light" | "dark"; width: number }): Promise<Finding> {
+/** `axe: false`: only the page's width is checked (German at 360 px: its longer words, not new markup). */
+async function check(page: Page, path: string, view: { lang: "en" | "de"; scheme: "light" | "dark"; width: number; axe?: boolean }): Promise<Finding> {
   await page.setViewportSize({ width: view.width, height: view.width === 360 ? 800 : 900 });
   await page.emulateMedia({ colorScheme: view.scheme });
   await page.setExtraHTTPHeaders({ "accept-language": view.lang });
   const res = await page.goto(`${base}${path}`);
   expect({ path, status: res?.status() }).toEqual({ path, status: 200 });
-  await page.evaluate(AXE);
-  const result = (await page.evaluate(`axe.run(document, { resultTypes: ["violations"] })`)) as {
-    violations: { id: string; impact: string | null; nodes: { target: string[] }[] }[];
-  };
   const name = `${slug(path)}-${view.lang}-${view.scheme}-${view.width}`;
-  await page.screenshot({ path: join(ARTIFACTS, `a11y-${name}.png`), fullPage: true });
+  let result: { violations: { id: string; impact: string | null; nodes: { target: string[] }[] }[] } = { violations: [] };
+  if (view.axe !== false) {
+    await page.evaluate(AXE);
+    result = (await page.evaluate(`axe.run(document, { resultTypes: ["violations"] })`)) as typeof result;
+    await page.screenshot({ path: join(ARTIFACTS, `a11y-${name}.png`), fullPage: true });
+  }
   const overflow = (await page.evaluate("document.documentElement.scrollWidth - window.innerWidth")) as number;
   const text = (await page.evaluate("document.body.innerText")) as string;
   const rawKeys = [...text.matchAll(/\b[a-z][a-zA-Z]*\.[a-zA-Z_.]+\b/g)].map((m) => m[0]).filter((w) => KEYS.has(w));
@@ -113,7 +115,7 @@ test("every console page: no serious or critical axe violation and no sideways s
       { lang: "en", scheme: "light", width: 1280 },
       { lang: "en", scheme: "light", width: 360 },
       { lang: "de", scheme: "dark", width: 1280 },
-      { lang: "de", scheme: "dark", width: 360 },
+      { lang: "de", scheme: "dark", width: 360, axe: false },
     ] as const)
       found.push(await check(page, path, view));
   }
@@ -121,4 +123,4 @@ test("every console page: no serious or critical axe violation and no sideways s
   expect(bad).toEqual([]);
   expect(b.problems).toEqual([]);
   expect(found.length).toBeGreaterThan(60);
-}, 600_000);
+}, 900_000);

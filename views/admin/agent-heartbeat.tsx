@@ -31,7 +31,7 @@ export function HeartbeatFields(p: { values: Record<string, string>; errors?: Fi
 function delivery(r: HeartbeatRun): string {
   if (r.decision !== "notify") return "";
   if (r.deliveredAt) return "sent";
-  return r.deliveryError ? `not sent: ${r.deliveryError}` : "sending";
+  return r.deliveryError ? `${t("agentHeartbeat.notSent")} ${r.deliveryError}` : t("agentHeartbeat.sending");
 }
 
 export function HeartbeatRuns({ h }: { h: HeartbeatSummary }): JSX.Element {

@@ -93,7 +93,7 @@ export function PreviewResult(p: { history: PreviewExchange[]; runs: PreviewRunV
               </dl>
               {r.tools.length ? (
                 <details>
-                  <summary>{`Tools used (${r.tools.length})`}</summary>
+                  <summary>{t("agentPreview.toolsUsed", { n: r.tools.length })}</summary>
                   {r.tools.map((t) => (<><p safe>{t.name}</p><pre safe>{t.result}</pre></>))}
                 </details>
               ) : ""}

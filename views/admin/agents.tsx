@@ -168,7 +168,7 @@ export function AgentFormView(p: AgentFormProps): JSX.Element {
                   {c.kind === "slack" || c.kind === "telegram" ? (
                     <a href={`/admin/channels/${c.id}${q}`} safe>{`${c.name} (${c.kind})`}</a>
                   ) : c.kind === "widget" ? (
-                    <a href={`/admin/agents/${a.id}/widget${q}`} safe>{`${c.name} (website widget)`}</a>
+                    <a href={`/admin/agents/${a.id}/widget${q}`} safe>{`${c.name} ${tr("agents.websiteWidgetMark")}`}</a>
                   ) : (
                     <span safe>{`${c.name} (${c.kind})`}</span>
                   )}

@@ -53,7 +53,7 @@ export function ApiKeysView(p: ApiKeysProps): JSX.Element {
       <Flash message={p.flash} />
       {p.created && (
         <div class="flash" role="status">
-          <p safe>{`Key "${p.created.name}" created. Copy it now: it is shown only once.`}</p>
+          <p>{tr("apiKeys.createdOnce", { name: p.created.name })}</p>
           <p class="secret-once" safe>{p.created.key}</p>
           <p>{tr("apiKeys.tryIt")}</p>
           <pre class="copy" tabindex="0"><code safe>{curlExample(p.base, p.created.key, `${p.tenantSlug}/${p.created.agentSlug}`)}</code></pre>
@@ -74,7 +74,7 @@ export function ApiKeysView(p: ApiKeysProps): JSX.Element {
                     <tr id={`key-${k.id}`}>
                       <td safe>{k.name}</td>
                       <td><code safe>{`${k.prefix}…`}</code></td>
-                      <td safe>{k.agentId ? `AI employee: ${agent.get(k.agentId) ?? "(deleted)"}` : "whole tenant"}</td>
+                      <td safe>{k.agentId ? `${tr("apiKeys.aiEmployee")} ${agent.get(k.agentId) ?? tr("apiKeys.deleted")}` : tr("apiKeys.wholeTenant")}</td>
                       <td>{when(k.createdAt)}</td>
                       <td>{k.lastUsedAt ? when(k.lastUsedAt) : "never"}</td>
                       <td>{k.revokedAt ? <span class="muted">{tr("apiKeys.revoked")}</span> : <PostButton action={`/admin/api-keys/${k.id}/revoke?tenant=${t}`} csrf={p.csrf} label={tr("common.revoke")} class="danger" />}</td>

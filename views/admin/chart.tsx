@@ -3,6 +3,8 @@
  * A small server-rendered SVG bar chart: one bar per x value, a y axis with a few ticks, axis labels,
  * and <title>/<desc> for screen readers (role="img" + aria-labelledby). No script, no library.
  */
+import { t } from "../../src/i18n/i18n.ts";
+
 export interface BarChartProps {
   title: string;
   xLabel: string;
@@ -33,7 +35,8 @@ export function BarChart(p: BarChartProps): JSX.Element {
   const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => f * top);
   // Label at most ~8 x positions so they stay legible at 360 px.
   const every = Math.max(1, Math.ceil(p.points.length / 8));
-  const summary = p.points.length ? `${p.points.length} values from ${p.points[0]!.x} to ${p.points.at(-1)!.x}; highest ${fmt(max)}.` : "No data.";
+  // Values are dates and formatted numbers: nothing t() escapes, so `safe` below does not escape twice.
+  const summary = p.points.length ? t("chart.summary", { n: p.points.length, from: p.points[0]!.x, to: p.points.at(-1)!.x, max: fmt(max) }) : t("chart.noData");
   return (
     <svg class="chart" viewBox={`0 0 ${W} ${H}`} role="img" aria-labelledby={`${id}-title ${id}-desc`} xmlns="http://www.w3.org/2000/svg">
       <title id={`${id}-title`} safe>{p.title}</title>

@@ -43,7 +43,7 @@ export function EscalationsSection(props: { e: EscalationFigures; tenantId: stri
       <h2>{t("escalations.escalations")}</h2>
       <p class="muted">
         {t("escalations.last")}{" "}{int(e.days)} days:{" "}
-        {PERIODS.map((d) => (d === e.days ? <strong>{int(d)} days </strong> : <a href={`/admin?tenant=${encodeURIComponent(props.tenantId)}&days=${d}#escalations`}>{int(d)} days </a>))}
+        {PERIODS.map((d) => (d === e.days ? <strong>{t("escalations.days", { n: int(d) })} </strong> : <a href={`/admin?tenant=${encodeURIComponent(props.tenantId)}&days=${d}#escalations`}>{t("escalations.days", { n: int(d) })} </a>))}
       </p>
       {e.agents.length === 0 ? (
         <p class="muted">{t("escalations.noConversationInThisPeriod")}</p>

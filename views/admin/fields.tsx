@@ -6,6 +6,7 @@
  */
 import type { Children } from "@kitajs/html";
 import type { FieldErrors } from "./form.tsx";
+import { t } from "../../src/i18n/i18n.ts";
 
 interface Common {
   name: string;
@@ -77,6 +78,6 @@ export function Choice(p: Common & { options: { value: string; label: string }[]
 
 /** A secret input: never pre-filled; says what is stored (masked) and that empty keeps it. */
 export function Secret(p: Common & { stored?: string }): JSX.Element {
-  const hint = p.stored ? `Stored: ${p.stored}. Leave empty to keep it.` : p.hint;
+  const hint = p.stored ? `${t("fields.stored")} ${p.stored}. ${t("fields.keepIt")}` : p.hint;
   return <Text {...p} type="password" values={{}} autocomplete="off" hint={hint} />;
 }

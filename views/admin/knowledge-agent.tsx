@@ -23,7 +23,7 @@ export function KnowledgeAgentView(p: KnowledgeAgentProps): JSX.Element {
   const chosen = new Set(p.selected ?? []);
   return (
     <section>
-      <PageHead title={`Knowledge of ${p.agent.name}`} />
+      <PageHead title={`${tr("knowledgeAgent.knowledgeOf")} ${p.agent.name}`} />
       <p><a href={`/admin/knowledge?tenant=${t}`}>{tr("knowledgeAgent.knowledge")}</a> · <a href={`/admin/knowledge/search?tenant=${t}`}>{tr("knowledgeAgent.retrievalTest")}</a></p>
       {p.errors?._form ? <p class="error" role="alert" safe>{p.errors._form}</p> : ""}
       <form method="post" action={`/admin/knowledge/agents/${p.agent.id}?tenant=${t}`}>

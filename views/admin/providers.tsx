@@ -30,7 +30,7 @@ function Rows(props: { rows: ProviderRow[]; scope: "platform" | "tenant"; tenant
               <td>{r.kind === "openai" ? tr("providers.openaiCompatible") : "Ollama"}</td>
               <td safe>{r.baseUrl}</td>
               <td>
-                <button type="button" class="secondary" hx-post={`/admin/providers/${r.id}/test${q}`} hx-target={`#test-${props.scope}-${r.id}`} aria-label={`Test ${r.id}`}>{tr("mcp.test")}</button>
+                <button type="button" class="secondary" hx-post={`/admin/providers/${r.id}/test${q}`} hx-target={`#test-${props.scope}-${r.id}`} aria-label={`${tr("mcp.test")} ${r.id}`}>{tr("mcp.test")}</button>
                 <span id={`test-${props.scope}-${r.id}`} aria-live="polite"></span>
               </td>
             </tr>

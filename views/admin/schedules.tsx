@@ -49,7 +49,7 @@ export function SchedulesView(p: { scope: Scope; csrf: string; schedules: Schedu
                     <tr>
                       <td>#{num.get(r.scheduleId) ?? "?"}</td>
                       <td>{when(r.dueAt)}</td>
-                      <td safe>{r.status === "late" ? `late by ${Math.round((r.lateMs ?? 0) / 1000)} s` : r.status === "skipped" ? `skipped: ${r.reason ?? ""}` : "fired"}</td>
+                      <td safe>{r.status === "late" ? tr("schedules.lateBy", { s: Math.round((r.lateMs ?? 0) / 1000) }) : r.status === "skipped" ? `${tr("schedules.skipped")} ${r.reason ?? ""}` : tr("schedules.fired")}</td>
                       <td>{r.taskId ? <a href={`/admin/tasks/${r.taskId}?tenant=${t}`}>{tr("schedules.task2")}</a> : "—"}</td>
                     </tr>
                   ))}

@@ -40,7 +40,7 @@ export function TriggersView(p: TriggersProps): JSX.Element {
       <Flash message={p.flash} />
       {p.created && (
         <div class="flash" role="status">
-          <p safe>{`Trigger "${p.created.name}" created. Give the sender this URL and secret. Copy the secret now: it is shown only once.`}</p>
+          <p>{tr("triggers.createdOnce", { name: p.created.name })}</p>
           <p><code safe>{p.created.url}</code></p>
           {p.created.secret ? <p class="secret-once" safe>{p.created.secret}</p> : ""}
         </div>

@@ -21,13 +21,13 @@ function Cells(props: { t: UsageTotals }): JSX.Element {
   );
 }
 
-const HEAD = ["Calls", "Failed", "Prompt tokens", "Completion tokens", "Cost"];
+const HEAD = ["usage.calls", "usage.failed", "usage.promptTokens", "usage.completionTokens", "agentHeartbeat.cost"] as const;
 
 function Table(props: { first: string; rows: { label: string; t: UsageTotals }[] }): JSX.Element {
   return (
     <div class="table-wrap">
       <table>
-        <thead><tr><th scope="col" safe>{props.first}</th>{HEAD.map((h) => <th scope="col">{h}</th>)}</tr></thead>
+        <thead><tr><th scope="col" safe>{props.first}</th>{HEAD.map((h) => <th scope="col">{t(h)}</th>)}</tr></thead>
         <tbody>{props.rows.map((r) => <tr><th scope="row" safe>{r.label}</th><Cells t={r.t} /></tr>)}</tbody>
       </table>
     </div>
@@ -81,15 +81,15 @@ export function UsageView(p: { scope: Scope; range: UsageRange; report: UsageRep
           ) : (
             <>
               <h2>{t("usage.costPerDay")}</h2>
-              <BarChart id="cost-chart" title={`Cost per day, ${p.range.from} to ${p.range.to}`} xLabel="Day (UTC)" yLabel="USD" points={p.days.map((d) => ({ x: d.day, y: d.costUsd }))} format={(y) => `$${y < 1 ? y.toFixed(3) : y.toFixed(2)}`} />
+              <BarChart id="cost-chart" title={`${t("usage.costPerDay")}, ${p.range.from} – ${p.range.to}`} xLabel={t("usage.dayUtc")} yLabel="USD" points={p.days.map((d) => ({ x: d.day, y: d.costUsd }))} format={(y) => `$${y < 1 ? y.toFixed(3) : y.toFixed(2)}`} />
               <h2>{t("usage.callsPerDay")}</h2>
-              <BarChart id="calls-chart" title={`LLM calls per day, ${p.range.from} to ${p.range.to}`} xLabel="Day (UTC)" yLabel="Calls" points={p.days.map((d) => ({ x: d.day, y: d.calls }))} integer />
+              <BarChart id="calls-chart" title={`${t("usage.callsPerDay")}, ${p.range.from} – ${p.range.to}`} xLabel={t("usage.dayUtc")} yLabel={t("usage.calls")} points={p.days.map((d) => ({ x: d.day, y: d.calls }))} integer />
               <h2>{t("usage.perAiEmployee")}</h2>
-              <Table first="AI employee" rows={p.report.byAgent.map((r) => ({ label: r.agentName, t: r }))} />
+              <Table first={t("dashboard.aiEmployee")} rows={p.report.byAgent.map((r) => ({ label: r.agentName, t: r }))} />
               <h2>{t("usage.perModel")}</h2>
-              <Table first="Model" rows={p.report.byModel.map((r) => ({ label: r.model, t: r }))} />
+              <Table first={t("usage.model")} rows={p.report.byModel.map((r) => ({ label: r.model, t: r }))} />
               <h2>{t("usage.perDay")}</h2>
-              <Table first="Day" rows={p.report.byDay.map((r) => ({ label: r.day, t: r }))} />
+              <Table first={t("usage.day")} rows={p.report.byDay.map((r) => ({ label: r.day, t: r }))} />
             </>
           )}
           <HeartbeatShare rows={p.report.heartbeat} />

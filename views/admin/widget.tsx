@@ -28,7 +28,7 @@ export function WidgetView(p: WidgetProps): JSX.Element {
   const q = `?tenant=${p.tenantId}`;
   return (
     <section>
-      <PageHead title={`Website widget: ${p.agent.name}`} />
+      <PageHead title={`${t("widget.websiteWidgetOf")} ${p.agent.name}`} />
       <p class="muted">
         {t("widget.aChatBubbleOnYour")}
         <code>/human</code>{" "}{t("widget.andHandoffBudgetsAuditIt")}
