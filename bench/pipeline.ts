@@ -15,6 +15,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { signSlack } from "../src/channels/slack/verify.ts";
+import { securityConfig } from "../test/support/outbound.ts";
 import { fail, freePort, memMB, percentile, printJsonLast, spawnReady, tempDir, withTimeout } from "./lib.ts";
 
 if (process.argv.includes("--scenario")) {
@@ -169,6 +170,8 @@ writeFileSync(
   JSON.stringify({
     data_dir: join(dir, "data"),
     server: { host: "127.0.0.1", port },
+    // The emulators listen on loopback, which the SSRF guard refuses unless allowed.
+    security: securityConfig,
     log: { level: "info" },
     llm: { providers: [{ id: "mock", kind: "openai", base_url: peers.llmUrl, max_concurrency: 256 }] },
     limits: { tenant: { capacity: 1_000_000_000, refill_per_sec: 1e9 }, connection: { capacity: 1_000_000_000, refill_per_sec: 1e9 }, user: { capacity: 1_000_000_000, refill_per_sec: 1e9 } },
