@@ -15,6 +15,7 @@ import { requireAdmin } from "../auth/principal.ts";
 import { flashMessage, withFlash } from "../flash.ts";
 import type { AdminContext, ConsoleDeps, Handler } from "../lazy.ts";
 import { formText } from "../request.ts";
+import { t } from "../../i18n/i18n.ts";
 import { ownerOf, tenantScope } from "./inbox.tsx";
 
 const STEP_FIELDS = ["channel_id", "chat", "timeout_minutes"] as const;
@@ -40,7 +41,7 @@ async function page(deps: ConsoleDeps, ctx: AdminContext, sent: Record<string, s
   requireAdmin(p, tenantId);
   const values = { ...(await stored(db, tenantId)), ...sent };
   const view = <DestinationView scope={scope} csrf={ctx.csrfToken} channels={await destinationChannels(db, tenantId)} steps={CHAIN_MAX} values={values} errors={errors} flash={flashMessage(ctx.query.flash)} />;
-  return render(ctx, view, "Escalation destination", status);
+  return render(ctx, view, t("inboxDestination.escalationDestination"), status);
 }
 
 /** GET /admin/inbox/settings */
