@@ -5,28 +5,14 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
 import { eq, sql } from "drizzle-orm";
-import type { ChannelAdapter, InboundMessage, InboundSink, OutboundText } from "../channels/types.ts";
+import type { InboundMessage } from "../channels/types.ts";
 import { auditLog, inboundEvents, llmCalls, messages } from "../db/schema/index.ts";
 import { eventually, startTestApp, type TestApp } from "../../test/support/app.ts";
 import { DB_KINDS, REDIS_URL } from "../../test/support/db.ts";
 import { type LlmMock, startLlmMock } from "../../test/support/llm.ts";
+import { RecordingChannel } from "../../test/support/recording-channel.ts";
 import { EXTRACT_SYSTEM } from "../memory/extract.ts";
 import type { AdapterFactory } from "./connections.ts";
-
-class RecordingChannel implements ChannelAdapter {
-  readonly capabilities = { threads: true, buttons: false, files: false, edits: false, typing: false, maxMessageLength: 4096 };
-  sink: InboundSink | null = null;
-  sent: OutboundText[] = [];
-  async start(sink: InboundSink) {
-    this.sink = sink;
-  }
-  async stop() {}
-  async send(m: OutboundText) {
-    this.sent.push(m);
-    return { externalId: String(this.sent.length) };
-  }
-  async typing() {}
-}
 
 let seq = 0;
 const inbound = (text: string, o: Partial<InboundMessage> = {}): InboundMessage => ({

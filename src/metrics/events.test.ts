@@ -5,37 +5,10 @@
  * and each model request one llm_attempts_total, failed ones with ok="false".
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import type { ChannelAdapter, InboundMessage, InboundSink, OutboundText } from "../channels/types.ts";
 import { startTestApp, type TestApp } from "../../test/support/app.ts";
 import { DB_KINDS } from "../../test/support/db.ts";
 import { type LlmMock, startLlmMock } from "../../test/support/llm.ts";
-
-class RecordingChannel implements ChannelAdapter {
-  readonly capabilities = { threads: true, buttons: false, files: false, edits: false, typing: false, maxMessageLength: 4096 };
-  sink: InboundSink | null = null;
-  sent: OutboundText[] = [];
-  async start(sink: InboundSink) {
-    this.sink = sink;
-  }
-  async stop() {}
-  async send(m: OutboundText) {
-    this.sent.push(m);
-    return { externalId: String(this.sent.length) };
-  }
-  async typing() {}
-}
-
-let seq = 0;
-const inbound = (text: string, chatKey: string): InboundMessage => ({
-  eventKey: `ev-${++seq}`,
-  chatKey,
-  replyTo: String(seq),
-  sender: { id: `u-${chatKey}`, name: "Ursula" },
-  text,
-  attachments: [],
-  receivedAt: new Date().toISOString(),
-  raw: {},
-});
+import { inbound, RecordingChannel } from "../../test/support/recording-channel.ts";
 
 describe.each(DB_KINDS)("inbound event metrics on %s Postgres", (kind) => {
   let llm: LlmMock;
