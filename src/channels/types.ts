@@ -126,6 +126,4 @@ export interface ChannelAdapter {
   download?(attachment: Attachment, maxBytes: number, signal?: AbortSignal): Promise<{ bytes: Uint8Array; mime?: string }>;
   /** Replaces a sent message's text and removes its buttons (capabilities.edits). */
   edit?(chatKey: string, externalId: string, text: string): Promise<void>;
-  /** Fetches an attachment's bytes through the channel's API, refusing more than maxBytes. */
-  download?(attachment: Attachment, maxBytes: number, signal?: AbortSignal): Promise<{ bytes: Uint8Array; mime?: string }>;
 }
