@@ -8,8 +8,8 @@ export function client(base: string) {
     if (csrf) headers.set("x-csrf-token", csrf);
     const res = await fetch(base + path, { ...init, headers, redirect: "manual" });
     for (const c of res.headers.getSetCookie()) {
-      const [k, v] = c.split(";")[0]!.split("=") as [string, string];
-      jar.set(k, v);
+      const pair = c.split(";")[0]!; // a value may hold "=" (base64)
+      jar.set(pair.slice(0, pair.indexOf("=")), pair.slice(pair.indexOf("=") + 1));
     }
     const text = await res.text();
     const m = /name="_csrf" value="([^"]+)"/.exec(text);

@@ -12,25 +12,13 @@ import { eq } from "drizzle-orm";
 import { type Browser, type ConsoleFixture, consoleFixture, SEEDED_SECRETS } from "../../../test/support/admin.ts";
 import { eventually } from "../../../test/support/app.ts";
 import { DB_KINDS } from "../../../test/support/db.ts";
+import { formValues as valuesOf } from "../../../test/support/form-values.ts";
 import { type LlmMock, startLlmMock } from "../../../test/support/llm.ts";
 import { agents } from "../../db/schema/index.ts";
 import { bundledTemplates } from "../../templates/catalog.ts";
 
-const decode = (s: string) => s.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&#x27;|&#39;/g, "'").replace(/&amp;/g, "&");
-
-/** The agent form's fields as a browser would post them (inputs, textareas, selected options). */
-function formValues(html: string): Record<string, string> {
-  const form = html.slice(html.indexOf('<form method="post" action="/admin/agents?'));
-  const body = form.slice(0, form.indexOf("</form>"));
-  const out: Record<string, string> = {};
-  for (const m of body.matchAll(/<input\b([^>]*)>/g)) {
-    const name = /\bname="([^"]*)"/.exec(m[1]!)?.[1];
-    if (name && name !== "_csrf") out[name] = decode(/\bvalue="([^"]*)"/.exec(m[1]!)?.[1] ?? "");
-  }
-  for (const m of body.matchAll(/<textarea\b[^>]*\bname="([^"]*)"[^>]*>([\s\S]*?)<\/textarea>/g)) out[m[1]!] = decode(m[2]!);
-  for (const m of body.matchAll(/<select\b[^>]*\bname="([^"]*)"[^>]*>([\s\S]*?)<\/select>/g)) out[m[1]!] = decode(/<option value="([^"]*)" selected/.exec(m[2]!)?.[1] ?? "");
-  return out;
-}
+/** The new-agent form's fields as a browser would post them. */
+const formValues = (html: string) => valuesOf(html, "/admin/agents?");
 
 describe.each(DB_KINDS)("hire from template on %s Postgres", (kind) => {
   let f: ConsoleFixture;
