@@ -189,7 +189,7 @@ describe.each(DB_KINDS)("handoff escalation chain and business hours on %s Postg
     llm.on({ lastUser: "einen Menschen", toolResult: "outside its business hours" }, { text: `Eine Person antwortet Ihnen ab ${GERMAN_DAYS[openIdx]} um 9 Uhr.` });
     await tg.userSends(7403, "Ich möchte einen Menschen sprechen", { token: bot(1) });
     await eventually(() => tg.botReplies(7403, bot(1)).find((r) => r.visible.startsWith("Eine Person antwortet Ihnen ab")), 20_000, "the model relays the wait");
-    const toolResult = JSON.stringify(llm.journal().filter((r) => r.lastUser?.includes("einen Menschen")).at(-1));
+    const toolResult = JSON.stringify(llm.journal().filter((r) => r.lastUser?.includes("einen Menschen") && r.messages.some((m) => m.role === "tool")).at(-1));
     expect(toolResult).toContain(`a person will answer from ${EN_DAYS[openIdx]} 09:00 (UTC time)`);
     await t.app.jobs.settled(HANDOFF_QUEUE, 30_000);
     expect(tg.botReplies(7403, bot(1)).filter((r) => r.visible.startsWith("Wir sind gerade"))).toHaveLength(0);

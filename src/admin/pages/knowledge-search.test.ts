@@ -166,7 +166,7 @@ describe.each(DB_KINDS)("retrieval test and document pages on %s Postgres", (kin
     expect(saved.status).toBe(303);
     // Another tenant's document id is dropped: only acme's parking document is in the scope.
     expect((await agentKnowledgeScope(f.app().db, f.acme, ada))?.documentIds).toEqual([parking]);
-    expect(await (await s.tenantAdmin.fetch("/admin/knowledge")).text()).toContain("Ada</a>: 1 document(s)");
+    expect(await (await s.tenantAdmin.fetch("/admin/knowledge")).text()).toContain("Ada</a>: 1 document</li>");
 
     const scoped = await kbSearch(Q);
     expect(scoped).not.toContain("27 days");

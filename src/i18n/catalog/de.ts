@@ -26,6 +26,8 @@ export const de: Catalog = {
   "nav.tasks": "Aufgaben",
   "nav.schedules": "Zeitpläne",
   "nav.triggers": "Auslöser",
+  "nav.skills": "Skills",
+  "nav.mcp": "MCP-Server",
   "nav.users": "Benutzer",
   "nav.people": "Personen",
   "nav.api_keys": "API-Schlüssel",

@@ -29,6 +29,8 @@ export const en = {
   "nav.tasks": "Tasks",
   "nav.schedules": "Schedules",
   "nav.triggers": "Triggers",
+  "nav.skills": "Skills",
+  "nav.mcp": "MCP servers",
   "nav.users": "Users",
   "nav.people": "People",
   "nav.api_keys": "API keys",
