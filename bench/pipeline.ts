@@ -12,10 +12,11 @@
  * `--scenario conversation` runs the conversation scenario instead (pipeline-conversation.ts): the
  * same few chats with histories, through Telegram and Slack threads, against grammY and bolt echoes.
  */
-import { writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { signSlack } from "../src/channels/slack/verify.ts";
 import { securityConfig } from "../test/support/outbound.ts";
+import { topOfProfile } from "./profile-top.ts";
 import { fail, freePort, memMB, percentile, printJsonLast, spawnReady, tempDir, withTimeout } from "./lib.ts";
 
 if (process.argv.includes("--scenario")) {
@@ -192,7 +193,10 @@ writeFileSync(
   }),
 );
 const appLog = join(dir, "konstruct.log");
-const { proc } = await spawnReady({ cmd: ["bun", join(root, "src/cli/main.ts"), "serve", "-c", config], cwd: dir, env: { ...process.env } as Record<string, string>, url: `http://127.0.0.1:${port}/readyz`, log: appLog, timeoutMs: 60_000 });
+// `--profile`: the app runs under Bun's --cpu-prof (markdown); the top of the profile is printed at the end.
+const profDir = join(dir, "profile");
+const profFlags = process.argv.includes("--profile") ? ["--cpu-prof", "--cpu-prof-md", `--cpu-prof-dir=${profDir}`] : [];
+const { proc } = await spawnReady({ cmd: ["bun", ...profFlags, join(root, "src/cli/main.ts"), "serve", "-c", config], cwd: dir, env: { ...process.env } as Record<string, string>, url: `http://127.0.0.1:${port}/readyz`, log: appLog, timeoutMs: 60_000 });
 const channelId = await withTimeout(
   (async () => {
     for (;;) {
@@ -237,6 +241,10 @@ const growth = round(((rssEnd - rssWarm) / rssWarm) * 100);
 console.log(`  RSS after warm-up ${round(rssWarm)} MB, after ${MESSAGES} messages ${round(rssEnd)} MB (${growth >= 0 ? "+" : ""}${growth}%)`);
 proc.kill("SIGTERM");
 await proc.exited;
+if (profFlags.length) {
+  const md = existsSync(profDir) ? readdirSync(profDir).find((f) => f.endsWith(".md")) : undefined;
+  console.log(md ? `\ntop of the app's CPU profile (self time; ${join(profDir, md)}):\n${topOfProfile(readFileSync(join(profDir, md), "utf8"), 25)}` : `no profile written in ${profDir}`);
+}
 
 const ratio = Math.round((appRate / boltRate) * 100) / 100;
 console.log(`\nratio konstruct / bare bolt echo: throughput ×${ratio}; p99 ${appLatency.p99} ms vs ${boltLatency.p99} ms`);

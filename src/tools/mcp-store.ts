@@ -26,6 +26,15 @@ export function toConfig(row: { name: string; url: string; readOnlyTools: string
 
 const unsealHeaders = (box: SecretBox, sealed: Uint8Array) => JSON.parse(box.unseal(sealed)) as Record<string, string>;
 
+/**
+ * Bumped by every write in this process, so a turn's cached list (mcp.ts) is never older than an
+ * edit made on this replica; other replicas see it when their cache lapses (STORED_TTL_MS).
+ */
+let generation = 0;
+export const storeGeneration = () => generation;
+/** How long a replica may serve a tenant's stored servers without re-reading them. */
+export const STORED_TTL_MS = 2_000;
+
 export async function storedServerConfigs(db: Database, box: SecretBox, tenantId: string): Promise<McpServerConfig[]> {
   const rows = await db.withTenant(tenantId, (tx) => tx.select().from(mcpServers).orderBy(mcpServers.name));
   return rows.map((r) => toConfig(r, unsealHeaders(box, r.headers)));
@@ -54,16 +63,19 @@ export async function saveStoredServer(db: Database, box: SecretBox, tenantId: s
       .values({ tenantId, name: s.name, url: s.url, headers, timeoutMs: s.timeoutMs })
       .onConflictDoUpdate({ target: [mcpServers.tenantId, mcpServers.name], set: { url: s.url, headers, timeoutMs: s.timeoutMs, updatedAt: sql`now()` } });
   });
+  generation++;
 }
 
 export async function setReadOnlyTools(db: Database, tenantId: string, name: string, tools: string[]): Promise<boolean> {
   const rows = await db.withTenant(tenantId, (tx) =>
     tx.update(mcpServers).set({ readOnlyTools: tools, updatedAt: sql`now()` }).where(and(eq(mcpServers.tenantId, tenantId), eq(mcpServers.name, name))).returning({ name: mcpServers.name }),
   );
+  generation++;
   return rows.length > 0;
 }
 
 export async function deleteStoredServer(db: Database, tenantId: string, name: string): Promise<boolean> {
   const rows = await db.withTenant(tenantId, (tx) => tx.delete(mcpServers).where(and(eq(mcpServers.tenantId, tenantId), eq(mcpServers.name, name))).returning({ name: mcpServers.name }));
+  generation++;
   return rows.length > 0;
 }

@@ -10,10 +10,12 @@
  * fetch (src/net/outbound.ts): a private address needs security.allow_private_hosts.
  *
  * Servers come from two places: config-as-code (`tenants[].mcp_servers`, stdio or HTTP) and the
- * console (`mcp_servers` table, streamable HTTP only, mcp-store.ts). The stored ones are read on
- * every turn, so an added, edited or removed server is live for the tenant's next message without a
- * restart; a server whose settings changed gets a new connection. A stored server never replaces a
- * configured one of the same name.
+ * console (`mcp_servers` table, streamable HTTP only, mcp-store.ts). The stored ones are cached per
+ * tenant for at most STORED_TTL_MS (a read per turn was a whole transaction per message on the hot
+ * path), and an edit on this replica drops the cache at once: an added, edited or removed server is
+ * live for the tenant's next message here, and within 2 s on other replicas, without a restart; a
+ * server whose settings changed gets a new connection. A stored server never replaces a configured
+ * one of the same name.
  */
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import type { Logger } from "pino";
@@ -24,13 +26,16 @@ import type { ToolCall, ToolSpec } from "../llm/types.ts";
 import type { ProviderOptions } from "./registry.ts";
 import { tenantIds } from "../approvals/store.ts";
 import type { SecretBox } from "../secrets/box.ts";
-import { storedServerConfigs } from "./mcp-store.ts";
+import { STORED_TTL_MS, storedServerConfigs, storeGeneration } from "./mcp-store.ts";
 
 const RETRY_MS = 30_000;
+/** Tenants whose stored list is cached; past this the cache starts over (bounded memory). */
+const MAX_CACHED_TENANTS = 10_000;
 
 export class McpServers {
   private readonly servers = new Map<string, { server: McpServer; settings: string }>();
   private slugs: Map<string, string> | null = null;
+  private readonly stored = new Map<string, { at: number; generation: number; configs: Promise<McpServerConfig[]> }>();
 
   constructor(
     private readonly tenants: Config["tenants"],
@@ -46,7 +51,7 @@ export class McpServers {
       this.slugs ??= new Map((await tenantIds(this.db)).map((t) => [t.id, t.slug]));
       configured = this.tenants.find((t) => t.slug === this.slugs!.get(tenantId))?.mcp_servers ?? [];
     }
-    const stored = this.box ? await storedServerConfigs(this.db, this.box, tenantId) : [];
+    const stored = this.box ? await this.storedConfigs(tenantId, this.box) : [];
     const all = [...configured, ...stored.filter((s) => !configured.some((c) => c.name === s.name))];
     return all.map((cfg) => {
       const key = `${tenantId}/${cfg.name}`;
@@ -58,6 +63,18 @@ export class McpServers {
       }
       return { provider: s.server, options: { readOnly: cfg.read_only_tools.map((t) => toolName(cfg.name, t)) } };
     });
+  }
+
+  private storedConfigs(tenantId: string, box: SecretBox): Promise<McpServerConfig[]> {
+    const now = Date.now();
+    const hit = this.stored.get(tenantId);
+    if (hit && hit.generation === storeGeneration() && now - hit.at < STORED_TTL_MS) return hit.configs;
+    if (this.stored.size >= MAX_CACHED_TENANTS) this.stored.clear();
+    const configs = storedServerConfigs(this.db, box, tenantId);
+    this.stored.set(tenantId, { at: now, generation: storeGeneration(), configs });
+    // A failed read is not cached: the next turn tries again.
+    configs.catch(() => this.stored.get(tenantId)?.configs === configs && this.stored.delete(tenantId));
+    return configs;
   }
 
   async close(): Promise<void> {
