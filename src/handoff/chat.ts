@@ -3,13 +3,18 @@
  * each run in one tenant transaction: a message held for the person is written to the conversation
  * in the same transaction that found the open handoff, so a message is either held or answered by
  * the AI, never both and never lost.
+ *
+ * On the embedded database (one process) `hold` remembers per tenant that no handoff was open, at
+ * the generation of store.ts that it read under: every message of a tenant without handoffs then
+ * costs no transaction. Any open or close bumps the generation, so the next message reads again.
+ * On an external database another replica may open a handoff, so every message reads.
  */
 import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import { estimateTokens } from "../agent/tokens.ts";
 import type { Database, Tx } from "../db/database.ts";
 import { conversations, type Handoff, handoffs, messages } from "../db/schema/index.ts";
 import type { HandoffPort } from "../gateway/handoff-port.ts";
-import { insertHandoff } from "./store.ts";
+import { handoffGeneration, insertHandoff } from "./store.ts";
 
 export const HUMAN_TEXT = {
   escalated: "I've asked a person to take over. They will answer here as soon as they can.",
@@ -25,9 +30,20 @@ async function openConversation(tx: Tx, chat: Chat) {
 }
 
 export function createHandoffChat(deps: { db: Database; escalated?: (h: Handoff) => void; opened?: (h: Handoff) => void }): HandoffPort {
+  const oneProcess = deps.db.driver.mode === "embedded";
+  /** tenant → whether it had an open handoff, at which generation (bounded by the number of tenants). */
+  const seen = new Map<string, { generation: number; none: boolean }>();
   return {
     async hold(tenantId, chat, eventId, content) {
+      const generation = handoffGeneration();
+      const known = oneProcess ? seen.get(tenantId) : undefined;
+      if (known?.generation === generation && known.none) return false;
       return deps.db.withTenant(tenantId, async (tx) => {
+        if (oneProcess && known?.generation !== generation) {
+          const [any] = await tx.select({ id: handoffs.id }).from(handoffs).where(inArray(handoffs.status, ["waiting", "taken"])).limit(1);
+          seen.set(tenantId, { generation, none: !any });
+          if (!any) return false;
+        }
         const [held] = await tx
           .select({ conversationId: handoffs.conversationId })
           .from(handoffs)

@@ -14,6 +14,14 @@ import type { EscalationRequest, EscalationResult } from "./types.ts";
 const OPEN = ["waiting", "taken"];
 const REASON_MAX = 500;
 
+/**
+ * Bumped inside every transaction that may open or close a handoff, before its write: a reader
+ * that saw "no open handoff" at generation g may trust that only while the generation is still g
+ * (chat.ts, embedded database only: one process, one connection, so no write can slip between).
+ */
+let generation = 0;
+export const handoffGeneration = () => generation;
+
 export async function openHandoff(tx: Tx, conversationId: string): Promise<Handoff | undefined> {
   const [row] = await tx.select().from(handoffs).where(and(eq(handoffs.conversationId, conversationId), inArray(handoffs.status, OPEN)));
   return row;
@@ -26,6 +34,7 @@ export async function findHandoff(tx: Tx, id: string): Promise<Handoff | undefin
 
 /** Opens a handoff unless the conversation already has one (then that one, created: false). */
 export async function insertHandoff(tx: Tx, req: EscalationRequest): Promise<EscalationResult> {
+  generation++;
   const [row] = await tx
     .insert(handoffs)
     .values({ tenantId: req.tenantId, agentId: req.agentId, conversationId: req.conversationId, reason: req.reason.slice(0, REASON_MAX), rule: req.rule.slice(0, 200), source: req.source })
@@ -67,6 +76,7 @@ export async function recordReply(tx: Tx, id: string, owner: string): Promise<Ha
 
 /** Resolve (with a note) or return to the AI; only an open handoff closes, once. */
 export async function closeHandoff(tx: Tx, id: string, how: "resolved" | "returned", actor: string, note?: string): Promise<Handoff | null> {
+  generation++;
   const [row] = await tx
     .update(handoffs)
     .set({ status: how, closedAt: sql`now()`, note: note?.slice(0, 2000) ?? null, owner: sql`coalesce(${handoffs.owner}, ${actor})` })
