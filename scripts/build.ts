@@ -81,6 +81,9 @@ try {
     minify: true,
     // Embedded in the binary so stack traces from a deployed server still point at src/.
     sourcemap: "linked",
+    // Parsed and compiled to bytecode at build time: a warm start spent ~25% of its CPU parsing.
+    bytecode: true,
+    format: "esm",
   });
 } catch (err) {
   const errors = err instanceof AggregateError ? err.errors : [err];

@@ -15,6 +15,8 @@ const DECIMAL = /^-?\d+(\.\d+)?$/;
 const WORD = /^[A-Za-z_][\w.-]*$/;
 const TRUE = /^(?:[Tt]rue|TRUE)$/;
 const FALSE = /^(?:[Ff]alse|FALSE)$/;
+/** What YAML's core schema could read as a number (0x1f, 1e3, .5, .inf, .nan) or a flow collection. */
+const MAYBE_PARSED = /^\s*(?:[[{]|[-+]?[\d.])/;
 
 const PREFIX = "KONSTRUCT_";
 /** Variables that steer the loader itself rather than naming a key. */
@@ -61,7 +63,7 @@ function coerce(key: string, value: string, fromFile: boolean): unknown {
   if (DECIMAL.test(value)) return Number(value);
   if (TRUE.test(value)) return true;
   if (FALSE.test(value)) return false;
-  if (WORD.test(value)) return value;
+  if (WORD.test(value) || !MAYBE_PARSED.test(value)) return value;
   let parsed: unknown;
   try {
     parsed = parse(value);

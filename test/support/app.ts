@@ -22,8 +22,10 @@ export interface TestApp {
 
 /** Storage for one test app that can outlive app restarts. */
 export async function testStorage(kind: DbKind) {
-  const dir = kind === "embedded" ? await embeddedDataDir() : tempDir();
-  const ext = kind === "external" ? await createExternalDatabase() : null;
+  // Migrated copies: the app's own start-up migration then finds nothing to do (migrate.test.ts and
+  // first-boot tests cover migrating from empty).
+  const dir = kind === "embedded" ? await embeddedDataDir({ migrated: true }) : tempDir();
+  const ext = kind === "external" ? await createExternalDatabase(undefined, { migrated: true }) : null;
   return { dataDir: dir.path, url: ext?.url ?? "", remove: async () => (await ext?.drop(), dir.remove()) };
 }
 
