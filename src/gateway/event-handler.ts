@@ -24,6 +24,7 @@ import { seesImages } from "../llm/chain.ts";
 import type { AttachmentStore } from "../media/attachments.ts";
 import type { DocumentReader } from "../media/read-document.ts";
 import type { Speak } from "../media/speak.ts";
+import { replyMode, speaksTo } from "../media/reply-mode.ts";
 import type { Transcribe, TranscriptionGate } from "../media/transcribe.ts";
 import { type Caps, headroom, usd } from "../agent/budget.ts";
 import { agentSpend, checkBudget, costUsd, type Spend } from "../agent/usage.ts";
@@ -248,11 +249,17 @@ export class EventHandler {
     }
     const text = outcome.kind === "paused" ? REPLIES.failed : outcome.kind === "reply" ? outcome.text || "…" : outcome.kind === "budget_stop" ? REPLIES.budgetStop(outcome.reason) : REPLIES.failed;
     if (outcome.kind === "budget_stop") await this.deps.escalation?.onEvent(scope, { budgetStop: true }).catch((e) => this.deps.log.error({ err: e }, "escalation at budget stop failed"));
-    // Spoken back only to a user who spoke, and only the model's answer (not a refusal or an error).
-    const voice = outcome.kind === "reply" && media.heard && conn.voiceReplies ? await this.voiceOf(text, begun, ledger) : undefined;
+    // Only the model's answer is spoken (not a refusal or an error): to a user who spoke, or who asked for voice
+    // (read after the turn, so "answer me by voice" holds for this very answer); never on a channel with it off.
+    const voice = outcome.kind === "reply" && (await this.speaksTo(conn, message.sender.id, !!media.heard)) ? await this.voiceOf(text, begun, ledger) : undefined;
     await this.complete(conn, eventId, message, begun.conversationId, text, ledger, outcome.kind === "failed" ? "failed" : "done", outcome.kind === "reply", voice);
     // Compaction is an LLM call: only after a turn the model answered (never past a budget stop).
     if (outcome.kind === "reply") this.deps.turn.context?.afterTurn({ tenantId, agent: begun.agent, conversationId: begun.conversationId, userKey: message.sender.id }, this.deps.turn.pool, estimateTokens(text));
+  }
+
+  private async speaksTo(conn: Connection, userKey: string, heard: boolean): Promise<boolean> {
+    if (!conn.voiceReplies || !this.deps.speak) return false;
+    return speaksTo(true, await this.deps.db.withTenant(conn.tenantId, (tx) => replyMode(tx, userKey)), heard);
   }
 
   /**
