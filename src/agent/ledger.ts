@@ -77,6 +77,15 @@ export class Ledger {
     this.attempts([{ provider: call.provider, model: call.model, ok: call.ok, error: call.error, latencyMs: call.latencyMs }], call.ok ? { provider: call.provider, model: call.model, usage: { promptTokens: call.chars, completionTokens: 0 } } : null);
   }
 
+  /**
+   * A call to a transcription endpoint (media/transcribe.ts): a usage row like a model call, its
+   * seconds of audio (or the endpoint's own tokens) as prompt units, so budgets count it too.
+   */
+  transcription(call: { provider: string; model: string; ok: boolean; error?: string; promptTokens: number; completionTokens: number; latencyMs: number }): void {
+    const usage = { promptTokens: call.promptTokens, completionTokens: call.completionTokens };
+    this.attempts([{ provider: call.provider, model: call.model, ok: call.ok, error: call.error, latencyMs: call.latencyMs }], call.ok ? { provider: call.provider, model: call.model, usage } : null);
+  }
+
   note(entry: Omit<AuditEntry, "tenantId" | "agentId" | "conversationId">): void {
     this.audits.push({ ...entry, data: { ...this.tag, ...entry.data }, tenantId: this.scope.tenantId, agentId: this.scope.agentId, conversationId: this.scope.conversationId });
   }

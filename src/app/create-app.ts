@@ -8,6 +8,7 @@
  * connections and let in-flight turns finish (each bounded by server.shutdown_timeout_ms), close
  * the database.
  */
+import { createReplyModeTool, SET_REPLY_MODE } from "../media/reply-mode.ts";
 import { type Control, startControl } from "../backup/control.ts";
 import { EscalationRules } from "../escalation/evaluate.ts";
 import { Scorer } from "../escalation/scorer.ts";
@@ -268,6 +269,9 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
         // the pre-route scores with the same embedder (no model call).
         const team = createTeams({ db: opened, directory: new TeamDirectory(opened), router: new Router(sem.embedder), prices: config.llm.prices, turn: () => running?.turn ?? null });
         const teamTool = { provider: team.tools, options: { baseline: [DELEGATE] } };
+        // "Answer me by voice" / "text only": a core ability, stored per end user (media/reply-mode.ts); offered
+        // only when answers can be spoken at all (media.speech), so other appliances' prompts do not carry it.
+        const replyModeTool = config.media.speech.provider ? [{ provider: createReplyModeTool({ db: opened }), options: { baseline: [SET_REPLY_MODE.name] } }] : [];
         // A document sent in chat into the knowledge base: not a core ability, only under a skill that lists it.
         const kbAdd = { provider: kbAddAttachmentTool({ db: opened, attachments: () => attachmentStore, knowledge: () => sem.knowledge }), options: { describe: describeKbAdd } };
         const gw = await createGateway({
@@ -281,7 +285,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
           observeLlm: llmObserver(metrics, config.llm.prices),
           sendFailed: (final) => metrics.sendFailures.inc({ final: String(final) }),
           events: eventsObserver(metrics),
-          toolProviders: [semanticTools, escalateTool, teamTool, kbAdd, background.tool, sched.tool, ...(opts.toolProviders ?? [])],
+          toolProviders: [semanticTools, escalateTool, teamTool, ...replyModeTool, kbAdd, background.tool, sched.tool, ...(opts.toolProviders ?? [])],
           preroute: team.preroute,
           handoff: { ...createHandoffChat({ db: opened, escalated, opened: notifyOpened }), staff: createStaff(noticeDeps) },
           tasks: { ...background.commands, schedules: sched.command },

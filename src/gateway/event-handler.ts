@@ -12,7 +12,7 @@ import { and, eq } from "drizzle-orm";
 import type { Logger } from "pino";
 import { type AuditEntry, audit, auditInsert } from "../agent/audit.ts";
 import { TurnJournal } from "../agent/journal.ts";
-import { Ledger } from "../agent/ledger.ts";
+import { Ledger, ledgerParts } from "../agent/ledger.ts";
 import { estimateTokens } from "../agent/tokens.ts";
 import { runTurn, type TurnDeps } from "../agent/loop.ts";
 import type { PriceTable } from "../agent/usage.ts";
@@ -24,8 +24,10 @@ import { seesImages } from "../llm/chain.ts";
 import type { AttachmentStore } from "../media/attachments.ts";
 import type { DocumentReader } from "../media/read-document.ts";
 import type { Speak } from "../media/speak.ts";
-import { headroom } from "../agent/budget.ts";
-import { costUsd } from "../agent/usage.ts";
+import { replyMode, speaksTo } from "../media/reply-mode.ts";
+import type { Transcribe, TranscriptionGate } from "../media/transcribe.ts";
+import { type Caps, headroom, usd } from "../agent/budget.ts";
+import { agentSpend, checkBudget, costUsd, type Spend } from "../agent/usage.ts";
 import type { EscalationRules } from "../escalation/evaluate.ts";
 import type { ScopeGate } from "../scope/gate.ts";
 import type { ApprovalFlow } from "./approval-flow.ts";
@@ -67,7 +69,7 @@ export interface EventHandlerDeps {
   /** Reads PDF and Word files sent in chat (media/read-document.ts); without it they are refused plainly. */
   readDocument?: DocumentReader;
   /** Voice notes to text (config media.transcription); without it they are refused plainly. */
-  transcribe?: MediaAbilities["transcribe"];
+  transcribe?: Transcribe;
   /** Reads answers aloud (config media.speech) for channels with voice_replies on; without it answers are text. */
   speak?: Speak;
   /** Where admitted attachments are kept per tenant (media/attachments.ts); without it they are not kept. */
@@ -140,17 +142,23 @@ export class EventHandler {
       });
     }
     // Downloads happen here, after the event is claimed and before the model call, never on the reply path.
-    const media = this.deps.media && message.attachments.length ? await prepareAttachments(conn.adapter, message.attachments, this.deps.media, await this.abilities(conn, eventId, message.sender.id)) : NO_MEDIA;
+    const early = new Ledger({ tenantId, agentId: conn.agentId, conversationId: null }, this.deps.prices);
+    const media = this.deps.media && message.attachments.length ? await prepareAttachments(conn.adapter, message.attachments, this.deps.media, await this.abilities(conn, eventId, message.sender.id, early)) : NO_MEDIA;
     if (media.refusals.length) {
+      // Transcriptions made before another file was refused were still paid for: recorded with the reply.
+      for (const c of media.calls ?? []) early.transcription(c);
       const note = { tenantId, kind: "refusal" as const, agentId: conn.agentId, actor: message.sender.id, summary: "attachment refused", data: { refusals: media.refusals } };
-      return void (await this.reply(conn, eventId, message, media.refusals.join("\n"), "done", note));
+      return void (await this.reply(conn, eventId, message, media.refusals.join("\n"), "done", note, early));
     }
     await this.turn(conn, eventId, message, recovering, journal, media);
   }
 
-  /** What the agent's model chain can take in (read only for a message with attachments). */
-  private async abilities(conn: Connection, inboundEventId: string, userKey: string): Promise<MediaAbilities> {
-    const [row] = await this.deps.db.withTenant(conn.tenantId, (tx) => tx.select({ models: agents.models }).from(agents).where(eq(agents.id, conn.agentId)));
+  /** What the agent's model chain can take in (read only for a message with attachments); budget stops go in `ledger`. */
+  private async abilities(conn: Connection, inboundEventId: string, userKey: string, ledger: Ledger): Promise<MediaAbilities> {
+    const [row, spend] = await this.deps.db.withTenant(conn.tenantId, async (tx) => [
+      (await tx.select({ models: agents.models, daily: agents.dailyBudgetUsd, monthly: agents.monthlyBudgetUsd }).from(agents).where(eq(agents.id, conn.agentId)))[0],
+      await agentSpend(tx, conn.agentId),
+    ] as const);
     const store = this.deps.attachments;
     // A file that could not be kept is still answered: storage is the record, not the reply's precondition.
     const keep: MediaAbilities["keep"] = store && (async (file, bytes) => void (await store.keep(conn.tenantId, { ...file, channelId: conn.channelId, inboundEventId, userKey }, bytes).catch((e) => this.deps.log.error({ err: e }, "attachment not kept"))));
@@ -159,7 +167,27 @@ export class EventHandler {
       open: async (id) => (await store.openOwn(conn.tenantId, id, userKey, inboundEventId))?.bytes ?? null,
       claim: (id) => store.claim(conn.tenantId, id, inboundEventId).catch((e) => this.deps.log.error({ err: e }, "attachment not claimed")),
     };
-    return { seesImages: seesImages(row?.models ?? []), readDocument: this.deps.readDocument, transcribe: this.deps.transcribe, keep, stored };
+    const caps = { daily: Number(row?.daily ?? 0), monthly: Number(row?.monthly ?? 0) };
+    const hear = this.deps.transcribe;
+    const transcribe: MediaAbilities["transcribe"] = hear && ((audio, signal) => hear(audio, this.transcriptionGate(audio.name, caps, spend, ledger), signal));
+    return { seesImages: seesImages(row?.models ?? []), readDocument: this.deps.readDocument, transcribe, keep, stored };
+  }
+
+  /**
+   * The budget bounds a transcription like a model call: none once a cap is spent, and none whose
+   * price (the audio's seconds at `llm.prices`) does not fit the headroom left. Each one admitted
+   * counts against the rest of the message's voice notes; a refusal is audited as a budget stop.
+   */
+  private transcriptionGate(name: string, caps: Caps, spend: Spend, ledger: Ledger): TranscriptionGate {
+    return (c) => {
+      const verdict = checkBudget(caps, spend);
+      const room = headroom(caps, spend);
+      const cost = costUsd(ledger.prices, c.provider, c.model, c.seconds, 0);
+      const reason = !verdict.allowed ? verdict.reason! : room && cost > room.usd ? `${room.cap} budget of ${usd(room.of)} has ${usd(Math.max(0, room.usd))} left, not enough for this voice note` : null;
+      if (!reason) return (spend.today += cost), (spend.month += cost), null;
+      ledger.note({ kind: "budget_stop", summary: `voice note not transcribed: ${reason}`, data: { provider: c.provider, model: c.model, seconds: c.seconds } });
+      return REPLIES.notTranscribed(name, reason);
+    };
   }
 
   private async turn(conn: Connection, eventId: string, message: InboundMessage, recovering: boolean, journal: TurnJournal, media: PreparedMedia): Promise<void> {
@@ -178,16 +206,22 @@ export class EventHandler {
     if (!begun) return void (await db.withTenant(tenantId, (tx) => this.deps.inbox.finish(tx, eventId, "ignored", "agent no longer exists")));
 
     const scope = { tenantId, agent: begun.agent, conversationId: begun.conversationId };
+    // Every ledger of this turn starts with the message's transcription calls (usage rows, budget).
+    const newLedger = () => {
+      const l = new Ledger({ tenantId, agentId: begun.agent.id, conversationId: begun.conversationId }, this.deps.prices);
+      for (const c of media.calls ?? []) l.transcription(c);
+      return l;
+    };
     // The user's message is on record; a rule that holds hands over before any model is asked (again after
     // a crash: the same window gives the same verdict, and a handed-over chat must not get a model answer).
     const escalated = await this.deps.escalation?.beforeModel(scope, begun.history).catch((e) => (this.deps.log.error({ err: e }, "escalation rules failed"), null));
-    if (escalated) return void (await this.complete(conn, eventId, message, begun.conversationId, REPLIES.escalated, new Ledger({ tenantId, agentId: begun.agent.id, conversationId: begun.conversationId }, this.deps.prices), "done"));
+    if (escalated) return void (await this.complete(conn, eventId, message, begun.conversationId, REPLIES.escalated, newLedger(), "done"));
 
     // Off-topic for a scoped agent: the same decline every time, audited with the reply, no model call.
     // Judged on the user's own words: an attachment's extracted text or name is the model's to read.
     const declined = await this.deps.scope?.beforeModel(begun.agent, [...begun.history.slice(0, -1), { role: "user", content: message.text }]);
     if (declined) {
-      const ledger = new Ledger({ tenantId, agentId: begun.agent.id, conversationId: begun.conversationId }, this.deps.prices);
+      const ledger = newLedger();
       ledger.note({ kind: "scope", actor: message.sender.id, summary: `declined as off-topic (nearest: ${declined.verdict.nearest ?? "-"})`, data: { ...declined.verdict } });
       return void (await this.complete(conn, eventId, message, begun.conversationId, declined.text, ledger, "done"));
     }
@@ -195,7 +229,7 @@ export class EventHandler {
     const chat = `${conn.channelId}:${message.chatKey}`;
     const controller = new AbortController();
     this.running.set(chat, controller);
-    const ledger = new Ledger({ tenantId, agentId: begun.agent.id, conversationId: begun.conversationId }, this.deps.prices);
+    const ledger = newLedger();
     const typing = keepTyping(conn, message.chatKey);
     let outcome;
     try {
@@ -215,11 +249,17 @@ export class EventHandler {
     }
     const text = outcome.kind === "paused" ? REPLIES.failed : outcome.kind === "reply" ? outcome.text || "…" : outcome.kind === "budget_stop" ? REPLIES.budgetStop(outcome.reason) : REPLIES.failed;
     if (outcome.kind === "budget_stop") await this.deps.escalation?.onEvent(scope, { budgetStop: true }).catch((e) => this.deps.log.error({ err: e }, "escalation at budget stop failed"));
-    // Spoken back only to a user who spoke, and only the model's answer (not a refusal or an error).
-    const voice = outcome.kind === "reply" && media.heard && conn.voiceReplies ? await this.voiceOf(text, begun, ledger) : undefined;
+    // Only the model's answer is spoken (not a refusal or an error): to a user who spoke, or who asked for voice
+    // (read after the turn, so "answer me by voice" holds for this very answer); never on a channel with it off.
+    const voice = outcome.kind === "reply" && (await this.speaksTo(conn, message.sender.id, !!media.heard)) ? await this.voiceOf(text, begun, ledger) : undefined;
     await this.complete(conn, eventId, message, begun.conversationId, text, ledger, outcome.kind === "failed" ? "failed" : "done", outcome.kind === "reply", voice);
     // Compaction is an LLM call: only after a turn the model answered (never past a budget stop).
     if (outcome.kind === "reply") this.deps.turn.context?.afterTurn({ tenantId, agent: begun.agent, conversationId: begun.conversationId, userKey: message.sender.id }, this.deps.turn.pool, estimateTokens(text));
+  }
+
+  private async speaksTo(conn: Connection, userKey: string, heard: boolean): Promise<boolean> {
+    if (!conn.voiceReplies || !this.deps.speak) return false;
+    return speaksTo(true, await this.deps.db.withTenant(conn.tenantId, (tx) => replyMode(tx, userKey)), heard);
   }
 
   /**
@@ -266,11 +306,12 @@ export class EventHandler {
     await this.deps.db.withTenant(conn.tenantId, (tx) => this.deps.inbox.finish(tx, eventId, "done"));
   }
 
-  /** Writes a reply down (with `note`, if any, in the same statement) and delivers it. */
-  private async reply(conn: Connection, eventId: string, message: InboundMessage, text: string, status: FinalStatus, note?: AuditEntry) {
+  /** Writes a reply down (with `note` and the `ledger`'s rows, if any, in the same statement) and delivers it. */
+  private async reply(conn: Connection, eventId: string, message: InboundMessage, text: string, status: FinalStatus, note?: AuditEntry, ledger?: Ledger) {
     const draft = { channelId: conn.channelId, key: { inboundEventId: eventId, seq: 0 }, message: { chatKey: message.chatKey, replyTo: message.replyTo, text } };
     const noted = note ? auditInsert([note]) : null;
-    const [prepared] = await this.deps.db.withTenant(conn.tenantId, (tx) => prepareMany(tx, conn.tenantId, [draft], noted ? [["note_in", noted]] : []));
+    const alongside = [...(noted ? [["note_in", noted] as const] : []), ...(ledger?.pending ? ledgerParts(ledger.take()) : [])];
+    const [prepared] = await this.deps.db.withTenant(conn.tenantId, (tx) => prepareMany(tx, conn.tenantId, [draft], alongside));
     return this.deliver(conn, eventId, prepared!, status, message.receivedAt);
   }
 

@@ -10,6 +10,8 @@ export const REPLIES = {
   cancelled: "Cancelled.",
   nothingToCancel: "There is nothing running to cancel.",
   budgetStop: (reason: string) => `I can't take on more work right now: my ${reason}. An administrator can raise the budget.`,
+  /** A voice note the agent's budget cannot pay to transcribe (or any, when it is spent). */
+  notTranscribed: (name: string, reason: string) => `I can't listen to "${name}" right now: my ${reason}. An administrator can raise the budget.`,
   /** A rule handed the conversation over (the handoff, src/handoff/, may say more: the wait, in the user's language). */
   escalated: "I've asked a person from the team to take over this conversation; they will answer here.",
   failed: "Sorry — I couldn't reach my language model just now. Please try again in a moment.",

@@ -183,8 +183,9 @@ describe("transcription (Whisper-compatible POST /audio/transcriptions)", () => 
       },
     });
     try {
-      const text = await new OpenAiProvider(settings({ baseUrl: `http://127.0.0.1:${server.port}/v1` })).transcribe("whisper-1", audio, never());
-      expect(text).toBe("hello from the recording");
+      const out = await new OpenAiProvider(settings({ baseUrl: `http://127.0.0.1:${server.port}/v1` })).transcribe("whisper-1", audio, never());
+      // No usage reported (a local server): none claimed, the caller estimates it from the audio.
+      expect(out).toEqual({ text: "hello from the recording", usage: undefined });
       expect(seen).toMatchObject({ path: "/v1/audio/transcriptions", auth: `Bearer ${KEY}`, model: "whisper-1" });
       expect(seen!.file!.name).toBe("voice.ogg");
       expect(seen!.file!.type).toStartWith("audio/ogg");
@@ -196,7 +197,7 @@ describe("transcription (Whisper-compatible POST /audio/transcriptions)", () => 
 
   test("against aimock's transcription endpoint; an error status maps like chat's, and the guard refuses loopback", async () => {
     llm.aimock.onTranscription({ transcription: { text: "scripted words" } });
-    expect(await new OpenAiProvider(settings()).transcribe("whisper-1", audio, never())).toBe("scripted words");
+    expect(await new OpenAiProvider(settings()).transcribe("whisper-1", audio, never())).toEqual({ text: "scripted words", usage: undefined });
     expect(llm.journal().at(-1)).toMatchObject({ path: "/v1/audio/transcriptions", status: 200 });
     await llm.reset();
     llm.aimock.onTranscription({ status: 503, error: { message: `bad key ${KEY}`, type: "server_error" } } as never);
@@ -205,5 +206,14 @@ describe("transcription (Whisper-compatible POST /audio/transcriptions)", () => 
     expect(e.message).not.toContain(KEY);
     const refused = await callError(new OpenAiProvider(settings({ fetch: new Outbound().fetch })).transcribe("whisper-1", audio, never()));
     expect(refused.message).toContain("loopback");
+  });
+
+  test("the endpoint's usage is what the call used: seconds (whisper-1) or tokens (gpt-4o transcribe models)", async () => {
+    await llm.reset();
+    llm.aimock.onTranscription({ transcription: { text: "a", usage: { type: "duration", seconds: 4.2 } } } as never);
+    expect(await new OpenAiProvider(settings()).transcribe("whisper-1", audio, never())).toEqual({ text: "a", usage: { promptTokens: 5, completionTokens: 0 } });
+    await llm.reset();
+    llm.aimock.onTranscription({ transcription: { text: "b", usage: { type: "tokens", input_tokens: 31, output_tokens: 9, total_tokens: 40 } } } as never);
+    expect(await new OpenAiProvider(settings()).transcribe("gpt-4o-transcribe", audio, never())).toEqual({ text: "b", usage: { promptTokens: 31, completionTokens: 9 } });
   });
 });

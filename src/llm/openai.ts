@@ -11,7 +11,7 @@ import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUse
 import { boundedBody } from "../bounded-read.ts";
 import { refusalIn } from "../net/outbound.ts";
 import { abortKind, kindForStatus, LlmCallError, redact, retryAfterMs, statusReason } from "./errors.ts";
-import type { AudioInput, ChatMessage, ChatRequest, ChatResult, LlmProvider, ModelLister, ProviderSettings, Speaker, SpeechInput, ToolCall, Transcriber } from "./types.ts";
+import type { AudioInput, ChatMessage, ChatRequest, ChatResult, LlmProvider, ModelLister, ProviderSettings, Speaker, SpeechInput, ToolCall, Transcriber, Transcript } from "./types.ts";
 
 type WireMessage = OpenAI.Chat.Completions.ChatCompletionMessageParam;
 type WireToolCall = OpenAI.Chat.Completions.ChatCompletionMessageToolCall;
@@ -63,12 +63,12 @@ export class OpenAiProvider implements LlmProvider, ModelLister, Transcriber, Sp
     }
   }
 
-  /** Whisper-compatible `POST {base_url}/audio/transcriptions` (multipart: file, model); plain text back. */
-  async transcribe(model: string, audio: AudioInput, signal: AbortSignal): Promise<string> {
+  /** Whisper-compatible `POST {base_url}/audio/transcriptions` (multipart: file, model); the text and its usage, if reported. */
+  async transcribe(model: string, audio: AudioInput, signal: AbortSignal): Promise<Transcript> {
     try {
       const file = await toFile(audio.bytes, audio.name, { type: audio.mime });
       const out = await this.#client.audio.transcriptions.create({ file, model, response_format: "json" }, { signal });
-      return out.text ?? "";
+      return { text: out.text ?? "", usage: transcriptUsage((out as { usage?: unknown }).usage) };
     } catch (e) {
       throw this.#toCallError(e, signal);
     }
@@ -168,4 +168,16 @@ function parseArguments(raw: string | undefined): Record<string, unknown> {
   } catch {
     return {};
   }
+}
+
+/** OpenAI's transcription `usage`, as prompt/completion units; anything else (or none) is unreported. */
+function transcriptUsage(u: unknown): Transcript["usage"] {
+  const n = (v: unknown) => (typeof v === "number" && Number.isFinite(v) && v >= 0 ? v : null);
+  if (!u || typeof u !== "object") return undefined;
+  const r = u as Record<string, unknown>;
+  const seconds = n(r.seconds);
+  if (r.type === "duration" && seconds !== null) return { promptTokens: Math.ceil(seconds), completionTokens: 0 };
+  const input = n(r.input_tokens);
+  if (r.type === "tokens" && input !== null) return { promptTokens: input, completionTokens: n(r.output_tokens) ?? 0 };
+  return undefined;
 }

@@ -84,7 +84,7 @@ describe("transcription", () => {
     llm.aimock.onTranscription({ transcription: { text: "spoken" } });
     const pool = new LlmPool([provider("a"), provider("ol", { kind: "ollama" })]);
     const audio = { bytes: Uint8Array.of(1, 2, 3), name: "v.ogg", mime: "audio/ogg" };
-    expect(await pool.transcribe("a", "whisper-1", audio)).toBe("spoken");
+    expect((await pool.transcribe("a", "whisper-1", audio)).text).toBe("spoken");
     await expect(pool.transcribe("ol", "whisper-1", audio)).rejects.toThrow("provider 'ol' cannot transcribe audio");
     await expect(pool.transcribe("nope", "whisper-1", audio)).rejects.toThrow("unknown provider 'nope'");
   });

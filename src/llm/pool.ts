@@ -21,7 +21,7 @@ import { parseChainEntry } from "./chain.ts";
 import { LlmCallError, LlmChainError } from "./errors.ts";
 import type { Gate } from "./cluster-semaphore.ts";
 import { Semaphore } from "./semaphore.ts";
-import type { Attempt, AudioInput, ChatRequest, ChatResult, LinkBound, LlmProvider, ModelLister, ProviderSettings, Speaker, SpeechInput, Transcriber, Usage } from "./types.ts";
+import type { Attempt, AudioInput, ChatRequest, ChatResult, LinkBound, LlmProvider, ModelLister, ProviderSettings, Speaker, SpeechInput, Transcriber, Transcript, Usage } from "./types.ts";
 
 /** One link's outcome, for /metrics: `ok`, a failure kind (errors.ts), or `refused` (the budget bound). */
 export interface LinkOutcome {
@@ -147,7 +147,7 @@ export class LlmPool {
    * Speech to text at one provider (config media.transcription), under the same key, guarded fetch,
    * timeout and concurrency gate as its chat calls. Throws LlmCallError (the key redacted).
    */
-  async transcribe(providerId: string, model: string, audio: AudioInput, signal?: AbortSignal): Promise<string> {
+  async transcribe(providerId: string, model: string, audio: AudioInput, signal?: AbortSignal): Promise<Transcript> {
     return this.#call(providerId, signal, (p, s) => {
       if (!p.transcribe) throw new LlmCallError("client", `provider '${providerId}' cannot transcribe audio (use an OpenAI-compatible one)`);
       return p.transcribe(model, audio, s);

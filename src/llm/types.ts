@@ -100,9 +100,19 @@ export interface AudioInput {
   mime: string;
 }
 
+/**
+ * What a transcription endpoint said, and what it reported using when it did: OpenAI's `usage` is
+ * `{type: "duration", seconds}` for whisper-1 (seconds as prompt units) or `{type: "tokens", …}`
+ * for the gpt-4o transcribe models; local servers usually report none.
+ */
+export interface Transcript {
+  text: string;
+  usage?: { promptTokens: number; completionTokens: number };
+}
+
 /** Speech to text through a Whisper-compatible `POST /audio/transcriptions` (OpenAI-compatible providers). */
 export interface Transcriber {
-  transcribe(model: string, audio: AudioInput, signal: AbortSignal): Promise<string>;
+  transcribe(model: string, audio: AudioInput, signal: AbortSignal): Promise<Transcript>;
 }
 
 /** Text to read aloud (config media.speech); the input is bounded by media.speech.max_chars before it gets here. */

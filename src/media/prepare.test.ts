@@ -15,6 +15,7 @@ const OGG = oggOpusSilence(1);
 const CONFIG = { max_image_mb: 1, max_document_mb: 1, max_audio_mb: 1, max_files_per_message: 3, excerpt_chars: 20, download_timeout_ms: 5000 };
 const channel = (files: Record<string, Uint8Array>) => ({ download: async (a: Attachment) => ({ bytes: files[a.ref]! }) });
 const att = (ref: string, name: string): Attachment => ({ ref, name });
+const CALL = { provider: "p", model: "whisper-1", ok: true, promptTokens: 1, completionTokens: 0, latencyMs: 5 };
 
 describe("images", () => {
   test("with a vision link: the bytes as base64 under the sniffed type, and a line naming it in the turn", async () => {
@@ -40,14 +41,25 @@ describe("images", () => {
 describe("voice notes", () => {
   test("sent as <name>.ogg with the sniffed type; the transcript is cut at excerpt_chars with a note", async () => {
     const heard: AudioInput[] = [];
-    const transcribe = async (a: AudioInput) => (heard.push(a), "please book the 9:40 train to Bergen");
+    const transcribe = async (a: AudioInput) => (heard.push(a), { text: "please book the 9:40 train to Bergen", call: CALL });
     const out = await prepareAttachments(channel({ v: OGG }), [att("v", "audio")], CONFIG, { seesImages: false, transcribe });
     expect(heard).toEqual([{ bytes: OGG, name: "audio.ogg", mime: "audio/ogg" }]);
     expect(out.context).toEqual(['[voice note "audio", transcribed]\nplease book the 9:40 [… 16 more characters not shown]']);
+    expect(out.calls).toEqual([CALL]);
+  });
+
+  test("a transcription refused (the budget) is the refusal's own sentence; a failed call is still a call for the ledger", async () => {
+    const refused = await prepareAttachments(channel({ v: OGG }), [att("v", "voice.ogg")], CONFIG, { seesImages: false, transcribe: async () => ({ text: null, refusal: "over budget, sorry", call: null }) });
+    expect(refused).toMatchObject({ refusals: ["over budget, sorry"], context: [] });
+    expect(refused.calls).toBeUndefined();
+    const failed = { ...CALL, ok: false, error: "HTTP 500", promptTokens: 0 };
+    const out = await prepareAttachments(channel({ v: OGG }), [att("v", "voice.ogg")], CONFIG, { seesImages: false, transcribe: async () => ({ text: null, call: failed }) });
+    expect(out.refusals).toEqual(['I couldn\'t transcribe "voice.ogg" just now. Please try again, or type your message.']);
+    expect(out.calls).toEqual([failed]);
   });
 
   test("silence is said to be silence; a failing transcriber is a sentence; none at all is the plain refusal", async () => {
-    const quiet = await prepareAttachments(channel({ v: OGG }), [att("v", "voice.ogg")], CONFIG, { seesImages: false, transcribe: async () => "  " });
+    const quiet = await prepareAttachments(channel({ v: OGG }), [att("v", "voice.ogg")], CONFIG, { seesImages: false, transcribe: async () => ({ text: "  ", call: CALL }) });
     expect(quiet.context).toEqual(['[voice note "voice.ogg", transcribed]\n(nothing audible)']);
     const failing = await prepareAttachments(channel({ v: OGG }), [att("v", "voice.ogg")], CONFIG, { seesImages: false, transcribe: () => Promise.reject(new Error("HTTP 500")) });
     expect(failing.refusals).toEqual(['I couldn\'t transcribe "voice.ogg" just now. Please try again, or type your message.']);

@@ -10,6 +10,7 @@ import { KonstructError } from "../errors.ts";
 import type { AudioInput, ImageInput } from "../llm/types.ts";
 import { admit, type MediaKind, type MediaLimits, tooLargeMessage } from "./admit.ts";
 import type { DocumentReader } from "./read-document.ts";
+import type { Heard, TranscriptionCall } from "./transcribe.ts";
 
 export interface MediaConfig {
   max_image_mb: number;
@@ -29,6 +30,8 @@ export interface PreparedMedia {
   images: ImageInput[];
   /** A voice note was transcribed: the user spoke, so the answer may be spoken too (media/speak.ts). */
   heard?: boolean;
+  /** Transcription calls made (failed ones too), for the turn's ledger: usage rows and budget. */
+  calls?: TranscriptionCall[];
 }
 
 /** What the agent can take in, decided by the caller from the agent's model chain and the app's setup. */
@@ -37,8 +40,8 @@ export interface MediaAbilities {
   seesImages: boolean;
   /** Reads PDF and Word files (read-document.ts); without it they are refused plainly. */
   readDocument?: DocumentReader;
-  /** Voice notes to text (config media.transcription); without it they are refused plainly. */
-  transcribe?: (audio: AudioInput, signal?: AbortSignal) => Promise<string>;
+  /** Voice notes to text (config media.transcription, gated by the caller's budget); without it they are refused plainly. */
+  transcribe?: (audio: AudioInput, signal?: AbortSignal) => Promise<Heard>;
   /** Keeps an admitted file in the tenant's attachment store (media/attachments.ts); it must not throw. */
   keep?: (file: { name: string; mime: string; kind: MediaKind }, bytes: Uint8Array) => Promise<void>;
   /** A `stored` attachment's bytes (null: not the sender's, or gone); and ties it to this event instead of keeping it again. */
@@ -91,12 +94,12 @@ export async function prepareAttachments(adapter: Pick<ChannelAdapter, "download
       const mime = verdict.mime.split(";")[0]!.trim();
       const ext = AUDIO_EXTENSION[mime];
       const name = ext ? `${a.name.replace(/\.[a-z0-9]{1,5}$/i, "")}.${ext}` : a.name;
-      try {
-        const text = (await can.transcribe({ bytes, name, mime }, signal)).trim();
-        out.context.push(transcript(a.name, text, config.excerpt_chars));
+      const heard = await can.transcribe({ bytes, name, mime }, signal).catch((): Heard => ({ text: null, call: null }));
+      if (heard.call) (out.calls ??= []).push(heard.call);
+      if (heard.text === null) out.refusals.push(heard.refusal ?? `I couldn't transcribe "${a.name}" just now. Please try again, or type your message.`);
+      else {
+        out.context.push(transcript(a.name, heard.text.trim(), config.excerpt_chars));
         out.heard = true;
-      } catch {
-        out.refusals.push(`I couldn't transcribe "${a.name}" just now. Please try again, or type your message.`);
       }
     } else if (verdict.mime !== "text/plain") out.refusals.push(UNSUPPORTED[verdict.kind](a.name));
     else out.context.push(excerpt(a.name, "text/plain", new TextDecoder().decode(bytes), config.excerpt_chars));

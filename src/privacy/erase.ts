@@ -45,6 +45,7 @@ export async function erasePerson(db: Database, tenantId: string, userKey: strin
     const files = await dropRows(tx, tenantId, or(eq(attachments.userKey, userKey), inArray(attachments.inboundEventId, s.events.length ? s.events : [NO_ID])));
     const counts: ErasureCounts = {
       memories: await gone(tx, sql`delete from memories where user_key = ${userKey} or ${inConvs}`),
+      reply_preferences: await gone(tx, sql`delete from reply_preferences where user_key = ${userKey}`),
       conversation_summaries: await gone(tx, sql`delete from conversation_memory where ${inConvs}`),
       llm_calls: await gone(tx, sql`delete from llm_calls where ${inConvs}`),
       approvals: await gone(tx, sql`delete from approvals where ${inConvs} or requested_by = ${userKey}`),

@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
-import { llmCalls } from "../../src/db/schema/index.ts";
+import { llmCalls, replyPreferences } from "../../src/db/schema/index.ts";
 import { startTestApp, type TestApp } from "../support/app.ts";
 import { DB_KINDS } from "../support/db.ts";
 import { type LlmMock, startLlmMock } from "../support/llm.ts";
@@ -84,6 +84,36 @@ describe.each(DB_KINDS)("voice replies over Telegram on %s Postgres", (kind) => 
     const { tenantId } = await t.channel("acme", "speak");
     const failed = await t.app.db.withTenant(tenantId, (tx) => tx.select().from(llmCalls).where(eq(llmCalls.ok, false)));
     expect(failed.map((c) => [c.model, Number(c.costUsd)])).toEqual([["tts-1", 0]]);
+  });
+
+  test("per user: 'answer me by voice' makes typed messages spoken; 'text only' stops it even for a voice note", async () => {
+    await llm.reset();
+    script();
+    // Registered last, matched first (the mock prepends).
+    llm.on({ lastUser: "answer me by voice", hasToolResult: false }, { toolCalls: [{ name: "set_reply_mode", arguments: { mode: "voice" } }] });
+    llm.on({ lastUser: "text only", hasToolResult: false }, { toolCalls: [{ name: "set_reply_mode", arguments: { mode: "text" } }] });
+    await tg.userSends(4005, "Please answer me by voice from now on.");
+    await tg.waitForReplies(4005, 1, { timeoutMs: 20_000 });
+    // The choice holds for the very answer that confirmed it, and for the next typed question.
+    expect(tg.voices(4005)).toHaveLength(1);
+    await tg.userSends(4005, "What is the hotel cap?");
+    await tg.waitForReplies(4005, 2, { timeoutMs: 20_000 });
+    expect(tg.voices(4005)).toHaveLength(2);
+    // Another user of the same bot, typing, still gets text (the preference is theirs alone).
+    await tg.userSends(4006, "What is the hotel cap?");
+    await tg.waitForReplies(4006, 1, { timeoutMs: 20_000 });
+    expect(tg.voices(4006)).toEqual([]);
+    await tg.userSends(4005, "text only, please");
+    await tg.waitForReplies(4005, 3, { timeoutMs: 20_000 });
+    await tg.userSends(4005, "", { extra: { voice: voice() } as never });
+    const replies = await tg.waitForReplies(4005, 4, { timeoutMs: 20_000 });
+    expect(replies.at(-1)!.visible).toBe(SPOKEN);
+    expect(tg.voices(4005)).toHaveLength(2);
+    const { tenantId } = await t.channel("acme", "speak");
+    const prefs = await t.app.db.withTenant(tenantId, (tx) => tx.select().from(replyPreferences));
+    expect(prefs.map((p) => [p.userKey, p.mode])).toEqual([["4005", "text"]]);
+    const globex = await t.channel("globex", "quiet");
+    expect(await t.app.db.withTenant(globex.tenantId, (tx) => tx.select().from(replyPreferences))).toEqual([]);
   });
 
   test("typed text is answered in text, and a channel with voice replies off never calls the speech endpoint", async () => {

@@ -21,6 +21,7 @@ export * from "./tenant-llm-providers.ts";
 export * from "./memory.ts";
 export * from "./retention.ts";
 export * from "./platform-audit.ts";
+export * from "./reply-preferences.ts";
 export * from "./schedules.ts";
 export * from "./tasks.ts";
 export * from "./skills.ts";
@@ -56,6 +57,7 @@ export const TENANT_TABLES = [
   "memories",
   "messages",
   "outbound_messages",
+  "reply_preferences",
   "schedule_runs",
   "schedules",
   "tasks",
