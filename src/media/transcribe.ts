@@ -10,20 +10,13 @@
  * usage when it reports one, else the audio's seconds as prompt units — llm.prices prices them).
  */
 import type { Logger } from "pino";
+import type { CallRecord } from "../agent/usage.ts";
 import type { LlmPool } from "../llm/pool.ts";
 import type { AudioInput } from "../llm/types.ts";
 import { audioSeconds } from "./audio-seconds.ts";
 
-export interface TranscriptionCall {
-  provider: string;
-  model: string;
-  ok: boolean;
-  error?: string;
-  /** Seconds of audio (or the endpoint's input tokens) and its output tokens: what the row is priced by. */
-  promptTokens: number;
-  completionTokens: number;
-  latencyMs: number;
-}
+/** Seconds of audio (or the endpoint's input tokens) and its output tokens: what the row is priced by. */
+export type TranscriptionCall = Omit<CallRecord, "tenantId" | "agentId" | "conversationId" | "costUsd">;
 
 export interface Heard {
   /** The transcript; null when there is none (refused or failed). */

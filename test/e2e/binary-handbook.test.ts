@@ -16,7 +16,7 @@ import { tempDir } from "../support/db.ts";
 import { type LlmMock, startLlmMock } from "../support/llm.ts";
 import { TEST_MODEL } from "../support/models.ts";
 import { startTelegramShim, type TelegramShim } from "../support/telegram.ts";
-import { BINARY, ROOT, ensureBinary } from "../support/binary.ts";
+import { BINARY, ROOT, ensureBinary, writeBinaryConfig } from "../support/binary.ts";
 
 const ANSWER = "Parents get 18 weeks of fully paid parental leave [Northwind Employee Handbook — Leave > Parental leave].";
 let llm: LlmMock;
@@ -37,15 +37,9 @@ afterAll(async () => {
 
 test("from the binary: upload the handbook, ask in Telegram, get the cited answer", async () => {
   const port = 20000 + Math.floor(Math.random() * 20000);
-  writeFileSync(
-    join(dir.path, "konstruct.config.yaml"),
-    JSON.stringify({
-      security: securityConfig, // the emulators listen on loopback
-      server: { host: "127.0.0.1", port },
-      llm: { providers: [{ id: "mock", kind: "openai", base_url: llm.url }] },
-      tenants: [{ slug: "acme", name: "Acme", agents: [{ slug: "ada", name: "Ada", models: ["mock/m"], channels: [{ kind: "telegram", name: "tg", bot_token: tg.token, api_root: tg.apiRoot }] }] }],
-    }),
-  );
+  writeBinaryConfig(dir.path, port, llm.url, {
+    tenants: [{ slug: "acme", name: "Acme", agents: [{ slug: "ada", name: "Ada", models: ["mock/m"], channels: [{ kind: "telegram", name: "tg", bot_token: tg.token, api_root: tg.apiRoot }] }] }],
+  });
   writeFileSync(join(dir.path, "pw"), "binary admin password\n");
   const env = { PATH: "/usr/bin:/bin", HOME: dir.path };
   const create = Bun.spawnSync([BINARY, "admin", "create", "--email", "root@example.com", "--password-file", "pw"], { cwd: dir.path, env });

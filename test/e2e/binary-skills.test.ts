@@ -12,7 +12,7 @@ import { eventually } from "../support/app.ts";
 import { tempDir } from "../support/db.ts";
 import { type LlmMock, startLlmMock } from "../support/llm.ts";
 import { startTelegramShim, type TelegramShim } from "../support/telegram.ts";
-import { BINARY, ensureBinary } from "../support/binary.ts";
+import { BINARY, ensureBinary, writeBinaryConfig } from "../support/binary.ts";
 
 let llm: LlmMock;
 let tg: TelegramShim;
@@ -31,15 +31,9 @@ afterAll(async () => {
 test("bundled skill + approval on Telegram, MCP over stdio and hot reload, from the binary", async () => {
   const port = 20000 + Math.floor(Math.random() * 20000);
   const mcp = { name: "orders", transport: "stdio", command: process.execPath, args: [resolve(import.meta.dir, "../fixtures/mcp-orders.ts")], read_only_tools: ["lookup_order"] };
-  writeFileSync(
-    join(dir.path, "konstruct.config.yaml"),
-    JSON.stringify({
-      security: securityConfig, // the emulators listen on loopback
-      server: { host: "127.0.0.1", port },
-      llm: { providers: [{ id: "mock", kind: "openai", base_url: llm.url }] },
-      tenants: [{ slug: "acme", name: "Acme", mcp_servers: [mcp], agents: [{ slug: "ada", name: "Ada", models: ["mock/m"], channels: [{ kind: "telegram", name: "tg", bot_token: tg.token, api_root: tg.apiRoot }] }] }],
-    }),
-  );
+  writeBinaryConfig(dir.path, port, llm.url, {
+    tenants: [{ slug: "acme", name: "Acme", mcp_servers: [mcp], agents: [{ slug: "ada", name: "Ada", models: ["mock/m"], channels: [{ kind: "telegram", name: "tg", bot_token: tg.token, api_root: tg.apiRoot }] }] }],
+  });
   const child = Bun.spawn([BINARY, "serve"], { cwd: dir.path, env: { PATH: "/usr/bin:/bin", HOME: dir.path }, stdout: "pipe", stderr: "inherit" });
   try {
     let out = "";

@@ -13,7 +13,7 @@ import { tempDir } from "../support/db.ts";
 import { type LlmMock, startLlmMock } from "../support/llm.ts";
 import { type SlackWorkspace, slackEvents, startSlackWorkspace } from "../support/slack.ts";
 import { startTelegramShim, type TelegramShim } from "../support/telegram.ts";
-import { BINARY, ensureBinary } from "../support/binary.ts";
+import { BINARY, ensureBinary, writeBinaryConfig } from "../support/binary.ts";
 
 let llm: LlmMock;
 let ws: SlackWorkspace;
@@ -33,31 +33,25 @@ afterAll(async () => {
 
 test("the binary answers a Telegram message and a Slack mention", async () => {
   const port = 20000 + Math.floor(Math.random() * 20000);
-  writeFileSync(
-    join(dir.path, "konstruct.config.yaml"),
-    JSON.stringify({
-      security: securityConfig, // the emulators listen on loopback
-      server: { host: "127.0.0.1", port },
-      llm: { providers: [{ id: "mock", kind: "openai", base_url: llm.url }] },
-      tenants: [
-        {
-          slug: "acme",
-          name: "Acme",
-          agents: [
-            {
-              slug: "ada",
-              name: "Ada",
-              models: ["mock/m"],
-              channels: [
-                { kind: "telegram", name: "tg", bot_token: tg.token, api_root: tg.apiRoot },
-                { kind: "slack", name: "slack", bot_token: ws.bot.token, signing_secret: ws.signingSecret, api_url: ws.apiUrl },
-              ],
-            },
-          ],
-        },
-      ],
-    }),
-  );
+  writeBinaryConfig(dir.path, port, llm.url, {
+    tenants: [
+      {
+        slug: "acme",
+        name: "Acme",
+        agents: [
+          {
+            slug: "ada",
+            name: "Ada",
+            models: ["mock/m"],
+            channels: [
+              { kind: "telegram", name: "tg", bot_token: tg.token, api_root: tg.apiRoot },
+              { kind: "slack", name: "slack", bot_token: ws.bot.token, signing_secret: ws.signingSecret, api_url: ws.apiUrl },
+            ],
+          },
+        ],
+      },
+    ],
+  });
   const child = Bun.spawn([BINARY, "serve"], { cwd: dir.path, env: { PATH: "/usr/bin:/bin", HOME: dir.path }, stdout: "pipe", stderr: "inherit" });
   try {
     let out = "";

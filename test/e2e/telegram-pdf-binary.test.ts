@@ -12,7 +12,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
 import { eventually } from "../support/app.ts";
-import { ensureBinary } from "../support/binary.ts";
+import { ensureBinary, writeBinaryConfig } from "../support/binary.ts";
 import { tempDir } from "../support/db.ts";
 import { type LlmMock, startLlmMock } from "../support/llm.ts";
 import { securityConfig } from "../support/outbound.ts";
@@ -31,16 +31,10 @@ beforeAll(async () => {
   [llm, tg] = await Promise.all([startLlmMock(), startTelegramShim({ bots: [{ username: "PdfBinaryBot" }] })]);
   dir = tempDir("konstruct-tg-pdf-binary-");
   const port = 20000 + Math.floor(Math.random() * 20000);
-  writeFileSync(
-    join(dir.path, "konstruct.config.yaml"),
-    JSON.stringify({
-      security: securityConfig, // the emulators listen on loopback
-      server: { host: "127.0.0.1", port },
-      llm: { providers: [{ id: "mock", kind: "openai", base_url: llm.url }] },
-      media: { max_document_mb: 1 },
-      tenants: [{ slug: "acme", name: "Acme", agents: [{ slug: "ada", name: "Ada", models: ["mock/chat"], channels: [{ kind: "telegram", name: "tg", bot_token: tg.token, api_root: tg.apiRoot }] }] }],
-    }),
-  );
+  writeBinaryConfig(dir.path, port, llm.url, {
+    media: { max_document_mb: 1 },
+    tenants: [{ slug: "acme", name: "Acme", agents: [{ slug: "ada", name: "Ada", models: ["mock/chat"], channels: [{ kind: "telegram", name: "tg", bot_token: tg.token, api_root: tg.apiRoot }] }] }],
+  });
   llm.replyAll("I can only answer from what you send me.");
   llm.on({ lastUser: "how long must passwords be?" }, { text: "At least 14 characters, says the policy." });
   llm.on({ lastUser: "where do I report phishing?" }, { text: "To security@example.com." });

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { eventually } from "../support/app.ts";
-import { BINARY, ensureBinary } from "../support/binary.ts";
+import { BINARY, ensureBinary, writeBinaryConfig } from "../support/binary.ts";
 import { tempDir } from "../support/db.ts";
 import { type LlmMock, startLlmMock } from "../support/llm.ts";
 import { securityConfig } from "../support/outbound.ts";
@@ -43,16 +43,10 @@ function weeklyAtNextMinute(now = new Date()): { cron: string; at: Date } {
 
 test("research report as a background task, then a weekly briefing scheduled in plain words — from the binary", async () => {
   const port = 20000 + Math.floor(Math.random() * 20000);
-  writeFileSync(
-    join(dir.path, "konstruct.config.yaml"),
-    JSON.stringify({
-      security: securityConfig, // the emulators listen on loopback
-      server: { host: "127.0.0.1", port },
-      llm: { providers: [{ id: "mock", kind: "openai", base_url: llm.url }] },
-      jobs: { poll_seconds: 0.5 },
-      tenants: [{ slug: "acme", name: "Acme", agents: [{ slug: "ada", name: "Ada", models: ["mock/chat"], executor_models: ["mock/strong"], channels: [{ kind: "telegram", name: "tg", bot_token: tg.token, api_root: tg.apiRoot }] }] }],
-    }),
-  );
+  writeBinaryConfig(dir.path, port, llm.url, {
+    jobs: { poll_seconds: 0.5 },
+    tenants: [{ slug: "acme", name: "Acme", agents: [{ slug: "ada", name: "Ada", models: ["mock/chat"], executor_models: ["mock/strong"], channels: [{ kind: "telegram", name: "tg", bot_token: tg.token, api_root: tg.apiRoot }] }] }],
+  });
   llm.replyAll("Doing fine, thanks.");
   llm.on({ lastUser: "research", hasToolResult: false }, { toolCalls: [{ name: "start_task", arguments: { goal: "Research report on the EV battery market", expected_output: "a short report" } }] });
   llm.on({ lastUser: "research", hasToolResult: true }, { text: "On it — task #1." });

@@ -3,8 +3,9 @@
  * i.e. CI), or once per test run when KTEST_REBUILD is set — locally a stale dist/ would otherwise
  * be what is tested. One build serves every binary test file of the run.
  */
-import { existsSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { securityConfig } from "./outbound.ts";
 
 export const ROOT = join(import.meta.dir, "../..");
 export const BINARY = join(ROOT, "dist/konstruct");
@@ -17,4 +18,21 @@ export function ensureBinary(): string {
   if (build.exitCode !== 0) throw new Error(`build failed: ${build.stderr.toString()}`);
   builtThisRun = true;
   return BINARY;
+}
+
+/**
+ * konstruct.config.yaml for a binary under test: loopback emulators allowed as an operator would
+ * allow an on-prem endpoint, the server on `port`, the LLM mock as provider "mock"; `rest` adds the
+ * scenario's tenants and settings.
+ */
+export function writeBinaryConfig(dir: string, port: number, llmUrl: string, rest: Record<string, unknown>): void {
+  writeFileSync(
+    join(dir, "konstruct.config.yaml"),
+    JSON.stringify({
+      security: securityConfig,
+      server: { host: "127.0.0.1", port },
+      llm: { providers: [{ id: "mock", kind: "openai", base_url: llmUrl }] },
+      ...rest,
+    }),
+  );
 }
