@@ -20,7 +20,7 @@ import { fieldErrors } from "../form-errors.ts";
 import type { Handler } from "../lazy.ts";
 import { publicBase, smtpMailer } from "../mail.ts";
 import { database, formText, idParam } from "../request.ts";
-import { t } from "../../i18n/i18n.ts";
+import { t, tText } from "../../i18n/i18n.ts";
 
 async function pageProps(db: Database, p: Principal, csrf: string): Promise<UsersPageProps> {
   const scope = isPlatformAdmin(p) ? null : p.tenantId;
@@ -54,7 +54,7 @@ export const inviteUser: Handler = async (deps, ctx) => {
   const tenantId = tenantFor(p, form.tenantId);
   const again = async (extra: Partial<UsersPageProps>, status = 200) =>
     render(ctx, <UsersPage {...await pageProps(db, p, ctx.csrfToken)} form={form} {...extra} />, t("nav.users"), status);
-  if (!tenantId || !(await tenantExists(db, idParam(tenantId, "tenant")))) return again({ errors: { tenant_id: "choose a tenant" } }, 400);
+  if (!tenantId || !(await tenantExists(db, idParam(tenantId, "tenant")))) return again({ errors: { tenant_id: tText("formError.chooseTenant") } }, 400);
   let invite: Awaited<ReturnType<typeof createInvitation>>;
   try {
     invite = await createInvitation(db, { ...form, tenantId, invitedBy: p.userId, ttlHours: deps.config.admin.invitation_ttl_hours });
