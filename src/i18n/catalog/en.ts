@@ -4,11 +4,13 @@
  * forms end in `_one` / `_other` and are asked for with `{ count }`. Text only: no HTML.
  */
 import { formsEn } from "./forms.en.ts";
+import { mailEn } from "./mail.en.ts";
 import { pagesEn } from "./pages.en.ts";
 
 export const en = {
   ...pagesEn,
   ...formsEn,
+  ...mailEn,
   "layout.skip": "Skip to content",
   "layout.account": "Your account: password and language",
   "layout.signOut": "Sign out",
