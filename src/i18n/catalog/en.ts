@@ -5,12 +5,14 @@
  */
 import { formsEn } from "./forms.en.ts";
 import { mailEn } from "./mail.en.ts";
+import { trailEn } from "./trail.en.ts";
 import { pagesEn } from "./pages.en.ts";
 
 export const en = {
   ...pagesEn,
   ...formsEn,
   ...mailEn,
+  ...trailEn,
   "layout.skip": "Skip to content",
   "layout.account": "Your account: password and language",
   "layout.signOut": "Sign out",
