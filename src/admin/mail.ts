@@ -4,6 +4,7 @@
  * console shows the link to the admin instead.
  */
 import type { Config } from "../config/schema.ts";
+import { type MessageKey, tText } from "../i18n/i18n.ts";
 
 export interface Mail {
   to: string;
@@ -32,4 +33,15 @@ export function smtpMailer(smtp: Config["smtp"]): SendMail | null {
 /** Where links in mails and on screen point: server.public_url, else the URL this request came in on. */
 export function publicBase(config: Config, request: Request): string {
   return (config.server.public_url || new URL(request.url).origin).replace(/\/+$/, "");
+}
+
+/**
+ * The invitation mail, in the language of the request that sends it — the inviter's (their saved
+ * choice, else their browser's). The invitee has no account and so no language of their own yet,
+ * and the inviter is the one person who knows which language their colleague reads: they chose
+ * theirs for the same organisation. Sent as plain text (tText), so the link is not HTML-escaped.
+ */
+export function invitationMail(m: { to: string; inviter: string; role: "tenant_admin" | "operator"; hours: number; link: string }): Mail {
+  const role = tText(`common.role.${m.role}` as MessageKey);
+  return { to: m.to, subject: tText("mail.invitationSubject"), text: tText("mail.invitationBody", { inviter: m.inviter, role, hours: m.hours, link: m.link }) };
 }

@@ -110,10 +110,11 @@ export interface ChannelAdapter {
   start(sink: InboundSink): Promise<void>;
   stop(): Promise<void>;
   /**
-   * Sends one reply, split as needed; returns the channel's id of the (first) message sent.
+   * Sends one reply, split as needed; returns the channel's id of the (first) message sent, and
+   * when it went out as several messages every part's id in order (a reaction on any part rates it).
    * `delivery` names the outbox row, for channels that can tag a message with it (Slack metadata).
    */
-  send(message: OutboundText, delivery?: Delivery): Promise<{ externalId: string }>;
+  send(message: OutboundText, delivery?: Delivery): Promise<{ externalId: string; partIds?: string[] }>;
   /**
    * For an in-doubt send: the channel's id of the message if it is already on the channel, null if
    * it certainly is not. Absent where the channel cannot tell (Telegram): the outbox then does not

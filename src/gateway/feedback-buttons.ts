@@ -3,8 +3,8 @@
  * `feedback` setting is on (off by default), and 👍/👎 reactions on its answers (Slack, always: the
  * person chose to react, nothing is added to the chat). A press or reaction is an InboundMessage with
  * `action`; it becomes a rating in src/feedback (one per person per answer, the last one counts), not a
- * turn. A button names the answer's outbox row, a reaction the channel's message id (the first part's,
- * `external_id`); either counts only for an answer this channel sent into this same chat, so a forged
+ * turn. A button names the answer's outbox row, a reaction the channel's message id — of any part of an
+ * answer split into several messages (`external_id` is the first part's, `external_part_ids` all); either counts only for an answer this channel sent into this same chat, so a forged
  * callback cannot rate another chat's or another tenant's answers (RLS).
  */
 import { and, eq, or, sql } from "drizzle-orm";
@@ -34,7 +34,7 @@ export async function rateFromChannel(db: Database, inbox: Inbox, conn: Connecti
   const press = PRESS.exec(message.action?.id ?? "");
   const reaction = REACTION.exec(message.action?.id ?? "");
   const sign = press?.[1] ?? reaction?.[1];
-  const answerId = press ? await sentHere(db, conn, message, eq(outboundMessages.id, press[2]!)) : reaction && message.action?.messageId ? await sentHere(db, conn, message, eq(outboundMessages.externalId, message.action.messageId)) : null;
+  const answerId = press ? await sentHere(db, conn, message, eq(outboundMessages.id, press[2]!)) : reaction && message.action?.messageId ? await sentHere(db, conn, message, anyPart(message.action.messageId)) : null;
   if (answerId) {
     const r = { outboundId: answerId, rater: message.sender.id, rating: sign === "+" ? 1 : -1 } as const;
     if (reaction?.[2] === "remove") await unrate(db, conn.tenantId, r);
@@ -42,6 +42,9 @@ export async function rateFromChannel(db: Database, inbox: Inbox, conn: Connecti
   }
   await db.withTenant(conn.tenantId, (tx) => inbox.finish(tx, eventId, answerId ? "done" : "ignored", answerId ? undefined : "feedback on an answer not sent to this chat"));
 }
+
+/** The answer one of whose messages has this id: the first part (or only message), or any later part. */
+const anyPart = (messageId: string) => or(eq(outboundMessages.externalId, messageId), sql`${messageId} = any(${outboundMessages.externalPartIds})`)!;
 
 /**
  * The answer's outbox id if this channel sent it into this chat. A reaction knows only the channel,

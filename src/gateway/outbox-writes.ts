@@ -27,6 +27,8 @@ export interface Mark {
   id: string | null;
   status?: "sent" | "failed" | "unknown";
   externalId?: string;
+  /** Every part's id when the reply went out as several messages. */
+  externalPartIds?: string[];
   lastError?: string | null;
   attempts?: number;
   settlement?: Settlement;
@@ -40,14 +42,15 @@ export const MARK: BatchOp<Mark, void> = {
     const settled = marks.map((m) => m.settlement ?? {});
     const audits = auditInsert(settled.flatMap((s) => (s.audit ? [s.audit] : [])));
     const input = recordset(
-      sends.map((m) => ({ id: m.id, status: m.status ?? null, external_id: m.externalId ?? null, last_error: m.lastError ?? null, attempts: m.attempts })),
+      sends.map((m) => ({ id: m.id, status: m.status ?? null, external_id: m.externalId ?? null, part_ids: m.externalPartIds ?? null, last_error: m.lastError ?? null, attempts: m.attempts })),
       "m",
-      "id uuid, status text, external_id text, last_error text, attempts int",
+      "id uuid, status text, external_id text, part_ids text[], last_error text, attempts int",
     );
     const update: Part = sends.length
       ? [
           "outbox_mark",
           sql`update outbound_messages o set status = coalesce(m.status, o.status), external_id = coalesce(m.external_id, o.external_id),
+            external_part_ids = coalesce(m.part_ids, o.external_part_ids),
             last_error = m.last_error, attempts = coalesce(m.attempts, o.attempts), sent_at = case when m.status = 'sent' then now() else o.sent_at end
           from ${input} where o.tenant_id = ${tenantId}::uuid and o.id = any(${uuidArray(sends.map((m) => m.id!))}) and o.id = m.id`,
         ]

@@ -144,9 +144,9 @@ export class Outbox {
           const settled = await this.resolveDoubt(tenantId, prepared, adapter, delivery, settle);
           if (settled) return settled; // else: not (wholly) there; send skips what the channel already has
         }
-        const { externalId } = await adapter.send(prepared.message, delivery);
+        const { externalId, partIds } = await adapter.send(prepared.message, delivery);
         const outcome: SendOutcome = { status: "sent", externalId };
-        await this.mark(tenantId, { id: prepared.id, status: "sent", externalId, lastError: null, attempts: attempt, settlement: settle?.(outcome) });
+        await this.mark(tenantId, { id: prepared.id, status: "sent", externalId, externalPartIds: partIds?.slice(0, 200), lastError: null, attempts: attempt, settlement: settle?.(outcome) });
         return outcome;
       } catch (e) {
         lastError = e instanceof Error ? e.message : String(e);

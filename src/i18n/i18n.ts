@@ -52,6 +52,14 @@ export function t(key: MessageKey, vars?: MessageVars): string {
 }
 
 /**
+ * The same message as plain text, values not escaped: for a mail, or for text a view renders with
+ * `safe` (a field's error), where an escaped value would show as `&#39;`.
+ */
+export function tText(key: MessageKey, vars?: MessageVars): string {
+  return fixed[locale()](key, { ...vars, interpolation: { escapeValue: false } }) as string;
+}
+
+/**
  * The user's saved choice, else the first Accept-Language entry we have (by quality, a region
  * falling back to its language: de-AT → de), else English. The header is bounded before parsing.
  */

@@ -37,3 +37,30 @@ export async function startSmtp(opts: { user?: string; pass?: string } = {}) {
   const port = (server.server.address() as { port: number }).port;
   return { port, mails, stop: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
+
+/**
+ * A received message's Subject and text body, decoded (RFC 2047 encoded words, quoted-printable or
+ * base64 bodies) for the single-part text mails the appliance sends.
+ */
+export function readMail(raw: string): { subject: string; text: string } {
+  const split = raw.search(/\r?\n\r?\n/);
+  const head = raw.slice(0, split).replace(/\r?\n[ \t]+/g, " ");
+  const body = raw.slice(split).replace(/^\r?\n\r?\n/, "");
+  const header = (name: string) => new RegExp(`^${name}:[ \\t]*(.*)$`, "im").exec(head)?.[1] ?? "";
+  const words = (s: string) =>
+    s.replace(/=\?utf-8\?([qb])\?([^?]*)\?=\s*/gi, (_, enc: string, data: string) =>
+      enc.toLowerCase() === "b" ? Buffer.from(data, "base64").toString("utf8") : qp(data.replace(/_/g, " ")),
+    );
+  const cte = header("content-transfer-encoding").toLowerCase();
+  const text = cte === "quoted-printable" ? qp(body.replace(/=\r?\n/g, "")) : cte === "base64" ? Buffer.from(body, "base64").toString("utf8") : body;
+  return { subject: words(header("subject")).trim(), text: text.replace(/\r\n/g, "\n") };
+}
+
+function qp(s: string): string {
+  const bytes: number[] = [];
+  for (let i = 0; i < s.length; i++) {
+    if (s[i] === "=" && /^[0-9A-F]{2}$/i.test(s.slice(i + 1, i + 3))) bytes.push(parseInt(s.slice(i + 1, i + 3), 16)), (i += 2);
+    else bytes.push(...Buffer.from(s[i]!, "utf8"));
+  }
+  return Buffer.from(bytes).toString("utf8");
+}

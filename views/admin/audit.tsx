@@ -7,6 +7,7 @@ import type { Agent } from "../../src/db/schema/index.ts";
 import { Choice, Text } from "./fields.tsx";
 import { Empty, NoTenant, PageHead, Pager, when } from "./parts.tsx";
 import { t } from "../../src/i18n/i18n.ts";
+import { describeEntry } from "../../src/admin/trail/describe.ts";
 
 /** tenant: a tenant's trail; tenant-of-platform: the same, seen by a platform admin (links to the platform's); platform: platform_audit. */
 export type Trail = "tenant" | "tenant-of-platform" | "platform";
@@ -59,7 +60,7 @@ export function AuditView(p: { scope: Scope; page: Page<AuditRow> | null; filter
                       <td safe>{r.actor}</td>
                       <td>
                         <details>
-                          <summary safe>{r.summary}</summary>
+                          <summary safe>{describeEntry(r)}</summary>
                           {r.conversationId && p.scope.tenantId ? <p><a href={`/admin/conversations/${r.conversationId}?tenant=${p.scope.tenantId}`}>{t("audit.openTheConversation")}</a></p> : ""}
                           <pre class="code" safe>{JSON.stringify(r.data, null, 2)}</pre>
                         </details>

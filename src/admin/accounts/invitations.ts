@@ -21,9 +21,10 @@ export interface NewInvitation {
   ttlHours: number;
 }
 
-export async function createInvitation(db: Database, input: NewInvitation): Promise<{ id: string; token: string; email: string }> {
+export async function createInvitation(db: Database, input: NewInvitation): Promise<{ id: string; token: string; email: string; role: (typeof INVITABLE_ROLES)[number] }> {
   const email = normalizeEmail(input.email);
-  if (!(INVITABLE_ROLES as readonly string[]).includes(input.role)) throw new KonstructError("bad_request", "role: must be tenant_admin or operator");
+  const role = INVITABLE_ROLES.find((r) => r === input.role);
+  if (!role) throw new KonstructError("bad_request", "role: must be tenant_admin or operator");
   const token = newSecretToken();
   const id = await db.platform(async (tx) => {
     const [existing] = await tx.select({ id: users.id }).from(users).where(eq(users.email, email));
@@ -41,7 +42,7 @@ export async function createInvitation(db: Database, input: NewInvitation): Prom
       .returning({ id: invitations.id });
     return row!.id;
   });
-  return { id, token, email };
+  return { id, token, email, role };
 }
 
 const live = (tokenHash: string) => and(eq(invitations.tokenHash, tokenHash), isNull(invitations.usedAt), gt(invitations.expiresAt, sql`now()`));

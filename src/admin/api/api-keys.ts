@@ -30,7 +30,7 @@ export const createKey: Handler = async (deps, { principal, params, body, client
     if (!a) throw new KonstructError("not_found", "no such AI employee");
   }
   const { id, key } = await createApiKey(db, { tenantId, agentId, name: input.name, createdBy: who.userId });
-  await recordPerson(db, who, client.ip, { kind: "api_key", tenantId, summary: `API key "${input.name.trim()}" created`, data: { step: "created", key_id: id, agent_id: agentId } });
+  await recordPerson(db, who, client.ip, { kind: "api_key", tenantId, summary: `API key "${input.name.trim()}" created`, data: { step: "created", key_id: id, agent_id: agentId, name: input.name.trim().slice(0, 100) } });
   return new Response(JSON.stringify({ id, name: input.name, agent_id: agentId, key }), { status: 201, headers: { "content-type": "application/json" } });
 };
 

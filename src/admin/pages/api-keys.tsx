@@ -51,7 +51,7 @@ export async function createApiKeyForm(deps: AdminDeps, ctx: PageCtx): Promise<R
   if (agent === undefined) return view(deps, ctx, { values, errors: { agent_id: "no such AI employee" } }, 400);
   if (!values.name.trim() || values.name.trim().length > 100) return view(deps, ctx, { values, errors: { name: "1-100 characters" } }, 400);
   const { id, key } = await createApiKey(db, { tenantId, agentId: agent?.id ?? null, name: values.name, createdBy: p.userId });
-  await recordPerson(db, p, ctx.client.ip, { kind: "api_key", tenantId, summary: `API key "${values.name.trim()}" created`, data: { step: "created", key_id: id, agent_id: agent?.id ?? null } });
+  await recordPerson(db, p, ctx.client.ip, { kind: "api_key", tenantId, summary: `API key "${values.name.trim()}" created`, data: { step: "created", key_id: id, agent_id: agent?.id ?? null, name: values.name.trim().slice(0, 100) } });
   return view(deps, ctx, { created: { name: values.name.trim(), key, agentSlug: agent?.slug ?? agents[0]?.slug ?? "<agent>" } });
 }
 

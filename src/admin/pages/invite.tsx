@@ -10,7 +10,7 @@ import { signIn } from "../auth/sign-in.ts";
 import { fieldErrors } from "../form-errors.ts";
 import type { AdminContext, Handler } from "../lazy.ts";
 import { database, formText } from "../request.ts";
-import { t } from "../../i18n/i18n.ts";
+import { t, tText } from "../../i18n/i18n.ts";
 
 const gonePage = (ctx: AdminContext) => render(ctx, <InviteGonePage />, t("invite.invitation"), 404);
 
@@ -28,7 +28,7 @@ export const acceptInvite: Handler = async (deps, ctx) => {
   const again = (errors: Record<string, string | undefined>) =>
     render(ctx, <InvitePage csrf={ctx.csrfToken} token={token} email={inv.email} role={inv.role} errors={errors} />, t("invite.title"), 400);
   const password = formText(ctx.body, "password");
-  if (password !== formText(ctx.body, "confirm")) return again({ confirm: "the passwords differ" });
+  if (password !== formText(ctx.body, "confirm")) return again({ confirm: tText("formError.passwordsDiffer") });
   try {
     const user = await acceptInvitation(db, token, password);
     await signIn(db, ctx, user.id, deps.config.admin.session_ttl_hours);

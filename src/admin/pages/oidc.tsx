@@ -88,6 +88,6 @@ export const finishOidc: Handler = async (deps, ctx) => {
     deps.log.warn({ user: user.id, mapped: grant.value }, `single sign-on kept a platform admin: ${kept}`);
     await recordPerson(db, person, ctx.client.ip, { kind: "role.kept", summary: `kept platform admin: ${kept}`, data: { method: "oidc", mapped: grant.value, role: grant.role } });
   }
-  await recordPerson(db, person, ctx.client.ip, { kind: "sign_in", summary: `signed in with ${oidc.name}${created ? " (account created)" : ""}`, data: { method: "oidc", mapped: grant.value, role: grant.role, created } });
+  await recordPerson(db, person, ctx.client.ip, { kind: "sign_in", summary: `signed in with ${oidc.name}${created ? " (account created)" : ""}`, data: { method: "oidc", provider: oidc.name.slice(0, 100), mapped: grant.value, role: grant.role, created } });
   return redirect(ctx.request, flow.next);
 };

@@ -19,7 +19,7 @@ import type { Handler } from "../lazy.ts";
 import { database, formText } from "../request.ts";
 import { recordPerson } from "../trail/record.ts";
 
-import { t } from "../../i18n/i18n.ts";
+import { t, tText } from "../../i18n/i18n.ts";
 
 const title = () => t("account.title");
 
@@ -36,7 +36,7 @@ export const changePassword: Handler = async (deps, ctx) => {
   const keys = [ipKey(ctx.client.ip)];
   const wait = await blockedFor(db, keys, policy);
   if (wait > 0) {
-    const res = again({ form: `Too many wrong passwords. Try again in ${Math.ceil(wait / 60)} minute(s).` }, 429);
+    const res = again({ form: tText("formError.tooManyWrong", { count: Math.ceil(wait / 60) }) }, 429);
     res.headers.set("retry-after", String(wait));
     return res;
   }
@@ -44,11 +44,11 @@ export const changePassword: Handler = async (deps, ctx) => {
   const current = formText(ctx.body, "current");
   if (!me || !(await Bun.password.verify(current, me.hash).catch(() => false))) {
     await recordFailure(db, keys, policy);
-    return again({ current: "not your current password" });
+    return again({ current: tText("formError.notCurrentPassword") });
   }
   const password = formText(ctx.body, "password");
-  if (password !== formText(ctx.body, "confirm")) return again({ confirm: "the passwords differ" });
-  if (password === current) return again({ password: "choose a password different from the current one" });
+  if (password !== formText(ctx.body, "confirm")) return again({ confirm: tText("formError.passwordsDiffer") });
+  if (password === current) return again({ password: tText("formError.sameAsCurrent") });
   try {
     await setPassword(db, p.userId, password, ctx.sessionId ? hashToken(ctx.sessionId) : null, p.email);
   } catch (e) {

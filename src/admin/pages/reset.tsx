@@ -17,7 +17,7 @@ import type { ConsoleDeps, Handler } from "../lazy.ts";
 import { publicBase, smtpMailer } from "../mail.ts";
 import { database, formText } from "../request.ts";
 import { recordPerson } from "../trail/record.ts";
-import { t } from "../../i18n/i18n.ts";
+import { t, tText } from "../../i18n/i18n.ts";
 
 const SENT = "If that address has an account, a link to set a new password is on its way.";
 const NO_MAIL = "This appliance sends no mail: ask your administrator (konstruct admin reset-password).";
@@ -72,7 +72,7 @@ export const submitReset: Handler = async (deps, ctx) => {
   if (!user) return invalid(ctx);
   const again = (errors: FieldErrors) => render(ctx, <ResetPage csrf={ctx.csrfToken} token={token} email={user.email} errors={errors} />, t("reset.title"), 400);
   const password = formText(ctx.body, "password");
-  if (password !== formText(ctx.body, "confirm")) return again({ confirm: "the passwords differ" });
+  if (password !== formText(ctx.body, "confirm")) return again({ confirm: tText("formError.passwordsDiffer") });
   try {
     await setPassword(db, user.id, password, null, user.email);
   } catch (e) {

@@ -10,7 +10,7 @@ import { fieldErrors } from "../form-errors.ts";
 import type { Handler } from "../lazy.ts";
 import { database, formText } from "../request.ts";
 import { recordPerson } from "../trail/record.ts";
-import { t } from "../../i18n/i18n.ts";
+import { t, tText } from "../../i18n/i18n.ts";
 
 async function gone(deps: AdminAuthDeps) {
   if (await platformAdminExists(database(deps))) throw new KonstructError("not_found", "no such route");
@@ -27,7 +27,7 @@ export const submitSetup: Handler = async (deps, ctx) => {
   const email = formText(ctx.body, "email");
   const password = formText(ctx.body, "password");
   if (password !== formText(ctx.body, "confirm"))
-    return render(ctx, <SetupPage csrf={ctx.csrfToken} email={email} errors={{ confirm: "the passwords differ" }} />, t("setup.title"), 400);
+    return render(ctx, <SetupPage csrf={ctx.csrfToken} email={email} errors={{ confirm: tText("formError.passwordsDiffer") }} />, t("setup.title"), 400);
   try {
     const user = await createFirstAdmin(db, { email, password });
     await signIn(db, ctx, user.id, deps.config.admin.session_ttl_hours);

@@ -22,7 +22,7 @@ export const createToken: Handler = async (deps, ctx) => {
   const db = database(deps);
   try {
     const { id, token } = await createAccessToken(db, p.userId, formText(ctx.body, "name"));
-    await recordPerson(db, p, ctx.client.ip, { kind: "access_token", summary: `API token "${formText(ctx.body, "name").trim()}" created`, data: { step: "created", token_id: id } });
+    await recordPerson(db, p, ctx.client.ip, { kind: "access_token", summary: `API token "${formText(ctx.body, "name").trim()}" created`, data: { step: "created", token_id: id, name: formText(ctx.body, "name").trim().slice(0, 100) } });
     return render(ctx, <TokensPage csrf={ctx.csrfToken} role={p.role} tokens={await listAccessTokens(db, p.userId)} created={token} />, t("nav.tokens"));
   } catch (e) {
     const errors = fieldErrors(e, "name");

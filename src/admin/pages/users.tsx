@@ -18,9 +18,9 @@ import { isPlatformAdmin, type Principal, tenantFor } from "../auth/principal.ts
 import { flashMessage } from "../flash.ts";
 import { fieldErrors } from "../form-errors.ts";
 import type { Handler } from "../lazy.ts";
-import { publicBase, smtpMailer } from "../mail.ts";
+import { invitationMail, publicBase, smtpMailer } from "../mail.ts";
 import { database, formText, idParam } from "../request.ts";
-import { t } from "../../i18n/i18n.ts";
+import { t, tText } from "../../i18n/i18n.ts";
 
 async function pageProps(db: Database, p: Principal, csrf: string): Promise<UsersPageProps> {
   const scope = isPlatformAdmin(p) ? null : p.tenantId;
@@ -54,7 +54,7 @@ export const inviteUser: Handler = async (deps, ctx) => {
   const tenantId = tenantFor(p, form.tenantId);
   const again = async (extra: Partial<UsersPageProps>, status = 200) =>
     render(ctx, <UsersPage {...await pageProps(db, p, ctx.csrfToken)} form={form} {...extra} />, t("nav.users"), status);
-  if (!tenantId || !(await tenantExists(db, idParam(tenantId, "tenant")))) return again({ errors: { tenant_id: "choose a tenant" } }, 400);
+  if (!tenantId || !(await tenantExists(db, idParam(tenantId, "tenant")))) return again({ errors: { tenant_id: tText("formError.chooseTenant") } }, 400);
   let invite: Awaited<ReturnType<typeof createInvitation>>;
   try {
     invite = await createInvitation(db, { ...form, tenantId, invitedBy: p.userId, ttlHours: deps.config.admin.invitation_ttl_hours });
@@ -63,18 +63,14 @@ export const inviteUser: Handler = async (deps, ctx) => {
   }
   await recordPerson(db, p, ctx.client.ip, { kind: "invitation", tenantId, summary: `invited ${invite.email} as ${form.role.replace("_", " ")}`, data: { step: "sent", email: invite.email, role: form.role } });
   const link = `${publicBase(deps.config, ctx.request)}/invite/${invite.token}`;
-  if (!send) return again({ form: {}, flash: `Invitation for ${invite.email} created.`, inviteLink: link });
+  if (!send) return again({ form: {}, flash: tText("mail.invitationCreated", { email: invite.email }), inviteLink: link });
   try {
-    await send({
-      to: invite.email,
-      subject: "You are invited to Konstruct",
-      text: `${p.email} invited you to Konstruct as ${form.role.replace("_", " ")}.\n\nSet your password here (the link works once, for ${deps.config.admin.invitation_ttl_hours} hours):\n${link}\n`,
-    });
+    await send(invitationMail({ to: invite.email, inviter: p.email, role: invite.role, hours: deps.config.admin.invitation_ttl_hours, link }));
   } catch (e) {
     deps.log.warn({ err: e }, "invitation mail could not be sent");
-    return again({ form: {}, flash: `The mail to ${invite.email} could not be sent (${(e as Error).message}); pass this link on instead.`, inviteLink: link });
+    return again({ form: {}, flash: tText("mail.invitationFailed", { email: invite.email, reason: (e as Error).message }), inviteLink: link });
   }
-  return again({ form: {}, flash: `Invitation sent to ${invite.email}.` });
+  return again({ form: {}, flash: tText("mail.invitationSent", { email: invite.email }) });
 };
 
 export const removeUser: Handler = async (deps, ctx) => {

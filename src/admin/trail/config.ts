@@ -25,6 +25,6 @@ export function recordConfig(db: Database, ctx: Pick<AdminContext, "principal" |
   const what = `${c.object} ${c.name}`.slice(0, 200);
   const step = !c.before ? "created" : !c.after ? "deleted" : "saved";
   const summary = step === "saved" ? describeChanges(what, diff) : `${what} ${step}`;
-  const data = step === "deleted" ? { object: c.object, id: c.id, step } : { object: c.object, id: c.id, step, fields: diff.fields, secrets: Object.fromEntries(diff.secrets.map((k) => [k, "changed"])) };
+  const data = step === "deleted" ? { object: c.object, id: c.id, name: c.name.slice(0, 200), step } : { object: c.object, id: c.id, name: c.name.slice(0, 200), step, fields: diff.fields, secrets: Object.fromEntries(diff.secrets.map((k) => [k, "changed"])) };
   return recordPerson(db, ctx.principal, ctx.client.ip, { kind: "config", tenantId: c.tenantId, summary, data });
 }

@@ -4,7 +4,8 @@
  * Invariants: the chatKey is `<channel>` or `<channel>:<thread ts>` and `replyTo`, when given, is
  * the thread to answer under; markdown is converted to mrkdwn before splitting, so the 4000-char
  * limit is measured on what Slack receives; parts are posted strictly in order and the first
- * part's ts is the message's externalId. Parts already posted are remembered until the whole
+ * part's ts is the message's externalId, and every part's ts is returned too (`partIds`, so a
+ * reaction on a later part finds the answer). Parts already posted are remembered until the whole
  * answer is out, so the outbox's retry after a partial failure resumes instead of repeating the
  * first parts (in memory: the outbox retries within this process). Each part carries its outbox
  * row in message metadata; a send in doubt after a crash first asks Slack which parts it already
@@ -31,7 +32,7 @@ export function createSender(web: () => WebClient | undefined, threads: ThreadMe
   };
   const partsOf = (message: OutboundText) => splitText(toMrkdwn(message.text), maxLength).filter((p) => p.trim() !== "");
 
-  async function send(message: OutboundText, delivery?: Delivery): Promise<{ externalId: string }> {
+  async function send(message: OutboundText, delivery?: Delivery): Promise<{ externalId: string; partIds?: string[] }> {
     const client = connected();
     const { channel, threadTs } = target(message);
     const parts = partsOf(message);
@@ -62,7 +63,7 @@ export function createSender(web: () => WebClient | undefined, threads: ThreadMe
     }
     progress.delete(key);
     if (threadTs) threads.remember(channel, threadTs);
-    return { externalId: sent[0]! };
+    return sent.length > 1 ? { externalId: sent[0]!, partIds: [...sent] } : { externalId: sent[0]! };
   }
 
   /** The first part's ts when every part of an in-doubt reply is already in the conversation. */

@@ -61,6 +61,8 @@ export const outboundMessages = pgTable(
     attempts: integer("attempts").notNull().default(0),
     lastError: text("last_error"),
     externalId: text("external_id"),
+    /** Every part's id, in order, when the answer went out as several messages (null: one message). */
+    externalPartIds: text("external_part_ids").array(),
     /** What the channel reported after sending (WhatsApp: sent → delivered → read, or failed: <code>). */
     deliveryStatus: text("delivery_status"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),

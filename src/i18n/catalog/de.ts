@@ -1,9 +1,15 @@
 /** German. Typed by en.ts: a missing or extra key does not compile (and catalogue.test.ts says which). */
 import type { Catalog } from "./en.ts";
+import { formsDe } from "./forms.de.ts";
+import { mailDe } from "./mail.de.ts";
+import { trailDe } from "./trail.de.ts";
 import { pagesDe } from "./pages.de.ts";
 
 export const de: Catalog = {
   ...pagesDe,
+  ...formsDe,
+  ...mailDe,
+  ...trailDe,
   "layout.skip": "Zum Inhalt springen",
   "layout.account": "Ihr Konto: Passwort und Sprache",
   "layout.signOut": "Abmelden",

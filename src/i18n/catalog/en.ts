@@ -3,10 +3,16 @@
  * these keys (a compile error and catalogue.test.ts otherwise). Keys are `<page>.<what>`; plural
  * forms end in `_one` / `_other` and are asked for with `{ count }`. Text only: no HTML.
  */
+import { formsEn } from "./forms.en.ts";
+import { mailEn } from "./mail.en.ts";
+import { trailEn } from "./trail.en.ts";
 import { pagesEn } from "./pages.en.ts";
 
 export const en = {
   ...pagesEn,
+  ...formsEn,
+  ...mailEn,
+  ...trailEn,
   "layout.skip": "Skip to content",
   "layout.account": "Your account: password and language",
   "layout.signOut": "Sign out",
