@@ -52,6 +52,14 @@ export function t(key: MessageKey, vars?: MessageVars): string {
 }
 
 /**
+ * A chat text for an end user in `lang` (the handoff notices): plain text for a channel, not HTML,
+ * so interpolated values are not escaped. Never render its result in the console.
+ */
+export function chatText(lang: Locale, key: MessageKey, vars?: MessageVars): string {
+  return fixed[lang](key, { ...vars, interpolation: { escapeValue: false } } as Record<string, unknown>) as string;
+}
+
+/**
  * The user's saved choice, else the first Accept-Language entry we have (by quality, a region
  * falling back to its language: de-AT → de), else English. The header is bounded before parsing.
  */
