@@ -13,6 +13,11 @@ declare module "*/static/app.js" {
   const text: string;
   export default text;
 }
+declare module "*/static/inbox-keys.js" {
+  /** The console inbox's keyboard shortcuts, imported `with { type: "text" }`. */
+  const text: string;
+  export default text;
+}
 declare module "*/widget/client.js" {
   /** The website widget's script, imported `with { type: "text" }`. */
   const text: string;

@@ -6,8 +6,9 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
 import { DB_KINDS, openTestDatabase, type TestDatabase } from "../../test/support/db.ts";
-import { agents, channels, messages, tenants } from "../db/schema/index.ts";
-import { createHandoffChat } from "./chat.ts";
+import { agents, channels, conversations, messages, tenants } from "../db/schema/index.ts";
+import { createHandoffChat, HUMAN_TEXT } from "./chat.ts";
+import { writeHours } from "./hours-store.ts";
 import { createHandoffService } from "./service.ts";
 import { closeHandoff } from "./store.ts";
 
@@ -55,5 +56,28 @@ describe.each(DB_KINDS)("holding messages for a person on %s Postgres", (kind) =
     // A new escalation through the service (the escalate tool's path) is seen at once too.
     await svc.escalate({ tenantId: tenant, agentId: agent, conversationId: open!.conversationId, reason: "again", rule: "escalate_tool", source: "tool" });
     expect(await chat.hold(tenant, where("7"), crypto.randomUUID(), "still there?")).toBe(true);
+  });
+
+  test("/human answers in the language the user wrote in, else the business hours', else English", async () => {
+    const chat = createHandoffChat({ db: t.db });
+    const { tenant, agent, channel } = ids.acme!;
+    async function said(chatKey: string, ...lines: string[]) {
+      await t.db.withTenant(tenant, async (tx) => {
+        const [c] = await tx.insert(conversations).values({ tenantId: tenant, agentId: agent, channelId: channel, chatKey }).returning({ id: conversations.id });
+        for (const content of lines) await tx.insert(messages).values({ tenantId: tenant, conversationId: c!.id, role: "user", content, tokens: 5 });
+      });
+    }
+    await said("de1", "Hallo, meine Bestellung ist noch nicht da.", "Ich möchte bitte mit einem Menschen sprechen.");
+    await said("en1", "Hello, my order has not arrived.", "Can I talk to a person please?");
+    const german = await chat.human(tenant, agent, { channelId: channel, chatKey: "de1" }, "u1");
+    expect(german).toBe("Ich habe eine Person gebeten, zu übernehmen. Sie antwortet Ihnen hier so bald wie möglich.");
+    expect(await chat.human(tenant, agent, { channelId: channel, chatKey: "de1" }, "u1")).toBe("Eine Person kümmert sich bereits um dieses Gespräch und antwortet Ihnen hier.");
+    expect(await chat.human(tenant, agent, { channelId: channel, chatKey: "en1" }, "u2")).toBe(HUMAN_TEXT.escalated);
+    // Nothing written yet: English, or the language set with the tenant's business hours (globex: German; acme untouched).
+    expect(await chat.human(tenant, agent, { channelId: channel, chatKey: "fresh" }, "u3")).toBe(HUMAN_TEXT.escalated);
+    const g = ids.globex!;
+    await t.db.withTenant(g.tenant, (tx) => writeHours(tx, g.tenant, { timezone: "UTC", week: { mon: "09:00-17:00" }, holidays: [], language: "de" }, "test"));
+    expect(await chat.human(g.tenant, g.agent, { channelId: g.channel, chatKey: "fresh" }, "u4")).toStartWith("Ich habe eine Person gebeten");
+    expect(await chat.human(tenant, agent, { channelId: channel, chatKey: "fresh2" }, "u5")).toBe(HUMAN_TEXT.escalated);
   });
 });

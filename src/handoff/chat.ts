@@ -14,12 +14,12 @@ import { estimateTokens } from "../agent/tokens.ts";
 import type { Database, Tx } from "../db/database.ts";
 import { conversations, type Handoff, handoffs, messages } from "../db/schema/index.ts";
 import type { HandoffPort } from "../gateway/handoff-port.ts";
+import { hoursOf } from "./hours-store.ts";
 import { handoffGeneration, insertHandoff } from "./store.ts";
+import { USER_TEXT, userLanguage } from "./user-text.ts";
 
-export const HUMAN_TEXT = {
-  escalated: "I've asked a person to take over. They will answer here as soon as they can.",
-  already: "A person is already taking care of this conversation and will answer here.",
-};
+/** `/human`'s answers in English (a user whose language is not clear from what they wrote gets these). */
+export const HUMAN_TEXT = { escalated: USER_TEXT.en.escalated, already: USER_TEXT.en.already };
 
 type Chat = { channelId: string; chatKey: string };
 
@@ -56,15 +56,16 @@ export function createHandoffChat(deps: { db: Database; escalated?: (h: Handoff)
       });
     },
     async human(tenantId, agentId, chat, user) {
-      const { created, handoff } = await deps.db.withTenant(tenantId, async (tx) => {
+      const { created, handoff, lang } = await deps.db.withTenant(tenantId, async (tx) => {
         await tx.insert(conversations).values({ tenantId, agentId, channelId: chat.channelId, chatKey: chat.chatKey })
           .onConflictDoNothing({ target: [conversations.tenantId, conversations.channelId, conversations.chatKey], where: sql`closed_at is null` });
         const conv = (await openConversation(tx, chat))!;
-        return insertHandoff(tx, { tenantId, agentId: conv.agentId, conversationId: conv.id, reason: `${user} asked for a person (/human)`, rule: "human_command", source: "command" });
+        const opened = await insertHandoff(tx, { tenantId, agentId: conv.agentId, conversationId: conv.id, reason: `${user} asked for a person (/human)`, rule: "human_command", source: "command" });
+        return { ...opened, lang: await userLanguage(tx, conv.id, (await hoursOf(tx))?.language) };
       });
       if (created) deps.escalated?.(handoff);
       if (created) deps.opened?.(handoff);
-      return created ? HUMAN_TEXT.escalated : HUMAN_TEXT.already;
+      return created ? USER_TEXT[lang].escalated : USER_TEXT[lang].already;
     },
   };
 }

@@ -10,6 +10,7 @@ import { audit } from "../agent/audit.ts";
 import { estimateTokens } from "../agent/tokens.ts";
 import type { Database } from "../db/database.ts";
 import { agents, channels, conversations, type Handoff, type HandoffNote, handoffNotes, handoffs, messages } from "../db/schema/index.ts";
+import { type DecisionMemory, decisionFact, rememberDecision } from "./decision.ts";
 import { closeHandoff, findHandoff, takeHandoff } from "./store.ts";
 import type { HandoffMeasures } from "./types.ts";
 
@@ -94,15 +95,19 @@ export async function take(db: Database, tenantId: string, id: string, owner: st
 /**
  * Resolve or Return to AI; false when it was already closed (by someone else, a moment ago). A
  * resolution note is what the person decided: it joins the conversation as a system line (never
- * sent to the user), so the AI resumes knowing it and does not ask again.
+ * sent to the user), so the AI resumes knowing it and does not ask again, and — with `memory` —
+ * becomes a fact about the user (decision.ts), so later conversations know it too.
  */
-export async function close(db: Database, tenantId: string, id: string, how: "resolved" | "returned", actor: string, note?: string, measures?: HandoffMeasures): Promise<boolean> {
+export async function close(db: Database, tenantId: string, id: string, how: "resolved" | "returned", actor: string, note?: string, measures?: HandoffMeasures, memory?: DecisionMemory | null): Promise<boolean> {
   const text = note?.trim() || undefined;
+  // Embedded before the transaction: the model runs in a worker and must not hold the connection.
+  const vector = text && memory ? await memory.embedding(decisionFact(text)) : null;
   const closed = await db.withTenant(tenantId, async (tx) => {
     const row = await closeHandoff(tx, id, how, actor, text);
     if (row && text) {
       const line = `A person (${actor}) handled this conversation and ${how === "resolved" ? "resolved it" : "handed it back to you"} with this note: ${text}`;
       await tx.insert(messages).values({ tenantId, conversationId: row.conversationId, role: "system", content: line, tokens: estimateTokens(line) });
+      if (memory) await rememberDecision(tx, memory, tenantId, row, text, vector);
     }
     return row;
   });

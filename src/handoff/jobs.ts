@@ -17,7 +17,7 @@ import { getHours, hoursOf } from "./hours-store.ts";
 import { type NoticeDeps, notify } from "./notice.ts";
 import { findHandoff } from "./store.ts";
 import { tellUser } from "./tell-user.ts";
-import { languageOf, openingWhen, USER_TEXT } from "./user-text.ts";
+import { openingWhen, USER_TEXT } from "./user-text.ts";
 
 export const HANDOFF_QUEUE = "handoff";
 export const TIMEOUT_TEXT = USER_TEXT.en.timeout;
@@ -76,8 +76,8 @@ export function defineHandoffJobs(engine: Pick<JobEngine, "define" | "send">, de
 }
 
 /**
- * Outside business hours the user hears when a person will answer (once; nothing said within hours or
- * without them). Not after the `escalate` tool: the model was told when and says it in the user's language.
+ * Outside business hours the user hears when a person will answer ("from Monday 09:00"), in their own
+ * language (once; nothing said within hours or without them). Not after the `escalate` tool: the model was told when and says it in the user's language.
  */
 export async function tellWait(deps: NoticeDeps, tenantId: string, handoffId: string): Promise<void> {
   const found = await deps.db.withTenant(tenantId, async (tx) => ({ hours: await hoursOf(tx), h: await findHandoff(tx, handoffId) }));
@@ -85,7 +85,6 @@ export async function tellWait(deps: NoticeDeps, tenantId: string, handoffId: st
   if (!hours || !h || h.status !== "waiting" || h.source === "tool" || isOpen(hours, h.createdAt)) return;
   const opens = nextOpening(hours, h.createdAt);
   if (!opens) return;
-  const lang = languageOf(hours.language);
-  await tellUser(deps, tenantId, handoffId, "wait", () => USER_TEXT[lang].wait(openingWhen(lang, hours.timezone, opens, new Date()), hours.timezone));
+  await tellUser(deps, tenantId, handoffId, "wait", (lang) => USER_TEXT[lang].wait(openingWhen(lang, hours.timezone, opens, new Date()), hours.timezone));
 }
 

@@ -2,7 +2,8 @@
  * A word from the appliance to the end user about their handoff (the wait outside business hours,
  * a timeout): through the conversation's own channel and outbox, exactly once per handoff and kind
  * (its own origin event, derived from both), and written to the transcript so the AI has it later.
- * The text is made only when it is first written; a retry re-sends the recorded one.
+ * The text is made only when it is first written, in the user's language (user-text.ts); a retry
+ * re-sends the recorded one.
  */
 import { eq } from "drizzle-orm";
 import { estimateTokens } from "../agent/tokens.ts";
@@ -10,20 +11,20 @@ import { conversations, inboundEvents, messages } from "../db/schema/index.ts";
 import { originEvent } from "../gateway/origin.ts";
 import { describeOutcome, notConnected, prepareMany } from "../gateway/outbox.ts";
 import { hoursOf } from "./hours-store.ts";
-import type { HoursLanguage } from "./hours.ts";
+import type { Locale } from "../i18n/i18n.ts";
 import type { NoticeDeps } from "./notice.ts";
 import { replyId } from "./reply.ts";
 import { findHandoff } from "./store.ts";
-import { languageOf } from "./user-text.ts";
+import { userLanguage } from "./user-text.ts";
 
-export async function tellUser(deps: NoticeDeps, tenantId: string, handoffId: string, kind: "timeout" | "wait", text: (lang: HoursLanguage) => string): Promise<void> {
+export async function tellUser(deps: NoticeDeps, tenantId: string, handoffId: string, kind: "timeout" | "wait", text: (lang: Locale) => string): Promise<void> {
   const id = replyId(tenantId, `${kind}:${handoffId}`);
   const written = await deps.db.withTenant(tenantId, async (tx) => {
     const h = await findHandoff(tx, handoffId);
     const [conv] = h ? await tx.select().from(conversations).where(eq(conversations.id, h.conversationId)) : [];
     if (!h || !conv) return null;
     const [seen] = await tx.select({ id: inboundEvents.id }).from(inboundEvents).where(eq(inboundEvents.id, id));
-    const content = seen ? "" : text(languageOf((await hoursOf(tx))?.language));
+    const content = seen ? "" : text(await userLanguage(tx, conv.id, (await hoursOf(tx))?.language));
     if (!seen) {
       await originEvent(tx, tenantId, { id, channelId: conv.channelId, origin: "handoff", ref: h.id });
       await tx.insert(messages).values({ tenantId, conversationId: conv.id, role: "assistant", content, tokens: estimateTokens(content), inboundEventId: id });

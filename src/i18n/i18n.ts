@@ -52,11 +52,19 @@ export function t(key: MessageKey, vars?: MessageVars): string {
 }
 
 /**
- * The same message as plain text, values not escaped: for a mail, or for text a view renders with
- * `safe` (a field's error), where an escaped value would show as `&#39;`.
+ * A chat text for an end user in `lang` (the handoff notices): plain text for a channel, not HTML,
+ * so interpolated values are not escaped. Never render its result in the console.
+ */
+export function chatText(lang: Locale, key: MessageKey, vars?: MessageVars): string {
+  return fixed[lang](key, { ...vars, interpolation: { escapeValue: false } } as Record<string, unknown>) as string;
+}
+
+/**
+ * The same message as plain text in the viewer's locale, values not escaped: for a mail, or for text
+ * a view renders with `safe` (a field's error), where an escaped value would show as `&#39;`.
  */
 export function tText(key: MessageKey, vars?: MessageVars): string {
-  return fixed[locale()](key, { ...vars, interpolation: { escapeValue: false } }) as string;
+  return chatText(locale(), key, vars);
 }
 
 /**

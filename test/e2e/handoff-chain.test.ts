@@ -13,6 +13,7 @@ import { and, eq } from "drizzle-orm";
 import { auditLog, conversations, handoffHours, handoffs } from "../../src/db/schema/index.ts";
 import { HUMAN_TEXT } from "../../src/handoff/chat.ts";
 import { HANDOFF_QUEUE, TIMEOUT_TEXT } from "../../src/handoff/jobs.ts";
+import { USER_TEXT } from "../../src/handoff/user-text.ts";
 import { type Browser, tenantAdmins } from "../support/admin.ts";
 import { eventually, startTestApp, type TestApp } from "../support/app.ts";
 import { DB_KINDS } from "../support/db.ts";
@@ -67,10 +68,11 @@ describe.each(DB_KINDS)("handoff escalation chain and business hours on %s Postg
 
   const post = (slug: string, path: string, form: Record<string, string>) => admin[slug]!.fetch(`${path}?tenant=${tenant[slug]}`, { form, headers: { accept: "text/html" } });
   const handoff = async (slug: string, id: string) => (await t.app.db.withTenant(tenant[slug]!, (tx) => tx.select().from(handoffs).where(eq(handoffs.id, id))))[0]!;
-  async function human(slug: "acme" | "globex", chatId: number): Promise<string> {
+  /** `answer`: what /human says (English, or the business hours' language when the user wrote nothing yet). */
+  async function human(slug: "acme" | "globex", chatId: number, answer = HUMAN_TEXT.escalated): Promise<string> {
     const token = bot(slug === "acme" ? 0 : 1);
     await tg.userSends(chatId, "/human", { token });
-    await eventually(() => tg.botReplies(chatId, token).find((r) => r.visible === HUMAN_TEXT.escalated), 15_000, "/human answered");
+    await eventually(() => tg.botReplies(chatId, token).find((r) => r.visible === answer), 15_000, "/human answered");
     const [row] = await t.app.db.withTenant(tenant[slug]!, (tx) =>
       tx.select({ id: handoffs.id }).from(handoffs).innerJoin(conversations, eq(conversations.id, handoffs.conversationId)).where(and(eq(handoffs.status, "waiting"), eq(conversations.chatKey, String(chatId)))));
     return row!.id;
@@ -165,7 +167,7 @@ describe.each(DB_KINDS)("handoff escalation chain and business hours on %s Postg
     expect(await t.app.db.withTenant(tenant.acme!, (tx) => tx.select().from(handoffHours))).toHaveLength(0);
 
     llm.on({ lastUser: "Reason for the handoff" }, { text: "Kunde möchte eine Person." });
-    const id = await human("globex", 7402);
+    const id = await human("globex", 7402, USER_TEXT.de.escalated);
     const wait = await eventually(() => tg.botReplies(7402, bot(1)).find((r) => r.visible.startsWith("Wir sind gerade außerhalb unserer Geschäftszeiten")), 20_000, "wait notice");
     expect(wait.visible).toContain(`ab ${GERMAN_DAYS[openIdx]}, 09:00 (Zeitzone UTC)`);
     const opens = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 2, 9, 0);

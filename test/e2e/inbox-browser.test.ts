@@ -11,6 +11,10 @@
  * chat, types a greeting, picks the canned reply from the menu under the reply box with the keyboard
  * and presses Insert (htmx swaps in only the box: the greeting stays, the canned text follows), adds
  * to it and sends it; the user gets it in Telegram, line breaks kept (inbox-canned-*.png).
+ *
+ * Then the keyboard: `?` opens the shortcuts' help (Esc closes it), j / k move through the waiting list
+ * (the choice survives the list's polling), Enter opens one, a takes it, r focuses the reply box (keys
+ * typed there are text, not shortcuts), e returns it to the AI (inbox-keys-*.png).
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { mkdirSync } from "node:fs";
@@ -66,6 +70,7 @@ afterAll(async () => {
 
 const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `inbox-${name}.png`), fullPage: true });
 const cannedShot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `inbox-canned-${name}.png`), fullPage: true });
+const keysShot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `inbox-keys-${name}.png`), fullPage: true });
 const CANNED = "Refunds reach your card within 5 working days.";
 async function cannedAt360(name: string) {
   await page.setViewportSize({ width: 360, height: 800 });
@@ -173,5 +178,70 @@ test("a tenant admin saves a canned reply, inserts it by keyboard after a greeti
   await page.getByText("Reply sent to the user.").waitFor();
   await eventually(() => tg.botReplies(4401).find((r) => r.visible === `lea (human): Hello!\n\n${CANNED} Sorry for the wait.`), 10_000, "reply in Telegram, line breaks kept");
   expect(tg.botReplies(4401).map((r) => r.visible)).toContain(`lea (human): Hello!\n\n${CANNED} Sorry for the wait.`);
+  expect(problems).toEqual([]);
+}, 120_000);
+
+test("keyboard: ? shows the shortcuts, j/k move, Enter opens, a takes, r replies, e returns", async () => {
+  for (const chat of [4501, 4502]) {
+    await tg.userSends(chat, "/human");
+    await eventually(() => tg.botReplies(chat).find((r) => r.visible === HUMAN_TEXT.escalated), 10_000, "/human answered");
+  }
+  await tg.userSends(4502, "Second chat: please cancel my order.");
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.goto(`${base}/login`);
+  await page.getByLabel("E-mail").fill("maria@acme.test");
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL(`${base}/admin`);
+  await page.goto(`${base}/admin/inbox`);
+  const rows = page.locator("ul.inbox > li");
+  await eventually(async () => ((await rows.count()) === 2 ? true : undefined), 10_000, "two waiting");
+
+  const help = page.getByRole("dialog", { name: "Keyboard shortcuts" });
+  await page.keyboard.press("?");
+  await help.waitFor();
+  expect(await help.textContent()).toContain("return to the AI");
+  await page.keyboard.press("j"); // a dialog is open: not a shortcut
+  expect(await page.locator("li[data-current]").count()).toBe(0);
+  await keysShot("01-help-1280");
+  await page.setViewportSize({ width: 360, height: 800 });
+  await noOverflow();
+  await keysShot("02-help-360");
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.keyboard.press("Escape");
+  await help.waitFor({ state: "hidden" });
+
+  const hrefs = await rows.locator("a").evaluateAll((as) => as.map((a) => a.getAttribute("href")));
+  const currentHref = () => page.locator("li[data-current] a").getAttribute("href");
+  await page.keyboard.press("j");
+  expect(await currentHref()).toBe(hrefs[0]!);
+  await page.keyboard.press("j");
+  await page.keyboard.press("j"); // stops at the last
+  expect(await currentHref()).toBe(hrefs[1]!);
+  await page.keyboard.press("k");
+  await page.keyboard.press("j");
+  expect(await currentHref()).toBe(hrefs[1]!);
+  // The list re-renders every 3 s: the choice and the focus stay on the same handoff.
+  await Bun.sleep(3_500);
+  await eventually(async () => ((await page.evaluate("document.activeElement?.getAttribute('href')")) === hrefs[1] ? true : undefined), 5_000, "focus kept");
+  expect(await currentHref()).toBe(hrefs[1]!);
+  await keysShot("03-list-1280");
+
+  await page.keyboard.press("Enter");
+  await page.waitForURL((u) => `${u.pathname}${u.search}` === hrefs[1]);
+  await page.getByText("Second chat: please cancel my order.").waitFor();
+  await page.keyboard.press("a");
+  await page.getByText("You own this conversation now").waitFor();
+  await page.keyboard.press("r");
+  const box = page.getByLabel("Reply to the user (sent through their channel)");
+  expect(await page.evaluate("document.activeElement?.id")).toBe("f-reply");
+  await page.keyboard.type("Your order is cancelled."); // e, r, a typed here are text
+  expect(await box.inputValue()).toBe("Your order is cancelled.");
+  await page.getByRole("button", { name: "Send reply" }).click();
+  await page.getByText("Reply sent to the user.").waitFor();
+  await eventually(() => tg.botReplies(4502).find((r) => r.visible === "maria (human): Your order is cancelled."), 10_000, "reply in Telegram");
+  await keysShot("04-taken-1280");
+  await page.keyboard.press("e");
+  await page.getByText("Returned to the AI.").waitFor();
   expect(problems).toEqual([]);
 }, 120_000);

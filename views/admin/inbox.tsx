@@ -58,6 +58,7 @@ export function InboxView(p: { scope: Scope; tab: InboxTab; rows: InboxRow[] | n
             ))}
           </nav>
           <InboxList tenantId={p.scope.tenantId} tab={p.tab} rows={p.rows} now={p.now} clock={p.clock} />
+          <InboxKeys />
         </>
       )}
     </section>
@@ -74,7 +75,7 @@ export function InboxList(p: { tenantId: string; tab: InboxTab; rows: InboxRow[]
           <p class="muted">{t("inbox.aConversationLandsHereWhen")}</p>
         </Empty>
       ) : (
-        <ul class="inbox">
+        <ul class="inbox" data-key-list>
           {p.rows.map((r) => (
             <li class={r.status === "waiting" ? sla(r.createdAt, p.now, p.clock) : ""}>
               <a href={`/admin/inbox/${r.id}?${q}`}>
@@ -136,7 +137,7 @@ export function HandoffView(p: HandoffPageProps): JSX.Element {
       {open ? (
         <div class="card stack">
           {h.status === "waiting" ? (
-            <form method="post" action={`${base}/take${q}`} class="inline">
+            <form method="post" action={`${base}/take${q}`} class="inline" data-key="a">
               <Csrf token={p.csrf} />
               <button type="submit">{t("inboxDestination.takeIt")}</button>
             </form>
@@ -146,7 +147,7 @@ export function HandoffView(p: HandoffPageProps): JSX.Element {
               <Csrf token={p.csrf} />
               <input type="hidden" name="nonce" value={p.nonce} />
               <label for="f-reply"><span>{t("inbox.replyToTheUserSent")}</span>
-                <textarea id="f-reply" name="text" rows="3" required maxlength="4000" autofocus={p.draft ? true : undefined} safe>{p.draft}</textarea>
+                <textarea id="f-reply" data-key="r" name="text" rows="3" required maxlength="4000" autofocus={p.draft ? true : undefined} safe>{p.draft}</textarea>
               </label>
               <div class="actions"><button type="submit">{t("inbox.sendReply")}</button></div>
             </form>
@@ -168,7 +169,7 @@ export function HandoffView(p: HandoffPageProps): JSX.Element {
                 </label>
                 <div class="actions"><button type="submit">{t("inbox.resolve")}</button></div>
               </form>
-              <form method="post" action={`${base}/return${q}`} class="inline">
+              <form method="post" action={`${base}/return${q}`} class="inline" data-key="e">
                 <Csrf token={p.csrf} />
                 <button type="submit" class="secondary">{t("inbox.returnToAi")}</button>
               </form>
@@ -176,7 +177,29 @@ export function HandoffView(p: HandoffPageProps): JSX.Element {
           ) : ""}
         </div>
       ) : ""}
+      <InboxKeys />
     </section>
+  );
+}
+
+/**
+ * The keyboard shortcuts' help (a dialog `?` opens, static/inbox-keys.js) and the script itself,
+ * loaded by the inbox pages only. The keys are the data-key attributes above.
+ */
+function InboxKeys(): JSX.Element {
+  const keys: [string, MessageKey][] = [["j / k", "inbox.keysMove"], ["Enter", "inbox.keysOpen"], ["a", "inbox.keysTake"], ["r", "inbox.keysReply"], ["e", "inbox.keysReturn"], ["?", "inbox.keysHelp"]];
+  return (
+    <>
+      <p><button type="button" class="secondary" data-key-help>{t("inbox.keysShow")}</button></p>
+      <dialog id="inbox-keys" aria-labelledby="inbox-keys-title">
+        <h2 id="inbox-keys-title">{t("inbox.keysTitle")}</h2>
+        <dl class="keys">
+          {keys.map(([k, what]) => <><dt><kbd safe>{k}</kbd></dt><dd>{t(what)}</dd></>)}
+        </dl>
+        <form method="dialog"><button type="submit">{t("inbox.keysClose")}</button></form>
+      </dialog>
+      <script src="/static/inbox-keys.js" defer></script>
+    </>
   );
 }
 

@@ -133,7 +133,7 @@ const closing = (how: "resolved" | "returned"): Handler => (deps, ctx) =>
     if (!item) throw new KonstructError("not_found", "no such handoff");
     const h = item.handoff;
     if (h.status === "taken" && h.owner !== ownerOf(p) && !canAdmin(p, tenantId)) return "handoff_not_owner";
-    const closed = await close(db, tenantId, id, how, ownerOf(p), note, deps.handoffMeasures);
+    const closed = await close(db, tenantId, id, how, ownerOf(p), note, deps.handoffMeasures, deps.knowledge()?.memory);
     return closed ? (how === "resolved" ? "handoff_resolved" : "handoff_returned") : "handoff_closed_already";
   });
 

@@ -4,10 +4,12 @@ import { Elysia } from "elysia";
 import htmxFile from "htmx.org/dist/htmx.min.js" with { type: "file" };
 import css from "../../../views/static/app.css" with { type: "text" };
 import js from "../../../views/static/app.js" with { type: "text" };
+import inboxKeys from "../../../views/static/inbox-keys.js" with { type: "text" };
 
 const ASSETS: Record<string, { body: () => string | Blob; type: string }> = {
   "app.css": { body: () => css, type: "text/css; charset=utf-8" },
   "app.js": { body: () => js, type: "text/javascript; charset=utf-8" },
+  "inbox-keys.js": { body: () => inboxKeys, type: "text/javascript; charset=utf-8" },
   "htmx.min.js": { body: () => Bun.file(htmxFile), type: "text/javascript; charset=utf-8" },
 };
 
