@@ -13,8 +13,8 @@ describe("detectLocale", () => {
     expect(detectLocale([])).toBeNull();
     expect(detectLocale(["4711"])).toBeNull();
     expect(detectLocale(["ok"])).toBeNull();
-    // One word of each: no clear winner.
-    expect(detectLocale(["danke thanks"])).toBeNull();
+    // A name alone: no clear winner.
+    expect(detectLocale(["Tim Müller"])).toBeNull();
   });
 
   test("reads a bounded amount of text", () => {
