@@ -216,6 +216,8 @@ const tput = MESSAGES / main.seconds;
 const f = failover as { killed: string; newHolder: string | null; seconds: number } | null;
 const failedOver = !!f && !f.killed.startsWith("none:") && !!f.newHolder && f.newHolder !== f.killed && f.seconds < 10;
 log(`run: ${tput.toFixed(1)} msg/s, p50 ${main.p50Ms} ms, p99 ${main.p99Ms} ms, lost ${main.lost}, duplicated ${main.duplicated}, poller failover ${failedOver} in ${f?.seconds ?? "-"} s`);
+// Claimed more than once: only the killed replica's unfinished events should have been taken over.
+const [claims] = await sql`select count(*) filter (where attempts > 1)::int as reclaimed from inbound_events`;
 await sql.end();
 printJsonLast({
   bench: "replicas",
@@ -232,5 +234,6 @@ printJsonLast({
   baseline_p99_ms: base.p99Ms,
   ratio_vs_1_replica: Math.round((tput / baseTput) * 100) / 100,
   restart_failures: restartFailures,
+  inbox_reclaimed: claims!.reclaimed,
 });
 process.exit(main.lost + main.duplicated + base.lost + base.duplicated === 0 && failedOver ? 0 : 1);

@@ -134,4 +134,29 @@ describe.each(DB_KINDS)("durable inbox on %s Postgres", (kind) => {
     expect((await heir.claim(b.tenantId, second.id))?.message.text).toBe("two");
     expect((await live.claimHeld(b.tenantId, [second.id])).waiting.size).toBe(0);
   });
+  test("a running process's sweep leaves its own live claims and others' freshly held events alone", async () => {
+    const A = new Inbox(t.db, { owner: "sweep-a", leaseMs: 200 });
+    const B = new Inbox(t.db, { owner: "sweep-b", leaseMs: 200 });
+    const chat = "C9:sweep";
+    const head = await A.record(a, message("Sw1", "one", chat));
+    const held = await B.record(a, message("Sw2", "two", chat));
+    expect(held.held).toBe(true);
+    await t.db.withTenant(a.tenantId, (tx) => A.finish(tx, head.id, "done"));
+    const own = await A.record(a, message("Sw3"));
+    // B is polling its held event: nobody's sweep takes it while it is young; A's own claim is live work.
+    expect(await A.unfinished(true)).not.toContainEqual({ tenantId: a.tenantId, id: held.id });
+    expect(await A.claim(a.tenantId, held.id, true)).toBeNull();
+    expect(await A.claim(a.tenantId, own.id, true)).toBeNull();
+    // A stays alive (heartbeat) past its claim's lease: still nobody else's.
+    await A.heartbeat();
+    await Bun.sleep(150);
+    await A.heartbeat();
+    await Bun.sleep(100);
+    expect(await B.claim(a.tenantId, own.id, true)).toBeNull();
+    // Once a lease has passed, the held event is anyone's (its recorder may have died).
+    expect((await A.claim(a.tenantId, held.id, true))?.message.text).toBe("two");
+    // A stops beating: its claim is taken over once the heartbeat runs out.
+    await Bun.sleep(250);
+    expect((await B.claim(a.tenantId, own.id, true))?.message.eventKey).toBe("Sw3");
+  });
 });
