@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { InboundMessage } from "../channels/types.ts";
-import { agents, channels, tenants } from "../db/schema/index.ts";
+import { agents, channels, inboxReplicas, tenants } from "../db/schema/index.ts";
 import { DB_KINDS, openTestDatabase, type TestDatabase } from "../../test/support/db.ts";
 import { Inbox, type Route } from "./inbox.ts";
 
@@ -155,6 +155,13 @@ describe.each(DB_KINDS)("durable inbox on %s Postgres", (kind) => {
     expect(await B.claim(a.tenantId, own.id, true)).toBeNull();
     // Once a lease has passed, the held event is anyone's (its recorder may have died).
     expect((await A.claim(a.tenantId, held.id, true))?.message.text).toBe("two");
+    // A replica gone for over a day is forgotten by the next heartbeat; a recent one is kept.
+    const gone = new Date(Date.now() - 25 * 3600_000);
+    await t.db.platform((tx) => tx.insert(inboxReplicas).values([{ owner: "gone-long-ago", aliveUntil: gone }, { owner: "gone-lately", aliveUntil: new Date(Date.now() - 60_000) }]));
+    await A.heartbeat();
+    const left = await t.db.platform((tx) => tx.select({ owner: inboxReplicas.owner }).from(inboxReplicas));
+    expect(left.map((r) => r.owner)).not.toContain("gone-long-ago");
+    expect(left.map((r) => r.owner)).toContain("gone-lately");
     // A stops beating: its claim is taken over once the heartbeat runs out.
     await Bun.sleep(250);
     expect((await B.claim(a.tenantId, own.id, true))?.message.eventKey).toBe("Sw3");

@@ -172,9 +172,11 @@ export class Inbox {
    */
   async heartbeat(): Promise<void> {
     const until = this.leaseEnd();
-    await this.db.platform((tx) =>
-      tx.insert(inboxReplicas).values({ owner: this.owner, aliveUntil: until }).onConflictDoUpdate({ target: inboxReplicas.owner, set: { aliveUntil: until } }),
-    );
+    await this.db.platform(async (tx) => {
+      await tx.insert(inboxReplicas).values({ owner: this.owner, aliveUntil: until }).onConflictDoUpdate({ target: inboxReplicas.owner, set: { aliveUntil: until } });
+      // Replicas that are long gone (a pod's data dir, hence its owner id, dies with it): a few rows, kept a day.
+      await tx.delete(inboxReplicas).where(lt(inboxReplicas.aliveUntil, sql`now() - interval '1 day'`));
+    });
   }
 
   /** Every claimable unfinished event of every tenant, oldest first per tenant (`sweep`: see `claimable`). */
