@@ -200,10 +200,16 @@ export class Inbox {
    * (`claimHeld`) — a sweep takes it only once it has waited a whole lease (its recorder died).
    */
   private claimable(sweep = false) {
-    // A lapsed lease alone does not orphan a claim: its owner must also have stopped beating.
+    // A lapsed lease alone does not orphan another's claim: its owner must also have stopped
+    // beating. This process's own lapsed claim is one it lost track of (the sweep's caller skips
+    // what it is working on), so it takes it back — its heartbeat must not lock it out.
+    const lapsed = or(isNull(inboundEvents.leaseUntil), lt(inboundEvents.leaseUntil, sql`now()`));
     const expired = and(
-      or(isNull(inboundEvents.leaseUntil), lt(inboundEvents.leaseUntil, sql`now()`)),
-      sql`not exists (select 1 from inbox_replicas r where r.owner = inbound_events.owner and r.alive_until > now())`,
+      lapsed,
+      or(
+        eq(inboundEvents.owner, this.owner),
+        sql`not exists (select 1 from inbox_replicas r where r.owner = inbound_events.owner and r.alive_until > now())`,
+      ),
     );
     if (sweep)
       return or(
