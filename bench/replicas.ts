@@ -152,6 +152,8 @@ async function settle(run: Awaited<ReturnType<typeof send>>, timeoutMs: number) 
   return {
     lost: counts.filter((c) => c === 0).length,
     duplicated: counts.filter((c) => c > 1).length,
+    duplicatedSlack: slackCounts.filter((c) => c > 1).length,
+    duplicatedTelegram: tgCounts.filter((c) => c > 1).length,
     seconds: (last - run.t0) / 1000,
     p99Ms: latencies.length ? percentile(latencies, 99) : 0,
     p50Ms: latencies.length ? percentile(latencies, 50) : 0,
@@ -211,11 +213,16 @@ const halfway = async () => {
 log(`run: ${REPLICAS} replicas, ${MESSAGES} messages`);
 const mainRun = await send(MESSAGES, () => replicas, halfway);
 await withTimeout(restart, 90_000, "the killed replica did not come back");
-const main = await settle(mainRun, 60_000 + MESSAGES * 50);
+// Unanswered when this runs out counts as lost: long enough for a loaded 2-core box (~10 msg/s).
+const main = await settle(mainRun, 60_000 + MESSAGES * 100);
 const tput = MESSAGES / main.seconds;
 const f = failover as { killed: string; newHolder: string | null; seconds: number } | null;
 const failedOver = !!f && !f.killed.startsWith("none:") && !!f.newHolder && f.newHolder !== f.killed && f.seconds < 10;
 log(`run: ${tput.toFixed(1)} msg/s, p50 ${main.p50Ms} ms, p99 ${main.p99Ms} ms, lost ${main.lost}, duplicated ${main.duplicated}, poller failover ${failedOver} in ${f?.seconds ?? "-"} s`);
+// Claimed more than once: only the killed replica's unfinished events should have been taken over.
+const [claims] = await sql`select count(*) filter (where attempts > 1)::int as reclaimed from inbound_events`;
+// Sends tried more than once: a timed-out send that had landed is posted again (no idempotency key at Slack).
+const [sends] = await sql`select count(*) filter (where attempts > 1)::int as retried from outbound_messages`;
 await sql.end();
 printJsonLast({
   bench: "replicas",
@@ -232,5 +239,9 @@ printJsonLast({
   baseline_p99_ms: base.p99Ms,
   ratio_vs_1_replica: Math.round((tput / baseTput) * 100) / 100,
   restart_failures: restartFailures,
+  inbox_reclaimed: claims!.reclaimed,
+  duplicated_slack: main.duplicatedSlack + base.duplicatedSlack,
+  duplicated_telegram: main.duplicatedTelegram + base.duplicatedTelegram,
+  outbox_retried: sends!.retried,
 });
 process.exit(main.lost + main.duplicated + base.lost + base.duplicated === 0 && failedOver ? 0 : 1);

@@ -14,7 +14,7 @@ import type { Database } from "../db/database.ts";
 import { channelCursors, channels, inboundEvents, outboundMessages, tenants } from "../db/schema/index.ts";
 import type { SecretBox } from "../secrets/box.ts";
 import type { Connection, Pipeline } from "./pipeline.ts";
-import { listenConfigEvents, publishConfigEvent } from "./config-events.ts";
+import { ConfigBus } from "./config-bus.ts";
 import { leasedCursor } from "./poller-lease.ts";
 
 // The adapter port lives with the adapters (src/channels/port.ts); re-exported for the gateway's users.
@@ -37,6 +37,8 @@ export class Connections {
     private readonly publicUrl = "",
     /** Told when this replica takes (true) or loses (false) a connection's polling lease. */
     private readonly onLease?: (channelId: string, held: boolean) => void,
+    /** How edits reach the other replicas (Postgres, and Redis when configured). */
+    private readonly bus: ConfigBus = ConfigBus.postgres(db),
   ) {}
 
   /** Connections whose adapter started and has not stopped since (/metrics up/down gauges). */
@@ -88,7 +90,7 @@ export class Connections {
       await this.apply(tenantId, channelId);
     } finally {
       // The other replicas restart it too, even when it failed to start here (e.g. a token refused).
-      await publishConfigEvent(this.db, { kind: "channel", tenantId, id: channelId, from: this.holder }).catch((e) => this.log.warn({ err: e, channel: channelId }, "could not tell the other replicas of a channel edit"));
+      await this.bus.publish({ kind: "channel", tenantId, id: channelId, from: this.holder }).catch((e) => this.log.warn({ err: e, channel: channelId }, "could not tell the other replicas of a channel edit"));
     }
   }
 
@@ -119,7 +121,7 @@ export class Connections {
    */
   async start(pipeline: Pipeline): Promise<void> {
     this.pipeline = pipeline;
-    this.unlisten = await listenConfigEvents(this.db, this.holder, this.log, { channel: (e) => this.apply(e.tenantId, e.id) });
+    this.unlisten = await this.bus.listen(this.holder, this.log, { channel: (e) => this.apply(e.tenantId, e.id) });
     await Promise.all(
       [...this.byId.values()].map(async (conn) => {
         try {

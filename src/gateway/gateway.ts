@@ -43,7 +43,7 @@ import type { HandoffPort } from "./handoff-port.ts";
 import { Outbox } from "./outbox.ts";
 import { Pipeline } from "./pipeline.ts";
 import { loadProviders, providerScope, reloadProvider } from "./providers.ts";
-import { listenConfigEvents, publishConfigEvent } from "./config-events.ts";
+import { ConfigBus } from "./config-bus.ts";
 
 /** Loaded on first use: an appliance without Slack never loads the Slack adapter (idle memory). */
 export const ADAPTERS: Record<string, AdapterFactory> = {
@@ -108,9 +108,11 @@ export type Gateway = Awaited<ReturnType<typeof createGateway>>;
 
 export async function createGateway(opts: GatewayOptions) {
   const { config, db, log } = opts;
-  // A provider saved here is reloaded from its row on every other replica (config-events.ts).
+  // A provider saved here is reloaded from its row on every other replica (config-events.ts); with
+  // Redis the notice goes over Redis pub/sub too (config-bus.ts).
+  const bus = await ConfigBus.open(db, config.redis.url, log);
   const edited = (key: string) =>
-    void publishConfigEvent(db, { kind: "provider", ...providerScope(key), from: connections.holder }).catch((e) => log.warn({ err: e }, "could not tell the other replicas of a provider edit"));
+    void bus.publish({ kind: "provider", ...providerScope(key), from: connections.holder }).catch((e) => log.warn({ err: e }, "could not tell the other replicas of a provider edit"));
   // With Redis, a provider's max_concurrency holds across replicas (llm/cluster-semaphore.ts).
   const redis = config.redis.url ? await connectRedis(config.redis.url, { log, name: "konstruct-llm" }) : null;
   const gateOf = redis ? (id: string, size: number) => new ClusterSemaphore(redis, `konstruct:llm:slots:${id}`, size, log) : undefined;
@@ -140,11 +142,13 @@ export async function createGateway(opts: GatewayOptions) {
     attachments: opts.attachments,
     replied: opts.events?.replied,
   });
-  const connections = new Connections(db, opts.secrets, opts.adapters ?? ADAPTERS, log, opts.outbound.fetch, config.server.public_url, opts.onPollerLease);
+  const connections = new Connections(db, opts.secrets, opts.adapters ?? ADAPTERS, log, opts.outbound.fetch, config.server.public_url, opts.onPollerLease, bus);
   const pipeline = new Pipeline({ inbox, handler, log, connection: (id) => connections.get(id), arrived: opts.events?.arrived });
 
   return {
     pool,
+    /** How configuration edits reach the other replicas (config-bus.ts). */
+    configBus: bus,
     inbox,
     outbox,
     /** What an agent turn needs (background tasks run their own turns with it). */
@@ -157,7 +161,7 @@ export async function createGateway(opts: GatewayOptions) {
     tools: built,
     skills,
     async start() {
-      unlisten = await listenConfigEvents(db, connections.holder, log, { provider: (e) => reloadProvider(db, opts.secrets, pool, e.tenantId, e.id) });
+      unlisten = await bus.listen(connections.holder, log, { provider: (e) => reloadProvider(db, opts.secrets, pool, e.tenantId, e.id) });
       await connections.load();
       await pipeline.recover();
       await connections.start(pipeline);
@@ -176,6 +180,7 @@ export async function createGateway(opts: GatewayOptions) {
       const drained = await Promise.race([pipeline.stop().then(() => true), Bun.sleep(graceMs).then(() => false)]);
       if (!drained) log.warn("in-flight events left unfinished at shutdown; they resume on next start");
       await gate.close();
+      await bus.close();
       await redis?.quit().catch(() => redis.disconnect());
     },
   };

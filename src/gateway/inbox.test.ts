@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { InboundMessage } from "../channels/types.ts";
-import { agents, channels, tenants } from "../db/schema/index.ts";
+import { agents, channels, inboxReplicas, tenants } from "../db/schema/index.ts";
 import { DB_KINDS, openTestDatabase, type TestDatabase } from "../../test/support/db.ts";
 import { Inbox, type Route } from "./inbox.ts";
 
@@ -133,5 +133,43 @@ describe.each(DB_KINDS)("durable inbox on %s Postgres", (kind) => {
     // The heir now works on the head, so it may queue the next one behind it.
     expect((await heir.claim(b.tenantId, second.id))?.message.text).toBe("two");
     expect((await live.claimHeld(b.tenantId, [second.id])).waiting.size).toBe(0);
+  });
+  test("a running process's sweep leaves its own live claims and others' freshly held events alone", async () => {
+    const A = new Inbox(t.db, { owner: "sweep-a", leaseMs: 200 });
+    const B = new Inbox(t.db, { owner: "sweep-b", leaseMs: 200 });
+    const chat = "C9:sweep";
+    const head = await A.record(a, message("Sw1", "one", chat));
+    const held = await B.record(a, message("Sw2", "two", chat));
+    expect(held.held).toBe(true);
+    await t.db.withTenant(a.tenantId, (tx) => A.finish(tx, head.id, "done"));
+    const own = await A.record(a, message("Sw3"));
+    // B is polling its held event: nobody's sweep takes it while it is young; A's own claim is live work.
+    expect(await A.unfinished(true)).not.toContainEqual({ tenantId: a.tenantId, id: held.id });
+    expect(await A.claim(a.tenantId, held.id, true)).toBeNull();
+    expect(await A.claim(a.tenantId, own.id, true)).toBeNull();
+    // A stays alive (heartbeat) past its claim's lease: still nobody else's.
+    await A.heartbeat();
+    await Bun.sleep(150);
+    await A.heartbeat();
+    await Bun.sleep(100);
+    expect(await B.claim(a.tenantId, own.id, true)).toBeNull();
+    // Once a lease has passed, the held event is anyone's (its recorder may have died).
+    expect((await A.claim(a.tenantId, held.id, true))?.message.text).toBe("two");
+    // A replica gone for over a day is forgotten by the next heartbeat; a recent one is kept.
+    const gone = new Date(Date.now() - 25 * 3600_000);
+    await t.db.platform((tx) => tx.insert(inboxReplicas).values([{ owner: "gone-long-ago", aliveUntil: gone }, { owner: "gone-lately", aliveUntil: new Date(Date.now() - 60_000) }]));
+    await A.heartbeat();
+    const left = await t.db.platform((tx) => tx.select({ owner: inboxReplicas.owner }).from(inboxReplicas));
+    expect(left.map((r) => r.owner)).not.toContain("gone-long-ago");
+    expect(left.map((r) => r.owner)).toContain("gone-lately");
+    // A's own lapsed claim that it is not working on (lost track) is A's to take back, though A beats.
+    const lost = await A.record(a, message("Sw4"));
+    await Bun.sleep(250);
+    await A.heartbeat();
+    expect(await B.claim(a.tenantId, lost.id, true)).toBeNull();
+    expect((await A.claim(a.tenantId, lost.id, true))?.message.eventKey).toBe("Sw4");
+    // A stops beating: its claim is taken over once the heartbeat runs out.
+    await Bun.sleep(250);
+    expect((await B.claim(a.tenantId, own.id, true))?.message.eventKey).toBe("Sw3");
   });
 });

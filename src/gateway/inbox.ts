@@ -8,9 +8,9 @@
  * share one statement and one transaction (group commit), each with its inbound audit entry.
  *
  * Claims are leases: `owner` is the claiming process (stable per data dir, so a restarted process
- * knows its own orphans at once) and `lease_until` is renewed while it works. A claim whose owner
- * died is taken over by whoever sweeps after the lease ran out — another replica, or the same host
- * after a restart.
+ * knows its own orphans at once) and `lease_until` is renewed while it works; the process also
+ * beats in `inbox_replicas`. A claim whose owner died — lease run out and no heartbeat — is taken
+ * over by whoever sweeps then: another replica, or the same host after a restart.
  *
  * Per-chat order across processes: an event runs only when no earlier unfinished event of its chat
  * is held by another process (this process queues its own in memory, pipeline.ts). A recorder
@@ -25,10 +25,11 @@ import type { AuditEntry } from "../agent/audit.ts";
 import type { InboundMessage } from "../channels/types.ts";
 import type { Database, Tx } from "../db/database.ts";
 import type { BatchOp } from "../db/group-commit.ts";
-import { inboundEvents, tenants } from "../db/schema/index.ts";
+import { inboundEvents, inboxReplicas, tenants } from "../db/schema/index.ts";
 import { type Arrival, recordArrivals } from "./inbox-writes.ts";
 
 export { type Finish, finishPart } from "./inbox-writes.ts";
+
 
 export interface Route {
   tenantId: string;
@@ -103,13 +104,14 @@ export class Inbox {
   /**
    * Takes over an unfinished event: pending ones, this process's own (left by its previous life),
    * and others' whose lease ran out. Returns the message, or null if it is not claimable.
+   * `sweep`: a running process's periodic sweep (see `claimable`), not the start-up recovery.
    */
-  async claim(tenantId: string, id: string): Promise<{ channelId: string; message: InboundMessage } | null> {
+  async claim(tenantId: string, id: string, sweep = false): Promise<{ channelId: string; message: InboundMessage } | null> {
     return this.db.withTenant(tenantId, async (tx) => {
       const [row] = await tx
         .update(inboundEvents)
         .set({ status: "processing", owner: this.owner, leaseUntil: this.leaseEnd(), attempts: sql`${inboundEvents.attempts} + 1` })
-        .where(and(eq(inboundEvents.id, id), this.claimable(), this.headOfChat()))
+        .where(and(eq(inboundEvents.id, id), this.claimable(sweep), this.headOfChat()))
         .returning({ channelId: inboundEvents.channelId, message: inboundEvents.message });
       return row ? { channelId: row.channelId, message: row.message as InboundMessage } : null;
     });
@@ -148,7 +150,9 @@ export class Inbox {
   /**
    * Extends this process's claims on events it is still working on. Rows another transaction holds
    * are skipped, not waited for: that is a flush finishing them (it locks many rows in its own
-   * order — waiting here deadlocked with it) or a takeover; neither needs the renewal.
+   * order — waiting here deadlocked with it), a turn of this process writing its journal, or a
+   * takeover. A skipped row's lease may then lapse while this process works on it, which is why
+   * another replica also needs this process to be dead (`heartbeat`) before it takes the row.
    */
   async renew(tenantId: string, ids: string[]): Promise<void> {
     if (!ids.length) return;
@@ -162,27 +166,57 @@ export class Inbox {
     });
   }
 
-  /** Every claimable unfinished event of every tenant, oldest first per tenant. */
-  async unfinished(): Promise<{ tenantId: string; id: string }[]> {
+  /**
+   * This process is alive for another lease: one row of its own, locked by nothing else, so no
+   * turn or flush can delay it the way they delay a claim's row lease (called with every renewal).
+   */
+  async heartbeat(): Promise<void> {
+    const until = this.leaseEnd();
+    await this.db.platform(async (tx) => {
+      await tx.insert(inboxReplicas).values({ owner: this.owner, aliveUntil: until }).onConflictDoUpdate({ target: inboxReplicas.owner, set: { aliveUntil: until } });
+      // Replicas that are long gone (a pod's data dir, hence its owner id, dies with it): a few rows, kept a day.
+      await tx.delete(inboxReplicas).where(lt(inboxReplicas.aliveUntil, sql`now() - interval '1 day'`));
+    });
+  }
+
+  /** Every claimable unfinished event of every tenant, oldest first per tenant (`sweep`: see `claimable`). */
+  async unfinished(sweep = false): Promise<{ tenantId: string; id: string }[]> {
     const ids = await this.db.platform((tx) => tx.select({ id: tenants.id }).from(tenants));
     const out: { tenantId: string; id: string }[] = [];
     for (const { id: tenantId } of ids) {
       const rows = await this.db.withTenant(tenantId, (tx) =>
-        tx.select({ id: inboundEvents.id }).from(inboundEvents).where(this.claimable()).orderBy(inboundEvents.arrival),
+        tx.select({ id: inboundEvents.id }).from(inboundEvents).where(this.claimable(sweep)).orderBy(inboundEvents.arrival),
       );
       out.push(...rows.map((r) => ({ tenantId, id: r.id })));
     }
     return out;
   }
 
-  private claimable() {
-    return or(
-      eq(inboundEvents.status, "pending"),
-      and(
-        eq(inboundEvents.status, "processing"),
-        or(eq(inboundEvents.owner, this.owner), isNull(inboundEvents.leaseUntil), lt(inboundEvents.leaseUntil, sql`now()`)),
+  /**
+   * At start-up (`sweep` false) this process takes everything its previous life left (same owner)
+   * at once. A running process's sweep takes only what nobody alive is on: its own claims are live
+   * work (an event just recorded and not yet queued would otherwise be claimed twice by its own
+   * recorder), and a `pending` event is held by its live recorder, which polls it
+   * (`claimHeld`) — a sweep takes it only once it has waited a whole lease (its recorder died).
+   */
+  private claimable(sweep = false) {
+    // A lapsed lease alone does not orphan another's claim: its owner must also have stopped
+    // beating. This process's own lapsed claim is one it lost track of (the sweep's caller skips
+    // what it is working on), so it takes it back — its heartbeat must not lock it out.
+    const lapsed = or(isNull(inboundEvents.leaseUntil), lt(inboundEvents.leaseUntil, sql`now()`));
+    const expired = and(
+      lapsed,
+      or(
+        eq(inboundEvents.owner, this.owner),
+        sql`not exists (select 1 from inbox_replicas r where r.owner = inbound_events.owner and r.alive_until > now())`,
       ),
     );
+    if (sweep)
+      return or(
+        and(eq(inboundEvents.status, "pending"), lt(inboundEvents.receivedAt, sql`now() - make_interval(secs => ${this.leaseMs / 1000})`)),
+        and(eq(inboundEvents.status, "processing"), expired),
+      );
+    return or(eq(inboundEvents.status, "pending"), and(eq(inboundEvents.status, "processing"), or(eq(inboundEvents.owner, this.owner), expired)));
   }
 
   /** No earlier unfinished event of the same chat, other than ones this process is working on. */

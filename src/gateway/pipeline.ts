@@ -99,12 +99,15 @@ export class Pipeline {
     this.heldTimer = this.held.size && !this.stopped ? setTimeout(() => void this.pollHeld(), HELD_POLL_MS) : null;
   }
 
-  /** Takes over unfinished events (this process's previous life's, or expired leases); returns how many. */
-  async recover(): Promise<number> {
+  /**
+   * Takes over unfinished events (this process's previous life's, or expired leases); returns how
+   * many. `sweep`: the periodic pass of a running process, which leaves its own claims alone.
+   */
+  async recover(sweep = false): Promise<number> {
     let n = 0;
-    for (const { tenantId, id } of await this.deps.inbox.unfinished()) {
+    for (const { tenantId, id } of await this.deps.inbox.unfinished(sweep)) {
       if (this.working.has(id)) continue;
-      const claimed = await this.deps.inbox.claim(tenantId, id);
+      const claimed = await this.deps.inbox.claim(tenantId, id, sweep);
       if (claimed) this.held.delete(id);
       if (claimed && this.working.has(id)) continue;
       const conn = claimed && this.deps.connection(claimed.channelId);
@@ -122,7 +125,9 @@ export class Pipeline {
 
   /** Renews this process's leases and sweeps for orphaned events, every third of a lease. */
   startMaintenance(): void {
-    const every = Math.max(1000, Math.floor(this.deps.inbox.leaseMs / 3));
+    // A third of the lease, whatever its length: two missed renewals still leave the claim alive.
+    const every = Math.max(100, Math.floor(this.deps.inbox.leaseMs / 3));
+    void this.deps.inbox.heartbeat().catch((e) => this.deps.log.warn({ err: e }, "inbox heartbeat failed"));
     this.timer = setInterval(() => void this.maintain().catch((e) => this.deps.log.warn({ err: e }, "inbox maintenance failed")), every);
     this.timer.unref?.();
   }
@@ -144,10 +149,11 @@ export class Pipeline {
   }
 
   private async maintain(): Promise<void> {
+    await this.deps.inbox.heartbeat();
     const byTenant = new Map<string, string[]>();
     for (const [id, tenantId] of this.working) byTenant.set(tenantId, [...(byTenant.get(tenantId) ?? []), id]);
     for (const [tenantId, ids] of byTenant) await this.deps.inbox.renew(tenantId, ids);
-    await this.recover();
+    await this.recover(true);
   }
 
   private schedule(conn: Connection, eventId: string, message: InboundMessage, recovering: boolean) {

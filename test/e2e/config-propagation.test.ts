@@ -3,7 +3,8 @@
  * on one real Postgres. A platform admin replaces the provider's key on replica A through the
  * console's route; replica B's pool calls the LLM mock with the new key within 2 s (checked at the
  * mock's journal: it accepts only the new key and journals only accepted requests; it redacts keys). A tenant's own provider added on A is usable on
- * B, and deleting it on A removes it from B.
+ * B, and deleting it on A removes it from B. Run twice: Postgres NOTIFY alone, and with Redis configured on
+ * both (the notice goes over Redis pub/sub as well and is applied once; B says which transport brought it).
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import pino from "pino";
@@ -12,7 +13,7 @@ import { validate } from "../../src/config/load.ts";
 import { tenantProviderKey } from "../../src/llm/pool.ts";
 import { type Browser, type ConsoleFixture, consoleFixture } from "../support/admin.ts";
 import { eventually } from "../support/app.ts";
-import { tempDir } from "../support/db.ts";
+import { REDIS_URL, tempDir } from "../support/db.ts";
 import { type LlmMock, startLlmMock } from "../support/llm.ts";
 import { securityConfig } from "../support/outbound.ts";
 
@@ -20,7 +21,7 @@ const OLD = "sk-old-platform-key-1";
 const NEW = "sk-new-platform-key-2";
 const key = Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("base64");
 
-describe("config edits propagate across replicas (external Postgres)", () => {
+describe.each([false, true])("config edits propagate across replicas (external Postgres, Redis %p)", (withRedis) => {
   let llm: LlmMock;
   let f: ConsoleFixture;
   let b: App;
@@ -28,6 +29,7 @@ describe("config edits propagate across replicas (external Postgres)", () => {
   let bDir: { path: string; remove(): void };
   const config = () => ({
     secrets: { key },
+    ...(withRedis ? { redis: { url: REDIS_URL } } : {}),
     llm: { providers: [{ id: "mock", kind: "openai", base_url: llm.url, api_key: OLD }] },
     tenants: [{ slug: "acme", name: "Acme", agents: [{ slug: "ada", name: "Ada", models: ["mock/m"] }] }, { slug: "globex", name: "Globex", agents: [] }],
   });
@@ -65,6 +67,10 @@ describe("config edits propagate across replicas (external Postgres)", () => {
       return answered?.content === "pong" && llm.journal().some((r) => r.lastUser === text && r.status === 200);
     }, 2_000, "replica B using the new key");
     expect(Date.now() - editedAt).toBeLessThan(2_000);
+    // With Redis on both, B heard it once — over whichever transport came first — and Redis is subscribed.
+    const heard = b.gateway.configBus.heard;
+    expect(heard.redis + heard.postgres).toBeGreaterThanOrEqual(1);
+    if (!withRedis) expect(heard.redis).toBe(0);
     // A, which served the edit, uses it too.
     await ask(f.app(), "mock/m", "on A");
     expect(llm.journal().at(-1)).toMatchObject({ lastUser: "on A", status: 200 });

@@ -93,3 +93,12 @@ export const channelCursors = pgTable(
 
 export type InboundEvent = typeof inboundEvents.$inferSelect;
 export type OutboundMessage = typeof outboundMessages.$inferSelect;
+
+/**
+ * Platform-level: the liveness of each process that claims inbox events (gateway/inbox.ts). Another
+ * replica takes over a claim only when its lease ran out and its owner is no longer alive here.
+ */
+export const inboxReplicas = pgTable("inbox_replicas", {
+  owner: text("owner").primaryKey(),
+  aliveUntil: timestamp("alive_until", { withTimezone: true }).notNull(),
+});

@@ -73,7 +73,7 @@ export const TENANT_TABLES = [
 export const ACCOUNT_TABLES = ["users", "sessions", "invitations", "access_tokens", "login_throttle", "api_keys", "platform_audit"] as const;
 /** Platform tables that name a tenant without being tenant data (the principal check is in code). */
 export const TENANT_NAMING_PLATFORM_TABLES = ["api_keys", "invitations", "users"] as const;
-export const PLATFORM_TABLES = ["tenants", "llm_providers", "retention_runs", ...ACCOUNT_TABLES] as const;
+export const PLATFORM_TABLES = ["tenants", "llm_providers", "retention_runs", "inbox_replicas", ...ACCOUNT_TABLES] as const;
 /**
  * Search indexes whose access method cannot lead with tenant_id (GIN full-text, pgvector HNSW):
  * RLS and each query's own tenant predicate scope them. db/rls.test.ts allows exactly these.
