@@ -22,6 +22,7 @@ const KNOWN: Known[] = [
   [/^must be tenant_admin or operator$/, "formError.invitableRole", none],
   [/^a platform admin has no tenant; every other role has one$/, "formError.platformRole", none],
   [/^the platform admin already exists$/, "formError.platformAdminExists", none],
+  [/^whole minutes from 1 to (\d{1,5}), or empty$/, "formError.expectedWait", (m) => ({ max: Number(m[1]) })],
 ];
 
 /** One reason in the reader's language; unknown reasons unchanged. */

@@ -258,6 +258,9 @@ describe("validation messages name the key", () => {
     expect(errorOf(() => validate(tenant({ business_hours: { timezone: "Mars/Olympus", week: { mon: "09:00-17:00" } } })))).toContain("tenants[0].escalation.business_hours.timezone: an IANA timezone");
     expect(errorOf(() => validate(tenant({ business_hours: { timezone: "UTC", week: { tue: "9 to 5" } } })))).toContain("tenants[0].escalation.business_hours.week.tue: '9 to 5' is not a range");
     expect(errorOf(() => validate(tenant({ business_hours: { timezone: "UTC", week: { mon: "09:00-17:00" }, holidays: ["24.12."] } })))).toContain("tenants[0].escalation.business_hours.holidays:");
+    expect(errorOf(() => validate(tenant({ business_hours: { timezone: "UTC", week: { mon: "09:00-17:00" }, expected_wait_minutes: 0 } })))).toContain("tenants[0].escalation.business_hours.expected_wait_minutes:");
+    expect(errorOf(() => validate(tenant({ business_hours: { timezone: "UTC", week: { mon: "09:00-17:00" }, expected_wait_minutes: 1441 } })))).toContain("tenants[0].escalation.business_hours.expected_wait_minutes:");
+    expect(validate(tenant({ business_hours: { timezone: "UTC", week: { mon: "09:00-17:00" }, expected_wait_minutes: 15 } })).tenants[0]!.escalation!.business_hours!.expected_wait_minutes).toBe(15);
   });
 
   test("unknown keys: top level, nested, inside tenants[0].agents[0]", () => {

@@ -1,16 +1,20 @@
 /**
  * `hold` on both databases with two tenants: a message is held exactly while its chat has an open
  * handoff. On the embedded database a tenant without handoffs is remembered (no transaction per
- * message); opening or closing one through the store must be seen by the very next message.
+ * message); opening or closing one through the store must be seen by the very next message. `/human`
+ * answers in the user's language, with the tenant's expected wait within business hours when set.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { DB_KINDS, openTestDatabase, type TestDatabase } from "../../test/support/db.ts";
-import { agents, channels, conversations, messages, tenants } from "../db/schema/index.ts";
+import { agents, channels, conversations, handoffHours, handoffs, messages, tenants } from "../db/schema/index.ts";
 import { createHandoffChat, HUMAN_TEXT } from "./chat.ts";
+import { DAYS } from "./hours.ts";
 import { writeHours } from "./hours-store.ts";
+import { tellWait } from "./jobs.ts";
 import { createHandoffService } from "./service.ts";
 import { closeHandoff } from "./store.ts";
+import { USER_TEXT } from "./user-text.ts";
 
 describe.each(DB_KINDS)("holding messages for a person on %s Postgres", (kind) => {
   let t: TestDatabase;
@@ -79,5 +83,30 @@ describe.each(DB_KINDS)("holding messages for a person on %s Postgres", (kind) =
     await t.db.withTenant(g.tenant, (tx) => writeHours(tx, g.tenant, { timezone: "UTC", week: { mon: "09:00-17:00" }, holidays: [], language: "de" }, "test"));
     expect(await chat.human(g.tenant, g.agent, { channelId: g.channel, chatKey: "fresh" }, "u4")).toStartWith("Ich habe eine Person gebeten");
     expect(await chat.human(tenant, agent, { channelId: channel, chatKey: "fresh2" }, "u5")).toBe(HUMAN_TEXT.escalated);
+  });
+
+  test("/human within business hours tells the tenant's expected wait in the user's language; the wait job adds nothing; the table refuses 0", async () => {
+    const chat = createHandoffChat({ db: t.db });
+    const always = Object.fromEntries(DAYS.map((d) => [d, "00:00-24:00"]));
+    const a = ids.acme!;
+    const g = ids.globex!;
+    await t.db.withTenant(a.tenant, (tx) => writeHours(tx, a.tenant, { timezone: "UTC", week: always, holidays: [], language: "en", expectedWaitMinutes: 15 }, "test"));
+    await t.db.withTenant(g.tenant, (tx) => writeHours(tx, g.tenant, { timezone: "UTC", week: always, holidays: [], language: "de" }, "test"));
+    await t.db.withTenant(a.tenant, async (tx) => {
+      const [c] = await tx.insert(conversations).values({ tenantId: a.tenant, agentId: a.agent, channelId: a.channel, chatKey: "w-de" }).returning({ id: conversations.id });
+      await tx.insert(messages).values({ tenantId: a.tenant, conversationId: c!.id, role: "user", content: "Guten Tag, ich möchte bitte mit einem Menschen sprechen.", tokens: 5 });
+    });
+    expect(await chat.human(a.tenant, a.agent, { channelId: a.channel, chatKey: "w-de" }, "u6")).toBe("Eine Person übernimmt hier in Kürze – in der Regel innerhalb von 15 Minuten.");
+    expect(await chat.human(a.tenant, a.agent, { channelId: a.channel, chatKey: "w-en" }, "u7")).toBe("A person will take over here shortly — usually within 15 minutes.");
+    expect(await chat.human(a.tenant, a.agent, { channelId: a.channel, chatKey: "w-en" }, "u7")).toBe(HUMAN_TEXT.already);
+    // globex set no wait: the plain answer (in its hours' language).
+    expect(await chat.human(g.tenant, g.agent, { channelId: g.channel, chatKey: "w-plain" }, "u8")).toBe(USER_TEXT.de.escalated);
+    // The notification job's wait notice stays silent after /human: its answer said it already.
+    const open = await t.db.withTenant(a.tenant, (tx) => tx.select({ id: handoffs.id, conv: handoffs.conversationId }).from(handoffs).innerJoin(conversations, eq(conversations.id, handoffs.conversationId)).where(eq(conversations.chatKey, "w-en")));
+    await tellWait({ db: t.db, reach: () => null, publicUrl: "http://localhost" }, a.tenant, open[0]!.id);
+    const told = await t.db.withTenant(a.tenant, (tx) => tx.select().from(messages).where(and(eq(messages.conversationId, open[0]!.conv), eq(messages.role, "assistant"))));
+    expect(told).toEqual([]);
+    await expect(t.db.withTenant(a.tenant, (tx) => tx.update(handoffHours).set({ expectedWaitMinutes: 0 }))).rejects.toThrow();
+    await expect(t.db.withTenant(a.tenant, (tx) => tx.update(handoffHours).set({ expectedWaitMinutes: 1441 }))).rejects.toThrow();
   });
 });

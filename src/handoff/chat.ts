@@ -14,6 +14,7 @@ import { estimateTokens } from "../agent/tokens.ts";
 import type { Database, Tx } from "../db/database.ts";
 import { conversations, type Handoff, handoffs, messages } from "../db/schema/index.ts";
 import type { HandoffPort } from "../gateway/handoff-port.ts";
+import { waitWithin } from "./hours.ts";
 import { hoursOf } from "./hours-store.ts";
 import { handoffGeneration, insertHandoff } from "./store.ts";
 import { USER_TEXT, userLanguage } from "./user-text.ts";
@@ -56,16 +57,19 @@ export function createHandoffChat(deps: { db: Database; escalated?: (h: Handoff)
       });
     },
     async human(tenantId, agentId, chat, user) {
-      const { created, handoff, lang } = await deps.db.withTenant(tenantId, async (tx) => {
+      const { created, handoff, lang, within } = await deps.db.withTenant(tenantId, async (tx) => {
         await tx.insert(conversations).values({ tenantId, agentId, channelId: chat.channelId, chatKey: chat.chatKey })
           .onConflictDoNothing({ target: [conversations.tenantId, conversations.channelId, conversations.chatKey], where: sql`closed_at is null` });
         const conv = (await openConversation(tx, chat))!;
         const opened = await insertHandoff(tx, { tenantId, agentId: conv.agentId, conversationId: conv.id, reason: `${user} asked for a person (/human)`, rule: "human_command", source: "command" });
-        return { ...opened, lang: await userLanguage(tx, conv.id, (await hoursOf(tx))?.language) };
+        const hours = await hoursOf(tx);
+        return { ...opened, lang: await userLanguage(tx, conv.id, hours?.language), within: waitWithin(hours, opened.handoff.createdAt) };
       });
       if (created) deps.escalated?.(handoff);
       if (created) deps.opened?.(handoff);
-      return created ? USER_TEXT[lang].escalated : USER_TEXT[lang].already;
+      // Within business hours with an expected wait set, the answer says it (the wait job then says nothing more).
+      if (!created) return USER_TEXT[lang].already;
+      return within ? USER_TEXT[lang].escalatedWait(within) : USER_TEXT[lang].escalated;
     },
   };
 }

@@ -14,7 +14,7 @@ import type { Tx } from "../db/database.ts";
 import { channels } from "../db/schema/index.ts";
 import { CANNED_BODY_MAX, CANNED_MAX, CANNED_TITLE_MAX, upsertCanned } from "./canned.ts";
 import { CHAIN_MAX, CHAT_PATTERN, chainOf, TIMEOUT_MAX_MINUTES, writeChain } from "./destination.ts";
-import { checkHours, DAYS, HOLIDAYS_MAX, HOURS_LANGUAGES } from "./hours.ts";
+import { checkHours, DAYS, EXPECTED_WAIT_MAX, HOLIDAYS_MAX, HOURS_LANGUAGES } from "./hours.ts";
 import { hoursOf, normalWeek, writeHours } from "./hours-store.ts";
 
 const stepSchema = z.strictObject({
@@ -33,6 +33,8 @@ export const tenantEscalationSchema = z.strictObject({
     week: z.strictObject(Object.fromEntries(DAYS.map((d) => [d, z.string().max(100).default("")])) as Record<(typeof DAYS)[number], z.ZodDefault<z.ZodString>>),
     holidays: z.array(z.string().max(10)).max(HOLIDAYS_MAX).default([]),
     language: z.enum(HOURS_LANGUAGES).default("en"),
+    /** Told to a user who asks for a person within the hours ("usually within 15 minutes"). */
+    expected_wait_minutes: z.number().int().min(1).max(EXPECTED_WAIT_MAX).optional(),
   }).optional(),
   canned_replies: z.array(z.strictObject({ title: z.string().trim().min(1).max(CANNED_TITLE_MAX), body: z.string().trim().min(1).max(CANNED_BODY_MAX) })).max(CANNED_MAX).default([]),
 });
@@ -53,7 +55,7 @@ export function escalationIssues(t: TenantLike, ti: number, ctx: z.RefinementCtx
       ctx.addIssue({ code: "custom", path: at(...path, "chat"), message: ch.kind === "slack" ? "a Slack channel id such as C0123ABCD" : "a Telegram chat id such as -1001234567890" });
   }
   if (e?.business_hours) {
-    const wrong = checkHours(e.business_hours);
+    const wrong = checkHours({ ...e.business_hours, expectedWaitMinutes: e.business_hours.expected_wait_minutes });
     if (wrong) ctx.addIssue({ code: "custom", path: at("business_hours", ...((DAYS as readonly string[]).includes(wrong.field) ? ["week", wrong.field] : [wrong.field])), message: wrong.error });
   }
   const seen = new Set<string>();
@@ -81,7 +83,7 @@ export async function provisionEscalation(tx: Tx, tenantId: string, e: TenantEsc
   }
   if (e.business_hours) {
     const b = e.business_hours;
-    const want = { timezone: b.timezone, week: normalWeek(b.week), holidays: [...new Set(b.holidays)].sort(), language: b.language };
+    const want = { timezone: b.timezone, week: normalWeek(b.week), holidays: [...new Set(b.holidays)].sort(), language: b.language, expectedWaitMinutes: b.expected_wait_minutes ?? null };
     const have = await hoursOf(tx);
     // jsonb keeps its own key order: compare the week in ours.
     if (JSON.stringify(have && { ...have, week: normalWeek(have.week) }) !== JSON.stringify(want)) {

@@ -10,7 +10,7 @@ import { type BusinessHours, checkHours, DAYS } from "./hours.ts";
 
 export async function hoursOf(tx: Tx): Promise<BusinessHours | null> {
   const [row] = await tx.select().from(handoffHours);
-  return row ? { timezone: row.timezone, week: row.week, holidays: row.holidays, language: row.language } : null;
+  return row ? { timezone: row.timezone, week: row.week, holidays: row.holidays, language: row.language, expectedWaitMinutes: row.expectedWaitMinutes } : null;
 }
 
 export async function getHours(db: Database, tenantId: string): Promise<BusinessHours | null> {
@@ -30,9 +30,9 @@ export async function saveHours(db: Database, tenantId: string, h: BusinessHours
 
 /** Writes a checked row and its audit entry; shared with config as code. */
 export async function writeHours(tx: Tx, tenantId: string, h: BusinessHours, by: string): Promise<void> {
-  const row = { tenantId, timezone: h.timezone, week: h.week, holidays: h.holidays, language: h.language, updatedBy: by, updatedAt: new Date() };
+  const row = { tenantId, timezone: h.timezone, week: h.week, holidays: h.holidays, language: h.language, expectedWaitMinutes: h.expectedWaitMinutes ?? null, updatedBy: by, updatedAt: new Date() };
   await tx.insert(handoffHours).values(row).onConflictDoUpdate({ target: handoffHours.tenantId, set: row });
-  await audit(tx, { tenantId, kind: "handoff", actor: by, summary: `business hours set (${h.timezone})`, data: { step: "hours", timezone: h.timezone, week: h.week, holidays: h.holidays.length } });
+  await audit(tx, { tenantId, kind: "handoff", actor: by, summary: `business hours set (${h.timezone})`, data: { step: "hours", timezone: h.timezone, week: h.week, holidays: h.holidays.length, expectedWaitMinutes: h.expectedWaitMinutes ?? null } });
 }
 
 export async function removeHours(db: Database, tenantId: string, by: string): Promise<void> {

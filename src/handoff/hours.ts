@@ -10,9 +10,12 @@ export type Day = (typeof DAYS)[number];
 export const HOURS_LANGUAGES = ["en", "de"] as const;
 export type HoursLanguage = (typeof HOURS_LANGUAGES)[number];
 export const HOLIDAYS_MAX = 100;
+/** The expected wait within hours is told in minutes, at most a day. */
+export const EXPECTED_WAIT_MAX = 1440;
 const RANGES_MAX = 6;
 
-export type BusinessHours = { timezone: string; week: Record<string, string>; holidays: string[]; language: string };
+/** `expectedWaitMinutes`: told to a user who asks for a person while the team is in; absent or null: not told. */
+export type BusinessHours = { timezone: string; week: Record<string, string>; holidays: string[]; language: string; expectedWaitMinutes?: number | null };
 type Range = [number, number];
 
 /** "09:00-12:00, 13:00-17:30" → minute ranges; "" is closed; a string says what is wrong. */
@@ -53,6 +56,8 @@ export function checkHours(h: BusinessHours): { field: string; error: string } |
   const bad = h.holidays.find((d) => !/^\d{4}-\d{2}-\d{2}$/.test(d) || Number.isNaN(Date.parse(`${d}T00:00:00Z`)));
   if (bad !== undefined) return { field: "holidays", error: `'${bad.slice(0, 20)}' is not a date like 2026-12-25` };
   if (!(HOURS_LANGUAGES as readonly string[]).includes(h.language)) return { field: "language", error: `one of ${HOURS_LANGUAGES.join(", ")}` };
+  const w = h.expectedWaitMinutes;
+  if (w != null && !(Number.isInteger(w) && w >= 1 && w <= EXPECTED_WAIT_MAX)) return { field: "expected_wait_minutes", error: `whole minutes from 1 to ${EXPECTED_WAIT_MAX}, or empty` };
   return null;
 }
 
@@ -95,6 +100,11 @@ const MAX_STEPS = 2000;
 
 export function isOpen(h: BusinessHours, at: Date): boolean {
   return state(h, at.getTime()).open;
+}
+
+/** The expected wait to tell a user who asks for a person at `at`: set, and the team is in; else null. */
+export function waitWithin(h: BusinessHours | null, at: Date): number | null {
+  return h?.expectedWaitMinutes && isOpen(h, at) ? h.expectedWaitMinutes : null;
 }
 
 /** `at` itself when open, else when the team is in next; null when it never opens within a year. */

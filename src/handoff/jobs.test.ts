@@ -1,7 +1,8 @@
 /**
  * The wait notice (jobs.ts tellWait) on both databases with two tenants: a handoff opened outside
  * business hours tells the user when a person is expected, in the language the user writes in —
- * not the one set with the hours — once, and only in that conversation.
+ * not the one set with the hours — once, and only in that conversation; within them, the expected
+ * wait of a tenant that set one (and nothing for a tenant that did not).
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { and, eq } from "drizzle-orm";
@@ -67,6 +68,23 @@ describe.each(DB_KINDS)("the wait notice on %s Postgres", (kind) => {
     expect(told).toEqual([`We are outside our business hours right now: a person will answer here from ${EN_DAYS[openIdx]} 09:00 (${TZ} time).`]);
     expect(await escalateAfter("globex", "unclear", "4711?")).toEqual([expect.stringContaining(`ab ${DE_DAYS[openIdx]}, 09:00`)]);
     expect(await escalateAfter("acme", "unclear", "4711?")).toEqual([expect.stringContaining(`from ${EN_DAYS[openIdx]} 09:00`)]);
+  });
+
+  test("within business hours a tenant's expected wait is told in the user's language; another tenant's users hear nothing", async () => {
+    const always = Object.fromEntries(DAYS.map((d) => [d, "00:00-24:00"]));
+    await seed("initech", "en");
+    await seed("umbrella", "de");
+    const { tenant: initech } = ids.initech!;
+    const { tenant: umbrella } = ids.umbrella!;
+    await t.db.withTenant(initech, (tx) => writeHours(tx, initech, { timezone: TZ, week: always, holidays: [], language: "en", expectedWaitMinutes: 15 }, "test"));
+    await t.db.withTenant(umbrella, (tx) => writeHours(tx, umbrella, { timezone: TZ, week: always, holidays: [], language: "de" }, "test"));
+    expect(await escalateAfter("initech", "w-en", "Hello, my order has not arrived.", "Can I talk to a person please?")).toEqual(["A person will take over here shortly — usually within 15 minutes."]);
+    expect(await escalateAfter("initech", "w-de", "Guten Tag, meine Bestellung ist nicht angekommen.", "Ich möchte bitte mit einem Menschen sprechen.")).toEqual(["Eine Person übernimmt hier in Kürze – in der Regel innerhalb von 15 Minuten."]);
+    expect(await escalateAfter("umbrella", "w-de", "Guten Tag, meine Bestellung ist nicht angekommen.", "Ich möchte bitte mit einem Menschen sprechen.")).toEqual([]);
+    // Outside the hours the "from Monday 09:00" notice stands, the expected wait left out.
+    const { tenant: acme } = ids.acme!;
+    await t.db.withTenant(acme, (tx) => writeHours(tx, acme, { timezone: TZ, week: { [DAYS[openIdx]!]: "09:00-17:00" }, holidays: [], language: "en", expectedWaitMinutes: 15 }, "test"));
+    expect(await escalateAfter("acme", "w-out", "I have been waiting a week for my parcel.", "This is not acceptable!")).toEqual([`We are outside our business hours right now: a person will answer here from ${EN_DAYS[openIdx]} 09:00 (${TZ} time).`]);
   });
 
   test("within business hours nobody is told of a wait", async () => {

@@ -12,7 +12,8 @@ import type { Logger } from "pino";
 import type { Handoff } from "../db/schema/index.ts";
 import type { JobEngine } from "../jobs/engine.ts";
 import { chainOf } from "./destination.ts";
-import { businessDeadline, isOpen, nextOpening } from "./hours.ts";
+import type { ExpectedWaitOf } from "./escalate-tool.ts";
+import { businessDeadline, isOpen, nextOpening, waitWithin } from "./hours.ts";
 import { getHours, hoursOf } from "./hours-store.ts";
 import { type NoticeDeps, notify } from "./notice.ts";
 import { findHandoff } from "./store.ts";
@@ -25,11 +26,17 @@ export const TIMEOUT_TEXT = USER_TEXT.en.timeout;
 type Job = { tenantId: string; handoffId: string; step: "notify" | "timeout"; level?: number };
 const SENT = new Set(["notified", "notified again", "notified next"]);
 
-/** For the escalate tool: when a person will answer if the team is out now, in English for the model. */
-export async function expectedWait(db: NoticeDeps["db"], tenantId: string, now = new Date()): Promise<string | null> {
+/**
+ * For the escalate tool: when a person will answer if the team is out now (in English for the model),
+ * or, within the hours, the tenant's expected wait in minutes when it set one; else null.
+ */
+export async function expectedWait(db: NoticeDeps["db"], tenantId: string, now = new Date()): Promise<ExpectedWaitOf | null> {
   const hours = await getHours(db, tenantId);
-  const opens = hours && !isOpen(hours, now) ? nextOpening(hours, now) : null;
-  return hours && opens ? `${openingWhen("en", hours.timezone, opens, now)} (${hours.timezone} time)` : null;
+  if (!hours) return null;
+  const within = waitWithin(hours, now);
+  if (within) return { withinMinutes: within };
+  const opens = isOpen(hours, now) ? null : nextOpening(hours, now);
+  return opens ? { opens: `${openingWhen("en", hours.timezone, opens, now)} (${hours.timezone} time)` } : null;
 }
 
 export function defineHandoffJobs(engine: Pick<JobEngine, "define" | "send">, deps: NoticeDeps, log: Logger) {
@@ -76,13 +83,21 @@ export function defineHandoffJobs(engine: Pick<JobEngine, "define" | "send">, de
 }
 
 /**
- * Outside business hours the user hears when a person will answer ("from Monday 09:00"), in their own
- * language (once; nothing said within hours or without them). Not after the `escalate` tool: the model was told when and says it in the user's language.
+ * Outside business hours the user hears when a person will answer ("from Monday 09:00"); within them,
+ * when the tenant set an expected wait, that a person usually answers within it — in their own
+ * language, once (nothing said without hours, or within them without a wait). Not after the `escalate`
+ * tool (the model was told and says it in the user's language), nor within hours after `/human`
+ * (its answer said it: chat.ts).
  */
 export async function tellWait(deps: NoticeDeps, tenantId: string, handoffId: string): Promise<void> {
   const found = await deps.db.withTenant(tenantId, async (tx) => ({ hours: await hoursOf(tx), h: await findHandoff(tx, handoffId) }));
   const { hours, h } = found;
-  if (!hours || !h || h.status !== "waiting" || h.source === "tool" || isOpen(hours, h.createdAt)) return;
+  if (!hours || !h || h.status !== "waiting" || h.source === "tool") return;
+  if (isOpen(hours, h.createdAt)) {
+    const within = h.source === "command" ? null : waitWithin(hours, h.createdAt);
+    if (within) await tellUser(deps, tenantId, handoffId, "wait", (lang) => USER_TEXT[lang].escalatedWait(within));
+    return;
+  }
   const opens = nextOpening(hours, h.createdAt);
   if (!opens) return;
   await tellUser(deps, tenantId, handoffId, "wait", (lang) => USER_TEXT[lang].wait(openingWhen(lang, hours.timezone, opens, new Date()), hours.timezone));

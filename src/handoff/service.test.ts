@@ -9,6 +9,9 @@ import { and, eq } from "drizzle-orm";
 import { DB_KINDS, openTestDatabase, type TestDatabase } from "../../test/support/db.ts";
 import { agents, auditLog, channels, conversations, tenants } from "../db/schema/index.ts";
 import { createEscalateTool } from "./escalate-tool.ts";
+import { DAYS } from "./hours.ts";
+import { writeHours } from "./hours-store.ts";
+import { expectedWait } from "./jobs.ts";
 import { createHandoffService, type HandoffService } from "./service.ts";
 import { closeHandoff, findHandoff, recordReply, takeHandoff } from "./store.ts";
 
@@ -90,6 +93,13 @@ describe.each(DB_KINDS)("handoff on %s Postgres", (kind) => {
     expect(await tool.run({ id: "c1", name: "escalate", arguments: { reason: "Ich möchte einen Menschen" } }, ctx)).toStartWith("escalated:");
     expect(await tool.run({ id: "c2", name: "escalate", arguments: { reason: "again" } }, ctx)).toStartWith("already escalated");
     expect(await svc.inHumanMode(ids.globex!.tenant, ids.globex!.other)).toBe(true);
+    // Within business hours the tool's result carries the tenant's expected wait, for the model to relay; only that tenant's.
+    const always = Object.fromEntries(DAYS.map((d) => [d, "00:00-24:00"]));
+    await t.db.withTenant(ids.acme!.tenant, (tx) => writeHours(tx, ids.acme!.tenant, { timezone: "UTC", week: always, holidays: [], language: "en", expectedWaitMinutes: 20 }, "test"));
+    await t.db.withTenant(ids.globex!.tenant, (tx) => writeHours(tx, ids.globex!.tenant, { timezone: "UTC", week: always, holidays: [], language: "en" }, "test"));
+    const timed = createEscalateTool(svc, (tenantId) => expectedWait(t.db, tenantId));
+    expect(await expectedWait(t.db, ids.globex!.tenant)).toBeNull();
+    expect(await timed.run({ id: "c3", name: "escalate", arguments: { reason: "a person" } }, { tenantId: ids.acme!.tenant, agentId: ids.acme!.agent, conversationId: ids.acme!.other })).toContain("usually within 20 minutes");
     const again = await svc.escalate(req("acme"));
     expect(again.created).toBe(true);
   });

@@ -1,6 +1,6 @@
 /**
  * What the end user is told by the appliance itself about their handoff (the `/human` answer, the
- * wait outside business hours, a timeout), in the user's own language: detected from their recent
+ * wait outside business hours or the expected wait within them, a timeout), in the user's own language: detected from their recent
  * messages in the conversation (i18n/detect.ts), else the language set with the tenant's business
  * hours, else English. The texts are the i18n catalogues' `handoffUser.*` keys through chatText():
  * plain chat text, not console HTML.
@@ -25,6 +25,8 @@ export function openingWhen(language: Locale, timezone: string, opens: Date, now
 const textsIn = (lang: Locale) => ({
   escalated: chatText(lang, "handoffUser.escalated"),
   already: chatText(lang, "handoffUser.already"),
+  /** Within business hours, when the tenant set an expected wait. */
+  escalatedWait: (minutes: number) => chatText(lang, "handoffUser.escalatedWait", { count: minutes }),
   wait: (when: string, tz: string) => chatText(lang, "handoffUser.wait", { when, tz }),
   timeout: chatText(lang, "handoffUser.timeout"),
 });

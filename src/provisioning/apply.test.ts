@@ -114,7 +114,7 @@ describe.each(DB_KINDS)("provisioning from config on %s Postgres", (kind) => {
         tenants: [
           { slug: "acme", name: "Acme", agents: [{ slug: "ada", name: "Ada", channels: [{ kind: "telegram", name: "acme-bot", bot_token: TOKEN_A }] }],
             escalation: { destination: { channel: "acme-bot", chat: "-1001234", timeout_minutes: 10 }, next_destinations: [{ channel: "acme-bot", chat: "-1005678", timeout_minutes: 30 }],
-              business_hours: { timezone: "Europe/Berlin", week: { mon: "09:00-17:00", fri: "09:00-12:00, 13:00-16:00" }, holidays: ["2026-12-25"], language: "de" }, canned_replies: [{ title: "Hours", body: "We answer 9–17 on weekdays." }] } },
+              business_hours: { timezone: "Europe/Berlin", week: { mon: "09:00-17:00", fri: "09:00-12:00, 13:00-16:00" }, holidays: ["2026-12-25"], language: "de", expected_wait_minutes: 20 }, canned_replies: [{ title: "Hours", body: "We answer 9–17 on weekdays." }] } },
           { slug: "globex", name: "Globex", agents: [{ slug: "gus", name: "Gus", channels: [{ kind: "slack", name: "globex-slack", bot_token: TOKEN_B, signing_secret: "s3cr3t" }] }],
             escalation: { canned_replies: [{ title: "Hours", body: "Globex never sleeps." }] } },
         ],
@@ -128,7 +128,7 @@ describe.each(DB_KINDS)("provisioning from config on %s Postgres", (kind) => {
     expect(chain).toMatchObject([{ position: 0, chat: "-1001234", timeoutMinutes: 10, updatedBy: "config" }, { position: 1, chat: "-1005678", timeoutMinutes: 30 }]);
     expect(await t.db.withTenant(globex, (tx) => tx.select().from(handoffDestinations))).toEqual([]);
     const [hours] = await t.db.withTenant(acme, (tx) => tx.select().from(handoffHours));
-    expect(hours).toMatchObject({ timezone: "Europe/Berlin", holidays: ["2026-12-25"], language: "de", updatedBy: "config" });
+    expect(hours).toMatchObject({ timezone: "Europe/Berlin", holidays: ["2026-12-25"], language: "de", expectedWaitMinutes: 20, updatedBy: "config" });
     expect(hours!.week).toMatchObject({ mon: "09:00-17:00", tue: "", fri: "09:00-12:00, 13:00-16:00" });
     expect(await t.db.withTenant(globex, (tx) => tx.select().from(handoffHours))).toEqual([]);
     expect((await t.db.withTenant(acme, (tx) => tx.select().from(cannedReplies))).map((c) => c.body)).toEqual(["We answer 9–17 on weekdays."]);

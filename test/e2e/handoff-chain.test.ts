@@ -198,4 +198,24 @@ describe.each(DB_KINDS)("handoff escalation chain and business hours on %s Postg
     // Acme has no hours: its users are never told of a wait.
     expect(tg.botReplies(7401, bot(0)).filter((r) => r.visible.includes("business hours"))).toHaveLength(0);
   });
+
+  test("acme's expected wait: refused out of 1..1440 in the reader's language, then told within its hours; globex unchanged", async () => {
+    const always = Object.fromEntries(DAYS.map((d) => [d, "00:00-24:00"]));
+    const form = (wait: string) => ({ timezone: "UTC", ...always, language: "en", expected_wait_minutes: wait });
+    const de = await admin.acme!.fetch(`/admin/inbox/hours?tenant=${tenant.acme}`, { form: form("0"), headers: { accept: "text/html", "accept-language": "de" } });
+    expect(de.status).toBe(400);
+    expect(await de.text()).toContain("ganze Minuten von 1 bis 1440, oder leer");
+    for (const bad of ["1441", "abc", "-5"]) {
+      const en = await post("acme", "/admin/inbox/hours", form(bad));
+      expect(en.status).toBe(400);
+      expect(await en.text()).toContain("whole minutes from 1 to 1440, or empty");
+    }
+    expect(await t.app.db.withTenant(tenant.acme!, (tx) => tx.select().from(handoffHours))).toHaveLength(0);
+    expect((await post("acme", "/admin/inbox/hours", form("15"))).status).toBe(303);
+    const page = await (await admin.acme!.fetch(`/admin/inbox/settings?tenant=${tenant.acme}`, { headers: { accept: "text/html" } })).text();
+    expect(page).toContain('name="expected_wait_minutes" type="number" value="15"');
+    // /human within acme's hours says the wait; globex (no wait set, closed now) keeps its "from …" notice above.
+    await human("acme", 7404, "A person will take over here shortly — usually within 15 minutes.");
+    expect((await t.app.db.withTenant(tenant.globex!, (tx) => tx.select().from(handoffHours)))[0]!.expectedWaitMinutes).toBeNull();
+  });
 });

@@ -65,6 +65,7 @@ export function DestinationView(p: DestinationProps): JSX.Element {
         {DAYS.map((d) => <Text name={d} label={t(`inboxHours.${d}`)} values={p.values} errors={p.errors} required={false} placeholder="09:00-17:00" hint={d === "mon" ? t("inboxHours.rangesHint") : undefined} />)}
         <Text name="holidays" label={t("inboxHours.holidays")} values={p.values} errors={p.errors} required={false} placeholder="2026-12-25 2026-12-26" hint={t("inboxHours.holidaysHint")} />
         <Choice name="language" label={t("inboxHours.language")} values={p.values} errors={p.errors} options={[{ value: "en", label: "English" }, { value: "de", label: "Deutsch" }]} />
+        <Text name="expected_wait_minutes" label={t("inboxHours.expectedWait")} type="number" values={p.values} errors={p.errors} required={false} placeholder="15" hint={t("inboxHours.expectedWaitHint")} />
         <div class="actions"><button type="submit">{t("inboxHours.save")}</button></div>
       </form>
     </section>

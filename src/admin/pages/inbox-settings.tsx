@@ -14,12 +14,13 @@ import { redirect, render } from "../../http/render.ts";
 import { requireAdmin } from "../auth/principal.ts";
 import { flashMessage, withFlash } from "../flash.ts";
 import type { AdminContext, ConsoleDeps, Handler } from "../lazy.ts";
+import { localizeReason } from "../form-errors.ts";
 import { formText } from "../request.ts";
 import { t } from "../../i18n/i18n.ts";
 import { ownerOf, tenantScope } from "./inbox.tsx";
 
 const STEP_FIELDS = ["channel_id", "chat", "timeout_minutes"] as const;
-const HOURS_FIELDS = ["timezone", ...DAYS, "holidays", "language"] as const;
+const HOURS_FIELDS = ["timezone", ...DAYS, "holidays", "language", "expected_wait_minutes"] as const;
 
 /** The form's values as stored. */
 async function stored(db: Database, tenantId: string): Promise<Record<string, string>> {
@@ -30,7 +31,7 @@ async function stored(db: Database, tenantId: string): Promise<Record<string, st
     values[stepField("chat", i)] = chain[i]?.chat ?? "";
     values[stepField("timeout_minutes", i)] = String(chain[i]?.timeoutMinutes ?? 0);
   }
-  Object.assign(values, { timezone: hours?.timezone ?? "", holidays: hours?.holidays.join(" ") ?? "", language: hours?.language ?? "en" });
+  Object.assign(values, { timezone: hours?.timezone ?? "", holidays: hours?.holidays.join(" ") ?? "", language: hours?.language ?? "en", expected_wait_minutes: String(hours?.expectedWaitMinutes ?? "") });
   for (const d of DAYS) values[d] = hours?.week[d] ?? "";
   return values;
 }
@@ -62,7 +63,7 @@ export const saveDestinationForm: Handler = async (deps, ctx) => {
   return wrong ? page(deps, ctx, values, { [wrong.field]: wrong.error }, 400) : redirect(ctx.request, back);
 };
 
-/** POST /admin/inbox/hours — timezone (empty: no hours, always open), mon..sun ranges, holidays (ISO dates), language. */
+/** POST /admin/inbox/hours — timezone (empty: no hours, always open), mon..sun ranges, holidays (ISO dates), language, expected wait (empty: none). */
 export const saveHoursForm: Handler = async (deps, ctx) => {
   const { p, db, tenantId } = await tenantScope(deps, ctx);
   requireAdmin(p, tenantId);
@@ -71,6 +72,8 @@ export const saveHoursForm: Handler = async (deps, ctx) => {
   if (!values.timezone) return (await removeHours(db, tenantId, ownerOf(p)), redirect(ctx.request, back));
   const week = Object.fromEntries(DAYS.map((d) => [d, values[d]!]));
   const holidays = values.holidays!.split(/[\s,]+/).filter(Boolean);
-  const wrong = await saveHours(db, tenantId, { timezone: values.timezone, week, holidays, language: values.language || "en" }, ownerOf(p));
-  return wrong ? page(deps, ctx, values, { [wrong.field]: wrong.error }, 400) : redirect(ctx.request, back);
+  // Anything but empty or digits is NaN, refused by checkHours like an out-of-range number.
+  const wait = values.expected_wait_minutes ? (/^\d{1,5}$/.test(values.expected_wait_minutes) ? Number(values.expected_wait_minutes) : Number.NaN) : null;
+  const wrong = await saveHours(db, tenantId, { timezone: values.timezone, week, holidays, language: values.language || "en", expectedWaitMinutes: wait }, ownerOf(p));
+  return wrong ? page(deps, ctx, values, { [wrong.field]: localizeReason(wrong.error) }, 400) : redirect(ctx.request, back);
 };

@@ -125,6 +125,8 @@ export const handoffHours = pgTable(
     week: jsonb("week").$type<Record<string, string>>().notNull(),
     holidays: text("holidays").array().notNull().default(sql`'{}'`),
     language: text("language").notNull().default("en"),
+    /** Within business hours the user is told "usually within N minutes" (0053); null: not told. */
+    expectedWaitMinutes: smallint("expected_wait_minutes"),
     updatedBy: text("updated_by"),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
@@ -133,6 +135,7 @@ export const handoffHours = pgTable(
     check("handoff_hours_week_size", sql`pg_column_size(${t.week}) <= 4000`),
     check("handoff_hours_holidays_count", sql`cardinality(${t.holidays}) <= 100`),
     check("handoff_hours_language", sql`char_length(${t.language}) BETWEEN 2 AND 16`),
+    check("handoff_hours_expected_wait", sql`${t.expectedWaitMinutes} is null or ${t.expectedWaitMinutes} BETWEEN 1 AND 1440`),
   ],
 );
 

@@ -245,6 +245,8 @@ export const de: Catalog = {
   "twoFactor.reset": "2FA entfernen",
   "twoFactor.column": "2FA",
   "handoffUser.escalated": "Ich habe eine Person gebeten, zu übernehmen. Sie antwortet Ihnen hier so bald wie möglich.",
+  "handoffUser.escalatedWait_one": "Eine Person übernimmt hier in Kürze – in der Regel innerhalb von {{count}} Minute.",
+  "handoffUser.escalatedWait_other": "Eine Person übernimmt hier in Kürze – in der Regel innerhalb von {{count}} Minuten.",
   "handoffUser.already": "Eine Person kümmert sich bereits um dieses Gespräch und antwortet Ihnen hier.",
   "handoffUser.wait": "Wir sind gerade außerhalb unserer Geschäftszeiten: Eine Person antwortet Ihnen hier ab {{when}} (Zeitzone {{tz}}).",
   "handoffUser.timeout": "Entschuldigen Sie die Wartezeit: Bisher konnte sich noch niemand darum kümmern. Ich habe das Team erinnert; eine Person antwortet Ihnen hier so bald wie möglich.",

@@ -249,6 +249,8 @@ export const en = {
   "twoFactor.column": "2FA",
   // Chat texts to an end user during a handoff (chatText(): plain text, sent through their channel).
   "handoffUser.escalated": "I've asked a person to take over. They will answer here as soon as they can.",
+  "handoffUser.escalatedWait_one": "A person will take over here shortly — usually within {{count}} minute.",
+  "handoffUser.escalatedWait_other": "A person will take over here shortly — usually within {{count}} minutes.",
   "handoffUser.already": "A person is already taking care of this conversation and will answer here.",
   "handoffUser.wait": "We are outside our business hours right now: a person will answer here from {{when}} ({{tz}} time).",
   "handoffUser.timeout": "Sorry for the wait: nobody has been able to pick this up yet. I've reminded the team; a person will answer here as soon as they can.",

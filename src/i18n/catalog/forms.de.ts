@@ -19,4 +19,5 @@ export const formsDe: { readonly [K in keyof typeof formsEn]: string } = {
   "formError.sameAsCurrent": "wählen Sie ein anderes als das aktuelle Passwort",
   "formError.tooManyWrong_one": "Zu viele falsche Passwörter. Versuchen Sie es in {{count}} Minute erneut.",
   "formError.tooManyWrong_other": "Zu viele falsche Passwörter. Versuchen Sie es in {{count}} Minuten erneut.",
+  "formError.expectedWait": "ganze Minuten von 1 bis {{max}}, oder leer",
 };

@@ -21,4 +21,5 @@ export const formsEn = {
   "formError.sameAsCurrent": "choose a password different from the current one",
   "formError.tooManyWrong_one": "Too many wrong passwords. Try again in {{count}} minute.",
   "formError.tooManyWrong_other": "Too many wrong passwords. Try again in {{count}} minutes.",
+  "formError.expectedWait": "whole minutes from 1 to {{max}}, or empty",
 } as const;

@@ -738,6 +738,8 @@ export const pagesDe: { readonly [K in keyof typeof pagesEn]: string } = {
   "inboxHours.holidays": "Feiertage",
   "inboxHours.holidaysHint": "Daten (JJJJ-MM-TT), durch Leerzeichen getrennt; höchstens 100.",
   "inboxHours.language": "Sprache des Wartehinweises",
+  "inboxHours.expectedWait": "Erwartete Wartezeit während dieser Zeiten (Minuten)",
+  "inboxHours.expectedWaitHint": "1 bis 1440; wer während der Geschäftszeiten nach einem Menschen fragt, erfährt „in der Regel innerhalb von 15 Minuten“. Leer: kein Hinweis.",
   "inboxHours.save": "Geschäftszeiten speichern",
   "inboxDestination.stepN": "Schritt {{n}}: wenn bei Schritt {{prev}} niemand übernommen hat",
 };

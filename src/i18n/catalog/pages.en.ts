@@ -739,6 +739,8 @@ export const pagesEn = {
   "inboxHours.holidays": "Holidays",
   "inboxHours.holidaysHint": "Dates (YYYY-MM-DD) separated by spaces; at most 100.",
   "inboxHours.language": "Language of the wait notice",
+  "inboxHours.expectedWait": "Expected wait within these hours (minutes)",
+  "inboxHours.expectedWaitHint": "1 to 1440; a user who asks for a person while you are in is told “usually within 15 minutes”. Empty: not told.",
   "inboxHours.save": "Save business hours",
   "inboxDestination.stepN": "Step {{n}}: if nobody took it at step {{prev}}",
 } as const;
