@@ -213,6 +213,11 @@ export const de: Catalog = {
   "reset.title": "Neues Passwort setzen",
   "reset.for": "Für {{email}}. Alle Sitzungen dieses Kontos werden abgemeldet.",
   "reset.submit": "Passwort setzen",
+  "reset.sent": "Wenn zu dieser Adresse ein Konto gehört, ist ein Link zum Setzen eines neuen Passworts unterwegs.",
+  "reset.noMail": "Diese Appliance versendet keine Mails: Fragen Sie Ihre Administration (konstruct admin reset-password).",
+  "reset.invalid": "Dieser Link ist ungültig, benutzt oder abgelaufen: Fordern Sie einen neuen an.",
+  "reset.tooMany_one": "Zu viele Anfragen. Versuchen Sie es in {{count}} Minute erneut.",
+  "reset.tooMany_other": "Zu viele Anfragen. Versuchen Sie es in {{count}} Minuten erneut.",
 
   "knowledge.files": "Dokumente zum Hochladen (Markdown, Text, HTML, PDF, DOCX)",
   "knowledge.upload": "Hochladen",

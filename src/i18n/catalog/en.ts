@@ -216,6 +216,11 @@ export const en = {
   "reset.title": "Set a new password",
   "reset.for": "For {{email}}. Every session of this account is signed out.",
   "reset.submit": "Set password",
+  "reset.sent": "If that address has an account, a link to set a new password is on its way.",
+  "reset.noMail": "This appliance sends no mail: ask your administrator (konstruct admin reset-password).",
+  "reset.invalid": "This link is invalid, used or expired: ask for a new one.",
+  "reset.tooMany_one": "Too many requests. Try again in {{count}} minute.",
+  "reset.tooMany_other": "Too many requests. Try again in {{count}} minutes.",
 
   "knowledge.files": "Documents to upload (Markdown, text, HTML, PDF, DOCX)",
   "knowledge.upload": "Upload",
