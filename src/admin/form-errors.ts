@@ -62,7 +62,7 @@ export function localizeReason(reason: string): string {
 
 /** A whole form's errors (the Agent Designer's), each reason in the reader's language. */
 export function localizeFieldErrors(errors: FieldErrors): FieldErrors {
-  return Object.fromEntries(Object.entries(errors).map(([field, reason]) => [field, localizeReason(reason)]));
+  return Object.fromEntries(Object.entries(errors).map(([field, reason]) => [field, reason === undefined ? reason : localizeReason(reason)]));
 }
 
 export function fieldErrors(e: unknown, fallbackField = "form"): FieldErrors {

@@ -740,4 +740,18 @@ export const pagesDe: { readonly [K in keyof typeof pagesEn]: string } = {
   "inboxHours.language": "Sprache des Wartehinweises",
   "inboxHours.save": "Geschäftszeiten speichern",
   "inboxDestination.stepN": "Schritt {{n}}: wenn bei Schritt {{prev}} niemand übernommen hat",
+  // Messages and choices moved out of handlers and views.
+  "login.wrong": "E-Mail oder Passwort falsch.",
+  "login.tooMany_one": "Zu viele fehlgeschlagene Anmeldungen. Versuchen Sie es in {{count}} Minute erneut.",
+  "login.tooMany_other": "Zu viele fehlgeschlagene Anmeldungen. Versuchen Sie es in {{count}} Minuten erneut.",
+  "twoFactor.wrongCode": "Dieser Code stimmt nicht oder wurde schon benutzt.",
+  "twoFactor.wrongFirstCode": "Dieser Code stimmt nicht: Prüfen Sie die Uhrzeit Ihres Telefons und versuchen Sie den nächsten.",
+  "twoFactor.tooMany_one": "Zu viele falsche Codes. Versuchen Sie es in {{count}} Minute erneut.",
+  "twoFactor.tooMany_other": "Zu viele falsche Codes. Versuchen Sie es in {{count}} Minuten erneut.",
+  "knowledgeSearch.wholeKb": "Gesamte Wissensdatenbank",
+  "channels.modePolling": "Long Polling (funktioniert hinter NAT)",
+  "channels.modeWebhook": "Webhook (braucht eine öffentliche URL)",
+  "triggers.kindWebhook": "Webhook (signierter POST)",
+  "triggers.kindEvent": "Internes Ereignis",
+  "triggers.schemeTimestamped": "Mit Zeitstempel: X-Konstruct-Timestamp / -Signature",
 };

@@ -741,4 +741,18 @@ export const pagesEn = {
   "inboxHours.language": "Language of the wait notice",
   "inboxHours.save": "Save business hours",
   "inboxDestination.stepN": "Step {{n}}: if nobody took it at step {{prev}}",
+  // Messages and choices moved out of handlers and views.
+  "login.wrong": "Wrong e-mail or password.",
+  "login.tooMany_one": "Too many failed sign-ins. Try again in {{count}} minute.",
+  "login.tooMany_other": "Too many failed sign-ins. Try again in {{count}} minutes.",
+  "twoFactor.wrongCode": "That code is not right, or was already used.",
+  "twoFactor.wrongFirstCode": "That code is not right: check the time on your phone and try the next one.",
+  "twoFactor.tooMany_one": "Too many wrong codes. Try again in {{count}} minute.",
+  "twoFactor.tooMany_other": "Too many wrong codes. Try again in {{count}} minutes.",
+  "knowledgeSearch.wholeKb": "Whole knowledge base",
+  "channels.modePolling": "Long polling (works behind NAT)",
+  "channels.modeWebhook": "Webhook (needs a public URL)",
+  "triggers.kindWebhook": "Webhook (signed POST)",
+  "triggers.kindEvent": "Internal event",
+  "triggers.schemeTimestamped": "Timestamped: X-Konstruct-Timestamp / -Signature",
 } as const;
