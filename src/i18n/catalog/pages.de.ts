@@ -754,4 +754,7 @@ export const pagesDe: { readonly [K in keyof typeof pagesEn]: string } = {
   "triggers.kindWebhook": "Webhook (signierter POST)",
   "triggers.kindEvent": "Internes Ereignis",
   "triggers.schemeTimestamped": "Mit Zeitstempel: X-Konstruct-Timestamp / -Signature",
+  "knowledgeSearch.typeQuestion": "eine Frage eingeben",
+  "knowledgeSearch.kChoices": "5, 10 oder 20",
+  "people.confirmId": "zur Bestätigung die ID der Person genau eintippen",
 };

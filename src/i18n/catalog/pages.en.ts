@@ -755,4 +755,7 @@ export const pagesEn = {
   "triggers.kindWebhook": "Webhook (signed POST)",
   "triggers.kindEvent": "Internal event",
   "triggers.schemeTimestamped": "Timestamped: X-Konstruct-Timestamp / -Signature",
+  "knowledgeSearch.typeQuestion": "type a question",
+  "knowledgeSearch.kChoices": "5, 10 or 20",
+  "people.confirmId": "type the person's id exactly to confirm",
 } as const;
