@@ -23,7 +23,27 @@ const KNOWN: Known[] = [
   [/^a platform admin has no tenant; every other role has one$/, "formError.platformRole", none],
   [/^the platform admin already exists$/, "formError.platformAdminExists", none],
   [/^whole minutes from 1 to (\d{1,5}), or empty$/, "formError.expectedWait", (m) => ({ max: Number(m[1]) })],
+  // The Agent Designer (agents/save.ts and the heartbeat, money and escalation parts it uses).
+  [/^1-63 characters of a-z, 0-9 and '-', starting with a letter or digit$/, "formError.slug", none],
+  [/^is required$/, "formError.required", none],
+  [/^each entry must be provider_id\/model, optionally followed by ' vision'$/, "formError.modelEntry", none],
+  [/^add at least one model, e\.g\. openai\/gpt-4o-mini$/, "formError.needModel", none],
+  [/^must be a (?:finite )?number$/, "formError.number", none],
+  [/^must be a whole number$/, "formError.wholeNumber", none],
+  [/^at least ([\d,]{1,12})$/, "formError.atLeast", (m) => ({ n: m[1] })],
+  [/^at most ([\d,]{1,12})$/, "formError.atMost", (m) => ({ n: m[1] })],
+  [/^at most ([\d,]{1,12}) characters$/, "formError.maxChars", (m) => ({ n: m[1] })],
+  [/^at most (\d{1,6}) rules$/, "formError.maxRules", (m) => ({ n: m[1] })],
+  [/^skill names are lower-case words \(a-z, 0-9, _ \. -\)$/, "formError.skillName", none],
+  [/^another AI employee of this tenant has this slug$/, "formError.slugTaken", none],
+  [/^no channel named '(.{0,100})' in this tenant$/s, "formError.noChannel", (m) => ({ name: m[1] })],
+  [/^cannot be negative$/, "formError.negative", none],
+  [/^someone else saved this AI employee after you opened it/, "formError.staleAgent", none],
+  [/^line (\d{1,4}): write 'name \| condition \| reason'/, "formError.ruleShape", (m) => ({ line: m[1] })],
+  [/^line (\d{1,4}): duplicate rule name '(.{0,200})'$/s, "formError.ruleDuplicate", (m) => ({ line: m[1], name: m[2] })],
 ];
+/** Reasons that wrap another reason: the inner one is translated too (when known). */
+const WRAPPED: [RegExp, MessageKey, string][] = [[/^(.+) \(a reach-out needs both a channel and a chat\)$/s, "formError.reachOut", "reason"]];
 
 /** One reason in the reader's language; unknown reasons unchanged. */
 export function localizeReason(reason: string): string {
@@ -34,7 +54,16 @@ export function localizeReason(reason: string): string {
     const m = re.exec(reason);
     if (m) return tText(key, vars(m));
   }
+  for (const [re, key, name] of WRAPPED) {
+    const m = re.exec(reason);
+    if (m) return tText(key, { [name]: localizeReason(m[1]!) });
+  }
   return reason;
+}
+
+/** A whole form's errors (the Agent Designer's), each reason in the reader's language. */
+export function localizeFieldErrors(errors: FieldErrors): FieldErrors {
+  return Object.fromEntries(Object.entries(errors).map(([field, reason]) => [field, reason === undefined ? reason : localizeReason(reason)]));
 }
 
 export function fieldErrors(e: unknown, fallbackField = "form"): FieldErrors {

@@ -3,15 +3,23 @@
  * next to its field (keyed by the field name, as the form names it). Nothing posted is lost: the
  * page re-renders with the values the admin typed — except secrets, which are never echoed.
  */
-import type { z } from "zod";
+import { z } from "zod";
+import { locale } from "../i18n/i18n.ts";
 import { KonstructError } from "../errors.ts";
 import { filterId } from "./filters.ts";
 
 export type FieldErrors = Record<string, string>;
 export type Parsed<T> = { ok: true; value: T } | { ok: false; errors: FieldErrors };
 
+/**
+ * zod's own messages (a field without a message of ours: "too big", "invalid input") in the reader's
+ * language through zod's bundled locales; ours are matched in form-errors.ts. English is zod's default.
+ */
+const ZOD_LOCALES = { de: z.locales.de().localeError };
+
 export function parseForm<S extends z.ZodType>(schema: S, input: unknown): Parsed<z.infer<S>> {
-  const r = schema.safeParse(input);
+  const lang = locale();
+  const r = schema.safeParse(input, lang === "en" ? undefined : { error: ZOD_LOCALES[lang] });
   if (r.success) return { ok: true, value: r.data };
   const errors: FieldErrors = {};
   for (const issue of r.error.issues) {

@@ -3,9 +3,10 @@
  * admin who chose Deutsch sends a German subject and body (role named in German, the link intact
  * and working), and the page says so in German; an English admin of the other tenant sends the
  * English mail. The same request's Accept-Language does not override a saved choice.
+ * The password-reset mail goes out in the account's saved language, else the asking browser's.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { browser, type ConsoleFixture, consoleFixture, PASSWORD, signIn } from "../../test/support/admin.ts";
+import { anonymousBrowser, browser, type ConsoleFixture, consoleFixture, PASSWORD, signIn } from "../../test/support/admin.ts";
 import { readMail, startSmtp } from "../../test/support/smtp.ts";
 
 describe("invitation mail per language", () => {
@@ -52,5 +53,44 @@ describe("invitation mail per language", () => {
     expect(mail.subject).toBe("You are invited to Konstruct");
     expect(mail.text).toContain(`${f.emails.otherAdmin} invited you to Konstruct as operator.`);
     expect(mail.text).toMatch(/for 72 hours\):\nhttps:\/\/konstruct\.example\.com\/invite\/[A-Za-z0-9_-]+\n/);
+  });
+
+  const forgot = async (email: string, acceptLanguage?: string) => {
+    const b = await anonymousBrowser(f.app, "/login/forgot");
+    const headers = acceptLanguage ? { "accept-language": acceptLanguage } : undefined;
+    return (await b.fetch("/login/forgot", { form: { email }, headers })).text();
+  };
+  const mailTo = async (to: string) => {
+    const deadline = Date.now() + 5000; // sent after the answer
+    while (Date.now() < deadline) {
+      const mail = smtp.mails.find((m) => m.to.includes(to));
+      if (mail) return readMail(mail.raw);
+      await Bun.sleep(50);
+    }
+    throw new Error(`no mail to ${to}`);
+  };
+
+  test("the reset mail follows the account's saved language over the browser's", async () => {
+    const op = await signIn(browser(f.app), f.emails.operator);
+    expect((await op.fetch("/admin/account/locale", { form: { locale: "de" } })).status).toBe(303);
+    const page = await forgot(f.emails.operator, "en-US");
+    expect(page).toContain("If that address has an account");
+    const mail = await mailTo(f.emails.operator);
+    expect(mail.subject).toBe("Neues Konstruct-Passwort setzen");
+    expect(mail.text).toContain(`ein neues Konstruct-Passwort für ${f.emails.operator} angefordert`);
+    expect(mail.text).toMatch(/der Link gilt einmal, 60 Minuten lang\):\nhttps:\/\/konstruct\.example\.com\/login\/reset\/[A-Za-z0-9_.-]+\n/);
+    expect(mail.text).not.toContain("hopefully");
+  });
+
+  test("without a saved language the reset mail and page follow the browser; else English", async () => {
+    const page = await forgot(f.emails.platformAdmin, "de-AT,de;q=0.9");
+    expect(page).toContain("Wenn zu dieser Adresse ein Konto gehört");
+    const mail = await mailTo(f.emails.platformAdmin);
+    expect(mail.subject).toBe("Neues Konstruct-Passwort setzen");
+    await forgot(f.emails.otherAdmin);
+    const english = await mailTo(f.emails.otherAdmin);
+    expect(english.subject).toBe("Set a new Konstruct password");
+    expect(english.text).toContain(`Someone (hopefully you) asked to set a new Konstruct password for ${f.emails.otherAdmin}.`);
+    expect(english.text).toMatch(/for 60 minutes\):\nhttps:\/\/konstruct\.example\.com\/login\/reset\/[A-Za-z0-9_.-]+\n/);
   });
 });

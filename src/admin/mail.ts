@@ -1,5 +1,5 @@
 /**
- * Outgoing mail (invitations) over SMTP with nodemailer, loaded only when a mail is sent so an
+ * Outgoing mail (invitations, password-reset links) over SMTP with nodemailer, loaded only when a mail is sent so an
  * appliance without smtp.host never pays for it. Without smtp.host there is no mailer and the
  * console shows the link to the admin instead.
  */
@@ -44,4 +44,12 @@ export function publicBase(config: Config, request: Request): string {
 export function invitationMail(m: { to: string; inviter: string; role: "tenant_admin" | "operator"; hours: number; link: string }): Mail {
   const role = tText(`common.role.${m.role}` as MessageKey);
   return { to: m.to, subject: tText("mail.invitationSubject"), text: tText("mail.invitationBody", { inviter: m.inviter, role, hours: m.hours, link: m.link }) };
+}
+
+/**
+ * The password-reset mail, in the account's language: its saved choice, else the language of the
+ * browser that asked (the caller sets both with withLocale). Plain text, the link not escaped.
+ */
+export function resetMail(m: { to: string; minutes: number; link: string }): Mail {
+  return { to: m.to, subject: tText("mail.resetSubject"), text: tText("mail.resetBody", { email: m.to, minutes: m.minutes, link: m.link }) };
 }

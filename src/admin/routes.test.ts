@@ -104,6 +104,7 @@ const ROWS: Row[] = [
     body: () => ({ password: "new user password", confirm: "new user password" }),
   },
   { route: "GET /admin", expect: PAGE_ANY },
+  { route: "GET /admin/*", expect: ALL(404) }, // any other /admin address: a 404 in the viewer's language (http/errors.test.ts)
   { route: "GET /admin/start", expect: PAGE_ANY },
   { route: "GET /admin/start/steps", expect: PAGE_ANY },
   { route: "GET /admin/users", expect: PAGE_ADMIN },

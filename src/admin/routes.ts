@@ -6,9 +6,10 @@
  * work too: `.use()` them in adminConsole below.
  */
 import { Elysia } from "elysia";
+import { KonstructError } from "../errors.ts";
 import { adminAuth } from "./auth/plugin.ts";
 import { type ConsoleDeps, type LazyRoute, lazyRoute as r } from "./lazy.ts";
-import { pickLocale, withLocale } from "../i18n/i18n.ts";
+import { localeOfRequest, withLocale } from "../i18n/i18n.ts";
 
 const pages = () => import("./pages/index.ts");
 const api = () => import("./api/index.ts");
@@ -212,9 +213,12 @@ export function adminConsole(deps: AdminDeps) {
   for (const route of ADMIN_ROUTES)
     app.route(route.method, route.path, async (ctx) => {
       const handler = await route.load();
-      // The page's language: the user's saved choice, else the browser's (src/i18n).
-      const c = ctx as unknown as { principal: { locale?: string | null } | null; request: Request };
-      return withLocale(pickLocale(c.principal?.locale, c.request.headers.get("accept-language")), () => handler(deps, ctx as never));
+      // The page's language: the user's saved choice, else the browser's (remembered by adminAuth, src/i18n).
+      return withLocale(localeOfRequest(ctx.request), () => handler(deps, ctx as never));
     });
+  // Any other /admin address: a 404 after adminAuth has seen who asks, so it is in their language.
+  app.get("/admin/*", () => {
+    throw new KonstructError("not_found", "no such route");
+  });
   return app;
 }

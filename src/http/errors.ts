@@ -1,12 +1,14 @@
 /**
  * The one place errors become HTTP responses: KonstructError → its status and code; Elysia's own
  * validation/parse errors → 400 with the reason; anything else → 500 without internals (logged).
- * A browser (Accept: text/html, outside /api) gets the same status as a page with the reason,
- * and is sent to sign in instead of a bare 401. No message shows an absolute server path (scrub-paths.ts).
+ * A browser (Accept: text/html, outside /api) gets the same status as a page with the reason in
+ * the viewer's language (i18n/error-reasons.ts), an unexpected failure as a page too, and is sent to
+ * sign in instead of a bare 401. No message shows an absolute server path (scrub-paths.ts).
  */
 import type { Logger } from "pino";
 import { ErrorPage, errorTitle } from "../../views/pages/error.tsx";
-import { pickLocale, withLocale } from "../i18n/i18n.ts";
+import { localizeErrorReason } from "../i18n/error-reasons.ts";
+import { localeOfRequest, withLocale } from "../i18n/i18n.ts";
 import { KonstructError } from "../errors.ts";
 import { errorJson, OpenAiError, toOpenAiError } from "../openai/errors.ts";
 import { render } from "./render.ts";
@@ -25,11 +27,11 @@ export function errorResponse(error: unknown, code: string | number, log: Logger
     if (error.status < 500) return page(request, error.status, error.message);
   }
   if (error instanceof KonstructError) return json(error.status, error.code, error.message);
-  if (code === "NOT_FOUND") return browser ? page(request, 404, "There is no page at this address.") : json(404, "not_found", "no such route");
+  if (code === "NOT_FOUND") return browser ? page(request, 404, "no such route") : json(404, "not_found", "no such route");
   if (code === "VALIDATION") return json(400, "bad_request", validationMessage(error));
   if (code === "PARSE") return json(400, "bad_request", "request body could not be parsed");
   log.error({ err: error }, "unhandled error");
-  return json(500, "internal", "internal error");
+  return browser ? page(request, 500, "internal error") : json(500, "internal", "internal error");
 }
 
 function validationMessage(error: unknown): string {
@@ -43,9 +45,10 @@ function wantsPage(request: Request): boolean {
 }
 
 function page(request: Request, status: number, message: string): Response {
-  // Thrown out of the handler's language scope: the browser's language (the message itself is the error's own).
-  return withLocale(pickLocale(null, request.headers.get("accept-language")), () =>
-    render(request, ErrorPage({ status, message: scrubPaths(message) }), errorTitle(status), status),
+  // Thrown out of the handler's language scope: the viewer's language as admin/auth remembered it
+  // (their saved choice), else the browser's; a reason the catalogue knows is translated.
+  return withLocale(localeOfRequest(request), () =>
+    render(request, ErrorPage({ status, message: scrubPaths(localizeErrorReason(message)) }), errorTitle(status), status),
   );
 }
 

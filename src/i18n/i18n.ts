@@ -67,6 +67,15 @@ export function tText(key: MessageKey, vars?: MessageVars): string {
   return chatText(locale(), key, vars);
 }
 
+const byRequest = new WeakMap<Request, Locale>();
+/**
+ * A request's language, remembered where the signed-in user becomes known (admin/auth/plugin.ts):
+ * an error page is rendered by http/errors.ts after the handler's scope has ended, and must still
+ * speak the viewer's language. A request nobody remembered (no console route) gets the browser's.
+ */
+export const rememberLocale = (request: Request, l: Locale): void => void byRequest.set(request, l);
+export const localeOfRequest = (request: Request): Locale => byRequest.get(request) ?? pickLocale(null, request.headers.get("accept-language"));
+
 /**
  * The user's saved choice, else the first Accept-Language entry we have (by quality, a region
  * falling back to its language: de-AT → de), else English. The header is bounded before parsing.

@@ -7,7 +7,7 @@ import type { Agent } from "../../src/db/schema/index.ts";
 import { Choice, Text } from "./fields.tsx";
 import { Empty, NoTenant, PageHead, Pager, when } from "./parts.tsx";
 import { t } from "../../src/i18n/i18n.ts";
-import { describeEntry } from "../../src/admin/trail/describe.ts";
+import { describeEntry, kindLabel } from "../../src/admin/trail/describe.ts";
 
 /** tenant: a tenant's trail; tenant-of-platform: the same, seen by a platform admin (links to the platform's); platform: platform_audit. */
 export type Trail = "tenant" | "tenant-of-platform" | "platform";
@@ -37,7 +37,7 @@ export function AuditView(p: { scope: Scope; page: Page<AuditRow> | null; filter
           <form method="get" action="/admin/audit" class="inline filters" aria-label={t("audit.filterTheAuditLog")}>
             {platform ? <input type="hidden" name="trail" value="platform" /> : <input type="hidden" name="tenant" value={p.scope.tenantId ?? ""} />}
             {platform ? "" : <Choice name="agent" label={t("dashboard.aiEmployee")} values={p.filter} options={[{ value: "", label: t("common.all") }, ...p.agents.map((a) => ({ value: a.id, label: a.name }))]} />}
-            <Choice name="kind" label={t("audit.kind")} values={p.filter} options={[{ value: "", label: t("common.all") }, ...AUDIT_KINDS.map((k) => ({ value: k, label: k.replace("_", " ") }))]} />
+            <Choice name="kind" label={t("audit.kind")} values={p.filter} options={[{ value: "", label: t("common.all") }, ...AUDIT_KINDS.map((k) => ({ value: k, label: kindLabel(k) }))]} />
             <Text name="actor" label={t("audit.actorEMail")} values={p.filter} />
             <Text name="from" label={t("audit.from")} type="date" values={p.filter} />
             <Text name="to" label={t("audit.to")} type="date" values={p.filter} />
@@ -55,7 +55,7 @@ export function AuditView(p: { scope: Scope; page: Page<AuditRow> | null; filter
                   {p.page.rows.map((r) => (
                     <tr>
                       <td>{when(r.at)}</td>
-                      <td safe>{r.kind}</td>
+                      <td safe>{kindLabel(r.kind)}</td>
                       <td safe>{r.agentName ?? "—"}</td>
                       <td safe>{r.actor}</td>
                       <td>

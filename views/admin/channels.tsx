@@ -10,7 +10,7 @@ import { Csrf, type FieldErrors, Flash } from "./form.tsx";
 import { VersionField } from "./versioned.tsx";
 import type { Page } from "./page.ts";
 import { Empty, NoTenant, PageHead, Pager } from "./parts.tsx";
-import { t } from "../../src/i18n/i18n.ts";
+import { t, tText } from "../../src/i18n/i18n.ts";
 
 const KIND_LABEL: Record<string, string> = { slack: "Slack", telegram: "Telegram", whatsapp: "WhatsApp", terminal: "Terminal" };
 const kindLabel = (kind: string): string => (kind === "webchat" ? t("channels.kindWebchat") : (KIND_LABEL[kind] ?? kind));
@@ -118,7 +118,7 @@ export function ChannelFormView(p: ChannelFormProps): JSX.Element {
           <WhatsAppFields {...p} />
         ) : (
           <>
-            <Choice name="mode" label={t("channels.mode")} values={p.values} errors={p.errors} options={[{ value: "polling", label: "Long polling (works behind NAT)" }, { value: "webhook", label: "Webhook (needs a public URL)" }]} />
+            <Choice name="mode" label={t("channels.mode")} values={p.values} errors={p.errors} options={[{ value: "polling", label: tText("channels.modePolling") }, { value: "webhook", label: tText("channels.modeWebhook") }]} />
             <Secret name="bot_token" label={t("channels.botTokenFromBotfather")} values={{}} errors={p.errors} stored={p.stored.bot_token} />
             <Secret name="webhook_secret" label={t("channels.webhookSecretWebhookMode")} values={{}} errors={p.errors} stored={p.stored.webhook_secret} hint={t("channels.anyRandomStringTelegramSends")} />
             <Text name="api_root" label={t("channels.botApiRoot")} values={p.values} errors={p.errors} hint={t("channels.leaveEmptyForHttpsApi")} />

@@ -10,7 +10,7 @@ import type { ExplainedPassage, SideHit } from "../../src/knowledge/search.ts";
 import { Choice, Text } from "./fields.tsx";
 import { Csrf, type FieldErrors } from "./form.tsx";
 import { NoTenant, PageHead } from "./parts.tsx";
-import { t as tr } from "../../src/i18n/i18n.ts";
+import { t as tr, tText } from "../../src/i18n/i18n.ts";
 
 export interface KnowledgeSearchProps {
   scope: Scope;
@@ -73,7 +73,7 @@ export function KnowledgeSearchView(p: KnowledgeSearchProps): JSX.Element {
           <form method="post" action={`/admin/knowledge/search?tenant=${t}`} hx-post={`/admin/knowledge/search?tenant=${t}`} hx-target="#kb-hits" hx-swap="outerHTML">
             <Csrf token={p.csrf} />
             <Text name="q" label={tr("knowledgeSearch.question")} values={p.values} errors={p.errors} required hint={tr("knowledgeSearch.upTo500Characters")} />
-            <Choice name="agent_id" label={tr("knowledgeSearch.asAiEmployee")} values={p.values} errors={p.errors} options={[{ value: "", label: "Whole knowledge base" }, ...p.agents.map((a) => ({ value: a.id, label: a.name }))]} />
+            <Choice name="agent_id" label={tr("knowledgeSearch.asAiEmployee")} values={p.values} errors={p.errors} options={[{ value: "", label: tText("knowledgeSearch.wholeKb") }, ...p.agents.map((a) => ({ value: a.id, label: a.name }))]} />
             <Choice name="k" label={tr("knowledgeSearch.passages")} values={p.values} errors={p.errors} options={["5", "10", "20"].map((v) => ({ value: v, label: v }))} />
             <button type="submit">{tr("knowledgeSearch.search")}</button>
           </form>

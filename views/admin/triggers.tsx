@@ -11,7 +11,7 @@ import { INTERNAL_EVENTS } from "../../src/triggers/events.ts";
 import { Area, Choice, Text } from "./fields.tsx";
 import { Csrf, type FieldErrors, Flash, PauseDelete } from "./form.tsx";
 import { Empty, NoTenant, PageHead, when } from "./parts.tsx";
-import { t as tr } from "../../src/i18n/i18n.ts";
+import { t as tr, tText } from "../../src/i18n/i18n.ts";
 
 export interface TriggersProps {
   scope: Scope;
@@ -108,8 +108,8 @@ function NewTrigger(p: TriggersProps): JSX.Element {
       <form method="post" action={`/admin/triggers?tenant=${p.scope.tenantId}`} class="stack">
         <Csrf token={p.csrf} />
         <Text name="name" label={tr("common.name")} required hint={tr("triggers.aZ09And")} {...common} />
-        <Choice name="kind" label={tr("audit.kind")} options={[{ value: "webhook", label: "Webhook (signed POST)" }, { value: "event", label: "Internal event" }]} {...common} />
-        <Choice name="scheme" label={tr("triggers.signatureWebhook")} options={[{ value: "github", label: "GitHub: X-Hub-Signature-256" }, { value: "timestamped", label: "Timestamped: X-Konstruct-Timestamp / -Signature" }]} {...common} />
+        <Choice name="kind" label={tr("audit.kind")} options={[{ value: "webhook", label: tText("triggers.kindWebhook") }, { value: "event", label: tText("triggers.kindEvent") }]} {...common} />
+        <Choice name="scheme" label={tr("triggers.signatureWebhook")} options={[{ value: "github", label: "GitHub: X-Hub-Signature-256" }, { value: "timestamped", label: tText("triggers.schemeTimestamped") }]} {...common} />
         <Choice name="event" label={tr("triggers.eventInternal")} options={[{ value: "", label: "—" }, ...INTERNAL_EVENTS.map((e) => ({ value: e, label: e }))]} {...common} />
         <Choice name="agent_id" label={tr("dashboard.aiEmployee")} options={p.agents.map((a) => ({ value: a.id, label: a.name }))} {...common} />
         <Choice name="channel_id" label={tr("triggers.resultToChannel")} options={p.channels.map((c) => ({ value: c.id, label: c.name }))} {...common} />

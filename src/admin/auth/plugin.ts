@@ -24,6 +24,7 @@ import { type ClientInfo, clientInfo } from "./client.ts";
 import { CSRF_FIELD, CSRF_HEADER, csrfToken, csrfValid, isStateChanging } from "./csrf.ts";
 import type { Principal } from "./principal.ts";
 import { newSecretToken } from "./secret-token.ts";
+import { pickLocale, rememberLocale } from "../../i18n/i18n.ts";
 
 export const SESSION_COOKIE = "konstruct_session";
 /** Open to a session that must still enrol a second factor (besides /admin/two-factor…). */
@@ -83,6 +84,8 @@ function buildAdminAuth(deps: AdminAuthDeps) {
         if (db && typeof sid === "string" && sid) principal = await sessionPrincipal(db, sid, ttlMs);
         if (principal) (authVia = "session"), (sessionId = sid as string);
       }
+      // The viewer's language, for the handler and for an error page rendered after it (src/i18n).
+      rememberLocale(request, pickLocale(principal?.locale, request.headers.get("accept-language")));
       let binding = sessionId ? `s:${sessionId}` : "";
       if (!binding && authVia !== "bearer") {
         let browser = cookie[BROWSER_COOKIE]?.value;

@@ -17,6 +17,7 @@ import { pageNumber } from "../filters.ts";
 import { flashMessage, withFlash } from "../flash.ts";
 import { slicePage } from "../queries/page.ts";
 import { formFields, uuidParam, versionField } from "../forms.ts";
+import { localizeFieldErrors } from "../form-errors.ts";
 import { availableProviders } from "../providers/save.ts";
 import type { AdminContext, ConsoleDeps, Handler } from "../lazy.ts";
 import { database } from "../request.ts";
@@ -39,7 +40,7 @@ const form = async (deps: ConsoleDeps, ctx: AdminContext, tenantId: string, agen
   const own = agent ? all.filter((c) => c.agentId === agent.id) : [];
   const heartbeat = agent ? await db.withTenant(tenantId, (tx) => heartbeatSummary(tx, agent.id)) : undefined;
   const view = (
-    <AgentFormView csrf={ctx.csrfToken} tenantId={tenantId} agent={agent} values={values} errors={errors} flash={flashMessage(ctx.query.flash)} channels={own} providers={availableProviders(deps.pool(), tenantId)} heartbeat={heartbeat} tenantChannels={all.map((c) => c.name)} template={template ? { id: template.id, title: template.title, modelHint: modelHint(template) } : undefined} />
+    <AgentFormView csrf={ctx.csrfToken} tenantId={tenantId} agent={agent} values={values} errors={errors && localizeFieldErrors(errors)} flash={flashMessage(ctx.query.flash)} channels={own} providers={availableProviders(deps.pool(), tenantId)} heartbeat={heartbeat} tenantChannels={all.map((c) => c.name)} template={template ? { id: template.id, title: template.title, modelHint: modelHint(template) } : undefined} />
   );
   return render(ctx, view, agent?.name ?? t("agents.newAiEmployee"), status);
 };

@@ -16,7 +16,7 @@ import type { AdminContext as PageCtx } from "../lazy.ts";
 import { formText } from "../request.ts";
 import type { AdminDeps } from "../routes.ts";
 import { pageScope } from "../scope.ts";
-import { t } from "../../i18n/i18n.ts";
+import { t, tText } from "../../i18n/i18n.ts";
 
 const KS = [5, 10, 20];
 
@@ -41,11 +41,11 @@ export async function runKnowledgeSearch(deps: AdminDeps, ctx: PageCtx): Promise
   const k = Number(values.k);
   const agent = values.agent_id ? base.agents.find((a) => a.id === values.agent_id) : null;
   const error = !values.q.trim()
-    ? { q: "type a question" }
+    ? { q: tText("knowledgeSearch.typeQuestion") }
     : values.q.length > MAX_QUERY
-      ? { q: `at most ${MAX_QUERY} characters` }
+      ? { q: tText("formError.maxChars", { n: MAX_QUERY }) }
       : !KS.includes(k)
-        ? { k: "5, 10 or 20" }
+        ? { k: tText("knowledgeSearch.kChoices") }
         : agent === undefined
           ? { agent_id: "no such AI employee" }
           : null;

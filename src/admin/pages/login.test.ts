@@ -1,7 +1,8 @@
 /**
  * Login throttling over a real socket (the client IP comes from the connection, or from
  * X-Forwarded-For of a trusted proxy): per account across IPs a delay and never a lock, per IP
- * across accounts a block, the window ending, and Secure cookies from X-Forwarded-Proto.
+ * across accounts a block, the window ending, and Secure cookies from X-Forwarded-Proto. The
+ * refusal speaks the browser's language.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { sql } from "drizzle-orm";
@@ -23,8 +24,8 @@ describe("login over HTTP behind a trusted proxy", () => {
   afterAll(() => f.cleanup());
 
   /** One browser visit: GET /login for cookie + token, then POST from `ip`. */
-  async function login(email: string, password: string, ip: string, proto = "http", next?: string) {
-    const headers = { "x-forwarded-for": ip, "x-forwarded-proto": proto };
+  async function login(email: string, password: string, ip: string, proto = "http", next?: string, lang = "en") {
+    const headers = { "x-forwarded-for": ip, "x-forwarded-proto": proto, "accept-language": lang };
     const page = await fetch(`${base}/login${next === undefined ? "" : `?next=${encodeURIComponent(next)}`}`, { headers });
     expect(page.status).toBe(200);
     const cookie = page.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
@@ -43,6 +44,9 @@ describe("login over HTTP behind a trusted proxy", () => {
     expect([wrong.status, unknown.status]).toEqual([401, 401]);
     expect(await wrong.text()).toContain("Wrong e-mail or password.");
     expect(await unknown.text()).toContain("Wrong e-mail or password.");
+    // The sign-in page has no user yet: the browser's language.
+    const german = await login(f.emails.operator, "nope nope nope", "198.51.100.1", "http", undefined, "de-DE");
+    expect([german.status, (await german.text()).includes("E-Mail oder Passwort falsch.")]).toEqual([401, true]);
     await f.app().db.platform((tx) => tx.delete(loginThrottle));
   });
 

@@ -16,7 +16,7 @@ import type { Handler } from "../lazy.ts";
 import { database, formText } from "../request.ts";
 import { recordPerson } from "../trail/record.ts";
 import { setPending } from "../two-factor/pending.ts";
-import { t } from "../../i18n/i18n.ts";
+import { t, tText } from "../../i18n/i18n.ts";
 
 
 /** Verified against when the e-mail is unknown, so both failures take as long. */
@@ -40,7 +40,7 @@ export const submitLogin: Handler = async (deps, ctx) => {
   const keys = throttleKeys(email, ctx.client.ip);
   const [account, ip] = keys as [string, string];
   const wait = await blockedFor(db, [ip], policy);
-  if (wait > 0) return page(429, `Too many failed sign-ins. Try again in ${Math.ceil(wait / 60)} minute(s).`, { "retry-after": String(wait) });
+  if (wait > 0) return page(429, tText("login.tooMany", { count: Math.ceil(wait / 60) }), { "retry-after": String(wait) });
   await Bun.sleep(await accountDelayMs(db, account, policy));
   const user = email ? await findUserByEmail(db, email) : null;
   dummyHash ??= Bun.password.hash("not a password of anyone", { algorithm: "argon2id" });
@@ -49,7 +49,7 @@ export const submitLogin: Handler = async (deps, ctx) => {
     await recordFailure(db, keys, policy);
     // The typed e-mail is kept only when it names an account: it may be a password typed in the wrong field.
     await recordPerson(db, user ? toPrincipal(user) : null, ctx.client.ip, { kind: "sign_in.failed", summary: "sign-in failed", data: { account: user ? "known" : "unknown" } });
-    return page(401, "Wrong e-mail or password.");
+    return page(401, tText("login.wrong"));
   }
   await clearFailures(db, account);
   // Two-factor on: no session yet, only a sealed note of who proved the password (two-factor/).

@@ -21,7 +21,7 @@ import type { AdminContext as PageCtx } from "../lazy.ts";
 import { formText, idParam } from "../request.ts";
 import type { AdminDeps } from "../routes.ts";
 import { pageScope } from "../scope.ts";
-import { t } from "../../i18n/i18n.ts";
+import { t, tText } from "../../i18n/i18n.ts";
 
 /** A memory as the People page edits it (the remember tool's facts are far shorter). */
 const MAX_MEMORY = 2000;
@@ -105,7 +105,7 @@ export async function erasePersonForm(deps: AdminDeps, ctx: PageCtx): Promise<Re
   if (!tenantId) throw new KonstructError("not_found", "no tenant");
   const userKey = userKeyOf(formText(ctx.body, "user").slice(0, MAX_USER_KEY + 1));
   if (!userKey) throw new KonstructError("bad_request", "person: required");
-  if (formText(ctx.body, "confirm").trim() !== userKey) return view(deps, ctx, userKey, { errors: { confirm: "type the person's id exactly to confirm" } }, 400);
+  if (formText(ctx.body, "confirm").trim() !== userKey) return view(deps, ctx, userKey, { errors: { confirm: tText("people.confirmId") } }, 400);
   const counts = await erasePerson(db, tenantId, userKey, p.email, deps.attachments() ?? undefined);
   return view(deps, ctx, "", { erased: counts });
 }

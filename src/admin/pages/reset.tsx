@@ -14,13 +14,10 @@ import { blockedFor, recordFailure } from "../accounts/throttle.ts";
 import { findUserByEmail, setPassword, toPrincipal } from "../accounts/users.ts";
 import { fieldErrors } from "../form-errors.ts";
 import type { ConsoleDeps, Handler } from "../lazy.ts";
-import { publicBase, smtpMailer } from "../mail.ts";
+import { publicBase, resetMail, smtpMailer } from "../mail.ts";
 import { database, formText } from "../request.ts";
 import { recordPerson } from "../trail/record.ts";
-import { t, tText } from "../../i18n/i18n.ts";
-
-const SENT = "If that address has an account, a link to set a new password is on its way.";
-const NO_MAIL = "This appliance sends no mail: ask your administrator (konstruct admin reset-password).";
+import { pickLocale, t, tText, withLocale } from "../../i18n/i18n.ts";
 
 function resetKey(deps: ConsoleDeps): Uint8Array {
   const key = deps.secrets()?.deriveKey("password-reset");
@@ -29,17 +26,17 @@ function resetKey(deps: ConsoleDeps): Uint8Array {
 }
 
 export const showForgot: Handler = (deps, ctx) =>
-  render(ctx, <ForgotPage csrf={ctx.csrfToken} error={deps.config.smtp.host ? undefined : NO_MAIL} />, t("reset.forgotTitle"));
+  render(ctx, <ForgotPage csrf={ctx.csrfToken} error={deps.config.smtp.host ? undefined : tText("reset.noMail")} />, t("reset.forgotTitle"));
 
 export const requestReset: Handler = async (deps, ctx) => {
   const db = database(deps);
   const send = smtpMailer(deps.config.smtp);
-  if (!send) return render(ctx, <ForgotPage csrf={ctx.csrfToken} error={NO_MAIL} />, t("reset.forgotTitle"), 503);
+  if (!send) return render(ctx, <ForgotPage csrf={ctx.csrfToken} error={tText("reset.noMail")} />, t("reset.forgotTitle"), 503);
   const policy = { max: deps.config.admin.login_max_failures, windowMs: deps.config.admin.login_window_minutes * 60_000 };
   const keys = [`reset:${ctx.client.ip}`];
   const wait = await blockedFor(db, keys, policy);
   if (wait > 0) {
-    const res = render(ctx, <ForgotPage csrf={ctx.csrfToken} error={`Too many requests. Try again in ${Math.ceil(wait / 60)} minute(s).`} />, t("reset.forgotTitle"), 429);
+    const res = render(ctx, <ForgotPage csrf={ctx.csrfToken} error={tText("reset.tooMany", { count: Math.ceil(wait / 60) })} />, t("reset.forgotTitle"), 429);
     res.headers.set("retry-after", String(wait));
     return res;
   }
@@ -48,15 +45,17 @@ export const requestReset: Handler = async (deps, ctx) => {
   const user = email ? await findUserByEmail(db, email) : null;
   if (user) {
     const link = `${publicBase(deps.config, ctx.request)}/login/reset/${resetToken(resetKey(deps), user)}`;
-    const text = `Someone (hopefully you) asked to set a new Konstruct password for ${user.email}.\n\nSet it here (the link works once, for ${RESET_TTL_MS / 60_000} minutes):\n${link}\n\nIf it was not you, ignore this mail: your password stays as it is.\n`;
-    void send({ to: user.email, subject: "Set a new Konstruct password", text }).catch((e) => deps.log.warn({ err: e }, "password-reset mail could not be sent"));
+    // The account's saved language, else the asking browser's: the page answers in the browser's.
+    const lang = pickLocale(user.locale, ctx.request.headers.get("accept-language"));
+    const mail = withLocale(lang, () => resetMail({ to: user.email, minutes: RESET_TTL_MS / 60_000, link }));
+    void send(mail).catch((e) => deps.log.warn({ err: e }, "password-reset mail could not be sent"));
     await recordPerson(db, toPrincipal(user), ctx.client.ip, { kind: "password.changed", summary: "asked for a password-reset link", data: { step: "link_sent" } });
   }
-  return render(ctx, <ForgotPage csrf={ctx.csrfToken} notice={SENT} />, t("reset.forgotTitle"));
+  return render(ctx, <ForgotPage csrf={ctx.csrfToken} notice={tText("reset.sent")} />, t("reset.forgotTitle"));
 };
 
 const invalid = (ctx: Parameters<Handler>[1]) =>
-  render(ctx, <ForgotPage csrf={ctx.csrfToken} error="This link is invalid, used or expired: ask for a new one." />, t("reset.forgotTitle"), 404);
+  render(ctx, <ForgotPage csrf={ctx.csrfToken} error={tText("reset.invalid")} />, t("reset.forgotTitle"), 404);
 
 export const showReset: Handler = async (deps, ctx) => {
   const token = ctx.params.token ?? "";

@@ -8,7 +8,7 @@
 import { eq } from "drizzle-orm";
 import { tenants } from "../../db/schema/index.ts";
 import { redirect, render } from "../../http/render.ts";
-import { t } from "../../i18n/i18n.ts";
+import { t, tText } from "../../i18n/i18n.ts";
 import { TwoFactorPage, type TwoFactorPageProps } from "../../../views/admin/two-factor.tsx";
 import { blockedFor, ipKey, recordFailure } from "../accounts/throttle.ts";
 import { type Principal, requireRead } from "../auth/principal.ts";
@@ -53,7 +53,7 @@ export const confirmTwoFactor: Handler = async (deps, ctx) => {
   const p = requireRead(ctx.principal);
   const db = database(deps);
   const codes = await confirmEnrolment(db, deps.secrets(), p.userId, formText(ctx.body, "code").slice(0, 64));
-  if (!codes) return page(deps, ctx, p, { error: "That code is not right: check the time on your phone and try the next one." }, 400);
+  if (!codes) return page(deps, ctx, p, { error: tText("twoFactor.wrongFirstCode") }, 400);
   await recordPerson(db, p, ctx.client.ip, { kind: "two_factor", summary: "turned on two-factor sign-in", data: { step: "enabled" } });
   return page(deps, ctx, p, { codes, flash: flashMessage("two_factor_on") });
 };
@@ -75,10 +75,10 @@ export const disableTwoFactor: Handler = async (deps, ctx) => {
   const policy = { max: deps.config.admin.login_max_failures, windowMs: deps.config.admin.login_window_minutes * 60_000 };
   const keys = [twoFactorKey(p.userId), ipKey(ctx.client.ip)];
   const wait = await blockedFor(db, keys, policy);
-  if (wait > 0) return page(deps, ctx, p, { error: `Too many wrong codes. Try again in ${Math.ceil(wait / 60)} minute(s).` }, 429);
+  if (wait > 0) return page(deps, ctx, p, { error: tText("twoFactor.tooMany", { count: Math.ceil(wait / 60) }) }, 429);
   if (!(await checkSecondFactor(db, deps.secrets(), p.userId, formText(ctx.body, "code").slice(0, 64)))) {
     await recordFailure(db, keys, policy);
-    return page(deps, ctx, p, { error: "That code is not right, or was already used." }, 400);
+    return page(deps, ctx, p, { error: tText("twoFactor.wrongCode") }, 400);
   }
   await removeTwoFactor(db, p.userId);
   await recordPerson(db, p, ctx.client.ip, { kind: "two_factor", summary: "turned off two-factor sign-in", data: { step: "disabled" } });

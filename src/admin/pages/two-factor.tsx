@@ -8,7 +8,7 @@
 import { eq } from "drizzle-orm";
 import { users } from "../../db/schema/index.ts";
 import { redirect, render } from "../../http/render.ts";
-import { t } from "../../i18n/i18n.ts";
+import { t, tText } from "../../i18n/i18n.ts";
 import { SecondFactorPage } from "../../../views/admin/two-factor.tsx";
 import { blockedFor, clearFailures, ipKey, recordFailure } from "../accounts/throttle.ts";
 import { toPrincipal } from "../accounts/users.ts";
@@ -37,7 +37,7 @@ export const submitSecondFactor: Handler = async (deps, ctx) => {
   const keys = [twoFactorKey(pending.uid), ipKey(ctx.client.ip)];
   const wait = await blockedFor(db, keys, policy);
   if (wait > 0) {
-    const res = page(429, `Too many wrong codes. Try again in ${Math.ceil(wait / 60)} minute(s).`);
+    const res = page(429, tText("twoFactor.tooMany", { count: Math.ceil(wait / 60) }));
     res.headers.set("retry-after", String(wait));
     return res;
   }
@@ -47,7 +47,7 @@ export const submitSecondFactor: Handler = async (deps, ctx) => {
   if (!how) {
     await recordFailure(db, keys, policy);
     await recordPerson(db, toPrincipal(user), ctx.client.ip, { kind: "sign_in.failed", summary: "sign-in failed: wrong two-factor code", data: { method: "totp" } });
-    return page(401, "That code is not right, or was already used.");
+    return page(401, tText("twoFactor.wrongCode"));
   }
   await clearFailures(db, twoFactorKey(user.id));
   clearPending(ctx);

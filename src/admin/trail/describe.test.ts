@@ -3,7 +3,8 @@
  * channel saved with a changed secret, a token created, a sign-in) read in German by acme's admin
  * who chose Deutsch — dates in the German form — and in English by the platform admin, ISO dates;
  * the exports keep the stored English text; an entry whose data lacks what the text needs (an
- * older one) and an agent's own entry show their stored summary in both languages.
+ * older one) and an agent's own entry show their stored summary in both languages. The kind column
+ * and the kind filter name the kinds in the reader's language too.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
@@ -13,6 +14,8 @@ import { channels } from "../../db/schema/index.ts";
 import { channelToForm } from "../channels/save.ts";
 
 const summaries = (page: string) => [...page.matchAll(/<summary>([^<]*)<\/summary>/g)].map((m) => m[1]!);
+const kinds = (page: string) => [...page.matchAll(/<tr><td>[^<]*<\/td><td>([^<]*)<\/td>/g)].map((m) => m[1]!);
+const kindOptions = (page: string) => [...(/<select[^>]*name="kind"[^>]*>([\s\S]*?)<\/select>/.exec(page)?.[1] ?? "").matchAll(/<option[^>]*>([^<]*)<\/option>/g)].map((m) => m[1]!);
 const dates = (page: string) => [...page.matchAll(/<td>([^<]*UTC)<\/td>/g)].map((m) => m[1]!);
 
 describe("audit summaries per reader", () => {
@@ -34,8 +37,8 @@ describe("audit summaries per reader", () => {
       // Written before entries carried the object's name: only the stored text can say it.
       await audit(tx, { tenantId: f.acme, kind: "config" as never, summary: "agent Old saved: persona", actor: "x@acme.test", data: { object: "agent", id: "00000000-0000-0000-0000-000000000000", step: "saved", fields: ["persona"] } });
     });
-  }, 60_000);
-  afterAll(() => f.cleanup());
+  }, 120_000);
+  afterAll(() => f?.cleanup());
 
   test("German for the admin who chose Deutsch, with German dates", async () => {
     const page = await (await german.fetch(`/admin/audit?tenant=${f.acme}`, { headers: { "accept-language": "en" } })).text();
@@ -48,6 +51,10 @@ describe("audit summaries per reader", () => {
     expect(said).toContain("agent Old saved: persona");
     expect(dates(page).length).toBeGreaterThan(3);
     for (const d of dates(page)) expect(d).toMatch(/^\d{2}\.\d{2}\.\d{4}, \d{2}:\d{2}:\d{2} UTC$/);
+    // The kind column and the filter name the kinds in German too.
+    expect(kinds(page)).toEqual(expect.arrayContaining(["Einladung", "API-Token", "Konfiguration", "Anmeldung", "Werkzeugaufruf"]));
+    expect(kinds(page).join(" ")).not.toMatch(/invitation|sign_in|tool_call|config/);
+    expect(kindOptions(page)).toEqual(expect.arrayContaining(["Nachricht eingegangen", "LLM-Aufruf", "Fehlgeschlagene Anmeldung", "Zwei-Faktor-Anmeldung"]));
   });
 
   test("English for the platform admin reading the same entries, ISO dates; exports keep the stored text", async () => {
@@ -60,6 +67,8 @@ describe("audit summaries per reader", () => {
     expect(said).toContain("agent Old saved: persona");
     expect(said.join("\n")).not.toMatch(/eingeladen|gespeichert|angemeldet/);
     for (const d of dates(page)) expect(d).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC$/);
+    expect(kinds(page)).toEqual(expect.arrayContaining(["invitation", "API token", "configuration", "sign-in", "tool call"]));
+    expect(kindOptions(page)).toEqual(expect.arrayContaining(["message in", "LLM call", "failed sign-in", "two-factor sign-in"]));
     const json = (await (await german.fetch(`/admin/audit.json?tenant=${f.acme}&kind=invitation`)).json()) as { summary: string }[];
     expect(json.map((e) => e.summary)).toEqual(["invited new.op@acme.test as operator"]);
   });

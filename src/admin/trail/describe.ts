@@ -86,3 +86,10 @@ export function describeEntry(e: Described): string {
   const data = e.data && typeof e.data === "object" && !Array.isArray(e.data) ? (e.data as Data) : {};
   return person(e.kind, data) ?? e.summary;
 }
+
+/** An entry's kind as the Audit page names it (its column and filter); a kind not in the catalogue as stored. */
+export function kindLabel(kind: string): string {
+  const key = `trail.kind.${kind}`;
+  const label = tText(key as MessageKey);
+  return label === key ? kind : label;
+}

@@ -9,4 +9,7 @@ export const mailEn = {
   "mail.invitationCreated": "Invitation for {{email}} created.",
   "mail.invitationSent": "Invitation sent to {{email}}.",
   "mail.invitationFailed": "The mail to {{email}} could not be sent ({{reason}}); pass this link on instead.",
+  "mail.resetSubject": "Set a new Konstruct password",
+  "mail.resetBody":
+    "Someone (hopefully you) asked to set a new Konstruct password for {{email}}.\n\nSet it here (the link works once, for {{minutes}} minutes):\n{{link}}\n\nIf it was not you, ignore this mail: your password stays as it is.\n",
 } as const;
