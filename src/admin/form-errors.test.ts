@@ -9,6 +9,7 @@ import { browser, type Browser, type ConsoleFixture, consoleFixture, PASSWORD, s
 import { DB_KINDS } from "../../test/support/db.ts";
 import { KonstructError } from "../errors.ts";
 import { withLocale } from "../i18n/i18n.ts";
+import { parseRuleLines } from "../escalation/settings.ts";
 import { fieldErrors } from "./form-errors.ts";
 
 const html = { accept: "text/html", "accept-language": "en-US" };
@@ -65,4 +66,32 @@ test("an unknown reason stays as it is; a value is not HTML-escaped (the view es
   expect(withLocale("de", () => fieldErrors(new KonstructError("bad_request", "slug: something new")))).toEqual({ slug: "something new" });
   expect(withLocale("de", () => fieldErrors(new KonstructError("conflict", "email: o'neil@acme.test already has an account")))).toEqual({ email: "o'neil@acme.test hat bereits ein Konto" });
   expect(() => fieldErrors(new KonstructError("internal", "boom"))).toThrow("boom");
+});
+
+test("escalation-condition reasons and the other forms' reasons in German; English keeps the domain's words", async () => {
+  const reasons = [
+    "line 2: unknown signal 'mood'; known: attempts, sentiment",
+    "line 1: a condition has at most 64 parts",
+    "'acme' is taken",
+    "agent 'ada' is declared in konstruct.config.yaml: change it there",
+    "unknown provider 'nope'",
+  ];
+  const german = withLocale("de", () => reasons.map((r) => fieldErrors(new KonstructError("bad_request", `rules: ${r}`)).rules));
+  expect(german).toEqual([
+    "Zeile 2: unbekanntes Signal „mood“; bekannt: attempts, sentiment",
+    "Zeile 1: eine Bedingung hat höchstens 64 Teile",
+    "„acme“ ist schon vergeben",
+    "„ada“ ist in konstruct.config.yaml festgelegt: dort ändern",
+    "unbekannter Anbieter „nope“",
+  ]);
+  expect(withLocale("en", () => reasons.map((r) => fieldErrors(new KonstructError("bad_request", `rules: ${r}`)).rules))).toEqual(reasons);
+  // The domain's own texts, not copies: a reworded reason would fall back to English here.
+  for (const line of ["late | mood > 1 | r", "x | attempts > 1 AND matches(\"(?=a)\") | r", "y | frobnicate(\"a\") | r"]) {
+    const parsed = parseRuleLines(line, []);
+    if (parsed.ok) throw new Error(`${line} parsed`);
+    const de = withLocale("de", () => fieldErrors(new KonstructError("bad_request", `rules: ${parsed.error}`)).rules!);
+    expect(de).toStartWith("Zeile 1: ");
+    // The frame is German; RE2's own detail stays English.
+    expect(de).not.toMatch(/invalid pattern|unknown signal|unknown function|only signals|cannot parse/);
+  }
 });

@@ -41,22 +41,49 @@ const KNOWN: Known[] = [
   [/^someone else saved this AI employee after you opened it/, "formError.staleAgent", none],
   [/^line (\d{1,4}): write 'name \| condition \| reason'/, "formError.ruleShape", (m) => ({ line: m[1] })],
   [/^line (\d{1,4}): duplicate rule name '(.{0,200})'$/s, "formError.ruleDuplicate", (m) => ({ line: m[1], name: m[2] })],
+  // Escalation conditions (escalation/condition.ts); jsep's and RE2's own details stay English.
+  [/^a condition is at most (\d{1,6}) characters$/, "formError.conditionMaxChars", (m) => ({ n: m[1] })],
+  [/^cannot parse '(.{0,80})': (.{1,300})$/s, "formError.conditionParse", (m) => ({ text: m[1], detail: m[2] })],
+  [/^a condition has at most (\d{1,6}) parts$/, "formError.conditionMaxParts", (m) => ({ n: m[1] })],
+  [/^text in quotes only goes inside contains/, "formError.conditionQuotes", none],
+  [/^unknown signal '(.{0,100})'; known: (.{0,500})$/s, "formError.conditionSignal", (m) => ({ name: m[1], known: m[2] })],
+  [/^operator '(.{0,10})' is not allowed/, "formError.conditionOperator", (m) => ({ op: m[1] })],
+  [/^'(.{0,80})': only signals, numbers, comparisons/s, "formError.conditionShape", (m) => ({ text: m[1] })],
+  [/^unknown function; use contains/, "formError.conditionFunction", none],
+  [/^(contains|matches)\(\) takes 1 to 20 non-empty texts in quotes$/, "formError.conditionTexts", (m) => ({ fn: m[1] })],
+  [/^matches\(\) takes one pattern$/, "formError.conditionOnePattern", none],
+  [/^a pattern is at most (\d{1,6}) characters$/, "formError.patternMaxChars", (m) => ({ n: m[1] })],
+  [/^invalid pattern '(.{0,300})': (.{0,300}) \(RE2 syntax/s, "formError.patternInvalid", (m) => ({ pattern: m[1], detail: m[2] })],
+  // Other forms (tenants, agents API, two-factor, teams, account).
+  [/^'(.{1,100})' is taken(?: in this tenant)?$/s, "formError.taken", (m) => ({ name: m[1] })],
+  [/^(?:tenant|agent) '(.{1,100})' is declared in konstruct\.config\.yaml: change it there$/s, "formError.declaredInConfig", (m) => ({ name: m[1] })],
+  [/^two-factor sign-in is already on: turn it off first$/, "formError.twoFactorOn", none],
+  [/^turn off your own two-factor sign-in under Your account$/, "formError.ownTwoFactor", none],
+  [/^unknown AI employee$/, "formError.unknownAgent", none],
+  [/^unknown provider '(.{1,100})'$/s, "formError.unknownProvider", (m) => ({ name: m[1] })],
+  [/^no AI employee with slug '(.{0,64})'$/s, "formError.noAgentSlug", (m) => ({ slug: m[1] })],
+  [/^one of the console's languages, or empty for the browser's$/, "formError.locale", none],
 ];
-/** Reasons that wrap another reason: the inner one is translated too (when known). */
-const WRAPPED: [RegExp, MessageKey, string][] = [[/^(.+) \(a reach-out needs both a channel and a chat\)$/s, "formError.reachOut", "reason"]];
+/** Reasons that wrap another reason (the last group): the inner one is translated too (when known). */
+const WRAPPED: [RegExp, MessageKey, (m: RegExpExecArray) => MessageVars][] = [
+  [/^(.+) \(a reach-out needs both a channel and a chat\)$/s, "formError.reachOut", none],
+  [/^line (\d{1,4}): (.+)$/s, "formError.line", (m) => ({ line: m[1] })],
+];
 
 /** One reason in the reader's language; unknown reasons unchanged. */
 export function localizeReason(reason: string): string {
   const guess = /^too easy to guess(?: — (.+))?$/s.exec(reason);
   // zxcvbn's tips exist in English only: other languages get the verdict without an English tail.
   if (guess) return guess[1] && locale() === "en" ? tText("formError.guessableWhy", { why: guess[1] }) : tText("formError.guessable");
+  // The English catalogue words these as the domain does; the original keeps every detail.
+  if (locale() === "en") return reason;
   for (const [re, key, vars] of KNOWN) {
     const m = re.exec(reason);
     if (m) return tText(key, vars(m));
   }
-  for (const [re, key, name] of WRAPPED) {
+  for (const [re, key, vars] of WRAPPED) {
     const m = re.exec(reason);
-    if (m) return tText(key, { [name]: localizeReason(m[1]!) });
+    if (m) return tText(key, { ...vars(m), reason: localizeReason(m[m.length - 1]!) });
   }
   return reason;
 }
