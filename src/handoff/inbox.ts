@@ -24,12 +24,22 @@ export type InboxRow = Pick<Handoff, "id" | "status" | "reason" | "rule" | "sour
   channelName: string;
   channelKind: string;
   chatKey: string;
+  /** Who resolved or returned it (null while open): not always the owner — a tenant admin may close another's. */
+  closedBy: string | null;
 };
+
+/**
+ * The closing step's actor from the audit trail: close() writes it in the transaction that stamps
+ * closed_at, so its `at` equals closed_at and the lookup is one probe of audit_log_kind_time.
+ */
+// Qualified by hand: in a one-table select drizzle leaves columns bare, and a bare `id` in the subquery is audit_log's.
+const closedBy = sql<string | null>`(select a.actor from audit_log a where a.tenant_id = handoffs.tenant_id and a.kind = 'handoff'
+  and a.at = handoffs.closed_at and a.data->>'handoff' = handoffs.id::text and a.data->>'step' = handoffs.status limit 1)`;
 
 const ROW = {
   id: handoffs.id, status: handoffs.status, reason: handoffs.reason, rule: handoffs.rule, source: handoffs.source, owner: handoffs.owner,
   createdAt: handoffs.createdAt, takenAt: handoffs.takenAt, closedAt: handoffs.closedAt, conversationId: handoffs.conversationId,
-  agentName: agents.name, channelName: channels.name, channelKind: channels.kind, chatKey: conversations.chatKey,
+  agentName: agents.name, channelName: channels.name, channelKind: channels.kind, chatKey: conversations.chatKey, closedBy,
 };
 
 function tabWhere(tab: InboxTab, me: string) {
@@ -61,10 +71,12 @@ export async function inboxCounts(db: Database, tenantId: string, me: string): P
   return row ?? { waiting: 0, mine: 0 };
 }
 
-export async function inboxItem(db: Database, tenantId: string, id: string): Promise<{ handoff: Handoff; notes: HandoffNote[] } | null> {
+export async function inboxItem(db: Database, tenantId: string, id: string): Promise<{ handoff: Handoff & { closedBy: string | null }; notes: HandoffNote[] } | null> {
   return db.withTenant(tenantId, async (tx) => {
-    const handoff = await findHandoff(tx, id);
-    if (!handoff) return null;
+    const [found] = await tx.select({ closedBy }).from(handoffs).where(eq(handoffs.id, id));
+    const h = found && (await findHandoff(tx, id));
+    if (!h) return null;
+    const handoff = { ...h, closedBy: found.closedBy };
     const notes = await tx.select().from(handoffNotes).where(eq(handoffNotes.handoffId, id)).orderBy(asc(handoffNotes.createdAt)).limit(LIST_MAX);
     return { handoff, notes };
   });

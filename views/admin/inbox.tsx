@@ -94,16 +94,17 @@ export function InboxList(p: { tenantId: string; tab: InboxTab; rows: InboxRow[]
   );
 }
 
-function Status(p: { row: Pick<Handoff, "status" | "owner" | "createdAt" | "takenAt" | "closedAt">; now: Date }): JSX.Element {
+/** `closedBy`: who closed it, when known (the list); else the owner (who had it last). */
+function Status(p: { row: Pick<Handoff, "status" | "owner" | "createdAt" | "takenAt" | "closedAt"> & { closedBy?: string | null }; now: Date }): JSX.Element {
   const r = p.row;
   if (r.status === "waiting") return <span class="status">{t("inbox.waitingFor", { time: waited(r.createdAt, p.now) })}</span>;
   if (r.status === "taken") return <span class="status">{t("inbox.takenBy", { owner: r.owner ?? "?" })} {r.takenAt ? t("inbox.ago", { time: waited(r.takenAt, p.now) }) : ""}</span>;
-  return <span class="status">{t(r.status === "resolved" ? "inbox.resolvedBy" : "inbox.returnedBy", { owner: r.owner ?? "?" })} · {when(r.closedAt)}</span>;
+  return <span class="status">{t(r.status === "resolved" ? "inbox.resolvedBy" : "inbox.returnedBy", { owner: r.closedBy ?? r.owner ?? "?" })} · {when(r.closedAt)}</span>;
 }
 
 export interface HandoffPageProps {
   tenantId: string;
-  handoff: Handoff;
+  handoff: Handoff & { closedBy?: string | null };
   notes: HandoffNote[];
   transcript: Transcript;
   me: string;
