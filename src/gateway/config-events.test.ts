@@ -50,7 +50,9 @@ describe.each(["postgres", "redis"] as const)("channel edits reach every replica
       send: async () => ({ externalId: "1" }),
     }) as never;
     const pipeline = { sinkFor: () => async () => {} } as unknown as Pipeline;
-    const replicas = await Promise.all(["a", "b"].map(async (r) => new Connections(t.db, box, { fake: factory(r) }, log, fetch, "", undefined, await bus())));
+    // One after the other: buses[i] must be replica i's (Redis connects at its own pace).
+    const replicas: Connections[] = [];
+    for (const r of ["a", "b"]) replicas.push(new Connections(t.db, box, { fake: factory(r) }, log, fetch, "", undefined, await bus()));
     for (const c of replicas) {
       await c.load();
       await c.start(pipeline);
