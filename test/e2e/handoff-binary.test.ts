@@ -16,11 +16,10 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { copyFileSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Subprocess } from "bun";
 import { HUMAN_TEXT } from "../../src/handoff/chat.ts";
 import { PASSWORD } from "../support/admin.ts";
 import { eventually } from "../support/app.ts";
-import { ensureBinary } from "../support/binary.ts";
+import { servedBinary } from "../support/binary.ts";
 import { openBrowser, type TestBrowser } from "../support/browser.ts";
 import { tempDir } from "../support/db.ts";
 import { type LlmMock, startLlmMock } from "../support/llm.ts";
@@ -31,12 +30,11 @@ const REASON = "The customer wants a person about a double charge";
 const ACME_CHAT = 8301;
 const GLOBEX_CHAT = 8302;
 
-let binary: string;
+let server: ReturnType<typeof servedBinary>;
 let llm: LlmMock;
 let tg: TelegramShim;
 let dir: { path: string; remove(): void };
 let shots: string;
-let child: Subprocess | undefined;
 let chrome: TestBrowser;
 let base: string;
 /** Acme's handoff page, as the operator opened it (with its ?tenant=). */
@@ -45,32 +43,16 @@ let acmeHandoffUrl = "";
 const acmeBot = () => tg.bots[0]!.token;
 const globexBot = () => tg.bots[1]!.token;
 const chats = () => llm.journal().filter((r) => r.path === "/v1/chat/completions");
-const env = () => ({ PATH: "/usr/bin:/bin", HOME: dir.path });
 
-async function serve() {
-  child = Bun.spawn([binary, "serve"], { cwd: dir.path, env: env(), stdout: "ignore", stderr: "inherit" });
-  await eventually(async () => (await fetch(`${base}/readyz`).catch(() => null))?.ok, 60_000, "binary ready");
-}
-async function stop() {
-  child?.kill("SIGTERM");
-  await child?.exited;
-  child = undefined;
-}
-function createAccount(email: string, role: string, tenant?: string) {
-  const args = ["admin", "create", "--email", email, "--role", role, ...(tenant ? ["--tenant", tenant] : []), "--password-file", "pw"];
-  const r = Bun.spawnSync([binary, ...args], { cwd: dir.path, env: env() });
-  expect(r.stderr.toString()).toBe("");
-  expect(r.exitCode).toBe(0);
-}
 
 beforeAll(async () => {
-  binary = ensureBinary();
   [llm, tg] = await Promise.all([startLlmMock(), startTelegramShim({ bots: [{ username: "AcmeHandoffBot" }, { username: "GlobexHandoffBot" }] })]);
   dir = tempDir("konstruct-handoff-binary-");
   shots = join(dir.path, "screenshots");
   mkdirSync(shots);
   const port = 20000 + Math.floor(Math.random() * 20000);
   base = `http://127.0.0.1:${port}`;
+  server = servedBinary(dir.path, base);
   const agent = (slug: string, token: string) => ({
     slug, name: slug, models: ["mock/chat"], max_tool_iterations: 4,
     channels: [{ kind: "telegram", name: "tg", bot_token: token, api_root: tg.apiRoot }],
@@ -96,19 +78,19 @@ beforeAll(async () => {
 
   // The first start provisions both tenants from the config; accounts need them, and the embedded
   // database belongs to one process at a time.
-  await serve();
-  await stop();
+  await server.serve();
+  await server.stop();
   // Without a platform admin the console offers first-run set-up instead of sign-in.
-  createAccount("root@example.com", "platform_admin");
-  createAccount("maria@acme.test", "operator", "acme");
-  createAccount("gina@globex.test", "tenant_admin", "globex");
-  await serve();
+  server.createAccount("root@example.com", "platform_admin");
+  server.createAccount("maria@acme.test", "operator", "acme");
+  server.createAccount("gina@globex.test", "tenant_admin", "globex");
+  await server.serve();
   chrome = await openBrowser();
 }, 300_000);
 
 afterAll(async () => {
   await chrome?.close();
-  await stop();
+  await server?.stop();
   await Promise.all([llm?.stop(), tg?.stop()]);
   const keep = process.env.KTEST_SCREENSHOTS;
   if (keep && shots) {

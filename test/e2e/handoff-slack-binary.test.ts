@@ -15,10 +15,9 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { copyFileSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Subprocess } from "bun";
 import { PASSWORD } from "../support/admin.ts";
 import { eventually } from "../support/app.ts";
-import { ensureBinary, writeBinaryConfig } from "../support/binary.ts";
+import { servedBinary, writeBinaryConfig } from "../support/binary.ts";
 import { openBrowser, type TestBrowser } from "../support/browser.ts";
 import { tempDir } from "../support/db.ts";
 import { type LlmMock, startLlmMock } from "../support/llm.ts";
@@ -30,13 +29,12 @@ const CHAT = 8401;
 const HUMAN = "The replacement for order 77 ships tomorrow; keep the broken one.";
 const ANSWER = "Yes: the replacement for order 77 ships tomorrow, and you may keep the broken one.";
 
-let binary: string;
+let server: ReturnType<typeof servedBinary>;
 let llm: LlmMock;
 let tg: TelegramShim;
 let ws: SlackWorkspace;
 let dir: { path: string; remove(): void };
 let shots: string;
-let child: Subprocess | undefined;
 let chrome: TestBrowser;
 let base: string;
 /** The binary's Request URL for the Slack channel (read off the destination form's channel choice). */
@@ -44,25 +42,9 @@ let hook = "";
 
 const bot = () => tg.bots[0]!.token;
 const chats = () => llm.journal().filter((r) => r.path === "/v1/chat/completions");
-const env = () => ({ PATH: "/usr/bin:/bin", HOME: dir.path });
 const said = (text: string) => eventually(() => tg.botReplies(CHAT, bot()).find((r) => r.visible === text), 20_000, `reply '${text}'`);
 const replies = () => tg.botReplies(CHAT, bot()).map((r) => r.visible);
 
-async function serve() {
-  child = Bun.spawn([binary, "serve"], { cwd: dir.path, env: env(), stdout: "ignore", stderr: "inherit" });
-  await eventually(async () => (await fetch(`${base}/readyz`).catch(() => null))?.ok, 60_000, "binary ready");
-}
-async function stop() {
-  child?.kill("SIGTERM");
-  await child?.exited;
-  child = undefined;
-}
-function createAccount(email: string, role: string, tenant?: string) {
-  const args = ["admin", "create", "--email", email, "--role", role, ...(tenant ? ["--tenant", tenant] : []), "--password-file", "pw"];
-  const r = Bun.spawnSync([binary, ...args], { cwd: dir.path, env: env() });
-  expect(r.stderr.toString()).toBe("");
-  expect(r.exitCode).toBe(0);
-}
 /** As Slack delivers: retried while the binary's channel is still starting (503). */
 async function slackPost(req: () => Request): Promise<Response> {
   for (let i = 0; ; i++) {
@@ -73,13 +55,13 @@ async function slackPost(req: () => Request): Promise<Response> {
 }
 
 beforeAll(async () => {
-  binary = ensureBinary();
   [llm, tg, ws] = await Promise.all([startLlmMock(), startTelegramShim({ bots: [{ username: "AcmeSlackHandoffBot" }, { username: "GlobexSlackHandoffBot" }] }), startSlackWorkspace({ teamId: "T0ACME" })]);
   dir = tempDir("konstruct-handoff-slack-binary-");
   shots = join(dir.path, "screenshots");
   mkdirSync(shots);
   const port = 20000 + Math.floor(Math.random() * 20000);
   base = `http://127.0.0.1:${port}`;
+  server = servedBinary(dir.path, base);
   const telegram = (token: string) => ({ kind: "telegram", name: "tg", bot_token: token, api_root: tg.apiRoot });
   writeBinaryConfig(dir.path, port, llm.url, {
     tenants: [
@@ -105,18 +87,18 @@ beforeAll(async () => {
 
   // The first start provisions the tenants from the config; accounts need them, and the embedded
   // database belongs to one process at a time.
-  await serve();
-  await stop();
-  createAccount("root@example.com", "platform_admin"); // without one the console offers first-run set-up
-  createAccount("ann@acme.test", "tenant_admin", "acme");
-  createAccount("gina@globex.test", "tenant_admin", "globex");
-  await serve();
+  await server.serve();
+  await server.stop();
+  server.createAccount("root@example.com", "platform_admin"); // without one the console offers first-run set-up
+  server.createAccount("ann@acme.test", "tenant_admin", "acme");
+  server.createAccount("gina@globex.test", "tenant_admin", "globex");
+  await server.serve();
   chrome = await openBrowser();
 }, 300_000);
 
 afterAll(async () => {
   await chrome?.close();
-  await stop();
+  await server?.stop();
   await Promise.all([llm?.stop(), tg?.stop(), ws?.stop()]);
   const keep = process.env.KTEST_SCREENSHOTS;
   if (keep && shots) {
