@@ -20,7 +20,7 @@ import { HUMAN_TEXT } from "../../src/handoff/chat.ts";
 import { PASSWORD } from "../support/admin.ts";
 import { eventually } from "../support/app.ts";
 import { servedBinary } from "../support/binary.ts";
-import { openBrowser, type TestBrowser } from "../support/browser.ts";
+import { openBrowser, signInPage, type TestBrowser } from "../support/browser.ts";
 import { tempDir } from "../support/db.ts";
 import { type LlmMock, startLlmMock } from "../support/llm.ts";
 import { securityConfig } from "../support/outbound.ts";
@@ -104,14 +104,7 @@ const shot = (name: string) => chrome.page.screenshot({ path: join(shots, `hando
 const said = (chat: number, text: string, token: string) =>
   eventually(() => tg.botReplies(chat, token).find((r) => r.visible === text), 20_000, `reply '${text}'`);
 
-async function signIn(email: string) {
-  const { page } = chrome;
-  await page.goto(`${base}/login`);
-  await page.getByLabel("E-mail").fill(email);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL(`${base}/admin`);
-}
+const signIn = (email: string) => signInPage(chrome, base, email, PASSWORD);
 
 test("a Telegram user asks for a person: the model escalates, the user is told, the chat waits in the inbox", async () => {
   await tg.userSends(ACME_CHAT, "Please, I want to talk to a real person about INV-88", { token: acmeBot() });

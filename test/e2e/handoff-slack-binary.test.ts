@@ -18,7 +18,7 @@ import { join } from "node:path";
 import { PASSWORD } from "../support/admin.ts";
 import { eventually } from "../support/app.ts";
 import { servedBinary, writeBinaryConfig } from "../support/binary.ts";
-import { openBrowser, type TestBrowser } from "../support/browser.ts";
+import { openBrowser, signInPage, type TestBrowser } from "../support/browser.ts";
 import { tempDir } from "../support/db.ts";
 import { type LlmMock, startLlmMock } from "../support/llm.ts";
 import { signedInteraction, type SlackMessage, type SlackWorkspace, slackEvents, startSlackWorkspace } from "../support/slack.ts";
@@ -110,14 +110,7 @@ afterAll(async () => {
 
 const shot = (name: string) => chrome.page.screenshot({ path: join(shots, `handoff-slack-binary-${name}.png`), fullPage: true });
 
-async function signIn(email: string) {
-  const { page } = chrome;
-  await page.goto(`${base}/login`);
-  await page.getByLabel("E-mail").fill(email);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL(`${base}/admin`);
-}
+const signIn = (email: string) => signInPage(chrome, base, email, PASSWORD);
 
 test("the tenant admin sets the escalation destination to the Slack channel in the console", async () => {
   await signIn("ann@acme.test");

@@ -36,3 +36,13 @@ export async function openBrowser(viewport = { width: 1280, height: 900 }): Prom
     },
   };
 }
+
+/** Signs in through the console's own form (English labels) and waits for the dashboard. */
+export async function signInPage(b: TestBrowser, base: string, email: string, password: string): Promise<void> {
+  const { page } = b;
+  await page.goto(`${base}/login`);
+  await page.getByLabel("E-mail").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL(`${base}/admin`);
+}
