@@ -6,8 +6,11 @@
  * a Dutch sentence is not reported as a language we have no texts for. Input is bounded: at most
  * TEXT_MAX characters are read.
  */
-import { detectAll } from "tinyld/light";
 import { LOCALES, type Locale } from "./i18n.ts";
+
+// Loaded on the first detection, not at start: its profile costs ~15 MB of resident memory, and most
+// appliances never hand a conversation to a person.
+const detectAll: typeof import("tinyld/light").detectAll = (text, opts) => (require("tinyld/light") as typeof import("tinyld/light")).detectAll(text, opts);
 
 const TEXT_MAX = 2000;
 
