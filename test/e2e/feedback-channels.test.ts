@@ -126,7 +126,8 @@ describe.each(DB_KINDS)("feedback buttons in Telegram and Slack on %s Postgres",
     const before = (await mine()).length;
     expect((await t.app.http.handle(ws.signed(slackEvents.dm(ws, { text: "and on Sundays?" }), { url: hook }))).status).toBe(200);
     const answer = await eventually(async () => ((await mine()).length > before ? (await mine()).at(-1)! : null), 15_000, "answer");
-    const [row] = await t.app.db.withTenant(acme, (tx) => tx.select().from(outboundMessages).where(eq(outboundMessages.externalId, answer.ts)));
+    // The message is in Slack a moment before the outbox records its ts (the send returns first).
+    const row = await eventually(async () => (await t.app.db.withTenant(acme, (tx) => tx.select().from(outboundMessages).where(eq(outboundMessages.externalId, answer.ts))))[0], 10_000, "answer recorded");
     const mineRating = async () => (await ratings(acme)).find((r) => r.outboundId === row!.id && r.rater === ws.human.userId) ?? null;
     const react = async (reaction: string, o: { removed?: boolean; itemTs?: string; itemUser?: string; eventId?: string; retryNum?: number } = {}) => {
       const env = slackEvents.reaction(ws, { itemTs: o.itemTs ?? answer.ts, reaction, ...o });
