@@ -3,7 +3,8 @@
  * replicas) over one database; an edit applied on replica A restarts the connection on replica B
  * within 2 s, from the row (B sees the new name), and A does not restart it twice — with Postgres
  * NOTIFY alone, and with Redis pub/sub alongside it (each notice applied once, whichever transport
- * brings it first; either transport alone still delivers). Malformed notices are dropped.
+ * brings it first; either transport alone still delivers; another deployment's Redis channel is not
+ * heard). Malformed notices are dropped.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
@@ -11,6 +12,7 @@ import pino from "pino";
 import Redis from "ioredis";
 import { openTestDatabase, REDIS_URL, type TestDatabase } from "../../test/support/db.ts";
 import { seedTwoTenants } from "../../test/support/two-tenants.ts";
+import { installationId, redisNamespace } from "../db/installation.ts";
 import { channels } from "../db/schema/index.ts";
 import { SecretBox } from "../secrets/box.ts";
 import { ConfigBus } from "./config-bus.ts";
@@ -24,7 +26,7 @@ describe.each(["postgres", "redis"] as const)("channel edits reach every replica
   let t: TestDatabase;
   const buses: ConfigBus[] = [];
   const bus = async () => {
-    const b = transport === "redis" ? await ConfigBus.open(t.db, REDIS_URL, log) : ConfigBus.postgres(t.db);
+    const b = transport === "redis" ? await ConfigBus.open(t.db, REDIS_URL, log, redisNamespace(await installationId(t.db))) : ConfigBus.postgres(t.db);
     buses.push(b);
     return b;
   };
@@ -86,13 +88,17 @@ describe.each(["postgres", "redis"] as const)("channel edits reach every replica
     const stop = await b.listen("replica-b", log, { provider: async (e) => void got.push(e.id) });
     const raw = new Redis(REDIS_URL);
     const notice = (id: string) => ({ kind: "provider", tenantId: null, id, from: "replica-a", n: crypto.randomUUID() });
+    const channel = `${redisNamespace(await installationId(t.db))}${CONFIG_EVENTS}`;
+    // Another deployment on the same Redis (its own namespace, or none): never heard here.
+    await raw.publish(`${redisNamespace(crypto.randomUUID())}${CONFIG_EVENTS}`, JSON.stringify(notice("other-deployment")));
+    await raw.publish(CONFIG_EVENTS, JSON.stringify(notice("no-namespace")));
     const viaRedis = notice("only-redis");
-    await raw.publish(CONFIG_EVENTS, JSON.stringify(viaRedis));
+    await raw.publish(channel, JSON.stringify(viaRedis));
     const viaPg = notice("only-postgres");
     await publishConfigEvent(t.db, viaPg as never);
     // Both transports carrying one notice: applied once.
     const both = notice("both");
-    await Promise.all([raw.publish(CONFIG_EVENTS, JSON.stringify(both)), publishConfigEvent(t.db, both as never)]);
+    await Promise.all([raw.publish(channel, JSON.stringify(both)), publishConfigEvent(t.db, both as never)]);
     const deadline = Date.now() + 2_000;
     while (got.length < 3 && Date.now() < deadline) await Bun.sleep(20);
     await Bun.sleep(200);

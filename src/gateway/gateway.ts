@@ -19,6 +19,7 @@ import type { Config } from "../config/schema.ts";
 import type { Database } from "../db/database.ts";
 import type { JobEngine } from "../jobs/engine.ts";
 import { ClusterSemaphore } from "../llm/cluster-semaphore.ts";
+import { installationId, redisNamespace } from "../db/installation.ts";
 import { type LinkOutcome, LlmPool } from "../llm/pool.ts";
 import { connectRedis } from "./limits/redis.ts";
 import type { SecretBox } from "../secrets/box.ts";
@@ -110,12 +111,14 @@ export async function createGateway(opts: GatewayOptions) {
   const { config, db, log } = opts;
   // A provider saved here is reloaded from its row on every other replica (config-events.ts); with
   // Redis the notice goes over Redis pub/sub too (config-bus.ts).
-  const bus = await ConfigBus.open(db, config.redis.url, log);
+  // Keys and channels in Redis are this deployment's own: one Redis may serve several (db/installation.ts).
+  const namespace = config.redis.url ? redisNamespace(await installationId(db)) : "";
+  const bus = await ConfigBus.open(db, config.redis.url, log, namespace);
   const edited = (key: string) =>
     void bus.publish({ kind: "provider", ...providerScope(key), from: connections.holder }).catch((e) => log.warn({ err: e }, "could not tell the other replicas of a provider edit"));
   // With Redis, a provider's max_concurrency holds across replicas (llm/cluster-semaphore.ts).
   const redis = config.redis.url ? await connectRedis(config.redis.url, { log, name: "konstruct-llm" }) : null;
-  const gateOf = redis ? (id: string, size: number) => new ClusterSemaphore(redis, `konstruct:llm:slots:${id}`, size, log) : undefined;
+  const gateOf = redis ? (id: string, size: number) => new ClusterSemaphore(redis, `${namespace}llm:slots:${id}`, size, log) : undefined;
   const pool = new LlmPool(await loadProviders(db, opts.secrets), { fetch: opts.outbound.fetch, edited, observe: opts.observeLlm, gate: gateOf });
   let unlisten = async () => {};
   const gate = await createGate(config.limits, config.redis.url, log);

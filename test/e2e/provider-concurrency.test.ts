@@ -2,14 +2,16 @@
  * A provider's max_concurrency across replicas: two createApp instances on one Postgres and one real
  * Redis, a provider with max_concurrency 2 whose model holds each answer 300 ms; 6 calls on each
  * replica at once → the LLM mock never sees more than 2 in flight. The same two replicas' pools
- * without Redis (per-replica limit) reach 4, which is what the cluster gate prevents. A crashed
- * replica's leases (never released) free their slots when they expire.
+ * without Redis (per-replica limit) reach 4, which is what the cluster gate prevents. Another
+ * deployment (its own database) on the same Redis, with a provider of the same id, has slots of its
+ * own. A crashed replica's leases (never released) free their slots when they expire.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { Redis } from "ioredis";
 import pino from "pino";
 import { type App, createApp } from "../../src/app/create-app.ts";
 import { validate } from "../../src/config/load.ts";
+import { installationId, redisNamespace } from "../../src/db/installation.ts";
 import { ClusterSemaphore } from "../../src/llm/cluster-semaphore.ts";
 import { LlmPool } from "../../src/llm/pool.ts";
 import { startTestApp, type TestApp } from "../support/app.ts";
@@ -58,8 +60,21 @@ describe("provider max_concurrency across replicas (Redis)", () => {
     const answers = await burst([a.app.gateway.pool, b.gateway.pool], 6);
     expect(answers.every((r) => r.content === "done")).toBe(true);
     expect(llm.peakInFlight()).toBe(2);
-    expect(await redis.zcard(`konstruct:llm:slots:${provider}`)).toBe(0);
+    const key = `${redisNamespace(await installationId(a.app.db))}llm:slots:${provider}`;
+    expect(await redis.zcard(key)).toBe(0);
   }, 30_000);
+
+  test("another deployment on the same Redis does not share this one's slots", async () => {
+    const other = await startTestApp("external", config(), { adapters: {} });
+    try {
+      await llm.reset();
+      llm.on({ model: "slow" }, { text: "done", delayMs: 300 });
+      await burst([a.app.gateway.pool, other.app.gateway.pool], 4);
+      expect(llm.peakInFlight()).toBe(4);
+    } finally {
+      await other.cleanup();
+    }
+  }, 60_000);
 
   test("without Redis each replica keeps its own limit: the provider sees 4", async () => {
     await llm.reset();

@@ -15,6 +15,7 @@ export * from "./events.ts";
 export * from "./feedback.ts";
 export * from "./handoffs.ts";
 export * from "./heartbeat.ts";
+export * from "./installation.ts";
 export * from "./knowledge.ts";
 export * from "./llm-providers.ts";
 export * from "./tenant-llm-providers.ts";
