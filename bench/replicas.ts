@@ -10,6 +10,7 @@
  *     are sent, the replica polling Telegram is killed with -9, and started again 2 s later.
  *  3. Checked at the emulators: every Slack mention has exactly one reply in its thread, every
  *     Telegram chat (one message each) exactly one reply; the Telegram lease moved to another replica.
+ *     Lost = still unanswered when no reply has come for a minute (a slow run is waited for).
  *
  * Throughput = messages / (first send → last reply). p99 = Slack send → reply posted (recorded by a
  * thin proxy in front of the Slack emulator, which also spreads posts over spare tokens: the
@@ -37,6 +38,8 @@ const BASELINE = arg("baseline", Math.max(100, Math.round(MESSAGES / 5)));
 const REPLICAS = arg("replicas", 3);
 const CONCURRENCY = arg("concurrency", 24);
 const LEASE_MS = 3_000;
+// No reply at all for this long means the rest are lost (a takeover needs a lease and a sweep).
+const STALL_MS = 60_000;
 const log = (s: string) => console.log(s);
 
 const binary = ensureBinary();
@@ -133,14 +136,21 @@ async function send(n: number, live: () => Replica[], halfway?: () => Promise<vo
   return { slack, chats, t0 };
 }
 
-/** Waits until every message has a reply; returns when the last one landed, with the tallies. */
-async function settle(run: Awaited<ReturnType<typeof send>>, timeoutMs: number) {
-  const deadline = Date.now() + timeoutMs;
+/**
+ * Waits until every message has a reply; returns when the last one landed, with the tallies. A
+ * message counts as lost when replies stopped coming for `stallMs` (or after `capMs` in all): a
+ * run that is merely slow (a loaded machine) keeps its messages; one that stalls does not.
+ */
+async function settle(run: Awaited<ReturnType<typeof send>>, stallMs: number, capMs = 3_600_000) {
+  const cap = Date.now() + capMs;
   let last = Date.now();
+  let progressAt = Date.now();
+  let before = Infinity;
   for (;;) {
     const missing = run.slack.filter((s) => !posted.has(s.ts)).length + run.chats.filter((c) => !tg.botReplies(c).length).length;
     last = Date.now(); // Telegram replies carry no time of their own: the run ends when the last one is seen (±50 ms)
-    if (!missing || Date.now() > deadline) break;
+    if (missing < before) (before = missing), (progressAt = last);
+    if (!missing || last - progressAt > stallMs || last > cap) break;
     await Bun.sleep(50);
   }
   // Replies still in flight after a takeover would show up as duplicates: give them a lease to land.
@@ -164,7 +174,7 @@ async function settle(run: Awaited<ReturnType<typeof send>>, timeoutMs: number) 
 await start(replicas[0]!);
 log(`baseline: 1 replica, ${BASELINE} messages`);
 const baseRun = await send(BASELINE, () => [replicas[0]!]);
-const base = await settle(baseRun, 60_000 + BASELINE * 50);
+const base = await settle(baseRun, STALL_MS);
 const baseTput = BASELINE / base.seconds;
 log(`baseline: ${baseTput.toFixed(1)} msg/s, p99 ${base.p99Ms} ms, lost ${base.lost}, duplicated ${base.duplicated}`);
 
@@ -213,8 +223,7 @@ const halfway = async () => {
 log(`run: ${REPLICAS} replicas, ${MESSAGES} messages`);
 const mainRun = await send(MESSAGES, () => replicas, halfway);
 await withTimeout(restart, 90_000, "the killed replica did not come back");
-// Unanswered when this runs out counts as lost: long enough for a loaded 2-core box (~10 msg/s).
-const main = await settle(mainRun, 60_000 + MESSAGES * 100);
+const main = await settle(mainRun, STALL_MS);
 const tput = MESSAGES / main.seconds;
 const f = failover as { killed: string; newHolder: string | null; seconds: number } | null;
 const failedOver = !!f && !f.killed.startsWith("none:") && !!f.newHolder && f.newHolder !== f.killed && f.seconds < 10;
