@@ -167,13 +167,76 @@ describe("fallback", () => {
     expect(e.attempts.map((a) => [a.provider, a.model, a.ok])).toEqual([
       ["a", "one", false],
       ["ghost", "two", false],
-      ["down", "three", false],
+      ["down", "three", false], // not the last link: falls back at once, no retry
       ["a", "", false],
     ]);
     expect(e.attempts[2]!.error).toStartWith("network");
     expect(e.message).toContain("a/one: server HTTP 503: server error at the endpoint");
     expect(e.message).toContain("ghost/two: client: unknown provider 'ghost'");
     expect(await chainError(pool.chat([], ask("hi")))).toMatchObject({ kind: "exhausted", attempts: [] });
+  });
+});
+
+describe("network blips on the last link", () => {
+  /** In front of the mock: drops the first `drops` connections unanswered, then passes bytes through. */
+  async function flaky(drops: number) {
+    const { createServer, connect } = await import("node:net");
+    const target = new URL(llm.url);
+    let seen = 0;
+    const server = createServer((socket) => {
+      if (seen++ < drops) return void socket.destroy();
+      const upstream = connect(Number(target.port), target.hostname);
+      socket.pipe(upstream).pipe(socket);
+      const close = () => (socket.destroy(), upstream.destroy());
+      socket.on("error", close).on("close", close);
+      upstream.on("error", close).on("close", close);
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const { port } = server.address() as { port: number };
+    return { url: `http://127.0.0.1:${port}${target.pathname}`, connections: () => seen, close: () => server.close() };
+  }
+
+  test("two dropped connections, then an answer: the user gets it; every try is an attempt", async () => {
+    llm.on({}, { text: "made it" });
+    const proxy = await flaky(2);
+    try {
+      const r = await new LlmPool([provider("f", { baseUrl: proxy.url })]).chat(["f/m"], ask("hi"));
+      expect(r.content).toBe("made it");
+      expect(r.attempts.map((a) => [a.ok, a.error?.split(":")[0]])).toEqual([[false, "network"], [false, "network"], [true, undefined]]);
+      expect(proxy.connections()).toBe(3);
+    } finally {
+      proxy.close();
+    }
+  });
+
+  test("three dropped connections: the chain fails after three tries, not more", async () => {
+    const proxy = await flaky(100);
+    try {
+      const e = await chainError(new LlmPool([provider("f", { baseUrl: proxy.url })]).chat(["f/m"], ask("hi")));
+      expect(e.attempts.map((a) => a.error?.split(":")[0])).toEqual(["network", "network", "network"]);
+      expect(proxy.connections()).toBe(3);
+    } finally {
+      proxy.close();
+    }
+  });
+
+  test("an HTTP error is the provider's answer: not retried", async () => {
+    llm.on({}, { status: 503, message: "overloaded" });
+    const e = await chainError(new LlmPool([provider("a")]).chat(["a/m"], ask("hi")));
+    expect(e.attempts).toHaveLength(1);
+    expect(requestsFor("m")).toHaveLength(1);
+  });
+
+  test("the caller's abort during the wait ends the walk at once", async () => {
+    const proxy = await flaky(100);
+    try {
+      const started = Date.now();
+      const e = await chainError(new LlmPool([provider("f", { baseUrl: proxy.url })]).chat(["f/m"], ask("hi"), { signal: AbortSignal.timeout(100) }));
+      expect(e.kind).toBe("cancelled");
+      expect(Date.now() - started).toBeLessThan(600);
+    } finally {
+      proxy.close();
+    }
   });
 });
 
@@ -283,7 +346,8 @@ test("the API key never appears in an error, even when the endpoint echoes it", 
     provider("down", { baseUrl: `http://127.0.0.1:1/${KEY}/v1` }),
   ]);
   const e = await chainError(pool.chat(["oa/m", "ol/m", "t/slow", "down/m"], ask("hi")));
-  expect(e.attempts.map((a) => a.error?.split(":")[0])).toEqual(["client HTTP 401", "client HTTP 401", "timeout", "network"]);
+  // The last link's network failure is tried twice more (pool.ts NETWORK_RETRY_MS).
+  expect(e.attempts.map((a) => a.error?.split(":")[0])).toEqual(["client HTTP 401", "client HTTP 401", "timeout", "network", "network", "network"]);
   expect(e.attempts[0]!.error).not.toContain("Incorrect API key"); // status and our reason only
   for (const text of [e.message, JSON.stringify(e), String(e.stack), ...e.attempts.map((a) => a.error)]) expect(text).not.toContain(KEY);
   await Bun.sleep(300);

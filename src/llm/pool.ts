@@ -5,7 +5,8 @@
  * - Every link tried is recorded as an Attempt, failed or not, and the attempts travel with the
  *   result or with the LlmChainError, so the caller can bill and audit what was really spent.
  * - Any failure of a link falls back to the next one — except the caller's own abort, which stops
- *   the walk at once: nobody is waiting for an answer any more.
+ *   the walk at once: nobody is waiting for an answer any more. The last link is tried twice more
+ *   after a network failure (never after an HTTP error: a 5xx or 429 is the provider's answer).
  * - Each call has its provider's `timeoutMs`, enforced here with an AbortSignal (and a race, so a
  *   provider that ignores its signal still cannot hold the chain past its timeout).
  * - At most `maxConcurrency` calls per provider are in flight; the rest wait in a FIFO queue that
@@ -22,6 +23,22 @@ import { LlmCallError, LlmChainError } from "./errors.ts";
 import type { Gate } from "./cluster-semaphore.ts";
 import { Semaphore } from "./semaphore.ts";
 import type { Attempt, AudioInput, ChatRequest, ChatResult, LinkBound, LlmProvider, ModelLister, ProviderSettings, Speaker, SpeechInput, Transcriber, Transcript, Usage } from "./types.ts";
+
+/** Waits before the last link's retries after a network failure (each with ±25% jitter). */
+const NETWORK_RETRY_MS = [200, 800];
+
+/** Resolves after about `ms`, or at once when `signal` aborts. */
+function pause(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms * (0.75 + Math.random() / 2));
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    }
+    signal?.addEventListener("abort", done, { once: true });
+  });
+}
 
 /** One link's outcome, for /metrics: `ok`, a failure kind (errors.ts), or `refused` (the budget bound). */
 export interface LinkOutcome {
@@ -111,7 +128,7 @@ export class LlmPool {
     const refused: string[] = [];
     const links = request.messages.some((m) => m.images?.length) ? chain.filter((e) => parseChainEntry(e).vision) : chain;
     if (links.length === 0 && chain.length > 0) throw new LlmChainError([], false, [], "no model in this chain can see images");
-    for (const entry of links) {
+    for (const [at, entry] of links.entries()) {
       if (opts.signal?.aborted) throw new LlmChainError(attempts, true);
       const { provider, model } = parseChainEntry(entry);
       const limit = model && opts.bound ? opts.bound(provider, model, request) : {};
@@ -121,23 +138,35 @@ export class LlmPool {
         continue;
       }
       const linkRequest = limit.maxTokens === undefined ? request : { ...request, maxTokens: limit.maxTokens };
-      const started = performance.now();
-      try {
-        if (!model) throw new LlmCallError("client", `invalid model '${entry}' (expected provider_id/model)`);
-        const own = opts.tenantId ? tenantProviderKey(opts.tenantId, provider) : "";
-        const key = own && this.#settings.has(own) ? own : provider;
-        const out = await this.#call(key, opts.signal, (p, signal) => p.chat(model, linkRequest, signal));
-        const latencyMs = elapsed(started);
-        attempts.push({ provider, model, ok: true, latencyMs });
-        this.#observe?.({ provider, model, outcome: "ok", latencyMs, usage: out.usage });
-        return { ...out, provider, model, latencyMs, attempts };
-      } catch (e) {
-        const latencyMs = elapsed(started);
-        attempts.push({ provider, model, ok: false, error: describe(e), latencyMs });
-        this.#observe?.({ provider, model, outcome: e instanceof LlmCallError ? e.kind : "internal", latencyMs });
-        if (opts.signal?.aborted) throw new LlmChainError(attempts, true);
-        // Everything else falls back, 4xx included (not just 408/429): a bad model name or a revoked
-        // key on the primary is the operator's mistake, and the secondary may well still answer.
+      const last = at === links.length - 1;
+      for (let retry = 0; ; retry++) {
+        const started = performance.now();
+        try {
+          if (!model) throw new LlmCallError("client", `invalid model '${entry}' (expected provider_id/model)`);
+          const own = opts.tenantId ? tenantProviderKey(opts.tenantId, provider) : "";
+          const key = own && this.#settings.has(own) ? own : provider;
+          const out = await this.#call(key, opts.signal, (p, signal) => p.chat(model, linkRequest, signal));
+          const latencyMs = elapsed(started);
+          attempts.push({ provider, model, ok: true, latencyMs });
+          this.#observe?.({ provider, model, outcome: "ok", latencyMs, usage: out.usage });
+          return { ...out, provider, model, latencyMs, attempts };
+        } catch (e) {
+          const latencyMs = elapsed(started);
+          attempts.push({ provider, model, ok: false, error: describe(e), latencyMs });
+          this.#observe?.({ provider, model, outcome: e instanceof LlmCallError ? e.kind : "internal", latencyMs });
+          if (opts.signal?.aborted) throw new LlmChainError(attempts, true);
+          // A dropped or refused connection is usually a blip (a restarting proxy, a full accept
+          // queue): the last link gets NETWORK_RETRY_MS.length more tries before the user is told
+          // there is no answer. Earlier links fall back at once — the next link is the retry.
+          if (last && retry < NETWORK_RETRY_MS.length && e instanceof LlmCallError && e.kind === "network") {
+            await pause(NETWORK_RETRY_MS[retry]!, opts.signal);
+            if (opts.signal?.aborted) throw new LlmChainError(attempts, true);
+            continue;
+          }
+          // Everything else falls back, 4xx included (not just 408/429): a bad model name or a revoked
+          // key on the primary is the operator's mistake, and the secondary may well still answer.
+          break;
+        }
       }
     }
     throw new LlmChainError(attempts, false, refused);
