@@ -229,7 +229,7 @@ const f = failover as { killed: string; newHolder: string | null; seconds: numbe
 const failedOver = !!f && !f.killed.startsWith("none:") && !!f.newHolder && f.newHolder !== f.killed && f.seconds < 10;
 log(`run: ${tput.toFixed(1)} msg/s, p50 ${main.p50Ms} ms, p99 ${main.p99Ms} ms, lost ${main.lost}, duplicated ${main.duplicated}, poller failover ${failedOver} in ${f?.seconds ?? "-"} s`);
 // Claimed more than once: only the killed replica's unfinished events should have been taken over.
-const [claims] = await sql`select count(*) filter (where attempts > 1)::int as reclaimed from inbound_events`;
+const [claims] = await sql`select count(*) filter (where attempts > 1)::int as reclaimed, count(*) filter (where status = 'failed')::int as failed from inbound_events`;
 // Sends tried more than once: a timed-out send that had landed is posted again (no idempotency key at Slack).
 const [sends] = await sql`select count(*) filter (where attempts > 1)::int as retried from outbound_messages`;
 await sql.end();
@@ -249,6 +249,8 @@ printJsonLast({
   ratio_vs_1_replica: Math.round((tput / baseTput) * 100) / 100,
   restart_failures: restartFailures,
   inbox_reclaimed: claims!.reclaimed,
+  // Answered, but with the apology for a turn that failed (e.g. the LLM mock unreachable under load).
+  failed_turns: claims!.failed,
   duplicated_slack: main.duplicatedSlack + base.duplicatedSlack,
   duplicated_telegram: main.duplicatedTelegram + base.duplicatedTelegram,
   outbox_retried: sends!.retried,
