@@ -32,7 +32,8 @@ export function tempDir(label: string): string {
 }
 process.on("exit", () => {
   for (const c of children) c.kill("SIGKILL");
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  // BENCH_KEEP=1 keeps the temp dirs (serve logs, data dirs) for a post-mortem.
+  if (!process.env.BENCH_KEEP) for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 for (const sig of ["SIGINT", "SIGTERM"] as const) process.on(sig, () => process.exit(130));
 // A failure is a one-line message, not a stack dump; exiting (not crashing) runs the cleanup hook above.

@@ -44,7 +44,8 @@ const log = (s: string) => console.log(s);
 
 const binary = ensureBinary();
 const db = await createExternalDatabase();
-process.on("exit", () => void db.drop().catch(() => {}));
+// BENCH_KEEP=1 keeps the database (and, bench/lib.ts, the replicas' dirs) for a post-mortem.
+process.on("exit", () => void (process.env.BENCH_KEEP ? console.error(`kept: ${db.url}`) : db.drop().catch(() => {})));
 const sql = postgres(db.url, { max: 1, onnotice: () => {} });
 const tokens = Math.ceil((MESSAGES + BASELINE) / 8000) + 2;
 const ws = await startSlackWorkspace({ spareBotTokens: tokens * 2 });
@@ -229,6 +230,14 @@ const f = failover as { killed: string; newHolder: string | null; seconds: numbe
 const failedOver = !!f && !f.killed.startsWith("none:") && !!f.newHolder && f.newHolder !== f.killed && f.seconds < 10;
 log(`run: ${tput.toFixed(1)} msg/s, p50 ${main.p50Ms} ms, p99 ${main.p99Ms} ms, lost ${main.lost}, duplicated ${main.duplicated}, poller failover ${failedOver} in ${f?.seconds ?? "-"} s`);
 // Claimed more than once: only the killed replica's unfinished events should have been taken over.
+if (main.lost) {
+  // Where the unanswered ones are: which owner holds them, in which state (a stall's post-mortem).
+  const stuck = await sql`select c.kind, e.status, e.owner, e.attempts, count(*)::int as n, min(e.received_at) as oldest, max(e.lease_until) as lease
+    from inbound_events e join channels c on c.id = e.channel_id where e.status not in ('done', 'ignored') group by 1, 2, 3, 4 order by n desc limit 20`;
+  const outbox = await sql`select status, count(*)::int as n from outbound_messages group by 1`;
+  log(`unfinished inbound events: ${JSON.stringify(stuck)}`);
+  log(`outbox: ${JSON.stringify(outbox)}; replicas: ${JSON.stringify(replicas.map((r) => ({ id: r.id, pid: r.proc?.pid ?? null, dir: r.dir })))}`);
+}
 const [claims] = await sql`select count(*) filter (where attempts > 1)::int as reclaimed, count(*) filter (where status = 'failed')::int as failed from inbound_events`;
 // Sends tried more than once: a timed-out send that had landed is posted again (no idempotency key at Slack).
 const [sends] = await sql`select count(*) filter (where attempts > 1)::int as retried from outbound_messages`;

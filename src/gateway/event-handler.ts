@@ -40,6 +40,7 @@ import type { Connection } from "./pipeline.ts";
 import { inDoubt } from "./outbox-writes.ts";
 import { REPLIES } from "./replies.ts";
 import { beginTurnOp, COMPLETE_TURN } from "./turn-store.ts";
+import { keepTyping } from "./typing.ts";
 
 /** Rate limits as the handler needs them: a verdict, and whether this refusal should be said. */
 export interface Gate {
@@ -230,7 +231,7 @@ export class EventHandler {
     const controller = new AbortController();
     this.running.set(chat, controller);
     const ledger = newLedger();
-    const typing = keepTyping(conn, message.chatKey);
+    const typing = keepTyping(conn.adapter, message.chatKey);
     let outcome;
     try {
       const turn = { channelId: conn.channelId, chatKey: message.chatKey, replyTo: message.replyTo, eventId, requestedBy: message.sender.id, enabledSkills: begun.agent.enabledSkills, activeSkills: [], nextSeq: 100 };
@@ -344,11 +345,4 @@ function userTurn(message: InboundMessage, context: string[]): string {
   if (!message.attachments.length) return message.text;
   const files = message.attachments.map((a) => `${a.name}${a.mime ? ` (${a.mime})` : ""}`).join(", ");
   return `${message.text}\n\n[attached: ${files}]`.trim();
-}
-
-function keepTyping(conn: Connection, chatKey: string) {
-  if (!conn.adapter.capabilities.typing) return undefined;
-  const tick = () => void conn.adapter.typing(chatKey).catch(() => {});
-  tick();
-  return setInterval(tick, 4000);
 }
