@@ -85,11 +85,12 @@ describe.each(DB_KINDS)("durable inbox on %s Postgres", (kind) => {
   });
 
   test("renewing keeps a long-running claim from being taken over", async () => {
-    const slow = new Inbox(t.db, { owner: "node-5", leaseMs: 300 });
+    // Leases of a second and more: on a loaded 2-core box one statement can take a few hundred ms.
+    const slow = new Inbox(t.db, { owner: "node-5", leaseMs: 1500 });
     const ev = await slow.record(a, message("Ev5"));
-    await Bun.sleep(200);
+    await Bun.sleep(1000);
     await slow.renew(a.tenantId, [ev.id]);
-    await Bun.sleep(200);
+    await Bun.sleep(1000);
     expect(await new Inbox(t.db, { owner: "node-6" }).claim(a.tenantId, ev.id)).toBeNull();
   });
 
@@ -135,8 +136,8 @@ describe.each(DB_KINDS)("durable inbox on %s Postgres", (kind) => {
     expect((await live.claimHeld(b.tenantId, [second.id])).waiting.size).toBe(0);
   });
   test("a running process's sweep leaves its own live claims and others' freshly held events alone", async () => {
-    const A = new Inbox(t.db, { owner: "sweep-a", leaseMs: 200 });
-    const B = new Inbox(t.db, { owner: "sweep-b", leaseMs: 200 });
+    const A = new Inbox(t.db, { owner: "sweep-a", leaseMs: 1000 });
+    const B = new Inbox(t.db, { owner: "sweep-b", leaseMs: 1000 });
     const chat = "C9:sweep";
     const head = await A.record(a, message("Sw1", "one", chat));
     const held = await B.record(a, message("Sw2", "two", chat));
@@ -149,9 +150,9 @@ describe.each(DB_KINDS)("durable inbox on %s Postgres", (kind) => {
     expect(await A.claim(a.tenantId, own.id, true)).toBeNull();
     // A stays alive (heartbeat) past its claim's lease: still nobody else's.
     await A.heartbeat();
-    await Bun.sleep(150);
+    await Bun.sleep(750);
     await A.heartbeat();
-    await Bun.sleep(100);
+    await Bun.sleep(500);
     expect(await B.claim(a.tenantId, own.id, true)).toBeNull();
     // Once a lease has passed, the held event is anyone's (its recorder may have died).
     expect((await A.claim(a.tenantId, held.id, true))?.message.text).toBe("two");
@@ -164,12 +165,12 @@ describe.each(DB_KINDS)("durable inbox on %s Postgres", (kind) => {
     expect(left.map((r) => r.owner)).toContain("gone-lately");
     // A's own lapsed claim that it is not working on (lost track) is A's to take back, though A beats.
     const lost = await A.record(a, message("Sw4"));
-    await Bun.sleep(250);
+    await Bun.sleep(1250);
     await A.heartbeat();
     expect(await B.claim(a.tenantId, lost.id, true)).toBeNull();
     expect((await A.claim(a.tenantId, lost.id, true))?.message.eventKey).toBe("Sw4");
     // A stops beating: its claim is taken over once the heartbeat runs out.
-    await Bun.sleep(250);
+    await Bun.sleep(1250);
     expect((await B.claim(a.tenantId, own.id, true))?.message.eventKey).toBe("Sw3");
   });
 });

@@ -118,5 +118,6 @@ describe("poller lease (embedded)", () => {
     } finally {
       await t.cleanup();
     }
-  }, 30_000);
+    // The first embedded database of a test process pays for the migrated template (test/support/db.ts).
+  }, 90_000);
 });
