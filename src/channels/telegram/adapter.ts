@@ -37,11 +37,8 @@ export function createTelegramAdapter(def: ChannelDefinition, ctx: AdapterContex
   let controller: AbortController | undefined;
   let running: Promise<void> | undefined;
 
-  // grammy's own default is 500 s a request: a Bot API that stops answering would hold each call's
-  // connection that long, and the process's other HTTP calls (the model's) queue behind them.
-  // Long polls ask for 25 s (poll.ts), so a minute bounds every call with room to spare.
   const grammy = () =>
-    (client ??= import("grammy").then((g) => ({ api: new g.Api(token, { apiRoot, fetch: ctx.fetch, timeoutSeconds: 60 }), errors: { GrammyError: g.GrammyError, HttpError: g.HttpError }, InputFile: g.InputFile })));
+    (client ??= import("grammy").then((g) => ({ api: new g.Api(token, { apiRoot, fetch: ctx.fetch }), errors: { GrammyError: g.GrammyError, HttpError: g.HttpError }, InputFile: g.InputFile })));
 
   const handle = async (update: Update) => {
     const message = normalizeUpdate(update, bot!, policy);
