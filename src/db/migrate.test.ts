@@ -97,6 +97,13 @@ describe("external Postgres with a non-superuser owner", () => {
       await r1.withTenant(id!.id, (tx) => tx.execute(sql`insert into audit_log (tenant_id, kind, summary, actor) values (${id!.id}, 'inbound', 'hi', 'U-gone')`));
       const erased = await r2.withTenant(id!.id, (tx) => tx.execute(sql`select konstruct_erase_audit('U-gone', '{}'::uuid[], '{}'::text[]) as n`));
       expect([...(erased as unknown as { n: number }[])]).toEqual([{ n: 1 }]);
+      // …and the knowledge base's full-text search must still read that tenant's chunks (0054).
+      const [doc] = await r1.withTenant(id!.id, (tx) =>
+        tx.execute(sql`insert into kb_documents (tenant_id, title, filename, mime, content_hash, bytes, body) values (${id!.id}, 'D', 'd.md', 'text/markdown', 'h', 0, '') returning id`),
+      ) as unknown as { id: string }[];
+      await r1.withTenant(id!.id, (tx) => tx.execute(sql`insert into kb_chunks (tenant_id, document_id, seq, section, content) values (${id!.id}, ${doc!.id}, 1, 'S', 'Parking permits')`));
+      const found = await r2.withTenant(id!.id, (tx) => tx.execute(sql`select count(*)::int as n from konstruct_kb_text_search('parking', null, 5)`));
+      expect([...(found as unknown as { n: number }[])]).toEqual([{ n: 1 }]);
     } finally {
       await r1.close();
       await r2.close();

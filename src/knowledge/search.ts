@@ -1,8 +1,9 @@
 /**
- * Hybrid retrieval over a tenant's chunks: Postgres full-text (any of the query's terms, ranked by
- * ts_rank_cd) and vector similarity (the current model's embeddings), fused by reciprocal rank
- * fusion — each list contributes 1/(60 + rank), so a passage both find comes first, and neither
- * score scale has to be calibrated against the other.
+ * Hybrid retrieval over a tenant's chunks: Postgres full-text (any of the query's terms, rare ones
+ * first, then by ts_rank: konstruct_kb_text_search, migration 0054) and vector similarity (the
+ * current model's embeddings), fused by reciprocal rank fusion — each list contributes
+ * 1/(60 + rank), so a passage both find comes first, and neither score scale has to be calibrated
+ * against the other.
  */
 import { sql } from "drizzle-orm";
 import type { Database } from "../db/database.ts";
@@ -24,7 +25,6 @@ export const MAX_QUERY = 500;
 /** Candidates taken from each list before fusion. */
 const CANDIDATES = 20;
 const RRF_K = 60;
-const TEXT_MATCHES = 1000;
 
 /** One side's view of a passage: its rank in that list (1 = best) and the list's own score. */
 export interface SideHit {
@@ -61,17 +61,9 @@ export async function explainSearch(deps: SearchDeps, tenantId: string, query: s
   // on PGlite a transaction waiting for the worker would hold the only connection).
   const embedded = deps.embedder.embed([q], "query");
   embedded.catch(() => {});
+  // Ranked by a definer function (migration 0054): under FORCEd RLS only it can use the GIN index.
   const text = await deps.db.withTenant(tenantId, (tx) =>
-    rowsOf<{ id: string; score: number }>(
-      tx,
-      // plainto_tsquery ANDs the terms; a question rarely contains all of a passage's words, so OR them.
-      // Ranking reads every match, and an OR of common words matches most of a large knowledge base:
-      // rank at most TEXT_MATCHES of them (the GIN index finds them; vectors cover the rest).
-      sql`with t as (select nullif(replace(plainto_tsquery('english', ${q})::text, '&', '|'), '')::tsquery as q)
-          select id, score from (select id, ts_rank(tsv, q) as score from (select id, tsv, t.q from kb_chunks, t where tenant_id = ${tenantId}::uuid and tsv @@ t.q
-            ${scoped ? sql`and document_id = any(${scoped})` : sql``} limit ${TEXT_MATCHES}) m) r
-          order by score desc, id limit ${CANDIDATES}`,
-    ),
+    rowsOf<{ id: string; score: number }>(tx, sql`select id, score from konstruct_kb_text_search(${q}, ${scoped ?? sql`null::uuid[]`}, ${CANDIDATES})`),
   );
   const [vector] = await embedded;
   return deps.db.withTenant(tenantId, async (tx) => {
