@@ -12,7 +12,9 @@ import pino from "pino";
 import { tenants } from "../db/schema/index.ts";
 import { applyProvisioning } from "../provisioning/apply.ts";
 import { SecretBox } from "../secrets/box.ts";
-import { openTestDatabase, tempDir, type TestDatabase } from "../../test/support/db.ts";
+import { openDatabase } from "../db/database.ts";
+import { migrationStatus } from "../db/migrate.ts";
+import { createExternalDatabase, openTestDatabase, tempDir, type TestDatabase } from "../../test/support/db.ts";
 import { ACME_ENV, PROVIDERS, richConfig, SECRETS } from "../../test/support/portability.ts";
 import { MAX_IMPORT_BYTES } from "./import.ts";
 
@@ -30,9 +32,9 @@ beforeAll(async () => {
   toConfig = join(work.path, "to.yaml");
   writeFileSync(fromConfig, JSON.stringify({ data_dir: from.dataDir, database: { url: from.url } }));
   writeFileSync(toConfig, JSON.stringify({ data_dir: to.dataDir, database: { url: to.url }, llm: { providers: PROVIDERS } }));
-}, 60_000);
+}, 180_000);
 afterAll(async () => {
-  await Promise.all([from.cleanup(), to.cleanup()]);
+  await Promise.all([from?.cleanup(), to?.cleanup()]);
   work.remove();
 });
 
@@ -89,3 +91,24 @@ test("export → refused imports write nothing → dry run → import → the sa
   expect(again.code).toBe(0);
   expect(again.out).toBe(readFileSync(file, "utf8"));
 }, 120_000);
+
+test("a dry run against a database with pending migrations refuses and migrates nothing", async () => {
+  const bare = await createExternalDatabase(undefined, { migrated: false });
+  try {
+    const config = join(work.path, "bare.yaml");
+    writeFileSync(config, JSON.stringify({ data_dir: join(work.path, "bare"), database: { url: bare.url } }));
+    const file = join(work.path, "empty-tenant.yaml");
+    writeFileSync(file, "tenants:\n  - slug: fresh\n    name: Fresh\n");
+    const r = await cli(["import", "-c", config, file, "--dry-run"]);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/^konstruct: the database has \d+ pending migration\(s\): run 'konstruct migrate'/);
+    const probe = await openDatabase({ url: bare.url, dataDir: work.path, poolSize: 1, connectAttempts: 1 });
+    try {
+      expect((await migrationStatus(probe.driver.raw)).applied).toBe(0);
+    } finally {
+      await probe.close();
+    }
+  } finally {
+    await bare.drop();
+  }
+}, 60_000);

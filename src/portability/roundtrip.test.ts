@@ -4,15 +4,17 @@
  * same bytes; the importing database's other tenant and its providers are untouched.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import pino from "pino";
 import { validate } from "../config/load.ts";
 import { agents, channels, llmProviders, tenants } from "../db/schema/index.ts";
 import { applyProvisioning } from "../provisioning/apply.ts";
 import { SecretBox } from "../secrets/box.ts";
-import { DB_KINDS, openTestDatabase, type TestDatabase } from "../../test/support/db.ts";
+import { DB_KINDS, openTestDatabase, tempDir, type TestDatabase } from "../../test/support/db.ts";
 import { ACME_ENV, PROVIDERS, richConfig, SECRETS } from "../../test/support/portability.ts";
 import { exportTenant } from "./export.ts";
-import { declaredSlugs, knownProviders, parseImportDocument, validateImport } from "./import.ts";
+import { declaredSlugs, knownProviders, MAX_IMPORT_BYTES, parseImportDocument, readImportFile, validateImport } from "./import.ts";
 
 const quiet = pino({ level: "silent" });
 
@@ -26,9 +28,9 @@ describe.each(DB_KINDS)("export and import on %s Postgres", (kind) => {
     // The target has its own providers and its own globex, which the import must not touch.
     const own = validate({ llm: { providers: [...PROVIDERS, { id: "cloud", kind: "openai", base_url: "https://api.example.com/v1", api_key: "sk-target" }] }, tenants: [richConfig().tenants[1]] });
     await applyProvisioning(own, to.db, toBox, quiet);
-  }, 60_000);
+  }, 180_000);
   afterAll(async () => {
-    await Promise.all([from.cleanup(), to.cleanup()]);
+    await Promise.all([from?.cleanup(), to?.cleanup()]);
   });
 
   const importInto = async (t: TestDatabase, box: SecretBox, yaml: string, env: Record<string, string>) => {
@@ -71,6 +73,28 @@ describe.each(DB_KINDS)("export and import on %s Postgres", (kind) => {
     // The literal `${HOME}` in the instructions survived both interpolations.
     const ada = (await snapshot(to, "acme")).agents.find((a) => a.slug === "ada")!;
     expect(ada.instructions).toStartWith("Quote ${HOME} literally");
+  });
+
+  test("a malformed, oversized or incomplete file is refused with where and why, before anything is written", async () => {
+    const dir = tempDir("konstruct-import-");
+    const count = () => to.db.platform(async (tx) => (await tx.select().from(tenants)).length);
+    const before = await count();
+    try {
+      const huge = join(dir.path, "huge.yaml");
+      writeFileSync(huge, "#".repeat(MAX_IMPORT_BYTES + 1));
+      expect(() => readImportFile(huge)).toThrow(`${huge}: larger than the 5 MB an import may be`);
+      expect(() => parseImportDocument("tenants: [", "f.yaml")).toThrow(/^f\.yaml: invalid YAML: /);
+      expect(() => parseImportDocument("llm: {}\ntenants: [{}]", "f.yaml")).toThrow("f.yaml: llm: unknown key (an import holds only 'tenants:')");
+      const { yaml } = await exportTenant(from.db, fromBox, "acme");
+      const { KX_ACME_SECRET_CRM_TOKEN: _, KX_ACME_TRIGGER_NEW_LEAD_WEBHOOK_SECRET: __, ...partial } = ACME_ENV;
+      expect(() => validateImport(parseImportDocument(yaml, "f.yaml"), "f.yaml", partial, ["local"])).toThrow(
+        "f.yaml: environment variables not set: KX_ACME_SECRET_CRM_TOKEN, KX_ACME_TRIGGER_NEW_LEAD_WEBHOOK_SECRET",
+      );
+      expect(() => validateImport(parseImportDocument(yaml, "f.yaml"), "f.yaml", ACME_ENV, ["other"])).toThrow("f.yaml: tenants[0].agents[0].models[0]: unknown provider 'local'");
+      expect(await count()).toBe(before);
+    } finally {
+      dir.remove();
+    }
   });
 
   test("importing the same file again changes nothing", async () => {

@@ -6,6 +6,7 @@
 import { existsSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { openDatabase } from "../../db/database.ts";
+import { assertCompatible, migrationStatus } from "../../db/migrate.ts";
 import { KonstructError } from "../../errors.ts";
 import { exportTenant } from "../../portability/export.ts";
 import { SecretBox } from "../../secrets/box.ts";
@@ -38,6 +39,9 @@ ${COMMON_USAGE}`,
     if (!box) throw new KonstructError("not_found", `no master key (secrets.key or ${join(dataDir, "secret.key")}): the sealed secrets cannot be read`);
     const db = await openDatabase({ url: config.database.url, dataDir, poolSize: 1, connectAttempts: config.database.connect_attempts });
     try {
+      const status = await migrationStatus(db.driver.raw);
+      assertCompatible(status);
+      if (status.pending.length) throw new KonstructError("schema_stale", `the database has ${status.pending.length} pending migration(s): run 'konstruct migrate' first`);
       const withSecrets = values["with-secrets"] ?? false;
       const result = await exportTenant(db, box, values.tenant, { withSecrets });
       // Owner-only: even without values the file maps the tenant's whole setup.

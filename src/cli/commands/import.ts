@@ -7,7 +7,7 @@ import { eq } from "drizzle-orm";
 import { resolve } from "node:path";
 import pino from "pino";
 import { type Database, openDatabase } from "../../db/database.ts";
-import { migrate } from "../../db/migrate.ts";
+import { assertCompatible, migrate, migrationStatus } from "../../db/migrate.ts";
 import { tenants, triggers } from "../../db/schema/index.ts";
 import { KonstructError } from "../../errors.ts";
 import { checkVariables, declaredSlugs, knownProviders, parseImportDocument, readImportFile, validateImport } from "../../portability/import.ts";
@@ -24,8 +24,8 @@ Applies the tenants in FILE (at most 5 MB; the shape 'konstruct export' writes) 
 does at start: \${VAR} is filled from the environment (all missing ones are named, nothing is
 written), each tenant is validated, then upserted. Rows an earlier import or the config file made
 and FILE no longer declares are removed within its tenants; console-made rows, other tenants and
-LLM providers are left alone. Migrates the database first. On the embedded database the server must
-not be running.
+LLM providers are left alone. Migrates the database first (a dry run refuses one with pending
+migrations instead). On the embedded database the server must not be running.
 
 Options:
       --dry-run       validate and print what would be created, updated and removed
@@ -41,7 +41,11 @@ ${COMMON_USAGE}`,
     const dataDir = resolve(config.data_dir);
     const db = await openDatabase({ url: config.database.url, dataDir, poolSize: 1, connectAttempts: config.database.connect_attempts });
     try {
-      await migrate(db.driver.raw);
+      const status = await migrationStatus(db.driver.raw);
+      assertCompatible(status);
+      // A dry run writes nothing, migrations included.
+      if (values["dry-run"] && status.pending.length) throw new KonstructError("schema_stale", `the database has ${status.pending.length} pending migration(s): run 'konstruct migrate' (or import without --dry-run, which migrates) first`);
+      if (status.pending.length) await migrate(db.driver.raw);
       const declared = validateImport(doc, file, process.env, await knownProviders(db, declaredSlugs(doc)));
       if (values["dry-run"]) {
         for (const line of await planImport(db, declared)) console.log(line);
