@@ -80,13 +80,13 @@ test("export → refused imports write nothing → dry run → import → the sa
 
   const dry = await cli(["import", "-c", toConfig, file, "--dry-run"], ACME_ENV);
   expect(dry.code).toBe(0);
-  expect(dry.out).toContain("tenant acme: create\n  agents: create ada, bob\n  channels: create acme-slack, acme-telegram\n");
+  expect(dry.out).toContain("tenant acme: create\n  agents: create ada, bob\n  channels: create acme-slack, acme-telegram, acme-wa\n");
   expect(dry.out).toContain("dry run: nothing was written");
   expect(await acmeIn(to)).toBe(false);
 
   const applied = await cli(["import", "-c", toConfig, file], ACME_ENV);
   expect([applied.code, applied.err]).toEqual([0, ""]);
-  expect(applied.out).toMatch(/tenant acme: trigger new-lead listens at \/hooks\/trigger\/\S+\nimported acme: 2 agents, 2 channels, 1 teams changed\n/);
+  expect(applied.out).toMatch(/tenant acme: trigger new-lead listens at \/hooks\/trigger\/\S+\nimported acme: 2 agents, 3 channels, 1 teams changed\n/);
   const again = await cli(["export", "-c", toConfig, "--tenant", "acme"]);
   expect(again.code).toBe(0);
   expect(again.out).toBe(readFileSync(file, "utf8"));

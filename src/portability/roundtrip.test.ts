@@ -64,7 +64,7 @@ describe.each(DB_KINDS)("export and import on %s Postgres", (kind) => {
     const before = await snapshot(to, "globex");
     const providersBefore = await to.db.platform((tx) => tx.select().from(llmProviders));
     const summary = await importInto(to, toBox, first.yaml, ACME_ENV);
-    expect(summary).toMatchObject({ providers: 0, tenants: 1, agents: 2, channels: 2 });
+    expect(summary).toMatchObject({ providers: 0, tenants: 1, agents: 2, channels: 3 });
     const second = await exportTenant(to.db, toBox, "acme");
     expect(second.yaml).toBe(first.yaml);
     expect((await exportTenant(to.db, toBox, "acme", { withSecrets: true })).yaml).toBe((await exportTenant(from.db, fromBox, "acme", { withSecrets: true })).yaml);

@@ -14,6 +14,8 @@ export const SECRETS = {
   telegramWebhook: "acme-telegram-webhook-secret-4",
   trigger: "acme-trigger-webhook-secret-5",
   crm: "acme-crm-api-secret-6",
+  whatsappToken: "EAAG-acme-whatsapp-access-token-7",
+  whatsappApp: "acme-whatsapp-app-secret-8",
 };
 
 export function richConfig() {
@@ -45,6 +47,7 @@ export function richConfig() {
             channels: [
               { kind: "slack", name: "acme-slack", bot_token: SECRETS.slackBot, signing_secret: SECRETS.slackSigning, team_id: "T0ACME", feedback: "on" },
               { kind: "telegram", name: "acme-telegram", mode: "webhook", bot_token: SECRETS.telegramBot, webhook_secret: SECRETS.telegramWebhook, groups: "all" },
+              { kind: "whatsapp", name: "acme-wa", phone_number_id: "1234567890", access_token: SECRETS.whatsappToken, app_secret: SECRETS.whatsappApp, verify_token: "acme-verify-token-0123" },
             ],
           },
           { slug: "bob", name: "Bob", role: "Billing", models: ["local/llama3"] },
@@ -76,6 +79,8 @@ export const ACME_ENV: Record<string, string> = {
   KX_ACME_CHANNEL_ACME_SLACK_SIGNING_SECRET: SECRETS.slackSigning,
   KX_ACME_CHANNEL_ACME_TELEGRAM_BOT_TOKEN: SECRETS.telegramBot,
   KX_ACME_CHANNEL_ACME_TELEGRAM_WEBHOOK_SECRET: SECRETS.telegramWebhook,
+  KX_ACME_CHANNEL_ACME_WA_ACCESS_TOKEN: SECRETS.whatsappToken,
+  KX_ACME_CHANNEL_ACME_WA_APP_SECRET: SECRETS.whatsappApp,
   KX_ACME_TRIGGER_NEW_LEAD_WEBHOOK_SECRET: SECRETS.trigger,
   KX_ACME_SECRET_CRM_TOKEN: SECRETS.crm,
 };
