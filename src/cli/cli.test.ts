@@ -10,7 +10,7 @@ import { join, resolve } from "node:path";
 import pkg from "../../package.json" with { type: "json" };
 
 const MAIN = resolve(import.meta.dir, "main.ts");
-const COMMANDS = ["serve", "admin", "skills", "backup", "restore", "migrate", "doctor", "config", "version"];
+const COMMANDS = ["serve", "admin", "skills", "backup", "restore", "export", "import", "migrate", "doctor", "config", "version"];
 /** Each child pays Bun start-up (~0.5 s); embedded-database ones also boot PGlite (~1-3 s, first ~3 s). */
 const TIMEOUT = 30_000;
 const DB_TIMEOUT = 90_000;

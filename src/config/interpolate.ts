@@ -33,3 +33,17 @@ export function formatPath(path: readonly PropertyKey[]): string {
     return acc ? `${acc}.${s}` : s;
   }, "");
 }
+
+/** Every variable `interpolate` would find unset (no value, no default), each once, in order: one error can name them all. */
+export function missingVariables(node: unknown, env: Record<string, string | undefined>, out = new Set<string>()): string[] {
+  if (typeof node === "string") {
+    for (const [, escaped, name, fallback] of node.matchAll(PATTERN)) if (!escaped && fallback === undefined && !env[name!]) out.add(name!);
+  } else if (Array.isArray(node)) for (const v of node) missingVariables(v, env, out);
+  else if (node && typeof node === "object") for (const v of Object.values(node)) missingVariables(v, env, out);
+  return [...out];
+}
+
+/** Text that reads back as itself through `interpolate`: every `${NAME…}` in it gets the `$` that keeps it literal. */
+export function escapeInterpolation(text: string): string {
+  return text.replace(/\$\{[A-Za-z_][A-Za-z0-9_]*(?::-[^}]*)?\}/g, "$$$&");
+}

@@ -62,6 +62,12 @@ export function toSettings(e: z.infer<typeof escalationSchema>): EscalationSetti
   return { rules: e.rules, topics: e.topics.map((t) => ({ ...t, examples: t.examples ?? [] })) };
 }
 
+/** The inverse (`konstruct export`): the guidance (agents.escalation_rules) and the stored rules → the config's keys; null when there is neither. */
+export function fromSettings(guidance: string, s: EscalationSettings | null): z.input<typeof escalationSchema> | null {
+  if (!guidance && !s) return null;
+  return { guidance, rules: s?.rules ?? [], topics: s?.topics ?? [] };
+}
+
 /** Designer text → rules, or the first line's problem ("line 2: …"). */
 export function parseRuleLines(text: string, topics: EscalationTopic[]): { ok: true; rules: EscalationRule[] } | { ok: false; error: string } {
   const lines = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l && !l.startsWith("#"));

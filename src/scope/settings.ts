@@ -34,6 +34,11 @@ export function toSettings(c: ScopeConfig): ScopeSettings {
   return { business: c.business, topics: c.topics, offTopicExamples: c.off_topic_examples ?? [], decline: c.decline ?? {} };
 }
 
+/** The inverse (`konstruct export`): stored settings → the config's keys. */
+export function fromSettings(s: ScopeSettings): ScopeConfig {
+  return { business: s.business, topics: s.topics, off_topic_examples: s.offTopicExamples, decline: s.decline };
+}
+
 /** The sentence the local check declines with: English (the check judges English only), else `default`, else ours. */
 export function declineSentence(s: ScopeSettings): string {
   return s.decline.en ?? s.decline.default ?? DEFAULT_DECLINE;
