@@ -24,8 +24,14 @@ export class PgVectors implements VectorStore {
       });
   }
 
+  /**
+   * Nine significant digits: exactly the float32 value back (pgvector stores float4), where the
+   * float64 default prints up to 17 — and parsing each digit costs on PGlite (wasm strtof).
+   */
   encode(v: Float32Array): string {
-    return `[${Array.from(v).join(",")}]`;
+    let out = "[";
+    for (let i = 0; i < v.length; i++) out += (i ? "," : "") + v[i]!.toPrecision(9);
+    return `${out}]`;
   }
 
   decodeSql(expr: SQL): SQL {

@@ -99,3 +99,10 @@ test("exact scan: vectors cached in process follow writes made elsewhere (anothe
   await t.db.withTenant(tenant, (tx) => rowsOf(tx, sql`delete from kb_chunks where id = ${row!.id}::uuid`));
   expect((await near())[0]!.id).toBe(before[0]!.id);
 });
+
+test("pgvector's text form of a vector reads back as exactly the same float32 values", async () => {
+  const { t, s } = sides[0]!;
+  const v = new Float32Array([0.1, -1e-8, 3.4028234e38, 1 / 3, -0.000123456789, 0]);
+  const [row] = await t.db.driver.raw.query<{ v: string }>(`select ('${s.vectors.encode(v)}'::vector)::text as v`);
+  expect(Float32Array.from(row!.v.slice(1, -1).split(",").map(Number))).toEqual(v);
+});
