@@ -33,23 +33,27 @@ export function fit(rows: { role: string; content: string; tokens: number }[], b
   return out.reverse();
 }
 
-/** The newest turns that fit in `budget` tokens, oldest first, read newest-first in pages (a turn that does not fit ends the window). */
-export async function recentWindow(tx: Tx, conversationId: string, budget: number): Promise<ChatMessage[]> {
+/**
+ * The newest turns that fit in `budget` tokens, oldest first, read newest-first in pages (a turn
+ * that does not fit ends the window). Pages start at `first` rows and double, so a long window
+ * costs a few statements and reads at most about twice its rows (an offset re-scans what it skips).
+ */
+export async function recentWindow(tx: Tx, conversationId: string, budget: number, first = PAGE): Promise<ChatMessage[]> {
   const out: ChatMessage[] = [];
   let used = 0;
-  for (let offset = 0; ; offset += PAGE) {
+  for (let offset = 0, size = first; ; offset += size, size *= 2) {
     const rows = await tx
       .select({ role: messages.role, content: messages.content, tokens: messages.tokens })
       .from(messages)
       .where(eq(messages.conversationId, conversationId))
       .orderBy(desc(messages.createdAt), desc(messages.id))
-      .limit(PAGE)
+      .limit(size)
       .offset(offset);
     for (const r of rows) {
       if (used + r.tokens > budget) return out.reverse();
       used += r.tokens;
       out.push({ role: r.role as ChatMessage["role"], content: r.content, tokens: r.tokens });
     }
-    if (rows.length < PAGE) return out.reverse();
+    if (rows.length < size) return out.reverse();
   }
 }

@@ -31,7 +31,7 @@ describe.each(DB_KINDS)("set-based turns on %s Postgres", (kind) => {
       const [e] = await tx.insert(inboundEvents).values({ tenantId, channelId, eventKey: `e${++seq}`, message: {} }).returning({ id: inboundEvents.id });
       return e!.id;
     });
-  const turn = async (chatKey: string, content: string, o: { budget?: number; recovering?: boolean; eventId?: string } = {}) => ({
+  const turn = async (chatKey: string, content: string, o: { budget?: number; recovering?: boolean; eventId?: string; page?: number } = {}) => ({
     agentId,
     channelId,
     chatKey,
@@ -39,6 +39,7 @@ describe.each(DB_KINDS)("set-based turns on %s Postgres", (kind) => {
     content,
     recovering: o.recovering ?? false,
     budget: o.budget ?? 10_000,
+    ...(o.page !== undefined ? { page: o.page } : {}),
   });
   const open = (...turns: Awaited<ReturnType<typeof turn>>[]) => t.db.withTenant(tenantId, (tx) => openTurns(tx, tenantId, turns));
   const reply = (conversationId: string, inboundEventId: string, content: string) =>
@@ -71,6 +72,17 @@ describe.each(DB_KINDS)("set-based turns on %s Postgres", (kind) => {
     expect(tight!.history.map((m) => m.content)).toEqual(["x".repeat(40)]);
     const [none] = await open(await turn("long", "y".repeat(40), { budget: 10 }));
     expect(none!.history).toEqual([]);
+  });
+
+  test("the opening page is only a hint: too small, it is read on; large, the window is still cut to the budget", async () => {
+    for (let i = 0; i < 30; i++) await open(await turn("hinted", `h${i}`));
+    const [small] = await open(await turn("hinted", "small", { page: 3 }));
+    expect(small!.history.map((m) => m.content)).toEqual([...Array.from({ length: 30 }, (_, i) => `h${i}`), "small"]);
+    const [big] = await open(await turn("hinted", "big", { page: 500 }));
+    expect(big!.history.map((m) => m.content)).toEqual([...Array.from({ length: 30 }, (_, i) => `h${i}`), "small", "big"]);
+    // "h29" to "big": 6 tokens each; a budget of 20 holds the newest three.
+    const [cut] = await open(await turn("hinted", "cut", { page: 500, budget: 20 }));
+    expect(cut!.history.map((m) => m.content)).toEqual(["small", "big", "cut"]);
   });
 
   test("agents are read with their spend exactly as drizzle's own select maps them", async () => {

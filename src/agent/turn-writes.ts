@@ -24,7 +24,16 @@ export interface UserTurn {
   content: string;
   /** A recovered event may have stored its user turn before the crash; a live one cannot have. */
   recovering: boolean;
+  /**
+   * Rows of the conversation to read in the opening statement (default PAGE): the caller's guess
+   * from the chat's last window, so a long window is read in one statement. Only a hint — a page too
+   * small is read on, one too big is cut to the budget — so the window never depends on it.
+   */
+  page?: number;
 }
+
+/** The largest opening page a hint may ask for (a longer window is read on in pages). */
+export const MAX_PAGE = 1000;
 
 type Row = { i: number; conversation_id: string; inserted: boolean; role: string | null; content: string | null; tokens: number | null };
 
@@ -36,9 +45,9 @@ type Row = { i: number; conversation_id: string; inserted: boolean; role: string
  */
 export async function openTurns(tx: Tx, tenantId: string, turns: (UserTurn & { budget: number })[]): Promise<{ conversationId: string; history: ChatMessage[] }[]> {
   const input = recordset(
-    turns.map((t, i) => ({ i, conversation_id: newId(), message_id: newId(), agent_id: t.agentId, channel_id: t.channelId, chat_key: t.chatKey, event_id: t.inboundEventId, content: t.content, tokens: estimateTokens(t.content), recovering: t.recovering })),
+    turns.map((t, i) => ({ i, conversation_id: newId(), message_id: newId(), agent_id: t.agentId, channel_id: t.channelId, chat_key: t.chatKey, event_id: t.inboundEventId, content: t.content, tokens: estimateTokens(t.content), recovering: t.recovering, page: Math.min(MAX_PAGE, Math.max(1, t.page ?? PAGE)) })),
     "x",
-    "i int, conversation_id uuid, message_id uuid, agent_id uuid, channel_id uuid, chat_key text, event_id uuid, content text, tokens int, recovering boolean",
+    "i int, conversation_id uuid, message_id uuid, agent_id uuid, channel_id uuid, chat_key text, event_id uuid, content text, tokens int, recovering boolean, page int",
   );
   const rows = await rowsOf<Row>(
     tx,
@@ -67,7 +76,7 @@ export async function openTurns(tx: Tx, tenantId: string, turns: (UserTurn & { b
       left join lateral (
         select role, content, tokens, created_at, id from messages
         where tenant_id = ${tenantId}::uuid and conversation_id = conv.id
-        order by created_at desc, id desc limit ${PAGE}
+        order by created_at desc, id desc limit input.page
       ) m on true
       order by input.i, m.created_at desc, m.id desc`,
   );
@@ -82,10 +91,11 @@ export async function openTurns(tx: Tx, tenantId: string, turns: (UserTurn & { b
   for (const [i, t] of byTurn.entries()) {
     if (!t.conversationId) throw new Error("conversation not opened");
     const turn = turns[i]!;
+    const page = Math.min(MAX_PAGE, Math.max(1, turn.page ?? PAGE));
     const newest = t.inserted ? [{ role: "user", content: turn.content, tokens: estimateTokens(turn.content) }, ...t.page] : t.page;
     const window = fit(newest, turn.budget);
     // A full page that fit entirely may have older turns that fit too: walk on (rare; sees the new turn).
-    out.push({ conversationId: t.conversationId, history: t.page.length === PAGE && window.length === newest.length ? await recentWindow(tx, t.conversationId, turn.budget) : window });
+    out.push({ conversationId: t.conversationId, history: t.page.length === page && window.length === newest.length ? await recentWindow(tx, t.conversationId, turn.budget, 2 * page) : window });
   }
   return out;
 }

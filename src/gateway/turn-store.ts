@@ -24,10 +24,34 @@ import { type Prepared, prepareMany } from "./outbox.ts";
 /** Null when the agent no longer exists (nothing is written then). */
 export type Begun = { agent: Agent; conversationId: string; history: ChatMessage[]; spend: Spend; preloaded?: unknown } | null;
 
-/** `context`: its preload runs in this same transaction, for the turns opened. */
+/** Chats whose last window size is kept (a few bytes each); past this many the hints start over. */
+const HINTED_CHATS = 10_000;
+
+/**
+ * `context`: its preload runs in this same transaction, for the turns opened. The op remembers each
+ * chat's last window size and opens the next turn with a page that holds it (plus the turns said
+ * since), so a long window is one statement, not a walk of page after page.
+ */
 export function beginTurnOp(context?: TurnContext): BatchOp<UserTurn & { userKey?: string }, Begun> {
-  return { name: "turn.begin", run: (tx, tenantId, turns) => beginTurns(tx, tenantId, turns, context) };
+  const windows = new Map<string, number>();
+  return {
+    name: "turn.begin",
+    async run(tx, tenantId, turns) {
+      const key = (t: UserTurn) => `${t.channelId}:${t.chatKey}`;
+      const hinted = turns.map((t) => {
+        const last = windows.get(key(t));
+        return last === undefined ? t : { ...t, page: last + PAGE_SLACK };
+      });
+      const begun = await beginTurns(tx, tenantId, hinted, context);
+      if (windows.size > HINTED_CHATS) windows.clear();
+      begun.forEach((b, i) => b && windows.set(key(turns[i]!), b.history.length));
+      return begun;
+    },
+  };
 }
+
+/** Rows a chat's window may have gained since its last turn (that turn's reply, this one's question, a few more). */
+const PAGE_SLACK = 8;
 
 export const BEGIN_TURN = beginTurnOp();
 

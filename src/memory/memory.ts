@@ -29,6 +29,8 @@ export interface Recalled {
 
 /** Candidates read before the token budget is applied. */
 const RECALL_CANDIDATES = 16;
+/** An employee's memories of one user (and of everyone) up to this many are scored exactly, not through the index. */
+const EXACT_UP_TO = 256;
 /** Query vectors kept (a repeated question, a retried turn: no second trip to the embedding worker). */
 const QUERY_CACHE = 256;
 /** Longer queries are not kept: the cache stays within ~0.5 MB of text. */
@@ -126,7 +128,7 @@ export class Memory {
       const filter = sql`agent_id = ${q.agentId}::uuid and user_key in (${q.userKey}, '')${
         q.excludeConversationId ? sql` and (kind <> 'summary' or conversation_id is distinct from ${q.excludeConversationId}::uuid)` : sql``
       }`;
-      const near = await this.deps.vectors.nearest(tx, { table: "memories", tenantId, model: this.deps.embedder.model, vector: vector!, k: RECALL_CANDIDATES, filter });
+      const near = await this.deps.vectors.nearest(tx, { table: "memories", tenantId, model: this.deps.embedder.model, vector: vector!, k: RECALL_CANDIDATES, filter, exactUpTo: EXACT_UP_TO });
       if (!near.length) return [];
       const rows = await rowsOf<{ id: string; kind: string; content: string }>(tx, sql`select id, kind, content from memories where tenant_id = ${tenantId}::uuid and id = any(${uuidArray(near.map((n) => n.id))})`);
       const byId = new Map(rows.map((r) => [r.id, r]));

@@ -24,18 +24,38 @@ export class PgVectors implements VectorStore {
       });
   }
 
+  /**
+   * Nine significant digits: exactly the float32 value back (pgvector stores float4), where the
+   * float64 default prints up to 17 — and parsing each digit costs on PGlite (wasm strtof).
+   */
   encode(v: Float32Array): string {
-    return `[${Array.from(v).join(",")}]`;
+    let out = "[";
+    for (let i = 0; i < v.length; i++) out += (i ? "," : "") + v[i]!.toPrecision(9);
+    return `${out}]`;
   }
 
   decodeSql(expr: SQL): SQL {
     return sql`(${expr})::vector`;
   }
 
-  async nearest(tx: Tx, q: { table: VectorTable; tenantId: string; model: string; vector: Float32Array; k: number; filter?: SQL }): Promise<Nearest[]> {
+  async nearest(tx: Tx, q: { table: VectorTable; tenantId: string; model: string; vector: Float32Array; k: number; filter?: SQL; exactUpTo?: number }): Promise<Nearest[]> {
     const d = sql.raw(String(dimsOf(q.vector.length)));
     const table = sql.raw(q.table);
     const target = sql`${this.encode(q.vector)}::vector(${d})`;
+    if (q.filter && q.exactUpTo) {
+      // A few rows scored exactly, in one statement: an HNSW walk to find them would visit the tenant's
+      // whole graph (the iterative scan reads on until k rows pass the filter): ~3 ms on PGlite at 150 rows.
+      const rows = await rowsOf<{ id: string; distance: number; n: number }>(
+        tx,
+        sql`with few as materialized (
+              select id, embedding from ${table}
+              where vector_dims(embedding) = ${d} and tenant_id = ${q.tenantId}::uuid and model = ${q.model} and ${q.filter}
+              limit ${q.exactUpTo + 1})
+            select id, embedding::vector(${d}) <=> ${target} as distance, (select count(*) from few)::int as n
+            from few order by distance limit ${q.k}`,
+      );
+      if (!rows.length || Number(rows[0]!.n) <= q.exactUpTo) return rows.map((r) => ({ id: r.id, score: 1 - Number(r.distance) }));
+    }
     await rowsOf(tx, sql`select set_config('hnsw.iterative_scan', 'relaxed_order', true), set_config('hnsw.ef_search', '64', true)`);
     const rows = await rowsOf<{ id: string; distance: number }>(
       tx,

@@ -54,6 +54,21 @@ test("exact scan and HNSW return the same top results, in the same order", async
   }
 });
 
+test("a filter selecting few rows is scored exactly, one selecting more goes through the index: same answers either way", async () => {
+  const { t, s, tenant } = sides[0]!;
+  const filter = sql`section <> ''`;
+  for (const q of QUERIES) {
+    const [v] = await s.embedder.embed([q]);
+    const near = (exactUpTo?: number) =>
+      t.db.withTenant(tenant, (tx) => s.vectors.nearest(tx, { table: "kb_chunks", tenantId: tenant, model: s.embedder.model, vector: v!, k: 5, filter, ...(exactUpTo ? { exactUpTo } : {}) }));
+    const rounded = (n: { id: string; score: number }[]) => n.map((x) => ({ id: x.id, score: Number(x.score.toFixed(4)) }));
+    const [index, exact, tooMany] = [rounded(await near()), rounded(await near(100)), rounded(await near(3))];
+    expect(index).toHaveLength(5);
+    expect({ q, exact }).toEqual({ q, exact: index });
+    expect({ q, tooMany }).toEqual({ q, tooMany: index });
+  }
+});
+
 test("the HNSW index exists for the model's dimension and is used", async () => {
   const { t } = sides[0]!;
   const idx = await t.db.driver.raw.query<{ indexname: string }>("select indexname from pg_indexes where tablename in ('kb_chunks', 'memories') and indexname like '%hnsw%' order by 1");
@@ -83,4 +98,11 @@ test("exact scan: vectors cached in process follow writes made elsewhere (anothe
   expect(after[0]!.id).not.toBe(before[0]!.id);
   await t.db.withTenant(tenant, (tx) => rowsOf(tx, sql`delete from kb_chunks where id = ${row!.id}::uuid`));
   expect((await near())[0]!.id).toBe(before[0]!.id);
+});
+
+test("pgvector's text form of a vector reads back as exactly the same float32 values", async () => {
+  const { t, s } = sides[0]!;
+  const v = new Float32Array([0.1, -1e-8, 3.4028234e38, 1 / 3, -0.000123456789, 0]);
+  const [row] = await t.db.driver.raw.query<{ v: string }>(`select ('${s.vectors.encode(v)}'::vector)::text as v`);
+  expect(Float32Array.from(row!.v.slice(1, -1).split(",").map(Number))).toEqual(v);
 });

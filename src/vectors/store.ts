@@ -26,7 +26,12 @@ export interface VectorStore {
   encode(v: Float32Array): string;
   /** SQL expression turning the encoded text `expr` into the column's type. */
   decodeSql(expr: SQL): SQL;
-  nearest(tx: Tx, q: { table: VectorTable; tenantId: string; model: string; vector: Float32Array; k: number; filter?: SQL }): Promise<Nearest[]>;
+  /**
+   * `exactUpTo`: the caller expects `filter` to select few rows (one user's memories); while it
+   * selects at most this many they are scored exactly, without an index walk (faster there, and
+   * exact); beyond that the index answers as without it.
+   */
+  nearest(tx: Tx, q: { table: VectorTable; tenantId: string; model: string; vector: Float32Array; k: number; filter?: SQL; exactUpTo?: number }): Promise<Nearest[]>;
 }
 
 /** The store matching how this database's embedding columns were created. */

@@ -2,10 +2,11 @@
  * Long polling with the update offset under our control (grammy's bot.start() would confirm
  * updates on its own schedule).
  *
- * Invariants: an update's offset is saved only after the update was handed on durably (or was
- * ignored), and Telegram is asked for updates from the saved offset — so a crash or restart never
- * loses an update (it is fetched again) and never repeats one that was saved past (the inbox
- * dedupes the window between handing on and saving, by update_id). A failed hand-off leaves the
+ * Invariants: an update's offset moves (in the next getUpdates, and in the saved cursor, which is
+ * written in the background: offset-saver.ts) only after the update was handed on durably (or was
+ * ignored), and a new poller asks Telegram for updates from the saved offset — so a crash or
+ * restart never loses an update (it is fetched again) and never repeats one that was saved past
+ * (the inbox dedupes the window between handing on and saving, by update_id). A failed hand-off leaves the
  * offset where it was, so the same update comes back on the next request. Every wait is
  * abortable: stop() must end the loop within a moment, even mid long poll or mid back-off.
  * Only the holder of the connection's lease polls (cursor.claim(), renewed every RENEW_MS while
@@ -16,6 +17,7 @@ import type { Api } from "grammy";
 import type { Update } from "grammy/types";
 import type { Logger } from "pino";
 import type { CursorStore } from "../port.ts";
+import { OffsetSaver } from "./offset-saver.ts";
 import { type GrammyErrors, toSendError } from "./send.ts";
 
 export const ALLOWED_UPDATES = ["message", "callback_query"] as const;
@@ -66,6 +68,16 @@ export async function pollUpdates(d: PollDeps): Promise<void> {
 }
 
 async function pollWhileHeld(d: PollDeps, lost: AbortController): Promise<void> {
+  // Offsets are saved in the background (offset-saver.ts); a clean stop saves the last one.
+  const saver = new OffsetSaver(d.cursor, () => lost.abort(), d.log);
+  try {
+    await pollLoop(d, saver);
+  } finally {
+    await saver.close(!lost.signal.aborted);
+  }
+}
+
+async function pollLoop(d: PollDeps, saver: OffsetSaver): Promise<void> {
   let offset: number | undefined;
   let loaded = false;
   let backoff = MIN_BACKOFF_MS;
@@ -83,9 +95,8 @@ async function pollWhileHeld(d: PollDeps, lost: AbortController): Promise<void> 
         if (d.signal.aborted) return;
         stage = `hand on update ${update.update_id}`;
         await d.handle(update);
-        stage = "save the update offset";
-        if (!(await d.cursor.save(String(update.update_id + 1)))) return lost.abort();
         offset = update.update_id + 1;
+        saver.moved(offset);
       }
       backoff = MIN_BACKOFF_MS;
     } catch (e) {
