@@ -26,7 +26,7 @@ export class ConfigBus {
 
   private constructor(
     private readonly db: Database,
-    private readonly redis: { pub: Redis; sub: Redis; log: Logger } | null,
+    private readonly redis: { pub: Redis; sub: Redis; log: Logger; channel: string } | null,
   ) {}
 
   /** Postgres only (no Redis configured, or the embedded database). */
@@ -34,15 +34,19 @@ export class ConfigBus {
     return new ConfigBus(db, null);
   }
 
-  /** With `redisUrl`, on an external database: two Redis connections (a subscriber cannot publish). */
-  static async open(db: Database, redisUrl: string | undefined, log: Logger): Promise<ConfigBus> {
+  /**
+   * With `redisUrl`, on an external database: two Redis connections (a subscriber cannot publish).
+   * `channel` is the Redis channel (Postgres NOTIFY is per database already): every replica of an
+   * install uses the default; tests sharing one Redis with other test processes use their own.
+   */
+  static async open(db: Database, redisUrl: string | undefined, log: Logger, channel = CONFIG_EVENTS): Promise<ConfigBus> {
     if (!redisUrl || !db.driver.listen) return ConfigBus.postgres(db);
     const pub = await connectRedis(redisUrl, { log, name: "konstruct-config" });
     const sub = await connectRedis(redisUrl, { log, name: "konstruct-config-sub" }).catch(async (e) => (pub.disconnect(), Promise.reject(e)));
-    const bus = new ConfigBus(db, { pub, sub, log });
+    const bus = new ConfigBus(db, { pub, sub, log, channel });
     // ioredis subscribes again by itself after a reconnect.
     sub.on("message", (_channel: string, payload: string) => bus.dispatch(payload, "redis"));
-    await sub.subscribe(CONFIG_EVENTS);
+    await sub.subscribe(channel);
     return bus;
   }
 
@@ -50,7 +54,7 @@ export class ConfigBus {
     const notice: ConfigEvent = { ...e, n: crypto.randomUUID() };
     const sent = await Promise.allSettled([
       publishConfigEvent(this.db, notice),
-      this.redis ? this.redis.pub.publish(CONFIG_EVENTS, JSON.stringify(notice)) : Promise.resolve(0),
+      this.redis ? this.redis.pub.publish(this.redis.channel, JSON.stringify(notice)) : Promise.resolve(0),
     ]);
     const failed = sent.filter((s): s is PromiseRejectedResult => s.status === "rejected");
     if (failed.length === sent.length) throw failed[0]!.reason;

@@ -23,8 +23,11 @@ const log = pino({ level: "silent" });
 describe.each(["postgres", "redis"] as const)("channel edits reach every replica (external Postgres, transport %s)", (transport) => {
   let t: TestDatabase;
   const buses: ConfigBus[] = [];
+  // Other test processes may publish on the shared Redis at the same time (Postgres NOTIFY is per
+  // database): this suite's buses talk on a channel of their own, so `heard` counts only ours.
+  const channel = `${CONFIG_EVENTS}:test:${crypto.randomUUID()}`;
   const bus = async () => {
-    const b = transport === "redis" ? await ConfigBus.open(t.db, REDIS_URL, log) : ConfigBus.postgres(t.db);
+    const b = transport === "redis" ? await ConfigBus.open(t.db, REDIS_URL, log, channel) : ConfigBus.postgres(t.db);
     buses.push(b);
     return b;
   };
@@ -87,12 +90,12 @@ describe.each(["postgres", "redis"] as const)("channel edits reach every replica
     const raw = new Redis(REDIS_URL);
     const notice = (id: string) => ({ kind: "provider", tenantId: null, id, from: "replica-a", n: crypto.randomUUID() });
     const viaRedis = notice("only-redis");
-    await raw.publish(CONFIG_EVENTS, JSON.stringify(viaRedis));
+    await raw.publish(channel, JSON.stringify(viaRedis));
     const viaPg = notice("only-postgres");
     await publishConfigEvent(t.db, viaPg as never);
     // Both transports carrying one notice: applied once.
     const both = notice("both");
-    await Promise.all([raw.publish(CONFIG_EVENTS, JSON.stringify(both)), publishConfigEvent(t.db, both as never)]);
+    await Promise.all([raw.publish(channel, JSON.stringify(both)), publishConfigEvent(t.db, both as never)]);
     const deadline = Date.now() + 2_000;
     while (got.length < 3 && Date.now() < deadline) await Bun.sleep(20);
     await Bun.sleep(200);
