@@ -487,7 +487,10 @@ describe.each(DB_KINDS)("admin routes × roles on %s Postgres", (kind) => {
     f = { ...fx, agentId: agent!.id, channelId: channel!.id, conversationId: conv!.id, documentId: "" };
     f.documentId = await kbDocument(f);
     sessions = await f.sessions();
-  }, 60_000); // an embedding model loads and five users sign in: far over the 5 s default on a loaded machine
+    // An embedding model loads, four passwords are hashed and five users sign in — and the first
+    // embedded database of a test process also builds its migrated template: over a minute on a
+    // loaded machine, whichever of the two workers' files comes first.
+  }, 180_000);
   afterAll(() => f.cleanup());
 
   test("the table covers exactly the router's routes", () => {

@@ -43,7 +43,7 @@ export async function openEmbeddedPglite(
   // on every warm start cost ~1.5 MB of resident heap for nothing.
   const needsInitdb = fresh && !opts.template;
   const [pgliteWasmModule, initdbWasmModule] = await Promise.all([
-    compileWasm(materialize(pgliteWasmPath, cacheDir)),
+    (pgliteModule ??= compileWasm(materialize(pgliteWasmPath, cacheDir)).catch((e) => ((pgliteModule = undefined), Promise.reject(e)))),
     needsInitdb ? compileWasm(materialize(initdbWasmPath, cacheDir)) : undefined,
   ]);
 
@@ -80,6 +80,13 @@ export async function openEmbeddedPglite(
   if (fresh) Bun.gc(true);
   return db;
 }
+
+/**
+ * pglite.wasm compiled once per process: a Module can be instantiated any number of times, and
+ * compiling it again took seconds of wall time per open where a process opens several data dirs
+ * (the tests: one per test database; backup restores). A server opens one and loses nothing.
+ */
+let pgliteModule: Promise<WebAssembly.Module> | undefined;
 
 async function compileWasm(path: string): Promise<WebAssembly.Module> {
   return WebAssembly.compile(await Bun.file(path).arrayBuffer());

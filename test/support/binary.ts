@@ -1,24 +1,72 @@
 /**
  * The compiled binary for end-to-end tests: built when dist/konstruct is missing (a clean clone,
  * i.e. CI), or once per test run when KTEST_REBUILD is set — locally a stale dist/ would otherwise
- * be what is tested. One build serves every binary test file of the run.
+ * be what is tested. One build serves every binary test file of the run, also when `bun test
+ * --parallel` runs them in several worker processes at once: the build happens under a lock
+ * (dist/.build-lock), into a temporary file renamed into place, so no worker ever starts a
+ * half-written binary and the others wait for the one build instead of compiling again.
  */
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import type { Subprocess } from "bun";
 import { join } from "node:path";
 import { securityConfig } from "./outbound.ts";
 
 export const ROOT = join(import.meta.dir, "../..");
 export const BINARY = join(ROOT, "dist/konstruct");
+const LOCK = join(ROOT, "dist/.build-lock");
+const BUILT_BY = join(ROOT, "dist/.built-by-run");
+// Parallel workers are children of one `bun test`; without --parallel the run is this process.
+const RUN = String(process.env.BUN_TEST_WORKER_ID ? process.ppid : process.pid);
 
-let builtThisRun = false;
+function current(): boolean {
+  if (!existsSync(BINARY)) return false;
+  return !process.env.KTEST_REBUILD || (existsSync(BUILT_BY) && readFileSync(BUILT_BY, "utf8") === RUN);
+}
 
 export function ensureBinary(): string {
-  if (builtThisRun || (existsSync(BINARY) && !process.env.KTEST_REBUILD)) return BINARY;
-  const build = Bun.spawnSync(["bun", "run", "build"], { cwd: ROOT, stdout: "ignore", stderr: "pipe" });
-  if (build.exitCode !== 0) throw new Error(`build failed: ${build.stderr.toString()}`);
-  builtThisRun = true;
-  return BINARY;
+  if (current()) return BINARY;
+  mkdirSync(join(ROOT, "dist"), { recursive: true });
+  const deadline = Date.now() + 600_000;
+  for (;;) {
+    try {
+      mkdirSync(LOCK);
+      writeFileSync(join(LOCK, "pid"), String(process.pid));
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+      if (!holderAlive()) rmSync(LOCK, { recursive: true, force: true });
+      else if (Date.now() > deadline) throw new Error(`dist/konstruct: another build still holds ${LOCK} after 10 min`);
+      else Bun.sleepSync(250);
+    }
+  }
+  try {
+    if (current()) return BINARY; // another worker built it while this one waited
+    const tmp = `${BINARY}.${process.pid}.tmp`;
+    const build = Bun.spawnSync(["bun", "scripts/build.ts", "--outfile", tmp], { cwd: ROOT, stdout: "ignore", stderr: "pipe" });
+    if (build.exitCode !== 0) throw new Error(`build failed: ${build.stderr.toString()}`);
+    renameSync(tmp, BINARY);
+    if (existsSync(`${tmp}.map`)) renameSync(`${tmp}.map`, `${BINARY}.map`);
+    writeFileSync(BUILT_BY, RUN);
+    return BINARY;
+  } finally {
+    rmSync(LOCK, { recursive: true, force: true });
+  }
+}
+
+/** A lock left by a build that died (killed run) must not stall later runs for 10 minutes. */
+function holderAlive(): boolean {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(join(LOCK, "pid"), "utf8"));
+  } catch {
+    return true; // just created, pid not written yet
+  }
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -89,8 +89,9 @@ export class RedisBucketStore implements BucketStore {
   }
 }
 
-export async function createRedisBucketStore(url: string, opts: RedisStoreOptions): Promise<RedisBucketStore> {
-  const redis = (await connectRedis(url, { ...opts, name: "konstruct-ratelimit", scripts: { rlTake: { lua: TAKE_LUA, numberOfKeys: 1 } } })) as Redis & TakeCommand;
+/** `name` is the connection's CLIENT LIST name (default konstruct-ratelimit): tells stores apart on a shared Redis. */
+export async function createRedisBucketStore(url: string, opts: RedisStoreOptions & { name?: string }): Promise<RedisBucketStore> {
+  const redis = (await connectRedis(url, { ...opts, name: opts.name ?? "konstruct-ratelimit", scripts: { rlTake: { lua: TAKE_LUA, numberOfKeys: 1 } } })) as Redis & TakeCommand;
   return new RedisBucketStore(redis, opts.keyPrefix ?? "konstruct:rl:", opts.log);
 }
 
