@@ -61,7 +61,7 @@ export async function openEmbeddedPglite(
     ...(fresh && opts.template ? { loadDataDir: opts.template } : {}),
     pgliteWasmModule,
     ...(initdbWasmModule ? { initdbWasmModule } : {}),
-    fsBundle: Bun.file(materialize(pgliteDataPath, cacheDir)),
+    fsBundle: mappedBundle(materialize(pgliteDataPath, cacheDir)),
     extensions: { vector: vectorExt },
     postgresqlconf: [
       `shared_buffers=${opts.sharedBuffers ?? "4MB"}`,
@@ -87,6 +87,16 @@ export async function openEmbeddedPglite(
  * (the tests: one per test database; backup restores). A server opens one and loses nothing.
  */
 let pgliteModule: Promise<WebAssembly.Module> | undefined;
+
+/**
+ * PGlite's share/lib files (pglite.data, 6 MB) as a private memory map of the cached copy. Emscripten
+ * keeps every file as a view into this buffer, so a read copy stayed resident for the whole run; mapped,
+ * only the pages Postgres reads (a time zone, plpgsql) are. Private: a write would not reach the file.
+ * The cached file is only ever replaced by rename, so the mapped inode never changes under us.
+ */
+function mappedBundle(path: string): Blob {
+  return { arrayBuffer: async () => Bun.mmap(path, { shared: false }).buffer } as Blob;
+}
 
 async function compileWasm(path: string): Promise<WebAssembly.Module> {
   return WebAssembly.compile(await Bun.file(path).arrayBuffer());
