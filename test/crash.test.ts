@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { openDatabase } from "../src/db/database.ts";
 import { tenants } from "../src/db/schema/index.ts";
 import { embeddedDataDir } from "./support/db.ts";
+import { testPort } from "./support/ports.ts";
 
 const ROOT = join(import.meta.dir, "..");
 
@@ -42,7 +43,7 @@ test("kill -9 mid-write loses no committed transaction", async () => {
 
 test("konstruct serve killed with -9 starts again on the same data dir", async () => {
   const dir = await embeddedDataDir();
-  const port = 20000 + Math.floor(Math.random() * 20000);
+  const port = testPort();
   const env = { PATH: process.env.PATH!, KONSTRUCT_DATA_DIR: dir.path, KONSTRUCT_SERVER__PORT: String(port), KONSTRUCT_SERVER__HOST: "127.0.0.1" };
   const start = () => Bun.spawn(["bun", join(ROOT, "src/cli/main.ts"), "serve"], { cwd: dir.path, env, stdout: "ignore", stderr: "pipe" });
   // Bounded by time, not by a number of polls: starting from source takes tens of seconds on a

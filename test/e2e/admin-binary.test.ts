@@ -11,6 +11,7 @@ import { tempDir } from "../support/db.ts";
 import { client } from "../support/http-client.ts";
 import { startSmtp } from "../support/smtp.ts";
 import { BINARY, ensureBinary } from "../support/binary.ts";
+import { testPort } from "../support/ports.ts";
 
 let dir: { path: string; remove(): void };
 let smtp: Awaited<ReturnType<typeof startSmtp>>;
@@ -26,7 +27,7 @@ afterAll(async () => {
 });
 
 test("admin create, sign in, API token, tenant, mailed invitation, accepted", async () => {
-  const port = 20000 + Math.floor(Math.random() * 20000);
+  const port = testPort();
   const base = `http://127.0.0.1:${port}`;
   writeFileSync(join(dir.path, "konstruct.config.yaml"), JSON.stringify({ server: { host: "127.0.0.1", port }, smtp: { host: "127.0.0.1", port: smtp.port } }));
   writeFileSync(join(dir.path, "pw"), "binary admin password\n");

@@ -17,6 +17,7 @@ import { type LlmMock, startLlmMock } from "../support/llm.ts";
 import { TEST_MODEL } from "../support/models.ts";
 import { startTelegramShim, type TelegramShim } from "../support/telegram.ts";
 import { BINARY, ROOT, ensureBinary, writeBinaryConfig } from "../support/binary.ts";
+import { testPort } from "../support/ports.ts";
 
 const ANSWER = "Parents get 18 weeks of fully paid parental leave [Northwind Employee Handbook — Leave > Parental leave].";
 let llm: LlmMock;
@@ -36,7 +37,7 @@ afterAll(async () => {
 });
 
 test("from the binary: upload the handbook, ask in Telegram, get the cited answer", async () => {
-  const port = 20000 + Math.floor(Math.random() * 20000);
+  const port = testPort();
   writeBinaryConfig(dir.path, port, llm.url, {
     tenants: [{ slug: "acme", name: "Acme", agents: [{ slug: "ada", name: "Ada", models: ["mock/m"], channels: [{ kind: "telegram", name: "tg", bot_token: tg.token, api_root: tg.apiRoot }] }] }],
   });

@@ -13,6 +13,7 @@ import { tempDir } from "../support/db.ts";
 import { type LlmMock, startLlmMock } from "../support/llm.ts";
 import { startTelegramShim, type TelegramShim } from "../support/telegram.ts";
 import { BINARY, ensureBinary, writeBinaryConfig } from "../support/binary.ts";
+import { testPort } from "../support/ports.ts";
 
 let llm: LlmMock;
 let tg: TelegramShim;
@@ -29,7 +30,7 @@ afterAll(async () => {
 });
 
 test("bundled skill + approval on Telegram, MCP over stdio and hot reload, from the binary", async () => {
-  const port = 20000 + Math.floor(Math.random() * 20000);
+  const port = testPort();
   const mcp = { name: "orders", transport: "stdio", command: process.execPath, args: [resolve(import.meta.dir, "../fixtures/mcp-orders.ts")], read_only_tools: ["lookup_order"] };
   writeBinaryConfig(dir.path, port, llm.url, {
     tenants: [{ slug: "acme", name: "Acme", mcp_servers: [mcp], agents: [{ slug: "ada", name: "Ada", models: ["mock/m"], channels: [{ kind: "telegram", name: "tg", bot_token: tg.token, api_root: tg.apiRoot }] }] }],

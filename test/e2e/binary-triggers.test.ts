@@ -14,6 +14,7 @@ import { tempDir } from "../support/db.ts";
 import { type LlmMock, startLlmMock } from "../support/llm.ts";
 import { securityConfig } from "../support/outbound.ts";
 import { type SlackWorkspace, startSlackWorkspace } from "../support/slack.ts";
+import { testPort } from "../support/ports.ts";
 
 let llm: LlmMock;
 let ws: SlackWorkspace;
@@ -31,7 +32,7 @@ afterAll(async () => {
 });
 
 test("a signed webhook's task result lands once in Slack, from the binary", async () => {
-  const port = 20000 + Math.floor(Math.random() * 20000);
+  const port = testPort();
   llm.replyAll("ok");
   llm.on({ lastUser: 'Goal: Triage issue "Login broken"' }, { text: "Triaged: assigned to the auth team." });
   const trigger = { name: "issues", agent: "ada", channel: "slack", chat: ws.channel, webhook_secret: "${ISSUES_SECRET}", filter: [{ path: "$.action", equals: "opened" }], instruction: "Triage issue {{ $.issue.title }}" };

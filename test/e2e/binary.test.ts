@@ -14,6 +14,7 @@ import { type LlmMock, startLlmMock } from "../support/llm.ts";
 import { type SlackWorkspace, slackEvents, startSlackWorkspace } from "../support/slack.ts";
 import { startTelegramShim, type TelegramShim } from "../support/telegram.ts";
 import { BINARY, ensureBinary, writeBinaryConfig } from "../support/binary.ts";
+import { testPort } from "../support/ports.ts";
 
 let llm: LlmMock;
 let ws: SlackWorkspace;
@@ -32,7 +33,7 @@ afterAll(async () => {
 });
 
 test("the binary answers a Telegram message and a Slack mention", async () => {
-  const port = 20000 + Math.floor(Math.random() * 20000);
+  const port = testPort();
   writeBinaryConfig(dir.path, port, llm.url, {
     tenants: [
       {

@@ -16,6 +16,7 @@ import { embeddedDataDir } from "../support/db.ts";
 import { type LlmMock, startLlmMock } from "../support/llm.ts";
 import { type SlackWorkspace, slackEvents, startSlackWorkspace } from "../support/slack.ts";
 import { startTelegramShim, type TelegramShim } from "../support/telegram.ts";
+import { testPort } from "../support/ports.ts";
 
 const ROOT = join(import.meta.dir, "../..");
 const RUNS = Number(process.env.KTEST_CRASH_RUNS ?? 2);
@@ -66,7 +67,7 @@ function serve(config: string, cwd: string) {
 for (let run = 1; run <= RUNS; run++) {
   test(`run ${run}/${RUNS}: 50 messages, kill -9 mid-burst while replies are held, restart → Slack exactly once, Telegram at most once`, async () => {
     const dir = await embeddedDataDir();
-    const port = 20000 + Math.floor(Math.random() * 20000);
+    const port = testPort();
     const config = join(dir.path, "konstruct.config.yaml");
     writeFileSync(
       config,

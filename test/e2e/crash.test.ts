@@ -11,6 +11,7 @@ import { eventually } from "../support/app.ts";
 import { embeddedDataDir } from "../support/db.ts";
 import { type LlmMock, startLlmMock } from "../support/llm.ts";
 import { type SlackWorkspace, slackEvents, startSlackWorkspace } from "../support/slack.ts";
+import { testPort } from "../support/ports.ts";
 
 const ROOT = join(import.meta.dir, "../..");
 let llm: LlmMock;
@@ -29,7 +30,7 @@ afterAll(async () => {
 });
 
 test("kill -9 after ingest, before the reply → answered exactly once after restart", async () => {
-  const port = 20000 + Math.floor(Math.random() * 20000);
+  const port = testPort();
   const config = join(dir.path, "konstruct.config.yaml");
   writeFileSync(
     config,

@@ -23,6 +23,7 @@ import { type LlmMock, startLlmMock } from "../support/llm.ts";
 import { type OidcProvider, startOidcProvider } from "../support/oidc.ts";
 import { securityConfig } from "../support/outbound.ts";
 import { startTelegramShim, type TelegramShim } from "../support/telegram.ts";
+import { testPort } from "../support/ports.ts";
 
 const CHAT = 7416;
 const UUID = "[0-9a-f-]{36}";
@@ -32,7 +33,7 @@ let llm: LlmMock;
 let tg: TelegramShim;
 let idp: OidcProvider;
 let dir: { path: string; remove(): void };
-const port = 20000 + Math.floor(Math.random() * 20000);
+const port = testPort();
 const base = `http://127.0.0.1:${port}`;
 
 beforeAll(async () => {

@@ -25,6 +25,7 @@ import { tempDir } from "../support/db.ts";
 import { type LlmMock, startLlmMock } from "../support/llm.ts";
 import { securityConfig } from "../support/outbound.ts";
 import { startTelegramShim, type TelegramShim } from "../support/telegram.ts";
+import { testPort } from "../support/ports.ts";
 
 const REASON = "The customer wants a person about a double charge";
 const ACME_CHAT = 8301;
@@ -50,7 +51,7 @@ beforeAll(async () => {
   dir = tempDir("konstruct-handoff-binary-");
   shots = join(dir.path, "screenshots");
   mkdirSync(shots);
-  const port = 20000 + Math.floor(Math.random() * 20000);
+  const port = testPort();
   base = `http://127.0.0.1:${port}`;
   server = servedBinary(dir.path, base);
   const agent = (slug: string, token: string) => ({

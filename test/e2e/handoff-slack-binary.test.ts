@@ -23,6 +23,7 @@ import { tempDir } from "../support/db.ts";
 import { type LlmMock, startLlmMock } from "../support/llm.ts";
 import { signedInteraction, type SlackMessage, type SlackWorkspace, slackEvents, startSlackWorkspace } from "../support/slack.ts";
 import { startTelegramShim, type TelegramShim } from "../support/telegram.ts";
+import { testPort } from "../support/ports.ts";
 
 const REASON = "The customer wants a person about the broken order 77";
 const CHAT = 8401;
@@ -59,7 +60,7 @@ beforeAll(async () => {
   dir = tempDir("konstruct-handoff-slack-binary-");
   shots = join(dir.path, "screenshots");
   mkdirSync(shots);
-  const port = 20000 + Math.floor(Math.random() * 20000);
+  const port = testPort();
   base = `http://127.0.0.1:${port}`;
   server = servedBinary(dir.path, base);
   const telegram = (token: string) => ({ kind: "telegram", name: "tg", bot_token: token, api_root: tg.apiRoot });

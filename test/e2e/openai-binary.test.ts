@@ -13,6 +13,7 @@ import { tempDir } from "../support/db.ts";
 import { client } from "../support/http-client.ts";
 import { type LlmMock, startLlmMock } from "../support/llm.ts";
 import { securityConfig } from "../support/outbound.ts";
+import { testPort } from "../support/ports.ts";
 
 let dir: { path: string; remove(): void };
 let llm: LlmMock;
@@ -29,7 +30,7 @@ afterAll(async () => {
 
 test("a script with the openai package talks to an AI employee of the binary", async () => {
   llm.replyAll("Hello from the binary, this answer is streamed in pieces when asked for a stream.");
-  const port = 20000 + Math.floor(Math.random() * 20000);
+  const port = testPort();
   const base = `http://127.0.0.1:${port}`;
   const tenants = [{ slug: "acme", name: "Acme", agents: [{ slug: "ada", name: "Ada", models: ["mock/m"] }] }];
   writeFileSync(join(dir.path, "konstruct.config.yaml"), JSON.stringify({ security: securityConfig, server: { host: "127.0.0.1", port }, llm: { providers: [{ id: "mock", kind: "openai", base_url: llm.url }] }, tenants }));

@@ -18,6 +18,7 @@ import { createExternalDatabase, tempDir } from "../support/db.ts";
 import { type LlmMock, startLlmMock } from "../support/llm.ts";
 import { securityConfig } from "../support/outbound.ts";
 import { type SlackWorkspace, slackEvents, startSlackWorkspace } from "../support/slack.ts";
+import { testPort } from "../support/ports.ts";
 
 const ROOT = join(import.meta.dir, "../..");
 const LEASE_MS = 3_000;
@@ -101,7 +102,7 @@ test("a replica killed with -9 mid-turn: the other takes the turn over after the
   const survivor = apps[1] ?? (await replica());
   const dir = tempDir();
   dirs.push(dir);
-  const port = 20000 + Math.floor(Math.random() * 20000);
+  const port = testPort();
   const file = join(dir.path, "konstruct.config.yaml");
   writeFileSync(file, JSON.stringify(config(dir.path, { server: { host: "127.0.0.1", port } })));
   const child = Bun.spawn(["bun", join(ROOT, "src/cli/main.ts"), "serve", "-c", file], { cwd: dir.path, env: { PATH: process.env.PATH! }, stdout: "ignore", stderr: "ignore" });

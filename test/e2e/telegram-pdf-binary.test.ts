@@ -17,6 +17,7 @@ import { tempDir } from "../support/db.ts";
 import { type LlmMock, startLlmMock } from "../support/llm.ts";
 import { securityConfig } from "../support/outbound.ts";
 import { startTelegramShim, type TelegramShim } from "../support/telegram.ts";
+import { testPort } from "../support/ports.ts";
 
 const PDF = new Uint8Array(await Bun.file(`${import.meta.dir}/../fixtures/kb/policy.pdf`).arrayBuffer());
 const EXE = Uint8Array.from([0x4d, 0x5a, 0x90, 0x00, 0x03, 0x00, 0x00, 0x00, 0x04, 0x00, 0x00, 0x00, 0xff, 0xff, 0x00, 0x00, ...new Array(112).fill(0)]);
@@ -30,7 +31,7 @@ beforeAll(async () => {
   const binary = ensureBinary();
   [llm, tg] = await Promise.all([startLlmMock(), startTelegramShim({ bots: [{ username: "PdfBinaryBot" }] })]);
   dir = tempDir("konstruct-tg-pdf-binary-");
-  const port = 20000 + Math.floor(Math.random() * 20000);
+  const port = testPort();
   writeBinaryConfig(dir.path, port, llm.url, {
     media: { max_document_mb: 1 },
     tenants: [{ slug: "acme", name: "Acme", agents: [{ slug: "ada", name: "Ada", models: ["mock/chat"], channels: [{ kind: "telegram", name: "tg", bot_token: tg.token, api_root: tg.apiRoot }] }] }],

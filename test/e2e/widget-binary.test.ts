@@ -13,6 +13,7 @@ import { tempDir } from "../support/db.ts";
 import { client } from "../support/http-client.ts";
 import { type LlmMock, startLlmMock } from "../support/llm.ts";
 import { securityConfig } from "../support/outbound.ts";
+import { testPort } from "../support/ports.ts";
 
 const SHOP = "https://shop.acme.test";
 let dir: { path: string; remove(): void };
@@ -30,7 +31,7 @@ afterAll(async () => {
 
 test("a website visitor chats with an AI employee of the binary through the widget", async () => {
   llm.replyAll("Hello from the binary's widget.");
-  const port = 20000 + Math.floor(Math.random() * 20000);
+  const port = testPort();
   const base = `http://127.0.0.1:${port}`;
   const tenants = [{ slug: "acme", name: "Acme", agents: [{ slug: "ada", name: "Ada", models: ["mock/m"] }] }];
   const config = { security: securityConfig, server: { host: "127.0.0.1", port, public_url: base }, llm: { providers: [{ id: "mock", kind: "openai", base_url: llm.url }] }, tenants };

@@ -16,6 +16,7 @@ import { tempDir } from "../support/db.ts";
 import { type LlmMock, startLlmMock } from "../support/llm.ts";
 import { securityConfig } from "../support/outbound.ts";
 import { type BotReply, startTelegramShim, type TelegramShim } from "../support/telegram.ts";
+import { testPort } from "../support/ports.ts";
 
 const CHAT = 7301;
 const SLOW_MS = 10_000; // long enough that steps 1–3 finish first even on a loaded CI machine
@@ -42,7 +43,7 @@ function weeklyAtNextMinute(now = new Date()): { cron: string; at: Date } {
 }
 
 test("research report as a background task, then a weekly briefing scheduled in plain words — from the binary", async () => {
-  const port = 20000 + Math.floor(Math.random() * 20000);
+  const port = testPort();
   writeBinaryConfig(dir.path, port, llm.url, {
     jobs: { poll_seconds: 0.5 },
     tenants: [{ slug: "acme", name: "Acme", agents: [{ slug: "ada", name: "Ada", models: ["mock/chat"], executor_models: ["mock/strong"], channels: [{ kind: "telegram", name: "tg", bot_token: tg.token, api_root: tg.apiRoot }] }] }],

@@ -14,6 +14,7 @@ import { client } from "./http-client.ts";
 import { type LlmMock, startLlmMock } from "./llm.ts";
 import { securityConfig } from "./outbound.ts";
 import { type SentMessage, startWhatsAppFake, type WhatsAppFake } from "./whatsapp.ts";
+import { testPort } from "./ports.ts";
 
 /** WhatsApp allows business-specific assistants only: the agent is scoped (src/scope). */
 export const SCOPE = { business: "Travel and expense desk of Acme: receipts, reimbursements and hotel caps", topics: ["receipts and expense claims", "hotel caps and travel policy"] };
@@ -34,7 +35,7 @@ export async function startBinaryWhatsApp(binary: string, extra: Record<string, 
   const llm = await startLlmMock();
   const wa = await startWhatsAppFake();
   const dir = tempDir("konstruct-wa-binary-");
-  const port = 20000 + Math.floor(Math.random() * 20000);
+  const port = testPort();
   const base = `http://127.0.0.1:${port}`;
   const channel = { kind: "whatsapp", name: "wa", phone_number_id: NUMBER.id, access_token: NUMBER.token, app_secret: NUMBER.secret, verify_token: "binary-verify-token-0001", graph_url: wa.url };
   const config = {
