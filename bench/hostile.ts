@@ -19,6 +19,8 @@ import { join } from "node:path";
 import { signSlack } from "../src/channels/slack/verify.ts";
 import { MODELS_DIR, TEST_MODEL } from "../test/support/models.ts";
 import { securityConfig } from "../test/support/outbound.ts";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { topOfProfile } from "./profile-top.ts";
 import { fail, freePort, memMB, percentile, printJsonLast, spawnReady, tempDir, withTimeout } from "./lib.ts";
 
 const RATE = Number(process.env.BENCH_RATE ?? 20);
@@ -71,7 +73,10 @@ const appLog = join(dir, "konstruct.log");
 // Before serving: the embedded database admits one process at a time.
 const admin = Bun.spawn([...cli, "admin", "create", "-c", config, "--email", "root@bench.test", "--password-file", "-"], { cwd: dir, stdin: new TextEncoder().encode(PASSWORD), stdout: "ignore", stderr: "pipe" });
 if ((await admin.exited) !== 0) fail(`admin create: ${await new Response(admin.stderr).text()}`);
-const { proc } = await spawnReady({ cmd: [...cli, "serve", "-c", config], cwd: dir, env: { ...process.env } as Record<string, string>, url: `${base}/readyz`, log: appLog, timeoutMs: 90_000 });
+// `--profile`: the server runs under Bun's --cpu-prof (markdown); the top of the profile is printed at the end.
+const profDir = join(dir, "profile");
+const profFlags = process.argv.includes("--profile") ? ["--cpu-prof", "--cpu-prof-md", `--cpu-prof-dir=${profDir}`] : [];
+const { proc } = await spawnReady({ cmd: ["bun", ...profFlags, ...cli.slice(1), "serve", "-c", config], cwd: dir, env: { ...process.env } as Record<string, string>, url: `${base}/readyz`, log: appLog, timeoutMs: 90_000 });
 const channelId = await withTimeout(
   (async () => {
     for (;;) {
@@ -213,6 +218,12 @@ const refused = anonStatus.filter((s) => s === 413 || s === 401).length;
 console.log(`hostile (${attackS} s): chat p50 ${hostile.p50} ms, p99 ${hostile.p99} ms (${hostile.n} replies); /healthz max ${round(healthMax)} ms over ${healthPolls} polls; peak RSS ${Math.round(peakRss)} MB`);
 console.log(`  uploads ${uploadStatus.join(",")} → ${docs.map((d) => d.status).join(",")}; anonymous 50 MB posts refused ${refused}/${anonStatus.length}`);
 
+if (profFlags.length) {
+  proc.kill("SIGTERM");
+  await proc.exited;
+  const md = existsSync(profDir) ? readdirSync(profDir).find((f) => f.endsWith(".md")) : undefined;
+  console.log(md ? `\ntop of the server's CPU profile (self time; ${join(profDir, md)}):\n${topOfProfile(readFileSync(join(profDir, md), "utf8"), 30)}` : `no profile written in ${profDir}`);
+}
 const ratio = round(hostile.p99 / idle.p99);
 printJsonLast({
   bench: "hostile",

@@ -16,6 +16,7 @@ import type { Drizzle, Driver } from "./driver.ts";
 import { acquireDataLock } from "./data-lock.ts";
 import { initEmbeddedInChild } from "./first-boot.ts";
 import { type BatchOp, GroupCommit } from "./group-commit.ts";
+import { QuietGate } from "./quiet-gate.ts";
 import { rowsOf } from "./set-sql.ts";
 
 export type Tx = Parameters<Parameters<Drizzle["transaction"]>[0]>[0];
@@ -31,15 +32,26 @@ const KEYED = sql`, set_config('enable_seqscan', 'off', true), set_config('enabl
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export class Database {
-  private readonly group = new GroupCommit((tenantId, fn) => this.inTenant(tenantId, KEYED, fn));
+  private readonly group = new GroupCommit((tenantId, fn) => this.quiet.track(this.inTenant(tenantId, KEYED, fn)));
 
-  constructor(readonly driver: Driver) {}
+  /** Foreground transactions, for background writers that wait until the database is quiet (quiet-gate.ts). */
+  readonly quiet: QuietGate;
+
+  constructor(readonly driver: Driver) {
+    this.quiet = new QuietGate(driver.mode === "embedded");
+  }
 
   get mode(): Driver["mode"] {
     return this.driver.mode;
   }
 
   withTenant<T>(tenantId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.quiet.track(this.inTenant(tenantId, sql``, fn));
+  }
+
+  /** withTenant for bulk work that waits for a quiet database first (see quiet-gate.ts) and is not counted as foreground. */
+  async background<T>(tenantId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
+    await this.quiet.whenQuiet();
     return this.inTenant(tenantId, sql``, fn);
   }
 
@@ -59,10 +71,10 @@ export class Database {
   }
 
   platform<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.driver.drizzle.transaction(async (tx) => {
+    return this.quiet.track(this.driver.drizzle.transaction(async (tx) => {
       await rowsOf(tx, sql`select set_config('app.tenant_id', '', true), set_config('role', 'konstruct_platform', true)`);
       return fn(tx);
-    }).catch(unwrapQueryError);
+    }).catch(unwrapQueryError));
   }
 
   async ping(): Promise<void> {

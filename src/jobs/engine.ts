@@ -169,7 +169,15 @@ export class JobEngine {
 
 /** pg-boss's `db` adapter over the embedded database (statements without values may be several). */
 export function executeSqlOn(raw: RawSql): PgBoss.Db {
-  return { executeSql: async (text, values) => ({ rows: await raw.query(text, values ?? []) }) };
+  return {
+    executeSql: async (text, values) => {
+      const rows = await raw.query(text, values ?? []);
+      // The embedded database answers on this thread and its promises settle as microtasks: without a
+      // timer turn between statements, pg-boss's boot (a dozen statements) would hold off requests.
+      await new Promise<void>((r) => setTimeout(r, 0));
+      return { rows };
+    },
+  };
 }
 
 async function installed(raw: RawSql): Promise<boolean> {

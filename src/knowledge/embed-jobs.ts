@@ -34,7 +34,7 @@ const BATCH = 32;
  * the server's thread and inserting a vector into HNSW costs from ~2 ms to ~20 ms (machine load), so
  * a fixed slice either stalls chat or wastes transactions. The size adapts to the last slice's cost.
  */
-const WRITE_BUDGET_MS = 20;
+const WRITE_BUDGET_MS = 10;
 const MAX_WRITE_SLICE = 8;
 
 /** The job engine's queue of embedding work; EmbedJobs.work is its handler. */
@@ -178,18 +178,20 @@ export class EmbedJobs {
     for (let i = 0; i < rows.length; ) {
       const n = Math.min(this.slice, rows.length - i);
       const input = recordset(rows.slice(i, i + n).map((r, j) => ({ id: r.id, v: vectors.encode(vecs[i + j]!) })), "x", "id uuid, v text");
+      // Waits for a quiet database (db/quiet-gate.ts): on PGlite a chat turn would otherwise queue behind these writes.
       const t0 = performance.now();
-      await db.withTenant(tenantId, (tx) =>
+      await db.background(tenantId, (tx) =>
         rowsOf(
           tx,
           sql`update ${sql.raw(table)} t set embedding = ${vectors.decodeSql(sql`x.v`)}, model = ${embedder.model}
               from ${input} where t.tenant_id = ${tenantId}::uuid and t.id = x.id`,
         ),
       );
-      const perRow = (performance.now() - t0) / n;
-      this.slice = Math.max(1, Math.min(MAX_WRITE_SLICE, Math.floor(WRITE_BUDGET_MS / Math.max(perRow, 0.1))));
+      const took = performance.now() - t0;
+      this.slice = Math.max(1, Math.min(MAX_WRITE_SLICE, Math.floor(WRITE_BUDGET_MS / Math.max(took / n, 0.1))));
       i += n;
-      await yieldToIo();
+      // At most half the server's thread: a rest as long as the write, so foreground work always finds gaps.
+      await (db.mode === "embedded" ? Bun.sleep(took) : yieldToIo());
     }
     const ready = await db.withTenant(tenantId, async (tx) => {
       if (!docs.length) return [];

@@ -16,7 +16,7 @@ import { DEFAULT_EXTRACT_LIMITS, formatOf } from "./extract.ts";
 import { yieldToIo } from "./embed-jobs.ts";
 import { normalizedText } from "./normalize.ts";
 import { unnamed } from "../media/refs.ts";
-import { type BlobStore, sha256Of } from "../media/store.ts";
+import { type BlobStore, sha256Sliced } from "../media/store.ts";
 
 export interface Upload {
   filename: string;
@@ -115,7 +115,7 @@ export class Knowledge {
   private async insertChunks(tenantId: string, documentId: string, chunks: Chunk[]): Promise<void> {
     for (let i = 0; i < chunks.length; i += INSERT_BATCH) {
       const slice = chunks.slice(i, i + INSERT_BATCH);
-      await this.db.withTenant(tenantId, (tx) =>
+      await this.db.background(tenantId, (tx) =>
         rowsOf(
           tx,
           sql`insert into kb_chunks (tenant_id, id, document_id, seq, section, content)
@@ -216,7 +216,7 @@ export class Knowledge {
   /** The original's hash once it is in the blob store (put is idempotent by content), or null without a store. */
   private async keepOriginal(tenantId: string, bytes: Uint8Array): Promise<string | null> {
     if (!this.originals) return null;
-    const hash = sha256Of(bytes);
+    const hash = await sha256Sliced(bytes);
     await this.originals.put(tenantId, hash, bytes);
     return hash;
   }

@@ -10,9 +10,27 @@ import { DB_KINDS, openTestDatabase, type TestDatabase, tempDir } from "../../te
 import { seedTwoTenants, type TwoTenants } from "../../test/support/two-tenants.ts";
 import { attachments } from "../db/schema/index.ts";
 import { AttachmentStore } from "./attachments.ts";
-import { blobKey, DirBlobStore, sha256Of } from "./store.ts";
+import { blobKey, DirBlobStore, sha256Of, sha256Sliced } from "./store.ts";
 
 const JPEG = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 4]);
+
+describe("sha256Sliced (large uploads, hashed a slice per event-loop turn)", () => {
+  test("is SHA-256, across slice boundaries", async () => {
+    const MB = 1024 * 1024;
+    for (const n of [0, 1, MB - 1, MB, MB + 1, 3 * MB + 17]) {
+      const bytes = new Uint8Array(n).map((_, i) => (i * 31 + 7) & 0xff);
+      expect(await sha256Sliced(bytes)).toBe(new Bun.CryptoHasher("sha256").update(bytes).digest("hex"));
+    }
+  });
+
+  test("lets a timer run while it hashes 20 MB", async () => {
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 0);
+    await sha256Sliced(new Uint8Array(20 * 1024 * 1024));
+    clearInterval(timer);
+    expect(ticks).toBeGreaterThan(5);
+  });
+});
 
 describe("blob keys", () => {
   test("only a tenant uuid and a SHA-256 make a key; names and traversal are refused", () => {

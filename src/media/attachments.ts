@@ -10,7 +10,7 @@ import type { Database, Tx } from "../db/database.ts";
 import { type AttachmentRow, attachments } from "../db/schema/index.ts";
 import type { MediaKind } from "./admit.ts";
 import { unnamed } from "./refs.ts";
-import { type BlobStore, sha256Of } from "./store.ts";
+import { type BlobStore, sha256Sliced } from "./store.ts";
 
 export interface Sent {
   name: string;
@@ -28,7 +28,7 @@ export class AttachmentStore {
   ) {}
 
   async keep(tenantId: string, sent: Sent, bytes: Uint8Array): Promise<AttachmentRow> {
-    const sha256 = sha256Of(bytes);
+    const sha256 = await sha256Sliced(bytes);
     await this.blobs.put(tenantId, sha256, bytes);
     // The name is display text only (never a path); bounded like the column.
     const name = sent.name.replace(/[\u0000-\u001f]/g, "").slice(0, 255) || "file";

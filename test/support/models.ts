@@ -10,7 +10,7 @@ export const MODELS_DIR = process.env.KTEST_MODELS_DIR ?? resolve(import.meta.di
 export const TEST_MODEL = "konstruct/use-lite-en";
 
 export function testEmbedder(model = TEST_MODEL): Embedder {
-  return new Embedder({ modelsDir: MODELS_DIR, model, dims: 0, allowRemote: false, batchSize: 32 });
+  return new Embedder({ modelsDir: MODELS_DIR, model, dims: 0, allowRemote: false, batchSize: 8 });
 }
 
 /** Config fragment pointing an app at the test model. */
