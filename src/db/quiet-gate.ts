@@ -23,7 +23,7 @@ export class QuietGate {
     });
   }
 
-  async whenQuiet(quietMs = 5, maxWaitMs = 500): Promise<void> {
+  async whenQuiet(quietMs = 10, maxWaitMs = 500): Promise<void> {
     if (!this.enabled) return;
     const until = performance.now() + maxWaitMs;
     for (;;) {
