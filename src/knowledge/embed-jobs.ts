@@ -31,8 +31,10 @@ import type { VectorStore } from "../vectors/store.ts";
 const BATCH = 32;
 /**
  * Vector writes run in slices sized to take about WRITE_BUDGET_MS each: on PGlite the database runs on
- * the server's thread and inserting a vector into HNSW costs from ~2 ms to ~20 ms (machine load), so
- * a fixed slice either stalls chat or wastes transactions. The size adapts to the last slice's cost.
+ * the server's thread and inserting a vector into HNSW costs from ~2 ms to ~20 ms (graph size, machine
+ * load), so a fixed slice either stalls chat or wastes transactions. The size adapts to the last
+ * slice's cost; each slice waits for a quiet database (Database.background) and is followed by a rest
+ * as long as itself, so ingestion never takes more than half of the server's thread.
  */
 const WRITE_BUDGET_MS = 10;
 const MAX_WRITE_SLICE = 8;
