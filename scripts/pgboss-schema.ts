@@ -22,4 +22,11 @@ $boss$;
   END IF;
 END
 $kx$;
+--> statement-breakpoint
+-- /metrics reads the job backlog as konstruct_platform (metrics/snapshot.ts); the schema is the
+-- owner's, so without these the gauge failed once pg-boss had booted. Reading the partitioned parent
+-- checks the parent's privileges only, so queues pg-boss adds later need nothing more.
+GRANT USAGE ON SCHEMA pgboss TO konstruct_platform;
+--> statement-breakpoint
+GRANT SELECT ON pgboss.job TO konstruct_platform;
 `);
