@@ -38,6 +38,18 @@ describe("QuietGate", () => {
     expect(waited).toBeLessThan(400);
   });
 
+  test("busySince: foreground work running or ended after t", async () => {
+    const gate = new QuietGate(true);
+    const t0 = performance.now();
+    expect(gate.busySince(t0)).toBe(false);
+    const fg = gate.track(later(20));
+    expect(gate.busySince(t0)).toBe(true);
+    await fg;
+    expect(gate.busySince(t0)).toBe(true);
+    expect(gate.busySince(performance.now())).toBe(false);
+    expect(new QuietGate(false).busySince(0)).toBe(false);
+  });
+
   test("disabled (external Postgres): never waits and tracks nothing", async () => {
     const gate = new QuietGate(false);
     const fg = gate.track(later(200));

@@ -23,6 +23,11 @@ export class QuietGate {
     });
   }
 
+  /** Whether foreground work ran at any point since `t` (performance.now()): is there anyone to make room for? */
+  busySince(t: number): boolean {
+    return this.enabled && (this.open > 0 || this.lastEnd > t);
+  }
+
   async whenQuiet(quietMs = 10, maxWaitMs = 500): Promise<void> {
     if (!this.enabled) return;
     const until = performance.now() + maxWaitMs;

@@ -123,11 +123,13 @@ describe("request body limits", () => {
     // The previous test's big.md is embedded in the background, loading the model into this process
     // (~150 MB): on a loaded machine that lands in this window and would be counted as the bomb's.
     const auth = { authorization: `Bearer ${f.tokens.tenantAdmin}` };
-    const settled = async () => {
-      const { documents } = (await (await fetch(url("/api/v1/kb/acme/documents"), { headers: auth })).json()) as { documents: { status: string }[] };
-      return documents.every((d) => d.status === "ready" || d.status === "failed");
-    };
-    await eventually(settled, 120_000, "earlier uploads indexed");
+    // Once the model is in (a first vector written), the rest of that document is not this test's
+    // business: it is deleted, which also ends its embedding (the job finds nothing left to embed).
+    const docs = async () => ((await (await fetch(url("/api/v1/kb/acme/documents"), { headers: auth })).json()) as { documents: { id: string; status: string; progress: number }[] }).documents;
+    const done = (d: { status: string }) => d.status === "ready" || d.status === "failed";
+    await eventually(async () => (await docs()).every((d) => done(d) || d.progress > 0), 120_000, "the model loaded by earlier uploads");
+    for (const d of await docs()) if (!done(d)) expect((await fetch(url(`/api/v1/kb/acme/documents/${d.id}`), { method: "DELETE", headers: auth })).status).toBeLessThan(300);
+    await Bun.sleep(500); // an embedding batch already in the worker finishes (and writes to no row)
     const before = rssMb(process.pid)!;
     const res = await fetch(url("/api/v1/kb/acme/documents"), { method: "POST", body: form, headers: auth });
     polling = false;

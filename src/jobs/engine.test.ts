@@ -14,8 +14,8 @@ describe.each(DB_KINDS)("job engine (pg-boss) on %s Postgres", (kind) => {
   afterAll(() => t.cleanup());
 
   test("pg-boss's schema comes with the migrations, at the installed pg-boss's version; the migration skips an existing one", async () => {
-    const [{ version }] = await t.db.driver.raw.query<{ version: string }>("select version::text as version from pgboss.version");
-    expect(Number(version)).toBe((await import("pg-boss/version.json")).default.schema);
+    const [row] = await t.db.driver.raw.query<{ version: string }>("select version::text as version from pgboss.version");
+    expect(Number(row!.version)).toBe((await import("pg-boss/version.json")).default.schema);
     const migration = await Bun.file(new URL("../../migrations/0057_job_engine_schema.sql", import.meta.url)).text();
     await t.db.driver.raw.query(migration); // pg-boss created it already (as on a database from before 0057): nothing happens
     expect(await t.db.driver.raw.query("select version from pgboss.version")).toHaveLength(1);

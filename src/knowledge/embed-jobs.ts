@@ -33,8 +33,9 @@ const BATCH = 32;
  * Vector writes run in slices sized to take about WRITE_BUDGET_MS each: on PGlite the database runs on
  * the server's thread and inserting a vector into HNSW costs from ~2 ms to ~20 ms (graph size, machine
  * load), so a fixed slice either stalls chat or wastes transactions. The size adapts to the last
- * slice's cost; each slice waits for a quiet database (Database.background) and is followed by a rest
- * as long as itself, so ingestion never takes more than half of the server's thread.
+ * slice's cost; each slice waits for a quiet database (Database.background) and, when foreground work
+ * ran meanwhile, is followed by a rest as long as itself: under load, ingestion takes at most half of
+ * the server's thread; on an idle server it runs at full speed.
  */
 const WRITE_BUDGET_MS = 10;
 const MAX_WRITE_SLICE = 8;
@@ -161,39 +162,30 @@ export class EmbedJobs {
    * retried). A document's chunks the model fails on fail the document, visibly, with the reason.
    */
   private async embedBatch(tenantId: string, table: "kb_chunks" | "memories", rows: Pending[]): Promise<boolean> {
-    const { db, embedder, vectors } = this.deps;
+    const { db, embedder } = this.deps;
     const docs = [...new Set(rows.map((r) => r.document_id).filter((d): d is string => !!d))];
-    let vecs: Float32Array[];
-    try {
-      vecs = await embedder.embed(rows.map((r) => r.text), "bulk");
-    } catch (e) {
-      if (this.stopping) return false;
-      this.warned.warn(e, "embedding failed", { tenant: tenantId, table });
-      if (!docs.length) return false;
-      await db.withTenant(tenantId, (tx) =>
-        rowsOf(tx, sql`update kb_documents set status = 'failed', error = ${(e as Error).message}, updated_at = now() where tenant_id = ${tenantId}::uuid and id = any(${`{${docs.join(",")}}`}::uuid[])`),
-      );
-      return true;
-    }
-    this.warned.ok();
-    // Small write transactions (see WRITE_BUDGET_MS), with timers and I/O let through between them.
-    for (let i = 0; i < rows.length; ) {
-      const n = Math.min(this.slice, rows.length - i);
-      const input = recordset(rows.slice(i, i + n).map((r, j) => ({ id: r.id, v: vectors.encode(vecs[i + j]!) })), "x", "id uuid, v text");
-      // Waits for a quiet database (db/quiet-gate.ts): on PGlite a chat turn would otherwise queue behind these writes.
-      const t0 = performance.now();
-      await db.background(tenantId, (tx) =>
-        rowsOf(
-          tx,
-          sql`update ${sql.raw(table)} t set embedding = ${vectors.decodeSql(sql`x.v`)}, model = ${embedder.model}
-              from ${input} where t.tenant_id = ${tenantId}::uuid and t.id = x.id`,
-        ),
-      );
-      const took = performance.now() - t0;
-      this.slice = Math.max(1, Math.min(MAX_WRITE_SLICE, Math.floor(WRITE_BUDGET_MS / Math.max(took / n, 0.1))));
-      i += n;
-      // At most half the server's thread: a rest as long as the write, so foreground work always finds gaps.
-      await (db.mode === "embedded" ? Bun.sleep(took) : yieldToIo());
+    // Every model batch is queued at once and each is written as soon as it is back: the worker embeds
+    // the next batch on its core while this thread writes the last one's vectors.
+    const size = Math.max(1, embedder.opts?.batchSize ?? rows.length);
+    const parts: Pending[][] = [];
+    for (let i = 0; i < rows.length; i += size) parts.push(rows.slice(i, i + size));
+    const embedded = parts.map((p) => embedder.embed(p.map((r) => r.text), "bulk"));
+    for (const e of embedded) e.catch(() => {});
+    for (let k = 0; k < parts.length; k++) {
+      let vecs: Float32Array[];
+      try {
+        vecs = await embedded[k]!;
+      } catch (e) {
+        if (this.stopping) return false;
+        this.warned.warn(e, "embedding failed", { tenant: tenantId, table });
+        if (!docs.length) return false;
+        await db.withTenant(tenantId, (tx) =>
+          rowsOf(tx, sql`update kb_documents set status = 'failed', error = ${(e as Error).message}, updated_at = now() where tenant_id = ${tenantId}::uuid and id = any(${`{${docs.join(",")}}`}::uuid[])`),
+        );
+        return true;
+      }
+      this.warned.ok();
+      await this.write(tenantId, table, parts[k]!, vecs);
     }
     const ready = await db.withTenant(tenantId, async (tx) => {
       if (!docs.length) return [];
@@ -209,6 +201,32 @@ export class EmbedJobs {
     });
     for (const d of ready) if (d.status === "ready") this.deps.documentReady?.(tenantId, { id: d.id, title: d.title, filename: d.filename });
     return true;
+  }
+
+  /** Small write transactions (see WRITE_BUDGET_MS), with timers and I/O let through between them. */
+  private async write(tenantId: string, table: "kb_chunks" | "memories", rows: Pending[], vecs: Float32Array[]): Promise<void> {
+    const { db, embedder, vectors } = this.deps;
+    for (let i = 0; i < rows.length; ) {
+      const n = Math.min(this.slice, rows.length - i);
+      const input = recordset(rows.slice(i, i + n).map((r, j) => ({ id: r.id, v: vectors.encode(vecs[i + j]!) })), "x", "id uuid, v text");
+      // Waits for a quiet database (db/quiet-gate.ts): on PGlite a chat turn would otherwise queue behind these writes.
+      const t0 = performance.now();
+      await db.background(tenantId, (tx) =>
+        rowsOf(
+          tx,
+          sql`update ${sql.raw(table)} t set embedding = ${vectors.decodeSql(sql`x.v`)}, model = ${embedder.model}
+              from ${input} where t.tenant_id = ${tenantId}::uuid and t.id = x.id`,
+        ),
+      );
+      const took = performance.now() - t0;
+      this.slice = Math.max(1, Math.min(MAX_WRITE_SLICE, Math.floor(WRITE_BUDGET_MS / Math.max(took / n, 0.1))));
+      i += n;
+      // Under a foreground load, a rest as long as the slice took (its wait for quiet included), so
+      // foreground work always finds gaps: at most half the server's thread. On an idle server, no
+      // rest: a large document indexes at full speed. (`took` sizes the next slice too: under load
+      // the wait keeps it at one row.)
+      await (db.quiet.busySince(t0) ? Bun.sleep(took) : yieldToIo());
+    }
   }
 }
 
