@@ -14,14 +14,13 @@
  * Targets: chat p99 ≤ 3 × idle p99, /healthz ≤ 100 ms, server RSS ≤ 600 MB. Last line: JSON.
  * Env: BENCH_RATE (20), BENCH_PHASE_S (20), BENCH_UPLOADS (3), BENCH_ANON (100), KTEST_MODELS_DIR.
  */
-import { writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { signSlack } from "../src/channels/slack/verify.ts";
 import { MODELS_DIR, TEST_MODEL } from "../test/support/models.ts";
 import { securityConfig } from "../test/support/outbound.ts";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { topOfProfile } from "./profile-top.ts";
 import { fail, freePort, memMB, percentile, printJsonLast, spawnReady, tempDir, withTimeout } from "./lib.ts";
+import { topOfProfile } from "./profile-top.ts";
 
 const RATE = Number(process.env.BENCH_RATE ?? 20);
 // 20 s at 20 msg/s: 400 idle replies, so the idle p99 is not the one or two slowest of a handful.

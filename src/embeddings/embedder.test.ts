@@ -15,6 +15,8 @@ describe("embedder (real USE-lite model in a worker)", () => {
     expect(cosine(v!, v!)).toBeCloseTo(1, 4);
   });
 
+  // Linux only: per-thread nice and /proc/<pid>/task are Linux's, and the worker renices itself only
+  // there (elsewhere it would renice the whole server). CI and the appliance run on Linux.
   test.if(process.platform === "linux")("the model runs at a lower CPU priority than the server's thread (per-thread nice)", async () => {
     await e.dims();
     const { readdirSync, readFileSync } = await import("node:fs");

@@ -18,9 +18,12 @@ self.onmessage = async (ev: MessageEvent<Incoming>) => {
   if (msg.kind === "init") {
     // Linux's nice is per thread: this one (and onnxruntime's threads, started from it) yields the CPU
     // to the server's thread, which runs chat and the embedded database, when the two contend.
-    try {
-      setPriority(0, WORKER_NICE);
-    } catch {}
+    // Elsewhere nice is per process: the whole server would be reniced, so it is left alone there.
+    if (process.platform === "linux") {
+      try {
+        setPriority(0, WORKER_NICE);
+      } catch {}
+    }
     try {
       embed = await loadPipeline(msg);
       const probe = await embed(["ready"]);
