@@ -49,6 +49,3 @@ export function sessionOptions() {
   const threads = Math.max(1, Math.floor(navigator.hardwareConcurrency / 2));
   return { intraOpNumThreads: threads, interOpNumThreads: 1, enableCpuMemArena: false, extra: { session: { intra_op: { allow_spinning: "0" }, inter_op: { allow_spinning: "0" } } } };
 }
-
-/** The embedding worker thread's nice value (worker.ts): below the server's thread when they contend for a core. */
-export const WORKER_NICE = 10;

@@ -5,8 +5,7 @@
  *   in:  { kind: "init", modelsDir, builtin?, model, allowRemote, nativeCacheDir? } | { kind: "embed", id, texts }
  *   out: { kind: "ready", dims } | { kind: "vectors", id, dims, data (Float32Array, transferred) } | { kind: "error", id?, message }
  */
-import { setPriority } from "node:os";
-import { loadPipeline, WORKER_NICE } from "./pipeline.ts";
+import { loadPipeline } from "./pipeline.ts";
 
 declare const self: Worker;
 
@@ -16,14 +15,6 @@ let embed: ((texts: string[]) => Promise<{ data: Float32Array; dims: number }>) 
 self.onmessage = async (ev: MessageEvent<Incoming>) => {
   const msg = ev.data;
   if (msg.kind === "init") {
-    // Linux's nice is per thread: this one (and onnxruntime's threads, started from it) yields the CPU
-    // to the server's thread, which runs chat and the embedded database, when the two contend.
-    // Elsewhere nice is per process: the whole server would be reniced, so it is left alone there.
-    if (process.platform === "linux") {
-      try {
-        setPriority(0, WORKER_NICE);
-      } catch {}
-    }
     try {
       embed = await loadPipeline(msg);
       const probe = await embed(["ready"]);
