@@ -17,7 +17,7 @@ import { openSemantic, type TestSemantic } from "../../test/support/semantic.ts"
 import { DB_KINDS, openTestDatabase, type TestDatabase } from "../../test/support/db.ts";
 import { type LlmMock, startLlmMock } from "../../test/support/llm.ts";
 import { EMBEDDINGS_CONFIG } from "../../test/support/models.ts";
-import { memoryStateIn, SUMMARY_SYSTEM } from "./compaction.ts";
+import { FEW_MEMORIES, memoryStateIn, SUMMARY_SYSTEM } from "./compaction.ts";
 import { MemoryContext } from "./context.ts";
 
 const PRICES = { "mock/m": { input_per_mtok: 1, output_per_mtok: 2 } };
@@ -99,6 +99,38 @@ describe.each(DB_KINDS)("compaction on %s Postgres", (kind) => {
     expect((await state(agent.id, A, conversationId)).hasMemories).toBe(false);
     // Another conversation of the same user may recall it; another tenant sees nothing of it.
     expect((await state(agent.id, A, crypto.randomUUID())).hasMemories).toBe(true);
-    expect(await state(agent.id, B, conversationId)).toEqual({ summary: "", hasMemories: false, unsummarisedTokens: 0 });
+    expect(await state(agent.id, B, conversationId)).toEqual({ summary: "", hasMemories: false, unsummarisedTokens: 0, few: [] });
+  });
+
+  test("a user's few memories that fit go into the prompt whole, without recall (no query embedding); more are ranked by recall", async () => {
+    const agentOf = (tenantId: string) =>
+      t.db.withTenant(tenantId, async (tx) => (await tx.insert(agents).values({ tenantId, slug: "bea", name: "Bea", models: ["mock/m"] }).returning())[0]!);
+    const [bea, beaB] = [await agentOf(A), await agentOf(B)];
+    const FACTS = ["The user works night shifts.", "The user's forklift licence expires in May.", "The user prefers German."];
+    for (const content of FACTS) await s.memory.remember(A, { agentId: bea.id, userKey: "u7", kind: "fact", content });
+    let recalls = 0;
+    const memory = Object.assign(Object.create(s.memory), {
+      recall: (...a: Parameters<typeof s.memory.recall>) => (recalls++, s.memory.recall(...a)),
+    }) as typeof s.memory;
+    const prompt = (tenantId: string, agent: typeof bea, recallTokens: number) =>
+      new MemoryContext({ db: t.db, memory, prices: PRICES, log, recallTokens }).prompt(
+        { tenantId, agent, conversationId: crypto.randomUUID(), userKey: "u7" },
+        [{ role: "user", content: "When is my next shift?" }],
+      );
+
+    const whole = await prompt(A, bea, 500);
+    for (const f of FACTS) expect(whole).toContain(f);
+    expect(recalls).toBe(0);
+    // Not all fit: recall ranks them (one query embedding), and the prompt keeps within the budget.
+    const ranked = await prompt(A, bea, estimateTokens(FACTS[0]!) + 1);
+    expect(recalls).toBe(1);
+    expect(FACTS.filter((f) => ranked.includes(f)).length).toBe(1);
+    // The other tenant's employee with the same user key: nothing, and nothing to recall.
+    expect(await prompt(B, beaB, 500)).not.toContain("The user");
+    expect(recalls).toBe(1);
+    // More than FEW_MEMORIES: recall ranks, even when the budget would hold them all.
+    for (let i = 0; i < FEW_MEMORIES; i++) await s.memory.remember(A, { agentId: bea.id, userKey: "u7", kind: "fact", content: `Pallet rack ${i} is in aisle ${i + 3}.` });
+    await prompt(A, bea, 10_000);
+    expect(recalls).toBe(2);
   });
 });

@@ -111,7 +111,14 @@ export async function compact(deps: CompactionDeps & { pool: Pick<LlmPool, "chat
 }
 
 /** What the turn context needs before the model call (see memoryStateIn). */
-export type MemoryState = { summary: string; hasMemories: boolean; unsummarisedTokens: number };
+/**
+ * `few`: every memory recall could find, oldest first, when there are at most FEW_MEMORIES of them
+ * (null when there are more): the prompt takes them all without ranking when they fit its budget.
+ */
+export type MemoryState = { summary: string; hasMemories: boolean; unsummarisedTokens: number; few: string[] | null };
+
+/** Up to this many memories of a user are read with the turn's state: recall ranks at most this many candidates anyway. */
+export const FEW_MEMORIES = 16;
 
 /** Unsummarised turns read at most per turn: more than this many is due for compaction anyway. */
 export const PENDING_ROWS = 1000;
@@ -127,7 +134,7 @@ export const PENDING_ROWS = 1000;
  */
 export async function memoryStateIn(tx: Tx, tenantId: string, scope: PreloadScope): Promise<MemoryState> {
   const { agentId, conversationId, userKey } = scope;
-  const [row] = await rowsOf<{ summary: string | null; has: boolean; pending: string | number | null; rows: string | number }>(
+  const [row] = await rowsOf<{ summary: string | null; few: string | null; pending: string | number | null; rows: string | number }>(
     tx,
     sql`with cm as (select summary, summarized_until from conversation_memory where tenant_id = ${tenantId}::uuid and conversation_id = ${conversationId}::uuid),
         unsummarised as (
@@ -135,12 +142,15 @@ export async function memoryStateIn(tx: Tx, tenantId: string, scope: PreloadScop
             and created_at > coalesce((select summarized_until from cm), '-infinity'::timestamptz)
           order by created_at desc limit ${PENDING_ROWS})
         select (select summary from cm) as summary,
-          exists (select 1 from memories where tenant_id = ${tenantId}::uuid and agent_id = ${agentId}::uuid and user_key in (${userKey}, '')
-            and (kind <> 'summary' or conversation_id is distinct from ${conversationId}::uuid)) as has,
+          (select json_agg(content order by created_at)::text from (select content, created_at from memories
+            where tenant_id = ${tenantId}::uuid and agent_id = ${agentId}::uuid and user_key in (${userKey}, '')
+              and (kind <> 'summary' or conversation_id is distinct from ${conversationId}::uuid)
+            limit ${FEW_MEMORIES + 1}) m) as few,
           (select coalesce(sum(tokens), 0) from unsummarised) as pending, (select count(*) from unsummarised) as rows`,
   );
   const pending = Number(row?.rows ?? 0) >= PENDING_ROWS ? Number.MAX_SAFE_INTEGER : Number(row?.pending ?? 0);
-  return { summary: row?.summary ?? "", hasMemories: !!row?.has, unsummarisedTokens: pending };
+  const few = row?.few ? (JSON.parse(row.few) as string[]) : [];
+  return { summary: row?.summary ?? "", hasMemories: few.length > 0, unsummarisedTokens: pending, few: few.length <= FEW_MEMORIES ? few : null };
 }
 
 /** The same, in a transaction of its own (a turn resumed after an approval was not preloaded). */

@@ -44,18 +44,21 @@ export class MemoryContext implements TurnContext {
 
   async prompt(scope: TurnScope, history: ChatMessage[], preloaded?: unknown): Promise<string> {
     const query = history.findLast((m) => m.role === "user")?.content ?? "";
-    const { summary, hasMemories, unsummarisedTokens } = (preloaded as MemoryState | undefined) ?? (await turnMemoryState(this.deps.db, scope));
+    const { summary, hasMemories, unsummarisedTokens, few } = (preloaded as MemoryState | undefined) ?? (await turnMemoryState(this.deps.db, scope));
     // Turns that end without a reply never reach afterTurn: bound what they leave behind.
     if (this.pending.size > 10_000) this.pending.clear();
     this.pending.set(scope.conversationId, unsummarisedTokens);
-    const recalled = hasMemories
+    // Every memory fits: there is nothing to rank, so the query is neither embedded nor searched
+    // (most users have a handful of memories, and the embedding was most of a turn's latency).
+    const all = few && fits(few, this.deps.recallTokens) ? few.map((content) => ({ content })) : null;
+    const recalled = all ?? (hasMemories
       ? await this.deps.memory
           .recall(scope.tenantId, { agentId: scope.agent.id, userKey: scope.userKey, query, budgetTokens: this.deps.recallTokens, excludeConversationId: scope.conversationId })
           .then(
             (r) => (this.recallWarned.ok(), r),
             (e) => (this.recallWarned.warn(e, "memory recall failed"), []),
           )
-      : [];
+      : []);
     const parts = [CITE_INSTRUCTION];
     if (summary) parts.push(`Summary of the earlier part of this conversation:\n${summary}`);
     if (recalled.length) parts.push(`What you remember from earlier conversations:\n${recalled.map((r) => `- ${r.content}`).join("\n")}`);
@@ -86,4 +89,10 @@ export class MemoryContext implements TurnContext {
   async idle(): Promise<void> {
     while (this.inFlight.size) await Promise.all([...this.inFlight]);
   }
+}
+
+function fits(contents: string[], budgetTokens: number): boolean {
+  let used = 0;
+  for (const c of contents) if ((used += estimateTokens(c)) > budgetTokens) return false;
+  return true;
 }
