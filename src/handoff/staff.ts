@@ -5,6 +5,10 @@
  * it. A reply to the notification (its Slack thread, a Telegram reply) from the owner goes to the
  * end user through replyAsHuman, keyed by the surface's event (a redelivery sends nothing twice);
  * from anyone else it is refused, out loud, and nothing is sent. The person is `<channel kind>:<id>`.
+ *
+ * Every message in a Slack thread is "in reply to" something, so on the embedded database a tenant
+ * that has never had a handoff (no notification to answer) is remembered at store.ts's generation,
+ * as chat.ts does: its thread messages cost no transaction until a handoff is opened.
  */
 import { and, eq, or, sql } from "drizzle-orm";
 import type { InboundMessage } from "../channels/types.ts";
@@ -16,7 +20,7 @@ import { chainOf } from "./destination.ts";
 import { take } from "./inbox.ts";
 import { consoleLink } from "./notice.ts";
 import { REPLY_MAX, replyAsHuman } from "./reply.ts";
-import { findHandoff } from "./store.ts";
+import { findHandoff, handoffGeneration } from "./store.ts";
 import type { HandoffMeasures } from "./types.ts";
 
 export const STAFF_TEXT = {
@@ -32,6 +36,9 @@ export const STAFF_TEXT = {
 type Chat = { channelId: string; chatKey: string };
 
 export function createStaff(deps: { db: Database; reach: () => Reach | null; publicUrl: string; measures?: HandoffMeasures }) {
+  const oneProcess = deps.db.driver.mode === "embedded";
+  /** tenant → the generation at which it had no handoff at all (bounded by the number of tenants). */
+  const noHandoffs = new Map<string, number>();
   const personOf = async (tenantId: string, chat: Chat, m: InboundMessage) => {
     const [c] = await deps.db.withTenant(tenantId, (tx) => tx.select({ kind: channels.kind }).from(channels).where(eq(channels.id, chat.channelId)));
     return { owner: `${c?.kind ?? "chat"}:${m.sender.id}`.slice(0, 200), name: (m.sender.name || m.sender.id).slice(0, 80) };
@@ -59,12 +66,17 @@ export function createStaff(deps: { db: Database; reach: () => Reach | null; pub
 
   async function reply(tenantId: string, chat: Chat, m: InboundMessage): Promise<StaffOutcome | null> {
     const ref = m.inReplyTo!;
-    const [h] = await deps.db.withTenant(tenantId, (tx) =>
-      tx.select().from(handoffs).where(and(
+    const generation = handoffGeneration();
+    if (oneProcess && noHandoffs.get(tenantId) === generation) return null;
+    const h = await deps.db.withTenant(tenantId, async (tx) => {
+      const [h] = await tx.select().from(handoffs).where(and(
         eq(handoffs.noticeChannelId, chat.channelId), eq(handoffs.noticeRef, ref),
         // Telegram: the same chat; Slack: the notification's thread in that channel.
         or(eq(handoffs.noticeChat, chat.chatKey), eq(sql`${handoffs.noticeChat} || ':' || ${handoffs.noticeRef}`, chat.chatKey)),
-      )));
+      ));
+      if (!h && oneProcess && !(await tx.select({ id: handoffs.id }).from(handoffs).limit(1)).length) noHandoffs.set(tenantId, generation);
+      return h;
+    });
     if (!h) return null;
     if (h.status === "waiting") return { answer: STAFF_TEXT.takeFirst };
     if (h.status !== "taken") return { answer: STAFF_TEXT.closed };
