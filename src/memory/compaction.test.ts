@@ -120,6 +120,8 @@ describe.each(DB_KINDS)("compaction on %s Postgres", (kind) => {
 
     const whole = await prompt(A, bea, 500);
     for (const f of FACTS) expect(whole).toContain(f);
+    // Newest first: a fact the user corrected later would come before the old one.
+    expect(whole.indexOf(FACTS[2]!)).toBeLessThan(whole.indexOf(FACTS[0]!));
     expect(recalls).toBe(0);
     // Not all fit: recall ranks them (one query embedding), and the prompt keeps within the budget.
     const ranked = await prompt(A, bea, estimateTokens(FACTS[0]!) + 1);

@@ -112,8 +112,10 @@ export async function compact(deps: CompactionDeps & { pool: Pick<LlmPool, "chat
 
 /** What the turn context needs before the model call (see memoryStateIn). */
 /**
- * `few`: every memory recall could find, oldest first, when there are at most FEW_MEMORIES of them
- * (null when there are more): the prompt takes them all without ranking when they fit its budget.
+ * `few`: every memory recall could find when there are at most FEW_MEMORIES of them (null when
+ * there are more): the prompt takes them all without ranking when they fit its budget. Facts come
+ * before conversation summaries (a fact is the precise statement, a summary its context) and newer
+ * before older (a fact the user corrected comes first).
  */
 export type MemoryState = { summary: string; hasMemories: boolean; unsummarisedTokens: number; few: string[] | null };
 
@@ -142,7 +144,7 @@ export async function memoryStateIn(tx: Tx, tenantId: string, scope: PreloadScop
             and created_at > coalesce((select summarized_until from cm), '-infinity'::timestamptz)
           order by created_at desc limit ${PENDING_ROWS})
         select (select summary from cm) as summary,
-          (select json_agg(content order by created_at)::text from (select content, created_at from memories
+          (select json_agg(content order by kind = 'summary', created_at desc)::text from (select content, kind, created_at from memories
             where tenant_id = ${tenantId}::uuid and agent_id = ${agentId}::uuid and user_key in (${userKey}, '')
               and (kind <> 'summary' or conversation_id is distinct from ${conversationId}::uuid)
             limit ${FEW_MEMORIES + 1}) m) as few,
