@@ -15,7 +15,8 @@
  * Reported per channel, chat count and history: msg/s (messages ÷ wall time), p50/p99 (user message
  * sent → reply accepted by the emulator) and the app's main-thread CPU per message
  * (/proc/<pid>/task/<pid>/stat: the JS thread, where the embedded database runs too), plus whole
- * process CPU per message. Env: BENCH_TURNS (measured messages per chat), BENCH_HISTORIES (10,100,1000),
+ * process CPU per message, and the app's RSS after each phase (the model is loaded by then).
+ * Env: BENCH_TURNS (measured messages per chat), BENCH_HISTORIES (10,100,1000),
  * BENCH_PROFILE_OUT (where to keep the whole markdown profile).
  * `--quick`: fewer turns, for development. `--profile`: the app runs under
  * Bun's --cpu-prof (markdown) and the top of the profile is printed. Ends with one JSON line.
@@ -69,6 +70,14 @@ interface Phase {
   p99_ms: number;
   cpu_main_ms_per_msg?: number;
   cpu_process_ms_per_msg?: number;
+  /** The app's resident memory right after the phase (the embedding model is loaded by then). */
+  rss_mb?: number;
+}
+
+/** VmRSS of `pid` in MB. */
+function rssMb(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+  return m ? Math.round(Number(m[1]) / 1024) : NaN;
 }
 
 /** `chats` closed loops (one message, its reply, the next), `turns` messages each after `warm`. */
@@ -89,12 +98,13 @@ async function phase(target: string, chats: string[], turns: number, warm: numbe
     const cpu1 = cpuMs(pid);
     out.cpu_main_ms_per_msg = round((cpu1.main - cpu0.main) / lat.length);
     out.cpu_process_ms_per_msg = round((cpu1.all - cpu0.all) / lat.length);
+    out.rss_mb = rssMb(pid);
   }
   return out;
 }
 
 const show = (label: string, p: Phase) =>
-  console.log(`  ${label.padEnd(28)} ${String(p.msgs_per_s).padStart(6)} msg/s  p50 ${p.p50_ms} ms  p99 ${p.p99_ms} ms${p.cpu_main_ms_per_msg !== undefined ? `  main-thread CPU ${p.cpu_main_ms_per_msg} ms/msg (process ${p.cpu_process_ms_per_msg})` : ""}`);
+  console.log(`  ${label.padEnd(28)} ${String(p.msgs_per_s).padStart(6)} msg/s  p50 ${p.p50_ms} ms  p99 ${p.p99_ms} ms${p.cpu_main_ms_per_msg !== undefined ? `  main-thread CPU ${p.cpu_main_ms_per_msg} ms/msg (process ${p.cpu_process_ms_per_msg}), RSS ${p.rss_mb} MB` : ""}`);
 const chatIds = (base: number, n: number) => Array.from({ length: n }, (_, i) => String(base + i));
 
 // ── baselines: bare grammY echo (Telegram) and bare bolt echo (Slack) ──────────────────────────
@@ -243,7 +253,8 @@ await stopMs(app, 60_000);
 const cpuMax = Math.max(...Object.values(results).flatMap((r) => Object.values(r).map((p) => p.cpu_main_ms_per_msg ?? 0)));
 const tg8 = Math.min(...HISTORIES.map((h) => results.telegram![`h${h}_chats_8`]!.msgs_per_s));
 const added = Math.max(...HISTORIES.map((h) => results.telegram![`h${h}_chats_1`]!.p50_ms)) - echo.grammy_echo!.chats_1!.p50_ms;
-console.log(`\ntargets: ≤ 2 ms main-thread CPU/msg at every history ${cpuMax <= 2 ? "PASS" : "MISS"} (worst ${cpuMax}); ≥ 500 msg/s at 8 Telegram chats ${tg8 >= 500 ? "PASS" : "MISS"} (worst ${tg8}); p50 added ≤ 5 ms at 1 chat ${added <= 5 ? "PASS" : "MISS"} (worst ${round(added)} ms over grammY echo)`);
+const rss8 = Math.max(...Object.values(results).flatMap((r) => HISTORIES.map((h) => r[`h${h}_chats_8`]!.rss_mb ?? 0)));
+console.log(`\ntargets: ≤ 2 ms main-thread CPU/msg at every history ${cpuMax <= 2 ? "PASS" : "MISS"} (worst ${cpuMax}); ≥ 500 msg/s at 8 Telegram chats ${tg8 >= 500 ? "PASS" : "MISS"} (worst ${tg8}); p50 added ≤ 5 ms at 1 chat ${added <= 5 ? "PASS" : "MISS"} (worst ${round(added)} ms over grammY echo); RSS ≤ 300 MB under the 8-chat load, model loaded ${rss8 <= 300 ? "PASS" : "MISS"} (max ${rss8} MB)`);
 if (PROFILE) {
   const md = readdirSync(profDir).find((f) => f.endsWith(".md"));
   if (md && process.env.BENCH_PROFILE_OUT) writeFileSync(process.env.BENCH_PROFILE_OUT, readFileSync(join(profDir, md)));
@@ -261,6 +272,7 @@ printJsonLast({
   worst_cpu_main_ms_per_msg: cpuMax,
   worst_telegram_8_chats_msgs_per_s: tg8,
   worst_p50_added_ms_1_chat: round(added),
+  max_rss_mb_8_chats: rss8,
 });
 process.exit(0);
 
