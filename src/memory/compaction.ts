@@ -144,15 +144,17 @@ export async function memoryStateIn(tx: Tx, tenantId: string, scope: PreloadScop
             and created_at > coalesce((select summarized_until from cm), '-infinity'::timestamptz)
           order by created_at desc limit ${PENDING_ROWS})
         select (select summary from cm) as summary,
-          (select json_agg(content order by kind = 'summary', created_at desc)::text from (select content, kind, created_at from memories
+          (select json_build_object('n', count(*), 'few', case when count(*) <= ${FEW_MEMORIES} then json_agg(content order by kind = 'summary', created_at desc) end)::text
+            from (select content, kind, created_at from memories
             where tenant_id = ${tenantId}::uuid and agent_id = ${agentId}::uuid and user_key in (${userKey}, '')
               and (kind <> 'summary' or conversation_id is distinct from ${conversationId}::uuid)
             limit ${FEW_MEMORIES + 1}) m) as few,
           (select coalesce(sum(tokens), 0) from unsummarised) as pending, (select count(*) from unsummarised) as rows`,
   );
   const pending = Number(row?.rows ?? 0) >= PENDING_ROWS ? Number.MAX_SAFE_INTEGER : Number(row?.pending ?? 0);
-  const few = row?.few ? (JSON.parse(row.few) as string[]) : [];
-  return { summary: row?.summary ?? "", hasMemories: few.length > 0, unsummarisedTokens: pending, few: few.length <= FEW_MEMORIES ? few : null };
+  // More than FEW_MEMORIES: only the count comes back (recall ranks them), not contents read for nothing.
+  const { n, few } = JSON.parse(row?.few ?? '{"n":0}') as { n: number; few?: string[] | null };
+  return { summary: row?.summary ?? "", hasMemories: n > 0, unsummarisedTokens: pending, few: n <= FEW_MEMORIES ? (few ?? []) : null };
 }
 
 /** The same, in a transaction of its own (a turn resumed after an approval was not preloaded). */
