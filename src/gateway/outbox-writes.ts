@@ -3,9 +3,12 @@
  * they answer), and many sends' states with their settlements in one statement (MARK, run by group
  * commit). A reply already written for a key is kept: what was recorded is what goes out.
  *
- * A reply is written down as `sending`: every caller delivers it as soon as the statement commits,
- * so the row is in flight from then on without a transaction of its own. Found `sending` by a later
- * process (a crash), it is in doubt: the channel may have it already (outbox.ts decides).
+ * A reply is written down as `pending`: every caller delivers it as soon as the statement commits.
+ * A channel that can look (Slack, the database-backed ones) is sent to without another write, so an
+ * earlier `pending` row of such a channel may already be there and is looked for; a channel that
+ * cannot look is marked `sending` (committed) before its first attempt, so its `pending` rows were
+ * never attempted and are simply sent. Found `sending` by a later process (a crash), a reply is in
+ * doubt: the channel may have it already (outbox.ts decides).
  */
 import { sql } from "drizzle-orm";
 import { auditInsert } from "../agent/audit.ts";
@@ -25,7 +28,7 @@ export interface Draft {
 /** A send's progress or final state, and what commits with it. */
 export interface Mark {
   id: string | null;
-  status?: "sent" | "failed" | "unknown";
+  status?: "sending" | "sent" | "failed" | "unknown";
   externalId?: string;
   /** Every part's id when the reply went out as several messages. */
   externalPartIds?: string[];
@@ -73,7 +76,7 @@ export async function prepareMany(tx: Tx, tenantId: string, drafts: Draft[], alo
   );
   type Row = { event_id: string; seq: number; id: string; status: string; chat_key: string; text: string; earlier?: boolean };
   const written = sql`insert into outbound_messages (id, tenant_id, channel_id, inbound_event_id, seq, chat_key, text, status)
-    select id, ${tenantId}::uuid, channel_id, event_id, seq, chat_key, text, 'sending' from ${input} order by i
+    select id, ${tenantId}::uuid, channel_id, event_id, seq, chat_key, text, 'pending' from ${input} order by i
     on conflict do nothing returning inbound_event_id as event_id, seq, id, status, chat_key, text`;
   const rows = await rowsOf<Row>(tx, statement([...alongside, ["reply_in", written]], sql`select * from reply_in`));
   const key = (eventId: string, seq: number) => `${eventId}/${seq}`;
@@ -93,7 +96,10 @@ export async function prepareMany(tx: Tx, tenantId: string, drafts: Draft[], alo
   });
 }
 
-/** A row written by an earlier attempt and left `sending`: that attempt may have reached the channel. */
+/**
+ * A row written by an earlier attempt and never settled: that attempt may have reached the channel
+ * (for `pending`, only on a channel that sends without marking first; Outbox.deliver tells them apart).
+ */
 export function inDoubt(status: string, earlier: boolean): boolean {
-  return earlier && status === "sending";
+  return earlier && (status === "sending" || status === "pending");
 }

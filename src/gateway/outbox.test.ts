@@ -80,12 +80,22 @@ describe("outbox", () => {
     expect(await row(id)).toMatchObject({ status: "failed", attempts: 1, lastError: "channel_not_found" });
   });
 
-  describe("a send in doubt (left `sending` by a process that died)", () => {
+  describe("a send in doubt (left unsettled by a process that died)", () => {
     /** Writes the reply down as a turn would, then "dies" before its send's outcome is recorded. */
     const abandoned = async (key: string, text: string) => {
       const id = await event(key);
       await t.db.withTenant(route.tenantId, (tx) => outbox.prepare(tx, route, { inboundEventId: id, seq: 0 }, { chatKey: "C1", text }));
-      expect((await row(id)).status).toBe("sending");
+      expect((await row(id)).status).toBe("pending");
+      return id;
+    };
+    /** A channel that cannot look whose request went out and never came back: the process "died" mid-send. */
+    const diedMidSend = async (key: string, text: string) => {
+      const id = await event(key);
+      let reached!: () => void;
+      const onTheWire = new Promise<void>((r) => (reached = r));
+      const hung = { send: () => (reached(), new Promise<never>(() => {})) };
+      void outbox.send(route, { inboundEventId: id, seq: 0 }, { chatKey: "C1", text }, hung);
+      await onTheWire;
       return id;
     };
 
@@ -96,8 +106,27 @@ describe("outbox", () => {
       expect(chan.deliveries).toEqual([{ outboxId: (await row(id)).id, inDoubt: false }]);
     });
 
-    test("a channel that cannot tell (Telegram): not re-sent, recorded `unknown` (at most once)", async () => {
-      const id = await abandoned("D1", "maybe delivered");
+    test("a channel that cannot tell has its row `sending` (committed) before the request leaves", async () => {
+      const id = await event("D5");
+      let during = "";
+      const chan = { send: async () => ((during = (await row(id)).status), { externalId: "ts-d5" }) };
+      expect(await outbox.send(route, { inboundEventId: id, seq: 0 }, { chatKey: "C1", text: "marked first" }, chan)).toEqual({ status: "sent", externalId: "ts-d5" });
+      expect(during).toBe("sending");
+      expect(await row(id)).toMatchObject({ status: "sent", attempts: 1 });
+    });
+
+    test("a channel that cannot tell, dead between the turn's commit and the send: sent once, not lost", async () => {
+      const id = await abandoned("D6", "written, never tried");
+      const chan = scripted(["ts-d6", "ts-dup"]);
+      expect(await outbox.send(route, { inboundEventId: id, seq: 0 }, { chatKey: "C1", text: "written, never tried" }, chan)).toEqual({ status: "sent", externalId: "ts-d6" });
+      expect(chan.deliveries).toEqual([{ outboxId: (await row(id)).id, inDoubt: false }]);
+      expect(await outbox.send(route, { inboundEventId: id, seq: 0 }, { chatKey: "C1", text: "written, never tried" }, chan)).toEqual({ status: "already_sent" });
+      expect(chan.sent).toHaveLength(1);
+    });
+
+    test("a channel that cannot tell (Telegram), dead mid-request: not re-sent, recorded `unknown` (at most once)", async () => {
+      const id = await diedMidSend("D1", "maybe delivered");
+      expect((await row(id)).status).toBe("sending");
       const chan = scripted(["ts-dup"]);
       expect(await outbox.send(route, { inboundEventId: id, seq: 0 }, { chatKey: "C1", text: "maybe delivered" }, chan)).toEqual({ status: "unknown" });
       expect(chan.sent).toHaveLength(0);

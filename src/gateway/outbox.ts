@@ -9,12 +9,15 @@
  * (db/group-commit.ts), the final one with its settlement (the inbound event's end and the outbound
  * audit entry) in the same statement.
  *
- * In-doubt sends (a row found `sending` after a crash: the platform may have accepted it just before
+ * In-doubt sends (a row left unsettled by a crash: the platform may have accepted it just before
  * the process died) are never blindly repeated. A channel that can look (`findSent`: Slack finds
  * its reply by the outbox id in the message metadata, web chat's store is the database) says
  * whether it is there: found → marked sent, not found → sent now, so exactly once. A channel that
- * cannot tell (Telegram) gets at most once: the reply is not re-sent, it ends `unknown`, is logged
- * and audited, and the console's dashboard counts it.
+ * cannot tell (Telegram, WhatsApp) has its row marked `sending` and committed before the first
+ * attempt, so only a reply whose request may really have gone out is in doubt — a crash between the
+ * turn's commit and the send (a kill -9 mid-burst) leaves it `pending`, and it is sent, not lost.
+ * An in-doubt one gets at most once: not re-sent, it ends `unknown`, is logged and audited, and the
+ * console's dashboard counts it.
  */
 import type { AuditEntry } from "../agent/audit.ts";
 import type { Logger } from "pino";
@@ -44,7 +47,7 @@ export interface OutboxOptions {
 export interface Prepared {
   id: string;
   status: string;
-  /** Written `sending` by an earlier attempt that never recorded its outcome (outbox-writes.ts). */
+  /** Left unsettled by an earlier attempt (outbox-writes.ts); `deliver` narrows it by the channel. */
   inDoubt?: boolean;
   message: OutboundText;
 }
@@ -135,7 +138,10 @@ export class Outbox {
       if (settle) await this.mark(tenantId, { id: null, settlement: settle(outcome) });
       return outcome;
     }
-    const delivery: Delivery = { outboxId: prepared.id, inDoubt: prepared.inDoubt === true };
+    const canLook = typeof adapter.findSent === "function";
+    // A channel that cannot look only ever attempts a row already marked `sending`: its `pending` row was never tried.
+    const delivery: Delivery = { outboxId: prepared.id, inDoubt: prepared.inDoubt === true && (canLook || prepared.status === "sending") };
+    if (!canLook && prepared.status === "pending") await this.mark(tenantId, { id: prepared.id, status: "sending" });
     let lastError = "";
     for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
       try {
