@@ -30,6 +30,7 @@ import { Memory } from "../src/memory/memory.ts";
 import { detectVectorStore } from "../src/vectors/store.ts";
 import { LOOPBACK_ALLOWED } from "../test/support/outbound.ts";
 import { EMBEDDINGS_CONFIG, testEmbedder } from "../test/support/models.ts";
+import { type MemoryGroup, memoryMap } from "./memory-map.ts";
 import { freePort, percentile, printJsonLast, spawnReady, stopMs, tempDir, withTimeout } from "./lib.ts";
 import { topOfProfile } from "./profile-top.ts";
 
@@ -70,15 +71,21 @@ interface Phase {
   p99_ms: number;
   cpu_main_ms_per_msg?: number;
   cpu_process_ms_per_msg?: number;
-  /** The app's resident memory right after the phase (the embedding model is loaded by then). */
+  /** The app's resident memory right after the phase (the embedding model is loaded by then), anonymous and file-backed. */
   rss_mb?: number;
+  rss_anon_mb?: number;
+  rss_file_mb?: number;
 }
 
-/** VmRSS of `pid` in MB. */
-function rssMb(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
-  return m ? Math.round(Number(m[1]) / 1024) : NaN;
+/** VmRSS, RssAnon and RssFile of `pid` in MB. */
+function rssOf(pid: number): Pick<Phase, "rss_mb" | "rss_anon_mb" | "rss_file_mb"> {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const mb = (k: string) => Math.round(Number(new RegExp(`^${k}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? Number.NaN) / 1024);
+  return { rss_mb: mb("VmRSS"), rss_anon_mb: mb("RssAnon"), rss_file_mb: mb("RssFile") };
 }
+
+/** Where the app's memory was when its RSS peaked (bench/memory-map.ts). */
+let peak: { rss: number; phase: string; map: MemoryGroup[] } = { rss: 0, phase: "", map: [] };
 
 /** `chats` closed loops (one message, its reply, the next), `turns` messages each after `warm`. */
 async function phase(target: string, chats: string[], turns: number, warm: number, pid?: number): Promise<Phase> {
@@ -98,7 +105,8 @@ async function phase(target: string, chats: string[], turns: number, warm: numbe
     const cpu1 = cpuMs(pid);
     out.cpu_main_ms_per_msg = round((cpu1.main - cpu0.main) / lat.length);
     out.cpu_process_ms_per_msg = round((cpu1.all - cpu0.all) / lat.length);
-    out.rss_mb = rssMb(pid);
+    Object.assign(out, rssOf(pid));
+    if ((out.rss_mb ?? 0) > peak.rss) peak = { rss: out.rss_mb!, phase: `${target}, ${chats.length} chat(s)`, map: memoryMap(pid) };
   }
   return out;
 }
@@ -255,6 +263,7 @@ const tg8 = Math.min(...HISTORIES.map((h) => results.telegram![`h${h}_chats_8`]!
 const added = Math.max(...HISTORIES.map((h) => results.telegram![`h${h}_chats_1`]!.p50_ms)) - echo.grammy_echo!.chats_1!.p50_ms;
 const rss8 = Math.max(...Object.values(results).flatMap((r) => HISTORIES.map((h) => r[`h${h}_chats_8`]!.rss_mb ?? 0)));
 console.log(`\ntargets: ≤ 2 ms main-thread CPU/msg at every history ${cpuMax <= 2 ? "PASS" : "MISS"} (worst ${cpuMax}); ≥ 500 msg/s at 8 Telegram chats ${tg8 >= 500 ? "PASS" : "MISS"} (worst ${tg8}); p50 added ≤ 5 ms at 1 chat ${added <= 5 ? "PASS" : "MISS"} (worst ${round(added)} ms over grammY echo); RSS ≤ 300 MB under the 8-chat load, model loaded ${rss8 <= 300 ? "PASS" : "MISS"} (max ${rss8} MB)`);
+console.log(`\nthe app's memory at its peak (${peak.rss} MB after ${peak.phase}), by mapping:\n${peak.map.map((g) => `  ${String(g.rss_mb).padStart(7)} MB  ${g.group} (${g.mappings})`).join("\n")}`);
 if (PROFILE) {
   const md = readdirSync(profDir).find((f) => f.endsWith(".md"));
   if (md && process.env.BENCH_PROFILE_OUT) writeFileSync(process.env.BENCH_PROFILE_OUT, readFileSync(join(profDir, md)));
@@ -273,6 +282,7 @@ printJsonLast({
   worst_telegram_8_chats_msgs_per_s: tg8,
   worst_p50_added_ms_1_chat: round(added),
   max_rss_mb_8_chats: rss8,
+  memory_at_peak: { phase: peak.phase, rss_mb: peak.rss, groups: peak.map },
 });
 process.exit(0);
 

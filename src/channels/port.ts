@@ -50,14 +50,42 @@ export interface AdapterContext {
 /** May be async: the built-in factories import their adapter (and its SDK) only when a channel of that kind exists. */
 export type AdapterFactory = (def: ChannelDefinition, ctx: AdapterContext) => HttpAdapter | Promise<HttpAdapter>;
 
-/** What adapters throw when a send fails; `retryable` for 429/5xx/network, with the peer's hint. */
+/**
+ * Why a failed send may still have reached the platform: `lost` — the connection broke or the peer
+ * answered 5xx after the request was written (often it was not acted on: a stale keep-alive socket);
+ * `timeout` — no answer in time, so the platform most likely has it.
+ */
+export type Doubt = "lost" | "timeout";
+
+/**
+ * What adapters throw when a send fails; `retryable` for 429/5xx/network, with the peer's hint, and
+ * `doubt` when the request may have arrived anyway (the outbox then looks, or does not ask twice).
+ */
 export class SendError extends Error {
   constructor(
     message: string,
     readonly retryable: boolean,
     readonly retryAfterMs?: number,
+    readonly doubt?: Doubt,
   ) {
     super(message);
     this.name = "SendError";
   }
+}
+
+/**
+ * Failures of a request that certainly never reached the peer: no connection was made (refused,
+ * no route, name not resolved). Codes as Bun's fetch and Node's sockets report them.
+ */
+const NEVER_CONNECTED = /^(ConnectionRefused|ECONNREFUSED|FailedToOpenSocket|ENOTFOUND|EAI_AGAIN|EAI_NONAME|ENETUNREACH|EHOSTUNREACH|DNSException|UnableToConnect)$/;
+
+/** The doubt a network error (`fetch` threw, or a library's wrapper around it) leaves about a request. */
+export function networkDoubt(e: unknown): Doubt | undefined {
+  let doubt: Doubt = "lost";
+  for (let cur = e as { code?: unknown; name?: unknown; message?: unknown; cause?: unknown; error?: unknown; original?: unknown } | undefined, depth = 0; cur && depth < 4; depth++) {
+    if (typeof cur.code === "string" && NEVER_CONNECTED.test(cur.code)) return undefined;
+    if (cur.name === "TimeoutError" || cur.code === "ETIMEDOUT" || cur.code === "ECONNABORTED" || (typeof cur.message === "string" && /timed? ?out/i.test(cur.message))) doubt = "timeout";
+    cur = (cur.cause ?? cur.error ?? cur.original) as typeof cur;
+  }
+  return doubt;
 }

@@ -4,7 +4,7 @@ import type { Delivery, OutboundText } from "../channels/types.ts";
 import { agents, channels, outboundMessages, tenants } from "../db/schema/index.ts";
 import { openTestDatabase, type TestDatabase } from "../../test/support/db.ts";
 import { Inbox, type Route } from "./inbox.ts";
-import { Outbox, SendError } from "./outbox.ts";
+import { describeOutcome, Outbox, SendError } from "./outbox.ts";
 
 /** A scripted channel: each send consumes the next outcome (an Error to throw, or an id). */
 function scripted(outcomes: (Error | string)[]) {
@@ -13,7 +13,7 @@ function scripted(outcomes: (Error | string)[]) {
     sent,
     deliveries: [] as (Delivery | undefined)[],
     async send(m: OutboundText, d?: Delivery) {
-      this.deliveries.push(d);
+      this.deliveries.push(d && { ...d }); // as it was at this attempt
       const next = outcomes.shift();
       if (next instanceof Error) throw next;
       sent.push(m);
@@ -134,6 +134,40 @@ describe("outbox", () => {
       // Reprocessed once more (another crash): still not sent.
       expect(await outbox.send(route, { inboundEventId: id, seq: 0 }, { chatKey: "C1", text: "maybe delivered" }, chan)).toEqual({ status: "unknown" });
       expect(chan.sent).toHaveLength(0);
+    });
+
+    test("a send that timed out, on a channel that cannot tell: not asked twice, `unknown`", async () => {
+      const id = await event("D7");
+      const timedOut = "telegram: Network request for 'sendMessage' failed! (Request to 'sendMessage' timed out after 500 seconds)";
+      const chan = scripted([new SendError(timedOut, true, undefined, "timeout"), "ts-dup"]);
+      const outcome = await outbox.send(route, { inboundEventId: id, seq: 0 }, { chatKey: "C1", text: "maybe posted" }, chan);
+      expect(outcome).toEqual({ status: "unknown", error: timedOut });
+      expect(describeOutcome(outcome)).toBe(`unknown: in doubt (${timedOut}), not re-sent`);
+      expect(chan.deliveries).toHaveLength(1);
+      expect(await row(id)).toMatchObject({ status: "unknown", attempts: 1, lastError: `in doubt (${timedOut}): not re-sent` });
+    });
+
+    test("a connection lost mid-send, on a channel that cannot tell: retried (usually a stale socket, not acted on)", async () => {
+      const id = await event("D10");
+      const chan = scripted([new SendError("telegram: Network request for 'sendMessage' failed! (ECONNRESET)", true, undefined, "lost"), "ts-d10"]);
+      expect(await outbox.send(route, { inboundEventId: id, seq: 0 }, { chatKey: "C1", text: "again" }, chan)).toEqual({ status: "sent", externalId: "ts-d10" });
+      expect(chan.deliveries.map((d) => d?.inDoubt)).toEqual([false, false]);
+      expect(await row(id)).toMatchObject({ status: "sent", attempts: 2 });
+    });
+
+    test("a send failing after its request may have arrived (5xx, connection lost), on a channel that can look: the retry looks first", async () => {
+      const found = await event("D8");
+      const there = { ...scripted([new SendError("slack chat.postMessage: HTTP 503", true, undefined, "lost"), "ts-dup"]), findSent: async () => "ts-there" };
+      expect(await outbox.send(route, { inboundEventId: found, seq: 0 }, { chatKey: "C1", text: "posted after all" }, there)).toEqual({ status: "sent", externalId: "ts-there" });
+      expect(there.sent).toHaveLength(0);
+      const missing = await event("D9");
+      const absent = { ...scripted([new SendError("slack chat.postMessage: network error (ECONNRESET)", true, undefined, "lost"), "ts-d9"]), findSent: async () => null };
+      expect(await outbox.send(route, { inboundEventId: missing, seq: 0 }, { chatKey: "C1", text: "not there" }, absent)).toEqual({ status: "sent", externalId: "ts-d9" });
+      const outboxId = (await row(missing)).id;
+      expect(absent.deliveries).toEqual([
+        { outboxId, inDoubt: false },
+        { outboxId, inDoubt: true },
+      ]);
     });
 
     test("a channel that finds it (Slack metadata): marked sent with the found id, not posted again", async () => {

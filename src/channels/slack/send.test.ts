@@ -134,17 +134,17 @@ describe("send() failure mapping (stand-in Web API)", () => {
     }
   });
 
-  test("HTTP 503 and platform internal_error → retryable; a network failure → retryable", async () => {
+  test("HTTP 503 and platform internal_error → retryable (503: in doubt, the retry looks first); a connection never made → retryable", async () => {
     const s = standIn((n) => (n === 1 ? new Response("upstream down", { status: 503 }) : Response.json({ ok: false, error: "internal_error" })));
     try {
       const a = await adapterAt(s.apiUrl);
       const e1 = await sendError(a.send({ chatKey: "C1", text: "hi" }));
-      expect([e1.retryable, e1.message]).toEqual([true, "slack chat.postMessage: HTTP 503"]);
+      expect([e1.retryable, e1.doubt, e1.message]).toEqual([true, "lost", "slack chat.postMessage: HTTP 503"]);
       const e2 = await sendError(a.send({ chatKey: "C1", text: "hi" }));
-      expect([e2.retryable, e2.message]).toEqual([true, "slack chat.postMessage: internal_error"]);
+      expect([e2.retryable, e2.doubt, e2.message]).toEqual([true, undefined, "slack chat.postMessage: internal_error"]);
       s.stop();
       const e3 = await sendError(a.send({ chatKey: "C1", text: "hi" }));
-      expect(e3.retryable).toBe(true);
+      expect([e3.retryable, e3.doubt]).toEqual([true, undefined]);
       expect(e3.message).toStartWith("slack chat.postMessage: network error");
     } finally {
       s.stop();

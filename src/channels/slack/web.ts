@@ -10,7 +10,7 @@
  */
 import type { Logger as SlackLogger, WebClient } from "@slack/web-api";
 import type { Logger } from "pino";
-import { SendError } from "../port.ts";
+import { networkDoubt, SendError } from "../port.ts";
 import { refusalIn } from "../../net/outbound.ts";
 
 type WebApiModule = typeof import("@slack/web-api");
@@ -58,10 +58,11 @@ export function toSendError(e: unknown, method: string): SendError {
       return new SendError(`slack ${method}: rate limited`, true, Math.max(0, err.retryAfter ?? 0) * 1000);
     case "slack_webapi_http_error": {
       const status = err.statusCode ?? 0;
-      return new SendError(`slack ${method}: HTTP ${status}`, status >= 500 || status === 408 || status === 429);
+      // A 5xx or 408 came after Slack had the request: it may have posted, so the retry looks first.
+      return new SendError(`slack ${method}: HTTP ${status}`, status >= 500 || status === 408 || status === 429, undefined, status >= 500 || status === 408 ? "lost" : undefined);
     }
     case "slack_webapi_request_error":
-      return new SendError(`slack ${method}: network error (${err.original?.code ?? err.original?.name ?? "request failed"})`, true);
+      return new SendError(`slack ${method}: network error (${err.original?.code ?? err.original?.name ?? "request failed"})`, true, undefined, networkDoubt(err.original));
     case "slack_webapi_platform_error": {
       const code = err.data?.error ?? "unknown_error";
       return new SendError(`slack ${method}: ${code}`, TRANSIENT_PLATFORM_ERRORS.has(code));

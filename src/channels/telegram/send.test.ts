@@ -1,6 +1,7 @@
 /** Send failures against a tiny stand-in Bot API: how each maps onto the outbox's SendError. */
 import { nullCursor } from "../../../test/support/cursor.ts";
 import { afterAll, beforeEach, describe, expect, test } from "bun:test";
+import { startDropper } from "../../../test/support/dropper.ts";
 import { loopbackOutbound } from "../../../test/support/outbound.ts";
 import { Outbound } from "../../net/outbound.ts";
 import pino from "pino";
@@ -62,14 +63,26 @@ describe("telegram send errors", () => {
     expect((await sendError(adapter().send({ chatKey: "42", text: "hi" }))).retryable).toBe(false);
   });
 
-  test("5xx and network failures → retryable, token never in the message", async () => {
+  test("5xx and a connection never made → retryable, not in doubt; token never in the message", async () => {
     answer = () => fail(502, "Bad Gateway");
-    expect((await sendError(adapter().send({ chatKey: "42", text: "hi" }))).retryable).toBe(true);
+    const bad = await sendError(adapter().send({ chatKey: "42", text: "hi" }));
+    expect([bad.retryable, bad.doubt]).toEqual([true, undefined]);
     const closed = Bun.serve({ port: 0, fetch: () => new Response() });
     const root = `http://127.0.0.1:${closed.port}`;
     await closed.stop(true);
     const e = await sendError(adapter(root).send({ chatKey: "42", text: "hi" }));
-    expect(e.retryable).toBe(true);
+    expect([e.retryable, e.doubt]).toEqual([true, undefined]);
+  });
+
+  test("the connection lost after the request was written → in doubt (it may have been posted)", async () => {
+    const dropper = startDropper();
+    try {
+      const e = await sendError(adapter(`${dropper.url}/`).send({ chatKey: "42", text: "hi" }));
+      expect(dropper.requests.map((r) => r.split(" ")[1]!.split("/").pop())).toEqual(["sendMessage"]);
+      expect([e.retryable, e.doubt]).toEqual([true, "lost"]);
+    } finally {
+      dropper.stop();
+    }
   });
 
   test("HTML Telegram cannot parse is re-sent as plain text", async () => {

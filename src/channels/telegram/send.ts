@@ -9,7 +9,7 @@
  */
 import { refusalIn } from "../../net/outbound.ts";
 import type { Api, GrammyError, HttpError } from "grammy";
-import { SendError } from "../port.ts";
+import { networkDoubt, SendError } from "../port.ts";
 import { splitText } from "../split.ts";
 import type { OutboundText } from "../types.ts";
 import { markdownToHtml } from "./html.ts";
@@ -50,7 +50,11 @@ export async function sendReply(api: Api, errors: GrammyErrors, token: string, m
   return { externalId: first ?? "" };
 }
 
-/** 429 → retry after Telegram's hint; 5xx and network → retry; anything else (400 chat not found, 403 blocked) is final. */
+/**
+ * 429 → retry after Telegram's hint; 5xx and network → retry, a network failure after the request
+ * was written marked with its doubt (a timeout: the outbox does not ask twice); anything else (400
+ * chat not found, 403 blocked) is final.
+ */
 export function toSendError(e: unknown, errors: GrammyErrors, token: string): SendError {
   if (e instanceof SendError) return e;
   if (e instanceof errors.GrammyError) {
@@ -61,7 +65,7 @@ export function toSendError(e: unknown, errors: GrammyErrors, token: string): Se
   // The SSRF guard refused api_root: retrying cannot help, and the text is ours (no remote body).
   const refused = refusalIn(e);
   if (refused) return new SendError(`telegram: ${refused.message}`, false);
-  if (e instanceof errors.HttpError) return new SendError(redact(`telegram: ${e.message}`, token), true);
+  if (e instanceof errors.HttpError) return new SendError(redact(`telegram: ${e.message}`, token), true, undefined, networkDoubt(e));
   return new SendError(redact(`telegram: ${e instanceof Error ? e.message : String(e)}`, token), false);
 }
 

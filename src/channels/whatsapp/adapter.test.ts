@@ -1,6 +1,7 @@
 /** The adapter driven only through HTTP: the fake delivers signed webhooks and records what we send. */
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
 import pino from "pino";
+import { startDropper } from "../../../test/support/dropper.ts";
 import { loopbackOutbound } from "../../../test/support/outbound.ts";
 import { signWebhook, startWhatsAppFake, type WhatsAppFake } from "../../../test/support/whatsapp.ts";
 import type { ChannelDefinition, HttpAdapter } from "../port.ts";
@@ -142,6 +143,23 @@ describe("whatsapp adapter (through the fake)", () => {
       expect(e.retryable).toBe(retryable);
       expect(e.message).toContain(text);
       expect(e.message).not.toContain(TOKEN);
+    }
+  });
+
+  test("a message whose connection is lost after the request was written is in doubt; one never connected is not", async () => {
+    const dropper = startDropper();
+    const closed = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response() });
+    const refusedUrl = `http://127.0.0.1:${closed.port}`;
+    await closed.stop(true);
+    try {
+      const dropped = (await make({ graph_url: dropper.url, template_name: "follow_up" }).send({ chatKey: "4915100000007", text: "x" }).catch((x) => x)) as SendError;
+      expect(dropper.requests).toHaveLength(1);
+      expect([dropped instanceof SendError, dropped.retryable, dropped.doubt]).toEqual([true, true, "lost"]);
+      const refused = (await make({ graph_url: refusedUrl, template_name: "follow_up" }).send({ chatKey: "4915100000007", text: "x" }).catch((x) => x)) as SendError;
+      expect([refused instanceof SendError, refused.retryable, refused.doubt]).toEqual([true, true, undefined]);
+      expect(refused.message).not.toContain(TOKEN);
+    } finally {
+      dropper.stop();
     }
   });
 

@@ -5,7 +5,7 @@
  * bearer token is sent only to the Graph host and to media URLs Graph itself returned; responses
  * are read bounded (media by maxBytes, JSON by 1 MB); errors carry no token.
  */
-import { SendError } from "../port.ts";
+import { networkDoubt, SendError } from "../port.ts";
 import { graphError, redact } from "./errors.ts";
 
 const JSON_LIMIT = 1 << 20;
@@ -26,7 +26,8 @@ export class Graph {
     return `${this.o.baseUrl.replace(/\/+$/, "")}/${this.o.version}/${path}`;
   }
 
-  private async call(method: string, url: string, body?: unknown, signal?: AbortSignal): Promise<any> {
+  /** `posts`: the call puts a message in a chat, so a failure after the request left may have posted it. */
+  private async call(method: string, url: string, body?: unknown, signal?: AbortSignal, posts = false): Promise<any> {
     let res: Response;
     try {
       res = await this.o.fetch(url, {
@@ -37,7 +38,7 @@ export class Graph {
         signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(TIMEOUT_MS)]) : AbortSignal.timeout(TIMEOUT_MS),
       });
     } catch (e) {
-      throw new SendError(redact(`whatsapp: network: ${e instanceof Error ? e.message : String(e)}`, this.o.token), true);
+      throw new SendError(redact(`whatsapp: network: ${e instanceof Error ? e.message : String(e)}`, this.o.token), true, undefined, posts ? networkDoubt(e) : undefined);
     }
     const text = new TextDecoder().decode(await readBounded(res, JSON_LIMIT));
     let json: unknown = null;
@@ -50,7 +51,7 @@ export class Graph {
 
   /** Sends one message object (text, interactive, template); returns its wamid. */
   async message(to: string, payload: Record<string, unknown>): Promise<string> {
-    const r = await this.call("POST", this.url(`${this.o.phoneNumberId}/messages`), { messaging_product: "whatsapp", recipient_type: "individual", to, ...payload });
+    const r = await this.call("POST", this.url(`${this.o.phoneNumberId}/messages`), { messaging_product: "whatsapp", recipient_type: "individual", to, ...payload }, undefined, true);
     const id = r?.messages?.[0]?.id;
     if (typeof id !== "string") throw new SendError("whatsapp: no message id in the response", false);
     return id;
