@@ -1,12 +1,12 @@
 /**
- * Where a process's resident memory is, from /proc/<pid>/smaps: the mappings grouped into what they
- * most likely hold, largest first. A diagnosis for the RSS figures the benches report (Linux only).
+ * Where a process's resident memory is, from /proc/<pid>/smaps: the mappings grouped by what can be
+ * told from outside, largest first, and the largest anonymous ones one by one. A diagnosis for the
+ * RSS figures the benches report (Linux only).
  *
- * The groups are inferred from the mapping's shape, not told by the runtime: a WebAssembly memory is
- * an anonymous reservation of several GiB (JSC reserves 4 GiB plus guard pages per wasm memory and
- * touches only what the module grows into — the embedded Postgres); glibc's per-thread malloc arenas
- * are 64 MiB reservations (onnxruntime's tensors, native libraries); `[heap]` is the main brk heap;
- * the other anonymous mappings are JSC's own heap and Bun's allocator; file mappings are named by file.
+ * Anonymous memory cannot be told apart from outside: JavaScriptCore's heaps (the main thread's and
+ * every worker's share one allocator), the embedded Postgres's wasm memory (one 128 MB region,
+ * measured) and native allocators all look alike; executable anonymous memory is JIT code. File
+ * mappings are named by file (the bun executable, onnxruntime, libvips).
  */
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
@@ -19,19 +19,7 @@ export interface MemoryGroup {
 
 export function memoryMap(pid: number, top = 8): MemoryGroup[] {
   const groups = new Map<string, { kb: number; n: number }>();
-  let size = 0;
-  let name = "";
-  for (const line of readFileSync(`/proc/${pid}/smaps`, "utf8").split("\n")) {
-    const head = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
-    if (head) {
-      name = head[1] ?? "";
-      continue;
-    }
-    const field = /^(Size|Rss):\s+(\d+) kB/.exec(line);
-    if (!field) continue;
-    if (field[1] === "Size") size = Number(field[2]);
-    else add(groups, classify(name, size), Number(field[2]));
-  }
+  for (const m of mappings(pid)) add(groups, classify(m.name, m.perms), m.rssKb);
   return [...groups]
     .map(([group, g]) => ({ group, rss_mb: Math.round(g.kb / 102.4) / 10, mappings: g.n }))
     .filter((g) => g.rss_mb > 0)
@@ -39,13 +27,11 @@ export function memoryMap(pid: number, top = 8): MemoryGroup[] {
     .slice(0, top);
 }
 
-function classify(name: string, sizeKb: number): string {
+function classify(name: string, perms: string): string {
   if (name === "[heap]") return "[heap] (brk malloc)";
   if (name.startsWith("[")) return name;
   if (name) return `file: ${basename(name.replace(/ \(deleted\)$/, ""))}`;
-  if (sizeKb >= 1024 * 1024) return "anon ≥ 1 GiB reservations (wasm memory)";
-  if (sizeKb === 65536 || sizeKb === 131072) return "anon 64 MiB arenas (glibc malloc)";
-  return "anon other (JS heap, Bun's allocator, thread stacks)";
+  return perms.includes("x") ? "anonymous, executable (JIT code)" : "anonymous (JS heaps, wasm memory, native allocators)";
 }
 
 function add(groups: Map<string, { kb: number; n: number }>, key: string, kb: number) {
@@ -53,4 +39,35 @@ function add(groups: Map<string, { kb: number; n: number }>, key: string, kb: nu
   g.kb += kb;
   g.n++;
   groups.set(key, g);
+}
+
+interface Mapping {
+  name: string;
+  perms: string;
+  sizeKb: number;
+  rssKb: number;
+}
+
+function mappings(pid: number): Mapping[] {
+  const out: Mapping[] = [];
+  for (const line of readFileSync(`/proc/${pid}/smaps`, "utf8").split("\n")) {
+    const head = /^[0-9a-f]+-[0-9a-f]+ (\S+) \S+ \S+ \S+\s*(.*)$/.exec(line);
+    if (head) {
+      out.push({ perms: head[1]!, name: head[2] ?? "", sizeKb: 0, rssKb: 0 });
+      continue;
+    }
+    const field = /^(Size|Rss):\s+(\d+) kB/.exec(line);
+    if (field && out.length) out.at(-1)![field[1] === "Size" ? "sizeKb" : "rssKb"] = Number(field[2]);
+  }
+  return out;
+}
+
+/** The largest anonymous mappings one by one (size and resident MB): the shape of what the groups lump together. */
+export function largestAnonymous(pid: number, top = 10): { size_mb: number; rss_mb: number; perms: string }[] {
+  const mb = (kb: number) => Math.round(kb / 102.4) / 10;
+  return mappings(pid)
+    .filter((m) => !m.name)
+    .sort((a, b) => b.rssKb - a.rssKb)
+    .slice(0, top)
+    .map((m) => ({ size_mb: mb(m.sizeKb), rss_mb: mb(m.rssKb), perms: m.perms }));
 }

@@ -30,7 +30,7 @@ import { Memory } from "../src/memory/memory.ts";
 import { detectVectorStore } from "../src/vectors/store.ts";
 import { LOOPBACK_ALLOWED } from "../test/support/outbound.ts";
 import { EMBEDDINGS_CONFIG, testEmbedder } from "../test/support/models.ts";
-import { type MemoryGroup, memoryMap } from "./memory-map.ts";
+import { largestAnonymous, type MemoryGroup, memoryMap } from "./memory-map.ts";
 import { freePort, percentile, printJsonLast, spawnReady, stopMs, tempDir, withTimeout } from "./lib.ts";
 import { topOfProfile } from "./profile-top.ts";
 
@@ -85,7 +85,7 @@ function rssOf(pid: number): Pick<Phase, "rss_mb" | "rss_anon_mb" | "rss_file_mb
 }
 
 /** Where the app's memory was when its RSS peaked (bench/memory-map.ts). */
-let peak: { rss: number; phase: string; map: MemoryGroup[] } = { rss: 0, phase: "", map: [] };
+let peak: { rss: number; phase: string; map: MemoryGroup[]; anon: ReturnType<typeof largestAnonymous> } = { rss: 0, phase: "", map: [], anon: [] };
 
 /** `chats` closed loops (one message, its reply, the next), `turns` messages each after `warm`. */
 async function phase(target: string, chats: string[], turns: number, warm: number, pid?: number): Promise<Phase> {
@@ -106,7 +106,7 @@ async function phase(target: string, chats: string[], turns: number, warm: numbe
     out.cpu_main_ms_per_msg = round((cpu1.main - cpu0.main) / lat.length);
     out.cpu_process_ms_per_msg = round((cpu1.all - cpu0.all) / lat.length);
     Object.assign(out, rssOf(pid));
-    if ((out.rss_mb ?? 0) > peak.rss) peak = { rss: out.rss_mb!, phase: `${target}, ${chats.length} chat(s)`, map: memoryMap(pid) };
+    if ((out.rss_mb ?? 0) > peak.rss) peak = { rss: out.rss_mb!, phase: `${target}, ${chats.length} chat(s)`, map: memoryMap(pid), anon: largestAnonymous(pid) };
   }
   return out;
 }
@@ -263,7 +263,7 @@ const tg8 = Math.min(...HISTORIES.map((h) => results.telegram![`h${h}_chats_8`]!
 const added = Math.max(...HISTORIES.map((h) => results.telegram![`h${h}_chats_1`]!.p50_ms)) - echo.grammy_echo!.chats_1!.p50_ms;
 const rss8 = Math.max(...Object.values(results).flatMap((r) => HISTORIES.map((h) => r[`h${h}_chats_8`]!.rss_mb ?? 0)));
 console.log(`\ntargets: ≤ 2 ms main-thread CPU/msg at every history ${cpuMax <= 2 ? "PASS" : "MISS"} (worst ${cpuMax}); ≥ 500 msg/s at 8 Telegram chats ${tg8 >= 500 ? "PASS" : "MISS"} (worst ${tg8}); p50 added ≤ 5 ms at 1 chat ${added <= 5 ? "PASS" : "MISS"} (worst ${round(added)} ms over grammY echo); RSS ≤ 300 MB under the 8-chat load, model loaded ${rss8 <= 300 ? "PASS" : "MISS"} (max ${rss8} MB)`);
-console.log(`\nthe app's memory at its peak (${peak.rss} MB after ${peak.phase}), by mapping:\n${peak.map.map((g) => `  ${String(g.rss_mb).padStart(7)} MB  ${g.group} (${g.mappings})`).join("\n")}`);
+console.log(`\nthe app's memory at its peak (${peak.rss} MB after ${peak.phase}), by mapping:\n${peak.map.map((g) => `  ${String(g.rss_mb).padStart(7)} MB  ${g.group} (${g.mappings})`).join("\n")}\nlargest anonymous mappings: ${peak.anon.map((a) => `${a.rss_mb}/${a.size_mb} MB ${a.perms}`).join(", ")}`);
 if (PROFILE) {
   const md = readdirSync(profDir).find((f) => f.endsWith(".md"));
   if (md && process.env.BENCH_PROFILE_OUT) writeFileSync(process.env.BENCH_PROFILE_OUT, readFileSync(join(profDir, md)));
@@ -282,7 +282,7 @@ printJsonLast({
   worst_telegram_8_chats_msgs_per_s: tg8,
   worst_p50_added_ms_1_chat: round(added),
   max_rss_mb_8_chats: rss8,
-  memory_at_peak: { phase: peak.phase, rss_mb: peak.rss, groups: peak.map },
+  memory_at_peak: { phase: peak.phase, rss_mb: peak.rss, groups: peak.map, largest_anonymous: peak.anon },
 });
 process.exit(0);
 
