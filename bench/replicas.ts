@@ -10,7 +10,10 @@
  *     are sent, the replica polling Telegram is killed with -9, and started again 2 s later.
  *  3. Checked at the emulators: every Slack mention has exactly one reply in its thread, every
  *     Telegram chat (one message each) exactly one reply; the Telegram lease moved to another replica.
- *     Lost = still unanswered when no reply has come for a minute (a slow run is waited for).
+ *     Lost = still unanswered when no reply has come for a minute (a slow run is waited for), and
+ *     not accounted for. A Telegram reply whose request was on the wire when its replica died is
+ *     in doubt: the Bot API cannot say whether it arrived, so it is not re-sent (at most once) and
+ *     ends `unknown` for the admin to see; those are counted apart (in_doubt_missing/_arrived).
  *
  * Throughput = messages / (first send → last reply). p99 = Slack send → reply posted (recorded by a
  * thin proxy in front of the Slack emulator, which also spreads posts over spare tokens: the
@@ -138,17 +141,31 @@ async function send(n: number, live: () => Replica[], halfway?: () => Promise<vo
 }
 
 /**
- * Waits until every message has a reply; returns when the last one landed, with the tallies. A
- * message counts as lost when replies stopped coming for `stallMs` (or after `capMs` in all): a
- * run that is merely slow (a loaded machine) keeps its messages; one that stalls does not.
+ * Telegram chats whose reply the outbox wrote off as in doubt (`unknown`): its request was on the
+ * wire when its replica was killed, and the Bot API cannot be asked whether it arrived, so it is not
+ * sent again (at most once, README "Delivery of replies across a crash"). No reply will come.
+ */
+async function inDoubtChats(): Promise<Set<number>> {
+  const rows = await sql<{ chat: string }[]>`select o.chat_key as chat from outbound_messages o join channels c on c.id = o.channel_id where c.kind = 'telegram' and o.status = 'unknown'`;
+  return new Set(rows.map((r) => Number(r.chat)));
+}
+
+/**
+ * Waits until every message has a reply (or, on Telegram, was written off as in doubt); returns when
+ * the last one landed, with the tallies. A message counts as lost when replies stopped coming for
+ * `stallMs` (or after `capMs` in all): a run that is merely slow (a loaded machine) keeps its
+ * messages; one that stalls does not. Lost = unanswered and not accounted for: silently dropped.
  */
 async function settle(run: Awaited<ReturnType<typeof send>>, stallMs: number, capMs = 3_600_000) {
   const cap = Date.now() + capMs;
   let last = Date.now();
   let progressAt = Date.now();
   let before = Infinity;
+  let doubted = await inDoubtChats();
+  let looked = Date.now();
   for (;;) {
-    const missing = run.slack.filter((s) => !posted.has(s.ts)).length + run.chats.filter((c) => !tg.botReplies(c).length).length;
+    if (Date.now() - looked > 1_000) (doubted = await inDoubtChats()), (looked = Date.now());
+    const missing = run.slack.filter((s) => !posted.has(s.ts)).length + run.chats.filter((c) => !tg.botReplies(c).length && !doubted.has(c)).length;
     last = Date.now(); // Telegram replies carry no time of their own: the run ends when the last one is seen (±50 ms)
     if (missing < before) (before = missing), (progressAt = last);
     if (!missing || last - progressAt > stallMs || last > cap) break;
@@ -160,8 +177,13 @@ async function settle(run: Awaited<ReturnType<typeof send>>, stallMs: number, ca
   const tgCounts = run.chats.map((c) => tg.botReplies(c).length);
   const counts = [...slackCounts, ...tgCounts];
   const latencies = run.slack.flatMap((s) => (posted.get(s.ts) ? [posted.get(s.ts)![0]! - s.at] : []));
+  doubted = await inDoubtChats();
+  const unanswered = run.chats.filter((c) => !tg.botReplies(c).length);
   return {
-    lost: counts.filter((c) => c === 0).length,
+    lost: counts.filter((c) => c === 0).length - unanswered.filter((c) => doubted.has(c)).length,
+    /** Written off as in doubt and indeed never arrived (the at-most-once case), and in doubt but there. */
+    inDoubtMissing: unanswered.filter((c) => doubted.has(c)).length,
+    inDoubtArrived: run.chats.filter((c) => doubted.has(c) && tg.botReplies(c).length).length,
     duplicated: counts.filter((c) => c > 1).length,
     duplicatedSlack: slackCounts.filter((c) => c > 1).length,
     duplicatedTelegram: tgCounts.filter((c) => c > 1).length,
@@ -228,7 +250,7 @@ const main = await settle(mainRun, STALL_MS);
 const tput = MESSAGES / main.seconds;
 const f = failover as { killed: string; newHolder: string | null; seconds: number } | null;
 const failedOver = !!f && !f.killed.startsWith("none:") && !!f.newHolder && f.newHolder !== f.killed && f.seconds < 10;
-log(`run: ${tput.toFixed(1)} msg/s, p50 ${main.p50Ms} ms, p99 ${main.p99Ms} ms, lost ${main.lost}, duplicated ${main.duplicated}, poller failover ${failedOver} in ${f?.seconds ?? "-"} s`);
+log(`run: ${tput.toFixed(1)} msg/s, p50 ${main.p50Ms} ms, p99 ${main.p99Ms} ms, lost ${main.lost}, duplicated ${main.duplicated}, in doubt ${main.inDoubtMissing} missing / ${main.inDoubtArrived} arrived, poller failover ${failedOver} in ${f?.seconds ?? "-"} s`);
 // Claimed more than once: only the killed replica's unfinished events should have been taken over.
 if (main.lost) {
   // Where the unanswered ones are: which owner holds them, in which state (a stall's post-mortem).
@@ -262,6 +284,10 @@ printJsonLast({
   failed_turns: claims!.failed,
   duplicated_slack: main.duplicatedSlack + base.duplicatedSlack,
   duplicated_telegram: main.duplicatedTelegram + base.duplicatedTelegram,
+  // Telegram replies whose request was on the wire at the kill: not re-sent (at most once), shown
+  // to the admin as unknown sends; those that never reached the emulator, and those that did.
+  in_doubt_missing: main.inDoubtMissing + base.inDoubtMissing,
+  in_doubt_arrived: main.inDoubtArrived + base.inDoubtArrived,
   outbox_retried: sends!.retried,
 });
 process.exit(main.lost + main.duplicated + base.lost + base.duplicated === 0 && failedOver ? 0 : 1);
