@@ -150,4 +150,35 @@ describe.each(DB_KINDS)("provisioning from config on %s Postgres", (kind) => {
     const gus = await t.db.withTenant(await tenantId("globex"), (tx) => tx.select({ slug: agents.slug }).from(agents));
     expect(gus).toEqual([{ slug: "gus" }]);
   });
+
+  test("a run that fails part-way leaves no tenant it created behind; existing tenants keep their rows", async () => {
+    // Sealing a credential fails for one channel of the second new tenant (a fault injected into
+    // the real box): its transaction rolls back, and the first new tenant, already committed, goes too.
+    const failing = new Proxy(box, {
+      get(target, prop) {
+        if (prop === "sealJson")
+          return (v: unknown) => {
+            if (JSON.stringify(v).includes("boom")) throw new Error("sealing failed");
+            return target.sealJson(v);
+          };
+        const value = Reflect.get(target, prop, target);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    const cfg = validate({
+      tenants: [
+        { slug: "initech", name: "Initech", agents: [{ slug: "pat", name: "Pat", channels: [{ kind: "telegram", name: "initech-bot", bot_token: "222222:BBBB-initech" }] }] },
+        { slug: "hooli", name: "Hooli", agents: [{ slug: "hal", name: "Hal", channels: [{ kind: "telegram", name: "hooli-bot", bot_token: "333333:boom-hooli" }] }] },
+      ],
+    });
+    const before = await t.db.platform((tx) => tx.select({ slug: tenants.slug }).from(tenants));
+    const acmeAgents = await t.db.withTenant(await tenantId("acme"), (tx) => tx.select({ slug: agents.slug }).from(agents));
+    expect(await applyProvisioning(cfg, t.db, failing, quiet).then(() => "applied", (e: Error) => e.message)).toContain("sealing failed");
+    expect((await t.db.platform((tx) => tx.select({ slug: tenants.slug }).from(tenants))).map((r) => r.slug).sort()).toEqual(before.map((r) => r.slug).sort());
+    expect(await t.db.withTenant(await tenantId("acme"), (tx) => tx.select({ slug: agents.slug }).from(agents))).toEqual(acmeAgents);
+    // The same file once the fault is gone: both tenants, whole.
+    await applyProvisioning(cfg, t.db, box, quiet);
+    const hal = await t.db.withTenant(await tenantId("hooli"), (tx) => tx.select({ slug: agents.slug }).from(agents));
+    expect(hal).toEqual([{ slug: "hal" }]);
+  });
 });

@@ -4,7 +4,7 @@
  * longer declares are removed within a declared tenant; a tenant that vanished from the config is
  * only reported — deleting a tenant's data is never implicit.
  */
-import { and, eq, notInArray, sql } from "drizzle-orm";
+import { and, eq, inArray, notInArray, sql } from "drizzle-orm";
 import type { Logger } from "pino";
 import type { ChannelConfig, Config } from "../config/schema.ts";
 import type { Database, Tx } from "../db/database.ts";
@@ -71,6 +71,7 @@ async function provisionOnce(
   log: Logger,
 ): Promise<ProvisionSummary> {
   const summary: ProvisionSummary = { providers: 0, tenants: 0, agents: 0, channels: 0, teams: 0, undeclaredTenants: [], undeclaredTeams: [], unscopedWhatsApp: [] };
+  const created: string[] = []; // tenant rows this run inserted: removed again if the run fails
   const tenantIds = await db.platform(async (tx) => {
     for (const p of cfg.llm.providers) {
       const row = {
@@ -94,8 +95,9 @@ async function provisionOnce(
         .insert(tenants)
         .values({ slug: t.slug, name: t.name, source: "config" })
         .onConflictDoUpdate({ target: tenants.slug, set: { name: t.name, source: "config", updatedAt: sql`now()` } })
-        .returning({ id: tenants.id });
+        .returning({ id: tenants.id, inserted: sql<boolean>`(xmax = 0)` });
       ids.set(t.slug, row!.id);
+      if (row!.inserted) created.push(row!.id);
       summary.tenants++;
     }
     const declared = cfg.tenants.map((t) => t.slug);
@@ -107,6 +109,29 @@ async function provisionOnce(
     return ids;
   });
 
+  try {
+    await provisionTenants(cfg, db, box, log, tenantIds, summary);
+  } catch (e) {
+    // Each tenant's rows commit in its own transaction, so a failure rolls back only its own: a
+    // tenant row this run created must not stay behind empty (or half there, for an earlier one).
+    if (created.length) await db.platform((tx) => tx.delete(tenants).where(inArray(tenants.id, created)));
+    throw e;
+  }
+  if (summary.undeclaredTenants.length)
+    log.warn({ tenants: summary.undeclaredTenants }, "tenants provisioned earlier are no longer in the config; left in place");
+  if (summary.undeclaredTeams.length) log.info({ teams: summary.undeclaredTeams }, "teams not in the config (made in the console, or removed from it) are left in place");
+  // A warning, not a refusal: an upgrade must not stop an appliance that served WhatsApp yesterday.
+  if (summary.unscopedWhatsApp.length)
+    log.warn(
+      { agents: summary.unscopedWhatsApp },
+      "WhatsApp agents without a business-function scope: Meta's policy bans general-purpose assistants on WhatsApp; declare tenants[].agents[].scope (business, topics) for each",
+    );
+  log.info(summary, "provisioning applied");
+  return summary;
+}
+
+/** Every declared tenant's agents, channels, teams, escalation, secrets, schedules and triggers: one transaction per tenant. */
+async function provisionTenants(cfg: Pick<Config, "tenants">, db: Database, box: SecretBox, log: Logger, tenantIds: Map<string, string>, summary: ProvisionSummary): Promise<void> {
   const channelVersions = channelKind(box);
   for (const t of cfg.tenants) {
     await db.withTenant(tenantIds.get(t.slug)!, async (tx) => {
@@ -164,17 +189,6 @@ async function provisionOnce(
       await upsertTriggers(tx, box, tenantId, t.triggers, log);
     });
   }
-  if (summary.undeclaredTenants.length)
-    log.warn({ tenants: summary.undeclaredTenants }, "tenants provisioned earlier are no longer in the config; left in place");
-  if (summary.undeclaredTeams.length) log.info({ teams: summary.undeclaredTeams }, "teams not in the config (made in the console, or removed from it) are left in place");
-  // A warning, not a refusal: an upgrade must not stop an appliance that served WhatsApp yesterday.
-  if (summary.unscopedWhatsApp.length)
-    log.warn(
-      { agents: summary.unscopedWhatsApp },
-      "WhatsApp agents without a business-function scope: Meta's policy bans general-purpose assistants on WhatsApp; declare tenants[].agents[].scope (business, topics) for each",
-    );
-  log.info(summary, "provisioning applied");
-  return summary;
 }
 
 /**

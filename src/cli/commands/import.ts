@@ -22,7 +22,8 @@ export const importCommand: Command = {
 
 Applies the tenants in FILE (at most 5 MB; the shape 'konstruct export' writes) as config as code
 does at start: \${VAR} is filled from the environment (all missing ones are named, nothing is
-written), each tenant is validated, then upserted. Rows an earlier import or the config file made
+written), each tenant is validated, then upserted, each in its own transaction; a run that fails
+part-way removes the tenants it created, so none is left behind empty. Rows an earlier import or the config file made
 and FILE no longer declares are removed within its tenants; console-made rows, other tenants and
 LLM providers are left alone. Migrates the database first (a dry run refuses one with pending
 migrations instead). On the embedded database the server must not be running.
