@@ -53,13 +53,13 @@ export type AdapterFactory = (def: ChannelDefinition, ctx: AdapterContext) => Ht
 /**
  * Why a failed send may still have reached the platform: `lost` — the connection broke or the peer
  * answered 5xx after the request was written (often it was not acted on: a stale keep-alive socket);
- * `timeout` — no answer in time, so the platform most likely has it.
+ * `timeout` — no answer in time: the platform may have it, or the connection never came up.
  */
 export type Doubt = "lost" | "timeout";
 
 /**
  * What adapters throw when a send fails; `retryable` for 429/5xx/network, with the peer's hint, and
- * `doubt` when the request may have arrived anyway (the outbox then looks, or does not ask twice).
+ * `doubt` when the request may have arrived anyway (a channel that can look is looked at before the retry).
  */
 export class SendError extends Error {
   constructor(
@@ -84,7 +84,8 @@ export function networkDoubt(e: unknown): Doubt | undefined {
   let doubt: Doubt = "lost";
   for (let cur = e as { code?: unknown; name?: unknown; message?: unknown; cause?: unknown; error?: unknown; original?: unknown } | undefined, depth = 0; cur && depth < 4; depth++) {
     if (typeof cur.code === "string" && NEVER_CONNECTED.test(cur.code)) return undefined;
-    if (cur.name === "TimeoutError" || cur.code === "ETIMEDOUT" || cur.code === "ECONNABORTED" || (typeof cur.message === "string" && /timed? ?out/i.test(cur.message))) doubt = "timeout";
+    // ETIMEDOUT is the kernel giving up on a connection or a retransmission, not an answer late.
+    if (cur.name === "TimeoutError" || cur.code === "ECONNABORTED" || (typeof cur.message === "string" && /timed out after|operation timed out|request timed out/i.test(cur.message))) doubt = "timeout";
     cur = (cur.cause ?? cur.error ?? cur.original) as typeof cur;
   }
   return doubt;

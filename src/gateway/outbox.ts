@@ -18,8 +18,8 @@
  * turn's commit and the send (a kill -9 mid-burst) leaves it `pending`, and it is sent, not lost.
  * An in-doubt one gets at most once: not re-sent, it ends `unknown`, is logged and audited, and the
  * console's dashboard counts it. A send that fails after its request may have arrived
- * (SendError.doubt: a connection lost mid-request, a 5xx, a timeout) is in doubt without a crash: a
- * channel that can look looks before its retry; one that cannot is not asked twice after a timeout.
+ * (SendError.doubt: a connection lost mid-request, a 5xx, a timeout) is retried; a channel that can
+ * look looks first, so its retry never posts a second copy.
  */
 import type { AuditEntry } from "../agent/audit.ts";
 import type { Logger } from "pino";
@@ -66,13 +66,13 @@ export type SendOutcome =
   | { status: "sent"; externalId: string }
   | { status: "already_sent" }
   | { status: "failed"; error: string }
-  /** In doubt on a channel that cannot tell whether it arrived: not re-sent (at most once). `error`: the failure that left it in doubt, if not a restart. */
-  | { status: "unknown"; error?: string };
+  /** In doubt on a channel that cannot tell whether it arrived: not re-sent (at most once). */
+  | { status: "unknown" };
 
 /** The outbound audit entry's summary for an outcome. */
 export function describeOutcome(outcome: SendOutcome): string {
   if (outcome.status === "failed") return `failed: ${outcome.error}`;
-  if (outcome.status === "unknown") return `unknown: in doubt ${outcome.error ? `(${outcome.error})` : "after a restart"}, not re-sent`;
+  if (outcome.status === "unknown") return "unknown: in doubt after a restart, not re-sent";
   return outcome.status;
 }
 
@@ -159,13 +159,11 @@ export class Outbox {
       } catch (e) {
         lastError = e instanceof Error ? e.message : String(e);
         const retryable = e instanceof SendError ? e.retryable : false;
-        const doubt = e instanceof SendError ? e.doubt : undefined;
-        // The request may be on the channel: one that can look does before the next attempt. One
-        // that cannot is not asked twice after a timeout (it most likely has it: at most once, as
-        // after a crash); a lost connection is retried, since it usually was not acted on (a stale
-        // keep-alive socket) and a lost answer is worse than a rare second copy.
-        if (doubt && canLook) delivery.inDoubt = true;
-        else if (doubt === "timeout") return this.writeOff(tenantId, prepared, lastError, attempt, settle);
+        // The request may be on the channel: one that can look does before the next attempt, so a
+        // retry never posts a second copy. One that cannot retries: a lost connection is usually a
+        // stale socket the request never reached, and a timeout cannot be told from a connection
+        // that never came up (an outage) — writing those off would lose the answer.
+        if (e instanceof SendError && e.doubt && canLook) delivery.inDoubt = true;
         this.failed?.(!retryable || attempt === this.maxAttempts);
         if (!retryable || attempt === this.maxAttempts) {
           const outcome: SendOutcome = { status: "failed", error: lastError };
@@ -179,15 +177,6 @@ export class Outbox {
       }
     }
     throw new Error("unreachable");
-  }
-
-  /** A send that timed out after its request may have arrived, on a channel that cannot look: `unknown`, not re-sent. */
-  private async writeOff(tenantId: string, prepared: Prepared, error: string, attempts: number, settle?: Settle): Promise<SendOutcome> {
-    this.failed?.(true);
-    this.log?.warn({ tenant: tenantId, outbox: prepared.id, chat: prepared.message.chatKey, error }, "reply in doubt (its request timed out) and the channel cannot tell whether it arrived: not re-sent (at most once)");
-    const outcome: SendOutcome = { status: "unknown", error };
-    await this.mark(tenantId, { id: prepared.id, status: "unknown", lastError: `in doubt (${error}): not re-sent`, attempts, settlement: settle?.(outcome) });
-    return outcome;
   }
 
   /** Settles an in-doubt send without sending, or returns null when it must be sent (again). */

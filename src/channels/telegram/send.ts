@@ -52,8 +52,8 @@ export async function sendReply(api: Api, errors: GrammyErrors, token: string, m
 
 /**
  * 429 → retry after Telegram's hint; 5xx and network → retry, a network failure after the request
- * was written marked with its doubt (a timeout: the outbox does not ask twice); anything else (400
- * chat not found, 403 blocked) is final.
+ * was written marked with its doubt (SendError.doubt); anything else (400 chat not found, 403
+ * blocked) is final.
  */
 export function toSendError(e: unknown, errors: GrammyErrors, token: string): SendError {
   if (e instanceof SendError) return e;
