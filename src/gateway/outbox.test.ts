@@ -187,6 +187,16 @@ describe("outbox", () => {
       expect(await row(id)).toMatchObject({ status: "sent", externalId: "ts-d3" });
     });
 
+    test("looking refused for good (no history scope): sent without looking, once", async () => {
+      const id = await abandoned("D11", "blind");
+      let looks = 0;
+      const chan = { ...scripted(["ts-d11", "ts-dup"]), findSent: async () => (looks++, Promise.reject(new SendError("slack conversations.replies: missing_scope", false))) };
+      expect(await outbox.send(route, { inboundEventId: id, seq: 0 }, { chatKey: "C1", text: "blind" }, chan)).toEqual({ status: "sent", externalId: "ts-d11" });
+      expect([looks, chan.sent.length]).toEqual([1, 1]);
+      expect(chan.deliveries).toEqual([{ outboxId: (await row(id)).id, inDoubt: false }]);
+      expect(await outbox.send(route, { inboundEventId: id, seq: 0 }, { chatKey: "C1", text: "blind" }, chan)).toEqual({ status: "already_sent" });
+    });
+
     test("looking fails like a send: retried, and only then sent", async () => {
       sleeps.length = 0;
       const id = await abandoned("D4", "look again");

@@ -188,9 +188,19 @@ export class Outbox {
       await this.mark(tenantId, { id: prepared.id, status: "unknown", lastError: "in doubt after a restart: not re-sent", settlement: settle?.(outcome) });
       return outcome;
     }
-    const found = await adapter.findSent(prepared.message, delivery);
+    let found: string | null;
+    try {
+      found = await adapter.findSent(prepared.message, delivery);
+    } catch (e) {
+      if (!(e instanceof SendError) || e.retryable) throw e;
+      // Refused for good (say, an app without the history scope): the next attempt could not look
+      // either. Sent without looking rather than not at all: a lost answer is worse than a rare copy.
+      this.log?.warn({ ...where, error: e.message }, "reply in doubt and the channel refused the look: sent without looking");
+      delivery.inDoubt = false;
+      return null;
+    }
     if (found === null) return null;
-    this.log?.info(where, "reply in doubt after a restart was already on the channel: not sent again");
+    this.log?.info(where, "reply in doubt was already on the channel: not sent again");
     const outcome: SendOutcome = { status: "sent", externalId: found };
     await this.mark(tenantId, { id: prepared.id, status: "sent", externalId: found, lastError: null, settlement: settle?.(outcome) });
     return outcome;

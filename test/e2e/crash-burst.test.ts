@@ -140,7 +140,7 @@ for (let run = 1; run <= RUNS; run++) {
     expect(telegram.filter((n) => n > 1)).toEqual([]);
     expect(telegram.filter((n) => n === 0).length).toBeLessThanOrEqual(unknown());
     // The in-doubt Slack replies were found by their metadata, not posted again.
-    const found = proc.log.filter((l) => l.msg === "reply in doubt after a restart was already on the channel: not sent again").length;
+    const found = proc.log.filter((l) => l.msg === "reply in doubt was already on the channel: not sent again").length;
     console.log(JSON.stringify({ run, heldSlack, heldTg, slackFoundInDoubt: found, telegramUnknown: unknown(), telegramUnanswered: telegram.filter((n) => n === 0).length }));
     expect(found).toBeGreaterThanOrEqual(1);
     proc.child.kill("SIGTERM");

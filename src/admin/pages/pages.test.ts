@@ -61,7 +61,10 @@ describe.each(DB_KINDS)("console pages on %s Postgres", (kind) => {
     expect(ok.status).toBe(303);
     expect(ok.headers.get("location")).toContain("flash=restarted");
 
-    // Live: a signed event to this connection's request URL is answered in Slack.
+    // Live: a signed event to this connection's request URL is answered in Slack. The connection
+    // knows its bot once auth.test answered; on a loaded machine that first call can fail and be
+    // retried a second later (events meanwhile get 503, which Slack retries), so wait for it.
+    await eventually(async () => !!(f.app().gateway.connections.adapter(id) as { identity?: unknown } | undefined)?.identity, 5_000, "the connection's Slack identity");
     const res = await f.app().http.handle(ws.signed(slackEvents.dm(ws, { text: "hi Ada" }), { url: `http://localhost/hooks/slack/${id}` }));
     expect(res.status).toBe(200);
     await eventually(async () => (await ws.messages(ws.dm)).some((m) => m.text.includes("on it")), 10_000, "the Slack reply");
