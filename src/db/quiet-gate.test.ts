@@ -70,14 +70,19 @@ describe.each(["embedded", "external"] as const)("Database.background on %s Post
     try {
       const ids = await seedTwoTenants(t.db, "quiet");
       const order: string[] = [];
+      const bgRan = Promise.withResolvers<void>();
+      // The foreground holds its transaction open until the background ran — or 2 s, which is what
+      // it comes to on the embedded database, where the background cannot start before it ends. No
+      // race against the clock: a loaded machine cannot reorder the two.
       const fg = t.db.withTenant(ids.A.tenant, async (tx) => {
         await rowsOf(tx, sql`select 1`);
-        await later(80);
+        await Promise.race([bgRan.promise, later(2_000)]);
         order.push("foreground done");
       });
       await later(5);
       const agents = await t.db.background(ids.B.tenant, (tx) => rowsOf<{ id: string }>(tx, sql`select id from agents`));
       order.push("background ran");
+      bgRan.resolve();
       await fg;
       // RLS holds in the background lane: tenant B sees its own agent only.
       expect(agents.map((a) => a.id)).toEqual([ids.B.agent]);
