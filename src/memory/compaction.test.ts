@@ -17,13 +17,21 @@ import { openSemantic, type TestSemantic } from "../../test/support/semantic.ts"
 import { DB_KINDS, openTestDatabase, type TestDatabase } from "../../test/support/db.ts";
 import { type LlmMock, startLlmMock } from "../../test/support/llm.ts";
 import { EMBEDDINGS_CONFIG } from "../../test/support/models.ts";
-import { FEW_MEMORIES, memoryStateIn, SUMMARY_SYSTEM } from "./compaction.ts";
+import { compact, FEW_MEMORIES, memoryStateIn, SUMMARY_SYSTEM, summaryWriteOp } from "./compaction.ts";
 import { MemoryContext } from "./context.ts";
 
 const PRICES = { "mock/m": { input_per_mtok: 1, output_per_mtok: 2 } };
 const SUMMARY = "The user runs the Hamburg warehouse and discussed a series of orders.";
 
 describe.each(DB_KINDS)("compaction on %s Postgres", (kind) => {
+  const sides = async (tenantId: string, conversationId: string) => {
+    const rows = await t.db.withTenant(tenantId, (tx) =>
+      rowsOf<{ content: string; tokens: number; summarised: boolean }>(tx, sql`select m.content, m.tokens, m.created_at <= cm.summarized_until as summarised
+        from messages m join conversation_memory cm on cm.tenant_id = m.tenant_id and cm.conversation_id = m.conversation_id
+        where m.conversation_id = ${conversationId}::uuid order by m.created_at`),
+    );
+    return { summarised: rows.filter((r) => r.summarised), tail: rows.filter((r) => !r.summarised) };
+  };
   let t: TestDatabase;
   let s: TestSemantic;
   let llm: LlmMock;
@@ -79,9 +87,9 @@ describe.each(DB_KINDS)("compaction on %s Postgres", (kind) => {
 
     const [cm] = await t.db.withTenant(A, (tx) => tx.select().from(conversationMemory).where(eq(conversationMemory.conversationId, conversationId)));
     expect(cm!.summary).toBe(SUMMARY);
-    const rows = await t.db.withTenant(A, (tx) => tx.select().from(messages).where(eq(messages.conversationId, conversationId)).orderBy(messages.createdAt));
-    const summarised = rows.filter((r) => r.createdAt <= cm!.summarizedUntil!);
-    const tail = rows.filter((r) => r.createdAt > cm!.summarizedUntil!);
+    // Which side of the mark a turn is on, compared in SQL: a JS Date keeps milliseconds, and two
+    // turns within one millisecond are common on a fast machine.
+    const { summarised, tail } = await sides(A, conversationId);
     // Nothing dropped: each summarised turn went to the model in exactly one request; the tail still fits.
     for (const r of summarised) expect(requests.filter((q) => String(q.lastUser).includes(r.content))).toHaveLength(1);
     expect(summarised.length + tail.length).toBe(80);
@@ -100,6 +108,30 @@ describe.each(DB_KINDS)("compaction on %s Postgres", (kind) => {
     // Another conversation of the same user may recall it; another tenant sees nothing of it.
     expect((await state(agent.id, A, crypto.randomUUID())).hasMemories).toBe(true);
     expect(await state(agent.id, B, conversationId)).toEqual({ summary: "", hasMemories: false, unsummarisedTokens: 0, few: [] });
+  });
+
+  test("turns stamped the same instant are never split by the summary's mark (one would be in neither)", async () => {
+    const conversationId = await t.db.withTenant(A, async (tx) => {
+      const [agent] = await tx.insert(agents).values({ tenantId: A, slug: "tie", name: "Tie", models: ["mock/m"] }).returning();
+      const [ch] = await tx.insert(channels).values({ tenantId: A, agentId: agent!.id, kind: "telegram", name: "tg-tie", mode: "polling", secrets: Buffer.from("x") }).returning();
+      const [c] = await tx.insert(conversations).values({ tenantId: A, agentId: agent!.id, channelId: ch!.id, chatKey: "tie" }).returning();
+      // Ten pairs of turns, each pair one instant (as turns written by one statement can be).
+      for (let i = 0; i < 20; i++) {
+        const content = `Pair ${Math.floor(i / 2)} turn ${i % 2}: shipment ${5000 + i} is due at dock ${10 + i}.`;
+        await tx.insert(messages).values({ tenantId: A, conversationId: c!.id, role: i % 2 ? "assistant" : "user", content, tokens: 10, createdAt: sql`'2026-01-01T00:00:00Z'::timestamptz + ${Math.floor(i / 2)} * interval '1 minute'` });
+      }
+      return { agent: agent!, id: c!.id };
+    });
+    const before = llm.journal().length;
+    // Keep 30 tokens: the newest three turns, which would cut the second-newest pair in two.
+    const deps = { db: t.db, memory: s.memory, prices: PRICES, log, pool, write: summaryWriteOp(s.memory) };
+    expect(await compact(deps, { tenantId: A, agent: conversationId.agent, conversationId: conversationId.id, userKey: "u1" }, { due: 0, target: 30 })).toBe(true);
+    const requests = llm.journal().slice(before).filter((r) => String(r.messages[0]?.content) === SUMMARY_SYSTEM);
+    expect(requests).toHaveLength(1);
+    const { summarised, tail } = await sides(A, conversationId.id);
+    for (const r of summarised) expect(String(requests[0]!.lastUser)).toContain(r.content);
+    expect(summarised.length + tail.length).toBe(20);
+    expect(tail.map((r) => r.content)).toEqual(["Pair 9 turn 0: shipment 5018 is due at dock 28.", "Pair 9 turn 1: shipment 5019 is due at dock 29."]);
   });
 
   test("a user's few memories that fit go into the prompt whole, without recall (no query embedding); more are ranked by recall", async () => {

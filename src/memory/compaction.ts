@@ -95,6 +95,10 @@ export async function compact(deps: CompactionDeps & { pool: Pick<LlmPool, "chat
       break;
     }
   }
+  // The summary is marked "until" its newest turn's instant, and later reads take what is strictly
+  // after it: a kept turn stamped the same instant (turns written in one statement can be) would
+  // be in neither. Such a turn is summarised with the others instead.
+  while (cut > 0 && cut < state.rows.length && state.rows[cut - 1]!.createdAt === state.rows[cut]!.createdAt) cut--;
   const out = state.rows.slice(cut).reverse();
   if (!out.length) return false;
   const ledger = new Ledger({ tenantId, agentId: agent.id, conversationId }, deps.prices);
