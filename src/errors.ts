@@ -58,3 +58,15 @@ export class KonstructError extends Error {
     this.status = STATUS[code];
   }
 }
+
+/**
+ * An error and what it wraps, outermost first, at most `depth` links: `cause`, or where SDKs keep
+ * what their fetch threw — `original` (Slack's client) or `error` (grammY's HttpError).
+ */
+export function* causeChain(e: unknown, depth = 5): Generator<Record<string, unknown>> {
+  for (let at = e, i = 0; at && typeof at === "object" && i < depth; i++) {
+    const link = at as Record<string, unknown>;
+    yield link;
+    at = link.cause ?? link.original ?? link.error;
+  }
+}

@@ -6,6 +6,7 @@
  */
 import type { Logger } from "pino";
 import type { ChannelAdapter } from "./types.ts";
+import { causeChain } from "../errors.ts";
 
 /** One channel row, decrypted: the connection an adapter serves (one tenant, one agent). */
 export interface ChannelDefinition {
@@ -82,11 +83,10 @@ const NEVER_CONNECTED = /^(ConnectionRefused|ECONNREFUSED|FailedToOpenSocket|ENO
 /** The doubt a network error (`fetch` threw, or a library's wrapper around it) leaves about a request. */
 export function networkDoubt(e: unknown): Doubt | undefined {
   let doubt: Doubt = "lost";
-  for (let cur = e as { code?: unknown; name?: unknown; message?: unknown; cause?: unknown; error?: unknown; original?: unknown } | undefined, depth = 0; cur && depth < 4; depth++) {
+  for (const cur of causeChain(e, 4)) {
     if (typeof cur.code === "string" && NEVER_CONNECTED.test(cur.code)) return undefined;
     // ETIMEDOUT is the kernel giving up on a connection or a retransmission, not an answer late.
     if (cur.name === "TimeoutError" || cur.code === "ECONNABORTED" || (typeof cur.message === "string" && /timed out after|operation timed out|request timed out/i.test(cur.message))) doubt = "timeout";
-    cur = (cur.cause ?? cur.error ?? cur.original) as typeof cur;
   }
   return doubt;
 }

@@ -11,6 +11,7 @@
  * `maxBytes`. A refusal is an OutboundRefused whose text is ours alone (never the remote body), so
  * it may be shown to a tenant.
  */
+import { causeChain } from "../errors.ts";
 import { type Resolver, SsrfGuard, systemResolver } from "./ssrf.ts";
 
 export interface OutboundOptions {
@@ -34,9 +35,7 @@ export class OutboundRefused extends Error {
 
 /** The OutboundRefused anywhere in an error's cause chain (SDKs wrap what their fetch threw). */
 export function refusalIn(e: unknown): OutboundRefused | undefined {
-  for (let at = e, depth = 0; at && depth < 5; at = (at as { cause?: unknown; original?: unknown; error?: unknown }).cause ?? (at as { original?: unknown }).original ?? (at as { error?: unknown }).error, depth++) {
-    if (at instanceof OutboundRefused) return at;
-  }
+  for (const at of causeChain(e)) if (at instanceof OutboundRefused) return at;
   return undefined;
 }
 

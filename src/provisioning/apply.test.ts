@@ -181,4 +181,35 @@ describe.each(DB_KINDS)("provisioning from config on %s Postgres", (kind) => {
     const hal = await t.db.withTenant(await tenantId("hooli"), (tx) => tx.select({ slug: agents.slug }).from(agents));
     expect(hal).toEqual([{ slug: "hal" }]);
   });
+
+  test("when the cleanup fails as well, the run's own error is reported and the cleanup's is logged", async () => {
+    // The database refuses platform transactions from the moment sealing fails (it "went away").
+    let gone = false;
+    const failing = new Proxy(box, {
+      get(target, prop) {
+        if (prop === "sealJson")
+          return (v: unknown) => {
+            if (JSON.stringify(v).includes("gone")) throw ((gone = true), new Error("sealing failed"));
+            return target.sealJson(v);
+          };
+        const value = Reflect.get(target, prop, target);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    const db = new Proxy(t.db, {
+      get(target, prop) {
+        if (prop === "platform" && gone) return () => Promise.reject(new Error("connection lost"));
+        const value = Reflect.get(target, prop, target);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    const lines: string[] = [];
+    const log = pino({ level: "error" }, { write: (line: string) => void lines.push(line) });
+    const cfg = validate({
+      tenants: [{ slug: "umbrella", name: "Umbrella", agents: [{ slug: "una", name: "Una", channels: [{ kind: "telegram", name: "umbrella-bot", bot_token: "444444:gone-umbrella" }] }] }],
+    });
+    expect(await applyProvisioning(cfg, db, failing, log).then(() => "applied", (e: Error) => e.message)).toContain("sealing failed");
+    expect(lines.join("")).toContain("could not remove the tenants this failed run created");
+    expect(lines.join("")).toContain("connection lost");
+  });
 });

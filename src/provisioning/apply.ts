@@ -7,6 +7,7 @@
 import { and, eq, inArray, notInArray, sql } from "drizzle-orm";
 import type { Logger } from "pino";
 import type { ChannelConfig, Config } from "../config/schema.ts";
+import { causeChain } from "../errors.ts";
 import type { Database, Tx } from "../db/database.ts";
 import { agents, channels, llmProviders, tenants, tenantSecrets } from "../db/schema/index.ts";
 import { recordAgentVersion } from "../versions/agent.ts";
@@ -60,7 +61,7 @@ export async function applyProvisioning(
 }
 
 function isDeadlock(e: unknown): boolean {
-  for (let c = e as { code?: unknown; cause?: unknown } | undefined, i = 0; c && i < 4; c = c.cause as typeof c, i++) if (c.code === "40P01") return true;
+  for (const c of causeChain(e, 4)) if (c.code === "40P01") return true;
   return false;
 }
 
@@ -114,7 +115,12 @@ async function provisionOnce(
   } catch (e) {
     // Each tenant's rows commit in its own transaction, so a failure rolls back only its own: a
     // tenant row this run created must not stay behind empty (or half there, for an earlier one).
-    if (created.length) await db.platform((tx) => tx.delete(tenants).where(inArray(tenants.id, created)));
+    // The run's own error is the one to report: a cleanup that fails too (the database went away)
+    // is logged, not thrown in its place.
+    if (created.length)
+      await db
+        .platform((tx) => tx.delete(tenants).where(inArray(tenants.id, created)))
+        .catch((cleanup) => log.error({ err: cleanup, tenants: created }, "could not remove the tenants this failed run created"));
     throw e;
   }
   if (summary.undeclaredTenants.length)
