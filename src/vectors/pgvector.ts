@@ -41,13 +41,17 @@ export class PgVectors implements VectorStore {
   async nearest(tx: Tx, q: { table: VectorTable; tenantId: string; model: string; vector: Float32Array; k: number; filter?: SQL; exactUpTo?: number }): Promise<Nearest[]> {
     const d = sql.raw(String(dimsOf(q.vector.length)));
     const table = sql.raw(q.table);
-    const target = sql`${this.encode(q.vector)}::vector(${d})`;
+    // The query vector is one parameter cast once (in `q`), not a parameter per use: each cast of
+    // the ~5 kB text parses 512 floats (wasm strtof on PGlite). The HNSW scan takes the InitPlan
+    // `(select v from q)` as its order-by value like a constant.
+    const given = sql`q as (select ${this.encode(q.vector)}::vector(${d}) as v)`;
+    const target = sql`(select v from q)`;
     if (q.filter && q.exactUpTo) {
       // A few rows scored exactly, in one statement: an HNSW walk to find them would visit the tenant's
       // whole graph (the iterative scan reads on until k rows pass the filter): ~3 ms on PGlite at 150 rows.
       const rows = await rowsOf<{ id: string; distance: number; n: number }>(
         tx,
-        sql`with few as materialized (
+        sql`with ${given}, few as materialized (
               select id, embedding from ${table}
               where vector_dims(embedding) = ${d} and tenant_id = ${q.tenantId}::uuid and model = ${q.model} and ${q.filter}
               limit ${q.exactUpTo + 1})
@@ -59,7 +63,7 @@ export class PgVectors implements VectorStore {
     await rowsOf(tx, sql`select set_config('hnsw.iterative_scan', 'relaxed_order', true), set_config('hnsw.ef_search', '64', true)`);
     const rows = await rowsOf<{ id: string; distance: number }>(
       tx,
-      sql`select id, distance from (
+      sql`with ${given} select id, distance from (
             select id, embedding::vector(${d}) <=> ${target} as distance from ${table}
             where vector_dims(embedding) = ${d} and tenant_id = ${q.tenantId}::uuid and model = ${q.model}${q.filter ? sql` and ${q.filter}` : sql``}
             order by embedding::vector(${d}) <=> ${target} limit ${q.k}) n
