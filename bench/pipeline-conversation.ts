@@ -19,7 +19,9 @@
  * Env: BENCH_TURNS (measured messages per chat), BENCH_HISTORIES (10,100,1000),
  * BENCH_PROFILE_OUT (where to keep the whole markdown profile).
  * `--quick`: fewer turns, for development. `--profile`: the app runs under
- * Bun's --cpu-prof (markdown) and the top of the profile is printed. Ends with one JSON line.
+ * Bun's --cpu-prof (markdown) and the top of the profile is printed. `--trace-sql`: the app traces
+ * the embedded database's statements (src/db/sql-trace.ts); each phase then reports statements and
+ * database milliseconds per message, and the costliest statements are printed. Ends with one JSON line.
  */
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -33,9 +35,11 @@ import { EMBEDDINGS_CONFIG, testEmbedder } from "../test/support/models.ts";
 import { largestAnonymous, type MemoryGroup, memoryMap } from "./memory-map.ts";
 import { freePort, percentile, printJsonLast, spawnReady, stopMs, tempDir, withTimeout } from "./lib.ts";
 import { topOfProfile } from "./profile-top.ts";
+import { summariseTrace } from "../src/db/sql-trace.ts";
 
 const QUICK = process.argv.includes("--quick");
 const PROFILE = process.argv.includes("--profile");
+const TRACE_SQL = process.argv.includes("--trace-sql");
 const HISTORIES = (process.env.BENCH_HISTORIES ?? "10,100,1000").split(",").map(Number);
 const CHATS = [1, 8];
 /** Measured messages per chat (after WARM per chat, not counted). */
@@ -75,6 +79,9 @@ interface Phase {
   rss_mb?: number;
   rss_anon_mb?: number;
   rss_file_mb?: number;
+  /** With --trace-sql: statements the database ran, and milliseconds it held the JS thread, per message. */
+  sql_statements_per_msg?: number;
+  sql_ms_per_msg?: number;
 }
 
 /** VmRSS, RssAnon and RssFile of `pid` in MB. */
@@ -97,6 +104,7 @@ async function phase(target: string, chats: string[], turns: number, warm: numbe
   await Promise.all(chats.map(async (c) => { for (let i = 0; i < warm; i++) await one(c, i); }));
   const cpu0 = pid ? cpuMs(pid) : null;
   const t0 = performance.now();
+  const w0 = performance.timeOrigin + t0;
   const lat: number[] = [];
   await Promise.all(chats.map(async (c) => { for (let i = 0; i < turns; i++) lat.push(await one(c, warm + i)); }));
   const wall = performance.now() - t0;
@@ -108,11 +116,18 @@ async function phase(target: string, chats: string[], turns: number, warm: numbe
     Object.assign(out, rssOf(pid));
     if ((out.rss_mb ?? 0) > peak.rss) peak = { rss: out.rss_mb!, phase: `${target}, ${chats.length} chat(s)`, map: memoryMap(pid), anon: largestAnonymous(pid) };
   }
+  if (TRACE_SQL && pid) {
+    await Bun.sleep(400); // the app flushes its trace every 250 ms
+    const sqlUsed = summariseTrace(readFileSync(traceFile, "utf8"), w0, w0 + wall);
+    out.sql_statements_per_msg = round(sqlUsed.statements / lat.length);
+    out.sql_ms_per_msg = round(sqlUsed.ms / lat.length);
+    traced.push([w0, w0 + wall]);
+  }
   return out;
 }
 
 const show = (label: string, p: Phase) =>
-  console.log(`  ${label.padEnd(28)} ${String(p.msgs_per_s).padStart(6)} msg/s  p50 ${p.p50_ms} ms  p99 ${p.p99_ms} ms${p.cpu_main_ms_per_msg !== undefined ? `  main-thread CPU ${p.cpu_main_ms_per_msg} ms/msg (process ${p.cpu_process_ms_per_msg}), RSS ${p.rss_mb} MB` : ""}`);
+  console.log(`  ${label.padEnd(28)} ${String(p.msgs_per_s).padStart(6)} msg/s  p50 ${p.p50_ms} ms  p99 ${p.p99_ms} ms${p.cpu_main_ms_per_msg !== undefined ? `  main-thread CPU ${p.cpu_main_ms_per_msg} ms/msg (process ${p.cpu_process_ms_per_msg}), RSS ${p.rss_mb} MB` : ""}${p.sql_ms_per_msg !== undefined ? `, SQL ${p.sql_statements_per_msg} statements ${p.sql_ms_per_msg} ms/msg` : ""}`);
 const chatIds = (base: number, n: number) => Array.from({ length: n }, (_, i) => String(base + i));
 
 // ── baselines: bare grammY echo (Telegram) and bare bolt echo (Slack) ──────────────────────────
@@ -186,10 +201,12 @@ writeFileSync(
   }),
 );
 const appLog = join(dir, "konstruct.log");
+const traceFile = join(dir, "sql.trace");
+const traced: [number, number][] = [];
 const startApp = async (profile: boolean) => {
   const flags = profile ? ["--cpu-prof", "--cpu-prof-md", `--cpu-prof-dir=${profDir}`] : [];
   const from = await Bun.file(appLog).exists() ? (await Bun.file(appLog).text()).length : 0;
-  const { proc } = await spawnReady({ cmd: ["bun", ...flags, join(root, "src/cli/main.ts"), "serve", "-c", config], cwd: dir, env: { ...process.env } as Record<string, string>, url: `http://127.0.0.1:${port}/readyz`, log: appLog, timeoutMs: 90_000 });
+  const { proc } = await spawnReady({ cmd: ["bun", ...flags, join(root, "src/cli/main.ts"), "serve", "-c", config], cwd: dir, env: { ...process.env, ...(TRACE_SQL ? { KONSTRUCT_TRACE_SQL: traceFile } : {}) } as Record<string, string>, url: `http://127.0.0.1:${port}/readyz`, log: appLog, timeoutMs: 90_000 });
   const until = Date.now() + 30_000;
   for (;;) {
     const log = (await Bun.file(appLog).text()).slice(from);
@@ -264,6 +281,11 @@ const added = Math.max(...HISTORIES.map((h) => results.telegram![`h${h}_chats_1`
 const rss8 = Math.max(...Object.values(results).flatMap((r) => HISTORIES.map((h) => r[`h${h}_chats_8`]!.rss_mb ?? 0)));
 console.log(`\ntargets: ≤ 2 ms main-thread CPU/msg at every history ${cpuMax <= 2 ? "PASS" : "MISS"} (worst ${cpuMax}); ≥ 500 msg/s at 8 Telegram chats ${tg8 >= 500 ? "PASS" : "MISS"} (worst ${tg8}); p50 added ≤ 5 ms at 1 chat ${added <= 5 ? "PASS" : "MISS"} (worst ${round(added)} ms over grammY echo); RSS ≤ 300 MB under the 8-chat load, model loaded ${rss8 <= 300 ? "PASS" : "MISS"} (max ${rss8} MB)`);
 console.log(`\nthe app's memory at its peak (${peak.rss} MB after ${peak.phase}), by mapping:\n${peak.map.map((g) => `  ${String(g.rss_mb).padStart(7)} MB  ${g.group} (${g.mappings})`).join("\n")}\nlargest anonymous mappings: ${peak.anon.map((a) => `${a.rss_mb}/${a.size_mb} MB ${a.perms}`).join(", ")}`);
+if (TRACE_SQL && traced.length) {
+  const all = summariseTrace(readFileSync(traceFile, "utf8"), traced[0]![0], traced.at(-1)![1]);
+  console.log(`\nthe database's costliest statements over the measured phases (ms of the JS thread; ${all.statements} statements, ${round(all.ms)} ms):`);
+  for (const st of all.byStatement.slice(0, 12)) console.log(`  ${String(round(st.ms)).padStart(8)} ms  ×${String(st.n).padEnd(6)} p50 ${st.p50.toFixed(2)}  p90 ${st.p90.toFixed(2)}  ${st.text}`);
+}
 if (PROFILE) {
   const md = readdirSync(profDir).find((f) => f.endsWith(".md"));
   if (md && process.env.BENCH_PROFILE_OUT) writeFileSync(process.env.BENCH_PROFILE_OUT, readFileSync(join(profDir, md)));

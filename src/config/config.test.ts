@@ -513,8 +513,8 @@ llm:
     expect(envError({ KONSTRUCT_SERVER____PORT: "1" })).toContain("KONSTRUCT_SERVER____PORT");
   });
 
-  test("KONSTRUCT_CONFIG and non-KONSTRUCT variables are not keys", () => {
-    const c = cfg({ KONSTRUCT_CONFIG: "", HOME: "/root", PATH: "/usr/bin", DATABASE_URL: "x" });
+  test("KONSTRUCT_CONFIG, KONSTRUCT_TRACE_SQL and non-KONSTRUCT variables are not keys", () => {
+    const c = cfg({ KONSTRUCT_CONFIG: "", KONSTRUCT_TRACE_SQL: "/tmp/trace", HOME: "/root", PATH: "/usr/bin", DATABASE_URL: "x" });
     expect(c).toEqual(DEFAULTS);
   });
 

@@ -19,8 +19,8 @@ const FALSE = /^(?:[Ff]alse|FALSE)$/;
 const MAYBE_PARSED = /^\s*(?:[[{]|[-+]?[\d.])/;
 
 const PREFIX = "KONSTRUCT_";
-/** Variables that steer the loader itself rather than naming a key. */
-const RESERVED = new Set(["KONSTRUCT_CONFIG"]);
+/** Variables that steer the loader or the process itself rather than naming a key (the SQL trace: db/sql-trace.ts). */
+const RESERVED = new Set(["KONSTRUCT_CONFIG", "KONSTRUCT_TRACE_SQL"]);
 
 type Tree = Record<string, unknown>;
 

@@ -4,6 +4,7 @@ import { drizzle } from "drizzle-orm/pglite";
 import type { Driver, Drizzle, RawSql } from "./driver.ts";
 import { AS_TEXT, withPlanCache } from "./pglite-plans.ts";
 import * as schema from "./schema/index.ts";
+import { traceStatements } from "./sql-trace.ts";
 
 /** PGlite's own parsing of the AS_TEXT types, which `raw` (migrator, doctor) keeps. */
 const usualParsers = new WeakMap<PGlite, ParserOptions>();
@@ -17,6 +18,8 @@ export function pgliteDriver(pg: PGlite): Driver {
     for (const oid of AS_TEXT) pg.parsers[oid] = (x: string) => x;
   }
   const options = { parsers: usual };
+  // A profiling aid (sql-trace.ts), off unless asked for; it writes statement texts, never values.
+  if (process.env.KONSTRUCT_TRACE_SQL) traceStatements(pg, process.env.KONSTRUCT_TRACE_SQL);
   const wrap = (q: Pick<PGlite, "query" | "exec">): RawSql => ({
     query: async (text, params) =>
       params?.length ? (await q.query(text, params, options)).rows as never : ((await q.exec(text, options)).at(-1)?.rows ?? []) as never,
