@@ -21,7 +21,7 @@ describe("sql trace (embedded database)", () => {
   test("statements are timed and grouped by their text; no value reaches the file", async () => {
     const file = join(dir, "trace");
     const from = performance.timeOrigin + performance.now();
-    traceStatements(pg, file);
+    const stop = traceStatements(pg, file);
     traceStatements(pg, file); // a second driver over the same instance does not trace twice
     await pg.exec("create table notes (id int primary key, body text)");
     await pg.query("insert into notes values ($1, $2)", [1, "hunter2-in-a-parameter"]);
@@ -29,6 +29,7 @@ describe("sql trace (embedded database)", () => {
     for (let i = 2; i < 5; i++) await pg.exec(`execute add_note(${i}, 'hunter2-in-a-literal')`);
     await pg.exec("select * from notes where body = 'hunter2-in-a-simple-query'");
     await Bun.sleep(400); // past the 250 ms flush
+    stop();
     const trace = readFileSync(file, "utf8");
     expect(trace).not.toContain("hunter2");
     expect(trace.split("\n").filter(Boolean).every((l) => /^\d+\.\d+ \d+\.\d+ \S/.test(l))).toBe(true);
@@ -43,5 +44,18 @@ describe("sql trace (embedded database)", () => {
     expect(summary.ms).toBeGreaterThan(0);
     // A window after everything holds nothing.
     expect(summariseTrace(trace, performance.timeOrigin + performance.now() + 1000).statements).toBe(0);
+    // Stopped: statements run untraced.
+    await pg.exec("select 1");
+    await Bun.sleep(300);
+    expect(readFileSync(file, "utf8")).toBe(trace);
+  });
+
+  test("a trace that cannot be written stops itself; statements go on", async () => {
+    traceStatements(pg, join(dir, "no-such-dir", "trace"));
+    await pg.exec("select 1");
+    await Bun.sleep(400); // the flush fails and unwraps
+    expect((await pg.query<{ n: number }>("select 2 as n")).rows).toEqual([{ n: 2 }]);
+    const unwrapped = (pg as unknown as { execProtocolRawSync: unknown }).execProtocolRawSync;
+    expect(unwrapped).toBe(Object.getPrototypeOf(pg).execProtocolRawSync);
   });
 });

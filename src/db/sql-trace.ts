@@ -15,25 +15,45 @@ type RawSync = (message: Uint8Array) => Uint8Array;
 
 const traced = new WeakSet<PGlite>();
 
-/** Wraps `pg`'s synchronous executor; lines are flushed every 250 ms and when the process exits. */
-export function traceStatements(pg: PGlite, file: string): void {
-  if (traced.has(pg)) return;
+/**
+ * Wraps `pg`'s synchronous executor; lines are flushed every 250 ms and when the process exits.
+ * Returns a stop that flushes and unwraps. A trace that cannot be written stops itself: it is an aid,
+ * and must never fail a statement or the process.
+ */
+export function traceStatements(pg: PGlite, file: string): () => void {
+  if (traced.has(pg)) return () => {};
   traced.add(pg);
   const target = pg as unknown as { execProtocolRawSync: RawSync };
-  const run = target.execProtocolRawSync.bind(pg);
+  const original = target.execProtocolRawSync;
+  const run = original.bind(pg);
   const decoder = new TextDecoder();
   let lines: string[] = [];
   const flush = () => {
-    if (lines.length) appendFileSync(file, lines.join(""));
+    try {
+      if (lines.length) appendFileSync(file, lines.join(""));
+    } catch {
+      stop();
+    }
     lines = [];
   };
-  setInterval(flush, 250).unref();
+  const timer = setInterval(flush, 250);
+  timer.unref();
   process.on("exit", flush);
   target.execProtocolRawSync = (message) => {
     const t0 = performance.now();
     const out = run(message);
     lines.push(`${(performance.timeOrigin + t0).toFixed(2)} ${(performance.now() - t0).toFixed(3)} ${describe(message, decoder)}\n`);
     return out;
+  };
+  function stop() {
+    clearInterval(timer);
+    process.off("exit", flush);
+    target.execProtocolRawSync = original;
+    traced.delete(pg);
+  }
+  return () => {
+    flush();
+    stop();
   };
 }
 
