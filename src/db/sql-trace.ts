@@ -4,9 +4,9 @@
  * appended to a file. Off unless KONSTRUCT_TRACE_SQL names the file; `bench:pipeline --scenario
  * conversation --trace-sql` turns it on and reads it back with `summariseTrace`.
  *
- * Invariant: no value ever reaches the file. Statement texts are cut at their first quote (the
- * plan cache inlines parameters as quoted literals into EXECUTE, and a literal may hold a user's
- * message or a secret); bind messages are written as their type letter only.
+ * Invariant: no value ever reaches the file. Statement texts are cut at their first quote, and an
+ * EXECUTE at its argument list (the plan cache inlines parameters as literals there, and one may
+ * hold a user's message or a secret); bind messages are written as their type letter only.
  */
 import { appendFileSync } from "node:fs";
 import type { PGlite } from "@electric-sql/pglite";
@@ -65,7 +65,9 @@ function describe(message: Uint8Array, decoder: TextDecoder): string {
   let from = 5;
   if (type === "P") while (from < message.length && message[from] !== 0) from++;
   const text = decoder.decode(message.subarray(type === "P" ? from + 1 : from, Math.min(message.length, from + 400)));
-  return `${type} ${text.split("'")[0]!.replace(/\0/g, "").replace(/\s+/g, " ").trim()}`;
+  // An EXECUTE's argument list is all values (quoted or not): only the statement's name is kept.
+  const head = /^\s*execute\s/i.test(text) ? text.split("(")[0]! : text.split("'")[0]!;
+  return `${type} ${head.replace(/\0/g, "").replace(/\s+/g, " ").trim()}`;
 }
 
 export interface TraceSummary {

@@ -17,7 +17,7 @@ import { openSemantic, type TestSemantic } from "../../test/support/semantic.ts"
 import { DB_KINDS, openTestDatabase, type TestDatabase } from "../../test/support/db.ts";
 import { type LlmMock, startLlmMock } from "../../test/support/llm.ts";
 import { EMBEDDINGS_CONFIG } from "../../test/support/models.ts";
-import { compact, FEW_MEMORIES, memoryStateIn, SUMMARY_SYSTEM, summaryWriteOp } from "./compaction.ts";
+import { compact, FEW_MEMORIES, memoryStateIn, memoryStatesIn, SUMMARY_SYSTEM, summaryWriteOp } from "./compaction.ts";
 import { MemoryContext } from "./context.ts";
 
 const PRICES = { "mock/m": { input_per_mtok: 1, output_per_mtok: 2 } };
@@ -166,5 +166,29 @@ describe.each(DB_KINDS)("compaction on %s Postgres", (kind) => {
     for (let i = 0; i < FEW_MEMORIES; i++) await s.memory.remember(A, { agentId: bea.id, userKey: "u7", kind: "fact", content: `Pallet rack ${i} is in aisle ${i + 3}.` });
     await prompt(A, bea, 10_000);
     expect(recalls).toBe(2);
+  });
+
+  test("the turns a batch opens read their memory states in one statement, each as if read alone", async () => {
+    // Scopes from the tests above (run in order): the 40-turn conversation with its summary, the
+    // same-instant one, a user with more than FEW_MEMORIES facts, and a conversation never seen.
+    const [ada, bea, tie] = await t.db.withTenant(A, (tx) =>
+      rowsOf<{ id: string; conv: string | null }>(tx, sql`select a.id, (select id from conversations c where c.agent_id = a.id limit 1) as conv
+        from agents a where a.slug in ('ada', 'tie', 'bea') order by a.slug`),
+    );
+    const scopes = [
+      { agentId: ada!.id, conversationId: ada!.conv!, userKey: "u1" },
+      { agentId: bea!.id, conversationId: crypto.randomUUID(), userKey: "u7" },
+      { agentId: tie!.id, conversationId: tie!.conv!, userKey: "u1" },
+      { agentId: ada!.id, conversationId: crypto.randomUUID(), userKey: "nobody" },
+    ];
+    const together = await t.db.withTenant(A, (tx) => memoryStatesIn(tx, A, scopes));
+    const alone = await Promise.all(scopes.map((scope) => t.db.withTenant(A, (tx) => memoryStateIn(tx, A, scope))));
+    expect(together).toEqual(alone);
+    expect(together.map((m) => [!!m.summary, m.hasMemories, m.few === null])).toEqual([[true, false, false], [false, true, true], [true, false, false], [false, false, false]]);
+    expect(together[0]!.unsummarisedTokens).toBeGreaterThan(0);
+    // The other tenant reads nothing of them.
+    const other = await t.db.withTenant(B, (tx) => memoryStatesIn(tx, B, scopes));
+    expect(other.every((m) => m.summary === "" && !m.hasMemories && m.unsummarisedTokens === 0)).toBe(true);
+    expect(await t.db.withTenant(A, (tx) => memoryStatesIn(tx, A, []))).toEqual([]);
   });
 });

@@ -19,7 +19,7 @@ import type { Database, Tx } from "../db/database.ts";
 import type { BatchOp } from "../db/group-commit.ts";
 import { conversationMemory, messages } from "../db/schema/index.ts";
 import type { LlmPool } from "../llm/pool.ts";
-import { rowsOf, statement } from "../db/set-sql.ts";
+import { recordset, rowsOf, statement } from "../db/set-sql.ts";
 import type { Memory } from "./memory.ts";
 import { recordedCall, transcript } from "./summarize.ts";
 
@@ -135,30 +135,47 @@ export const PENDING_ROWS = 1000;
  * else costs no query embedding), and how many tokens of turns the summary does not cover yet (so
  * the compaction after the turn can tell, without reading the conversation again, that nothing
  * needs summarising; at most PENDING_ROWS newest rows are read, so the cost does not grow with a
- * conversation that was never summarised). One statement, run inside the transaction that opens
- * the turn (TurnContext.preload).
+ * conversation that was never summarised). One statement for all the turns a batch opens, run
+ * inside the transaction that opens them (TurnContext.preload).
  */
-export async function memoryStateIn(tx: Tx, tenantId: string, scope: PreloadScope): Promise<MemoryState> {
-  const { agentId, conversationId, userKey } = scope;
-  const [row] = await rowsOf<{ summary: string | null; few: string | null; pending: string | number | null; rows: string | number }>(
+export async function memoryStatesIn(tx: Tx, tenantId: string, scopes: PreloadScope[]): Promise<MemoryState[]> {
+  if (!scopes.length) return [];
+  const input = recordset(
+    scopes.map((s, i) => ({ i, agent_id: s.agentId, conversation_id: s.conversationId, user_key: s.userKey })),
+    "s",
+    "i int, agent_id uuid, conversation_id uuid, user_key text",
+  );
+  const rows = await rowsOf<{ i: number; summary: string | null; few: string | null; pending: string | number | null; rows: string | number }>(
     tx,
-    sql`with cm as (select summary, summarized_until from conversation_memory where tenant_id = ${tenantId}::uuid and conversation_id = ${conversationId}::uuid),
-        unsummarised as (
-          select tokens from messages where tenant_id = ${tenantId}::uuid and conversation_id = ${conversationId}::uuid
-            and created_at > coalesce((select summarized_until from cm), '-infinity'::timestamptz)
-          order by created_at desc limit ${PENDING_ROWS})
-        select (select summary from cm) as summary,
+    sql`select s.i, cm.summary,
           (select json_build_object('n', count(*), 'few', case when count(*) <= ${FEW_MEMORIES} then json_agg(content order by kind = 'summary', created_at desc) end)::text
             from (select content, kind, created_at from memories
-            where tenant_id = ${tenantId}::uuid and agent_id = ${agentId}::uuid and user_key in (${userKey}, '')
-              and (kind <> 'summary' or conversation_id is distinct from ${conversationId}::uuid)
+            where tenant_id = ${tenantId}::uuid and agent_id = s.agent_id and user_key in (s.user_key, '')
+              and (kind <> 'summary' or conversation_id is distinct from s.conversation_id)
             limit ${FEW_MEMORIES + 1}) m) as few,
-          (select coalesce(sum(tokens), 0) from unsummarised) as pending, (select count(*) from unsummarised) as rows`,
+          u.pending, u.rows
+        from ${input}
+        left join conversation_memory cm on cm.tenant_id = ${tenantId}::uuid and cm.conversation_id = s.conversation_id
+        cross join lateral (
+          select coalesce(sum(tokens), 0) as pending, count(*) as rows from (
+            select tokens from messages where tenant_id = ${tenantId}::uuid and conversation_id = s.conversation_id
+              and created_at > coalesce(cm.summarized_until, '-infinity'::timestamptz)
+            order by created_at desc limit ${PENDING_ROWS}) x) u
+        order by s.i`,
   );
-  const pending = Number(row?.rows ?? 0) >= PENDING_ROWS ? Number.MAX_SAFE_INTEGER : Number(row?.pending ?? 0);
-  // More than FEW_MEMORIES: only the count comes back (recall ranks them), not contents read for nothing.
-  const { n, few } = JSON.parse(row?.few ?? '{"n":0}') as { n: number; few?: string[] | null };
-  return { summary: row?.summary ?? "", hasMemories: n > 0, unsummarisedTokens: pending, few: n <= FEW_MEMORIES ? (few ?? []) : null };
+  const byIndex = new Map(rows.map((r) => [Number(r.i), r]));
+  return scopes.map((_, i) => {
+    const row = byIndex.get(i);
+    const pending = Number(row?.rows ?? 0) >= PENDING_ROWS ? Number.MAX_SAFE_INTEGER : Number(row?.pending ?? 0);
+    // More than FEW_MEMORIES: only the count comes back (recall ranks them), not contents read for nothing.
+    const { n, few } = JSON.parse(row?.few ?? '{"n":0}') as { n: number; few?: string[] | null };
+    return { summary: row?.summary ?? "", hasMemories: n > 0, unsummarisedTokens: pending, few: n <= FEW_MEMORIES ? (few ?? []) : null };
+  });
+}
+
+/** memoryStatesIn for one turn. */
+export async function memoryStateIn(tx: Tx, tenantId: string, scope: PreloadScope): Promise<MemoryState> {
+  return (await memoryStatesIn(tx, tenantId, [scope]))[0]!;
 }
 
 /** The same, in a transaction of its own (a turn resumed after an approval was not preloaded). */

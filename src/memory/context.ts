@@ -17,7 +17,7 @@ import type { PreloadScope, TurnContext, TurnScope } from "../agent/turn-context
 import type { ChatMessage } from "../llm/types.ts";
 import type { LlmPool } from "../llm/pool.ts";
 import { WarnOnce } from "../log/once.ts";
-import { compact, type CompactionDeps, type MemoryState, memoryStateIn, summaryWriteOp, turnMemoryState } from "./compaction.ts";
+import { compact, type CompactionDeps, type MemoryState, memoryStatesIn, summaryWriteOp, turnMemoryState } from "./compaction.ts";
 
 export const CITE_INSTRUCTION =
   "When a question may be answered by the company's own documents (policies, handbooks, procedures), call kb_search first and answer from the passages it returns, citing each one you use as [document title — section]. If they do not answer it, say so.";
@@ -36,10 +36,8 @@ export class MemoryContext implements TurnContext {
     this.write = summaryWriteOp(deps.memory);
   }
 
-  async preload(tx: Tx, tenantId: string, scopes: PreloadScope[]): Promise<MemoryState[]> {
-    const out: MemoryState[] = [];
-    for (const scope of scopes) out.push(await memoryStateIn(tx, tenantId, scope));
-    return out;
+  preload(tx: Tx, tenantId: string, scopes: PreloadScope[]): Promise<MemoryState[]> {
+    return memoryStatesIn(tx, tenantId, scopes);
   }
 
   async prompt(scope: TurnScope, history: ChatMessage[], preloaded?: unknown): Promise<string> {
