@@ -89,10 +89,22 @@ function configFor(dir: string, port: number) {
   };
 }
 async function start(r: Replica): Promise<void> {
-  const file = join(r.dir, "konstruct.config.json");
-  writeFileSync(file, JSON.stringify(configFor(r.dir, r.port)));
-  const { proc } = await spawnReady({ cmd: [binary, "serve", "-c", file], cwd: r.dir, env: { PATH: process.env.PATH! }, url: `http://127.0.0.1:${r.port}/readyz`, log: join(r.dir, "serve.log"), timeoutMs: 60_000 });
-  r.proc = proc;
+  // A port found free when the replicas were laid out can be an outbound connection's local port by
+  // the time the replica binds it (thousands of connections run in between; CI saw it once): a
+  // start refused for its port takes another.
+  for (let attempt = 1; ; attempt++) {
+    const file = join(r.dir, "konstruct.config.json");
+    writeFileSync(file, JSON.stringify(configFor(r.dir, r.port)));
+    try {
+      const { proc } = await spawnReady({ cmd: [binary, "serve", "-c", file], cwd: r.dir, env: { PATH: process.env.PATH! }, url: `http://127.0.0.1:${r.port}/readyz`, log: join(r.dir, "serve.log"), timeoutMs: 60_000 });
+      r.proc = proc;
+      break;
+    } catch (e) {
+      if (attempt >= 3 || !/already in use/.test((e as Error).message)) throw e;
+      log(`port ${r.port} was taken before the replica bound it; trying another`);
+      r.port = freePort();
+    }
+  }
   r.id = readFileSync(join(r.dir, "instance-id"), "utf8").trim();
 }
 const replicas: Replica[] = Array.from({ length: REPLICAS }, () => ({ dir: tempDir("replica"), port: freePort(), proc: null, id: "" }));
