@@ -28,6 +28,7 @@ describe("sql trace (embedded database)", () => {
     await pg.exec("prepare add_note as insert into notes values ($1, $2)");
     for (let i = 2; i < 5; i++) await pg.exec(`execute add_note(${i}${"0".repeat(6)}, 'hunter2-in-a-literal')`);
     await pg.exec("select * from notes where body = 'hunter2-in-a-simple-query'");
+    await pg.exec("select count(*) from notes where body <> $$hunter2-in-a-dollar-quote$$ or body <> $k$hunter2-tagged$k$");
     await Bun.sleep(400); // past the 250 ms flush
     stop();
     const trace = readFileSync(file, "utf8");

@@ -4,9 +4,9 @@
  * appended to a file. Off unless KONSTRUCT_TRACE_SQL names the file; `bench:pipeline --scenario
  * conversation --trace-sql` turns it on and reads it back with `summariseTrace`.
  *
- * Invariant: no value ever reaches the file. Statement texts are cut at their first quote, and an
- * EXECUTE at its argument list (the plan cache inlines parameters as literals there, and one may
- * hold a user's message or a secret); bind messages are written as their type letter only.
+ * Invariant: no value ever reaches the file. Statement texts are cut at their first quote or dollar
+ * quote, and an EXECUTE at its argument list (the plan cache inlines parameters as literals there,
+ * and one may hold a user's message or a secret); bind messages are written as their type letter only.
  */
 import { appendFileSync } from "node:fs";
 import type { PGlite } from "@electric-sql/pglite";
@@ -57,7 +57,7 @@ export function traceStatements(pg: PGlite, file: string): () => void {
   };
 }
 
-/** The message's type letter, and for a query or a parse its text up to the first quote. */
+/** The message's type letter, and for a query or a parse its text up to its first value. */
 function describe(message: Uint8Array, decoder: TextDecoder): string {
   const type = String.fromCharCode(message[0] ?? 63);
   if (type !== "Q" && type !== "P") return type;
@@ -66,7 +66,8 @@ function describe(message: Uint8Array, decoder: TextDecoder): string {
   if (type === "P") while (from < message.length && message[from] !== 0) from++;
   const text = decoder.decode(message.subarray(type === "P" ? from + 1 : from, Math.min(message.length, from + 400)));
   // An EXECUTE's argument list is all values (quoted or not): only the statement's name is kept.
-  const head = /^\s*execute\s/i.test(text) ? text.split("(")[0]! : text.split("'")[0]!;
+  // Elsewhere a value starts at a quote, or at a dollar quote (`$$`, `$tag$`; `$1` is a parameter).
+  const head = /^\s*execute\s/i.test(text) ? text.split("(")[0]! : text.split(/'|\$(?!\d)/)[0]!;
   return `${type} ${head.replace(/\0/g, "").replace(/\s+/g, " ").trim()}`;
 }
 
