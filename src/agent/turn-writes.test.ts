@@ -1,49 +1,28 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
-import { DB_KINDS, openTestDatabase, type TestDatabase } from "../../test/support/db.ts";
-import { agents, channels, inboundEvents, messages, tenants } from "../db/schema/index.ts";
+import { DB_KINDS } from "../../test/support/db.ts";
+import { chatFixture } from "../../test/support/chat-fixture.ts";
+import { agents, messages } from "../db/schema/index.ts";
 import { rowsOf, statement } from "../db/set-sql.ts";
 import { assistantParts, openTurns } from "./turn-writes.ts";
 import { agentsWithSpend, callParts } from "./usage.ts";
 
 describe.each(DB_KINDS)("set-based turns on %s Postgres", (kind) => {
-  let t: TestDatabase;
-  let tenantId: string;
-  let agentId: string;
-  let channelId: string;
-  let seq = 0;
+  const f = chatFixture(kind, "a");
 
-  beforeAll(async () => {
-    t = await openTestDatabase(kind);
-    const [tenant] = await t.db.platform((tx) => tx.insert(tenants).values({ slug: "a", name: "A" }).returning({ id: tenants.id }));
-    tenantId = tenant!.id;
-    [agentId, channelId] = await t.db.withTenant(tenantId, async (tx) => {
-      const [a] = await tx.insert(agents).values({ tenantId, slug: "ada", name: "Ada" }).returning({ id: agents.id });
-      const [c] = await tx.insert(channels).values({ tenantId, agentId: a!.id, kind: "slack", name: "s", mode: "events", secrets: new Uint8Array([1]) }).returning({ id: channels.id });
-      return [a!.id, c!.id];
-    });
-  });
-  afterAll(() => t.cleanup());
-
-  /** An inbound event to hang turns on (messages reference it only loosely, outbound strictly). */
-  const event = () =>
-    t.db.withTenant(tenantId, async (tx) => {
-      const [e] = await tx.insert(inboundEvents).values({ tenantId, channelId, eventKey: `e${++seq}`, message: {} }).returning({ id: inboundEvents.id });
-      return e!.id;
-    });
   const turn = async (chatKey: string, content: string, o: { budget?: number; recovering?: boolean; eventId?: string; page?: number } = {}) => ({
-    agentId,
-    channelId,
+    agentId: f.agentId,
+    channelId: f.channelId,
     chatKey,
-    inboundEventId: o.eventId ?? (await event()),
+    inboundEventId: o.eventId ?? (await f.event()),
     content,
     recovering: o.recovering ?? false,
     budget: o.budget ?? 10_000,
     ...(o.page !== undefined ? { page: o.page } : {}),
   });
-  const open = (...turns: Awaited<ReturnType<typeof turn>>[]) => t.db.withTenant(tenantId, (tx) => openTurns(tx, tenantId, turns));
+  const open = (...turns: Awaited<ReturnType<typeof turn>>[]) => f.t.db.withTenant(f.tenantId, (tx) => openTurns(tx, f.tenantId, turns));
   const reply = (conversationId: string, inboundEventId: string, content: string) =>
-    t.db.withTenant(tenantId, (tx) => rowsOf(tx, statement(assistantParts(tenantId, [{ conversationId, inboundEventId, content }]))));
+    f.t.db.withTenant(f.tenantId, (tx) => rowsOf(tx, statement(assistantParts(f.tenantId, [{ conversationId, inboundEventId, content }]))));
 
   test("a new chat's window is its user turn; the next turn sees the conversation so far, oldest first", async () => {
     const first = await turn("c1", "hello");
@@ -86,19 +65,19 @@ describe.each(DB_KINDS)("set-based turns on %s Postgres", (kind) => {
   });
 
   test("agents are read with their spend exactly as drizzle's own select maps them", async () => {
-    await t.db.withTenant(tenantId, (tx) => rowsOf(tx, statement(callParts([{ tenantId, agentId, conversationId: null, provider: "p", model: "m", ok: true, promptTokens: 1, completionTokens: 1, latencyMs: 1, costUsd: 0.25 }]))));
-    const [read] = await t.db.withTenant(tenantId, (tx) => agentsWithSpend(tx, tenantId, [agentId]));
-    const [own] = await t.db.withTenant(tenantId, (tx) => tx.select().from(agents).where(eq(agents.id, agentId)));
+    await f.t.db.withTenant(f.tenantId, (tx) => rowsOf(tx, statement(callParts([{ tenantId: f.tenantId, agentId: f.agentId, conversationId: null, provider: "p", model: "m", ok: true, promptTokens: 1, completionTokens: 1, latencyMs: 1, costUsd: 0.25 }]))));
+    const [read] = await f.t.db.withTenant(f.tenantId, (tx) => agentsWithSpend(tx, f.tenantId, [f.agentId]));
+    const [own] = await f.t.db.withTenant(f.tenantId, (tx) => tx.select().from(agents).where(eq(agents.id, f.agentId)));
     expect(read!.agent).toEqual(own!);
     expect(read!.spend).toEqual({ today: 0.25, month: 0.25 });
   });
 
-  test("a recovered event does not store its user turn twice", async () => {
+  test("a recovered f.event does not store its user turn twice", async () => {
     const live = await turn("c4", "once");
     await open(live);
     const [again] = await open({ ...live, recovering: true });
     expect(again!.history).toMatchObject([{ role: "user", content: "once" }]);
-    const stored = await t.db.withTenant(tenantId, (tx) => tx.select().from(messages).where(eq(messages.inboundEventId, live.inboundEventId)));
+    const stored = await f.t.db.withTenant(f.tenantId, (tx) => tx.select().from(messages).where(eq(messages.inboundEventId, live.inboundEventId)));
     expect(stored).toHaveLength(1);
   });
 });

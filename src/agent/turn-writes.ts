@@ -14,6 +14,7 @@ import type { Tx } from "../db/database.ts";
 import { newId, type Part, recordset, rowsOf, uuidArray } from "../db/set-sql.ts";
 import type { ChatMessage } from "../llm/types.ts";
 import { fit, PAGE, recentWindow } from "./conversations.ts";
+import type { CachedWindow, WindowRow } from "./window-cache.ts";
 import { estimateTokens } from "./tokens.ts";
 
 export interface UserTurn {
@@ -35,19 +36,31 @@ export interface UserTurn {
 /** The largest opening page a hint may ask for (a longer window is read on in pages). */
 export const MAX_PAGE = 1000;
 
-type Row = { i: number; conversation_id: string; inserted: boolean; role: string | null; content: string | null; tokens: number | null };
+type Row = { i: number; conversation_id: string; inserted: boolean; epoch: string; delta: boolean; role: string | null; content: string | null; tokens: number | null; at: string | null; id: string | null };
+
+export interface OpenedTurn {
+  conversationId: string;
+  history: ChatMessage[];
+  /** What to keep for the chat's next turn (window-cache.ts), when the caller keeps windows. */
+  window?: CachedWindow;
+}
 
 /**
  * One statement: opens (or finds) each turn's conversation, stores its user turn, and reads the
  * newest page of the conversation as it was before (the statement's snapshot), to which the new
  * user turn is added here. Turns must be of distinct chats. Returns, in input order, the
- * conversation and the window that fits `budget`.
+ * conversation and the window that fits `budget`. A turn given its chat's `cached` window reads only
+ * the turns stored after it, when its conversation and epoch are still the cached ones.
  */
-export async function openTurns(tx: Tx, tenantId: string, turns: (UserTurn & { budget: number })[]): Promise<{ conversationId: string; history: ChatMessage[] }[]> {
+export async function openTurns(tx: Tx, tenantId: string, turns: (UserTurn & { budget: number; cached?: CachedWindow })[]): Promise<OpenedTurn[]> {
+  const pageOf = (t: UserTurn) => Math.min(MAX_PAGE, Math.max(1, t.page ?? PAGE));
   const input = recordset(
-    turns.map((t, i) => ({ i, conversation_id: newId(), message_id: newId(), agent_id: t.agentId, channel_id: t.channelId, chat_key: t.chatKey, event_id: t.inboundEventId, content: t.content, tokens: estimateTokens(t.content), recovering: t.recovering, page: Math.min(MAX_PAGE, Math.max(1, t.page ?? PAGE)) })),
+    turns.map((t, i) => {
+      const newest = t.cached?.rows[0];
+      return { i, conversation_id: newId(), message_id: newId(), agent_id: t.agentId, channel_id: t.channelId, chat_key: t.chatKey, event_id: t.inboundEventId, content: t.content, tokens: estimateTokens(t.content), recovering: t.recovering, page: pageOf(t), cached_conv: newest ? t.cached!.conversationId : null, cached_epoch: newest ? t.cached!.epoch : null, after_at: newest?.at ?? null, after_id: newest?.id ?? null };
+    }),
     "x",
-    "i int, conversation_id uuid, message_id uuid, agent_id uuid, channel_id uuid, chat_key text, event_id uuid, content text, tokens int, recovering boolean, page int",
+    "i int, conversation_id uuid, message_id uuid, agent_id uuid, channel_id uuid, chat_key text, event_id uuid, content text, tokens int, recovering boolean, page int, cached_conv uuid, cached_epoch bigint, after_at timestamptz, after_id uuid",
   );
   const rows = await rowsOf<Row>(
     tx,
@@ -59,7 +72,7 @@ export async function openTurns(tx: Tx, tenantId: string, turns: (UserTurn & { b
           -- A no-op update, only so RETURNING yields the existing row; it changes no indexed column, so
           -- it is a cheap HOT update. last_message_at moves when the reply is written (assistantParts).
           do update set agent_id = conversations.agent_id
-        returning id, channel_id, chat_key
+        returning id, channel_id, chat_key, history_epoch
       ),
       turn as (
         insert into messages (id, tenant_id, conversation_id, role, content, tokens, inbound_event_id, created_at)
@@ -69,33 +82,49 @@ export async function openTurns(tx: Tx, tenantId: string, turns: (UserTurn & { b
           select 1 from messages m where m.tenant_id = ${tenantId}::uuid and m.conversation_id = conv.id and m.inbound_event_id = input.event_id))
         order by input.i
         returning inbound_event_id
+      ),
+      opened as (
+        select input.i, input.event_id, input.page, input.after_at, input.after_id, conv.id, conv.history_epoch,
+          coalesce(input.cached_conv = conv.id and input.cached_epoch = conv.history_epoch, false) as delta
+        from input join conv using (channel_id, chat_key)
       )
-      select input.i, conv.id as conversation_id, exists (select 1 from turn where turn.inbound_event_id = input.event_id) as inserted,
-        m.role, m.content, m.tokens
-      from input join conv using (channel_id, chat_key)
+      select o.i, o.id as conversation_id, exists (select 1 from turn where turn.inbound_event_id = o.event_id) as inserted,
+        o.history_epoch::text as epoch, o.delta, m.role, m.content, m.tokens, m.created_at::text as at, m.id
+      from opened o
       left join lateral (
+        -- Cached: only the turns after the cursor (a range of the index, not a filtered walk of it).
         select role, content, tokens, created_at, id from messages
-        where tenant_id = ${tenantId}::uuid and conversation_id = conv.id
-        order by created_at desc, id desc limit input.page
+        where tenant_id = ${tenantId}::uuid and conversation_id = o.id
+          and created_at >= case when o.delta then o.after_at else '-infinity'::timestamptz end
+          and (not o.delta or (created_at, id) > (o.after_at, o.after_id))
+        order by created_at desc, id desc limit o.page
       ) m on true
-      order by input.i, m.created_at desc, m.id desc`,
+      order by o.i, m.created_at desc, m.id desc`,
   );
-  const byTurn = turns.map(() => ({ conversationId: "", inserted: false, page: [] as { role: string; content: string; tokens: number }[] }));
+  const byTurn = turns.map(() => ({ conversationId: "", epoch: 0, delta: false, inserted: false, page: [] as WindowRow[] }));
   for (const r of rows) {
     const t = byTurn[r.i]!;
-    t.conversationId = r.conversation_id;
-    t.inserted = r.inserted;
-    if (r.role !== null) t.page.push({ role: r.role, content: r.content!, tokens: r.tokens! });
+    Object.assign(t, { conversationId: r.conversation_id, epoch: Number(r.epoch), delta: r.delta, inserted: r.inserted });
+    if (r.role !== null) t.page.push({ id: r.id!, at: r.at!, role: r.role, content: r.content!, tokens: r.tokens! });
   }
-  const out: { conversationId: string; history: ChatMessage[] }[] = [];
+  const out: OpenedTurn[] = [];
   for (const [i, t] of byTurn.entries()) {
     if (!t.conversationId) throw new Error("conversation not opened");
     const turn = turns[i]!;
-    const page = Math.min(MAX_PAGE, Math.max(1, turn.page ?? PAGE));
-    const newest = t.inserted ? [{ role: "user", content: turn.content, tokens: estimateTokens(turn.content) }, ...t.page] : t.page;
-    const window = fit(newest, turn.budget);
-    // A full page that fit entirely may have older turns that fit too: walk on (rare; sees the new turn).
-    out.push({ conversationId: t.conversationId, history: t.page.length === page && window.length === newest.length ? await recentWindow(tx, t.conversationId, turn.budget, 2 * page) : window });
+    const page = pageOf(turn);
+    // A full page of new turns may not join up with the cached ones: then it is read as if uncached.
+    const joined = t.delta && t.page.length < page;
+    const known = joined ? [...t.page, ...turn.cached!.rows] : t.page;
+    const complete = joined ? turn.cached!.complete : t.page.length < page;
+    const own = t.inserted ? [{ role: "user", content: turn.content, tokens: estimateTokens(turn.content) }] : [];
+    const window = fit([...own, ...known], turn.budget);
+    if (window.length === own.length + known.length && !complete) {
+      // Every known turn fit and older ones may fit too: walk on (rare; sees the new turn).
+      out.push({ conversationId: t.conversationId, history: await recentWindow(tx, t.conversationId, turn.budget, 2 * page) });
+      continue;
+    }
+    const kept = known.slice(0, Math.max(0, window.length - own.length));
+    out.push({ conversationId: t.conversationId, history: window, window: { conversationId: t.conversationId, epoch: t.epoch, rows: kept, complete: complete && kept.length === known.length } });
   }
   return out;
 }

@@ -28,6 +28,7 @@ import { replyMode, speaksTo } from "../media/reply-mode.ts";
 import type { Transcribe, TranscriptionGate } from "../media/transcribe.ts";
 import { type Caps, headroom, usd } from "../agent/budget.ts";
 import { agentSpend, checkBudget, costUsd, type Spend } from "../agent/usage.ts";
+import { WindowCache } from "../agent/window-cache.ts";
 import type { EscalationRules } from "../escalation/evaluate.ts";
 import type { ScopeGate } from "../scope/gate.ts";
 import type { ApprovalFlow } from "./approval-flow.ts";
@@ -39,7 +40,7 @@ import { describeOutcome, type Outbox, type Prepared, prepareMany, type SendOutc
 import type { Connection } from "./pipeline.ts";
 import { inDoubt } from "./outbox-writes.ts";
 import { REPLIES } from "./replies.ts";
-import { beginTurnOp, COMPLETE_TURN } from "./turn-store.ts";
+import { beginTurnOp, chatOf, COMPLETE_TURN } from "./turn-store.ts";
 import { keepTyping } from "./typing.ts";
 
 /** Rate limits as the handler needs them: a verdict, and whether this refusal should be said. */
@@ -87,9 +88,12 @@ export class EventHandler {
 
   /** Opens turns; the turn context's reads (memory, summary) share its transaction. */
   private readonly beginTurn;
+  /** Chats' last windows, on the embedded database only (agent/window-cache.ts). */
+  private readonly windows;
 
   constructor(private readonly deps: EventHandlerDeps) {
-    this.beginTurn = beginTurnOp(deps.turn.context);
+    this.windows = deps.db.mode === "embedded" ? new WindowCache() : undefined;
+    this.beginTurn = beginTurnOp(deps.turn.context, this.windows);
   }
 
   /** `recovering`: the event was taken over after a crash, so a reply may already be on record. */
@@ -204,6 +208,8 @@ export class EventHandler {
       content: userTurn(message, context),
       recovering,
     });
+    // Committed: what the turn read may now serve the chat's next one.
+    if (begun?.window) this.windows?.set(chatOf({ channelId: conn.channelId, chatKey: message.chatKey }), begun.window);
     if (!begun) return void (await db.withTenant(tenantId, (tx) => this.deps.inbox.finish(tx, eventId, "ignored", "agent no longer exists")));
 
     const scope = { tenantId, agent: begun.agent, conversationId: begun.conversationId };

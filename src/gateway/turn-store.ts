@@ -19,32 +19,37 @@ import type { BatchOp } from "../db/group-commit.ts";
 import type { TurnContext } from "../agent/turn-context.ts";
 import type { Agent } from "../db/schema/index.ts";
 import type { ChatMessage } from "../llm/types.ts";
+import type { CachedWindow, WindowCache } from "../agent/window-cache.ts";
 import { type Prepared, prepareMany } from "./outbox.ts";
 
 /** Null when the agent no longer exists (nothing is written then). */
-export type Begun = { agent: Agent; conversationId: string; history: ChatMessage[]; spend: Spend; preloaded?: unknown } | null;
+export type Begun = { agent: Agent; conversationId: string; history: ChatMessage[]; spend: Spend; preloaded?: unknown; window?: CachedWindow } | null;
 
 /** Chats whose last window size is kept (a few bytes each); past this many the hints start over. */
 const HINTED_CHATS = 10_000;
 
+/** A chat as the window hints and the window cache know it. */
+export const chatOf = (t: { channelId: string; chatKey: string }) => `${t.channelId}:${t.chatKey}`;
+
 /**
  * `context`: its preload runs in this same transaction, for the turns opened. The op remembers each
  * chat's last window size and opens the next turn with a page that holds it (plus the turns said
- * since), so a long window is one statement, not a walk of page after page.
+ * since), so a long window is one statement, not a walk of page after page. With `windows` (the
+ * embedded database only, see window-cache.ts) a turn reads only what its chat's cached window lacks;
+ * the caller keeps `Begun.window` there once the batch committed (a batch must have no other effect).
  */
-export function beginTurnOp(context?: TurnContext): BatchOp<UserTurn & { userKey?: string }, Begun> {
-  const windows = new Map<string, number>();
+export function beginTurnOp(context?: TurnContext, windows?: WindowCache): BatchOp<UserTurn & { userKey?: string }, Begun> {
+  const sizes = new Map<string, number>();
   return {
     name: "turn.begin",
     async run(tx, tenantId, turns) {
-      const key = (t: UserTurn) => `${t.channelId}:${t.chatKey}`;
       const hinted = turns.map((t) => {
-        const last = windows.get(key(t));
-        return last === undefined ? t : { ...t, page: last + PAGE_SLACK };
+        const last = sizes.get(chatOf(t));
+        return { ...t, ...(last === undefined ? {} : { page: last + PAGE_SLACK }), cached: windows?.get(chatOf(t)) };
       });
       const begun = await beginTurns(tx, tenantId, hinted, context);
-      if (windows.size > HINTED_CHATS) windows.clear();
-      begun.forEach((b, i) => b && windows.set(key(turns[i]!), b.history.length));
+      if (sizes.size > HINTED_CHATS) sizes.clear();
+      begun.forEach((b, i) => b && sizes.set(chatOf(turns[i]!), b.history.length));
       return begun;
     },
   };
@@ -55,7 +60,7 @@ const PAGE_SLACK = 8;
 
 export const BEGIN_TURN = beginTurnOp();
 
-async function beginTurns(tx: Tx, tenantId: string, turns: (UserTurn & { userKey?: string })[], context?: TurnContext): Promise<Begun[]> {
+async function beginTurns(tx: Tx, tenantId: string, turns: (UserTurn & { userKey?: string; cached?: CachedWindow })[], context?: TurnContext): Promise<Begun[]> {
   const found = await agentsWithSpend(tx, tenantId, [...new Set(turns.map((t) => t.agentId))]);
   const byId = new Map(found.map((r) => [r.agent.id, r]));
   const live = turns.flatMap((t, i) => (byId.has(t.agentId) ? [i] : []));

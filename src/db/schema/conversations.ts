@@ -4,7 +4,7 @@
  * open conversation per (channel, chat).
  */
 import { sql } from "drizzle-orm";
-import { index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { bigint, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 
 export const conversations = pgTable(
   "conversations",
@@ -18,6 +18,8 @@ export const conversations = pgTable(
     startedAt: timestamp("started_at", { withTimezone: true }).notNull().defaultNow(),
     lastMessageAt: timestamp("last_message_at", { withTimezone: true }).notNull().defaultNow(),
     closedAt: timestamp("closed_at", { withTimezone: true }),
+    /** Moved by a trigger whenever its turns change other than by a new turn (migration 0058). */
+    historyEpoch: bigint("history_epoch", { mode: "number" }).notNull().default(0),
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),

@@ -1,0 +1,138 @@
+import { describe, expect, test } from "bun:test";
+import { and, eq, sql } from "drizzle-orm";
+import { DB_KINDS } from "../../test/support/db.ts";
+import { chatFixture, seedChat } from "../../test/support/chat-fixture.ts";
+import { conversations, messages } from "../db/schema/index.ts";
+import { rowsOf, statement } from "../db/set-sql.ts";
+import { recentWindow } from "./conversations.ts";
+import { assistantParts, openTurns, type OpenedTurn } from "./turn-writes.ts";
+import { type CachedWindow, WindowCache } from "./window-cache.ts";
+
+describe("WindowCache", () => {
+  const window = (conversationId: string, n: number, size = 10): CachedWindow => ({
+    conversationId,
+    epoch: 0,
+    complete: false,
+    rows: Array.from({ length: n }, (_, i) => ({ id: `${i}`, at: `${i}`, role: "user", content: "x".repeat(size), tokens: 1 })),
+  });
+
+  test("holds at most its characters, dropping the least recently used chats first", () => {
+    // Each row counts its text and 64 for the rest: 74 a row, 740 a window.
+    const cache = new WindowCache(2_000);
+    cache.set("a", window("A", 10));
+    cache.set("b", window("B", 10));
+    cache.get("a");
+    cache.set("c", window("C", 10));
+    expect([cache.get("a")?.conversationId, cache.get("b"), cache.get("c")?.conversationId]).toEqual(["A", undefined, "C"]);
+    // Larger than the whole cache: not kept, and nothing else is pushed out for it.
+    cache.set("d", window("D", 100));
+    expect([cache.size, cache.get("d")]).toEqual([2, undefined]);
+    cache.set("a", window("A", 0));
+    expect([cache.size, cache.get("a")]).toEqual([1, undefined]);
+  });
+});
+
+describe.each(DB_KINDS)("cached windows on %s Postgres", (kind) => {
+  const f = chatFixture(kind, "w");
+
+  /** A chat as the f.event handler drives it: a turn read through the cache, then its reply stored. */
+  const chat = (chatKey: string, cache = new WindowCache()) => {
+    let budget = 10_000;
+    return {
+      cache,
+      setBudget: (b: number) => void (budget = b),
+      async turn(content: string, reply = true): Promise<OpenedTurn & { expected: string[] }> {
+        const inboundEventId = await f.event();
+        const cached = cache.get(chatKey);
+        const [opened] = await f.t.db.withTenant(f.tenantId, (tx) => openTurns(tx, f.tenantId, [{ agentId: f.agentId, channelId: f.channelId, chatKey, inboundEventId, content, recovering: false, budget, page: 4, ...(cached ? { cached } : {}) }]));
+        if (opened!.window) cache.set(chatKey, opened!.window);
+        // What an uncached read of the same conversation gives, right after the turn was stored.
+        const expected = await f.t.db.withTenant(f.tenantId, (tx) => recentWindow(tx, opened!.conversationId, budget));
+        if (reply) await f.t.db.withTenant(f.tenantId, (tx) => rowsOf(tx, statement(assistantParts(f.tenantId, [{ conversationId: opened!.conversationId, inboundEventId, content: `re: ${content}` }]))));
+        return { ...opened!, expected: expected.map((m) => m.content) };
+      },
+    };
+  };
+  const contents = (o: OpenedTurn) => o.history.map((m) => m.content);
+  const epoch = (conversationId: string) =>
+    f.t.db.withTenant(f.tenantId, async (tx) => (await tx.select({ e: conversations.historyEpoch }).from(conversations).where(eq(conversations.id, conversationId)))[0]!.e);
+
+  test("a cached chat reads only its new turns and sees exactly the window an uncached read gives", async () => {
+    const c = chat("steady");
+    let last: CachedWindow | undefined;
+    for (let i = 0; i < 12; i++) {
+      const o = await c.turn(`q${i}`);
+      expect(contents(o)).toEqual(o.expected);
+      // From the third turn on, the turns known before are the very rows cached, not read again.
+      if (i >= 2) expect(o.window!.rows.at(-1)).toBe(last!.rows.at(-1)!);
+      last = o.window;
+    }
+    expect(contents(await c.turn("end"))).toHaveLength(25);
+  });
+
+  test("a turn stored by anyone else at its own time (a person in a hand-off) is read as new", async () => {
+    const c = chat("handoff");
+    const first = await c.turn("hello");
+    await f.t.db.withTenant(f.tenantId, (tx) => tx.insert(messages).values({ tenantId: f.tenantId, conversationId: first.conversationId, role: "assistant", content: "a person answers", tokens: 5, createdAt: sql`now()` }));
+    const next = await c.turn("thanks");
+    expect(contents(next)).toEqual(["hello", "re: hello", "a person answers", "thanks"]);
+    expect(await epoch(first.conversationId)).toBe(0);
+  });
+
+  test("a deleted turn (erasure, retention) or a back-dated one moves the epoch, and the window is read afresh", async () => {
+    const c = chat("erased");
+    const first = await c.turn("secret");
+    await c.turn("second");
+    await f.t.db.withTenant(f.tenantId, (tx) => tx.delete(messages).where(and(eq(messages.conversationId, first.conversationId), eq(messages.content, "secret"))));
+    expect(await epoch(first.conversationId)).toBe(1);
+    const after = await c.turn("third");
+    expect(contents(after)).toEqual(after.expected);
+    expect(contents(after)).not.toContain("secret");
+    // An imported turn stamped in the past lands before the cache's cursor: read afresh, it is there.
+    await f.t.db.withTenant(f.tenantId, (tx) => tx.insert(messages).values({ tenantId: f.tenantId, conversationId: first.conversationId, role: "user", content: "imported", tokens: 5, createdAt: new Date(Date.now() - 60_000) }));
+    expect(await epoch(first.conversationId)).toBe(2);
+    const imported = await c.turn("fourth");
+    expect(contents(imported)[0]).toBe("imported");
+    expect(contents(imported)).toEqual(imported.expected);
+  });
+
+  test("a closed conversation's cache is not used for the next one", async () => {
+    const c = chat("closed");
+    const old = await c.turn("before");
+    await f.t.db.withTenant(f.tenantId, (tx) => tx.update(conversations).set({ closedAt: sql`now()` }).where(eq(conversations.id, old.conversationId)));
+    const fresh = await c.turn("after");
+    expect(fresh.conversationId).not.toBe(old.conversationId);
+    expect(contents(fresh)).toEqual(["after"]);
+  });
+
+  test("more new turns than a page, a budget that grows or shrinks: still exactly the uncached window", async () => {
+    const c = chat("bursty");
+    for (let i = 0; i < 3; i++) await c.turn(`a${i}`);
+    const convId = (await c.turn("b")).conversationId;
+    // Nine turns land while the chat's cache is four rows old (page 4): the new page does not join up.
+    for (let i = 0; i < 9; i++) await f.t.db.withTenant(f.tenantId, (tx) => tx.insert(messages).values({ tenantId: f.tenantId, conversationId: convId, role: "assistant", content: `n${i}`, tokens: 5, createdAt: sql`clock_timestamp()` }));
+    const burst = await c.turn("c");
+    expect(contents(burst)).toEqual(burst.expected);
+    c.setBudget(40);
+    const small = await c.turn("d");
+    expect(contents(small)).toEqual(small.expected);
+    expect(small.history.length).toBeLessThan(10);
+    c.setBudget(10_000);
+    const large = await c.turn("e");
+    expect(contents(large)).toEqual(large.expected);
+    expect(contents(large)[0]).toBe("a0");
+  });
+
+  test("another tenant's chat of the same key never shares a window", async () => {
+    const cache = new WindowCache();
+    const mine = chat("shared-key", cache);
+    await mine.turn("mine");
+    const other = await seedChat(f.t.db, "w2");
+    // Handed the first tenant's window by mistake, the statement still reads its own conversation whole.
+    const inboundEventId = await other.event();
+    const [theirs] = await f.t.db.withTenant(other.tenantId, (tx) =>
+      openTurns(tx, other.tenantId, [{ agentId: other.agentId, channelId: other.channelId, chatKey: "shared-key", inboundEventId, content: "theirs", recovering: false, budget: 10_000, cached: cache.get("shared-key")! }]),
+    );
+    expect(contents(theirs!)).toEqual(["theirs"]);
+  });
+});
