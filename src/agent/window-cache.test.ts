@@ -6,7 +6,7 @@ import { conversations, messages } from "../db/schema/index.ts";
 import { rowsOf, statement } from "../db/set-sql.ts";
 import { recentWindow } from "./conversations.ts";
 import { assistantParts, openTurns, type OpenedTurn } from "./turn-writes.ts";
-import { type CachedWindow, WindowCache } from "./window-cache.ts";
+import { type CachedWindow, forgetConversations, WindowCache } from "./window-cache.ts";
 
 describe("WindowCache", () => {
   const window = (conversationId: string, n: number, size = 10): CachedWindow => ({
@@ -29,6 +29,25 @@ describe("WindowCache", () => {
     expect([cache.size, cache.get("d")]).toEqual([2, undefined]);
     cache.set("a", window("A", 0));
     expect([cache.size, cache.get("a")]).toEqual([1, undefined]);
+  });
+
+  test("a window unused for the idle time is gone; an erasure's conversations leave every cache of the process", () => {
+    let clock = 0;
+    const cache = new WindowCache(1_000_000, 1_000, () => clock);
+    cache.set("a", window("A", 1));
+    clock = 600;
+    cache.set("b", window("B", 1));
+    clock = 1_200;
+    expect([cache.get("a"), cache.get("b")?.conversationId]).toEqual([undefined, "B"]);
+    // Idle ones are also swept when another chat's window is kept.
+    clock = 3_000;
+    cache.set("c", window("C", 1));
+    expect(cache.size).toBe(1);
+    const other = new WindowCache();
+    other.set("x", window("A", 1));
+    other.set("y", window("C", 1));
+    forgetConversations(["A", "C"]);
+    expect([other.get("x"), other.get("y"), cache.get("c")]).toEqual([undefined, undefined, undefined]);
   });
 });
 

@@ -13,7 +13,9 @@
  *   (migration 0058), so erasure, retention and imports never leave a stale window behind.
  * - Entries are kept only once the transaction that read them committed (`TurnOpener`, turn-store):
  *   a rolled-back read never reaches the cache.
- * - Bounded by the characters it holds (least recently used chats go first).
+ * - Bounded by the characters it holds (least recently used chats go first), and by time: a window
+ *   unused for IDLE_MS is dropped, so what retention deletes does not live on here. An erasure drops
+ *   its conversations' windows at once (`forgetConversations`), in every cache of the process.
  */
 
 /** A stored turn as the window holds it; `at` is created_at as the server's text (microseconds). */
@@ -36,18 +38,41 @@ export interface CachedWindow {
 
 /** Four million characters of turn text (4–8 MB): hundreds of long chats' windows. */
 const MAX_CHARS = 4_000_000;
+/** A chat quiet this long reads its window afresh (one statement's worth, once). */
+const IDLE_MS = 15 * 60_000;
+
+/** Every cache of the process, for an erasure to reach (weakly held: a dropped handler's cache goes). */
+const live = new Set<WeakRef<WindowCache>>();
+
+/** Drops the windows of these conversations from every cache of the process (after an erasure). */
+export function forgetConversations(ids: Iterable<string>): void {
+  const gone = new Set(ids);
+  for (const ref of live) {
+    const cache = ref.deref();
+    if (cache) cache.forget(gone);
+    else live.delete(ref);
+  }
+}
 
 export class WindowCache {
-  private readonly entries = new Map<string, { window: CachedWindow; chars: number }>();
+  private readonly entries = new Map<string, { window: CachedWindow; chars: number; used: number }>();
   private chars = 0;
 
-  constructor(private readonly maxChars = MAX_CHARS) {}
+  constructor(
+    private readonly maxChars = MAX_CHARS,
+    private readonly idleMs = IDLE_MS,
+    private readonly now = () => performance.now(),
+  ) {
+    live.add(new WeakRef(this));
+  }
 
   /** The chat's window, freshened as most recently used. */
   get(chat: string): CachedWindow | undefined {
     const e = this.entries.get(chat);
     if (!e) return undefined;
     this.entries.delete(chat);
+    if (e.used < this.now() - this.idleMs) return void (this.chars -= e.chars);
+    e.used = this.now();
     this.entries.set(chat, e);
     return e.window;
   }
@@ -57,13 +82,19 @@ export class WindowCache {
     if (!window.rows.length) return;
     const chars = window.rows.reduce((n, r) => n + r.content.length + 64, 0);
     if (chars > this.maxChars) return;
-    this.entries.set(chat, { window, chars });
+    const now = this.now();
+    this.entries.set(chat, { window, chars, used: now });
     this.chars += chars;
+    // Least recently used first: drop while over the bound or idle too long.
     for (const [key, e] of this.entries) {
-      if (this.chars <= this.maxChars) break;
+      if (this.chars <= this.maxChars && e.used >= now - this.idleMs) break;
       this.entries.delete(key);
       this.chars -= e.chars;
     }
+  }
+
+  forget(conversations: Set<string>): void {
+    for (const [key, e] of this.entries) if (conversations.has(e.window.conversationId)) this.delete(key);
   }
 
   delete(chat: string): void {

@@ -20,6 +20,7 @@ import { agents, auditLog, memories, TENANT_TABLES } from "../db/schema/index.ts
 import { rowsOf } from "../db/set-sql.ts";
 import { ADAPTERS } from "../gateway/gateway.ts";
 import { AttachmentStore } from "../media/attachments.ts";
+import { WindowCache } from "../agent/window-cache.ts";
 import { DirBlobStore } from "../media/store.ts";
 
 // The API's sender id is `api:<user>` (src/openai/turn.ts); the scans look for the bare user too.
@@ -127,11 +128,22 @@ describe.each(DB_KINDS)("erasing a person on %s Postgres", (kind) => {
   test("erased: nothing of Jane in any tenant table; Bob and globex untouched; audited without her id", async () => {
     const globexBefore = await dump(f.globex);
     const bobBefore = holding(await dump(f.acme), "GREEN-HERON");
+    // Chats' cached windows (agent/window-cache.ts): those of conversations that lose a turn go too.
+    const turns = async () =>
+      new Map((await f.app().db.withTenant(f.acme, (tx) => rowsOf<{ id: string; n: number }>(tx, sql`select c.id, count(m.id)::int as n from conversations c left join messages m on m.conversation_id = c.id group by c.id`))).map((r) => [r.id, r.n]));
+    const turnsBefore = await turns();
+    const windows = new WindowCache();
+    for (const id of turnsBefore.keys()) windows.set(id, { conversationId: id, epoch: 0, complete: true, rows: [{ id, at: "", role: "user", content: "cached", tokens: 1 }] });
     const res = await s.tenantAdmin.fetch(`/admin/people/erase?tenant=${f.acme}`, { form: { user: JANE, confirm: JANE } });
     const html = await res.text();
     expect(res.status).toBe(200);
     expect(html).toMatch(/Erased: 1 memories[^<]*messages[^<]*conversations/);
     expect(html).not.toContain(user(JANE));
+    const turnsAfter = await turns();
+    const kept = [...turnsBefore.keys()].filter((id) => windows.get(id));
+    expect(kept).toEqual([...turnsBefore.keys()].filter((id) => turnsAfter.get(id) === turnsBefore.get(id)));
+    expect(kept.length).toBeGreaterThan(0);
+    expect(kept.length).toBeLessThan(turnsBefore.size);
 
     const after = await dump(f.acme);
     expect(holding(after, user(JANE))).toEqual([]);

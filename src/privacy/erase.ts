@@ -7,6 +7,7 @@
  */
 import { eq, inArray, or, sql } from "drizzle-orm";
 import { audit } from "../agent/audit.ts";
+import { forgetConversations } from "../agent/window-cache.ts";
 import type { Database, Tx } from "../db/database.ts";
 import { attachments } from "../db/schema/index.ts";
 import { rowsOf, uuidArray } from "../db/set-sql.ts";
@@ -28,7 +29,7 @@ async function gone(tx: Tx, query: ReturnType<typeof sql>): Promise<number> {
  * person's identical file, a knowledge-base document made from it). Without it the rows still go.
  */
 export async function erasePerson(db: Database, tenantId: string, userKey: string, erasedBy: string, files?: Pick<AttachmentStore, "dropBlobs">): Promise<ErasureCounts> {
-  const { counts, orphaned } = await db.withTenant(tenantId, async (tx) => {
+  const { counts, orphaned, touched } = await db.withTenant(tenantId, async (tx) => {
     const s = await personScope(tx, userKey);
     const convs = uuidArray(s.conversations);
     const events = uuidArray(s.events);
@@ -41,6 +42,8 @@ export async function erasePerson(db: Database, tenantId: string, userKey: strin
             and not exists (select 1 from conversations o where o.channel_id = c.channel_id and o.chat_key = c.chat_key and not (o.id = any(${convs})))`,
       )
     ).map((r) => r.chat_key);
+    // Every conversation that loses a turn: its cached window (agent/window-cache.ts) goes after the commit.
+    const touched = (await rowsOf<{ id: string }>(tx, sql`select distinct conversation_id as id from messages where ${inConvs} or inbound_event_id = any(${events})`)).map((r) => r.id);
     // Files they sent: by sender, and by their events (a row kept before user_key was recorded).
     const files = await dropRows(tx, tenantId, or(eq(attachments.userKey, userKey), inArray(attachments.inboundEventId, s.events.length ? s.events : [NO_ID])));
     const counts: ErasureCounts = {
@@ -60,8 +63,9 @@ export async function erasePerson(db: Database, tenantId: string, userKey: strin
     counts.attachments = files.gone;
     counts.audit_entries = (await rowsOf<{ n: number }>(tx, sql`select konstruct_erase_audit(${userKey}, ${convs}, ${textArray(chats)}) as n`))[0]!.n;
     await audit(tx, { tenantId, kind: "privacy.erase", actor: erasedBy, summary: "erased one person's data", data: { counts } });
-    return { counts, orphaned: files.orphaned };
+    return { counts, orphaned: files.orphaned, touched };
   });
+  forgetConversations(touched);
   // After the commit: a crash here leaves unnamed blobs (no row names them), never rows without bytes.
   await files?.dropBlobs(tenantId, orphaned);
   return counts;
