@@ -8,18 +8,21 @@
 ALTER TABLE conversations ADD COLUMN history_epoch bigint NOT NULL DEFAULT 0;
 --> statement-breakpoint
 -- The invoker's rights: turns change inside a tenant's transaction, which may move its own
--- conversations' epochs (RLS) and no others.
+-- conversations' epochs (RLS) and no others. The epoch becomes the changing transaction's id, set
+-- once per transaction: a bulk delete or import then updates each conversation once, not per row
+-- (a row per update made a 2,000-turn import quadratic), and a later change is always another id.
 CREATE FUNCTION konstruct_history_moved() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  UPDATE conversations c SET history_epoch = c.history_epoch + 1
+  UPDATE conversations c SET history_epoch = txid_current()
   FROM (SELECT DISTINCT tenant_id, conversation_id FROM moved) m
-  WHERE c.tenant_id = m.tenant_id AND c.id = m.conversation_id;
+  WHERE c.tenant_id = m.tenant_id AND c.id = m.conversation_id AND c.history_epoch <> txid_current();
   RETURN NULL;
 END $$;
 --> statement-breakpoint
 CREATE FUNCTION konstruct_history_backdated() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  UPDATE conversations SET history_epoch = history_epoch + 1 WHERE tenant_id = NEW.tenant_id AND id = NEW.conversation_id;
+  UPDATE conversations SET history_epoch = txid_current()
+  WHERE tenant_id = NEW.tenant_id AND id = NEW.conversation_id AND history_epoch <> txid_current();
   RETURN NULL;
 END $$;
 --> statement-breakpoint
