@@ -85,7 +85,9 @@ export async function openTurns(tx: Tx, tenantId: string, turns: (UserTurn & { b
       ),
       opened as (
         select input.i, input.event_id, input.page, input.after_at, input.after_id, conv.id, conv.history_epoch,
-          coalesce(input.cached_conv = conv.id and input.cached_epoch = conv.history_epoch, false) as delta
+          -- IS TRUE, not coalesce(): under RLS a qual holding coalesce() counts as leaky and is kept
+          -- out of the index scan, which then walked the whole conversation through a filter.
+          (input.cached_conv = conv.id and input.cached_epoch = conv.history_epoch) is true as delta
         from input join conv using (channel_id, chat_key)
       )
       select o.i, o.id as conversation_id, exists (select 1 from turn where turn.inbound_event_id = o.event_id) as inserted,

@@ -5,6 +5,7 @@ import type { Tx } from "../db/database.ts";
 import { chatFixture, seedChat } from "../../test/support/chat-fixture.ts";
 import { conversations, messages } from "../db/schema/index.ts";
 import { rowsOf, statement } from "../db/set-sql.ts";
+import { memoryStatesIn } from "../memory/compaction.ts";
 import { recentWindow } from "./conversations.ts";
 import { assistantParts, openTurns, type OpenedTurn } from "./turn-writes.ts";
 import { type CachedWindow, forgetConversations, WindowCache } from "./window-cache.ts";
@@ -58,13 +59,15 @@ describe.each(DB_KINDS)("cached windows on %s Postgres", (kind) => {
   /** A chat as the f.event handler drives it: a turn read through the cache, then its reply stored. */
   const chat = (chatKey: string, cache = new WindowCache()) => {
     let budget = 10_000;
+    let page = 4;
     return {
       cache,
       setBudget: (b: number) => void (budget = b),
+      setPage: (p: number) => void (page = p),
       async turn(content: string, reply = true): Promise<OpenedTurn & { expected: string[] }> {
         const inboundEventId = await f.event();
         const cached = cache.get(chatKey);
-        const [opened] = await f.t.db.withTenant(f.tenantId, (tx) => openTurns(tx, f.tenantId, [{ agentId: f.agentId, channelId: f.channelId, chatKey, inboundEventId, content, recovering: false, budget, page: 4, ...(cached ? { cached } : {}) }]));
+        const [opened] = await f.t.db.withTenant(f.tenantId, (tx) => openTurns(tx, f.tenantId, [{ agentId: f.agentId, channelId: f.channelId, chatKey, inboundEventId, content, recovering: false, budget, page, ...(cached ? { cached } : {}) }]));
         if (opened!.window) cache.set(chatKey, opened!.window);
         // What an uncached read of the same conversation gives, right after the turn was stored.
         const expected = await f.t.db.withTenant(f.tenantId, (tx) => recentWindow(tx, opened!.conversationId, budget));
@@ -115,6 +118,49 @@ describe.each(DB_KINDS)("cached windows on %s Postgres", (kind) => {
     const imported = await c.turn("fourth");
     expect(contents(imported)[0]).toBe("imported");
     expect(contents(imported)).toEqual(imported.expected);
+  });
+
+  test("under RLS, a cached turn's reads (new turns, unsummarised tokens) are index ranges: what they walk does not grow with the conversation", async () => {
+    const c = chat("long");
+    // A window of some twenty turns, well short of the conversation, read in one page.
+    c.setBudget(60);
+    c.setPage(40);
+    const first = await c.turn("start");
+    await f.t.db.withTenant(f.tenantId, async (tx) => {
+      await tx.execute(sql`insert into messages (tenant_id, conversation_id, role, content, tokens, created_at)
+        select ${f.tenantId}::uuid, ${first.conversationId}::uuid, 'user', 'old ' || g, 3, now() - interval '1 day' + g * interval '1 ms' from generate_series(1, 3000) g`);
+      await tx.execute(sql`insert into conversation_memory (tenant_id, conversation_id, summary, summarized_until) values (${f.tenantId}::uuid, ${first.conversationId}::uuid, 'earlier', now() - interval '1 hour')`);
+    });
+    await c.turn("read whole once");
+    // The next turn's statements, explained (analyze) as they run, in a transaction rolled back.
+    const removed: number[] = [];
+    const cached = c.cache.get("long")!;
+    expect(cached.rows.length).toBeGreaterThan(10);
+    const inbound = await f.event();
+    await f.t.db
+      .withTenant(f.tenantId, async (tx) => {
+        // Whichever way rowsOf reaches the driver (PGlite: query, postgres.js: unsafe), each statement is explained instead.
+        type Client = { query?(text: string, params?: unknown[]): Promise<{ rows: unknown[] }>; unsafe?(text: string, params?: unknown[]): Promise<unknown[]> };
+        const client = (tx as unknown as { _: { session: { client: Client } } })._.session.client;
+        const explain = async (rows: unknown[]) => {
+          const plan = JSON.stringify(rows);
+          removed.push(...[...plan.matchAll(/"Relation Name":"messages"[^{}]*?"Rows Removed by Filter":(\d+)|"Rows Removed by Filter":(\d+)[^{}]*?"Relation Name":"messages"/g)].map((m) => Number(m[1] ?? m[2])));
+          throw new Error("explained");
+        };
+        if (client.unsafe) {
+          const run = client.unsafe.bind(client);
+          client.unsafe = async (text, params) => explain(await run(`explain (analyze, format json) ${text}`, params));
+        } else {
+          const run = client.query!.bind(client);
+          client.query = async (text, params) => explain((await run(`explain (analyze, format json) ${text}`, params)).rows);
+        }
+        await openTurns(tx, f.tenantId, [{ agentId: f.agentId, channelId: f.channelId, chatKey: "long", inboundEventId: inbound, content: "next", recovering: false, budget: 60, page: 40, cached }]).catch(() => {});
+        await memoryStatesIn(tx, f.tenantId, [{ agentId: f.agentId, conversationId: first.conversationId, userKey: "" }]).catch(() => {});
+        throw new Error("roll back");
+      })
+      .catch(() => {});
+    expect(removed.length).toBeGreaterThan(0);
+    expect(Math.max(...removed)).toBeLessThan(10);
   });
 
   test("a bulk import of back-dated turns moves the epoch once per transaction, not per turn", async () => {

@@ -159,7 +159,9 @@ export async function memoryStatesIn(tx: Tx, tenantId: string, scopes: PreloadSc
         cross join lateral (
           select coalesce(sum(tokens), 0) as pending, count(*) as rows from (
             select tokens from messages where tenant_id = ${tenantId}::uuid and conversation_id = s.conversation_id
-              and created_at > coalesce(cm.summarized_until, '-infinity'::timestamptz)
+              -- CASE, not coalesce(): under RLS a qual holding coalesce() counts as leaky, so it was a
+              -- filter over the whole conversation instead of the index range after the summary.
+              and created_at > case when cm.summarized_until is null then '-infinity'::timestamptz else cm.summarized_until end
             order by created_at desc limit ${PENDING_ROWS}) x) u
         order by s.i`,
   );
