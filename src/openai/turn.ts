@@ -12,8 +12,9 @@ import { randomUUID } from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
 import { agentSpend, checkBudget } from "../agent/usage.ts";
 import { ApiAdapter } from "../channels/api/adapter.ts";
-import type { Database } from "../db/database.ts";
-import { type Agent, approvals, inboundEvents, llmCalls, messages, outboundMessages } from "../db/schema/index.ts";
+import type { Database, Tx } from "../db/database.ts";
+import { type Agent, approvals, inboundEvents, outboundMessages } from "../db/schema/index.ts";
+import { rowsOf } from "../db/set-sql.ts";
 import { agentChannel } from "../gateway/agent-channel.ts";
 import type { Connections } from "../gateway/connections.ts";
 import { REPLIES } from "../gateway/replies.ts";
@@ -63,16 +64,16 @@ export async function beginTurn(deps: TurnDeps, scope: KeyScope, agent: Agent, r
   const sender = req.user ? `api:${req.user}` : `api-key:${scope.keyId}`;
   await adapter.say({ eventKey, chatKey, sender: { id: sender, name: req.user ?? "API" }, text: req.text, attachments: [], receivedAt: new Date().toISOString(), raw: { api: true, model: req.model } });
 
-  return () => waitForAnswer(deps, scope.tenantId, adapter, channelId, chatKey, eventKey);
+  return () => waitForAnswer(deps, scope.tenantId, agent.id, adapter, channelId, chatKey, eventKey);
 }
 
-async function waitForAnswer(deps: TurnDeps, tenantId: string, adapter: ApiAdapter, channelId: string, chatKey: string, eventKey: string): Promise<Answer> {
+async function waitForAnswer(deps: TurnDeps, tenantId: string, agentId: string, adapter: ApiAdapter, channelId: string, chatKey: string, eventKey: string): Promise<Answer> {
   const { db } = deps;
   const deadline = Date.now() + deps.timeoutMs;
   for (;;) {
     const done = await db.withTenant(tenantId, async (tx) => {
       const [ev] = await tx
-        .select({ id: inboundEvents.id, status: inboundEvents.status, error: inboundEvents.error, chatKey: sql<string>`${inboundEvents.message}->>'chatKey'` })
+        .select({ id: inboundEvents.id, status: inboundEvents.status, error: inboundEvents.error, chatKey: sql<string>`${inboundEvents.message}->>'chatKey'`, receivedAt: sql<string>`${inboundEvents.receivedAt}::text` })
         .from(inboundEvents)
         .where(and(eq(inboundEvents.channelId, channelId), eq(inboundEvents.eventKey, eventKey)));
       if (!ev) throw new OpenAiError(500, "the request was not recorded", "server_error", "internal");
@@ -82,22 +83,19 @@ async function waitForAnswer(deps: TurnDeps, tenantId: string, adapter: ApiAdapt
       if (ev.status === "failed") throw new OpenAiError(502, reply?.text ?? "The AI employee could not answer.", "server_error", "turn_failed");
       if (reply?.text.startsWith(BUDGET_STOP)) throw new OpenAiError(429, reply.text, "insufficient_quota", "insufficient_quota");
       if (ev.status === "ignored") throw new OpenAiError(429, reply?.text ?? `Not answered: ${ev.error ?? "refused"}.`, "rate_limit_error", "rate_limit_exceeded");
-      const [turn] = await tx.select({ conversationId: messages.conversationId }).from(messages).where(eq(messages.inboundEventId, ev.id)).limit(1);
+      const turn = await turnOf(tx, tenantId, channelId, chatKey, ev);
+      // This turn's calls: those after the conversation's previous answer (a call is stamped with its
+      // group commit's start, not comparable with this event's own times). Turns of one conversation
+      // run one at a time, so a later turn's calls exist only if the client sent the next request
+      // before this one was answered. Every read is an index range of this conversation or agent: a
+      // scan by event id or conversation id alone walked all of the tenant's messages and calls.
       const [usage] = turn
-        ? await tx
-            .select({ prompt: sql<number>`coalesce(sum(${llmCalls.promptTokens}), 0)::int`, completion: sql<number>`coalesce(sum(${llmCalls.completionTokens}), 0)::int` })
-            .from(llmCalls)
-            // This turn's calls: those after the conversation's previous answer (a call is stamped with
-            // its group commit's start, not comparable with this event's own times). Turns of one
-            // conversation run one at a time, so a later turn's calls exist only if the client sent
-            // the next request before this one was answered.
-            .where(
-              and(
-                eq(llmCalls.conversationId, turn.conversationId),
-                sql`${llmCalls.createdAt} > coalesce((select max(p.created_at) from messages p where p.conversation_id = ${turn.conversationId}
-                      and p.role = 'assistant' and p.created_at < (select u.created_at from messages u where u.inbound_event_id = ${ev.id} and u.role = 'user' limit 1)), '-infinity')`,
-              ),
-            )
+        ? await rowsOf<{ prompt: number; completion: number }>(
+            tx,
+            sql`select coalesce(sum(prompt_tokens), 0)::int as prompt, coalesce(sum(completion_tokens), 0)::int as completion from llm_calls
+              where tenant_id = ${tenantId}::uuid and agent_id = ${agentId}::uuid and conversation_id = ${turn.conversationId}::uuid
+                and created_at > ${(await previousAnswer(tx, tenantId, turn)) ?? "-infinity"}::timestamptz`,
+          )
         : [];
       const [pending] = await tx.select({ id: approvals.id, status: approvals.status }).from(approvals).where(eq(approvals.eventId, ev.id)).limit(1);
       const prompt = Number(usage?.prompt ?? 0);
@@ -117,3 +115,33 @@ async function waitForAnswer(deps: TurnDeps, tenantId: string, adapter: ApiAdapt
     await adapter.nextSend(chatKey, Math.min(POLL_MS, left));
   }
 }
+
+/**
+ * The event's user turn: in the chat's open conversation, stored after the event was received (an
+ * index range of a few rows). A conversation closed since (`/new`) is looked for by event alone.
+ */
+async function turnOf(tx: Tx, tenantId: string, channelId: string, chatKey: string, ev: { id: string; receivedAt: string }): Promise<{ conversationId: string; at: string } | undefined> {
+  const [open] = await rowsOf<{ conversation_id: string; at: string }>(
+    tx,
+    sql`select m.conversation_id, m.created_at::text as at from conversations c
+      join messages m on m.tenant_id = c.tenant_id and m.conversation_id = c.id and m.created_at >= ${ev.receivedAt}::timestamptz
+      where c.tenant_id = ${tenantId}::uuid and c.channel_id = ${channelId}::uuid and c.chat_key = ${chatKey} and c.closed_at is null
+        and m.inbound_event_id = ${ev.id}::uuid and m.role = 'user'
+      limit 1`,
+  );
+  if (open) return { conversationId: open.conversation_id, at: open.at };
+  const [any] = await rowsOf<{ conversation_id: string; at: string }>(tx, sql`select conversation_id, created_at::text as at from messages where inbound_event_id = ${ev.id}::uuid and role = 'user' limit 1`);
+  return any && { conversationId: any.conversation_id, at: any.at };
+}
+
+/** When the conversation last answered before this turn (its calls are the ones after). */
+async function previousAnswer(tx: Tx, tenantId: string, turn: { conversationId: string; at: string }): Promise<string | undefined> {
+  const [row] = await rowsOf<{ at: string }>(
+    tx,
+    sql`select created_at::text as at from messages
+      where tenant_id = ${tenantId}::uuid and conversation_id = ${turn.conversationId}::uuid and created_at < ${turn.at}::timestamptz and role = 'assistant'
+      order by created_at desc limit 1`,
+  );
+  return row?.at;
+}
+

@@ -37,7 +37,8 @@ describe.each(DB_KINDS)("OpenAI-compatible API on %s Postgres", (kind) => {
     llm = await startLlmMock();
     llm.replyAll("Hello from Ada.");
     llm.on({ lastUser: "report" }, { text: LONG, usage: { promptTokens: 42, completionTokens: 17 } });
-    llm.on({ lastUser: "what did I say" }, { text: "You mentioned the blue folder." });
+    llm.on({ lastUser: "remember the blue folder" }, { text: "Noted.", usage: { promptTokens: 30, completionTokens: 2 } });
+    llm.on({ lastUser: "what did I say" }, { text: "You mentioned the blue folder.", usage: { promptTokens: 50, completionTokens: 6 } });
     t = await startTestApp(
       kind,
       {
@@ -109,6 +110,8 @@ describe.each(DB_KINDS)("OpenAI-compatible API on %s Postgres", (kind) => {
     expect(said).toHaveLength(1);
     const later = await c.chat.completions.create({ model: "acme/ada", user: "u-77", messages: [{ role: "user", content: "what did I say?" }] });
     expect(later.choices[0]!.message.content).toBe("You mentioned the blue folder.");
+    // Each answer counts its own turn's calls, not the conversation's earlier ones.
+    expect([first.usage?.total_tokens, later.usage?.total_tokens]).toEqual([32, 56]);
     const sent = llm.journal().filter((j) => j.lastUser?.includes("what did I say"));
     expect(JSON.stringify(sent.at(-1)!.messages)).toContain("remember the blue folder");
   });
