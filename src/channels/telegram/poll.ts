@@ -18,7 +18,6 @@ import type { Api } from "grammy";
 import type { Update } from "grammy/types";
 import type { Logger } from "pino";
 import type { CursorStore } from "../port.ts";
-import { handOnBatch } from "./hand-on.ts";
 import { OffsetSaver } from "./offset-saver.ts";
 import { type GrammyErrors, toSendError } from "./send.ts";
 
@@ -93,16 +92,12 @@ async function pollLoop(d: PollDeps, saver: OffsetSaver): Promise<void> {
       }
       stage = "fetch updates";
       const updates = await d.api.getUpdates({ offset, timeout: POLL_TIMEOUT_S, allowed_updates: [...ALLOWED_UPDATES] }, grammySignal(d.signal));
-      // Chats at once, each chat's updates in order (hand-on.ts); the offset moves past the handed-on head.
-      const { done, error } = await handOnBatch(updates, d.handle, d.signal);
-      if (done > 0) {
-        offset = updates[done - 1]!.update_id + 1;
+      for (const update of updates) {
+        if (d.signal.aborted) return;
+        stage = `hand on update ${update.update_id}`;
+        await d.handle(update);
+        offset = update.update_id + 1;
         saver.moved(offset);
-      }
-      if (d.signal.aborted) return;
-      if (done < updates.length) {
-        stage = `hand on update ${updates[done]!.update_id}`;
-        throw error;
       }
       backoff = MIN_BACKOFF_MS;
     } catch (e) {
