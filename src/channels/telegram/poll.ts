@@ -7,8 +7,9 @@
  * ignored), and a new poller asks Telegram for updates from the saved offset — so a crash or
  * restart never loses an update (it is fetched again) and never repeats one that was saved past
  * (the inbox dedupes the window between handing on and saving, by update_id). A failed hand-off leaves the
- * offset where it was, so the same update comes back on the next request. A batch's chats are handed on
- * at once, each chat's updates in order (hand-on.ts). Every wait is
+ * offset where it was, so the same update comes back on the next request. Updates are handed on one
+ * at a time: handing a batch's chats on at once (tried in session 31) started so many turns together
+ * that a kill -9 left 25–37 replies in doubt on the wire instead of a handful. Every wait is
  * abortable: stop() must end the loop within a moment, even mid long poll or mid back-off.
  * Only the holder of the connection's lease polls (cursor.claim(), renewed every RENEW_MS while
  * polling); a replica that loses it (a renewal or a fenced save fails) aborts its long poll at once
