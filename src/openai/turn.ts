@@ -130,8 +130,8 @@ async function turnOf(tx: Tx, tenantId: string, channelId: string, chatKey: stri
       limit 1`,
   );
   if (open) return { conversationId: open.conversation_id, at: open.at };
-  const [any] = await rowsOf<{ conversation_id: string; at: string }>(tx, sql`select conversation_id, created_at::text as at from messages where inbound_event_id = ${ev.id}::uuid and role = 'user' limit 1`);
-  return any && { conversationId: any.conversation_id, at: any.at };
+  const [byEvent] = await rowsOf<{ conversation_id: string; at: string }>(tx, sql`select conversation_id, created_at::text as at from messages where inbound_event_id = ${ev.id}::uuid and role = 'user' limit 1`);
+  return byEvent && { conversationId: byEvent.conversation_id, at: byEvent.at };
 }
 
 /** When the conversation last answered before this turn (its calls are the ones after). */
