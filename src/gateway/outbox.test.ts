@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
 import type { Delivery, OutboundText } from "../channels/types.ts";
 import { agents, channels, outboundMessages, tenants } from "../db/schema/index.ts";
+import { eventually } from "../../test/support/app.ts";
 import { openTestDatabase, type TestDatabase } from "../../test/support/db.ts";
 import { Inbox, type Route } from "./inbox.ts";
 import { Outbox, SendError } from "./outbox.ts";
@@ -78,6 +79,42 @@ describe("outbox", () => {
     const chan = scripted([new SendError("channel_not_found", false), "never"]);
     expect((await outbox.send(route, { inboundEventId: id, seq: 0 }, { chatKey: "C1", text: "x" }, chan)).status).toBe("failed");
     expect(await row(id)).toMatchObject({ status: "failed", attempts: 1, lastError: "channel_not_found" });
+  });
+
+  test("a channel that cannot tell has at most the send window on the wire; the rest wait `pending`, in order", async () => {
+    const windowed = new Outbox(t.db, { sendWindow: 2 });
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) ids.push(await event(`W${i}`));
+    const prepared = [];
+    for (const [i, id] of ids.entries()) prepared.push(await t.db.withTenant(route.tenantId, (tx) => windowed.prepare(tx, route, { inboundEventId: id, seq: 0 }, { chatKey: "C1", text: `w${i}` })));
+    const onTheWire: { text: string; answer: () => void }[] = [];
+    const chan = { send: (m: OutboundText) => new Promise<{ externalId: string }>((r) => onTheWire.push({ text: m.text, answer: () => r({ externalId: m.text }) })) };
+    const delivered = prepared.map((p) => windowed.deliver(route.tenantId, p, chan));
+    await eventually(() => onTheWire.length === 2 || null, 5_000, "two sends on the wire");
+    await Bun.sleep(100); // time for a third to slip out, were the window not there
+    const statuses = async () => Promise.all(ids.map(async (id) => (await row(id)).status));
+    expect(onTheWire.map((w) => w.text)).toEqual(["w0", "w1"]);
+    expect(await statuses()).toEqual(["sending", "sending", "pending", "pending", "pending"]);
+    onTheWire[1]!.answer(); // the slot frees only once `sent` committed; then the next in line goes
+    await eventually(() => onTheWire.length === 3 || null, 5_000, "the third send");
+    expect(onTheWire[2]!.text).toBe("w2");
+    expect(await statuses()).toEqual(["sending", "sent", "sending", "pending", "pending"]);
+    for (let n = 0; n < 5; n++) {
+      await eventually(() => onTheWire.length > n || null, 5_000, `send ${n}`);
+      onTheWire[n]!.answer();
+    }
+    expect((await Promise.all(delivered)).map((o) => o.status)).toEqual(["sent", "sent", "sent", "sent", "sent"]);
+    expect(onTheWire.map((w) => w.text)).toEqual(["w0", "w1", "w2", "w3", "w4"]);
+
+    // A channel that can look is not held back: its in-doubt replies are found, not written off.
+    const looking = { ...chan, findSent: async () => null };
+    const more: string[] = [];
+    for (let i = 0; i < 4; i++) more.push(await event(`WL${i}`));
+    onTheWire.length = 0;
+    const all = more.map((id, i) => windowed.send(route, { inboundEventId: id, seq: 0 }, { chatKey: "C1", text: `l${i}` }, looking));
+    await eventually(() => onTheWire.length === 4 || null, 5_000, "all four on the wire at once");
+    for (const w of onTheWire) w.answer();
+    expect((await Promise.all(all)).every((o) => o.status === "sent")).toBe(true);
   });
 
   describe("a send in doubt (left unsettled by a process that died)", () => {

@@ -20,12 +20,18 @@
  * console's dashboard counts it. A send that fails after its request may have arrived
  * (SendError.doubt: a connection lost mid-request, a 5xx, a timeout) is retried; a channel that can
  * look looks first, so its retry never posts a second copy.
+ *
+ * The send window: a channel that cannot look has at most SEND_WINDOW replies per adapter (one bot)
+ * between their `sending` mark and their final mark; the rest wait `pending`. Without it a burst of
+ * turns (Telegram hands a getUpdates batch's chats on at once) put dozens on the wire together, and a
+ * kill -9 wrote all of them off as in doubt. A waiting row is `pending`, so a crash sends it later.
  */
 import type { AuditEntry } from "../agent/audit.ts";
 import type { Logger } from "pino";
 import type { ChannelAdapter, Delivery, OutboundText } from "../channels/types.ts";
 import type { Database, Tx } from "../db/database.ts";
 import type { Finish } from "./inbox.ts";
+import { Semaphore } from "../llm/semaphore.ts";
 import { MARK, type Mark, prepareMany } from "./outbox-writes.ts";
 
 export { type Draft, prepareMany } from "./outbox-writes.ts";
@@ -44,7 +50,12 @@ export interface OutboxOptions {
   failed?: (final: boolean) => void;
   /** Told once a settlement that finishes an inbound event committed, with its final status (/metrics). */
   finished?: (status: string) => void;
+  /** Replies in flight per adapter of a channel that cannot look (SEND_WINDOW by default). */
+  sendWindow?: number;
 }
+
+/** Telegram's own flood limit is ~30 messages a second per bot: 4 at once do not hold a reply back. */
+export const SEND_WINDOW = 4;
 
 export interface Prepared {
   id: string;
@@ -95,6 +106,8 @@ export class Outbox {
   private readonly log?: Logger;
   private readonly failed?: (final: boolean) => void;
   private readonly finished?: (status: string) => void;
+  private readonly sendWindow: number;
+  private readonly windows = new WeakMap<Sender, Semaphore>();
 
   constructor(
     private readonly db: Database,
@@ -107,6 +120,7 @@ export class Outbox {
     this.log = opts.log;
     this.failed = opts.failed;
     this.finished = opts.finished;
+    this.sendWindow = opts.sendWindow ?? SEND_WINDOW;
   }
 
   /** Records and delivers in one go (command answers, refusals, tests). */
@@ -140,6 +154,19 @@ export class Outbox {
       if (settle) await this.mark(tenantId, { id: null, settlement: settle(outcome) });
       return outcome;
     }
+    if (typeof adapter.findSent === "function") return this.attempt(tenantId, prepared, adapter, settle);
+    let window = this.windows.get(adapter);
+    if (!window) this.windows.set(adapter, (window = new Semaphore(this.sendWindow)));
+    // Held until the final mark commits: a row counts as in doubt as long as it reads `sending`.
+    const release = await window.acquire();
+    try {
+      return await this.attempt(tenantId, prepared, adapter, settle);
+    } finally {
+      release();
+    }
+  }
+
+  private async attempt(tenantId: string, prepared: Prepared, adapter: Sender, settle?: Settle): Promise<SendOutcome> {
     const canLook = typeof adapter.findSent === "function";
     // A channel that cannot look only ever attempts a row already marked `sending`: its `pending` row was never tried.
     const delivery: Delivery = { outboxId: prepared.id, inDoubt: prepared.inDoubt === true && (canLook || prepared.status === "sending") };

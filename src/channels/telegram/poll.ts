@@ -7,9 +7,10 @@
  * ignored), and a new poller asks Telegram for updates from the saved offset — so a crash or
  * restart never loses an update (it is fetched again) and never repeats one that was saved past
  * (the inbox dedupes the window between handing on and saving, by update_id). A failed hand-off leaves the
- * offset where it was, so the same update comes back on the next request. Updates are handed on one
- * at a time: handing a batch's chats on at once (tried in session 31) started so many turns together
- * that a kill -9 left 25–37 replies in doubt on the wire instead of a handful. Every wait is
+ * offset where it was, so the same update comes back on the next request. A batch's chats are handed
+ * on at once (hand-on.ts); that starts many turns together, and their replies stay few on the wire
+ * only because the outbox's send window bounds them per bot (gateway/outbox.ts) — without it a kill
+ * -9 under load left 25–37 replies in doubt instead of a handful. Every wait is
  * abortable: stop() must end the loop within a moment, even mid long poll or mid back-off.
  * Only the holder of the connection's lease polls (cursor.claim(), renewed every RENEW_MS while
  * polling); a replica that loses it (a renewal or a fenced save fails) aborts its long poll at once
@@ -19,6 +20,7 @@ import type { Api } from "grammy";
 import type { Update } from "grammy/types";
 import type { Logger } from "pino";
 import type { CursorStore } from "../port.ts";
+import { handOnBatch } from "./hand-on.ts";
 import { OffsetSaver } from "./offset-saver.ts";
 import { type GrammyErrors, toSendError } from "./send.ts";
 
@@ -93,12 +95,16 @@ async function pollLoop(d: PollDeps, saver: OffsetSaver): Promise<void> {
       }
       stage = "fetch updates";
       const updates = await d.api.getUpdates({ offset, timeout: POLL_TIMEOUT_S, allowed_updates: [...ALLOWED_UPDATES] }, grammySignal(d.signal));
-      for (const update of updates) {
-        if (d.signal.aborted) return;
-        stage = `hand on update ${update.update_id}`;
-        await d.handle(update);
-        offset = update.update_id + 1;
+      // Chats at once, each chat's updates in order (hand-on.ts); the offset moves past the handed-on head.
+      const { done, error } = await handOnBatch(updates, d.handle, d.signal);
+      if (done > 0) {
+        offset = updates[done - 1]!.update_id + 1;
         saver.moved(offset);
+      }
+      if (d.signal.aborted) return;
+      if (done < updates.length) {
+        stage = `hand on update ${updates[done]!.update_id}`;
+        throw error;
       }
       backoff = MIN_BACKOFF_MS;
     } catch (e) {
