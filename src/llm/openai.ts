@@ -39,19 +39,21 @@ export class OpenAiProvider implements LlmProvider, ModelLister, Transcriber, Sp
 
   async chat(model: string, request: ChatRequest, signal: AbortSignal): Promise<Omit<ChatResult, "provider" | "model" | "latencyMs">> {
     try {
-      const completion = await this.#client.chat.completions.create(
-        {
-          model,
-          messages: request.messages.map(toWire),
-          ...(request.tools?.length
-            ? { tools: request.tools.map((t) => ({ type: "function" as const, function: { name: t.name, description: t.description, parameters: t.parameters } })) }
-            : {}),
-          // `max_tokens`, not `max_completion_tokens`: it is the one every compatible server accepts.
-          ...(request.maxTokens !== undefined ? { max_tokens: request.maxTokens } : {}),
-          ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
-        },
-        { signal },
-      );
+      // `post`, not `chat.completions.create`: create marks the body "stream from body", and the SDK
+      // then serialises it with a replacer function called on every key — about 3× the plain
+      // JSON.stringify (0.10 against 0.04 ms for a 100-turn window's 32 KB, in a probe), for a
+      // `stream` flag this provider never sets. The request, auth and errors are the same.
+      const body: OpenAI.Chat.Completions.ChatCompletionCreateParamsNonStreaming = {
+        model,
+        messages: request.messages.map(toWire),
+        ...(request.tools?.length
+          ? { tools: request.tools.map((t) => ({ type: "function" as const, function: { name: t.name, description: t.description, parameters: t.parameters } })) }
+          : {}),
+        // `max_tokens`, not `max_completion_tokens`: it is the one every compatible server accepts.
+        ...(request.maxTokens !== undefined ? { max_tokens: request.maxTokens } : {}),
+        ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
+      };
+      const completion = await this.#client.post<OpenAI.Chat.Completions.ChatCompletion>("/chat/completions", { body, signal });
       const message = completion.choices[0]?.message;
       return {
         content: message?.content ?? "",
