@@ -285,15 +285,24 @@ export class EventHandler {
   /** The assistant turn, the ledger and the reply written down together; then delivered. */
   /** `rateable`: the model's answer, which gets 👍/👎 where the channel has feedback on; `voice`: it read aloud (not stored). */
   private async complete(conn: Connection, eventId: string, message: InboundMessage, conversationId: string, text: string, ledger: Ledger, status: FinalStatus, rateable = false, voice?: OutboundText["voice"]) {
-    const prepared = await this.deps.db.batched(conn.tenantId, COMPLETE_TURN, {
-      conversationId,
-      channelId: conn.channelId,
-      inboundEventId: eventId,
-      reply: { chatKey: message.chatKey, replyTo: message.replyTo, text },
-      ledger: ledger.take(),
-    });
+    // A free send slot is taken first, so the answer is written `sending` in this commit (outbox.ts).
+    const slot = this.deps.outbox.claim(conn.adapter);
+    let prepared: Prepared;
+    try {
+      prepared = await this.deps.db.batched(conn.tenantId, COMPLETE_TURN, {
+        conversationId,
+        channelId: conn.channelId,
+        inboundEventId: eventId,
+        reply: { chatKey: message.chatKey, replyTo: message.replyTo, text },
+        ledger: ledger.take(),
+        sending: slot !== null,
+      });
+    } catch (e) {
+      slot?.();
+      throw e;
+    }
     const rated = rateable && conn.feedback && conn.adapter.capabilities.buttons ? { ...prepared, message: { ...prepared.message, buttons: feedbackButtons(prepared.id) } } : prepared;
-    await this.deliver(conn, eventId, voice ? { ...rated, message: { ...rated.message, voice } } : rated, status, message.receivedAt);
+    await this.deliver(conn, eventId, voice ? { ...rated, message: { ...rated.message, voice } } : rated, status, message.receivedAt, slot ?? undefined);
   }
 
   private async recordedReply(tx: Tx, eventId: string, message: InboundMessage): Promise<Prepared | null> {
@@ -322,14 +331,14 @@ export class EventHandler {
     return this.deliver(conn, eventId, prepared!, status, message.receivedAt);
   }
 
-  private async deliver(conn: Connection, eventId: string, prepared: Prepared, status: FinalStatus, receivedAt?: string): Promise<SendOutcome> {
-    const outcome = await this.send(conn, eventId, prepared, status);
+  private async deliver(conn: Connection, eventId: string, prepared: Prepared, status: FinalStatus, receivedAt?: string, slot?: () => void): Promise<SendOutcome> {
+    const outcome = await this.send(conn, eventId, prepared, status, slot);
     const since = receivedAt ? Date.parse(receivedAt) : Number.NaN;
     if (outcome.status === "sent" && Number.isFinite(since)) this.deps.replied?.(Math.max(0, Date.now() - since) / 1000);
     return outcome;
   }
 
-  private send(conn: Connection, eventId: string, prepared: Prepared, status: FinalStatus): Promise<SendOutcome> {
+  private send(conn: Connection, eventId: string, prepared: Prepared, status: FinalStatus, slot?: () => void): Promise<SendOutcome> {
     return this.deps.outbox.deliver(conn.tenantId, prepared, conn.adapter, (outcome) => ({
       audit: {
         tenantId: conn.tenantId,
@@ -339,7 +348,7 @@ export class EventHandler {
         data: { chat: prepared.message.chatKey, externalId: outcome.status === "sent" ? outcome.externalId : null },
       },
       finish: { id: eventId, status: outcome.status === "failed" ? "failed" : status, error: outcome.status === "failed" ? outcome.error : undefined },
-    }));
+    }), slot);
   }
 }
 

@@ -7,8 +7,10 @@
  * A channel that can look (Slack, the database-backed ones) is sent to without another write, so an
  * earlier `pending` row of such a channel may already be there and is looked for; a channel that
  * cannot look is marked `sending` (committed) before its first attempt, so its `pending` rows were
- * never attempted and are simply sent. Found `sending` by a later process (a crash), a reply is in
- * doubt: the channel may have it already (outbox.ts decides).
+ * never attempted and are simply sent. A draft that already holds its send slot (a turn's answer:
+ * Outbox.claim) is written `sending` at once — that statement's commit is the mark, one commit fewer
+ * on the way to the user. Found `sending` by a later process (a crash), a reply is in doubt: the
+ * channel may have it already (outbox.ts decides).
  */
 import { sql } from "drizzle-orm";
 import { auditInsert } from "../agent/audit.ts";
@@ -23,6 +25,8 @@ export interface Draft {
   channelId: string;
   key: { inboundEventId: string; seq: number };
   message: OutboundText;
+  /** Written `sending`: its send slot is held and it is attempted as soon as the statement commits. */
+  sending?: boolean;
 }
 
 /** A send's progress or final state, and what commits with it. */
@@ -70,13 +74,13 @@ export const MARK: BatchOp<Mark, void> = {
  */
 export async function prepareMany(tx: Tx, tenantId: string, drafts: Draft[], alongside: Part[] = []): Promise<Prepared[]> {
   const input = recordset(
-    drafts.map((d, i) => ({ i, id: newId(), channel_id: d.channelId, event_id: d.key.inboundEventId, seq: d.key.seq, chat_key: d.message.chatKey, text: d.message.text })),
+    drafts.map((d, i) => ({ i, id: newId(), channel_id: d.channelId, event_id: d.key.inboundEventId, seq: d.key.seq, chat_key: d.message.chatKey, text: d.message.text, status: d.sending ? "sending" : "pending" })),
     "d",
-    "i int, id uuid, channel_id uuid, event_id uuid, seq int, chat_key text, text text",
+    "i int, id uuid, channel_id uuid, event_id uuid, seq int, chat_key text, text text, status text",
   );
   type Row = { event_id: string; seq: number; id: string; status: string; chat_key: string; text: string; earlier?: boolean };
   const written = sql`insert into outbound_messages (id, tenant_id, channel_id, inbound_event_id, seq, chat_key, text, status)
-    select id, ${tenantId}::uuid, channel_id, event_id, seq, chat_key, text, 'pending' from ${input} order by i
+    select id, ${tenantId}::uuid, channel_id, event_id, seq, chat_key, text, status from ${input} order by i
     on conflict do nothing returning inbound_event_id as event_id, seq, id, status, chat_key, text`;
   const rows = await rowsOf<Row>(tx, statement([...alongside, ["reply_in", written]], sql`select * from reply_in`));
   const key = (eventId: string, seq: number) => `${eventId}/${seq}`;

@@ -5,7 +5,7 @@ import { agents, channels, outboundMessages, tenants } from "../db/schema/index.
 import { eventually } from "../../test/support/app.ts";
 import { openTestDatabase, type TestDatabase } from "../../test/support/db.ts";
 import { Inbox, type Route } from "./inbox.ts";
-import { Outbox, SendError } from "./outbox.ts";
+import { Outbox, prepareMany, SendError } from "./outbox.ts";
 
 /** A scripted channel: each send consumes the next outcome (an Error to throw, or an id). */
 function scripted(outcomes: (Error | string)[]) {
@@ -115,6 +115,30 @@ describe("outbox", () => {
     await eventually(() => onTheWire.length === 4 || null, 5_000, "all four on the wire at once");
     for (const w of onTheWire) w.answer();
     expect((await Promise.all(all)).every((o) => o.status === "sent")).toBe(true);
+  });
+
+  test("a claimed slot: the reply is written `sending` in its own statement, sent with no mark between, and the slot comes back", async () => {
+    const windowed = new Outbox(t.db, { sendWindow: 1 });
+    const marks: string[] = [];
+    const chan = { send: async (m: OutboundText) => ({ externalId: m.text }) };
+    const slot = windowed.claim(chan);
+    expect(slot).not.toBeNull();
+    expect(windowed.claim(chan)).toBeNull(); // the window (1) is full
+    expect(windowed.claim({ ...chan, findSent: async () => null })).toBeNull(); // a channel that can look needs none
+    const id = await event("C1");
+    const prepared = await t.db.withTenant(route.tenantId, async (tx) => {
+      const [p] = await prepareMany(tx, route.tenantId, [{ channelId: route.channelId, key: { inboundEventId: id, seq: 0 }, message: { chatKey: "C1", text: "claimed" }, sending: true }]);
+      return p!;
+    });
+    expect(prepared).toMatchObject({ status: "sending", inDoubt: false });
+    expect((await row(id)).status).toBe("sending"); // committed with the statement that wrote it: a crash now is in doubt
+    const spy = { send: async (m: OutboundText) => (marks.push((await row(id)).status), chan.send(m)) };
+    expect(await windowed.deliver(route.tenantId, prepared, spy, undefined, slot!)).toEqual({ status: "sent", externalId: "claimed" });
+    expect(marks).toEqual(["sending"]);
+    expect(await row(id)).toMatchObject({ status: "sent", attempts: 1 });
+    const again = windowed.claim(chan); // released by deliver
+    expect(again).not.toBeNull();
+    again!();
   });
 
   describe("a send in doubt (left unsettled by a process that died)", () => {

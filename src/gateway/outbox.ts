@@ -14,8 +14,9 @@
  * its reply by the outbox id in the message metadata, web chat's store is the database) says
  * whether it is there: found → marked sent, not found → sent now, so exactly once. A channel that
  * cannot tell (Telegram, WhatsApp) has its row marked `sending` and committed before the first
- * attempt, so only a reply whose request may really have gone out is in doubt — a crash between the
- * turn's commit and the send (a kill -9 mid-burst) leaves it `pending`, and it is sent, not lost.
+ * attempt, and only while it holds one of its bot's few send slots (below), so only a reply about to
+ * go out or on the wire is in doubt — a reply waiting at a crash (a kill -9 mid-burst) is `pending`,
+ * and it is sent, not lost.
  * An in-doubt one gets at most once: not re-sent, it ends `unknown`, is logged and audited, and the
  * console's dashboard counts it. A send that fails after its request may have arrived
  * (SendError.doubt: a connection lost mid-request, a 5xx, a timeout) is retried; a channel that can
@@ -25,6 +26,9 @@
  * between their `sending` mark and their final mark; the rest wait `pending`. Without it a burst of
  * turns (Telegram hands a getUpdates batch's chats on at once) put dozens on the wire together, and a
  * kill -9 wrote all of them off as in doubt. A waiting row is `pending`, so a crash sends it later.
+ * A turn takes its answer's slot before it writes the answer down (`claim`, only when one is free),
+ * so the answer is written `sending` in the turn's own commit and goes out without a commit between:
+ * a crash after that commit finds it in doubt, as it would after a separate mark.
  */
 import type { AuditEntry } from "../agent/audit.ts";
 import type { Logger } from "pino";
@@ -144,26 +148,39 @@ export class Outbox {
   }
 
   /**
-   * Sends a prepared reply unless it was already sent. The final bookkeeping and `settle` (finish
-   * the inbound event, audit) commit in one transaction.
+   * A send slot of a channel that cannot look, taken now if one is free (else null): the caller writes
+   * its reply down `sending` (Draft.sending) and hands the slot to `deliver`, or releases it.
    */
-  async deliver(tenantId: string, prepared: Prepared, adapter: Sender, settle?: Settle): Promise<SendOutcome> {
-    // `unknown` was settled at most once: sending it now could be the second copy.
-    if (prepared.status === "sent" || prepared.status === "unknown") {
-      const outcome: SendOutcome = prepared.status === "sent" ? { status: "already_sent" } : { status: "unknown" };
-      if (settle) await this.mark(tenantId, { id: null, settlement: settle(outcome) });
-      return outcome;
-    }
-    if (typeof adapter.findSent === "function") return this.attempt(tenantId, prepared, adapter, settle);
-    let window = this.windows.get(adapter);
-    if (!window) this.windows.set(adapter, (window = new Semaphore(this.sendWindow)));
-    // Held until the final mark commits: a row counts as in doubt as long as it reads `sending`.
-    const release = await window.acquire();
+  claim(adapter: Sender): (() => void) | null {
+    return typeof adapter.findSent === "function" ? null : this.windowOf(adapter).tryAcquire();
+  }
+
+  /**
+   * Sends a prepared reply unless it was already sent. The final bookkeeping and `settle` (finish
+   * the inbound event, audit) commit in one transaction. `slot`: from `claim`, released here.
+   */
+  async deliver(tenantId: string, prepared: Prepared, adapter: Sender, settle?: Settle, slot?: () => void): Promise<SendOutcome> {
+    let release = slot;
     try {
+      // `unknown` was settled at most once: sending it now could be the second copy.
+      if (prepared.status === "sent" || prepared.status === "unknown") {
+        const outcome: SendOutcome = prepared.status === "sent" ? { status: "already_sent" } : { status: "unknown" };
+        if (settle) await this.mark(tenantId, { id: null, settlement: settle(outcome) });
+        return outcome;
+      }
+      if (typeof adapter.findSent === "function") return await this.attempt(tenantId, prepared, adapter, settle);
+      // Held until the final mark commits: a row counts as in doubt as long as it reads `sending`.
+      release ??= await this.windowOf(adapter).acquire();
       return await this.attempt(tenantId, prepared, adapter, settle);
     } finally {
-      release();
+      release?.();
     }
+  }
+
+  private windowOf(adapter: Sender): Semaphore {
+    let window = this.windows.get(adapter);
+    if (!window) this.windows.set(adapter, (window = new Semaphore(this.sendWindow)));
+    return window;
   }
 
   private async attempt(tenantId: string, prepared: Prepared, adapter: Sender, settle?: Settle): Promise<SendOutcome> {

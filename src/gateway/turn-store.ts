@@ -90,6 +90,8 @@ export interface CompletedTurn {
   seq?: number;
   reply: OutboundText;
   ledger: LedgerRows;
+  /** The reply's send slot is held (Outbox.claim): written `sending`. */
+  sending?: boolean;
 }
 
 export const COMPLETE_TURN: BatchOp<CompletedTurn, Prepared> = {
@@ -100,7 +102,7 @@ export const COMPLETE_TURN: BatchOp<CompletedTurn, Prepared> = {
     return prepareMany(
       tx,
       tenantId,
-      turns.map((t) => ({ channelId: t.channelId, key: { inboundEventId: t.inboundEventId, seq: t.seq ?? 0 }, message: t.reply })),
+      turns.map((t) => ({ channelId: t.channelId, key: { inboundEventId: t.inboundEventId, seq: t.seq ?? 0 }, message: t.reply, sending: t.sending })),
       [...ledgerParts(ledger), ...assistantParts(tenantId, assistant)],
     );
   },

@@ -43,6 +43,13 @@ export class Semaphore {
     });
   }
 
+  /** A slot now, or null when none is free or others wait (never overtakes the queue). */
+  tryAcquire(): (() => void) | null {
+    if (this.#free === 0 || this.#queue.length > 0) return null;
+    this.#free--;
+    return this.#releaser();
+  }
+
   #releaser(): () => void {
     let released = false;
     return () => {
