@@ -27,6 +27,8 @@ describe.each([false, true])("config edits propagate across replicas (external P
   let b: App;
   let admin: Browser;
   let bDir: { path: string; remove(): void };
+  /** B's warnings (a notice that failed to apply, a Redis slot not taken): printed when B misses the edit. */
+  const bWarnings: string[] = [];
   const config = () => ({
     secrets: { key },
     ...(withRedis ? { redis: { url: REDIS_URL } } : {}),
@@ -40,7 +42,7 @@ describe.each([false, true])("config edits propagate across replicas (external P
     f = await consoleFixture("external", config());
     bDir = tempDir();
     const url = f.app().config.database.url;
-    b = createApp(validate({ security: securityConfig, ...config(), data_dir: bDir.path, database: { url, pool_size: 4, connect_attempts: 1 } }), { log: pino({ level: "silent" }), listen: false, adapters: {} });
+    b = createApp(validate({ security: securityConfig, ...config(), data_dir: bDir.path, database: { url, pool_size: 4, connect_attempts: 1 } }), { log: pino({ level: "warn" }, { write: (line: string) => void bWarnings.push(line.slice(0, 500)) }), listen: false, adapters: {} });
     await b.start();
     admin = (await f.sessions()).platformAdmin;
   }, 60_000);
@@ -65,7 +67,7 @@ describe.each([false, true])("config edits propagate across replicas (external P
       const text = `after-${n++}`;
       const answered = await ask(b, "mock/m", text);
       return answered?.content === "pong" && llm.journal().some((r) => r.lastUser === text && r.status === 200);
-    }, 2_000, "replica B using the new key");
+    }, 2_000, "replica B using the new key").catch((e) => Promise.reject(new Error(`${e.message}; B heard ${JSON.stringify(b.gateway.configBus.heard)}, B's warnings: ${bWarnings.join("") || "none"}`)));
     expect(Date.now() - editedAt).toBeLessThan(2_000);
     // With Redis on both, B heard it once — over whichever transport came first — and Redis is subscribed.
     const heard = b.gateway.configBus.heard;
