@@ -309,6 +309,23 @@ describe("providers", () => {
     expect(pool.providers()).toEqual(["a", "b"]);
   });
 
+  test("a key replaced while a call waits for its slot: that call and every later one use the new key", async () => {
+    llm.replyAll("ok");
+    const keys: string[] = [];
+    const factory: ProviderFactory = (s) => (keys.push(s.apiKey), loadProvider(s));
+    let opened!: () => void;
+    const slotFree = new Promise<void>((r) => (opened = r));
+    // A cluster gate (Redis) answers after a round trip: the edit lands while the call waits.
+    const gate = () => ({ inUse: 0, waiting: 0, acquire: async () => (await slotFree, () => {}) });
+    const pool = new LlmPool([provider("a", { apiKey: "sk-old" })], { createProvider: factory, gate });
+    const waiting = pool.chat(["a/m"], ask("waiting"));
+    pool.set(provider("a", { apiKey: "sk-new" }), false);
+    opened();
+    await waiting;
+    await pool.chat(["a/m"], ask("later"));
+    expect(keys).toEqual(["sk-new"]);
+  });
+
   test("an SDK is loaded only when a provider of its kind is first used (fresh process)", async () => {
     const script = `
       const { LlmPool } = await import(${JSON.stringify(`${import.meta.dir}/pool.ts`)});

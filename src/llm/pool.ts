@@ -217,11 +217,18 @@ export class LlmPool {
   }
 
   async #call<T>(providerId: string, callerSignal: AbortSignal | undefined, run: (p: PoolProvider, signal: AbortSignal) => Promise<T>): Promise<T> {
-    const settings = this.#settings.get(providerId);
-    if (!settings) throw new LlmCallError("client", `unknown provider '${providerId}'`);
+    const waited = this.#settings.get(providerId);
+    if (!waited) throw new LlmCallError("client", `unknown provider '${providerId}'`);
     const release = await this.#gates.get(providerId)!.acquire(callerSignal).catch(() => {
       throw new LlmCallError("cancelled", "cancelled while waiting for a free slot");
     });
+    // Read again after the wait (a Redis round trip with several replicas): an edit made meanwhile
+    // applies to this call, and the stale settings never build the instance that later calls reuse.
+    const settings = this.#settings.get(providerId);
+    if (!settings) {
+      release();
+      throw new LlmCallError("client", `unknown provider '${providerId}'`);
+    }
     const timer = new AbortController();
     const timeout = setTimeout(() => timer.abort(new DOMException(`no answer within ${settings.timeoutMs}ms`, "TimeoutError")), settings.timeoutMs);
     const signal = callerSignal ? AbortSignal.any([callerSignal, timer.signal]) : timer.signal;
@@ -243,9 +250,10 @@ export class LlmPool {
     let instance = this.#instances.get(settings.id);
     if (!instance) {
       instance = this.#createProvider(this.#fetch ? { ...settings, fetch: this.#fetch } : settings);
+      const built = instance;
       // A failed load (say, a broken install) must not be cached: the next call tries again.
-      instance.catch(() => this.#instances.delete(settings.id));
-      this.#instances.set(settings.id, instance);
+      built.catch(() => this.#instances.get(settings.id) === built && this.#instances.delete(settings.id));
+      this.#instances.set(settings.id, built);
     }
     return instance;
   }
