@@ -35,7 +35,7 @@ import type { Logger } from "pino";
 import type { ChannelAdapter, Delivery, OutboundText } from "../channels/types.ts";
 import type { Database, Tx } from "../db/database.ts";
 import type { Finish } from "./inbox.ts";
-import { Semaphore } from "../llm/semaphore.ts";
+import { Semaphore } from "../semaphore.ts";
 import { MARK, type Mark, prepareMany } from "./outbox-writes.ts";
 
 export { type Draft, prepareMany } from "./outbox-writes.ts";

@@ -10,7 +10,7 @@
  * more than a provider's concurrency cap for the length of an outage.
  */
 import type { Logger } from "pino";
-import { Semaphore } from "./semaphore.ts";
+import { Semaphore } from "../semaphore.ts";
 
 // KEYS[1] zset; ARGV size, lease ms, id. Returns 1 when the lease was taken.
 const TAKE = `

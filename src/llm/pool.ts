@@ -21,7 +21,7 @@
 import { parseChainEntry } from "./chain.ts";
 import { LlmCallError, LlmChainError } from "./errors.ts";
 import type { Gate } from "./cluster-semaphore.ts";
-import { Semaphore } from "./semaphore.ts";
+import { Semaphore } from "../semaphore.ts";
 import type { Attempt, AudioInput, ChatRequest, ChatResult, LinkBound, LlmProvider, ModelLister, ProviderSettings, Speaker, SpeechInput, Transcriber, Transcript, Usage } from "./types.ts";
 
 /** Waits before the last link's retries after a network failure (each with ±25% jitter). */
@@ -217,8 +217,7 @@ export class LlmPool {
   }
 
   async #call<T>(providerId: string, callerSignal: AbortSignal | undefined, run: (p: PoolProvider, signal: AbortSignal) => Promise<T>): Promise<T> {
-    const waited = this.#settings.get(providerId);
-    if (!waited) throw new LlmCallError("client", `unknown provider '${providerId}'`);
+    if (!this.#settings.has(providerId)) throw new LlmCallError("client", `unknown provider '${providerId}'`);
     const release = await this.#gates.get(providerId)!.acquire(callerSignal).catch(() => {
       throw new LlmCallError("cancelled", "cancelled while waiting for a free slot");
     });

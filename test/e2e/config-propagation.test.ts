@@ -7,7 +7,7 @@
  * both (the notice goes over Redis pub/sub as well and is applied once; B says which transport brought it).
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import pino from "pino";
+import { createLogger } from "../../src/log/logger.ts";
 import { type App, createApp } from "../../src/app/create-app.ts";
 import { validate } from "../../src/config/load.ts";
 import { tenantProviderKey } from "../../src/llm/pool.ts";
@@ -42,7 +42,7 @@ describe.each([false, true])("config edits propagate across replicas (external P
     f = await consoleFixture("external", config());
     bDir = tempDir();
     const url = f.app().config.database.url;
-    b = createApp(validate({ security: securityConfig, ...config(), data_dir: bDir.path, database: { url, pool_size: 4, connect_attempts: 1 } }), { log: pino({ level: "warn" }, { write: (line: string) => void bWarnings.push(line.slice(0, 500)) }), listen: false, adapters: {} });
+    b = createApp(validate({ security: securityConfig, ...config(), data_dir: bDir.path, database: { url, pool_size: 4, connect_attempts: 1 } }), { log: createLogger("warn", { write: (line: string) => void bWarnings.push(line.slice(0, 500)) }), listen: false, adapters: {} });
     await b.start();
     admin = (await f.sessions()).platformAdmin;
   }, 60_000);
