@@ -19,6 +19,9 @@
  * Env: BENCH_TURNS (measured messages per chat), BENCH_HISTORIES (10,100,1000) and BENCH_CHATS
  * (1,8) to measure part of the grid (for profiling: targets not measured are reported as null),
  * BENCH_PROFILE_OUT (where to keep the whole markdown profile).
+ * `--external-postgres`: the app (and the seeding) on a fresh database of the external server
+ * (KTEST_PG_URL, as the tests) instead of the embedded one, so the database's work is off the app's
+ * thread; each phase then also reports the server's CPU per message (every `postgres` process).
  * `--quick`: fewer turns, for development. `--profile`: the app runs under
  * Bun's --cpu-prof (markdown) and the top of the profile is printed. `--trace-sql`: the app traces
  * the embedded database's statements (src/db/sql-trace.ts); each phase then reports statements and
@@ -33,6 +36,7 @@ import { Memory } from "../src/memory/memory.ts";
 import { detectVectorStore } from "../src/vectors/store.ts";
 import { LOOPBACK_ALLOWED } from "../test/support/outbound.ts";
 import { EMBEDDINGS_CONFIG, testEmbedder } from "../test/support/models.ts";
+import { createExternalDatabase } from "../test/support/db.ts";
 import { largestAnonymous, type MemoryGroup, memoryMap } from "./memory-map.ts";
 import { freePort, percentile, printJsonLast, spawnReady, stopMs, tempDir, withTimeout } from "./lib.ts";
 import { topOfProfile } from "./profile-top.ts";
@@ -40,7 +44,9 @@ import { summariseTrace } from "../src/db/sql-trace.ts";
 
 const QUICK = process.argv.includes("--quick");
 const PROFILE = process.argv.includes("--profile");
-const TRACE_SQL = process.argv.includes("--trace-sql");
+const EXTERNAL = process.argv.includes("--external-postgres");
+// The trace wraps PGlite's executor: there is nothing to wrap on an external server.
+const TRACE_SQL = process.argv.includes("--trace-sql") && !EXTERNAL;
 const HISTORIES = (process.env.BENCH_HISTORIES ?? "10,100,1000").split(",").map(Number);
 const CHATS = (process.env.BENCH_CHATS ?? "1,8").split(",").map(Number);
 /** Measured messages per chat (after WARM per chat, not counted). */
@@ -82,9 +88,27 @@ interface Phase {
   rss_mb?: number;
   rss_anon_mb?: number;
   rss_file_mb?: number;
+  /** With --external-postgres: the server's CPU per message (all its processes). */
+  cpu_db_server_ms_per_msg?: number;
   /** With --trace-sql: statements the database ran, and milliseconds it held the JS thread, per message. */
   sql_statements_per_msg?: number;
   sql_ms_per_msg?: number;
+}
+
+/** CPU of every `postgres` process on this machine, in ms (the external server's backends and helpers). */
+function serverCpuMs(): number {
+  let ms = 0;
+  for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+    try {
+      const f = readFileSync(`/proc/${pid}/stat`, "utf8");
+      if (!f.includes("(postgres)")) continue;
+      const rest = f.slice(f.lastIndexOf(")") + 2).split(" ");
+      ms += (Number(rest[11]) + Number(rest[12])) * 10;
+    } catch {
+      // gone between the listing and the read
+    }
+  }
+  return ms;
 }
 
 /** VmRSS, RssAnon and RssFile of `pid` in MB. */
@@ -106,6 +130,9 @@ async function phase(target: string, chats: string[], turns: number, warm: numbe
   };
   await Promise.all(chats.map(async (c) => { for (let i = 0; i < warm; i++) await one(c, i); }));
   const cpu0 = pid ? cpuMs(pid) : null;
+  // The echoes are measured for their CPU too (the same transport's bare cost); the rest is the app's.
+  const app = target.endsWith("-konstruct");
+  const server0 = pid && app && EXTERNAL ? serverCpuMs() : 0;
   const t0 = performance.now();
   const w0 = performance.timeOrigin + t0;
   const lat: number[] = [];
@@ -116,10 +143,11 @@ async function phase(target: string, chats: string[], turns: number, warm: numbe
     const cpu1 = cpuMs(pid);
     out.cpu_main_ms_per_msg = round((cpu1.main - cpu0.main) / lat.length);
     out.cpu_process_ms_per_msg = round((cpu1.all - cpu0.all) / lat.length);
-    Object.assign(out, rssOf(pid));
-    if ((out.rss_mb ?? 0) > peak.rss) peak = { rss: out.rss_mb!, phase: `${target}, ${chats.length} chat(s)`, map: memoryMap(pid), anon: largestAnonymous(pid) };
+    if (app && EXTERNAL) out.cpu_db_server_ms_per_msg = round((serverCpuMs() - server0) / lat.length);
+    if (app) Object.assign(out, rssOf(pid));
+    if (app && (out.rss_mb ?? 0) > peak.rss) peak = { rss: out.rss_mb!, phase: `${target}, ${chats.length} chat(s)`, map: memoryMap(pid), anon: largestAnonymous(pid) };
   }
-  if (TRACE_SQL && pid) {
+  if (TRACE_SQL && pid && app) {
     await Bun.sleep(400); // the app flushes its trace every 250 ms
     const sqlUsed = summariseTrace(readFileSync(traceFile, "utf8"), w0, w0 + wall);
     out.sql_statements_per_msg = round(sqlUsed.statements / lat.length);
@@ -130,7 +158,7 @@ async function phase(target: string, chats: string[], turns: number, warm: numbe
 }
 
 const show = (label: string, p: Phase) =>
-  console.log(`  ${label.padEnd(28)} ${String(p.msgs_per_s).padStart(6)} msg/s  p50 ${p.p50_ms} ms  p99 ${p.p99_ms} ms${p.cpu_main_ms_per_msg !== undefined ? `  main-thread CPU ${p.cpu_main_ms_per_msg} ms/msg (process ${p.cpu_process_ms_per_msg}), RSS ${p.rss_mb} MB` : ""}${p.sql_ms_per_msg !== undefined ? `, SQL ${p.sql_statements_per_msg} statements ${p.sql_ms_per_msg} ms/msg` : ""}`);
+  console.log(`  ${label.padEnd(28)} ${String(p.msgs_per_s).padStart(6)} msg/s  p50 ${p.p50_ms} ms  p99 ${p.p99_ms} ms${p.cpu_main_ms_per_msg !== undefined ? `  main-thread CPU ${p.cpu_main_ms_per_msg} ms/msg (process ${p.cpu_process_ms_per_msg}${p.cpu_db_server_ms_per_msg !== undefined ? `, database server ${p.cpu_db_server_ms_per_msg}` : ""})${p.rss_mb !== undefined ? `, RSS ${p.rss_mb} MB` : ""}` : ""}${p.sql_ms_per_msg !== undefined ? `, SQL ${p.sql_statements_per_msg} statements ${p.sql_ms_per_msg} ms/msg` : ""}`);
 const chatIds = (base: number, n: number) => Array.from({ length: n }, (_, i) => String(base + i));
 
 // ── baselines: bare grammY echo (Telegram) and bare bolt echo (Slack) ──────────────────────────
@@ -161,9 +189,9 @@ await control("/slack-url", { target: "bolt", url: `http://127.0.0.1:${boltPort}
 const echo: Record<string, Record<string, Phase>> = { grammy_echo: {}, bolt_echo: {} };
 console.log("baselines (same harness, same run):");
 for (const n of CHATS) {
-  echo.grammy_echo![`chats_${n}`] = await phase("tg-grammy", chatIds(9_000_000 + n * 100, n), TURNS * 2, WARM);
+  echo.grammy_echo![`chats_${n}`] = await phase("tg-grammy", chatIds(9_000_000 + n * 100, n), TURNS * 2, WARM, grammy.pid);
   show(`grammY echo, ${n} chat(s)`, echo.grammy_echo![`chats_${n}`]!);
-  echo.bolt_echo![`chats_${n}`] = await phase("slack-bolt", chatIds(1_800_000_000 + n * 100, n).map((t) => `${t}.000000`), TURNS * 2, WARM);
+  echo.bolt_echo![`chats_${n}`] = await phase("slack-bolt", chatIds(1_800_000_000 + n * 100, n).map((t) => `${t}.000000`), TURNS * 2, WARM, bolt.pid);
   show(`bolt echo, ${n} chat(s)`, echo.bolt_echo![`chats_${n}`]!);
 }
 grammy.kill("SIGTERM");
@@ -171,6 +199,7 @@ bolt.kill("SIGTERM");
 
 // ── the appliance ───────────────────────────────────────────────────────────────────────────
 const dir = tempDir("conversation");
+const external = EXTERNAL ? await createExternalDatabase() : null;
 const port = freePort();
 const config = join(dir, "konstruct.config.yaml");
 const profDir = join(dir, "prof");
@@ -178,6 +207,7 @@ writeFileSync(
   config,
   JSON.stringify({
     data_dir: join(dir, "data"),
+    ...(external ? { database: { url: external.url } } : {}),
     server: { host: "127.0.0.1", port },
     log: { level: "info" },
     security: { allow_private_hosts: LOOPBACK_ALLOWED },
@@ -223,7 +253,7 @@ let app = await startApp(false);
 await stopMs(app);
 
 // Seed histories: per channel and history length, 8 chats (the 1-chat phase uses the first).
-const db = await openDatabase({ url: "", dataDir: join(dir, "data"), poolSize: 1, connectAttempts: 1 });
+const db = await openDatabase({ url: external?.url ?? "", dataDir: join(dir, "data"), poolSize: 1, connectAttempts: 1 });
 const [tenant] = await db.platform((tx) => rowsOf<{ id: string }>(tx, sql`select id from tenants where slug = 'bench'`));
 const tenantId = tenant!.id;
 const ids = await db.withTenant(tenantId, (tx) => rowsOf<{ agent: string; tg: string; slack: string }>(tx, sql`select (select id from agents where slug = 'ada') as agent, (select id from channels where name = 'tg') as tg, (select id from channels where name = 'slack') as slack`));
@@ -264,7 +294,7 @@ await db.close();
 
 app = await startApp(PROFILE);
 await control("/slack-url", { target: "konstruct", url: `http://127.0.0.1:${port}/hooks/slack/${slackChannel}` });
-console.log("konstruct: embedded database, full pipeline, memory and knowledge on (real embedding model), instant LLM mock");
+console.log(`konstruct: ${external ? "external Postgres (this machine)" : "embedded database"}, full pipeline, memory and knowledge on (real embedding model), instant LLM mock`);
 // The app's code is warmed (JIT tiers) on chats of its own before anything is measured: a server
 // runs for days, and a first phase measured right after start paid the compiler threads' work too.
 await phase("tg-konstruct", [String(tgChat(0, 0))], APP_WARM, 0);
@@ -281,6 +311,7 @@ for (const h of HISTORIES) {
   }
 }
 await stopMs(app, 60_000);
+await external?.drop();
 
 const cpuMax = Math.max(...Object.values(results).flatMap((r) => Object.values(r).map((p) => p.cpu_main_ms_per_msg ?? 0)));
 // A run of part of the chats (BENCH_CHATS, for profiling) reports null for the targets it did not measure.
@@ -305,6 +336,7 @@ if (PROFILE) {
 printJsonLast({
   bench: "pipeline",
   scenario: "conversation",
+  database: external ? "external" : "embedded",
   quick: QUICK,
   turns_per_chat: TURNS,
   histories: HISTORIES,
