@@ -231,9 +231,15 @@ console.log(`  throughput ${appRate} msg/s; latency at ${RATE} msg/s p50 ${appLa
 // Memory: the appliance alone takes MESSAGES messages in all (warm-up and phases above included),
 // in batches small enough for the emulator, which slows down as its message list grows.
 const remaining = MESSAGES - (2000 + THROUGHPUT_N + RATE * LATENCY_S);
+const series: number[] = [];
 if (remaining > 0) {
   console.log(`  memory: ${remaining} more messages (${MESSAGES} in all)…`);
-  for (let done = 0; done < remaining; done += 2000) await throughput(appTarget, Math.min(2000, remaining - done));
+  for (let done = 0; done < remaining; done += 2000) {
+    await throughput(appTarget, Math.min(2000, remaining - done));
+    // The trend, not two points: a leak keeps climbing, the allocators' high-water mark levels off.
+    if ((done + 2000) % 20_000 === 0) series.push(round(memMB(proc.pid).rss));
+  }
+  console.log(`  RSS every 20,000 messages: ${series.join(", ")} MB`);
 }
 await Bun.sleep(2000);
 const rssEnd = memMB(proc.pid).rss;
@@ -252,7 +258,7 @@ console.log(`targets: ≥ 1000 msg/s ${appRate >= 1000 ? "PASS" : "MISS"}, ≥ 0
 printJsonLast({
   bench: "pipeline",
   messages: MESSAGES,
-  konstruct: { msgs_per_s: appRate, p50_ms: appLatency.p50, p99_ms: appLatency.p99, rss_warm_mb: round(rssWarm), rss_end_mb: round(rssEnd), rss_growth_pct: growth },
+  konstruct: { msgs_per_s: appRate, p50_ms: appLatency.p50, p99_ms: appLatency.p99, rss_warm_mb: round(rssWarm), rss_end_mb: round(rssEnd), rss_growth_pct: growth, rss_every_20k_mb: series },
   bolt_echo: { msgs_per_s: boltRate, p50_ms: boltLatency.p50, p99_ms: boltLatency.p99 },
   throughput_ratio: ratio,
   rate_msgs_per_s: RATE,
