@@ -68,14 +68,15 @@ const peers = JSON.parse(await withTimeout(firstLine(peersProc.stdout), 60_000, 
 };
 const control = (path: string, body: object) => fetch(`${peers.controlUrl}${path}`, { method: "POST", body: JSON.stringify(body) }).then((r) => r.json() as Promise<{ ms?: number; error?: string }>);
 
-/** Main-thread and whole-process CPU of `pid`, in ms (clock ticks of 10 ms). */
+/** User + system CPU in ms from a /proc `stat` file's text (clock ticks of 10 ms). */
+function statCpuMs(stat: string): number {
+  const rest = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(rest[11]) + Number(rest[12])) * 10;
+}
+
+/** Main-thread and whole-process CPU of `pid`, in ms. */
 function cpuMs(pid: number): { main: number; all: number } {
-  const ticks = (path: string) => {
-    const f = readFileSync(path, "utf8");
-    const rest = f.slice(f.lastIndexOf(")") + 2).split(" ");
-    return (Number(rest[11]) + Number(rest[12])) * 10;
-  };
-  return { main: ticks(`/proc/${pid}/task/${pid}/stat`), all: ticks(`/proc/${pid}/stat`) };
+  return { main: statCpuMs(readFileSync(`/proc/${pid}/task/${pid}/stat`, "utf8")), all: statCpuMs(readFileSync(`/proc/${pid}/stat`, "utf8")) };
 }
 
 interface Phase {
@@ -100,10 +101,8 @@ function serverCpuMs(): number {
   let ms = 0;
   for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
     try {
-      const f = readFileSync(`/proc/${pid}/stat`, "utf8");
-      if (!f.includes("(postgres)")) continue;
-      const rest = f.slice(f.lastIndexOf(")") + 2).split(" ");
-      ms += (Number(rest[11]) + Number(rest[12])) * 10;
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      if (stat.includes("(postgres)")) ms += statCpuMs(stat);
     } catch {
       // gone between the listing and the read
     }

@@ -26,7 +26,12 @@ export async function handOnBatch(updates: Update[], handle: (update: Update) =>
   const outcome: ("ok" | "failed" | "skipped")[] = updates.map(() => "skipped");
   const errors = new Map<number, unknown>();
   const chats = new Map<string, number[]>();
-  updates.forEach((u, i) => chats.set(chatOf(u), [...(chats.get(chatOf(u)) ?? []), i]));
+  updates.forEach((u, i) => {
+    const chat = chatOf(u);
+    const indexes = chats.get(chat);
+    if (indexes) indexes.push(i);
+    else chats.set(chat, [i]);
+  });
   await Promise.all(
     [...chats.values()].map(async (indexes) => {
       for (const i of indexes) {
